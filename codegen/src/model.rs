@@ -1,0 +1,394 @@
+//! The validated catalogue: every reference resolved, every Rust name chosen.
+//!
+//! The emitters and the spec diff read only this model, never the raw YAML.
+
+use serde_json::Value;
+
+/// Index into [`Catalogue::types`].
+pub type TypeId = usize;
+
+/// The whole validated catalogue.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// Services in file-name order.
+    pub services: Vec<Service>,
+    /// Every type: shared, service-local, inline objects and request/response roots.
+    pub types: Vec<TypeDef>,
+    /// Shared types in declaration order (file name, then file order).
+    pub shared: Vec<TypeId>,
+    /// Error codes in ascending order.
+    pub errors: Vec<ErrorCode>,
+}
+
+/// A title in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Title {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// One servicename.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Wire servicename, e.g. `openim`.
+    pub wire: String,
+    /// Rust module (and cargo feature) name, e.g. `openim`.
+    pub module: String,
+    /// The per-service handle type, e.g. `Openim`.
+    pub handle: String,
+    /// Title.
+    pub title: Title,
+    /// Description.
+    pub description: Option<String>,
+    /// Spec file, relative to the spec root (e.g. `services/openim.yaml`).
+    pub file: String,
+    /// Commands in documentation order.
+    pub commands: Vec<Command>,
+    /// Types emitted in this service's module, in emission order.
+    pub types: Vec<TypeId>,
+}
+
+/// How the client may repeat a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// Repeating has no further effect (reads, absolute sets).
+    Safe,
+    /// The server de-duplicates repeats carrying the same values of these request fields.
+    Dedupe(Vec<String>),
+    /// Repeat only when the failure proves the call did not take effect.
+    Never,
+}
+
+impl Retry {
+    /// The spec spelling.
+    pub fn spelling(&self) -> String {
+        match self {
+            Retry::Safe => "safe".into(),
+            Retry::Never => "never".into(),
+            Retry::Dedupe(f) => format!("dedupe({})", f.join(", ")),
+        }
+    }
+}
+
+/// One command.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// Wire command, e.g. `sendmsg`.
+    pub wire: String,
+    /// Rust function name, e.g. `send_msg`.
+    pub fn_name: String,
+    /// PascalCase stem, e.g. `SendMsg`.
+    pub pascal: String,
+    /// Title.
+    pub title: Title,
+    /// Chinese doc link.
+    pub doc: String,
+    /// English doc link.
+    pub doc_en: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Retry class.
+    pub retry: Retry,
+    /// The request root type.
+    pub request: TypeId,
+    /// The response root type.
+    pub response: TypeId,
+    /// Per-item result lists.
+    pub results: Vec<Results>,
+    /// Official examples.
+    pub examples: Vec<Example>,
+}
+
+/// A per-item result list in a response.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// Index of the list field in the response root.
+    pub list: usize,
+    /// The item type: `None` when items are plain strings (each one a failure).
+    pub item: Option<TypeId>,
+    /// Index of the id field in the item.
+    pub id: Option<usize>,
+    /// Index of the code field in the item.
+    pub code: Option<usize>,
+    /// Index of the info field in the item.
+    pub info: Option<usize>,
+    /// Codes meaning success.
+    pub ok: Vec<i64>,
+}
+
+/// One official example.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Caption.
+    pub title: Option<String>,
+    /// What was fixed in the doc's text.
+    pub note: Option<String>,
+    /// Request JSON text and its parsed value.
+    pub request: Option<(String, Value)>,
+    /// Response JSON text and its parsed value.
+    pub response: Option<(String, Value)>,
+}
+
+/// Where a type is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Owner {
+    /// `api/types.rs`.
+    Shared,
+    /// A service module.
+    Service(usize),
+}
+
+/// What a type is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A named type from `types:`.
+    Named,
+    /// An inline object.
+    Inline,
+    /// The request body of command (service, command index).
+    Request(usize, usize),
+    /// The response payload of command (service, command index).
+    Response(usize, usize),
+}
+
+/// A type definition.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Module.
+    pub owner: Owner,
+    /// Role.
+    pub role: Role,
+    /// Description.
+    pub doc: Option<String>,
+    /// Shape.
+    pub kind: TypeKind,
+    /// Reachable from a request root.
+    pub in_request: bool,
+    /// Reachable from a response root.
+    pub in_response: bool,
+    /// Spec file and key path, for messages.
+    pub origin: (String, String),
+}
+
+/// Shape of a type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A JSON object with known keys.
+    Object(Vec<Field>),
+    /// An open enum.
+    Enum {
+        /// Wire representation.
+        base: Scalar,
+        /// Known values.
+        values: Vec<EnumValue>,
+    },
+    /// A tagged union `{tag: "...", content: {...}}`.
+    Union {
+        /// Tag key.
+        tag: String,
+        /// Content key.
+        content: String,
+        /// Known variants.
+        variants: Vec<Variant>,
+    },
+    /// A value that is one of several JSON kinds.
+    OneOf(Vec<(String, Ty)>),
+}
+
+/// An enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Wire value (text of the string, or the integer in decimal).
+    pub wire: String,
+    /// Rust variant.
+    pub rust: String,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// A union variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Tag value.
+    pub tag: String,
+    /// Rust variant.
+    pub rust: String,
+    /// Content type.
+    pub ty: TypeId,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// An object field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire key.
+    pub wire: String,
+    /// Rust field name (raw identifiers spelled `r#type`).
+    pub rust: String,
+    /// Type.
+    pub ty: Ty,
+    /// May be absent.
+    pub optional: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    /// Filled in by the SDK.
+    pub auto: Option<Auto>,
+}
+
+/// Values the SDK fills in when a request is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auto {
+    /// A fresh random number of the field's width.
+    Random,
+}
+
+/// JSON scalar kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// UTF-8 text.
+    String,
+    /// `true`/`false`.
+    Bool,
+    /// 32-bit signed.
+    I32,
+    /// 32-bit unsigned.
+    U32,
+    /// 64-bit signed.
+    I64,
+    /// 64-bit unsigned.
+    U64,
+    /// 64-bit float.
+    F64,
+    /// Free-form JSON.
+    Json,
+}
+
+impl Scalar {
+    /// Parses the spec spelling.
+    pub fn parse(s: &str) -> Option<Scalar> {
+        Some(match s {
+            "string" => Scalar::String,
+            "bool" => Scalar::Bool,
+            "i32" => Scalar::I32,
+            "u32" => Scalar::U32,
+            "i64" => Scalar::I64,
+            "u64" => Scalar::U64,
+            "f64" => Scalar::F64,
+            "json" => Scalar::Json,
+            _ => return None,
+        })
+    }
+    /// The spec spelling.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            Scalar::String => "string",
+            Scalar::Bool => "bool",
+            Scalar::I32 => "i32",
+            Scalar::U32 => "u32",
+            Scalar::I64 => "i64",
+            Scalar::U64 => "u64",
+            Scalar::F64 => "f64",
+            Scalar::Json => "json",
+        }
+    }
+    /// Whether this is an integer kind.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Scalar::I32 | Scalar::U32 | Scalar::I64 | Scalar::U64)
+    }
+    /// Whether `v` fits this integer kind.
+    pub fn int_fits(self, v: &serde_json::Number) -> bool {
+        match self {
+            Scalar::I32 => v.as_i64().is_some_and(|x| i32::try_from(x).is_ok()),
+            Scalar::U32 => v.as_u64().is_some_and(|x| u32::try_from(x).is_ok()),
+            Scalar::I64 => v.as_i64().is_some(),
+            Scalar::U64 => v.as_u64().is_some(),
+            _ => false,
+        }
+    }
+}
+
+/// A resolved type expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ty {
+    /// A scalar.
+    Scalar(Scalar),
+    /// A named or inline type.
+    Ref(TypeId),
+    /// A JSON array.
+    Array(Box<Ty>),
+    /// A JSON object with arbitrary string keys.
+    Map(Box<Ty>),
+}
+
+/// Error class: what a code says about retrying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Did not take effect; repeating later may succeed.
+    Retry,
+    /// Temporary, but may have taken effect.
+    Transient,
+    /// The UserSig must be regenerated.
+    Resign,
+    /// Repeating will not help.
+    Permanent,
+}
+
+impl ErrorClass {
+    /// Parses the spec spelling.
+    pub fn parse(s: &str) -> Option<ErrorClass> {
+        Some(match s {
+            "retry" => ErrorClass::Retry,
+            "transient" => ErrorClass::Transient,
+            "resign" => ErrorClass::Resign,
+            "permanent" => ErrorClass::Permanent,
+            _ => return None,
+        })
+    }
+    /// The Rust variant name in the runtime's `ErrorClass`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            ErrorClass::Retry => "Retry",
+            ErrorClass::Transient => "Transient",
+            ErrorClass::Resign => "Resign",
+            ErrorClass::Permanent => "Permanent",
+        }
+    }
+}
+
+/// One error code.
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    /// The code.
+    pub code: i64,
+    /// SCREAMING_SNAKE_CASE constant name.
+    pub constant: String,
+    /// Family.
+    pub family: String,
+    /// Class.
+    pub class: ErrorClass,
+    /// Chinese meaning.
+    pub zh: String,
+    /// English meaning.
+    pub en: String,
+}
+
+impl Catalogue {
+    /// The fields of an object type (empty for other kinds).
+    pub fn fields(&self, id: TypeId) -> &[Field] {
+        match &self.types[id].kind {
+            TypeKind::Object(f) => f,
+            _ => &[],
+        }
+    }
+    /// Every command with its service.
+    pub fn commands(&self) -> impl Iterator<Item = (&Service, &Command)> {
+        self.services.iter().flat_map(|s| s.commands.iter().map(move |c| (s, c)))
+    }
+}

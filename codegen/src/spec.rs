@@ -1,0 +1,433 @@
+//! The raw shape of the YAML catalogue, exactly as written in `spec/`.
+//!
+//! Everything here is deserialized with `serde_yaml` and `deny_unknown_fields`, so a misspelt key is
+//! reported by the YAML loader with its line and column. Meaning (type references, names, examples) is
+//! checked later, in [`crate::validate`].
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A mapping that keeps the order of the YAML file and rejects duplicate keys.
+///
+/// Order matters: commands are listed in documentation order and fields in the order the official
+/// field tables give them, and the generated code follows that order. Keys may be written as strings
+/// or as integers (integer enum values); both are kept as their text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    /// Iterates over the entries in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The value under `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// A mapping key: YAML lets keys be strings, integers or booleans; the catalogue keeps their text.
+struct Key(String);
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string or integer key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(Key(v.to_owned()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Key, E> {
+                Ok(Key(v.to_string()))
+            }
+        }
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OrderedMap(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out: Vec<(String, V)> = Vec::new();
+                while let Some(Key(k)) = map.next_key::<Key>()? {
+                    if out.iter().any(|(seen, _)| *seen == k) {
+                        return Err(de::Error::custom(format!("duplicate key `{k}`")));
+                    }
+                    let v = map.next_value::<V>()?;
+                    out.push((k, v));
+                }
+                Ok(OrderedMap(out))
+            }
+        }
+        d.deserialize_map(MapVisitor(PhantomData))
+    }
+}
+
+/// A title in both languages.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Title {
+    /// Chinese title, as the official documentation names the command or service.
+    pub zh: String,
+    /// English title.
+    pub en: String,
+}
+
+/// One file `spec/services/<servicename>.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    /// The wire servicename (`openim`, `ConfigSvc`, ...), case sensitive.
+    pub service: String,
+    /// The Rust module name; defaults to the snake case of `service`.
+    #[serde(default)]
+    pub module: Option<String>,
+    /// Title in both languages.
+    pub title: Title,
+    /// Longer English description of the service.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Commands in documentation order, keyed by wire command.
+    pub commands: OrderedMap<CommandSpec>,
+    /// Named types local to this service.
+    #[serde(default)]
+    pub types: OrderedMap<TypeSpec>,
+}
+
+/// One file `spec/types/*.yaml`: named types shared by every service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypesFile {
+    /// What the types in this file are about.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The shared named types.
+    pub types: OrderedMap<TypeSpec>,
+}
+
+/// One command (`servicename/command` pair).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandSpec {
+    /// The Rust function name; defaults to the snake case of the wire command.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Title in both languages.
+    pub title: Title,
+    /// Link to the official Chinese documentation page.
+    pub doc: String,
+    /// Link to the official English documentation page, when there is one.
+    #[serde(default)]
+    pub doc_en: Option<String>,
+    /// Longer English description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Retry class: `safe`, `never`, or `dedupe(Field, ...)`.
+    pub retry: String,
+    /// Request body fields; `{}` when the body is an empty object.
+    pub request: OrderedMap<FieldSpec>,
+    /// Response payload fields (the envelope fields are implicit).
+    pub response: OrderedMap<FieldSpec>,
+    /// Per-item results inside a successful reply.
+    #[serde(default)]
+    pub results: Vec<ResultsSpec>,
+    /// The official examples, verbatim JSON text.
+    #[serde(default)]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// Where a response carries per-item outcomes (partial failure inside an OK reply).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsSpec {
+    /// The response field holding the list (an array of objects, or of strings where every entry is a failure).
+    pub list: String,
+    /// The item field that names the subject (an account, a group...).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The item field holding the per-item code; absent when every listed item is a failure.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// The item field holding the per-item message.
+    #[serde(default)]
+    pub info: Option<String>,
+    /// Codes that mean success for this list (default `[0]`).
+    #[serde(default)]
+    pub ok: Option<Vec<i64>>,
+}
+
+/// One official example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    /// The doc's caption for the example.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What was changed from the doc's text (trailing commas, full-width commas...) and why.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The request body as JSON text.
+    #[serde(default)]
+    pub request: Option<String>,
+    /// The response body as JSON text.
+    #[serde(default)]
+    pub response: Option<String>,
+}
+
+/// A field: either a bare type expression (`To_Account: string`) or a mapping.
+#[derive(Debug, Clone, Default)]
+pub struct FieldSpec {
+    /// The type expression, e.g. `string`, `u64?`, `[MsgElement]`, `map<string>`, `object`.
+    pub ty: String,
+    /// English description of the field.
+    pub doc: Option<String>,
+    /// Rust field name override.
+    pub rust: Option<String>,
+    /// Redacted in `Debug`.
+    pub sensitive: bool,
+    /// Filled in by the SDK when the request is built (`random`).
+    pub auto: Option<String>,
+    /// Fields of an inline object (the type expression then uses `object`).
+    pub fields: Option<OrderedMap<FieldSpec>>,
+    /// Rust name of the inline object type.
+    pub name: Option<String>,
+    /// Maintainer note (kept out of the generated code).
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldSpecLong {
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    doc: Option<String>,
+    #[serde(default)]
+    rust: Option<String>,
+    #[serde(default)]
+    sensitive: bool,
+    #[serde(default)]
+    auto: Option<String>,
+    #[serde(default)]
+    fields: Option<OrderedMap<FieldSpec>>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for FieldSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FieldSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type expression (string) or a field mapping with `type:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldSpec, E> {
+                Ok(FieldSpec { ty: v.to_owned(), ..FieldSpec::default() })
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<FieldSpec, A::Error> {
+                Err(de::Error::custom(
+                    "a type expression that starts with `[` must be quoted, e.g. \"[string]\"",
+                ))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldSpec, A::Error> {
+                let l = FieldSpecLong::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(FieldSpec {
+                    ty: l.ty,
+                    doc: l.doc,
+                    rust: l.rust,
+                    sensitive: l.sensitive,
+                    auto: l.auto,
+                    fields: l.fields,
+                    name: l.name,
+                    note: l.note,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A named type: an object (`fields`), an open enum (`enum` + `values`), a tagged union (`union` +
+/// `variants`) or a value of one of several JSON kinds (`oneof`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    /// English description.
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Object fields.
+    #[serde(default)]
+    pub fields: Option<OrderedMap<FieldSpec>>,
+    /// Enum base: `string`, `i32`, `u32`, `i64` or `u64`.
+    #[serde(default, rename = "enum")]
+    pub enum_base: Option<String>,
+    /// Enum values keyed by their wire value.
+    #[serde(default)]
+    pub values: Option<OrderedMap<EnumValueSpec>>,
+    /// Tagged union: names of the tag and content keys.
+    #[serde(default)]
+    pub union: Option<UnionSpec>,
+    /// Tagged union variants keyed by tag value.
+    #[serde(default)]
+    pub variants: Option<OrderedMap<VariantSpec>>,
+    /// Untagged alternatives keyed by Rust variant name, each a type expression.
+    #[serde(default)]
+    pub oneof: Option<OrderedMap<String>>,
+    /// Maintainer note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The keys of a tagged union.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionSpec {
+    /// The key holding the tag, e.g. `MsgType`.
+    pub tag: String,
+    /// The key holding the content, e.g. `MsgContent`.
+    pub content: String,
+}
+
+/// An enum value: nothing, a doc string, or `{ name, doc }`.
+#[derive(Debug, Clone, Default)]
+pub struct EnumValueSpec {
+    /// Rust variant name (required when the value is not a valid identifier, e.g. integers).
+    pub name: Option<String>,
+    /// English description.
+    pub doc: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnumValueLong {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    doc: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for EnumValueSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EnumValueSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("nothing, a description, or a mapping with `name`/`doc`")
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<EnumValueSpec, E> {
+                Ok(EnumValueSpec::default())
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EnumValueSpec, E> {
+                Ok(EnumValueSpec { name: None, doc: Some(v.to_owned()) })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EnumValueSpec, A::Error> {
+                let l = EnumValueLong::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(EnumValueSpec { name: l.name, doc: l.doc })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A union variant: a type name, or `{ type, name, doc }`.
+#[derive(Debug, Clone, Default)]
+pub struct VariantSpec {
+    /// The named object type of the content.
+    pub ty: String,
+    /// Rust variant name (defaults to the type name).
+    pub name: Option<String>,
+    /// English description.
+    pub doc: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VariantLong {
+    #[serde(rename = "type")]
+    ty: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    doc: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for VariantSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = VariantSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a type name or a mapping with `type`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<VariantSpec, E> {
+                Ok(VariantSpec { ty: v.to_owned(), ..VariantSpec::default() })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<VariantSpec, A::Error> {
+                let l = VariantLong::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(VariantSpec { ty: l.ty, name: l.name, doc: l.doc })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `spec/errors.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsFile {
+    /// Error codes keyed by number.
+    pub codes: OrderedMap<ErrorSpec>,
+}
+
+/// One error code.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorSpec {
+    /// snake_case identifier; becomes a SCREAMING_SNAKE_CASE constant.
+    pub name: String,
+    /// Which family of the API the code belongs to.
+    pub family: String,
+    /// `retry`, `transient`, `resign` or `permanent`.
+    pub class: String,
+    /// Meaning in Chinese, as documented.
+    pub zh: String,
+    /// Meaning in English.
+    pub en: String,
+}
