@@ -43,10 +43,40 @@ pub fn is_pascal_ident(s: &str) -> bool {
     c.next().is_some_and(|f| f.is_ascii_uppercase()) && c.all(|x| x.is_ascii_alphanumeric())
 }
 
+/// Rewrites plural acronyms so heck keeps them whole: `RawURLs` -> `RawUrls` (snake: `raw_urls`, not
+/// `raw_ur_ls`), `GroupIDs` -> `GroupIds`.
+fn fold_plural_acronyms(wire: &str) -> String {
+    let chars: Vec<char> = wire.chars().collect();
+    let mut out = String::with_capacity(wire.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_uppercase() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_uppercase() {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            let plural = run.len() >= 2
+                && chars.get(i) == Some(&'s')
+                && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+            if plural {
+                out.push(run[0]);
+                out.extend(run[1..].iter().map(|c| c.to_ascii_lowercase()));
+            } else {
+                out.extend(run.iter());
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The Rust field name of a wire key: snake case, keywords as raw identifiers (`r#type`), and the
 /// four keywords that cannot be raw (`self`, `Self`, `super`, `crate`) with a trailing underscore.
 pub fn field_ident(wire: &str) -> String {
-    let s = snake(wire);
+    let s = snake(&fold_plural_acronyms(wire));
     if matches!(s.as_str(), "self" | "super" | "crate") {
         format!("{s}_")
     } else if is_keyword(&s) {
@@ -73,6 +103,11 @@ mod tests {
         assert_eq!(field_ident("Self"), "self_");
         assert_eq!(field_ident("Tag_Profile_IM_Nick"), "tag_profile_im_nick");
         assert_eq!(field_ident("IPList"), "ip_list");
+        assert_eq!(field_ident("RawURLs"), "raw_urls");
+        assert_eq!(field_ident("PreSigURLs"), "pre_sig_urls");
+        assert_eq!(field_ident("GroupIDs"), "group_ids");
+        assert_eq!(field_ident("URL"), "url");
+        assert_eq!(field_ident("SDKAppID"), "sdk_app_id");
         assert_eq!(pascal("send_msg"), "SendMsg");
         assert_eq!(snake("ConfigSvc"), "config_svc");
         assert_eq!(pascal("AcceptAndNotify"), "AcceptAndNotify");

@@ -1,0 +1,441 @@
+//! The client: configuration, the admin UserSig cache, and the one generic call path behind every
+//! generated call function.
+
+use crate::envelope::decode_reply;
+use crate::error::Error;
+use crate::region::Region;
+use crate::retry::{Decision, RetryPolicy};
+use crate::usersig::{self, SecretKey, UserSig};
+use crate::Endpoint;
+use arc_swap::ArcSwap;
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Query-string values are percent-encoded except for RFC 3986 unreserved characters.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// The server gives up after 3 s; the default total timeout leaves room for the network.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// Default lifetime of the admin UserSig the client generates; it is renewed at half-life.
+pub const DEFAULT_SIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+enum Credentials {
+    Key(SecretKey),
+    Fixed(UserSig),
+}
+
+/// The signed part of the query string, ready to use.
+struct SigState {
+    /// `sdkappid=..&identifier=..&usersig=..`, percent-encoded.
+    query: String,
+    /// Unix time after which a new signature is made (`u64::MAX` for a fixed UserSig).
+    renew_at: u64,
+}
+
+/// Keeps the admin UserSig. Reads are lock-free (`ArcSwap`); a signature is made at start-up and again
+/// at half-life, never per call.
+struct Signer {
+    credentials: Credentials,
+    sdkappid: u64,
+    identifier: String,
+    lifetime: u64,
+    state: ArcSwap<SigState>,
+}
+
+impl Signer {
+    fn new(credentials: Credentials, sdkappid: u64, identifier: String, lifetime: u64) -> Self {
+        let state = ArcSwap::from_pointee(SigState { query: String::new(), renew_at: 0 });
+        let s = Signer { credentials, sdkappid, identifier, lifetime, state };
+        s.state.store(Arc::new(s.make(unix_now())));
+        s
+    }
+
+    fn make(&self, now: u64) -> SigState {
+        let (sig, renew_at) = match &self.credentials {
+            Credentials::Fixed(sig) => (sig.clone(), u64::MAX),
+            Credentials::Key(key) => (
+                usersig::generate(key, self.sdkappid, &self.identifier, now, self.lifetime, None),
+                now.saturating_add(self.lifetime / 2),
+            ),
+        };
+        let query = format!(
+            "sdkappid={}&identifier={}&usersig={}",
+            self.sdkappid,
+            utf8_percent_encode(&self.identifier, QUERY_VALUE),
+            utf8_percent_encode(sig.expose(), QUERY_VALUE)
+        );
+        SigState { query, renew_at }
+    }
+
+    fn current(&self) -> Arc<SigState> {
+        let s = self.state.load_full();
+        let now = unix_now();
+        if now < s.renew_at {
+            return s;
+        }
+        let fresh = Arc::new(self.make(now));
+        self.state.store(fresh.clone());
+        tracing::debug!(identifier = %self.identifier, "renewed the admin UserSig");
+        fresh
+    }
+
+    /// Forces a new signature (after a UserSig error); false when the UserSig is fixed.
+    fn renew(&self) -> bool {
+        match self.credentials {
+            Credentials::Fixed(_) => false,
+            Credentials::Key(_) => {
+                self.state.store(Arc::new(self.make(unix_now())));
+                true
+            }
+        }
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Base URLs (scheme and host, no trailing slash): the primary, then a backup if any.
+    bases: Vec<String>,
+    signer: Signer,
+    retry: RetryPolicy,
+}
+
+/// A Tencent Cloud IM REST client. Cheap to clone: clones share one connection pool and one UserSig
+/// cache.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), tim_rest::Error> {
+/// use tim_rest::{Client, Region};
+/// let client = Client::builder(1400000000, "administrator")
+///     .secret_key("your-secret-key")
+///     .region(Region::Singapore)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("sdkappid", &self.inner.signer.sdkappid)
+            .field("identifier", &self.inner.signer.identifier)
+            .field("base_urls", &self.inner.bases)
+            .field(
+                "credentials",
+                &match self.inner.signer.credentials {
+                    Credentials::Key(_) => "secret key (redacted)",
+                    Credentials::Fixed(_) => "fixed UserSig (redacted)",
+                },
+            )
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+enum Target {
+    Region(Region),
+    BaseUrl(String),
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    sdkappid: u64,
+    identifier: String,
+    credentials: Option<Credentials>,
+    target: Target,
+    use_backup: bool,
+    timeout: Duration,
+    connect_timeout: Duration,
+    pool_idle_timeout: Duration,
+    pool_max_idle_per_host: usize,
+    allow_http: bool,
+    root_certificates: Vec<Vec<u8>>,
+    retry: RetryPolicy,
+    sig_lifetime: Duration,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("sdkappid", &self.sdkappid)
+            .field("identifier", &self.identifier)
+            .field("credentials", &self.credentials.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client for application `sdkappid`, calling as the App admin `identifier`
+    /// (the REST API accepts only App admin accounts).
+    pub fn builder(sdkappid: u64, identifier: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            sdkappid,
+            identifier: identifier.into(),
+            credentials: None,
+            target: Target::Region(Region::China),
+            use_backup: true,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 32,
+            allow_http: false,
+            root_certificates: Vec::new(),
+            retry: RetryPolicy::default(),
+            sig_lifetime: DEFAULT_SIG_LIFETIME,
+        }
+    }
+
+    /// The application id.
+    pub fn sdkappid(&self) -> u64 {
+        self.inner.signer.sdkappid
+    }
+
+    /// The admin identifier the client calls as.
+    pub fn identifier(&self) -> &str {
+        &self.inner.signer.identifier
+    }
+
+    /// Generates a UserSig for one of the application's users (for example, to hand to a client app
+    /// at login), valid for `lifetime`. Fails when the client was built with a fixed UserSig instead
+    /// of the secret key.
+    pub fn user_sig(&self, user_id: &str, lifetime: Duration) -> Result<UserSig, Error> {
+        match &self.inner.signer.credentials {
+            Credentials::Key(key) => Ok(usersig::generate(key, self.inner.signer.sdkappid, user_id, unix_now(), lifetime.as_secs(), None)),
+            Credentials::Fixed(_) => Err(Error::Build("generating a UserSig needs the secret key; this client has a fixed UserSig".into())),
+        }
+    }
+
+    /// Calls any catalogued command: the generic path behind every generated call function.
+    ///
+    /// The body is serialized once; every attempt sends the same bytes. Failures are retried per the
+    /// client's [`RetryPolicy`] and the command's retry class.
+    pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        let body = serde_json::to_vec(request).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))?;
+        let body = Bytes::from(body);
+        let mut attempt: u32 = 1;
+        let mut host = 0usize;
+        let mut resigned = false;
+        loop {
+            let result = match self.send_once(E::PATH, host, body.clone()).await {
+                Ok((status, reply)) => decode_reply::<E::Response>(E::PATH, status, reply),
+                Err(e) => Err(e),
+            };
+            let err = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            match self.inner.retry.decide(E::RETRY, &err, attempt) {
+                Decision::Stop => {
+                    tracing::debug!(endpoint = E::PATH, attempt, error = %err, "call failed");
+                    return Err(err);
+                }
+                Decision::Resign => {
+                    if resigned || !self.inner.signer.renew() {
+                        return Err(err);
+                    }
+                    resigned = true;
+                    tracing::info!(endpoint = E::PATH, attempt, "UserSig rejected; signed again and retrying");
+                }
+                Decision::Retry(delay) => {
+                    if matches!(err, Error::Connect { .. }) && self.inner.bases.len() > 1 {
+                        host = (host + 1) % self.inner.bases.len();
+                    }
+                    tracing::info!(endpoint = E::PATH, attempt, error = %err, delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+            attempt += 1;
+        }
+    }
+
+    /// The full URL of one attempt. The `random` parameter is fresh for every attempt.
+    fn url(&self, path: &str, host: usize) -> String {
+        let sig = self.inner.signer.current();
+        let base = self.inner.bases.get(host).or(self.inner.bases.first()).map_or("", String::as_str);
+        format!("{base}/v4/{path}?{}&random={}&contenttype=json", sig.query, fastrand::u32(..))
+    }
+
+    async fn send_once(&self, endpoint: &'static str, host: usize, body: Bytes) -> Result<(u16, Bytes), Error> {
+        let url = self.url(endpoint, host);
+        let classify = |e: reqwest::Error| {
+            // The URL holds the UserSig: strip it before the error goes anywhere.
+            let e = e.without_url();
+            if e.is_timeout() {
+                Error::Timeout { endpoint }
+            } else if e.is_connect() {
+                Error::Connect { endpoint, source: e }
+            } else if e.is_builder() {
+                Error::Build(format!("cannot build the {endpoint} request: {e}"))
+            } else {
+                Error::NoResponse { endpoint, source: e }
+            }
+        };
+        let resp = self
+            .inner
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(classify)?;
+        let status = resp.status().as_u16();
+        let bytes = resp.bytes().await.map_err(classify)?;
+        Ok((status, bytes))
+    }
+}
+
+impl ClientBuilder {
+    /// Signs with the application's secret key; the client makes the admin UserSig itself and renews
+    /// it before it expires.
+    #[must_use]
+    pub fn secret_key(mut self, key: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Key(SecretKey::new(key)));
+        self
+    }
+
+    /// Uses a UserSig made elsewhere (it is never renewed).
+    #[must_use]
+    pub fn user_sig(mut self, sig: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::Fixed(UserSig::new(sig)));
+        self
+    }
+
+    /// Calls the hosts of `region` (primary first, then its backup when the primary cannot be
+    /// reached). The default is [`Region::China`].
+    #[must_use]
+    pub fn region(mut self, region: Region) -> Self {
+        self.target = Target::Region(region);
+        self
+    }
+
+    /// Whether to fall back to the region's backup host when the primary cannot be reached (default: yes).
+    #[must_use]
+    pub fn use_backup_host(mut self, yes: bool) -> Self {
+        self.use_backup = yes;
+        self
+    }
+
+    /// Calls a custom base URL (`https://host[:port]`), e.g. a proxy or a local test server.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.target = Target::BaseUrl(url.into());
+        self
+    }
+
+    /// Allows a plain `http://` base URL. Only for local tests: the REST API is HTTPS only.
+    #[must_use]
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_http = yes;
+        self
+    }
+
+    /// Trusts an extra root certificate (PEM or DER), e.g. a local test server's.
+    #[must_use]
+    pub fn add_root_certificate(mut self, pem_or_der: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem_or_der.into());
+        self
+    }
+
+    /// Total time allowed for one attempt (default 10 s; the server itself gives up after 3 s).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to open a connection (default 3 s).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 90 s).
+    #[must_use]
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The most idle connections kept per host (default 32).
+    #[must_use]
+    pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
+        self.pool_max_idle_per_host = n;
+        self
+    }
+
+    /// The retry policy (default: [`RetryPolicy::default`]).
+    #[must_use]
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Lifetime of the admin UserSig the client generates (default 24 h); it is renewed at half-life.
+    #[must_use]
+    pub fn sig_lifetime(mut self, lifetime: Duration) -> Self {
+        self.sig_lifetime = lifetime;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| Error::Build("no credentials: call secret_key(..) or user_sig(..)".into()))?;
+        if self.identifier.is_empty() {
+            return Err(Error::Build("the admin identifier is empty".into()));
+        }
+        let bases = match self.target {
+            Target::Region(r) => {
+                let mut v = vec![format!("https://{}", r.host())];
+                if self.use_backup {
+                    v.push(format!("https://{}", r.backup_host()));
+                }
+                v
+            }
+            Target::BaseUrl(u) => {
+                let u = u.trim_end_matches('/').to_owned();
+                if u.starts_with("http://") {
+                    if !self.allow_http {
+                        return Err(Error::Build("plain http:// needs allow_insecure_http(true) (local tests only)".into()));
+                    }
+                } else if !u.starts_with("https://") {
+                    return Err(Error::Build(format!("base URL `{u}` must start with https://")));
+                }
+                vec![u]
+            }
+        };
+        // reqwest is built without a bundled crypto provider; use ring unless the application
+        // installed another provider already (then `install_default` leaves it in place).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .tcp_nodelay(true)
+            .user_agent(concat!("tim-rest/", env!("CARGO_PKG_VERSION")))
+            .https_only(!self.allow_http);
+        for cert in &self.root_certificates {
+            let c = if cert.starts_with(b"-----BEGIN") { reqwest::Certificate::from_pem(cert) } else { reqwest::Certificate::from_der(cert) };
+            let c = c.map_err(|e| Error::Build(format!("invalid root certificate: {e}")))?;
+            http = http.add_root_certificate(c);
+        }
+        let http = http.build().map_err(|e| Error::Build(format!("cannot build the HTTP client: {e}")))?;
+        let signer = Signer::new(credentials, self.sdkappid, self.identifier, self.sig_lifetime.as_secs().max(60));
+        Ok(Client { inner: Arc::new(Inner { http, bases, signer, retry: self.retry }) })
+    }
+}

@@ -1,0 +1,62 @@
+//! The reply envelope: `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId` and `ErrorDisplay`.
+//!
+//! The envelope is decoded once, on its own, before the payload: a `FAIL` reply becomes
+//! [`Error::Service`] without the payload type having to fit it. Every envelope key is optional,
+//! because the service omits some of them on some endpoints (no `ActionStatus` on the global mute
+//! APIs, no `ErrorInfo` on some group queries), and `ActionStatus` is an open string (`batchsendmsg`
+//! answers `"SomeError"` with code 0 when only some recipients failed; that is a success whose payload
+//! lists the failures).
+
+use crate::error::{Error, ServiceError};
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+/// The envelope keys of a reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Envelope {
+    /// `ActionStatus`: `OK`, `FAIL`, or another status such as `SomeError`.
+    #[serde(rename = "ActionStatus", default, skip_serializing_if = "Option::is_none")]
+    pub action_status: Option<String>,
+    /// `ErrorCode`: 0 on success.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    /// `ErrorInfo`: a message; on success empty, `OK`, `ok`, `succeed` or `0` depending on the endpoint.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `RequestId`, on newer endpoints.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// `ErrorDisplay`, on relationship, profile and recent-contact endpoints.
+    #[serde(rename = "ErrorDisplay", default, skip_serializing_if = "Option::is_none")]
+    pub error_display: Option<String>,
+}
+
+impl Envelope {
+    /// Decodes the envelope keys of a reply body, ignoring every other key.
+    pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// Whether the reply reports a failure of the whole call: `ActionStatus` `FAIL` or a non-zero
+    /// `ErrorCode`.
+    pub fn is_failure(&self) -> bool {
+        self.error_code.unwrap_or(0) != 0 || self.action_status.as_deref() == Some("FAIL")
+    }
+}
+
+/// Decodes a whole reply: HTTP status, then envelope, then payload.
+pub(crate) fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
+    let envelope = match Envelope::from_slice(&body) {
+        Ok(e) => e,
+        Err(source) if (200..300).contains(&status) => return Err(Error::Decode { endpoint, source, body }),
+        Err(_) => return Err(Error::Http { endpoint, status, body }),
+    };
+    if envelope.is_failure() {
+        return Err(Error::Service(ServiceError::new(endpoint, envelope, body)));
+    }
+    if !(200..300).contains(&status) {
+        return Err(Error::Http { endpoint, status, body });
+    }
+    serde_json::from_slice(&body).map_err(|source| Error::Decode { endpoint, source, body })
+}

@@ -1,0 +1,465 @@
+//! A local Tencent IM REST server for tests (cargo feature `mock`).
+//!
+//! It speaks the protocol like the real service: POST only, `/v4/<servicename>/<command>` of a
+//! catalogued command, every query parameter checked (`sdkappid`, `identifier` = the admin,
+//! `usersig` verified against the secret key, `random` a u32, `contenttype=json`), the body decoded
+//! into the command's request type, and errors reported in the envelope with HTTP status 200 and the
+//! real error codes. By default each command answers with its official example reply; tests can set
+//! replies and inject faults. Every request is recorded.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tim_rest::mock::{MockServer, Reply};
+//! let server = MockServer::start(1400000000, "administrator", "test-key").await?;
+//! let client = server.client_builder().build()?;
+//! server.push_reply("im_open_login_svc", "kick", Reply::fail(70107, "account not found"));
+//! let err = client.im_open_login_svc().kick(&tim_rest::im_open_login_svc::KickRequest::new("nobody")).await.unwrap_err();
+//! assert_eq!(err.code(), Some(70107));
+//! assert_eq!(server.requests()[0].command, "kick");
+//! # Ok(()) }
+//! ```
+
+use crate::registry::{self, CommandInfo, Message};
+use crate::usersig::{self, SecretKey, VerifyError};
+use bytes::Bytes;
+use http_body::{Body, Frame};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{json, Value};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// What the server answers to one call.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Reply {
+    /// The command's official example reply (the first successful one), or a bare OK envelope.
+    Example,
+    /// This JSON body, verbatim.
+    Json(Value),
+    /// A `FAIL` envelope with this code and message.
+    Fail {
+        /// `ErrorCode`.
+        code: i64,
+        /// `ErrorInfo`.
+        info: String,
+    },
+    /// Any status, content type and bytes (e.g. a gateway's HTML 502 page).
+    Raw {
+        /// HTTP status.
+        status: u16,
+        /// `Content-Type`.
+        content_type: String,
+        /// Body.
+        body: Bytes,
+    },
+    /// The reply after a delay.
+    Delay(Duration, Box<Reply>),
+    /// Announces the reply's full length but sends only the first half, then closes the connection.
+    Truncated(Box<Reply>),
+    /// Closes the connection without answering.
+    Drop,
+}
+
+impl Reply {
+    /// A successful reply: the envelope keys (`ActionStatus` OK, `ErrorCode` 0, `ErrorInfo` "") added to
+    /// the encoded payload.
+    pub fn ok<T: serde::Serialize>(payload: &T) -> Reply {
+        let mut v = serde_json::to_value(payload).unwrap_or(Value::Null);
+        if let Value::Object(m) = &mut v {
+            m.insert("ActionStatus".into(), "OK".into());
+            m.insert("ErrorCode".into(), 0.into());
+            m.insert("ErrorInfo".into(), "".into());
+        }
+        Reply::Json(v)
+    }
+    /// A `FAIL` reply.
+    pub fn fail(code: i64, info: impl Into<String>) -> Reply {
+        Reply::Fail { code, info: info.into() }
+    }
+    /// The gateway HTML page of a 502.
+    pub fn bad_gateway() -> Reply {
+        Reply::Raw {
+            status: 502,
+            content_type: "text/html".into(),
+            body: Bytes::from_static(b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"),
+        }
+    }
+    /// This reply after `delay`.
+    pub fn delayed(self, delay: Duration) -> Reply {
+        Reply::Delay(delay, Box::new(self))
+    }
+    /// This reply, cut in half.
+    pub fn truncated(self) -> Reply {
+        Reply::Truncated(Box::new(self))
+    }
+}
+
+/// One request the server received.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Recorded {
+    /// HTTP method.
+    pub method: String,
+    /// URL path.
+    pub path: String,
+    /// Servicename (from the path; empty if the path was not `/v4/<svc>/<cmd>`).
+    pub service: String,
+    /// Command.
+    pub command: String,
+    /// The raw query string, exactly as received.
+    pub raw_query: String,
+    /// The query parameters, percent-decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Bytes,
+    /// The body decoded into the command's request type, when it decoded.
+    pub decoded: Option<Arc<dyn Message>>,
+    /// The `ErrorCode` the server answered with (0 for success; `None` for raw replies and faults).
+    pub answered_code: Option<i64>,
+}
+
+impl Recorded {
+    /// The decoded request as its concrete type.
+    pub fn request<T: 'static>(&self) -> Option<&T> {
+        self.decoded.as_ref().and_then(|m| m.as_any().downcast_ref::<T>())
+    }
+    /// The value of query parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+struct Replies {
+    faults: VecDeque<Reply>,
+    once: HashMap<(String, String), VecDeque<Reply>>,
+    fixed: HashMap<(String, String), Reply>,
+}
+
+struct State {
+    sdkappid: u64,
+    admin: String,
+    key: SecretKey,
+    replies: Mutex<Replies>,
+    recorded: Mutex<Vec<Recorded>>,
+    connections: AtomicUsize,
+    calls: AtomicUsize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A test that panicked while holding the lock must not hide the server's state from others.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A running local server; it stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).field("sdkappid", &self.state.sdkappid).finish_non_exhaustive()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl MockServer {
+    /// Starts a server on 127.0.0.1 (a free port) for application `sdkappid`, admin `admin` and
+    /// secret key `secret_key`. Must be called inside a Tokio runtime.
+    pub async fn start(sdkappid: u64, admin: impl Into<String>, secret_key: impl Into<String>) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            sdkappid,
+            admin: admin.into(),
+            key: SecretKey::new(secret_key),
+            replies: Mutex::new(Replies::default()),
+            recorded: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+            calls: AtomicUsize::new(0),
+        });
+        let (tx, mut rx) = oneshot::channel::<()>();
+        let st = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut rx => break,
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        st.connections.fetch_add(1, Ordering::SeqCst);
+                        let st = st.clone();
+                        tokio::spawn(async move {
+                            let svc = service_fn(move |req| handle(st.clone(), req));
+                            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+                        });
+                    }
+                }
+            }
+        });
+        Ok(MockServer { addr, state, shutdown: Some(tx) })
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A client builder already pointed at this server, with its credentials, plain HTTP allowed and
+    /// retries off (tests that exercise retries set their own policy).
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::Client::builder(self.state.sdkappid, self.state.admin.clone())
+            .secret_key(self.state.key_text())
+            .base_url(self.base_url())
+            .allow_insecure_http(true)
+            .retry_policy(crate::RetryPolicy::none())
+    }
+
+    /// The next call (to any command) gets `reply`; several calls queue in order. Faults come before
+    /// per-command replies.
+    pub fn push_fault(&self, reply: Reply) {
+        lock(&self.state.replies).faults.push_back(reply);
+    }
+
+    /// The next call to `service/command` gets `reply` (queued in order).
+    pub fn push_reply(&self, service: &str, command: &str, reply: Reply) {
+        lock(&self.state.replies).once.entry((service.to_owned(), command.to_owned())).or_default().push_back(reply);
+    }
+
+    /// Every call to `service/command` gets `reply` (after queued ones are used up).
+    pub fn set_reply(&self, service: &str, command: &str, reply: Reply) {
+        lock(&self.state.replies).fixed.insert((service.to_owned(), command.to_owned()), reply);
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state.recorded).clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        lock(&self.state.recorded).clear();
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.state.connections.load(Ordering::SeqCst)
+    }
+
+    /// HTTP requests received so far.
+    pub fn calls(&self) -> usize {
+        self.state.calls.load(Ordering::SeqCst)
+    }
+}
+
+impl State {
+    fn key_text(&self) -> String {
+        self.key.0.clone()
+    }
+
+    fn next_reply(&self, service: &str, command: &str) -> Reply {
+        let mut r = lock(&self.replies);
+        if let Some(f) = r.faults.pop_front() {
+            return f;
+        }
+        let k = (service.to_owned(), command.to_owned());
+        if let Some(q) = r.once.get_mut(&k)
+            && let Some(x) = q.pop_front()
+        {
+            return x;
+        }
+        r.fixed.get(&k).cloned().unwrap_or(Reply::Example)
+    }
+}
+
+enum MockBody {
+    Full(Option<Bytes>),
+    Truncated(Option<Bytes>, u64),
+}
+
+impl Body for MockBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+    fn poll_frame(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        Poll::Ready(match self.get_mut() {
+            MockBody::Full(b) => b.take().map(|b| Ok(Frame::data(b))),
+            MockBody::Truncated(b, _) => match b.take() {
+                Some(b) => Some(Ok(Frame::data(b))),
+                None => Some(Err(std::io::Error::other("reply truncated on purpose"))),
+            },
+        })
+    }
+    fn size_hint(&self) -> http_body::SizeHint {
+        match self {
+            MockBody::Full(b) => http_body::SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            MockBody::Truncated(_, full) => http_body::SizeHint::with_exact(*full),
+        }
+    }
+}
+
+fn envelope(code: i64, info: &str) -> Value {
+    json!({"ActionStatus": "FAIL", "ErrorCode": code, "ErrorInfo": info})
+}
+
+fn json_response(v: &Value) -> Response<MockBody> {
+    let body = Bytes::from(v.to_string());
+    let mut r = Response::new(MockBody::Full(Some(body)));
+    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+    r
+}
+
+fn example_reply(info: &CommandInfo) -> Value {
+    info.examples
+        .iter()
+        .filter_map(|e| e.response)
+        .filter_map(|t| serde_json::from_str::<Value>(t).ok())
+        .find(|v| v.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0) == 0 && v.get("ActionStatus").and_then(Value::as_str) != Some("FAIL"))
+        .unwrap_or_else(|| json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}))
+}
+
+/// Checks the query string like the real service; `Err` carries the error envelope.
+fn check_query(st: &State, query: &[(String, String)]) -> Result<(), Value> {
+    let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let appid = match get("sdkappid") {
+        None | Some("") => return Err(envelope(60012, "sdkappid is missing")),
+        Some(a) => a.parse::<u64>().map_err(|_| envelope(60002, "sdkappid is not a number"))?,
+    };
+    if appid != st.sdkappid {
+        return Err(envelope(70020, "sdkappid not found"));
+    }
+    let identifier = get("identifier").unwrap_or("");
+    if identifier != st.admin {
+        return Err(envelope(60010, "identifier must be the App admin"));
+    }
+    match get("random") {
+        Some(r) if r.parse::<u32>().is_ok() => {}
+        _ => return Err(envelope(60002, "random must be a 32-bit unsigned integer")),
+    }
+    if get("contenttype") != Some("json") {
+        return Err(envelope(60002, "contenttype must be json"));
+    }
+    let sig = get("usersig").unwrap_or("");
+    if sig.is_empty() {
+        return Err(envelope(70002, "usersig is empty"));
+    }
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    match usersig::verify(&st.key, st.sdkappid, &st.admin, sig, now) {
+        Ok(_) => Ok(()),
+        Err(VerifyError::Expired(_)) => Err(envelope(70001, "usersig expired")),
+        Err(VerifyError::WrongAppId(_)) => Err(envelope(70014, "sdkappid does not match the usersig")),
+        Err(VerifyError::WrongIdentifier) => Err(envelope(70013, "identifier does not match the usersig")),
+        Err(VerifyError::BadSignature) => Err(envelope(70009, "usersig verification failed")),
+        Err(_) => Err(envelope(70003, "usersig is invalid")),
+    }
+}
+
+async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockBody>, std::io::Error> {
+    use http_body_util::BodyExt;
+    st.calls.fetch_add(1, Ordering::SeqCst);
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let raw_query = req.uri().query().unwrap_or("").to_owned();
+    let query: Vec<(String, String)> = raw_query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let dec = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            (dec(k), dec(v))
+        })
+        .collect();
+    let body = match req.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => return Err(std::io::Error::other(e)),
+    };
+    let parts: Vec<&str> = path.trim_start_matches('/').splitn(3, '/').collect();
+    let (service, command) = match parts.as_slice() {
+        ["v4", s, c] => ((*s).to_owned(), (*c).to_owned()),
+        _ => (String::new(), String::new()),
+    };
+    let mut rec = Recorded { method: method.clone(), path: path.clone(), service: service.clone(), command: command.clone(), raw_query, query, body: body.clone(), decoded: None, answered_code: None };
+
+    let info = registry::find(&service, &command);
+    let checked: Result<&CommandInfo, Value> = (|| {
+        let info = info.ok_or_else(|| envelope(60009, "resource not found: check the servicename/command in the URL"))?;
+        if method != "POST" {
+            return Err(envelope(60002, "only POST is supported"));
+        }
+        check_query(&st, &rec.query)?;
+        match info.codec.decode_request(&body) {
+            Ok(m) => rec.decoded = Some(Arc::from(m)),
+            Err(e) => return Err(envelope(60003, &format!("JSON parse error: {e}"))),
+        }
+        Ok(info)
+    })();
+    let reply = match checked {
+        Err(env) => {
+            rec.answered_code = env.get("ErrorCode").and_then(Value::as_i64);
+            lock(&st.recorded).push(rec);
+            return Ok(json_response(&env));
+        }
+        Ok(info) => (info, st.next_reply(&service, &command)),
+    };
+    let (info, mut reply) = reply;
+    let mut truncate = false;
+    loop {
+        match reply {
+            Reply::Delay(d, inner) => {
+                tokio::time::sleep(d).await;
+                reply = *inner;
+            }
+            Reply::Truncated(inner) => {
+                truncate = true;
+                reply = *inner;
+            }
+            _ => break,
+        }
+    }
+    let (status, content_type, bytes, code) = match reply {
+        Reply::Drop => {
+            lock(&st.recorded).push(rec);
+            return Err(std::io::Error::other("connection dropped on purpose"));
+        }
+        Reply::Example => {
+            let v = example_reply(info);
+            (200, "application/json".to_owned(), Bytes::from(v.to_string()), Some(v.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0)))
+        }
+        Reply::Json(v) => (200, "application/json".to_owned(), Bytes::from(v.to_string()), v.get("ErrorCode").and_then(Value::as_i64)),
+        Reply::Fail { code, info } => (200, "application/json".to_owned(), Bytes::from(envelope(code, &info).to_string()), Some(code)),
+        Reply::Raw { status, content_type, body } => (status, content_type, body, None),
+        Reply::Delay(..) | Reply::Truncated(_) => (500, "text/plain".to_owned(), Bytes::new(), None),
+    };
+    rec.answered_code = code;
+    lock(&st.recorded).push(rec);
+    let full = bytes.len() as u64;
+    let body = if truncate { MockBody::Truncated(Some(bytes.slice(..bytes.len() / 2)), full) } else { MockBody::Full(Some(bytes)) };
+    let mut r = Response::new(body);
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(ct) = hyper::header::HeaderValue::from_str(&content_type) {
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, ct);
+    }
+    Ok(r)
+}

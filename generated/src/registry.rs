@@ -1,0 +1,142 @@
+//! The registry of every catalogued command: names, doc links, retry class, the official examples,
+//! and functions that decode a request or a response body into its typed value and encode it back.
+//!
+//! The local test server routes and checks requests with it; applications can use it to route or log.
+//!
+//! ```
+//! let info = tim_rest::registry::find("openim", "sendmsg").expect("catalogued");
+//! assert_eq!(info.function, "send_msg");
+//! let req = info.codec.decode_request(br#"{"To_Account":"bob","MsgRandom":1,"MsgBody":[]}"#).unwrap();
+//! assert_eq!(req.to_json().unwrap()["To_Account"], "bob");
+//! ```
+
+use crate::{Endpoint, RetryClass};
+use serde_json::Value;
+use std::any::Any;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A decoded request or response, type-erased. Downcast with `as_any().downcast_ref::<T>()`.
+pub trait Message: Any + fmt::Debug + Send + Sync {
+    /// Encodes the value back to JSON.
+    fn to_json(&self) -> Result<Value, serde_json::Error>;
+    /// For downcasting to the concrete type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: serde::Serialize + fmt::Debug + Any + Send + Sync> Message for T {
+    fn to_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::to_value(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// Decoders of one command's bodies.
+pub trait CommandCodec: Send + Sync {
+    /// Decodes a request body (strict: unknown keys are errors).
+    fn decode_request(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error>;
+    /// Decodes a request from JSON.
+    fn decode_request_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error>;
+    /// Decodes the payload of a response body (lenient; envelope keys are ignored: decode them with
+    /// [`crate::Envelope::from_slice`]).
+    fn decode_response(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error>;
+    /// Decodes a response payload from JSON.
+    fn decode_response_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error>;
+}
+
+/// The [`CommandCodec`] of request type `E`.
+pub struct Codec<E>(PhantomData<fn() -> E>);
+
+impl<E> Codec<E> {
+    /// The codec (a zero-sized value).
+    pub const NEW: Self = Codec(PhantomData);
+}
+
+impl<E: Endpoint> CommandCodec for Codec<E> {
+    fn decode_request(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error> {
+        Ok(Box::new(serde_json::from_slice::<E>(body)?))
+    }
+    fn decode_request_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error> {
+        Ok(Box::new(serde_json::from_value::<E>(body)?))
+    }
+    fn decode_response(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error> {
+        Ok(Box::new(serde_json::from_slice::<E::Response>(body)?))
+    }
+    fn decode_response_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error> {
+        Ok(Box::new(serde_json::from_value::<E::Response>(body)?))
+    }
+}
+
+/// One official example of a command, verbatim JSON text.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Example {
+    /// The doc's caption.
+    pub title: Option<&'static str>,
+    /// Request body.
+    pub request: Option<&'static str>,
+    /// Response body.
+    pub response: Option<&'static str>,
+}
+
+/// One catalogued command.
+#[non_exhaustive]
+pub struct CommandInfo {
+    /// Wire servicename, e.g. `openim`.
+    pub service: &'static str,
+    /// Wire command, e.g. `sendmsg`.
+    pub command: &'static str,
+    /// Rust module (and cargo feature), e.g. `openim`.
+    pub module: &'static str,
+    /// Rust call function, e.g. `send_msg`.
+    pub function: &'static str,
+    /// Rust request type, e.g. `SendMsgRequest`.
+    pub request_type: &'static str,
+    /// Rust response type, e.g. `SendMsgResponse`.
+    pub response_type: &'static str,
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+    /// Official Chinese documentation.
+    pub doc: &'static str,
+    /// Official English documentation.
+    pub doc_en: Option<&'static str>,
+    /// Retry class.
+    pub retry: RetryClass,
+    /// The official examples.
+    pub examples: &'static [Example],
+    /// Decoders of the command's bodies.
+    pub codec: &'static dyn CommandCodec,
+}
+
+impl CommandInfo {
+    /// `servicename/command`.
+    pub fn path(&self) -> String {
+        format!("{}/{}", self.service, self.command)
+    }
+}
+
+impl fmt::Debug for CommandInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CommandInfo")
+            .field("service", &self.service)
+            .field("command", &self.command)
+            .field("function", &self.function)
+            .field("doc", &self.doc)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every command compiled in (per the enabled features).
+pub fn commands() -> impl Iterator<Item = &'static CommandInfo> {
+    crate::api::commands()
+}
+
+/// Finds a command by its wire names (case sensitive, like the URL).
+pub fn find(service: &str, command: &str) -> Option<&'static CommandInfo> {
+    commands().find(|c| c.service == service && c.command == command)
+}
