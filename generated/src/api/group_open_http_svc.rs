@@ -3,7 +3,7 @@
 
 //! Group management (群组管理): servicename `group_open_http_svc`.
 //!
-//! Create, query, modify, import and disband groups; manage members, roles and mutes; send, recall and import group messages.
+//! Create, query, modify, import and disband groups; manage members, roles, mutes and bans; send, recall, import and pull group messages and their read receipts; group attributes and counters; live-group broadcasts; importing community topics.
 //!
 //! Call functions are on [`GroupOpenHttpSvc`], reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 
@@ -62,6 +62,387 @@ impl<'de> serde::Deserialize<'de> for GroupMemberAddResult {
     ) -> Result<Self, D::Error> {
         <i32 as serde::Deserialize>::deserialize(deserializer)
             .map(GroupMemberAddResult::from)
+    }
+}
+
+/// Outcome for one message in import_group_msg.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ImportGroupMsgResultCode {
+    /// `0`: The message was imported.
+    Imported,
+    /// `10004`: The send time is invalid.
+    InvalidSendTime,
+    /// `80001`: The message contains banned words and was not stored (listed by the older doc version only).
+    BannedWords,
+    /// `80002`: The message is too long (at most 8000 bytes).
+    TooLong,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(i64),
+}
+
+impl ImportGroupMsgResultCode {
+    /// The wire value.
+    pub fn value(self) -> i64 {
+        match self {
+            ImportGroupMsgResultCode::Imported => 0,
+            ImportGroupMsgResultCode::InvalidSendTime => 10004,
+            ImportGroupMsgResultCode::BannedWords => 80001,
+            ImportGroupMsgResultCode::TooLong => 80002,
+            ImportGroupMsgResultCode::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i64> for ImportGroupMsgResultCode {
+    fn from(value: i64) -> Self {
+        match value {
+            0 => ImportGroupMsgResultCode::Imported,
+            10004 => ImportGroupMsgResultCode::InvalidSendTime,
+            80001 => ImportGroupMsgResultCode::BannedWords,
+            80002 => ImportGroupMsgResultCode::TooLong,
+            other => ImportGroupMsgResultCode::Unknown(other),
+        }
+    }
+}
+
+impl serde::Serialize for ImportGroupMsgResultCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ImportGroupMsgResultCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i64 as serde::Deserialize>::deserialize(deserializer)
+            .map(ImportGroupMsgResultCode::from)
+    }
+}
+
+/// A callback to suppress for one message (only when the callback is enabled).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForbidCallbackControl {
+    /// `ForbidBeforeSendMsgCallback`: Do not call the before-send callback.
+    ForbidBeforeSendMsgCallback,
+    /// `ForbidAfterSendMsgCallback`: Do not call the after-send callback.
+    ForbidAfterSendMsgCallback,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl ForbidCallbackControl {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ForbidCallbackControl::ForbidBeforeSendMsgCallback => {
+                "ForbidBeforeSendMsgCallback"
+            }
+            ForbidCallbackControl::ForbidAfterSendMsgCallback => {
+                "ForbidAfterSendMsgCallback"
+            }
+            ForbidCallbackControl::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ForbidCallbackControl {
+    fn from(value: &str) -> Self {
+        match value {
+            "ForbidBeforeSendMsgCallback" => {
+                ForbidCallbackControl::ForbidBeforeSendMsgCallback
+            }
+            "ForbidAfterSendMsgCallback" => {
+                ForbidCallbackControl::ForbidAfterSendMsgCallback
+            }
+            other => ForbidCallbackControl::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ForbidCallbackControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ForbidCallbackControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
+/// A delivery option for one message.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SendMsgControl {
+    /// `NoLastMsg`: Do not update the recent-contacts conversation.
+    NoLastMsg,
+    /// `NoUnread`: Do not count the message as unread.
+    NoUnread,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl SendMsgControl {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SendMsgControl::NoLastMsg => "NoLastMsg",
+            SendMsgControl::NoUnread => "NoUnread",
+            SendMsgControl::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SendMsgControl {
+    fn from(value: &str) -> Self {
+        match value {
+            "NoLastMsg" => SendMsgControl::NoLastMsg,
+            "NoUnread" => SendMsgControl::NoUnread,
+            other => SendMsgControl::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SendMsgControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SendMsgControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SendMsgControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
+/// Whether group_msg_get_simple returned the whole requested range.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GroupMsgGetSimpleIsFinished {
+    /// `1`: All messages of the requested range were returned.
+    Complete,
+    /// `0`: Not all messages were returned (messages too long or range larger than 20).
+    Incomplete,
+    /// `2`: Messages too long or range larger than 20, and all messages have expired.
+    AllExpired,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(i32),
+}
+
+impl GroupMsgGetSimpleIsFinished {
+    /// The wire value.
+    pub fn value(self) -> i32 {
+        match self {
+            GroupMsgGetSimpleIsFinished::Complete => 1,
+            GroupMsgGetSimpleIsFinished::Incomplete => 0,
+            GroupMsgGetSimpleIsFinished::AllExpired => 2,
+            GroupMsgGetSimpleIsFinished::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i32> for GroupMsgGetSimpleIsFinished {
+    fn from(value: i32) -> Self {
+        match value {
+            1 => GroupMsgGetSimpleIsFinished::Complete,
+            0 => GroupMsgGetSimpleIsFinished::Incomplete,
+            2 => GroupMsgGetSimpleIsFinished::AllExpired,
+            other => GroupMsgGetSimpleIsFinished::Unknown(other),
+        }
+    }
+}
+
+impl serde::Serialize for GroupMsgGetSimpleIsFinished {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GroupMsgGetSimpleIsFinished {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i32 as serde::Deserialize>::deserialize(deserializer)
+            .map(GroupMsgGetSimpleIsFinished::from)
+    }
+}
+
+/// Which member list get_group_msg_receipt_detail returns.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GetGroupMsgReceiptDetailFilter {
+    /// `0`: Members who have read the message.
+    Read,
+    /// `1`: Members who have not read the message.
+    Unread,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(i32),
+}
+
+impl GetGroupMsgReceiptDetailFilter {
+    /// The wire value.
+    pub fn value(self) -> i32 {
+        match self {
+            GetGroupMsgReceiptDetailFilter::Read => 0,
+            GetGroupMsgReceiptDetailFilter::Unread => 1,
+            GetGroupMsgReceiptDetailFilter::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i32> for GetGroupMsgReceiptDetailFilter {
+    fn from(value: i32) -> Self {
+        match value {
+            0 => GetGroupMsgReceiptDetailFilter::Read,
+            1 => GetGroupMsgReceiptDetailFilter::Unread,
+            other => GetGroupMsgReceiptDetailFilter::Unknown(other),
+        }
+    }
+}
+
+impl serde::Serialize for GetGroupMsgReceiptDetailFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetGroupMsgReceiptDetailFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i32 as serde::Deserialize>::deserialize(deserializer)
+            .map(GetGroupMsgReceiptDetailFilter::from)
+    }
+}
+
+/// One custom group attribute as written by modify_group_attr and set_group_attr. Note the lower-case keys `key`/`value` (AppDefinedData uses `Key`/`Value`).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ModifyGroupAttrItem {
+    /// `key` (required). Attribute key (at most 32 bytes).
+    #[serde(rename = "key")]
+    pub key: String,
+    /// `value` (required). Attribute value (at most 4000 bytes; all values together at most 16000 bytes).
+    #[serde(rename = "value")]
+    pub value: String,
+}
+
+impl ModifyGroupAttrItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// One group counter (shared by get/update_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GetGroupCounterItem {
+    /// `Key` (required). Counter key (at most 128 bytes).
+    #[serde(rename = "Key")]
+    pub key: String,
+    /// `Value` (required). Counter value (signed 64-bit).
+    #[serde(rename = "Value")]
+    pub value: i64,
+}
+
+impl GetGroupCounterItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(key: impl Into<String>, value: i64) -> Self {
+        Self { key: key.into(), value }
+    }
+}
+
+/// How update_group_counter applies the given values.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateGroupCounterMode {
+    /// `Set`: Set each counter to the given Value.
+    Set,
+    /// `Increase`: Add Value to the counter (a missing key starts at 0).
+    Increase,
+    /// `Decrease`: Subtract Value from the counter (a missing key starts at 0).
+    Decrease,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl UpdateGroupCounterMode {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            UpdateGroupCounterMode::Set => "Set",
+            UpdateGroupCounterMode::Increase => "Increase",
+            UpdateGroupCounterMode::Decrease => "Decrease",
+            UpdateGroupCounterMode::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for UpdateGroupCounterMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Set" => UpdateGroupCounterMode::Set,
+            "Increase" => UpdateGroupCounterMode::Increase,
+            "Decrease" => UpdateGroupCounterMode::Decrease,
+            other => UpdateGroupCounterMode::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for UpdateGroupCounterMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UpdateGroupCounterMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateGroupCounterMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1173,12 +1554,24 @@ pub struct GetGroupMutedAccountRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// `TopicId` (optional). ID of a topic: list the members muted in that topic (Community groups with topics only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
 }
 
 impl GetGroupMutedAccountRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            topic_id: None,
+        }
+    }
+    /// Sets `TopicId` (optional). ID of a topic: list the members muted in that topic (Community groups with topics only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
     }
 }
 
@@ -1191,20 +1584,31 @@ pub struct GetGroupMutedAccountResponse {
     /// `GroupId` (optional). ID of the group.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `ShuttedUinList` (required). The muted members.
+    /// `MutedAccountList` (required). The muted members.
+    #[serde(
+        rename = "MutedAccountList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub muted_account_list: Vec<MutedAccountItem>,
+    /// `ShuttedUinList` (required). Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
     #[serde(
         rename = "ShuttedUinList",
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub shutted_uin_list: Vec<MutedMemberItem>,
+    pub shutted_uin_list: Vec<ShuttedUinItem>,
 }
 
 impl GetGroupMutedAccountResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(shutted_uin_list: Vec<MutedMemberItem>) -> Self {
+    pub fn new(
+        muted_account_list: Vec<MutedAccountItem>,
+        shutted_uin_list: Vec<ShuttedUinItem>,
+    ) -> Self {
         Self {
             group_id: None,
+            muted_account_list,
             shutted_uin_list,
         }
     }
@@ -1213,6 +1617,1702 @@ impl GetGroupMutedAccountResponse {
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
+    }
+}
+
+/// Request body of `group_open_http_svc/send_group_msg`.
+///
+/// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SendGroupMsgRequest {
+    /// `GroupId` (required). ID of the group to send to.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Random` (filled in by the SDK). Random 32-bit unsigned number; a second message with the same content and Random within 5 minutes is discarded as a duplicate.
+    #[serde(rename = "Random")]
+    pub random: u32,
+    /// `MsgPriority` (optional). Message priority: High, Normal (default) or Low (case-sensitive).
+    #[serde(rename = "MsgPriority", default, skip_serializing_if = "Option::is_none")]
+    pub msg_priority: Option<crate::api::types::GroupMsgPriority>,
+    /// `MsgBody` (required). Message body: an array of message elements.
+    #[serde(rename = "MsgBody")]
+    pub msg_body: Vec<crate::api::types::MsgElement>,
+    /// `From_Account` (optional). Sender shown to members (must be an existing account); the app admin when absent.
+    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    pub from_account: Option<String>,
+    /// `OfflinePushInfo` (optional). Offline push settings.
+    #[serde(
+        rename = "OfflinePushInfo",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    /// `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
+    #[serde(
+        rename = "ForbidCallbackControl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forbid_callback_control: Option<Vec<ForbidCallbackControl>>,
+    /// `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
+    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
+    pub online_only_flag: Option<i32>,
+    /// `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
+    #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
+    pub send_msg_control: Option<Vec<SendMsgControl>>,
+    /// `CloudCustomData` (optional). Custom data stored in the cloud with the message and delivered to receivers.
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_custom_data: Option<String>,
+    /// `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not.
+    #[serde(
+        rename = "SupportMessageExtension",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_message_extension: Option<i32>,
+    /// `To_Account` (optional). Send only to these members (at most 50); the message then does not count as unread. Ultimate edition only; Work, Public and Meeting groups.
+    #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
+    pub to_account: Option<Vec<String>>,
+    /// `TopicId` (optional). ID of the topic to send to (Community groups with topics only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// `GroupAtInfo` (optional). The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
+    #[serde(rename = "GroupAtInfo", default, skip_serializing_if = "Option::is_none")]
+    pub group_at_info: Option<Vec<GroupAtInfoItem>>,
+}
+
+impl SendGroupMsgRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    ///
+    /// `Random` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    pub fn new(
+        group_id: impl Into<String>,
+        msg_body: Vec<crate::api::types::MsgElement>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            random: fastrand::u32(..),
+            msg_priority: None,
+            msg_body,
+            from_account: None,
+            offline_push_info: None,
+            forbid_callback_control: None,
+            online_only_flag: None,
+            send_msg_control: None,
+            cloud_custom_data: None,
+            support_message_extension: None,
+            to_account: None,
+            topic_id: None,
+            group_at_info: None,
+        }
+    }
+    /// Sets `Random` (filled in by the SDK). Random 32-bit unsigned number; a second message with the same content and Random within 5 minutes is discarded as a duplicate.
+    #[must_use]
+    pub fn random(mut self, value: u32) -> Self {
+        self.random = value;
+        self
+    }
+    /// Sets `MsgPriority` (optional). Message priority: High, Normal (default) or Low (case-sensitive).
+    #[must_use]
+    pub fn msg_priority(mut self, value: crate::api::types::GroupMsgPriority) -> Self {
+        self.msg_priority = Some(value);
+        self
+    }
+    /// Sets `From_Account` (optional). Sender shown to members (must be an existing account); the app admin when absent.
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
+        self
+    }
+    /// Sets `OfflinePushInfo` (optional). Offline push settings.
+    #[must_use]
+    pub fn offline_push_info(
+        mut self,
+        value: crate::api::types::OfflinePushInfo,
+    ) -> Self {
+        self.offline_push_info = Some(value);
+        self
+    }
+    /// Sets `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
+    #[must_use]
+    pub fn forbid_callback_control(mut self, value: Vec<ForbidCallbackControl>) -> Self {
+        self.forbid_callback_control = Some(value);
+        self
+    }
+    /// Sets `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
+    #[must_use]
+    pub fn online_only_flag(mut self, value: i32) -> Self {
+        self.online_only_flag = Some(value);
+        self
+    }
+    /// Sets `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
+    #[must_use]
+    pub fn send_msg_control(mut self, value: Vec<SendMsgControl>) -> Self {
+        self.send_msg_control = Some(value);
+        self
+    }
+    /// Sets `CloudCustomData` (optional). Custom data stored in the cloud with the message and delivered to receivers.
+    #[must_use]
+    pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
+        self.cloud_custom_data = Some(value.into());
+        self
+    }
+    /// Sets `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not.
+    #[must_use]
+    pub fn support_message_extension(mut self, value: i32) -> Self {
+        self.support_message_extension = Some(value);
+        self
+    }
+    /// Sets `To_Account` (optional). Send only to these members (at most 50); the message then does not count as unread. Ultimate edition only; Work, Public and Meeting groups.
+    #[must_use]
+    pub fn to_account(mut self, value: Vec<String>) -> Self {
+        self.to_account = Some(value);
+        self
+    }
+    /// Sets `TopicId` (optional). ID of the topic to send to (Community groups with topics only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+    /// Sets `GroupAtInfo` (optional). The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
+    #[must_use]
+    pub fn group_at_info(mut self, value: Vec<GroupAtInfoItem>) -> Self {
+        self.group_at_info = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/send_group_msg` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct SendGroupMsgResponse {
+    /// `MsgTime` (required). Server time when the message was sent (UTC seconds).
+    #[serde(rename = "MsgTime")]
+    pub msg_time: u64,
+    /// `MsgSeq` (required). Sequence number identifying the message in the group.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// `MsgDropReason` (optional). Why the message was dropped; empty by default. Currently only frequency control (e.g. MsgFreqCtrl).
+    #[serde(rename = "MsgDropReason", default, skip_serializing_if = "Option::is_none")]
+    pub msg_drop_reason: Option<String>,
+}
+
+impl SendGroupMsgResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_time: u64, msg_seq: u64) -> Self {
+        Self {
+            msg_time,
+            msg_seq,
+            msg_drop_reason: None,
+        }
+    }
+    /// Sets `MsgDropReason` (optional). Why the message was dropped; empty by default. Currently only frequency control (e.g. MsgFreqCtrl).
+    #[must_use]
+    pub fn msg_drop_reason(mut self, value: impl Into<String>) -> Self {
+        self.msg_drop_reason = Some(value.into());
+        self
+    }
+}
+
+/// Request body of `group_open_http_svc/send_group_system_notification`.
+///
+/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SendGroupSystemNotificationRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `ToMembers_Account` (optional). Receiving members (at most 500); all members when absent or empty (the only option for live-streaming groups).
+    #[serde(
+        rename = "ToMembers_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_members_account: Option<Vec<String>>,
+    /// `Content` (required). Content of the notification.
+    #[serde(rename = "Content")]
+    pub content: String,
+}
+
+impl SendGroupSystemNotificationRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, content: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            to_members_account: None,
+            content: content.into(),
+        }
+    }
+    /// Sets `ToMembers_Account` (optional). Receiving members (at most 500); all members when absent or empty (the only option for live-streaming groups).
+    #[must_use]
+    pub fn to_members_account(mut self, value: Vec<String>) -> Self {
+        self.to_members_account = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/send_group_system_notification` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct SendGroupSystemNotificationResponse {}
+impl SendGroupSystemNotificationResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/group_msg_recall`.
+///
+/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupMsgRecallRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `MsgSeqList` (required). Messages to recall (at most 10).
+    #[serde(rename = "MsgSeqList")]
+    pub msg_seq_list: Vec<RecallMsgSeqItem>,
+}
+
+impl GroupMsgRecallRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        msg_seq_list: Vec<RecallMsgSeqItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq_list,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/group_msg_recall` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GroupMsgRecallResponse {
+    /// `RecallRetList` (required). One result per requested message.
+    #[serde(
+        rename = "RecallRetList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub recall_ret_list: Vec<RecallRetItem>,
+}
+
+impl GroupMsgRecallResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(recall_ret_list: Vec<RecallRetItem>) -> Self {
+        Self { recall_ret_list }
+    }
+}
+
+/// Request body of `group_open_http_svc/change_group_owner`.
+///
+/// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ChangeGroupOwnerRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `NewOwner_Account` (required). Account of the new owner (must be a member).
+    #[serde(rename = "NewOwner_Account")]
+    pub new_owner_account: String,
+}
+
+impl ChangeGroupOwnerRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        new_owner_account: impl Into<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            new_owner_account: new_owner_account.into(),
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/change_group_owner` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ChangeGroupOwnerResponse {}
+impl ChangeGroupOwnerResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/import_group`.
+///
+/// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportGroupRequest {
+    /// `Owner_Account` (optional). Owner of the group, added as a member; without it the group has no owner.
+    #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<String>,
+    /// `Type` (required). Group type: Public, Private (Work), ChatRoom (Meeting) or Community.
+    #[serde(rename = "Type")]
+    pub r#type: crate::api::types::GroupType,
+    /// `GroupId` (optional). Custom group ID; assigned by the server when absent.
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// `Name` (required). Group name, at most 30 bytes.
+    #[serde(rename = "Name")]
+    pub name: String,
+    /// `Introduction` (optional). Group introduction, at most 240 bytes.
+    #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    /// `Notification` (optional). Group notice, at most 300 bytes.
+    #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<String>,
+    /// `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    /// `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000.
+    #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
+    pub max_member_count: Option<u32>,
+    /// `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission).
+    #[serde(
+        rename = "ApplyJoinOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
+    /// `AppDefinedData` (optional). App-defined group fields (the feature must be enabled).
+    #[serde(rename = "AppDefinedData", default, skip_serializing_if = "Option::is_none")]
+    pub app_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    /// `CreateTime` (optional). Creation time of the group (UTC seconds); the time of the request when absent.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<u64>,
+}
+
+impl ImportGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(r#type: crate::api::types::GroupType, name: impl Into<String>) -> Self {
+        Self {
+            owner_account: None,
+            r#type,
+            group_id: None,
+            name: name.into(),
+            introduction: None,
+            notification: None,
+            face_url: None,
+            max_member_count: None,
+            apply_join_option: None,
+            app_defined_data: None,
+            create_time: None,
+        }
+    }
+    /// Sets `Owner_Account` (optional). Owner of the group, added as a member; without it the group has no owner.
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+    /// Sets `GroupId` (optional). Custom group ID; assigned by the server when absent.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `Introduction` (optional). Group introduction, at most 240 bytes.
+    #[must_use]
+    pub fn introduction(mut self, value: impl Into<String>) -> Self {
+        self.introduction = Some(value.into());
+        self
+    }
+    /// Sets `Notification` (optional). Group notice, at most 300 bytes.
+    #[must_use]
+    pub fn notification(mut self, value: impl Into<String>) -> Self {
+        self.notification = Some(value.into());
+        self
+    }
+    /// Sets `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
+    #[must_use]
+    pub fn face_url(mut self, value: impl Into<String>) -> Self {
+        self.face_url = Some(value.into());
+        self
+    }
+    /// Sets `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000.
+    #[must_use]
+    pub fn max_member_count(mut self, value: u32) -> Self {
+        self.max_member_count = Some(value);
+        self
+    }
+    /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission).
+    #[must_use]
+    pub fn apply_join_option(
+        mut self,
+        value: crate::api::types::ApplyJoinOption,
+    ) -> Self {
+        self.apply_join_option = Some(value);
+        self
+    }
+    /// Sets `AppDefinedData` (optional). App-defined group fields (the feature must be enabled).
+    #[must_use]
+    pub fn app_defined_data(
+        mut self,
+        value: Vec<crate::api::types::AppDefinedDataItem>,
+    ) -> Self {
+        self.app_defined_data = Some(value);
+        self
+    }
+    /// Sets `CreateTime` (optional). Creation time of the group (UTC seconds); the time of the request when absent.
+    #[must_use]
+    pub fn create_time(mut self, value: u64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/import_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ImportGroupResponse {
+    /// `GroupId` (required). ID of the imported group (assigned by the server or the custom one).
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+}
+
+impl ImportGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self { group_id: group_id.into() }
+    }
+}
+
+/// Request body of `group_open_http_svc/import_group_msg`.
+///
+/// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportGroupMsgRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming groups).
+    #[serde(
+        rename = "RecentContactFlag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub recent_contact_flag: Option<i32>,
+    /// `MsgList` (required). The messages to import (at most 7), in increasing time order.
+    #[serde(rename = "MsgList")]
+    pub msg_list: Vec<ImportGroupMsgItem>,
+    /// `TopicId` (optional). ID of the topic to import into (Community groups only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+}
+
+impl ImportGroupMsgRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, msg_list: Vec<ImportGroupMsgItem>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            recent_contact_flag: None,
+            msg_list,
+            topic_id: None,
+        }
+    }
+    /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming groups).
+    #[must_use]
+    pub fn recent_contact_flag(mut self, value: i32) -> Self {
+        self.recent_contact_flag = Some(value);
+        self
+    }
+    /// Sets `TopicId` (optional). ID of the topic to import into (Community groups only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/import_group_msg` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ImportGroupMsgResponse {
+    /// `ImportMsgResult` (required). One result per imported message.
+    #[serde(
+        rename = "ImportMsgResult",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub import_msg_result: Vec<ImportGroupMsgResult>,
+}
+
+impl ImportGroupMsgResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(import_msg_result: Vec<ImportGroupMsgResult>) -> Self {
+        Self { import_msg_result }
+    }
+}
+
+/// Request body of `group_open_http_svc/import_group_member`.
+///
+/// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportGroupMemberRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `MemberList` (required). Members to import (at most 300).
+    #[serde(rename = "MemberList")]
+    pub member_list: Vec<ImportGroupMemberItem>,
+}
+
+impl ImportGroupMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        member_list: Vec<ImportGroupMemberItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            member_list,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/import_group_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ImportGroupMemberResponse {
+    /// `MemberList` (required). One result per requested member.
+    #[serde(
+        rename = "MemberList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub member_list: Vec<ImportGroupMemberResult>,
+}
+
+impl ImportGroupMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_list: Vec<ImportGroupMemberResult>) -> Self {
+        Self { member_list }
+    }
+}
+
+/// Request body of `group_open_http_svc/set_unread_msg_num`.
+///
+/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SetUnreadMsgNumRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Member_Account` (required). Account of the member whose unread count is set.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+    /// `UnreadMsgNum` (required). The member's unread message count.
+    #[serde(rename = "UnreadMsgNum")]
+    pub unread_msg_num: u64,
+}
+
+impl SetUnreadMsgNumRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        member_account: impl Into<String>,
+        unread_msg_num: u64,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            member_account: member_account.into(),
+            unread_msg_num,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/set_unread_msg_num` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct SetUnreadMsgNumResponse {}
+impl SetUnreadMsgNumResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/delete_group_msg_by_sender`.
+///
+/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupMsgBySenderRequest {
+    /// `GroupId` (required). ID of the group whose messages are recalled.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Sender_Account` (required). Account whose messages are recalled.
+    #[serde(rename = "Sender_Account")]
+    pub sender_account: String,
+    /// `TopicId` (optional). Topic in which to recall the messages (topic-enabled communities only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+}
+
+impl DeleteGroupMsgBySenderRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, sender_account: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            sender_account: sender_account.into(),
+            topic_id: None,
+        }
+    }
+    /// Sets `TopicId` (optional). Topic in which to recall the messages (topic-enabled communities only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/delete_group_msg_by_sender` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct DeleteGroupMsgBySenderResponse {}
+impl DeleteGroupMsgBySenderResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/group_msg_get_simple`.
+///
+/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupMsgGetSimpleRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `ReqMsgNumber` (required). Number of messages to pull; at most 20 are returned per call, so use 20 or less.
+    #[serde(rename = "ReqMsgNumber")]
+    pub req_msg_number: u32,
+    /// `ReqMsgSeq` (optional). Largest sequence number to return (messages with MsgSeq <= ReqMsgSeq); omit for the latest messages.
+    #[serde(rename = "ReqMsgSeq", default, skip_serializing_if = "Option::is_none")]
+    pub req_msg_seq: Option<u64>,
+    /// `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default.
+    #[serde(
+        rename = "WithRecalledMsg",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub with_recalled_msg: Option<i32>,
+}
+
+impl GroupMsgGetSimpleRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, req_msg_number: u32) -> Self {
+        Self {
+            group_id: group_id.into(),
+            req_msg_number,
+            req_msg_seq: None,
+            with_recalled_msg: None,
+        }
+    }
+    /// Sets `ReqMsgSeq` (optional). Largest sequence number to return (messages with MsgSeq <= ReqMsgSeq); omit for the latest messages.
+    #[must_use]
+    pub fn req_msg_seq(mut self, value: u64) -> Self {
+        self.req_msg_seq = Some(value);
+        self
+    }
+    /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default.
+    #[must_use]
+    pub fn with_recalled_msg(mut self, value: i32) -> Self {
+        self.with_recalled_msg = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/group_msg_get_simple` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GroupMsgGetSimpleResponse {
+    /// `GroupId` (required). The group ID of the request.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `IsFinished` (required). Whether the whole requested range was returned (1), not all of it (0) or all of it had expired (2).
+    #[serde(rename = "IsFinished")]
+    pub is_finished: GroupMsgGetSimpleIsFinished,
+    /// `RspMsgList` (required). The messages returned.
+    #[serde(
+        rename = "RspMsgList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub rsp_msg_list: Vec<crate::api::types::GroupHistoryMsg>,
+}
+
+impl GroupMsgGetSimpleResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        is_finished: GroupMsgGetSimpleIsFinished,
+        rsp_msg_list: Vec<crate::api::types::GroupHistoryMsg>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            is_finished,
+            rsp_msg_list,
+        }
+    }
+}
+
+/// Request body of `group_open_http_svc/clear_group_msg`.
+///
+/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ClearGroupMsgRequest {
+    /// `GroupId` (required). ID of the group whose history is cleared.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `MsgSeq` (optional). Clear messages with a sequence number <= MsgSeq; omit to clear the whole history.
+    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<u64>,
+}
+
+impl ClearGroupMsgRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq: None,
+        }
+    }
+    /// Sets `MsgSeq` (optional). Clear messages with a sequence number <= MsgSeq; omit to clear the whole history.
+    #[must_use]
+    pub fn msg_seq(mut self, value: u64) -> Self {
+        self.msg_seq = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/clear_group_msg` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ClearGroupMsgResponse {}
+impl ClearGroupMsgResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/get_group_msg_receipt`.
+///
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetGroupMsgReceiptRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `MsgSeqList` (required). The messages to query.
+    #[serde(rename = "MsgSeqList")]
+    pub msg_seq_list: Vec<GetGroupMsgReceiptMsgSeq>,
+}
+
+impl GetGroupMsgReceiptRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        msg_seq_list: Vec<GetGroupMsgReceiptMsgSeq>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq_list,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_group_msg_receipt` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupMsgReceiptResponse {
+    /// `GroupMsgReceiptList` (required). Read-receipt information, one item per requested message.
+    #[serde(
+        rename = "GroupMsgReceiptList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub group_msg_receipt_list: Vec<GetGroupMsgReceiptItem>,
+}
+
+impl GetGroupMsgReceiptResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_msg_receipt_list: Vec<GetGroupMsgReceiptItem>) -> Self {
+        Self { group_msg_receipt_list }
+    }
+}
+
+/// Request body of `group_open_http_svc/get_group_msg_receipt_detail`.
+///
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetGroupMsgReceiptDetailRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `MsgSeq` (optional). Sequence number of the message.
+    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<u64>,
+    /// `Filter` (required). 0: list members who have read the message; 1: list members who have not.
+    #[serde(rename = "Filter")]
+    pub filter: GetGroupMsgReceiptDetailFilter,
+    /// `Cursor` (required). Position reached by the previous call; empty string on the first call.
+    #[serde(rename = "Cursor")]
+    pub cursor: String,
+    /// `Count` (required). Maximum number of members to return (at most 200).
+    #[serde(rename = "Count")]
+    pub count: u32,
+}
+
+impl GetGroupMsgReceiptDetailRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        filter: GetGroupMsgReceiptDetailFilter,
+        cursor: impl Into<String>,
+        count: u32,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            msg_seq: None,
+            filter,
+            cursor: cursor.into(),
+            count,
+        }
+    }
+    /// Sets `MsgSeq` (optional). Sequence number of the message.
+    #[must_use]
+    pub fn msg_seq(mut self, value: u64) -> Self {
+        self.msg_seq = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_group_msg_receipt_detail` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupMsgReceiptDetailResponse {
+    /// `IsFinish` (required). 1: the list is complete; 0: more members remain, call again with Cursor.
+    #[serde(rename = "IsFinish")]
+    pub is_finish: i32,
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// `ReadList` (required). Members who have read the message (when Filter is 0).
+    #[serde(
+        rename = "ReadList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub read_list: Vec<GetGroupMsgReceiptDetailReadItem>,
+    /// `UnreadList` (required). Members who have not read the message (when Filter is 1).
+    #[serde(
+        rename = "UnreadList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub unread_list: Vec<GetGroupMsgReceiptDetailUnreadItem>,
+    /// `Cursor` (required). Cursor to pass in the next request (a number larger than 2^53 carried as a string).
+    #[serde(rename = "Cursor")]
+    pub cursor: String,
+}
+
+impl GetGroupMsgReceiptDetailResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        is_finish: i32,
+        msg_seq: u64,
+        read_list: Vec<GetGroupMsgReceiptDetailReadItem>,
+        unread_list: Vec<GetGroupMsgReceiptDetailUnreadItem>,
+        cursor: impl Into<String>,
+    ) -> Self {
+        Self {
+            is_finish,
+            msg_seq,
+            read_list,
+            unread_list,
+            cursor: cursor.into(),
+        }
+    }
+}
+
+/// Request body of `group_open_http_svc/get_group_ban_member`.
+///
+/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetGroupBanMemberRequest {
+    /// `GroupId` (required). ID of the live group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Limit` (optional). Number of banned members per page (at most 100).
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `Offset` (required). Paging offset: 0 on the first call, then the NextOffset of the previous response.
+    #[serde(rename = "Offset")]
+    pub offset: u64,
+}
+
+impl GetGroupBanMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, offset: u64) -> Self {
+        Self {
+            group_id: group_id.into(),
+            limit: None,
+            offset,
+        }
+    }
+    /// Sets `Limit` (optional). Number of banned members per page (at most 100).
+    #[must_use]
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_group_ban_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupBanMemberResponse {
+    /// `BannedAccountList` (required). The banned members of this page.
+    #[serde(
+        rename = "BannedAccountList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub banned_account_list: Vec<GetGroupBanMemberItem>,
+    /// `NextOffset` (required). Offset for the next call; 0 means the whole list has been returned.
+    #[serde(rename = "NextOffset")]
+    pub next_offset: u64,
+}
+
+impl GetGroupBanMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        banned_account_list: Vec<GetGroupBanMemberItem>,
+        next_offset: u64,
+    ) -> Self {
+        Self {
+            banned_account_list,
+            next_offset,
+        }
+    }
+}
+
+/// Request body of `group_open_http_svc/ban_group_member`.
+///
+/// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct BanGroupMemberRequest {
+    /// `GroupId` (required). ID of the live group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Members_Account` (required). Accounts to ban (at most 20 per call).
+    #[serde(rename = "Members_Account")]
+    pub members_account: Vec<String>,
+    /// `Duration` (required). Ban duration in seconds (unsigned 32-bit).
+    #[serde(rename = "Duration")]
+    pub duration: u32,
+    /// `Description` (optional). Reason for the ban (at most 1000 bytes).
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl BanGroupMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        members_account: Vec<String>,
+        duration: u32,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            members_account,
+            duration,
+            description: None,
+        }
+    }
+    /// Sets `Description` (optional). Reason for the ban (at most 1000 bytes).
+    #[must_use]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/ban_group_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct BanGroupMemberResponse {}
+impl BanGroupMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/unban_group_member`.
+///
+/// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct UnbanGroupMemberRequest {
+    /// `GroupId` (required). ID of the live group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `Members_Account` (required). Accounts to unban (at most 20 per call).
+    #[serde(rename = "Members_Account")]
+    pub members_account: Vec<String>,
+}
+
+impl UnbanGroupMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, members_account: Vec<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            members_account,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/unban_group_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct UnbanGroupMemberResponse {}
+impl UnbanGroupMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/modify_group_attr`.
+///
+/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ModifyGroupAttrRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupAttr` (required). Attributes to set (lower-case `key`/`value`).
+    #[serde(rename = "GroupAttr")]
+    pub group_attr: Vec<ModifyGroupAttrItem>,
+}
+
+impl ModifyGroupAttrRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        group_attr: Vec<ModifyGroupAttrItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_attr,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/modify_group_attr` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ModifyGroupAttrResponse {}
+impl ModifyGroupAttrResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/clear_group_attr`.
+///
+/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ClearGroupAttrRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+}
+
+impl ClearGroupAttrRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self { group_id: group_id.into() }
+    }
+}
+
+/// Response payload of `group_open_http_svc/clear_group_attr` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ClearGroupAttrResponse {}
+impl ClearGroupAttrResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/set_group_attr`.
+///
+/// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SetGroupAttrRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupAttr` (required). The new complete attribute list (lower-case `key`/`value`).
+    #[serde(rename = "GroupAttr")]
+    pub group_attr: Vec<ModifyGroupAttrItem>,
+}
+
+impl SetGroupAttrRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        group_attr: Vec<ModifyGroupAttrItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_attr,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/set_group_attr` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct SetGroupAttrResponse {}
+impl SetGroupAttrResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/delete_group_attr`.
+///
+/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupAttrRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupAttr` (required). Attributes to delete, given by their lower-case `key`.
+    #[serde(rename = "GroupAttr")]
+    pub group_attr: Vec<DeleteGroupAttrItem>,
+}
+
+impl DeleteGroupAttrRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        group_attr: Vec<DeleteGroupAttrItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_attr,
+        }
+    }
+}
+
+/// Response payload of `group_open_http_svc/delete_group_attr` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct DeleteGroupAttrResponse {}
+impl DeleteGroupAttrResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/get_group_counter`.
+///
+/// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetGroupCounterRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupCounterKeys` (optional). Keys of the counters to return; omit to return all counters.
+    #[serde(
+        rename = "GroupCounterKeys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_counter_keys: Option<Vec<String>>,
+}
+
+impl GetGroupCounterRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_counter_keys: None,
+        }
+    }
+    /// Sets `GroupCounterKeys` (optional). Keys of the counters to return; omit to return all counters.
+    #[must_use]
+    pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
+        self.group_counter_keys = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_group_counter` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupCounterResponse {
+    /// `GroupCounter` (required). Latest key/value of each counter.
+    #[serde(
+        rename = "GroupCounter",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub group_counter: Vec<GetGroupCounterItem>,
+}
+
+impl GetGroupCounterResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_counter: Vec<GetGroupCounterItem>) -> Self {
+        Self { group_counter }
+    }
+}
+
+/// Request body of `group_open_http_svc/update_group_counter`.
+///
+/// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGroupCounterRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupCounter` (required). Counters to update (at most 20 keys, each key at most 128 bytes; values are signed 64-bit).
+    #[serde(rename = "GroupCounter")]
+    pub group_counter: Vec<GetGroupCounterItem>,
+    /// `Mode` (optional). How Value is applied: Set, Increase or Decrease.
+    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<UpdateGroupCounterMode>,
+}
+
+impl UpdateGroupCounterRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        group_counter: Vec<GetGroupCounterItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_counter,
+            mode: None,
+        }
+    }
+    /// Sets `Mode` (optional). How Value is applied: Set, Increase or Decrease.
+    #[must_use]
+    pub fn mode(mut self, value: UpdateGroupCounterMode) -> Self {
+        self.mode = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/update_group_counter` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct UpdateGroupCounterResponse {
+    /// `GroupCounter` (required). Latest key/value of each updated counter.
+    #[serde(
+        rename = "GroupCounter",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub group_counter: Vec<GetGroupCounterItem>,
+}
+
+impl UpdateGroupCounterResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_counter: Vec<GetGroupCounterItem>) -> Self {
+        Self { group_counter }
+    }
+}
+
+/// Request body of `group_open_http_svc/delete_group_counter`.
+///
+/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupCounterRequest {
+    /// `GroupId` (required). ID of the group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `GroupCounterKeys` (optional). Keys of the counters to delete; omit to delete all counters.
+    #[serde(
+        rename = "GroupCounterKeys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_counter_keys: Option<Vec<String>>,
+}
+
+impl DeleteGroupCounterRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            group_counter_keys: None,
+        }
+    }
+    /// Sets `GroupCounterKeys` (optional). Keys of the counters to delete; omit to delete all counters.
+    #[must_use]
+    pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
+        self.group_counter_keys = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/delete_group_counter` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct DeleteGroupCounterResponse {}
+impl DeleteGroupCounterResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+/// Request body of `group_open_http_svc/get_online_member_num`.
+///
+/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetOnlineMemberNumRequest {
+    /// `GroupId` (required). ID of the live group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+}
+
+impl GetOnlineMemberNumRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self { group_id: group_id.into() }
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_online_member_num` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetOnlineMemberNumResponse {
+    /// `OnlineMemberNum` (required). Number of online members.
+    #[serde(rename = "OnlineMemberNum")]
+    pub online_member_num: u64,
+}
+
+impl GetOnlineMemberNumResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(online_member_num: u64) -> Self {
+        Self { online_member_num }
+    }
+}
+
+/// Request body of `group_open_http_svc/send_broadcast_msg`.
+///
+/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SendBroadcastMsgRequest {
+    /// `From_Account` (optional). Sender account; defaults to the calling app admin. Must be an existing account.
+    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    pub from_account: Option<String>,
+    /// `Random` (filled in by the SDK). Random number; a message with the same content and Random within 5 minutes is dropped as a duplicate.
+    #[serde(rename = "Random")]
+    pub random: u32,
+    /// `MsgBody` (required). Message body; may hold several elements.
+    #[serde(rename = "MsgBody")]
+    pub msg_body: Vec<crate::api::types::MsgElement>,
+    /// `CloudCustomData` (optional). Custom data stored with the message.
+    #[serde(
+        rename = "CloudCustomData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cloud_custom_data: Option<String>,
+}
+
+impl SendBroadcastMsgRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    ///
+    /// `Random` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    pub fn new(msg_body: Vec<crate::api::types::MsgElement>) -> Self {
+        Self {
+            from_account: None,
+            random: fastrand::u32(..),
+            msg_body,
+            cloud_custom_data: None,
+        }
+    }
+    /// Sets `From_Account` (optional). Sender account; defaults to the calling app admin. Must be an existing account.
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
+        self
+    }
+    /// Sets `Random` (filled in by the SDK). Random number; a message with the same content and Random within 5 minutes is dropped as a duplicate.
+    #[must_use]
+    pub fn random(mut self, value: u32) -> Self {
+        self.random = value;
+        self
+    }
+    /// Sets `CloudCustomData` (optional). Custom data stored with the message.
+    #[must_use]
+    pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
+        self.cloud_custom_data = Some(value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/send_broadcast_msg` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct SendBroadcastMsgResponse {
+    /// `MsgSeq` (required). Sequence number identifying the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+}
+
+impl SendBroadcastMsgResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64) -> Self {
+        Self { msg_seq }
+    }
+}
+
+/// Request body of `group_open_http_svc/import_topic`.
+///
+/// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportTopicRequest {
+    /// `Type` (optional). Type of the group the topic belongs to; only Community is supported.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::api::types::GroupType>,
+    /// `GroupId` (required). ID of the community the topic is imported into.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `TopicId` (optional). Custom topic ID (format: GroupId + "@TOPIC#_" + custom part).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// `TopicName` (required). Topic name (at most 30 bytes of UTF-8).
+    #[serde(rename = "TopicName")]
+    pub topic_name: String,
+    /// `From_Account` (optional). Account that creates the topic.
+    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    pub from_account: Option<String>,
+    /// `CustomString` (optional). Custom string (at most 3000 bytes of UTF-8).
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+    /// `FaceUrl` (optional). URL of the topic avatar (at most 100 bytes).
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    /// `Notification` (optional). Topic notice (at most 300 bytes of UTF-8).
+    #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
+    pub notification: Option<String>,
+    /// `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
+    #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    /// `CreateTime` (optional). Creation time of the topic (UTC seconds); defaults to the time of the request.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<u64>,
+}
+
+impl ImportTopicRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>, topic_name: impl Into<String>) -> Self {
+        Self {
+            r#type: None,
+            group_id: group_id.into(),
+            topic_id: None,
+            topic_name: topic_name.into(),
+            from_account: None,
+            custom_string: None,
+            face_url: None,
+            notification: None,
+            introduction: None,
+            create_time: None,
+        }
+    }
+    /// Sets `Type` (optional). Type of the group the topic belongs to; only Community is supported.
+    #[must_use]
+    pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+    /// Sets `TopicId` (optional). Custom topic ID (format: GroupId + "@TOPIC#_" + custom part).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+    /// Sets `From_Account` (optional). Account that creates the topic.
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
+        self
+    }
+    /// Sets `CustomString` (optional). Custom string (at most 3000 bytes of UTF-8).
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+    /// Sets `FaceUrl` (optional). URL of the topic avatar (at most 100 bytes).
+    #[must_use]
+    pub fn face_url(mut self, value: impl Into<String>) -> Self {
+        self.face_url = Some(value.into());
+        self
+    }
+    /// Sets `Notification` (optional). Topic notice (at most 300 bytes of UTF-8).
+    #[must_use]
+    pub fn notification(mut self, value: impl Into<String>) -> Self {
+        self.notification = Some(value.into());
+        self
+    }
+    /// Sets `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
+    #[must_use]
+    pub fn introduction(mut self, value: impl Into<String>) -> Self {
+        self.introduction = Some(value.into());
+        self
+    }
+    /// Sets `CreateTime` (optional). Creation time of the topic (UTC seconds); defaults to the time of the request.
+    #[must_use]
+    pub fn create_time(mut self, value: u64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/import_topic` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ImportTopicResponse {
+    /// `TopicId` (required). ID of the imported topic, assigned by IM or the one given.
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+}
+
+impl ImportTopicResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(topic_id: impl Into<String>) -> Self {
+        Self { topic_id: topic_id.into() }
     }
 }
 
@@ -1498,6 +3598,9 @@ pub struct JoinedGroupItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub shut_up_all_member: Option<crate::api::types::ShutUpAllMember>,
+    /// `MemberCount` (optional). Current number of members (legacy key).
+    #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
+    pub member_count: Option<u32>,
     /// `SelfInfo` (optional). The account's own membership info, as chosen by SelfInfoFilter.
     #[serde(rename = "SelfInfo", default, skip_serializing_if = "Option::is_none")]
     pub self_info: Option<GroupSelfInfo>,
@@ -1522,6 +3625,7 @@ impl JoinedGroupItem {
             max_member_num: None,
             apply_join_option: None,
             shut_up_all_member: None,
+            member_count: None,
             self_info: None,
         }
     }
@@ -1615,6 +3719,12 @@ impl JoinedGroupItem {
         self.shut_up_all_member = Some(value);
         self
     }
+    /// Sets `MemberCount` (optional). Current number of members (legacy key).
+    #[must_use]
+    pub fn member_count(mut self, value: u32) -> Self {
+        self.member_count = Some(value);
+        self
+    }
     /// Sets `SelfInfo` (optional). The account's own membership info, as chosen by SelfInfoFilter.
     #[must_use]
     pub fn self_info(mut self, value: GroupSelfInfo) -> Self {
@@ -1639,6 +3749,9 @@ pub struct GroupSelfInfo {
     /// `MsgSeq` (optional). Sequence number of the last message the account has read.
     #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
     pub msg_seq: Option<u64>,
+    /// `UnreadMsgNum` (optional). Number of unread messages of the account in the group (computed by the server).
+    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    pub unread_msg_num: Option<u32>,
 }
 
 impl GroupSelfInfo {
@@ -1649,6 +3762,7 @@ impl GroupSelfInfo {
             join_time: None,
             msg_flag: None,
             msg_seq: None,
+            unread_msg_num: None,
         }
     }
     /// Sets `Role` (optional). The account's role in the group.
@@ -1673,6 +3787,12 @@ impl GroupSelfInfo {
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
+        self
+    }
+    /// Sets `UnreadMsgNum` (optional). Number of unread messages of the account in the group (computed by the server).
+    #[must_use]
+    pub fn unread_msg_num(mut self, value: u32) -> Self {
+        self.unread_msg_num = Some(value);
         self
     }
 }
@@ -1705,7 +3825,29 @@ impl GroupMemberRoleItem {
 /// The muted members.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
 #[non_exhaustive]
-pub struct MutedMemberItem {
+pub struct MutedAccountItem {
+    /// `Member_Account` (required). Account of the muted member.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+    /// `MutedUntil` (required). When the mute ends (UTC seconds).
+    #[serde(rename = "MutedUntil")]
+    pub muted_until: u64,
+}
+
+impl MutedAccountItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>, muted_until: u64) -> Self {
+        Self {
+            member_account: member_account.into(),
+            muted_until,
+        }
+    }
+}
+
+/// Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct ShuttedUinItem {
     /// `Member_Account` (required). Account of the muted member.
     #[serde(rename = "Member_Account")]
     pub member_account: String,
@@ -1714,13 +3856,350 @@ pub struct MutedMemberItem {
     pub shutted_until: u64,
 }
 
-impl MutedMemberItem {
+impl ShuttedUinItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(member_account: impl Into<String>, shutted_until: u64) -> Self {
         Self {
             member_account: member_account.into(),
             shutted_until,
         }
+    }
+}
+
+/// The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupAtInfoItem {
+    /// `GroupAtAllFlag` (required). 1: @all; 0: @ a single member.
+    #[serde(rename = "GroupAtAllFlag")]
+    pub group_at_all_flag: i32,
+    /// `GroupAt_Account` (optional). The mentioned member (when GroupAtAllFlag is 0).
+    #[serde(
+        rename = "GroupAt_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub group_at_account: Option<String>,
+}
+
+impl GroupAtInfoItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_at_all_flag: i32) -> Self {
+        Self {
+            group_at_all_flag,
+            group_at_account: None,
+        }
+    }
+    /// Sets `GroupAt_Account` (optional). The mentioned member (when GroupAtAllFlag is 0).
+    #[must_use]
+    pub fn group_at_account(mut self, value: impl Into<String>) -> Self {
+        self.group_at_account = Some(value.into());
+        self
+    }
+}
+
+/// Messages to recall (at most 10).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct RecallMsgSeqItem {
+    /// `MsgSeq` (required). Sequence number of a message to recall.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+}
+
+impl RecallMsgSeqItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64) -> Self {
+        Self { msg_seq }
+    }
+}
+
+/// One result per requested message.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct RecallRetItem {
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// `RetCode` (required). 0: recalled; otherwise an error code (e.g. 10030 message not found, 10031 too old, 10032 cannot be recalled).
+    #[serde(rename = "RetCode")]
+    pub ret_code: i64,
+}
+
+impl RecallRetItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64, ret_code: i64) -> Self {
+        Self { msg_seq, ret_code }
+    }
+}
+
+/// The messages to import (at most 7), in increasing time order.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportGroupMsgItem {
+    /// `From_Account` (required). Sender of the message.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `SendTime` (required). Send time of the message (UTC seconds).
+    #[serde(rename = "SendTime")]
+    pub send_time: u64,
+    /// `Random` (optional). Random 32-bit unsigned number; a second message with the same value within 5 minutes is dropped as a duplicate.
+    #[serde(rename = "Random", default, skip_serializing_if = "Option::is_none")]
+    pub random: Option<u32>,
+    /// `MsgBody` (required). Message body (text, face, location and custom elements are supported).
+    #[serde(rename = "MsgBody")]
+    pub msg_body: Vec<crate::api::types::MsgElement>,
+}
+
+impl ImportGroupMsgItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        from_account: impl Into<String>,
+        send_time: u64,
+        msg_body: Vec<crate::api::types::MsgElement>,
+    ) -> Self {
+        Self {
+            from_account: from_account.into(),
+            send_time,
+            random: None,
+            msg_body,
+        }
+    }
+    /// Sets `Random` (optional). Random 32-bit unsigned number; a second message with the same value within 5 minutes is dropped as a duplicate.
+    #[must_use]
+    pub fn random(mut self, value: u32) -> Self {
+        self.random = Some(value);
+        self
+    }
+}
+
+/// One result per imported message.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportGroupMsgResult {
+    /// `MsgSeq` (required). Sequence number given to the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// `MsgTime` (required). Timestamp of the message.
+    #[serde(rename = "MsgTime")]
+    pub msg_time: u64,
+    /// `Result` (required). 0: imported; 10004: invalid send time; 80001: contains banned words; 80002: message too long.
+    #[serde(rename = "Result")]
+    pub result: ImportGroupMsgResultCode,
+}
+
+impl ImportGroupMsgResult {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64, msg_time: u64, result: ImportGroupMsgResultCode) -> Self {
+        Self { msg_seq, msg_time, result }
+    }
+}
+
+/// Members to import (at most 300).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ImportGroupMemberItem {
+    /// `Member_Account` (required). Account to import.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+    /// `Role` (optional). Role of the member; only Admin is accepted, ordinary Member when absent.
+    #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<crate::api::types::GroupMemberRole>,
+    /// `JoinTime` (optional). When the member joined (UTC seconds).
+    #[serde(rename = "JoinTime", default, skip_serializing_if = "Option::is_none")]
+    pub join_time: Option<u64>,
+    /// `UnreadMsgNum` (optional). Unread message count of the member.
+    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    pub unread_msg_num: Option<u32>,
+}
+
+impl ImportGroupMemberItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>) -> Self {
+        Self {
+            member_account: member_account.into(),
+            role: None,
+            join_time: None,
+            unread_msg_num: None,
+        }
+    }
+    /// Sets `Role` (optional). Role of the member; only Admin is accepted, ordinary Member when absent.
+    #[must_use]
+    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+    /// Sets `JoinTime` (optional). When the member joined (UTC seconds).
+    #[must_use]
+    pub fn join_time(mut self, value: u64) -> Self {
+        self.join_time = Some(value);
+        self
+    }
+    /// Sets `UnreadMsgNum` (optional). Unread message count of the member.
+    #[must_use]
+    pub fn unread_msg_num(mut self, value: u32) -> Self {
+        self.unread_msg_num = Some(value);
+        self
+    }
+}
+
+/// One result per requested member.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImportGroupMemberResult {
+    /// `Member_Account` (required). The account.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+    /// `Result` (required). 0: failed; 1: imported; 2: already a member.
+    #[serde(rename = "Result")]
+    pub result: GroupMemberAddResult,
+}
+
+impl ImportGroupMemberResult {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>, result: GroupMemberAddResult) -> Self {
+        Self {
+            member_account: member_account.into(),
+            result,
+        }
+    }
+}
+
+/// The messages to query.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetGroupMsgReceiptMsgSeq {
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+}
+
+impl GetGroupMsgReceiptMsgSeq {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64) -> Self {
+        Self { msg_seq }
+    }
+}
+
+/// Read-receipt information, one item per requested message.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupMsgReceiptItem {
+    /// `Code` (required). Result for this message; 0 means success, e.g. 10062 means no read receipt exists for it.
+    #[serde(rename = "Code")]
+    pub code: i64,
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+    /// `ReadNum` (optional). Number of members who have read the message.
+    #[serde(rename = "ReadNum", default, skip_serializing_if = "Option::is_none")]
+    pub read_num: Option<u64>,
+    /// `UnreadNum` (optional). Number of members who have not read the message.
+    #[serde(rename = "UnreadNum", default, skip_serializing_if = "Option::is_none")]
+    pub unread_num: Option<u64>,
+}
+
+impl GetGroupMsgReceiptItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(code: i64, msg_seq: u64) -> Self {
+        Self {
+            code,
+            msg_seq,
+            read_num: None,
+            unread_num: None,
+        }
+    }
+    /// Sets `ReadNum` (optional). Number of members who have read the message.
+    #[must_use]
+    pub fn read_num(mut self, value: u64) -> Self {
+        self.read_num = Some(value);
+        self
+    }
+    /// Sets `UnreadNum` (optional). Number of members who have not read the message.
+    #[must_use]
+    pub fn unread_num(mut self, value: u64) -> Self {
+        self.unread_num = Some(value);
+        self
+    }
+}
+
+/// Members who have read the message (when Filter is 0).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupMsgReceiptDetailReadItem {
+    /// `Read_Account` (required). Account of a member who read the message.
+    #[serde(rename = "Read_Account")]
+    pub read_account: String,
+}
+
+impl GetGroupMsgReceiptDetailReadItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(read_account: impl Into<String>) -> Self {
+        Self {
+            read_account: read_account.into(),
+        }
+    }
+}
+
+/// Members who have not read the message (when Filter is 1).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupMsgReceiptDetailUnreadItem {
+    /// `Unread_Account` (required). Account of a member who has not read the message.
+    #[serde(rename = "Unread_Account")]
+    pub unread_account: String,
+}
+
+impl GetGroupMsgReceiptDetailUnreadItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(unread_account: impl Into<String>) -> Self {
+        Self {
+            unread_account: unread_account.into(),
+        }
+    }
+}
+
+/// The banned members of this page.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[non_exhaustive]
+pub struct GetGroupBanMemberItem {
+    /// `BannedUntil` (required). When the ban ends (UTC seconds).
+    #[serde(rename = "BannedUntil")]
+    pub banned_until: u64,
+    /// `Member_Account` (required). Account of the banned member.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+}
+
+impl GetGroupBanMemberItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(banned_until: u64, member_account: impl Into<String>) -> Self {
+        Self {
+            banned_until,
+            member_account: member_account.into(),
+        }
+    }
+}
+
+/// Attributes to delete, given by their lower-case `key`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteGroupAttrItem {
+    /// `key` (required). Key of the attribute to delete.
+    #[serde(rename = "key")]
+    pub key: String,
+}
+
+impl DeleteGroupAttrItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(key: impl Into<String>) -> Self {
+        Self { key: key.into() }
     }
 }
 
@@ -1888,6 +4367,316 @@ impl crate::Endpoint for GetGroupMutedAccountRequest {
 }
 
 impl crate::ItemResults for GetGroupMutedAccountResponse {}
+impl crate::Endpoint for SendGroupMsgRequest {
+    type Response = SendGroupMsgResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "send_group_msg";
+    const PATH: &'static str = "group_open_http_svc/send_group_msg";
+    const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+}
+
+impl crate::ItemResults for SendGroupMsgResponse {}
+impl crate::Endpoint for SendGroupSystemNotificationRequest {
+    type Response = SendGroupSystemNotificationResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "send_group_system_notification";
+    const PATH: &'static str = "group_open_http_svc/send_group_system_notification";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for SendGroupSystemNotificationResponse {}
+impl crate::Endpoint for GroupMsgRecallRequest {
+    type Response = GroupMsgRecallResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "group_msg_recall";
+    const PATH: &'static str = "group_open_http_svc/group_msg_recall";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for GroupMsgRecallResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.recall_ret_list.iter() {
+            let code: Option<i64> = {
+                let v = item.ret_code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "RecallRetList",
+                id: None,
+                code,
+                info: None,
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::Endpoint for ChangeGroupOwnerRequest {
+    type Response = ChangeGroupOwnerResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "change_group_owner";
+    const PATH: &'static str = "group_open_http_svc/change_group_owner";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for ChangeGroupOwnerResponse {}
+impl crate::Endpoint for ImportGroupRequest {
+    type Response = ImportGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "import_group";
+    const PATH: &'static str = "group_open_http_svc/import_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for ImportGroupResponse {}
+impl crate::Endpoint for ImportGroupMsgRequest {
+    type Response = ImportGroupMsgResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "import_group_msg";
+    const PATH: &'static str = "group_open_http_svc/import_group_msg";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for ImportGroupMsgResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.import_msg_result.iter() {
+            let code: Option<i64> = {
+                let v = item.result;
+                Some(crate::results::code_i64(v.value()))
+            };
+            out.push(crate::ItemResult {
+                list: "ImportMsgResult",
+                id: None,
+                code,
+                info: None,
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::Endpoint for ImportGroupMemberRequest {
+    type Response = ImportGroupMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "import_group_member";
+    const PATH: &'static str = "group_open_http_svc/import_group_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for ImportGroupMemberResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.member_list.iter() {
+            let code: Option<i64> = {
+                let v = item.result;
+                Some(crate::results::code_i64(v.value()))
+            };
+            out.push(crate::ItemResult {
+                list: "MemberList",
+                id: Some(item.member_account.as_str()),
+                code,
+                info: None,
+                ok: code.is_some_and(|c| [1, 2].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::Endpoint for SetUnreadMsgNumRequest {
+    type Response = SetUnreadMsgNumResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "set_unread_msg_num";
+    const PATH: &'static str = "group_open_http_svc/set_unread_msg_num";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for SetUnreadMsgNumResponse {}
+impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
+    type Response = DeleteGroupMsgBySenderResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "delete_group_msg_by_sender";
+    const PATH: &'static str = "group_open_http_svc/delete_group_msg_by_sender";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for DeleteGroupMsgBySenderResponse {}
+impl crate::Endpoint for GroupMsgGetSimpleRequest {
+    type Response = GroupMsgGetSimpleResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "group_msg_get_simple";
+    const PATH: &'static str = "group_open_http_svc/group_msg_get_simple";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GroupMsgGetSimpleResponse {}
+impl crate::Endpoint for ClearGroupMsgRequest {
+    type Response = ClearGroupMsgResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "clear_group_msg";
+    const PATH: &'static str = "group_open_http_svc/clear_group_msg";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for ClearGroupMsgResponse {}
+impl crate::Endpoint for GetGroupMsgReceiptRequest {
+    type Response = GetGroupMsgReceiptResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_group_msg_receipt";
+    const PATH: &'static str = "group_open_http_svc/get_group_msg_receipt";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GetGroupMsgReceiptResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.group_msg_receipt_list.iter() {
+            let code: Option<i64> = {
+                let v = item.code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "GroupMsgReceiptList",
+                id: None,
+                code,
+                info: None,
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
+    type Response = GetGroupMsgReceiptDetailResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_group_msg_receipt_detail";
+    const PATH: &'static str = "group_open_http_svc/get_group_msg_receipt_detail";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GetGroupMsgReceiptDetailResponse {}
+impl crate::Endpoint for GetGroupBanMemberRequest {
+    type Response = GetGroupBanMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_group_ban_member";
+    const PATH: &'static str = "group_open_http_svc/get_group_ban_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GetGroupBanMemberResponse {}
+impl crate::Endpoint for BanGroupMemberRequest {
+    type Response = BanGroupMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "ban_group_member";
+    const PATH: &'static str = "group_open_http_svc/ban_group_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for BanGroupMemberResponse {}
+impl crate::Endpoint for UnbanGroupMemberRequest {
+    type Response = UnbanGroupMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "unban_group_member";
+    const PATH: &'static str = "group_open_http_svc/unban_group_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for UnbanGroupMemberResponse {}
+impl crate::Endpoint for ModifyGroupAttrRequest {
+    type Response = ModifyGroupAttrResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "modify_group_attr";
+    const PATH: &'static str = "group_open_http_svc/modify_group_attr";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for ModifyGroupAttrResponse {}
+impl crate::Endpoint for ClearGroupAttrRequest {
+    type Response = ClearGroupAttrResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "clear_group_attr";
+    const PATH: &'static str = "group_open_http_svc/clear_group_attr";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for ClearGroupAttrResponse {}
+impl crate::Endpoint for SetGroupAttrRequest {
+    type Response = SetGroupAttrResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "set_group_attr";
+    const PATH: &'static str = "group_open_http_svc/set_group_attr";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for SetGroupAttrResponse {}
+impl crate::Endpoint for DeleteGroupAttrRequest {
+    type Response = DeleteGroupAttrResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "delete_group_attr";
+    const PATH: &'static str = "group_open_http_svc/delete_group_attr";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for DeleteGroupAttrResponse {}
+impl crate::Endpoint for GetGroupCounterRequest {
+    type Response = GetGroupCounterResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_group_counter";
+    const PATH: &'static str = "group_open_http_svc/get_group_counter";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GetGroupCounterResponse {}
+impl crate::Endpoint for UpdateGroupCounterRequest {
+    type Response = UpdateGroupCounterResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "update_group_counter";
+    const PATH: &'static str = "group_open_http_svc/update_group_counter";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for UpdateGroupCounterResponse {}
+impl crate::Endpoint for DeleteGroupCounterRequest {
+    type Response = DeleteGroupCounterResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "delete_group_counter";
+    const PATH: &'static str = "group_open_http_svc/delete_group_counter";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for DeleteGroupCounterResponse {}
+impl crate::Endpoint for GetOnlineMemberNumRequest {
+    type Response = GetOnlineMemberNumResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_online_member_num";
+    const PATH: &'static str = "group_open_http_svc/get_online_member_num";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+}
+
+impl crate::ItemResults for GetOnlineMemberNumResponse {}
+impl crate::Endpoint for SendBroadcastMsgRequest {
+    type Response = SendBroadcastMsgResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "send_broadcast_msg";
+    const PATH: &'static str = "group_open_http_svc/send_broadcast_msg";
+    const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+}
+
+impl crate::ItemResults for SendBroadcastMsgResponse {}
+impl crate::Endpoint for ImportTopicRequest {
+    type Response = ImportTopicResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "import_topic";
+    const PATH: &'static str = "group_open_http_svc/import_topic";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+}
+
+impl crate::ItemResults for ImportTopicResponse {}
 ///The `group_open_http_svc` commands (Group management), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 #[derive(Clone, Copy, Debug)]
 pub struct GroupOpenHttpSvc<'a> {
@@ -2090,7 +4879,7 @@ impl GroupOpenHttpSvc<'_> {
     ///
     /// `POST /v4/group_open_http_svc/forbid_send_msg`
     ///
-    /// Mutes up to 500 members of a group for a given time, or lifts their mute. The mute survives leaving and rejoining the group. Not supported for Private (Work) groups.
+    /// Mutes up to 500 members of a group for a given time, or lifts their mute. The mute survives leaving and rejoining the group, except in Community groups. Not supported for Private (Work) groups.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1627> (English: <https://www.tencentcloud.com/document/product/1047/34951>)
     ///
@@ -2105,7 +4894,7 @@ impl GroupOpenHttpSvc<'_> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_muted_account`
     ///
-    /// Lists the muted members of a group and when each mute ends.
+    /// Lists the muted members of a group (or of one topic of a Community group) and when each mute ends.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/2925> (English: <https://www.tencentcloud.com/document/product/1047/34964>)
     ///
@@ -2114,6 +4903,404 @@ impl GroupOpenHttpSvc<'_> {
         &self,
         request: &GetGroupMutedAccountRequest,
     ) -> Result<GetGroupMutedAccountResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Send ordinary group message (在群组中发送普通消息)
+    ///
+    /// `POST /v4/group_open_http_svc/send_group_msg`
+    ///
+    /// Sends an ordinary message to a group, as the app admin or as a given member, optionally only to chosen members or to a Community topic. A repeat with the same content and Random within 5 minutes is dropped as a duplicate.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1629> (English: <https://www.tencentcloud.com/document/product/1047/34959>)
+    ///
+    /// Retry class: `dedupe(Random)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    pub async fn send_group_msg(
+        &self,
+        request: &SendGroupMsgRequest,
+    ) -> Result<SendGroupMsgResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Send group system notification (在群组中发送系统通知)
+    ///
+    /// `POST /v4/group_open_http_svc/send_group_system_notification`
+    ///
+    /// Sends a system notification to all members of a group or to chosen members (live-streaming groups: all members only).
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1630> (English: <https://www.tencentcloud.com/document/product/1047/34958>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub async fn send_group_system_notification(
+        &self,
+        request: &SendGroupSystemNotificationRequest,
+    ) -> Result<SendGroupSystemNotificationResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Recall group messages (撤回群消息)
+    ///
+    /// `POST /v4/group_open_http_svc/group_msg_recall`
+    ///
+    /// Recalls up to 10 messages of a group by sequence number, within the roaming storage period. Cannot be undone; each message gets its own result code. Not supported for live-streaming groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/12341> (English: <https://www.tencentcloud.com/document/product/1047/34965>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub async fn group_msg_recall(
+        &self,
+        request: &GroupMsgRecallRequest,
+    ) -> Result<GroupMsgRecallResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Change group owner (转让群主)
+    ///
+    /// `POST /v4/group_open_http_svc/change_group_owner`
+    ///
+    /// Makes a member the owner of a group (also for groups without an owner). The new owner must already be a member. Not supported for live-streaming groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1633> (English: <https://www.tencentcloud.com/document/product/1047/34966>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn change_group_owner(
+        &self,
+        request: &ChangeGroupOwnerRequest,
+    ) -> Result<ChangeGroupOwnerResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Import group profile (导入群基础资料)
+    ///
+    /// `POST /v4/group_open_http_svc/import_group`
+    ///
+    /// Imports an existing group (for migrating from another IM system) without callbacks or notifications, optionally with its original creation time. Not supported for live-streaming groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1634> (English: <https://www.tencentcloud.com/document/product/1047/34967>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub async fn import_group(
+        &self,
+        request: &ImportGroupRequest,
+    ) -> Result<ImportGroupResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Import group messages (导入群消息)
+    ///
+    /// `POST /v4/group_open_http_svc/import_group_msg`
+    ///
+    /// Imports up to 7 historical messages into a group without callbacks or notifications. Messages must be in increasing time order, earlier than now and later than both the group's creation and its latest message; importing resets every member's unread count to 0. Not supported for live-streaming groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1635> (English: <https://www.tencentcloud.com/document/product/1047/34968>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub async fn import_group_msg(
+        &self,
+        request: &ImportGroupMsgRequest,
+    ) -> Result<ImportGroupMsgResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Import group members (导入群成员)
+    ///
+    /// `POST /v4/group_open_http_svc/import_group_member`
+    ///
+    /// Imports up to 300 existing members into a group without callbacks or notifications. Join times must lie between the group's creation and now; an unread count above the group's message count is capped. Not supported for live-streaming groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1636> (English: <https://www.tencentcloud.com/document/product/1047/34969>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub async fn import_group_member(
+        &self,
+        request: &ImportGroupMemberRequest,
+    ) -> Result<ImportGroupMemberResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Set member unread message count (设置成员未读消息计数)
+    ///
+    /// `POST /v4/group_open_http_svc/set_unread_msg_num`
+    ///
+    /// Sets the unread message count of one group member, for apps migrating from another IM system; it triggers no callback and no notification. A count above the group's message count is capped to it; ChatRoom and AVChatRoom members accept the call without effect.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/1637> (English: <https://www.tencentcloud.com/document/product/1047/34909>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn set_unread_msg_num(
+        &self,
+        request: &SetUnreadMsgNumRequest,
+    ) -> Result<SetUnreadMsgNumResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Delete messages sent by a user (删除指定用户发送的消息)
+    ///
+    /// `POST /v4/group_open_http_svc/delete_group_msg_by_sender`
+    ///
+    /// Silently recalls the messages a given user sent among the group's latest 1000 messages: they are only marked as recalled on the server (clients learn it when pulling history). No effect (and no error) in AVChatRoom groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/2359> (English: <https://www.tencentcloud.com/document/product/1047/34970>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn delete_group_msg_by_sender(
+        &self,
+        request: &DeleteGroupMsgBySenderRequest,
+    ) -> Result<DeleteGroupMsgBySenderResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Pull group message history (拉取群历史消息)
+    ///
+    /// `POST /v4/group_open_http_svc/group_msg_get_simple`
+    ///
+    /// Pulls a group's message history, newest first, at most 20 messages per call. Leave ReqMsgSeq out for the latest messages, then page with the smallest returned MsgSeq minus 1. Not available for AVChatRoom.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/2738> (English: <https://www.tencentcloud.com/document/product/1047/34971>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn group_msg_get_simple(
+        &self,
+        request: &GroupMsgGetSimpleRequest,
+    ) -> Result<GroupMsgGetSimpleResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Clear historical group messages (清空群聊历史消息)
+    ///
+    /// `POST /v4/group_open_http_svc/clear_group_msg`
+    ///
+    /// Clears the group's message history (all of it, or up to and including MsgSeq) for SDK users. Messages are only marked, not deleted: the admin can still pull them with group_msg_get_simple. Not available for Community groups.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/65970> (English: <https://www.tencentcloud.com/document/product/1047/65970>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn clear_group_msg(
+        &self,
+        request: &ClearGroupMsgRequest,
+    ) -> Result<ClearGroupMsgResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Pull group message read receipts (拉取群消息已读回执信息)
+    ///
+    /// `POST /v4/group_open_http_svc/get_group_msg_receipt`
+    ///
+    /// Returns read and unread counts of group messages. Needs the Premium (flagship) edition and the console switch for group read receipts; not available for AVChatRoom and Community groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/77694> (English: <https://www.tencentcloud.com/document/product/1047/49439>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub async fn get_group_msg_receipt(
+        &self,
+        request: &GetGroupMsgReceiptRequest,
+    ) -> Result<GetGroupMsgReceiptResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Pull group message read receipt details (拉取群消息已读回执详情)
+    ///
+    /// `POST /v4/group_open_http_svc/get_group_msg_receipt_detail`
+    ///
+    /// Pages through the members who have read (or not read) a group message. Start with an empty Cursor and pass back the returned Cursor until IsFinish is 1. Needs the Premium (flagship) edition and the console switch for group read receipts.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/77693> (English: <https://www.tencentcloud.com/document/product/1047/49438>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn get_group_msg_receipt_detail(
+        &self,
+        request: &GetGroupMsgReceiptDetailRequest,
+    ) -> Result<GetGroupMsgReceiptDetailResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Get banned group members (获取封禁群成员列表)
+    ///
+    /// `POST /v4/group_open_http_svc/get_group_ban_member`
+    ///
+    /// Pages through the banned members of a live group (AVChatRoom). Start with Offset 0 and pass back NextOffset until it is 0. Needs the Premium (flagship) edition and the console switch for live-group member bans.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50295> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn get_group_ban_member(
+        &self,
+        request: &GetGroupBanMemberRequest,
+    ) -> Result<GetGroupBanMemberResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Ban group members (群成员封禁)
+    ///
+    /// `POST /v4/group_open_http_svc/ban_group_member`
+    ///
+    /// Bans members of a live group (AVChatRoom) for a number of seconds: they stop receiving messages and cannot rejoin until the ban ends. At most 20 accounts per call; needs the Premium (flagship) edition and the console switch for live-group member bans.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50296> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn ban_group_member(
+        &self,
+        request: &BanGroupMemberRequest,
+    ) -> Result<BanGroupMemberResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Unban group members (群成员解封)
+    ///
+    /// `POST /v4/group_open_http_svc/unban_group_member`
+    ///
+    /// Lifts the ban on members of a live group (AVChatRoom) so they can rejoin and receive messages. At most 20 accounts per call; needs the Premium (flagship) edition and the console switch for live-group bans.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50297> (English: <https://www.tencentcloud.com/document/product/1047/50297>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn unban_group_member(
+        &self,
+        request: &UnbanGroupMemberRequest,
+    ) -> Result<UnbanGroupMemberResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Modify group custom attributes (修改群自定义属性)
+    ///
+    /// `POST /v4/group_open_http_svc/modify_group_attr`
+    ///
+    /// Adds or updates custom attributes of a group (the attributes read by get_group_attr, which lives under group_open_attr_http_svc). Limits: key 32 bytes, value 4000 bytes, 16 keys, 16000 bytes of values in total, 5 writes per second per group.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/67010> (English: <https://www.tencentcloud.com/document/product/1047/44188>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn modify_group_attr(
+        &self,
+        request: &ModifyGroupAttrRequest,
+    ) -> Result<ModifyGroupAttrResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Clear group custom attributes (清空群自定义属性)
+    ///
+    /// `POST /v4/group_open_http_svc/clear_group_attr`
+    ///
+    /// Removes all custom attributes of a group.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/67009> (English: <https://www.tencentcloud.com/document/product/1047/44189>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn clear_group_attr(
+        &self,
+        request: &ClearGroupAttrRequest,
+    ) -> Result<ClearGroupAttrResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Reset group custom attributes (重置群自定义属性)
+    ///
+    /// `POST /v4/group_open_http_svc/set_group_attr`
+    ///
+    /// Replaces all custom attributes of a group with the given list. Same limits as modify_group_attr (key 32 bytes, value 4000 bytes, 16 keys, 16000 bytes in total, 5 writes per second per group).
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/67011> (English: <https://www.tencentcloud.com/document/product/1047/44190>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn set_group_attr(
+        &self,
+        request: &SetGroupAttrRequest,
+    ) -> Result<SetGroupAttrResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Delete group custom attributes (删除群自定义属性)
+    ///
+    /// `POST /v4/group_open_http_svc/delete_group_attr`
+    ///
+    /// Deletes the given custom attributes of a group. Deleting an attribute that does not exist fails with error 10050, so a repeated call is not harmless; 5 writes per second per group.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/59499> (English: <https://www.tencentcloud.com/document/product/1047/59499>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub async fn delete_group_attr(
+        &self,
+        request: &DeleteGroupAttrRequest,
+    ) -> Result<DeleteGroupAttrResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Get group counters (获取群计数器)
+    ///
+    /// `POST /v4/group_open_http_svc/get_group_counter`
+    ///
+    /// Returns the counters of a group (all of them, or only the given keys). Premium (flagship) edition only; not available for Community groups.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/53427> (English: <https://www.tencentcloud.com/document/product/1047/53427>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn get_group_counter(
+        &self,
+        request: &GetGroupCounterRequest,
+    ) -> Result<GetGroupCounterResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Update group counters (更新群计数器)
+    ///
+    /// `POST /v4/group_open_http_svc/update_group_counter`
+    ///
+    /// Sets, increments or decrements group counters (Increase/Decrease create a missing key with value 0 first). At most 20 keys per group, keys up to 128 bytes; Premium (flagship) edition only.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/53428> (English: <https://www.tencentcloud.com/document/product/1047/53428>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub async fn update_group_counter(
+        &self,
+        request: &UpdateGroupCounterRequest,
+    ) -> Result<UpdateGroupCounterResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Delete group counters (删除群计数器)
+    ///
+    /// `POST /v4/group_open_http_svc/delete_group_counter`
+    ///
+    /// Deletes the given counters of a group, or all of them. Premium (flagship) edition only.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/53429> (English: <https://www.tencentcloud.com/document/product/1047/53429>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn delete_group_counter(
+        &self,
+        request: &DeleteGroupCounterRequest,
+    ) -> Result<DeleteGroupCounterResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Get AVChatRoom online member count (获取直播群在线人数)
+    ///
+    /// `POST /v4/group_open_http_svc/get_online_member_num`
+    ///
+    /// Returns the number of online members of a live group (AVChatRoom). The count is refreshed every 10 seconds, so joins and leaves can take 10-20 seconds to show.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/49180> (English: <https://www.tencentcloud.com/document/product/1047/38521>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub async fn get_online_member_num(
+        &self,
+        request: &GetOnlineMemberNumRequest,
+    ) -> Result<GetOnlineMemberNumResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Broadcast message to all AVChatRooms (直播群广播消息)
+    ///
+    /// `POST /v4/group_open_http_svc/send_broadcast_msg`
+    ///
+    /// Sends one message to every live group (AVChatRoom) of the app. Limited to 1 call per second (merge messages, up to 12 KB, if needed); needs the Premium (flagship) edition and the console switch for live-group broadcast messages.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/77402> (English: <https://www.tencentcloud.com/document/product/1047/49440>)
+    ///
+    /// Retry class: `dedupe(Random)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    pub async fn send_broadcast_msg(
+        &self,
+        request: &SendBroadcastMsgRequest,
+    ) -> Result<SendBroadcastMsgResponse, crate::Error> {
+        self.client.call(request).await
+    }
+    /// Import topic profile (导入话题基础资料)
+    ///
+    /// `POST /v4/group_open_http_svc/import_topic`
+    ///
+    /// Imports an existing topic into a topic-enabled Community group when migrating from another IM system; triggers no callback and no notification. Unlike the other topic commands it lives under group_open_http_svc.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/53448> (English: <https://www.tencentcloud.com/document/product/1047/53448>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub async fn import_topic(
+        &self,
+        request: &ImportTopicRequest,
+    ) -> Result<ImportTopicResponse, crate::Error> {
         self.client.call(request).await
     }
 }
@@ -2721,10 +5908,756 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some("请求包示例 / 应答包体示例"),
                 request: Some("{\n    \"GroupId\":\"@TGS#1KGZ2RAEU\"\n}\n"),
                 response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2FZNNRAEU\",\n    \"MutedAccountList\": [\n        {\n            \"Member_Account\": \"tommy\",\n            \"MutedUntil\": 1458115189\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"MutedUntil\": 1458115189\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("应答包体示例（旧版本 get_group_shutted_uin）"),
+                request: None,
+                response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2FZNNRAEU\",\n    \"ShuttedUinList\": [\n        {\n            \"Member_Account\": \"tommy\",\n            \"ShuttedUntil\": 1458115189\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"ShuttedUntil\": 1458115189\n        }\n    ]\n}\n",
                 ),
             },
         ],
         codec: &crate::registry::Codec::<GetGroupMutedAccountRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "send_group_msg",
+        module: "group_open_http_svc",
+        function: "send_group_msg",
+        request_type: "SendGroupMsgRequest",
+        response_type: "SendGroupMsgResponse",
+        title_zh: "在群组中发送普通消息",
+        title_en: "Send ordinary group message",
+        doc: "https://cloud.tencent.com/document/product/269/1629",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34959"),
+        retry: crate::RetryClass::Dedupe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\",\n    \"SupportMessageExtension\": 0,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"这是透传的内容\",\n        \"AndroidInfo\": {\n            \"Sound\": \"android.mp3\"\n        },\n        \"ApnsInfo\": {\n            \"Sound\": \"apns.mp3\",\n            \"BadgeMode\": 1,\n            \"Title\":\"apns title\",\n            \"SubTitle\":\"apns subtitle\",\n            \"Image\":\"www.image.com\"\n        }\n    }\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MsgTime\": 1497249503,\n    \"MsgSeq\": 1,\n    \"MsgDropReason\" : \"MsgFreqCtrl\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("指定消息发送者"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"From_Account\": \"leckie\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("指定消息接收者"),
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#12DEVUDHQ\",\n    \"Random\":2784275388,\n    \"MsgBody\":[\n        {\n            \"MsgType\":\"TIMCustomElem\",\n            \"MsgContent\":{\n                \"Data\":\"1cddddddddq1\"\n            }\n        }\n    ],\n    \"To_Account\":[\"brennanli2\", \"brennanli3\"]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("指定消息不更新最近联系人会话"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"SendMsgControl\":[\"NoLastMsg\"],\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("指定消息优先级"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgPriority\": \"High\",\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("指定消息不回调"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"ForbidCallbackControl\":[\n            \"ForbidBeforeSendMsgCallback\",\n            \"ForbidAfterSendMsgCallback\"],\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("发送群@消息"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red @all @tommy @brennanli packet\"\n            }\n        }\n    ],\n    \"GroupAtInfo\":[\n    {\n        \"GroupAtAllFlag\":1\n    },\n    {\n        \"GroupAtAllFlag\":0,\n        \"GroupAt_Account\":\"tommy\"\n    },\n    {\n        \"GroupAtAllFlag\":0,\n        \"GroupAt_Account\":\"brennanli\"\n    }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("指定消息不存离线及漫游"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"OnlineOnlyFlag\": 1,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        codec: &crate::registry::Codec::<SendGroupMsgRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "send_group_system_notification",
+        module: "group_open_http_svc",
+        function: "send_group_system_notification",
+        request_type: "SendGroupSystemNotificationRequest",
+        response_type: "SendGroupSystemNotificationResponse",
+        title_zh: "在群组中发送系统通知",
+        title_en: "Send group system notification",
+        doc: "https://cloud.tencent.com/document/product/269/1630",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34958"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Content\": \"Hello World\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("指定接收群成员"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"ToMembers_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"Content\": \"Hello World\"\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        codec: &crate::registry::Codec::<SendGroupSystemNotificationRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "group_msg_recall",
+        module: "group_open_http_svc",
+        function: "group_msg_recall",
+        request_type: "GroupMsgRecallRequest",
+        response_type: "GroupMsgRecallResponse",
+        title_zh: "撤回群消息",
+        title_en: "Recall group messages",
+        doc: "https://cloud.tencent.com/document/product/269/12341",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34965"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MsgSeqList\":[\n        {\n            \"MsgSeq\":100\n        },\n        {\n            \"MsgSeq\":101\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RecallRetList\":[\n        {\n            \"MsgSeq\":100,\n            \"RetCode\":10030\n        },\n        {\n            \"MsgSeq\":101,\n            \"RetCode\":0\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GroupMsgRecallRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "change_group_owner",
+        module: "group_open_http_svc",
+        function: "change_group_owner",
+        request_type: "ChangeGroupOwnerRequest",
+        response_type: "ChangeGroupOwnerResponse",
+        title_zh: "转让群主",
+        title_en: "Change group owner",
+        doc: "https://cloud.tencent.com/document/product/269/1633",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34966"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"NewOwner_Account\": \"peter\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ChangeGroupOwnerRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "import_group",
+        module: "group_open_http_svc",
+        function: "import_group",
+        request_type: "ImportGroupRequest",
+        response_type: "ImportGroupResponse",
+        title_zh: "导入群基础资料",
+        title_en: "Import group profile",
+        doc: "https://cloud.tencent.com/document/product/269/1634",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34967"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"Name\": \"TestGroup\",\n    \"CreateTime\": 1448357837\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2J4SZEAEL\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("指定其他选填字段"),
+                request: Some(
+                    "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"GroupId\":\"MyFirstGroup\",\n    \"Name\": \"TestGroup\",\n    \"Introduction\": \"This is group Introduction\",\n    \"Notification\": \"This is group Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"MaxMemberCount\": 500,\n    \"ApplyJoinOption\": \"FreeAccess\",\n    \"CreateTime\": 1448357837,\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"xxxxx\"\n        },\n        {\n            \"Key\": \" GroupTestData2\",\n            \"Value\": \"abc\\u0000\\u0001\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"MyFirstGroup\"\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ImportGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "import_group_msg",
+        module: "group_open_http_svc",
+        function: "import_group_msg",
+        request_type: "ImportGroupMsgRequest",
+        response_type: "ImportGroupMsgResponse",
+        title_zh: "导入群消息",
+        title_en: "Import group messages",
+        doc: "https://cloud.tencent.com/document/product/269/1635",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34968"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"RecentContactFlag\":1,\n    \"MsgList\": [\n        {\n            \"From_Account\": \"leckie\",\n            \"SendTime\":1620808101,\n            \"Random\": 8912345,\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"red packet\"\n                    }\n                },\n                {\n                    \"MsgType\": \"TIMFaceElem\",\n                    \"MsgContent\": {\n                        \"Index\": 6,\n                        \"Data\": \"abc\\u0000\\u0001\"\n                    }\n                }\n            ]\n        },\n        {\n            \"From_Account\": \"peter\",\n            \"SendTime\":1620892821,\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"red packet\"\n                    }\n                }\n            ]\n        }\n\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ImportMsgResult\": [\n        {\n            \"MsgSeq\": 1,\n            \"MsgTime\": 1620808101,\n            \"Result\": 0\n        },\n        {\n            \"MsgSeq\": 2,\n            \"MsgTime\": 1620892821,\n            \"Result\": 0\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ImportGroupMsgRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "import_group_member",
+        module: "group_open_http_svc",
+        function: "import_group_member",
+        request_type: "ImportGroupMemberRequest",
+        response_type: "ImportGroupMemberResponse",
+        title_zh: "导入群成员",
+        title_en: "Import group members",
+        doc: "https://cloud.tencent.com/document/product/269/1636",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34969"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MemberList\": [\n    {\n        \"Member_Account\": \"tommy\",\n        \"Role\":\"Admin\",\n        \"JoinTime\":1448357837,\n        \"UnreadMsgNum\":5\n\n    },\n    {\n        \"Member_Account\": \"jared\",\n        \"JoinTime\":1448357857,\n        \"UnreadMsgNum\":2\n    }]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberList\": [\n    {\n         \"Member_Account\": \"tommy\",\n         \"Result\": 1\n    },\n    {\n         \"Member_Account\": \"jared\",\n         \"Result\": 1\n    }]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ImportGroupMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "set_unread_msg_num",
+        module: "group_open_http_svc",
+        function: "set_unread_msg_num",
+        request_type: "SetUnreadMsgNumRequest",
+        response_type: "SetUnreadMsgNumResponse",
+        title_zh: "设置成员未读消息计数",
+        title_en: "Set member unread message count",
+        doc: "https://cloud.tencent.com/document/product/269/1637",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34909"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"UnreadMsgNum\":5\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<SetUnreadMsgNumRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "delete_group_msg_by_sender",
+        module: "group_open_http_svc",
+        function: "delete_group_msg_by_sender",
+        request_type: "DeleteGroupMsgBySenderRequest",
+        response_type: "DeleteGroupMsgBySenderResponse",
+        title_zh: "删除指定用户发送的消息",
+        title_en: "Delete messages sent by a user",
+        doc: "https://cloud.tencent.com/document/product/269/2359",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34970"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Sender_Account\": \"leckie\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<DeleteGroupMsgBySenderRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "group_msg_get_simple",
+        module: "group_open_http_svc",
+        function: "group_msg_get_simple",
+        request_type: "GroupMsgGetSimpleRequest",
+        response_type: "GroupMsgGetSimpleResponse",
+        title_zh: "拉取群历史消息",
+        title_en: "Pull group message history",
+        doc: "https://cloud.tencent.com/document/product/269/2738",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34971"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"ReqMsgNumber\": 2\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"IsFinished\": 1,\n    \"RspMsgList\": [\n        {\n            \"From_Account\": \"144115197276518801\",\n            \"IsPlaceMsg\": 0,\n            \"MsgBody\": [\n                {\n                    \"MsgContent\": {\n                        \"Data\": \"\\b\\u0001\\u0010\\u0006\\u001A\\u0006猫瞳\",\n                        \"Desc\": \"MIF\",\n                        \"Ext\": \"\"\n                    },\n                    \"MsgType\": \"TIMCustomElem\"\n                },\n                {\n                    \"MsgContent\": {\n                        \"Data\": \"\",\n                        \"Index\": 15\n                    },\n                    \"MsgType\": \"TIMFaceElem\"\n                }\n            ],\n            \"MsgPriority\": 1,\n            \"MsgRandom\": 51083293,\n            \"MsgSeq\": 7803321,\n            \"MsgTimeStamp\": 1458721802\n        },\n        {\n            \"From_Account\": \"144115198339527735\",\n            \"IsPlaceMsg\": 0,\n            \"MsgBody\": [\n                {\n                    \"MsgContent\": {\n                        \"Data\": \"\\b\\u0001\\u0010\\u0006\\u001A\\u000F西瓜妹妹。\",\n                        \"Desc\": \"MIF\",\n                        \"Ext\": \"\"\n                    },\n                    \"MsgType\": \"TIMCustomElem\"\n                },\n                {\n                    \"MsgContent\": {\n                        \"Text\": \"报上来\"\n                    },\n                    \"MsgType\": \"TIMTextElem\"\n                }\n            ],\n            \"MsgPriority\": 1,\n            \"MsgRandom\": 235168582,\n            \"MsgSeq\": 7803320,\n            \"MsgTimeStamp\": 1458721797\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("按 seq 拉取"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"ReqMsgSeq\": 7803321,\n    \"ReqMsgNumber\": 2\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        codec: &crate::registry::Codec::<GroupMsgGetSimpleRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "clear_group_msg",
+        module: "group_open_http_svc",
+        function: "clear_group_msg",
+        request_type: "ClearGroupMsgRequest",
+        response_type: "ClearGroupMsgResponse",
+        title_zh: "清空群聊历史消息",
+        title_en: "Clear historical group messages",
+        doc: "https://www.tencentcloud.com/document/product/1047/65970",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/65970"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some("{\n    \"GroupId\": \"@TGS#15ERQPAER\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("按 MsgSeq 清空"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"MsgSeq\": 7803321\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        codec: &crate::registry::Codec::<ClearGroupMsgRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_group_msg_receipt",
+        module: "group_open_http_svc",
+        function: "get_group_msg_receipt",
+        request_type: "GetGroupMsgReceiptRequest",
+        response_type: "GetGroupMsgReceiptResponse",
+        title_zh: "拉取群消息已读回执信息",
+        title_en: "Pull group message read receipts",
+        doc: "https://cloud.tencent.com/document/product/269/77694",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/49439"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#2TTV7VSII\",\n    \"MsgSeqList\":[\n        {\"MsgSeq\":1},\n        {\"MsgSeq\":2}\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"GroupMsgReceiptList\": [\n        {\n            \"Code\": 0,\n            \"MsgSeq\": 1,\n            \"ReadNum\": 1,\n            \"UnreadNum\": 6\n        },\n        {\n            \"Code\": 0,\n            \"MsgSeq\": 2,\n            \"ReadNum\": 1,\n            \"UnreadNum\": 6\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GetGroupMsgReceiptRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_group_msg_receipt_detail",
+        module: "group_open_http_svc",
+        function: "get_group_msg_receipt_detail",
+        request_type: "GetGroupMsgReceiptDetailRequest",
+        response_type: "GetGroupMsgReceiptDetailResponse",
+        title_zh: "拉取群消息已读回执详情",
+        title_en: "Pull group message read receipt details",
+        doc: "https://cloud.tencent.com/document/product/269/77693",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/49438"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("拉取已读成员列表"),
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#2TTV7VSII\",\n    \"MsgSeq\": 1,\n    \"Filter\": 1,\n    \"Cursor\":\"\",\n    \"Count\":5\n}\n",
+                ),
+                response: Some(
+                    "{\n      \"ActionStatus\": \"OK\",\n      \"Cursor\": \"0\",\n      \"ErrorCode\": 0,\n      \"ErrorInfo\": \"\",\n      \"IsFinish\": 1,\n      \"MsgSeq\": 1,\n      \"ReadList\": [\n          {\n              \"Read_Account\": \"test1\"\n          }\n      ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("拉取未读成员列表"),
+                request: None,
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"Cursor\": \"144115213529088617\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"IsFinish\": 0,\n    \"MsgSeq\": 1,\n    \"UnreadList\": [\n        {\n            \"Unread_Account\": \"test\"\n        },\n        {\n            \"Unread_Account\": \"test6\"\n        },\n        {\n            \"Unread_Account\": \"test3\"\n        },\n        {\n            \"Unread_Account\": \"test5\"\n        },\n        {\n            \"Unread_Account\": \"test4\"\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GetGroupMsgReceiptDetailRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_group_ban_member",
+        module: "group_open_http_svc",
+        function: "get_group_ban_member",
+        request_type: "GetGroupBanMemberRequest",
+        response_type: "GetGroupBanMemberResponse",
+        title_zh: "获取封禁群成员列表",
+        title_en: "Get banned group members",
+        doc: "https://www.tencentcloud.com/document/product/1047/50295",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/50295"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Limit\":20,\n    \"Offset\": 0\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"BannedAccountList\": [\n        {\n            \"BannedUntil\": 1660875916,\n            \"Member_Account\": \"brennanli1\"\n        },\n        {\n            \"BannedUntil\": 1660875916,\n            \"Member_Account\": \"brennanli12\"\n        }\n    ],\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"NextOffset\": 2\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GetGroupBanMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "ban_group_member",
+        module: "group_open_http_svc",
+        function: "ban_group_member",
+        request_type: "BanGroupMemberRequest",
+        response_type: "BanGroupMemberResponse",
+        title_zh: "群成员封禁",
+        title_en: "Ban group members",
+        doc: "https://www.tencentcloud.com/document/product/1047/50296",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/50296"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Members_Account\":[\"brennanli3\", \"brennanli12\"],\n    \"Duration\":3600,\n    \"Description\": \"you are banned because of irregularities\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<BanGroupMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "unban_group_member",
+        module: "group_open_http_svc",
+        function: "unban_group_member",
+        request_type: "UnbanGroupMemberRequest",
+        response_type: "UnbanGroupMemberResponse",
+        title_zh: "群成员解封",
+        title_en: "Unban group members",
+        doc: "https://www.tencentcloud.com/document/product/1047/50297",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/50297"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Members_Account\":[\"brennanli3\", \"brennanli12\"]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<UnbanGroupMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "modify_group_attr",
+        module: "group_open_http_svc",
+        function: "modify_group_attr",
+        request_type: "ModifyGroupAttrRequest",
+        response_type: "ModifyGroupAttrResponse",
+        title_zh: "修改群自定义属性",
+        title_en: "Modify group custom attributes",
+        doc: "https://cloud.tencent.com/document/product/269/67010",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/44188"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\",\n            \"value\":\"attr_val\"\n        },\n        {\n            \"key\":\"attr_key1\",\n            \"value\":\"attr_val1\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ModifyGroupAttrRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "clear_group_attr",
+        module: "group_open_http_svc",
+        function: "clear_group_attr",
+        request_type: "ClearGroupAttrRequest",
+        response_type: "ClearGroupAttrResponse",
+        title_zh: "清空群自定义属性",
+        title_en: "Clear group custom attributes",
+        doc: "https://cloud.tencent.com/document/product/269/67009",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/44189"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some("{\n    \"GroupId\": \"@TGS#aC5SZEAEF\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ClearGroupAttrRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "set_group_attr",
+        module: "group_open_http_svc",
+        function: "set_group_attr",
+        request_type: "SetGroupAttrRequest",
+        response_type: "SetGroupAttrResponse",
+        title_zh: "重置群自定义属性",
+        title_en: "Reset group custom attributes",
+        doc: "https://cloud.tencent.com/document/product/269/67011",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/44190"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\",\n            \"value\":\"attr_val\"\n        },\n        {\n            \"key\":\"attr_key1\",\n            \"value\":\"attr_val1\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<SetGroupAttrRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "delete_group_attr",
+        module: "group_open_http_svc",
+        function: "delete_group_attr",
+        request_type: "DeleteGroupAttrRequest",
+        response_type: "DeleteGroupAttrResponse",
+        title_zh: "删除群自定义属性",
+        title_en: "Delete group custom attributes",
+        doc: "https://www.tencentcloud.com/document/product/1047/59499",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/59499"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("Basic Request"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\"\n        },\n        {\n            \"key\":\"attr_key1\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<DeleteGroupAttrRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_group_counter",
+        module: "group_open_http_svc",
+        function: "get_group_counter",
+        request_type: "GetGroupCounterRequest",
+        response_type: "GetGroupCounterResponse",
+        title_zh: "获取群计数器",
+        title_en: "Get group counters",
+        doc: "https://www.tencentcloud.com/document/product/1047/53427",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/53427"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounterKeys\":[\n        \"like\",\n        \"unlike\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupCounter\":[\n        {\n            \"Key\":\"like\",\n            \"Value\":5\n        },\n        {\n            \"Key\":\"unlike\",\n            \"Value\":1\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GetGroupCounterRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "update_group_counter",
+        module: "group_open_http_svc",
+        function: "update_group_counter",
+        request_type: "UpdateGroupCounterRequest",
+        response_type: "UpdateGroupCounterResponse",
+        title_zh: "更新群计数器",
+        title_en: "Update group counters",
+        doc: "https://www.tencentcloud.com/document/product/1047/53428",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/53428"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounter\":[\n        {\n            \"Key\":\"like\",\n            \"Value\":5\n        },\n        {\n            \"Key\":\"unlike\",\n            \"Value\":1\n        }\n    ],\n    \"Mode\": \"Set\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupCounter\":[\n        {\n            \"Key\":\"like\",\n            \"Value\":5\n        },\n        {\n            \"Key\":\"unlike\",\n            \"Value\":1\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<UpdateGroupCounterRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "delete_group_counter",
+        module: "group_open_http_svc",
+        function: "delete_group_counter",
+        request_type: "DeleteGroupCounterRequest",
+        response_type: "DeleteGroupCounterResponse",
+        title_zh: "删除群计数器",
+        title_en: "Delete group counters",
+        doc: "https://www.tencentcloud.com/document/product/1047/53429",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/53429"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounterKeys\":[\n        \"like\",\n        \"unlike\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<DeleteGroupCounterRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_online_member_num",
+        module: "group_open_http_svc",
+        function: "get_online_member_num",
+        request_type: "GetOnlineMemberNumRequest",
+        response_type: "GetOnlineMemberNumResponse",
+        title_zh: "获取直播群在线人数",
+        title_en: "Get AVChatRoom online member count",
+        doc: "https://cloud.tencent.com/document/product/269/49180",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/38521"),
+        retry: crate::RetryClass::Safe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                request: Some("{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"OnlineMemberNum\":1000\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<GetOnlineMemberNumRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "send_broadcast_msg",
+        module: "group_open_http_svc",
+        function: "send_broadcast_msg",
+        request_type: "SendBroadcastMsgRequest",
+        response_type: "SendBroadcastMsgResponse",
+        title_zh: "直播群广播消息",
+        title_en: "Broadcast message to all AVChatRooms",
+        doc: "https://cloud.tencent.com/document/product/269/77402",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/49440"),
+        retry: crate::RetryClass::Dedupe,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n    \"From_Account\": \"test\",\n    \"Random\":8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMCustomElem\",\n            \"MsgContent\": {\n                \"Data\": \"{ \\\"type\\\":1, \\\"content\\\":\\\"hello world\\\"}\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MsgSeq\": 1283\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<SendBroadcastMsgRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "import_topic",
+        module: "group_open_http_svc",
+        function: "import_topic",
+        request_type: "ImportTopicRequest",
+        response_type: "ImportTopicResponse",
+        title_zh: "导入话题基础资料",
+        title_en: "Import topic profile",
+        doc: "https://www.tencentcloud.com/document/product/1047/53448",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/53448"),
+        retry: crate::RetryClass::Never,
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                request: Some(
+                    "{\n  \"GroupId\": \"@TGS#_@TGS#cBZXAIIM62CV\",\n  \"TopicName\": \"test_topic3\",\n  \"CreateTime\": 1448357837\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TopicId\": \"@TGS#_@TGS#cBZXAIIM62CV@TOPIC#_@TOPIC#cTCCCIIM62CW\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("指定其他选填字段"),
+                request: Some(
+                    "{\n    \"Type\": \"Community\",\n    \"GroupId\":\"@TGS#_@TGS#cBZXAIIM62CV\",\n    \"TopicName\": \"test_topic3\",\n    \"Introduction\": \"This is topic Introduction\",\n    \"Notification\": \"This is topic Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"CreateTime\": 1448357837\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TopicId\": \"@TGS#_@TGS#cBZXAIIM62CV@TOPIC#_@TOPIC#c5CCCIIM62CW\"\n}\n",
+                ),
+            },
+        ],
+        codec: &crate::registry::Codec::<ImportTopicRequest>::NEW,
     },
 ];

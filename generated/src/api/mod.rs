@@ -24,9 +24,6 @@ pub mod group_open_avchatroom_http_svc;
 #[cfg(feature = "group_open_http_svc")]
 ///Group management (群组管理): servicename `group_open_http_svc`.
 pub mod group_open_http_svc;
-#[cfg(feature = "group_open_http_svc_part2")]
-///Group management (continued) (群组管理（续）): servicename `group_open_http_svc_part2`.
-pub mod group_open_http_svc_part2;
 #[cfg(feature = "im_cos_msg")]
 ///Chat files (聊天文件): servicename `im_cos_msg`.
 pub mod im_cos_msg;
@@ -72,8 +69,8 @@ pub mod sns;
 #[cfg(feature = "timpush")]
 ///Push service (推送服务): servicename `timpush`.
 pub mod timpush;
-///Commands in the whole catalogue, whatever features are enabled: 142.
-pub const CATALOGUE_COMMANDS: usize = 142usize;
+///Commands in the whole catalogue, whatever features are enabled: 149.
+pub const CATALOGUE_COMMANDS: usize = 149usize;
 /// Every command compiled in (per the enabled features), service by service in file order.
 pub fn commands() -> impl Iterator<Item = &'static crate::registry::CommandInfo> {
     #[allow(unused_mut)]
@@ -86,8 +83,6 @@ pub fn commands() -> impl Iterator<Item = &'static crate::registry::CommandInfo>
     #[cfg(feature = "group_open_avchatroom_http_svc")]
     lists.push(group_open_avchatroom_http_svc::COMMANDS);
     #[cfg(feature = "group_open_http_svc")] lists.push(group_open_http_svc::COMMANDS);
-    #[cfg(feature = "group_open_http_svc_part2")]
-    lists.push(group_open_http_svc_part2::COMMANDS);
     #[cfg(feature = "im_cos_msg")] lists.push(im_cos_msg::COMMANDS);
     #[cfg(feature = "im_msg_audit")] lists.push(im_msg_audit::COMMANDS);
     #[cfg(feature = "im_msg_audit_mgr")] lists.push(im_msg_audit_mgr::COMMANDS);

@@ -753,6 +753,9 @@ pub struct GroupHistoryMsg {
     /// `MsgTimeStamp` (required). Server time when the message was sent (UTC seconds).
     #[serde(rename = "MsgTimeStamp")]
     pub msg_time_stamp: u64,
+    /// `IsSystemMsg` (optional). 1: the message is a system message.
+    #[serde(rename = "IsSystemMsg", default, skip_serializing_if = "Option::is_none")]
+    pub is_system_msg: Option<i32>,
 }
 
 impl GroupHistoryMsg {
@@ -774,7 +777,14 @@ impl GroupHistoryMsg {
             msg_random,
             msg_seq,
             msg_time_stamp,
+            is_system_msg: None,
         }
+    }
+    /// Sets `IsSystemMsg` (optional). 1: the message is a system message.
+    #[must_use]
+    pub fn is_system_msg(mut self, value: i32) -> Self {
+        self.is_system_msg = Some(value);
+        self
     }
 }
 
@@ -966,6 +976,8 @@ pub enum GroupMemberInfoField {
     NameCard,
     /// `OnlineStatus`: Online status (get_specified_group_member_info).
     OnlineStatus,
+    /// `UnreadMsgNum`: Unread message count (SelfInfoFilter of get_joined_group_list, older doc version).
+    UnreadMsgNum,
     /// A value this version of the SDK does not know, kept verbatim.
     Unknown(String),
 }
@@ -984,6 +996,7 @@ impl GroupMemberInfoField {
             GroupMemberInfoField::MuteUntil => "MuteUntil",
             GroupMemberInfoField::NameCard => "NameCard",
             GroupMemberInfoField::OnlineStatus => "OnlineStatus",
+            GroupMemberInfoField::UnreadMsgNum => "UnreadMsgNum",
             GroupMemberInfoField::Unknown(other) => other,
         }
     }
@@ -1002,6 +1015,7 @@ impl From<&str> for GroupMemberInfoField {
             "MuteUntil" => GroupMemberInfoField::MuteUntil,
             "NameCard" => GroupMemberInfoField::NameCard,
             "OnlineStatus" => GroupMemberInfoField::OnlineStatus,
+            "UnreadMsgNum" => GroupMemberInfoField::UnreadMsgNum,
             other => GroupMemberInfoField::Unknown(other.to_owned()),
         }
     }
