@@ -4,16 +4,39 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (strict, reserved and edition-2024 `gen`).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum",
-    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut",
-    "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
-    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum", "extern",
+    "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Type names that generated code must not define: they would hide names it uses.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Debug", "Self", "Client",
-    "Error", "Endpoint", "Unknown", "Value", "BTreeMap", "Serialize", "Deserialize", "Deserializer", "Serializer", "Into", "From",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Debug",
+    "Self",
+    "Client",
+    "Error",
+    "Endpoint",
+    "Unknown",
+    "Value",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+    "Deserializer",
+    "Serializer",
+    "Into",
+    "From",
 ];
 
 /// Whether `s` is a Rust keyword.
@@ -56,9 +79,7 @@ fn fold_plural_acronyms(wire: &str) -> String {
                 i += 1;
             }
             let run = &chars[start..i];
-            let plural = run.len() >= 2
-                && chars.get(i) == Some(&'s')
-                && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+            let plural = run.len() >= 2 && chars.get(i) == Some(&'s') && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
             if plural {
                 out.push(run[0]);
                 out.extend(run[1..].iter().map(|c| c.to_ascii_lowercase()));

@@ -4,8 +4,8 @@
 //! reported by the YAML loader with its line and column. Meaning (type references, names, examples) is
 //! checked later, in [`crate::validate`].
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -262,9 +262,7 @@ impl<'de> Deserialize<'de> for FieldSpec {
                 Ok(FieldSpec { ty: v.to_owned(), ..FieldSpec::default() })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<FieldSpec, A::Error> {
-                Err(de::Error::custom(
-                    "a type expression that starts with `[` must be quoted, e.g. \"[string]\"",
-                ))
+                Err(de::Error::custom("a type expression that starts with `[` must be quoted, e.g. \"[string]\""))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldSpec, A::Error> {
                 let l = FieldSpecLong::deserialize(de::value::MapAccessDeserializer::new(map))?;

@@ -109,11 +109,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
         b.errors(*i, f);
     }
     b.build(&types_files, &service_files);
-    if b.diags.is_empty() {
-        Ok(b.finish())
-    } else {
-        Err(Diagnostics(b.diags))
-    }
+    if b.diags.is_empty() { Ok(b.finish()) } else { Err(Diagnostics(b.diags)) }
 }
 
 struct FileInfo {
@@ -389,8 +385,16 @@ impl Builder {
                 let pascal = names::pascal(&fn_name);
                 let req_doc = Some(format!("Request body of `{}/{}`.", sf.service, wire));
                 let resp_doc = Some(format!("Response payload of `{}/{}` (the envelope is decoded separately).", sf.service, wire));
-                let req = self.alloc(format!("{pascal}Request"), owner, Role::Request(sidx, cidx), req_doc, *file, &format!("{path}.request"));
-                let resp = self.alloc(format!("{pascal}Response"), owner, Role::Response(sidx, cidx), resp_doc, *file, &format!("{path}.response"));
+                let req =
+                    self.alloc(format!("{pascal}Request"), owner, Role::Request(sidx, cidx), req_doc, *file, &format!("{path}.request"));
+                let resp = self.alloc(
+                    format!("{pascal}Response"),
+                    owner,
+                    Role::Response(sidx, cidx),
+                    resp_doc,
+                    *file,
+                    &format!("{path}.response"),
+                );
                 if let (Some(req), Some(resp)) = (req, resp) {
                     pending_commands.push((sidx, *file, wire.clone(), fn_name, pascal, req, resp, cs.clone()));
                 }
@@ -411,7 +415,11 @@ impl Builder {
             let resp_fields = self.fields(owner, &pascal, &cs.response, file, &format!("{path}.response"));
             for f in &resp_fields {
                 if ENVELOPE_KEYS.contains(&f.wire.as_str()) {
-                    self.err(file, &format!("{path}.response.{}", f.wire), format!("`{}` is an envelope key; it is decoded by the runtime, not listed in `response`", f.wire));
+                    self.err(
+                        file,
+                        &format!("{path}.response.{}", f.wire),
+                        format!("`{}` is an envelope key; it is decoded by the runtime, not listed in `response`", f.wire),
+                    );
                 }
             }
             self.types[resp].kind = TypeKind::Object(resp_fields);
@@ -429,17 +437,17 @@ impl Builder {
                     }
                 }
             }
-            let results = cs
-                .results
-                .iter()
-                .enumerate()
-                .filter_map(|(i, r)| self.results(resp, r, file, &format!("{path}.results[{i}]")))
-                .collect();
+            let results =
+                cs.results.iter().enumerate().filter_map(|(i, r)| self.results(resp, r, file, &format!("{path}.results[{i}]"))).collect();
             for (what, link) in [("doc", Some(&cs.doc)), ("doc_en", cs.doc_en.as_ref())] {
                 if let Some(l) = link
                     && !(l.starts_with("https://cloud.tencent.com/document/") || l.starts_with("https://www.tencentcloud.com/document/"))
                 {
-                    self.err(file, &format!("{path}.{what}"), format!("`{what}` must link to the official documentation (cloud.tencent.com or www.tencentcloud.com), not `{l}`"));
+                    self.err(
+                        file,
+                        &format!("{path}.{what}"),
+                        format!("`{what}` must link to the official documentation (cloud.tencent.com or www.tencentcloud.com), not `{l}`"),
+                    );
                 }
             }
             let cmd = Command {
@@ -518,7 +526,9 @@ impl Builder {
                 }
                 let rust = match &v.name {
                     Some(n) => n.clone(),
-                    None if base == Scalar::String && names::pascal(wire).chars().next().is_some_and(|c| c.is_ascii_uppercase()) => names::pascal(wire),
+                    None if base == Scalar::String && names::pascal(wire).chars().next().is_some_and(|c| c.is_ascii_uppercase()) => {
+                        names::pascal(wire)
+                    }
                     None => {
                         self.err(file, &vpath, format!("value `{wire}` needs a `name:` for its Rust variant"));
                         continue;
@@ -570,7 +580,9 @@ impl Builder {
                 }
                 match parse_type_expr(expr) {
                     Ok((_, true)) => self.err(file, &vpath, "a `oneof` alternative cannot be optional".into()),
-                    Ok((e, false)) if e.has_object() => self.err(file, &vpath, "a `oneof` alternative cannot be an inline object; name the type".into()),
+                    Ok((e, false)) if e.has_object() => {
+                        self.err(file, &vpath, "a `oneof` alternative cannot be an inline object; name the type".into())
+                    }
                     Ok((e, false)) => {
                         if let Some(t) = self.resolve(owner, &e, file, &vpath, None) {
                             out.push((vname.clone(), t));
@@ -782,7 +794,13 @@ impl Builder {
                     for k in ENVELOPE_KEYS {
                         payload.remove(k);
                     }
-                    for (k, want) in [("ActionStatus", "string"), ("ErrorCode", "integer"), ("ErrorInfo", "string"), ("RequestId", "string"), ("ErrorDisplay", "string")] {
+                    for (k, want) in [
+                        ("ActionStatus", "string"),
+                        ("ErrorCode", "integer"),
+                        ("ErrorInfo", "string"),
+                        ("RequestId", "string"),
+                        ("ErrorDisplay", "string"),
+                    ] {
                         if let Some(x) = m.get(k) {
                             let ok = if want == "string" { x.is_string() } else { x.is_i64() };
                             if !ok {
@@ -795,7 +813,11 @@ impl Builder {
                 _ => problems.push("a response must be a JSON object".into()),
             }
             for p in problems {
-                self.err(file, &format!("{path}.response"), format!("example response does not fit `{}`: {p}", self.types[cmd.response].name));
+                self.err(
+                    file,
+                    &format!("{path}.response"),
+                    format!("example response does not fit `{}`: {p}", self.types[cmd.response].name),
+                );
             }
         }
         Example { title: e.title.clone(), note: e.note.clone(), request, response }
@@ -877,7 +899,13 @@ impl Builder {
                             int => matches!(v, Value::Number(n) if int.int_fits(n)),
                         };
                         if !ok {
-                            out.push(format!("at {at}: expected enum `{}` ({}), found {} `{}`", td.name, base.spelling(), kind(v), short(v)));
+                            out.push(format!(
+                                "at {at}: expected enum `{}` ({}), found {} `{}`",
+                                td.name,
+                                base.spelling(),
+                                kind(v),
+                                short(v)
+                            ));
                         }
                     }
                     TypeKind::Union { tag, content, variants } => {
@@ -916,11 +944,8 @@ impl Builder {
 
     /// Reachability: which types are read from responses and which are sent in requests.
     fn mark_usage(&mut self) {
-        let roots: Vec<(TypeId, bool)> = self
-            .services
-            .iter()
-            .flat_map(|s| s.commands.iter().flat_map(|c| [(c.request, true), (c.response, false)]))
-            .collect();
+        let roots: Vec<(TypeId, bool)> =
+            self.services.iter().flat_map(|s| s.commands.iter().flat_map(|c| [(c.request, true), (c.response, false)])).collect();
         for (root, is_req) in roots {
             let mut stack = vec![root];
             while let Some(id) = stack.pop() {
@@ -980,7 +1005,10 @@ mod tests {
         assert_eq!(parse_type_expr("string").unwrap(), (TyExpr::Scalar(Scalar::String), false));
         assert_eq!(parse_type_expr("u64?").unwrap(), (TyExpr::Scalar(Scalar::U64), true));
         assert_eq!(parse_type_expr("[MsgElement]").unwrap(), (TyExpr::Array(Box::new(TyExpr::Named("MsgElement".into()))), false));
-        assert_eq!(parse_type_expr("map<[string]>?").unwrap(), (TyExpr::Map(Box::new(TyExpr::Array(Box::new(TyExpr::Scalar(Scalar::String))))), true));
+        assert_eq!(
+            parse_type_expr("map<[string]>?").unwrap(),
+            (TyExpr::Map(Box::new(TyExpr::Array(Box::new(TyExpr::Scalar(Scalar::String))))), true)
+        );
         assert_eq!(parse_type_expr("[object]?").unwrap(), (TyExpr::Array(Box::new(TyExpr::Object)), true));
         assert!(parse_type_expr("[string").is_err());
         assert!(parse_type_expr("[string?]").is_err());

@@ -1,15 +1,15 @@
 //! The client: configuration, the admin UserSig cache, and the one generic call path behind every
 //! generated call function.
 
+use crate::Endpoint;
 use crate::envelope::decode_reply;
 use crate::error::Error;
 use crate::region::Region;
 use crate::retry::{Decision, RetryPolicy};
 use crate::usersig::{self, SecretKey, UserSig};
-use crate::Endpoint;
 use arc_swap::ArcSwap;
 use bytes::Bytes;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -62,10 +62,9 @@ impl Signer {
     fn make(&self, now: u64) -> SigState {
         let (sig, renew_at) = match &self.credentials {
             Credentials::Fixed(sig) => (sig.clone(), u64::MAX),
-            Credentials::Key(key) => (
-                usersig::generate(key, self.sdkappid, &self.identifier, now, self.lifetime, None),
-                now.saturating_add(self.lifetime / 2),
-            ),
+            Credentials::Key(key) => {
+                (usersig::generate(key, self.sdkappid, &self.identifier, now, self.lifetime, None), now.saturating_add(self.lifetime / 2))
+            }
         };
         let query = format!(
             "sdkappid={}&identifier={}&usersig={}",
@@ -430,7 +429,8 @@ impl ClientBuilder {
             .user_agent(concat!("tim-rest/", env!("CARGO_PKG_VERSION")))
             .https_only(!self.allow_http);
         for cert in &self.root_certificates {
-            let c = if cert.starts_with(b"-----BEGIN") { reqwest::Certificate::from_pem(cert) } else { reqwest::Certificate::from_der(cert) };
+            let c =
+                if cert.starts_with(b"-----BEGIN") { reqwest::Certificate::from_pem(cert) } else { reqwest::Certificate::from_der(cert) };
             let c = c.map_err(|e| Error::Build(format!("invalid root certificate: {e}")))?;
             http = http.add_root_certificate(c);
         }

@@ -53,7 +53,7 @@ pub(crate) fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static st
         Err(_) => return Err(Error::Http { endpoint, status, body }),
     };
     if envelope.is_failure() {
-        return Err(Error::Service(ServiceError::new(endpoint, envelope, body)));
+        return Err(Error::Service(Box::new(ServiceError::new(endpoint, envelope, body))));
     }
     if !(200..300).contains(&status) {
         return Err(Error::Http { endpoint, status, body });

@@ -192,7 +192,7 @@ pub enum Error {
     },
     /// The IM service answered with an error code.
     #[error(transparent)]
-    Service(ServiceError),
+    Service(Box<ServiceError>),
 }
 
 impl Error {

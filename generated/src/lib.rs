@@ -42,6 +42,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[rustfmt::skip] // generated and formatted in-process by prettyplease
 pub mod api;
 mod client;
 #[doc(hidden)]

@@ -27,7 +27,7 @@ use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::pin::Pin;
@@ -91,7 +91,9 @@ impl Reply {
         Reply::Raw {
             status: 502,
             content_type: "text/html".into(),
-            body: Bytes::from_static(b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>"),
+            body: Bytes::from_static(
+                b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+            ),
         }
     }
     /// This reply after `delay`.
@@ -336,7 +338,9 @@ fn example_reply(info: &CommandInfo) -> Value {
         .iter()
         .filter_map(|e| e.response)
         .filter_map(|t| serde_json::from_str::<Value>(t).ok())
-        .find(|v| v.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0) == 0 && v.get("ActionStatus").and_then(Value::as_str) != Some("FAIL"))
+        .find(|v| {
+            v.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0) == 0 && v.get("ActionStatus").and_then(Value::as_str) != Some("FAIL")
+        })
         .unwrap_or_else(|| json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": ""}))
 }
 
@@ -400,7 +404,17 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         ["v4", s, c] => ((*s).to_owned(), (*c).to_owned()),
         _ => (String::new(), String::new()),
     };
-    let mut rec = Recorded { method: method.clone(), path: path.clone(), service: service.clone(), command: command.clone(), raw_query, query, body: body.clone(), decoded: None, answered_code: None };
+    let mut rec = Recorded {
+        method: method.clone(),
+        path: path.clone(),
+        service: service.clone(),
+        command: command.clone(),
+        raw_query,
+        query,
+        body: body.clone(),
+        decoded: None,
+        answered_code: None,
+    };
 
     let info = registry::find(&service, &command);
     let checked: Result<&CommandInfo, Value> = (|| {

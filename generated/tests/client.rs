@@ -37,7 +37,10 @@ async fn url_query_and_body_are_exactly_the_documented_format() {
     assert_eq!(rec.param("contenttype"), Some("json"));
     assert_eq!(rec.answered_code, Some(0), "the server verified the UserSig");
     let body: serde_json::Value = serde_json::from_slice(&rec.body).expect("JSON body");
-    assert_eq!(body, serde_json::json!({"To_Account": "bob", "MsgRandom": 7, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]}));
+    assert_eq!(
+        body,
+        serde_json::json!({"To_Account": "bob", "MsgRandom": 7, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]})
+    );
     let typed: &SendMsgRequest = rec.request().expect("decoded into the request type");
     assert_eq!(typed, &req);
 }
@@ -68,9 +71,13 @@ async fn the_admin_sig_is_made_once_and_reused() {
 async fn a_fail_reply_is_a_service_error_with_code_meaning_and_class() {
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");
-    srv.push_reply("im_open_login_svc", "kick", Reply::Json(serde_json::json!({
-        "ActionStatus": "FAIL", "ErrorCode": 60007, "ErrorInfo": "too many", "RequestId": "req-1"
-    })));
+    srv.push_reply(
+        "im_open_login_svc",
+        "kick",
+        Reply::Json(serde_json::json!({
+            "ActionStatus": "FAIL", "ErrorCode": 60007, "ErrorInfo": "too many", "RequestId": "req-1"
+        })),
+    );
     let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("FAIL");
     let svc = err.as_service().expect("service error");
     assert_eq!(svc.code, 60007);
@@ -87,13 +94,17 @@ async fn a_fail_reply_is_a_service_error_with_code_meaning_and_class() {
 async fn a_partial_failure_returns_every_item() {
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");
-    srv.push_reply("im_open_login_svc", "account_check", Reply::Json(serde_json::json!({
-        "ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
-        "ResultItem": [
-            {"UserID": "a", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "Imported"},
-            {"UserID": "b", "ResultCode": 70107, "ResultInfo": "not found", "AccountStatus": "NotImported"}
-        ]
-    })));
+    srv.push_reply(
+        "im_open_login_svc",
+        "account_check",
+        Reply::Json(serde_json::json!({
+            "ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
+            "ResultItem": [
+                {"UserID": "a", "ResultCode": 0, "ResultInfo": "", "AccountStatus": "Imported"},
+                {"UserID": "b", "ResultCode": 70107, "ResultInfo": "not found", "AccountStatus": "NotImported"}
+            ]
+        })),
+    );
     let req = AccountCheckRequest::new(vec![AccountCheckItem::new("a"), AccountCheckItem::new("b")]);
     let resp = client.im_open_login_svc().account_check(&req).await.expect("OK reply");
     assert_eq!(resp.item_results().len(), 2);
@@ -174,7 +185,13 @@ async fn nothing_listening_is_connect_not_sent() {
     let url = srv.base_url();
     drop(srv);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let client = tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).base_url(url).allow_insecure_http(true).retry_policy(tim_rest::RetryPolicy::none()).build().expect("client");
+    let client = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key(KEY)
+        .base_url(url)
+        .allow_insecure_http(true)
+        .retry_policy(tim_rest::RetryPolicy::none())
+        .build()
+        .expect("client");
     let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("refused");
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     assert!(err.not_applied());
@@ -183,16 +200,29 @@ async fn nothing_listening_is_connect_not_sent() {
 #[tokio::test]
 async fn the_server_checks_the_signature_and_admin() {
     let srv = server().await;
-    let wrong_key = tim_rest::Client::builder(APPID, "administrator").secret_key("not the key").base_url(srv.base_url()).allow_insecure_http(true).retry_policy(tim_rest::RetryPolicy::none()).build().expect("client");
+    let wrong_key = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key("not the key")
+        .base_url(srv.base_url())
+        .allow_insecure_http(true)
+        .retry_policy(tim_rest::RetryPolicy::none())
+        .build()
+        .expect("client");
     let err = wrong_key.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("bad sig");
     assert_eq!(err.code(), Some(70009));
-    let not_admin = tim_rest::Client::builder(APPID, "someone").secret_key(KEY).base_url(srv.base_url()).allow_insecure_http(true).retry_policy(tim_rest::RetryPolicy::none()).build().expect("client");
+    let not_admin = tim_rest::Client::builder(APPID, "someone")
+        .secret_key(KEY)
+        .base_url(srv.base_url())
+        .allow_insecure_http(true)
+        .retry_policy(tim_rest::RetryPolicy::none())
+        .build()
+        .expect("client");
     assert_eq!(not_admin.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("not admin").code(), Some(60010));
 }
 
 #[tokio::test]
 async fn plain_http_needs_an_explicit_opt_in() {
-    let err = tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).base_url("http://127.0.0.1:1").build().expect_err("http refused");
+    let err =
+        tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).base_url("http://127.0.0.1:1").build().expect_err("http refused");
     assert!(matches!(err, Error::Build(_)));
     let err = tim_rest::Client::builder(APPID, "administrator").build().expect_err("no credentials");
     assert!(matches!(err, Error::Build(_)));

@@ -2,19 +2,22 @@
 
 use base64::Engine;
 use std::io::Read;
-use tim_rest::usersig::{generate, hmac_sig, verify, SecretKey, VerifyError};
+use tim_rest::usersig::{SecretKey, VerifyError, generate, hmac_sig, verify};
 
 const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const APPID: u64 = 1400000000;
 
 /// Reverses the UserSig encoding and returns the signature document.
 fn document(sig: &str) -> serde_json::Value {
-    let b64: String = sig.chars().map(|c| match c {
-        '*' => '+',
-        '-' => '/',
-        '_' => '=',
-        c => c,
-    }).collect();
+    let b64: String = sig
+        .chars()
+        .map(|c| match c {
+            '*' => '+',
+            '-' => '/',
+            '_' => '=',
+            c => c,
+        })
+        .collect();
     let z = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
     let mut json = String::new();
     flate2::read::ZlibDecoder::new(z.as_slice()).read_to_string(&mut json).expect("zlib");
@@ -72,12 +75,15 @@ fn tampered_documents_fail_the_signature_check() {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     std::io::Write::write_all(&mut z, doc.to_string().as_bytes()).expect("zlib");
     let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().expect("zlib"));
-    let forged: String = b64.chars().map(|c| match c {
-        '+' => '*',
-        '/' => '-',
-        '=' => '_',
-        c => c,
-    }).collect();
+    let forged: String = b64
+        .chars()
+        .map(|c| match c {
+            '+' => '*',
+            '/' => '-',
+            '=' => '_',
+            c => c,
+        })
+        .collect();
     assert_eq!(verify(&key, APPID, "administrator", &forged, 1600000001), Err(VerifyError::BadSignature));
 }
 
@@ -89,7 +95,8 @@ fn garbage_is_rejected_without_panicking() {
         std::io::Write::write_all(&mut z, b"not json").expect("zlib");
         base64::engine::general_purpose::STANDARD.encode(z.finish().expect("zlib")).replace('+', "*").replace('/', "-").replace('=', "_")
     };
-    let cases: Vec<(String, fn(&VerifyError) -> bool)> = vec![
+    type Expect = fn(&VerifyError) -> bool;
+    let cases: Vec<(String, Expect)> = vec![
         (String::new(), |e| matches!(e, VerifyError::Compression)),
         ("!!!!".into(), |e| matches!(e, VerifyError::Base64)),
         ("aGVsbG8_".into(), |e| matches!(e, VerifyError::Compression)),

@@ -26,7 +26,12 @@ fn main() -> ExitCode {
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
-                println!("spec is valid: {} services, {n} commands, {} types, {} error codes", cat.services.len(), cat.types.len(), cat.errors.len());
+                println!(
+                    "spec is valid: {} services, {n} commands, {} types, {} error codes",
+                    cat.services.len(),
+                    cat.types.len(),
+                    cat.errors.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(d) => {

@@ -119,7 +119,7 @@ pub struct ImPushRequest {
 impl ImPushRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(msg_body: Vec<crate::api::types::MsgElement>) -> Self {
         Self {
             condition: None,

@@ -1690,7 +1690,7 @@ pub struct SendGroupMsgRequest {
 impl SendGroupMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `Random` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `Random` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         group_id: impl Into<String>,
         msg_body: Vec<crate::api::types::MsgElement>,
@@ -3146,7 +3146,7 @@ pub struct SendBroadcastMsgRequest {
 impl SendBroadcastMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `Random` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `Random` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(msg_body: Vec<crate::api::types::MsgElement>) -> Self {
         Self {
             from_account: None,

@@ -72,6 +72,7 @@ pub mod timpush;
 ///Commands in the whole catalogue, whatever features are enabled: 149.
 pub const CATALOGUE_COMMANDS: usize = 149usize;
 /// Every command compiled in (per the enabled features), service by service in file order.
+#[allow(clippy::vec_init_then_push)]
 pub fn commands() -> impl Iterator<Item = &'static crate::registry::CommandInfo> {
     #[allow(unused_mut)]
     let mut lists: Vec<&'static [crate::registry::CommandInfo]> = Vec::new();

@@ -601,7 +601,7 @@ pub struct SendMsgRequest {
 impl SendMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         to_account: impl Into<String>,
         msg_body: Vec<crate::api::types::MsgElement>,
@@ -767,7 +767,7 @@ pub struct BatchSendMsgRequest {
 impl BatchSendMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         to_account: Vec<String>,
         msg_body: Vec<crate::api::types::MsgElement>,
@@ -909,7 +909,7 @@ pub struct ImportMsgRequest {
 impl ImportMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         sync_from_old_system: SyncFromOldSystem,
         from_account: impl Into<String>,

@@ -258,7 +258,7 @@ pub struct PushRequest {
 impl PushRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(from_account: impl Into<String>) -> Self {
         Self {
             from_account: from_account.into(),
@@ -355,7 +355,7 @@ pub struct BatchRequest {
 impl BatchRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
-    /// `MsgRandom` start as fresh random numbers; they are serialized once and stay the same across retries, which lets the server de-duplicate a repeated call.
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         from_account: impl Into<String>,
         to_account: Vec<String>,
