@@ -74,9 +74,22 @@ fn escape_md(s: &str) -> String {
 pub struct Emitter<'a> {
     /// The catalogue.
     pub cat: &'a Catalogue,
+    /// The Rust path of the generated API module inside its crate (`crate::api` in `tim-rest`).
+    pub root: &'a str,
+    /// Whether service modules sit behind cargo features named after them.
+    pub features: bool,
 }
 
 impl<'a> Emitter<'a> {
+    /// The emitter for the `tim-rest` crate: modules under `crate::api`, one feature per service.
+    pub fn new(cat: &'a Catalogue) -> Self {
+        Emitter { cat, root: "crate::api", features: true }
+    }
+
+    fn root_path(&self) -> TokenStream {
+        self.root.parse().unwrap_or_else(|_| quote!(crate::api))
+    }
+
     fn scalar(s: Scalar) -> TokenStream {
         match s {
             Scalar::String => quote!(String),
@@ -98,10 +111,14 @@ impl<'a> Emitter<'a> {
             return quote!(#name);
         }
         match td.owner {
-            Owner::Shared => quote!(crate::api::types::#name),
+            Owner::Shared => {
+                let root = self.root_path();
+                quote!(#root::types::#name)
+            }
             Owner::Service(s) => {
                 let m = format_ident!("{}", self.cat.services[s].module);
-                quote!(crate::api::#m::#name)
+                let root = self.root_path();
+                quote!(#root::#m::#name)
             }
         }
     }
@@ -198,8 +215,10 @@ impl<'a> Emitter<'a> {
                 pub #fname: #ty,
             }
         });
-        // Constructor: required, non-auto fields in order.
-        let required: Vec<&Field> = fields.iter().filter(|f| !f.optional && f.auto.is_none()).collect();
+        // Constructor: required, non-auto fields in order. Collections of types only read from
+        // responses start empty instead (a reply that leaves them out reads as empty too).
+        let starts_empty = |f: &Field| lenient && !td.in_request && matches!(f.ty, Ty::Array(_) | Ty::Map(_));
+        let required: Vec<&Field> = fields.iter().filter(|f| !f.optional && f.auto.is_none() && !starts_empty(f)).collect();
         let params = required.iter().map(|f| {
             let n = ident(&f.rust);
             if f.ty == Ty::Scalar(Scalar::String) {
@@ -213,6 +232,8 @@ impl<'a> Emitter<'a> {
             let n = ident(&f.rust);
             if f.optional {
                 quote!(#n: None)
+            } else if starts_empty(f) {
+                quote!(#n: Default::default())
             } else if let Some(Auto::Random) = f.auto {
                 if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
             } else if f.ty == Ty::Scalar(Scalar::String) {
@@ -238,7 +259,7 @@ impl<'a> Emitter<'a> {
             String::new()
         };
         let new_doc = doc_attrs(&format!("Creates the value from its required fields; optional fields start unset.{auto_note}"));
-        let setters = fields.iter().filter(|f| f.optional || f.auto.is_some()).map(|f| {
+        let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || starts_empty(f)).map(|f| {
             let n = ident(&f.rust);
             let sdoc = doc_attrs(&format!("Sets {}", Self::field_doc(f)));
             let (param, value) = if f.ty == Ty::Scalar(Scalar::String) {
@@ -306,7 +327,10 @@ impl<'a> Emitter<'a> {
         if let Role::Request(si, ci) | Role::Response(si, ci) = td.role {
             let svc = &self.cat.services[si];
             let c = &svc.commands[ci];
-            s.push_str(&format!("\n\nSee [`{}::{}`](crate::api::{}::{}::{}).", svc.handle, c.fn_name, svc.module, svc.handle, c.fn_name));
+            s.push_str(&format!(
+                "\n\nSee [`{}::{}`]({}::{}::{}::{}).",
+                svc.handle, c.fn_name, self.root, svc.module, svc.handle, c.fn_name
+            ));
         }
         s
     }
@@ -834,16 +858,17 @@ impl<'a> Emitter<'a> {
 
     /// `api/mod.rs`: module declarations behind features and the registry.
     pub fn api_mod(&self) -> Result<String, String> {
+        let gate = |feature: &str| if self.features { quote!(#[cfg(feature = #feature)]) } else { quote!() };
         let mods = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
-            let feature = &s.module;
+            let cfg = gate(&s.module);
             let d = format!("{} ({}): servicename `{}`.", s.title.en, s.title.zh, s.wire);
-            quote!(#[cfg(feature = #feature)] #[doc = #d] pub mod #m;)
+            quote!(#cfg #[doc = #d] pub mod #m;)
         });
         let pushes = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
-            let feature = &s.module;
-            quote!(#[cfg(feature = #feature)] lists.push(#m::COMMANDS);)
+            let cfg = gate(&s.module);
+            quote!(#cfg lists.push(#m::COMMANDS);)
         });
         let count = self.cat.services.iter().map(|s| s.commands.len()).sum::<usize>();
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");

@@ -56,18 +56,26 @@ pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
 const FEATURES_BEGIN: &str = "# BEGIN generated features (cargo xtask gen)";
 const FEATURES_END: &str = "# END generated features";
 
+/// The Rust files of the API module (`mod.rs`, `types.rs`, `error_codes.rs`, one per service), named
+/// relative to the module directory, for the emitter `em`.
+pub fn api_files(em: &emit::Emitter<'_>) -> Result<Vec<GeneratedFile>, Error> {
+    let mut files = vec![
+        GeneratedFile { path: "mod.rs".into(), contents: em.api_mod().map_err(Error::Emit)? },
+        GeneratedFile { path: "types.rs".into(), contents: em.shared_module().map_err(Error::Emit)? },
+        GeneratedFile { path: "error_codes.rs".into(), contents: em.error_codes().map_err(Error::Emit)? },
+    ];
+    for (i, s) in em.cat.services.iter().enumerate() {
+        files.push(GeneratedFile { path: format!("{}.rs", s.module), contents: em.service_module(i).map_err(Error::Emit)? });
+    }
+    Ok(files)
+}
+
 /// Generates every file from a validated catalogue. `manifest` is the current text of
 /// `generated/Cargo.toml`, whose feature block is regenerated.
 pub fn generate(cat: &model::Catalogue, manifest: &str) -> Result<Vec<GeneratedFile>, Error> {
-    let em = emit::Emitter { cat };
-    let mut files = vec![
-        GeneratedFile { path: format!("{API_DIR}/mod.rs"), contents: em.api_mod().map_err(Error::Emit)? },
-        GeneratedFile { path: format!("{API_DIR}/types.rs"), contents: em.shared_module().map_err(Error::Emit)? },
-        GeneratedFile { path: format!("{API_DIR}/error_codes.rs"), contents: em.error_codes().map_err(Error::Emit)? },
-    ];
-    for (i, s) in cat.services.iter().enumerate() {
-        files.push(GeneratedFile { path: format!("{API_DIR}/{}.rs", s.module), contents: em.service_module(i).map_err(Error::Emit)? });
-    }
+    let em = emit::Emitter::new(cat);
+    let mut files: Vec<GeneratedFile> =
+        api_files(&em)?.into_iter().map(|f| GeneratedFile { path: format!("{API_DIR}/{}", f.path), contents: f.contents }).collect();
     files.push(GeneratedFile { path: CRATE_MANIFEST.to_owned(), contents: features_block(cat, manifest)? });
     files.push(GeneratedFile { path: ENDPOINTS_MD.to_owned(), contents: endpoints_md(cat) });
     Ok(files)

@@ -58,6 +58,15 @@ pub mod usersig;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+// The generator's snapshot output for its awkward-case fixture, compiled and exercised here.
+#[cfg(test)]
+#[rustfmt::skip]
+#[allow(dead_code, missing_docs)]
+#[path = "../../codegen/tests/snapshots/awkward/mod.rs"]
+mod fixture_api;
+#[cfg(test)]
+mod fixture_tests;
+
 pub use api::*;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT};
 pub use envelope::Envelope;
@@ -80,3 +89,8 @@ pub trait Endpoint: serde::Serialize + serde::de::DeserializeOwned + std::fmt::D
     /// How the command may be repeated.
     const RETRY: RetryClass;
 }
+
+/// The README's code blocks, compiled as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -246,8 +246,19 @@ pub struct ImGetAttrNameResponse {
 
 impl ImGetAttrNameResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
-        Self { attr_names }
+    pub fn new() -> Self {
+        Self {
+            attr_names: Default::default(),
+        }
+    }
+    /// Sets `AttrNames` (required). Attribute number ("0" to "9") -> attribute name, e.g. "0": "xxx" means attribute 0 is named xxx.
+    #[must_use]
+    pub fn attr_names(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.attr_names = value;
+        self
     }
 }
 
@@ -287,8 +298,16 @@ pub struct ImGetAttrResponse {
 
 impl ImGetAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(user_attrs: Vec<ImUserAttrs>) -> Self {
-        Self { user_attrs }
+    pub fn new() -> Self {
+        Self {
+            user_attrs: Default::default(),
+        }
+    }
+    /// Sets `UserAttrs` (required). Attributes of each user; a user without attributes has an empty `Attrs`.
+    #[must_use]
+    pub fn user_attrs(mut self, value: Vec<ImUserAttrs>) -> Self {
+        self.user_attrs = value;
+        self
     }
 }
 
@@ -392,8 +411,16 @@ pub struct ImGetTagResponse {
 
 impl ImGetTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(user_tags: Vec<ImUserTags>) -> Self {
-        Self { user_tags }
+    pub fn new() -> Self {
+        Self {
+            user_tags: Default::default(),
+        }
+    }
+    /// Sets `UserTags` (required). Tags of each user.
+    #[must_use]
+    pub fn user_tags(mut self, value: Vec<ImUserTags>) -> Self {
+        self.user_tags = value;
+        self
     }
 }
 

@@ -38,8 +38,16 @@ pub struct GetIpListResponse {
 
 impl GetIpListResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(ip_list: Vec<String>) -> Self {
-        Self { ip_list }
+    pub fn new() -> Self {
+        Self {
+            ip_list: Default::default(),
+        }
+    }
+    /// Sets `IPList` (required). Server IP addresses and CIDR ranges, e.g. "183.192.202.0/25".
+    #[must_use]
+    pub fn ip_list(mut self, value: Vec<String>) -> Self {
+        self.ip_list = value;
+        self
     }
 }
 

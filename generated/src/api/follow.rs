@@ -220,8 +220,16 @@ pub struct FollowAddResponse {
 
 impl FollowAddResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<FollowResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each user.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<FollowResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -267,8 +275,16 @@ pub struct FollowDeleteResponse {
 
 impl FollowDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<FollowResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each user.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<FollowResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -314,8 +330,16 @@ pub struct FollowCheckResponse {
 
 impl FollowCheckResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<FollowCheckItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each checked user.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<FollowCheckItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -377,11 +401,17 @@ pub struct FollowGetResponse {
 
 impl FollowGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(follow_item: Vec<FollowGetItem>) -> Self {
+    pub fn new() -> Self {
         Self {
-            follow_item,
+            follow_item: Default::default(),
             next_cursor: None,
         }
+    }
+    /// Sets `FollowItem` (required). The users on this page.
+    #[must_use]
+    pub fn follow_item(mut self, value: Vec<FollowGetItem>) -> Self {
+        self.follow_item = value;
+        self
     }
     /// Sets `NextCursor` (optional). Cursor of the next page; pass it as StartCursor.
     #[must_use]
@@ -433,8 +463,16 @@ pub struct FollowGetInfoResponse {
 
 impl FollowGetInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(follow_info: Vec<FollowInfoItem>) -> Self {
-        Self { follow_info }
+    pub fn new() -> Self {
+        Self {
+            follow_info: Default::default(),
+        }
+    }
+    /// Sets `FollowInfo` (required). Counts for each user.
+    #[must_use]
+    pub fn follow_info(mut self, value: Vec<FollowInfoItem>) -> Self {
+        self.follow_info = value;
+        self
     }
 }
 
@@ -525,14 +563,11 @@ pub struct FollowGetItem {
 
 impl FollowGetItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        to_account: impl Into<String>,
-        profile_item: Vec<FollowProfileItem>,
-    ) -> Self {
+    pub fn new(to_account: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
             follow_time: None,
-            profile_item,
+            profile_item: Default::default(),
             profile_sequence: None,
         }
     }
@@ -540,6 +575,12 @@ impl FollowGetItem {
     #[must_use]
     pub fn follow_time(mut self, value: i64) -> Self {
         self.follow_time = Some(value);
+        self
+    }
+    /// Sets `ProfileItem` (required). Profile fields of the user, each a Tag and a Value.
+    #[must_use]
+    pub fn profile_item(mut self, value: Vec<FollowProfileItem>) -> Self {
+        self.profile_item = value;
         self
     }
     /// Sets `profile_sequence` (optional). Profile sequence of the user (lower-case key, as in the sample).

@@ -65,8 +65,16 @@ pub struct GetGroupAttrResponse {
 
 impl GetGroupAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_attr_ary: Vec<GroupAttrItem>) -> Self {
-        Self { group_attr_ary }
+    pub fn new() -> Self {
+        Self {
+            group_attr_ary: Default::default(),
+        }
+    }
+    /// Sets `GroupAttrAry` (required). The group's custom attributes.
+    #[must_use]
+    pub fn group_attr_ary(mut self, value: Vec<GroupAttrItem>) -> Self {
+        self.group_attr_ary = value;
+        self
     }
 }
 

@@ -188,11 +188,17 @@ pub struct GetMembersResponse {
 
 impl GetMembersResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(member_list: Vec<GetMembersMember>, next_timestamp: u64) -> Self {
+    pub fn new(next_timestamp: u64) -> Self {
         Self {
-            member_list,
+            member_list: Default::default(),
             next_timestamp,
         }
+    }
+    /// Sets `MemberList` (required). Online members of this page.
+    #[must_use]
+    pub fn member_list(mut self, value: Vec<GetMembersMember>) -> Self {
+        self.member_list = value;
+        self
     }
 }
 
@@ -249,16 +255,22 @@ pub struct ModifyUserInfoResponse {
 
 impl ModifyUserInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(member_list: Vec<ModifyUserInfoMember>) -> Self {
+    pub fn new() -> Self {
         Self {
             command_type: None,
-            member_list,
+            member_list: Default::default(),
         }
     }
     /// Sets `CommandType` (optional). The CommandType of the request.
     #[must_use]
     pub fn command_type(mut self, value: ModifyUserInfoCommandType) -> Self {
         self.command_type = Some(value);
+        self
+    }
+    /// Sets `MemberList` (required). Members whose marks were changed; offline accounts are left out (the call fails when none is online).
+    #[must_use]
+    pub fn member_list(mut self, value: Vec<ModifyUserInfoMember>) -> Self {
+        self.member_list = value;
         self
     }
 }
@@ -345,8 +357,16 @@ pub struct GetAdminListResponse {
 
 impl GetAdminListResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(admin_list: Vec<GetAdminListAdmin>) -> Self {
-        Self { admin_list }
+    pub fn new() -> Self {
+        Self {
+            admin_list: Default::default(),
+        }
+    }
+    /// Sets `Admin_List` (required). Administrators of the live group.
+    #[must_use]
+    pub fn admin_list(mut self, value: Vec<GetAdminListAdmin>) -> Self {
+        self.admin_list = value;
+        self
     }
 }
 
@@ -392,8 +412,16 @@ pub struct CheckMembersResponse {
 
 impl CheckMembersResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(member_account: Vec<String>) -> Self {
-        Self { member_account }
+    pub fn new() -> Self {
+        Self {
+            member_account: Default::default(),
+        }
+    }
+    /// Sets `Member_Account` (required). The UserIDs of the request that are in the live group.
+    #[must_use]
+    pub fn member_account(mut self, value: Vec<String>) -> Self {
+        self.member_account = value;
+        self
     }
 }
 

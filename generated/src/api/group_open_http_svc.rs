@@ -516,12 +516,18 @@ pub struct GetAppidGroupListResponse {
 
 impl GetAppidGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(total_count: u64, group_id_list: Vec<AppGroupIdItem>, next: u64) -> Self {
+    pub fn new(total_count: u64, next: u64) -> Self {
         Self {
             total_count,
-            group_id_list,
+            group_id_list: Default::default(),
             next,
         }
+    }
+    /// Sets `GroupIdList` (required). The group IDs of this page.
+    #[must_use]
+    pub fn group_id_list(mut self, value: Vec<AppGroupIdItem>) -> Self {
+        self.group_id_list = value;
+        self
     }
 }
 
@@ -716,8 +722,16 @@ pub struct GetGroupInfoResponse {
 
 impl GetGroupInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_info: Vec<crate::api::types::GroupInfo>) -> Self {
-        Self { group_info }
+    pub fn new() -> Self {
+        Self {
+            group_info: Default::default(),
+        }
+    }
+    /// Sets `GroupInfo` (required). One entry per requested group, with its own ErrorCode/ErrorInfo and the requested fields.
+    #[must_use]
+    pub fn group_info(mut self, value: Vec<crate::api::types::GroupInfo>) -> Self {
+        self.group_info = value;
+        self
     }
 }
 
@@ -843,15 +857,21 @@ pub struct GetGroupMemberInfoResponse {
 
 impl GetGroupMemberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        member_num: u32,
-        member_list: Vec<crate::api::types::GroupMemberInfo>,
-    ) -> Self {
+    pub fn new(member_num: u32) -> Self {
         Self {
             member_num,
-            member_list,
+            member_list: Default::default(),
             next: None,
         }
+    }
+    /// Sets `MemberList` (required). The members of this page with the requested fields.
+    #[must_use]
+    pub fn member_list(
+        mut self,
+        value: Vec<crate::api::types::GroupMemberInfo>,
+    ) -> Self {
+        self.member_list = value;
+        self
     }
     /// Sets `Next` (optional). Cursor for the next page; returned only for Community groups.
     #[must_use]
@@ -954,14 +974,20 @@ pub struct GetSpecifiedGroupMemberInfoResponse {
 
 impl GetSpecifiedGroupMemberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        member_list: Vec<crate::api::types::GroupMemberInfo>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>) -> Self {
         Self {
             group_id: group_id.into(),
-            member_list,
+            member_list: Default::default(),
         }
+    }
+    /// Sets `MemberList` (required). The requested members with the requested fields (the mute end is returned as MuteUntil).
+    #[must_use]
+    pub fn member_list(
+        mut self,
+        value: Vec<crate::api::types::GroupMemberInfo>,
+    ) -> Self {
+        self.member_list = value;
+        self
     }
 }
 
@@ -1151,8 +1177,16 @@ pub struct AddGroupMemberResponse {
 
 impl AddGroupMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(member_list: Vec<AddGroupMemberResult>) -> Self {
-        Self { member_list }
+    pub fn new() -> Self {
+        Self {
+            member_list: Default::default(),
+        }
+    }
+    /// Sets `MemberList` (required). One result per requested member.
+    #[must_use]
+    pub fn member_list(mut self, value: Vec<AddGroupMemberResult>) -> Self {
+        self.member_list = value;
+        self
     }
 }
 
@@ -1446,8 +1480,17 @@ pub struct GetJoinedGroupListResponse {
 
 impl GetJoinedGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(total_count: u32, group_id_list: Vec<JoinedGroupItem>) -> Self {
-        Self { total_count, group_id_list }
+    pub fn new(total_count: u32) -> Self {
+        Self {
+            total_count,
+            group_id_list: Default::default(),
+        }
+    }
+    /// Sets `GroupIdList` (required). The groups of this page; apart from GroupId, fields appear only when the filters ask for them.
+    #[must_use]
+    pub fn group_id_list(mut self, value: Vec<JoinedGroupItem>) -> Self {
+        self.group_id_list = value;
+        self
     }
 }
 
@@ -1493,8 +1536,16 @@ pub struct GetRoleInGroupResponse {
 
 impl GetRoleInGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(user_id_list: Vec<GroupMemberRoleItem>) -> Self {
-        Self { user_id_list }
+    pub fn new() -> Self {
+        Self {
+            user_id_list: Default::default(),
+        }
+    }
+    /// Sets `UserIdList` (required). The role of each requested account.
+    #[must_use]
+    pub fn user_id_list(mut self, value: Vec<GroupMemberRoleItem>) -> Self {
+        self.user_id_list = value;
+        self
     }
 }
 
@@ -1602,20 +1653,29 @@ pub struct GetGroupMutedAccountResponse {
 
 impl GetGroupMutedAccountResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        muted_account_list: Vec<MutedAccountItem>,
-        shutted_uin_list: Vec<ShuttedUinItem>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
             group_id: None,
-            muted_account_list,
-            shutted_uin_list,
+            muted_account_list: Default::default(),
+            shutted_uin_list: Default::default(),
         }
     }
     /// Sets `GroupId` (optional). ID of the group.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `MutedAccountList` (required). The muted members.
+    #[must_use]
+    pub fn muted_account_list(mut self, value: Vec<MutedAccountItem>) -> Self {
+        self.muted_account_list = value;
+        self
+    }
+    /// Sets `ShuttedUinList` (required). Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
+    #[must_use]
+    pub fn shutted_uin_list(mut self, value: Vec<ShuttedUinItem>) -> Self {
+        self.shutted_uin_list = value;
         self
     }
 }
@@ -1920,8 +1980,16 @@ pub struct GroupMsgRecallResponse {
 
 impl GroupMsgRecallResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(recall_ret_list: Vec<RecallRetItem>) -> Self {
-        Self { recall_ret_list }
+    pub fn new() -> Self {
+        Self {
+            recall_ret_list: Default::default(),
+        }
+    }
+    /// Sets `RecallRetList` (required). One result per requested message.
+    #[must_use]
+    pub fn recall_ret_list(mut self, value: Vec<RecallRetItem>) -> Self {
+        self.recall_ret_list = value;
+        self
     }
 }
 
@@ -2175,8 +2243,16 @@ pub struct ImportGroupMsgResponse {
 
 impl ImportGroupMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(import_msg_result: Vec<ImportGroupMsgResult>) -> Self {
-        Self { import_msg_result }
+    pub fn new() -> Self {
+        Self {
+            import_msg_result: Default::default(),
+        }
+    }
+    /// Sets `ImportMsgResult` (required). One result per imported message.
+    #[must_use]
+    pub fn import_msg_result(mut self, value: Vec<ImportGroupMsgResult>) -> Self {
+        self.import_msg_result = value;
+        self
     }
 }
 
@@ -2225,8 +2301,16 @@ pub struct ImportGroupMemberResponse {
 
 impl ImportGroupMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(member_list: Vec<ImportGroupMemberResult>) -> Self {
-        Self { member_list }
+    pub fn new() -> Self {
+        Self {
+            member_list: Default::default(),
+        }
+    }
+    /// Sets `MemberList` (required). One result per requested member.
+    #[must_use]
+    pub fn member_list(mut self, value: Vec<ImportGroupMemberResult>) -> Self {
+        self.member_list = value;
+        self
     }
 }
 
@@ -2399,13 +2483,21 @@ impl GroupMsgGetSimpleResponse {
     pub fn new(
         group_id: impl Into<String>,
         is_finished: GroupMsgGetSimpleIsFinished,
-        rsp_msg_list: Vec<crate::api::types::GroupHistoryMsg>,
     ) -> Self {
         Self {
             group_id: group_id.into(),
             is_finished,
-            rsp_msg_list,
+            rsp_msg_list: Default::default(),
         }
+    }
+    /// Sets `RspMsgList` (required). The messages returned.
+    #[must_use]
+    pub fn rsp_msg_list(
+        mut self,
+        value: Vec<crate::api::types::GroupHistoryMsg>,
+    ) -> Self {
+        self.rsp_msg_list = value;
+        self
     }
 }
 
@@ -2498,8 +2590,16 @@ pub struct GetGroupMsgReceiptResponse {
 
 impl GetGroupMsgReceiptResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_msg_receipt_list: Vec<GetGroupMsgReceiptItem>) -> Self {
-        Self { group_msg_receipt_list }
+    pub fn new() -> Self {
+        Self {
+            group_msg_receipt_list: Default::default(),
+        }
+    }
+    /// Sets `GroupMsgReceiptList` (required). Read-receipt information, one item per requested message.
+    #[must_use]
+    pub fn group_msg_receipt_list(mut self, value: Vec<GetGroupMsgReceiptItem>) -> Self {
+        self.group_msg_receipt_list = value;
+        self
     }
 }
 
@@ -2584,20 +2684,29 @@ pub struct GetGroupMsgReceiptDetailResponse {
 
 impl GetGroupMsgReceiptDetailResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        is_finish: i32,
-        msg_seq: u64,
-        read_list: Vec<GetGroupMsgReceiptDetailReadItem>,
-        unread_list: Vec<GetGroupMsgReceiptDetailUnreadItem>,
-        cursor: impl Into<String>,
-    ) -> Self {
+    pub fn new(is_finish: i32, msg_seq: u64, cursor: impl Into<String>) -> Self {
         Self {
             is_finish,
             msg_seq,
-            read_list,
-            unread_list,
+            read_list: Default::default(),
+            unread_list: Default::default(),
             cursor: cursor.into(),
         }
+    }
+    /// Sets `ReadList` (required). Members who have read the message (when Filter is 0).
+    #[must_use]
+    pub fn read_list(mut self, value: Vec<GetGroupMsgReceiptDetailReadItem>) -> Self {
+        self.read_list = value;
+        self
+    }
+    /// Sets `UnreadList` (required). Members who have not read the message (when Filter is 1).
+    #[must_use]
+    pub fn unread_list(
+        mut self,
+        value: Vec<GetGroupMsgReceiptDetailUnreadItem>,
+    ) -> Self {
+        self.unread_list = value;
+        self
     }
 }
 
@@ -2656,14 +2765,17 @@ pub struct GetGroupBanMemberResponse {
 
 impl GetGroupBanMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        banned_account_list: Vec<GetGroupBanMemberItem>,
-        next_offset: u64,
-    ) -> Self {
+    pub fn new(next_offset: u64) -> Self {
         Self {
-            banned_account_list,
+            banned_account_list: Default::default(),
             next_offset,
         }
+    }
+    /// Sets `BannedAccountList` (required). The banned members of this page.
+    #[must_use]
+    pub fn banned_account_list(mut self, value: Vec<GetGroupBanMemberItem>) -> Self {
+        self.banned_account_list = value;
+        self
     }
 }
 
@@ -2968,8 +3080,16 @@ pub struct GetGroupCounterResponse {
 
 impl GetGroupCounterResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_counter: Vec<GetGroupCounterItem>) -> Self {
-        Self { group_counter }
+    pub fn new() -> Self {
+        Self {
+            group_counter: Default::default(),
+        }
+    }
+    /// Sets `GroupCounter` (required). Latest key/value of each counter.
+    #[must_use]
+    pub fn group_counter(mut self, value: Vec<GetGroupCounterItem>) -> Self {
+        self.group_counter = value;
+        self
     }
 }
 
@@ -3028,8 +3148,16 @@ pub struct UpdateGroupCounterResponse {
 
 impl UpdateGroupCounterResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_counter: Vec<GetGroupCounterItem>) -> Self {
-        Self { group_counter }
+    pub fn new() -> Self {
+        Self {
+            group_counter: Default::default(),
+        }
+    }
+    /// Sets `GroupCounter` (required). Latest key/value of each updated counter.
+    #[must_use]
+    pub fn group_counter(mut self, value: Vec<GetGroupCounterItem>) -> Self {
+        self.group_counter = value;
+        self
     }
 }
 

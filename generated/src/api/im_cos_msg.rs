@@ -160,8 +160,16 @@ pub struct GetCosSigResponse {
 
 impl GetCosSigResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(pre_sig_urls: Vec<CosPreSigUrl>) -> Self {
-        Self { pre_sig_urls }
+    pub fn new() -> Self {
+        Self {
+            pre_sig_urls: Default::default(),
+        }
+    }
+    /// Sets `PreSigURLs` (required). One result per queried resource.
+    #[must_use]
+    pub fn pre_sig_urls(mut self, value: Vec<CosPreSigUrl>) -> Self {
+        self.pre_sig_urls = value;
+        self
     }
 }
 

@@ -362,12 +362,12 @@ pub struct ContentModerationResponse {
 
 impl ContentModerationResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(keywords: Vec<String>) -> Self {
+    pub fn new() -> Self {
         Self {
             result: None,
             score: None,
             label: None,
-            keywords,
+            keywords: Default::default(),
         }
     }
     /// Sets `Result` (optional). Suggestion for text and images.
@@ -386,6 +386,12 @@ impl ContentModerationResponse {
     #[must_use]
     pub fn label(mut self, value: AuditLabel) -> Self {
         self.label = Some(value);
+        self
+    }
+    /// Sets `Keywords` (required). Keywords the content hit.
+    #[must_use]
+    pub fn keywords(mut self, value: Vec<String>) -> Self {
+        self.keywords = value;
         self
     }
 }

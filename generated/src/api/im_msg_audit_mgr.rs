@@ -135,13 +135,22 @@ pub struct GetCloudAuditKeywordsIdsResponse {
 
 impl GetCloudAuditKeywordsIdsResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(infos: Vec<AuditKeywordLib>) -> Self {
-        Self { total_count: None, infos }
+    pub fn new() -> Self {
+        Self {
+            total_count: None,
+            infos: Default::default(),
+        }
     }
     /// Sets `TotalCount` (optional). Total number of keyword libraries.
     #[must_use]
     pub fn total_count(mut self, value: u64) -> Self {
         self.total_count = Some(value);
+        self
+    }
+    /// Sets `Infos` (required). The keyword libraries.
+    #[must_use]
+    pub fn infos(mut self, value: Vec<AuditKeywordLib>) -> Self {
+        self.infos = value;
         self
     }
 }
@@ -214,8 +223,17 @@ pub struct GetCloudAuditKeywordsResponse {
 
 impl GetCloudAuditKeywordsResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(total_count: u64, infos: Vec<AuditKeyword>) -> Self {
-        Self { total_count, infos }
+    pub fn new(total_count: u64) -> Self {
+        Self {
+            total_count,
+            infos: Default::default(),
+        }
+    }
+    /// Sets `Infos` (required). The sensitive words and their attributes.
+    #[must_use]
+    pub fn infos(mut self, value: Vec<AuditKeyword>) -> Self {
+        self.infos = value;
+        self
     }
 }
 
@@ -318,8 +336,17 @@ pub struct DeleteCloudAuditKeywordsResponse {
 
 impl DeleteCloudAuditKeywordsResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(details: Vec<AuditKeywordDeleteDetail>) -> Self {
-        Self { details, count: None }
+    pub fn new() -> Self {
+        Self {
+            details: Default::default(),
+            count: None,
+        }
+    }
+    /// Sets `Details` (required). One entry per word: whether it was deleted.
+    #[must_use]
+    pub fn details(mut self, value: Vec<AuditKeywordDeleteDetail>) -> Self {
+        self.details = value;
+        self
     }
     /// Sets `Count` (optional). Count reported with the result (1 in the doc example, where one word was deleted).
     #[must_use]

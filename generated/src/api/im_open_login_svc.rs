@@ -209,8 +209,16 @@ pub struct MultiAccountImportResponse {
 
 impl MultiAccountImportResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(fail_accounts: Vec<String>) -> Self {
-        Self { fail_accounts }
+    pub fn new() -> Self {
+        Self {
+            fail_accounts: Default::default(),
+        }
+    }
+    /// Sets `FailAccounts` (required). UserIDs that could not be imported.
+    #[must_use]
+    pub fn fail_accounts(mut self, value: Vec<String>) -> Self {
+        self.fail_accounts = value;
+        self
     }
 }
 
@@ -250,8 +258,16 @@ pub struct AccountDeleteResponse {
 
 impl AccountDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<AccountDeleteResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Per-account results.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<AccountDeleteResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -291,8 +307,16 @@ pub struct AccountCheckResponse {
 
 impl AccountCheckResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<AccountCheckResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Per-account results.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<AccountCheckResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 

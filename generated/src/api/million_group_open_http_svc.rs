@@ -152,8 +152,16 @@ pub struct DestroyTopicResponse {
 
 impl DestroyTopicResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(destroy_result_item: Vec<DestroyTopicResultItem>) -> Self {
-        Self { destroy_result_item }
+    pub fn new() -> Self {
+        Self {
+            destroy_result_item: Default::default(),
+        }
+    }
+    /// Sets `DestroyResultItem` (required). One result per topic.
+    #[must_use]
+    pub fn destroy_result_item(mut self, value: Vec<DestroyTopicResultItem>) -> Self {
+        self.destroy_result_item = value;
+        self
     }
 }
 
@@ -219,8 +227,16 @@ pub struct GetTopicResponse {
 
 impl GetTopicResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(topic_and_self_info: Vec<GetTopicResultItem>) -> Self {
-        Self { topic_and_self_info }
+    pub fn new() -> Self {
+        Self {
+            topic_and_self_info: Default::default(),
+        }
+    }
+    /// Sets `TopicAndSelfInfo` (required). One item per topic: its profile and the user's state in it.
+    #[must_use]
+    pub fn topic_and_self_info(mut self, value: Vec<GetTopicResultItem>) -> Self {
+        self.topic_and_self_info = value;
+        self
     }
 }
 

@@ -418,11 +418,11 @@ pub struct GetSubscriberInfoResponse {
 
 impl GetSubscriberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(subscriber_list: Vec<OfficialAccountSubscriber>) -> Self {
+    pub fn new() -> Self {
         Self {
             next: None,
             subscriber_num: None,
-            subscriber_list,
+            subscriber_list: Default::default(),
         }
     }
     /// Sets `Next` (optional). Cursor for the next call; when not empty, pass it as Next to continue.
@@ -435,6 +435,12 @@ impl GetSubscriberInfoResponse {
     #[must_use]
     pub fn subscriber_num(mut self, value: u64) -> Self {
         self.subscriber_num = Some(value);
+        self
+    }
+    /// Sets `SubscriberList` (required). Subscribers in this page.
+    #[must_use]
+    pub fn subscriber_list(mut self, value: Vec<OfficialAccountSubscriber>) -> Self {
+        self.subscriber_list = value;
         self
     }
 }
@@ -484,8 +490,16 @@ pub struct AddSubscriberResponse {
 
 impl AddSubscriberResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(subscriber_list: Vec<AddSubscriberResultItem>) -> Self {
-        Self { subscriber_list }
+    pub fn new() -> Self {
+        Self {
+            subscriber_list: Default::default(),
+        }
+    }
+    /// Sets `SubscriberList` (required). Result for each requested user.
+    #[must_use]
+    pub fn subscriber_list(mut self, value: Vec<AddSubscriberResultItem>) -> Self {
+        self.subscriber_list = value;
+        self
     }
 }
 
@@ -534,8 +548,16 @@ pub struct DeleteSubscriberResponse {
 
 impl DeleteSubscriberResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(subscriber_list: Vec<DeleteSubscriberResultItem>) -> Self {
-        Self { subscriber_list }
+    pub fn new() -> Self {
+        Self {
+            subscriber_list: Default::default(),
+        }
+    }
+    /// Sets `SubscriberList` (required). Result for each requested user.
+    #[must_use]
+    pub fn subscriber_list(mut self, value: Vec<DeleteSubscriberResultItem>) -> Self {
+        self.subscriber_list = value;
+        self
     }
 }
 
@@ -637,8 +659,16 @@ pub struct OfficialAccountMsgRecallResponse {
 
 impl OfficialAccountMsgRecallResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(recall_ret_list: Vec<OfficialAccountRecallResult>) -> Self {
-        Self { recall_ret_list }
+    pub fn new() -> Self {
+        Self {
+            recall_ret_list: Default::default(),
+        }
+    }
+    /// Sets `RecallRetList` (required). Result for each requested message.
+    #[must_use]
+    pub fn recall_ret_list(mut self, value: Vec<OfficialAccountRecallResult>) -> Self {
+        self.recall_ret_list = value;
+        self
     }
 }
 
@@ -727,12 +757,12 @@ pub struct OfficialAccountMsgGetSimpleResponse {
 
 impl OfficialAccountMsgGetSimpleResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(rsp_msg_list: Vec<OfficialAccountHistoryMsg>) -> Self {
+    pub fn new() -> Self {
         Self {
             official_account: None,
             is_finished: None,
             last_msg_key: None,
-            rsp_msg_list,
+            rsp_msg_list: Default::default(),
         }
     }
     /// Sets `Official_Account` (optional). The official account.
@@ -751,6 +781,12 @@ impl OfficialAccountMsgGetSimpleResponse {
     #[must_use]
     pub fn last_msg_key(mut self, value: impl Into<String>) -> Self {
         self.last_msg_key = Some(value.into());
+        self
+    }
+    /// Sets `RspMsgList` (required). The messages.
+    #[must_use]
+    pub fn rsp_msg_list(mut self, value: Vec<OfficialAccountHistoryMsg>) -> Self {
+        self.rsp_msg_list = value;
         self
     }
 }
@@ -938,15 +974,11 @@ pub struct OfficialAccountHistoryMsg {
 
 impl OfficialAccountHistoryMsg {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        from_account: impl Into<String>,
-        msg_body: Vec<crate::api::types::MsgElement>,
-        msg_seq: u64,
-    ) -> Self {
+    pub fn new(from_account: impl Into<String>, msg_seq: u64) -> Self {
         Self {
             from_account: from_account.into(),
             is_place_msg: None,
-            msg_body,
+            msg_body: Default::default(),
             msg_seq,
             msg_key: None,
             msg_time_stamp: None,
@@ -956,6 +988,12 @@ impl OfficialAccountHistoryMsg {
     #[must_use]
     pub fn is_place_msg(mut self, value: i32) -> Self {
         self.is_place_msg = Some(value);
+        self
+    }
+    /// Sets `MsgBody` (required). Message body.
+    #[must_use]
+    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+        self.msg_body = value;
         self
     }
     /// Sets `MsgKey` (optional). Key of the message, "Seq_1_ServerTime"; used to recall it.

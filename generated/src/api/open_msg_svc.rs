@@ -90,14 +90,19 @@ impl HistoryFile {
         sdk_app_id: u64,
         chat_type: HistoryChatType,
         msg_time: impl Into<String>,
-        msg_list: Vec<HistoryMessage>,
     ) -> Self {
         Self {
             sdk_app_id,
             chat_type,
             msg_time: msg_time.into(),
-            msg_list,
+            msg_list: Default::default(),
         }
+    }
+    /// Sets `MsgList` (required). The messages of that hour.
+    #[must_use]
+    pub fn msg_list(mut self, value: Vec<HistoryMessage>) -> Self {
+        self.msg_list = value;
+        self
     }
 }
 
@@ -138,7 +143,6 @@ impl HistoryMessage {
         from_account: impl Into<String>,
         msg_timestamp: u64,
         msg_seq: u64,
-        msg_body: Vec<crate::api::types::MsgElement>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -147,7 +151,7 @@ impl HistoryMessage {
             msg_timestamp,
             msg_seq,
             msg_random: None,
-            msg_body,
+            msg_body: Default::default(),
         }
     }
     /// Sets `To_Account` (optional). Receiver UserID; one-to-one messages.
@@ -166,6 +170,12 @@ impl HistoryMessage {
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = Some(value);
+        self
+    }
+    /// Sets `MsgBody` (required). Message body.
+    #[must_use]
+    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+        self.msg_body = value;
         self
     }
 }
@@ -212,8 +222,14 @@ pub struct GetHistoryResponse {
 
 impl GetHistoryResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(file: Vec<HistoryFileInfo>) -> Self {
-        Self { file }
+    pub fn new() -> Self {
+        Self { file: Default::default() }
+    }
+    /// Sets `File` (required). Download information of the history files.
+    #[must_use]
+    pub fn file(mut self, value: Vec<HistoryFileInfo>) -> Self {
+        self.file = value;
+        self
     }
 }
 

@@ -701,8 +701,14 @@ pub struct GetAppInfoResponse {
 
 impl GetAppInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result: Vec<AppInfo>) -> Self {
-        Self { result }
+    pub fn new() -> Self {
+        Self { result: Default::default() }
+    }
+    /// Sets `Result` (required). Operations data of the last 30 days, one entry per day.
+    #[must_use]
+    pub fn result(mut self, value: Vec<AppInfo>) -> Self {
+        self.result = value;
+        self
     }
 }
 

@@ -443,7 +443,6 @@ pub struct C2CRoamMsg {
 
 impl C2CRoamMsg {
     /// Creates the value from its required fields; optional fields start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         from_account: impl Into<String>,
         to_account: impl Into<String>,
@@ -452,7 +451,6 @@ impl C2CRoamMsg {
         msg_time_stamp: u64,
         msg_flag_bits: MsgFlagBits,
         msg_key: impl Into<String>,
-        msg_body: Vec<crate::api::types::MsgElement>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -462,9 +460,15 @@ impl C2CRoamMsg {
             msg_time_stamp,
             msg_flag_bits,
             msg_key: msg_key.into(),
-            msg_body,
+            msg_body: Default::default(),
             cloud_custom_data: None,
         }
+    }
+    /// Sets `MsgBody` (required). Message elements.
+    #[must_use]
+    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+        self.msg_body = value;
+        self
     }
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud.
     #[must_use]
@@ -529,11 +533,23 @@ pub struct QueryOnlineStatusResponse {
 
 impl QueryOnlineStatusResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        query_result: Vec<OnlineStatusResult>,
-        error_list: Vec<OnlineStatusError>,
-    ) -> Self {
-        Self { query_result, error_list }
+    pub fn new() -> Self {
+        Self {
+            query_result: Default::default(),
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `QueryResult` (required). Status of each queried account.
+    #[must_use]
+    pub fn query_result(mut self, value: Vec<OnlineStatusResult>) -> Self {
+        self.query_result = value;
+        self
+    }
+    /// Sets `ErrorList` (required). Accounts whose status could not be queried (empty when all succeeded).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<OnlineStatusError>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -858,8 +874,17 @@ pub struct BatchSendMsgResponse {
 
 impl BatchSendMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<BatchSendMsgError>) -> Self {
-        Self { error_list, msg_key: None }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+            msg_key: None,
+        }
+    }
+    /// Sets `ErrorList` (required). Receivers the message could not be sent to (empty when all succeeded).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<BatchSendMsgError>) -> Self {
+        self.error_list = value;
+        self
     }
     /// Sets `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall it.
     #[must_use]
@@ -1048,15 +1073,20 @@ impl AdminGetRoamMsgResponse {
         msg_cnt: u32,
         last_msg_time: u64,
         last_msg_key: impl Into<String>,
-        msg_list: Vec<C2CRoamMsg>,
     ) -> Self {
         Self {
             complete,
             msg_cnt,
             last_msg_time,
             last_msg_key: last_msg_key.into(),
-            msg_list,
+            msg_list: Default::default(),
         }
+    }
+    /// Sets `MsgList` (required). The messages.
+    #[must_use]
+    pub fn msg_list(mut self, value: Vec<C2CRoamMsg>) -> Self {
+        self.msg_list = value;
+        self
     }
 }
 
@@ -1219,20 +1249,29 @@ pub struct GetC2cUnreadMsgNumResponse {
 
 impl GetC2cUnreadMsgNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        c2c_unread_msg_num_list: Vec<C2CUnreadMsgNum>,
-        error_list: Vec<C2CUnreadMsgNumError>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
             all_c2c_unread_msg_num: None,
-            c2c_unread_msg_num_list,
-            error_list,
+            c2c_unread_msg_num_list: Default::default(),
+            error_list: Default::default(),
         }
     }
     /// Sets `AllC2CUnreadMsgNum` (optional). Total one-to-one unread count; when Peer_Account was omitted.
     #[must_use]
     pub fn all_c2c_unread_msg_num(mut self, value: u64) -> Self {
         self.all_c2c_unread_msg_num = Some(value);
+        self
+    }
+    /// Sets `C2CUnreadMsgNumList` (required). Unread count per conversation; when Peer_Account was given.
+    #[must_use]
+    pub fn c2c_unread_msg_num_list(mut self, value: Vec<C2CUnreadMsgNum>) -> Self {
+        self.c2c_unread_msg_num_list = value;
+        self
+    }
+    /// Sets `ErrorList` (required). Peers that could not be queried.
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<C2CUnreadMsgNumError>) -> Self {
+        self.error_list = value;
         self
     }
 }
@@ -1492,16 +1531,18 @@ pub struct OnlineStatusResult {
 
 impl OnlineStatusResult {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        to_account: impl Into<String>,
-        status: OnlineStatus,
-        detail: Vec<PlatformStatus>,
-    ) -> Self {
+    pub fn new(to_account: impl Into<String>, status: OnlineStatus) -> Self {
         Self {
             to_account: to_account.into(),
             status,
-            detail,
+            detail: Default::default(),
         }
+    }
+    /// Sets `Detail` (required). Per-platform status; only when IsNeedDetail was 1.
+    #[must_use]
+    pub fn detail(mut self, value: Vec<PlatformStatus>) -> Self {
+        self.detail = value;
+        self
     }
 }
 

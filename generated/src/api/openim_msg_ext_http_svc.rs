@@ -209,18 +209,19 @@ pub struct GetKeyValuesResponse {
 
 impl GetKeyValuesResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        extension_list: Vec<MsgExtension>,
-        complete_flag: i32,
-        latest_seq: u64,
-        clear_seq: u64,
-    ) -> Self {
+    pub fn new(complete_flag: i32, latest_seq: u64, clear_seq: u64) -> Self {
         Self {
-            extension_list,
+            extension_list: Default::default(),
             complete_flag,
             latest_seq,
             clear_seq,
         }
+    }
+    /// Sets `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
+    #[must_use]
+    pub fn extension_list(mut self, value: Vec<MsgExtension>) -> Self {
+        self.extension_list = value;
+        self
     }
 }
 
@@ -294,8 +295,16 @@ pub struct SetKeyValuesResponse {
 
 impl SetKeyValuesResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(extension_list: Vec<MsgExtensionResult>) -> Self {
-        Self { extension_list }
+    pub fn new() -> Self {
+        Self {
+            extension_list: Default::default(),
+        }
+    }
+    /// Sets `ExtensionList` (required). Outcome per pair.
+    #[must_use]
+    pub fn extension_list(mut self, value: Vec<MsgExtensionResult>) -> Self {
+        self.extension_list = value;
+        self
     }
 }
 
@@ -360,18 +369,19 @@ pub struct GroupGetKeyValuesResponse {
 
 impl GroupGetKeyValuesResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        extension_list: Vec<MsgExtension>,
-        complete_flag: i32,
-        latest_seq: u64,
-        clear_seq: u64,
-    ) -> Self {
+    pub fn new(complete_flag: i32, latest_seq: u64, clear_seq: u64) -> Self {
         Self {
-            extension_list,
+            extension_list: Default::default(),
             complete_flag,
             latest_seq,
             clear_seq,
         }
+    }
+    /// Sets `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
+    #[must_use]
+    pub fn extension_list(mut self, value: Vec<MsgExtension>) -> Self {
+        self.extension_list = value;
+        self
     }
 }
 
@@ -435,8 +445,16 @@ pub struct GroupSetKeyValuesResponse {
 
 impl GroupSetKeyValuesResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(extension_list: Vec<MsgExtensionResult>) -> Self {
-        Self { extension_list }
+    pub fn new() -> Self {
+        Self {
+            extension_list: Default::default(),
+        }
+    }
+    /// Sets `ExtensionList` (required). Outcome per pair.
+    #[must_use]
+    pub fn extension_list(mut self, value: Vec<MsgExtensionResult>) -> Self {
+        self.extension_list = value;
+        self
     }
 }
 

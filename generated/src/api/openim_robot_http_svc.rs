@@ -136,8 +136,16 @@ pub struct GetAllRobotsResponse {
 
 impl GetAllRobotsResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(robot_account: Vec<String>) -> Self {
-        Self { robot_account }
+    pub fn new() -> Self {
+        Self {
+            robot_account: Default::default(),
+        }
+    }
+    /// Sets `Robot_Account` (required). UserIDs of the chatbots.
+    #[must_use]
+    pub fn robot_account(mut self, value: Vec<String>) -> Self {
+        self.robot_account = value;
+        self
     }
 }
 

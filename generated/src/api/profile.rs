@@ -125,14 +125,23 @@ pub struct PortraitGetResponse {
 
 impl PortraitGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        user_profile_item: Vec<UserProfileItem>,
-        fail_account: Vec<String>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
-            user_profile_item,
-            fail_account,
+            user_profile_item: Default::default(),
+            fail_account: Default::default(),
         }
+    }
+    /// Sets `UserProfileItem` (required). Profile of each requested user.
+    #[must_use]
+    pub fn user_profile_item(mut self, value: Vec<UserProfileItem>) -> Self {
+        self.user_profile_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). UserIDs that failed; only present when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -162,16 +171,21 @@ impl UserProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         to_account: impl Into<String>,
-        profile_item: Vec<ProfileItem>,
         result_code: i64,
         result_info: impl Into<String>,
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            profile_item,
+            profile_item: Default::default(),
             result_code,
             result_info: result_info.into(),
         }
+    }
+    /// Sets `ProfileItem` (required). The requested fields; absent for users that failed.
+    #[must_use]
+    pub fn profile_item(mut self, value: Vec<ProfileItem>) -> Self {
+        self.profile_item = value;
+        self
     }
 }
 

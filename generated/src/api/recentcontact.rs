@@ -149,7 +149,7 @@ pub struct ContactMarkItem {
 
 impl ContactMarkItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(r#type: ContactType, timestamp: u64, contact_group_id: Vec<i64>) -> Self {
+    pub fn new(r#type: ContactType, timestamp: u64) -> Self {
         Self {
             r#type,
             to_group_id: None,
@@ -157,7 +157,7 @@ impl ContactMarkItem {
             timestamp,
             standard_mark: None,
             custom_mark: None,
-            contact_group_id,
+            contact_group_id: Default::default(),
         }
     }
     /// Sets `ToGroupId` (optional). Group ID; for group conversations.
@@ -182,6 +182,12 @@ impl ContactMarkItem {
     #[must_use]
     pub fn custom_mark(mut self, value: impl Into<String>) -> Self {
         self.custom_mark = Some(value.into());
+        self
+    }
+    /// Sets `ContactGroupId` (required). IDs of the conversation groups the conversation belongs to.
+    #[must_use]
+    pub fn contact_group_id(mut self, value: Vec<i64>) -> Self {
+        self.contact_group_id = value;
         self
     }
 }
@@ -464,7 +470,6 @@ pub struct GetListResponse {
 impl GetListResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
-        session_item: Vec<SessionItem>,
         complete_flag: i32,
         time_stamp: u64,
         start_index: u64,
@@ -472,13 +477,19 @@ impl GetListResponse {
         top_start_index: u64,
     ) -> Self {
         Self {
-            session_item,
+            session_item: Default::default(),
             complete_flag,
             time_stamp,
             start_index,
             top_time_stamp,
             top_start_index,
         }
+    }
+    /// Sets `SessionItem` (required). The conversations of this page.
+    #[must_use]
+    pub fn session_item(mut self, value: Vec<SessionItem>) -> Self {
+        self.session_item = value;
+        self
     }
 }
 
@@ -595,8 +606,16 @@ pub struct CreateContactGroupResponse {
 
 impl CreateContactGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_result_item: Vec<GroupResultItem>) -> Self {
-        Self { group_result_item }
+    pub fn new() -> Self {
+        Self {
+            group_result_item: Default::default(),
+        }
+    }
+    /// Sets `GroupResultItem` (required). Result per created group.
+    #[must_use]
+    pub fn group_result_item(mut self, value: Vec<GroupResultItem>) -> Self {
+        self.group_result_item = value;
+        self
     }
 }
 
@@ -642,8 +661,16 @@ pub struct DelContactGroupResponse {
 
 impl DelContactGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_item: Vec<ContactGroupItem>) -> Self {
-        Self { group_item }
+    pub fn new() -> Self {
+        Self {
+            group_item: Default::default(),
+        }
+    }
+    /// Sets `GroupItem` (required). The deleted groups with their IDs.
+    #[must_use]
+    pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
+        self.group_item = value;
+        self
     }
 }
 
@@ -756,14 +783,23 @@ pub struct SearchContactGroupResponse {
 
 impl SearchContactGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        contact_result_item: Vec<ContactMarkItem>,
-        group_item: Vec<ContactGroupItem>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
-            contact_result_item,
-            group_item,
+            contact_result_item: Default::default(),
+            group_item: Default::default(),
         }
+    }
+    /// Sets `ContactResultItem` (required). Group and mark data of the conversations found.
+    #[must_use]
+    pub fn contact_result_item(mut self, value: Vec<ContactMarkItem>) -> Self {
+        self.contact_result_item = value;
+        self
+    }
+    /// Sets `GroupItem` (required). The user's conversation groups.
+    #[must_use]
+    pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
+        self.group_item = value;
+        self
     }
 }
 
@@ -809,8 +845,16 @@ pub struct MarkContactResponse {
 
 impl MarkContactResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<MarkResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Outcome per mark operation.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<MarkResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -869,18 +913,25 @@ pub struct GetContactGroupResponse {
 
 impl GetContactGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        contact_item: Vec<ContactMarkItem>,
-        group_item: Vec<ContactGroupItem>,
-        complete_flag: i32,
-        next_start_index: u64,
-    ) -> Self {
+    pub fn new(complete_flag: i32, next_start_index: u64) -> Self {
         Self {
-            contact_item,
-            group_item,
+            contact_item: Default::default(),
+            group_item: Default::default(),
             complete_flag,
             next_start_index,
         }
+    }
+    /// Sets `ContactItem` (required). Group and mark data per conversation.
+    #[must_use]
+    pub fn contact_item(mut self, value: Vec<ContactMarkItem>) -> Self {
+        self.contact_item = value;
+        self
+    }
+    /// Sets `GroupItem` (required). The user's conversation groups.
+    #[must_use]
+    pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
+        self.group_item = value;
+        self
     }
 }
 
@@ -920,12 +971,7 @@ pub struct SessionItem {
 
 impl SessionItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        r#type: ContactType,
-        msg_time: u64,
-        top_flag: i32,
-        contact_group_id: Vec<i64>,
-    ) -> Self {
+    pub fn new(r#type: ContactType, msg_time: u64, top_flag: i32) -> Self {
         Self {
             r#type,
             to_account: None,
@@ -934,7 +980,7 @@ impl SessionItem {
             top_flag,
             standard_mark: None,
             custom_mark: None,
-            contact_group_id,
+            contact_group_id: Default::default(),
         }
     }
     /// Sets `To_Account` (optional). UserID of the peer; only for one-to-one conversations.
@@ -959,6 +1005,12 @@ impl SessionItem {
     #[must_use]
     pub fn custom_mark(mut self, value: impl Into<String>) -> Self {
         self.custom_mark = Some(value.into());
+        self
+    }
+    /// Sets `ContactGroupId` (required). IDs of the conversation groups this conversation belongs to.
+    #[must_use]
+    pub fn contact_group_id(mut self, value: Vec<i64>) -> Self {
+        self.contact_group_id = value;
         self
     }
 }
@@ -1004,11 +1056,17 @@ pub struct GroupResultItem {
 
 impl GroupResultItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        group_item: ContactGroupItem,
-        result_item: Vec<ContactResultItem>,
-    ) -> Self {
-        Self { group_item, result_item }
+    pub fn new(group_item: ContactGroupItem) -> Self {
+        Self {
+            group_item,
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Outcome per conversation.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<ContactResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -1150,15 +1208,20 @@ impl UpdateGroupResult {
         group_name: impl Into<String>,
         group_id: i64,
         old_group_name: impl Into<String>,
-        contact_result_item: Vec<ContactUpdateResultItem>,
     ) -> Self {
         Self {
             update_group_type,
             group_name: group_name.into(),
             group_id,
             old_group_name: old_group_name.into(),
-            contact_result_item,
+            contact_result_item: Default::default(),
         }
+    }
+    /// Sets `ContactResultItem` (required). Outcome per conversation.
+    #[must_use]
+    pub fn contact_result_item(mut self, value: Vec<ContactUpdateResultItem>) -> Self {
+        self.contact_result_item = value;
+        self
     }
 }
 

@@ -549,16 +549,30 @@ pub struct FriendAddResponse {
 
 impl FriendAddResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        result_item: Vec<SnsResultItem>,
-        fail_account: Vec<String>,
-        invalid_account: Vec<String>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
-            result_item,
-            fail_account,
-            invalid_account,
+            result_item: Default::default(),
+            fail_account: Default::default(),
+            invalid_account: Default::default(),
         }
+    }
+    /// Sets `ResultItem` (required). Result for each requested friend.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
+    }
+    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
+    #[must_use]
+    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
+        self.invalid_account = value;
+        self
     }
 }
 
@@ -621,16 +635,30 @@ pub struct FriendImportResponse {
 
 impl FriendImportResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        result_item: Vec<SnsResultItem>,
-        fail_account: Vec<String>,
-        invalid_account: Vec<String>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
-            result_item,
-            fail_account,
-            invalid_account,
+            result_item: Default::default(),
+            fail_account: Default::default(),
+            invalid_account: Default::default(),
         }
+    }
+    /// Sets `ResultItem` (required). Result for each imported friend.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
+    }
+    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    #[must_use]
+    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
+        self.invalid_account = value;
+        self
     }
 }
 
@@ -686,8 +714,23 @@ pub struct FriendUpdateResponse {
 
 impl FriendUpdateResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<SnsResultItem>, fail_account: Vec<String>) -> Self {
-        Self { result_item, fail_account }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+            fail_account: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each friend.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -743,8 +786,16 @@ pub struct FriendDeleteResponse {
 
 impl FriendDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<SnsResultItem>) -> Self {
-        Self { result_item }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each friend.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -849,8 +900,23 @@ pub struct FriendCheckResponse {
 
 impl FriendCheckResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(info_item: Vec<FriendCheckItem>, fail_account: Vec<String>) -> Self {
-        Self { info_item, fail_account }
+    pub fn new() -> Self {
+        Self {
+            info_item: Default::default(),
+            fail_account: Default::default(),
+        }
+    }
+    /// Sets `InfoItem` (required). Result for each checked account.
+    #[must_use]
+    pub fn info_item(mut self, value: Vec<FriendCheckItem>) -> Self {
+        self.info_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -936,7 +1002,6 @@ pub struct FriendGetResponse {
 impl FriendGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
-        user_data_item: Vec<FriendGetItem>,
         standard_sequence: u64,
         custom_sequence: u64,
         friend_num: u64,
@@ -944,13 +1009,19 @@ impl FriendGetResponse {
         next_start_index: u64,
     ) -> Self {
         Self {
-            user_data_item,
+            user_data_item: Default::default(),
             standard_sequence,
             custom_sequence,
             friend_num,
             complete_flag,
             next_start_index,
         }
+    }
+    /// Sets `UserDataItem` (required). The friends on this page.
+    #[must_use]
+    pub fn user_data_item(mut self, value: Vec<FriendGetItem>) -> Self {
+        self.user_data_item = value;
+        self
     }
 }
 
@@ -1011,8 +1082,23 @@ pub struct FriendGetListResponse {
 
 impl FriendGetListResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(info_item: Vec<FriendGetListItem>, fail_account: Vec<String>) -> Self {
-        Self { info_item, fail_account }
+    pub fn new() -> Self {
+        Self {
+            info_item: Default::default(),
+            fail_account: Default::default(),
+        }
+    }
+    /// Sets `InfoItem` (required). Result for each requested friend.
+    #[must_use]
+    pub fn info_item(mut self, value: Vec<FriendGetListItem>) -> Self {
+        self.info_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). UserIDs that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -1065,8 +1151,23 @@ pub struct BlackListAddResponse {
 
 impl BlackListAddResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<SnsResultItem>, fail_account: Vec<String>) -> Self {
-        Self { result_item, fail_account }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+            fail_account: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each account.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -1119,8 +1220,23 @@ pub struct BlackListDeleteResponse {
 
 impl BlackListDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<SnsResultItem>, fail_account: Vec<String>) -> Self {
-        Self { result_item, fail_account }
+    pub fn new() -> Self {
+        Self {
+            result_item: Default::default(),
+            fail_account: Default::default(),
+        }
+    }
+    /// Sets `ResultItem` (required). Result for each account.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -1185,16 +1301,18 @@ pub struct BlackListGetResponse {
 
 impl BlackListGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        black_list_item: Vec<BlackListEntry>,
-        start_index: u64,
-        curruent_sequence: u64,
-    ) -> Self {
+    pub fn new(start_index: u64, curruent_sequence: u64) -> Self {
         Self {
-            black_list_item,
+            black_list_item: Default::default(),
             start_index,
             curruent_sequence,
         }
+    }
+    /// Sets `BlackListItem` (required). The blocked accounts on this page.
+    #[must_use]
+    pub fn black_list_item(mut self, value: Vec<BlackListEntry>) -> Self {
+        self.black_list_item = value;
+        self
     }
 }
 
@@ -1255,14 +1373,23 @@ pub struct BlackListCheckResponse {
 
 impl BlackListCheckResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        black_list_check_item: Vec<BlackListCheckItem>,
-        fail_account: Vec<String>,
-    ) -> Self {
+    pub fn new() -> Self {
         Self {
-            black_list_check_item,
-            fail_account,
+            black_list_check_item: Default::default(),
+            fail_account: Default::default(),
         }
+    }
+    /// Sets `BlackListCheckItem` (required). Result for each checked account.
+    #[must_use]
+    pub fn black_list_check_item(mut self, value: Vec<BlackListCheckItem>) -> Self {
+        self.black_list_check_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
     }
 }
 
@@ -1335,18 +1462,31 @@ pub struct GroupAddResponse {
 
 impl GroupAddResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        result_item: Vec<SnsResultItem>,
-        fail_account: Vec<String>,
-        invalid_account: Vec<String>,
-        current_sequence: u64,
-    ) -> Self {
+    pub fn new(current_sequence: u64) -> Self {
         Self {
-            result_item,
-            fail_account,
-            invalid_account,
+            result_item: Default::default(),
+            fail_account: Default::default(),
+            invalid_account: Default::default(),
             current_sequence,
         }
+    }
+    /// Sets `ResultItem` (required). Result for each friend put into the new lists; only when To_Account was given.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
+        self.result_item = value;
+        self
+    }
+    /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
+    #[must_use]
+    pub fn fail_account(mut self, value: Vec<String>) -> Self {
+        self.fail_account = value;
+        self
+    }
+    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    #[must_use]
+    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
+        self.invalid_account = value;
+        self
     }
 }
 
@@ -1454,11 +1594,17 @@ pub struct GroupGetResponse {
 
 impl GroupGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(result_item: Vec<FriendGroupItem>, current_sequence: u64) -> Self {
+    pub fn new(current_sequence: u64) -> Self {
         Self {
-            result_item,
+            result_item: Default::default(),
             current_sequence,
         }
+    }
+    /// Sets `ResultItem` (required). The friend lists.
+    #[must_use]
+    pub fn result_item(mut self, value: Vec<FriendGroupItem>) -> Self {
+        self.result_item = value;
+        self
     }
 }
 
@@ -1711,11 +1857,17 @@ pub struct FriendGetItem {
 
 impl FriendGetItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: impl Into<String>, value_item: Vec<SnsItem>) -> Self {
+    pub fn new(to_account: impl Into<String>) -> Self {
         Self {
             to_account: to_account.into(),
-            value_item,
+            value_item: Default::default(),
         }
+    }
+    /// Sets `ValueItem` (required). Friend data, each a Tag and a Value.
+    #[must_use]
+    pub fn value_item(mut self, value: Vec<SnsItem>) -> Self {
+        self.value_item = value;
+        self
     }
 }
 
@@ -1745,16 +1897,21 @@ impl FriendGetListItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         to_account: impl Into<String>,
-        sns_profile_item: Vec<SnsItem>,
         result_code: i64,
         result_info: impl Into<String>,
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            sns_profile_item,
+            sns_profile_item: Default::default(),
             result_code,
             result_info: result_info.into(),
         }
+    }
+    /// Sets `SnsProfileItem` (required). Requested friend and profile fields, each a Tag and a Value; absent for failed items.
+    #[must_use]
+    pub fn sns_profile_item(mut self, value: Vec<SnsItem>) -> Self {
+        self.sns_profile_item = value;
+        self
     }
 }
 
@@ -1841,16 +1998,18 @@ pub struct FriendGroupItem {
 
 impl FriendGroupItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        group_name: impl Into<String>,
-        friend_number: u64,
-        to_account: Vec<String>,
-    ) -> Self {
+    pub fn new(group_name: impl Into<String>, friend_number: u64) -> Self {
         Self {
             group_name: group_name.into(),
             friend_number,
-            to_account,
+            to_account: Default::default(),
         }
+    }
+    /// Sets `To_Account` (required). UserIDs of the friends in the list (only when requested).
+    #[must_use]
+    pub fn to_account(mut self, value: Vec<String>) -> Self {
+        self.to_account = value;
+        self
     }
 }
 

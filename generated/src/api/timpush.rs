@@ -403,11 +403,17 @@ pub struct BatchResponse {
 
 impl BatchResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(task_id: impl Into<String>, error_list: Vec<PushErrorItem>) -> Self {
+    pub fn new(task_id: impl Into<String>) -> Self {
         Self {
             task_id: task_id.into(),
-            error_list,
+            error_list: Default::default(),
         }
+    }
+    /// Sets `ErrorList` (required). Accounts the push failed for; empty when every account succeeded.
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -533,11 +539,20 @@ pub struct GetAttrNameResponse {
 
 impl GetAttrNameResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
+    pub fn new() -> Self {
         Self {
-            attr_names,
+            attr_names: Default::default(),
             attr_types: None,
         }
+    }
+    /// Sets `AttrNames` (required). Attribute number ("0" to "9") -> attribute name.
+    #[must_use]
+    pub fn attr_names(
+        mut self,
+        value: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.attr_names = value;
+        self
     }
     /// Sets `AttrTypes` (optional). Attribute number -> account type of the attribute.
     #[must_use]
@@ -593,8 +608,23 @@ pub struct GetAttrResponse {
 
 impl GetAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(user_attrs: Vec<PushUserAttrs>, error_list: Vec<PushErrorItem>) -> Self {
-        Self { user_attrs, error_list }
+    pub fn new() -> Self {
+        Self {
+            user_attrs: Default::default(),
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `UserAttrs` (required). Attributes of each account; an account without attributes has an empty `Attrs`.
+    #[must_use]
+    pub fn user_attrs(mut self, value: Vec<PushUserAttrs>) -> Self {
+        self.user_attrs = value;
+        self
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -634,8 +664,16 @@ pub struct SetAttrResponse {
 
 impl SetAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<PushErrorItem>) -> Self {
-        Self { error_list }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 90035: the attribute belongs to another account type).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -675,8 +713,16 @@ pub struct RemoveAttrResponse {
 
 impl RemoveAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<PushErrorItem>) -> Self {
-        Self { error_list }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -723,8 +769,23 @@ pub struct GetTagResponse {
 
 impl GetTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(user_tags: Vec<PushUserTags>, error_list: Vec<PushErrorItem>) -> Self {
-        Self { user_tags, error_list }
+    pub fn new() -> Self {
+        Self {
+            user_tags: Default::default(),
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `UserTags` (required). Tags of each account.
+    #[must_use]
+    pub fn user_tags(mut self, value: Vec<PushUserTags>) -> Self {
+        self.user_tags = value;
+        self
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -773,8 +834,16 @@ pub struct AddTagResponse {
 
 impl AddTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<PushErrorItem>) -> Self {
-        Self { error_list }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 90035: the tag belongs to another account type).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -814,8 +883,16 @@ pub struct RemoveTagResponse {
 
 impl RemoveTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<PushErrorItem>) -> Self {
-        Self { error_list }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 
@@ -855,8 +932,16 @@ pub struct ClearAllTagsResponse {
 
 impl ClearAllTagsResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(error_list: Vec<PushErrorItem>) -> Self {
-        Self { error_list }
+    pub fn new() -> Self {
+        Self {
+            error_list: Default::default(),
+        }
+    }
+    /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
+    #[must_use]
+    pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
+        self.error_list = value;
+        self
     }
 }
 

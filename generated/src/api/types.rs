@@ -439,10 +439,7 @@ pub struct GroupMemberInfo {
 
 impl GroupMemberInfo {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        member_account: impl Into<String>,
-        app_member_defined_data: Vec<AppDefinedDataItem>,
-    ) -> Self {
+    pub fn new(member_account: impl Into<String>) -> Self {
         Self {
             member_account: member_account.into(),
             role: None,
@@ -454,7 +451,7 @@ impl GroupMemberInfo {
             name_card: None,
             mute_until: None,
             online_status: None,
-            app_member_defined_data,
+            app_member_defined_data: Default::default(),
         }
     }
     /// Sets `Role` (optional). Role in the group (Owner, Admin or Member).
@@ -509,6 +506,12 @@ impl GroupMemberInfo {
     #[must_use]
     pub fn online_status(mut self, value: impl Into<String>) -> Self {
         self.online_status = Some(value.into());
+        self
+    }
+    /// Sets `AppMemberDefinedData` (required). App-defined member fields (only keys configured in the console, filtered by AppDefinedDataFilter_GroupMember).
+    #[must_use]
+    pub fn app_member_defined_data(mut self, value: Vec<AppDefinedDataItem>) -> Self {
+        self.app_member_defined_data = value;
         self
     }
 }
@@ -597,12 +600,7 @@ pub struct GroupInfo {
 
 impl GroupInfo {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        group_id: impl Into<String>,
-        error_code: i64,
-        app_defined_data: Vec<AppDefinedDataItem>,
-        member_list: Vec<GroupMemberInfo>,
-    ) -> Self {
+    pub fn new(group_id: impl Into<String>, error_code: i64) -> Self {
         Self {
             group_id: group_id.into(),
             error_code,
@@ -622,8 +620,8 @@ impl GroupInfo {
             max_member_num: None,
             apply_join_option: None,
             shut_up_all_member: None,
-            app_defined_data,
-            member_list,
+            app_defined_data: Default::default(),
+            member_list: Default::default(),
         }
     }
     /// Sets `ErrorInfo` (optional). Error message for this group.
@@ -722,6 +720,18 @@ impl GroupInfo {
         self.shut_up_all_member = Some(value);
         self
     }
+    /// Sets `AppDefinedData` (required). App-defined group fields.
+    #[must_use]
+    pub fn app_defined_data(mut self, value: Vec<AppDefinedDataItem>) -> Self {
+        self.app_defined_data = value;
+        self
+    }
+    /// Sets `MemberList` (required). Members of the group with the requested member fields.
+    #[must_use]
+    pub fn member_list(mut self, value: Vec<GroupMemberInfo>) -> Self {
+        self.member_list = value;
+        self
+    }
 }
 
 /// One group message as returned when pulling a group's message history (group_msg_get_simple).
@@ -763,7 +773,6 @@ impl GroupHistoryMsg {
     pub fn new(
         from_account: impl Into<String>,
         is_place_msg: i32,
-        msg_body: Vec<MsgElement>,
         msg_priority: GroupMsgPriorityLevel,
         msg_random: u32,
         msg_seq: u64,
@@ -772,13 +781,19 @@ impl GroupHistoryMsg {
         Self {
             from_account: from_account.into(),
             is_place_msg,
-            msg_body,
+            msg_body: Default::default(),
             msg_priority,
             msg_random,
             msg_seq,
             msg_time_stamp,
             is_system_msg: None,
         }
+    }
+    /// Sets `MsgBody` (required). Message content (empty for placeholder messages).
+    #[must_use]
+    pub fn msg_body(mut self, value: Vec<MsgElement>) -> Self {
+        self.msg_body = value;
+        self
     }
     /// Sets `IsSystemMsg` (optional). 1: the message is a system message.
     #[must_use]
