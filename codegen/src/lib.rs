@@ -53,6 +53,8 @@ pub const API_DIR: &str = "generated/src/api";
 pub const CRATE_MANIFEST: &str = "generated/Cargo.toml";
 /// The endpoint coverage table.
 pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
+/// The generated test that calls every command against the local server.
+pub const CALL_TESTS: &str = "generated/tests/every_command.rs";
 const FEATURES_BEGIN: &str = "# BEGIN generated features (cargo xtask gen)";
 const FEATURES_END: &str = "# END generated features";
 
@@ -78,6 +80,7 @@ pub fn generate(cat: &model::Catalogue, manifest: &str) -> Result<Vec<GeneratedF
         api_files(&em)?.into_iter().map(|f| GeneratedFile { path: format!("{API_DIR}/{}", f.path), contents: f.contents }).collect();
     files.push(GeneratedFile { path: CRATE_MANIFEST.to_owned(), contents: features_block(cat, manifest)? });
     files.push(GeneratedFile { path: ENDPOINTS_MD.to_owned(), contents: endpoints_md(cat) });
+    files.push(GeneratedFile { path: CALL_TESTS.to_owned(), contents: em.call_tests().map_err(Error::Emit)? });
     Ok(files)
 }
 
