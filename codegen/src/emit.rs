@@ -960,7 +960,6 @@ impl Emitter<'_> {
             //! Every catalogued command, called through its generated function against the local server
             //! with the doc's example request: the server must route it, verify the signature, decode the
             //! body into the same request, and the client must decode the example reply.
-            #![cfg(feature = "mock")]
             #![allow(unused_imports)]
             use tim_rest::api::*;
             use tim_rest::mock::MockServer;

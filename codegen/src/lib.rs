@@ -54,7 +54,7 @@ pub const CRATE_MANIFEST: &str = "generated/Cargo.toml";
 /// The endpoint coverage table.
 pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
 /// The generated test that calls every command against the local server.
-pub const CALL_TESTS: &str = "generated/tests/every_command.rs";
+pub const CALL_TESTS: &str = "generated/tests/gen/every_command.rs";
 const FEATURES_BEGIN: &str = "# BEGIN generated features (cargo xtask gen)";
 const FEATURES_END: &str = "# END generated features";
 
