@@ -222,6 +222,13 @@ impl Client {
     /// The body is serialized once; every attempt sends the same bytes. Failures are retried per the
     /// client's [`RetryPolicy`] and the command's retry class.
     pub async fn call<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        self.call_with(request, &self.inner.retry).await
+    }
+
+    /// Like [`Client::call`], with another retry policy for this call only; e.g. to let a group message
+    /// be repeated after a timeout (`RetryPolicy::default().retry_unconfirmed_never(true)`), or to
+    /// switch retries off (`RetryPolicy::none()`).
+    pub async fn call_with<E: Endpoint>(&self, request: &E, policy: &RetryPolicy) -> Result<E::Response, Error> {
         let body = serde_json::to_vec(request).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))?;
         let body = Bytes::from(body);
         let mut attempt: u32 = 1;
@@ -236,7 +243,7 @@ impl Client {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
-            match self.inner.retry.decide(E::RETRY, &err, attempt) {
+            match policy.decide(E::RETRY, &err, attempt) {
                 Decision::Stop => {
                     tracing::debug!(endpoint = E::PATH, attempt, error = %err, "call failed");
                     return Err(err);

@@ -45,8 +45,19 @@ impl Envelope {
     }
 }
 
-/// Decodes a whole reply: HTTP status, then envelope, then payload.
-pub(crate) fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
+/// Decodes a whole reply the way the client does: HTTP status, then the envelope (a failure becomes
+/// [`Error::Service`]), then the payload. Useful for replies obtained some other way (a recorded
+/// exchange, another HTTP stack). Never panics, whatever `body` holds.
+///
+/// ```
+/// use tim_rest::envelope::decode_reply;
+/// use tim_rest::im_open_login_svc::KickResponse;
+/// let ok = decode_reply::<KickResponse>("im_open_login_svc/kick", 200, r#"{"ActionStatus":"OK","ErrorCode":0}"#.into());
+/// assert!(ok.is_ok());
+/// let fail = decode_reply::<KickResponse>("im_open_login_svc/kick", 200, r#"{"ActionStatus":"FAIL","ErrorCode":70107}"#.into());
+/// assert_eq!(fail.unwrap_err().code(), Some(70107));
+/// ```
+pub fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
     let envelope = match Envelope::from_slice(&body) {
         Ok(e) => e,
         Err(source) if (200..300).contains(&status) => return Err(Error::Decode { endpoint, source, body }),

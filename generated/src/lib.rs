@@ -47,7 +47,7 @@ pub mod api;
 mod client;
 #[doc(hidden)]
 pub mod codec;
-mod envelope;
+pub mod envelope;
 mod error;
 pub mod region;
 pub mod registry;

@@ -168,6 +168,31 @@ pub struct MockServer {
     addr: SocketAddr,
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
+    /// PEM of the CA that signed the server certificate, when serving HTTPS.
+    ca_pem: Option<String>,
+}
+
+/// A CA and a server certificate for 127.0.0.1/localhost signed by it, made at start-up.
+fn make_tls() -> std::io::Result<(tokio_rustls::TlsAcceptor, String)> {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    let err = |e: rcgen::Error| std::io::Error::other(format!("cannot make the test certificate: {e}"));
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "tim-rest mock CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().map_err(err)?).map_err(err)?;
+    let leaf_key = KeyPair::generate().map_err(err)?;
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .map_err(err)?
+        .signed_by(&leaf_key, &ca)
+        .map_err(err)?;
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(std::io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .map_err(std::io::Error::other)?;
+    Ok((tokio_rustls::TlsAcceptor::from(Arc::new(config)), ca.pem()))
 }
 
 impl std::fmt::Debug for MockServer {
@@ -185,14 +210,32 @@ impl Drop for MockServer {
 }
 
 impl MockServer {
-    /// Starts a server on 127.0.0.1 (a free port) for application `sdkappid`, admin `admin` and
-    /// secret key `secret_key`. Must be called inside a Tokio runtime.
+    /// Starts a plain-HTTP server on 127.0.0.1 (a free port) for application `sdkappid`, admin `admin`
+    /// and secret key `secret_key`. Must be called inside a Tokio runtime.
     pub async fn start(sdkappid: u64, admin: impl Into<String>, secret_key: impl Into<String>) -> std::io::Result<MockServer> {
+        Self::start_with(sdkappid, admin.into(), secret_key.into(), false).await
+    }
+
+    /// Starts an HTTPS server on 127.0.0.1, with a certificate signed by a CA made at start-up
+    /// ([`MockServer::ca_pem`]); [`MockServer::client_builder`] trusts that CA, so tests cover the
+    /// client's real TLS path.
+    pub async fn start_tls(sdkappid: u64, admin: impl Into<String>, secret_key: impl Into<String>) -> std::io::Result<MockServer> {
+        Self::start_with(sdkappid, admin.into(), secret_key.into(), true).await
+    }
+
+    async fn start_with(sdkappid: u64, admin: String, secret_key: String, tls: bool) -> std::io::Result<MockServer> {
+        let (acceptor, ca_pem) = match tls {
+            true => {
+                let (a, pem) = make_tls()?;
+                (Some(a), Some(pem))
+            }
+            false => (None, None),
+        };
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             sdkappid,
-            admin: admin.into(),
+            admin,
             key: SecretKey::new(secret_key),
             replies: Mutex::new(Replies::default()),
             recorded: Mutex::new(Vec::new()),
@@ -209,20 +252,39 @@ impl MockServer {
                         let Ok((stream, _)) = accepted else { continue };
                         st.connections.fetch_add(1, Ordering::SeqCst);
                         let st = st.clone();
+                        let acceptor = acceptor.clone();
                         tokio::spawn(async move {
                             let svc = service_fn(move |req| handle(st.clone(), req));
-                            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+                            let http = hyper::server::conn::http1::Builder::new();
+                            match acceptor {
+                                Some(a) => {
+                                    if let Ok(tls) = a.accept(stream).await {
+                                        let _ = http.serve_connection(TokioIo::new(tls), svc).await;
+                                    }
+                                }
+                                None => {
+                                    let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                                }
+                            }
                         });
                     }
                 }
             }
         });
-        Ok(MockServer { addr, state, shutdown: Some(tx) })
+        Ok(MockServer { addr, state, shutdown: Some(tx), ca_pem })
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>`, or `https://...` for a TLS server.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        match self.ca_pem {
+            Some(_) => format!("https://{}", self.addr),
+            None => format!("http://{}", self.addr),
+        }
+    }
+
+    /// The PEM of the CA that signed an HTTPS server's certificate.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The socket address.
@@ -230,14 +292,17 @@ impl MockServer {
         self.addr
     }
 
-    /// A client builder already pointed at this server, with its credentials, plain HTTP allowed and
-    /// retries off (tests that exercise retries set their own policy).
+    /// A client builder already pointed at this server, with its credentials, its CA trusted (HTTPS) or
+    /// plain HTTP allowed, and retries off (tests that exercise retries set their own policy).
     pub fn client_builder(&self) -> crate::ClientBuilder {
-        crate::Client::builder(self.state.sdkappid, self.state.admin.clone())
+        let b = crate::Client::builder(self.state.sdkappid, self.state.admin.clone())
             .secret_key(self.state.key_text())
             .base_url(self.base_url())
-            .allow_insecure_http(true)
-            .retry_policy(crate::RetryPolicy::none())
+            .retry_policy(crate::RetryPolicy::none());
+        match &self.ca_pem {
+            Some(pem) => b.add_root_certificate(pem.as_bytes().to_vec()),
+            None => b.allow_insecure_http(true),
+        }
     }
 
     /// The next call (to any command) gets `reply`; several calls queue in order. Faults come before
@@ -416,9 +481,9 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         answered_code: None,
     };
 
-    let info = registry::find(&service, &command);
+    let found = registry::find(&service, &command);
     let checked: Result<&CommandInfo, Value> = (|| {
-        let info = info.ok_or_else(|| envelope(60009, "resource not found: check the servicename/command in the URL"))?;
+        let info = found.ok_or_else(|| envelope(60009, "resource not found: check the servicename/command in the URL"))?;
         if method != "POST" {
             return Err(envelope(60002, "only POST is supported"));
         }
@@ -429,15 +494,26 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         }
         Ok(info)
     })();
-    let reply = match checked {
+    // Record on arrival, so a request whose answer is delayed or never sent is still seen.
+    let answered = |code: Option<i64>, rec: Recorded| lock(&st.recorded).push(Recorded { answered_code: code, ..rec });
+    let info = match checked {
         Err(env) => {
-            rec.answered_code = env.get("ErrorCode").and_then(Value::as_i64);
-            lock(&st.recorded).push(rec);
+            answered(env.get("ErrorCode").and_then(Value::as_i64), rec);
             return Ok(json_response(&env));
         }
-        Ok(info) => (info, st.next_reply(&service, &command)),
+        Ok(info) => info,
     };
-    let (info, mut reply) = reply;
+    let index = {
+        let mut all = lock(&st.recorded);
+        all.push(rec);
+        all.len() - 1
+    };
+    let set_code = |code: Option<i64>| {
+        if let Some(r) = lock(&st.recorded).get_mut(index) {
+            r.answered_code = code;
+        }
+    };
+    let mut reply = st.next_reply(&service, &command);
     let mut truncate = false;
     loop {
         match reply {
@@ -453,10 +529,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         }
     }
     let (status, content_type, bytes, code) = match reply {
-        Reply::Drop => {
-            lock(&st.recorded).push(rec);
-            return Err(std::io::Error::other("connection dropped on purpose"));
-        }
+        Reply::Drop => return Err(std::io::Error::other("connection dropped on purpose")),
         Reply::Example => {
             let v = example_reply(info);
             (200, "application/json".to_owned(), Bytes::from(v.to_string()), Some(v.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0)))
@@ -466,8 +539,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         Reply::Raw { status, content_type, body } => (status, content_type, body, None),
         Reply::Delay(..) | Reply::Truncated(_) => (500, "text/plain".to_owned(), Bytes::new(), None),
     };
-    rec.answered_code = code;
-    lock(&st.recorded).push(rec);
+    set_code(code);
     let full = bytes.len() as u64;
     let body = if truncate { MockBody::Truncated(Some(bytes.slice(..bytes.len() / 2)), full) } else { MockBody::Full(Some(bytes)) };
     let mut r = Response::new(body);

@@ -4500,7 +4500,7 @@ impl crate::Endpoint for SendGroupMsgRequest {
     const SERVICE: &'static str = "group_open_http_svc";
     const COMMAND: &'static str = "send_group_msg";
     const PATH: &'static str = "group_open_http_svc/send_group_msg";
-    const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
 }
 
 impl crate::ItemResults for SendGroupMsgResponse {}
@@ -4792,7 +4792,7 @@ impl crate::Endpoint for SendBroadcastMsgRequest {
     const SERVICE: &'static str = "group_open_http_svc";
     const COMMAND: &'static str = "send_broadcast_msg";
     const PATH: &'static str = "group_open_http_svc/send_broadcast_msg";
-    const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
 }
 
 impl crate::ItemResults for SendBroadcastMsgResponse {}
@@ -5041,7 +5041,7 @@ impl GroupOpenHttpSvc<'_> {
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1629> (English: <https://www.tencentcloud.com/document/product/1047/34959>)
     ///
-    /// Retry class: `dedupe(Random)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub async fn send_group_msg(
         &self,
         request: &SendGroupMsgRequest,
@@ -5409,7 +5409,7 @@ impl GroupOpenHttpSvc<'_> {
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/77402> (English: <https://www.tencentcloud.com/document/product/1047/49440>)
     ///
-    /// Retry class: `dedupe(Random)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub async fn send_broadcast_msg(
         &self,
         request: &SendBroadcastMsgRequest,
@@ -6060,7 +6060,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         title_en: "Send ordinary group message",
         doc: "https://cloud.tencent.com/document/product/269/1629",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34959"),
-        retry: crate::RetryClass::Dedupe,
+        retry: crate::RetryClass::Never,
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6740,7 +6740,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         title_en: "Broadcast message to all AVChatRooms",
         doc: "https://cloud.tencent.com/document/product/269/77402",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49440"),
-        retry: crate::RetryClass::Dedupe,
+        retry: crate::RetryClass::Never,
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
