@@ -78,12 +78,15 @@ pub struct Emitter<'a> {
     pub root: &'a str,
     /// Whether service modules sit behind cargo features named after them.
     pub features: bool,
+    /// The cargo feature that adds the serde derive a type's direction does not need (`Deserialize` on
+    /// request-only types, `Serialize` on response-only types); `None` derives both always.
+    pub codec_feature: Option<&'a str>,
 }
 
 impl<'a> Emitter<'a> {
     /// The emitter for the `tim-rest` crate: modules under `crate::api`, one feature per service.
     pub fn new(cat: &'a Catalogue) -> Self {
-        Emitter { cat, root: "crate::api", features: true }
+        Emitter { cat, root: "crate::api", features: true, codec_feature: Some("codec") }
     }
 
     fn root_path(&self) -> TokenStream {
@@ -143,6 +146,41 @@ impl<'a> Emitter<'a> {
         if f.optional { quote!(Option<#t>) } else { t }
     }
 
+    /// The serde derives of a type: the directions it is used in always, the other one behind the
+    /// codec feature (the registry and the local server need both).
+    fn serde_derives(&self, id: TypeId) -> TokenStream {
+        let td = &self.cat.types[id];
+        let (ser, de) = match (td.in_request, td.in_response) {
+            (true, false) => (true, false),
+            (false, true) => (false, true),
+            _ => (true, true),
+        };
+        let always: Vec<TokenStream> =
+            [(ser, quote!(serde::Serialize)), (de, quote!(serde::Deserialize))].into_iter().filter(|(on, _)| *on).map(|(_, t)| t).collect();
+        let gated: Vec<TokenStream> = [(!ser, quote!(serde::Serialize)), (!de, quote!(serde::Deserialize))]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, t)| t)
+            .collect();
+        match (self.codec_feature, gated.is_empty()) {
+            (_, true) => quote!(#[derive(#(#always),*)]),
+            (None, false) => quote!(#[derive(#(#always,)* #(#gated),*)]),
+            (Some(f), false) => quote!(#[derive(#(#always),*)] #[cfg_attr(feature = #f, derive(#(#gated),*))]),
+        }
+    }
+
+    /// `#[cfg(feature = "codec")]` on a hand-written serde impl of a direction the type does not need.
+    /// Returns (Serialize gate, Deserialize gate).
+    fn serde_impl_gates(&self, id: TypeId) -> (TokenStream, TokenStream) {
+        let td = &self.cat.types[id];
+        let gate = |needed: bool| match (needed, self.codec_feature) {
+            (false, Some(f)) => quote!(#[cfg(feature = #f)]),
+            _ => quote!(),
+        };
+        let both = td.in_request == td.in_response;
+        (gate(both || td.in_request), gate(both || td.in_response))
+    }
+
     /// Whether a value of this type has a `Default`.
     fn defaultable(&self, ty: &Ty, depth: usize) -> bool {
         match ty {
@@ -189,13 +227,14 @@ impl<'a> Emitter<'a> {
         let has_required = fields.iter().any(|f| !f.optional);
         let defaultable = self.object_defaultable(id, 0) && !(td.in_request && has_required);
         let sensitive = fields.iter().any(|f| f.sensitive);
-        let mut derives = vec![quote!(Clone), quote!(PartialEq), quote!(serde::Serialize), quote!(serde::Deserialize)];
+        let mut derives = vec![quote!(Clone), quote!(PartialEq)];
         if !sensitive {
             derives.insert(1, quote!(Debug));
         }
         if defaultable {
             derives.push(quote!(Default));
         }
+        let serde_derives = self.serde_derives(id);
         let deny = if request_only { quote!(#[serde(deny_unknown_fields)]) } else { quote!() };
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);
@@ -298,6 +337,7 @@ impl<'a> Emitter<'a> {
         quote! {
             #doc
             #[derive(#(#derives),*)]
+            #serde_derives
             #[non_exhaustive]
             #deny
             pub struct #name {
@@ -339,6 +379,7 @@ impl<'a> Emitter<'a> {
         let td = &self.cat.types[id];
         let TypeKind::Enum { base, values } = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
+        let (ser_gate, de_gate) = self.serde_impl_gates(id);
         let doc = doc_attrs(&format!(
             "{}\n\nAn open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.",
             self.type_doc(id)
@@ -393,11 +434,13 @@ impl<'a> Emitter<'a> {
                         f.write_str(self.as_str())
                     }
                 }
+                #ser_gate
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
+                #de_gate
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         crate::codec::deserialize_str_enum(deserializer)
@@ -442,11 +485,13 @@ impl<'a> Emitter<'a> {
                         }
                     }
                 }
+                #ser_gate
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serde::Serialize::serialize(&self.value(), serializer)
                     }
                 }
+                #de_gate
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         <#bt as serde::Deserialize>::deserialize(deserializer).map(#name::from)
@@ -460,6 +505,7 @@ impl<'a> Emitter<'a> {
         let td = &self.cat.types[id];
         let TypeKind::Union { tag, content, variants } = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
+        let (ser_gate, de_gate) = self.serde_impl_gates(id);
         let doc = doc_attrs(&format!(
             "{}\n\nTagged by `{tag}`, content in `{content}`. An unknown `{tag}` decodes to `Unknown` and encodes back unchanged.",
             self.type_doc(id)
@@ -515,6 +561,7 @@ impl<'a> Emitter<'a> {
                     }
                 }
             }
+            #ser_gate
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     use serde::ser::SerializeMap;
@@ -527,6 +574,7 @@ impl<'a> Emitter<'a> {
                     map.end()
                 }
             }
+            #de_gate
             impl crate::codec::TaggedUnion for #name {
                 const TAG: &'static str = #tag;
                 const CONTENT: &'static str = #content;
@@ -543,6 +591,7 @@ impl<'a> Emitter<'a> {
                     })
                 }
             }
+            #de_gate
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                     crate::codec::deserialize_union(deserializer)
@@ -555,6 +604,7 @@ impl<'a> Emitter<'a> {
         let td = &self.cat.types[id];
         let TypeKind::OneOf(alts) = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
+        let serde_derives = self.serde_derives(id);
         let doc = doc_attrs(&format!(
             "{}\n\nOne of several JSON kinds, tried in order; any other value decodes to `Other` and encodes back unchanged.",
             self.type_doc(id)
@@ -567,7 +617,8 @@ impl<'a> Emitter<'a> {
         });
         quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq)]
+            #serde_derives
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -784,6 +835,10 @@ impl<'a> Emitter<'a> {
             Retry::Dedupe(_) => quote!(crate::RetryClass::Dedupe),
             Retry::Never => quote!(crate::RetryClass::Never),
         };
+        let codec = match self.codec_feature {
+            Some(f) => quote!(#[cfg(feature = #f)] codec: &crate::registry::Codec::<#req>::NEW,),
+            None => quote!(codec: &crate::registry::Codec::<#req>::NEW,),
+        };
         let examples = c.examples.iter().map(|e| {
             let opt = |s: &Option<String>| match s {
                 Some(t) => quote!(Some(#t)),
@@ -808,7 +863,7 @@ impl<'a> Emitter<'a> {
                 doc_en: #doc_en,
                 retry: #retry,
                 examples: &[#(#examples),*],
-                codec: &crate::registry::Codec::<#req>::NEW,
+                #codec
             }
         }
     }

@@ -946,6 +946,16 @@ impl Builder {
     fn mark_usage(&mut self) {
         let roots: Vec<(TypeId, bool)> =
             self.services.iter().flat_map(|s| s.commands.iter().flat_map(|c| [(c.request, true), (c.response, false)])).collect();
+        self.mark_from(roots);
+        // A named type no command uses (yet) is emitted for both directions, and so is everything it uses.
+        let unused: Vec<(TypeId, bool)> = (0..self.types.len())
+            .filter(|&id| !self.types[id].in_request && !self.types[id].in_response)
+            .flat_map(|id| [(id, true), (id, false)])
+            .collect();
+        self.mark_from(unused);
+    }
+
+    fn mark_from(&mut self, roots: Vec<(TypeId, bool)>) {
         for (root, is_req) in roots {
             let mut stack = vec![root];
             while let Some(id) = stack.pop() {

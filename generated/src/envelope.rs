@@ -45,6 +45,28 @@ impl Envelope {
     }
 }
 
+/// Checks a reply the way the client does before decoding the payload: the envelope first (a failure
+/// becomes [`Error::Service`]), then the HTTP status. Returns the body of a successful reply.
+pub fn check_reply(endpoint: &'static str, status: u16, body: Bytes) -> Result<Bytes, Error> {
+    let envelope = match Envelope::from_slice(&body) {
+        Ok(e) => e,
+        Err(source) if (200..300).contains(&status) => return Err(Error::Decode { endpoint, source, body }),
+        Err(_) => return Err(Error::Http { endpoint, status, body }),
+    };
+    if envelope.is_failure() {
+        return Err(Error::Service(Box::new(ServiceError::new(endpoint, envelope, body))));
+    }
+    if !(200..300).contains(&status) {
+        return Err(Error::Http { endpoint, status, body });
+    }
+    Ok(body)
+}
+
+/// Decodes the payload of a successful reply (after [`check_reply`]); the raw body is kept on failure.
+pub fn decode_payload<T: serde::de::DeserializeOwned>(endpoint: &'static str, body: Bytes) -> Result<T, Error> {
+    serde_json::from_slice(&body).map_err(|source| Error::Decode { endpoint, source, body })
+}
+
 /// Decodes a whole reply the way the client does: HTTP status, then the envelope (a failure becomes
 /// [`Error::Service`]), then the payload. Useful for replies obtained some other way (a recorded
 /// exchange, another HTTP stack). Never panics, whatever `body` holds.
@@ -58,16 +80,5 @@ impl Envelope {
 /// assert_eq!(fail.unwrap_err().code(), Some(70107));
 /// ```
 pub fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
-    let envelope = match Envelope::from_slice(&body) {
-        Ok(e) => e,
-        Err(source) if (200..300).contains(&status) => return Err(Error::Decode { endpoint, source, body }),
-        Err(_) => return Err(Error::Http { endpoint, status, body }),
-    };
-    if envelope.is_failure() {
-        return Err(Error::Service(Box::new(ServiceError::new(endpoint, envelope, body))));
-    }
-    if !(200..300).contains(&status) {
-        return Err(Error::Http { endpoint, status, body });
-    }
-    serde_json::from_slice(&body).map_err(|source| Error::Decode { endpoint, source, body })
+    decode_payload(endpoint, check_reply(endpoint, status, body)?)
 }

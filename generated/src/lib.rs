@@ -37,7 +37,9 @@
 //! # Features
 //!
 //! One cargo feature per servicename, all on by default; turn default features off and pick the
-//! services you call to compile less. `mock` adds [`mock`], a local server for tests.
+//! services you call to compile less. `codec` adds the other serde direction to every type
+//! (`Deserialize` on requests, `Serialize` on responses) and the registry's decoders; `mock` (which
+//! implies `codec`) adds [`mock`], a local server for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -77,9 +79,9 @@ pub use retry::{RetryClass, RetryPolicy};
 
 /// A catalogued command: implemented by every generated request type. The hand-written client calls
 /// any command through this one trait ([`Client::call`]).
-pub trait Endpoint: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug + Send + Sync + 'static {
+pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     /// The response payload type.
-    type Response: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug + ItemResults + Send + Sync + 'static;
+    type Response: serde::de::DeserializeOwned + std::fmt::Debug + ItemResults + Send + Sync + 'static;
     /// The wire servicename.
     const SERVICE: &'static str;
     /// The wire command.

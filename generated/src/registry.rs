@@ -3,14 +3,18 @@
 //!
 //! The local test server routes and checks requests with it; applications can use it to route or log.
 //!
+//! The decoders need the `codec` feature (both serde directions on every type).
+//!
 //! ```
 //! let info = tim_rest::registry::find("openim", "sendmsg").expect("catalogued");
 //! assert_eq!(info.function, "send_msg");
+//! # #[cfg(feature = "codec")] {
 //! let req = info.codec.decode_request(br#"{"To_Account":"bob","MsgRandom":1,"MsgBody":[]}"#).unwrap();
 //! assert_eq!(req.to_json().unwrap()["To_Account"], "bob");
+//! # }
 //! ```
 
-use crate::{Endpoint, RetryClass};
+use crate::RetryClass;
 use serde_json::Value;
 use std::any::Any;
 use std::fmt;
@@ -54,7 +58,12 @@ impl<E> Codec<E> {
     pub const NEW: Self = Codec(PhantomData);
 }
 
-impl<E: Endpoint> CommandCodec for Codec<E> {
+#[cfg(feature = "codec")]
+impl<E> CommandCodec for Codec<E>
+where
+    E: crate::Endpoint + serde::de::DeserializeOwned,
+    E::Response: serde::Serialize,
+{
     fn decode_request(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error> {
         Ok(Box::new(serde_json::from_slice::<E>(body)?))
     }
@@ -108,7 +117,8 @@ pub struct CommandInfo {
     pub retry: RetryClass,
     /// The official examples.
     pub examples: &'static [Example],
-    /// Decoders of the command's bodies.
+    /// Decoders of the command's bodies (feature `codec`).
+    #[cfg(feature = "codec")]
     pub codec: &'static dyn CommandCodec,
 }
 

@@ -8,7 +8,8 @@
 //! Call functions are on [`AllMemberPush`], reached with [`Client::all_member_push`](crate::Client::all_member_push).
 
 /// The attribute values of one user (used by im_get_attr and im_set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImUserAttrs {
     /// `To_Account` (required). The user account.
@@ -37,7 +38,9 @@ impl ImUserAttrs {
 }
 
 /// The attributes to delete from one user (im_remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImUserAttrNames {
@@ -60,7 +63,8 @@ impl ImUserAttrNames {
 }
 
 /// The tags of one user (used by im_get_tag, im_add_tag and im_remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImUserTags {
     /// `To_Account` (required). The user account.
@@ -88,7 +92,9 @@ impl ImUserTags {
 /// Request body of `all_member_push/im_push`.
 ///
 /// See [`AllMemberPush::im_push`](crate::api::all_member_push::AllMemberPush::im_push).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImPushRequest {
@@ -168,7 +174,9 @@ impl ImPushRequest {
 /// Response payload of `all_member_push/im_push` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_push`](crate::api::all_member_push::AllMemberPush::im_push).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImPushResponse {
     /// `TaskId` (required). ID of the push task.
@@ -186,7 +194,9 @@ impl ImPushResponse {
 /// Request body of `all_member_push/im_set_attr_name`.
 ///
 /// See [`AllMemberPush::im_set_attr_name`](crate::api::all_member_push::AllMemberPush::im_set_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImSetAttrNameRequest {
@@ -205,7 +215,9 @@ impl ImSetAttrNameRequest {
 /// Response payload of `all_member_push/im_set_attr_name` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_set_attr_name`](crate::api::all_member_push::AllMemberPush::im_set_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImSetAttrNameResponse {}
 impl ImSetAttrNameResponse {
@@ -218,7 +230,9 @@ impl ImSetAttrNameResponse {
 /// Request body of `all_member_push/im_get_attr_name`.
 ///
 /// See [`AllMemberPush::im_get_attr_name`](crate::api::all_member_push::AllMemberPush::im_get_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImGetAttrNameRequest {}
@@ -232,7 +246,9 @@ impl ImGetAttrNameRequest {
 /// Response payload of `all_member_push/im_get_attr_name` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_get_attr_name`](crate::api::all_member_push::AllMemberPush::im_get_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImGetAttrNameResponse {
     /// `AttrNames` (required). Attribute number ("0" to "9") -> attribute name, e.g. "0": "xxx" means attribute 0 is named xxx.
@@ -265,7 +281,9 @@ impl ImGetAttrNameResponse {
 /// Request body of `all_member_push/im_get_attr`.
 ///
 /// See [`AllMemberPush::im_get_attr`](crate::api::all_member_push::AllMemberPush::im_get_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImGetAttrRequest {
@@ -284,7 +302,9 @@ impl ImGetAttrRequest {
 /// Response payload of `all_member_push/im_get_attr` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_get_attr`](crate::api::all_member_push::AllMemberPush::im_get_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImGetAttrResponse {
     /// `UserAttrs` (required). Attributes of each user; a user without attributes has an empty `Attrs`.
@@ -314,7 +334,9 @@ impl ImGetAttrResponse {
 /// Request body of `all_member_push/im_set_attr`.
 ///
 /// See [`AllMemberPush::im_set_attr`](crate::api::all_member_push::AllMemberPush::im_set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImSetAttrRequest {
@@ -333,7 +355,9 @@ impl ImSetAttrRequest {
 /// Response payload of `all_member_push/im_set_attr` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_set_attr`](crate::api::all_member_push::AllMemberPush::im_set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImSetAttrResponse {}
 impl ImSetAttrResponse {
@@ -346,7 +370,9 @@ impl ImSetAttrResponse {
 /// Request body of `all_member_push/im_remove_attr`.
 ///
 /// See [`AllMemberPush::im_remove_attr`](crate::api::all_member_push::AllMemberPush::im_remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImRemoveAttrRequest {
@@ -365,7 +391,9 @@ impl ImRemoveAttrRequest {
 /// Response payload of `all_member_push/im_remove_attr` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_remove_attr`](crate::api::all_member_push::AllMemberPush::im_remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImRemoveAttrResponse {}
 impl ImRemoveAttrResponse {
@@ -378,7 +406,9 @@ impl ImRemoveAttrResponse {
 /// Request body of `all_member_push/im_get_tag`.
 ///
 /// See [`AllMemberPush::im_get_tag`](crate::api::all_member_push::AllMemberPush::im_get_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImGetTagRequest {
@@ -397,7 +427,9 @@ impl ImGetTagRequest {
 /// Response payload of `all_member_push/im_get_tag` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_get_tag`](crate::api::all_member_push::AllMemberPush::im_get_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImGetTagResponse {
     /// `UserTags` (required). Tags of each user.
@@ -427,7 +459,9 @@ impl ImGetTagResponse {
 /// Request body of `all_member_push/im_add_tag`.
 ///
 /// See [`AllMemberPush::im_add_tag`](crate::api::all_member_push::AllMemberPush::im_add_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImAddTagRequest {
@@ -446,7 +480,9 @@ impl ImAddTagRequest {
 /// Response payload of `all_member_push/im_add_tag` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_add_tag`](crate::api::all_member_push::AllMemberPush::im_add_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImAddTagResponse {}
 impl ImAddTagResponse {
@@ -459,7 +495,9 @@ impl ImAddTagResponse {
 /// Request body of `all_member_push/im_remove_tag`.
 ///
 /// See [`AllMemberPush::im_remove_tag`](crate::api::all_member_push::AllMemberPush::im_remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImRemoveTagRequest {
@@ -478,7 +516,9 @@ impl ImRemoveTagRequest {
 /// Response payload of `all_member_push/im_remove_tag` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_remove_tag`](crate::api::all_member_push::AllMemberPush::im_remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImRemoveTagResponse {}
 impl ImRemoveTagResponse {
@@ -491,7 +531,9 @@ impl ImRemoveTagResponse {
 /// Request body of `all_member_push/im_remove_all_tags`.
 ///
 /// See [`AllMemberPush::im_remove_all_tags`](crate::api::all_member_push::AllMemberPush::im_remove_all_tags).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImRemoveAllTagsRequest {
@@ -510,7 +552,9 @@ impl ImRemoveAllTagsRequest {
 /// Response payload of `all_member_push/im_remove_all_tags` (the envelope is decoded separately).
 ///
 /// See [`AllMemberPush::im_remove_all_tags`](crate::api::all_member_push::AllMemberPush::im_remove_all_tags).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImRemoveAllTagsResponse {}
 impl ImRemoveAllTagsResponse {
@@ -521,7 +565,9 @@ impl ImRemoveAllTagsResponse {
 }
 
 /// Push conditions; without it the message goes to every user. AttrsOr and AttrsAnd may be combined, and so may TagsOr and TagsAnd, but attribute and tag conditions cannot be used together.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImPushCondition {
@@ -927,6 +973,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImPushRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -954,6 +1001,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImSetAttrNameRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -977,6 +1025,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetAttrNameRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1002,6 +1051,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1027,6 +1077,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImSetAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1052,6 +1103,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1077,6 +1129,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1102,6 +1155,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImAddTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1127,6 +1181,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1152,6 +1207,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveAllTagsRequest>::NEW,
     },
 ];

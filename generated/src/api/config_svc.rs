@@ -10,7 +10,9 @@
 /// Request body of `ConfigSvc/GetIPList`.
 ///
 /// See [`ConfigSvc::get_ip_list`](crate::api::config_svc::ConfigSvc::get_ip_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetIpListRequest {}
@@ -24,7 +26,9 @@ impl GetIpListRequest {
 /// Response payload of `ConfigSvc/GetIPList` (the envelope is decoded separately).
 ///
 /// See [`ConfigSvc::get_ip_list`](crate::api::config_svc::ConfigSvc::get_ip_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetIpListResponse {
     /// `IPList` (required). Server IP addresses and CIDR ranges, e.g. "183.192.202.0/25".
@@ -114,6 +118,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetIpListRequest>::NEW,
     },
 ];

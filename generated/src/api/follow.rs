@@ -8,7 +8,9 @@
 //! Call functions are on [`Follow`], reached with [`Client::follow`](crate::Client::follow).
 
 /// Per-user outcome of a follow or unfollow.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowResultItem {
     /// `To_Account` (required). The user the outcome is about.
@@ -82,6 +84,7 @@ impl serde::Serialize for FollowListType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for FollowListType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -125,6 +128,7 @@ impl From<i32> for FollowRelation {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for FollowRelation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -140,7 +144,9 @@ impl<'de> serde::Deserialize<'de> for FollowRelation {
 }
 
 /// One profile field of a user, a Tag with its Value.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowProfileItem {
     /// `Tag` (required). Profile field name, e.g. Tag_Profile_IM_Nick or Tag_Profile_Custom_*.
@@ -161,7 +167,9 @@ impl FollowProfileItem {
 /// Value of a profile field.
 ///
 /// One of several JSON kinds, tried in order; any other value decodes to `Other` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FollowProfileValue {
@@ -178,7 +186,9 @@ pub enum FollowProfileValue {
 /// Request body of `follow/follow_add`.
 ///
 /// See [`Follow::follow_add`](crate::api::follow::Follow::follow_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowAddRequest {
@@ -206,7 +216,9 @@ impl FollowAddRequest {
 /// Response payload of `follow/follow_add` (the envelope is decoded separately).
 ///
 /// See [`Follow::follow_add`](crate::api::follow::Follow::follow_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowAddResponse {
     /// `ResultItem` (required). Result for each user.
@@ -236,7 +248,9 @@ impl FollowAddResponse {
 /// Request body of `follow/follow_delete`.
 ///
 /// See [`Follow::follow_delete`](crate::api::follow::Follow::follow_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowDeleteRequest {
@@ -261,7 +275,9 @@ impl FollowDeleteRequest {
 /// Response payload of `follow/follow_delete` (the envelope is decoded separately).
 ///
 /// See [`Follow::follow_delete`](crate::api::follow::Follow::follow_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowDeleteResponse {
     /// `ResultItem` (required). Result for each user.
@@ -291,7 +307,9 @@ impl FollowDeleteResponse {
 /// Request body of `follow/follow_check`.
 ///
 /// See [`Follow::follow_check`](crate::api::follow::Follow::follow_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowCheckRequest {
@@ -316,7 +334,9 @@ impl FollowCheckRequest {
 /// Response payload of `follow/follow_check` (the envelope is decoded separately).
 ///
 /// See [`Follow::follow_check`](crate::api::follow::Follow::follow_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowCheckResponse {
     /// `ResultItem` (required). Result for each checked user.
@@ -346,7 +366,9 @@ impl FollowCheckResponse {
 /// Request body of `follow/follow_get`.
 ///
 /// See [`Follow::follow_get`](crate::api::follow::Follow::follow_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowGetRequest {
@@ -384,7 +406,9 @@ impl FollowGetRequest {
 /// Response payload of `follow/follow_get` (the envelope is decoded separately).
 ///
 /// See [`Follow::follow_get`](crate::api::follow::Follow::follow_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowGetResponse {
     /// `FollowItem` (required). The users on this page.
@@ -424,7 +448,9 @@ impl FollowGetResponse {
 /// Request body of `follow/follow_get_info`.
 ///
 /// See [`Follow::follow_get_info`](crate::api::follow::Follow::follow_get_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowGetInfoRequest {
@@ -449,7 +475,9 @@ impl FollowGetInfoRequest {
 /// Response payload of `follow/follow_get_info` (the envelope is decoded separately).
 ///
 /// See [`Follow::follow_get_info`](crate::api::follow::Follow::follow_get_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowGetInfoResponse {
     /// `FollowInfo` (required). Counts for each user.
@@ -477,7 +505,9 @@ impl FollowGetInfoResponse {
 }
 
 /// The users to follow.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FollowAddItem {
@@ -496,7 +526,9 @@ impl FollowAddItem {
 }
 
 /// Result for each checked user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowCheckItem {
     /// `To_Account` (required). The checked UserID.
@@ -536,7 +568,9 @@ impl FollowCheckItem {
 }
 
 /// The users on this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowGetItem {
     /// `To_Account` (required). UserID of the user.
@@ -592,7 +626,9 @@ impl FollowGetItem {
 }
 
 /// Counts for each user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FollowInfoItem {
     /// `To_Account` (required). UserID of the user.
@@ -900,6 +936,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowAddRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -925,6 +962,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowDeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -950,6 +988,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowCheckRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -973,6 +1012,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowGetRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -998,6 +1038,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowGetInfoRequest>::NEW,
     },
 ];

@@ -8,7 +8,9 @@
 //! Call functions are on [`GroupOpenAttrHttpSvc`], reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
 
 /// One custom group attribute. Note the lower-case keys `key`/`value` (AppDefinedData uses `Key`/`Value`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupAttrItem {
     /// `key` (required). Attribute key.
@@ -32,7 +34,9 @@ impl GroupAttrItem {
 /// Request body of `group_open_attr_http_svc/get_group_attr`.
 ///
 /// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupAttrRequest {
@@ -51,7 +55,9 @@ impl GetGroupAttrRequest {
 /// Response payload of `group_open_attr_http_svc/get_group_attr` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupAttrResponse {
     /// `GroupAttrAry` (required). The group's custom attributes.
@@ -143,6 +149,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupAttrRequest>::NEW,
     },
 ];

@@ -8,7 +8,8 @@
 //! Call functions are on [`GroupOpenAvchatroomHttpSvc`], reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
 
 /// One live-group member and its marks (modify_user_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyUserInfoMember {
     /// `Member_Account` (required). UserID of the member.
@@ -124,6 +125,7 @@ impl serde::Serialize for ModifyAdminCommandType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for ModifyAdminCommandType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -136,7 +138,9 @@ impl<'de> serde::Deserialize<'de> for ModifyAdminCommandType {
 /// Request body of `group_open_avchatroom_http_svc/get_members`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetMembersRequest {
@@ -171,7 +175,9 @@ impl GetMembersRequest {
 /// Response payload of `group_open_avchatroom_http_svc/get_members` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMembersResponse {
     /// `MemberList` (required). Online members of this page.
@@ -205,7 +211,9 @@ impl GetMembersResponse {
 /// Request body of `group_open_avchatroom_http_svc/modify_user_info`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyUserInfoRequest {
@@ -238,7 +246,9 @@ impl ModifyUserInfoRequest {
 /// Response payload of `group_open_avchatroom_http_svc/modify_user_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyUserInfoResponse {
     /// `CommandType` (optional). The CommandType of the request.
@@ -278,7 +288,9 @@ impl ModifyUserInfoResponse {
 /// Request body of `group_open_avchatroom_http_svc/modify_admin`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyAdminRequest {
@@ -311,7 +323,9 @@ impl ModifyAdminRequest {
 /// Response payload of `group_open_avchatroom_http_svc/modify_admin` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyAdminResponse {}
 impl ModifyAdminResponse {
@@ -324,7 +338,9 @@ impl ModifyAdminResponse {
 /// Request body of `group_open_avchatroom_http_svc/get_admin_list`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAdminListRequest {
@@ -343,7 +359,9 @@ impl GetAdminListRequest {
 /// Response payload of `group_open_avchatroom_http_svc/get_admin_list` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAdminListResponse {
     /// `Admin_List` (required). Administrators of the live group.
@@ -373,7 +391,9 @@ impl GetAdminListResponse {
 /// Request body of `group_open_avchatroom_http_svc/check_members`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CheckMembersRequest {
@@ -398,7 +418,9 @@ impl CheckMembersRequest {
 /// Response payload of `group_open_avchatroom_http_svc/check_members` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckMembersResponse {
     /// `Member_Account` (required). The UserIDs of the request that are in the live group.
@@ -426,7 +448,9 @@ impl CheckMembersResponse {
 }
 
 /// Online members of this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMembersMember {
     /// `JoinTime` (required). When the member joined the group (UTC seconds).
@@ -468,7 +492,9 @@ impl GetMembersMember {
 }
 
 /// Administrators of the live group.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAdminListAdmin {
     /// `Admin_Account` (required). UserID of the administrator.
@@ -675,6 +701,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetMembersRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -711,6 +738,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyUserInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -736,6 +764,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyAdminRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -759,6 +788,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAdminListRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -784,6 +814,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CheckMembersRequest>::NEW,
     },
 ];

@@ -50,6 +50,7 @@ impl From<i32> for GroupMemberAddResult {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for GroupMemberAddResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -108,6 +109,7 @@ impl From<i64> for ImportGroupMsgResultCode {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for ImportGroupMsgResultCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -178,6 +180,7 @@ impl serde::Serialize for ForbidCallbackControl {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -233,6 +236,7 @@ impl serde::Serialize for SendMsgControl {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for SendMsgControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -280,6 +284,7 @@ impl From<i32> for GroupMsgGetSimpleIsFinished {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for GroupMsgGetSimpleIsFinished {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -336,6 +341,7 @@ impl serde::Serialize for GetGroupMsgReceiptDetailFilter {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for GetGroupMsgReceiptDetailFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -346,7 +352,9 @@ impl<'de> serde::Deserialize<'de> for GetGroupMsgReceiptDetailFilter {
 }
 
 /// One custom group attribute as written by modify_group_attr and set_group_attr. Note the lower-case keys `key`/`value` (AppDefinedData uses `Key`/`Value`).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyGroupAttrItem {
@@ -369,7 +377,8 @@ impl ModifyGroupAttrItem {
 }
 
 /// One group counter (shared by get/update_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetGroupCounterItem {
     /// `Key` (required). Counter key (at most 128 bytes).
@@ -438,6 +447,7 @@ impl serde::Serialize for UpdateGroupCounterMode {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for UpdateGroupCounterMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -449,7 +459,9 @@ impl<'de> serde::Deserialize<'de> for UpdateGroupCounterMode {
 /// Request body of `group_open_http_svc/get_appid_group_list`.
 ///
 /// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAppidGroupListRequest {
@@ -496,7 +508,9 @@ impl GetAppidGroupListRequest {
 /// Response payload of `group_open_http_svc/get_appid_group_list` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAppidGroupListResponse {
     /// `TotalCount` (required). Total number of groups in the app (of the requested type, if any); not affected by Limit/Next.
@@ -534,7 +548,9 @@ impl GetAppidGroupListResponse {
 /// Request body of `group_open_http_svc/create_group`.
 ///
 /// See [`GroupOpenHttpSvc::create_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupRequest {
@@ -659,7 +675,9 @@ impl CreateGroupRequest {
 /// Response payload of `group_open_http_svc/create_group` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::create_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateGroupResponse {
     /// `GroupId` (required). ID of the new group (the custom ID when one was given).
@@ -677,7 +695,9 @@ impl CreateGroupResponse {
 /// Request body of `group_open_http_svc/get_group_info`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupInfoRequest {
@@ -708,7 +728,9 @@ impl GetGroupInfoRequest {
 /// Response payload of `group_open_http_svc/get_group_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupInfoResponse {
     /// `GroupInfo` (required). One entry per requested group, with its own ErrorCode/ErrorInfo and the requested fields.
@@ -738,7 +760,9 @@ impl GetGroupInfoResponse {
 /// Request body of `group_open_http_svc/get_group_member_info`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMemberInfoRequest {
@@ -837,7 +861,9 @@ impl GetGroupMemberInfoRequest {
 /// Response payload of `group_open_http_svc/get_group_member_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMemberInfoResponse {
     /// `MemberNum` (required). Total number of members in the group.
@@ -884,7 +910,9 @@ impl GetGroupMemberInfoResponse {
 /// Request body of `group_open_http_svc/get_specified_group_member_info`.
 ///
 /// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetSpecifiedGroupMemberInfoRequest {
@@ -957,7 +985,9 @@ impl GetSpecifiedGroupMemberInfoRequest {
 /// Response payload of `group_open_http_svc/get_specified_group_member_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSpecifiedGroupMemberInfoResponse {
     /// `GroupId` (required). ID of the group.
@@ -994,7 +1024,9 @@ impl GetSpecifiedGroupMemberInfoResponse {
 /// Request body of `group_open_http_svc/modify_group_base_info`.
 ///
 /// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyGroupBaseInfoRequest {
@@ -1112,7 +1144,9 @@ impl ModifyGroupBaseInfoRequest {
 /// Response payload of `group_open_http_svc/modify_group_base_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGroupBaseInfoResponse {}
 impl ModifyGroupBaseInfoResponse {
@@ -1125,7 +1159,9 @@ impl ModifyGroupBaseInfoResponse {
 /// Request body of `group_open_http_svc/add_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::add_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AddGroupMemberRequest {
@@ -1163,7 +1199,9 @@ impl AddGroupMemberRequest {
 /// Response payload of `group_open_http_svc/add_group_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::add_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddGroupMemberResponse {
     /// `MemberList` (required). One result per requested member.
@@ -1193,7 +1231,9 @@ impl AddGroupMemberResponse {
 /// Request body of `group_open_http_svc/delete_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupMemberRequest {
@@ -1238,7 +1278,9 @@ impl DeleteGroupMemberRequest {
 /// Response payload of `group_open_http_svc/delete_group_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::delete_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteGroupMemberResponse {}
 impl DeleteGroupMemberResponse {
@@ -1251,7 +1293,9 @@ impl DeleteGroupMemberResponse {
 /// Request body of `group_open_http_svc/modify_group_member_info`.
 ///
 /// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyGroupMemberInfoRequest {
@@ -1333,7 +1377,9 @@ impl ModifyGroupMemberInfoRequest {
 /// Response payload of `group_open_http_svc/modify_group_member_info` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGroupMemberInfoResponse {}
 impl ModifyGroupMemberInfoResponse {
@@ -1346,7 +1392,9 @@ impl ModifyGroupMemberInfoResponse {
 /// Request body of `group_open_http_svc/destroy_group`.
 ///
 /// See [`GroupOpenHttpSvc::destroy_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DestroyGroupRequest {
@@ -1365,7 +1413,9 @@ impl DestroyGroupRequest {
 /// Response payload of `group_open_http_svc/destroy_group` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::destroy_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DestroyGroupResponse {}
 impl DestroyGroupResponse {
@@ -1378,7 +1428,9 @@ impl DestroyGroupResponse {
 /// Request body of `group_open_http_svc/get_joined_group_list`.
 ///
 /// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetJoinedGroupListRequest {
@@ -1463,7 +1515,9 @@ impl GetJoinedGroupListRequest {
 /// Response payload of `group_open_http_svc/get_joined_group_list` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetJoinedGroupListResponse {
     /// `TotalCount` (required). Number of groups matching the request, regardless of Limit/Offset.
@@ -1497,7 +1551,9 @@ impl GetJoinedGroupListResponse {
 /// Request body of `group_open_http_svc/get_role_in_group`.
 ///
 /// See [`GroupOpenHttpSvc::get_role_in_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetRoleInGroupRequest {
@@ -1522,7 +1578,9 @@ impl GetRoleInGroupRequest {
 /// Response payload of `group_open_http_svc/get_role_in_group` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_role_in_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRoleInGroupResponse {
     /// `UserIdList` (required). The role of each requested account.
@@ -1552,7 +1610,9 @@ impl GetRoleInGroupResponse {
 /// Request body of `group_open_http_svc/forbid_send_msg`.
 ///
 /// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ForbidSendMsgRequest {
@@ -1585,7 +1645,9 @@ impl ForbidSendMsgRequest {
 /// Response payload of `group_open_http_svc/forbid_send_msg` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ForbidSendMsgResponse {}
 impl ForbidSendMsgResponse {
@@ -1598,7 +1660,9 @@ impl ForbidSendMsgResponse {
 /// Request body of `group_open_http_svc/get_group_muted_account`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMutedAccountRequest {
@@ -1629,7 +1693,9 @@ impl GetGroupMutedAccountRequest {
 /// Response payload of `group_open_http_svc/get_group_muted_account` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMutedAccountResponse {
     /// `GroupId` (optional). ID of the group.
@@ -1683,7 +1749,9 @@ impl GetGroupMutedAccountResponse {
 /// Request body of `group_open_http_svc/send_group_msg`.
 ///
 /// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SendGroupMsgRequest {
@@ -1852,7 +1920,9 @@ impl SendGroupMsgRequest {
 /// Response payload of `group_open_http_svc/send_group_msg` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendGroupMsgResponse {
     /// `MsgTime` (required). Server time when the message was sent (UTC seconds).
@@ -1886,7 +1956,9 @@ impl SendGroupMsgResponse {
 /// Request body of `group_open_http_svc/send_group_system_notification`.
 ///
 /// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SendGroupSystemNotificationRequest {
@@ -1925,7 +1997,9 @@ impl SendGroupSystemNotificationRequest {
 /// Response payload of `group_open_http_svc/send_group_system_notification` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendGroupSystemNotificationResponse {}
 impl SendGroupSystemNotificationResponse {
@@ -1938,7 +2012,9 @@ impl SendGroupSystemNotificationResponse {
 /// Request body of `group_open_http_svc/group_msg_recall`.
 ///
 /// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupMsgRecallRequest {
@@ -1966,7 +2042,9 @@ impl GroupMsgRecallRequest {
 /// Response payload of `group_open_http_svc/group_msg_recall` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMsgRecallResponse {
     /// `RecallRetList` (required). One result per requested message.
@@ -1996,7 +2074,9 @@ impl GroupMsgRecallResponse {
 /// Request body of `group_open_http_svc/change_group_owner`.
 ///
 /// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ChangeGroupOwnerRequest {
@@ -2024,7 +2104,9 @@ impl ChangeGroupOwnerRequest {
 /// Response payload of `group_open_http_svc/change_group_owner` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeGroupOwnerResponse {}
 impl ChangeGroupOwnerResponse {
@@ -2037,7 +2119,9 @@ impl ChangeGroupOwnerResponse {
 /// Request body of `group_open_http_svc/import_group`.
 ///
 /// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupRequest {
@@ -2162,7 +2246,9 @@ impl ImportGroupRequest {
 /// Response payload of `group_open_http_svc/import_group` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportGroupResponse {
     /// `GroupId` (required). ID of the imported group (assigned by the server or the custom one).
@@ -2180,7 +2266,9 @@ impl ImportGroupResponse {
 /// Request body of `group_open_http_svc/import_group_msg`.
 ///
 /// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupMsgRequest {
@@ -2229,7 +2317,9 @@ impl ImportGroupMsgRequest {
 /// Response payload of `group_open_http_svc/import_group_msg` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportGroupMsgResponse {
     /// `ImportMsgResult` (required). One result per imported message.
@@ -2259,7 +2349,9 @@ impl ImportGroupMsgResponse {
 /// Request body of `group_open_http_svc/import_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupMemberRequest {
@@ -2287,7 +2379,9 @@ impl ImportGroupMemberRequest {
 /// Response payload of `group_open_http_svc/import_group_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportGroupMemberResponse {
     /// `MemberList` (required). One result per requested member.
@@ -2317,7 +2411,9 @@ impl ImportGroupMemberResponse {
 /// Request body of `group_open_http_svc/set_unread_msg_num`.
 ///
 /// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetUnreadMsgNumRequest {
@@ -2350,7 +2446,9 @@ impl SetUnreadMsgNumRequest {
 /// Response payload of `group_open_http_svc/set_unread_msg_num` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetUnreadMsgNumResponse {}
 impl SetUnreadMsgNumResponse {
@@ -2363,7 +2461,9 @@ impl SetUnreadMsgNumResponse {
 /// Request body of `group_open_http_svc/delete_group_msg_by_sender`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupMsgBySenderRequest {
@@ -2398,7 +2498,9 @@ impl DeleteGroupMsgBySenderRequest {
 /// Response payload of `group_open_http_svc/delete_group_msg_by_sender` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteGroupMsgBySenderResponse {}
 impl DeleteGroupMsgBySenderResponse {
@@ -2411,7 +2513,9 @@ impl DeleteGroupMsgBySenderResponse {
 /// Request body of `group_open_http_svc/group_msg_get_simple`.
 ///
 /// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupMsgGetSimpleRequest {
@@ -2460,7 +2564,9 @@ impl GroupMsgGetSimpleRequest {
 /// Response payload of `group_open_http_svc/group_msg_get_simple` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMsgGetSimpleResponse {
     /// `GroupId` (required). The group ID of the request.
@@ -2504,7 +2610,9 @@ impl GroupMsgGetSimpleResponse {
 /// Request body of `group_open_http_svc/clear_group_msg`.
 ///
 /// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ClearGroupMsgRequest {
@@ -2535,7 +2643,9 @@ impl ClearGroupMsgRequest {
 /// Response payload of `group_open_http_svc/clear_group_msg` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearGroupMsgResponse {}
 impl ClearGroupMsgResponse {
@@ -2548,7 +2658,9 @@ impl ClearGroupMsgResponse {
 /// Request body of `group_open_http_svc/get_group_msg_receipt`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptRequest {
@@ -2576,7 +2688,9 @@ impl GetGroupMsgReceiptRequest {
 /// Response payload of `group_open_http_svc/get_group_msg_receipt` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMsgReceiptResponse {
     /// `GroupMsgReceiptList` (required). Read-receipt information, one item per requested message.
@@ -2606,7 +2720,9 @@ impl GetGroupMsgReceiptResponse {
 /// Request body of `group_open_http_svc/get_group_msg_receipt_detail`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptDetailRequest {
@@ -2654,7 +2770,9 @@ impl GetGroupMsgReceiptDetailRequest {
 /// Response payload of `group_open_http_svc/get_group_msg_receipt_detail` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMsgReceiptDetailResponse {
     /// `IsFinish` (required). 1: the list is complete; 0: more members remain, call again with Cursor.
@@ -2713,7 +2831,9 @@ impl GetGroupMsgReceiptDetailResponse {
 /// Request body of `group_open_http_svc/get_group_ban_member`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupBanMemberRequest {
@@ -2748,7 +2868,9 @@ impl GetGroupBanMemberRequest {
 /// Response payload of `group_open_http_svc/get_group_ban_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupBanMemberResponse {
     /// `BannedAccountList` (required). The banned members of this page.
@@ -2782,7 +2904,9 @@ impl GetGroupBanMemberResponse {
 /// Request body of `group_open_http_svc/ban_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BanGroupMemberRequest {
@@ -2825,7 +2949,9 @@ impl BanGroupMemberRequest {
 /// Response payload of `group_open_http_svc/ban_group_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BanGroupMemberResponse {}
 impl BanGroupMemberResponse {
@@ -2838,7 +2964,9 @@ impl BanGroupMemberResponse {
 /// Request body of `group_open_http_svc/unban_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct UnbanGroupMemberRequest {
@@ -2863,7 +2991,9 @@ impl UnbanGroupMemberRequest {
 /// Response payload of `group_open_http_svc/unban_group_member` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnbanGroupMemberResponse {}
 impl UnbanGroupMemberResponse {
@@ -2876,7 +3006,9 @@ impl UnbanGroupMemberResponse {
 /// Request body of `group_open_http_svc/modify_group_attr`.
 ///
 /// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyGroupAttrRequest {
@@ -2904,7 +3036,9 @@ impl ModifyGroupAttrRequest {
 /// Response payload of `group_open_http_svc/modify_group_attr` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGroupAttrResponse {}
 impl ModifyGroupAttrResponse {
@@ -2917,7 +3051,9 @@ impl ModifyGroupAttrResponse {
 /// Request body of `group_open_http_svc/clear_group_attr`.
 ///
 /// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ClearGroupAttrRequest {
@@ -2936,7 +3072,9 @@ impl ClearGroupAttrRequest {
 /// Response payload of `group_open_http_svc/clear_group_attr` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearGroupAttrResponse {}
 impl ClearGroupAttrResponse {
@@ -2949,7 +3087,9 @@ impl ClearGroupAttrResponse {
 /// Request body of `group_open_http_svc/set_group_attr`.
 ///
 /// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetGroupAttrRequest {
@@ -2977,7 +3117,9 @@ impl SetGroupAttrRequest {
 /// Response payload of `group_open_http_svc/set_group_attr` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetGroupAttrResponse {}
 impl SetGroupAttrResponse {
@@ -2990,7 +3132,9 @@ impl SetGroupAttrResponse {
 /// Request body of `group_open_http_svc/delete_group_attr`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupAttrRequest {
@@ -3018,7 +3162,9 @@ impl DeleteGroupAttrRequest {
 /// Response payload of `group_open_http_svc/delete_group_attr` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteGroupAttrResponse {}
 impl DeleteGroupAttrResponse {
@@ -3031,7 +3177,9 @@ impl DeleteGroupAttrResponse {
 /// Request body of `group_open_http_svc/get_group_counter`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupCounterRequest {
@@ -3066,7 +3214,9 @@ impl GetGroupCounterRequest {
 /// Response payload of `group_open_http_svc/get_group_counter` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupCounterResponse {
     /// `GroupCounter` (required). Latest key/value of each counter.
@@ -3096,7 +3246,9 @@ impl GetGroupCounterResponse {
 /// Request body of `group_open_http_svc/update_group_counter`.
 ///
 /// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroupCounterRequest {
@@ -3134,7 +3286,9 @@ impl UpdateGroupCounterRequest {
 /// Response payload of `group_open_http_svc/update_group_counter` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGroupCounterResponse {
     /// `GroupCounter` (required). Latest key/value of each updated counter.
@@ -3164,7 +3318,9 @@ impl UpdateGroupCounterResponse {
 /// Request body of `group_open_http_svc/delete_group_counter`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupCounterRequest {
@@ -3199,7 +3355,9 @@ impl DeleteGroupCounterRequest {
 /// Response payload of `group_open_http_svc/delete_group_counter` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteGroupCounterResponse {}
 impl DeleteGroupCounterResponse {
@@ -3212,7 +3370,9 @@ impl DeleteGroupCounterResponse {
 /// Request body of `group_open_http_svc/get_online_member_num`.
 ///
 /// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetOnlineMemberNumRequest {
@@ -3231,7 +3391,9 @@ impl GetOnlineMemberNumRequest {
 /// Response payload of `group_open_http_svc/get_online_member_num` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOnlineMemberNumResponse {
     /// `OnlineMemberNum` (required). Number of online members.
@@ -3249,7 +3411,9 @@ impl GetOnlineMemberNumResponse {
 /// Request body of `group_open_http_svc/send_broadcast_msg`.
 ///
 /// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SendBroadcastMsgRequest {
@@ -3306,7 +3470,9 @@ impl SendBroadcastMsgRequest {
 /// Response payload of `group_open_http_svc/send_broadcast_msg` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendBroadcastMsgResponse {
     /// `MsgSeq` (required). Sequence number identifying the message.
@@ -3324,7 +3490,9 @@ impl SendBroadcastMsgResponse {
 /// Request body of `group_open_http_svc/import_topic`.
 ///
 /// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportTopicRequest {
@@ -3429,7 +3597,9 @@ impl ImportTopicRequest {
 /// Response payload of `group_open_http_svc/import_topic` (the envelope is decoded separately).
 ///
 /// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportTopicResponse {
     /// `TopicId` (required). ID of the imported topic, assigned by IM or the one given.
@@ -3445,7 +3615,9 @@ impl ImportTopicResponse {
 }
 
 /// The group IDs of this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppGroupIdItem {
     /// `GroupId` (required). ID of a group.
@@ -3461,7 +3633,9 @@ impl AppGroupIdItem {
 }
 
 /// Initial members, at most 100.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroupMemberItem {
@@ -3507,7 +3681,9 @@ impl CreateGroupMemberItem {
 }
 
 /// Filters choosing the fields to return; when a filter is set, fields not named in it are omitted.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupInfoResponseFilter {
@@ -3584,7 +3760,9 @@ impl GroupInfoResponseFilter {
 }
 
 /// Members to add (at most 300).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AddGroupMemberItem {
@@ -3603,7 +3781,9 @@ impl AddGroupMemberItem {
 }
 
 /// One result per requested member.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddGroupMemberResult {
     /// `Member_Account` (required). The account.
@@ -3625,7 +3805,9 @@ impl AddGroupMemberResult {
 }
 
 /// Filters choosing the group fields and the account's own fields to return.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct JoinedGroupResponseFilter {
@@ -3670,7 +3852,9 @@ impl JoinedGroupResponseFilter {
 }
 
 /// The groups of this page; apart from GroupId, fields appear only when the filters ask for them.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JoinedGroupItem {
     /// `GroupId` (required). ID of the group.
@@ -3862,7 +4046,9 @@ impl JoinedGroupItem {
 }
 
 /// The account's own membership info, as chosen by SelfInfoFilter.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupSelfInfo {
     /// `Role` (optional). The account's role in the group.
@@ -3926,7 +4112,9 @@ impl GroupSelfInfo {
 }
 
 /// The role of each requested account.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMemberRoleItem {
     /// `Member_Account` (required). The account.
@@ -3951,7 +4139,9 @@ impl GroupMemberRoleItem {
 }
 
 /// The muted members.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MutedAccountItem {
     /// `Member_Account` (required). Account of the muted member.
@@ -3973,7 +4163,9 @@ impl MutedAccountItem {
 }
 
 /// Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShuttedUinItem {
     /// `Member_Account` (required). Account of the muted member.
@@ -3995,7 +4187,9 @@ impl ShuttedUinItem {
 }
 
 /// The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupAtInfoItem {
@@ -4028,7 +4222,9 @@ impl GroupAtInfoItem {
 }
 
 /// Messages to recall (at most 10).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct RecallMsgSeqItem {
@@ -4045,7 +4241,9 @@ impl RecallMsgSeqItem {
 }
 
 /// One result per requested message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecallRetItem {
     /// `MsgSeq` (required). Sequence number of the message.
@@ -4064,7 +4262,9 @@ impl RecallRetItem {
 }
 
 /// The messages to import (at most 7), in increasing time order.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupMsgItem {
@@ -4105,7 +4305,9 @@ impl ImportGroupMsgItem {
 }
 
 /// One result per imported message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportGroupMsgResult {
     /// `MsgSeq` (required). Sequence number given to the message.
@@ -4127,7 +4329,9 @@ impl ImportGroupMsgResult {
 }
 
 /// Members to import (at most 300).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupMemberItem {
@@ -4176,7 +4380,9 @@ impl ImportGroupMemberItem {
 }
 
 /// One result per requested member.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportGroupMemberResult {
     /// `Member_Account` (required). The account.
@@ -4198,7 +4404,9 @@ impl ImportGroupMemberResult {
 }
 
 /// The messages to query.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptMsgSeq {
@@ -4215,7 +4423,9 @@ impl GetGroupMsgReceiptMsgSeq {
 }
 
 /// Read-receipt information, one item per requested message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMsgReceiptItem {
     /// `Code` (required). Result for this message; 0 means success, e.g. 10062 means no read receipt exists for it.
@@ -4257,7 +4467,9 @@ impl GetGroupMsgReceiptItem {
 }
 
 /// Members who have read the message (when Filter is 0).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMsgReceiptDetailReadItem {
     /// `Read_Account` (required). Account of a member who read the message.
@@ -4275,7 +4487,9 @@ impl GetGroupMsgReceiptDetailReadItem {
 }
 
 /// Members who have not read the message (when Filter is 1).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupMsgReceiptDetailUnreadItem {
     /// `Unread_Account` (required). Account of a member who has not read the message.
@@ -4293,7 +4507,9 @@ impl GetGroupMsgReceiptDetailUnreadItem {
 }
 
 /// The banned members of this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupBanMemberItem {
     /// `BannedUntil` (required). When the ban ends (UTC seconds).
@@ -4315,7 +4531,9 @@ impl GetGroupBanMemberItem {
 }
 
 /// Attributes to delete, given by their lower-case `key`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteGroupAttrItem {
@@ -5473,6 +5691,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAppidGroupListRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5542,6 +5761,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5576,6 +5796,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5642,6 +5863,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMemberInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5703,6 +5925,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSpecifiedGroupMemberInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5749,6 +5972,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupBaseInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5781,6 +6005,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddGroupMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5820,6 +6045,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5880,6 +6106,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupMemberInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5903,6 +6130,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5960,6 +6188,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetJoinedGroupListRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -5985,6 +6214,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetRoleInGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6017,6 +6247,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ForbidSendMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6047,6 +6278,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMutedAccountRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6121,6 +6353,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendGroupMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6153,6 +6386,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendGroupSystemNotificationRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6178,6 +6412,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupMsgRecallRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6203,6 +6438,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ChangeGroupOwnerRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6237,6 +6473,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6262,6 +6499,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6287,6 +6525,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6312,6 +6551,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetUnreadMsgNumRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6337,6 +6577,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupMsgBySenderRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6369,6 +6610,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupMsgGetSimpleRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6399,6 +6641,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearGroupMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6424,6 +6667,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMsgReceiptRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6456,6 +6700,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMsgReceiptDetailRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6481,6 +6726,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupBanMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6506,6 +6752,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BanGroupMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6531,6 +6778,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UnbanGroupMemberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6556,6 +6804,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6579,6 +6828,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearGroupAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6604,6 +6854,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetGroupAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6629,6 +6880,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6654,6 +6906,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupCounterRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6679,6 +6932,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UpdateGroupCounterRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6704,6 +6958,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupCounterRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6727,6 +6982,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetOnlineMemberNumRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6752,6 +7008,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendBroadcastMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -6786,6 +7043,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportTopicRequest>::NEW,
     },
 ];

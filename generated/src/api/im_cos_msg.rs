@@ -46,6 +46,7 @@ impl From<i32> for CosFileStatus {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for CosFileStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -63,7 +64,9 @@ impl<'de> serde::Deserialize<'de> for CosFileStatus {
 /// Request body of `im_cos_msg/forbid_illegal_object`.
 ///
 /// See [`ImCosMsg::forbid_illegal_object`](crate::api::im_cos_msg::ImCosMsg::forbid_illegal_object).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ForbidIllegalObjectRequest {
@@ -82,7 +85,9 @@ impl ForbidIllegalObjectRequest {
 /// Response payload of `im_cos_msg/forbid_illegal_object` (the envelope is decoded separately).
 ///
 /// See [`ImCosMsg::forbid_illegal_object`](crate::api::im_cos_msg::ImCosMsg::forbid_illegal_object).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ForbidIllegalObjectResponse {}
 impl ForbidIllegalObjectResponse {
@@ -95,7 +100,9 @@ impl ForbidIllegalObjectResponse {
 /// Request body of `im_cos_msg/allow_banned_object`.
 ///
 /// See [`ImCosMsg::allow_banned_object`](crate::api::im_cos_msg::ImCosMsg::allow_banned_object).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AllowBannedObjectRequest {
@@ -114,7 +121,9 @@ impl AllowBannedObjectRequest {
 /// Response payload of `im_cos_msg/allow_banned_object` (the envelope is decoded separately).
 ///
 /// See [`ImCosMsg::allow_banned_object`](crate::api::im_cos_msg::ImCosMsg::allow_banned_object).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AllowBannedObjectResponse {}
 impl AllowBannedObjectResponse {
@@ -127,7 +136,9 @@ impl AllowBannedObjectResponse {
 /// Request body of `im_cos_msg/get_cos_sig`.
 ///
 /// See [`ImCosMsg::get_cos_sig`](crate::api::im_cos_msg::ImCosMsg::get_cos_sig).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetCosSigRequest {
@@ -146,7 +157,9 @@ impl GetCosSigRequest {
 /// Response payload of `im_cos_msg/get_cos_sig` (the envelope is decoded separately).
 ///
 /// See [`ImCosMsg::get_cos_sig`](crate::api::im_cos_msg::ImCosMsg::get_cos_sig).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCosSigResponse {
     /// `PreSigURLs` (required). One result per queried resource.
@@ -174,7 +187,9 @@ impl GetCosSigResponse {
 }
 
 /// The files to query; URLs come from the URL field of rich-media messages.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CosRawUrl {
@@ -197,7 +212,9 @@ impl CosRawUrl {
 }
 
 /// One result per queried resource.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CosPreSigUrl {
     /// `Code` (required). Result code for this resource (0 = success).
@@ -394,6 +411,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ForbidIllegalObjectRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -419,6 +437,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AllowBannedObjectRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -444,6 +463,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCosSigRequest>::NEW,
     },
 ];

@@ -70,6 +70,7 @@ impl serde::Serialize for AuditName {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for AuditName {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,6 +134,7 @@ impl serde::Serialize for AuditContentType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for AuditContentType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -186,6 +188,7 @@ impl std::fmt::Display for AuditSuggestion {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for AuditSuggestion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -269,6 +272,7 @@ impl std::fmt::Display for AuditLabel {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for AuditLabel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -286,7 +290,9 @@ impl<'de> serde::Deserialize<'de> for AuditLabel {
 /// Request body of `im_msg_audit/content_moderation`.
 ///
 /// See [`ImMsgAudit::content_moderation`](crate::api::im_msg_audit::ImMsgAudit::content_moderation).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ContentModerationRequest {
@@ -339,7 +345,9 @@ impl ContentModerationRequest {
 /// Response payload of `im_msg_audit/content_moderation` (the envelope is decoded separately).
 ///
 /// See [`ImMsgAudit::content_moderation`](crate::api::im_msg_audit::ImMsgAudit::content_moderation).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContentModerationResponse {
     /// `Result` (optional). Suggestion for text and images.
@@ -468,6 +476,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ContentModerationRequest>::NEW,
     },
 ];

@@ -82,6 +82,7 @@ impl serde::Serialize for KeywordLabel {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for KeywordLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,7 +94,9 @@ impl<'de> serde::Deserialize<'de> for KeywordLabel {
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords_ids`.
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsIdsRequest {
@@ -118,7 +121,9 @@ impl GetCloudAuditKeywordsIdsRequest {
 /// Response payload of `im_msg_audit_mgr/get_cloud_audit_keywords_ids` (the envelope is decoded separately).
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCloudAuditKeywordsIdsResponse {
     /// `TotalCount` (optional). Total number of keyword libraries.
@@ -158,7 +163,9 @@ impl GetCloudAuditKeywordsIdsResponse {
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords`.
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsRequest {
@@ -206,7 +213,9 @@ impl GetCloudAuditKeywordsRequest {
 /// Response payload of `im_msg_audit_mgr/get_cloud_audit_keywords` (the envelope is decoded separately).
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCloudAuditKeywordsResponse {
     /// `TotalCount` (required). Total number of sensitive words.
@@ -240,7 +249,9 @@ impl GetCloudAuditKeywordsResponse {
 /// Request body of `im_msg_audit_mgr/add_cloud_audit_keywords`.
 ///
 /// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AddCloudAuditKeywordsRequest {
@@ -273,7 +284,9 @@ impl AddCloudAuditKeywordsRequest {
 /// Response payload of `im_msg_audit_mgr/add_cloud_audit_keywords` (the envelope is decoded separately).
 ///
 /// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddCloudAuditKeywordsResponse {}
 impl AddCloudAuditKeywordsResponse {
@@ -286,7 +299,9 @@ impl AddCloudAuditKeywordsResponse {
 /// Request body of `im_msg_audit_mgr/delete_cloud_audit_keywords`.
 ///
 /// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteCloudAuditKeywordsRequest {
@@ -319,7 +334,9 @@ impl DeleteCloudAuditKeywordsRequest {
 /// Response payload of `im_msg_audit_mgr/delete_cloud_audit_keywords` (the envelope is decoded separately).
 ///
 /// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCloudAuditKeywordsResponse {
     /// `Details` (required). One entry per word: whether it was deleted.
@@ -357,7 +374,9 @@ impl DeleteCloudAuditKeywordsResponse {
 }
 
 /// The keyword libraries.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditKeywordLib {
     /// `ID` (required). Keyword library ID, used by the other keyword APIs (LibID).
@@ -409,7 +428,9 @@ impl AuditKeywordLib {
 }
 
 /// The sensitive words and their attributes.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditKeyword {
     /// `ID` (required). Sensitive word ID.
@@ -441,7 +462,9 @@ impl AuditKeyword {
 }
 
 /// The sensitive words to add.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AuditUserKeyword {
@@ -470,7 +493,9 @@ impl AuditUserKeyword {
 }
 
 /// One entry per word: whether it was deleted.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditKeywordDeleteDetail {
     /// `KeywordID` (required). ID of the deleted sensitive word.
@@ -654,6 +679,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCloudAuditKeywordsIdsRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -679,6 +705,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCloudAuditKeywordsRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -704,6 +731,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddCloudAuditKeywordsRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -729,6 +757,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteCloudAuditKeywordsRequest>::NEW,
     },
 ];

@@ -8,7 +8,9 @@
 //! Call functions are on [`ImOpenLoginSvc`], reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
 
 /// One account of the new-form multi-account import.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportAccountItem {
@@ -87,6 +89,7 @@ impl std::fmt::Display for AccountStatus {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for AccountStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -104,7 +107,9 @@ impl<'de> serde::Deserialize<'de> for AccountStatus {
 /// Request body of `im_open_login_svc/account_import`.
 ///
 /// See [`ImOpenLoginSvc::account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountImportRequest {
@@ -145,7 +150,9 @@ impl AccountImportRequest {
 /// Response payload of `im_open_login_svc/account_import` (the envelope is decoded separately).
 ///
 /// See [`ImOpenLoginSvc::account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountImportResponse {}
 impl AccountImportResponse {
@@ -158,7 +165,9 @@ impl AccountImportResponse {
 /// Request body of `im_open_login_svc/multiaccount_import`.
 ///
 /// See [`ImOpenLoginSvc::multi_account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct MultiAccountImportRequest {
@@ -195,7 +204,9 @@ impl MultiAccountImportRequest {
 /// Response payload of `im_open_login_svc/multiaccount_import` (the envelope is decoded separately).
 ///
 /// See [`ImOpenLoginSvc::multi_account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultiAccountImportResponse {
     /// `FailAccounts` (required). UserIDs that could not be imported.
@@ -225,7 +236,9 @@ impl MultiAccountImportResponse {
 /// Request body of `im_open_login_svc/account_delete`.
 ///
 /// See [`ImOpenLoginSvc::account_delete`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountDeleteRequest {
@@ -244,7 +257,9 @@ impl AccountDeleteRequest {
 /// Response payload of `im_open_login_svc/account_delete` (the envelope is decoded separately).
 ///
 /// See [`ImOpenLoginSvc::account_delete`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountDeleteResponse {
     /// `ResultItem` (required). Per-account results.
@@ -274,7 +289,9 @@ impl AccountDeleteResponse {
 /// Request body of `im_open_login_svc/account_check`.
 ///
 /// See [`ImOpenLoginSvc::account_check`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountCheckRequest {
@@ -293,7 +310,9 @@ impl AccountCheckRequest {
 /// Response payload of `im_open_login_svc/account_check` (the envelope is decoded separately).
 ///
 /// See [`ImOpenLoginSvc::account_check`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountCheckResponse {
     /// `ResultItem` (required). Per-account results.
@@ -323,7 +342,9 @@ impl AccountCheckResponse {
 /// Request body of `im_open_login_svc/kick`.
 ///
 /// See [`ImOpenLoginSvc::kick`](crate::api::im_open_login_svc::ImOpenLoginSvc::kick).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct KickRequest {
@@ -342,7 +363,9 @@ impl KickRequest {
 /// Response payload of `im_open_login_svc/kick` (the envelope is decoded separately).
 ///
 /// See [`ImOpenLoginSvc::kick`](crate::api::im_open_login_svc::ImOpenLoginSvc::kick).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KickResponse {}
 impl KickResponse {
@@ -353,7 +376,9 @@ impl KickResponse {
 }
 
 /// Accounts to delete (at most 100).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountDeleteItem {
@@ -370,7 +395,9 @@ impl AccountDeleteItem {
 }
 
 /// Per-account results.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountDeleteResultItem {
     /// `ResultCode` (required). 0 on success, otherwise the error code for this account (70107: the account does not exist).
@@ -400,7 +427,9 @@ impl AccountDeleteResultItem {
 }
 
 /// Accounts to check (at most 100).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountCheckItem {
@@ -417,7 +446,9 @@ impl AccountCheckItem {
 }
 
 /// Per-account results.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountCheckResultItem {
     /// `UserID` (required). UserID of the account.
@@ -676,6 +707,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountImportRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -717,6 +749,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<MultiAccountImportRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -742,6 +775,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountDeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -767,6 +801,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountCheckRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -790,6 +825,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<KickRequest>::NEW,
     },
 ];

@@ -10,7 +10,9 @@
 /// Request body of `million_group_open_http_svc/create_topic`.
 ///
 /// See [`MillionGroupOpenHttpSvc::create_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateTopicRequest {
@@ -95,7 +97,9 @@ impl CreateTopicRequest {
 /// Response payload of `million_group_open_http_svc/create_topic` (the envelope is decoded separately).
 ///
 /// See [`MillionGroupOpenHttpSvc::create_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTopicResponse {
     /// `TopicId` (required). ID of the new topic, custom or assigned by IM.
@@ -113,7 +117,9 @@ impl CreateTopicResponse {
 /// Request body of `million_group_open_http_svc/destroy_topic`.
 ///
 /// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DestroyTopicRequest {
@@ -138,7 +144,9 @@ impl DestroyTopicRequest {
 /// Response payload of `million_group_open_http_svc/destroy_topic` (the envelope is decoded separately).
 ///
 /// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DestroyTopicResponse {
     /// `DestroyResultItem` (required). One result per topic.
@@ -168,7 +176,9 @@ impl DestroyTopicResponse {
 /// Request body of `million_group_open_http_svc/get_topic`.
 ///
 /// See [`MillionGroupOpenHttpSvc::get_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetTopicRequest {
@@ -213,7 +223,9 @@ impl GetTopicRequest {
 /// Response payload of `million_group_open_http_svc/get_topic` (the envelope is decoded separately).
 ///
 /// See [`MillionGroupOpenHttpSvc::get_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTopicResponse {
     /// `TopicAndSelfInfo` (required). One item per topic: its profile and the user's state in it.
@@ -243,7 +255,9 @@ impl GetTopicResponse {
 /// Request body of `million_group_open_http_svc/modify_topic`.
 ///
 /// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyTopicRequest {
@@ -338,7 +352,9 @@ impl ModifyTopicRequest {
 /// Response payload of `million_group_open_http_svc/modify_topic` (the envelope is decoded separately).
 ///
 /// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyTopicResponse {}
 impl ModifyTopicResponse {
@@ -349,7 +365,9 @@ impl ModifyTopicResponse {
 }
 
 /// One result per topic.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DestroyTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
@@ -381,7 +399,9 @@ impl DestroyTopicResultItem {
 }
 
 /// One item per topic: its profile and the user's state in it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
@@ -429,7 +449,9 @@ impl GetTopicResultItem {
 }
 
 /// State of From_Account in this topic.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTopicSelfInfo {
     /// `ShutUpTime` (optional). The user's mute time in this topic (0 when not muted).
@@ -473,7 +495,9 @@ impl GetTopicSelfInfo {
 }
 
 /// Profile of the topic (fields limited by ResponseFilter).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTopicInfo {
     /// `TopicName` (optional). Topic name.
@@ -787,6 +811,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateTopicRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -812,6 +837,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyTopicRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -853,6 +879,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTopicRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -885,6 +912,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyTopicRequest>::NEW,
     },
 ];

@@ -46,6 +46,7 @@ impl From<i32> for AddSubscriberResult {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for AddSubscriberResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -100,6 +101,7 @@ impl From<i32> for DeleteSubscriberResult {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for DeleteSubscriberResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -118,7 +120,9 @@ impl<'de> serde::Deserialize<'de> for DeleteSubscriberResult {
 /// Request body of `official_account_open_http_svc/create_official_account`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateOfficialAccountRequest {
@@ -211,7 +215,9 @@ impl CreateOfficialAccountRequest {
 /// Response payload of `official_account_open_http_svc/create_official_account` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateOfficialAccountResponse {
     /// `OfficialAccountUserID` (required). ID of the created official account; use it as Official_Account in the other commands.
@@ -231,7 +237,9 @@ impl CreateOfficialAccountResponse {
 /// Request body of `official_account_open_http_svc/destroy_official_account`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DestroyOfficialAccountRequest {
@@ -252,7 +260,9 @@ impl DestroyOfficialAccountRequest {
 /// Response payload of `official_account_open_http_svc/destroy_official_account` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DestroyOfficialAccountResponse {}
 impl DestroyOfficialAccountResponse {
@@ -265,7 +275,9 @@ impl DestroyOfficialAccountResponse {
 /// Request body of `official_account_open_http_svc/modify_official_account_base_info`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyOfficialAccountBaseInfoRequest {
@@ -350,7 +362,9 @@ impl ModifyOfficialAccountBaseInfoRequest {
 /// Response payload of `official_account_open_http_svc/modify_official_account_base_info` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyOfficialAccountBaseInfoResponse {}
 impl ModifyOfficialAccountBaseInfoResponse {
@@ -363,7 +377,9 @@ impl ModifyOfficialAccountBaseInfoResponse {
 /// Request body of `official_account_open_http_svc/get_subscriber_info`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetSubscriberInfoRequest {
@@ -398,7 +414,9 @@ impl GetSubscriberInfoRequest {
 /// Response payload of `official_account_open_http_svc/get_subscriber_info` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSubscriberInfoResponse {
     /// `Next` (optional). Cursor for the next call; when not empty, pass it as Next to continue.
@@ -448,7 +466,9 @@ impl GetSubscriberInfoResponse {
 /// Request body of `official_account_open_http_svc/add_subscriber`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AddSubscriberRequest {
@@ -476,7 +496,9 @@ impl AddSubscriberRequest {
 /// Response payload of `official_account_open_http_svc/add_subscriber` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSubscriberResponse {
     /// `SubscriberList` (required). Result for each requested user.
@@ -506,7 +528,9 @@ impl AddSubscriberResponse {
 /// Request body of `official_account_open_http_svc/delete_subscriber`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteSubscriberRequest {
@@ -534,7 +558,9 @@ impl DeleteSubscriberRequest {
 /// Response payload of `official_account_open_http_svc/delete_subscriber` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSubscriberResponse {
     /// `SubscriberList` (required). Result for each requested user.
@@ -564,7 +590,9 @@ impl DeleteSubscriberResponse {
 /// Request body of `official_account_open_http_svc/modify_subscriber_info`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifySubscriberInfoRequest {
@@ -597,7 +625,9 @@ impl ModifySubscriberInfoRequest {
 /// Response payload of `official_account_open_http_svc/modify_subscriber_info` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifySubscriberInfoResponse {}
 impl ModifySubscriberInfoResponse {
@@ -610,7 +640,9 @@ impl ModifySubscriberInfoResponse {
 /// Request body of `official_account_open_http_svc/official_account_msg_recall`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct OfficialAccountMsgRecallRequest {
@@ -645,7 +677,9 @@ impl OfficialAccountMsgRecallRequest {
 /// Response payload of `official_account_open_http_svc/official_account_msg_recall` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfficialAccountMsgRecallResponse {
     /// `RecallRetList` (required). Result for each requested message.
@@ -675,7 +709,9 @@ impl OfficialAccountMsgRecallResponse {
 /// Request body of `official_account_open_http_svc/official_account_msg_get_simple`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct OfficialAccountMsgGetSimpleRequest {
@@ -730,7 +766,9 @@ impl OfficialAccountMsgGetSimpleRequest {
 /// Response payload of `official_account_open_http_svc/official_account_msg_get_simple` (the envelope is decoded separately).
 ///
 /// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfficialAccountMsgGetSimpleResponse {
     /// `Official_Account` (optional). The official account.
@@ -792,7 +830,9 @@ impl OfficialAccountMsgGetSimpleResponse {
 }
 
 /// Subscribers in this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfficialAccountSubscriber {
     /// `Subscriber_Account` (required). Subscriber's UserID.
@@ -854,7 +894,9 @@ impl OfficialAccountSubscriber {
 }
 
 /// Users to add as subscribers (at most 100 per call).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SubscriberAccountItem {
@@ -873,7 +915,9 @@ impl SubscriberAccountItem {
 }
 
 /// Result for each requested user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddSubscriberResultItem {
     /// `Subscriber_Account` (required). UserID of the subscriber.
@@ -898,7 +942,9 @@ impl AddSubscriberResultItem {
 }
 
 /// Result for each requested user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteSubscriberResultItem {
     /// `Subscriber_Account` (required). UserID of the subscriber.
@@ -923,7 +969,9 @@ impl DeleteSubscriberResultItem {
 }
 
 /// Result for each requested message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfficialAccountRecallResult {
     /// `MsgKey` (required). MsgKey of the message.
@@ -945,7 +993,9 @@ impl OfficialAccountRecallResult {
 }
 
 /// The messages.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OfficialAccountHistoryMsg {
     /// `From_Account` (required). Sender (a numeric-looking string in the example).
@@ -1332,6 +1382,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateOfficialAccountRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1355,6 +1406,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyOfficialAccountRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1378,6 +1430,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyOfficialAccountBaseInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1401,6 +1454,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSubscriberInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1426,6 +1480,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddSubscriberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1451,6 +1506,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteSubscriberRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1476,6 +1532,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifySubscriberInfoRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1501,6 +1558,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<OfficialAccountMsgRecallRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1531,6 +1589,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<OfficialAccountMsgGetSimpleRequest>::NEW,
     },
 ];

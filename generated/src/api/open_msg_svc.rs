@@ -63,7 +63,8 @@ impl<'de> serde::Deserialize<'de> for HistoryChatType {
 }
 
 /// Content of a downloaded (GUnzipped) message history file, as documented in 消息记录文件格式. The first line holds the file header, then one message per line, closed by "\]}"; small files can be parsed as one JSON document.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HistoryFile {
     /// `SdkAppId` (required). SDKAppID of the app.
@@ -90,24 +91,20 @@ impl HistoryFile {
         sdk_app_id: u64,
         chat_type: HistoryChatType,
         msg_time: impl Into<String>,
+        msg_list: Vec<HistoryMessage>,
     ) -> Self {
         Self {
             sdk_app_id,
             chat_type,
             msg_time: msg_time.into(),
-            msg_list: Default::default(),
+            msg_list,
         }
-    }
-    /// Sets `MsgList` (required). The messages of that hour.
-    #[must_use]
-    pub fn msg_list(mut self, value: Vec<HistoryMessage>) -> Self {
-        self.msg_list = value;
-        self
     }
 }
 
 /// One message of a history file.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HistoryMessage {
     /// `From_Account` (required). Sender UserID.
@@ -143,6 +140,7 @@ impl HistoryMessage {
         from_account: impl Into<String>,
         msg_timestamp: u64,
         msg_seq: u64,
+        msg_body: Vec<crate::api::types::MsgElement>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -151,7 +149,7 @@ impl HistoryMessage {
             msg_timestamp,
             msg_seq,
             msg_random: None,
-            msg_body: Default::default(),
+            msg_body,
         }
     }
     /// Sets `To_Account` (optional). Receiver UserID; one-to-one messages.
@@ -172,18 +170,14 @@ impl HistoryMessage {
         self.msg_random = Some(value);
         self
     }
-    /// Sets `MsgBody` (required). Message body.
-    #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
-        self.msg_body = value;
-        self
-    }
 }
 
 /// Request body of `open_msg_svc/get_history`.
 ///
 /// See [`OpenMsgSvc::get_history`](crate::api::open_msg_svc::OpenMsgSvc::get_history).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetHistoryRequest {
@@ -208,7 +202,9 @@ impl GetHistoryRequest {
 /// Response payload of `open_msg_svc/get_history` (the envelope is decoded separately).
 ///
 /// See [`OpenMsgSvc::get_history`](crate::api::open_msg_svc::OpenMsgSvc::get_history).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetHistoryResponse {
     /// `File` (required). Download information of the history files.
@@ -234,7 +230,9 @@ impl GetHistoryResponse {
 }
 
 /// Download information of the history files.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HistoryFileInfo {
     /// `URL` (required). Download URL of the file.
@@ -343,6 +341,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetHistoryRequest>::NEW,
     },
 ];

@@ -162,6 +162,7 @@ impl serde::Serialize for AppInfoField {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for AppInfoField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -171,7 +172,9 @@ impl<'de> serde::Deserialize<'de> for AppInfoField {
 }
 
 /// Operations data of one day. Every value is a numeric string as sent by the server (e.g. "84", "20160607"); only the requested fields are present.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppInfo {
     /// `AppName` (optional). App name.
@@ -555,7 +558,9 @@ impl AppInfo {
 /// Request body of `openconfigsvr/setnospeaking`.
 ///
 /// See [`Openconfigsvr::set_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::set_no_speaking).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetNoSpeakingRequest {
@@ -604,7 +609,9 @@ impl SetNoSpeakingRequest {
 /// Response payload of `openconfigsvr/setnospeaking` (the envelope is decoded separately).
 ///
 /// See [`Openconfigsvr::set_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::set_no_speaking).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetNoSpeakingResponse {}
 impl SetNoSpeakingResponse {
@@ -617,7 +624,9 @@ impl SetNoSpeakingResponse {
 /// Request body of `openconfigsvr/getnospeaking`.
 ///
 /// See [`Openconfigsvr::get_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::get_no_speaking).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetNoSpeakingRequest {
@@ -638,7 +647,9 @@ impl GetNoSpeakingRequest {
 /// Response payload of `openconfigsvr/getnospeaking` (the envelope is decoded separately).
 ///
 /// See [`Openconfigsvr::get_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::get_no_speaking).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetNoSpeakingResponse {
     /// `C2CmsgNospeakingTime` (required). One-to-one mute duration in seconds: 0 not muted, 4294967295 (0xFFFFFFFF) muted forever, otherwise the mute duration.
@@ -662,7 +673,9 @@ impl GetNoSpeakingResponse {
 /// Request body of `openconfigsvr/getappinfo`.
 ///
 /// See [`Openconfigsvr::get_app_info`](crate::api::openconfigsvr::Openconfigsvr::get_app_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAppInfoRequest {
@@ -687,7 +700,9 @@ impl GetAppInfoRequest {
 /// Response payload of `openconfigsvr/getappinfo` (the envelope is decoded separately).
 ///
 /// See [`Openconfigsvr::get_app_info`](crate::api::openconfigsvr::Openconfigsvr::get_app_info).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAppInfoResponse {
     /// `Result` (required). Operations data of the last 30 days, one entry per day.
@@ -823,6 +838,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: Some("{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\"\n}\n"),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetNoSpeakingRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -846,6 +862,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetNoSpeakingRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -878,6 +895,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAppInfoRequest>::NEW,
     },
 ];

@@ -52,6 +52,7 @@ impl std::fmt::Display for OnlineStatus {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for OnlineStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -123,6 +124,7 @@ impl std::fmt::Display for LoginPlatform {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for LoginPlatform {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -178,6 +180,7 @@ impl serde::Serialize for SyncOtherMachine {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for SyncOtherMachine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -234,6 +237,7 @@ impl serde::Serialize for ForbidCallbackControl {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -293,6 +297,7 @@ impl serde::Serialize for SendMsgControl {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for SendMsgControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -342,6 +347,7 @@ impl serde::Serialize for SyncFromOldSystem {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for SyncFromOldSystem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -386,6 +392,7 @@ impl From<i32> for MsgFlagBits {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for MsgFlagBits {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -401,7 +408,9 @@ impl<'de> serde::Deserialize<'de> for MsgFlagBits {
 }
 
 /// One historical one-to-one message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct C2CRoamMsg {
     /// `From_Account` (required). UserID of the sender.
@@ -481,7 +490,9 @@ impl C2CRoamMsg {
 /// Request body of `openim/query_online_status`.
 ///
 /// See [`Openim::query_online_status`](crate::api::openim::Openim::query_online_status).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct QueryOnlineStatusRequest {
@@ -512,7 +523,9 @@ impl QueryOnlineStatusRequest {
 /// Response payload of `openim/query_online_status` (the envelope is decoded separately).
 ///
 /// See [`Openim::query_online_status`](crate::api::openim::Openim::query_online_status).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryOnlineStatusResponse {
     /// `QueryResult` (required). Status of each queried account.
@@ -556,7 +569,9 @@ impl QueryOnlineStatusResponse {
 /// Request body of `openim/sendmsg`.
 ///
 /// See [`Openim::send_msg`](crate::api::openim::Openim::send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SendMsgRequest {
@@ -705,7 +720,9 @@ impl SendMsgRequest {
 /// Response payload of `openim/sendmsg` (the envelope is decoded separately).
 ///
 /// See [`Openim::send_msg`](crate::api::openim::Openim::send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendMsgResponse {
     /// `MsgTime` (required). Message time, Unix seconds.
@@ -732,7 +749,9 @@ impl SendMsgResponse {
 /// Request body of `openim/batchsendmsg`.
 ///
 /// See [`Openim::batch_send_msg`](crate::api::openim::Openim::batch_send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BatchSendMsgRequest {
@@ -857,7 +876,9 @@ impl BatchSendMsgRequest {
 /// Response payload of `openim/batchsendmsg` (the envelope is decoded separately).
 ///
 /// See [`Openim::batch_send_msg`](crate::api::openim::Openim::batch_send_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchSendMsgResponse {
     /// `ErrorList` (required). Receivers the message could not be sent to (empty when all succeeded).
@@ -897,7 +918,9 @@ impl BatchSendMsgResponse {
 /// Request body of `openim/importmsg`.
 ///
 /// See [`Openim::import_msg`](crate::api::openim::Openim::import_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportMsgRequest {
@@ -976,7 +999,9 @@ impl ImportMsgRequest {
 /// Response payload of `openim/importmsg` (the envelope is decoded separately).
 ///
 /// See [`Openim::import_msg`](crate::api::openim::Openim::import_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImportMsgResponse {}
 impl ImportMsgResponse {
@@ -989,7 +1014,9 @@ impl ImportMsgResponse {
 /// Request body of `openim/admin_getroammsg`.
 ///
 /// See [`Openim::admin_get_roam_msg`](crate::api::openim::Openim::admin_get_roam_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AdminGetRoamMsgRequest {
@@ -1042,7 +1069,9 @@ impl AdminGetRoamMsgRequest {
 /// Response payload of `openim/admin_getroammsg` (the envelope is decoded separately).
 ///
 /// See [`Openim::admin_get_roam_msg`](crate::api::openim::Openim::admin_get_roam_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AdminGetRoamMsgResponse {
     /// `Complete` (required). 1: all messages of the range were returned; 0: more remain, pull again.
@@ -1093,7 +1122,9 @@ impl AdminGetRoamMsgResponse {
 /// Request body of `openim/admin_msgwithdraw`.
 ///
 /// See [`Openim::admin_msg_withdraw`](crate::api::openim::Openim::admin_msg_withdraw).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AdminMsgWithdrawRequest {
@@ -1126,7 +1157,9 @@ impl AdminMsgWithdrawRequest {
 /// Response payload of `openim/admin_msgwithdraw` (the envelope is decoded separately).
 ///
 /// See [`Openim::admin_msg_withdraw`](crate::api::openim::Openim::admin_msg_withdraw).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AdminMsgWithdrawResponse {}
 impl AdminMsgWithdrawResponse {
@@ -1139,7 +1172,9 @@ impl AdminMsgWithdrawResponse {
 /// Request body of `openim/admin_set_msg_read`.
 ///
 /// See [`Openim::admin_set_msg_read`](crate::api::openim::Openim::admin_set_msg_read).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AdminSetMsgReadRequest {
@@ -1177,7 +1212,9 @@ impl AdminSetMsgReadRequest {
 /// Response payload of `openim/admin_set_msg_read` (the envelope is decoded separately).
 ///
 /// See [`Openim::admin_set_msg_read`](crate::api::openim::Openim::admin_set_msg_read).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AdminSetMsgReadResponse {}
 impl AdminSetMsgReadResponse {
@@ -1190,7 +1227,9 @@ impl AdminSetMsgReadResponse {
 /// Request body of `openim/get_c2c_unread_msg_num`.
 ///
 /// See [`Openim::get_c2c_unread_msg_num`](crate::api::openim::Openim::get_c2c_unread_msg_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetC2cUnreadMsgNumRequest {
@@ -1221,7 +1260,9 @@ impl GetC2cUnreadMsgNumRequest {
 /// Response payload of `openim/get_c2c_unread_msg_num` (the envelope is decoded separately).
 ///
 /// See [`Openim::get_c2c_unread_msg_num`](crate::api::openim::Openim::get_c2c_unread_msg_num).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetC2cUnreadMsgNumResponse {
     /// `AllC2CUnreadMsgNum` (optional). Total one-to-one unread count; when Peer_Account was omitted.
@@ -1279,7 +1320,9 @@ impl GetC2cUnreadMsgNumResponse {
 /// Request body of `openim/modify_c2c_msg`.
 ///
 /// See [`Openim::modify_c2c_msg`](crate::api::openim::Openim::modify_c2c_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyC2cMsgRequest {
@@ -1336,7 +1379,9 @@ impl ModifyC2cMsgRequest {
 /// Response payload of `openim/modify_c2c_msg` (the envelope is decoded separately).
 ///
 /// See [`Openim::modify_c2c_msg`](crate::api::openim::Openim::modify_c2c_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyC2cMsgResponse {}
 impl ModifyC2cMsgResponse {
@@ -1349,7 +1394,9 @@ impl ModifyC2cMsgResponse {
 /// Request body of `openim/delete_c2c_msg_ramble`.
 ///
 /// See [`Openim::delete_c2c_msg_ramble`](crate::api::openim::Openim::delete_c2c_msg_ramble).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteC2cMsgRambleRequest {
@@ -1382,7 +1429,9 @@ impl DeleteC2cMsgRambleRequest {
 /// Response payload of `openim/delete_c2c_msg_ramble` (the envelope is decoded separately).
 ///
 /// See [`Openim::delete_c2c_msg_ramble`](crate::api::openim::Openim::delete_c2c_msg_ramble).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteC2cMsgRambleResponse {}
 impl DeleteC2cMsgRambleResponse {
@@ -1395,7 +1444,9 @@ impl DeleteC2cMsgRambleResponse {
 /// Request body of `openim/c2c_msg_read_receipt`.
 ///
 /// See [`Openim::c2c_msg_read_receipt`](crate::api::openim::Openim::c2c_msg_read_receipt).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct C2cMsgReadReceiptRequest {
@@ -1428,7 +1479,9 @@ impl C2cMsgReadReceiptRequest {
 /// Response payload of `openim/c2c_msg_read_receipt` (the envelope is decoded separately).
 ///
 /// See [`Openim::c2c_msg_read_receipt`](crate::api::openim::Openim::c2c_msg_read_receipt).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct C2cMsgReadReceiptResponse {}
 impl C2cMsgReadReceiptResponse {
@@ -1441,7 +1494,9 @@ impl C2cMsgReadReceiptResponse {
 /// Request body of `openim/modify_group_msg`.
 ///
 /// See [`Openim::modify_group_msg`](crate::api::openim::Openim::modify_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ModifyGroupMsgRequest {
@@ -1500,7 +1555,9 @@ impl ModifyGroupMsgRequest {
 /// Response payload of `openim/modify_group_msg` (the envelope is decoded separately).
 ///
 /// See [`Openim::modify_group_msg`](crate::api::openim::Openim::modify_group_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyGroupMsgResponse {}
 impl ModifyGroupMsgResponse {
@@ -1511,7 +1568,9 @@ impl ModifyGroupMsgResponse {
 }
 
 /// Status of each queried account.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OnlineStatusResult {
     /// `To_Account` (required). UserID of the account.
@@ -1547,7 +1606,9 @@ impl OnlineStatusResult {
 }
 
 /// Per-platform status; only when IsNeedDetail was 1.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlatformStatus {
     /// `Platform` (required). Login platform.
@@ -1566,7 +1627,9 @@ impl PlatformStatus {
 }
 
 /// Accounts whose status could not be queried (empty when all succeeded).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OnlineStatusError {
     /// `To_Account` (required). UserID of the account.
@@ -1588,7 +1651,9 @@ impl OnlineStatusError {
 }
 
 /// Receivers the message could not be sent to (empty when all succeeded).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchSendMsgError {
     /// `To_Account` (required). UserID of the receiver.
@@ -1610,7 +1675,9 @@ impl BatchSendMsgError {
 }
 
 /// Unread count per conversation; when Peer_Account was given.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct C2CUnreadMsgNum {
     /// `Peer_Account` (required). UserID of the peer.
@@ -1632,7 +1699,9 @@ impl C2CUnreadMsgNum {
 }
 
 /// Peers that could not be queried.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct C2CUnreadMsgNumError {
     /// `Peer_Account` (required). UserID of the peer.
@@ -1654,7 +1723,9 @@ impl C2CUnreadMsgNumError {
 }
 
 /// Messages to send read receipts for.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct C2CReadReceiptMsg {
@@ -2092,6 +2163,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<QueryOnlineStatusRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2156,6 +2228,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2209,6 +2282,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BatchSendMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2246,6 +2320,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2294,6 +2369,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminGetRoamMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2326,6 +2402,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminMsgWithdrawRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2351,6 +2428,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminSetMsgReadRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2383,6 +2461,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetC2cUnreadMsgNumRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2427,6 +2506,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyC2cMsgRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2442,6 +2522,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc_en: None,
         retry: crate::RetryClass::Never,
         examples: &[],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteC2cMsgRambleRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2467,6 +2548,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<C2cMsgReadReceiptRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2511,6 +2593,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupMsgRequest>::NEW,
     },
 ];

@@ -52,6 +52,7 @@ impl serde::Serialize for ExtOperateType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for ExtOperateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,7 +62,9 @@ impl<'de> serde::Deserialize<'de> for ExtOperateType {
 }
 
 /// One extension key-value pair of a message, as returned by the server.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MsgExtension {
     /// `Key` (required). Key, at most 100 bytes.
@@ -87,7 +90,9 @@ impl MsgExtension {
 }
 
 /// One extension key-value pair to set or delete.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct MsgExtensionSetItem {
@@ -120,7 +125,9 @@ impl MsgExtensionSetItem {
 }
 
 /// Outcome of setting one extension pair.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MsgExtensionResult {
     /// `ErrorCode` (required). Error code of this pair; 0 means success (23001: Seq conflict).
@@ -141,7 +148,9 @@ impl MsgExtensionResult {
 /// Request body of `openim_msg_ext_http_svc/get_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetKeyValuesRequest {
@@ -186,7 +195,9 @@ impl GetKeyValuesRequest {
 /// Response payload of `openim_msg_ext_http_svc/get_key_values` (the envelope is decoded separately).
 ///
 /// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetKeyValuesResponse {
     /// `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
@@ -228,7 +239,9 @@ impl GetKeyValuesResponse {
 /// Request body of `openim_msg_ext_http_svc/set_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetKeyValuesRequest {
@@ -281,7 +294,9 @@ impl SetKeyValuesRequest {
 /// Response payload of `openim_msg_ext_http_svc/set_key_values` (the envelope is decoded separately).
 ///
 /// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetKeyValuesResponse {
     /// `ExtensionList` (required). Outcome per pair.
@@ -311,7 +326,9 @@ impl SetKeyValuesResponse {
 /// Request body of `openim_msg_ext_http_svc/group_get_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupGetKeyValuesRequest {
@@ -346,7 +363,9 @@ impl GroupGetKeyValuesRequest {
 /// Response payload of `openim_msg_ext_http_svc/group_get_key_values` (the envelope is decoded separately).
 ///
 /// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupGetKeyValuesResponse {
     /// `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
@@ -388,7 +407,9 @@ impl GroupGetKeyValuesResponse {
 /// Request body of `openim_msg_ext_http_svc/group_set_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupSetKeyValuesRequest {
@@ -431,7 +452,9 @@ impl GroupSetKeyValuesRequest {
 /// Response payload of `openim_msg_ext_http_svc/group_set_key_values` (the envelope is decoded separately).
 ///
 /// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupSetKeyValuesResponse {
     /// `ExtensionList` (required). Outcome per pair.
@@ -646,6 +669,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetKeyValuesRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -685,6 +709,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetKeyValuesRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -717,6 +742,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupGetKeyValuesRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -756,6 +782,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupSetKeyValuesRequest>::NEW,
     },
 ];

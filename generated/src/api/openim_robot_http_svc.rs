@@ -10,7 +10,9 @@
 /// Request body of `openim_robot_http_svc/create_robot`.
 ///
 /// See [`OpenimRobotHttpSvc::create_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateRobotRequest {
@@ -61,7 +63,9 @@ impl CreateRobotRequest {
 /// Response payload of `openim_robot_http_svc/create_robot` (the envelope is decoded separately).
 ///
 /// See [`OpenimRobotHttpSvc::create_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateRobotResponse {}
 impl CreateRobotResponse {
@@ -74,7 +78,9 @@ impl CreateRobotResponse {
 /// Request body of `openim_robot_http_svc/delete_robot`.
 ///
 /// See [`OpenimRobotHttpSvc::delete_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteRobotRequest {
@@ -95,7 +101,9 @@ impl DeleteRobotRequest {
 /// Response payload of `openim_robot_http_svc/delete_robot` (the envelope is decoded separately).
 ///
 /// See [`OpenimRobotHttpSvc::delete_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRobotResponse {}
 impl DeleteRobotResponse {
@@ -108,7 +116,9 @@ impl DeleteRobotResponse {
 /// Request body of `openim_robot_http_svc/get_all_robots`.
 ///
 /// See [`OpenimRobotHttpSvc::get_all_robots`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAllRobotsRequest {}
@@ -122,7 +132,9 @@ impl GetAllRobotsRequest {
 /// Response payload of `openim_robot_http_svc/get_all_robots` (the envelope is decoded separately).
 ///
 /// See [`OpenimRobotHttpSvc::get_all_robots`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAllRobotsResponse {
     /// `Robot_Account` (required). UserIDs of the chatbots.
@@ -152,7 +164,9 @@ impl GetAllRobotsResponse {
 /// Request body of `openim_robot_http_svc/send_stream_msg`.
 ///
 /// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SendStreamMsgRequest {
@@ -205,7 +219,9 @@ impl SendStreamMsgRequest {
 /// Response payload of `openim_robot_http_svc/send_stream_msg` (the envelope is decoded separately).
 ///
 /// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SendStreamMsgResponse {
     /// `MsgKey` (optional). Key of the streamed message, created on the first call; pass it in later calls.
@@ -363,6 +379,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateRobotRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -386,6 +403,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteRobotRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -409,6 +427,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAllRobotsRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -439,6 +458,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendStreamMsgRequest>::NEW,
     },
 ];

@@ -8,7 +8,8 @@
 //! Call functions are on [`Profile`], reached with [`Client::profile`](crate::Client::profile).
 
 /// One profile field.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProfileItem {
     /// `Tag` (required). Tag of the field: a standard tag (Tag_Profile_IM_*) or a custom tag (Tag_Profile_Custom_*).
@@ -29,7 +30,8 @@ impl ProfileItem {
 /// Value of a profile field. The field table types it "uint64_t/string/bytes": integer tags (e.g. gender, birthday, level, role) carry numbers, the others strings; bytes travel as JSON strings.
 ///
 /// One of several JSON kinds, tried in order; any other value decodes to `Other` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ProfileValue {
@@ -44,7 +46,9 @@ pub enum ProfileValue {
 /// Request body of `profile/portrait_set`.
 ///
 /// See [`Profile::portrait_set`](crate::api::profile::Profile::portrait_set).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PortraitSetRequest {
@@ -69,7 +73,9 @@ impl PortraitSetRequest {
 /// Response payload of `profile/portrait_set` (the envelope is decoded separately).
 ///
 /// See [`Profile::portrait_set`](crate::api::profile::Profile::portrait_set).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortraitSetResponse {}
 impl PortraitSetResponse {
@@ -82,7 +88,9 @@ impl PortraitSetResponse {
 /// Request body of `profile/portrait_get`.
 ///
 /// See [`Profile::portrait_get`](crate::api::profile::Profile::portrait_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PortraitGetRequest {
@@ -104,7 +112,9 @@ impl PortraitGetRequest {
 /// Response payload of `profile/portrait_get` (the envelope is decoded separately).
 ///
 /// See [`Profile::portrait_get`](crate::api::profile::Profile::portrait_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortraitGetResponse {
     /// `UserProfileItem` (required). Profile of each requested user.
@@ -146,7 +156,9 @@ impl PortraitGetResponse {
 }
 
 /// Profile of each requested user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserProfileItem {
     /// `To_Account` (required). UserID of the user.
@@ -299,6 +311,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PortraitSetRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -351,6 +364,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PortraitGetRequest>::NEW,
     },
 ];

@@ -57,7 +57,8 @@ impl<'de> serde::Deserialize<'de> for ContactType {
 }
 
 /// A conversation as addressed by the conversation-group and mark commands: `To_Account` for one-to-one conversations, `ToGroupId` for group conversations.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ContactItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
@@ -95,7 +96,9 @@ impl ContactItem {
 }
 
 /// A conversation group of a user. `GroupId` is the integer ID of the conversation group, not a chat group ID.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactGroupItem {
     /// `GroupName` (required). Name of the conversation group.
@@ -117,7 +120,9 @@ impl ContactGroupItem {
 }
 
 /// Group and mark data of one conversation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactMarkItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
@@ -392,7 +397,9 @@ impl<'de> serde::Deserialize<'de> for MarkOptType {
 /// Request body of `recentcontact/get_list`.
 ///
 /// See [`Recentcontact::get_list`](crate::api::recentcontact::Recentcontact::get_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetListRequest {
@@ -440,7 +447,9 @@ impl GetListRequest {
 /// Response payload of `recentcontact/get_list` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::get_list`](crate::api::recentcontact::Recentcontact::get_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetListResponse {
     /// `SessionItem` (required). The conversations of this page.
@@ -496,7 +505,9 @@ impl GetListResponse {
 /// Request body of `recentcontact/delete`.
 ///
 /// See [`Recentcontact::delete`](crate::api::recentcontact::Recentcontact::delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeleteRequest {
@@ -551,7 +562,9 @@ impl DeleteRequest {
 /// Response payload of `recentcontact/delete` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::delete`](crate::api::recentcontact::Recentcontact::delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteResponse {}
 impl DeleteResponse {
@@ -564,7 +577,9 @@ impl DeleteResponse {
 /// Request body of `recentcontact/create_contact_group`.
 ///
 /// See [`Recentcontact::create_contact_group`](crate::api::recentcontact::Recentcontact::create_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct CreateContactGroupRequest {
@@ -592,7 +607,9 @@ impl CreateContactGroupRequest {
 /// Response payload of `recentcontact/create_contact_group` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::create_contact_group`](crate::api::recentcontact::Recentcontact::create_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateContactGroupResponse {
     /// `GroupResultItem` (required). Result per created group.
@@ -622,7 +639,9 @@ impl CreateContactGroupResponse {
 /// Request body of `recentcontact/del_contact_group`.
 ///
 /// See [`Recentcontact::del_contact_group`](crate::api::recentcontact::Recentcontact::del_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DelContactGroupRequest {
@@ -647,7 +666,9 @@ impl DelContactGroupRequest {
 /// Response payload of `recentcontact/del_contact_group` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::del_contact_group`](crate::api::recentcontact::Recentcontact::del_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DelContactGroupResponse {
     /// `GroupItem` (required). The deleted groups with their IDs.
@@ -677,7 +698,9 @@ impl DelContactGroupResponse {
 /// Request body of `recentcontact/update_contact_group`.
 ///
 /// See [`Recentcontact::update_contact_group`](crate::api::recentcontact::Recentcontact::update_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContactGroupRequest {
@@ -710,7 +733,9 @@ impl UpdateContactGroupRequest {
 /// Response payload of `recentcontact/update_contact_group` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::update_contact_group`](crate::api::recentcontact::Recentcontact::update_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateContactGroupResponse {
     /// `UpdateType` (required). Echo of the update type; 1 = group-level result.
@@ -737,7 +762,9 @@ impl UpdateContactGroupResponse {
 /// Request body of `recentcontact/search_contact_group`.
 ///
 /// See [`Recentcontact::search_contact_group`](crate::api::recentcontact::Recentcontact::search_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SearchContactGroupRequest {
@@ -762,7 +789,9 @@ impl SearchContactGroupRequest {
 /// Response payload of `recentcontact/search_contact_group` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::search_contact_group`](crate::api::recentcontact::Recentcontact::search_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchContactGroupResponse {
     /// `ContactResultItem` (required). Group and mark data of the conversations found.
@@ -806,7 +835,9 @@ impl SearchContactGroupResponse {
 /// Request body of `recentcontact/mark_contact`.
 ///
 /// See [`Recentcontact::mark_contact`](crate::api::recentcontact::Recentcontact::mark_contact).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct MarkContactRequest {
@@ -831,7 +862,9 @@ impl MarkContactRequest {
 /// Response payload of `recentcontact/mark_contact` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::mark_contact`](crate::api::recentcontact::Recentcontact::mark_contact).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarkContactResponse {
     /// `ResultItem` (required). Outcome per mark operation.
@@ -861,7 +894,9 @@ impl MarkContactResponse {
 /// Request body of `recentcontact/get_contact_group`.
 ///
 /// See [`Recentcontact::get_contact_group`](crate::api::recentcontact::Recentcontact::get_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetContactGroupRequest {
@@ -886,7 +921,9 @@ impl GetContactGroupRequest {
 /// Response payload of `recentcontact/get_contact_group` (the envelope is decoded separately).
 ///
 /// See [`Recentcontact::get_contact_group`](crate::api::recentcontact::Recentcontact::get_contact_group).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetContactGroupResponse {
     /// `ContactItem` (required). Group and mark data per conversation.
@@ -936,7 +973,9 @@ impl GetContactGroupResponse {
 }
 
 /// The conversations of this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SessionItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
@@ -1016,7 +1055,9 @@ impl SessionItem {
 }
 
 /// The conversation group to create; only one per call for now.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupContactItem {
@@ -1039,7 +1080,9 @@ impl GroupContactItem {
 }
 
 /// Result per created group.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupResultItem {
     /// `GroupItem` (required). The created group and its ID.
@@ -1071,7 +1114,9 @@ impl GroupResultItem {
 }
 
 /// Outcome per conversation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactResultItem {
     /// `ContactItem` (required). The conversation.
@@ -1101,7 +1146,9 @@ impl ContactResultItem {
 }
 
 /// The group-level update.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct UpdateGroup {
@@ -1154,7 +1201,9 @@ impl UpdateGroup {
 }
 
 /// Conversations to add or remove.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ContactUpdateItem {
@@ -1177,7 +1226,9 @@ impl ContactUpdateItem {
 }
 
 /// Result of the group-level update.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGroupResult {
     /// `UpdateGroupType` (required). 1: rename; 2: change the conversations of the group.
@@ -1226,7 +1277,9 @@ impl UpdateGroupResult {
 }
 
 /// Outcome per conversation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContactUpdateResultItem {
     /// `ContactOptType` (required). 1: added to the group; 2: removed from it.
@@ -1261,7 +1314,9 @@ impl ContactUpdateResultItem {
 }
 
 /// Mark operations, at most 100.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct MarkItem {
@@ -1314,7 +1369,9 @@ impl MarkItem {
 }
 
 /// Outcome per mark operation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarkResultItem {
     /// `OptType` (required). The operation type of the request item.
@@ -1602,6 +1659,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetListRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1634,6 +1692,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1659,6 +1718,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateContactGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1684,6 +1744,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DelContactGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1709,6 +1770,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UpdateContactGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1734,6 +1796,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SearchContactGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1759,6 +1822,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<MarkContactRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1784,6 +1848,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetContactGroupRequest>::NEW,
     },
 ];

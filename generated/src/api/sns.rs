@@ -8,7 +8,9 @@
 //! Call functions are on [`Sns`], reached with [`Client::sns`](crate::Client::sns).
 
 /// Per-account outcome of a batched relationship-chain operation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SnsResultItem {
     /// `To_Account` (required). The account the outcome is about.
@@ -38,7 +40,8 @@ impl SnsResultItem {
 }
 
 /// One relationship-chain or profile field, a Tag with its Value.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SnsItem {
     /// `Tag` (required). Field name, e.g. Tag_SNS_IM_Remark, Tag_SNS_IM_Group, Tag_SNS_Custom_*, Tag_Profile_*.
@@ -59,7 +62,8 @@ impl SnsItem {
 /// Value of a relationship-chain or profile field; the docs type it String/Integer/Array.
 ///
 /// One of several JSON kinds, tried in order; any other value decodes to `Other` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SnsValue {
@@ -120,6 +124,7 @@ impl serde::Serialize for AddType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for AddType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -175,6 +180,7 @@ impl serde::Serialize for DeleteType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for DeleteType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -230,6 +236,7 @@ impl serde::Serialize for FriendCheckType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for FriendCheckType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -287,6 +294,7 @@ impl std::fmt::Display for FriendRelation {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for FriendRelation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -348,6 +356,7 @@ impl serde::Serialize for BlackCheckType {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for BlackCheckType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -405,6 +414,7 @@ impl std::fmt::Display for BlackRelation {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for BlackRelation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -462,6 +472,7 @@ impl serde::Serialize for NeedFriend {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for NeedFriend {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -473,7 +484,9 @@ impl<'de> serde::Deserialize<'de> for NeedFriend {
 /// Request body of `sns/friend_add`.
 ///
 /// See [`Sns::friend_add`](crate::api::sns::Sns::friend_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendAddRequest {
@@ -521,7 +534,9 @@ impl FriendAddRequest {
 /// Response payload of `sns/friend_add` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_add`](crate::api::sns::Sns::friend_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendAddResponse {
     /// `ResultItem` (required). Result for each requested friend.
@@ -579,7 +594,9 @@ impl FriendAddResponse {
 /// Request body of `sns/friend_import`.
 ///
 /// See [`Sns::friend_import`](crate::api::sns::Sns::friend_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendImportRequest {
@@ -607,7 +624,9 @@ impl FriendImportRequest {
 /// Response payload of `sns/friend_import` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_import`](crate::api::sns::Sns::friend_import).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendImportResponse {
     /// `ResultItem` (required). Result for each imported friend.
@@ -665,7 +684,9 @@ impl FriendImportResponse {
 /// Request body of `sns/friend_update`.
 ///
 /// See [`Sns::friend_update`](crate::api::sns::Sns::friend_update).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendUpdateRequest {
@@ -693,7 +714,9 @@ impl FriendUpdateRequest {
 /// Response payload of `sns/friend_update` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_update`](crate::api::sns::Sns::friend_update).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendUpdateResponse {
     /// `ResultItem` (required). Result for each friend.
@@ -737,7 +760,9 @@ impl FriendUpdateResponse {
 /// Request body of `sns/friend_delete`.
 ///
 /// See [`Sns::friend_delete`](crate::api::sns::Sns::friend_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendDeleteRequest {
@@ -772,7 +797,9 @@ impl FriendDeleteRequest {
 /// Response payload of `sns/friend_delete` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_delete`](crate::api::sns::Sns::friend_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendDeleteResponse {
     /// `ResultItem` (required). Result for each friend.
@@ -802,7 +829,9 @@ impl FriendDeleteResponse {
 /// Request body of `sns/friend_delete_all`.
 ///
 /// See [`Sns::friend_delete_all`](crate::api::sns::Sns::friend_delete_all).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendDeleteAllRequest {
@@ -833,7 +862,9 @@ impl FriendDeleteAllRequest {
 /// Response payload of `sns/friend_delete_all` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_delete_all`](crate::api::sns::Sns::friend_delete_all).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendDeleteAllResponse {}
 impl FriendDeleteAllResponse {
@@ -846,7 +877,9 @@ impl FriendDeleteAllResponse {
 /// Request body of `sns/friend_check`.
 ///
 /// See [`Sns::friend_check`](crate::api::sns::Sns::friend_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendCheckRequest {
@@ -879,7 +912,9 @@ impl FriendCheckRequest {
 /// Response payload of `sns/friend_check` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_check`](crate::api::sns::Sns::friend_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendCheckResponse {
     /// `InfoItem` (required). Result for each checked account.
@@ -923,7 +958,9 @@ impl FriendCheckResponse {
 /// Request body of `sns/friend_get`.
 ///
 /// See [`Sns::friend_get`](crate::api::sns::Sns::friend_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendGetRequest {
@@ -972,7 +1009,9 @@ impl FriendGetRequest {
 /// Response payload of `sns/friend_get` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_get`](crate::api::sns::Sns::friend_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendGetResponse {
     /// `UserDataItem` (required). The friends on this page.
@@ -1028,7 +1067,9 @@ impl FriendGetResponse {
 /// Request body of `sns/friend_get_list`.
 ///
 /// See [`Sns::friend_get_list`](crate::api::sns::Sns::friend_get_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendGetListRequest {
@@ -1061,7 +1102,9 @@ impl FriendGetListRequest {
 /// Response payload of `sns/friend_get_list` (the envelope is decoded separately).
 ///
 /// See [`Sns::friend_get_list`](crate::api::sns::Sns::friend_get_list).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendGetListResponse {
     /// `InfoItem` (required). Result for each requested friend.
@@ -1105,7 +1148,9 @@ impl FriendGetListResponse {
 /// Request body of `sns/black_list_add`.
 ///
 /// See [`Sns::black_list_add`](crate::api::sns::Sns::black_list_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BlackListAddRequest {
@@ -1130,7 +1175,9 @@ impl BlackListAddRequest {
 /// Response payload of `sns/black_list_add` (the envelope is decoded separately).
 ///
 /// See [`Sns::black_list_add`](crate::api::sns::Sns::black_list_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListAddResponse {
     /// `ResultItem` (required). Result for each account.
@@ -1174,7 +1221,9 @@ impl BlackListAddResponse {
 /// Request body of `sns/black_list_delete`.
 ///
 /// See [`Sns::black_list_delete`](crate::api::sns::Sns::black_list_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BlackListDeleteRequest {
@@ -1199,7 +1248,9 @@ impl BlackListDeleteRequest {
 /// Response payload of `sns/black_list_delete` (the envelope is decoded separately).
 ///
 /// See [`Sns::black_list_delete`](crate::api::sns::Sns::black_list_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListDeleteResponse {
     /// `ResultItem` (required). Result for each account.
@@ -1243,7 +1294,9 @@ impl BlackListDeleteResponse {
 /// Request body of `sns/black_list_get`.
 ///
 /// See [`Sns::black_list_get`](crate::api::sns::Sns::black_list_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BlackListGetRequest {
@@ -1281,7 +1334,9 @@ impl BlackListGetRequest {
 /// Response payload of `sns/black_list_get` (the envelope is decoded separately).
 ///
 /// See [`Sns::black_list_get`](crate::api::sns::Sns::black_list_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListGetResponse {
     /// `BlackListItem` (required). The blocked accounts on this page.
@@ -1319,7 +1374,9 @@ impl BlackListGetResponse {
 /// Request body of `sns/black_list_check`.
 ///
 /// See [`Sns::black_list_check`](crate::api::sns::Sns::black_list_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BlackListCheckRequest {
@@ -1352,7 +1409,9 @@ impl BlackListCheckRequest {
 /// Response payload of `sns/black_list_check` (the envelope is decoded separately).
 ///
 /// See [`Sns::black_list_check`](crate::api::sns::Sns::black_list_check).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListCheckResponse {
     /// `BlackListCheckItem` (required). Result for each checked account.
@@ -1396,7 +1455,9 @@ impl BlackListCheckResponse {
 /// Request body of `sns/group_add`.
 ///
 /// See [`Sns::group_add`](crate::api::sns::Sns::group_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupAddRequest {
@@ -1431,7 +1492,9 @@ impl GroupAddRequest {
 /// Response payload of `sns/group_add` (the envelope is decoded separately).
 ///
 /// See [`Sns::group_add`](crate::api::sns::Sns::group_add).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupAddResponse {
     /// `ResultItem` (required). Result for each friend put into the new lists; only when To_Account was given.
@@ -1493,7 +1556,9 @@ impl GroupAddResponse {
 /// Request body of `sns/group_delete`.
 ///
 /// See [`Sns::group_delete`](crate::api::sns::Sns::group_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupDeleteRequest {
@@ -1518,7 +1583,9 @@ impl GroupDeleteRequest {
 /// Response payload of `sns/group_delete` (the envelope is decoded separately).
 ///
 /// See [`Sns::group_delete`](crate::api::sns::Sns::group_delete).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupDeleteResponse {
     /// `CurrentSequence` (required). Latest sequence of the friend lists.
@@ -1536,7 +1603,9 @@ impl GroupDeleteResponse {
 /// Request body of `sns/group_get`.
 ///
 /// See [`Sns::group_get`](crate::api::sns::Sns::group_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GroupGetRequest {
@@ -1577,7 +1646,9 @@ impl GroupGetRequest {
 /// Response payload of `sns/group_get` (the envelope is decoded separately).
 ///
 /// See [`Sns::group_get`](crate::api::sns::Sns::group_get).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupGetResponse {
     /// `ResultItem` (required). The friend lists.
@@ -1609,7 +1680,9 @@ impl GroupGetResponse {
 }
 
 /// The friends to add.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendAddItem {
@@ -1662,7 +1735,9 @@ impl FriendAddItem {
 }
 
 /// The friends to import.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendImportItem {
@@ -1745,7 +1820,9 @@ impl FriendImportItem {
 }
 
 /// Custom friend fields of From_Account for To_Account, each a Tag and a Value.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendImportCustomItem {
@@ -1777,7 +1854,9 @@ impl FriendImportCustomItem {
 }
 
 /// The friends to update.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct FriendUpdateItem {
@@ -1800,7 +1879,9 @@ impl FriendUpdateItem {
 }
 
 /// Result for each checked account.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendCheckItem {
     /// `To_Account` (required). The checked UserID.
@@ -1840,7 +1921,9 @@ impl FriendCheckItem {
 }
 
 /// The friends on this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendGetItem {
     /// `To_Account` (required). UserID of the friend.
@@ -1872,7 +1955,9 @@ impl FriendGetItem {
 }
 
 /// Result for each requested friend.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendGetListItem {
     /// `To_Account` (required). UserID of the friend.
@@ -1916,7 +2001,9 @@ impl FriendGetListItem {
 }
 
 /// The blocked accounts on this page.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListEntry {
     /// `To_Account` (required). The blocked UserID.
@@ -1938,7 +2025,9 @@ impl BlackListEntry {
 }
 
 /// Result for each checked account.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlackListCheckItem {
     /// `To_Account` (required). The checked UserID.
@@ -1978,7 +2067,9 @@ impl BlackListCheckItem {
 }
 
 /// The friend lists.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FriendGroupItem {
     /// `GroupName` (required). Name of the friend list.
@@ -2748,6 +2839,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendAddRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2789,6 +2881,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendImportRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2830,6 +2923,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendUpdateRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2862,6 +2956,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendDeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2892,6 +2987,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendDeleteAllRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2917,6 +3013,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendCheckRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2942,6 +3039,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendGetRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -2976,6 +3074,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendGetListRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3001,6 +3100,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListAddRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3026,6 +3126,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListDeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3051,6 +3152,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListGetRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3076,6 +3178,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListCheckRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3110,6 +3213,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupAddRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3135,6 +3239,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupDeleteRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -3167,6 +3272,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupGetRequest>::NEW,
     },
 ];

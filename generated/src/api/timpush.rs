@@ -8,7 +8,9 @@
 //! Call functions are on [`Timpush`], reached with [`Client::timpush`](crate::Client::timpush).
 
 /// Target conditions of an all-user/tag push; without conditions the push goes to every user.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TimPushCondition {
@@ -115,7 +117,8 @@ impl<'de> serde::Deserialize<'de> for AttrAccountType {
 }
 
 /// The attribute values of one account (get_attr, set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushUserAttrs {
     /// `To_Account` (required). The account (UserID or RegistrationID).
@@ -144,7 +147,9 @@ impl PushUserAttrs {
 }
 
 /// The attributes to delete from one account (remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PushUserAttrNames {
@@ -167,7 +172,8 @@ impl PushUserAttrNames {
 }
 
 /// The tags of one account (get_tag, add_tag, remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PushUserTags {
     /// `To_Account` (required). The account (UserID or RegistrationID).
@@ -193,7 +199,9 @@ impl PushUserTags {
 }
 
 /// One account an operation failed for.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PushErrorItem {
     /// `To_Account` (required). The account (UserID or RegistrationID).
@@ -227,7 +235,9 @@ impl PushErrorItem {
 /// Request body of `timpush/push`.
 ///
 /// See [`Timpush::push`](crate::api::timpush::Timpush::push).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
@@ -307,7 +317,9 @@ impl PushRequest {
 /// Response payload of `timpush/push` (the envelope is decoded separately).
 ///
 /// See [`Timpush::push`](crate::api::timpush::Timpush::push).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PushResponse {
     /// `TaskId` (optional). ID of the push task; needed to recall the push.
@@ -331,7 +343,9 @@ impl PushResponse {
 /// Request body of `timpush/batch`.
 ///
 /// See [`Timpush::batch`](crate::api::timpush::Timpush::batch).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
@@ -386,7 +400,9 @@ impl BatchRequest {
 /// Response payload of `timpush/batch` (the envelope is decoded separately).
 ///
 /// See [`Timpush::batch`](crate::api::timpush::Timpush::batch).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResponse {
     /// `TaskId` (required). ID of the push task (empty on failure).
@@ -420,7 +436,9 @@ impl BatchResponse {
 /// Request body of `timpush/revoke`.
 ///
 /// See [`Timpush::revoke`](crate::api::timpush::Timpush::revoke).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
@@ -448,7 +466,9 @@ impl RevokeRequest {
 /// Response payload of `timpush/revoke` (the envelope is decoded separately).
 ///
 /// See [`Timpush::revoke`](crate::api::timpush::Timpush::revoke).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RevokeResponse {}
 impl RevokeResponse {
@@ -461,7 +481,9 @@ impl RevokeResponse {
 /// Request body of `timpush/set_attr_name`.
 ///
 /// See [`Timpush::set_attr_name`](crate::api::timpush::Timpush::set_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetAttrNameRequest {
@@ -495,7 +517,9 @@ impl SetAttrNameRequest {
 /// Response payload of `timpush/set_attr_name` (the envelope is decoded separately).
 ///
 /// See [`Timpush::set_attr_name`](crate::api::timpush::Timpush::set_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetAttrNameResponse {}
 impl SetAttrNameResponse {
@@ -508,7 +532,9 @@ impl SetAttrNameResponse {
 /// Request body of `timpush/get_attr_name`.
 ///
 /// See [`Timpush::get_attr_name`](crate::api::timpush::Timpush::get_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAttrNameRequest {}
@@ -522,7 +548,9 @@ impl GetAttrNameRequest {
 /// Response payload of `timpush/get_attr_name` (the envelope is decoded separately).
 ///
 /// See [`Timpush::get_attr_name`](crate::api::timpush::Timpush::get_attr_name).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAttrNameResponse {
     /// `AttrNames` (required). Attribute number ("0" to "9") -> attribute name.
@@ -568,7 +596,9 @@ impl GetAttrNameResponse {
 /// Request body of `timpush/get_attr`.
 ///
 /// See [`Timpush::get_attr`](crate::api::timpush::Timpush::get_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetAttrRequest {
@@ -587,7 +617,9 @@ impl GetAttrRequest {
 /// Response payload of `timpush/get_attr` (the envelope is decoded separately).
 ///
 /// See [`Timpush::get_attr`](crate::api::timpush::Timpush::get_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAttrResponse {
     /// `UserAttrs` (required). Attributes of each account; an account without attributes has an empty `Attrs`.
@@ -631,7 +663,9 @@ impl GetAttrResponse {
 /// Request body of `timpush/set_attr`.
 ///
 /// See [`Timpush::set_attr`](crate::api::timpush::Timpush::set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct SetAttrRequest {
@@ -650,7 +684,9 @@ impl SetAttrRequest {
 /// Response payload of `timpush/set_attr` (the envelope is decoded separately).
 ///
 /// See [`Timpush::set_attr`](crate::api::timpush::Timpush::set_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetAttrResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 90035: the attribute belongs to another account type).
@@ -680,7 +716,9 @@ impl SetAttrResponse {
 /// Request body of `timpush/remove_attr`.
 ///
 /// See [`Timpush::remove_attr`](crate::api::timpush::Timpush::remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct RemoveAttrRequest {
@@ -699,7 +737,9 @@ impl RemoveAttrRequest {
 /// Response payload of `timpush/remove_attr` (the envelope is decoded separately).
 ///
 /// See [`Timpush::remove_attr`](crate::api::timpush::Timpush::remove_attr).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveAttrResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
@@ -729,7 +769,9 @@ impl RemoveAttrResponse {
 /// Request body of `timpush/get_tag`.
 ///
 /// See [`Timpush::get_tag`](crate::api::timpush::Timpush::get_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetTagRequest {
@@ -748,7 +790,9 @@ impl GetTagRequest {
 /// Response payload of `timpush/get_tag` (the envelope is decoded separately).
 ///
 /// See [`Timpush::get_tag`](crate::api::timpush::Timpush::get_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetTagResponse {
     /// `UserTags` (required). Tags of each account.
@@ -792,7 +836,9 @@ impl GetTagResponse {
 /// Request body of `timpush/add_tag`.
 ///
 /// See [`Timpush::add_tag`](crate::api::timpush::Timpush::add_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AddTagRequest {
@@ -820,7 +866,9 @@ impl AddTagRequest {
 /// Response payload of `timpush/add_tag` (the envelope is decoded separately).
 ///
 /// See [`Timpush::add_tag`](crate::api::timpush::Timpush::add_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddTagResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 90035: the tag belongs to another account type).
@@ -850,7 +898,9 @@ impl AddTagResponse {
 /// Request body of `timpush/remove_tag`.
 ///
 /// See [`Timpush::remove_tag`](crate::api::timpush::Timpush::remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct RemoveTagRequest {
@@ -869,7 +919,9 @@ impl RemoveTagRequest {
 /// Response payload of `timpush/remove_tag` (the envelope is decoded separately).
 ///
 /// See [`Timpush::remove_tag`](crate::api::timpush::Timpush::remove_tag).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RemoveTagResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
@@ -899,7 +951,9 @@ impl RemoveTagResponse {
 /// Request body of `timpush/clear_all_tags`.
 ///
 /// See [`Timpush::clear_all_tags`](crate::api::timpush::Timpush::clear_all_tags).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ClearAllTagsRequest {
@@ -918,7 +972,9 @@ impl ClearAllTagsRequest {
 /// Response payload of `timpush/clear_all_tags` (the envelope is decoded separately).
 ///
 /// See [`Timpush::clear_all_tags`](crate::api::timpush::Timpush::clear_all_tags).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearAllTagsResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
@@ -1482,6 +1538,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PushRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1521,6 +1578,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BatchRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1553,6 +1611,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RevokeRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1592,6 +1651,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetAttrNameRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1622,6 +1682,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAttrNameRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1656,6 +1717,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1688,6 +1750,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1720,6 +1783,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RemoveAttrRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1754,6 +1818,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1793,6 +1858,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1825,6 +1891,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RemoveTagRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -1857,6 +1924,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearAllTagsRequest>::NEW,
     },
 ];

@@ -311,7 +311,8 @@ impl<'de> serde::Deserialize<'de> for ShutUpAllMember {
 }
 
 /// One app-defined field of a group or member ({Key, Value}). The keys must be configured in the IM console first; the value may carry binary data.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AppDefinedDataItem {
     /// `Key` (required). Key of the custom field.
@@ -375,6 +376,7 @@ impl From<i32> for GroupMsgPriorityLevel {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for GroupMsgPriorityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serde::Serialize::serialize(&self.value(), serializer)
@@ -391,7 +393,9 @@ impl<'de> serde::Deserialize<'de> for GroupMsgPriorityLevel {
 }
 
 /// Profile of one group member as returned by get_group_info / get_group_member_info. Only `Member_Account` is always present; the other fields depend on the member filters of the request.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupMemberInfo {
     /// `Member_Account` (required). Account of the member (always returned).
@@ -517,7 +521,9 @@ impl GroupMemberInfo {
 }
 
 /// Profile of one group as returned by get_group_info. `ErrorCode`/`ErrorInfo` give the outcome for this group; every other field appears only when the response filters ask for it (all by default).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupInfo {
     /// `GroupId` (required). ID of the group.
@@ -735,7 +741,9 @@ impl GroupInfo {
 }
 
 /// One group message as returned when pulling a group's message history (group_msg_get_simple).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GroupHistoryMsg {
     /// `From_Account` (required). Sender account (may look like a number larger than 2^53; kept as a string).
@@ -854,6 +862,7 @@ impl serde::Serialize for GroupMsgPriority {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for GroupMsgPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -957,6 +966,7 @@ impl serde::Serialize for GroupBaseInfoField {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for GroupBaseInfoField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1048,6 +1058,7 @@ impl serde::Serialize for GroupMemberInfoField {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for GroupMemberInfoField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1210,7 +1221,8 @@ impl<'de> serde::Deserialize<'de> for MsgElement {
 }
 
 /// Content of a text element.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TextElem {
     /// `Text` (required). The text; also the offline push text when the receiver's app is in the background.
@@ -1226,7 +1238,8 @@ impl TextElem {
 }
 
 /// Content of a location element; offline push text is "\[Location\]".
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LocationElem {
     /// `Desc` (required). Description of the location.
@@ -1252,7 +1265,8 @@ impl LocationElem {
 }
 
 /// Content of an emoji element; offline push text is "\[Face\]".
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FaceElem {
     /// `Index` (required). App-defined emoji index.
@@ -1271,7 +1285,8 @@ impl FaceElem {
 }
 
 /// Content of a custom element.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomElem {
     /// `Data` (required). App-defined payload; not delivered in the APNs payload.
@@ -1319,7 +1334,8 @@ impl CustomElem {
 }
 
 /// Content of an audio element. SDK 4.x and later send `Url`, `UUID` and `Download_Flag`; SDK 2.x/3.x send only `UUID`, `Size` and `Second`. A REST API sender must fill `Url`, `UUID` (globally unique, usually the file's MD5) and `Download_Flag` = 2.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SoundElem {
     /// `Url` (optional). Download URL of the audio.
@@ -1371,7 +1387,8 @@ impl SoundElem {
 }
 
 /// Content of an image element. A REST API sender must fill the URLs, a globally unique `UUID` (usually the image's MD5), and the width and height in pixels.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageElem {
     /// `UUID` (required). Unique identifier of the image, used by clients as an index key.
@@ -1405,7 +1422,8 @@ impl ImageElem {
 }
 
 /// One size of an image.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageInfo {
     /// `Type` (required). 1: original, 2: large, 3: thumbnail.
@@ -1445,7 +1463,8 @@ impl ImageInfo {
 }
 
 /// Content of a file element. SDK 4.x and later send `Url`, `UUID` and `Download_Flag`; SDK 2.x/3.x send only `UUID`, `FileSize` and `FileName`. A REST API sender must fill `Url`, `UUID` and `Download_Flag` = 2.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FileElem {
     /// `Url` (optional). Download URL of the file.
@@ -1497,7 +1516,8 @@ impl FileElem {
 }
 
 /// Content of a video element. SDK 4.x and later send URLs, UUIDs and download flags; SDK 2.x/3.x send no URLs or download flags. A REST API sender must fill VideoUrl, VideoUUID, ThumbUrl, ThumbUUID, ThumbWidth, ThumbHeight and both download flags (= 2).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VideoFileElem {
     /// `VideoUrl` (optional). Download URL of the video.
@@ -1615,7 +1635,9 @@ impl VideoFileElem {
 }
 
 /// Offline push settings of one message (APNs and Android vendor channels). When present, the push settings of a custom element are ignored.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct OfflinePushInfo {
@@ -1690,7 +1712,9 @@ impl OfflinePushInfo {
 }
 
 /// Android-specific offline push settings (vendor channels).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AndroidPushInfo {
@@ -1867,7 +1891,9 @@ impl AndroidPushInfo {
 }
 
 /// APNs-specific offline push settings.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ApnsPushInfo {
@@ -1942,7 +1968,8 @@ impl ApnsPushInfo {
 }
 
 /// Content of a combined (merge-forward) message element. `MsgList` is present only when the combined messages total at most 12 KB; otherwise `JsonMsgKey` is present instead.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelayElem {
     /// `Title` (required). Title of the combined message.
@@ -2000,7 +2027,8 @@ impl RelayElem {
 }
 
 /// One message inside a combined message.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RelayMsgItem {
     /// `From_Account` (optional). Sender UserID (one-to-one and group messages).
@@ -2123,6 +2151,7 @@ impl serde::Serialize for VivoClassification {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for VivoClassification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2179,6 +2208,7 @@ impl serde::Serialize for HuaweiImportance {
     }
 }
 
+#[cfg(feature = "codec")]
 impl<'de> serde::Deserialize<'de> for HuaweiImportance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

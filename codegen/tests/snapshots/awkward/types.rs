@@ -33,6 +33,7 @@ impl Element {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for Element {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -90,7 +91,9 @@ impl<'de> serde::Deserialize<'de> for Element {
 }
 
 /// `TextBody`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TextBody {
     /// `Text` (required).
@@ -106,7 +109,9 @@ impl TextBody {
 }
 
 /// `PosBody`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PosBody {
     /// `Lat` (required).
@@ -127,7 +132,9 @@ impl PosBody {
 /// A string or an integer or a list.
 ///
 /// One of several JSON kinds, tried in order; any other value decodes to `Other` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Scalarish {

@@ -48,6 +48,7 @@ impl std::fmt::Display for Kind {
     }
 }
 
+#[cfg(feature = "codec")]
 impl serde::Serialize for Kind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -114,7 +115,9 @@ impl<'de> serde::Deserialize<'de> for Flag {
 /// Request body of `WeirdSvc/getthing`.
 ///
 /// See [`WeirdSvc::get_thing`](crate::fixture_api::weird_svc::WeirdSvc::get_thing).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetThingRequest {}
@@ -128,7 +131,9 @@ impl GetThingRequest {
 /// Response payload of `WeirdSvc/getthing` (the envelope is decoded separately).
 ///
 /// See [`WeirdSvc::get_thing`](crate::fixture_api::weird_svc::WeirdSvc::get_thing).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetThingResponse {
     /// `Type` (optional). A field named like a keyword.
@@ -206,7 +211,9 @@ impl GetThingResponse {
 /// Request body of `WeirdSvc/putthing`.
 ///
 /// See [`WeirdSvc::put_thing`](crate::fixture_api::weird_svc::WeirdSvc::put_thing).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PutThingRequest {
@@ -281,7 +288,9 @@ impl std::fmt::Debug for PutThingRequest {
 /// Response payload of `WeirdSvc/putthing` (the envelope is decoded separately).
 ///
 /// See [`WeirdSvc::put_thing`](crate::fixture_api::weird_svc::WeirdSvc::put_thing).
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PutThingResponse {
     /// `ResultItem` (required).
@@ -323,7 +332,9 @@ impl PutThingResponse {
 }
 
 /// Inline objects, one named by default and one by `name:`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PutThingMatch {
@@ -352,7 +363,9 @@ impl PutThingMatch {
 }
 
 /// `DeepThing`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct DeepThing {
@@ -369,7 +382,9 @@ impl DeepThing {
 }
 
 /// `PutThingResultItem`.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PutThingResultItem {
     /// `UserID` (required).
@@ -503,6 +518,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetThingRequest>::NEW,
     },
     crate::registry::CommandInfo {
@@ -535,6 +551,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PutThingRequest>::NEW,
     },
 ];
