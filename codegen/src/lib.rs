@@ -4,12 +4,14 @@
 //! - [`validate::load_dir`] reads the YAML (with `serde_yaml`) and resolves it into a [`model::Catalogue`];
 //!   every problem is a [`diag::Diagnostic`] that names the file and the line.
 //! - [`generate`] emits every generated file as text, deterministically.
-//! - [`write`] and [`check`] put those files on disk or compare them with what is there.
+//! - [`write()`] and [`check`] put those files on disk or compare them with what is there.
+//! - [`diff`] compares two catalogues and judges every change on the wire and for Rust users.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod locate;
 pub mod model;
