@@ -3,13 +3,20 @@
 //! - `cargo xtask gen` regenerates `generated/src/api/**`, the crate's feature block and `ENDPOINTS.md`.
 //! - `cargo xtask gen --check` compares without writing and fails when anything is stale.
 //! - `cargo xtask validate` only loads and validates the catalogue.
+//! - `cargo xtask diff` reports what a catalogue change does on the wire and to Rust users
+//!   ([`codegen::diff`]); this file only parses its arguments and prints.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   cargo xtask gen [--check]   regenerate the crate from spec/ (--check: compare only, exit 1 if stale)
-  cargo xtask validate        load and validate spec/ only";
+  cargo xtask validate        load and validate spec/ only
+  cargo xtask diff [--base REV|DIR] [--head REV|DIR] [--format text|markdown|json] [--fail-on breaking|none] [--repo DIR]
+                              what a spec change does on the wire and to Rust users; --base defaults to HEAD,
+                              --head to the working tree (an existing folder is a folder, anything else a git
+                              revision). Exit 1 on breaking findings not acknowledged in spec/diff-acks.yaml
+                              (--fail-on none: never), 2 on bad arguments or an unloadable side";
 
 fn repo_root() -> PathBuf {
     // xtask/ sits directly under the repository root.
@@ -23,6 +30,7 @@ fn main() -> ExitCode {
     match args.as_slice() {
         ["gen"] => generate(&root, false),
         ["gen", "--check"] => generate(&root, true),
+        ["diff", rest @ ..] => diff(&root, rest),
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
@@ -86,6 +94,71 @@ fn generate(root: &Path, check_only: bool) -> ExitCode {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+/// Parses `--name value` / `--name=value` pairs.
+fn diff_options(root: &Path, args: &[&str]) -> Result<codegen::diff::Options, String> {
+    use codegen::diff::{FailOn, Format, Options, SpecSource};
+    let mut opts = Options {
+        repo: root.to_path_buf(),
+        base: SpecSource::Rev("HEAD".into()),
+        head: SpecSource::WorkingTree,
+        format: Format::Text,
+        fail_on: FailOn::Breaking,
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let (name, inline) = match args[i].split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (args[i], None),
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => {
+                i += 1;
+                *args.get(i).ok_or_else(|| format!("`{name}` needs a value"))?
+            }
+        };
+        match name {
+            "--base" => opts.base = SpecSource::from_arg(value),
+            "--head" => opts.head = SpecSource::from_arg(value),
+            "--format" => opts.format = value.parse()?,
+            "--fail-on" => opts.fail_on = value.parse()?,
+            "--repo" => opts.repo = PathBuf::from(value),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+        i += 1;
+    }
+    Ok(opts)
+}
+
+fn diff(root: &Path, args: &[&str]) -> ExitCode {
+    let opts = match diff_options(root, args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match codegen::diff::run(&opts) {
+        Ok(outcome) => {
+            print!("{}", outcome.output);
+            if outcome.failed {
+                eprintln!(
+                    "{} breaking finding(s) are not acknowledged: add each to spec/{} with `rule`, `at` (its location) and a `reason`",
+                    outcome.report.unacknowledged_breaking(),
+                    codegen::diff::ACKS_FILE
+                );
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }
