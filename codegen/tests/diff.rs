@@ -359,10 +359,20 @@ fn type_removed() {
 
 #[test]
 fn type_direction_changed() {
-    // `Elem` (and the content types it reaches) was sent and read; without `get`'s `Items` it is only
-    // sent, so it loses `Deserialize` outside the `codec` feature.
+    // `Legacy` was used by no command, so the generator emitted it for both directions; now only a
+    // request uses it, so it loses `Deserialize` outside the `codec` feature.
     let f = expect(
         &rule_case("type-direction-changed"),
+        &[
+            ("request-field-added-optional", "svc/get request.Old", Compatible, Compatible),
+            ("type-direction-changed", "types.Legacy", Compatible, Breaking),
+        ],
+    );
+    assert_eq!(f[1].detail, "sent and read → only sent: loses `Deserialize` (kept behind the `codec` feature)");
+    // `Elem` (and the content types it reaches) was sent and read; without `get`'s `Items` it is only sent.
+    let only_sent = Fixture::base().edit(SVC_YAML, "      Items: { type: \"[Elem]\", doc: \"Elements.\" }\n", "");
+    expect(
+        &only_sent,
         &[
             ("response-field-removed", "svc/get response.Items", Risky, Breaking),
             ("type-direction-changed", "types.Elem", Compatible, Breaking),
@@ -370,7 +380,6 @@ fn type_direction_changed() {
             ("type-direction-changed", "types.FaceBody", Compatible, Breaking),
         ],
     );
-    assert_eq!(f[1].detail, "sent and read → only sent: loses `Deserialize` (kept behind the `codec` feature)");
     // Gaining a direction is compatible: `Loose` was only read and is now sent too.
     let gains = Fixture::base().edit(
         SVC_YAML,

@@ -261,7 +261,9 @@ pub fn case(rule: &str) -> Fixture {
         "type-kind-changed" => b.edit(SVC_YAML, "    enum: u32\n", "    enum: i64\n"),
         "type-added" => b.edit(SHARED_YAML, "  Legacy:\n", "  Fresh:\n    doc: New.\n    fields:\n      B: { type: string, doc: \"B.\" }\n  Legacy:\n"),
         "type-removed" => b.edit(SHARED_YAML, "  Legacy:\n    doc: Not used by any command.\n    fields:\n      A: { type: string, doc: \"A.\" }\n", ""),
-        "type-direction-changed" => b.edit(SVC_YAML, "      Items: { type: \"[Elem]\", doc: \"Elements.\" }\n", ""),
+        "type-direction-changed" => {
+            b.edit(SVC_YAML, "      Filter: { type: string?, doc: \"A filter.\" }\n", "      Filter: { type: string?, doc: \"A filter.\" }\n      Old: { type: Legacy?, doc: \"Old.\" }\n")
+        }
         "retry-class-changed" => b.edit(SVC_YAML, "    retry: safe\n", "    retry: never\n"),
         "results-changed" => b.edit(SVC_YAML, "      - { list: Items, id: Id, code: Code }\n", "      - { list: Items, id: Id, code: Code, ok: [0, 1] }\n"),
         "auto-changed" => b.edit(SVC_YAML, "      Random: { type: u32, auto: random }\n", "      Random: { type: u32 }\n"),
