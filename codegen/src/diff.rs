@@ -68,7 +68,7 @@ pub use source::{LoadedSpec, SpecSource, load};
 use crate::diag::Diagnostics;
 use crate::model::{Catalogue, Field, Owner, Role, Scalar, Ty, TypeId, TypeKind};
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How much a change matters, on one axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1591,9 +1591,4 @@ pub fn report(base: &LoadedSpec, head: &LoadedSpec, format: Format, fail_on: Fai
     let output = report.render(format);
     let failed = fail_on == FailOn::Breaking && report.unacknowledged_breaking() > 0;
     Outcome { report, output, failed }
-}
-
-/// The spec folder of a repository.
-pub fn spec_dir(repo: &Path) -> PathBuf {
-    repo.join("spec")
 }
