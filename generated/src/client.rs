@@ -2,7 +2,7 @@
 //! generated call function.
 
 use crate::Endpoint;
-use crate::envelope::{check_reply, decode_payload};
+use crate::envelope::decode_reply;
 use crate::error::Error;
 use crate::region::Region;
 use crate::retry::{Decision, RetryClass, RetryPolicy};
@@ -75,16 +75,17 @@ impl Signer {
         SigState { query, renew_at }
     }
 
-    fn current(&self) -> Arc<SigState> {
-        let s = self.state.load_full();
+    /// The signed query prefix, renewed first when it is due. The common path is one atomic load and a
+    /// clock read: no lock, no allocation, no signing.
+    fn current(&self) -> arc_swap::Guard<Arc<SigState>> {
+        let s = self.state.load();
         let now = unix_now();
         if now < s.renew_at {
             return s;
         }
-        let fresh = Arc::new(self.make(now));
-        self.state.store(fresh.clone());
+        self.state.store(Arc::new(self.make(now)));
         tracing::debug!(identifier = %self.identifier, "renewed the admin UserSig");
-        fresh
+        self.state.load()
     }
 
     /// Forces a new signature (after a UserSig error); false when the UserSig is fixed.
@@ -229,21 +230,41 @@ impl Client {
     /// be repeated after a timeout (`RetryPolicy::default().retry_unconfirmed_never(true)`), or to
     /// switch retries off (`RetryPolicy::none()`).
     pub async fn call_with<E: Endpoint>(&self, request: &E, policy: &RetryPolicy) -> Result<E::Response, Error> {
-        let body = serde_json::to_vec(request).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))?;
+        let body = encode(request)?;
         // Everything but the encoding and decoding is shared by all commands (not generic), which keeps
-        // the compiled size of 150 call functions small.
-        let reply = self.execute(E::PATH, E::RETRY, Bytes::from(body), policy).await?;
-        decode_payload(E::PATH, reply)
+        // the compiled size of 150 call functions small. The decoder reads envelope and payload in one
+        // pass and tells the retry loop how the attempt ended.
+        let mut decoded: Option<E::Response> = None;
+        let mut decode = |status: u16, reply: Bytes| -> Result<(), Error> {
+            decoded = Some(decode_reply::<E::Response>(E::PATH, status, reply)?);
+            Ok(())
+        };
+        self.execute(E::PATH, E::RETRY, body, policy, &mut decode).await?;
+        decoded.ok_or_else(|| Error::Build(format!("{}: the reply was accepted but not decoded", E::PATH)))
     }
 
-    /// Sends `body` to `endpoint` with retries and returns the body of a successful reply.
-    async fn execute(&self, endpoint: &'static str, class: RetryClass, body: Bytes, policy: &RetryPolicy) -> Result<Bytes, Error> {
+    /// The URL and body the client would send for `request` (one attempt), for callers that send
+    /// with their own HTTP stack; decode the reply with [`crate::envelope::decode_reply`]. The URL
+    /// carries the UserSig: treat it as a secret (its `Debug` is redacted).
+    pub fn prepare<E: Endpoint>(&self, request: &E) -> Result<PreparedRequest, Error> {
+        Ok(PreparedRequest { url: self.url(E::PATH, 0), body: encode(request)? })
+    }
+
+    /// Sends `body` to `endpoint` with retries until `decode` accepts a reply or the policy gives up.
+    async fn execute(
+        &self,
+        endpoint: &'static str,
+        class: RetryClass,
+        body: Bytes,
+        policy: &RetryPolicy,
+        decode: &mut (dyn FnMut(u16, Bytes) -> Result<(), Error> + Send),
+    ) -> Result<(), Error> {
         let mut attempt: u32 = 1;
         let mut host = 0usize;
         let mut resigned = false;
         loop {
             let result = match self.send_once(endpoint, host, body.clone()).await {
-                Ok((status, reply)) => check_reply(endpoint, status, reply),
+                Ok((status, reply)) => decode(status, reply),
                 Err(e) => Err(e),
             };
             let err = match result {
@@ -276,9 +297,18 @@ impl Client {
 
     /// The full URL of one attempt. The `random` parameter is fresh for every attempt.
     fn url(&self, path: &str, host: usize) -> String {
+        use std::fmt::Write;
         let sig = self.inner.signer.current();
         let base = self.inner.bases.get(host).or(self.inner.bases.first()).map_or("", String::as_str);
-        format!("{base}/v4/{path}?{}&random={}&contenttype=json", sig.query, fastrand::u32(..))
+        let mut url = String::with_capacity(base.len() + path.len() + sig.query.len() + 48);
+        url.push_str(base);
+        url.push_str("/v4/");
+        url.push_str(path);
+        url.push('?');
+        url.push_str(&sig.query);
+        // Writing into a String cannot fail.
+        let _ = write!(url, "&random={}&contenttype=json", fastrand::u32(..));
+        url
     }
 
     async fn send_once(&self, endpoint: &'static str, host: usize, body: Bytes) -> Result<(u16, Bytes), Error> {
@@ -308,6 +338,31 @@ impl Client {
         let status = resp.status().as_u16();
         let bytes = resp.bytes().await.map_err(classify)?;
         Ok((status, bytes))
+    }
+}
+
+/// Encodes a request body (once per call; every attempt sends these bytes).
+fn encode<E: Endpoint>(request: &E) -> Result<Bytes, Error> {
+    serde_json::to_vec(request).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))
+}
+
+/// One attempt's URL and body, from [`Client::prepare`].
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct PreparedRequest {
+    /// `https://host/v4/servicename/command?sdkappid=..&identifier=..&usersig=..&random=..&contenttype=json`.
+    pub url: String,
+    /// The JSON body (POST it with `Content-Type: application/json`).
+    pub body: Bytes,
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self.url.split_once('?').map_or(self.url.as_str(), |(path, _)| path);
+        f.debug_struct("PreparedRequest")
+            .field("url", &format_args!("{shown}?<query redacted>"))
+            .field("body_len", &self.body.len())
+            .finish()
     }
 }
 

@@ -132,3 +132,155 @@ impl fmt::Debug for Redacted {
         f.write_str("<redacted>")
     }
 }
+
+/// A map key, borrowed from the input when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+/// Presents a JSON object to a payload type with the envelope keys taken out (into `env`), so the
+/// envelope and the payload are decoded in one pass over the body.
+struct SplitEnvelope<'a, D> {
+    inner: D,
+    env: &'a mut crate::Envelope,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for SplitEnvelope<'_, D> {
+    type Error = D::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(SplitVisitor { visitor, env: self.env })
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct SplitVisitor<'a, V> {
+    visitor: V,
+    env: &'a mut crate::Envelope,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for SplitVisitor<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a reply object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(SplitMap { inner: map, env: self.env })
+    }
+}
+
+struct SplitMap<'a, A> {
+    inner: A,
+    env: &'a mut crate::Envelope,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for SplitMap<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.inner.next_key::<Key<'de>>()? else { return Ok(None) };
+            match key.as_str() {
+                "ActionStatus" => self.env.action_status = self.inner.next_value()?,
+                "ErrorCode" => self.env.error_code = self.inner.next_value()?,
+                "ErrorInfo" => self.env.error_info = self.inner.next_value()?,
+                "RequestId" => self.env.request_id = self.inner.next_value()?,
+                "ErrorDisplay" => self.env.error_display = self.inner.next_value()?,
+                _ => {
+                    return match key {
+                        Key::Borrowed(s) => seed.deserialize(de::value::BorrowedStrDeserializer::<A::Error>::new(s)).map(Some),
+                        Key::Owned(s) => seed.deserialize(de::value::StringDeserializer::<A::Error>::new(s)).map(Some),
+                    };
+                }
+            }
+        }
+    }
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+}
+
+/// Decodes the envelope and the payload of a reply body in one pass. Payload types never declare
+/// envelope keys (the generator rejects that), so nothing is taken from them.
+pub fn decode_with_envelope<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(crate::Envelope, T), serde_json::Error> {
+    let mut env = crate::Envelope::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let payload = T::deserialize(SplitEnvelope { inner: &mut de, env: &mut env })?;
+    de.end()?;
+    Ok((env, payload))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_with_envelope;
+    use crate::envelope::decode_reply;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Payload {
+        #[serde(rename = "MsgKey")]
+        msg_key: String,
+        #[serde(rename = "List", default)]
+        list: Vec<u32>,
+    }
+
+    #[test]
+    fn envelope_keys_are_taken_out_wherever_they_are() {
+        let body = br#"{"MsgKey":"k","ErrorCode":0,"List":[1,2],"ActionStatus":"OK","RequestId":"r","Other":{"x":1},"ErrorInfo":""}"#;
+        let (env, p) = decode_with_envelope::<Payload>(body).expect("decodes");
+        assert_eq!(p, Payload { msg_key: "k".into(), list: vec![1, 2] });
+        assert_eq!((env.action_status.as_deref(), env.error_code, env.request_id.as_deref()), (Some("OK"), Some(0), Some("r")));
+    }
+
+    #[test]
+    fn escaped_keys_take_the_owned_path() {
+        let body = br#"{"Msg\u004bey":"k","Error\u0043ode":70001}"#;
+        let (env, p) = decode_with_envelope::<Payload>(body).expect("decodes");
+        assert_eq!(p.msg_key, "k");
+        assert_eq!(env.error_code, Some(70001));
+    }
+
+    #[test]
+    fn a_failure_without_the_payload_is_a_service_error_and_garbage_is_a_decode_error() {
+        let fail = decode_reply::<Payload>("x/y", 200, r#"{"ActionStatus":"FAIL","ErrorCode":90001,"ErrorInfo":"bad"}"#.into());
+        assert_eq!(fail.expect_err("fail").code(), Some(90001));
+        let ok_but_fail = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ActionStatus":"FAIL","ErrorCode":0}"#.into());
+        assert_eq!(ok_but_fail.expect_err("FAIL status").code(), Some(0));
+        let trailing = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k"} x"#.into());
+        assert!(matches!(trailing, Err(crate::Error::Decode { .. })));
+        let wrong_type = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ErrorCode":"zero"}"#.into());
+        assert!(matches!(wrong_type, Err(crate::Error::Decode { .. })));
+    }
+}

@@ -62,11 +62,6 @@ pub fn check_reply(endpoint: &'static str, status: u16, body: Bytes) -> Result<B
     Ok(body)
 }
 
-/// Decodes the payload of a successful reply (after [`check_reply`]); the raw body is kept on failure.
-pub fn decode_payload<T: serde::de::DeserializeOwned>(endpoint: &'static str, body: Bytes) -> Result<T, Error> {
-    serde_json::from_slice(&body).map_err(|source| Error::Decode { endpoint, source, body })
-}
-
 /// Decodes a whole reply the way the client does: HTTP status, then the envelope (a failure becomes
 /// [`Error::Service`]), then the payload. Useful for replies obtained some other way (a recorded
 /// exchange, another HTTP stack). Never panics, whatever `body` holds.
@@ -80,5 +75,21 @@ pub fn decode_payload<T: serde::de::DeserializeOwned>(endpoint: &'static str, bo
 /// assert_eq!(fail.unwrap_err().code(), Some(70107));
 /// ```
 pub fn decode_reply<T: serde::de::DeserializeOwned>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
-    decode_payload(endpoint, check_reply(endpoint, status, body)?)
+    // One pass over the body on the common path; the envelope-only pass runs only when the payload does
+    // not decode (a failure reply usually lacks the payload's required fields).
+    match crate::codec::decode_with_envelope::<T>(&body) {
+        Ok((envelope, payload)) => {
+            if envelope.is_failure() {
+                return Err(Error::Service(Box::new(ServiceError::new(endpoint, envelope, body))));
+            }
+            if !(200..300).contains(&status) {
+                return Err(Error::Http { endpoint, status, body });
+            }
+            Ok(payload)
+        }
+        Err(source) => {
+            let body = check_reply(endpoint, status, body)?;
+            Err(Error::Decode { endpoint, source, body })
+        }
+    }
 }

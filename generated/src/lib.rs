@@ -70,7 +70,7 @@ mod fixture_api;
 mod fixture_tests;
 
 pub use api::*;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT};
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorClass, ErrorCodeInfo, ServiceError};
 pub use region::Region;
