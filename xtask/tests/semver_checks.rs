@@ -103,6 +103,15 @@ fn write_crate(fixture: &Fixture, dest: &Path) {
     codegen::write(dest, &files).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Removes the work folder when the test ends, also when it fails.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path, skip: &[PathBuf]) {
     std::fs::create_dir_all(to).expect("create folder");
     for e in std::fs::read_dir(from).expect("list folder").flatten() {
@@ -146,6 +155,7 @@ fn rust_verdicts_agree_with_cargo_semver_checks() {
     let only: Option<Vec<String>> = std::env::var("SEMVER_CASES").ok().map(|v| v.split(',').map(|s| s.trim().to_owned()).collect());
     let work = std::env::temp_dir().join(format!("tim-semver-checks-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
+    let _cleanup = RemoveOnDrop(work.clone());
     let base_dir = work.join("base");
     let base = Fixture::base();
     write_crate(&base, &base_dir);
@@ -184,7 +194,6 @@ fn rust_verdicts_agree_with_cargo_semver_checks() {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
-    let _ = std::fs::remove_dir_all(&work);
     println!("| case | diff's Rust verdict | cargo-semver-checks | |\n|---|---|---|---|\n{}", rows.join("\n"));
     assert!(wrong.is_empty(), "cargo-semver-checks disagrees on {wrong:?}");
 }
