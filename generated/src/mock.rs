@@ -156,6 +156,7 @@ struct State {
     recorded: Mutex<Vec<Recorded>>,
     connections: AtomicUsize,
     calls: AtomicUsize,
+    recording: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -241,6 +242,7 @@ impl MockServer {
             recorded: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
+            recording: std::sync::atomic::AtomicBool::new(true),
         });
         let (tx, mut rx) = oneshot::channel::<()>();
         let st = state.clone();
@@ -324,6 +326,12 @@ impl MockServer {
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Recorded> {
         lock(&self.state.recorded).clone()
+    }
+
+    /// Whether requests are recorded (default: yes). Long load tests can switch it off to keep memory
+    /// flat; [`MockServer::calls`] still counts them.
+    pub fn set_recording(&self, on: bool) {
+        self.state.recording.store(on, Ordering::SeqCst);
     }
 
     /// Forgets the recorded requests.
@@ -495,7 +503,12 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         Ok(info)
     })();
     // Record on arrival, so a request whose answer is delayed or never sent is still seen.
-    let answered = |code: Option<i64>, rec: Recorded| lock(&st.recorded).push(Recorded { answered_code: code, ..rec });
+    let recording = st.recording.load(Ordering::SeqCst);
+    let answered = |code: Option<i64>, rec: Recorded| {
+        if recording {
+            lock(&st.recorded).push(Recorded { answered_code: code, ..rec });
+        }
+    };
     let info = match checked {
         Err(env) => {
             answered(env.get("ErrorCode").and_then(Value::as_i64), rec);
@@ -503,13 +516,15 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         }
         Ok(info) => info,
     };
-    let index = {
+    let index = recording.then(|| {
         let mut all = lock(&st.recorded);
         all.push(rec);
         all.len() - 1
-    };
+    });
     let set_code = |code: Option<i64>| {
-        if let Some(r) = lock(&st.recorded).get_mut(index) {
+        if let Some(i) = index
+            && let Some(r) = lock(&st.recorded).get_mut(i)
+        {
             r.answered_code = code;
         }
     };
