@@ -16,11 +16,15 @@ const USAGE: &str = "usage:
                               what a spec change does on the wire and to Rust users; --base defaults to HEAD,
                               --head to the working tree (an existing folder is a folder, anything else a git
                               revision). Exit 1 on breaking findings not acknowledged in spec/diff-acks.yaml
-                              (--fail-on none: never), 2 on bad arguments or an unloadable side";
+                              (--fail-on none: never), 2 on bad arguments or an unloadable side
+  cargo xtask bench-compile   cold release builds, timed: tim-rest with every service, with openim only, and
+                              the hand-written tencent_im_rs 1.0.4 in a scratch project (needs crates.io)";
 
 fn repo_root() -> PathBuf {
-    // xtask/ sits directly under the repository root.
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    // xtask/ sits directly under the repository root. `cargo run` (and so `cargo xtask`) sets
+    // CARGO_MANIFEST_DIR at run time; a binary run directly falls back to the directory it was built in.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn main() -> ExitCode {
@@ -31,6 +35,7 @@ fn main() -> ExitCode {
         ["gen"] => generate(&root, false),
         ["gen", "--check"] => generate(&root, true),
         ["diff", rest @ ..] => diff(&root, rest),
+        ["bench-compile"] => bench_compile(&root),
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
@@ -159,6 +164,67 @@ fn diff(root: &Path, args: &[&str]) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// One cold `cargo build --release` in `dir` with a fresh target directory: wall seconds and the
+/// number of crates compiled.
+fn cold_build(dir: &Path, args: &[&str], target: &Path) -> Result<(f64, usize), String> {
+    let _ = std::fs::remove_dir_all(target);
+    let start = std::time::Instant::now();
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(dir)
+        .args(["build", "--release"])
+        .args(args)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let secs = start.elapsed().as_secs_f64();
+    let log = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("cargo build {args:?} failed:\n{log}"));
+    }
+    let _ = std::fs::remove_dir_all(target);
+    Ok((secs, log.lines().filter(|l| l.trim_start().starts_with("Compiling ")).count()))
+}
+
+/// `cargo xtask bench-compile`: the compile-time figures of BENCHMARKS.md.
+fn bench_compile(root: &Path) -> ExitCode {
+    let tmp = std::env::temp_dir().join(format!("tim-bench-compile-{}", std::process::id()));
+    let scratch = tmp.join("scratch");
+    let target = tmp.join("target");
+    let setup = || -> Result<(), String> {
+        std::fs::create_dir_all(scratch.join("src")).map_err(|e| e.to_string())?;
+        std::fs::write(scratch.join("src/main.rs"), "fn main() {}\n").map_err(|e| e.to_string())?;
+        std::fs::write(
+            scratch.join("Cargo.toml"),
+            "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\ntencent_im_rs = \"=1.0.4\"\n\n[workspace]\n",
+        )
+        .map_err(|e| e.to_string())
+    };
+    let runs: [(&str, &Path, &[&str]); 3] = [
+        ("tim-rest, every service (default features)", root, &["-p", "tim-rest"]),
+        ("tim-rest, openim only", root, &["-p", "tim-rest", "--no-default-features", "--features", "openim"]),
+        ("tencent_im_rs 1.0.4 (scratch project)", &scratch, &[]),
+    ];
+    let result = setup().and_then(|()| {
+        println!("| build | wall time | crates compiled |\n|---|---|---|");
+        let mut times = Vec::new();
+        for (label, dir, args) in runs {
+            let (secs, crates) = cold_build(dir, args, &target)?;
+            println!("| {label} | {secs:.1} s | {crates} |");
+            times.push(secs);
+        }
+        println!("\nratios to tencent_im_rs: every service {:.2}x, openim only {:.2}x", times[0] / times[2], times[1] / times[2]);
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&tmp);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }
