@@ -83,3 +83,13 @@ fn generated_crate_is_fresh() {
     let stale = codegen::check(&root, &files).unwrap_or_else(|e| panic!("{e}"));
     assert!(stale.is_empty(), "generated files are stale: {stale:?}; run `cargo xtask gen`");
 }
+
+/// The README states the catalogue's size; keep it true.
+#[test]
+fn readme_counts_match_the_catalogue() {
+    let cat = codegen::validate::load_dir(&dir("../spec")).unwrap_or_else(|d| panic!("{d}"));
+    let commands: usize = cat.services.iter().map(|s| s.commands.len()).sum();
+    let readme = std::fs::read_to_string(dir("../README.md")).unwrap_or_default();
+    let claim = format!("**{commands} endpoints in {} services**", cat.services.len());
+    assert!(readme.contains(&claim), "README.md should say {claim}");
+}

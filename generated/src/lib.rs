@@ -93,6 +93,6 @@ pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
 }
 
 /// The README's code blocks, compiled as doctests so the README stays true.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "mock"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

@@ -23,7 +23,8 @@ const USAGE: &str = "usage:
 fn repo_root() -> PathBuf {
     // xtask/ sits directly under the repository root. `cargo run` (and so `cargo xtask`) sets
     // CARGO_MANIFEST_DIR at run time; a binary run directly falls back to the directory it was built in.
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest_dir.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
