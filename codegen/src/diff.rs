@@ -1100,8 +1100,10 @@ impl Differ<'_> {
                                     .is_some_and(|g| g.optional == f.optional && self.wire_eq(&f.ty, &g.ty, seen))
                             })
                     }
+                    // Enums are open: a new type that knows every old value (and maybe more) reads and
+                    // writes everything the old one did.
                     (TypeKind::Enum { base: ba, values: va }, TypeKind::Enum { base: bb, values: vb }) => {
-                        ba == bb && va.len() == vb.len() && va.iter().all(|v| vb.iter().any(|w| w.wire == v.wire))
+                        ba == bb && va.iter().all(|v| vb.iter().any(|w| w.wire == v.wire))
                     }
                     (TypeKind::Union { tag: ta, content: ca, variants: va }, TypeKind::Union { tag: tb, content: cb, variants: vb }) => {
                         ta == tb

@@ -125,126 +125,6 @@ impl<'de> serde::Deserialize<'de> for ImportGroupMsgResultCode {
     }
 }
 
-/// A callback to suppress for one message (only when the callback is enabled).
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ForbidCallbackControl {
-    /// `ForbidBeforeSendMsgCallback`: Do not call the before-send callback.
-    ForbidBeforeSendMsgCallback,
-    /// `ForbidAfterSendMsgCallback`: Do not call the after-send callback.
-    ForbidAfterSendMsgCallback,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl ForbidCallbackControl {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ForbidCallbackControl::ForbidBeforeSendMsgCallback => {
-                "ForbidBeforeSendMsgCallback"
-            }
-            ForbidCallbackControl::ForbidAfterSendMsgCallback => {
-                "ForbidAfterSendMsgCallback"
-            }
-            ForbidCallbackControl::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ForbidCallbackControl {
-    fn from(value: &str) -> Self {
-        match value {
-            "ForbidBeforeSendMsgCallback" => {
-                ForbidCallbackControl::ForbidBeforeSendMsgCallback
-            }
-            "ForbidAfterSendMsgCallback" => {
-                ForbidCallbackControl::ForbidAfterSendMsgCallback
-            }
-            other => ForbidCallbackControl::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for ForbidCallbackControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ForbidCallbackControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
-/// A delivery option for one message.
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SendMsgControl {
-    /// `NoLastMsg`: Do not update the recent-contacts conversation.
-    NoLastMsg,
-    /// `NoUnread`: Do not count the message as unread.
-    NoUnread,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl SendMsgControl {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SendMsgControl::NoLastMsg => "NoLastMsg",
-            SendMsgControl::NoUnread => "NoUnread",
-            SendMsgControl::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SendMsgControl {
-    fn from(value: &str) -> Self {
-        match value {
-            "NoLastMsg" => SendMsgControl::NoLastMsg,
-            "NoUnread" => SendMsgControl::NoUnread,
-            other => SendMsgControl::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for SendMsgControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SendMsgControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl<'de> serde::Deserialize<'de> for SendMsgControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
 /// Whether group_msg_get_simple returned the whole requested range.
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -1783,13 +1663,13 @@ pub struct SendGroupMsgRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub forbid_callback_control: Option<Vec<ForbidCallbackControl>>,
+    pub forbid_callback_control: Option<Vec<crate::api::types::ForbidCallbackControl>>,
     /// `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
     #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
     pub online_only_flag: Option<i32>,
     /// `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message and delivered to receivers.
     #[serde(
         rename = "CloudCustomData",
@@ -1869,7 +1749,10 @@ impl SendGroupMsgRequest {
     }
     /// Sets `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
     #[must_use]
-    pub fn forbid_callback_control(mut self, value: Vec<ForbidCallbackControl>) -> Self {
+    pub fn forbid_callback_control(
+        mut self,
+        value: Vec<crate::api::types::ForbidCallbackControl>,
+    ) -> Self {
         self.forbid_callback_control = Some(value);
         self
     }
@@ -1881,7 +1764,10 @@ impl SendGroupMsgRequest {
     }
     /// Sets `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[must_use]
-    pub fn send_msg_control(mut self, value: Vec<SendMsgControl>) -> Self {
+    pub fn send_msg_control(
+        mut self,
+        value: Vec<crate::api::types::SendMsgControl>,
+    ) -> Self {
         self.send_msg_control = Some(value);
         self
     }

@@ -203,90 +203,6 @@ impl<'de> serde::Deserialize<'de> for AuditSuggestion {
     }
 }
 
-/// Moderation label.
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AuditLabel {
-    /// `Normal`: Normal content.
-    Normal,
-    /// `Polity`: Political content.
-    Polity,
-    /// `Porn`: Pornography.
-    Porn,
-    /// `Illegal`: Illegal content.
-    Illegal,
-    /// `Abuse`: Abuse.
-    Abuse,
-    /// `Terror`: Terrorism or violence.
-    Terror,
-    /// `Ad`: Advertising.
-    Ad,
-    /// `Sexy`: Sexually suggestive content.
-    Sexy,
-    /// `Composite`: The "Composite" category.
-    Composite,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl AuditLabel {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AuditLabel::Normal => "Normal",
-            AuditLabel::Polity => "Polity",
-            AuditLabel::Porn => "Porn",
-            AuditLabel::Illegal => "Illegal",
-            AuditLabel::Abuse => "Abuse",
-            AuditLabel::Terror => "Terror",
-            AuditLabel::Ad => "Ad",
-            AuditLabel::Sexy => "Sexy",
-            AuditLabel::Composite => "Composite",
-            AuditLabel::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for AuditLabel {
-    fn from(value: &str) -> Self {
-        match value {
-            "Normal" => AuditLabel::Normal,
-            "Polity" => AuditLabel::Polity,
-            "Porn" => AuditLabel::Porn,
-            "Illegal" => AuditLabel::Illegal,
-            "Abuse" => AuditLabel::Abuse,
-            "Terror" => AuditLabel::Terror,
-            "Ad" => AuditLabel::Ad,
-            "Sexy" => AuditLabel::Sexy,
-            "Composite" => AuditLabel::Composite,
-            other => AuditLabel::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for AuditLabel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl serde::Serialize for AuditLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AuditLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
 /// Request body of `im_msg_audit/content_moderation`.
 ///
 /// See [`ImMsgAudit::content_moderation`](crate::api::im_msg_audit::ImMsgAudit::content_moderation).
@@ -358,7 +274,7 @@ pub struct ContentModerationResponse {
     pub score: Option<u32>,
     /// `Label` (optional). Label the content hit.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<AuditLabel>,
+    pub label: Option<crate::api::types::ModerationLabel>,
     /// `Keywords` (required). Keywords the content hit.
     #[serde(
         rename = "Keywords",
@@ -392,7 +308,7 @@ impl ContentModerationResponse {
     }
     /// Sets `Label` (optional). Label the content hit.
     #[must_use]
-    pub fn label(mut self, value: AuditLabel) -> Self {
+    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }

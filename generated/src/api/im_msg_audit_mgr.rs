@@ -7,90 +7,6 @@
 //!
 //! Call functions are on [`ImMsgAuditMgr`], reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 
-/// Category of a sensitive word (the same values as the moderation labels of im_msg_audit).
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum KeywordLabel {
-    /// `Normal`: Normal content.
-    Normal,
-    /// `Illegal`: Illegal content.
-    Illegal,
-    /// `Abuse`: Abuse.
-    Abuse,
-    /// `Polity`: Political content.
-    Polity,
-    /// `Ad`: Advertising.
-    Ad,
-    /// `Porn`: Pornography.
-    Porn,
-    /// `Sexy`: Sexually suggestive content.
-    Sexy,
-    /// `Terror`: Terrorism or violence.
-    Terror,
-    /// `Composite`: The "Composite" category.
-    Composite,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl KeywordLabel {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            KeywordLabel::Normal => "Normal",
-            KeywordLabel::Illegal => "Illegal",
-            KeywordLabel::Abuse => "Abuse",
-            KeywordLabel::Polity => "Polity",
-            KeywordLabel::Ad => "Ad",
-            KeywordLabel::Porn => "Porn",
-            KeywordLabel::Sexy => "Sexy",
-            KeywordLabel::Terror => "Terror",
-            KeywordLabel::Composite => "Composite",
-            KeywordLabel::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for KeywordLabel {
-    fn from(value: &str) -> Self {
-        match value {
-            "Normal" => KeywordLabel::Normal,
-            "Illegal" => KeywordLabel::Illegal,
-            "Abuse" => KeywordLabel::Abuse,
-            "Polity" => KeywordLabel::Polity,
-            "Ad" => KeywordLabel::Ad,
-            "Porn" => KeywordLabel::Porn,
-            "Sexy" => KeywordLabel::Sexy,
-            "Terror" => KeywordLabel::Terror,
-            "Composite" => KeywordLabel::Composite,
-            other => KeywordLabel::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for KeywordLabel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for KeywordLabel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl<'de> serde::Deserialize<'de> for KeywordLabel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords_ids`.
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
@@ -473,7 +389,7 @@ pub struct AuditUserKeyword {
     pub content: String,
     /// `Label` (optional). Category of the word.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<KeywordLabel>,
+    pub label: Option<crate::api::types::ModerationLabel>,
 }
 
 impl AuditUserKeyword {
@@ -486,7 +402,7 @@ impl AuditUserKeyword {
     }
     /// Sets `Label` (optional). Category of the word.
     #[must_use]
-    pub fn label(mut self, value: KeywordLabel) -> Self {
+    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }

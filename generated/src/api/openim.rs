@@ -190,122 +190,6 @@ impl<'de> serde::Deserialize<'de> for SyncOtherMachine {
     }
 }
 
-/// A callback to suppress for one message.
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ForbidCallbackControl {
-    /// `ForbidBeforeSendMsgCallback`: Do not trigger the before-send callback.
-    ForbidBeforeSendMsg,
-    /// `ForbidAfterSendMsgCallback`: Do not trigger the after-send callback.
-    ForbidAfterSendMsg,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl ForbidCallbackControl {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ForbidCallbackControl::ForbidBeforeSendMsg => "ForbidBeforeSendMsgCallback",
-            ForbidCallbackControl::ForbidAfterSendMsg => "ForbidAfterSendMsgCallback",
-            ForbidCallbackControl::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for ForbidCallbackControl {
-    fn from(value: &str) -> Self {
-        match value {
-            "ForbidBeforeSendMsgCallback" => ForbidCallbackControl::ForbidBeforeSendMsg,
-            "ForbidAfterSendMsgCallback" => ForbidCallbackControl::ForbidAfterSendMsg,
-            other => ForbidCallbackControl::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for ForbidCallbackControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ForbidCallbackControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
-/// A delivery option for one message.
-///
-/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SendMsgControl {
-    /// `NoUnread`: The message does not count as unread.
-    NoUnread,
-    /// `NoLastMsg`: The message does not update the conversation list.
-    NoLastMsg,
-    /// `WithMuteNotifications`: The receiver's do-not-disturb setting for the sender applies (by default it does not).
-    WithMuteNotifications,
-    /// A value this version of the SDK does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl SendMsgControl {
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            SendMsgControl::NoUnread => "NoUnread",
-            SendMsgControl::NoLastMsg => "NoLastMsg",
-            SendMsgControl::WithMuteNotifications => "WithMuteNotifications",
-            SendMsgControl::Unknown(other) => other,
-        }
-    }
-}
-
-impl From<&str> for SendMsgControl {
-    fn from(value: &str) -> Self {
-        match value {
-            "NoUnread" => SendMsgControl::NoUnread,
-            "NoLastMsg" => SendMsgControl::NoLastMsg,
-            "WithMuteNotifications" => SendMsgControl::WithMuteNotifications,
-            other => SendMsgControl::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::fmt::Display for SendMsgControl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SendMsgControl {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "codec")]
-impl<'de> serde::Deserialize<'de> for SendMsgControl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
-    }
-}
-
 /// Kind of an imported one-to-one message.
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -606,10 +490,10 @@ pub struct SendMsgRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub forbid_callback_control: Option<Vec<ForbidCallbackControl>>,
+    pub forbid_callback_control: Option<Vec<crate::api::types::ForbidCallbackControl>>,
     /// `SendMsgControl` (optional). Delivery options for this message.
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
     /// `MsgBody` (required). Message elements (see the message format description).
     #[serde(rename = "MsgBody")]
     pub msg_body: Vec<crate::api::types::MsgElement>,
@@ -690,13 +574,19 @@ impl SendMsgRequest {
     }
     /// Sets `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
     #[must_use]
-    pub fn forbid_callback_control(mut self, value: Vec<ForbidCallbackControl>) -> Self {
+    pub fn forbid_callback_control(
+        mut self,
+        value: Vec<crate::api::types::ForbidCallbackControl>,
+    ) -> Self {
         self.forbid_callback_control = Some(value);
         self
     }
     /// Sets `SendMsgControl` (optional). Delivery options for this message.
     #[must_use]
-    pub fn send_msg_control(mut self, value: Vec<SendMsgControl>) -> Self {
+    pub fn send_msg_control(
+        mut self,
+        value: Vec<crate::api::types::SendMsgControl>,
+    ) -> Self {
         self.send_msg_control = Some(value);
         self
     }
@@ -789,7 +679,7 @@ pub struct BatchSendMsgRequest {
     pub cloud_custom_data: Option<String>,
     /// `SendMsgControl` (optional). Delivery options for this request.
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
     /// `OfflinePushInfo` (optional). Offline push settings.
     #[serde(
         rename = "OfflinePushInfo",
@@ -858,7 +748,10 @@ impl BatchSendMsgRequest {
     }
     /// Sets `SendMsgControl` (optional). Delivery options for this request.
     #[must_use]
-    pub fn send_msg_control(mut self, value: Vec<SendMsgControl>) -> Self {
+    pub fn send_msg_control(
+        mut self,
+        value: Vec<crate::api::types::SendMsgControl>,
+    ) -> Self {
         self.send_msg_control = Some(value);
         self
     }

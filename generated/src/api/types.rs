@@ -3,6 +3,89 @@
 
 //! Types shared by several services (message elements, offline push information, ...).
 
+/// Moderation label of content, or category of a sensitive word.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ModerationLabel {
+    /// `Normal`: Normal content.
+    Normal,
+    /// `Polity`: Political content.
+    Polity,
+    /// `Porn`: Pornography.
+    Porn,
+    /// `Illegal`: Illegal content.
+    Illegal,
+    /// `Abuse`: Abuse.
+    Abuse,
+    /// `Terror`: Terrorism or violence.
+    Terror,
+    /// `Ad`: Advertising.
+    Ad,
+    /// `Sexy`: Sexually suggestive content.
+    Sexy,
+    /// `Composite`: The "Composite" category.
+    Composite,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl ModerationLabel {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ModerationLabel::Normal => "Normal",
+            ModerationLabel::Polity => "Polity",
+            ModerationLabel::Porn => "Porn",
+            ModerationLabel::Illegal => "Illegal",
+            ModerationLabel::Abuse => "Abuse",
+            ModerationLabel::Terror => "Terror",
+            ModerationLabel::Ad => "Ad",
+            ModerationLabel::Sexy => "Sexy",
+            ModerationLabel::Composite => "Composite",
+            ModerationLabel::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ModerationLabel {
+    fn from(value: &str) -> Self {
+        match value {
+            "Normal" => ModerationLabel::Normal,
+            "Polity" => ModerationLabel::Polity,
+            "Porn" => ModerationLabel::Porn,
+            "Illegal" => ModerationLabel::Illegal,
+            "Abuse" => ModerationLabel::Abuse,
+            "Terror" => ModerationLabel::Terror,
+            "Ad" => ModerationLabel::Ad,
+            "Sexy" => ModerationLabel::Sexy,
+            "Composite" => ModerationLabel::Composite,
+            other => ModerationLabel::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ModerationLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ModerationLabel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModerationLabel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
 /// Type of a group. Newer SDKs call `Private` "Work" and `ChatRoom` "Meeting"; the REST API uses the type IDs listed here.
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -2328,5 +2411,121 @@ impl<'de> serde::Deserialize<'de> for ImageSizeType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         <i32 as serde::Deserialize>::deserialize(deserializer).map(ImageSizeType::from)
+    }
+}
+
+/// A callback to suppress for one message (one-to-one and group sends; effective only when the callback is enabled).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ForbidCallbackControl {
+    /// `ForbidBeforeSendMsgCallback`: Do not trigger the before-send callback.
+    ForbidBeforeSendMsg,
+    /// `ForbidAfterSendMsgCallback`: Do not trigger the after-send callback.
+    ForbidAfterSendMsg,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl ForbidCallbackControl {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ForbidCallbackControl::ForbidBeforeSendMsg => "ForbidBeforeSendMsgCallback",
+            ForbidCallbackControl::ForbidAfterSendMsg => "ForbidAfterSendMsgCallback",
+            ForbidCallbackControl::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for ForbidCallbackControl {
+    fn from(value: &str) -> Self {
+        match value {
+            "ForbidBeforeSendMsgCallback" => ForbidCallbackControl::ForbidBeforeSendMsg,
+            "ForbidAfterSendMsgCallback" => ForbidCallbackControl::ForbidAfterSendMsg,
+            other => ForbidCallbackControl::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for ForbidCallbackControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ForbidCallbackControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
+/// A delivery option for one message (one-to-one and group sends).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SendMsgControl {
+    /// `NoUnread`: The message does not count as unread.
+    NoUnread,
+    /// `NoLastMsg`: The message does not update the conversation list.
+    NoLastMsg,
+    /// `WithMuteNotifications`: One-to-one only: the receiver's do-not-disturb setting for the sender applies (by default it does not).
+    WithMuteNotifications,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl SendMsgControl {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SendMsgControl::NoUnread => "NoUnread",
+            SendMsgControl::NoLastMsg => "NoLastMsg",
+            SendMsgControl::WithMuteNotifications => "WithMuteNotifications",
+            SendMsgControl::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SendMsgControl {
+    fn from(value: &str) -> Self {
+        match value {
+            "NoUnread" => SendMsgControl::NoUnread,
+            "NoLastMsg" => SendMsgControl::NoLastMsg,
+            "WithMuteNotifications" => SendMsgControl::WithMuteNotifications,
+            other => SendMsgControl::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SendMsgControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SendMsgControl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for SendMsgControl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
     }
 }
