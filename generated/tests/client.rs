@@ -253,3 +253,38 @@ async fn errors_and_debug_output_never_show_secrets() {
         assert!(!s.contains(&sig), "UserSig leaked: {s}");
     }
 }
+
+#[tokio::test]
+async fn a_group_member_list_of_thousands_decodes() {
+    use tim_rest::group_open_http_svc::GetGroupMemberInfoRequest;
+    use tim_rest::types::GroupMemberRole;
+    const MEMBERS: usize = 6000;
+    let srv = server().await;
+    let client = srv.client_builder().build().expect("client");
+    let members: Vec<serde_json::Value> = (0..MEMBERS)
+        .map(|i| {
+            serde_json::json!({
+                "Member_Account": format!("member_{i}"),
+                "Role": if i == 0 { "Owner" } else if i % 1000 == 0 { "Member " } else { "Member" },
+                "JoinTime": 1425976500u64 + i as u64, "MsgSeq": 1233, "MsgFlag": "AcceptAndNotify",
+                "LastSendMsgTime": 1425976500, "ShutUpUntil": 0,
+                "AppMemberDefinedData": [{"Key": "level", "Value": format!("{}", i % 7)}],
+                "FieldFromTheFuture": {"nested": [1, 2, 3]}
+            })
+        })
+        .collect();
+    srv.push_reply(
+        "group_open_http_svc",
+        "get_group_member_info",
+        Reply::Json(
+            serde_json::json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0, "MemberNum": MEMBERS, "MemberList": members}),
+        ),
+    );
+    let resp = client.group_open_http_svc().get_group_member_info(&GetGroupMemberInfoRequest::new("@TGS#big")).await.expect("decodes");
+    assert_eq!(resp.member_num as usize, MEMBERS);
+    assert_eq!(resp.member_list.len(), MEMBERS);
+    assert_eq!(resp.member_list[0].role, Some(GroupMemberRole::Owner));
+    assert_eq!(resp.member_list[1000].role, Some(GroupMemberRole::Unknown("Member ".into())), "unknown values are kept");
+    assert_eq!(resp.member_list[MEMBERS - 1].member_account, format!("member_{}", MEMBERS - 1));
+    assert_eq!(resp.member_list[5].join_time, Some(1425976505));
+}
