@@ -145,7 +145,8 @@ impl fmt::Debug for Client {
 
 enum Target {
     Region(Region),
-    BaseUrl(String),
+    /// A custom primary base URL and an optional backup.
+    BaseUrl(String, Option<String>),
 }
 
 /// Builds a [`Client`].
@@ -400,7 +401,15 @@ impl ClientBuilder {
     /// Calls a custom base URL (`https://host[:port]`), e.g. a proxy or a local test server.
     #[must_use]
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.target = Target::BaseUrl(url.into());
+        self.target = Target::BaseUrl(url.into(), None);
+        self
+    }
+
+    /// Calls a custom primary base URL, and `backup` when the primary cannot be reached (the same
+    /// fallback the regional hosts get).
+    #[must_use]
+    pub fn base_urls(mut self, primary: impl Into<String>, backup: impl Into<String>) -> Self {
+        self.target = Target::BaseUrl(primary.into(), Some(backup.into()));
         self
     }
 
@@ -474,16 +483,20 @@ impl ClientBuilder {
                 }
                 v
             }
-            Target::BaseUrl(u) => {
-                let u = u.trim_end_matches('/').to_owned();
-                if u.starts_with("http://") {
-                    if !self.allow_http {
-                        return Err(Error::Build("plain http:// needs allow_insecure_http(true) (local tests only)".into()));
+            Target::BaseUrl(primary, backup) => {
+                let mut v = Vec::new();
+                for u in std::iter::once(primary).chain(backup) {
+                    let u = u.trim_end_matches('/').to_owned();
+                    if u.starts_with("http://") {
+                        if !self.allow_http {
+                            return Err(Error::Build("plain http:// needs allow_insecure_http(true) (local tests only)".into()));
+                        }
+                    } else if !u.starts_with("https://") {
+                        return Err(Error::Build(format!("base URL `{u}` must start with https://")));
                     }
-                } else if !u.starts_with("https://") {
-                    return Err(Error::Build(format!("base URL `{u}` must start with https://")));
+                    v.push(u);
                 }
-                vec![u]
+                v
             }
         };
         // reqwest is built without a bundled crypto provider; use ring unless the application

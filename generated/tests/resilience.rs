@@ -143,6 +143,22 @@ async fn connection_failures_are_retried_even_for_unsafe_commands() {
 }
 
 #[tokio::test]
+async fn an_unreachable_primary_host_falls_back_to_the_backup() {
+    let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
+    let client = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key(KEY)
+        .base_urls(format!("http://{closed}"), srv.base_url())
+        .allow_insecure_http(true)
+        .retry_policy(fast_retries(2))
+        .build()
+        .expect("client");
+    // A group send is `never`, but a refused connection proves nothing was sent.
+    client.group_open_http_svc().send_group_msg(&SendGroupMsgRequest::new("g", text("x"))).await.expect("sent via the backup");
+    assert_eq!(srv.calls(), 1);
+}
+
+#[tokio::test]
 async fn an_expired_user_sig_is_re_signed_once() {
     let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
     let client = srv.client_builder().retry_policy(fast_retries(3)).build().expect("client");
