@@ -313,6 +313,14 @@ impl MockServer {
         lock(&self.state.replies).faults.push_back(reply);
     }
 
+    /// The next `n` calls (to any command) are refused with a rate-limit error: `60007` (REST API rate
+    /// limit) or `60011` (SDKAppID rate limit).
+    pub fn rate_limit_next(&self, n: usize, code: i64) {
+        for _ in 0..n {
+            self.push_fault(Reply::fail(code, "request frequency exceeds the limit"));
+        }
+    }
+
     /// The next call to `service/command` gets `reply` (queued in order).
     pub fn push_reply(&self, service: &str, command: &str, reply: Reply) {
         lock(&self.state.replies).once.entry((service.to_owned(), command.to_owned())).or_default().push_back(reply);

@@ -48,8 +48,8 @@ async fn https_with_a_trusted_test_ca() {
 async fn rate_limits_are_retried_with_the_same_body() {
     let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
     let client = srv.client_builder().retry_policy(fast_retries(4)).build().expect("client");
-    srv.push_fault(Reply::fail(60007, "rate limited"));
-    srv.push_fault(Reply::fail(60011, "rate limited"));
+    srv.rate_limit_next(1, 60007);
+    srv.rate_limit_next(1, 60011);
     let req = SendMsgRequest::new("bob", text("hi"));
     client.openim().send_msg(&req).await.expect("third attempt succeeds");
     let recs = srv.requests();
