@@ -754,11 +754,14 @@ impl<'a> Emitter<'a> {
         let handle = format_ident!("{}", svc.handle);
         let module = format_ident!("{}", svc.module);
         let mod_doc = inner_doc_attrs(&format!(
-            "{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`], reached with [`Client::{}`](crate::Client::{}).",
+            "{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
             svc.title.en,
             svc.title.zh,
             svc.wire,
             svc.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
+            svc.handle,
+            self.root,
+            svc.module,
             svc.handle,
             svc.module,
             svc.module

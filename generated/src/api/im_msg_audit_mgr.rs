@@ -5,7 +5,7 @@
 //!
 //! Manage the keyword libraries of cloud moderation: list libraries, and list, add or delete the sensitive words of a library. The English pages say only the Singapore data center (adminapisgp.im.qcloud.com) supports these APIs; each allows at most 200 calls per second.
 //!
-//! Call functions are on [`ImMsgAuditMgr`], reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
+//! Call functions are on [`ImMsgAuditMgr`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords_ids`.
 ///
