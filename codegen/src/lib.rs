@@ -127,6 +127,16 @@ fn endpoints_md(cat: &model::Catalogue) -> String {
             ));
         }
     }
+    if !cat.gaps.is_empty() {
+        s.push_str(&format!(
+            "\n## Not modelled yet ({})\n\nDocumented commands the catalogue leaves out rather than guess at (`spec/gaps.yaml`).\n\n| servicename | command | official page | why |\n|---|---|---|---|\n",
+            cat.gaps.len()
+        ));
+        for g in &cat.gaps {
+            let doc = g.doc.as_ref().map(|d| format!("[page]({d})")).unwrap_or_else(|| "none found".into());
+            s.push_str(&format!("| `{}` | `{}` | {} | {} |\n", g.service, g.command, doc, g.reason.replace('\n', " ").replace('|', "\\|")));
+        }
+    }
     s
 }
 

@@ -18,6 +18,21 @@ pub struct Catalogue {
     pub shared: Vec<TypeId>,
     /// Error codes in ascending order.
     pub errors: Vec<ErrorCode>,
+    /// Documented commands the catalogue does not model yet (`spec/gaps.yaml`), with the reason.
+    pub gaps: Vec<Gap>,
+}
+
+/// A command known to exist but not modelled, and why (usually: no readable official page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gap {
+    /// Wire servicename.
+    pub service: String,
+    /// Wire command.
+    pub command: String,
+    /// Why it is not in the catalogue.
+    pub reason: String,
+    /// The official page, when one exists.
+    pub doc: Option<String>,
 }
 
 /// A title in both languages.

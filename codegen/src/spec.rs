@@ -429,3 +429,26 @@ pub struct ErrorSpec {
     /// Meaning in English.
     pub en: String,
 }
+
+/// `spec/gaps.yaml`: commands known to exist but not modelled yet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapsFile {
+    /// The commands, each with the reason.
+    pub gaps: Vec<GapSpec>,
+}
+
+/// One command that is not modelled.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GapSpec {
+    /// Wire servicename.
+    pub service: String,
+    /// Wire command.
+    pub command: String,
+    /// Why it is not in the catalogue (what was searched, what could not be read).
+    pub reason: String,
+    /// The official page, when one exists.
+    #[serde(default)]
+    pub doc: Option<String>,
+}

@@ -34,6 +34,9 @@ pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
     let shown_root = root.display().to_string();
     let shown_root = shown_root.trim_end_matches('/');
     let mut rels = vec!["errors.yaml".to_owned()];
+    if root.join("gaps.yaml").exists() {
+        rels.push("gaps.yaml".to_owned());
+    }
     for dir in ["types", "services"] {
         let mut names = Vec::new();
         match std::fs::read_dir(root.join(dir)) {
@@ -87,11 +90,16 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
     let mut service_files = Vec::new();
     let mut types_files = Vec::new();
     let mut errors_file = None;
+    let mut gaps_file = None;
     for (i, s) in sources.iter().enumerate() {
         b.files.push(FileInfo { shown: s.shown.clone(), rel: s.rel.clone(), index: LineIndex::new(&s.text) });
         if s.rel == "errors.yaml" {
             if let Some(f) = b.parse::<spec::ErrorsFile>(i, &s.text) {
                 errors_file = Some((i, f));
+            }
+        } else if s.rel == "gaps.yaml" {
+            if let Some(f) = b.parse::<spec::GapsFile>(i, &s.text) {
+                gaps_file = Some((i, f));
             }
         } else if s.rel.starts_with("types/") {
             if let Some(f) = b.parse::<spec::TypesFile>(i, &s.text) {
@@ -109,6 +117,9 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
         b.errors(*i, f);
     }
     b.build(&types_files, &service_files);
+    if let Some((i, f)) = &gaps_file {
+        b.gaps(*i, f);
+    }
     if b.diags.is_empty() { Ok(b.finish()) } else { Err(Diagnostics(b.diags)) }
 }
 
@@ -127,6 +138,7 @@ struct Builder {
     services: Vec<Service>,
     shared: Vec<TypeId>,
     errors: Vec<ErrorCode>,
+    gaps: Vec<Gap>,
 }
 
 /// A parsed type expression, before names are resolved.
@@ -269,6 +281,28 @@ impl Builder {
                 zh: e.zh.clone(),
                 en: e.en.clone(),
             });
+        }
+    }
+
+    fn gaps(&mut self, file: usize, f: &spec::GapsFile) {
+        let mut seen = BTreeSet::new();
+        for (i, g) in f.gaps.iter().enumerate() {
+            let path = format!("gaps[{i}]");
+            let modelled = self.services.iter().any(|s| s.wire == g.service && s.commands.iter().any(|c| c.wire == g.command));
+            if modelled {
+                self.err(file, &path, format!("`{}/{}` is in the catalogue; remove it from gaps.yaml", g.service, g.command));
+            } else if !seen.insert((g.service.clone(), g.command.clone())) {
+                self.err(file, &path, format!("`{}/{}` is listed twice", g.service, g.command));
+            } else if g.reason.trim().is_empty() {
+                self.err(file, &path, "a gap needs a `reason`".into());
+            } else {
+                self.gaps.push(Gap {
+                    service: g.service.clone(),
+                    command: g.command.clone(),
+                    reason: g.reason.clone(),
+                    doc: g.doc.clone(),
+                });
+            }
         }
     }
 
@@ -985,7 +1019,7 @@ impl Builder {
         }
         let mut errors = self.errors;
         errors.sort_by_key(|e| e.code);
-        Catalogue { services: self.services, types: self.types, shared: self.shared, errors }
+        Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps }
     }
 }
 

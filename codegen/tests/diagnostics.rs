@@ -153,3 +153,16 @@ fn every_problem_is_reported_in_one_run() {
     let text = cmd("      B: Widget\n      C: uint8\n", "");
     assert_eq!(problems(&service(&text)).len(), 2);
 }
+
+#[test]
+fn a_gap_that_is_catalogued_is_an_error() {
+    let mut s = service(&cmd("", ""));
+    s.push(Source {
+        rel: "gaps.yaml".into(),
+        shown: "spec/gaps.yaml".into(),
+        text: "gaps:\n  - service: svc\n    command: other\n    reason: no page\n  - service: svc\n    command: getthing\n    reason: no page\n".into(),
+    });
+    assert_one(&s, "spec/gaps.yaml:5:", "`svc/getthing` is in the catalogue");
+    let ok = problems(&s[..2]);
+    assert!(ok.is_empty(), "{ok:?}");
+}
