@@ -987,6 +987,19 @@ impl Differ<'_> {
         }
     }
 
+    /// Reports a renamed Rust variant of an enum or union (same wire value or tag).
+    fn variant_renamed(&mut self, loc: &Loc, type_name: &str, old: &str, new: &str) {
+        if old != new {
+            self.push(
+                Rule::RustNameChanged,
+                loc,
+                Verdict::Compatible,
+                Verdict::Breaking,
+                format!("variant `{type_name}::{old}` → `{type_name}::{new}`"),
+            );
+        }
+    }
+
     /// Reports how a member's type changed (field, union variant or `oneof` alternative).
     fn ty_change(&mut self, ot: &Ty, nt: &Ty, loc: &Loc, usage: Usage, what: &str) {
         let (od, nd) = (self.describe(self.old, ot, false), self.describe(self.new, nt, false));
@@ -1209,15 +1222,7 @@ impl Differ<'_> {
                             format!("value `{}` added (variant `{}`)", v.wire, v.rust),
                         ),
                         Some(x) => {
-                            if x.rust != v.rust {
-                                self.push(
-                                    Rule::RustNameChanged,
-                                    &vloc,
-                                    Verdict::Compatible,
-                                    Verdict::Breaking,
-                                    format!("variant `{}::{}` → `{}::{}`", nt.name, x.rust, nt.name, v.rust),
-                                );
-                            }
+                            self.variant_renamed(&vloc, &nt.name, &x.rust, &v.rust);
                             self.doc_change(&vloc, "doc", x.doc.as_deref(), v.doc.as_deref());
                         }
                     }
@@ -1259,15 +1264,7 @@ impl Differ<'_> {
                         ),
                         Some(x) => {
                             self.ty_change(&Ty::Ref(x.ty), &Ty::Ref(v.ty), &vloc, usage, &v.tag);
-                            if x.rust != v.rust {
-                                self.push(
-                                    Rule::RustNameChanged,
-                                    &vloc,
-                                    Verdict::Compatible,
-                                    Verdict::Breaking,
-                                    format!("variant `{}::{}` → `{}::{}`", nt.name, x.rust, nt.name, v.rust),
-                                );
-                            }
+                            self.variant_renamed(&vloc, &nt.name, &x.rust, &v.rust);
                             self.doc_change(&vloc, "doc", x.doc.as_deref(), v.doc.as_deref());
                         }
                     }
