@@ -2835,6 +2835,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"Remark\":\"remark2\",\n            \"GroupName\":\"同学\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test2\"\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"Remark\":\"remark3\",\n            \"GroupName\":\"同事\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test3\"\n        }\n    ],\n    \"AddType\":\"Add_Type_Both\",\n    \"ForceAddFlags\":1\n}\n",
                 ),
                 response: Some(
+                    "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30006,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_Unpack_Profile_Data_Fail\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\",\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("批量形式（旧版本）"),
+                request: None,
+                response: Some(
                     "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30006,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_Unpack_Profile_Data_Fail\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\"],\n\t\"Invalid_Account\":[\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
                 ),
             },
