@@ -21,7 +21,14 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     for line in text.lines() {
         let item_start = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']) && !line.starts_with("//!");
         let after_item = prev == "}" || prev.ends_with("};") || (prev.starts_with("//!") && !line.starts_with("//!"));
-        if item_start && after_item {
+        // Also between the items of an impl block: a `}` closing one item, then the next item's doc or
+        // signature at the same indentation.
+        let indent = line.len() - line.trim_start().len();
+        let inner_item = indent > 0
+            && prev.trim() == "}"
+            && prev.len() - prev.trim_start().len() == indent
+            && ["///", "#[", "pub ", "fn ", "async fn "].iter().any(|p| line.trim_start().starts_with(p));
+        if (item_start && after_item) || inner_item {
             out.push('\n');
         }
         out.push_str(line);

@@ -136,30 +136,35 @@ impl ImPushRequest {
             offline_push_info: None,
         }
     }
+
     /// Sets `Condition` (optional). Push conditions; without it the message goes to every user. AttrsOr and AttrsAnd may be combined, and so may TagsOr and TagsAnd, but attribute and tag conditions cannot be used together.
     #[must_use]
     pub fn condition(mut self, value: ImPushCondition) -> Self {
         self.condition = Some(value);
         self
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random 32-bit unsigned message number; the server uses it to de-duplicate pushes within the same second.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `MsgLifeTime` (optional). Offline storage time in seconds, at most 7 days (604800). Default 0: not stored offline, only online users get the push.
     #[must_use]
     pub fn msg_life_time(mut self, value: u32) -> Self {
         self.msg_life_time = Some(value);
         self
     }
+
     /// Sets `From_Account` (optional). Sender account; when absent the receivers see the admin as the sender.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `OfflinePushInfo` (optional). Offline push settings of the message.
     #[must_use]
     pub fn offline_push_info(
@@ -267,6 +272,7 @@ impl ImGetAttrNameResponse {
             attr_names: Default::default(),
         }
     }
+
     /// Sets `AttrNames` (required). Attribute number ("0" to "9") -> attribute name, e.g. "0": "xxx" means attribute 0 is named xxx.
     #[must_use]
     pub fn attr_names(
@@ -323,6 +329,7 @@ impl ImGetAttrResponse {
             user_attrs: Default::default(),
         }
     }
+
     /// Sets `UserAttrs` (required). Attributes of each user; a user without attributes has an empty `Attrs`.
     #[must_use]
     pub fn user_attrs(mut self, value: Vec<ImUserAttrs>) -> Self {
@@ -448,6 +455,7 @@ impl ImGetTagResponse {
             user_tags: Default::default(),
         }
     }
+
     /// Sets `UserTags` (required). Tags of each user.
     #[must_use]
     pub fn user_tags(mut self, value: Vec<ImUserTags>) -> Self {
@@ -595,6 +603,7 @@ impl ImPushCondition {
             tags_and: None,
         }
     }
+
     /// Sets `AttrsOr` (optional). Union of attribute conditions: attribute name -> value (names may be any text, e.g. non-ASCII).
     #[must_use]
     pub fn attrs_or(
@@ -604,6 +613,7 @@ impl ImPushCondition {
         self.attrs_or = Some(value);
         self
     }
+
     /// Sets `AttrsAnd` (optional). Intersection of attribute conditions: attribute name -> value.
     #[must_use]
     pub fn attrs_and(
@@ -613,12 +623,14 @@ impl ImPushCondition {
         self.attrs_and = Some(value);
         self
     }
+
     /// Sets `TagsOr` (optional). Union of tag conditions; at most 10 tags, each at most 50 bytes.
     #[must_use]
     pub fn tags_or(mut self, value: Vec<String>) -> Self {
         self.tags_or = Some(value);
         self
     }
+
     /// Sets `TagsAnd` (optional). Intersection of tag conditions; at most 10 tags, each at most 50 bytes.
     #[must_use]
     pub fn tags_and(mut self, value: Vec<String>) -> Self {
@@ -746,6 +758,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImPushResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set app attribute names (设置应用属性名称)
     ///
     /// `POST /v4/all_member_push/im_set_attr_name`
@@ -761,6 +774,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImSetAttrNameResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get app attribute names (获取应用属性名称)
     ///
     /// `POST /v4/all_member_push/im_get_attr_name`
@@ -776,6 +790,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImGetAttrNameResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get user attributes (获取用户属性)
     ///
     /// `POST /v4/all_member_push/im_get_attr`
@@ -791,6 +806,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImGetAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set user attributes (设置用户属性)
     ///
     /// `POST /v4/all_member_push/im_set_attr`
@@ -806,6 +822,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImSetAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete user attributes (删除用户属性)
     ///
     /// `POST /v4/all_member_push/im_remove_attr`
@@ -821,6 +838,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImRemoveAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get user tags (获取用户标签)
     ///
     /// `POST /v4/all_member_push/im_get_tag`
@@ -836,6 +854,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImGetTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add user tags (添加用户标签)
     ///
     /// `POST /v4/all_member_push/im_add_tag`
@@ -851,6 +870,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImAddTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete user tags (删除用户标签)
     ///
     /// `POST /v4/all_member_push/im_remove_tag`
@@ -866,6 +886,7 @@ impl AllMemberPush<'_> {
     ) -> Result<ImRemoveTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete all tags of a user (删除用户所有标签)
     ///
     /// `POST /v4/all_member_push/im_remove_all_tags`

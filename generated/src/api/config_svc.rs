@@ -47,6 +47,7 @@ impl GetIpListResponse {
             ip_list: Default::default(),
         }
     }
+
     /// Sets `IPList` (required). Server IP addresses and CIDR ranges, e.g. "183.192.202.0/25".
     #[must_use]
     pub fn ip_list(mut self, value: Vec<String>) -> Self {

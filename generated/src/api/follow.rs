@@ -237,6 +237,7 @@ impl FollowAddResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each user.
     #[must_use]
     pub fn result_item(mut self, value: Vec<FollowResultItem>) -> Self {
@@ -296,6 +297,7 @@ impl FollowDeleteResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each user.
     #[must_use]
     pub fn result_item(mut self, value: Vec<FollowResultItem>) -> Self {
@@ -355,6 +357,7 @@ impl FollowCheckResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each checked user.
     #[must_use]
     pub fn result_item(mut self, value: Vec<FollowCheckItem>) -> Self {
@@ -431,12 +434,14 @@ impl FollowGetResponse {
             next_cursor: None,
         }
     }
+
     /// Sets `FollowItem` (required). The users on this page.
     #[must_use]
     pub fn follow_item(mut self, value: Vec<FollowGetItem>) -> Self {
         self.follow_item = value;
         self
     }
+
     /// Sets `NextCursor` (optional). Cursor of the next page; pass it as StartCursor.
     #[must_use]
     pub fn next_cursor(mut self, value: impl Into<String>) -> Self {
@@ -496,6 +501,7 @@ impl FollowGetInfoResponse {
             follow_info: Default::default(),
         }
     }
+
     /// Sets `FollowInfo` (required). Counts for each user.
     #[must_use]
     pub fn follow_info(mut self, value: Vec<FollowInfoItem>) -> Self {
@@ -559,6 +565,7 @@ impl FollowCheckItem {
             follow_type: None,
         }
     }
+
     /// Sets `FollowType` (optional). Follow relationship between From_Account and To_Account, when the check succeeded.
     #[must_use]
     pub fn follow_type(mut self, value: FollowRelation) -> Self {
@@ -605,18 +612,21 @@ impl FollowGetItem {
             profile_sequence: None,
         }
     }
+
     /// Sets `FollowTime` (optional). When the follow happened (Unix time, as in the sample).
     #[must_use]
     pub fn follow_time(mut self, value: i64) -> Self {
         self.follow_time = Some(value);
         self
     }
+
     /// Sets `ProfileItem` (required). Profile fields of the user, each a Tag and a Value.
     #[must_use]
     pub fn profile_item(mut self, value: Vec<FollowProfileItem>) -> Self {
         self.profile_item = value;
         self
     }
+
     /// Sets `profile_sequence` (optional). Profile sequence of the user (lower-case key, as in the sample).
     #[must_use]
     pub fn profile_sequence(mut self, value: u64) -> Self {
@@ -671,18 +681,21 @@ impl FollowInfoItem {
             mutual_following_count: None,
         }
     }
+
     /// Sets `FollowerCount` (optional). Number of followers (fans) of To_Account.
     #[must_use]
     pub fn follower_count(mut self, value: u64) -> Self {
         self.follower_count = Some(value);
         self
     }
+
     /// Sets `FollowingCount` (optional). Number of users To_Account follows.
     #[must_use]
     pub fn following_count(mut self, value: u64) -> Self {
         self.following_count = Some(value);
         self
     }
+
     /// Sets `MutualFollowingCount` (optional). Number of mutual follows of To_Account.
     #[must_use]
     pub fn mutual_following_count(mut self, value: u64) -> Self {
@@ -843,6 +856,7 @@ impl Follow<'_> {
     ) -> Result<FollowAddResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Unfollow users (取消关注用户)
     ///
     /// `POST /v4/follow/follow_delete`
@@ -860,6 +874,7 @@ impl Follow<'_> {
     ) -> Result<FollowDeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Check follow relationship (检查关注关系)
     ///
     /// `POST /v4/follow/follow_check`
@@ -877,6 +892,7 @@ impl Follow<'_> {
     ) -> Result<FollowCheckResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get following/followers/mutual list (拉取关注、粉丝与互关列表)
     ///
     /// `POST /v4/follow/follow_get`
@@ -892,6 +908,7 @@ impl Follow<'_> {
     ) -> Result<FollowGetResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get following/follower/mutual counts (获取用户的关注、粉丝与互关数)
     ///
     /// `POST /v4/follow/follow_get_info`

@@ -76,6 +76,7 @@ impl GetGroupAttrResponse {
             group_attr_ary: Default::default(),
         }
     }
+
     /// Sets `GroupAttrAry` (required). The group's custom attributes.
     #[must_use]
     pub fn group_attr_ary(mut self, value: Vec<GroupAttrItem>) -> Self {

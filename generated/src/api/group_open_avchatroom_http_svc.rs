@@ -164,6 +164,7 @@ impl GetMembersRequest {
             timestamp,
         }
     }
+
     /// Sets `Mark` (optional). Return only members carrying this mark (see modify_user_info), e.g. 1000.
     #[must_use]
     pub fn mark(mut self, value: i64) -> Self {
@@ -200,6 +201,7 @@ impl GetMembersResponse {
             next_timestamp,
         }
     }
+
     /// Sets `MemberList` (required). Online members of this page.
     #[must_use]
     pub fn member_list(mut self, value: Vec<GetMembersMember>) -> Self {
@@ -271,12 +273,14 @@ impl ModifyUserInfoResponse {
             member_list: Default::default(),
         }
     }
+
     /// Sets `CommandType` (optional). The CommandType of the request.
     #[must_use]
     pub fn command_type(mut self, value: ModifyUserInfoCommandType) -> Self {
         self.command_type = Some(value);
         self
     }
+
     /// Sets `MemberList` (required). Members whose marks were changed; offline accounts are left out (the call fails when none is online).
     #[must_use]
     pub fn member_list(mut self, value: Vec<ModifyUserInfoMember>) -> Self {
@@ -380,6 +384,7 @@ impl GetAdminListResponse {
             admin_list: Default::default(),
         }
     }
+
     /// Sets `Admin_List` (required). Administrators of the live group.
     #[must_use]
     pub fn admin_list(mut self, value: Vec<GetAdminListAdmin>) -> Self {
@@ -439,6 +444,7 @@ impl CheckMembersResponse {
             member_account: Default::default(),
         }
     }
+
     /// Sets `Member_Account` (required). The UserIDs of the request that are in the live group.
     #[must_use]
     pub fn member_account(mut self, value: Vec<String>) -> Self {
@@ -477,12 +483,14 @@ impl GetMembersMember {
             avatar: None,
         }
     }
+
     /// Sets `NickName` (optional). Nickname of the member.
     #[must_use]
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self
     }
+
     /// Sets `Avatar` (optional). Avatar URL of the member.
     #[must_use]
     pub fn avatar(mut self, value: impl Into<String>) -> Self {
@@ -517,12 +525,14 @@ impl GetAdminListAdmin {
             nick_name: None,
         }
     }
+
     /// Sets `Avatar` (optional). Avatar URL (may be empty).
     #[must_use]
     pub fn avatar(mut self, value: impl Into<String>) -> Self {
         self.avatar = Some(value.into());
         self
     }
+
     /// Sets `NickName` (optional). Nickname.
     #[must_use]
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
@@ -607,6 +617,7 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     ) -> Result<GetMembersResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set AVChatRoom member marks (设置直播群成员标记)
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/modify_user_info`
@@ -622,6 +633,7 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     ) -> Result<ModifyUserInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set/remove AVChatRoom admins (设置/取消直播群管理员)
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/modify_admin`
@@ -637,6 +649,7 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     ) -> Result<ModifyAdminResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get AVChatRoom admin list (获取直播群管理员列表)
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/get_admin_list`
@@ -652,6 +665,7 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     ) -> Result<GetAdminListResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Check whether users are in an AVChatRoom (查询用户是否在直播群内)
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/check_members`

@@ -365,18 +365,21 @@ impl GetAppidGroupListRequest {
             group_type: None,
         }
     }
+
     /// Sets `Limit` (optional). Maximum number of group IDs to return (at most 10000, the default).
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Sets `Next` (optional). Paging cursor: 0 on the first call, then the Next value of the previous reply.
     #[must_use]
     pub fn next(mut self, value: u64) -> Self {
         self.next = Some(value);
         self
     }
+
     /// Sets `GroupType` (optional). Only return groups of this type; TotalCount then counts only that type. All types when absent.
     #[must_use]
     pub fn group_type(mut self, value: crate::api::types::GroupType) -> Self {
@@ -417,6 +420,7 @@ impl GetAppidGroupListResponse {
             next,
         }
     }
+
     /// Sets `GroupIdList` (required). The group IDs of this page.
     #[must_use]
     pub fn group_id_list(mut self, value: Vec<AppGroupIdItem>) -> Self {
@@ -490,42 +494,49 @@ impl CreateGroupRequest {
             member_list: None,
         }
     }
+
     /// Sets `Owner_Account` (optional). Owner of the group (an imported account), added as a member automatically; without it the group has no owner.
     #[must_use]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
     }
+
     /// Sets `GroupId` (optional). Custom group ID; assigned by the server when absent.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Group introduction, at most 240 bytes of UTF-8.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Group notice, at most 300 bytes of UTF-8.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount` here, `MaxMemberNum` elsewhere); defaults to the limit of the purchased plan.
     #[must_use]
     pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }
+
     /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests.
     #[must_use]
     pub fn apply_join_option(
@@ -535,6 +546,7 @@ impl CreateGroupRequest {
         self.apply_join_option = Some(value);
         self
     }
+
     /// Sets `AppDefinedData` (optional). App-defined group fields (keys must be configured in the console first).
     #[must_use]
     pub fn app_defined_data(
@@ -544,6 +556,7 @@ impl CreateGroupRequest {
         self.app_defined_data = Some(value);
         self
     }
+
     /// Sets `MemberList` (optional). Initial members, at most 100.
     #[must_use]
     pub fn member_list(mut self, value: Vec<CreateGroupMemberItem>) -> Self {
@@ -597,6 +610,7 @@ impl GetGroupInfoRequest {
             response_filter: None,
         }
     }
+
     /// Sets `ResponseFilter` (optional). Filters choosing the fields to return; when a filter is set, fields not named in it are omitted.
     #[must_use]
     pub fn response_filter(mut self, value: GroupInfoResponseFilter) -> Self {
@@ -629,6 +643,7 @@ impl GetGroupInfoResponse {
             group_info: Default::default(),
         }
     }
+
     /// Sets `GroupInfo` (required). One entry per requested group, with its own ErrorCode/ErrorInfo and the requested fields.
     #[must_use]
     pub fn group_info(mut self, value: Vec<crate::api::types::GroupInfo>) -> Self {
@@ -694,6 +709,7 @@ impl GetGroupMemberInfoRequest {
             next: None,
         }
     }
+
     /// Sets `MemberInfoFilter` (optional). Member fields to return (Member_Account is always included); all fields when absent.
     #[must_use]
     pub fn member_info_filter(
@@ -703,6 +719,7 @@ impl GetGroupMemberInfoRequest {
         self.member_info_filter = Some(value);
         self
     }
+
     /// Sets `MemberRoleFilter` (optional). Only return members with these roles (Owner, Admin, Member); all roles when absent.
     #[must_use]
     pub fn member_role_filter(
@@ -712,24 +729,28 @@ impl GetGroupMemberInfoRequest {
         self.member_role_filter = Some(value);
         self
     }
+
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[must_use]
     pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
         self.app_defined_data_filter_group_member = Some(value);
         self
     }
+
     /// Sets `Limit` (optional). Maximum number of members to return (at most 6000; 100 recommended); all members when absent.
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Sets `Offset` (optional). Index of the first member to return (default 0); not supported by Community groups.
     #[must_use]
     pub fn offset(mut self, value: u32) -> Self {
         self.offset = Some(value);
         self
     }
+
     /// Sets `Next` (optional). Community groups only (required there): paging cursor, 0 on the first call, then the Next value of the previous reply.
     #[must_use]
     pub fn next(mut self, value: u64) -> Self {
@@ -770,6 +791,7 @@ impl GetGroupMemberInfoResponse {
             next: None,
         }
     }
+
     /// Sets `MemberList` (required). The members of this page with the requested fields.
     #[must_use]
     pub fn member_list(
@@ -779,6 +801,7 @@ impl GetGroupMemberInfoResponse {
         self.member_list = value;
         self
     }
+
     /// Sets `Next` (optional). Cursor for the next page; returned only for Community groups.
     #[must_use]
     pub fn next(mut self, value: u64) -> Self {
@@ -836,6 +859,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
             app_defined_data_filter_group_member: None,
         }
     }
+
     /// Sets `MemberInfoFilter` (optional). Member fields to return (Member_Account is always included); all fields when absent.
     #[must_use]
     pub fn member_info_filter(
@@ -845,6 +869,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
         self.member_info_filter = Some(value);
         self
     }
+
     /// Sets `MemberRoleFilter` (optional). Only return members with these roles (Owner, Admin, Member); all roles when absent.
     #[must_use]
     pub fn member_role_filter(
@@ -854,6 +879,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
         self.member_role_filter = Some(value);
         self
     }
+
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[must_use]
     pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
@@ -890,6 +916,7 @@ impl GetSpecifiedGroupMemberInfoResponse {
             member_list: Default::default(),
         }
     }
+
     /// Sets `MemberList` (required). The requested members with the requested fields (the mute end is returned as MuteUntil).
     #[must_use]
     pub fn member_list(
@@ -962,36 +989,42 @@ impl ModifyGroupBaseInfoRequest {
             shut_up_all_member: None,
         }
     }
+
     /// Sets `Name` (optional). Group name, at most 30 bytes.
     #[must_use]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Group introduction, at most 240 bytes.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Group notice, at most 300 bytes.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `MaxMemberNum` (optional). Maximum number of members (`MaxMemberNum` here, `MaxMemberCount` in create/import); ignored for live-streaming groups.
     #[must_use]
     pub fn max_member_num(mut self, value: u32) -> Self {
         self.max_member_num = Some(value);
         self
     }
+
     /// Sets `ApplyJoinOption` (optional). How join requests are handled.
     #[must_use]
     pub fn apply_join_option(
@@ -1001,6 +1034,7 @@ impl ModifyGroupBaseInfoRequest {
         self.apply_join_option = Some(value);
         self
     }
+
     /// Sets `AppDefinedData` (optional). App-defined group fields to set; an empty Value deletes the field.
     #[must_use]
     pub fn app_defined_data(
@@ -1010,6 +1044,7 @@ impl ModifyGroupBaseInfoRequest {
         self.app_defined_data = Some(value);
         self
     }
+
     /// Sets `ShutUpAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it.
     #[must_use]
     pub fn shut_up_all_member(
@@ -1068,6 +1103,7 @@ impl AddGroupMemberRequest {
             member_list,
         }
     }
+
     /// Sets `Silence` (optional). 1: add silently (no system notification to anyone); 0 (default): notify.
     #[must_use]
     pub fn silence(mut self, value: i32) -> Self {
@@ -1100,6 +1136,7 @@ impl AddGroupMemberResponse {
             member_list: Default::default(),
         }
     }
+
     /// Sets `MemberList` (required). One result per requested member.
     #[must_use]
     pub fn member_list(mut self, value: Vec<AddGroupMemberResult>) -> Self {
@@ -1141,12 +1178,14 @@ impl DeleteGroupMemberRequest {
             member_to_del_account,
         }
     }
+
     /// Sets `Silence` (optional). 1: remove silently (only the removed members are notified); 0 (default): notify all members.
     #[must_use]
     pub fn silence(mut self, value: i32) -> Self {
         self.silence = Some(value);
         self
     }
+
     /// Sets `Reason` (optional). Reason for the removal, shown in the notification.
     #[must_use]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -1219,24 +1258,28 @@ impl ModifyGroupMemberInfoRequest {
             shut_up_time: None,
         }
     }
+
     /// Sets `Role` (optional). Admin: make administrator; Member: revoke administrator.
     #[must_use]
     pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
+
     /// Sets `MsgFlag` (optional). How the member receives the group's messages.
     #[must_use]
     pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
+
     /// Sets `NameCard` (optional). Name card in the group, at most 50 bytes.
     #[must_use]
     pub fn name_card(mut self, value: impl Into<String>) -> Self {
         self.name_card = Some(value.into());
         self
     }
+
     /// Sets `AppMemberDefinedData` (optional). App-defined member fields to set (keys configured in the console).
     #[must_use]
     pub fn app_member_defined_data(
@@ -1246,6 +1289,7 @@ impl ModifyGroupMemberInfoRequest {
         self.app_member_defined_data = Some(value);
         self
     }
+
     /// Sets `ShutUpTime` (optional). Mute the member for this many seconds; 0 lifts the mute.
     #[must_use]
     pub fn shut_up_time(mut self, value: u32) -> Self {
@@ -1354,36 +1398,42 @@ impl GetJoinedGroupListRequest {
             response_filter: None,
         }
     }
+
     /// Sets `WithHugeGroups` (optional). 1: include live-streaming groups (AVChatRoom); 0 (default): leave them out.
     #[must_use]
     pub fn with_huge_groups(mut self, value: i32) -> Self {
         self.with_huge_groups = Some(value);
         self
     }
+
     /// Sets `WithNoActiveGroups` (optional). 1: include joined but not yet activated Private (Work) groups; 0 (default): leave them out.
     #[must_use]
     pub fn with_no_active_groups(mut self, value: i32) -> Self {
         self.with_no_active_groups = Some(value);
         self
     }
+
     /// Sets `Limit` (optional). Maximum number of groups to return (at most 5000); all when absent.
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
         self
     }
+
     /// Sets `Offset` (optional). Index of the first group to return (default 0).
     #[must_use]
     pub fn offset(mut self, value: u32) -> Self {
         self.offset = Some(value);
         self
     }
+
     /// Sets `GroupType` (optional). Only list groups of this type; all types when absent.
     #[must_use]
     pub fn group_type(mut self, value: crate::api::types::GroupType) -> Self {
         self.group_type = Some(value);
         self
     }
+
     /// Sets `ResponseFilter` (optional). Filters choosing the group fields and the account's own fields to return.
     #[must_use]
     pub fn response_filter(mut self, value: JoinedGroupResponseFilter) -> Self {
@@ -1420,6 +1470,7 @@ impl GetJoinedGroupListResponse {
             group_id_list: Default::default(),
         }
     }
+
     /// Sets `GroupIdList` (required). The groups of this page; apart from GroupId, fields appear only when the filters ask for them.
     #[must_use]
     pub fn group_id_list(mut self, value: Vec<JoinedGroupItem>) -> Self {
@@ -1479,6 +1530,7 @@ impl GetRoleInGroupResponse {
             user_id_list: Default::default(),
         }
     }
+
     /// Sets `UserIdList` (required). The role of each requested account.
     #[must_use]
     pub fn user_id_list(mut self, value: Vec<GroupMemberRoleItem>) -> Self {
@@ -1562,6 +1614,7 @@ impl GetGroupMutedAccountRequest {
             topic_id: None,
         }
     }
+
     /// Sets `TopicId` (optional). ID of a topic: list the members muted in that topic (Community groups with topics only).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
@@ -1606,18 +1659,21 @@ impl GetGroupMutedAccountResponse {
             shutted_uin_list: Default::default(),
         }
     }
+
     /// Sets `GroupId` (optional). ID of the group.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `MutedAccountList` (required). The muted members.
     #[must_use]
     pub fn muted_account_list(mut self, value: Vec<MutedAccountItem>) -> Self {
         self.muted_account_list = value;
         self
     }
+
     /// Sets `ShuttedUinList` (required). Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
     #[must_use]
     pub fn shutted_uin_list(mut self, value: Vec<ShuttedUinItem>) -> Self {
@@ -1720,24 +1776,28 @@ impl SendGroupMsgRequest {
             group_at_info: None,
         }
     }
+
     /// Sets `Random` (filled in by the SDK). Random 32-bit unsigned number; a second message with the same content and Random within 5 minutes is discarded as a duplicate.
     #[must_use]
     pub fn random(mut self, value: u32) -> Self {
         self.random = value;
         self
     }
+
     /// Sets `MsgPriority` (optional). Message priority: High, Normal (default) or Low (case-sensitive).
     #[must_use]
     pub fn msg_priority(mut self, value: crate::api::types::GroupMsgPriority) -> Self {
         self.msg_priority = Some(value);
         self
     }
+
     /// Sets `From_Account` (optional). Sender shown to members (must be an existing account); the app admin when absent.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
     pub fn offline_push_info(
@@ -1747,6 +1807,7 @@ impl SendGroupMsgRequest {
         self.offline_push_info = Some(value);
         self
     }
+
     /// Sets `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
     #[must_use]
     pub fn forbid_callback_control(
@@ -1756,12 +1817,14 @@ impl SendGroupMsgRequest {
         self.forbid_callback_control = Some(value);
         self
     }
+
     /// Sets `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
     #[must_use]
     pub fn online_only_flag(mut self, value: i32) -> Self {
         self.online_only_flag = Some(value);
         self
     }
+
     /// Sets `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[must_use]
     pub fn send_msg_control(
@@ -1771,30 +1834,35 @@ impl SendGroupMsgRequest {
         self.send_msg_control = Some(value);
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored in the cloud with the message and delivered to receivers.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
     /// Sets `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not.
     #[must_use]
     pub fn support_message_extension(mut self, value: i32) -> Self {
         self.support_message_extension = Some(value);
         self
     }
+
     /// Sets `To_Account` (optional). Send only to these members (at most 50); the message then does not count as unread. Ultimate edition only; Work, Public and Meeting groups.
     #[must_use]
     pub fn to_account(mut self, value: Vec<String>) -> Self {
         self.to_account = Some(value);
         self
     }
+
     /// Sets `TopicId` (optional). ID of the topic to send to (Community groups with topics only).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
         self.topic_id = Some(value.into());
         self
     }
+
     /// Sets `GroupAtInfo` (optional). The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
     #[must_use]
     pub fn group_at_info(mut self, value: Vec<GroupAtInfoItem>) -> Self {
@@ -1831,6 +1899,7 @@ impl SendGroupMsgResponse {
             msg_drop_reason: None,
         }
     }
+
     /// Sets `MsgDropReason` (optional). Why the message was dropped; empty by default. Currently only frequency control (e.g. MsgFreqCtrl).
     #[must_use]
     pub fn msg_drop_reason(mut self, value: impl Into<String>) -> Self {
@@ -1872,6 +1941,7 @@ impl SendGroupSystemNotificationRequest {
             content: content.into(),
         }
     }
+
     /// Sets `ToMembers_Account` (optional). Receiving members (at most 500); all members when absent or empty (the only option for live-streaming groups).
     #[must_use]
     pub fn to_members_account(mut self, value: Vec<String>) -> Self {
@@ -1949,6 +2019,7 @@ impl GroupMsgRecallResponse {
             recall_ret_list: Default::default(),
         }
     }
+
     /// Sets `RecallRetList` (required). One result per requested message.
     #[must_use]
     pub fn recall_ret_list(mut self, value: Vec<RecallRetItem>) -> Self {
@@ -2067,42 +2138,49 @@ impl ImportGroupRequest {
             create_time: None,
         }
     }
+
     /// Sets `Owner_Account` (optional). Owner of the group, added as a member; without it the group has no owner.
     #[must_use]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
     }
+
     /// Sets `GroupId` (optional). Custom group ID; assigned by the server when absent.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Group introduction, at most 240 bytes.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Group notice, at most 300 bytes.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000.
     #[must_use]
     pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }
+
     /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission).
     #[must_use]
     pub fn apply_join_option(
@@ -2112,6 +2190,7 @@ impl ImportGroupRequest {
         self.apply_join_option = Some(value);
         self
     }
+
     /// Sets `AppDefinedData` (optional). App-defined group fields (the feature must be enabled).
     #[must_use]
     pub fn app_defined_data(
@@ -2121,6 +2200,7 @@ impl ImportGroupRequest {
         self.app_defined_data = Some(value);
         self
     }
+
     /// Sets `CreateTime` (optional). Creation time of the group (UTC seconds); the time of the request when absent.
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
@@ -2186,12 +2266,14 @@ impl ImportGroupMsgRequest {
             topic_id: None,
         }
     }
+
     /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming groups).
     #[must_use]
     pub fn recent_contact_flag(mut self, value: i32) -> Self {
         self.recent_contact_flag = Some(value);
         self
     }
+
     /// Sets `TopicId` (optional). ID of the topic to import into (Community groups only).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
@@ -2224,6 +2306,7 @@ impl ImportGroupMsgResponse {
             import_msg_result: Default::default(),
         }
     }
+
     /// Sets `ImportMsgResult` (required). One result per imported message.
     #[must_use]
     pub fn import_msg_result(mut self, value: Vec<ImportGroupMsgResult>) -> Self {
@@ -2286,6 +2369,7 @@ impl ImportGroupMemberResponse {
             member_list: Default::default(),
         }
     }
+
     /// Sets `MemberList` (required). One result per requested member.
     #[must_use]
     pub fn member_list(mut self, value: Vec<ImportGroupMemberResult>) -> Self {
@@ -2373,6 +2457,7 @@ impl DeleteGroupMsgBySenderRequest {
             topic_id: None,
         }
     }
+
     /// Sets `TopicId` (optional). Topic in which to recall the messages (topic-enabled communities only).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
@@ -2433,12 +2518,14 @@ impl GroupMsgGetSimpleRequest {
             with_recalled_msg: None,
         }
     }
+
     /// Sets `ReqMsgSeq` (optional). Largest sequence number to return (messages with MsgSeq <= ReqMsgSeq); omit for the latest messages.
     #[must_use]
     pub fn req_msg_seq(mut self, value: u64) -> Self {
         self.req_msg_seq = Some(value);
         self
     }
+
     /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default.
     #[must_use]
     pub fn with_recalled_msg(mut self, value: i32) -> Self {
@@ -2482,6 +2569,7 @@ impl GroupMsgGetSimpleResponse {
             rsp_msg_list: Default::default(),
         }
     }
+
     /// Sets `RspMsgList` (required). The messages returned.
     #[must_use]
     pub fn rsp_msg_list(
@@ -2518,6 +2606,7 @@ impl ClearGroupMsgRequest {
             msg_seq: None,
         }
     }
+
     /// Sets `MsgSeq` (optional). Clear messages with a sequence number <= MsgSeq; omit to clear the whole history.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
@@ -2595,6 +2684,7 @@ impl GetGroupMsgReceiptResponse {
             group_msg_receipt_list: Default::default(),
         }
     }
+
     /// Sets `GroupMsgReceiptList` (required). Read-receipt information, one item per requested message.
     #[must_use]
     pub fn group_msg_receipt_list(mut self, value: Vec<GetGroupMsgReceiptItem>) -> Self {
@@ -2645,6 +2735,7 @@ impl GetGroupMsgReceiptDetailRequest {
             count,
         }
     }
+
     /// Sets `MsgSeq` (optional). Sequence number of the message.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
@@ -2697,12 +2788,14 @@ impl GetGroupMsgReceiptDetailResponse {
             cursor: cursor.into(),
         }
     }
+
     /// Sets `ReadList` (required). Members who have read the message (when Filter is 0).
     #[must_use]
     pub fn read_list(mut self, value: Vec<GetGroupMsgReceiptDetailReadItem>) -> Self {
         self.read_list = value;
         self
     }
+
     /// Sets `UnreadList` (required). Members who have not read the message (when Filter is 1).
     #[must_use]
     pub fn unread_list(
@@ -2743,6 +2836,7 @@ impl GetGroupBanMemberRequest {
             offset,
         }
     }
+
     /// Sets `Limit` (optional). Number of banned members per page (at most 100).
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
@@ -2779,6 +2873,7 @@ impl GetGroupBanMemberResponse {
             next_offset,
         }
     }
+
     /// Sets `BannedAccountList` (required). The banned members of this page.
     #[must_use]
     pub fn banned_account_list(mut self, value: Vec<GetGroupBanMemberItem>) -> Self {
@@ -2824,6 +2919,7 @@ impl BanGroupMemberRequest {
             description: None,
         }
     }
+
     /// Sets `Description` (optional). Reason for the ban (at most 1000 bytes).
     #[must_use]
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -3089,6 +3185,7 @@ impl GetGroupCounterRequest {
             group_counter_keys: None,
         }
     }
+
     /// Sets `GroupCounterKeys` (optional). Keys of the counters to return; omit to return all counters.
     #[must_use]
     pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
@@ -3121,6 +3218,7 @@ impl GetGroupCounterResponse {
             group_counter: Default::default(),
         }
     }
+
     /// Sets `GroupCounter` (required). Latest key/value of each counter.
     #[must_use]
     pub fn group_counter(mut self, value: Vec<GetGroupCounterItem>) -> Self {
@@ -3161,6 +3259,7 @@ impl UpdateGroupCounterRequest {
             mode: None,
         }
     }
+
     /// Sets `Mode` (optional). How Value is applied: Set, Increase or Decrease.
     #[must_use]
     pub fn mode(mut self, value: UpdateGroupCounterMode) -> Self {
@@ -3193,6 +3292,7 @@ impl UpdateGroupCounterResponse {
             group_counter: Default::default(),
         }
     }
+
     /// Sets `GroupCounter` (required). Latest key/value of each updated counter.
     #[must_use]
     pub fn group_counter(mut self, value: Vec<GetGroupCounterItem>) -> Self {
@@ -3230,6 +3330,7 @@ impl DeleteGroupCounterRequest {
             group_counter_keys: None,
         }
     }
+
     /// Sets `GroupCounterKeys` (optional). Keys of the counters to delete; omit to delete all counters.
     #[must_use]
     pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
@@ -3333,18 +3434,21 @@ impl SendBroadcastMsgRequest {
             cloud_custom_data: None,
         }
     }
+
     /// Sets `From_Account` (optional). Sender account; defaults to the calling app admin. Must be an existing account.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `Random` (filled in by the SDK). Random number; a message with the same content and Random within 5 minutes is dropped as a duplicate.
     #[must_use]
     pub fn random(mut self, value: u32) -> Self {
         self.random = value;
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
@@ -3430,48 +3534,56 @@ impl ImportTopicRequest {
             create_time: None,
         }
     }
+
     /// Sets `Type` (optional). Type of the group the topic belongs to; only Community is supported.
     #[must_use]
     pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
+
     /// Sets `TopicId` (optional). Custom topic ID (format: GroupId + "@TOPIC#_" + custom part).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
         self.topic_id = Some(value.into());
         self
     }
+
     /// Sets `From_Account` (optional). Account that creates the topic.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `CustomString` (optional). Custom string (at most 3000 bytes of UTF-8).
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
         self.custom_string = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the topic avatar (at most 100 bytes).
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Topic notice (at most 300 bytes of UTF-8).
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `CreateTime` (optional). Creation time of the topic (UTC seconds); defaults to the time of the request.
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
@@ -3549,12 +3661,14 @@ impl CreateGroupMemberItem {
             app_member_defined_data: None,
         }
     }
+
     /// Sets `Role` (optional). Role to give the member; only Admin is allowed.
     #[must_use]
     pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
+
     /// Sets `AppMemberDefinedData` (optional). App-defined member fields (keys must be configured in the console first).
     #[must_use]
     pub fn app_member_defined_data(
@@ -3613,6 +3727,7 @@ impl GroupInfoResponseFilter {
             app_defined_data_filter_group_member: None,
         }
     }
+
     /// Sets `GroupBaseInfoFilter` (optional). Group profile fields to return.
     #[must_use]
     pub fn group_base_info_filter(
@@ -3622,6 +3737,7 @@ impl GroupInfoResponseFilter {
         self.group_base_info_filter = Some(value);
         self
     }
+
     /// Sets `MemberInfoFilter` (optional). Member profile fields to return (the member account is named `Account` here).
     #[must_use]
     pub fn member_info_filter(
@@ -3631,12 +3747,14 @@ impl GroupInfoResponseFilter {
         self.member_info_filter = Some(value);
         self
     }
+
     /// Sets `AppDefinedDataFilter_Group` (optional). Keys of app-defined group fields to return (the feature must be enabled).
     #[must_use]
     pub fn app_defined_data_filter_group(mut self, value: Vec<String>) -> Self {
         self.app_defined_data_filter_group = Some(value);
         self
     }
+
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return (the feature must be enabled).
     #[must_use]
     pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
@@ -3717,6 +3835,7 @@ impl JoinedGroupResponseFilter {
             self_info_filter: None,
         }
     }
+
     /// Sets `GroupBaseInfoFilter` (optional). Group profile fields to return.
     #[must_use]
     pub fn group_base_info_filter(
@@ -3726,6 +3845,7 @@ impl JoinedGroupResponseFilter {
         self.group_base_info_filter = Some(value);
         self
     }
+
     /// Sets `SelfInfoFilter` (optional). Fields of the account's own membership to return (e.g. Role, JoinTime, MsgFlag, MsgSeq).
     #[must_use]
     pub fn self_info_filter(
@@ -3827,78 +3947,91 @@ impl JoinedGroupItem {
             self_info: None,
         }
     }
+
     /// Sets `Type` (optional). Group type.
     #[must_use]
     pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
+
     /// Sets `Name` (optional). Group name.
     #[must_use]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Group introduction.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Group notice.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). Group avatar URL.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Owner_Account` (optional). Account of the owner (empty when the group has none).
     #[must_use]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
     }
+
     /// Sets `CreateTime` (optional). Creation time (UTC seconds).
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
         self.create_time = Some(value);
         self
     }
+
     /// Sets `LastInfoTime` (optional). Last profile change (UTC seconds).
     #[must_use]
     pub fn last_info_time(mut self, value: u64) -> Self {
         self.last_info_time = Some(value);
         self
     }
+
     /// Sets `LastMsgTime` (optional). Time of the last message (UTC seconds; 0 if none).
     #[must_use]
     pub fn last_msg_time(mut self, value: u64) -> Self {
         self.last_msg_time = Some(value);
         self
     }
+
     /// Sets `NextMsgSeq` (optional). Sequence number the next message will get.
     #[must_use]
     pub fn next_msg_seq(mut self, value: u64) -> Self {
         self.next_msg_seq = Some(value);
         self
     }
+
     /// Sets `MemberNum` (optional). Current number of members.
     #[must_use]
     pub fn member_num(mut self, value: u32) -> Self {
         self.member_num = Some(value);
         self
     }
+
     /// Sets `MaxMemberNum` (optional). Maximum number of members.
     #[must_use]
     pub fn max_member_num(mut self, value: u32) -> Self {
         self.max_member_num = Some(value);
         self
     }
+
     /// Sets `ApplyJoinOption` (optional). How join requests are handled.
     #[must_use]
     pub fn apply_join_option(
@@ -3908,6 +4041,7 @@ impl JoinedGroupItem {
         self.apply_join_option = Some(value);
         self
     }
+
     /// Sets `ShutUpAllMember` (optional). Mute-all state.
     #[must_use]
     pub fn shut_up_all_member(
@@ -3917,12 +4051,14 @@ impl JoinedGroupItem {
         self.shut_up_all_member = Some(value);
         self
     }
+
     /// Sets `MemberCount` (optional). Current number of members (legacy key).
     #[must_use]
     pub fn member_count(mut self, value: u32) -> Self {
         self.member_count = Some(value);
         self
     }
+
     /// Sets `SelfInfo` (optional). The account's own membership info, as chosen by SelfInfoFilter.
     #[must_use]
     pub fn self_info(mut self, value: GroupSelfInfo) -> Self {
@@ -3965,30 +4101,35 @@ impl GroupSelfInfo {
             unread_msg_num: None,
         }
     }
+
     /// Sets `Role` (optional). The account's role in the group.
     #[must_use]
     pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
+
     /// Sets `JoinTime` (optional). When the account joined (UTC seconds).
     #[must_use]
     pub fn join_time(mut self, value: u64) -> Self {
         self.join_time = Some(value);
         self
     }
+
     /// Sets `MsgFlag` (optional). How the account receives the group's messages.
     #[must_use]
     pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
+
     /// Sets `MsgSeq` (optional). Sequence number of the last message the account has read.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `UnreadMsgNum` (optional). Number of unread messages of the account in the group (computed by the server).
     #[must_use]
     pub fn unread_msg_num(mut self, value: u32) -> Self {
@@ -4099,6 +4240,7 @@ impl GroupAtInfoItem {
             group_at_account: None,
         }
     }
+
     /// Sets `GroupAt_Account` (optional). The mentioned member (when GroupAtAllFlag is 0).
     #[must_use]
     pub fn group_at_account(mut self, value: impl Into<String>) -> Self {
@@ -4182,6 +4324,7 @@ impl ImportGroupMsgItem {
             msg_body,
         }
     }
+
     /// Sets `Random` (optional). Random 32-bit unsigned number; a second message with the same value within 5 minutes is dropped as a duplicate.
     #[must_use]
     pub fn random(mut self, value: u32) -> Self {
@@ -4245,18 +4388,21 @@ impl ImportGroupMemberItem {
             unread_msg_num: None,
         }
     }
+
     /// Sets `Role` (optional). Role of the member; only Admin is accepted, ordinary Member when absent.
     #[must_use]
     pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
+
     /// Sets `JoinTime` (optional). When the member joined (UTC seconds).
     #[must_use]
     pub fn join_time(mut self, value: u64) -> Self {
         self.join_time = Some(value);
         self
     }
+
     /// Sets `UnreadMsgNum` (optional). Unread message count of the member.
     #[must_use]
     pub fn unread_msg_num(mut self, value: u32) -> Self {
@@ -4338,12 +4484,14 @@ impl GetGroupMsgReceiptItem {
             unread_num: None,
         }
     }
+
     /// Sets `ReadNum` (optional). Number of members who have read the message.
     #[must_use]
     pub fn read_num(mut self, value: u64) -> Self {
         self.read_num = Some(value);
         self
     }
+
     /// Sets `UnreadNum` (optional). Number of members who have not read the message.
     #[must_use]
     pub fn unread_num(mut self, value: u64) -> Self {
@@ -4938,6 +5086,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetAppidGroupListResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Create a group (创建群组)
     ///
     /// `POST /v4/group_open_http_svc/create_group`
@@ -4953,6 +5102,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<CreateGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get group profiles (获取群详细资料)
     ///
     /// `POST /v4/group_open_http_svc/get_group_info`
@@ -4970,6 +5120,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get group member profiles (获取群成员详细资料)
     ///
     /// `POST /v4/group_open_http_svc/get_group_member_info`
@@ -4985,6 +5136,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupMemberInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get specified group member profiles (获取指定群成员详细资料)
     ///
     /// `POST /v4/group_open_http_svc/get_specified_group_member_info`
@@ -5000,6 +5152,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetSpecifiedGroupMemberInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify group profile (修改群基础资料)
     ///
     /// `POST /v4/group_open_http_svc/modify_group_base_info`
@@ -5015,6 +5168,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ModifyGroupBaseInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add group members (增加群成员)
     ///
     /// `POST /v4/group_open_http_svc/add_group_member`
@@ -5032,6 +5186,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<AddGroupMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete group members (删除群成员)
     ///
     /// `POST /v4/group_open_http_svc/delete_group_member`
@@ -5047,6 +5202,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<DeleteGroupMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify group member profile (修改群成员资料)
     ///
     /// `POST /v4/group_open_http_svc/modify_group_member_info`
@@ -5062,6 +5218,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ModifyGroupMemberInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Disband a group (解散群组)
     ///
     /// `POST /v4/group_open_http_svc/destroy_group`
@@ -5077,6 +5234,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<DestroyGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get groups a user has joined (获取用户所加入的群组)
     ///
     /// `POST /v4/group_open_http_svc/get_joined_group_list`
@@ -5092,6 +5250,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetJoinedGroupListResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Query user roles in a group (查询用户在群组中的身份)
     ///
     /// `POST /v4/group_open_http_svc/get_role_in_group`
@@ -5107,6 +5266,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetRoleInGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Mute/unmute group members (批量禁言和取消禁言)
     ///
     /// `POST /v4/group_open_http_svc/forbid_send_msg`
@@ -5122,6 +5282,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ForbidSendMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get muted group members (获取被禁言群成员列表)
     ///
     /// `POST /v4/group_open_http_svc/get_group_muted_account`
@@ -5137,6 +5298,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupMutedAccountResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send ordinary group message (在群组中发送普通消息)
     ///
     /// `POST /v4/group_open_http_svc/send_group_msg`
@@ -5152,6 +5314,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<SendGroupMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send group system notification (在群组中发送系统通知)
     ///
     /// `POST /v4/group_open_http_svc/send_group_system_notification`
@@ -5167,6 +5330,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<SendGroupSystemNotificationResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Recall group messages (撤回群消息)
     ///
     /// `POST /v4/group_open_http_svc/group_msg_recall`
@@ -5184,6 +5348,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GroupMsgRecallResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Change group owner (转让群主)
     ///
     /// `POST /v4/group_open_http_svc/change_group_owner`
@@ -5199,6 +5364,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ChangeGroupOwnerResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import group profile (导入群基础资料)
     ///
     /// `POST /v4/group_open_http_svc/import_group`
@@ -5214,6 +5380,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ImportGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import group messages (导入群消息)
     ///
     /// `POST /v4/group_open_http_svc/import_group_msg`
@@ -5231,6 +5398,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ImportGroupMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import group members (导入群成员)
     ///
     /// `POST /v4/group_open_http_svc/import_group_member`
@@ -5248,6 +5416,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ImportGroupMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set member unread message count (设置成员未读消息计数)
     ///
     /// `POST /v4/group_open_http_svc/set_unread_msg_num`
@@ -5263,6 +5432,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<SetUnreadMsgNumResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete messages sent by a user (删除指定用户发送的消息)
     ///
     /// `POST /v4/group_open_http_svc/delete_group_msg_by_sender`
@@ -5278,6 +5448,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<DeleteGroupMsgBySenderResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull group message history (拉取群历史消息)
     ///
     /// `POST /v4/group_open_http_svc/group_msg_get_simple`
@@ -5293,6 +5464,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GroupMsgGetSimpleResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Clear historical group messages (清空群聊历史消息)
     ///
     /// `POST /v4/group_open_http_svc/clear_group_msg`
@@ -5308,6 +5480,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ClearGroupMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull group message read receipts (拉取群消息已读回执信息)
     ///
     /// `POST /v4/group_open_http_svc/get_group_msg_receipt`
@@ -5325,6 +5498,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupMsgReceiptResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull group message read receipt details (拉取群消息已读回执详情)
     ///
     /// `POST /v4/group_open_http_svc/get_group_msg_receipt_detail`
@@ -5340,6 +5514,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupMsgReceiptDetailResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get banned group members (获取封禁群成员列表)
     ///
     /// `POST /v4/group_open_http_svc/get_group_ban_member`
@@ -5355,6 +5530,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupBanMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Ban group members (群成员封禁)
     ///
     /// `POST /v4/group_open_http_svc/ban_group_member`
@@ -5370,6 +5546,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<BanGroupMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Unban group members (群成员解封)
     ///
     /// `POST /v4/group_open_http_svc/unban_group_member`
@@ -5385,6 +5562,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<UnbanGroupMemberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify group custom attributes (修改群自定义属性)
     ///
     /// `POST /v4/group_open_http_svc/modify_group_attr`
@@ -5400,6 +5578,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ModifyGroupAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Clear group custom attributes (清空群自定义属性)
     ///
     /// `POST /v4/group_open_http_svc/clear_group_attr`
@@ -5415,6 +5594,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<ClearGroupAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Reset group custom attributes (重置群自定义属性)
     ///
     /// `POST /v4/group_open_http_svc/set_group_attr`
@@ -5430,6 +5610,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<SetGroupAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete group custom attributes (删除群自定义属性)
     ///
     /// `POST /v4/group_open_http_svc/delete_group_attr`
@@ -5445,6 +5626,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<DeleteGroupAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get group counters (获取群计数器)
     ///
     /// `POST /v4/group_open_http_svc/get_group_counter`
@@ -5460,6 +5642,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetGroupCounterResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Update group counters (更新群计数器)
     ///
     /// `POST /v4/group_open_http_svc/update_group_counter`
@@ -5475,6 +5658,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<UpdateGroupCounterResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete group counters (删除群计数器)
     ///
     /// `POST /v4/group_open_http_svc/delete_group_counter`
@@ -5490,6 +5674,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<DeleteGroupCounterResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get AVChatRoom online member count (获取直播群在线人数)
     ///
     /// `POST /v4/group_open_http_svc/get_online_member_num`
@@ -5505,6 +5690,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<GetOnlineMemberNumResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Broadcast message to all AVChatRooms (直播群广播消息)
     ///
     /// `POST /v4/group_open_http_svc/send_broadcast_msg`
@@ -5520,6 +5706,7 @@ impl GroupOpenHttpSvc<'_> {
     ) -> Result<SendBroadcastMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import topic profile (导入话题基础资料)
     ///
     /// `POST /v4/group_open_http_svc/import_topic`

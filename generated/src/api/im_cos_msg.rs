@@ -178,6 +178,7 @@ impl GetCosSigResponse {
             pre_sig_urls: Default::default(),
         }
     }
+
     /// Sets `PreSigURLs` (required). One result per queried resource.
     #[must_use]
     pub fn pre_sig_urls(mut self, value: Vec<CosPreSigUrl>) -> Self {
@@ -245,18 +246,21 @@ impl CosPreSigUrl {
             status: None,
         }
     }
+
     /// Sets `Desc` (optional). Description of the result for this resource.
     #[must_use]
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
     }
+
     /// Sets `PreSigURL` (optional). Highest-privilege pre-signed URL of the file; it can download banned files and is valid for 15 minutes. Grants access: keep it secret.
     #[must_use]
     pub fn pre_sig_url(mut self, value: impl Into<String>) -> Self {
         self.pre_sig_url = Some(value.into());
         self
     }
+
     /// Sets `Status` (optional). Status of the file.
     #[must_use]
     pub fn status(mut self, value: CosFileStatus) -> Self {
@@ -352,6 +356,7 @@ impl ImCosMsg<'_> {
     ) -> Result<ForbidIllegalObjectResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Unban chat file (聊天文件解封)
     ///
     /// `POST /v4/im_cos_msg/allow_banned_object`
@@ -367,6 +372,7 @@ impl ImCosMsg<'_> {
     ) -> Result<AllowBannedObjectResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get chat file signature (聊天文件签名)
     ///
     /// `POST /v4/im_cos_msg/get_cos_sig`

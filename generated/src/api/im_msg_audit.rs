@@ -244,12 +244,14 @@ impl ContentModerationRequest {
             ext_receiver: None,
         }
     }
+
     /// Sets `ExtSender` (optional). Sender identifier (optional): empty, the sender's UserID, or any custom ID; lets the console filter and analyse results.
     #[must_use]
     pub fn ext_sender(mut self, value: impl Into<String>) -> Self {
         self.ext_sender = Some(value.into());
         self
     }
+
     /// Sets `ExtReceiver` (optional). Receiver identifier (optional): empty, the receiver's UserID/GroupID, or any custom ID; lets the console filter and analyse results.
     #[must_use]
     pub fn ext_receiver(mut self, value: impl Into<String>) -> Self {
@@ -294,24 +296,28 @@ impl ContentModerationResponse {
             keywords: Default::default(),
         }
     }
+
     /// Sets `Result` (optional). Suggestion for text and images.
     #[must_use]
     pub fn result(mut self, value: AuditSuggestion) -> Self {
         self.result = Some(value);
         self
     }
+
     /// Sets `Score` (optional). Maliciousness score for text and images, 0-100; higher means more malicious.
     #[must_use]
     pub fn score(mut self, value: u32) -> Self {
         self.score = Some(value);
         self
     }
+
     /// Sets `Label` (optional). Label the content hit.
     #[must_use]
     pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }
+
     /// Sets `Keywords` (required). Keywords the content hit.
     #[must_use]
     pub fn keywords(mut self, value: Vec<String>) -> Self {

@@ -62,12 +62,14 @@ impl GetCloudAuditKeywordsIdsResponse {
             infos: Default::default(),
         }
     }
+
     /// Sets `TotalCount` (optional). Total number of keyword libraries.
     #[must_use]
     pub fn total_count(mut self, value: u64) -> Self {
         self.total_count = Some(value);
         self
     }
+
     /// Sets `Infos` (required). The keyword libraries.
     #[must_use]
     pub fn infos(mut self, value: Vec<AuditKeywordLib>) -> Self {
@@ -118,6 +120,7 @@ impl GetCloudAuditKeywordsRequest {
             content: None,
         }
     }
+
     /// Sets `Content` (optional). If set, returns the words that fuzzily match it; if empty, pages through all words.
     #[must_use]
     pub fn content(mut self, value: impl Into<String>) -> Self {
@@ -154,6 +157,7 @@ impl GetCloudAuditKeywordsResponse {
             infos: Default::default(),
         }
     }
+
     /// Sets `Infos` (required). The sensitive words and their attributes.
     #[must_use]
     pub fn infos(mut self, value: Vec<AuditKeyword>) -> Self {
@@ -275,12 +279,14 @@ impl DeleteCloudAuditKeywordsResponse {
             count: None,
         }
     }
+
     /// Sets `Details` (required). One entry per word: whether it was deleted.
     #[must_use]
     pub fn details(mut self, value: Vec<AuditKeywordDeleteDetail>) -> Self {
         self.details = value;
         self
     }
+
     /// Sets `Count` (optional). Count reported with the result (1 in the doc example, where one word was deleted).
     #[must_use]
     pub fn count(mut self, value: u64) -> Self {
@@ -323,18 +329,21 @@ impl AuditKeywordLib {
             suggestion: None,
         }
     }
+
     /// Sets `Describe` (optional). Description of the library.
     #[must_use]
     pub fn describe(mut self, value: impl Into<String>) -> Self {
         self.describe = Some(value.into());
         self
     }
+
     /// Sets `CreateTime` (optional). Creation time as a formatted string (e.g. "2023-02-20 13:53:44 +0800 CST").
     #[must_use]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
+
     /// Sets `Suggestion` (optional). Handling suggestion of the library (e.g. "Block").
     #[must_use]
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
@@ -369,6 +378,7 @@ impl AuditKeyword {
             create_time: None,
         }
     }
+
     /// Sets `CreateTime` (optional). Creation time as a formatted string (e.g. "2023-06-24 23:45:04").
     #[must_use]
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
@@ -400,6 +410,7 @@ impl AuditUserKeyword {
             label: None,
         }
     }
+
     /// Sets `Label` (optional). Category of the word.
     #[must_use]
     pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
@@ -438,18 +449,21 @@ impl AuditKeywordDeleteDetail {
             error_info: None,
         }
     }
+
     /// Sets `Keyword` (optional). The sensitive word.
     #[must_use]
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
+
     /// Sets `Deleted` (optional). Whether the word was deleted.
     #[must_use]
     pub fn deleted(mut self, value: bool) -> Self {
         self.deleted = Some(value);
         self
     }
+
     /// Sets `ErrorInfo` (optional). Error message for this word (empty on success).
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
@@ -523,6 +537,7 @@ impl ImMsgAuditMgr<'_> {
     ) -> Result<GetCloudAuditKeywordsIdsResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Cloud moderation: get keywords (云端审核获取敏感词)
     ///
     /// `POST /v4/im_msg_audit_mgr/get_cloud_audit_keywords`
@@ -538,6 +553,7 @@ impl ImMsgAuditMgr<'_> {
     ) -> Result<GetCloudAuditKeywordsResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Cloud moderation: add keywords (云端审核添加敏感词)
     ///
     /// `POST /v4/im_msg_audit_mgr/add_cloud_audit_keywords`
@@ -553,6 +569,7 @@ impl ImMsgAuditMgr<'_> {
     ) -> Result<AddCloudAuditKeywordsResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Cloud moderation: delete keywords (云端审核删除敏感词)
     ///
     /// `POST /v4/im_msg_audit_mgr/delete_cloud_audit_keywords`

@@ -34,12 +34,14 @@ impl ImportAccountItem {
             face_url: None,
         }
     }
+
     /// Sets `Nick` (optional). Nickname.
     #[must_use]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the profile photo.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
@@ -133,12 +135,14 @@ impl AccountImportRequest {
             face_url: None,
         }
     }
+
     /// Sets `Nick` (optional). Nickname.
     #[must_use]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the profile photo.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
@@ -187,12 +191,14 @@ impl MultiAccountImportRequest {
             account_list: None,
         }
     }
+
     /// Sets `Accounts` (optional). Old form: the UserIDs to import (each at most 32 bytes, at most 100).
     #[must_use]
     pub fn accounts(mut self, value: Vec<String>) -> Self {
         self.accounts = Some(value);
         self
     }
+
     /// Sets `AccountList` (optional). New form: the accounts to import (at most 100).
     #[must_use]
     pub fn account_list(mut self, value: Vec<ImportAccountItem>) -> Self {
@@ -225,6 +231,7 @@ impl MultiAccountImportResponse {
             fail_accounts: Default::default(),
         }
     }
+
     /// Sets `FailAccounts` (required). UserIDs that could not be imported.
     #[must_use]
     pub fn fail_accounts(mut self, value: Vec<String>) -> Self {
@@ -278,6 +285,7 @@ impl AccountDeleteResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Per-account results.
     #[must_use]
     pub fn result_item(mut self, value: Vec<AccountDeleteResultItem>) -> Self {
@@ -331,6 +339,7 @@ impl AccountCheckResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Per-account results.
     #[must_use]
     pub fn result_item(mut self, value: Vec<AccountCheckResultItem>) -> Self {
@@ -479,6 +488,7 @@ impl AccountCheckResultItem {
             account_status: None,
         }
     }
+
     /// Sets `AccountStatus` (optional). Whether the account was imported.
     #[must_use]
     pub fn account_status(mut self, value: AccountStatus) -> Self {
@@ -614,6 +624,7 @@ impl ImOpenLoginSvc<'_> {
     ) -> Result<AccountImportResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import multiple accounts (导入多个账号)
     ///
     /// `POST /v4/im_open_login_svc/multiaccount_import`
@@ -631,6 +642,7 @@ impl ImOpenLoginSvc<'_> {
     ) -> Result<MultiAccountImportResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete accounts (删除账号)
     ///
     /// `POST /v4/im_open_login_svc/account_delete`
@@ -648,6 +660,7 @@ impl ImOpenLoginSvc<'_> {
     ) -> Result<AccountDeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Query accounts (查询账号)
     ///
     /// `POST /v4/im_open_login_svc/account_check`
@@ -665,6 +678,7 @@ impl ImOpenLoginSvc<'_> {
     ) -> Result<AccountCheckResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Invalidate account login status (失效账号登录状态)
     ///
     /// `POST /v4/im_open_login_svc/kick`

@@ -56,36 +56,42 @@ impl CreateTopicRequest {
             introduction: None,
         }
     }
+
     /// Sets `TopicId` (optional). Custom topic ID (GroupId + "@TOPIC#_" + custom part); assigned by IM when omitted.
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
         self.topic_id = Some(value.into());
         self
     }
+
     /// Sets `From_Account` (optional). Account that creates the topic.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `CustomString` (optional). Custom string (at most 3000 bytes of UTF-8).
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
         self.custom_string = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the topic avatar (at most 100 bytes).
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Topic notice (at most 300 bytes of UTF-8).
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
@@ -165,6 +171,7 @@ impl DestroyTopicResponse {
             destroy_result_item: Default::default(),
         }
     }
+
     /// Sets `DestroyResultItem` (required). One result per topic.
     #[must_use]
     pub fn destroy_result_item(mut self, value: Vec<DestroyTopicResultItem>) -> Self {
@@ -206,12 +213,14 @@ impl GetTopicRequest {
             response_filter: None,
         }
     }
+
     /// Sets `TopicIdList` (optional). Topics to return; omit for all topics of the community.
     #[must_use]
     pub fn topic_id_list(mut self, value: Vec<String>) -> Self {
         self.topic_id_list = Some(value);
         self
     }
+
     /// Sets `ResponseFilter` (optional). Names of the topic fields to return (e.g. TopicName, FaceUrl, Notification, Introduction); unlisted fields are left out.
     #[must_use]
     pub fn response_filter(mut self, value: Vec<String>) -> Self {
@@ -244,6 +253,7 @@ impl GetTopicResponse {
             topic_and_self_info: Default::default(),
         }
     }
+
     /// Sets `TopicAndSelfInfo` (required). One item per topic: its profile and the user's state in it.
     #[must_use]
     pub fn topic_and_self_info(mut self, value: Vec<GetTopicResultItem>) -> Self {
@@ -305,42 +315,49 @@ impl ModifyTopicRequest {
             mute_all_member: None,
         }
     }
+
     /// Sets `TopicName` (optional). Topic name (at most 30 bytes of UTF-8).
     #[must_use]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.topic_name = Some(value.into());
         self
     }
+
     /// Sets `From_Account` (optional). Account that modifies the topic.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `CustomString` (optional). Custom string (at most 3000 bytes of UTF-8).
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
         self.custom_string = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the topic avatar (at most 100 bytes).
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Topic notice (at most 300 bytes of UTF-8).
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `MuteAllMember` (optional). Mute the whole topic (On) so that only the owner, administrators and the app admin can speak, or lift it (Off).
     #[must_use]
     pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
@@ -390,6 +407,7 @@ impl DestroyTopicResultItem {
             topic_id: topic_id.into(),
         }
     }
+
     /// Sets `ErrorInfo` (optional). Error message for this topic ("ok" on success).
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
@@ -428,18 +446,21 @@ impl GetTopicResultItem {
             topic_info: None,
         }
     }
+
     /// Sets `ErrorInfo` (optional). Error message for this topic ("ok" on success).
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
         self.error_info = Some(value.into());
         self
     }
+
     /// Sets `SelfInfo` (optional). State of From_Account in this topic.
     #[must_use]
     pub fn self_info(mut self, value: GetTopicSelfInfo) -> Self {
         self.self_info = Some(value);
         self
     }
+
     /// Sets `TopicInfo` (optional). Profile of the topic (fields limited by ResponseFilter).
     #[must_use]
     pub fn topic_info(mut self, value: GetTopicInfo) -> Self {
@@ -474,18 +495,21 @@ impl GetTopicSelfInfo {
             msg_flag: None,
         }
     }
+
     /// Sets `ShutUpTime` (optional). The user's mute time in this topic (0 when not muted).
     #[must_use]
     pub fn shut_up_time(mut self, value: u64) -> Self {
         self.shut_up_time = Some(value);
         self
     }
+
     /// Sets `MsgSeq` (optional). Sequence number of the last message the user has read.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `MsgFlag` (optional). How the user receives the topic's messages.
     #[must_use]
     pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
@@ -552,60 +576,70 @@ impl GetTopicInfo {
             custom_string: None,
         }
     }
+
     /// Sets `TopicName` (optional). Topic name.
     #[must_use]
     pub fn topic_name(mut self, value: impl Into<String>) -> Self {
         self.topic_name = Some(value.into());
         self
     }
+
     /// Sets `GroupID` (optional). ID of the community the topic belongs to.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the topic avatar.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `NextMsgSeq` (optional). Sequence number the next topic message will get.
     #[must_use]
     pub fn next_msg_seq(mut self, value: u64) -> Self {
         self.next_msg_seq = Some(value);
         self
     }
+
     /// Sets `Notification` (optional). Topic notice.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Topic introduction.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `CreateTime` (optional). When the topic was created (UTC seconds).
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
         self.create_time = Some(value);
         self
     }
+
     /// Sets `LastMsgTime` (optional). Time of the last message in the topic (UTC seconds).
     #[must_use]
     pub fn last_msg_time(mut self, value: u64) -> Self {
         self.last_msg_time = Some(value);
         self
     }
+
     /// Sets `MuteAllMember` (optional). Whether the whole topic is muted: On or Off.
     #[must_use]
     pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
         self
     }
+
     /// Sets `CustomString` (optional). Custom string of the topic.
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
@@ -719,6 +753,7 @@ impl MillionGroupOpenHttpSvc<'_> {
     ) -> Result<CreateTopicResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Disband topic (解散话题)
     ///
     /// `POST /v4/million_group_open_http_svc/destroy_topic`
@@ -736,6 +771,7 @@ impl MillionGroupOpenHttpSvc<'_> {
     ) -> Result<DestroyTopicResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get topic profile (获取话题资料)
     ///
     /// `POST /v4/million_group_open_http_svc/get_topic`
@@ -753,6 +789,7 @@ impl MillionGroupOpenHttpSvc<'_> {
     ) -> Result<GetTopicResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify topic profile (修改话题资料)
     ///
     /// `POST /v4/million_group_open_http_svc/modify_topic`

@@ -174,36 +174,42 @@ impl CreateOfficialAccountRequest {
             custom_string: None,
         }
     }
+
     /// Sets `OfficialAccountUserID` (optional). Custom official account ID (prefix "@TOA#_", printable ASCII, at most 48 bytes, not starting with "@TOA#_@TOA#"). If omitted the server generates one and returns it.
     #[must_use]
     pub fn official_account_user_id(mut self, value: impl Into<String>) -> Self {
         self.official_account_user_id = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). Introduction; at most 400 bytes of UTF-8.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). Avatar URL; at most 500 bytes.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `MaxSubscriberNum` (optional). Maximum number of subscribers; 100000 when omitted.
     #[must_use]
     pub fn max_subscriber_num(mut self, value: u64) -> Self {
         self.max_subscriber_num = Some(value);
         self
     }
+
     /// Sets `Organization` (optional). Organization the official account belongs to; at most 500 bytes of UTF-8.
     #[must_use]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
     }
+
     /// Sets `CustomString` (optional). App-defined field of the official account; at most 3000 bytes.
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
@@ -321,36 +327,42 @@ impl ModifyOfficialAccountBaseInfoRequest {
             max_subscriber_num: None,
         }
     }
+
     /// Sets `Name` (optional). New name; at most 150 bytes of UTF-8.
     #[must_use]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `Introduction` (optional). New introduction; at most 400 bytes of UTF-8.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). New avatar URL; at most 500 bytes.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Organization` (optional). New organization; at most 500 bytes of UTF-8.
     #[must_use]
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
     }
+
     /// Sets `CustomString` (optional). New app-defined field; at most 3000 bytes.
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
         self.custom_string = Some(value.into());
         self
     }
+
     /// Sets `MaxSubscriberNum` (optional). New maximum number of subscribers.
     #[must_use]
     pub fn max_subscriber_num(mut self, value: u64) -> Self {
@@ -403,6 +415,7 @@ impl GetSubscriberInfoRequest {
             next: next.into(),
         }
     }
+
     /// Sets `Limit` (optional). Maximum number of subscribers per call, at most 200; when omitted all subscribers are returned.
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
@@ -443,18 +456,21 @@ impl GetSubscriberInfoResponse {
             subscriber_list: Default::default(),
         }
     }
+
     /// Sets `Next` (optional). Cursor for the next call; when not empty, pass it as Next to continue.
     #[must_use]
     pub fn next(mut self, value: impl Into<String>) -> Self {
         self.next = Some(value.into());
         self
     }
+
     /// Sets `SubscriberNum` (optional). Total number of subscribers of the official account.
     #[must_use]
     pub fn subscriber_num(mut self, value: u64) -> Self {
         self.subscriber_num = Some(value);
         self
     }
+
     /// Sets `SubscriberList` (required). Subscribers in this page.
     #[must_use]
     pub fn subscriber_list(mut self, value: Vec<OfficialAccountSubscriber>) -> Self {
@@ -517,6 +533,7 @@ impl AddSubscriberResponse {
             subscriber_list: Default::default(),
         }
     }
+
     /// Sets `SubscriberList` (required). Result for each requested user.
     #[must_use]
     pub fn subscriber_list(mut self, value: Vec<AddSubscriberResultItem>) -> Self {
@@ -579,6 +596,7 @@ impl DeleteSubscriberResponse {
             subscriber_list: Default::default(),
         }
     }
+
     /// Sets `SubscriberList` (required). Result for each requested user.
     #[must_use]
     pub fn subscriber_list(mut self, value: Vec<DeleteSubscriberResultItem>) -> Self {
@@ -666,6 +684,7 @@ impl OfficialAccountMsgRecallRequest {
             reason: None,
         }
     }
+
     /// Sets `Reason` (optional). Reason for the recall; at most 100 bytes.
     #[must_use]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
@@ -698,6 +717,7 @@ impl OfficialAccountMsgRecallResponse {
             recall_ret_list: Default::default(),
         }
     }
+
     /// Sets `RecallRetList` (required). Result for each requested message.
     #[must_use]
     pub fn recall_ret_list(mut self, value: Vec<OfficialAccountRecallResult>) -> Self {
@@ -743,18 +763,21 @@ impl OfficialAccountMsgGetSimpleRequest {
             with_recalled_msg: None,
         }
     }
+
     /// Sets `LastMsgKey` (optional). Continue before this MsgKey (the LastMsgKey of the previous response); omit on the first call.
     #[must_use]
     pub fn last_msg_key(mut self, value: impl Into<String>) -> Self {
         self.last_msg_key = Some(value.into());
         self
     }
+
     /// Sets `ReqMsgNumber` (optional). Number of messages requested.
     #[must_use]
     pub fn req_msg_number(mut self, value: u32) -> Self {
         self.req_msg_number = Some(value);
         self
     }
+
     /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; by default they are not returned.
     #[must_use]
     pub fn with_recalled_msg(mut self, value: i32) -> Self {
@@ -803,24 +826,28 @@ impl OfficialAccountMsgGetSimpleResponse {
             rsp_msg_list: Default::default(),
         }
     }
+
     /// Sets `Official_Account` (optional). The official account.
     #[must_use]
     pub fn official_account(mut self, value: impl Into<String>) -> Self {
         self.official_account = Some(value.into());
         self
     }
+
     /// Sets `IsFinished` (optional). Whether the pull has reached the end (1 in the example).
     #[must_use]
     pub fn is_finished(mut self, value: i32) -> Self {
         self.is_finished = Some(value);
         self
     }
+
     /// Sets `LastMsgKey` (optional). MsgKey to pass as LastMsgKey on the next call.
     #[must_use]
     pub fn last_msg_key(mut self, value: impl Into<String>) -> Self {
         self.last_msg_key = Some(value.into());
         self
     }
+
     /// Sets `RspMsgList` (required). The messages.
     #[must_use]
     pub fn rsp_msg_list(mut self, value: Vec<OfficialAccountHistoryMsg>) -> Self {
@@ -867,24 +894,28 @@ impl OfficialAccountSubscriber {
             last_send_msg_time: None,
         }
     }
+
     /// Sets `SubscribeTime` (optional). Time of subscription (Unix seconds in the example).
     #[must_use]
     pub fn subscribe_time(mut self, value: u64) -> Self {
         self.subscribe_time = Some(value);
         self
     }
+
     /// Sets `CustomString` (optional). App-defined field of the subscriber; at most 3000 bytes.
     #[must_use]
     pub fn custom_string(mut self, value: impl Into<String>) -> Self {
         self.custom_string = Some(value.into());
         self
     }
+
     /// Sets `MsgFlag` (optional). How the subscriber receives the official account's messages (like a group member's option).
     #[must_use]
     pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
+
     /// Sets `LastSendMsgTime` (optional). Time of the subscriber's last message (the comment in the example is cut off).
     #[must_use]
     pub fn last_send_msg_time(mut self, value: u64) -> Self {
@@ -1034,24 +1065,28 @@ impl OfficialAccountHistoryMsg {
             msg_time_stamp: None,
         }
     }
+
     /// Sets `IsPlaceMsg` (optional). 1: placeholder for a message that expired, failed to store or was deleted.
     #[must_use]
     pub fn is_place_msg(mut self, value: i32) -> Self {
         self.is_place_msg = Some(value);
         self
     }
+
     /// Sets `MsgBody` (required). Message body.
     #[must_use]
     pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
+
     /// Sets `MsgKey` (optional). Key of the message, "Seq_1_ServerTime"; used to recall it.
     #[must_use]
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
         self.msg_key = Some(value.into());
         self
     }
+
     /// Sets `MsgTimeStamp` (optional). Time of the message (Unix seconds in the example).
     #[must_use]
     pub fn msg_time_stamp(mut self, value: u64) -> Self {
@@ -1229,6 +1264,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<CreateOfficialAccountResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Destroy official account (销毁公众号)
     ///
     /// `POST /v4/official_account_open_http_svc/destroy_official_account`
@@ -1244,6 +1280,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<DestroyOfficialAccountResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify official account profile (修改公众号资料)
     ///
     /// `POST /v4/official_account_open_http_svc/modify_official_account_base_info`
@@ -1259,6 +1296,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<ModifyOfficialAccountBaseInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get official account subscribers (获取公众号订阅者列表)
     ///
     /// `POST /v4/official_account_open_http_svc/get_subscriber_info`
@@ -1274,6 +1312,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<GetSubscriberInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add subscribers (公众号添加订阅者)
     ///
     /// `POST /v4/official_account_open_http_svc/add_subscriber`
@@ -1291,6 +1330,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<AddSubscriberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete subscribers (公众号删除订阅者)
     ///
     /// `POST /v4/official_account_open_http_svc/delete_subscriber`
@@ -1308,6 +1348,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<DeleteSubscriberResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify subscriber info (修改订阅者信息)
     ///
     /// `POST /v4/official_account_open_http_svc/modify_subscriber_info`
@@ -1323,6 +1364,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<ModifySubscriberInfoResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Recall official account message (撤回公众号消息)
     ///
     /// `POST /v4/official_account_open_http_svc/official_account_msg_recall`
@@ -1340,6 +1382,7 @@ impl OfficialAccountOpenHttpSvc<'_> {
     ) -> Result<OfficialAccountMsgRecallResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull official account message history (拉取公众号用户历史消息)
     ///
     /// `POST /v4/official_account_open_http_svc/official_account_msg_get_simple`

@@ -152,18 +152,21 @@ impl HistoryMessage {
             msg_body,
         }
     }
+
     /// Sets `To_Account` (optional). Receiver UserID; one-to-one messages.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
+
     /// Sets `GroupId` (optional). Group ID; group messages.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `MsgRandom` (optional). Message random number; one-to-one messages.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
@@ -221,6 +224,7 @@ impl GetHistoryResponse {
     pub fn new() -> Self {
         Self { file: Default::default() }
     }
+
     /// Sets `File` (required). Download information of the history files.
     #[must_use]
     pub fn file(mut self, value: Vec<HistoryFileInfo>) -> Self {

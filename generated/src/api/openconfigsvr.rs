@@ -361,192 +361,224 @@ impl AppInfo {
             group_down_msg_num: None,
         }
     }
+
     /// Sets `AppName` (optional). App name.
     #[must_use]
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
+
     /// Sets `AppId` (optional). The app's SDKAppID.
     #[must_use]
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
+
     /// Sets `Company` (optional). Customer (company) name.
     #[must_use]
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
+
     /// Sets `ActiveUserNum` (optional). Active users.
     #[must_use]
     pub fn active_user_num(mut self, value: impl Into<String>) -> Self {
         self.active_user_num = Some(value.into());
         self
     }
+
     /// Sets `RegistUserNumOneDay` (optional). Newly registered users.
     #[must_use]
     pub fn regist_user_num_one_day(mut self, value: impl Into<String>) -> Self {
         self.regist_user_num_one_day = Some(value.into());
         self
     }
+
     /// Sets `RegistUserNumTotal` (optional). Total registered users.
     #[must_use]
     pub fn regist_user_num_total(mut self, value: impl Into<String>) -> Self {
         self.regist_user_num_total = Some(value.into());
         self
     }
+
     /// Sets `LoginTimes` (optional). Logins.
     #[must_use]
     pub fn login_times(mut self, value: impl Into<String>) -> Self {
         self.login_times = Some(value.into());
         self
     }
+
     /// Sets `LoginUserNum` (optional). Users who logged in.
     #[must_use]
     pub fn login_user_num(mut self, value: impl Into<String>) -> Self {
         self.login_user_num = Some(value.into());
         self
     }
+
     /// Sets `UpMsgNum` (optional). Upstream messages.
     #[must_use]
     pub fn up_msg_num(mut self, value: impl Into<String>) -> Self {
         self.up_msg_num = Some(value.into());
         self
     }
+
     /// Sets `SendMsgUserNum` (optional). Users who sent messages.
     #[must_use]
     pub fn send_msg_user_num(mut self, value: impl Into<String>) -> Self {
         self.send_msg_user_num = Some(value.into());
         self
     }
+
     /// Sets `APNSMsgNum` (optional). APNs pushes.
     #[must_use]
     pub fn apns_msg_num(mut self, value: impl Into<String>) -> Self {
         self.apns_msg_num = Some(value.into());
         self
     }
+
     /// Sets `C2CUpMsgNum` (optional). Upstream one-to-one messages.
     #[must_use]
     pub fn c2c_up_msg_num(mut self, value: impl Into<String>) -> Self {
         self.c2c_up_msg_num = Some(value.into());
         self
     }
+
     /// Sets `C2CSendMsgUserNum` (optional). Users who sent one-to-one messages.
     #[must_use]
     pub fn c2c_send_msg_user_num(mut self, value: impl Into<String>) -> Self {
         self.c2c_send_msg_user_num = Some(value.into());
         self
     }
+
     /// Sets `C2CAPNSMsgNum` (optional). APNs pushes of one-to-one messages.
     #[must_use]
     pub fn c2capns_msg_num(mut self, value: impl Into<String>) -> Self {
         self.c2capns_msg_num = Some(value.into());
         self
     }
+
     /// Sets `MaxOnlineNum` (optional). Peak concurrent online users.
     #[must_use]
     pub fn max_online_num(mut self, value: impl Into<String>) -> Self {
         self.max_online_num = Some(value.into());
         self
     }
+
     /// Sets `ChainIncrease` (optional). Relationship pairs added.
     #[must_use]
     pub fn chain_increase(mut self, value: impl Into<String>) -> Self {
         self.chain_increase = Some(value.into());
         self
     }
+
     /// Sets `ChainDecrease` (optional). Relationship pairs removed.
     #[must_use]
     pub fn chain_decrease(mut self, value: impl Into<String>) -> Self {
         self.chain_decrease = Some(value.into());
         self
     }
+
     /// Sets `GroupUpMsgNum` (optional). Upstream group messages.
     #[must_use]
     pub fn group_up_msg_num(mut self, value: impl Into<String>) -> Self {
         self.group_up_msg_num = Some(value.into());
         self
     }
+
     /// Sets `GroupSendMsgUserNum` (optional). Users who sent group messages.
     #[must_use]
     pub fn group_send_msg_user_num(mut self, value: impl Into<String>) -> Self {
         self.group_send_msg_user_num = Some(value.into());
         self
     }
+
     /// Sets `GroupAPNSMsgNum` (optional). APNs pushes of group messages.
     #[must_use]
     pub fn group_apns_msg_num(mut self, value: impl Into<String>) -> Self {
         self.group_apns_msg_num = Some(value.into());
         self
     }
+
     /// Sets `GroupSendMsgGroupNum` (optional). Groups in which messages were sent.
     #[must_use]
     pub fn group_send_msg_group_num(mut self, value: impl Into<String>) -> Self {
         self.group_send_msg_group_num = Some(value.into());
         self
     }
+
     /// Sets `GroupJoinGroupTimes` (optional). Group joins.
     #[must_use]
     pub fn group_join_group_times(mut self, value: impl Into<String>) -> Self {
         self.group_join_group_times = Some(value.into());
         self
     }
+
     /// Sets `GroupQuitGroupTimes` (optional). Group quits.
     #[must_use]
     pub fn group_quit_group_times(mut self, value: impl Into<String>) -> Self {
         self.group_quit_group_times = Some(value.into());
         self
     }
+
     /// Sets `GroupNewGroupNum` (optional). Groups created.
     #[must_use]
     pub fn group_new_group_num(mut self, value: impl Into<String>) -> Self {
         self.group_new_group_num = Some(value.into());
         self
     }
+
     /// Sets `GroupAllGroupNum` (optional). Total groups.
     #[must_use]
     pub fn group_all_group_num(mut self, value: impl Into<String>) -> Self {
         self.group_all_group_num = Some(value.into());
         self
     }
+
     /// Sets `GroupDestroyGroupNum` (optional). Groups disbanded.
     #[must_use]
     pub fn group_destroy_group_num(mut self, value: impl Into<String>) -> Self {
         self.group_destroy_group_num = Some(value.into());
         self
     }
+
     /// Sets `CallBackReq` (optional). Callback requests.
     #[must_use]
     pub fn call_back_req(mut self, value: impl Into<String>) -> Self {
         self.call_back_req = Some(value.into());
         self
     }
+
     /// Sets `CallBackRsp` (optional). Callback responses.
     #[must_use]
     pub fn call_back_rsp(mut self, value: impl Into<String>) -> Self {
         self.call_back_rsp = Some(value.into());
         self
     }
+
     /// Sets `Date` (optional). The day, as yyyymmdd (e.g. "20160607").
     #[must_use]
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(value.into());
         self
     }
+
     /// Sets `DownMsgNum` (optional). Downstream messages (meaning inferred from the name; the doc does not describe it).
     #[must_use]
     pub fn down_msg_num(mut self, value: impl Into<String>) -> Self {
         self.down_msg_num = Some(value.into());
         self
     }
+
     /// Sets `C2CDownMsgNum` (optional). Downstream one-to-one messages (meaning inferred from the name; the doc does not describe it).
     #[must_use]
     pub fn c2c_down_msg_num(mut self, value: impl Into<String>) -> Self {
         self.c2c_down_msg_num = Some(value.into());
         self
     }
+
     /// Sets `GroupDownMsgNum` (optional). Downstream group messages (meaning inferred from the name; the doc does not describe it).
     #[must_use]
     pub fn group_down_msg_num(mut self, value: impl Into<String>) -> Self {
@@ -592,12 +624,14 @@ impl SetNoSpeakingRequest {
             group_msg_nospeaking_time: None,
         }
     }
+
     /// Sets `C2CmsgNospeakingTime` (optional). One-to-one mute duration in seconds: 0 unmutes, 4294967295 (0xFFFFFFFF) mutes forever, other values mute for that long.
     #[must_use]
     pub fn c2c_msg_nospeaking_time(mut self, value: u32) -> Self {
         self.c2c_msg_nospeaking_time = Some(value);
         self
     }
+
     /// Sets `GroupmsgNospeakingTime` (optional). Group message mute duration in seconds: 0 unmutes, 4294967295 (0xFFFFFFFF) mutes forever, other values mute for that long.
     #[must_use]
     pub fn group_msg_nospeaking_time(mut self, value: u32) -> Self {
@@ -689,6 +723,7 @@ impl GetAppInfoRequest {
     pub fn new() -> Self {
         Self { request_field: None }
     }
+
     /// Sets `RequestField` (optional). Metrics to pull; all of them when absent.
     #[must_use]
     pub fn request_field(mut self, value: Vec<AppInfoField>) -> Self {
@@ -719,6 +754,7 @@ impl GetAppInfoResponse {
     pub fn new() -> Self {
         Self { result: Default::default() }
     }
+
     /// Sets `Result` (required). Operations data of the last 30 days, one entry per day.
     #[must_use]
     pub fn result(mut self, value: Vec<AppInfo>) -> Self {
@@ -783,6 +819,7 @@ impl Openconfigsvr<'_> {
     ) -> Result<SetNoSpeakingResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Query global mute (查询全局禁言)
     ///
     /// `POST /v4/openconfigsvr/getnospeaking`
@@ -798,6 +835,7 @@ impl Openconfigsvr<'_> {
     ) -> Result<GetNoSpeakingResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull operations data (拉取运营数据)
     ///
     /// `POST /v4/openconfigsvr/getappinfo`

@@ -357,12 +357,14 @@ impl C2CRoamMsg {
             cloud_custom_data: None,
         }
     }
+
     /// Sets `MsgBody` (required). Message elements.
     #[must_use]
     pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
@@ -396,6 +398,7 @@ impl QueryOnlineStatusRequest {
             is_need_detail: None,
         }
     }
+
     /// Sets `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not.
     #[must_use]
     pub fn is_need_detail(mut self, value: i32) -> Self {
@@ -436,12 +439,14 @@ impl QueryOnlineStatusResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `QueryResult` (required). Status of each queried account.
     #[must_use]
     pub fn query_result(mut self, value: Vec<OnlineStatusResult>) -> Self {
         self.query_result = value;
         self
     }
+
     /// Sets `ErrorList` (required). Accounts whose status could not be queried (empty when all succeeded).
     #[must_use]
     pub fn error_list(mut self, value: Vec<OnlineStatusError>) -> Self {
@@ -536,42 +541,49 @@ impl SendMsgRequest {
             offline_push_info: None,
         }
     }
+
     /// Sets `SyncOtherMachine` (optional). 1: sync the message to the sender's online devices and roaming; 2: do not sync. Default: stored in the sender's roaming only.
     #[must_use]
     pub fn sync_other_machine(mut self, value: SyncOtherMachine) -> Self {
         self.sync_other_machine = Some(value);
         self
     }
+
     /// Sets `From_Account` (optional). UserID to send as; the admin account when absent.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `MsgLifeTime` (optional). Offline storage time in seconds, at most 604800 (7 days, the default); 0 delivers only to online users.
     #[must_use]
     pub fn msg_life_time(mut self, value: u32) -> Self {
         self.msg_life_time = Some(value);
         self
     }
+
     /// Sets `MsgSeq` (optional). Caller-chosen sequence number used for de-duplication and for ordering within one second; the server fills a random value when absent. Not unique.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random number the server uses to de-duplicate messages within the same second.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `MsgTimeStamp` (optional). Message time, Unix seconds.
     #[must_use]
     pub fn msg_time_stamp(mut self, value: u64) -> Self {
         self.msg_time_stamp = Some(value);
         self
     }
+
     /// Sets `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
     #[must_use]
     pub fn forbid_callback_control(
@@ -581,6 +593,7 @@ impl SendMsgRequest {
         self.forbid_callback_control = Some(value);
         self
     }
+
     /// Sets `SendMsgControl` (optional). Delivery options for this message.
     #[must_use]
     pub fn send_msg_control(
@@ -590,12 +603,14 @@ impl SendMsgRequest {
         self.send_msg_control = Some(value);
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud and delivered to the peer.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
     pub fn offline_push_info(
@@ -628,6 +643,7 @@ impl SendMsgResponse {
     pub fn new(msg_time: u64) -> Self {
         Self { msg_time, msg_key: None }
     }
+
     /// Sets `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall or modify it.
     #[must_use]
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
@@ -710,42 +726,49 @@ impl BatchSendMsgRequest {
             offline_push_info: None,
         }
     }
+
     /// Sets `SyncOtherMachine` (optional). 1: sync the message to the sender's online devices and roaming; 2: do not sync. Default: stored in the sender's roaming only.
     #[must_use]
     pub fn sync_other_machine(mut self, value: SyncOtherMachine) -> Self {
         self.sync_other_machine = Some(value);
         self
     }
+
     /// Sets `From_Account` (optional). UserID to send as (must not be empty when given); the admin account when absent.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `MsgSeq` (optional). Caller-chosen sequence number used for de-duplication and for ordering within one second; the server fills a random value when absent.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random number the server uses to de-duplicate messages within the same second.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `MsgLifeTime` (optional). Offline storage time in seconds, at most 604800 (7 days); 0 delivers only to online users and stores neither offline nor roaming copies.
     #[must_use]
     pub fn msg_life_time(mut self, value: u32) -> Self {
         self.msg_life_time = Some(value);
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud and delivered to the peer.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
     /// Sets `SendMsgControl` (optional). Delivery options for this request.
     #[must_use]
     pub fn send_msg_control(
@@ -755,6 +778,7 @@ impl BatchSendMsgRequest {
         self.send_msg_control = Some(value);
         self
     }
+
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
     pub fn offline_push_info(
@@ -794,12 +818,14 @@ impl BatchSendMsgResponse {
             msg_key: None,
         }
     }
+
     /// Sets `ErrorList` (required). Receivers the message could not be sent to (empty when all succeeded).
     #[must_use]
     pub fn error_list(mut self, value: Vec<BatchSendMsgError>) -> Self {
         self.error_list = value;
         self
     }
+
     /// Sets `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall it.
     #[must_use]
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
@@ -869,18 +895,21 @@ impl ImportMsgRequest {
             cloud_custom_data: None,
         }
     }
+
     /// Sets `MsgSeq` (optional). Caller-chosen sequence number used for de-duplication and for ordering within one second; the server fills a random value when absent.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random number used for de-duplication.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud and delivered to the peer.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
@@ -951,6 +980,7 @@ impl AdminGetRoamMsgRequest {
             last_msg_key: None,
         }
     }
+
     /// Sets `LastMsgKey` (optional). MsgKey of the last message of the previous page; required for follow-up pages.
     #[must_use]
     pub fn last_msg_key(mut self, value: impl Into<String>) -> Self {
@@ -1004,6 +1034,7 @@ impl AdminGetRoamMsgResponse {
             msg_list: Default::default(),
         }
     }
+
     /// Sets `MsgList` (required). The messages.
     #[must_use]
     pub fn msg_list(mut self, value: Vec<C2CRoamMsg>) -> Self {
@@ -1094,6 +1125,7 @@ impl AdminSetMsgReadRequest {
             msg_read_time: None,
         }
     }
+
     /// Sets `MsgReadTime` (optional). Unix seconds; messages before this time are marked read. Current time when absent.
     #[must_use]
     pub fn msg_read_time(mut self, value: impl Into<String>) -> Self {
@@ -1142,6 +1174,7 @@ impl GetC2cUnreadMsgNumRequest {
             peer_account: None,
         }
     }
+
     /// Sets `Peer_Account` (optional). Peers of the conversations to query (at most 10); omit to get the total unread count.
     #[must_use]
     pub fn peer_account(mut self, value: Vec<String>) -> Self {
@@ -1190,18 +1223,21 @@ impl GetC2cUnreadMsgNumResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `AllC2CUnreadMsgNum` (optional). Total one-to-one unread count; when Peer_Account was omitted.
     #[must_use]
     pub fn all_c2c_unread_msg_num(mut self, value: u64) -> Self {
         self.all_c2c_unread_msg_num = Some(value);
         self
     }
+
     /// Sets `C2CUnreadMsgNumList` (required). Unread count per conversation; when Peer_Account was given.
     #[must_use]
     pub fn c2c_unread_msg_num_list(mut self, value: Vec<C2CUnreadMsgNum>) -> Self {
         self.c2c_unread_msg_num_list = value;
         self
     }
+
     /// Sets `ErrorList` (required). Peers that could not be queried.
     #[must_use]
     pub fn error_list(mut self, value: Vec<C2CUnreadMsgNumError>) -> Self {
@@ -1255,12 +1291,14 @@ impl ModifyC2cMsgRequest {
             cloud_custom_data: None,
         }
     }
+
     /// Sets `MsgBody` (optional). New message elements; unchanged when absent.
     #[must_use]
     pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
+
     /// Sets `CloudCustomData` (optional). New custom data; unchanged when absent.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
@@ -1425,18 +1463,21 @@ impl ModifyGroupMsgRequest {
             topic_id: None,
         }
     }
+
     /// Sets `MsgBody` (optional). New message elements; unchanged when absent.
     #[must_use]
     pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
+
     /// Sets `CloudCustomData` (optional). New custom data; unchanged when absent.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
     /// Sets `TopicId` (optional). Topic ID, to modify a message of that topic (communities with topics only).
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
@@ -1490,6 +1531,7 @@ impl OnlineStatusResult {
             detail: Default::default(),
         }
     }
+
     /// Sets `Detail` (required). Per-platform status; only when IsNeedDetail was 1.
     #[must_use]
     pub fn detail(mut self, value: Vec<PlatformStatus>) -> Self {
@@ -1844,6 +1886,7 @@ impl Openim<'_> {
     ) -> Result<QueryOnlineStatusResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send one-to-one message to one user (单发单聊消息)
     ///
     /// `POST /v4/openim/sendmsg`
@@ -1859,6 +1902,7 @@ impl Openim<'_> {
     ) -> Result<SendMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send one-to-one messages to multiple users (批量发单聊消息)
     ///
     /// `POST /v4/openim/batchsendmsg`
@@ -1876,6 +1920,7 @@ impl Openim<'_> {
     ) -> Result<BatchSendMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import one-to-one messages (导入单聊消息)
     ///
     /// `POST /v4/openim/importmsg`
@@ -1891,6 +1936,7 @@ impl Openim<'_> {
     ) -> Result<ImportMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Query (pull) historical one-to-one messages (查询单聊消息（拉取单聊历史消息）)
     ///
     /// `POST /v4/openim/admin_getroammsg`
@@ -1906,6 +1952,7 @@ impl Openim<'_> {
     ) -> Result<AdminGetRoamMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Recall one-to-one message (撤回单聊消息)
     ///
     /// `POST /v4/openim/admin_msgwithdraw`
@@ -1921,6 +1968,7 @@ impl Openim<'_> {
     ) -> Result<AdminMsgWithdrawResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Mark one-to-one messages as read (设置单聊消息已读)
     ///
     /// `POST /v4/openim/admin_set_msg_read`
@@ -1936,6 +1984,7 @@ impl Openim<'_> {
     ) -> Result<AdminSetMsgReadResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Query unread one-to-one message count (查询单聊未读消息计数)
     ///
     /// `POST /v4/openim/get_c2c_unread_msg_num`
@@ -1953,6 +2002,7 @@ impl Openim<'_> {
     ) -> Result<GetC2cUnreadMsgNumResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify historical one-to-one message (修改单聊历史消息)
     ///
     /// `POST /v4/openim/modify_c2c_msg`
@@ -1968,6 +2018,7 @@ impl Openim<'_> {
     ) -> Result<ModifyC2cMsgResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// One-way delete historical one-to-one messages (单向删除单聊历史消息)
     ///
     /// `POST /v4/openim/delete_c2c_msg_ramble`
@@ -1983,6 +2034,7 @@ impl Openim<'_> {
     ) -> Result<DeleteC2cMsgRambleResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send one-to-one message read receipt (发送单聊消息已读回执)
     ///
     /// `POST /v4/openim/c2c_msg_read_receipt`
@@ -1998,6 +2050,7 @@ impl Openim<'_> {
     ) -> Result<C2cMsgReadReceiptResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Modify historical group message (修改群聊历史消息)
     ///
     /// `POST /v4/openim/modify_group_msg`

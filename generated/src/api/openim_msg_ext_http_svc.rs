@@ -116,6 +116,7 @@ impl MsgExtensionSetItem {
             seq: None,
         }
     }
+
     /// Sets `Seq` (optional). Latest known version of the pair (0 when first set); required for non-admin callers, not checked for App admin calls. A stale Seq fails the pair with 23001.
     #[must_use]
     pub fn seq(mut self, value: u64) -> Self {
@@ -178,12 +179,14 @@ impl GetKeyValuesRequest {
             start_seq: None,
         }
     }
+
     /// Sets `From_Account` (optional). UserID of the message sender.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `StartSeq` (optional). Pull only pairs whose Seq is at least this value.
     #[must_use]
     pub fn start_seq(mut self, value: u64) -> Self {
@@ -228,6 +231,7 @@ impl GetKeyValuesResponse {
             clear_seq,
         }
     }
+
     /// Sets `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtension>) -> Self {
@@ -277,12 +281,14 @@ impl SetKeyValuesRequest {
             extension_list: None,
         }
     }
+
     /// Sets `From_Account` (optional). UserID of the message sender.
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `ExtensionList` (optional). Pairs to set or delete (at most 20); required when OperateType is 1 or 2.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtensionSetItem>) -> Self {
@@ -315,6 +321,7 @@ impl SetKeyValuesResponse {
             extension_list: Default::default(),
         }
     }
+
     /// Sets `ExtensionList` (required). Outcome per pair.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtensionResult>) -> Self {
@@ -352,6 +359,7 @@ impl GroupGetKeyValuesRequest {
             start_seq: None,
         }
     }
+
     /// Sets `StartSeq` (optional). Pull only pairs whose Seq is at least this value.
     #[must_use]
     pub fn start_seq(mut self, value: u64) -> Self {
@@ -396,6 +404,7 @@ impl GroupGetKeyValuesResponse {
             clear_seq,
         }
     }
+
     /// Sets `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtension>) -> Self {
@@ -441,6 +450,7 @@ impl GroupSetKeyValuesRequest {
             extension_list: None,
         }
     }
+
     /// Sets `ExtensionList` (optional). Pairs to set or delete (at most 20); required when OperateType is 1 or 2.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtensionSetItem>) -> Self {
@@ -473,6 +483,7 @@ impl GroupSetKeyValuesResponse {
             extension_list: Default::default(),
         }
     }
+
     /// Sets `ExtensionList` (required). Outcome per pair.
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtensionResult>) -> Self {
@@ -586,6 +597,7 @@ impl OpenimMsgExtHttpSvc<'_> {
     ) -> Result<GetKeyValuesResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set one-to-one message extension (设置单聊消息扩展)
     ///
     /// `POST /v4/openim_msg_ext_http_svc/set_key_values`
@@ -603,6 +615,7 @@ impl OpenimMsgExtHttpSvc<'_> {
     ) -> Result<SetKeyValuesResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull group message extension (拉取群消息扩展)
     ///
     /// `POST /v4/openim_msg_ext_http_svc/group_get_key_values`
@@ -618,6 +631,7 @@ impl OpenimMsgExtHttpSvc<'_> {
     ) -> Result<GroupGetKeyValuesResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set group message extension (设置群消息扩展)
     ///
     /// `POST /v4/openim_msg_ext_http_svc/group_set_key_values`

@@ -40,18 +40,21 @@ impl CreateRobotRequest {
             self_signature: None,
         }
     }
+
     /// Sets `Nick` (optional). Chatbot nickname.
     #[must_use]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the chatbot's avatar.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `SelfSignature` (optional). Chatbot status text; at most 500 bytes.
     #[must_use]
     pub fn self_signature(mut self, value: impl Into<String>) -> Self {
@@ -153,6 +156,7 @@ impl GetAllRobotsResponse {
             robot_account: Default::default(),
         }
     }
+
     /// Sets `Robot_Account` (required). UserIDs of the chatbots.
     #[must_use]
     pub fn robot_account(mut self, value: Vec<String>) -> Self {
@@ -202,12 +206,14 @@ impl SendStreamMsgRequest {
             finish: None,
         }
     }
+
     /// Sets `MsgKey` (optional). Omit on the first call; from the second call on, pass the MsgKey of the message.
     #[must_use]
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
         self.msg_key = Some(value.into());
         self
     }
+
     /// Sets `Finish` (optional). Set (1 in the example) on the last call to mark the end of the stream.
     #[must_use]
     pub fn finish(mut self, value: i32) -> Self {
@@ -234,6 +240,7 @@ impl SendStreamMsgResponse {
     pub fn new() -> Self {
         Self { msg_key: None }
     }
+
     /// Sets `MsgKey` (optional). Key of the streamed message, created on the first call; pass it in later calls.
     #[must_use]
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
@@ -307,6 +314,7 @@ impl OpenimRobotHttpSvc<'_> {
     ) -> Result<CreateRobotResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete chatbot (删除机器人)
     ///
     /// `POST /v4/openim_robot_http_svc/delete_robot`
@@ -322,6 +330,7 @@ impl OpenimRobotHttpSvc<'_> {
     ) -> Result<DeleteRobotResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get all chatbots (拉取所有机器人)
     ///
     /// `POST /v4/openim_robot_http_svc/get_all_robots`
@@ -337,6 +346,7 @@ impl OpenimRobotHttpSvc<'_> {
     ) -> Result<GetAllRobotsResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Send streaming response message (发送流式消息)
     ///
     /// `POST /v4/openim_robot_http_svc/send_stream_msg`

@@ -141,12 +141,14 @@ impl PortraitGetResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `UserProfileItem` (required). Profile of each requested user.
     #[must_use]
     pub fn user_profile_item(mut self, value: Vec<UserProfileItem>) -> Self {
         self.user_profile_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). UserIDs that failed; only present when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -193,6 +195,7 @@ impl UserProfileItem {
             result_info: result_info.into(),
         }
     }
+
     /// Sets `ProfileItem` (required). The requested fields; absent for users that failed.
     #[must_use]
     pub fn profile_item(mut self, value: Vec<ProfileItem>) -> Self {
@@ -267,6 +270,7 @@ impl Profile<'_> {
     ) -> Result<PortraitSetResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull profile (拉取资料)
     ///
     /// `POST /v4/profile/portrait_get`

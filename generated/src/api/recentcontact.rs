@@ -81,12 +81,14 @@ impl ContactItem {
             to_account: None,
         }
     }
+
     /// Sets `ToGroupId` (optional). Group ID; for group conversations.
     #[must_use]
     pub fn to_group_id(mut self, value: impl Into<String>) -> Self {
         self.to_group_id = Some(value.into());
         self
     }
+
     /// Sets `To_Account` (optional). UserID of the peer; for one-to-one conversations.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
@@ -165,30 +167,35 @@ impl ContactMarkItem {
             contact_group_id: Default::default(),
         }
     }
+
     /// Sets `ToGroupId` (optional). Group ID; for group conversations.
     #[must_use]
     pub fn to_group_id(mut self, value: impl Into<String>) -> Self {
         self.to_group_id = Some(value.into());
         self
     }
+
     /// Sets `To_Account` (optional). UserID of the peer; for one-to-one conversations.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
+
     /// Sets `StandardMark` (optional). Standard mark bits as a bit string, e.g. "011111110".
     #[must_use]
     pub fn standard_mark(mut self, value: impl Into<String>) -> Self {
         self.standard_mark = Some(value.into());
         self
     }
+
     /// Sets `CustomMark` (optional). Custom mark.
     #[must_use]
     pub fn custom_mark(mut self, value: impl Into<String>) -> Self {
         self.custom_mark = Some(value.into());
         self
     }
+
     /// Sets `ContactGroupId` (required). IDs of the conversation groups the conversation belongs to.
     #[must_use]
     pub fn contact_group_id(mut self, value: Vec<i64>) -> Self {
@@ -494,6 +501,7 @@ impl GetListResponse {
             top_start_index,
         }
     }
+
     /// Sets `SessionItem` (required). The conversations of this page.
     #[must_use]
     pub fn session_item(mut self, value: Vec<SessionItem>) -> Self {
@@ -539,18 +547,21 @@ impl DeleteRequest {
             clear_ramble: None,
         }
     }
+
     /// Sets `To_Account` (optional). UserID of the peer; set only for one-to-one conversations.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
+
     /// Sets `ToGroupid` (optional). Group ID; set only for group conversations.
     #[must_use]
     pub fn to_groupid(mut self, value: impl Into<String>) -> Self {
         self.to_groupid = Some(value.into());
         self
     }
+
     /// Sets `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them.
     #[must_use]
     pub fn clear_ramble(mut self, value: i32) -> Self {
@@ -628,6 +639,7 @@ impl CreateContactGroupResponse {
             group_result_item: Default::default(),
         }
     }
+
     /// Sets `GroupResultItem` (required). Result per created group.
     #[must_use]
     pub fn group_result_item(mut self, value: Vec<GroupResultItem>) -> Self {
@@ -687,6 +699,7 @@ impl DelContactGroupResponse {
             group_item: Default::default(),
         }
     }
+
     /// Sets `GroupItem` (required). The deleted groups with their IDs.
     #[must_use]
     pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
@@ -818,12 +831,14 @@ impl SearchContactGroupResponse {
             group_item: Default::default(),
         }
     }
+
     /// Sets `ContactResultItem` (required). Group and mark data of the conversations found.
     #[must_use]
     pub fn contact_result_item(mut self, value: Vec<ContactMarkItem>) -> Self {
         self.contact_result_item = value;
         self
     }
+
     /// Sets `GroupItem` (required). The user's conversation groups.
     #[must_use]
     pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
@@ -883,6 +898,7 @@ impl MarkContactResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Outcome per mark operation.
     #[must_use]
     pub fn result_item(mut self, value: Vec<MarkResultItem>) -> Self {
@@ -958,12 +974,14 @@ impl GetContactGroupResponse {
             next_start_index,
         }
     }
+
     /// Sets `ContactItem` (required). Group and mark data per conversation.
     #[must_use]
     pub fn contact_item(mut self, value: Vec<ContactMarkItem>) -> Self {
         self.contact_item = value;
         self
     }
+
     /// Sets `GroupItem` (required). The user's conversation groups.
     #[must_use]
     pub fn group_item(mut self, value: Vec<ContactGroupItem>) -> Self {
@@ -1022,30 +1040,35 @@ impl SessionItem {
             contact_group_id: Default::default(),
         }
     }
+
     /// Sets `To_Account` (optional). UserID of the peer; only for one-to-one conversations.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
+
     /// Sets `GroupId` (optional). Group ID; only for group conversations.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `StandardMark` (optional). Standard mark bits of the conversation as a bit string, e.g. "111001".
     #[must_use]
     pub fn standard_mark(mut self, value: impl Into<String>) -> Self {
         self.standard_mark = Some(value.into());
         self
     }
+
     /// Sets `CustomMark` (optional). Custom mark of the conversation.
     #[must_use]
     pub fn custom_mark(mut self, value: impl Into<String>) -> Self {
         self.custom_mark = Some(value.into());
         self
     }
+
     /// Sets `ContactGroupId` (required). IDs of the conversation groups this conversation belongs to.
     #[must_use]
     pub fn contact_group_id(mut self, value: Vec<i64>) -> Self {
@@ -1105,6 +1128,7 @@ impl GroupResultItem {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Outcome per conversation.
     #[must_use]
     pub fn result_item(mut self, value: Vec<ContactResultItem>) -> Self {
@@ -1180,18 +1204,21 @@ impl UpdateGroup {
             contact_update_item: None,
         }
     }
+
     /// Sets `OldGroupName` (optional). Name of the group to update; required when `UpdateGroupType` is 1.
     #[must_use]
     pub fn old_group_name(mut self, value: impl Into<String>) -> Self {
         self.old_group_name = Some(value.into());
         self
     }
+
     /// Sets `NewGroupName` (optional). New group name (at most 32 bytes); required when `UpdateGroupType` is 1.
     #[must_use]
     pub fn new_group_name(mut self, value: impl Into<String>) -> Self {
         self.new_group_name = Some(value.into());
         self
     }
+
     /// Sets `ContactUpdateItem` (optional). Conversations to add or remove.
     #[must_use]
     pub fn contact_update_item(mut self, value: Vec<ContactUpdateItem>) -> Self {
@@ -1268,6 +1295,7 @@ impl UpdateGroupResult {
             contact_result_item: Default::default(),
         }
     }
+
     /// Sets `ContactResultItem` (required). Outcome per conversation.
     #[must_use]
     pub fn contact_result_item(mut self, value: Vec<ContactUpdateResultItem>) -> Self {
@@ -1348,18 +1376,21 @@ impl MarkItem {
             custom_mark: None,
         }
     }
+
     /// Sets `ClearMark` (optional). Standard mark bits to clear; n clears bit n.
     #[must_use]
     pub fn clear_mark(mut self, value: Vec<u32>) -> Self {
         self.clear_mark = Some(value);
         self
     }
+
     /// Sets `SetMark` (optional). Standard mark bits to set; n sets bit n.
     #[must_use]
     pub fn set_mark(mut self, value: Vec<u32>) -> Self {
         self.set_mark = Some(value);
         self
     }
+
     /// Sets `CustomMark` (optional). Custom mark of the conversation, at most 256 bytes.
     #[must_use]
     pub fn custom_mark(mut self, value: impl Into<String>) -> Self {
@@ -1525,6 +1556,7 @@ impl Recentcontact<'_> {
     ) -> Result<GetListResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete a conversation (删除单个会话)
     ///
     /// `POST /v4/recentcontact/delete`
@@ -1540,6 +1572,7 @@ impl Recentcontact<'_> {
     ) -> Result<DeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Create conversation group data (创建会话分组数据)
     ///
     /// `POST /v4/recentcontact/create_contact_group`
@@ -1555,6 +1588,7 @@ impl Recentcontact<'_> {
     ) -> Result<CreateContactGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete conversation group data (删除会话分组数据)
     ///
     /// `POST /v4/recentcontact/del_contact_group`
@@ -1570,6 +1604,7 @@ impl Recentcontact<'_> {
     ) -> Result<DelContactGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Update conversation group data (更新会话分组数据)
     ///
     /// `POST /v4/recentcontact/update_contact_group`
@@ -1585,6 +1620,7 @@ impl Recentcontact<'_> {
     ) -> Result<UpdateContactGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Search conversation group mark data (搜索会话分组标记数据)
     ///
     /// `POST /v4/recentcontact/search_contact_group`
@@ -1600,6 +1636,7 @@ impl Recentcontact<'_> {
     ) -> Result<SearchContactGroupResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Create or update conversation mark data (创建或更新会话标记数据)
     ///
     /// `POST /v4/recentcontact/mark_contact`
@@ -1617,6 +1654,7 @@ impl Recentcontact<'_> {
     ) -> Result<MarkContactResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull conversation group mark data (拉取会话分组标记数据)
     ///
     /// `POST /v4/recentcontact/get_contact_group`

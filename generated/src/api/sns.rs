@@ -517,12 +517,14 @@ impl FriendAddRequest {
             force_add_flags: None,
         }
     }
+
     /// Sets `AddType` (optional). Single (one-way) or both (two-way, the default) friendship.
     #[must_use]
     pub fn add_type(mut self, value: AddType) -> Self {
         self.add_type = Some(value);
         self
     }
+
     /// Sets `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add.
     #[must_use]
     pub fn force_add_flags(mut self, value: i32) -> Self {
@@ -571,18 +573,21 @@ impl FriendAddResponse {
             invalid_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each requested friend.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
         self.fail_account = value;
         self
     }
+
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
     pub fn invalid_account(mut self, value: Vec<String>) -> Self {
@@ -661,18 +666,21 @@ impl FriendImportResponse {
             invalid_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each imported friend.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
         self.fail_account = value;
         self
     }
+
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
     #[must_use]
     pub fn invalid_account(mut self, value: Vec<String>) -> Self {
@@ -743,12 +751,14 @@ impl FriendUpdateResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each friend.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -786,6 +796,7 @@ impl FriendDeleteRequest {
             delete_type: None,
         }
     }
+
     /// Sets `DeleteType` (optional). Single (one-way) or both (two-way) deletion.
     #[must_use]
     pub fn delete_type(mut self, value: DeleteType) -> Self {
@@ -818,6 +829,7 @@ impl FriendDeleteResponse {
             result_item: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each friend.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
@@ -851,6 +863,7 @@ impl FriendDeleteAllRequest {
             delete_type: None,
         }
     }
+
     /// Sets `DeleteType` (optional). Single (one-way, the default) or both (two-way) deletion.
     #[must_use]
     pub fn delete_type(mut self, value: DeleteType) -> Self {
@@ -941,12 +954,14 @@ impl FriendCheckResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `InfoItem` (required). Result for each checked account.
     #[must_use]
     pub fn info_item(mut self, value: Vec<FriendCheckItem>) -> Self {
         self.info_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -992,12 +1007,14 @@ impl FriendGetRequest {
             custom_sequence: None,
         }
     }
+
     /// Sets `StandardSequence` (optional). StandardSequence returned by the previous pull; if it matches the server's, standard friend data is not returned.
     #[must_use]
     pub fn standard_sequence(mut self, value: u64) -> Self {
         self.standard_sequence = Some(value);
         self
     }
+
     /// Sets `CustomSequence` (optional). CustomSequence returned by the previous pull; if it matches the server's, custom friend data is not returned.
     #[must_use]
     pub fn custom_sequence(mut self, value: u64) -> Self {
@@ -1056,6 +1073,7 @@ impl FriendGetResponse {
             next_start_index,
         }
     }
+
     /// Sets `UserDataItem` (required). The friends on this page.
     #[must_use]
     pub fn user_data_item(mut self, value: Vec<FriendGetItem>) -> Self {
@@ -1131,12 +1149,14 @@ impl FriendGetListResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `InfoItem` (required). Result for each requested friend.
     #[must_use]
     pub fn info_item(mut self, value: Vec<FriendGetListItem>) -> Self {
         self.info_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). UserIDs that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -1204,12 +1224,14 @@ impl BlackListAddResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each account.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -1277,12 +1299,14 @@ impl BlackListDeleteResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required). Result for each account.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -1363,6 +1387,7 @@ impl BlackListGetResponse {
             curruent_sequence,
         }
     }
+
     /// Sets `BlackListItem` (required). The blocked accounts on this page.
     #[must_use]
     pub fn black_list_item(mut self, value: Vec<BlackListEntry>) -> Self {
@@ -1438,12 +1463,14 @@ impl BlackListCheckResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `BlackListCheckItem` (required). Result for each checked account.
     #[must_use]
     pub fn black_list_check_item(mut self, value: Vec<BlackListCheckItem>) -> Self {
         self.black_list_check_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -1481,6 +1508,7 @@ impl GroupAddRequest {
             to_account: None,
         }
     }
+
     /// Sets `To_Account` (optional). Friends to put into the new lists.
     #[must_use]
     pub fn to_account(mut self, value: Vec<String>) -> Self {
@@ -1533,18 +1561,21 @@ impl GroupAddResponse {
             current_sequence,
         }
     }
+
     /// Sets `ResultItem` (required). Result for each friend put into the new lists; only when To_Account was given.
     #[must_use]
     pub fn result_item(mut self, value: Vec<SnsResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
         self.fail_account = value;
         self
     }
+
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
     #[must_use]
     pub fn invalid_account(mut self, value: Vec<String>) -> Self {
@@ -1629,12 +1660,14 @@ impl GroupGetRequest {
             group_name: None,
         }
     }
+
     /// Sets `NeedFriend` (optional). Whether to return the friends of each list (default: no); only honoured when GroupName is empty.
     #[must_use]
     pub fn need_friend(mut self, value: NeedFriend) -> Self {
         self.need_friend = Some(value);
         self
     }
+
     /// Sets `GroupName` (optional). Names of the friend lists to pull.
     #[must_use]
     pub fn group_name(mut self, value: Vec<String>) -> Self {
@@ -1671,6 +1704,7 @@ impl GroupGetResponse {
             current_sequence,
         }
     }
+
     /// Sets `ResultItem` (required). The friend lists.
     #[must_use]
     pub fn result_item(mut self, value: Vec<FriendGroupItem>) -> Self {
@@ -1714,18 +1748,21 @@ impl FriendAddItem {
             add_wording: None,
         }
     }
+
     /// Sets `Remark` (optional). Remark that From_Account sets for To_Account (standard friend field Tag_SNS_IM_Remark).
     #[must_use]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
+
     /// Sets `GroupName` (optional). Friend list (group) to put To_Account in; a single name here.
     #[must_use]
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
+
     /// Sets `AddWording` (optional). Message attached to the friend request.
     #[must_use]
     pub fn add_wording(mut self, value: impl Into<String>) -> Self {
@@ -1781,36 +1818,42 @@ impl FriendImportItem {
             custom_item: None,
         }
     }
+
     /// Sets `Remark` (optional). Remark that From_Account sets for To_Account.
     #[must_use]
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
+
     /// Sets `RemarkTime` (optional). When the remark was set (Unix time).
     #[must_use]
     pub fn remark_time(mut self, value: i64) -> Self {
         self.remark_time = Some(value);
         self
     }
+
     /// Sets `GroupName` (optional). Friend lists (groups) that To_Account belongs to.
     #[must_use]
     pub fn group_name(mut self, value: Vec<String>) -> Self {
         self.group_name = Some(value);
         self
     }
+
     /// Sets `AddWording` (optional). Message attached when the friendship was formed.
     #[must_use]
     pub fn add_wording(mut self, value: impl Into<String>) -> Self {
         self.add_wording = Some(value.into());
         self
     }
+
     /// Sets `AddTime` (optional). When the friendship was formed (Unix time).
     #[must_use]
     pub fn add_time(mut self, value: i64) -> Self {
         self.add_time = Some(value);
         self
     }
+
     /// Sets `CustomItem` (optional). Custom friend fields of From_Account for To_Account, each a Tag and a Value.
     #[must_use]
     pub fn custom_item(mut self, value: Vec<FriendImportCustomItem>) -> Self {
@@ -1839,12 +1882,14 @@ impl FriendImportCustomItem {
     pub fn new() -> Self {
         Self { tag: None, value: None }
     }
+
     /// Sets `Tag` (optional). Name of the custom friend field (Tag_SNS_Custom_*); apply for it in the console first.
     #[must_use]
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
+
     /// Sets `Value` (optional). Value of the custom friend field (string or integer).
     #[must_use]
     pub fn value(mut self, value: SnsValue) -> Self {
@@ -1912,6 +1957,7 @@ impl FriendCheckItem {
             result_info: result_info.into(),
         }
     }
+
     /// Sets `Relation` (optional). Relationship between From_Account and To_Account, when the check succeeded.
     #[must_use]
     pub fn relation(mut self, value: FriendRelation) -> Self {
@@ -1946,6 +1992,7 @@ impl FriendGetItem {
             value_item: Default::default(),
         }
     }
+
     /// Sets `ValueItem` (required). Friend data, each a Tag and a Value.
     #[must_use]
     pub fn value_item(mut self, value: Vec<SnsItem>) -> Self {
@@ -1992,6 +2039,7 @@ impl FriendGetListItem {
             result_info: result_info.into(),
         }
     }
+
     /// Sets `SnsProfileItem` (required). Requested friend and profile fields, each a Tag and a Value; absent for failed items.
     #[must_use]
     pub fn sns_profile_item(mut self, value: Vec<SnsItem>) -> Self {
@@ -2058,6 +2106,7 @@ impl BlackListCheckItem {
             result_info: result_info.into(),
         }
     }
+
     /// Sets `Relation` (optional). Blocklist relationship between From_Account and To_Account, when the check succeeded.
     #[must_use]
     pub fn relation(mut self, value: BlackRelation) -> Self {
@@ -2096,6 +2145,7 @@ impl FriendGroupItem {
             to_account: Default::default(),
         }
     }
+
     /// Sets `To_Account` (required). UserIDs of the friends in the list (only when requested).
     #[must_use]
     pub fn to_account(mut self, value: Vec<String>) -> Self {
@@ -2568,6 +2618,7 @@ impl Sns<'_> {
     ) -> Result<FriendAddResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Import friends (导入好友)
     ///
     /// `POST /v4/sns/friend_import`
@@ -2585,6 +2636,7 @@ impl Sns<'_> {
     ) -> Result<FriendImportResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Update friends (更新好友)
     ///
     /// `POST /v4/sns/friend_update`
@@ -2602,6 +2654,7 @@ impl Sns<'_> {
     ) -> Result<FriendUpdateResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete friends (删除好友)
     ///
     /// `POST /v4/sns/friend_delete`
@@ -2619,6 +2672,7 @@ impl Sns<'_> {
     ) -> Result<FriendDeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete all friends (删除所有好友)
     ///
     /// `POST /v4/sns/friend_delete_all`
@@ -2634,6 +2688,7 @@ impl Sns<'_> {
     ) -> Result<FriendDeleteAllResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Check friends (校验好友)
     ///
     /// `POST /v4/sns/friend_check`
@@ -2651,6 +2706,7 @@ impl Sns<'_> {
     ) -> Result<FriendCheckResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull friends (拉取好友)
     ///
     /// `POST /v4/sns/friend_get`
@@ -2666,6 +2722,7 @@ impl Sns<'_> {
     ) -> Result<FriendGetResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull specified friends (拉取指定好友)
     ///
     /// `POST /v4/sns/friend_get_list`
@@ -2683,6 +2740,7 @@ impl Sns<'_> {
     ) -> Result<FriendGetListResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add to blocklist (添加黑名单)
     ///
     /// `POST /v4/sns/black_list_add`
@@ -2700,6 +2758,7 @@ impl Sns<'_> {
     ) -> Result<BlackListAddResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Remove from blocklist (删除黑名单)
     ///
     /// `POST /v4/sns/black_list_delete`
@@ -2717,6 +2776,7 @@ impl Sns<'_> {
     ) -> Result<BlackListDeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull blocklist (拉取黑名单)
     ///
     /// `POST /v4/sns/black_list_get`
@@ -2732,6 +2792,7 @@ impl Sns<'_> {
     ) -> Result<BlackListGetResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Check blocklist (校验黑名单)
     ///
     /// `POST /v4/sns/black_list_check`
@@ -2749,6 +2810,7 @@ impl Sns<'_> {
     ) -> Result<BlackListCheckResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add friend lists (添加分组)
     ///
     /// `POST /v4/sns/group_add`
@@ -2766,6 +2828,7 @@ impl Sns<'_> {
     ) -> Result<GroupAddResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete friend lists (删除分组)
     ///
     /// `POST /v4/sns/group_delete`
@@ -2781,6 +2844,7 @@ impl Sns<'_> {
     ) -> Result<GroupDeleteResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Pull friend lists (拉取分组)
     ///
     /// `POST /v4/sns/group_get`

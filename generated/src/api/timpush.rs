@@ -38,24 +38,28 @@ impl TimPushCondition {
             attrs_and: None,
         }
     }
+
     /// Sets `TagsAnd` (optional). The account must have all of these tags.
     #[must_use]
     pub fn tags_and(mut self, value: Vec<String>) -> Self {
         self.tags_and = Some(value);
         self
     }
+
     /// Sets `TagsOr` (optional). The account must have at least one of these tags.
     #[must_use]
     pub fn tags_or(mut self, value: Vec<String>) -> Self {
         self.tags_or = Some(value);
         self
     }
+
     /// Sets `TagsNot` (optional). Excludes accounts with these tags; the example's comment reads ("Stock A" or "stock B") and not ("Stock C" and "Stock D").
     #[must_use]
     pub fn tags_not(mut self, value: Vec<String>) -> Self {
         self.tags_not = Some(value);
         self
     }
+
     /// Sets `AttrsAnd` (optional). Attribute name -> value; the account must match all of them.
     #[must_use]
     pub fn attrs_and(
@@ -224,6 +228,7 @@ impl PushErrorItem {
             error_info: None,
         }
     }
+
     /// Sets `ErrorInfo` (optional). Error description; may be empty or absent.
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
@@ -279,30 +284,35 @@ impl PushRequest {
             offline_push_info: None,
         }
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random 32-bit unsigned message number.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `OnlineOnlyFlag` (optional). 0: save conversation, roaming and unread messages (push rate limited to 200 users/second); 1: push only, save nothing.
     #[must_use]
     pub fn online_only_flag(mut self, value: i32) -> Self {
         self.online_only_flag = Some(value);
         self
     }
+
     /// Sets `Condition` (optional). Tag or attribute conditions; without it the push goes to every user.
     #[must_use]
     pub fn condition(mut self, value: TimPushCondition) -> Self {
         self.condition = Some(value);
         self
     }
+
     /// Sets `MsgBody` (optional). Message body (message elements) delivered with the push.
     #[must_use]
     pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
+
     /// Sets `OfflinePushInfo` (optional). Notification settings: title, text, pass-through content, vendor options; PushFlag 1 disables offline push.
     #[must_use]
     pub fn offline_push_info(
@@ -332,6 +342,7 @@ impl PushResponse {
     pub fn new() -> Self {
         Self { task_id: None }
     }
+
     /// Sets `TaskId` (optional). ID of the push task; needed to recall the push.
     #[must_use]
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
@@ -383,12 +394,14 @@ impl BatchRequest {
             data_id: None,
         }
     }
+
     /// Sets `MsgRandom` (filled in by the SDK). Random 32-bit unsigned number; the server de-duplicates pushes within the same second by it.
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `DataId` (optional). App-defined business identifier (at most 64 bytes), passed through to the app backend in the push callback.
     #[must_use]
     pub fn data_id(mut self, value: impl Into<String>) -> Self {
@@ -425,6 +438,7 @@ impl BatchResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts the push failed for; empty when every account succeeded.
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -503,6 +517,7 @@ impl SetAttrNameRequest {
             attr_types: None,
         }
     }
+
     /// Sets `AttrTypes` (optional). Attribute number (one of the keys of AttrNames) -> account type of the attribute (default 0); cannot be changed once set.
     #[must_use]
     pub fn attr_types(
@@ -573,6 +588,7 @@ impl GetAttrNameResponse {
             attr_types: None,
         }
     }
+
     /// Sets `AttrNames` (required). Attribute number ("0" to "9") -> attribute name.
     #[must_use]
     pub fn attr_names(
@@ -582,6 +598,7 @@ impl GetAttrNameResponse {
         self.attr_names = value;
         self
     }
+
     /// Sets `AttrTypes` (optional). Attribute number -> account type of the attribute.
     #[must_use]
     pub fn attr_types(
@@ -646,12 +663,14 @@ impl GetAttrResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `UserAttrs` (required). Attributes of each account; an account without attributes has an empty `Attrs`.
     #[must_use]
     pub fn user_attrs(mut self, value: Vec<PushUserAttrs>) -> Self {
         self.user_attrs = value;
         self
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -705,6 +724,7 @@ impl SetAttrResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 90035: the attribute belongs to another account type).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -758,6 +778,7 @@ impl RemoveAttrResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -819,12 +840,14 @@ impl GetTagResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `UserTags` (required). Tags of each account.
     #[must_use]
     pub fn user_tags(mut self, value: Vec<PushUserTags>) -> Self {
         self.user_tags = value;
         self
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -855,6 +878,7 @@ impl AddTagRequest {
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
         Self { replace: None, user_tags }
     }
+
     /// Sets `Replace` (optional). 0 (default): add to the existing tags; 1: overwrite ALL tags of each account.
     #[must_use]
     pub fn replace(mut self, value: i32) -> Self {
@@ -887,6 +911,7 @@ impl AddTagResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 90035: the tag belongs to another account type).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -940,6 +965,7 @@ impl RemoveTagResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -993,6 +1019,7 @@ impl ClearAllTagsResponse {
             error_list: Default::default(),
         }
     }
+
     /// Sets `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[must_use]
     pub fn error_list(mut self, value: Vec<PushErrorItem>) -> Self {
@@ -1290,6 +1317,7 @@ impl Timpush<'_> {
     ) -> Result<PushResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Push to specified users (batch) (单推/批量推送)
     ///
     /// `POST /v4/timpush/batch`
@@ -1307,6 +1335,7 @@ impl Timpush<'_> {
     ) -> Result<BatchResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Revoke an all/tag push task (推送撤回)
     ///
     /// `POST /v4/timpush/revoke`
@@ -1322,6 +1351,7 @@ impl Timpush<'_> {
     ) -> Result<RevokeResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set app attribute names (设置应用属性名称)
     ///
     /// `POST /v4/timpush/set_attr_name`
@@ -1337,6 +1367,7 @@ impl Timpush<'_> {
     ) -> Result<SetAttrNameResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get app attribute names (获取应用属性名称)
     ///
     /// `POST /v4/timpush/get_attr_name`
@@ -1352,6 +1383,7 @@ impl Timpush<'_> {
     ) -> Result<GetAttrNameResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get user attributes (获取用户属性)
     ///
     /// `POST /v4/timpush/get_attr`
@@ -1369,6 +1401,7 @@ impl Timpush<'_> {
     ) -> Result<GetAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Set user attributes (设置用户属性)
     ///
     /// `POST /v4/timpush/set_attr`
@@ -1386,6 +1419,7 @@ impl Timpush<'_> {
     ) -> Result<SetAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete user attributes (删除用户属性)
     ///
     /// `POST /v4/timpush/remove_attr`
@@ -1403,6 +1437,7 @@ impl Timpush<'_> {
     ) -> Result<RemoveAttrResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Get user tags (获取用户标签)
     ///
     /// `POST /v4/timpush/get_tag`
@@ -1420,6 +1455,7 @@ impl Timpush<'_> {
     ) -> Result<GetTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Add user tags (添加用户标签)
     ///
     /// `POST /v4/timpush/add_tag`
@@ -1437,6 +1473,7 @@ impl Timpush<'_> {
     ) -> Result<AddTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete user tags (删除用户标签)
     ///
     /// `POST /v4/timpush/remove_tag`
@@ -1454,6 +1491,7 @@ impl Timpush<'_> {
     ) -> Result<RemoveTagResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Delete all tags of a user (删除用户所有标签)
     ///
     /// `POST /v4/timpush/clear_all_tags`

@@ -541,60 +541,70 @@ impl GroupMemberInfo {
             app_member_defined_data: Default::default(),
         }
     }
+
     /// Sets `Role` (optional). Role in the group (Owner, Admin or Member).
     #[must_use]
     pub fn role(mut self, value: GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
+
     /// Sets `JoinTime` (optional). When the member joined (UTC seconds).
     #[must_use]
     pub fn join_time(mut self, value: u64) -> Self {
         self.join_time = Some(value);
         self
     }
+
     /// Sets `MsgSeq` (optional). Sequence number of the last message the member has read.
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
         self
     }
+
     /// Sets `MsgFlag` (optional). How the member receives the group's messages.
     #[must_use]
     pub fn msg_flag(mut self, value: MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
+
     /// Sets `LastSendMsgTime` (optional). When the member last sent a message (UTC seconds; 0 if never).
     #[must_use]
     pub fn last_send_msg_time(mut self, value: u64) -> Self {
         self.last_send_msg_time = Some(value);
         self
     }
+
     /// Sets `ShutUpUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted.
     #[must_use]
     pub fn shut_up_until(mut self, value: u64) -> Self {
         self.shut_up_until = Some(value);
         self
     }
+
     /// Sets `NameCard` (optional). The member's name card in the group.
     #[must_use]
     pub fn name_card(mut self, value: impl Into<String>) -> Self {
         self.name_card = Some(value.into());
         self
     }
+
     /// Sets `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted. Returned by get_specified_group_member_info.
     #[must_use]
     pub fn mute_until(mut self, value: u64) -> Self {
         self.mute_until = Some(value);
         self
     }
+
     /// Sets `OnlineStatus` (optional). Online status of the member (examples show Online and Offline); needs the group member online status feature enabled in the console.
     #[must_use]
     pub fn online_status(mut self, value: impl Into<String>) -> Self {
         self.online_status = Some(value.into());
         self
     }
+
     /// Sets `AppMemberDefinedData` (required). App-defined member fields (only keys configured in the console, filtered by AppDefinedDataFilter_GroupMember).
     #[must_use]
     pub fn app_member_defined_data(mut self, value: Vec<AppDefinedDataItem>) -> Self {
@@ -713,108 +723,126 @@ impl GroupInfo {
             member_list: Default::default(),
         }
     }
+
     /// Sets `ErrorInfo` (optional). Error message for this group.
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
         self.error_info = Some(value.into());
         self
     }
+
     /// Sets `Type` (optional). Group type.
     #[must_use]
     pub fn r#type(mut self, value: GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
+
     /// Sets `Name` (optional). Group name.
     #[must_use]
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
+
     /// Sets `Appid` (optional). SDKAppID of the IM application (note the lower-case `id` in the key).
     #[must_use]
     pub fn appid(mut self, value: u64) -> Self {
         self.appid = Some(value);
         self
     }
+
     /// Sets `Introduction` (optional). Group introduction.
     #[must_use]
     pub fn introduction(mut self, value: impl Into<String>) -> Self {
         self.introduction = Some(value.into());
         self
     }
+
     /// Sets `Notification` (optional). Group notice.
     #[must_use]
     pub fn notification(mut self, value: impl Into<String>) -> Self {
         self.notification = Some(value.into());
         self
     }
+
     /// Sets `FaceUrl` (optional). URL of the group avatar.
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
         self
     }
+
     /// Sets `Owner_Account` (optional). Account of the group owner.
     #[must_use]
     pub fn owner_account(mut self, value: impl Into<String>) -> Self {
         self.owner_account = Some(value.into());
         self
     }
+
     /// Sets `CreateTime` (optional). When the group was created (UTC seconds).
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
         self.create_time = Some(value);
         self
     }
+
     /// Sets `LastInfoTime` (optional). When the group profile last changed (UTC seconds).
     #[must_use]
     pub fn last_info_time(mut self, value: u64) -> Self {
         self.last_info_time = Some(value);
         self
     }
+
     /// Sets `LastMsgTime` (optional). Time of the last message in the group (UTC seconds).
     #[must_use]
     pub fn last_msg_time(mut self, value: u64) -> Self {
         self.last_msg_time = Some(value);
         self
     }
+
     /// Sets `NextMsgSeq` (optional). Sequence number the next group message will get.
     #[must_use]
     pub fn next_msg_seq(mut self, value: u64) -> Self {
         self.next_msg_seq = Some(value);
         self
     }
+
     /// Sets `MemberNum` (optional). Current number of members.
     #[must_use]
     pub fn member_num(mut self, value: u32) -> Self {
         self.member_num = Some(value);
         self
     }
+
     /// Sets `MaxMemberNum` (optional). Maximum number of members (`MaxMemberNum` here, `MaxMemberCount` in create/import).
     #[must_use]
     pub fn max_member_num(mut self, value: u32) -> Self {
         self.max_member_num = Some(value);
         self
     }
+
     /// Sets `ApplyJoinOption` (optional). How join requests are handled.
     #[must_use]
     pub fn apply_join_option(mut self, value: ApplyJoinOption) -> Self {
         self.apply_join_option = Some(value);
         self
     }
+
     /// Sets `ShutUpAllMember` (optional). Whether all members are muted (On/Off).
     #[must_use]
     pub fn shut_up_all_member(mut self, value: ShutUpAllMember) -> Self {
         self.shut_up_all_member = Some(value);
         self
     }
+
     /// Sets `AppDefinedData` (required). App-defined group fields.
     #[must_use]
     pub fn app_defined_data(mut self, value: Vec<AppDefinedDataItem>) -> Self {
         self.app_defined_data = value;
         self
     }
+
     /// Sets `MemberList` (required). Members of the group with the requested member fields.
     #[must_use]
     pub fn member_list(mut self, value: Vec<GroupMemberInfo>) -> Self {
@@ -880,12 +908,14 @@ impl GroupHistoryMsg {
             is_system_msg: None,
         }
     }
+
     /// Sets `MsgBody` (required). Message content (empty for placeholder messages).
     #[must_use]
     pub fn msg_body(mut self, value: Vec<MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
+
     /// Sets `IsSystemMsg` (optional). 1: the message is a system message.
     #[must_use]
     pub fn is_system_msg(mut self, value: i32) -> Self {
@@ -1251,6 +1281,7 @@ impl crate::codec::TaggedUnion for MsgElement {
             },
         )
     }
+
     fn content_from_value(
         tag: String,
         content: serde_json::Value,
@@ -1396,18 +1427,21 @@ impl CustomElem {
             sound: None,
         }
     }
+
     /// Sets `Desc` (optional). Description; used as the offline push text.
     #[must_use]
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
     }
+
     /// Sets `Ext` (optional). Extension delivered as the `Ext` key of the APNs payload.
     #[must_use]
     pub fn ext(mut self, value: impl Into<String>) -> Self {
         self.ext = Some(value.into());
         self
     }
+
     /// Sets `Sound` (optional). Custom APNs sound file name.
     #[must_use]
     pub fn sound(mut self, value: impl Into<String>) -> Self {
@@ -1449,18 +1483,21 @@ impl SoundElem {
             download_flag: None,
         }
     }
+
     /// Sets `Url` (optional). Download URL of the audio.
     #[must_use]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
+
     /// Sets `UUID` (optional). Unique identifier of the audio, used by clients as an index key; cannot be used to download it.
     #[must_use]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
         self
     }
+
     /// Sets `Download_Flag` (optional). Download method flag; 2 means the audio can be downloaded from `Url`.
     #[must_use]
     pub fn download_flag(mut self, value: i32) -> Self {
@@ -1578,18 +1615,21 @@ impl FileElem {
             download_flag: None,
         }
     }
+
     /// Sets `Url` (optional). Download URL of the file.
     #[must_use]
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
+
     /// Sets `UUID` (optional). Unique identifier of the file, used by clients as an index key; cannot be used to download it.
     #[must_use]
     pub fn uuid(mut self, value: impl Into<String>) -> Self {
         self.uuid = Some(value.into());
         self
     }
+
     /// Sets `Download_Flag` (optional). Download method flag; 2 means the file can be downloaded from `Url`.
     #[must_use]
     pub fn download_flag(mut self, value: i32) -> Self {
@@ -1679,36 +1719,42 @@ impl VideoFileElem {
             thumb_download_flag: None,
         }
     }
+
     /// Sets `VideoUrl` (optional). Download URL of the video.
     #[must_use]
     pub fn video_url(mut self, value: impl Into<String>) -> Self {
         self.video_url = Some(value.into());
         self
     }
+
     /// Sets `VideoUUID` (optional). Unique identifier of the video, used by clients as an index key.
     #[must_use]
     pub fn video_uuid(mut self, value: impl Into<String>) -> Self {
         self.video_uuid = Some(value.into());
         self
     }
+
     /// Sets `VideoDownloadFlag` (optional). Download method flag; 2 means the video can be downloaded from `VideoUrl`.
     #[must_use]
     pub fn video_download_flag(mut self, value: i32) -> Self {
         self.video_download_flag = Some(value);
         self
     }
+
     /// Sets `ThumbUrl` (optional). Download URL of the thumbnail.
     #[must_use]
     pub fn thumb_url(mut self, value: impl Into<String>) -> Self {
         self.thumb_url = Some(value.into());
         self
     }
+
     /// Sets `ThumbUUID` (optional). Unique identifier of the thumbnail, used by clients as an index key.
     #[must_use]
     pub fn thumb_uuid(mut self, value: impl Into<String>) -> Self {
         self.thumb_uuid = Some(value.into());
         self
     }
+
     /// Sets `ThumbDownloadFlag` (optional). Download method flag; 2 means the thumbnail can be downloaded from `ThumbUrl`.
     #[must_use]
     pub fn thumb_download_flag(mut self, value: i32) -> Self {
@@ -1756,36 +1802,42 @@ impl OfflinePushInfo {
             apns_info: None,
         }
     }
+
     /// Sets `PushFlag` (optional). 0: push (default); 1: do not push offline.
     #[must_use]
     pub fn push_flag(mut self, value: i32) -> Self {
         self.push_flag = Some(value);
         self
     }
+
     /// Sets `Title` (optional). Push title (iOS and Android).
     #[must_use]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets `Desc` (optional). Push text; overrides the push text derived from the message elements (and a lone custom element's Desc). With a lone custom element and neither Desc set, no offline push is sent.
     #[must_use]
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
     }
+
     /// Sets `Ext` (optional). Pass-through content; must be JSON to reach every Android vendor channel. Keep Desc + Ext under 3 KB (APNs limit 4 KB).
     #[must_use]
     pub fn ext(mut self, value: impl Into<String>) -> Self {
         self.ext = Some(value.into());
         self
     }
+
     /// Sets `AndroidInfo` (optional). Android-specific settings.
     #[must_use]
     pub fn android_info(mut self, value: AndroidPushInfo) -> Self {
         self.android_info = Some(value);
         self
     }
+
     /// Sets `ApnsInfo` (optional). APNs-specific settings.
     #[must_use]
     pub fn apns_info(mut self, value: ApnsPushInfo) -> Self {
@@ -1893,78 +1945,91 @@ impl AndroidPushInfo {
             mei_zu_notice_msg_type: None,
         }
     }
+
     /// Sets `Sound` (optional). Path of the push sound file on Android.
     #[must_use]
     pub fn sound(mut self, value: impl Into<String>) -> Self {
         self.sound = Some(value.into());
         self
     }
+
     /// Sets `HuaWeiChannelID` (optional). Notification channel for Huawei phones with EMUI 10.0 or later; when set it overrides the ChannelID configured in the console.
     #[must_use]
     pub fn hua_wei_channel_id(mut self, value: impl Into<String>) -> Self {
         self.hua_wei_channel_id = Some(value.into());
         self
     }
+
     /// Sets `XiaoMiChannelID` (optional). Notification channel for Xiaomi phones with MIUI 10 or later; when set it overrides the ChannelID configured in the console.
     #[must_use]
     pub fn xiao_mi_channel_id(mut self, value: impl Into<String>) -> Self {
         self.xiao_mi_channel_id = Some(value.into());
         self
     }
+
     /// Sets `OPPOChannelID` (optional). NotificationChannel id on OPPO phones with Android 8.0 or later; when set it overrides the ChannelID configured in the console.
     #[must_use]
     pub fn oppo_channel_id(mut self, value: impl Into<String>) -> Self {
         self.oppo_channel_id = Some(value.into());
         self
     }
+
     /// Sets `GoogleChannelID` (optional). Notification channel for Google (FCM) on Android 8.0 or later; supported only by the new FCM API (certificate file upload).
     #[must_use]
     pub fn google_channel_id(mut self, value: impl Into<String>) -> Self {
         self.google_channel_id = Some(value.into());
         self
     }
+
     /// Sets `VIVOClassification` (optional). vivo message classification: 0 operational message, 1 system message (default).
     #[must_use]
     pub fn vivo_classification(mut self, value: VivoClassification) -> Self {
         self.vivo_classification = Some(value);
         self
     }
+
     /// Sets `HuaWeiImportance` (optional). Huawei notification classification: LOW or NORMAL (default).
     #[must_use]
     pub fn hua_wei_importance(mut self, value: HuaweiImportance) -> Self {
         self.hua_wei_importance = Some(value);
         self
     }
+
     /// Sets `ExtAsHuaweiIntentParam` (optional). When Huawei push is configured to open an in-app page: 1 passes Ext as the Intent parameter, 0 (default) as the Action parameter.
     #[must_use]
     pub fn ext_as_huawei_intent_param(mut self, value: i32) -> Self {
         self.ext_as_huawei_intent_param = Some(value);
         self
     }
+
     /// Sets `HuaWeiCategory` (optional). Huawei message category; when set it overrides the category configured in the console.
     #[must_use]
     pub fn hua_wei_category(mut self, value: impl Into<String>) -> Self {
         self.hua_wei_category = Some(value.into());
         self
     }
+
     /// Sets `OPPOCategory` (optional). OPPO message category (e.g. MARKETING).
     #[must_use]
     pub fn oppo_category(mut self, value: impl Into<String>) -> Self {
         self.oppo_category = Some(value.into());
         self
     }
+
     /// Sets `VIVOCategory` (optional). vivo message category (e.g. IM, MARKETING); vivo recommends it over VIVOClassification since April 2023.
     #[must_use]
     pub fn vivo_category(mut self, value: impl Into<String>) -> Self {
         self.vivo_category = Some(value.into());
         self
     }
+
     /// Sets `HonorImportance` (optional). Honor message importance (e.g. LOW).
     #[must_use]
     pub fn honor_importance(mut self, value: impl Into<String>) -> Self {
         self.honor_importance = Some(value.into());
         self
     }
+
     /// Sets `MeiZuNoticeMsgType` (optional). Meizu message category.
     #[must_use]
     pub fn mei_zu_notice_msg_type(mut self, value: i32) -> Self {
@@ -2012,36 +2077,42 @@ impl ApnsPushInfo {
             mutable_content: None,
         }
     }
+
     /// Sets `Sound` (optional). Push sound file name.
     #[must_use]
     pub fn sound(mut self, value: impl Into<String>) -> Self {
         self.sound = Some(value.into());
         self
     }
+
     /// Sets `BadgeMode` (optional). 0 (default): count this message in the badge; 1: do not.
     #[must_use]
     pub fn badge_mode(mut self, value: i32) -> Self {
         self.badge_mode = Some(value);
         self
     }
+
     /// Sets `Title` (optional). APNs title; replaces the top-level title.
     #[must_use]
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
+
     /// Sets `SubTitle` (optional). APNs subtitle.
     #[must_use]
     pub fn sub_title(mut self, value: impl Into<String>) -> Self {
         self.sub_title = Some(value.into());
         self
     }
+
     /// Sets `Image` (optional). URL of an image the client downloads and shows with the notification.
     #[must_use]
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
+
     /// Sets `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled.
     #[must_use]
     pub fn mutable_content(mut self, value: i32) -> Self {
@@ -2101,6 +2172,7 @@ impl RelayElem {
             json_msg_key: None,
         }
     }
+
     /// Sets `JsonMsgKey` (optional). Key of the combined message list; only when the total size exceeds 12 KB (then MsgList is absent).
     #[must_use]
     pub fn json_msg_key(mut self, value: impl Into<String>) -> Self {
@@ -2167,24 +2239,28 @@ impl RelayMsgItem {
             cloud_custom_data: None,
         }
     }
+
     /// Sets `From_Account` (optional). Sender UserID (one-to-one and group messages).
     #[must_use]
     pub fn from_account(mut self, value: impl Into<String>) -> Self {
         self.from_account = Some(value.into());
         self
     }
+
     /// Sets `To_Account` (optional). Receiver UserID; only for one-to-one messages.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
+
     /// Sets `GroupId` (optional). Group ID; only for group messages.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
+
     /// Sets `CloudCustomData` (optional). Custom data stored with the message in the cloud.
     #[must_use]
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {

@@ -68,6 +68,7 @@ impl crate::codec::TaggedUnion for Element {
             },
         )
     }
+
     fn content_from_value(
         tag: String,
         content: serde_json::Value,

@@ -176,30 +176,35 @@ impl GetThingResponse {
             value: None,
         }
     }
+
     /// Sets `Type` (optional). A field named like a keyword.
     #[must_use]
     pub fn r#type(mut self, value: Kind) -> Self {
         self.r#type = Some(value);
         self
     }
+
     /// Sets `Self` (optional). Another keyword.
     #[must_use]
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
         self
     }
+
     /// Sets `Items` (required).
     #[must_use]
     pub fn items(mut self, value: Vec<crate::fixture_api::types::Element>) -> Self {
         self.items = value;
         self
     }
+
     /// Sets `Extra` (required). Arbitrary keys.
     #[must_use]
     pub fn extra(mut self, value: std::collections::BTreeMap<String, String>) -> Self {
         self.extra = value;
         self
     }
+
     /// Sets `Value` (optional).
     #[must_use]
     pub fn value(mut self, value: crate::fixture_api::types::Scalarish) -> Self {
@@ -247,24 +252,28 @@ impl PutThingRequest {
             r#match: None,
         }
     }
+
     /// Sets `MsgRandom` (filled in by the SDK).
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = value;
         self
     }
+
     /// Sets `Flag` (optional). An integer enum.
     #[must_use]
     pub fn flag(mut self, value: Flag) -> Self {
         self.flag = Some(value);
         self
     }
+
     /// Sets `Token` (optional). Never printed.
     #[must_use]
     pub fn token(mut self, value: impl Into<String>) -> Self {
         self.token = Some(value.into());
         self
     }
+
     /// Sets `Match` (optional). Inline objects, one named by default and one by `name:`.
     #[must_use]
     pub fn r#match(mut self, value: Vec<PutThingMatch>) -> Self {
@@ -317,12 +326,14 @@ impl PutThingResponse {
             fail_account: Default::default(),
         }
     }
+
     /// Sets `ResultItem` (required).
     #[must_use]
     pub fn result_item(mut self, value: Vec<PutThingResultItem>) -> Self {
         self.result_item = value;
         self
     }
+
     /// Sets `Fail_Account` (required).
     #[must_use]
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
@@ -354,6 +365,7 @@ impl PutThingMatch {
             nested: None,
         }
     }
+
     /// Sets `Nested` (optional).
     #[must_use]
     pub fn nested(mut self, value: DeepThing) -> Self {
@@ -478,6 +490,7 @@ impl WeirdSvc<'_> {
     ) -> Result<GetThingResponse, crate::Error> {
         self.client.call(request).await
     }
+
     /// Put a thing (写入)
     ///
     /// `POST /v4/WeirdSvc/putthing`
