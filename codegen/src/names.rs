@@ -107,11 +107,6 @@ pub fn field_ident(wire: &str) -> String {
     }
 }
 
-/// SCREAMING_SNAKE_CASE for constants.
-pub fn screaming(s: &str) -> String {
-    snake(s).to_ascii_uppercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,21 @@ struct SigState {
     renew_at: u64,
 }
 
+/// Signs (or takes the fixed UserSig) and builds the signed query prefix.
+fn make_state(credentials: &Credentials, sdkappid: u64, identifier: &str, lifetime: u64, now: u64) -> SigState {
+    let (sig, renew_at) = match credentials {
+        Credentials::Fixed(sig) => (sig.clone(), u64::MAX),
+        Credentials::Key(key) => (usersig::generate(key, sdkappid, identifier, now, lifetime, None), now.saturating_add(lifetime / 2)),
+    };
+    let query = format!(
+        "sdkappid={}&identifier={}&usersig={}",
+        sdkappid,
+        utf8_percent_encode(identifier, QUERY_VALUE),
+        utf8_percent_encode(sig.expose(), QUERY_VALUE)
+    );
+    SigState { query, renew_at }
+}
+
 /// Keeps the admin UserSig. Reads are lock-free (`ArcSwap`); a signature is made at start-up and again
 /// at half-life, never per call.
 struct Signer {
@@ -53,26 +68,12 @@ struct Signer {
 
 impl Signer {
     fn new(credentials: Credentials, sdkappid: u64, identifier: String, lifetime: u64) -> Self {
-        let state = ArcSwap::from_pointee(SigState { query: String::new(), renew_at: 0 });
-        let s = Signer { credentials, sdkappid, identifier, lifetime, state };
-        s.state.store(Arc::new(s.make(unix_now())));
-        s
+        let first = make_state(&credentials, sdkappid, &identifier, lifetime, unix_now());
+        Signer { credentials, sdkappid, identifier, lifetime, state: ArcSwap::from_pointee(first) }
     }
 
     fn make(&self, now: u64) -> SigState {
-        let (sig, renew_at) = match &self.credentials {
-            Credentials::Fixed(sig) => (sig.clone(), u64::MAX),
-            Credentials::Key(key) => {
-                (usersig::generate(key, self.sdkappid, &self.identifier, now, self.lifetime, None), now.saturating_add(self.lifetime / 2))
-            }
-        };
-        let query = format!(
-            "sdkappid={}&identifier={}&usersig={}",
-            self.sdkappid,
-            utf8_percent_encode(&self.identifier, QUERY_VALUE),
-            utf8_percent_encode(sig.expose(), QUERY_VALUE)
-        );
-        SigState { query, renew_at }
+        make_state(&self.credentials, self.sdkappid, &self.identifier, self.lifetime, now)
     }
 
     /// The signed query prefix, renewed first when it is due. The common path is one atomic load and a
