@@ -782,16 +782,22 @@ impl<'a> Emitter<'a> {
             let doc = doc_attrs(&self.command_doc(svc, c));
             quote! {
                 #doc
-                pub async fn #f(&self, request: &#req) -> Result<#resp, crate::Error> {
-                    self.client.call(request).await
+                pub fn #f<'r>(
+                    &self,
+                    request: &'r #req,
+                ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
+                    self.client.call(request)
                 }
             }
         });
         let infos = svc.commands.iter().map(|c| self.command_info(svc, c, owner));
         let handle_doc = format!(
-            "The `{}` commands ({}), reached with [`Client::{}`](crate::Client::{}).",
+            "The `{}` commands ({}), reached with [`Client::{}`](crate::Client::{}).\n\n\
+             Each call function returns a `Send` future that borrows the client and the request, not this handle: \
+             it can be stored, joined with others or spawned.",
             svc.wire, svc.title.en, svc.module, svc.module
         );
+        let handle_doc = doc_attrs(&handle_doc);
         let accessor_doc = format!("The `{}` commands: {} ({}).", svc.wire, svc.title.en, svc.title.zh);
         let tokens = quote! {
             #mod_doc
@@ -800,7 +806,7 @@ impl<'a> Emitter<'a> {
 
             #(#impls)*
 
-            #[doc = #handle_doc]
+            #handle_doc
             #[derive(Clone, Copy, Debug)]
             pub struct #handle<'a> {
                 client: &'a crate::Client,
@@ -813,7 +819,7 @@ impl<'a> Emitter<'a> {
                 }
             }
 
-            impl #handle<'_> {
+            impl<'a> #handle<'a> {
                 #(#fns)*
             }
 

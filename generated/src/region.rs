@@ -36,6 +36,21 @@ impl Region {
         Region::Jakarta,
     ];
 
+    /// The region's name as [`FromStr`](std::str::FromStr) reads it: `china`, `singapore`, `seoul`,
+    /// `tokyo`, `frankfurt`, `mumbai`, `silicon-valley` or `jakarta`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Region::China => "china",
+            Region::Singapore => "singapore",
+            Region::Seoul => "seoul",
+            Region::Tokyo => "tokyo",
+            Region::Frankfurt => "frankfurt",
+            Region::Mumbai => "mumbai",
+            Region::SiliconValley => "silicon-valley",
+            Region::Jakarta => "jakarta",
+        }
+    }
+
     /// The primary host.
     pub fn host(self) -> &'static str {
         match self {
@@ -62,5 +77,37 @@ impl Region {
             Region::SiliconValley => "adminapiusa.my-imcloud.com",
             Region::Jakarta => "adminapiidn.my-imcloud.com",
         }
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A region name that [`Region::from_str`](std::str::FromStr::from_str) does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown region {0:?}; expected one of china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta, or a region's host"
+)]
+pub struct ParseRegionError(pub String);
+
+impl std::str::FromStr for Region {
+    type Err = ParseRegionError;
+
+    /// Reads a region from configuration: its [`name`](Region::name) in any case (`_` or a space may
+    /// stand for `-`), or its primary or backup host.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        Region::ALL
+            .into_iter()
+            .find(|r| {
+                r.name() == wanted
+                    || r.host() == wanted
+                    || r.backup_host() == wanted
+                    || (wanted == "siliconvalley" && *r == Region::SiliconValley)
+            })
+            .ok_or_else(|| ParseRegionError(s.to_owned()))
     }
 }

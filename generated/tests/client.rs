@@ -46,6 +46,32 @@ async fn url_query_and_body_are_exactly_the_documented_format() {
 }
 
 #[tokio::test]
+async fn call_futures_are_send_and_outlive_the_service_handle() {
+    fn spawnable<F: std::future::Future + Send + 'static>(f: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F::Output: Send,
+    {
+        tokio::spawn(f)
+    }
+    let srv = server().await;
+    let client = std::sync::Arc::new(srv.client_builder().build().expect("client"));
+    // The handle returned by `openim()` is a temporary; the futures borrow only the client and the
+    // requests, so they can be kept and joined after it is gone.
+    let (a, b) = (SendMsgRequest::new("bob", vec![]), SendMsgRequest::new("carol", vec![]));
+    let first = client.openim().send_msg(&a);
+    let second = client.openim().send_msg(&b);
+    let (first, second) = tokio::join!(first, second);
+    assert!(first.is_ok() && second.is_ok());
+    // And they can be spawned onto a multi-threaded runtime.
+    let task = spawnable({
+        let client = client.clone();
+        async move { client.openim().send_msg(&SendMsgRequest::new("dave", vec![])).await }
+    });
+    assert!(task.await.expect("task ran").is_ok());
+    assert_eq!(srv.requests().len(), 3);
+}
+
+#[tokio::test]
 async fn an_empty_request_sends_an_empty_object() {
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");

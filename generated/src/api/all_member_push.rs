@@ -729,7 +729,9 @@ impl crate::Endpoint for ImRemoveAllTagsRequest {
 }
 
 impl crate::ItemResults for ImRemoveAllTagsResponse {}
-///The `all_member_push` commands (Push to all users), reached with [`Client::all_member_push`](crate::Client::all_member_push).
+/// The `all_member_push` commands (Push to all users), reached with [`Client::all_member_push`](crate::Client::all_member_push).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct AllMemberPush<'a> {
     client: &'a crate::Client,
@@ -742,7 +744,7 @@ impl crate::Client {
     }
 }
 
-impl AllMemberPush<'_> {
+impl<'a> AllMemberPush<'a> {
     /// Push to all users (全员推送)
     ///
     /// `POST /v4/all_member_push/im_push`
@@ -752,11 +754,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45934> (English: <https://www.tencentcloud.com/document/product/1047/37166>)
     ///
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
-    pub async fn im_push(
+    pub fn im_push<'r>(
         &self,
-        request: &ImPushRequest,
-    ) -> Result<ImPushResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImPushRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImPushResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set app attribute names (设置应用属性名称)
@@ -768,11 +772,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45935> (English: <https://www.tencentcloud.com/document/product/1047/37167>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_set_attr_name(
+    pub fn im_set_attr_name<'r>(
         &self,
-        request: &ImSetAttrNameRequest,
-    ) -> Result<ImSetAttrNameResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImSetAttrNameRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImSetAttrNameResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get app attribute names (获取应用属性名称)
@@ -784,11 +790,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45936> (English: <https://www.tencentcloud.com/document/product/1047/37168>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_get_attr_name(
+    pub fn im_get_attr_name<'r>(
         &self,
-        request: &ImGetAttrNameRequest,
-    ) -> Result<ImGetAttrNameResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImGetAttrNameRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImGetAttrNameResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get user attributes (获取用户属性)
@@ -800,11 +808,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45937> (English: <https://www.tencentcloud.com/document/product/1047/37169>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_get_attr(
+    pub fn im_get_attr<'r>(
         &self,
-        request: &ImGetAttrRequest,
-    ) -> Result<ImGetAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImGetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImGetAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -816,11 +826,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45938> (English: <https://www.tencentcloud.com/document/product/1047/37170>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_set_attr(
+    pub fn im_set_attr<'r>(
         &self,
-        request: &ImSetAttrRequest,
-    ) -> Result<ImSetAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImSetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImSetAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -832,11 +844,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45939> (English: <https://www.tencentcloud.com/document/product/1047/37171>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_remove_attr(
+    pub fn im_remove_attr<'r>(
         &self,
-        request: &ImRemoveAttrRequest,
-    ) -> Result<ImRemoveAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImRemoveAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImRemoveAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -848,11 +862,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45940> (English: <https://www.tencentcloud.com/document/product/1047/37172>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_get_tag(
+    pub fn im_get_tag<'r>(
         &self,
-        request: &ImGetTagRequest,
-    ) -> Result<ImGetTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImGetTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImGetTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -864,11 +880,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45941> (English: <https://www.tencentcloud.com/document/product/1047/37173>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn im_add_tag(
+    pub fn im_add_tag<'r>(
         &self,
-        request: &ImAddTagRequest,
-    ) -> Result<ImAddTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImAddTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImAddTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -880,11 +898,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45942> (English: <https://www.tencentcloud.com/document/product/1047/37174>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_remove_tag(
+    pub fn im_remove_tag<'r>(
         &self,
-        request: &ImRemoveTagRequest,
-    ) -> Result<ImRemoveTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImRemoveTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImRemoveTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -896,11 +916,13 @@ impl AllMemberPush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45943> (English: <https://www.tencentcloud.com/document/product/1047/37175>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn im_remove_all_tags(
+    pub fn im_remove_all_tags<'r>(
         &self,
-        request: &ImRemoveAllTagsRequest,
-    ) -> Result<ImRemoveAllTagsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImRemoveAllTagsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImRemoveAllTagsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -65,7 +65,9 @@ impl crate::Endpoint for GetIpListRequest {
 }
 
 impl crate::ItemResults for GetIpListResponse {}
-///The `ConfigSvc` commands (Server IP addresses), reached with [`Client::config_svc`](crate::Client::config_svc).
+/// The `ConfigSvc` commands (Server IP addresses), reached with [`Client::config_svc`](crate::Client::config_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct ConfigSvc<'a> {
     client: &'a crate::Client,
@@ -78,7 +80,7 @@ impl crate::Client {
     }
 }
 
-impl ConfigSvc<'_> {
+impl<'a> ConfigSvc<'a> {
     /// Get server IP addresses (获取服务器 IP 地址)
     ///
     /// `POST /v4/ConfigSvc/GetIPList`
@@ -88,11 +90,13 @@ impl ConfigSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45438> (English: <https://www.tencentcloud.com/document/product/1047/36742>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_ip_list(
+    pub fn get_ip_list<'r>(
         &self,
-        request: &GetIpListRequest,
-    ) -> Result<GetIpListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetIpListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetIpListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

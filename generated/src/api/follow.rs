@@ -825,7 +825,9 @@ impl crate::ItemResults for FollowGetInfoResponse {
     }
 }
 
-///The `follow` commands (Following and followers), reached with [`Client::follow`](crate::Client::follow).
+/// The `follow` commands (Following and followers), reached with [`Client::follow`](crate::Client::follow).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Follow<'a> {
     client: &'a crate::Client,
@@ -838,7 +840,7 @@ impl crate::Client {
     }
 }
 
-impl Follow<'_> {
+impl<'a> Follow<'a> {
     /// Follow users (关注用户)
     ///
     /// `POST /v4/follow/follow_add`
@@ -850,11 +852,13 @@ impl Follow<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn follow_add(
+    pub fn follow_add<'r>(
         &self,
-        request: &FollowAddRequest,
-    ) -> Result<FollowAddResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FollowAddRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FollowAddResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Unfollow users (取消关注用户)
@@ -868,11 +872,13 @@ impl Follow<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn follow_delete(
+    pub fn follow_delete<'r>(
         &self,
-        request: &FollowDeleteRequest,
-    ) -> Result<FollowDeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FollowDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FollowDeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Check follow relationship (检查关注关系)
@@ -886,11 +892,13 @@ impl Follow<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn follow_check(
+    pub fn follow_check<'r>(
         &self,
-        request: &FollowCheckRequest,
-    ) -> Result<FollowCheckResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FollowCheckRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FollowCheckResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get following/followers/mutual list (拉取关注、粉丝与互关列表)
@@ -902,11 +910,13 @@ impl Follow<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/70347> (English: <https://www.tencentcloud.com/document/product/1047/70347>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn follow_get(
+    pub fn follow_get<'r>(
         &self,
-        request: &FollowGetRequest,
-    ) -> Result<FollowGetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FollowGetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FollowGetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get following/follower/mutual counts (获取用户的关注、粉丝与互关数)
@@ -920,11 +930,13 @@ impl Follow<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn follow_get_info(
+    pub fn follow_get_info<'r>(
         &self,
-        request: &FollowGetInfoRequest,
-    ) -> Result<FollowGetInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FollowGetInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FollowGetInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

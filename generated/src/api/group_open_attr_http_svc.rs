@@ -94,7 +94,9 @@ impl crate::Endpoint for GetGroupAttrRequest {
 }
 
 impl crate::ItemResults for GetGroupAttrResponse {}
-///The `group_open_attr_http_svc` commands (Group custom attributes (read)), reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
+/// The `group_open_attr_http_svc` commands (Group custom attributes (read)), reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupOpenAttrHttpSvc<'a> {
     client: &'a crate::Client,
@@ -109,7 +111,7 @@ impl crate::Client {
     }
 }
 
-impl GroupOpenAttrHttpSvc<'_> {
+impl<'a> GroupOpenAttrHttpSvc<'a> {
     /// Get group custom attributes (获取群自定义属性)
     ///
     /// `POST /v4/group_open_attr_http_svc/get_group_attr`
@@ -119,11 +121,13 @@ impl GroupOpenAttrHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67012> (English: <https://www.tencentcloud.com/document/product/1047/44187>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_attr(
+    pub fn get_group_attr<'r>(
         &self,
-        request: &GetGroupAttrRequest,
-    ) -> Result<GetGroupAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

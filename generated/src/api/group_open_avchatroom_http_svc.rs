@@ -586,7 +586,9 @@ impl crate::Endpoint for CheckMembersRequest {
 }
 
 impl crate::ItemResults for CheckMembersResponse {}
-///The `group_open_avchatroom_http_svc` commands (Live group (AVChatRoom) management), reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
+/// The `group_open_avchatroom_http_svc` commands (Live group (AVChatRoom) management), reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupOpenAvchatroomHttpSvc<'a> {
     client: &'a crate::Client,
@@ -601,7 +603,7 @@ impl crate::Client {
     }
 }
 
-impl GroupOpenAvchatroomHttpSvc<'_> {
+impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Get AVChatRoom online member list (获取直播群在线成员列表)
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/get_members`
@@ -611,11 +613,13 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77266> (English: <https://www.tencentcloud.com/document/product/1047/50293>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_members(
+    pub fn get_members<'r>(
         &self,
-        request: &GetMembersRequest,
-    ) -> Result<GetMembersResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetMembersRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetMembersResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set AVChatRoom member marks (设置直播群成员标记)
@@ -627,11 +631,13 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50294> (English: <https://www.tencentcloud.com/document/product/1047/50294>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_user_info(
+    pub fn modify_user_info<'r>(
         &self,
-        request: &ModifyUserInfoRequest,
-    ) -> Result<ModifyUserInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyUserInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyUserInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set/remove AVChatRoom admins (设置/取消直播群管理员)
@@ -643,11 +649,13 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60525> (English: <https://www.tencentcloud.com/document/product/1047/60525>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_admin(
+    pub fn modify_admin<'r>(
         &self,
-        request: &ModifyAdminRequest,
-    ) -> Result<ModifyAdminResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyAdminRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyAdminResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get AVChatRoom admin list (获取直播群管理员列表)
@@ -659,11 +667,13 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60524> (English: <https://www.tencentcloud.com/document/product/1047/60524>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_admin_list(
+    pub fn get_admin_list<'r>(
         &self,
-        request: &GetAdminListRequest,
-    ) -> Result<GetAdminListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAdminListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAdminListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Check whether users are in an AVChatRoom (查询用户是否在直播群内)
@@ -675,11 +685,13 @@ impl GroupOpenAvchatroomHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60523> (English: <https://www.tencentcloud.com/document/product/1047/60523>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn check_members(
+    pub fn check_members<'r>(
         &self,
-        request: &CheckMembersRequest,
-    ) -> Result<CheckMembersResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CheckMembersRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CheckMembersResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

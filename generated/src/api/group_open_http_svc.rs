@@ -5057,7 +5057,9 @@ impl crate::Endpoint for ImportTopicRequest {
 }
 
 impl crate::ItemResults for ImportTopicResponse {}
-///The `group_open_http_svc` commands (Group management), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
+/// The `group_open_http_svc` commands (Group management), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct GroupOpenHttpSvc<'a> {
     client: &'a crate::Client,
@@ -5070,7 +5072,7 @@ impl crate::Client {
     }
 }
 
-impl GroupOpenHttpSvc<'_> {
+impl<'a> GroupOpenHttpSvc<'a> {
     /// Get all groups in the app (获取 App 中的所有群组)
     ///
     /// `POST /v4/group_open_http_svc/get_appid_group_list`
@@ -5080,11 +5082,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1614> (English: <https://www.tencentcloud.com/document/product/1047/34960>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_appid_group_list(
+    pub fn get_appid_group_list<'r>(
         &self,
-        request: &GetAppidGroupListRequest,
-    ) -> Result<GetAppidGroupListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAppidGroupListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAppidGroupListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Create a group (创建群组)
@@ -5096,11 +5100,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1615> (English: <https://www.tencentcloud.com/document/product/1047/34895>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn create_group(
+    pub fn create_group<'r>(
         &self,
-        request: &CreateGroupRequest,
-    ) -> Result<CreateGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CreateGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreateGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get group profiles (获取群详细资料)
@@ -5114,11 +5120,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_group_info(
+    pub fn get_group_info<'r>(
         &self,
-        request: &GetGroupInfoRequest,
-    ) -> Result<GetGroupInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get group member profiles (获取群成员详细资料)
@@ -5130,11 +5138,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1617> (English: <https://www.tencentcloud.com/document/product/1047/34948>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_member_info(
+    pub fn get_group_member_info<'r>(
         &self,
-        request: &GetGroupMemberInfoRequest,
-    ) -> Result<GetGroupMemberInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupMemberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupMemberInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get specified group member profiles (获取指定群成员详细资料)
@@ -5146,11 +5156,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/64897> (English: <https://www.tencentcloud.com/document/product/1047/64897>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_specified_group_member_info(
+    pub fn get_specified_group_member_info<'r>(
         &self,
-        request: &GetSpecifiedGroupMemberInfoRequest,
-    ) -> Result<GetSpecifiedGroupMemberInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetSpecifiedGroupMemberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetSpecifiedGroupMemberInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify group profile (修改群基础资料)
@@ -5162,11 +5174,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1620> (English: <https://www.tencentcloud.com/document/product/1047/34962>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_group_base_info(
+    pub fn modify_group_base_info<'r>(
         &self,
-        request: &ModifyGroupBaseInfoRequest,
-    ) -> Result<ModifyGroupBaseInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyGroupBaseInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyGroupBaseInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add group members (增加群成员)
@@ -5180,11 +5194,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn add_group_member(
+    pub fn add_group_member<'r>(
         &self,
-        request: &AddGroupMemberRequest,
-    ) -> Result<AddGroupMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AddGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete group members (删除群成员)
@@ -5196,11 +5212,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1622> (English: <https://www.tencentcloud.com/document/product/1047/34949>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete_group_member(
+    pub fn delete_group_member<'r>(
         &self,
-        request: &DeleteGroupMemberRequest,
-    ) -> Result<DeleteGroupMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify group member profile (修改群成员资料)
@@ -5212,11 +5230,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1623> (English: <https://www.tencentcloud.com/document/product/1047/34900>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_group_member_info(
+    pub fn modify_group_member_info<'r>(
         &self,
-        request: &ModifyGroupMemberInfoRequest,
-    ) -> Result<ModifyGroupMemberInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyGroupMemberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyGroupMemberInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Disband a group (解散群组)
@@ -5228,11 +5248,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1624> (English: <https://www.tencentcloud.com/document/product/1047/34896>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn destroy_group(
+    pub fn destroy_group<'r>(
         &self,
-        request: &DestroyGroupRequest,
-    ) -> Result<DestroyGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DestroyGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DestroyGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get groups a user has joined (获取用户所加入的群组)
@@ -5244,11 +5266,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1625> (English: <https://www.tencentcloud.com/document/product/1047/34925>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_joined_group_list(
+    pub fn get_joined_group_list<'r>(
         &self,
-        request: &GetJoinedGroupListRequest,
-    ) -> Result<GetJoinedGroupListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetJoinedGroupListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetJoinedGroupListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Query user roles in a group (查询用户在群组中的身份)
@@ -5260,11 +5284,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1626> (English: <https://www.tencentcloud.com/document/product/1047/34963>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_role_in_group(
+    pub fn get_role_in_group<'r>(
         &self,
-        request: &GetRoleInGroupRequest,
-    ) -> Result<GetRoleInGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetRoleInGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetRoleInGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Mute/unmute group members (批量禁言和取消禁言)
@@ -5276,11 +5302,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1627> (English: <https://www.tencentcloud.com/document/product/1047/34951>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn forbid_send_msg(
+    pub fn forbid_send_msg<'r>(
         &self,
-        request: &ForbidSendMsgRequest,
-    ) -> Result<ForbidSendMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ForbidSendMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ForbidSendMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get muted group members (获取被禁言群成员列表)
@@ -5292,11 +5320,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2925> (English: <https://www.tencentcloud.com/document/product/1047/34964>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_muted_account(
+    pub fn get_group_muted_account<'r>(
         &self,
-        request: &GetGroupMutedAccountRequest,
-    ) -> Result<GetGroupMutedAccountResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupMutedAccountRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupMutedAccountResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send ordinary group message (在群组中发送普通消息)
@@ -5308,11 +5338,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1629> (English: <https://www.tencentcloud.com/document/product/1047/34959>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn send_group_msg(
+    pub fn send_group_msg<'r>(
         &self,
-        request: &SendGroupMsgRequest,
-    ) -> Result<SendGroupMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SendGroupMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SendGroupMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send group system notification (在群组中发送系统通知)
@@ -5324,11 +5356,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1630> (English: <https://www.tencentcloud.com/document/product/1047/34958>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn send_group_system_notification(
+    pub fn send_group_system_notification<'r>(
         &self,
-        request: &SendGroupSystemNotificationRequest,
-    ) -> Result<SendGroupSystemNotificationResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SendGroupSystemNotificationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SendGroupSystemNotificationResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Recall group messages (撤回群消息)
@@ -5342,11 +5376,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn group_msg_recall(
+    pub fn group_msg_recall<'r>(
         &self,
-        request: &GroupMsgRecallRequest,
-    ) -> Result<GroupMsgRecallResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupMsgRecallRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupMsgRecallResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Change group owner (转让群主)
@@ -5358,11 +5394,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1633> (English: <https://www.tencentcloud.com/document/product/1047/34966>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn change_group_owner(
+    pub fn change_group_owner<'r>(
         &self,
-        request: &ChangeGroupOwnerRequest,
-    ) -> Result<ChangeGroupOwnerResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ChangeGroupOwnerRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ChangeGroupOwnerResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import group profile (导入群基础资料)
@@ -5374,11 +5412,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1634> (English: <https://www.tencentcloud.com/document/product/1047/34967>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn import_group(
+    pub fn import_group<'r>(
         &self,
-        request: &ImportGroupRequest,
-    ) -> Result<ImportGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImportGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImportGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import group messages (导入群消息)
@@ -5392,11 +5432,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn import_group_msg(
+    pub fn import_group_msg<'r>(
         &self,
-        request: &ImportGroupMsgRequest,
-    ) -> Result<ImportGroupMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImportGroupMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImportGroupMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import group members (导入群成员)
@@ -5410,11 +5452,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn import_group_member(
+    pub fn import_group_member<'r>(
         &self,
-        request: &ImportGroupMemberRequest,
-    ) -> Result<ImportGroupMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImportGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImportGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set member unread message count (设置成员未读消息计数)
@@ -5426,11 +5470,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1637> (English: <https://www.tencentcloud.com/document/product/1047/34909>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn set_unread_msg_num(
+    pub fn set_unread_msg_num<'r>(
         &self,
-        request: &SetUnreadMsgNumRequest,
-    ) -> Result<SetUnreadMsgNumResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetUnreadMsgNumRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetUnreadMsgNumResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete messages sent by a user (删除指定用户发送的消息)
@@ -5442,11 +5488,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2359> (English: <https://www.tencentcloud.com/document/product/1047/34970>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete_group_msg_by_sender(
+    pub fn delete_group_msg_by_sender<'r>(
         &self,
-        request: &DeleteGroupMsgBySenderRequest,
-    ) -> Result<DeleteGroupMsgBySenderResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteGroupMsgBySenderRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteGroupMsgBySenderResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull group message history (拉取群历史消息)
@@ -5458,11 +5506,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2738> (English: <https://www.tencentcloud.com/document/product/1047/34971>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn group_msg_get_simple(
+    pub fn group_msg_get_simple<'r>(
         &self,
-        request: &GroupMsgGetSimpleRequest,
-    ) -> Result<GroupMsgGetSimpleResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupMsgGetSimpleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupMsgGetSimpleResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Clear historical group messages (清空群聊历史消息)
@@ -5474,11 +5524,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/65970> (English: <https://www.tencentcloud.com/document/product/1047/65970>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn clear_group_msg(
+    pub fn clear_group_msg<'r>(
         &self,
-        request: &ClearGroupMsgRequest,
-    ) -> Result<ClearGroupMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ClearGroupMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ClearGroupMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull group message read receipts (拉取群消息已读回执信息)
@@ -5492,11 +5544,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_group_msg_receipt(
+    pub fn get_group_msg_receipt<'r>(
         &self,
-        request: &GetGroupMsgReceiptRequest,
-    ) -> Result<GetGroupMsgReceiptResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupMsgReceiptRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupMsgReceiptResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull group message read receipt details (拉取群消息已读回执详情)
@@ -5508,11 +5562,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77693> (English: <https://www.tencentcloud.com/document/product/1047/49438>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_msg_receipt_detail(
+    pub fn get_group_msg_receipt_detail<'r>(
         &self,
-        request: &GetGroupMsgReceiptDetailRequest,
-    ) -> Result<GetGroupMsgReceiptDetailResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupMsgReceiptDetailRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupMsgReceiptDetailResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get banned group members (获取封禁群成员列表)
@@ -5524,11 +5580,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50295> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_ban_member(
+    pub fn get_group_ban_member<'r>(
         &self,
-        request: &GetGroupBanMemberRequest,
-    ) -> Result<GetGroupBanMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupBanMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupBanMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Ban group members (群成员封禁)
@@ -5540,11 +5598,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50296> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn ban_group_member(
+    pub fn ban_group_member<'r>(
         &self,
-        request: &BanGroupMemberRequest,
-    ) -> Result<BanGroupMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BanGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BanGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Unban group members (群成员解封)
@@ -5556,11 +5616,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50297> (English: <https://www.tencentcloud.com/document/product/1047/50297>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn unban_group_member(
+    pub fn unban_group_member<'r>(
         &self,
-        request: &UnbanGroupMemberRequest,
-    ) -> Result<UnbanGroupMemberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r UnbanGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<UnbanGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify group custom attributes (修改群自定义属性)
@@ -5572,11 +5634,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67010> (English: <https://www.tencentcloud.com/document/product/1047/44188>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_group_attr(
+    pub fn modify_group_attr<'r>(
         &self,
-        request: &ModifyGroupAttrRequest,
-    ) -> Result<ModifyGroupAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyGroupAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyGroupAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Clear group custom attributes (清空群自定义属性)
@@ -5588,11 +5652,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67009> (English: <https://www.tencentcloud.com/document/product/1047/44189>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn clear_group_attr(
+    pub fn clear_group_attr<'r>(
         &self,
-        request: &ClearGroupAttrRequest,
-    ) -> Result<ClearGroupAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ClearGroupAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ClearGroupAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Reset group custom attributes (重置群自定义属性)
@@ -5604,11 +5670,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67011> (English: <https://www.tencentcloud.com/document/product/1047/44190>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn set_group_attr(
+    pub fn set_group_attr<'r>(
         &self,
-        request: &SetGroupAttrRequest,
-    ) -> Result<SetGroupAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetGroupAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetGroupAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete group custom attributes (删除群自定义属性)
@@ -5620,11 +5688,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/59499> (English: <https://www.tencentcloud.com/document/product/1047/59499>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn delete_group_attr(
+    pub fn delete_group_attr<'r>(
         &self,
-        request: &DeleteGroupAttrRequest,
-    ) -> Result<DeleteGroupAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteGroupAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteGroupAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get group counters (获取群计数器)
@@ -5636,11 +5706,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53427> (English: <https://www.tencentcloud.com/document/product/1047/53427>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_group_counter(
+    pub fn get_group_counter<'r>(
         &self,
-        request: &GetGroupCounterRequest,
-    ) -> Result<GetGroupCounterResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetGroupCounterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetGroupCounterResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Update group counters (更新群计数器)
@@ -5652,11 +5724,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53428> (English: <https://www.tencentcloud.com/document/product/1047/53428>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn update_group_counter(
+    pub fn update_group_counter<'r>(
         &self,
-        request: &UpdateGroupCounterRequest,
-    ) -> Result<UpdateGroupCounterResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r UpdateGroupCounterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<UpdateGroupCounterResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete group counters (删除群计数器)
@@ -5668,11 +5742,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53429> (English: <https://www.tencentcloud.com/document/product/1047/53429>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete_group_counter(
+    pub fn delete_group_counter<'r>(
         &self,
-        request: &DeleteGroupCounterRequest,
-    ) -> Result<DeleteGroupCounterResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteGroupCounterRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteGroupCounterResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get AVChatRoom online member count (获取直播群在线人数)
@@ -5684,11 +5760,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/49180> (English: <https://www.tencentcloud.com/document/product/1047/38521>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_online_member_num(
+    pub fn get_online_member_num<'r>(
         &self,
-        request: &GetOnlineMemberNumRequest,
-    ) -> Result<GetOnlineMemberNumResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetOnlineMemberNumRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetOnlineMemberNumResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Broadcast message to all AVChatRooms (直播群广播消息)
@@ -5700,11 +5778,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77402> (English: <https://www.tencentcloud.com/document/product/1047/49440>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn send_broadcast_msg(
+    pub fn send_broadcast_msg<'r>(
         &self,
-        request: &SendBroadcastMsgRequest,
-    ) -> Result<SendBroadcastMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SendBroadcastMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SendBroadcastMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import topic profile (导入话题基础资料)
@@ -5716,11 +5796,13 @@ impl GroupOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53448> (English: <https://www.tencentcloud.com/document/product/1047/53448>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn import_topic(
+    pub fn import_topic<'r>(
         &self,
-        request: &ImportTopicRequest,
-    ) -> Result<ImportTopicResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImportTopicRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImportTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -327,7 +327,9 @@ impl crate::ItemResults for GetCosSigResponse {
     }
 }
 
-///The `im_cos_msg` commands (Chat files), reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
+/// The `im_cos_msg` commands (Chat files), reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct ImCosMsg<'a> {
     client: &'a crate::Client,
@@ -340,7 +342,7 @@ impl crate::Client {
     }
 }
 
-impl ImCosMsg<'_> {
+impl<'a> ImCosMsg<'a> {
     /// Ban chat file (聊天文件封禁)
     ///
     /// `POST /v4/im_cos_msg/forbid_illegal_object`
@@ -350,11 +352,13 @@ impl ImCosMsg<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74775>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn forbid_illegal_object(
+    pub fn forbid_illegal_object<'r>(
         &self,
-        request: &ForbidIllegalObjectRequest,
-    ) -> Result<ForbidIllegalObjectResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ForbidIllegalObjectRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ForbidIllegalObjectResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Unban chat file (聊天文件解封)
@@ -366,11 +370,13 @@ impl ImCosMsg<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74776>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn allow_banned_object(
+    pub fn allow_banned_object<'r>(
         &self,
-        request: &AllowBannedObjectRequest,
-    ) -> Result<AllowBannedObjectResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AllowBannedObjectRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AllowBannedObjectResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get chat file signature (聊天文件签名)
@@ -384,11 +390,13 @@ impl ImCosMsg<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_cos_sig(
+    pub fn get_cos_sig<'r>(
         &self,
-        request: &GetCosSigRequest,
-    ) -> Result<GetCosSigResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetCosSigRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetCosSigResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -335,7 +335,9 @@ impl crate::Endpoint for ContentModerationRequest {
 }
 
 impl crate::ItemResults for ContentModerationResponse {}
-///The `im_msg_audit` commands (Content moderation), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
+/// The `im_msg_audit` commands (Content moderation), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct ImMsgAudit<'a> {
     client: &'a crate::Client,
@@ -348,7 +350,7 @@ impl crate::Client {
     }
 }
 
-impl ImMsgAudit<'_> {
+impl<'a> ImMsgAudit<'a> {
     /// Cloud moderation: moderate content (云端审核主动审核)
     ///
     /// `POST /v4/im_msg_audit/content_moderation`
@@ -358,11 +360,13 @@ impl ImMsgAudit<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77827> (English: <https://www.tencentcloud.com/document/product/1047/77827>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn content_moderation(
+    pub fn content_moderation<'r>(
         &self,
-        request: &ContentModerationRequest,
-    ) -> Result<ContentModerationResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ContentModerationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ContentModerationResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -508,7 +508,9 @@ impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
 }
 
 impl crate::ItemResults for DeleteCloudAuditKeywordsResponse {}
-///The `im_msg_audit_mgr` commands (Content moderation management), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
+/// The `im_msg_audit_mgr` commands (Content moderation management), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct ImMsgAuditMgr<'a> {
     client: &'a crate::Client,
@@ -521,7 +523,7 @@ impl crate::Client {
     }
 }
 
-impl ImMsgAuditMgr<'_> {
+impl<'a> ImMsgAuditMgr<'a> {
     /// Cloud moderation: list keyword libraries (云端审核获取词库列表)
     ///
     /// `POST /v4/im_msg_audit_mgr/get_cloud_audit_keywords_ids`
@@ -531,11 +533,13 @@ impl ImMsgAuditMgr<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77829> (English: <https://www.tencentcloud.com/document/product/1047/77829>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_cloud_audit_keywords_ids(
+    pub fn get_cloud_audit_keywords_ids<'r>(
         &self,
-        request: &GetCloudAuditKeywordsIdsRequest,
-    ) -> Result<GetCloudAuditKeywordsIdsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetCloudAuditKeywordsIdsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetCloudAuditKeywordsIdsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Cloud moderation: get keywords (云端审核获取敏感词)
@@ -547,11 +551,13 @@ impl ImMsgAuditMgr<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77830> (English: <https://www.tencentcloud.com/document/product/1047/77830>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_cloud_audit_keywords(
+    pub fn get_cloud_audit_keywords<'r>(
         &self,
-        request: &GetCloudAuditKeywordsRequest,
-    ) -> Result<GetCloudAuditKeywordsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetCloudAuditKeywordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetCloudAuditKeywordsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Cloud moderation: add keywords (云端审核添加敏感词)
@@ -563,11 +569,13 @@ impl ImMsgAuditMgr<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77831> (English: <https://www.tencentcloud.com/document/product/1047/77831>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn add_cloud_audit_keywords(
+    pub fn add_cloud_audit_keywords<'r>(
         &self,
-        request: &AddCloudAuditKeywordsRequest,
-    ) -> Result<AddCloudAuditKeywordsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AddCloudAuditKeywordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddCloudAuditKeywordsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Cloud moderation: delete keywords (云端审核删除敏感词)
@@ -579,11 +587,13 @@ impl ImMsgAuditMgr<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77832> (English: <https://www.tencentcloud.com/document/product/1047/77832>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete_cloud_audit_keywords(
+    pub fn delete_cloud_audit_keywords<'r>(
         &self,
-        request: &DeleteCloudAuditKeywordsRequest,
-    ) -> Result<DeleteCloudAuditKeywordsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteCloudAuditKeywordsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteCloudAuditKeywordsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

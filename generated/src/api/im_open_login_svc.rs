@@ -595,7 +595,9 @@ impl crate::Endpoint for KickRequest {
 }
 
 impl crate::ItemResults for KickResponse {}
-///The `im_open_login_svc` commands (Account management), reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
+/// The `im_open_login_svc` commands (Account management), reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct ImOpenLoginSvc<'a> {
     client: &'a crate::Client,
@@ -608,7 +610,7 @@ impl crate::Client {
     }
 }
 
-impl ImOpenLoginSvc<'_> {
+impl<'a> ImOpenLoginSvc<'a> {
     /// Import a single account (导入单个账号)
     ///
     /// `POST /v4/im_open_login_svc/account_import`
@@ -618,11 +620,13 @@ impl ImOpenLoginSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1608> (English: <https://www.tencentcloud.com/document/product/1047/34953>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn account_import(
+    pub fn account_import<'r>(
         &self,
-        request: &AccountImportRequest,
-    ) -> Result<AccountImportResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AccountImportRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AccountImportResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import multiple accounts (导入多个账号)
@@ -636,11 +640,13 @@ impl ImOpenLoginSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn multi_account_import(
+    pub fn multi_account_import<'r>(
         &self,
-        request: &MultiAccountImportRequest,
-    ) -> Result<MultiAccountImportResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r MultiAccountImportRequest,
+    ) -> impl std::future::Future<
+        Output = Result<MultiAccountImportResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete accounts (删除账号)
@@ -654,11 +660,13 @@ impl ImOpenLoginSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn account_delete(
+    pub fn account_delete<'r>(
         &self,
-        request: &AccountDeleteRequest,
-    ) -> Result<AccountDeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AccountDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AccountDeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Query accounts (查询账号)
@@ -672,11 +680,13 @@ impl ImOpenLoginSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn account_check(
+    pub fn account_check<'r>(
         &self,
-        request: &AccountCheckRequest,
-    ) -> Result<AccountCheckResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AccountCheckRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AccountCheckResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Invalidate account login status (失效账号登录状态)
@@ -688,11 +698,13 @@ impl ImOpenLoginSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/3853> (English: <https://www.tencentcloud.com/document/product/1047/34957>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn kick(
+    pub fn kick<'r>(
         &self,
-        request: &KickRequest,
-    ) -> Result<KickResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r KickRequest,
+    ) -> impl std::future::Future<
+        Output = Result<KickResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

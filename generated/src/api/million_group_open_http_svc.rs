@@ -722,7 +722,9 @@ impl crate::Endpoint for ModifyTopicRequest {
 }
 
 impl crate::ItemResults for ModifyTopicResponse {}
-///The `million_group_open_http_svc` commands (Community topics), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
+/// The `million_group_open_http_svc` commands (Community topics), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct MillionGroupOpenHttpSvc<'a> {
     client: &'a crate::Client,
@@ -737,7 +739,7 @@ impl crate::Client {
     }
 }
 
-impl MillionGroupOpenHttpSvc<'_> {
+impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Create topic (创建话题)
     ///
     /// `POST /v4/million_group_open_http_svc/create_topic`
@@ -747,11 +749,13 @@ impl MillionGroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/78203> (English: <https://www.tencentcloud.com/document/product/1047/49471>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn create_topic(
+    pub fn create_topic<'r>(
         &self,
-        request: &CreateTopicRequest,
-    ) -> Result<CreateTopicResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CreateTopicRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreateTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Disband topic (解散话题)
@@ -765,11 +769,13 @@ impl MillionGroupOpenHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn destroy_topic(
+    pub fn destroy_topic<'r>(
         &self,
-        request: &DestroyTopicRequest,
-    ) -> Result<DestroyTopicResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DestroyTopicRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DestroyTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get topic profile (获取话题资料)
@@ -783,11 +789,13 @@ impl MillionGroupOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_topic(
+    pub fn get_topic<'r>(
         &self,
-        request: &GetTopicRequest,
-    ) -> Result<GetTopicResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetTopicRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify topic profile (修改话题资料)
@@ -799,11 +807,13 @@ impl MillionGroupOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/78205> (English: <https://www.tencentcloud.com/document/product/1047/49468>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_topic(
+    pub fn modify_topic<'r>(
         &self,
-        request: &ModifyTopicRequest,
-    ) -> Result<ModifyTopicResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyTopicRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -1233,7 +1233,9 @@ impl crate::Endpoint for OfficialAccountMsgGetSimpleRequest {
 }
 
 impl crate::ItemResults for OfficialAccountMsgGetSimpleResponse {}
-///The `official_account_open_http_svc` commands (Official accounts), reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
+/// The `official_account_open_http_svc` commands (Official accounts), reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct OfficialAccountOpenHttpSvc<'a> {
     client: &'a crate::Client,
@@ -1248,7 +1250,7 @@ impl crate::Client {
     }
 }
 
-impl OfficialAccountOpenHttpSvc<'_> {
+impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Create official account (创建公众号)
     ///
     /// `POST /v4/official_account_open_http_svc/create_official_account`
@@ -1258,11 +1260,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102302> (English: <https://www.tencentcloud.com/document/product/1047/60755>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn create_official_account(
+    pub fn create_official_account<'r>(
         &self,
-        request: &CreateOfficialAccountRequest,
-    ) -> Result<CreateOfficialAccountResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CreateOfficialAccountRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreateOfficialAccountResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Destroy official account (销毁公众号)
@@ -1274,11 +1278,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60756> (English: <https://www.tencentcloud.com/document/product/1047/60756>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn destroy_official_account(
+    pub fn destroy_official_account<'r>(
         &self,
-        request: &DestroyOfficialAccountRequest,
-    ) -> Result<DestroyOfficialAccountResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DestroyOfficialAccountRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DestroyOfficialAccountResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify official account profile (修改公众号资料)
@@ -1290,11 +1296,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102304> (English: <https://www.tencentcloud.com/document/product/1047/60757>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_official_account_base_info(
+    pub fn modify_official_account_base_info<'r>(
         &self,
-        request: &ModifyOfficialAccountBaseInfoRequest,
-    ) -> Result<ModifyOfficialAccountBaseInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyOfficialAccountBaseInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyOfficialAccountBaseInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get official account subscribers (获取公众号订阅者列表)
@@ -1306,11 +1314,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102306> (English: <https://www.tencentcloud.com/document/product/1047/60759>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_subscriber_info(
+    pub fn get_subscriber_info<'r>(
         &self,
-        request: &GetSubscriberInfoRequest,
-    ) -> Result<GetSubscriberInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetSubscriberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetSubscriberInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add subscribers (公众号添加订阅者)
@@ -1324,11 +1334,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn add_subscriber(
+    pub fn add_subscriber<'r>(
         &self,
-        request: &AddSubscriberRequest,
-    ) -> Result<AddSubscriberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AddSubscriberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddSubscriberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete subscribers (公众号删除订阅者)
@@ -1342,11 +1354,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn delete_subscriber(
+    pub fn delete_subscriber<'r>(
         &self,
-        request: &DeleteSubscriberRequest,
-    ) -> Result<DeleteSubscriberResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteSubscriberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteSubscriberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify subscriber info (修改订阅者信息)
@@ -1358,11 +1372,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102310> (English: <https://www.tencentcloud.com/document/product/1047/60762>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_subscriber_info(
+    pub fn modify_subscriber_info<'r>(
         &self,
-        request: &ModifySubscriberInfoRequest,
-    ) -> Result<ModifySubscriberInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifySubscriberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifySubscriberInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Recall official account message (撤回公众号消息)
@@ -1376,11 +1392,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn official_account_msg_recall(
+    pub fn official_account_msg_recall<'r>(
         &self,
-        request: &OfficialAccountMsgRecallRequest,
-    ) -> Result<OfficialAccountMsgRecallResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r OfficialAccountMsgRecallRequest,
+    ) -> impl std::future::Future<
+        Output = Result<OfficialAccountMsgRecallResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull official account message history (拉取公众号用户历史消息)
@@ -1392,11 +1410,13 @@ impl OfficialAccountOpenHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102299> (English: <https://www.tencentcloud.com/document/product/1047/60812>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn official_account_msg_get_simple(
+    pub fn official_account_msg_get_simple<'r>(
         &self,
-        request: &OfficialAccountMsgGetSimpleRequest,
-    ) -> Result<OfficialAccountMsgGetSimpleResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r OfficialAccountMsgGetSimpleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<OfficialAccountMsgGetSimpleResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

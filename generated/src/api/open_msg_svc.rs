@@ -289,7 +289,9 @@ impl crate::Endpoint for GetHistoryRequest {
 }
 
 impl crate::ItemResults for GetHistoryResponse {}
-///The `open_msg_svc` commands (Message history download), reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
+/// The `open_msg_svc` commands (Message history download), reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct OpenMsgSvc<'a> {
     client: &'a crate::Client,
@@ -302,7 +304,7 @@ impl crate::Client {
     }
 }
 
-impl OpenMsgSvc<'_> {
+impl<'a> OpenMsgSvc<'a> {
     /// Download recent message records (下载最近消息记录)
     ///
     /// `POST /v4/open_msg_svc/get_history`
@@ -312,11 +314,13 @@ impl OpenMsgSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1650> (English: <https://www.tencentcloud.com/document/product/1047/34885>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_history(
+    pub fn get_history<'r>(
         &self,
-        request: &GetHistoryRequest,
-    ) -> Result<GetHistoryResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetHistoryRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetHistoryResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -790,7 +790,9 @@ impl crate::Endpoint for GetAppInfoRequest {
 }
 
 impl crate::ItemResults for GetAppInfoResponse {}
-///The `openconfigsvr` commands (Global mute and operations data), reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
+/// The `openconfigsvr` commands (Global mute and operations data), reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Openconfigsvr<'a> {
     client: &'a crate::Client,
@@ -803,7 +805,7 @@ impl crate::Client {
     }
 }
 
-impl Openconfigsvr<'_> {
+impl<'a> Openconfigsvr<'a> {
     /// Set global mute (设置全局禁言)
     ///
     /// `POST /v4/openconfigsvr/setnospeaking`
@@ -813,11 +815,13 @@ impl Openconfigsvr<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4230> (English: <https://www.tencentcloud.com/document/product/1047/34923>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn set_no_speaking(
+    pub fn set_no_speaking<'r>(
         &self,
-        request: &SetNoSpeakingRequest,
-    ) -> Result<SetNoSpeakingResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetNoSpeakingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetNoSpeakingResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Query global mute (查询全局禁言)
@@ -829,11 +833,13 @@ impl Openconfigsvr<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4229> (English: <https://www.tencentcloud.com/document/product/1047/34924>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_no_speaking(
+    pub fn get_no_speaking<'r>(
         &self,
-        request: &GetNoSpeakingRequest,
-    ) -> Result<GetNoSpeakingResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetNoSpeakingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetNoSpeakingResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull operations data (拉取运营数据)
@@ -845,11 +851,13 @@ impl Openconfigsvr<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4193> (English: <https://www.tencentcloud.com/document/product/1047/34886>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_app_info(
+    pub fn get_app_info<'r>(
         &self,
-        request: &GetAppInfoRequest,
-    ) -> Result<GetAppInfoResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAppInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAppInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -1855,7 +1855,9 @@ impl crate::Endpoint for ModifyGroupMsgRequest {
 }
 
 impl crate::ItemResults for ModifyGroupMsgResponse {}
-///The `openim` commands (One-to-one messages and online status), reached with [`Client::openim`](crate::Client::openim).
+/// The `openim` commands (One-to-one messages and online status), reached with [`Client::openim`](crate::Client::openim).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Openim<'a> {
     client: &'a crate::Client,
@@ -1868,7 +1870,7 @@ impl crate::Client {
     }
 }
 
-impl Openim<'_> {
+impl<'a> Openim<'a> {
     /// Query account online status (查询账号在线状态)
     ///
     /// `POST /v4/openim/query_online_status`
@@ -1880,11 +1882,13 @@ impl Openim<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn query_online_status(
+    pub fn query_online_status<'r>(
         &self,
-        request: &QueryOnlineStatusRequest,
-    ) -> Result<QueryOnlineStatusResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r QueryOnlineStatusRequest,
+    ) -> impl std::future::Future<
+        Output = Result<QueryOnlineStatusResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send one-to-one message to one user (单发单聊消息)
@@ -1896,11 +1900,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2282> (English: <https://www.tencentcloud.com/document/product/1047/34919>)
     ///
     /// Retry class: `dedupe(MsgRandom, MsgSeq)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
-    pub async fn send_msg(
+    pub fn send_msg<'r>(
         &self,
-        request: &SendMsgRequest,
-    ) -> Result<SendMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SendMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SendMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send one-to-one messages to multiple users (批量发单聊消息)
@@ -1914,11 +1920,13 @@ impl Openim<'_> {
     /// Retry class: `dedupe(MsgRandom, MsgSeq)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn batch_send_msg(
+    pub fn batch_send_msg<'r>(
         &self,
-        request: &BatchSendMsgRequest,
-    ) -> Result<BatchSendMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BatchSendMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BatchSendMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import one-to-one messages (导入单聊消息)
@@ -1930,11 +1938,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2568> (English: <https://www.tencentcloud.com/document/product/1047/35014>)
     ///
     /// Retry class: `dedupe(MsgRandom, MsgSeq, MsgTimeStamp)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
-    pub async fn import_msg(
+    pub fn import_msg<'r>(
         &self,
-        request: &ImportMsgRequest,
-    ) -> Result<ImportMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ImportMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ImportMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Query (pull) historical one-to-one messages (查询单聊消息（拉取单聊历史消息）)
@@ -1946,11 +1956,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/42794> (English: <https://www.tencentcloud.com/document/product/1047/35478>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn admin_get_roam_msg(
+    pub fn admin_get_roam_msg<'r>(
         &self,
-        request: &AdminGetRoamMsgRequest,
-    ) -> Result<AdminGetRoamMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AdminGetRoamMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AdminGetRoamMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Recall one-to-one message (撤回单聊消息)
@@ -1962,11 +1974,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/38980> (English: <https://www.tencentcloud.com/document/product/1047/35015>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn admin_msg_withdraw(
+    pub fn admin_msg_withdraw<'r>(
         &self,
-        request: &AdminMsgWithdrawRequest,
-    ) -> Result<AdminMsgWithdrawResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AdminMsgWithdrawRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AdminMsgWithdrawResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Mark one-to-one messages as read (设置单聊消息已读)
@@ -1978,11 +1992,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/50349> (English: <https://www.tencentcloud.com/document/product/1047/38996>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn admin_set_msg_read(
+    pub fn admin_set_msg_read<'r>(
         &self,
-        request: &AdminSetMsgReadRequest,
-    ) -> Result<AdminSetMsgReadResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AdminSetMsgReadRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AdminSetMsgReadResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Query unread one-to-one message count (查询单聊未读消息计数)
@@ -1996,11 +2012,13 @@ impl Openim<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_c2c_unread_msg_num(
+    pub fn get_c2c_unread_msg_num<'r>(
         &self,
-        request: &GetC2cUnreadMsgNumRequest,
-    ) -> Result<GetC2cUnreadMsgNumResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetC2cUnreadMsgNumRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetC2cUnreadMsgNumResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify historical one-to-one message (修改单聊历史消息)
@@ -2012,11 +2030,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74740> (English: <https://www.tencentcloud.com/document/product/1047/47722>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_c2c_msg(
+    pub fn modify_c2c_msg<'r>(
         &self,
-        request: &ModifyC2cMsgRequest,
-    ) -> Result<ModifyC2cMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyC2cMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyC2cMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// One-way delete historical one-to-one messages (单向删除单聊历史消息)
@@ -2028,11 +2048,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/101439>
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn delete_c2c_msg_ramble(
+    pub fn delete_c2c_msg_ramble<'r>(
         &self,
-        request: &DeleteC2cMsgRambleRequest,
-    ) -> Result<DeleteC2cMsgRambleResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteC2cMsgRambleRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteC2cMsgRambleResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send one-to-one message read receipt (发送单聊消息已读回执)
@@ -2044,11 +2066,13 @@ impl Openim<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/77776> (English: <https://www.tencentcloud.com/document/product/1047/77776>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn c2c_msg_read_receipt(
+    pub fn c2c_msg_read_receipt<'r>(
         &self,
-        request: &C2cMsgReadReceiptRequest,
-    ) -> Result<C2cMsgReadReceiptResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r C2cMsgReadReceiptRequest,
+    ) -> impl std::future::Future<
+        Output = Result<C2cMsgReadReceiptResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Modify historical group message (修改群聊历史消息)
@@ -2060,11 +2084,13 @@ impl Openim<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74741> (English: <https://www.tencentcloud.com/document/product/1047/47948>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn modify_group_msg(
+    pub fn modify_group_msg<'r>(
         &self,
-        request: &ModifyGroupMsgRequest,
-    ) -> Result<ModifyGroupMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ModifyGroupMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyGroupMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

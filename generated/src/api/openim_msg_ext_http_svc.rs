@@ -566,7 +566,9 @@ impl crate::ItemResults for GroupSetKeyValuesResponse {
     }
 }
 
-///The `openim_msg_ext_http_svc` commands (Message extension), reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
+/// The `openim_msg_ext_http_svc` commands (Message extension), reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct OpenimMsgExtHttpSvc<'a> {
     client: &'a crate::Client,
@@ -581,7 +583,7 @@ impl crate::Client {
     }
 }
 
-impl OpenimMsgExtHttpSvc<'_> {
+impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Pull one-to-one message extension (拉取单聊消息扩展)
     ///
     /// `POST /v4/openim_msg_ext_http_svc/get_key_values`
@@ -591,11 +593,13 @@ impl OpenimMsgExtHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/51194> (English: <https://www.tencentcloud.com/document/product/1047/51194>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_key_values(
+    pub fn get_key_values<'r>(
         &self,
-        request: &GetKeyValuesRequest,
-    ) -> Result<GetKeyValuesResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetKeyValuesResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set one-to-one message extension (设置单聊消息扩展)
@@ -609,11 +613,13 @@ impl OpenimMsgExtHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn set_key_values(
+    pub fn set_key_values<'r>(
         &self,
-        request: &SetKeyValuesRequest,
-    ) -> Result<SetKeyValuesResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetKeyValuesResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull group message extension (拉取群消息扩展)
@@ -625,11 +631,13 @@ impl OpenimMsgExtHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/52169> (English: <https://www.tencentcloud.com/document/product/1047/52169>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn group_get_key_values(
+    pub fn group_get_key_values<'r>(
         &self,
-        request: &GroupGetKeyValuesRequest,
-    ) -> Result<GroupGetKeyValuesResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupGetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupGetKeyValuesResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set group message extension (设置群消息扩展)
@@ -643,11 +651,13 @@ impl OpenimMsgExtHttpSvc<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn group_set_key_values(
+    pub fn group_set_key_values<'r>(
         &self,
-        request: &GroupSetKeyValuesRequest,
-    ) -> Result<GroupSetKeyValuesResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupSetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupSetKeyValuesResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -285,7 +285,9 @@ impl crate::Endpoint for SendStreamMsgRequest {
 }
 
 impl crate::ItemResults for SendStreamMsgResponse {}
-///The `openim_robot_http_svc` commands (Chatbots), reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
+/// The `openim_robot_http_svc` commands (Chatbots), reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct OpenimRobotHttpSvc<'a> {
     client: &'a crate::Client,
@@ -298,7 +300,7 @@ impl crate::Client {
     }
 }
 
-impl OpenimRobotHttpSvc<'_> {
+impl<'a> OpenimRobotHttpSvc<'a> {
     /// Create chatbot (创建机器人)
     ///
     /// `POST /v4/openim_robot_http_svc/create_robot`
@@ -308,11 +310,13 @@ impl OpenimRobotHttpSvc<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/55281> (English: <https://www.tencentcloud.com/document/product/1047/55281>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn create_robot(
+    pub fn create_robot<'r>(
         &self,
-        request: &CreateRobotRequest,
-    ) -> Result<CreateRobotResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CreateRobotRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreateRobotResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete chatbot (删除机器人)
@@ -324,11 +328,13 @@ impl OpenimRobotHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89992> (English: <https://www.tencentcloud.com/document/product/1047/55282>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete_robot(
+    pub fn delete_robot<'r>(
         &self,
-        request: &DeleteRobotRequest,
-    ) -> Result<DeleteRobotResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteRobotRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteRobotResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get all chatbots (拉取所有机器人)
@@ -340,11 +346,13 @@ impl OpenimRobotHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89993> (English: <https://www.tencentcloud.com/document/product/1047/55280>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_all_robots(
+    pub fn get_all_robots<'r>(
         &self,
-        request: &GetAllRobotsRequest,
-    ) -> Result<GetAllRobotsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAllRobotsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAllRobotsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Send streaming response message (发送流式消息)
@@ -356,11 +364,13 @@ impl OpenimRobotHttpSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/104537> (English: <https://www.tencentcloud.com/document/product/1047/71131>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn send_stream_msg(
+    pub fn send_stream_msg<'r>(
         &self,
-        request: &SendStreamMsgRequest,
-    ) -> Result<SendStreamMsgResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SendStreamMsgRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SendStreamMsgResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -241,7 +241,9 @@ impl crate::ItemResults for PortraitGetResponse {
     }
 }
 
-///The `profile` commands (Profile management), reached with [`Client::profile`](crate::Client::profile).
+/// The `profile` commands (Profile management), reached with [`Client::profile`](crate::Client::profile).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Profile<'a> {
     client: &'a crate::Client,
@@ -254,7 +256,7 @@ impl crate::Client {
     }
 }
 
-impl Profile<'_> {
+impl<'a> Profile<'a> {
     /// Set profile (设置资料)
     ///
     /// `POST /v4/profile/portrait_set`
@@ -264,11 +266,13 @@ impl Profile<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1640> (English: <https://www.tencentcloud.com/document/product/1047/34916>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn portrait_set(
+    pub fn portrait_set<'r>(
         &self,
-        request: &PortraitSetRequest,
-    ) -> Result<PortraitSetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r PortraitSetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<PortraitSetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull profile (拉取资料)
@@ -282,11 +286,13 @@ impl Profile<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn portrait_get(
+    pub fn portrait_get<'r>(
         &self,
-        request: &PortraitGetRequest,
-    ) -> Result<PortraitGetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r PortraitGetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<PortraitGetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

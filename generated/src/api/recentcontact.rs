@@ -1527,7 +1527,9 @@ impl crate::Endpoint for GetContactGroupRequest {
 }
 
 impl crate::ItemResults for GetContactGroupResponse {}
-///The `recentcontact` commands (Conversations), reached with [`Client::recentcontact`](crate::Client::recentcontact).
+/// The `recentcontact` commands (Conversations), reached with [`Client::recentcontact`](crate::Client::recentcontact).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Recentcontact<'a> {
     client: &'a crate::Client,
@@ -1540,7 +1542,7 @@ impl crate::Client {
     }
 }
 
-impl Recentcontact<'_> {
+impl<'a> Recentcontact<'a> {
     /// Pull conversation list (拉取会话列表)
     ///
     /// `POST /v4/recentcontact/get_list`
@@ -1550,11 +1552,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/62118> (English: <https://www.tencentcloud.com/document/product/1047/43087>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_list(
+    pub fn get_list<'r>(
         &self,
-        request: &GetListRequest,
-    ) -> Result<GetListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete a conversation (删除单个会话)
@@ -1566,11 +1570,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/62119> (English: <https://www.tencentcloud.com/document/product/1047/43088>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn delete(
+    pub fn delete<'r>(
         &self,
-        request: &DeleteRequest,
-    ) -> Result<DeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Create conversation group data (创建会话分组数据)
@@ -1582,11 +1588,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53437> (English: <https://www.tencentcloud.com/document/product/1047/53437>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn create_contact_group(
+    pub fn create_contact_group<'r>(
         &self,
-        request: &CreateContactGroupRequest,
-    ) -> Result<CreateContactGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r CreateContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreateContactGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete conversation group data (删除会话分组数据)
@@ -1598,11 +1606,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53441> (English: <https://www.tencentcloud.com/document/product/1047/53441>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn del_contact_group(
+    pub fn del_contact_group<'r>(
         &self,
-        request: &DelContactGroupRequest,
-    ) -> Result<DelContactGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r DelContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DelContactGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Update conversation group data (更新会话分组数据)
@@ -1614,11 +1624,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53439> (English: <https://www.tencentcloud.com/document/product/1047/53439>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn update_contact_group(
+    pub fn update_contact_group<'r>(
         &self,
-        request: &UpdateContactGroupRequest,
-    ) -> Result<UpdateContactGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r UpdateContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<UpdateContactGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Search conversation group mark data (搜索会话分组标记数据)
@@ -1630,11 +1642,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53442> (English: <https://www.tencentcloud.com/document/product/1047/53442>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn search_contact_group(
+    pub fn search_contact_group<'r>(
         &self,
-        request: &SearchContactGroupRequest,
-    ) -> Result<SearchContactGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SearchContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SearchContactGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Create or update conversation mark data (创建或更新会话标记数据)
@@ -1648,11 +1662,13 @@ impl Recentcontact<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn mark_contact(
+    pub fn mark_contact<'r>(
         &self,
-        request: &MarkContactRequest,
-    ) -> Result<MarkContactResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r MarkContactRequest,
+    ) -> impl std::future::Future<
+        Output = Result<MarkContactResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull conversation group mark data (拉取会话分组标记数据)
@@ -1664,11 +1680,13 @@ impl Recentcontact<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53440> (English: <https://www.tencentcloud.com/document/product/1047/53440>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_contact_group(
+    pub fn get_contact_group<'r>(
         &self,
-        request: &GetContactGroupRequest,
-    ) -> Result<GetContactGroupResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetContactGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -2587,7 +2587,9 @@ impl crate::Endpoint for GroupGetRequest {
 }
 
 impl crate::ItemResults for GroupGetResponse {}
-///The `sns` commands (Relationship chain management), reached with [`Client::sns`](crate::Client::sns).
+/// The `sns` commands (Relationship chain management), reached with [`Client::sns`](crate::Client::sns).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Sns<'a> {
     client: &'a crate::Client,
@@ -2600,7 +2602,7 @@ impl crate::Client {
     }
 }
 
-impl Sns<'_> {
+impl<'a> Sns<'a> {
     /// Add friends (添加好友)
     ///
     /// `POST /v4/sns/friend_add`
@@ -2612,11 +2614,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_add(
+    pub fn friend_add<'r>(
         &self,
-        request: &FriendAddRequest,
-    ) -> Result<FriendAddResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendAddRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendAddResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Import friends (导入好友)
@@ -2630,11 +2634,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_import(
+    pub fn friend_import<'r>(
         &self,
-        request: &FriendImportRequest,
-    ) -> Result<FriendImportResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendImportRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendImportResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Update friends (更新好友)
@@ -2648,11 +2654,13 @@ impl Sns<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_update(
+    pub fn friend_update<'r>(
         &self,
-        request: &FriendUpdateRequest,
-    ) -> Result<FriendUpdateResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendUpdateResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete friends (删除好友)
@@ -2666,11 +2674,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_delete(
+    pub fn friend_delete<'r>(
         &self,
-        request: &FriendDeleteRequest,
-    ) -> Result<FriendDeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendDeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete all friends (删除所有好友)
@@ -2682,11 +2692,13 @@ impl Sns<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1645> (English: <https://www.tencentcloud.com/document/product/1047/34906>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn friend_delete_all(
+    pub fn friend_delete_all<'r>(
         &self,
-        request: &FriendDeleteAllRequest,
-    ) -> Result<FriendDeleteAllResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendDeleteAllRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendDeleteAllResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Check friends (校验好友)
@@ -2700,11 +2712,13 @@ impl Sns<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_check(
+    pub fn friend_check<'r>(
         &self,
-        request: &FriendCheckRequest,
-    ) -> Result<FriendCheckResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendCheckRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendCheckResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull friends (拉取好友)
@@ -2716,11 +2730,13 @@ impl Sns<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1647> (English: <https://www.tencentcloud.com/document/product/1047/34908>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn friend_get(
+    pub fn friend_get<'r>(
         &self,
-        request: &FriendGetRequest,
-    ) -> Result<FriendGetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendGetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendGetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull specified friends (拉取指定好友)
@@ -2734,11 +2750,13 @@ impl Sns<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn friend_get_list(
+    pub fn friend_get_list<'r>(
         &self,
-        request: &FriendGetListRequest,
-    ) -> Result<FriendGetListResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r FriendGetListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<FriendGetListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add to blocklist (添加黑名单)
@@ -2752,11 +2770,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn black_list_add(
+    pub fn black_list_add<'r>(
         &self,
-        request: &BlackListAddRequest,
-    ) -> Result<BlackListAddResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BlackListAddRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BlackListAddResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Remove from blocklist (删除黑名单)
@@ -2770,11 +2790,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn black_list_delete(
+    pub fn black_list_delete<'r>(
         &self,
-        request: &BlackListDeleteRequest,
-    ) -> Result<BlackListDeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BlackListDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BlackListDeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull blocklist (拉取黑名单)
@@ -2786,11 +2808,13 @@ impl Sns<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/3722> (English: <https://www.tencentcloud.com/document/product/1047/34914>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn black_list_get(
+    pub fn black_list_get<'r>(
         &self,
-        request: &BlackListGetRequest,
-    ) -> Result<BlackListGetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BlackListGetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BlackListGetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Check blocklist (校验黑名单)
@@ -2804,11 +2828,13 @@ impl Sns<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn black_list_check(
+    pub fn black_list_check<'r>(
         &self,
-        request: &BlackListCheckRequest,
-    ) -> Result<BlackListCheckResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BlackListCheckRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BlackListCheckResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add friend lists (添加分组)
@@ -2822,11 +2848,13 @@ impl Sns<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn group_add(
+    pub fn group_add<'r>(
         &self,
-        request: &GroupAddRequest,
-    ) -> Result<GroupAddResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupAddRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupAddResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete friend lists (删除分组)
@@ -2838,11 +2866,13 @@ impl Sns<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/10108> (English: <https://www.tencentcloud.com/document/product/1047/34926>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn group_delete(
+    pub fn group_delete<'r>(
         &self,
-        request: &GroupDeleteRequest,
-    ) -> Result<GroupDeleteResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupDeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Pull friend lists (拉取分组)
@@ -2854,11 +2884,13 @@ impl Sns<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/54763> (English: <https://www.tencentcloud.com/document/product/1047/40123>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn group_get(
+    pub fn group_get<'r>(
         &self,
-        request: &GroupGetRequest,
-    ) -> Result<GroupGetResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GroupGetRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupGetResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -1288,7 +1288,9 @@ impl crate::ItemResults for ClearAllTagsResponse {
     }
 }
 
-///The `timpush` commands (Push service), reached with [`Client::timpush`](crate::Client::timpush).
+/// The `timpush` commands (Push service), reached with [`Client::timpush`](crate::Client::timpush).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct Timpush<'a> {
     client: &'a crate::Client,
@@ -1301,7 +1303,7 @@ impl crate::Client {
     }
 }
 
-impl Timpush<'_> {
+impl<'a> Timpush<'a> {
     /// Push to all/tagged users (全员/标签推送)
     ///
     /// `POST /v4/timpush/push`
@@ -1311,11 +1313,13 @@ impl Timpush<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/100634> (English: <https://www.tencentcloud.com/document/product/1047/60561>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn push(
+    pub fn push<'r>(
         &self,
-        request: &PushRequest,
-    ) -> Result<PushResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r PushRequest,
+    ) -> impl std::future::Future<
+        Output = Result<PushResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Push to specified users (batch) (单推/批量推送)
@@ -1329,11 +1333,13 @@ impl Timpush<'_> {
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn batch(
+    pub fn batch<'r>(
         &self,
-        request: &BatchRequest,
-    ) -> Result<BatchResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r BatchRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BatchResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Revoke an all/tag push task (推送撤回)
@@ -1345,11 +1351,13 @@ impl Timpush<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60571> (English: <https://www.tencentcloud.com/document/product/1047/60571>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn revoke(
+    pub fn revoke<'r>(
         &self,
-        request: &RevokeRequest,
-    ) -> Result<RevokeResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r RevokeRequest,
+    ) -> impl std::future::Future<
+        Output = Result<RevokeResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set app attribute names (设置应用属性名称)
@@ -1361,11 +1369,13 @@ impl Timpush<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60563> (English: <https://www.tencentcloud.com/document/product/1047/60563>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
-    pub async fn set_attr_name(
+    pub fn set_attr_name<'r>(
         &self,
-        request: &SetAttrNameRequest,
-    ) -> Result<SetAttrNameResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetAttrNameRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetAttrNameResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get app attribute names (获取应用属性名称)
@@ -1377,11 +1387,13 @@ impl Timpush<'_> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60562> (English: <https://www.tencentcloud.com/document/product/1047/60562>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_attr_name(
+    pub fn get_attr_name<'r>(
         &self,
-        request: &GetAttrNameRequest,
-    ) -> Result<GetAttrNameResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAttrNameRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAttrNameResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get user attributes (获取用户属性)
@@ -1395,11 +1407,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_attr(
+    pub fn get_attr<'r>(
         &self,
-        request: &GetAttrRequest,
-    ) -> Result<GetAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -1413,11 +1427,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn set_attr(
+    pub fn set_attr<'r>(
         &self,
-        request: &SetAttrRequest,
-    ) -> Result<SetAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r SetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -1431,11 +1447,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn remove_attr(
+    pub fn remove_attr<'r>(
         &self,
-        request: &RemoveAttrRequest,
-    ) -> Result<RemoveAttrResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r RemoveAttrRequest,
+    ) -> impl std::future::Future<
+        Output = Result<RemoveAttrResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -1449,11 +1467,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn get_tag(
+    pub fn get_tag<'r>(
         &self,
-        request: &GetTagRequest,
-    ) -> Result<GetTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -1467,11 +1487,13 @@ impl Timpush<'_> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn add_tag(
+    pub fn add_tag<'r>(
         &self,
-        request: &AddTagRequest,
-    ) -> Result<AddTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r AddTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -1485,11 +1507,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn remove_tag(
+    pub fn remove_tag<'r>(
         &self,
-        request: &RemoveTagRequest,
-    ) -> Result<RemoveTagResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r RemoveTagRequest,
+    ) -> impl std::future::Future<
+        Output = Result<RemoveTagResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -1503,11 +1527,13 @@ impl Timpush<'_> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn clear_all_tags(
+    pub fn clear_all_tags<'r>(
         &self,
-        request: &ClearAllTagsRequest,
-    ) -> Result<ClearAllTagsResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r ClearAllTagsRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ClearAllTagsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 

@@ -463,7 +463,9 @@ impl crate::ItemResults for PutThingResponse {
     }
 }
 
-///The `WeirdSvc` commands (Weird service), reached with [`Client::weird_svc`](crate::Client::weird_svc).
+/// The `WeirdSvc` commands (Weird service), reached with [`Client::weird_svc`](crate::Client::weird_svc).
+///
+/// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
 #[derive(Clone, Copy, Debug)]
 pub struct WeirdSvc<'a> {
     client: &'a crate::Client,
@@ -476,7 +478,7 @@ impl crate::Client {
     }
 }
 
-impl WeirdSvc<'_> {
+impl<'a> WeirdSvc<'a> {
     /// Get a thing (拉取)
     ///
     /// `POST /v4/WeirdSvc/getthing`
@@ -484,11 +486,13 @@ impl WeirdSvc<'_> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
-    pub async fn get_thing(
+    pub fn get_thing<'r>(
         &self,
-        request: &GetThingRequest,
-    ) -> Result<GetThingResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r GetThingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetThingResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Put a thing (写入)
@@ -500,11 +504,13 @@ impl WeirdSvc<'_> {
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
-    pub async fn put_thing(
+    pub fn put_thing<'r>(
         &self,
-        request: &PutThingRequest,
-    ) -> Result<PutThingResponse, crate::Error> {
-        self.client.call(request).await
+        request: &'r PutThingRequest,
+    ) -> impl std::future::Future<
+        Output = Result<PutThingResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 }
 
