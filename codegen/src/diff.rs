@@ -290,6 +290,11 @@ rules! {
         what: "A field's `sensitive` flag changes.",
         wire: "compatible",
         rust: "compatible: only what `Debug` prints changes";
+    /// The other keys a field is read from change.
+    AliasesChanged = "aliases-changed",
+        what: "The other wire keys a field is also read from (`aliases`) change.",
+        wire: "compatible when one is added (replies that use it now decode); risky when one is removed (replies that use it no longer fill the field)",
+        rust: "compatible: same items";
     /// A Rust name changes while the wire stays the same.
     RustNameChanged = "rust-name-changed",
         what: "A Rust name changes while the wire stays the same: module, function, field (`rust:`), type (inline `name:`, or a field now uses a differently named type of the same shape), variant, error constant.",
@@ -968,6 +973,19 @@ impl Differ<'_> {
         if f.sensitive != g.sensitive {
             let now = if g.sensitive { "now redacted in `Debug`" } else { "no longer redacted in `Debug`" };
             self.push(Rule::SensitiveChanged, loc, Verdict::Compatible, Verdict::Compatible, format!("`{}` {now}", g.wire));
+        }
+        if f.aliases != g.aliases {
+            let keys = |v: &[String]| {
+                if v.is_empty() { "no other key".to_owned() } else { v.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ") }
+            };
+            let removed = f.aliases.iter().any(|a| !g.aliases.contains(a));
+            self.push(
+                Rule::AliasesChanged,
+                loc,
+                if removed { Verdict::Risky } else { Verdict::Compatible },
+                Verdict::Compatible,
+                format!("`{}` is read from {} (was {})", g.wire, keys(&g.aliases), keys(&f.aliases)),
+            );
         }
         if f.auto != g.auto {
             let (was, now) = (Self::ctor_param(self.old, o, f), Self::ctor_param(self.new, n, g));

@@ -216,9 +216,15 @@ impl<'a> Emitter<'a> {
         } else {
             "required"
         };
+        let aliases = if f.aliases.is_empty() {
+            String::new()
+        } else {
+            let keys: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
+            format!(" Also read from {} (the documentation names the key both ways); written as `{}`.", keys.join(", "), f.wire)
+        };
         match &f.doc {
-            Some(d) => format!("`{}` ({presence}). {}", f.wire, escape_md(d.trim())),
-            None => format!("`{}` ({presence}).", f.wire),
+            Some(d) => format!("`{}` ({presence}). {}{aliases}", f.wire, escape_md(d.trim())),
+            None => format!("`{}` ({presence}).{aliases}", f.wire),
         }
     }
 
@@ -248,12 +254,13 @@ impl<'a> Emitter<'a> {
             let wire = &f.wire;
             let ty = self.field_ty(f, td.owner);
             let fdoc = doc_attrs(&Self::field_doc(f));
+            let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
             let serde_attr = if f.optional {
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
             } else if lenient && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
-                quote!(#[serde(rename = #wire, default, deserialize_with = "crate::codec::null_as_default")])
+                quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])
             } else {
-                quote!(#[serde(rename = #wire)])
+                quote!(#[serde(rename = #wire #(#aliases)*)])
             };
             quote! {
                 #fdoc

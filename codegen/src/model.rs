@@ -255,6 +255,8 @@ pub struct Field {
     pub sensitive: bool,
     /// Filled in by the SDK.
     pub auto: Option<Auto>,
+    /// Other wire keys the field is also read from (never written).
+    pub aliases: Vec<String>,
 }
 
 /// Values the SDK fills in when a request is built.

@@ -221,6 +221,8 @@ pub struct FieldSpec {
     pub sensitive: bool,
     /// Filled in by the SDK when the request is built (`random`).
     pub auto: Option<String>,
+    /// Other wire keys the field is also read from (documentation that disagrees on a key's name).
+    pub aliases: Vec<String>,
     /// Fields of an inline object (the type expression then uses `object`).
     pub fields: Option<OrderedMap<FieldSpec>>,
     /// Rust name of the inline object type.
@@ -242,6 +244,8 @@ struct FieldSpecLong {
     sensitive: bool,
     #[serde(default)]
     auto: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
     #[serde(default)]
     fields: Option<OrderedMap<FieldSpec>>,
     #[serde(default)]
@@ -272,6 +276,7 @@ impl<'de> Deserialize<'de> for FieldSpec {
                     rust: l.rust,
                     sensitive: l.sensitive,
                     auto: l.auto,
+                    aliases: l.aliases,
                     fields: l.fields,
                     name: l.name,
                     note: l.note,

@@ -727,7 +727,22 @@ impl Builder {
                     continue;
                 }
             };
-            out.push(Field { wire: wire.clone(), rust, ty, optional, doc: fs.doc.clone(), sensitive: fs.sensitive, auto });
+            let mut aliases: Vec<String> = Vec::new();
+            for a in &fs.aliases {
+                if a.is_empty() || a.chars().any(|c| c.is_control()) {
+                    self.err(file, &fpath, format!("alias `{a}` is empty or has control characters"));
+                } else if a == wire || aliases.contains(a) {
+                    self.err(file, &fpath, format!("alias `{a}` repeats the field's own key"));
+                } else if specs.iter().any(|(k, _)| k == a) {
+                    self.err(file, &fpath, format!("alias `{a}` is the key of another field of this object"));
+                } else if let Some(other) = out.iter().find(|f| f.aliases.contains(a)) {
+                    let ow = other.wire.clone();
+                    self.err(file, &fpath, format!("alias `{a}` is also an alias of `{ow}`"));
+                } else {
+                    aliases.push(a.clone());
+                }
+            }
+            out.push(Field { wire: wire.clone(), rust, ty, optional, doc: fs.doc.clone(), sensitive: fs.sensitive, auto, aliases });
         }
         out
     }
@@ -907,7 +922,7 @@ impl Builder {
                             return;
                         };
                         for (k, x) in m {
-                            match fields.iter().find(|f| &f.wire == k) {
+                            match fields.iter().find(|f| &f.wire == k || f.aliases.contains(k)) {
                                 Some(f) => {
                                     if x.is_null() && (f.optional || is_collection(&f.ty)) {
                                         continue;
@@ -921,7 +936,8 @@ impl Builder {
                             for f in fields {
                                 // Collections read from responses default to empty when absent.
                                 let defaulted = is_collection(&f.ty) && td.in_response;
-                                if !f.optional && !defaulted && !m.contains_key(&f.wire) {
+                                let present = m.contains_key(&f.wire) || f.aliases.iter().any(|a| m.contains_key(a));
+                                if !f.optional && !defaulted && !present {
                                     out.push(format!("at {at}: required field `{}` of `{}` is missing", f.wire, td.name));
                                 }
                             }

@@ -166,3 +166,13 @@ fn a_gap_that_is_catalogued_is_an_error() {
     let ok = problems(&s[..2]);
     assert!(ok.is_empty(), "{ok:?}");
 }
+
+#[test]
+fn an_alias_that_clashes_with_another_key() {
+    let text = cmd("      B: { type: string?, aliases: [A] }\n", "");
+    assert_one(&service(&text), "spec/services/svc.yaml:10:", "alias `A` is the key of another field of this object");
+    let text = cmd("      B: { type: string?, aliases: [B] }\n", "");
+    assert_one(&service(&text), "spec/services/svc.yaml:10:", "alias `B` repeats the field's own key");
+    let text = cmd("      B: { type: string?, aliases: [X] }\n      C: { type: string?, aliases: [X] }\n", "");
+    assert_one(&service(&text), "spec/services/svc.yaml:11:", "alias `X` is also an alias of `B`");
+}

@@ -418,6 +418,17 @@ fn auto_changed() {
 }
 
 #[test]
+fn aliases_changed() {
+    let added = rule_case("aliases-changed");
+    let f = expect(&added, &[("aliases-changed", "svc/get response.Score", Compatible, Compatible)]);
+    assert!(f[0].detail.contains("read from `Points` (was no other key)"), "{}", f[0].detail);
+    // Dropping an alias: replies that use the old key no longer fill the field.
+    let back = diff::diff(&added.load(), &Fixture::base().load());
+    let got: Vec<(&str, Verdict, Verdict)> = back.iter().map(|f| (f.rule.id(), f.wire, f.rust)).collect();
+    assert_eq!(got, [("aliases-changed", Risky, Compatible)], "{}", list(&back));
+}
+
+#[test]
 fn sensitive_changed() {
     expect(&rule_case("sensitive-changed"), &[("sensitive-changed", "svc/get request.Filter", Compatible, Compatible)]);
 }

@@ -72,6 +72,25 @@ async fn call_futures_are_send_and_outlive_the_service_handle() {
 }
 
 #[tokio::test]
+async fn online_status_reads_the_key_either_way_the_docs_spell_it() {
+    use tim_rest::openim::{OnlineStatus, QueryOnlineStatusRequest};
+    let srv = server().await;
+    let client = srv.client_builder().build().expect("client");
+    // The zh page's key (`Status`), then the English page's (`State`, as the old querystate used).
+    for key in ["Status", "State"] {
+        let body = serde_json::json!({
+            "ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "",
+            "QueryResult": [{"To_Account": "id1", key: "PushOnline",
+                             "Detail": [{"Platform": "IPhone", "Status": "PushOnline"}]}]
+        });
+        srv.push_reply("openim", "query_online_status", Reply::Json(body));
+        let reply = client.openim().query_online_status(&QueryOnlineStatusRequest::new(vec!["id1".into()])).await.expect(key);
+        assert_eq!(reply.query_result[0].status, OnlineStatus::PushOnline, "read from `{key}`");
+        assert_eq!(reply.query_result[0].detail[0].platform.as_str(), "IPhone", "unknown platform spellings are kept");
+    }
+}
+
+#[tokio::test]
 async fn an_empty_request_sends_an_empty_object() {
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");

@@ -270,6 +270,9 @@ pub fn case(rule: &str) -> Fixture {
         "sensitive-changed" => {
             b.edit(SVC_YAML, "      Filter: { type: string?, doc: \"A filter.\" }\n", "      Filter: { type: string?, doc: \"A filter.\", sensitive: true }\n")
         }
+        "aliases-changed" => {
+            b.edit(SVC_YAML, "      Score: { type: u32, doc: \"The score.\" }\n", "      Score: { type: u32, doc: \"The score.\", aliases: [Points] }\n")
+        }
         "rust-name-changed" => b.edit(SVC_YAML, "      Note: { type: string?, doc: \"A note.\" }\n", "      Note: { type: string?, doc: \"A note.\", rust: remark }\n"),
         "doc-changed" => b.edit(SVC_YAML, "      Since: { type: u32?, doc: \"Since when.\" }\n", "      Since: { type: u32?, doc: \"Unix time in seconds.\" }\n"),
         "example-changed" => b.edit(SVC_YAML, "      - title: basic\n", "      - title: the basic form\n"),

@@ -383,7 +383,7 @@ impl ImSetAttrResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImRemoveAttrRequest {
-    /// `UserAttrs` (required). The users and the names of the attributes to delete (at most 500 users).
+    /// `UserAttrs` (required). The users and the names of the attributes to delete (at most 100 users).
     #[serde(rename = "UserAttrs")]
     pub user_attrs: Vec<ImUserAttrNames>,
 }
@@ -839,7 +839,7 @@ impl<'a> AllMemberPush<'a> {
     ///
     /// `POST /v4/all_member_push/im_remove_attr`
     ///
-    /// Deletes the named attributes of up to 500 users per call (admin only). At most 100 calls per second.
+    /// Deletes the named attributes of up to 100 users per call (admin only). At most 100 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/45939> (English: <https://www.tencentcloud.com/document/product/1047/37171>)
     ///

@@ -2816,12 +2816,12 @@ impl GetGroupMsgReceiptDetailResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetGroupBanMemberRequest {
-    /// `GroupId` (required). ID of the live group.
+    /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `Limit` (optional). Number of banned members per page (at most 100).
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<u32>,
+    /// `Limit` (required). Number of banned members per page (at most 100).
+    #[serde(rename = "Limit")]
+    pub limit: u32,
     /// `Offset` (required). Paging offset: 0 on the first call, then the NextOffset of the previous response.
     #[serde(rename = "Offset")]
     pub offset: u64,
@@ -2829,19 +2829,12 @@ pub struct GetGroupBanMemberRequest {
 
 impl GetGroupBanMemberRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, offset: u64) -> Self {
+    pub fn new(group_id: impl Into<String>, limit: u32, offset: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            limit: None,
+            limit,
             offset,
         }
-    }
-
-    /// Sets `Limit` (optional). Number of banned members per page (at most 100).
-    #[must_use]
-    pub fn limit(mut self, value: u32) -> Self {
-        self.limit = Some(value);
-        self
     }
 }
 
@@ -2853,6 +2846,9 @@ impl GetGroupBanMemberRequest {
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetGroupBanMemberResponse {
+    /// `GroupId` (optional). ID of the group.
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     /// `BannedAccountList` (required). The banned members of this page.
     #[serde(
         rename = "BannedAccountList",
@@ -2869,9 +2865,17 @@ impl GetGroupBanMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(next_offset: u64) -> Self {
         Self {
+            group_id: None,
             banned_account_list: Default::default(),
             next_offset,
         }
+    }
+
+    /// Sets `GroupId` (optional). ID of the group.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
     }
 
     /// Sets `BannedAccountList` (required). The banned members of this page.
@@ -2891,7 +2895,7 @@ impl GetGroupBanMemberResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct BanGroupMemberRequest {
-    /// `GroupId` (required). ID of the live group.
+    /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `Members_Account` (required). Accounts to ban (at most 20 per call).
@@ -2952,7 +2956,7 @@ impl BanGroupMemberResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct UnbanGroupMemberRequest {
-    /// `GroupId` (required). ID of the live group.
+    /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `Members_Account` (required). Accounts to unban (at most 20 per call).
@@ -5369,7 +5373,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/group_msg_recall`
     ///
-    /// Recalls up to 10 messages of a group by sequence number, within the roaming storage period. Cannot be undone; each message gets its own result code. Not supported for live-streaming groups.
+    /// Recalls up to 10 messages of a group by sequence number, within the roaming storage period. Cannot be undone; each message gets its own result code. Live-streaming groups (AVChatRoom) are supported from Native SDK 7.4.4634 / Web SDK 3.1.2 on.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/12341> (English: <https://www.tencentcloud.com/document/product/1047/34965>)
     ///
@@ -5575,7 +5579,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_ban_member`
     ///
-    /// Pages through the banned members of a live group (AVChatRoom). Start with Offset 0 and pass back NextOffset until it is 0. Needs the Premium (flagship) edition and the console switch for live-group member bans.
+    /// Pages through the banned members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community). Start with Offset 0 and pass back NextOffset until it is 0. Live-group bans need the Premium (flagship) edition and the console switch for live-group member bans.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50295> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
     ///
@@ -5593,7 +5597,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/ban_group_member`
     ///
-    /// Bans members of a live group (AVChatRoom) for a number of seconds: they stop receiving messages and cannot rejoin until the ban ends. At most 20 accounts per call; needs the Premium (flagship) edition and the console switch for live-group member bans.
+    /// Bans members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community) for a number of seconds: they stop receiving messages and cannot rejoin until the ban ends. At most 20 accounts per call. Live-group bans need the Premium (flagship) edition and the console switch for live-group member bans; bans in ordinary groups need SDK 7.2 (enhanced) or later.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50296> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
     ///
@@ -5611,7 +5615,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/unban_group_member`
     ///
-    /// Lifts the ban on members of a live group (AVChatRoom) so they can rejoin and receive messages. At most 20 accounts per call; needs the Premium (flagship) edition and the console switch for live-group bans.
+    /// Lifts the ban on members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community) so they can rejoin and receive messages. At most 20 accounts per call. Live-group bans need the Premium (flagship) edition and the console switch for live-group bans.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50297> (English: <https://www.tencentcloud.com/document/product/1047/50297>)
     ///
@@ -5755,7 +5759,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_online_member_num`
     ///
-    /// Returns the number of online members of a live group (AVChatRoom). The count is refreshed every 10 seconds, so joins and leaves can take 10-20 seconds to show.
+    /// Returns the number of online members of a live group (AVChatRoom). The count is refreshed every 10 seconds: in groups of 300 or more members, or with Web users, joins and leaves can take 10-20 seconds to show; in smaller groups without Web users, joining or leaving updates it at once.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/49180> (English: <https://www.tencentcloud.com/document/product/1047/38521>)
     ///
@@ -6878,6 +6882,15 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"BannedAccountList\": [\n        {\n            \"BannedUntil\": 1660875916,\n            \"Member_Account\": \"brennanli1\"\n        },\n        {\n            \"BannedUntil\": 1660875916,\n            \"Member_Account\": \"brennanli12\"\n        }\n    ],\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"NextOffset\": 2\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("基础形式（拉取群成员封禁列表）"),
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"BannedAccountList\": [\n        {\n            \"BannedUntil\": 1679973861,\n            \"Member_Account\": \"charlie\"\n        }\n    ],\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"GroupId\": \"@TGS#1DG6MMMMT\",\n    \"NextOffset\": 0\n}\n",
                 ),
             },
         ],

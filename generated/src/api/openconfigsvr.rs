@@ -37,18 +37,24 @@ pub enum AppInfoField {
     ApnsMsgNum,
     /// `C2CUpMsgNum`: Upstream one-to-one messages.
     C2cUpMsgNum,
+    /// `C2CDownMsgNum`: Downstream one-to-one messages.
+    C2cDownMsgNum,
     /// `C2CSendMsgUserNum`: Users who sent one-to-one messages.
     C2cSendMsgUserNum,
     /// `C2CAPNSMsgNum`: APNs pushes of one-to-one messages.
     C2capnsMsgNum,
     /// `MaxOnlineNum`: Peak concurrent online users.
     MaxOnlineNum,
+    /// `DownMsgNum`: Downstream messages in total (one-to-one and group).
+    DownMsgNum,
     /// `ChainIncrease`: Relationship pairs added.
     ChainIncrease,
     /// `ChainDecrease`: Relationship pairs removed.
     ChainDecrease,
     /// `GroupUpMsgNum`: Upstream group messages.
     GroupUpMsgNum,
+    /// `GroupDownMsgNum`: Downstream group messages.
+    GroupDownMsgNum,
     /// `GroupSendMsgUserNum`: Users who sent group messages.
     GroupSendMsgUserNum,
     /// `GroupAPNSMsgNum`: APNs pushes of group messages.
@@ -91,12 +97,15 @@ impl AppInfoField {
             AppInfoField::SendMsgUserNum => "SendMsgUserNum",
             AppInfoField::ApnsMsgNum => "APNSMsgNum",
             AppInfoField::C2cUpMsgNum => "C2CUpMsgNum",
+            AppInfoField::C2cDownMsgNum => "C2CDownMsgNum",
             AppInfoField::C2cSendMsgUserNum => "C2CSendMsgUserNum",
             AppInfoField::C2capnsMsgNum => "C2CAPNSMsgNum",
             AppInfoField::MaxOnlineNum => "MaxOnlineNum",
+            AppInfoField::DownMsgNum => "DownMsgNum",
             AppInfoField::ChainIncrease => "ChainIncrease",
             AppInfoField::ChainDecrease => "ChainDecrease",
             AppInfoField::GroupUpMsgNum => "GroupUpMsgNum",
+            AppInfoField::GroupDownMsgNum => "GroupDownMsgNum",
             AppInfoField::GroupSendMsgUserNum => "GroupSendMsgUserNum",
             AppInfoField::GroupApnsMsgNum => "GroupAPNSMsgNum",
             AppInfoField::GroupSendMsgGroupNum => "GroupSendMsgGroupNum",
@@ -128,12 +137,15 @@ impl From<&str> for AppInfoField {
             "SendMsgUserNum" => AppInfoField::SendMsgUserNum,
             "APNSMsgNum" => AppInfoField::ApnsMsgNum,
             "C2CUpMsgNum" => AppInfoField::C2cUpMsgNum,
+            "C2CDownMsgNum" => AppInfoField::C2cDownMsgNum,
             "C2CSendMsgUserNum" => AppInfoField::C2cSendMsgUserNum,
             "C2CAPNSMsgNum" => AppInfoField::C2capnsMsgNum,
             "MaxOnlineNum" => AppInfoField::MaxOnlineNum,
+            "DownMsgNum" => AppInfoField::DownMsgNum,
             "ChainIncrease" => AppInfoField::ChainIncrease,
             "ChainDecrease" => AppInfoField::ChainDecrease,
             "GroupUpMsgNum" => AppInfoField::GroupUpMsgNum,
+            "GroupDownMsgNum" => AppInfoField::GroupDownMsgNum,
             "GroupSendMsgUserNum" => AppInfoField::GroupSendMsgUserNum,
             "GroupAPNSMsgNum" => AppInfoField::GroupApnsMsgNum,
             "GroupSendMsgGroupNum" => AppInfoField::GroupSendMsgGroupNum,
@@ -308,13 +320,13 @@ pub struct AppInfo {
     /// `Date` (optional). The day, as yyyymmdd (e.g. "20160607").
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// `DownMsgNum` (optional). Downstream messages (meaning inferred from the name; the doc does not describe it).
+    /// `DownMsgNum` (optional). Downstream messages in total (one-to-one and group).
     #[serde(rename = "DownMsgNum", default, skip_serializing_if = "Option::is_none")]
     pub down_msg_num: Option<String>,
-    /// `C2CDownMsgNum` (optional). Downstream one-to-one messages (meaning inferred from the name; the doc does not describe it).
+    /// `C2CDownMsgNum` (optional). Downstream one-to-one messages.
     #[serde(rename = "C2CDownMsgNum", default, skip_serializing_if = "Option::is_none")]
     pub c2c_down_msg_num: Option<String>,
-    /// `GroupDownMsgNum` (optional). Downstream group messages (meaning inferred from the name; the doc does not describe it).
+    /// `GroupDownMsgNum` (optional). Downstream group messages.
     #[serde(
         rename = "GroupDownMsgNum",
         default,
@@ -565,21 +577,21 @@ impl AppInfo {
         self
     }
 
-    /// Sets `DownMsgNum` (optional). Downstream messages (meaning inferred from the name; the doc does not describe it).
+    /// Sets `DownMsgNum` (optional). Downstream messages in total (one-to-one and group).
     #[must_use]
     pub fn down_msg_num(mut self, value: impl Into<String>) -> Self {
         self.down_msg_num = Some(value.into());
         self
     }
 
-    /// Sets `C2CDownMsgNum` (optional). Downstream one-to-one messages (meaning inferred from the name; the doc does not describe it).
+    /// Sets `C2CDownMsgNum` (optional). Downstream one-to-one messages.
     #[must_use]
     pub fn c2c_down_msg_num(mut self, value: impl Into<String>) -> Self {
         self.c2c_down_msg_num = Some(value.into());
         self
     }
 
-    /// Sets `GroupDownMsgNum` (optional). Downstream group messages (meaning inferred from the name; the doc does not describe it).
+    /// Sets `GroupDownMsgNum` (optional). Downstream group messages.
     #[must_use]
     pub fn group_down_msg_num(mut self, value: impl Into<String>) -> Self {
         self.group_down_msg_num = Some(value.into());

@@ -1510,8 +1510,8 @@ pub struct OnlineStatusResult {
     /// `To_Account` (required). UserID of the account.
     #[serde(rename = "To_Account")]
     pub to_account: String,
-    /// `Status` (required). Status of the account; Online if any of its devices is Online.
-    #[serde(rename = "Status")]
+    /// `Status` (required). Status of the account; Online if any of its devices is Online. Also read from `State` (the documentation names the key both ways); written as `Status`.
+    #[serde(rename = "Status", alias = "State")]
     pub status: OnlineStatus,
     /// `Detail` (required). Per-platform status; only when IsNeedDetail was 1.
     #[serde(

@@ -608,7 +608,7 @@ pub struct FriendImportRequest {
     /// `From_Account` (required). The account to import friends for.
     #[serde(rename = "From_Account")]
     pub from_account: String,
-    /// `AddFriendItem` (required). The friends to import.
+    /// `AddFriendItem` (required). The friends to import (at most 1000 per request).
     #[serde(rename = "AddFriendItem")]
     pub add_friend_item: Vec<FriendImportItem>,
 }
@@ -648,7 +648,7 @@ pub struct FriendImportResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub fail_account: Vec<String>,
-    /// `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    /// `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[serde(
         rename = "Invalid_Account",
         default,
@@ -681,7 +681,7 @@ impl FriendImportResponse {
         self
     }
 
-    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
     pub fn invalid_account(mut self, value: Vec<String>) -> Self {
         self.invalid_account = value;
@@ -701,7 +701,7 @@ pub struct FriendUpdateRequest {
     /// `From_Account` (required). The account whose relationship data is updated.
     #[serde(rename = "From_Account")]
     pub from_account: String,
-    /// `UpdateItem` (required). The friends to update.
+    /// `UpdateItem` (required). The friends to update (at most 1000 per request).
     #[serde(rename = "UpdateItem")]
     pub update_item: Vec<FriendUpdateItem>,
 }
@@ -1539,7 +1539,7 @@ pub struct GroupAddResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub fail_account: Vec<String>,
-    /// `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    /// `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[serde(
         rename = "Invalid_Account",
         default,
@@ -1576,7 +1576,7 @@ impl GroupAddResponse {
         self
     }
 
-    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match; present only when there are some.
+    /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
     pub fn invalid_account(mut self, value: Vec<String>) -> Self {
         self.invalid_account = value;
@@ -1646,7 +1646,7 @@ pub struct GroupGetRequest {
     /// `NeedFriend` (optional). Whether to return the friends of each list (default: no); only honoured when GroupName is empty.
     #[serde(rename = "NeedFriend", default, skip_serializing_if = "Option::is_none")]
     pub need_friend: Option<NeedFriend>,
-    /// `GroupName` (optional). Names of the friend lists to pull.
+    /// `GroupName` (optional). Names of the friend lists to pull (at most 32 per request, as an account has at most 32 friend lists).
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<Vec<String>>,
 }
@@ -1668,7 +1668,7 @@ impl GroupGetRequest {
         self
     }
 
-    /// Sets `GroupName` (optional). Names of the friend lists to pull.
+    /// Sets `GroupName` (optional). Names of the friend lists to pull (at most 32 per request, as an account has at most 32 friend lists).
     #[must_use]
     pub fn group_name(mut self, value: Vec<String>) -> Self {
         self.group_name = Some(value);
@@ -1771,7 +1771,7 @@ impl FriendAddItem {
     }
 }
 
-/// The friends to import.
+/// The friends to import (at most 1000 per request).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1898,7 +1898,7 @@ impl FriendImportCustomItem {
     }
 }
 
-/// The friends to update.
+/// The friends to update (at most 1000 per request).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2627,7 +2627,7 @@ impl<'a> Sns<'a> {
     ///
     /// `POST /v4/sns/friend_import`
     ///
-    /// Imports one-way friends for one account, in batch, with their standard and custom friend data. Import all friends of one account in one batched call to avoid write conflicts. At most 100 calls per second.
+    /// Imports one-way friends for one account, in batch, with their standard and custom friend data. Import all friends of one account in one batched call to avoid write conflicts. At most 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/8301> (English: <https://www.tencentcloud.com/document/product/1047/34903>)
     ///
@@ -2821,7 +2821,7 @@ impl<'a> Sns<'a> {
     ///
     /// `POST /v4/sns/black_list_check`
     ///
-    /// Checks, in batch, the blocklist relationship between one account and others. At most 1000 accounts per call and 100 calls per second.
+    /// Checks, in batch, the blocklist relationship between one account and others. At most 1000 accounts per call and 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/3725> (English: <https://www.tencentcloud.com/document/product/1047/34913>)
     ///
@@ -2980,6 +2980,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"Remark\":\"remark2\",\n            \"RemarkTime\":1420000001,\n            \"GroupName\":[\"朋友\"],\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test2\",\n            \"AddTime\":1420000001\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"Remark\":\"remark3\",\n            \"RemarkTime\":1420000001,\n            \"GroupName\":[\"同事\",\"朋友\"],\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test3\",\n            \"AddTime\":1420000001,\n            \"CustomItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_Custom_XXXX\",\n                    \"Value\":\"Test\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_YYYY\",\n                    \"Value\":0\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
                 response: Some(
+                    "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30010,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\",\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("批量形式（旧版本）"),
+                request: None,
+                response: Some(
                     "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30010,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\"],\n\t\"Invalid_Account\":[\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
                 ),
             },
@@ -3022,7 +3029,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"From_Account\":\"id\",\n    \"UpdateItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark1\"\n                }\n            ]\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark2\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_IM_Group\",\n                    \"Value\":\n                    [\n                        \"group1\",\n                        \"group2\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark3\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_IM_Group\",\n                    \"Value\":\n                    [\n                        \"group3\"\n                    ]\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_Test\",\n                    \"Value\":\"test\"\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
                 response: Some(
-                    "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30011,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendUpdate_Group_Num_Exceed_Threshold\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
+                    "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30011,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendUpdate_Group_Num_Exceed_Threshold\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\",\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
                 ),
             },
         ],
@@ -3311,6 +3318,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"GroupName\":[\"group1\",\"group2\",\"group3\"],\n    \"To_Account\":[\"id1\",\"id2\",\"id3\"]\n}\n",
                 ),
+                response: Some(
+                    "{\n    \"ResultItem\":\n    [\n        {\n            \"To_Account\": \"id1\",\n            \"ResultCode\": 0,\n            \"ResultInfo\": \"\"\n        },\n        {\n            \"To_Account\": \"id2\",\n            \"ResultCode\": 32216,\n            \"ResultInfo\": \"Err_SNS_GroupAdd_ToTinyId_Not_Friend\"\n        },\n        {\n            \"To_Account\": \"id3\",\n            \"ResultCode\": 30002,\n            \"ResultInfo\": \"ERR_SDKAPPID_ILLEGAL\"\n        }\n    ],\n    \"Fail_Account\":[\"id2\",\"id3\"],\n    \"CurrentSequence\": 3,\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("完备形式（旧版本）"),
+                request: None,
                 response: Some(
                     "{\n    \"ResultItem\":\n    [\n        {\n            \"To_Account\": \"id1\",\n            \"ResultCode\": 0,\n            \"ResultInfo\": \"\"\n        },\n        {\n            \"To_Account\": \"id2\",\n            \"ResultCode\": 32216,\n            \"ResultInfo\": \"Err_SNS_GroupAdd_ToTinyId_Not_Friend\"\n        },\n        {\n            \"To_Account\": \"id3\",\n            \"ResultCode\": 30002,\n            \"ResultInfo\": \"ERR_SDKAPPID_ILLEGAL\"\n        }\n    ],\n    \"Fail_Account\": [\"id1\"],\n    \"Invalid_Account\": [\"id3\"],\n    \"CurrentSequence\": 3,\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
                 ),

@@ -142,8 +142,8 @@ pub struct GetThingResponse {
     /// `Self` (optional). Another keyword.
     #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
-    /// `Next` (required). Bigger than u32.
-    #[serde(rename = "Next")]
+    /// `Next` (required). Bigger than u32. Also read from `NextKey` (the documentation names the key both ways); written as `Next`.
+    #[serde(rename = "Next", alias = "NextKey")]
     pub next: u64,
     /// `Items` (required).
     #[serde(
