@@ -2148,13 +2148,9 @@ pub struct RelayElem {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub abstract_list: Vec<String>,
-    /// `MsgList` (required). The combined messages; only when their total size is at most 12 KB.
-    #[serde(
-        rename = "MsgList",
-        default,
-        deserialize_with = "crate::codec::null_as_default"
-    )]
-    pub msg_list: Vec<RelayMsgItem>,
+    /// `MsgList` (optional). The combined messages; only when their total size is at most 12 KB (otherwise absent and JsonMsgKey is set).
+    #[serde(rename = "MsgList", default, skip_serializing_if = "Option::is_none")]
+    pub msg_list: Option<Vec<RelayMsgItem>>,
     /// `JsonMsgKey` (optional). Key of the combined message list; only when the total size exceeds 12 KB (then MsgList is absent).
     #[serde(rename = "JsonMsgKey", default, skip_serializing_if = "Option::is_none")]
     pub json_msg_key: Option<String>,
@@ -2167,16 +2163,22 @@ impl RelayElem {
         msg_num: u32,
         compatible_text: impl Into<String>,
         abstract_list: Vec<String>,
-        msg_list: Vec<RelayMsgItem>,
     ) -> Self {
         Self {
             title: title.into(),
             msg_num,
             compatible_text: compatible_text.into(),
             abstract_list,
-            msg_list,
+            msg_list: None,
             json_msg_key: None,
         }
+    }
+
+    /// Sets `MsgList` (optional). The combined messages; only when their total size is at most 12 KB (otherwise absent and JsonMsgKey is set).
+    #[must_use]
+    pub fn msg_list(mut self, value: Vec<RelayMsgItem>) -> Self {
+        self.msg_list = Some(value);
+        self
     }
 
     /// Sets `JsonMsgKey` (optional). Key of the combined message list; only when the total size exceeds 12 KB (then MsgList is absent).
