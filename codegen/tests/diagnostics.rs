@@ -176,3 +176,12 @@ fn an_alias_that_clashes_with_another_key() {
     let text = cmd("      B: { type: string?, aliases: [X] }\n      C: { type: string?, aliases: [X] }\n", "");
     assert_one(&service(&text), "spec/services/svc.yaml:11:", "alias `X` is also an alias of `B`");
 }
+
+#[test]
+fn an_example_that_uses_an_alias_key() {
+    let text = format!(
+        "{HEAD}  getthing:\n    title: {{ zh: 拉取, en: Get }}\n    doc: https://cloud.tencent.com/document/product/269/1\n    retry: safe\n    request: {{}}\n    response:\n      Status: {{ type: string, aliases: [State] }}\n    examples:\n      - response: |\n          {{\"ActionStatus\": \"OK\", \"ErrorCode\": 0, \"State\": \"x\"}}\n"
+    );
+    let p = problems(&service(&text));
+    assert!(p.iter().any(|x| x.contains("key `State` is an alias of `Status`; examples use the field's own key")), "{p:#?}");
+}
