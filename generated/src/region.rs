@@ -88,9 +88,7 @@ impl std::fmt::Display for Region {
 
 /// A region name that [`Region::from_str`](std::str::FromStr::from_str) does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown region {0:?}; expected one of china, singapore, seoul, tokyo, frankfurt, mumbai, silicon-valley, jakarta, or a region's host"
-)]
+#[error("unknown region {0:?}; expected one of {names}, or a region's host", names = Region::ALL.map(Region::name).join(", "))]
 pub struct ParseRegionError(pub String);
 
 impl std::str::FromStr for Region {
