@@ -114,6 +114,25 @@ pub struct Command {
     pub results: Vec<Results>,
     /// Official examples.
     pub examples: Vec<Example>,
+    /// The official pages the schema was checked against.
+    pub sources: Vec<SourceRef>,
+}
+
+/// One official page a command was compared with (the currency record).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRef {
+    /// URL, or `intlcloud-documents:<path>` / `qcloud-documents:<path>`.
+    pub page: String,
+    /// Language code.
+    pub lang: String,
+    /// The date the page carries, or `unknown`.
+    pub dated: String,
+    /// Whether it was read whole.
+    pub whole: bool,
+    /// When it was compared.
+    pub checked: String,
+    /// Remarks.
+    pub note: Option<String>,
 }
 
 /// A per-item result list in a response.

@@ -168,6 +168,30 @@ pub struct CommandSpec {
     /// The official examples, verbatim JSON text.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+    /// The official pages the schema was checked against (the currency record).
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+}
+
+/// One official page a command's schema was compared with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// The page: an `https://` URL of the live documentation, or `intlcloud-documents:<path>` /
+    /// `qcloud-documents:<path>` for a file of those public repositories.
+    pub page: String,
+    /// The page's language: `zh`, `en`, `ja`, `ko`.
+    pub lang: String,
+    /// The date the page carries (its update time, or the commit that last changed the file), as
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, or `unknown`.
+    pub dated: String,
+    /// Whether the whole page could be read (false: cut short; say where in `note`).
+    pub whole: bool,
+    /// When the page was compared with the spec, `YYYY-MM-DD`.
+    pub checked: String,
+    /// What the page showed that the spec does not follow, or where it was cut.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Where a response carries per-item outcomes (partial failure inside an OK reply).

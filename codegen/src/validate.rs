@@ -484,6 +484,7 @@ impl Builder {
                     );
                 }
             }
+            let sources = self.sources(&cs.sources, file, &path);
             let cmd = Command {
                 wire: wire.clone(),
                 fn_name,
@@ -497,6 +498,7 @@ impl Builder {
                 response: resp,
                 results,
                 examples: Vec::new(),
+                sources,
             };
             let cidx = self.services[sidx].commands.len();
             self.services[sidx].commands.push(cmd);
@@ -509,6 +511,52 @@ impl Builder {
             let out = specs.iter().enumerate().map(|(i, e)| self.example(&cmd, e, file, &format!("{path}.examples[{i}]"))).collect();
             self.services[sidx].commands[cidx].examples = out;
         }
+    }
+
+    /// The currency record of a command: each source well-formed, no page listed twice.
+    fn sources(&mut self, specs: &[spec::SourceSpec], file: usize, path: &str) -> Vec<SourceRef> {
+        let mut out: Vec<SourceRef> = Vec::new();
+        for (i, s) in specs.iter().enumerate() {
+            let at = format!("{path}.sources[{i}]");
+            let page_ok = s.page.starts_with("https://cloud.tencent.com/document/")
+                || s.page.starts_with("https://www.tencentcloud.com/")
+                || s.page.starts_with("https://trtc.io/")
+                || s.page.strip_prefix("intlcloud-documents:").is_some_and(|p| !p.is_empty())
+                || s.page.strip_prefix("qcloud-documents:").is_some_and(|p| !p.is_empty());
+            if !page_ok {
+                self.err(
+                    file,
+                    &at,
+                    format!(
+                        "source page `{}`: expected an official https URL (cloud.tencent.com, www.tencentcloud.com, trtc.io) \
+                         or `intlcloud-documents:<path>` / `qcloud-documents:<path>`",
+                        s.page
+                    ),
+                );
+            }
+            if !matches!(s.lang.as_str(), "zh" | "en" | "ja" | "ko" | "id" | "th" | "vi" | "ms") {
+                self.err(file, &at, format!("source lang `{}`: expected zh, en, ja, ko, id, th, vi or ms", s.lang));
+            }
+            if s.dated != "unknown" && !is_date(&s.dated, false) {
+                self.err(file, &at, format!("source dated `{}`: expected YYYY-MM-DD, YYYY-MM, YYYY or `unknown`", s.dated));
+            }
+            if !is_date(&s.checked, true) {
+                self.err(file, &at, format!("source checked `{}`: expected YYYY-MM-DD", s.checked));
+            }
+            if out.iter().any(|o| o.page == s.page) {
+                self.err(file, &at, format!("source page `{}` is listed twice", s.page));
+                continue;
+            }
+            out.push(SourceRef {
+                page: s.page.clone(),
+                lang: s.lang.clone(),
+                dated: s.dated.clone(),
+                whole: s.whole,
+                checked: s.checked.clone(),
+                note: s.note.clone(),
+            });
+        }
+        out
     }
 
     fn fields_of(&self, id: TypeId) -> &[Field] {
@@ -1040,6 +1088,19 @@ impl Builder {
         let mut errors = self.errors;
         errors.sort_by_key(|e| e.code);
         Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps }
+    }
+}
+
+/// `YYYY-MM-DD`, or (unless `full`) `YYYY-MM` or `YYYY`, with plausible month and day numbers.
+fn is_date(s: &str, full: bool) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let in_range = |p: &str, hi: u32| p.parse::<u32>().is_ok_and(|v| (1..=hi).contains(&v));
+    match parts.as_slice() {
+        [y] => !full && digits(y, 4),
+        [y, m] => !full && digits(y, 4) && digits(m, 2) && in_range(m, 12),
+        [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31),
+        _ => false,
     }
 }
 

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask gen [--check]   regenerate the crate from spec/ (--check: compare only, exit 1 if stale)
   cargo xtask validate        load and validate spec/ only
+  cargo xtask spec-json       every spec file as serde_yaml reads it, as one JSON object keyed by path
+                              (`.ci/check_yaml.py` compares it with a second, independent YAML parser)
   cargo xtask diff [--base REV|DIR] [--head REV|DIR] [--format text|markdown|json] [--fail-on breaking|none] [--repo DIR]
                               what a spec change does on the wire and to Rust users; --base defaults to HEAD,
                               --head to the working tree (an existing folder is a folder, anything else a git
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => generate(&root, true),
         ["diff", rest @ ..] => diff(&root, rest),
         ["bench-compile"] => bench_compile(&root),
+        ["spec-json"] => spec_json(&root),
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
@@ -101,6 +104,84 @@ fn generate(root: &Path, check_only: bool) -> ExitCode {
                 eprintln!("error: {e}");
                 ExitCode::FAILURE
             }
+        }
+    }
+}
+
+/// `cargo xtask spec-json`: every `.yaml` file under `spec/`, parsed by serde_yaml (the parser the
+/// generator uses), printed as one JSON object `{ "spec/services/openim.yaml": ..., ... }`. Mapping keys
+/// become their text, as in the catalogue.
+fn spec_json(root: &Path) -> ExitCode {
+    fn to_json(v: serde_yaml::Value) -> serde_json::Value {
+        use serde_yaml::Value as Y;
+        match v {
+            Y::Null => serde_json::Value::Null,
+            Y::Bool(b) => serde_json::Value::Bool(b),
+            Y::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    i.into()
+                } else if let Some(u) = n.as_u64() {
+                    u.into()
+                } else {
+                    n.as_f64().and_then(serde_json::Number::from_f64).map_or(serde_json::Value::Null, serde_json::Value::Number)
+                }
+            }
+            Y::String(s) => serde_json::Value::String(s),
+            Y::Sequence(items) => serde_json::Value::Array(items.into_iter().map(to_json).collect()),
+            Y::Mapping(m) => serde_json::Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            Y::String(s) => s,
+                            Y::Bool(b) => b.to_string(),
+                            Y::Number(n) => n.to_string(),
+                            other => format!("{other:?}"),
+                        };
+                        (key, to_json(v))
+                    })
+                    .collect(),
+            ),
+            Y::Tagged(t) => to_json(t.value),
+        }
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("spec")];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut out = serde_json::Map::new();
+    for p in files {
+        let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+        let parsed = std::fs::read_to_string(&p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_yaml::from_str::<serde_yaml::Value>(&t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(v) => {
+                out.insert(rel, to_json(v));
+            }
+            Err(e) => {
+                eprintln!("{rel}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    match serde_json::to_string(&serde_json::Value::Object(out)) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }
