@@ -870,7 +870,8 @@ impl<'a> Emitter<'a> {
             let title = opt(&e.title);
             let request = opt(&e.request.as_ref().map(|(t, _)| t.clone()));
             let response = opt(&e.response.as_ref().map(|(t, _)| t.clone()));
-            quote!(crate::registry::Example { title: #title, request: #request, response: #response })
+            let legacy = e.legacy;
+            quote!(crate::registry::Example { title: #title, legacy: #legacy, request: #request, response: #response })
         });
         quote! {
             crate::registry::CommandInfo {

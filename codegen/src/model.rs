@@ -159,6 +159,8 @@ pub struct Example {
     pub title: Option<String>,
     /// What was fixed in the doc's text.
     pub note: Option<String>,
+    /// From an older page; decoded tolerantly, not round-tripped.
+    pub legacy: bool,
     /// Request JSON text and its parsed value.
     pub request: Option<(String, Value)>,
     /// Response JSON text and its parsed value.

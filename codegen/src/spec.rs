@@ -221,9 +221,15 @@ pub struct ExampleSpec {
     /// The doc's caption for the example.
     #[serde(default)]
     pub title: Option<String>,
-    /// What was changed from the doc's text (trailing commas, full-width commas...) and why.
+    /// What was changed from the doc's text (trailing commas, full-width commas...) and why; for a
+    /// `legacy` example, the older page it comes from.
     #[serde(default)]
     pub note: Option<String>,
+    /// An example from an older version of the page that the current schema no longer matches
+    /// exactly (a renamed key, a number that is now a string). It is checked tolerantly and kept to
+    /// prove such replies still decode.
+    #[serde(default)]
+    pub legacy: bool,
     /// The request body as JSON text.
     #[serde(default)]
     pub request: Option<String>,

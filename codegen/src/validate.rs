@@ -875,7 +875,8 @@ impl Builder {
         let response = parse(self, &e.response, "response");
         if let Some((_, v)) = &request {
             let mut problems = Vec::new();
-            self.check_value(v, &Ty::Ref(cmd.request), "$", true, &mut problems);
+            let mode = if e.legacy { Check::Legacy } else { Check::Complete };
+            self.check_value(v, &Ty::Ref(cmd.request), "$", mode, &mut problems);
             for p in problems {
                 self.err(file, &format!("{path}.request"), format!("example request does not fit `{}`: {p}", self.types[cmd.request].name));
             }
@@ -905,7 +906,12 @@ impl Builder {
                             }
                         }
                     }
-                    self.check_value(&Value::Object(payload), &Ty::Ref(cmd.response), "$", success, &mut problems);
+                    let mode = match (e.legacy, success) {
+                        (true, _) => Check::Legacy,
+                        (false, true) => Check::Complete,
+                        (false, false) => Check::Partial,
+                    };
+                    self.check_value(&Value::Object(payload), &Ty::Ref(cmd.response), "$", mode, &mut problems);
                 }
                 _ => problems.push("a response must be a JSON object".into()),
             }
@@ -917,13 +923,17 @@ impl Builder {
                 );
             }
         }
-        Example { title: e.title.clone(), note: e.note.clone(), request, response }
+        if e.legacy && e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            self.err(file, path, "a `legacy` example needs a `note` naming the older page it comes from".into());
+        }
+        Example { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, request, response }
     }
 
     /// Checks an example value against a type. `complete` demands required fields (requests and
     /// successful responses); unknown keys are always reported, since the spec must model every
     /// field the official examples show.
-    fn check_value(&self, v: &Value, ty: &Ty, at: &str, complete: bool, out: &mut Vec<String>) {
+    fn check_value(&self, v: &Value, ty: &Ty, at: &str, mode: Check, out: &mut Vec<String>) {
+        let complete = mode == Check::Complete;
         let kind = |v: &Value| match v {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -935,11 +945,11 @@ impl Builder {
         match ty {
             Ty::Scalar(s) => {
                 let ok = match s {
-                    Scalar::String => v.is_string(),
+                    Scalar::String => v.is_string() || (mode == Check::Legacy && (v.is_number() || v.is_boolean())),
                     Scalar::Bool => v.is_boolean(),
                     Scalar::F64 => v.is_number(),
                     Scalar::Json => true,
-                    int => matches!(v, Value::Number(n) if int.int_fits(n)),
+                    int => matches!(v, Value::Number(n) if int.int_fits(n)) || (mode == Check::Legacy && legacy_int_text(v, *int)),
                 };
                 if !ok {
                     out.push(format!("at {at}: expected {}, found {} `{}`", s.spelling(), kind(v), short(v)));
@@ -948,7 +958,7 @@ impl Builder {
             Ty::Array(t) => match v {
                 Value::Array(items) => {
                     for (i, x) in items.iter().enumerate() {
-                        self.check_value(x, t, &format!("{at}[{i}]"), complete, out);
+                        self.check_value(x, t, &format!("{at}[{i}]"), mode, out);
                     }
                 }
                 _ => out.push(format!("at {at}: expected an array, found {}", kind(v))),
@@ -956,7 +966,7 @@ impl Builder {
             Ty::Map(t) => match v {
                 Value::Object(m) => {
                     for (k, x) in m {
-                        self.check_value(x, t, &format!("{at}.{k}"), complete, out);
+                        self.check_value(x, t, &format!("{at}.{k}"), mode, out);
                     }
                 }
                 _ => out.push(format!("at {at}: expected an object (map), found {}", kind(v))),
@@ -975,9 +985,15 @@ impl Builder {
                                     if x.is_null() && (f.optional || is_collection(&f.ty)) {
                                         continue;
                                     }
-                                    self.check_value(x, &f.ty, &format!("{at}.{k}"), complete, out);
+                                    self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
                                 }
                                 None => match fields.iter().find(|f| f.aliases.contains(k)) {
+                                    // An older page's spelling: the point of keeping a legacy example.
+                                    Some(f) if mode == Check::Legacy => {
+                                        if !(x.is_null() && (f.optional || is_collection(&f.ty))) {
+                                            self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
+                                        }
+                                    }
                                     // The round-trip test re-encodes examples with the field's own key.
                                     Some(f) => out
                                         .push(format!("at {at}: key `{k}` is an alias of `{}`; examples use the field's own key", f.wire)),
@@ -997,8 +1013,8 @@ impl Builder {
                     }
                     TypeKind::Enum { base, .. } => {
                         let ok = match base {
-                            Scalar::String => v.is_string(),
-                            int => matches!(v, Value::Number(n) if int.int_fits(n)),
+                            Scalar::String => v.is_string() || (mode == Check::Legacy && v.is_number()),
+                            int => matches!(v, Value::Number(n) if int.int_fits(n)) || (mode == Check::Legacy && legacy_int_text(v, *int)),
                         };
                         if !ok {
                             out.push(format!(
@@ -1022,7 +1038,7 @@ impl Builder {
                         }
                         match m.get(tag).and_then(Value::as_str) {
                             Some(t) => match (variants.iter().find(|x| x.tag == t), m.get(content)) {
-                                (Some(var), Some(c)) => self.check_value(c, &Ty::Ref(var.ty), &format!("{at}.{content}"), complete, out),
+                                (Some(var), Some(c)) => self.check_value(c, &Ty::Ref(var.ty), &format!("{at}.{content}"), mode, out),
                                 (Some(_), None) => out.push(format!("at {at}: `{content}` is missing")),
                                 (None, _) => out.push(format!("at {at}: `{tag}` `{t}` is not a variant of `{}`", td.name)),
                             },
@@ -1032,7 +1048,7 @@ impl Builder {
                     TypeKind::OneOf(alts) => {
                         let fits = alts.iter().any(|(_, t)| {
                             let mut probe = Vec::new();
-                            self.check_value(v, t, at, complete, &mut probe);
+                            self.check_value(v, t, at, mode, &mut probe);
                             probe.is_empty()
                         });
                         if !fits {
@@ -1088,6 +1104,27 @@ impl Builder {
         let mut errors = self.errors;
         errors.sort_by_key(|e| e.code);
         Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps }
+    }
+}
+
+/// How an example is checked against its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    /// Requests and successful responses: required fields must be present.
+    Complete,
+    /// Failure responses: required payload fields may be missing.
+    Partial,
+    /// An older page's example: also accepts alias keys, numbers where strings are modelled, decimal
+    /// strings where integers are, and missing required fields (what the tolerant decoder corrects).
+    Legacy,
+}
+
+/// A decimal string (or the empty string) where integer kind `int` is modelled.
+fn legacy_int_text(v: &Value, int: Scalar) -> bool {
+    match v {
+        Value::String(s) if s.trim().is_empty() => true,
+        Value::String(s) => s.trim().parse::<serde_json::Number>().is_ok_and(|n| int.int_fits(&n)),
+        _ => false,
     }
 }
 

@@ -84,6 +84,9 @@ where
 pub struct Example {
     /// The doc's caption.
     pub title: Option<&'static str>,
+    /// From an older version of the page: the current types no longer match it exactly (a renamed
+    /// key, a number that is now a string), so it decodes only with drift correction.
+    pub legacy: bool,
     /// Request body.
     pub request: Option<&'static str>,
     /// Response body.

@@ -57,6 +57,10 @@ fn every_example_decodes_and_reencodes_without_loss() {
     let mut problems = Vec::new();
     for info in tim_rest::registry::commands() {
         for (i, ex) in info.examples.iter().enumerate() {
+            if ex.legacy {
+                // Older pages' examples are checked by the drift tests: they decode only with correction.
+                continue;
+            }
             let label = format!("{}/{} example {}", info.service, info.command, i);
             if let Some(text) = ex.request {
                 let original: Value = serde_json::from_str(text).expect("examples are valid JSON (the generator checks)");

@@ -945,6 +945,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员进行全员推送，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n    \"MsgRandom\": 56512,\n    \"MsgLifeTime\": 120,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -956,6 +957,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员指定某一帐号进行全员推送，并且消息离线保存120秒（即2分钟）（示例中发送方帐号为 xiaoming）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"xiaoming\",\n    \"MsgRandom\": 3674128,\n    \"MsgLifeTime\": 120,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -965,6 +967,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员指定某一帐号进行全员推送，同时设置离线推送信息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"xiaoming\",\n    \"MsgRandom\": 3674128,\n    \"MsgLifeTime\": 120,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"这是透传的内容\",\n        \"AndroidInfo\": {\n            \"Sound\": \"android.mp3\"\n        },\n        \"ApnsInfo\": {\n            \"Sound\": \"apns.mp3\",\n            \"BadgeMode\": 1,\n            \"Title\":\"apns title\",\n            \"SubTitle\":\"apns subtitle\",\n            \"Image\":\"www.image.com\"\n        }\n    }\n}\n",
                 ),
@@ -974,6 +977,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员给全员推送消息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n    \"MsgRandom\": 21302570,\n    \"MsgLifeTime\": 120,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -983,6 +987,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员给带有关注“股票A”和“股票B”标签的用户推送消息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n\t\"MsgRandom\": 214,\n    \"MsgLifeTime\": 120,\n\t\"Condition\": {\n\t\t\"TagsAnd\": [\"股票A\",\"股票B\"]\n\t},\n\t\"MsgBody\": [\n\t\t{\n\t\t\t\"MsgType\": \"TIMTextElem\",\n\t\t\t\"MsgContent\": {\n\t\t\t\t\"Text\": \"hi, beauty\"\n\t\t\t}\n\t\t}\n\t]\n}\n",
                 ),
@@ -992,6 +997,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员给关注”股票A“或“股票B”的用户推送消息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n\t\"MsgRandom\": 124032,\n\t\"MsgLifeTime\": 120,\n\t\"Condition\": {\n\t\t\"TagsOr\": [\"股票A\",\"股票B\"]\n\t},\n\t\"MsgBody\": [\n\t\t{\n\t\t\t\"MsgType\": \"TIMTextElem\",\n\t\t\t\"MsgContent\": {\n\t\t\t\t\"Text\": \"hi, beauty\"\n\t\t\t}\n\t\t}\n\t]\n}\n",
                 ),
@@ -1001,6 +1007,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员给在深圳的超白金会员用户推送消息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n    \"MsgRandom\": 389475,\n    \"MsgLifeTime\": 120,\n    \"Condition\": {\n        \"AttrsAnd\": {\n            \"会员等级\": \"超白金会员\",\n            \"city\": \"深圳\"\n        }\n    },\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -1010,6 +1017,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员给在深圳的超白金用户推送消息，并且消息离线保存120秒（即2分钟）",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"admin\",\n    \"MsgRandom\": 9312457,\n\t\"MsgLifeTime\": 120,\n    \"Condition\": {\n        \"AttrsAnd\": {\n            \"会员等级\": \"超白金用户\",\n            \"city\": \"深圳\"\n        }\n    },\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -1036,6 +1044,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "设置应用第0号属性表示性别，第1号属性表示城市，第2号属性表示国家",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n\t\"AttrNames\": {\n\t\t\"0\": \"sex\",\n\t\t\"1\": \"city\",\n\t\t\"2\": \"country\"\n\t}\n}\n",
                 ),
@@ -1062,6 +1071,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n\t\"ActionStatus\": \"OK\",\n\t\"ErrorInfo\": \"\",\n\t\"ErrorCode\": 0,\n\t\"AttrNames\": {\n\t\t\"0\": \"sex\",\n\t\t\"1\": \"city\",\n\t\t\"2\": \"会员等级\"\n\t}\n}\n",
@@ -1086,6 +1096,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"张小红\",\n        \"陈小明\",\n        \"abc\"\n    ]\n}\n",
                 ),
@@ -1112,6 +1123,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"UserAttrs\":\n\t[\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun012\",\n\t\t\t\"Attrs\": {\n\t\t\t\t\"sex\": \"attr1\",\n\t\t\t\t\"city\": \"attr2\"\n\t\t\t}\n\t\t},\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun013\",\n\t\t\t\"Attrs\": {\n\t\t\t\t\"city\": \"attr3\",\n\t\t\t\t\"sex\": \"attr4\"\n\t\t\t}\n\t\t}\n\t]\n}\n",
                 ),
@@ -1138,6 +1150,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"UserAttrs\": [\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun013\",\n\t\t\t\"Attrs\": [\n\t\t\t\t\"sex\",\n\t\t\t\t\"city\"\n\t\t\t]\n\t\t},\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun012\",\n\t\t\t\"Attrs\": [\n\t\t\t\t\"sex\",\n\t\t\t\t\"city\"\n\t\t\t]\n\t\t}\n\t]\n}\n",
                 ),
@@ -1164,6 +1177,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"xiaojun012\",\n        \"xiaojun013\"\n    ]\n}\n",
                 ),
@@ -1190,6 +1204,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"UserTags\": [\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun012\",\n\t\t\t\"Tags\": [\"a\", \"b\"]\n\t\t},\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun013\",\n\t\t\t\"Tags\": [\"a\", \"b\"]\n\t\t}\n\t]\n}\n",
                 ),
@@ -1216,6 +1231,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"UserTags\": [\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun012\",\n\t\t\t\"Tags\": [\"a\", \"b\"]\n\t\t},\n\t\t{\n\t\t\t\"To_Account\": \"xiaojun013\",\n\t\t\t\"Tags\": [\"a\", \"b\"]\n\t\t}\n\t]\n}\n",
                 ),
@@ -1242,6 +1258,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"To_Account\": [\n\t\t\"xiaojun012\",\n\t\t\"xiaojun013\"\n\t]\n}\n",
                 ),

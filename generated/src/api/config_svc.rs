@@ -117,6 +117,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"IPList\": [ \"127.0.0.2\",   \"183.192.202.0/25\" ]\n}\n",

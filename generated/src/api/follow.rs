@@ -957,6 +957,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"UserID_001\",\n    \"FollowItem\": [\n        {\n            \"To_Account\": \"UserID_002\"\n        },\n        {\n            \"To_Account\": \"UserID_003\"\n        }\n    ]\n}\n",
                 ),
@@ -983,6 +984,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"UserID_001\",\n    \"To_Account\": [\n        \"UserID_002\",\n        \"UserID_003\"\n    ]\n}\n",
                 ),
@@ -1009,6 +1011,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"UserID_001\",\n    \"To_Account\": [\n        \"UserID_002\",\n        \"UserID_003\"\n    ]\n}\n",
                 ),
@@ -1035,6 +1038,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"UserID_001\",\n    \"FollowType\": 1,\n    \"StartCursor\": \"\",\n    \"WantNum\": 100\n}\n",
                 ),
@@ -1059,6 +1063,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"UserID_001\",\n    \"To_Account\": [\n        \"UserID_001\",\n        \"UserID_002\",\n        \"UserID_003\"\n    ]\n}\n",
                 ),

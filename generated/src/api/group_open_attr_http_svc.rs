@@ -148,6 +148,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\": \"@TGS#aC5SZEAEF\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupAttrAry\": [\n        {\n            \"key\": \"attr_key1\",\n            \"value\": \"attr_val1\"\n        },\n        {\n            \"key\": \"attr_key2\",\n            \"value\": \"attr_val2\"\n        }\n    ]\n}\n",

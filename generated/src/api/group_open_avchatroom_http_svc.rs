@@ -712,6 +712,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\",\n    \"Timestamp\": 0\n}\n",
                 ),
@@ -721,6 +722,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("只获取标记为 1000 类型的群成员"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\",\n    \"Mark\": 1000,\n    \"Timestamp\": 0\n}\n",
                 ),
@@ -747,6 +749,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "为直播群中teacher10设置标记1000，为直播群中student9设置标记1001",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#a6I4ZUUGO\",\n    \"CommandType\": 1,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"teacher10\",\n            \"Marks\": [1000]\n        },\n        {\n            \"Member_Account\": \"student9\",\n            \"Marks\": [1001]\n        }\n    ]\n}\n",
                 ),
@@ -758,6 +761,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "为直播群中teacher10取消标记1000，为直播群中student9取消标记1001",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#a6I4ZUUGO\",\n    \"CommandType\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"teacher10\",\n            \"Marks\": [1000]\n        },\n        {\n            \"Member_Account\": \"student9\",\n            \"Marks\": [1001]\n        }\n    ]\n}\n",
                 ),
@@ -782,6 +786,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Sample Request / Sample Response"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\",\n    \"CommandType\": 1,\n    \"Admin_Account\": [\"user1\"]\n}\n",
                 ),
@@ -808,6 +813,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Sample Request / Sample Response"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"Admin_List\": [\n        {\n            \"Admin_Account\": \"user1\",\n            \"Avatar\": \"https://example.com/abc.jpg\",\n            \"NickName\": \"AA\"\n        },\n        {\n            \"Admin_Account\": \"116400\",\n            \"Avatar\": \"\",\n            \"NickName\": \"Charles 2\"\n        }\n    ]\n}\n",
@@ -832,6 +838,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\",\n    \"Member_Account\": [\"245000\",\"202200\",\"239017\",\"361697\"]\n}\n",
                 ),

@@ -5827,6 +5827,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TotalCount\": 2,\n    \"GroupIdList\": [\n        {\n            \"GroupId\": \"@TGS#2J4SZEAEL\"\n        },\n        {\n            \"GroupId\": \"@TGS#2C5SZEAEF\"\n        }\n    ],\n    \"Next\": 4454685361\n}\n",
@@ -5834,16 +5835,19 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("分页拉取"),
+                legacy: false,
                 request: Some("{\n    \"Limit\": 1000,\n    \"Next\": 0\n}\n"),
                 response: None,
             },
             crate::registry::Example {
                 title: Some("指定群组形态"),
+                legacy: false,
                 request: Some("{\n    \"GroupType\" : \"Public\"\n}\n"),
                 response: None,
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Limit\": 1000,\n    \"Next\": 0,\n    \"GroupType\" : \"Public\"\n}\n",
                 ),
@@ -5868,6 +5872,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"Name\": \"TestGroup\"\n}\n",
                 ),
@@ -5877,6 +5882,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("仅包含群基础信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"Name\": \"TestGroup\",\n    \"Introduction\": \"This is group Introduction\",\n    \"Notification\": \"This is group Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"MaxMemberCount\": 500,\n    \"ApplyJoinOption\": \"FreeAccess\"\n}\n",
                 ),
@@ -5884,6 +5890,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("仅包含群成员信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Name\": \"TestGroup\",\n    \"Type\": \"Public\",\n    \"MemberList\": [\n         {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Admin\"\n         },\n         {\n            \"Member_Account\": \"peter\"\n         }\n     ]\n}\n",
                 ),
@@ -5891,6 +5898,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("自定义群组 ID"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"GroupId\": \"MyFirstGroup\",\n    \"Name\": \"TestGroup\"\n}\n",
                 ),
@@ -5900,6 +5908,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("仅包含群维度自定义信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Name\": \"TestGroup\",\n    \"Type\": \"Public\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"xxxxx\"\n        },\n        {\n            \"Key\": \" GroupTestData2\",\n            \"Value\": \"abc\\u0000\\u0001\"\n        }\n    ]\n}\n",
                 ),
@@ -5907,6 +5916,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("仅包含群成员维度自定义信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"Name\": \"TestGroup\",\n    \"MemberList\": [\n       {\n          \"Member_Account\":\"bob\",\n          \"AppMemberDefinedData\":[\n               {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"MemberData1\"\n               },\n               {\n                   \"Key\": \"MemberDefined2\",\n                   \"Value\": \"MemberData2\"\n               }\n           ]\n       },\n       {\n          \"Member_Account\":\"peter\",\n          \"AppMemberDefinedData\":[\n               {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"MemberData1\"\n               },\n               {\n                   \"Key\": \"MemberDefined2\",\n                   \"Value\": \"MemberData2\"\n               }\n           ]\n       }\n    ]\n}\n",
                 ),
@@ -5914,6 +5924,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"GroupId\":\"MyFirstGroup\",\n    \"Name\": \"TestGroup\",\n    \"Introduction\": \"This is group Introduction\",\n    \"Notification\": \"This is group Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"MaxMemberCount\": 500,\n    \"ApplyJoinOption\": \"FreeAccess\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"xxxxx\"\n        },\n        {\n            \"Key\": \"GroupTestData2\",\n            \"Value\": \"abc\\u0000\\u0001\"\n        }\n    ],\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Admin\",\n            \"AppMemberDefinedData\":[\n               {\n                   \"Key\":\"MemberDefined1\",\n                   \"Value\":\"MemberData1\"\n               },\n               {\n                   \"Key\":\"MemberDefined2\",\n                   \"Value\":\"MemberData2\"\n               }\n           ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"AppMemberDefinedData\":[\n               {\n                   \"Key\":\"MemberDefined1\",\n                   \"Value\":\"MemberData1\"\n               },\n               {\n                   \"Key\":\"MemberDefined2\",\n                   \"Value\":\"MemberData2\"\n               }\n           ]\n        }\n    ]\n}\n",
                 ),
@@ -5938,6 +5949,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupIdList\": [\n        \"@TGS#1NVTZEAE4\",\n        \"@TGS#1CXTZEAET\"\n    ]\n}\n",
                 ),
@@ -5947,6 +5959,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取指定的信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupIdList\": [\n        \"@TGS#1NVTZEAE4\",\n        \"@TGS#1CXTZEAET\"\n    ],\n    \"ResponseFilter\": {\n        \"GroupBaseInfoFilter\": [\n            \"Type\",\n            \"Name\",\n            \"Introduction\",\n            \"Notification\"\n        ],\n        \"MemberInfoFilter\": [\n            \"Account\",\n            \"Role\"\n        ],\n        \"AppDefinedDataFilter_Group\": [\n            \"GroupTestData1\",\n            \"GroupTestData2\"\n        ],\n        \"AppDefinedDataFilter_GroupMember\": [\n            \"MemberDefined2\",\n            \"MemberDefined1\"\n        ]\n    }\n}\n",
                 ),
@@ -5973,6 +5986,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\":\"@TGS#1NVTZEAE4\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
@@ -5980,6 +5994,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("分页获取"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
                 ),
@@ -5987,6 +6002,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定拉取的信息 / 拉取指定字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"ShutUpUntil\",\n        \"NameCard\"\n    ]\n}\n",
                 ),
@@ -5996,6 +6012,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取指定身份成员"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ]\n}\n",
                 ),
@@ -6005,6 +6022,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取群成员自定义字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\"\n    ]\n}\n",
                 ),
@@ -6014,6 +6032,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"ShutUpUntil\",\n        \"NameCard\"\n    ],\n   \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ],\n   \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\",\n        \"MemberDefined1\"\n    ],\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
                 ),
@@ -6040,6 +6059,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Basic format"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2KIFZCIPQ\",\n    \"Member_List_Account\": [\n        \"bob\",\n        \"peter\"\n    ]\n}\n",
                 ),
@@ -6049,6 +6069,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Specifying information to pull"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2KIFZCIPQ\",\n    \"Member_List_Account\": [\n        \"bob\",\n        \"peter\"\n    ],\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"MuteUntil\",\n        \"NameCard\",\n        \"OnlineStatus\"\n    ]\n}\n",
                 ),
@@ -6058,6 +6079,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Pulling profiles of members with specified roles"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2KIFZCIPQ\",\n    \"Member_List_Account\": [\n        \"bob\",\n        \"peter\",\n        \"John\"\n    ],\n    \"MemberRoleFilter\": [\n        \"Owner\",\n        \"Member\"\n    ]\n}\n",
                 ),
@@ -6067,6 +6089,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Pulling custom member fields"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2KIFZCIPQ\",\n    \"Member_List_Account\": [\n        \"bob\",\n        \"peter\"\n    ],\n    \"AppDefinedDataFilter_GroupMember\": [\n        \"group_member_p\"\n    ]\n}\n",
                 ),
@@ -6076,6 +6099,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2KIFZCIPQ\",\n    \"Member_List_Account\": [\n        \"bob\",\n        \"peter\"\n    ],\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"MuteUntil\",\n        \"NameCard\"\n    ],\n    \"MemberRoleFilter\": [\n        \"Owner\",\n        \"Member\"\n    ],\n    \"AppDefinedDataFilter_GroupMember\": [\n        \"group_member_p\",\n        \"group_member_p2\"\n    ]\n}\n",
                 ),
@@ -6102,6 +6126,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("修改群组基础信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"ShutUpAllMember\": \"On\"\n}\n",
                 ),
@@ -6111,6 +6136,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("设置群自定义信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"NewData\"\n        }\n    ]\n}\n",
                 ),
@@ -6118,6 +6144,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("删除群自定义信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData2\",\n            \"Value\": \"\"\n        }\n    ]\n}\n",
                 ),
@@ -6125,6 +6152,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"ShutUpAllMember\": \"On\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"NewData\"\n        },\n        {\n            \"Key\": \"GroupTestData2\",\n            \"Value\": \"\"\n        }\n    ]\n}\n",
                 ),
@@ -6149,6 +6177,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MemberList\": [\n    {\n        \"Member_Account\": \"tommy\"\n    },\n    {\n        \"Member_Account\": \"jared\"\n    }]\n}\n",
                 ),
@@ -6158,6 +6187,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("静默加人"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Silence\": 1,\n    \"MemberList\": [\n    {\n        \"Member_Account\": \"tommy\"\n    },\n    {\n        \"Member_Account\": \"jared\"\n    }]\n}\n",
                 ),
@@ -6182,6 +6212,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MemberToDel_Account\": [\n        \"tommy\",\n        \"jared\"\n    ]\n}\n",
                 ),
@@ -6191,6 +6222,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("静默删人"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Silence\": 1,\n    \"MemberToDel_Account\": [\n        \"tommy\",\n        \"jared\"\n    ]\n}\n",
                 ),
@@ -6198,6 +6230,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定踢出原因"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Reason\": \"kick reason\",\n    \"MemberToDel_Account\": [\n        \"tommy\",\n        \"jared\"\n    ]\n}\n",
                 ),
@@ -6222,6 +6255,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("设置管理员"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"Role\": \"Admin\"\n}\n",
                 ),
@@ -6231,6 +6265,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("取消管理员"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"Role\": \"Member\"\n}\n",
                 ),
@@ -6238,6 +6273,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("设置成员消息屏蔽位"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"MsgFlag\": \"AcceptAndNotify\"\n}\n",
                 ),
@@ -6245,6 +6281,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("设置成员的群名片"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"NameCard\": \"鲍勃\"\n}\n",
                 ),
@@ -6252,6 +6289,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("设置成员自定义字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"AppMemberDefinedData\": [\n        {\n            \"Key\":\"MemberDefined1\",\n            \"Value\":\"ModifyData1\"\n        },\n        {\n            \"Key\":\"MemberDefined3\",\n            \"Value\":\"ModifyData3\"\n        }\n    ]\n}\n",
                 ),
@@ -6259,6 +6297,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("设置群成员禁言时间"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"ShutUpTime\":86400\n}\n",
                 ),
@@ -6283,6 +6322,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\": \"@TGS#2J4SZEAEL\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
@@ -6307,6 +6347,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"Member_Account\": \"leckie\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TotalCount\": 2,\n    \"GroupIdList\": [\n        {\n            \"GroupId\": \"@TGS#2J4SZEAEL\"\n        },\n        {\n            \"GroupId\": \"@TGS#2C5SZEAEF\"\n        }\n    ]\n}\n",
@@ -6314,6 +6355,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("分页拉取"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Member_Account\": \"leckie\",\n    \"Limit\": 10,\n    \"Offset\": 0\n}\n",
                 ),
@@ -6321,6 +6363,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定群组形态"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Member_Account\": \"leckie\",\n    \"GroupType\": \"Public\"\n}\n",
                 ),
@@ -6330,6 +6373,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取指定信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Member_Account\": \"leckie\",\n    \"WithHugeGroups\":1,\n    \"WithNoActiveGroups\":1,\n    \"Limit\": 10,\n    \"Offset\": 0,\n    \"ResponseFilter\": {\n        \"GroupBaseInfoFilter\": [\n            \"Type\",\n            \"Name\",\n            \"Introduction\",\n            \"Notification\"\n        ],\n        \"SelfInfoFilter\": [\n            \"Role\",\n            \"JoinTime\"\n        ]\n    }\n}\n",
                 ),
@@ -6339,6 +6383,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n  \"Member_Account\": \"leckie\",\n  \"WithHugeGroups\":1,\n  \"WithNoActiveGroups\":1,\n  \"ResponseFilter\": {\n        \"GroupBaseInfoFilter\": [\n            \"Type\",\n            \"Name\",\n            \"Introduction\",\n            \"Notification\",\n            \"FaceUrl\",\n            \"CreateTime\",\n            \"Owner_Account\",\n            \"LastInfoTime\",\n            \"LastMsgTime\",\n            \"NextMsgSeq\",\n            \"MemberNum\",\n            \"MaxMemberNum\",\n            \"ApplyJoinOption\",\n            \"ShutUpAllMember\"\n        ],\n        \"SelfInfoFilter\": [\n            \"Role\",\n            \"JoinTime\",\n            \"MsgFlag\",\n            \"MsgSeq\"\n        ]\n    }\n}\n",
                 ),
@@ -6365,6 +6410,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"User_Account\": [\n        \"leckie\",\n        \"peter\",\n        \"wesley\"\n    ]\n}\n",
                 ),
@@ -6391,6 +6437,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("设置禁言"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"ShutUpTime\": 60\n}\n",
                 ),
@@ -6400,6 +6447,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("取消禁言"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"ShutUpTime\": 0\n}\n",
                 ),
@@ -6424,6 +6472,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\":\"@TGS#1KGZ2RAEU\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2FZNNRAEU\",\n    \"MutedAccountList\": [\n        {\n            \"Member_Account\": \"tommy\",\n            \"MutedUntil\": 1458115189\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"MutedUntil\": 1458115189\n        }\n    ]\n}\n",
@@ -6431,6 +6480,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("应答包体示例（旧版本 get_group_shutted_uin）"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2FZNNRAEU\",\n    \"ShuttedUinList\": [\n        {\n            \"Member_Account\": \"tommy\",\n            \"ShuttedUntil\": 1458115189\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"ShuttedUntil\": 1458115189\n        }\n    ]\n}\n",
@@ -6455,6 +6505,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\",\n    \"SupportMessageExtension\": 0,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"这是透传的内容\",\n        \"AndroidInfo\": {\n            \"Sound\": \"android.mp3\"\n        },\n        \"ApnsInfo\": {\n            \"Sound\": \"apns.mp3\",\n            \"BadgeMode\": 1,\n            \"Title\":\"apns title\",\n            \"SubTitle\":\"apns subtitle\",\n            \"Image\":\"www.image.com\"\n        }\n    }\n}\n",
                 ),
@@ -6464,6 +6515,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息发送者"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"From_Account\": \"leckie\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -6471,6 +6523,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息接收者"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#12DEVUDHQ\",\n    \"Random\":2784275388,\n    \"MsgBody\":[\n        {\n            \"MsgType\":\"TIMCustomElem\",\n            \"MsgContent\":{\n                \"Data\":\"1cddddddddq1\"\n            }\n        }\n    ],\n    \"To_Account\":[\"brennanli2\", \"brennanli3\"]\n}\n",
                 ),
@@ -6478,6 +6531,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息不更新最近联系人会话"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"SendMsgControl\":[\"NoLastMsg\"],\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -6485,6 +6539,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息优先级"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgPriority\": \"High\",\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -6492,6 +6547,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息不回调"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"ForbidCallbackControl\":[\n            \"ForbidBeforeSendMsgCallback\",\n            \"ForbidAfterSendMsgCallback\"],\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -6499,6 +6555,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("发送群@消息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red @all @tommy @brennanli packet\"\n            }\n        }\n    ],\n    \"GroupAtInfo\":[\n    {\n        \"GroupAtAllFlag\":1\n    },\n    {\n        \"GroupAtAllFlag\":0,\n        \"GroupAt_Account\":\"tommy\"\n    },\n    {\n        \"GroupAtAllFlag\":0,\n        \"GroupAt_Account\":\"brennanli\"\n    }\n    ]\n}\n",
                 ),
@@ -6506,6 +6563,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定消息不存离线及漫游"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Random\": 8912345,\n    \"OnlineOnlyFlag\": 1,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"red packet\"\n            }\n        },\n        {\n            \"MsgType\": \"TIMFaceElem\",\n            \"MsgContent\": {\n                \"Index\": 6,\n                \"Data\": \"abc\\u0000\\u0001\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -6530,6 +6588,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Content\": \"Hello World\"\n}\n",
                 ),
@@ -6539,6 +6598,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定接收群成员"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"ToMembers_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"Content\": \"Hello World\"\n}\n",
                 ),
@@ -6563,6 +6623,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MsgSeqList\":[\n        {\n            \"MsgSeq\":100\n        },\n        {\n            \"MsgSeq\":101\n        }\n    ]\n}\n",
                 ),
@@ -6589,6 +6650,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"NewOwner_Account\": \"peter\"\n}\n",
                 ),
@@ -6615,6 +6677,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"Name\": \"TestGroup\",\n    \"CreateTime\": 1448357837\n}\n",
                 ),
@@ -6624,6 +6687,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定其他选填字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Owner_Account\": \"leckie\",\n    \"Type\": \"Public\",\n    \"GroupId\":\"MyFirstGroup\",\n    \"Name\": \"TestGroup\",\n    \"Introduction\": \"This is group Introduction\",\n    \"Notification\": \"This is group Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"MaxMemberCount\": 500,\n    \"ApplyJoinOption\": \"FreeAccess\",\n    \"CreateTime\": 1448357837,\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"xxxxx\"\n        },\n        {\n            \"Key\": \" GroupTestData2\",\n            \"Value\": \"abc\\u0000\\u0001\"\n        }\n    ]\n}\n",
                 ),
@@ -6650,6 +6714,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"RecentContactFlag\":1,\n    \"MsgList\": [\n        {\n            \"From_Account\": \"leckie\",\n            \"SendTime\":1620808101,\n            \"Random\": 8912345,\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"red packet\"\n                    }\n                },\n                {\n                    \"MsgType\": \"TIMFaceElem\",\n                    \"MsgContent\": {\n                        \"Index\": 6,\n                        \"Data\": \"abc\\u0000\\u0001\"\n                    }\n                }\n            ]\n        },\n        {\n            \"From_Account\": \"peter\",\n            \"SendTime\":1620892821,\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"red packet\"\n                    }\n                }\n            ]\n        }\n\n    ]\n}\n",
                 ),
@@ -6676,6 +6741,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"MemberList\": [\n    {\n        \"Member_Account\": \"tommy\",\n        \"Role\":\"Admin\",\n        \"JoinTime\":1448357837,\n        \"UnreadMsgNum\":5\n\n    },\n    {\n        \"Member_Account\": \"jared\",\n        \"JoinTime\":1448357857,\n        \"UnreadMsgNum\":2\n    }]\n}\n",
                 ),
@@ -6702,6 +6768,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"UnreadMsgNum\":5\n}\n",
                 ),
@@ -6728,6 +6795,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Sender_Account\": \"leckie\"\n}\n",
                 ),
@@ -6754,6 +6822,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"ReqMsgNumber\": 2\n}\n",
                 ),
@@ -6763,6 +6832,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("按 seq 拉取"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"ReqMsgSeq\": 7803321,\n    \"ReqMsgNumber\": 2\n}\n",
                 ),
@@ -6787,6 +6857,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\": \"@TGS#15ERQPAER\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
@@ -6794,6 +6865,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("按 MsgSeq 清空"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#15ERQPAER\",\n    \"MsgSeq\": 7803321\n}\n",
                 ),
@@ -6818,6 +6890,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#2TTV7VSII\",\n    \"MsgSeqList\":[\n        {\"MsgSeq\":1},\n        {\"MsgSeq\":2}\n    ]\n}\n",
                 ),
@@ -6844,6 +6917,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("拉取已读成员列表"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#2TTV7VSII\",\n    \"MsgSeq\": 1,\n    \"Filter\": 1,\n    \"Cursor\":\"\",\n    \"Count\":5\n}\n",
                 ),
@@ -6853,6 +6927,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取未读成员列表"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"Cursor\": \"144115213529088617\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"IsFinish\": 0,\n    \"MsgSeq\": 1,\n    \"UnreadList\": [\n        {\n            \"Unread_Account\": \"test\"\n        },\n        {\n            \"Unread_Account\": \"test6\"\n        },\n        {\n            \"Unread_Account\": \"test3\"\n        },\n        {\n            \"Unread_Account\": \"test5\"\n        },\n        {\n            \"Unread_Account\": \"test4\"\n        }\n    ]\n}\n",
@@ -6877,6 +6952,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Limit\":20,\n    \"Offset\": 0\n}\n",
                 ),
@@ -6886,6 +6962,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("基础形式（拉取群成员封禁列表）"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
                 ),
@@ -6912,6 +6989,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Members_Account\":[\"brennanli3\", \"brennanli12\"],\n    \"Duration\":3600,\n    \"Description\": \"you are banned because of irregularities\"\n}\n",
                 ),
@@ -6938,6 +7016,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Members_Account\":[\"brennanli3\", \"brennanli12\"]\n}\n",
                 ),
@@ -6964,6 +7043,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\",\n            \"value\":\"attr_val\"\n        },\n        {\n            \"key\":\"attr_key1\",\n            \"value\":\"attr_val1\"\n        }\n    ]\n}\n",
                 ),
@@ -6990,6 +7070,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\": \"@TGS#aC5SZEAEF\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
@@ -7014,6 +7095,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\",\n            \"value\":\"attr_val\"\n        },\n        {\n            \"key\":\"attr_key1\",\n            \"value\":\"attr_val1\"\n        }\n    ]\n}\n",
                 ),
@@ -7040,6 +7122,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Basic Request"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupAttr\":[\n        {\n            \"key\":\"attr_key\"\n        },\n        {\n            \"key\":\"attr_key1\"\n        }\n    ]\n}\n",
                 ),
@@ -7066,6 +7149,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounterKeys\":[\n        \"like\",\n        \"unlike\"\n    ]\n}\n",
                 ),
@@ -7092,6 +7176,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounter\":[\n        {\n            \"Key\":\"like\",\n            \"Value\":5\n        },\n        {\n            \"Key\":\"unlike\",\n            \"Value\":1\n        }\n    ],\n    \"Mode\": \"Set\"\n}\n",
                 ),
@@ -7118,6 +7203,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#aC5SZEAEF\",\n    \"GroupCounterKeys\":[\n        \"like\",\n        \"unlike\"\n    ]\n}\n",
                 ),
@@ -7144,6 +7230,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"OnlineMemberNum\":1000\n}\n",
@@ -7168,6 +7255,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"test\",\n    \"Random\":8912345,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMCustomElem\",\n            \"MsgContent\": {\n                \"Data\": \"{ \\\"type\\\":1, \\\"content\\\":\\\"hello world\\\"}\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -7194,6 +7282,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n  \"GroupId\": \"@TGS#_@TGS#cBZXAIIM62CV\",\n  \"TopicName\": \"test_topic3\",\n  \"CreateTime\": 1448357837\n}\n",
                 ),
@@ -7203,6 +7292,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定其他选填字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Type\": \"Community\",\n    \"GroupId\":\"@TGS#_@TGS#cBZXAIIM62CV\",\n    \"TopicName\": \"test_topic3\",\n    \"Introduction\": \"This is topic Introduction\",\n    \"Notification\": \"This is topic Notification\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"CreateTime\": 1448357837\n}\n",
                 ),

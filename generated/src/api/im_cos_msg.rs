@@ -417,6 +417,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n   \"RawURL\":\"https://cos.ap-shanghai.myqcloud.com/005f-shanghai-360-shared-01-1256635546/76aa-1400152839/2f3b-2273451635034382/699eb4ee5ffa9aeb70627958766f2927-142072.jpg\"\n}\n",
                 ),
@@ -443,6 +444,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"RawURL\":\"https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc6.png\"\n}\n",
                 ),
@@ -469,6 +471,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"RawURLs\": [\n        {\n            \"ResourceID\":1,\n            \"RawURL\":\"https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc6.png\"\n        },\n        {\n            \"ResourceID\":2,\n            \"RawURL\":\"https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc7.png\"\n        }\n    ]\n}\n",
                 ),

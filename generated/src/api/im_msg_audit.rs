@@ -387,6 +387,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例 (Chinese text)"),
+                legacy: false,
                 request: Some(
                     "{\n    \"AuditName\":\"C2C\",\n    \"ContentType\":\"Text\",\n    \"Content\":\"违规词汇\"\n}\n",
                 ),
@@ -396,6 +397,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Request Example (1047/77827)"),
+                legacy: false,
                 request: Some(
                     "{\n    \"AuditName\":\"C2C\",\n    \"ContentType\":\"Text\",\n    \"Content\":\"abc\",\n    \"ExtSender\":\"sender_xx\",\n    \"ExtReceiver\":\"receiver_yy\"\n}\n",
                 ),

@@ -614,6 +614,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SdkAppId\":1400187352,\n    \"Offset\":0,\n    \"Limit\":3\n}\n",
                 ),
@@ -640,6 +641,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SdkAppId\":1400187352,\n    \"Offset\":0,\n    \"Limit\":10,\n    \"LibID\":\"1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d\",\n    \"Content\":\"test123456xyz1\"\n}\n",
                 ),
@@ -666,6 +668,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SdkAppId\":1400187352,\n    \"LibID\":\"1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d\",\n    \"UserKeywords\":[\n        {\n            \"Content\":\"xyz123456test1\",\n            \"Label\":\"Ad\"\n        }\n    ]\n}\n",
                 ),
@@ -692,6 +695,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SdkAppId\":1400187352,\n    \"LibID\":\"1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d\",\n    \"Keywords\":[\"test123456xyz2\"]\n}\n",
                 ),

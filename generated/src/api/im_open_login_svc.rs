@@ -725,6 +725,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n   \"UserID\":\"test\",\n   \"Nick\":\"test\",\n   \"FaceUrl\":\"http://www.qq.com\"\n}\n",
                 ),
@@ -751,6 +752,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n\"Accounts\":[\"test1\",\"test2\",\"test3\",\"test4\",\"test5\"]\n}\n",
                 ),
@@ -760,6 +762,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Sample Request Packets for the Old Version"),
+                legacy: false,
                 request: Some(
                     "{\"Accounts\": [\"UserID_001\",\"UserID_002\",\"UserID_003\"]}\n",
                 ),
@@ -769,6 +772,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("Sample Request Packets for the New Version"),
+                legacy: false,
                 request: Some(
                     "{\"AccountList\": [{\"UserID\": \"UserID_001\",\"Nick\": \"Nick_001\",\"FaceUrl\": \"http://www.qq.com\"},{\"UserID\": \"UserID_002\",\"Nick\": \"Nick_002\",\"FaceUrl\": \"http://www.qq.com\"},{\"UserID\": \"UserID_002\",\"Nick\": \"Nick_001\",\"FaceUrl\": \"http://www.qq.com\"}]}\n",
                 ),
@@ -793,6 +797,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n  \"DeleteItem\":\n  [\n      {\n          \"UserID\":\"UserID_1\"\n      },\n      {\n          \"UserID\":\"UserID_2\"\n      }\n  ]\n}\n",
                 ),
@@ -819,6 +824,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n  \"CheckItem\":\n  [\n      {\n          \"UserID\":\"UserID_1\"\n      },\n      {\n          \"UserID\":\"UserID_2\"\n      }\n  ]\n}\n",
                 ),
@@ -845,6 +851,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Example request packet"),
+                legacy: false,
                 request: Some("{\n\"UserID\":\"test\"\n}\n"),
                 response: Some(
                     "{\n\"ActionStatus\":\"OK\",\n\"ErrorInfo\":\"\",\n\"ErrorCode\":0\n}\n",

@@ -834,6 +834,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicName\": \"TestTopic\"\n}\n",
                 ),
@@ -843,6 +844,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("自定义话题 ID"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicId\": \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic\",\n    \"TopicName\": \"TestTopic\"\n}\n",
                 ),
@@ -852,6 +854,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicId\": \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic\",\n    \"TopicName\": \"TestTopic\",\n    \"From_Account\": \"test_user\",\n    \"CustomString\": \"This is a custom string\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"Notification\": \"This is topic Notification\",\n    \"Introduction\": \"This is topic Introduction\"\n}\n",
                 ),
@@ -876,6 +879,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicIdList\":[\n       \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic\",\n       \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic_1\"\n    ]\n}\n",
                 ),
@@ -902,6 +906,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"From_Account\":\"test_user\"\n}\n",
                 ),
@@ -911,6 +916,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定需要拉取的话题列表形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"From_Account\":\"test_user\",\n    \"TopicIdList\":[\n        \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_@TOPIC#cRTE3HIM62C5\"\n    ]\n}\n",
                 ),
@@ -918,6 +924,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("使用过滤器，获取指定的信息形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"From_Account\":\"test_user\",\n    \"TopicIdList\":[\n        \"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_@TOPIC#cRTE3HIM62C5\"\n    ],\n    \"ResponseFilter\":[\n        \"TopicName\",\n        \"FaceUrl\",\n        \"Notification\",\n        \"Introduction\"\n    ]\n}\n",
                 ),
@@ -944,6 +951,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("修改话题的基础信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicId\":\"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_@TOPIC#cRTE3HIM62C5\",\n    \"TopicName\":\"TestTopicName\",\n    \"Notification\":\"Notification\"\n}\n",
                 ),
@@ -953,6 +961,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"TopicId\":\"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_@TOPIC#cRTE3HIM62C5\",\n    \"From_Account\":\"test_user\",\n    \"TopicName\":\"TestTopicName\",\n    \"FaceUrl\":\"http://this.is.new.face.url\",\n    \"Notification\":\"Notification\",\n    \"Introduction\":\"Introduction\",\n    \"MuteAllMember\":\"On\",\n    \"CustomString\":\"This is a customs string.\"\n}\n",
                 ),

@@ -1437,6 +1437,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"OfficialAccountUserID\": \"@TOA#_test_id\",\n    \"Owner_Account\": \"107867\",\n    \"CustomString\": \"test_custom_string\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"Introduction\": \"This is test Introduction\",\n    \"MaxSubscriberNum\": 1000,\n    \"Name\": \"test_official_account\",\n    \"Organization\": \"test_organization\"\n}\n",
                 ),
@@ -1463,6 +1464,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{\n    \"Official_Account\": \"@TOA#_test_id\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
@@ -1487,6 +1489,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_@TOA#dOEF\",\n    \"CustomString\": \"modify_custom_string\",\n    \"FaceUrl\": \"http://this.is.face.url\",\n    \"Introduction\": \"This is modify test Introduction\",\n    \"Name\": \"test_modify_official_account\",\n    \"Organization\": \"modify_organization\",\n    \"MaxSubscriberNum\":1000\n}\n",
                 ),
@@ -1511,6 +1514,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_test_for_penn\",\n    \"Limit\": 50,\n    \"Next\": \"\"\n}\n",
                 ),
@@ -1535,6 +1539,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_@TOA#dOEF\",\n    \"SubscriberList\": [\n        {\n            \"Subscriber_Account\": \"107867\"\n        },\n        {\n            \"Subscriber_Account\": \"966582476\"\n        }\n    ]\n}\n",
                 ),
@@ -1561,6 +1566,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_@TOA#dOEF\",\n    \"SubscriberToDel_Account\": [\n        \"107867\",\n        \"966582476\"\n    ]\n}\n",
                 ),
@@ -1587,6 +1593,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_test_for_penn\",\n    \"Subscriber_Account\": \"107867\",\n    \"CustomString\": \"test_modify_subscriber_custom_string\"\n}\n",
                 ),
@@ -1613,6 +1620,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Sample request packets / Sample response packets"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_2J4SZEAEL\",\n    \"MsgKeyList\": [\"71_1_1698741698\", \"72_1_1698741698\"],\n    \"Reason\": \"Revocation Reason\"\n}\n",
                 ),
@@ -1639,6 +1647,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_15ERQPAER\",\n    \"ReqMsgNumber\": 2\n}\n",
                 ),
@@ -1646,6 +1655,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("按 LastMsgKey 续拉"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_15ERQPAER\",\n    \"LastMsgKey\": \"71_1_1698741698\",\n    \"ReqMsgNumber\": 2\n}\n",
                 ),

@@ -341,6 +341,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"ChatType\": \"C2C\",\n    \"MsgTime\": \"2015120121\"\n}\n",
                 ),

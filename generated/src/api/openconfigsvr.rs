@@ -890,6 +890,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"Set_Account\": \"lumotuwe\",\n    \"C2CmsgNospeakingTime\": 4294967295,\n    \"GroupmsgNospeakingTime\": 7200\n}\n",
                 ),
@@ -914,6 +915,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some("{\n    \"Get_Account\": \"lumotuwe\"\n}\n"),
                 response: Some(
                     "{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"C2CmsgNospeakingTime\": 4294967295,\n    \"GroupmsgNospeakingTime\": 7196\n}\n",
@@ -938,6 +940,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n\t\"ErrorCode\": 0,\n\t\"ErrorInfo\": \"OK\",\n\t\"Result\": [{\n\t\t\"APNSMsgNum\": \"84\",\n\t\t\"ActiveUserNum\": \"2014\",\n\t\t\"AppId\": \"1104620500\",\n\t\t\"AppName\": \"实时通信场景体验版\",\n\t\t\"C2CAPNSMsgNum\": \"84\",\n\t\t\"C2CDownMsgNum\": \"11040\",\n\t\t\"C2CSendMsgUserNum\": \"9\",\n\t\t\"C2CUpMsgNum\": \"52209\",\n\t\t\"CallBackReq\": \"73069\",\n\t\t\"CallBackRsp\": \"72902\",\n\t\t\"ChainDecrease\": \"16\",\n\t\t\"ChainIncrease\": \"18\",\n\t\t\"Company\": \"林野\",\n\t\t\"Date\": \"20160607\",\n\t\t\"DownMsgNum\": \"11869\",\n\t\t\"GroupAPNSMsgNum\": \"0\",\n\t\t\"GroupAllGroupNum\": \"41913\",\n\t\t\"GroupDestroyGroupNum\": \"35019\",\n\t\t\"GroupDownMsgNum\": \"829\",\n\t\t\"GroupJoinGroupTimes\": \"121438\",\n\t\t\"GroupNewGroupNum\": \"35904\",\n\t\t\"GroupQuitGroupTimes\": \"108292\",\n\t\t\"GroupSendMsgGroupNum\": \"5189\",\n\t\t\"GroupSendMsgUserNum\": \"12\",\n\t\t\"GroupUpMsgNum\": \"8433\",\n\t\t\"LoginTimes\": \"13708\",\n\t\t\"LoginUserNum\": \"2094\",\n\t\t\"MaxOnlineNum\": \"62\",\n\t\t\"RegistUserNumOneDay\": \"1052\",\n\t\t\"RegistUserNumTotal\": \"53091\",\n\t\t\"SendMsgUserNum\": \"19\",\n\t\t\"UpMsgNum\": \"60642\"\n\t}]\n}\n",
@@ -945,6 +948,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("指定拉取字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"RequestField\":[\n        \"ChainIncrease\",\n        \"ChainDecrease\"\n    ]\n}\n",
                 ),

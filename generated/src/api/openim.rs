@@ -2111,6 +2111,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("无需获取详细的登录平台信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\"id1\", \"id2\", \"id3\", \"id4\"]\n}\n",
                 ),
@@ -2120,6 +2121,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("需要获取详细的登录平台信息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"IsNeedDetail\": 1,\n    \"To_Account\": [\"id1\", \"id2\", \"id4\"]\n}\n",
                 ),
@@ -2129,6 +2131,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("请求出错"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
@@ -2153,6 +2156,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("管理员向其它帐号发消息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 2,\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgLifeTime\":60,\n    \"MsgSeq\": 93847636,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1557387418,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2162,6 +2166,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员向其它帐号发消息，同时指定消息不回调",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 2,\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgLifeTime\":60,\n    \"MsgSeq\": 93847636,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1557387418,\n    \"ForbidCallbackControl\":[\n        \"ForbidBeforeSendMsgCallback\",\n        \"ForbidAfterSendMsgCallback\"],\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2171,6 +2176,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员指定某一帐号向其它帐号发送消息，同时设置离线推送信息，并且不将消息同步至 From_Account",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 2,\n    \"From_Account\": \"lumotuwe1\",\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgLifeTime\":3600,\n    \"MsgSeq\": 93847636,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1557387418,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\",\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"这是透传的内容\",\n        \"AndroidInfo\": {\n            \"Sound\": \"android.mp3\"\n        },\n        \"ApnsInfo\": {\n            \"Sound\": \"apns.mp3\",\n            \"BadgeMode\": 1,\n            \"Title\":\"apns title\",\n            \"SubTitle\":\"apns subtitle\",\n            \"Image\":\"www.image.com\"\n        }\n    }\n}\n",
                 ),
@@ -2180,6 +2186,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员指定某一帐号向另一帐号发送消息，同时将消息同步到 From_Account 发送方终端",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 1,\n    \"From_Account\": \"lumotuwe1\",\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgSeq\": 93847636,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1557387418,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2187,6 +2194,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("正常应答"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MsgTime\": 1572870301,\n    \"MsgKey\": \"89541_2574206_1572870301\"\n}\n",
@@ -2194,6 +2202,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("异常应答"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
@@ -2218,6 +2227,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("管理员向目标帐号批量发消息"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 2,\n    \"To_Account\": [\n        \"bonnie\",\n        \"rong\"\n    ],\n    \"MsgSeq\": 28360,\n    \"MsgRandom\": 19901224,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2227,6 +2237,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some(
                     "管理员指定某一帐号向目标帐号批量发消息，同时设置离线推送信息",
                 ),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncOtherMachine\": 1,\n    \"From_Account\": \"dave\",\n    \"To_Account\": [\n        \"bonnie\",\n        \"rong\"\n    ],\n    \"MsgSeq\": 28360,\n    \"MsgRandom\": 19901224,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\",\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"这是透传的内容\",\n        \"AndroidInfo\": {\n            \"Sound\": \"android.mp3\"\n        },\n        \"ApnsInfo\": {\n            \"Sound\": \"apns.mp3\",\n            \"BadgeMode\": 1,\n            \"Title\":\"apns title\",\n            \"SubTitle\":\"apns subtitle\",\n            \"Image\":\"www.image.com\"\n        }\n    }\n}\n",
                 ),
@@ -2234,6 +2245,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("成功应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ErrorInfo\": \"\",\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"MsgKey\": \"128493_903762_1572870301\"\n}\n",
@@ -2241,6 +2253,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("部分帐号发送失败的应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"SomeError\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"MsgKey\": \"4852_28135_1579678877\",\n    \"ErrorList\": [\n        {\n            \"To_Account\": \"rong\",\n            \"ErrorCode\":  70107\n        }\n    ]\n}\n",
@@ -2248,6 +2261,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("全部帐号发送失败的应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"invalid To_Account\",\n    \"ErrorCode\": 90012\n}\n",
@@ -2272,6 +2286,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("平滑过渡期间，实时消息导入"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncFromOldSystem\": 1,\n    \"From_Account\": \"lumotuwe1\",\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgSeq\": 827092,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1556178721,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2279,6 +2294,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("历史消息导入"),
+                legacy: false,
                 request: Some(
                     "{\n    \"SyncFromOldSystem\": 2,\n    \"From_Account\": \"lumotuwe1\",\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgSeq\": 827092,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1556178721,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2286,6 +2302,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n   \"ActionStatus\" : \"OK\",\n   \"ErrorInfo\" : \"\",\n   \"ErrorCode\" : 0\n}\n",
@@ -2310,6 +2327,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user2\",\n    \"To_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584673200\n}\n",
                 ),
@@ -2319,6 +2337,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("续拉请求示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user2\",\n    \"To_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\"\n}\n",
                 ),
@@ -2328,6 +2347,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("正常应答"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Complete\": 1,\n    \"MsgCnt\": 1,\n    \"LastMsgTime\": 1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\",\n    \"MsgList\": [\n        {\n            \"From_Account\": \"user1\",\n            \"To_Account\": \"user2\",\n            \"MsgSeq\": 549396494,\n            \"MsgRandom\": 2578554,\n            \"MsgTimeStamp\": 1584669680,\n            \"MsgFlagBits\": 0,\n            \"MsgKey\": \"549396494_2578554_1584669680\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"1\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        }\n    ]\n}\n",
@@ -2335,6 +2355,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("异常应答"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
@@ -2359,6 +2380,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"vinson\",\n\t\"To_Account\": \"dramon\",\n\t\"MsgKey\": \"31906_833502_1572869830\"\n}\n",
                 ),
@@ -2368,6 +2390,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("异常应答"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
@@ -2392,6 +2415,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"Report_Account\":\"dramon1\",\n    \"Peer_Account\":\"dramon2\"\n}\n",
                 ),
@@ -2418,6 +2442,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("查询特定帐号的单聊总未读数"),
+                legacy: false,
                 request: Some("{\n    \"To_Account\":\"dramon1\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"AllC2CUnreadMsgNum\": 12\n}\n",
@@ -2425,6 +2450,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量查询多个单聊会话的未读消息数"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\":\"dramon1\",\n    \"Peer_Account\":[\n        \"dramon2\",\n        \"teacher\"\n    ]\n}\n",
                 ),
@@ -2451,6 +2477,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("只修改消息的 MsgBody"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"dramon1\",\n\t\"To_Account\": \"dramon2\",\n\t\"MsgKey\": \"1_2_3\",\n\t\"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hello\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -2458,6 +2485,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("只修改消息的 CloudCustomData"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"dramon1\",\n\t\"To_Account\": \"dramon2\",\n\t\"MsgKey\": \"1_2_3\",\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2465,6 +2493,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("同时修改消息的 MsgBody 和 CloudCustomData"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"dramon1\",\n\t\"To_Account\": \"dramon2\",\n\t\"MsgKey\": \"1_2_3\",\n\t\"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hello\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2472,6 +2501,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"succeed\"\n}\n",
@@ -2512,6 +2542,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example"),
+                legacy: false,
                 request: Some(
                     "{\"Operator_Account\": \"user1\",\"Peer_Account\": \"user2\",\"C2CMsgInfo\": [{\"From_Account\": \"user2\",\"To_Account\": \"user1\",\"MsgKey\": \"1467329515_5675354_1708676941\"}]}\n",
                 ),
@@ -2538,6 +2569,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("只修改消息的 MsgBody"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"GroupId\": \"@TGS#1HYEP2SHC\",\n\t\"MsgSeq\": 23,\n\t\"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hello\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -2545,6 +2577,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("只修改消息的 CloudCustomData"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"GroupId\": \"@TGS#1HYEP2SHC\",\n\t\"MsgSeq\": 23,\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2552,6 +2585,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("同时修改消息的 MsgBody 和 CloudCustomData"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"GroupId\": \"@TGS#1HYEP2SHC\",\n\t\"MsgSeq\": 23,\n\t\"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hello\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
                 ),
@@ -2559,6 +2593,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("应答包体示例"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"succeed\"\n}\n",

@@ -678,6 +678,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"62768\",\n    \"To_Account\": \"116400\",\n    \"MsgKey\": \"44739199_12_1665388280\"\n}\n",
                 ),
@@ -687,6 +688,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取 Seq 大于等于 2 的扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"62768\",\n    \"To_Account\": \"116400\",\n    \"MsgKey\": \"44739199_12_1665388280\",\n    \"StartSeq\": 2\n}\n",
                 ),
@@ -711,6 +713,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("设置消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"62768\",\n    \"To_Account\": \"116400\",\n    \"MsgKey\": \"44739199_12_1665388280\",\n    \"OperateType\": 1,\n    \"ExtensionList\": [\n        {\"Key\": \"k1\", \"Value\": \"v1\", \"Seq\": 0},\n        {\"Key\": \"k2\", \"Value\": \"v2\", \"Seq\": 0},\n        {\"Key\": \"k3\", \"Value\": \"v3\", \"Seq\": 0}\n    ]\n}\n",
                 ),
@@ -720,6 +723,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("删除消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"62768\",\n    \"To_Account\": \"116400\",\n    \"MsgKey\": \"44739199_12_1665388280\",\n    \"OperateType\": 2,\n    \"ExtensionList\": [\n        {\"Key\": \"key1\", \"Value\": \"\", \"Seq\": 1}\n    ]\n}\n",
                 ),
@@ -727,6 +731,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("清空所有消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"62768\",\n    \"To_Account\": \"116400\",\n    \"MsgKey\": \"44739199_12_1665388280\",\n    \"OperateType\": 3\n}\n",
                 ),
@@ -751,6 +756,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1YMVAB3IZ\",\n    \"MsgSeq\": 158\n}\n",
                 ),
@@ -760,6 +766,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("拉取 Seq 大于等于 2 的扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1YMVAB3IZ\",\n    \"MsgSeq\": 158,\n    \"StartSeq\": 2\n}\n",
                 ),
@@ -784,6 +791,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("设置消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1YMVAB3IZ\",\n    \"MsgSeq\": 158,\n    \"OperateType\": 1,\n    \"ExtensionList\": [\n        {\"Key\": \"key1\", \"Value\": \"value1\", \"Seq\": 0},\n\t\t{\"Key\": \"key2\", \"Value\": \"value2\", \"Seq\": 0}\n    ]\n}\n",
                 ),
@@ -793,6 +801,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("删除消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1YMVAB3IZ\",\n    \"MsgSeq\": 158,\n    \"OperateType\": 2,\n    \"ExtensionList\": [\n        {\"Key\": \"key1\", \"Value\": \"\", \"Seq\": 1}\n    ]\n}\n",
                 ),
@@ -800,6 +809,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("清空所有消息扩展"),
+                legacy: false,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1YMVAB3IZ\",\n    \"MsgSeq\": 158,\n    \"OperateType\": 3\n}\n",
                 ),

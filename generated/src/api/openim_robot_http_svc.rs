@@ -391,6 +391,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("Sample request / Sample response"),
+                legacy: false,
                 request: Some(
                     "{\n    \"UserID\": \"@RBT#001\",\n    \"Nick\": \"Jarvis\",\n    \"FaceUrl\": \"www.example.com/head.jpg\",\n    \"SelfSignature\": \"hello, world\"\n}\n",
                 ),
@@ -417,6 +418,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{\n    \"Robot_Account\": \"@RBT#001\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\":\"OK\",\n    \"ErrorInfo\":\"\",\n    \"ErrorCode\":0\n}\n",
@@ -441,6 +443,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\":\"OK\",\n    \"ErrorInfo\":\"\",\n    \"ErrorCode\":0,\n    \"Robot_Account\": [\n        \"@RBT#001\",\n        \"@RBT#002\",\n        \"@RBT#003\"\n    ]\n}\n",
@@ -465,6 +468,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("首次发送流式文本"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"@RBT#my_bot\",\n    \"To_Account\": \"user01\",\n    \"Chunk\": \"hello, \"\n}\n",
                 ),
@@ -472,6 +476,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("后续调用本API继续输出文本"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"@RBT#my_bot\",\n    \"To_Account\": \"user01\",\n    \"Chunk\": \"world\",\n    \"MsgKey\": \"606781340_3986845397_1706000918\",\n    \"Finish\": 1\n}\n",
                 ),

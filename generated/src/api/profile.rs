@@ -313,6 +313,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"ProfileItem\":\n    [\n        {\n            \"Tag\":\"Tag_Profile_IM_Nick\",\n            \"Value\":\"MyNickName\"\n        }\n    ]\n}\n",
                 ),
@@ -339,6 +340,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("读一个用户的一个资料字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\":[\"id1\"],\n    \"TagList\":\n    [\n        \"Tag_Profile_IM_Nick\"\n    ]\n}\n",
                 ),
@@ -348,6 +350,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("读一个用户的多个资料字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\":[\"id1\"],\n    \"TagList\":\n    [\n        \"Tag_Profile_IM_Nick\",\n        \"Tag_Profile_IM_AllowType\",\n        \"Tag_Profile_IM_SelfSignature\",\n        \"Tag_Profile_Custom_Test\"\n    ]\n}\n",
                 ),
@@ -357,6 +360,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("读多个用户的一个资料字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\":[\"id1\",\"id2\",\"id3\"],\n    \"TagList\":\n    [\n        \"Tag_Profile_IM_Nick\"\n    ]\n}\n",
                 ),
@@ -366,6 +370,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("读多个用户的多个资料字段"),
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\":[\"id1\",\"id2\",\"id3\",\"id4\"],\n    \"TagList\":\n    [\n        \"Tag_Profile_IM_Nick\",\n        \"Tag_Profile_IM_AllowType\",\n        \"Tag_Profile_IM_SelfSignature\",\n        \"Tag_Profile_Custom_Test\"\n    ]\n}\n",
                 ),

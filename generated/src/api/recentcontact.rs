@@ -1707,6 +1707,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n  \"From_Account\": \"id1\",\n  \"TimeStamp\": 0,\n  \"StartIndex\": 0,\n  \"TopTimeStamp\": 0,\n  \"TopStartIndex\": 0,\n  \"AssistFlags\": 7\n}\n",
                 ),
@@ -1733,6 +1734,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("删除 C2C 会话"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\":\"id1\",\n\t\"Type\":1,\n\t\"To_Account\":\"id2\",\n\t\"ClearRamble\":1\n}\n",
                 ),
@@ -1742,6 +1744,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("删除 G2C 会话"),
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\":\"id1\",\n\t\"Type\":2,\n\t\"ToGroupid\":\"id2\",\n\t\"ClearRamble\":1\n}\n",
                 ),
@@ -1766,6 +1769,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user15\",\n    \"GroupContactItem\":[\n        {\n            \"GroupName\":\"test0\",\n            \"ContactItem\": [\n                {\n                    \"Type\": 1,\n                    \"To_Account\": \"user0\"\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -1792,6 +1796,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user15\",\n    \"GroupName\":[\"test0\"]\n}\n",
                 ),
@@ -1818,6 +1823,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user20\",\n    \"UpdateType\":1,\n    \"UpdateGroup\":{\n        \"UpdateGroupType\":2,\n        \"OldGroupName\":\"test1\",\n        \"ContactUpdateItem\":[\n            {\n                \"ContactOptType\":1,\n                \"ContactItem\":{\n                    \"Type\": 1,\n                    \"To_Account\": \"user1\"\n                }\n            }\n        ]\n    }\n}\n",
                 ),
@@ -1844,6 +1850,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"yahaha\",\n    \"ContactItem\":[\n        {\n            \"Type\":1,\n            \"To_Account\":\"xixi\"\n        }\n    ]\n}\n",
                 ),
@@ -1870,6 +1877,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user0\",\n    \"MarkItem\":[\n        {\n            \"OptType\":3,\n            \"ContactItem\":{\n                \"Type\":1,\n                \"To_Account\":\"user1\"\n            },\n            \"SetMark\":[1,2,3],\n            \"CustomMark\":\"abcd\"\n        }\n    ]\n}\n",
                 ),
@@ -1896,6 +1904,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"user0\",\n    \"StartIndex\":0\n}\n",
                 ),

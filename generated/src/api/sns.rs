@@ -2911,6 +2911,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        }\n    ]\n}\n",
                 ),
@@ -2920,6 +2921,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完整形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"Remark\":\"remark1\",\n            \"GroupName\":\"同学\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test1\"\n        }\n    ],\n    \"AddType\":\"Add_Type_Both\",\n    \"ForceAddFlags\":1\n}\n",
                 ),
@@ -2927,6 +2929,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"Remark\":\"remark2\",\n            \"GroupName\":\"同学\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test2\"\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"Remark\":\"remark3\",\n            \"GroupName\":\"同事\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test3\"\n        }\n    ],\n    \"AddType\":\"Add_Type_Both\",\n    \"ForceAddFlags\":1\n}\n",
                 ),
@@ -2936,6 +2939,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式（旧版本）"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30006,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_Unpack_Profile_Data_Fail\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendAdd_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\"],\n\t\"Invalid_Account\":[\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
@@ -2960,6 +2964,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        }\n    ]\n}\n",
                 ),
@@ -2969,6 +2974,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完整形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"Remark\":\"remark1\",\n            \"RemarkTime\":1420000001,\n            \"GroupName\":[\"朋友\"],\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test1\",\n            \"AddTime\":1420000001,\n            \"CustomItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_Custom_XXXX\",\n                    \"Value\":\"Test\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_YYYY\",\n                    \"Value\":0\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -2976,6 +2982,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"AddFriendItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\"\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"Remark\":\"remark2\",\n            \"RemarkTime\":1420000001,\n            \"GroupName\":[\"朋友\"],\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test2\",\n            \"AddTime\":1420000001\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"Remark\":\"remark3\",\n            \"RemarkTime\":1420000001,\n            \"GroupName\":[\"同事\",\"朋友\"],\n            \"AddSource\":\"AddSource_Type_XXXXXXXX\",\n            \"AddWording\":\"I'm Test3\",\n            \"AddTime\":1420000001,\n            \"CustomItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_Custom_XXXX\",\n                    \"Value\":\"Test\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_YYYY\",\n                    \"Value\":0\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -2985,6 +2992,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式（旧版本）"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n\t\"ResultItem\":\n\t[\n\t\t{\n\t\t\t\"To_Account\":\"id1\",\n\t\t\t\"ResultCode\":0,\n\t\t\t\"ResultInfo\":\"\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id2\",\n\t\t\t\"ResultCode\":30010,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_My_Friend_Num_Exceed_Threshold\"\n\t\t},\n\t\t{\n\t\t\t\"To_Account\":\"id3\",\n\t\t\t\"ResultCode\":30002,\n\t\t\t\"ResultInfo\":\"Err_SNS_FriendImport_SdkAppId_Illegal\"\n\t\t}\n\t],\n\t\"Fail_Account\":[\"id2\"],\n\t\"Invalid_Account\":[\"id3\"],\n\t\"ActionStatus\":\"OK\",\n\t\"ErrorCode\":0,\n\t\"ErrorInfo\":\"\",\n\t\"ErrorDisplay\":\"\"\n}\n",
@@ -3009,6 +3017,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"UpdateItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark1\"\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -3018,6 +3027,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完整形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"UpdateItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark1\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_IM_Group\",\n                    \"Value\":\n                    [\n                        \"group1\",\n                        \"group2\"\n                    ]\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_Test\",\n                    \"Value\":\"test\"\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -3025,6 +3035,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"UpdateItem\":\n    [\n        {\n            \"To_Account\":\"id1\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark1\"\n                }\n            ]\n        },\n        {\n            \"To_Account\":\"id2\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark2\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_IM_Group\",\n                    \"Value\":\n                    [\n                        \"group1\",\n                        \"group2\"\n                    ]\n                }\n            ]\n        },\n        {\n            \"To_Account\":\"id3\",\n            \"SnsItem\":\n            [\n                {\n                    \"Tag\":\"Tag_SNS_IM_Remark\",\n                    \"Value\":\"remark3\"\n                },\n                {\n                    \"Tag\":\"Tag_SNS_IM_Group\",\n                    \"Value\":\n                    [\n                        \"group3\"\n                    ]\n                },\n                {\n                    \"Tag\":\"Tag_SNS_Custom_Test\",\n                    \"Value\":\"test\"\n                }\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -3051,6 +3062,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("单向删除好友"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"To_Account\":[\"id1\",\"id2\",\"id3\"],\n    \"DeleteType\":\"Delete_Type_Single\"\n}\n",
                 ),
@@ -3060,6 +3072,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("双向删除好友"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"To_Account\":[\"id1\",\"id2\",\"id3\"],\n    \"DeleteType\":\"Delete_Type_Both\"\n}\n",
                 ),
@@ -3084,6 +3097,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("删除单向好友"),
+                legacy: false,
                 request: Some("{\n    \"From_Account\":\"id\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
@@ -3091,6 +3105,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("删除双向好友"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"DeleteType\":\"Delete_Type_Both\"\n}\n",
                 ),
@@ -3115,6 +3130,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"To_Account\":[\"id1\",\"id2\",\"id3\",\"id4\",\"id5\"],\n    \"CheckType\":\"CheckResult_Type_Both\"\n}\n",
                 ),
@@ -3141,6 +3157,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"id\",\n    \"StartIndex\": 0,\n    \"StandardSequence\": 0,\n    \"CustomSequence\": 0\n}\n",
                 ),
@@ -3167,6 +3184,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"UserID_1\",\n    \"To_Account\":\n    [\n        \"UserID_2\"\n    ],\n    \"TagList\":\n    [\n        \"Tag_Profile_Custom_Test\",\n        \"Tag_Profile_IM_Image\",\n        \"Tag_Profile_IM_Nick\",\n        \"Tag_SNS_Custom_Test\",\n        \"Tag_SNS_IM_Remark\",\n        \"Tag_SNS_IM_Group\"\n    ]\n}\n",
                 ),
@@ -3176,6 +3194,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("批量形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"UserID_1\",\n    \"To_Account\":\n    [\n        \"UserID_2\",\n        \"UserID_3\",\n        \"UserID_4\"\n    ],\n    \"TagList\":\n    [\n        \"Tag_Profile_Custom_Test\",\n        \"Tag_Profile_IM_Image\",\n        \"Tag_Profile_IM_Nick\",\n        \"Tag_SNS_Custom_Test\",\n        \"Tag_SNS_IM_Remark\",\n        \"Tag_SNS_IM_Group\"\n    ]\n}\n",
                 ),
@@ -3202,6 +3221,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\":\"id\",\n\t\"To_Account\":[\"id1\",\"id2\",\"id3\"]\n}\n",
                 ),
@@ -3228,6 +3248,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n \"From_Account\":\"id\",\n \"To_Account\":[\"id1\",\"id2\",\"id3\"]\n}\n",
                 ),
@@ -3254,6 +3275,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\": \"id\",\n\t\"StartIndex\": 0,\n\t\"MaxLimited\": 30,\n\t\"LastSequence\": 12\n}\n",
                 ),
@@ -3280,6 +3302,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n\t\"From_Account\":\"id\",\n\t\"To_Account\":[\"id1\",\"id2\",\"id3\",\"id4\",\"id5\"],\n\t\"CheckType\":\"BlackCheckResult_Type_Both\"\n}\n",
                 ),
@@ -3306,6 +3329,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"GroupName\":[\"group1\",\"group2\",\"group3\"]\n}\n",
                 ),
@@ -3315,6 +3339,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完整形式"),
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"GroupName\":[\"group1\",\"group2\",\"group3\"],\n    \"To_Account\":[\"id1\",\"id2\",\"id3\"]\n}\n",
                 ),
@@ -3324,6 +3349,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完备形式（旧版本）"),
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ResultItem\":\n    [\n        {\n            \"To_Account\": \"id1\",\n            \"ResultCode\": 0,\n            \"ResultInfo\": \"\"\n        },\n        {\n            \"To_Account\": \"id2\",\n            \"ResultCode\": 32216,\n            \"ResultInfo\": \"Err_SNS_GroupAdd_ToTinyId_Not_Friend\"\n        },\n        {\n            \"To_Account\": \"id3\",\n            \"ResultCode\": 30002,\n            \"ResultInfo\": \"ERR_SDKAPPID_ILLEGAL\"\n        }\n    ],\n    \"Fail_Account\": [\"id1\"],\n    \"Invalid_Account\": [\"id3\"],\n    \"CurrentSequence\": 3,\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
@@ -3348,6 +3374,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\":\"id\",\n    \"GroupName\":[\"group1\",\"group2\",\"group3\"]\n}\n",
                 ),
@@ -3374,6 +3401,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
+                legacy: false,
                 request: Some("{\n    \"From_Account\":\"id\"\n}\n"),
                 response: Some(
                     "{\n  \"ResultItem\": [\n    {\n      \"GroupName\": \"group1\",\n      \"FriendNumber\": 1\n    },\n    {\n      \"GroupName\": \"group2\",\n      \"FriendNumber\": 2\n    },\n    {\n      \"GroupName\": \"group3\",\n      \"FriendNumber\": 3\n    }\n  ],\n  \"CurrentSequence\": 2,\n  \"ActionStatus\": \"OK\",\n  \"ErrorCode\": 0,\n  \"ErrorInfo\": \"\",\n  \"ErrorDisplay\": \"\"\n}\n",
@@ -3381,6 +3409,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("完整形式"),
+                legacy: false,
                 request: Some(
                     "{\n     \"From_Account\":\"id\",\n     \"NeedFriend\":\"Need_Friend_Type_Yes\",\n     \"GroupName\":[\"group1\"]\n}\n",
                 ),

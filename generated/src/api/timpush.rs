@@ -1554,6 +1554,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 3674128,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1561,6 +1562,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 3674128,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 1,\n        \"Ext\": \"Transparent content\"\n    }\n}\n",
                 ),
@@ -1568,6 +1570,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 124032,\n    \"Condition\": {\n        \"TagsAnd\": [\n            \"Stock A\",\n            \"Stock B\"\n        ]\n    },\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1575,6 +1578,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 124032,\n    \"Condition\": {\n        \"TagsOr\": [\n            \"Stock A\",\n            \"Stock B\"\n        ]\n    },\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1582,6 +1586,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 389475,\n    \"Condition\": {\n        \"AttrsAnd\": {\n            \"Membership Level\": \"Ultra-Platinum Member\",\n            \"city\": \" Shenzhen \"\n        }\n    },\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1589,6 +1594,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"admin\",\n    \"MsgRandom\": 3674128,\n    \"OnlineOnlyFlag\": 0,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1596,6 +1602,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"xiaoming\",\n    \"MsgRandom\": 3674128,\n    \"OnlineOnlyFlag\": 1,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 1\n    }\n}\n",
                 ),
@@ -1620,6 +1627,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"From_Account\": \"administrator\",\n    \"To_Account\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"MsgRandom\": 3674128,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"Offline Push Title\",\n        \"Desc\": \"Offline Push Content\"\n    }\n}\n",
                 ),
@@ -1629,6 +1637,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Invalid format of MsgRandom\",\n    \"ErrorCode\": 90001,\n    \"TaskId\": \"\"\n}\n",
@@ -1636,6 +1645,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TaskId\": \"batch_667015d4_537529d8_2000005e80aa873_d03ac87_56f5e750\",\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 70107,\n            \"To_Account\": \"user\"\n        }\n    ]\n}\n",
@@ -1660,6 +1670,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"TaskId\": \"660cc447_537ed82a_200000cd7ee17f5_84035729_bc614e\",\n    \"OfflinePushInfo\": {\n        \"Title\": \"Recall Title\",\n        \"Desc\": \"The other party has recalled a message\",\n        \"Ext\": \"{\\\"entity\\\":{\\\"key1\\\":\\\"value1\\\",\\\"key2\\\":\\\"value2\\\"}}\"\n    }\n}\n",
                 ),
@@ -1669,6 +1680,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"TaskId\": \"660cc447_537ed82a_200000cd7ee17f5_84035729_bc614e\",\n    \"OfflinePushInfo\": {\n        \"Title\": \"recall title\",\n        \"Desc\": \"The other party has recalled a message.\"\n    }\n}\n",
                 ),
@@ -1693,6 +1705,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"AttrNames\": {\n        \"0\": \"sex\",\n        \"1\": \"city\",\n        \"2\": \"country\"\n    }\n}\n",
                 ),
@@ -1702,6 +1715,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"AttrNames\": {\n        \"0\": \"sex\",\n        \"1\": \"city\",\n        \"2\": \"country\"\n    },\n    \"AttrTypes\": {\n        \"0\": 0,\n        \"1\": 0,\n        \"2\": 0\n    }\n}\n",
                 ),
@@ -1709,6 +1723,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"attrName:city already exists at index:1\",\n    \"ErrorCode\": 90033\n}\n",
@@ -1733,6 +1748,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some("{}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"AttrNames\": {\n        \"0\": \"sex\",\n        \"1\": \"city\",\n        \"2\": \"country\"\n    }\n}\n",
@@ -1740,6 +1756,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"AttrNames\": {\n        \"0\": \"sex\",\n        \"1\": \"city\",\n        \"2\": \"country\"\n    },\n    \"AttrTypes\": {\n        \"0\": 0,\n        \"1\": 0,\n        \"2\": 1\n    }\n}\n",
@@ -1764,6 +1781,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"Mary\",\n        \"xiaoming\",\n        \"xiaohua\"\n    ]\n}\n",
                 ),
@@ -1773,6 +1791,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"Mary\",\n        \"xiaoming\",\n        \"xiaohua\"\n    ]\n}\n",
                 ),
@@ -1799,6 +1818,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"UserAttrs\": [\n        {\n            \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\",\n            \"Attrs\": {\n                \"sex\": \"female\",\n                \"city\": \"NewYork\"\n            }\n        },\n        {\n            \"To_Account\": \"xiaoming\",\n            \"Attrs\": {\n                \"sex\": \"male\",\n                \"city\": \"ShenZhen\"\n            }\n        }\n    ]\n}\n",
                 ),
@@ -1808,6 +1828,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 90035,\n            \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\"\n        }\n    ]\n}\n",
@@ -1832,6 +1853,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"UserAttrs\": [\n        {\n            \"To_Account\": \"Mary\",\n            \"Attrs\": [\n                \"sex\",\n                \"city\"\n            ]\n        },\n        {\n            \"To_Account\": \"xiaoming\",\n            \"Attrs\": [\n                \"sex\",\n                \"city\"\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -1841,6 +1863,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 70107,\n            \"To_Account\": \"Mary\"\n        }\n    ]\n}\n",
@@ -1865,6 +1888,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"xiaoming\",\n        \"xiaohong\"\n    ]\n}\n",
                 ),
@@ -1874,6 +1898,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"xiaoming\",\n        \"xiaohong\",\n        \"Mary\"\n    ]\n}\n",
                 ),
@@ -1900,6 +1925,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"UserTags\": [\n        {\n            \"To_Account\": \"xiaoming\",\n            \"Tags\": [\n                \"GoldMember\",\n                \"WeekPassUser\"\n            ]\n        },\n        {\n            \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\",\n            \"Tags\": [\n                \"PlatinumMember\",\n                \"MonthPassUser\"\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -1909,6 +1935,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"Replace\": 1,\n    \"UserTags\": [\n        {\n            \"To_Account\": \"xiaoming\",\n            \"Tags\": [\n                \"GoldMember\",\n                \"WeekPassUser\"\n            ]\n        },\n        {\n            \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\",\n            \"Tags\": [\n                \"PlatinumMember\",\n                \"MonthPassUser\"\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -1916,6 +1943,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 90035,\n            \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\"\n        }\n    ]\n}\n",
@@ -1940,6 +1968,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"UserTags\": [\n        {\n            \"To_Account\": \"xiaoming\",\n            \"Tags\": [\n                \"GoldMember\",\n                \"WeekPassUser\"\n            ]\n        },\n        {\n            \"To_Account\": \"xiaohong\",\n            \"Tags\": [\n                \"Platinum Member\",\n                \"MonthPassUser\"\n            ]\n        }\n    ]\n}\n",
                 ),
@@ -1949,6 +1978,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 70107,\n            \"To_Account\": \"xiaohong\"\n        }\n    ]\n}\n",
@@ -1973,6 +2003,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\n    \"To_Account\": [\n        \"xiaoming\",\n        \"xiaohong\"\n    ]\n}\n",
                 ),
@@ -1982,6 +2013,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"ErrorList\": [\n        {\n            \"ErrorCode\": 70107,\n            \"To_Account\": \"xiaohong\"\n        }\n    ]\n}\n",

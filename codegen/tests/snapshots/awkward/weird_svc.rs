@@ -531,6 +531,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: Some("content first"),
+                legacy: false,
                 request: Some("{}"),
                 response: Some(
                     "{\"ActionStatus\": \"OK\", \"ErrorCode\": 0, \"Type\": \"Member \", \"Next\": 4454685361,\n \"Items\": [{\"Body\": {\"Text\": \"hi\\u0000\\u0001\"}, \"Kind\": \"Text\"}, {\"Kind\": \"Pos\", \"Body\": {\"Lat\": 29.340656774469956, \"Lng\": -1.5}}],\n \"Extra\": {\"会员等级\": \"gold\"}, \"Value\": 7}\n",
@@ -555,6 +556,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         examples: &[
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: Some(
                     "{\"To_Account\": \"a\", \"MsgRandom\": 1, \"Flag\": 3, \"Match\": [{\"Key\": \"k\", \"Nested\": {\"Depth\": -1}}]}\n",
                 ),
@@ -564,6 +566,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: None,
+                legacy: false,
                 request: None,
                 response: Some(
                     "{\"ActionStatus\": \"FAIL\", \"ErrorCode\": 60007, \"ErrorInfo\": \"slow down\"}\n",
