@@ -1173,6 +1173,7 @@ impl Differ<'_> {
                 match td.owner {
                     Owner::Shared => format!("types::{}", td.name),
                     Owner::Service(s) => format!("{}::{}", cat.services[s].module, td.name),
+                    Owner::Callbacks(g) => format!("callbacks::{}::{}", cat.callbacks[g].module, td.name),
                 }
             }
             Ty::Array(t) => format!("Vec<{}>", self.rust_ty(cat, t)),
@@ -1438,6 +1439,7 @@ fn named_key(cat: &Catalogue, id: TypeId) -> (Option<&str>, &str) {
     let owner = match td.owner {
         Owner::Shared => None,
         Owner::Service(s) => cat.services.get(s).map(|s| s.wire.as_str()),
+        Owner::Callbacks(g) => cat.callbacks.get(g).map(|g| g.file.as_str()),
     };
     (owner, td.name.as_str())
 }

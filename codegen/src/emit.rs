@@ -130,6 +130,11 @@ impl<'a> Emitter<'a> {
                 let root = self.root_path();
                 quote!(#root::#m::#name)
             }
+            Owner::Callbacks(g) => {
+                let m = format_ident!("{}", self.cat.callbacks[g].module);
+                let root = self.root_path();
+                quote!(#root::callbacks::#m::#name)
+            }
         }
     }
 

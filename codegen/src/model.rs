@@ -20,6 +20,102 @@ pub struct Catalogue {
     pub errors: Vec<ErrorCode>,
     /// Documented commands the catalogue does not model yet (`spec/gaps.yaml`), with the reason.
     pub gaps: Vec<Gap>,
+    /// Callback groups (`spec/callbacks/*.yaml`) in file-name order.
+    pub callbacks: Vec<CallbackGroup>,
+}
+
+/// One file of callback commands.
+#[derive(Debug, Clone)]
+pub struct CallbackGroup {
+    /// The group (file stem and Rust module), e.g. `group`.
+    pub module: String,
+    /// Title.
+    pub title: Title,
+    /// Description.
+    pub description: Option<String>,
+    /// Spec file, relative to the spec root (e.g. `callbacks/group.yaml`).
+    pub file: String,
+    /// Callbacks in documentation order.
+    pub callbacks: Vec<Callback>,
+    /// Types emitted in this group's module, in emission order.
+    pub types: Vec<TypeId>,
+}
+
+/// Whether a callback's reply decides anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// Before the action: the reply's code decides the outcome.
+    Before,
+    /// After the action: the reply is ignored.
+    After,
+}
+
+/// One callback command.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// The `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg`.
+    pub command: String,
+    /// Rust name stem, e.g. `c2c_before_send_msg`.
+    pub fn_name: String,
+    /// PascalCase stem, e.g. `C2cBeforeSendMsg`.
+    pub pascal: String,
+    /// Title.
+    pub title: Title,
+    /// Chinese doc link.
+    pub doc: String,
+    /// English doc link.
+    pub doc_en: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Before or after.
+    pub when: When,
+    /// The event body type.
+    pub event: TypeId,
+    /// The reply type (`before` callbacks).
+    pub reply: Option<TypeId>,
+    /// Documented outcomes (`before` callbacks).
+    pub outcomes: Vec<Outcome>,
+    /// Index into `outcomes` of what the server does when the app fails to answer.
+    pub on_failure: Option<usize>,
+    /// Official examples.
+    pub examples: Vec<CallbackExample>,
+    /// Official pages compared.
+    pub sources: Vec<SourceRef>,
+}
+
+/// One documented outcome of a `before` callback.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// snake_case name: the reply's constructor.
+    pub name: String,
+    /// The code, or an inclusive range the app chooses from.
+    pub code: OutcomeCode,
+    /// What the IM server does.
+    pub doc: String,
+}
+
+/// The `ErrorCode` of an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutcomeCode {
+    /// One fixed code.
+    Fixed(i64),
+    /// Any code in this inclusive range.
+    Range(i64, i64),
+}
+
+/// One official callback example.
+#[derive(Debug, Clone)]
+pub struct CallbackExample {
+    /// Caption.
+    pub title: Option<String>,
+    /// What was fixed, or where a legacy example comes from.
+    pub note: Option<String>,
+    /// From an older page.
+    pub legacy: bool,
+    /// Event JSON text and value.
+    pub event: Option<(String, Value)>,
+    /// Reply JSON text and value.
+    pub reply: Option<(String, Value)>,
 }
 
 /// A command known to exist but not modelled, and why (usually: no readable official page).
@@ -174,6 +270,8 @@ pub enum Owner {
     Shared,
     /// A service module.
     Service(usize),
+    /// A callback group's module.
+    Callbacks(usize),
 }
 
 /// What a type is for.
@@ -187,6 +285,10 @@ pub enum Role {
     Request(usize, usize),
     /// The response payload of command (service, command index).
     Response(usize, usize),
+    /// The event body of callback (group, callback index).
+    Event(usize, usize),
+    /// The reply of callback (group, callback index).
+    Reply(usize, usize),
 }
 
 /// A type definition.

@@ -441,6 +441,100 @@ impl<'de> Deserialize<'de> for VariantSpec {
     }
 }
 
+/// One file `spec/callbacks/<group>.yaml`: the callback (webhook) commands of one documentation
+/// category, which the IM server POSTs to the app.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackFile {
+    /// The group name: the file stem and the Rust module under `callbacks` (snake_case).
+    pub group: String,
+    /// Title in both languages.
+    pub title: Title,
+    /// Longer English description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Callback commands keyed by their exact `CallbackCommand` (e.g. `C2C.CallbackBeforeSendMsg`).
+    pub callbacks: OrderedMap<CallbackSpec>,
+    /// Named types local to this group.
+    #[serde(default)]
+    pub types: OrderedMap<TypeSpec>,
+}
+
+/// One callback command.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackSpec {
+    /// Rust name stem (snake_case); defaults to the command without `Callback`, in snake case
+    /// (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Title in both languages.
+    pub title: Title,
+    /// Link to the official Chinese page.
+    pub doc: String,
+    /// Link to the official English page.
+    #[serde(default)]
+    pub doc_en: Option<String>,
+    /// Longer English description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `before`: the app's reply decides the outcome; `after`: a notification whose reply is ignored.
+    pub when: String,
+    /// The fields of the JSON body the IM server sends.
+    pub event: OrderedMap<FieldSpec>,
+    /// Fields of the app's reply besides the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`).
+    #[serde(default)]
+    pub reply: OrderedMap<FieldSpec>,
+    /// What the reply's `ErrorCode` decides (`before` callbacks), keyed by a snake_case name that
+    /// becomes the reply's constructor.
+    #[serde(default)]
+    pub outcomes: OrderedMap<OutcomeSpec>,
+    /// The outcome the IM server applies when the app does not answer in time or answers badly.
+    #[serde(default)]
+    pub on_failure: Option<String>,
+    /// The official examples, verbatim JSON text.
+    #[serde(default)]
+    pub examples: Vec<CallbackExampleSpec>,
+    /// The official pages the schema was checked against.
+    #[serde(default)]
+    pub sources: Vec<SourceSpec>,
+}
+
+/// One documented outcome of a `before` callback.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeSpec {
+    /// The `ErrorCode` of the reply.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// An inclusive range of codes the app may choose from (`[10100, 10200]`).
+    #[serde(default)]
+    pub codes: Option<Vec<i64>>,
+    /// What the IM server does.
+    pub doc: String,
+}
+
+/// One official callback example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackExampleSpec {
+    /// The doc's caption.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// What was changed from the doc's text, or the older page a legacy example comes from.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// From an older version of the page (checked tolerantly).
+    #[serde(default)]
+    pub legacy: bool,
+    /// The event body as JSON text.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The app's reply as JSON text.
+    #[serde(default)]
+    pub reply: Option<String>,
+}
+
 /// `spec/errors.yaml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

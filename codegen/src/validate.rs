@@ -12,6 +12,9 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
+mod callbacks;
+pub use callbacks::default_name as default_callback_name;
+
 /// Keys of the reply envelope; they are never part of a response payload.
 pub const ENVELOPE_KEYS: [&str; 5] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId", "ErrorDisplay"];
 
@@ -37,7 +40,10 @@ pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
     if root.join("gaps.yaml").exists() {
         rels.push("gaps.yaml".to_owned());
     }
-    for dir in ["types", "services"] {
+    for dir in ["types", "services", "callbacks"] {
+        if dir == "callbacks" && !root.join(dir).exists() {
+            continue;
+        }
         let mut names = Vec::new();
         match std::fs::read_dir(root.join(dir)) {
             Ok(entries) => {
@@ -88,6 +94,7 @@ pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
 pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
     let mut b = Builder::default();
     let mut service_files = Vec::new();
+    let mut callback_files = Vec::new();
     let mut types_files = Vec::new();
     let mut errors_file = None;
     let mut gaps_file = None;
@@ -109,6 +116,10 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
             if let Some(f) = b.parse::<spec::ServiceFile>(i, &s.text) {
                 service_files.push((i, f));
             }
+        } else if s.rel.starts_with("callbacks/") {
+            if let Some(f) = b.parse::<spec::CallbackFile>(i, &s.text) {
+                callback_files.push((i, f));
+            }
         } else {
             b.err(i, "", format!("unexpected spec file `{}`", s.rel));
         }
@@ -116,7 +127,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
     if let Some((i, f)) = &errors_file {
         b.errors(*i, f);
     }
-    b.build(&types_files, &service_files);
+    b.build(&types_files, &service_files, &callback_files);
     if let Some((i, f)) = &gaps_file {
         b.gaps(*i, f);
     }
@@ -139,6 +150,28 @@ struct Builder {
     shared: Vec<TypeId>,
     errors: Vec<ErrorCode>,
     gaps: Vec<Gap>,
+    callbacks: Vec<CallbackGroup>,
+}
+
+/// A callback whose roots are allocated but whose fields are not resolved yet.
+struct PendingCallback {
+    group: usize,
+    file: usize,
+    command: String,
+    fn_name: String,
+    pascal: String,
+    event: TypeId,
+    reply: Option<TypeId>,
+    spec: spec::CallbackSpec,
+}
+
+/// A callback's examples, checked once type usage is known.
+struct PendingCallbackExamples {
+    group: usize,
+    index: usize,
+    file: usize,
+    path: String,
+    specs: Vec<spec::CallbackExampleSpec>,
 }
 
 /// A parsed type expression, before names are resolved.
@@ -343,7 +376,12 @@ impl Builder {
         self.names.get(&(owner, name.to_owned())).or_else(|| self.names.get(&(Owner::Shared, name.to_owned()))).copied()
     }
 
-    fn build(&mut self, types_files: &[(usize, spec::TypesFile)], service_files: &[(usize, spec::ServiceFile)]) {
+    fn build(
+        &mut self,
+        types_files: &[(usize, spec::TypesFile)],
+        service_files: &[(usize, spec::ServiceFile)],
+        callback_files: &[(usize, spec::CallbackFile)],
+    ) {
         // Phase 1: register named types and command roots, so that references can be resolved in any order.
         let mut named: Vec<(TypeId, usize, String, spec::TypeSpec)> = Vec::new();
         for (file, tf) in types_files {
@@ -435,6 +473,8 @@ impl Builder {
             }
         }
 
+        let pending_callbacks = self.register_callbacks(callback_files, &mut named);
+
         // Phase 2: fill in named types.
         for (id, file, path, ts) in named {
             self.fill_named(id, file, &path, &ts);
@@ -504,8 +544,10 @@ impl Builder {
             self.services[sidx].commands.push(cmd);
             examples.push((sidx, cidx, file, path, cs.examples.clone()));
         }
+        let callback_examples = self.callbacks(pending_callbacks);
         // Phase 4: examples, once every type and its usage is known.
         self.mark_usage();
+        self.callback_examples(callback_examples);
         for (sidx, cidx, file, path, specs) in examples {
             let cmd = self.services[sidx].commands[cidx].clone();
             let out = specs.iter().enumerate().map(|(i, e)| self.example(&cmd, e, file, &format!("{path}.examples[{i}]"))).collect();
@@ -1062,8 +1104,17 @@ impl Builder {
 
     /// Reachability: which types are read from responses and which are sent in requests.
     fn mark_usage(&mut self) {
-        let roots: Vec<(TypeId, bool)> =
+        let mut roots: Vec<(TypeId, bool)> =
             self.services.iter().flat_map(|s| s.commands.iter().flat_map(|c| [(c.request, true), (c.response, false)])).collect();
+        // A callback's event is read by the app (like a response); its reply is written (like a request).
+        for g in &self.callbacks {
+            for c in &g.callbacks {
+                roots.push((c.event, false));
+                if let Some(r) = c.reply {
+                    roots.push((r, true));
+                }
+            }
+        }
         self.mark_from(roots);
         // A named type no command uses (yet) is emitted for both directions, and so is everything it uses.
         let unused: Vec<(TypeId, bool)> = (0..self.types.len())
@@ -1097,13 +1148,15 @@ impl Builder {
 
     fn finish(mut self) -> Catalogue {
         for (id, td) in self.types.iter().enumerate() {
-            if let Owner::Service(s) = td.owner {
-                self.services[s].types.push(id);
+            match td.owner {
+                Owner::Service(s) => self.services[s].types.push(id),
+                Owner::Callbacks(g) => self.callbacks[g].types.push(id),
+                Owner::Shared => {}
             }
         }
         let mut errors = self.errors;
         errors.sort_by_key(|e| e.code);
-        Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps }
+        Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps, callbacks: self.callbacks }
     }
 }
 

@@ -1,0 +1,328 @@
+//! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
+//! outcomes, and the examples checked against the event and reply types.
+
+use super::{Builder, Check, ENVELOPE_KEYS, PendingCallback, PendingCallbackExamples};
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::names;
+use crate::spec;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The envelope keys of a callback reply.
+const REPLY_ENVELOPE: [&str; 3] = ["ActionStatus", "ErrorCode", "ErrorInfo"];
+
+/// The default Rust name stem of a callback command: the command without `Callback`, in snake case
+/// (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`, `State.StateChange` -> `state_state_change`).
+pub fn default_name(command: &str) -> String {
+    let parts: Vec<String> = command.split('.').map(|p| p.strip_prefix("Callback").unwrap_or(p).to_owned()).collect();
+    names::snake(&parts.join("_"))
+}
+
+impl Builder {
+    /// Phase 1 for callbacks: groups, named types and the event/reply roots.
+    pub(super) fn register_callbacks(
+        &mut self,
+        files: &[(usize, spec::CallbackFile)],
+        named: &mut Vec<(TypeId, usize, String, spec::TypeSpec)>,
+    ) -> Vec<PendingCallback> {
+        let mut pending = Vec::new();
+        let mut fn_names: BTreeSet<String> = BTreeSet::new();
+        let mut commands: BTreeSet<String> = BTreeSet::new();
+        let mut modules: BTreeSet<String> = BTreeSet::new();
+        for (file, cf) in files {
+            let gidx = self.callbacks.len();
+            let owner = Owner::Callbacks(gidx);
+            let rel = self.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default();
+            if rel != format!("callbacks/{}.yaml", cf.group) {
+                self.err(*file, "group", format!("callback group `{}` must live in `callbacks/{}.yaml`", cf.group, cf.group));
+            }
+            if !names::is_snake_ident(&cf.group) || names::is_keyword(&cf.group) || !modules.insert(cf.group.clone()) {
+                self.err(*file, "group", format!("callback group `{}` must be a unique snake_case identifier", cf.group));
+            }
+            self.callbacks.push(CallbackGroup {
+                module: cf.group.clone(),
+                title: Title { zh: cf.title.zh.clone(), en: cf.title.en.clone() },
+                description: cf.description.clone(),
+                file: rel,
+                callbacks: Vec::new(),
+                types: Vec::new(),
+            });
+            for (name, ts) in cf.types.iter() {
+                let path = format!("types.{name}");
+                if !names::is_pascal_ident(name) {
+                    self.err(*file, &path, format!("type name `{name}` must be PascalCase ASCII"));
+                    continue;
+                }
+                if let Some(id) = self.alloc(name.clone(), owner, Role::Named, ts.doc.clone(), *file, &path) {
+                    named.push((id, *file, path, ts.clone()));
+                }
+            }
+            for (cidx, (command, cs)) in cf.callbacks.iter().enumerate() {
+                let path = format!("callbacks.{command}");
+                let well_formed = command.split('.').count() >= 2
+                    && command.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                if !well_formed {
+                    self.err(*file, &path, format!("callback command `{command}` must look like `Category.CallbackName`"));
+                    continue;
+                }
+                if !commands.insert(command.clone()) {
+                    self.err(*file, &path, format!("callback command `{command}` is defined twice"));
+                    continue;
+                }
+                let fn_name = cs.name.clone().unwrap_or_else(|| default_name(command));
+                if !names::is_snake_ident(&fn_name) || names::is_keyword(&fn_name) {
+                    self.err(*file, &format!("{path}.name"), format!("callback name `{fn_name}` must be a snake_case identifier"));
+                    continue;
+                }
+                if !fn_names.insert(fn_name.clone()) {
+                    self.err(*file, &path, format!("callback name `{fn_name}` is used twice (set `name:`)"));
+                    continue;
+                }
+                let pascal = names::pascal(&fn_name);
+                let event_doc = Some(format!("The body of callback `{command}`."));
+                let Some(event) =
+                    self.alloc(format!("{pascal}Event"), owner, Role::Event(gidx, cidx), event_doc, *file, &format!("{path}.event"))
+                else {
+                    continue;
+                };
+                let reply = if cs.when == "before" {
+                    let reply_doc = Some(format!("The app's reply to callback `{command}`."));
+                    self.alloc(format!("{pascal}Reply"), owner, Role::Reply(gidx, cidx), reply_doc, *file, &format!("{path}.reply"))
+                } else {
+                    None
+                };
+                pending.push(PendingCallback {
+                    group: gidx,
+                    file: *file,
+                    command: command.clone(),
+                    fn_name,
+                    pascal,
+                    event,
+                    reply,
+                    spec: cs.clone(),
+                });
+            }
+        }
+        pending
+    }
+
+    /// Phase 3 for callbacks: fields, before/after rules and outcomes.
+    pub(super) fn callbacks(&mut self, pending: Vec<PendingCallback>) -> Vec<PendingCallbackExamples> {
+        let mut examples = Vec::new();
+        for p in pending {
+            let owner = Owner::Callbacks(p.group);
+            let cs = &p.spec;
+            let path = format!("callbacks.{}", p.command);
+            let file = p.file;
+            let event_fields = self.fields(owner, &format!("{}Event", p.pascal), &cs.event, file, &format!("{path}.event"));
+            self.types[p.event].kind = TypeKind::Object(event_fields);
+            let when = match cs.when.as_str() {
+                "before" => When::Before,
+                "after" => When::After,
+                other => {
+                    self.err(file, &format!("{path}.when"), format!("when `{other}`: expected `before` or `after`"));
+                    When::After
+                }
+            };
+            if let Some(reply) = p.reply {
+                let reply_fields = self.fields(owner, &format!("{}Reply", p.pascal), &cs.reply, file, &format!("{path}.reply"));
+                for f in &reply_fields {
+                    if REPLY_ENVELOPE.contains(&f.wire.as_str()) {
+                        self.err(
+                            file,
+                            &format!("{path}.reply.{}", f.wire),
+                            format!("`{}` is an envelope key; the runtime writes it from the outcome", f.wire),
+                        );
+                    }
+                    if !f.optional {
+                        self.err(
+                            file,
+                            &format!("{path}.reply.{}", f.wire),
+                            "reply fields are optional (`T?`): an outcome constructor builds the reply without them".into(),
+                        );
+                    }
+                }
+                self.types[reply].kind = TypeKind::Object(reply_fields);
+            }
+            let mut outcomes: Vec<Outcome> = Vec::new();
+            for (name, o) in cs.outcomes.iter() {
+                let at = format!("{path}.outcomes.{name}");
+                if !names::is_snake_ident(name) || names::is_keyword(name) || name == "new" {
+                    self.err(file, &at, format!("outcome `{name}` must be a snake_case identifier (it names a constructor)"));
+                    continue;
+                }
+                let code = match (o.code, o.codes.as_deref()) {
+                    (Some(c), None) => OutcomeCode::Fixed(c),
+                    (None, Some([lo, hi])) if lo <= hi => OutcomeCode::Range(*lo, *hi),
+                    _ => {
+                        self.err(file, &at, "an outcome has either `code: N` or `codes: [LOW, HIGH]` (LOW <= HIGH)".into());
+                        continue;
+                    }
+                };
+                if outcomes.iter().any(|x| x.code == code) {
+                    self.err(file, &at, format!("outcome `{name}` repeats the code of another outcome"));
+                }
+                outcomes.push(Outcome { name: name.clone(), code, doc: o.doc.clone() });
+            }
+            let on_failure = match (&cs.on_failure, when) {
+                (Some(n), When::Before) => match outcomes.iter().position(|o| &o.name == n) {
+                    Some(i) if matches!(outcomes[i].code, OutcomeCode::Fixed(_)) => Some(i),
+                    Some(_) => {
+                        self.err(file, &format!("{path}.on_failure"), format!("on_failure `{n}` must name an outcome with one `code`"));
+                        None
+                    }
+                    None => {
+                        self.err(file, &format!("{path}.on_failure"), format!("on_failure `{n}` is not one of the outcomes"));
+                        None
+                    }
+                },
+                (None, When::Before) => {
+                    self.err(
+                        file,
+                        &path,
+                        "a `before` callback needs `on_failure`: the outcome the server applies without an answer".into(),
+                    );
+                    None
+                }
+                (Some(_), When::After) => {
+                    self.err(file, &format!("{path}.on_failure"), "`after` callbacks have no outcome".into());
+                    None
+                }
+                (None, When::After) => None,
+            };
+            match when {
+                When::Before if outcomes.is_empty() => {
+                    self.err(file, &path, "a `before` callback needs `outcomes` (at least the code that allows)".into());
+                }
+                When::After if !outcomes.is_empty() || !cs.reply.is_empty() => {
+                    self.err(
+                        file,
+                        &path,
+                        "`after` callbacks have no `outcomes` and no `reply` fields: the server ignores the reply".into(),
+                    );
+                }
+                _ => {}
+            }
+            for (what, link) in [("doc", Some(&cs.doc)), ("doc_en", cs.doc_en.as_ref())] {
+                if let Some(l) = link
+                    && !(l.starts_with("https://cloud.tencent.com/document/") || l.starts_with("https://www.tencentcloud.com/document/"))
+                {
+                    self.err(
+                        file,
+                        &format!("{path}.{what}"),
+                        format!("`{what}` must link to the official documentation (cloud.tencent.com or www.tencentcloud.com), not `{l}`"),
+                    );
+                }
+            }
+            let sources = self.sources(&cs.sources, file, &path);
+            let index = self.callbacks[p.group].callbacks.len();
+            self.callbacks[p.group].callbacks.push(Callback {
+                command: p.command.clone(),
+                fn_name: p.fn_name,
+                pascal: p.pascal,
+                title: Title { zh: cs.title.zh.clone(), en: cs.title.en.clone() },
+                doc: cs.doc.clone(),
+                doc_en: cs.doc_en.clone(),
+                description: cs.description.clone(),
+                when,
+                event: p.event,
+                reply: p.reply,
+                outcomes,
+                on_failure,
+                examples: Vec::new(),
+                sources,
+            });
+            examples.push(PendingCallbackExamples { group: p.group, index, file, path, specs: cs.examples.clone() });
+        }
+        examples
+    }
+
+    /// Phase 4 for callbacks: every example parses and fits its type.
+    pub(super) fn callback_examples(&mut self, pending: Vec<PendingCallbackExamples>) {
+        for p in pending {
+            let cb = self.callbacks[p.group].callbacks[p.index].clone();
+            let mut out = Vec::new();
+            for (i, e) in p.specs.iter().enumerate() {
+                let path = format!("{}.examples[{i}]", p.path);
+                if e.event.is_none() && e.reply.is_none() {
+                    self.err(p.file, &path, "an example needs an `event` or a `reply`".into());
+                }
+                if e.legacy && e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                    self.err(p.file, &path, "a `legacy` example needs a `note` naming the older page it comes from".into());
+                }
+                let event = self.parse_example_json(&e.event, p.file, &path, "event");
+                let reply = self.parse_example_json(&e.reply, p.file, &path, "reply");
+                let mode = if e.legacy { Check::Legacy } else { Check::Complete };
+                if let Some((_, v)) = &event {
+                    let mut problems = Vec::new();
+                    self.check_value(v, &Ty::Ref(cb.event), "$", mode, &mut problems);
+                    if let Some(c) = v.get("CallbackCommand").and_then(Value::as_str)
+                        && c != cb.command
+                    {
+                        problems.push(format!("`CallbackCommand` is `{c}`, not `{}`", cb.command));
+                    }
+                    for pr in problems {
+                        self.err(
+                            p.file,
+                            &format!("{path}.event"),
+                            format!("example event does not fit `{}`: {pr}", self.types[cb.event].name),
+                        );
+                    }
+                }
+                if let Some((_, v)) = &reply {
+                    let mut problems = Vec::new();
+                    match v {
+                        Value::Object(m) => {
+                            if let Some(x) = m.get("ErrorCode")
+                                && !x.is_i64()
+                            {
+                                problems.push("envelope key `ErrorCode` must be an integer".into());
+                            }
+                            let mut rest = m.clone();
+                            for k in REPLY_ENVELOPE {
+                                rest.remove(k);
+                            }
+                            match cb.reply {
+                                Some(r) => self.check_value(&Value::Object(rest), &Ty::Ref(r), "$", mode, &mut problems),
+                                None => {
+                                    for k in rest.keys() {
+                                        if !ENVELOPE_KEYS.contains(&k.as_str()) {
+                                            problems.push(format!("key `{k}`: an `after` callback's reply is the envelope only"));
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        _ => problems.push("a reply must be a JSON object".into()),
+                    }
+                    for pr in problems {
+                        self.err(p.file, &format!("{path}.reply"), format!("example reply does not fit: {pr}"));
+                    }
+                }
+                out.push(CallbackExample { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, event, reply });
+            }
+            self.callbacks[p.group].callbacks[p.index].examples = out;
+        }
+    }
+
+    /// Parses an example's JSON text, reporting the line of a syntax error inside the block scalar.
+    pub(super) fn parse_example_json(&mut self, text: &Option<String>, file: usize, path: &str, what: &str) -> Option<(String, Value)> {
+        let text = text.as_ref()?;
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => Some((text.clone(), v)),
+            Err(err) => {
+                let base = self.files.get(file).map(|f| f.index.line(&format!("{path}.{what}"))).unwrap_or(0);
+                let shown = self.files.get(file).map(|f| f.shown.clone()).unwrap_or_default();
+                // The JSON starts on the line after `event: |`.
+                self.diags.push(Diagnostic {
+                    file: shown,
+                    line: base + err.line(),
+                    column: None,
+                    message: format!("example {what} is not valid JSON: {err}"),
+                });
+                None
+            }
+        }
+    }
+}
