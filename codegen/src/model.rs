@@ -22,6 +22,19 @@ pub struct Catalogue {
     pub gaps: Vec<Gap>,
     /// Callback groups (`spec/callbacks/*.yaml`) in file-name order.
     pub callbacks: Vec<CallbackGroup>,
+    /// Documented callback commands not modelled yet (`callbacks:` of `spec/gaps.yaml`).
+    pub callback_gaps: Vec<CallbackGap>,
+}
+
+/// A callback command known to exist but not modelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackGap {
+    /// The `CallbackCommand`.
+    pub command: String,
+    /// Why.
+    pub reason: String,
+    /// The official page, when one exists.
+    pub doc: Option<String>,
 }
 
 /// One file of callback commands.

@@ -565,6 +565,22 @@ pub struct ErrorSpec {
 pub struct GapsFile {
     /// The commands, each with the reason.
     pub gaps: Vec<GapSpec>,
+    /// Callback commands known to exist but not modelled, each with the reason.
+    #[serde(default)]
+    pub callbacks: Vec<CallbackGapSpec>,
+}
+
+/// One callback command that is not modelled.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackGapSpec {
+    /// The `CallbackCommand`.
+    pub command: String,
+    /// Why it is not in the catalogue (the sources tried).
+    pub reason: String,
+    /// The official page, when one exists.
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 /// One command that is not modelled.

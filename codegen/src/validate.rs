@@ -151,6 +151,7 @@ struct Builder {
     errors: Vec<ErrorCode>,
     gaps: Vec<Gap>,
     callbacks: Vec<CallbackGroup>,
+    callback_gaps: Vec<CallbackGap>,
 }
 
 /// A callback whose roots are allocated but whose fields are not resolved yet.
@@ -335,6 +336,20 @@ impl Builder {
                     reason: g.reason.clone(),
                     doc: g.doc.clone(),
                 });
+            }
+        }
+        let mut seen_cb = BTreeSet::new();
+        for (i, g) in f.callbacks.iter().enumerate() {
+            let path = format!("callbacks[{i}]");
+            let modelled = self.callbacks.iter().any(|grp| grp.callbacks.iter().any(|c| c.command == g.command));
+            if modelled {
+                self.err(file, &path, format!("callback `{}` is in the catalogue; remove it from gaps.yaml", g.command));
+            } else if !seen_cb.insert(g.command.clone()) {
+                self.err(file, &path, format!("callback `{}` is listed twice", g.command));
+            } else if g.reason.trim().is_empty() {
+                self.err(file, &path, "a gap needs a `reason`".into());
+            } else {
+                self.callback_gaps.push(CallbackGap { command: g.command.clone(), reason: g.reason.clone(), doc: g.doc.clone() });
             }
         }
     }
@@ -1156,7 +1171,15 @@ impl Builder {
         }
         let mut errors = self.errors;
         errors.sort_by_key(|e| e.code);
-        Catalogue { services: self.services, types: self.types, shared: self.shared, errors, gaps: self.gaps, callbacks: self.callbacks }
+        Catalogue {
+            services: self.services,
+            types: self.types,
+            shared: self.shared,
+            errors,
+            gaps: self.gaps,
+            callbacks: self.callbacks,
+            callback_gaps: self.callback_gaps,
+        }
     }
 }
 
