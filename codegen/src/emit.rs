@@ -253,7 +253,11 @@ impl<'a> Emitter<'a> {
             derives.push(quote!(Default));
         }
         let serde_derives = self.serde_derives(id);
-        let deny = if request_only { quote!(#[serde(deny_unknown_fields)]) } else { quote!() };
+        // Every type decodes strictly: a reply that does not fit exactly takes the drift-correcting path
+        // (`crate::drift`), which reports what it changes.
+        let deny = quote!(#[serde(deny_unknown_fields)]);
+        let _ = request_only;
+        let is_request_root = matches!(td.role, Role::Request(..));
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);
             let wire = &f.wire;
@@ -286,6 +290,30 @@ impl<'a> Emitter<'a> {
                 quote!(#n: #t)
             }
         });
+        let extra_def = if is_request_root {
+            quote! {
+                /// Wire fields the catalogue does not have yet (see `extra_field`).
+                #[serde(skip)]
+                extra: serde_json::Map<String, serde_json::Value>,
+            }
+        } else {
+            quote!()
+        };
+        let extra_init = if is_request_root { Some(quote!(extra: serde_json::Map::new())) } else { None };
+        let extra_setter = if is_request_root {
+            quote! {
+                /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+                /// sent after the known fields; a key that is already a field of this request is refused when
+                /// the call is made ([`crate::Error::Build`]).
+                #[must_use]
+                pub fn extra_field(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+                    self.extra.insert(key.into(), value.into());
+                    self
+                }
+            }
+        } else {
+            quote!()
+        };
         let inits = fields.iter().map(|f| {
             let n = ident(&f.rust);
             if f.optional {
@@ -300,6 +328,7 @@ impl<'a> Emitter<'a> {
                 quote!(#n)
             }
         });
+        let inits: Vec<TokenStream> = inits.chain(extra_init).collect();
         let many = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
         let no_default = if required.is_empty() && !defaultable { quote!(#[allow(clippy::new_without_default)]) } else { quote!() };
         let auto_note = if fields.iter().any(|f| f.auto.is_some()) {
@@ -361,6 +390,7 @@ impl<'a> Emitter<'a> {
             #deny
             pub struct #name {
                 #(#field_defs)*
+                #extra_def
             }
 
             impl #name {
@@ -371,6 +401,7 @@ impl<'a> Emitter<'a> {
                     Self { #(#inits),* }
                 }
                 #(#setters)*
+                #extra_setter
             }
 
             #debug_impl
@@ -648,13 +679,127 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// Any named or inline type.
+    /// Any named or inline type, with its drift description when it is read.
     pub fn type_def(&self, id: TypeId) -> TokenStream {
-        match &self.cat.types[id].kind {
+        let def = match &self.cat.types[id].kind {
             TypeKind::Object(_) => self.object(id),
             TypeKind::Enum { .. } => self.enum_type(id),
             TypeKind::Union { .. } => self.union_type(id),
             TypeKind::OneOf(_) => self.oneof_type(id),
+        };
+        let shape = self.shape_static(id);
+        quote!(#def #shape)
+    }
+
+    /// The name of a type's drift description static.
+    fn shape_ident(&self, id: TypeId) -> proc_macro2::Ident {
+        format_ident!("SHAPE_{}", self.cat.types[id].name)
+    }
+
+    /// The path of a type's drift description static as seen from module `from`.
+    fn shape_path(&self, id: TypeId, from: Owner) -> TokenStream {
+        let td = &self.cat.types[id];
+        let name = self.shape_ident(id);
+        if td.owner == from {
+            return quote!(#name);
+        }
+        let root = self.root_path();
+        match td.owner {
+            Owner::Shared => quote!(#root::types::#name),
+            Owner::Service(s) => {
+                let m = format_ident!("{}", self.cat.services[s].module);
+                quote!(#root::#m::#name)
+            }
+            Owner::Callbacks(g) => {
+                let m = format_ident!("{}", self.cat.callbacks[g].module);
+                quote!(#root::callbacks::#m::#name)
+            }
+        }
+    }
+
+    /// How the drift corrector reads a value of type `ty`.
+    fn shape_expr(&self, ty: &Ty, from: Owner) -> TokenStream {
+        let scalar = |s: Scalar| match s {
+            Scalar::String => quote!(crate::drift::Shape::Str),
+            Scalar::Bool => quote!(crate::drift::Shape::Bool),
+            Scalar::I32 => quote!(crate::drift::Shape::I32),
+            Scalar::U32 => quote!(crate::drift::Shape::U32),
+            Scalar::I64 => quote!(crate::drift::Shape::I64),
+            Scalar::U64 => quote!(crate::drift::Shape::U64),
+            Scalar::F64 => quote!(crate::drift::Shape::F64),
+            Scalar::Json => quote!(crate::drift::Shape::Any),
+        };
+        match ty {
+            Ty::Scalar(s) => scalar(*s),
+            Ty::Array(t) => {
+                let inner = self.shape_expr(t, from);
+                quote!(crate::drift::Shape::Array(&#inner))
+            }
+            Ty::Map(t) => {
+                let inner = self.shape_expr(t, from);
+                quote!(crate::drift::Shape::Map(&#inner))
+            }
+            Ty::Ref(id) => match &self.cat.types[*id].kind {
+                TypeKind::Object(_) => {
+                    let p = self.shape_path(*id, from);
+                    quote!(crate::drift::Shape::Object(&#p))
+                }
+                TypeKind::Union { .. } => {
+                    let p = self.shape_path(*id, from);
+                    quote!(crate::drift::Shape::Union(&#p))
+                }
+                TypeKind::Enum { base, .. } => scalar(*base),
+                TypeKind::OneOf(_) => quote!(crate::drift::Shape::Any),
+            },
+        }
+    }
+
+    /// The drift description of an object or union type that is read (from replies or callbacks), and
+    /// the `Schema` impl that links an object type to it.
+    fn shape_static(&self, id: TypeId) -> TokenStream {
+        let td = &self.cat.types[id];
+        if !td.in_response {
+            return quote!();
+        }
+        let sname = self.shape_ident(id);
+        let tname = format_ident!("{}", td.name);
+        let name_str = &td.name;
+        let doc = format!("How the drift corrector reads [`{}`].", td.name);
+        match &td.kind {
+            TypeKind::Object(fields) => {
+                let fs = fields.iter().map(|f| {
+                    let key = &f.wire;
+                    let aliases = &f.aliases;
+                    let shape = self.shape_expr(&f.ty, td.owner);
+                    let required = !f.optional;
+                    quote!(crate::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[allow(non_upper_case_globals)]
+                    #[doc(hidden)]
+                    pub static #sname: crate::drift::ObjectShape = crate::drift::ObjectShape::new(#name_str, &[#(#fs),*]);
+                    impl crate::drift::Schema for #tname {
+                        fn shape() -> &'static crate::drift::ObjectShape {
+                            &#sname
+                        }
+                    }
+                }
+            }
+            TypeKind::Union { tag, content, variants } => {
+                let vs = variants.iter().map(|v| {
+                    let t = &v.tag;
+                    let p = self.shape_path(v.ty, td.owner);
+                    quote!((#t, &#p))
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[allow(non_upper_case_globals)]
+                    #[doc(hidden)]
+                    pub static #sname: crate::drift::UnionShape = crate::drift::UnionShape::new(#name_str, #tag, #content, &[#(#vs),*]);
+                }
+            }
+            _ => quote!(),
         }
     }
 
@@ -695,6 +840,7 @@ impl<'a> Emitter<'a> {
             Retry::Never => quote!(crate::RetryClass::Never),
         };
         let resp_fields = self.cat.fields(c.response);
+        let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
         let lists = c.results.iter().map(|r| {
             let lf = &resp_fields[r.list];
             let ln = ident(&lf.rust);
@@ -761,6 +907,10 @@ impl<'a> Emitter<'a> {
                 const COMMAND: &'static str = #command;
                 const PATH: &'static str = #path;
                 const RETRY: crate::RetryClass = #retry;
+                const REQUEST_KEYS: &'static [&'static str] = &[#(#keys),*];
+                fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+                    &self.extra
+                }
             }
             #results_impl
         }
@@ -851,6 +1001,8 @@ impl<'a> Emitter<'a> {
         let function = &c.fn_name;
         let req_name = &self.cat.types[c.request].name;
         let resp_name = &self.cat.types[c.response].name;
+        let path = format!("{}/{}", svc.wire, c.wire);
+        let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
         let zh = &c.title.zh;
         let en = &c.title.en;
         let doc = &c.doc;
@@ -891,6 +1043,8 @@ impl<'a> Emitter<'a> {
                 doc: #doc,
                 doc_en: #doc_en,
                 retry: #retry,
+                path: #path,
+                request_keys: &[#(#keys),*],
                 examples: &[#(#examples),*],
                 #codec
             }

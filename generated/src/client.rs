@@ -2,7 +2,7 @@
 //! generated call function.
 
 use crate::Endpoint;
-use crate::envelope::decode_reply;
+use crate::envelope::Decoded;
 use crate::error::Error;
 use crate::region::Region;
 use crate::retry::{Decision, RetryClass, RetryPolicy};
@@ -23,6 +23,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Default lifetime of the admin UserSig the client generates; it is renewed at half-life.
 pub const DEFAULT_SIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// Default ceiling on the size of one reply body: 32 MiB.
+///
+/// The largest documented replies are lists: `admin_getroammsg` (at most 100 messages of at most
+/// 12 KB, about 1.2 MB), `get_appid_group_list` (up to 10,000 group IDs, well under 1 MB) and
+/// `get_joined_group_list` or `get_group_member_info` with every filter (a few KB per group or member,
+/// a few MB for thousands). 32 MiB is more than ten times the largest of them, and small enough that a
+/// runaway or hostile reply cannot exhaust memory.
+pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
 fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
@@ -107,6 +115,10 @@ struct Inner {
     bases: Vec<String>,
     signer: Signer,
     retry: RetryPolicy,
+    /// Turn drift corrections into errors.
+    strict: bool,
+    /// Ceiling on one reply body.
+    max_reply_bytes: usize,
 }
 
 /// A Tencent Cloud IM REST client. Cheap to clone: clones share one connection pool and one UserSig
@@ -140,6 +152,8 @@ impl fmt::Debug for Client {
                 },
             )
             .field("retry", &self.inner.retry)
+            .field("strict_decoding", &self.inner.strict)
+            .field("max_reply_bytes", &self.inner.max_reply_bytes)
             .finish()
     }
 }
@@ -165,6 +179,8 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     retry: RetryPolicy,
     sig_lifetime: Duration,
+    strict: bool,
+    max_reply_bytes: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -197,6 +213,8 @@ impl Client {
             root_certificates: Vec::new(),
             retry: RetryPolicy::default(),
             sig_lifetime: DEFAULT_SIG_LIFETIME,
+            strict: false,
+            max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
         }
     }
 
@@ -232,17 +250,75 @@ impl Client {
     /// be repeated after a timeout (`RetryPolicy::default().retry_unconfirmed_never(true)`), or to
     /// switch retries off (`RetryPolicy::none()`).
     pub async fn call_with<E: Endpoint>(&self, request: &E, policy: &RetryPolicy) -> Result<E::Response, Error> {
+        self.call_raw_with(request, policy).await.map(|d| d.value)
+    }
+
+    /// Like [`Client::call`], and also hands back the raw reply body, the envelope (with its
+    /// `RequestId`) and the corrections the decoder made: a field the catalogue does not know yet is
+    /// never out of reach.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: tim_rest::Client) -> Result<(), tim_rest::Error> {
+    /// let request = tim_rest::im_open_login_svc::KickRequest::new("bob");
+    /// let reply = client.call_raw(&request).await?;
+    /// let raw: serde_json::Value = serde_json::from_slice(&reply.body).unwrap_or_default();
+    /// println!("{:?} {:?} {}", reply.envelope.request_id, reply.corrections, raw);
+    /// # Ok(()) }
+    /// ```
+    pub async fn call_raw<E: Endpoint>(&self, request: &E) -> Result<Decoded<E::Response>, Error> {
+        self.call_raw_with(request, &self.inner.retry).await
+    }
+
+    /// [`Client::call_raw`] with another retry policy for this call only.
+    pub async fn call_raw_with<E: Endpoint>(&self, request: &E, policy: &RetryPolicy) -> Result<Decoded<E::Response>, Error> {
         let body = encode(request)?;
         // Everything but the encoding and decoding is shared by all commands (not generic), which keeps
         // the compiled size of 150 call functions small. The decoder reads envelope and payload in one
-        // pass and tells the retry loop how the attempt ended.
-        let mut decoded: Option<E::Response> = None;
+        // pass (drifted replies take a second, correcting pass) and tells the retry loop how the
+        // attempt ended.
+        let strict = self.inner.strict;
+        let mut decoded: Option<Decoded<E::Response>> = None;
         let mut decode = |status: u16, reply: Bytes| -> Result<(), Error> {
-            decoded = Some(decode_reply::<E::Response>(E::PATH, status, reply)?);
+            let d = crate::envelope::decode::<E::Response>(E::PATH, status, reply, strict)?;
+            crate::drift::report(E::PATH, &d.corrections);
+            decoded = Some(d);
             Ok(())
         };
         self.execute(E::PATH, E::RETRY, body, policy, &mut decode).await?;
         decoded.ok_or_else(|| Error::Build(format!("{}: the reply was accepted but not decoded", E::PATH)))
+    }
+
+    /// Calls any command, catalogued or not, with a JSON body, and returns the reply's payload as JSON
+    /// (the envelope keys taken out). It goes through the same URL building, signing, envelope
+    /// handling, errors and retries as the typed calls; the retry class is the registry's when the
+    /// command is catalogued (and compiled in), `never` otherwise. For commands the catalogue lags
+    /// behind on.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: tim_rest::Client) -> Result<(), tim_rest::Error> {
+    /// let payload = client
+    ///     .call_json("im_open_login_svc", "account_check", &serde_json::json!({ "CheckItem": [{ "UserID": "bob" }] }))
+    ///     .await?;
+    /// println!("{}", payload["ResultItem"]);
+    /// # Ok(()) }
+    /// ```
+    pub async fn call_json(&self, service: &str, command: &str, body: &serde_json::Value) -> Result<serde_json::Value, Error> {
+        let valid = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !valid(service) || !valid(command) {
+            return Err(Error::Build(format!("`{service}/{command}` is not a servicename/command (ASCII letters, digits and `_`)")));
+        }
+        let (path, class) = match crate::registry::find(service, command) {
+            Some(info) => (info.path, info.retry),
+            None => (intern_path(service, command), RetryClass::Never),
+        };
+        let body = serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {path} request: {e}")))?;
+        let mut payload: Option<serde_json::Value> = None;
+        let mut decode = |status: u16, reply: Bytes| -> Result<(), Error> {
+            payload = Some(crate::envelope::decode_json(path, status, reply)?);
+            Ok(())
+        };
+        self.execute(path, class, body, &self.inner.retry, &mut decode).await?;
+        payload.ok_or_else(|| Error::Build(format!("{path}: the reply was accepted but not decoded")))
     }
 
     /// The URL and body the client would send for `request` (one attempt), for callers that send
@@ -338,14 +414,68 @@ impl Client {
             .await
             .map_err(classify)?;
         let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.map_err(classify)?;
-        Ok((status, bytes))
+        let limit = self.inner.max_reply_bytes;
+        let too_large = || Error::ReplyTooLarge { endpoint, limit };
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(too_large());
+        }
+        // Read chunk by chunk and stop at the ceiling: a runaway body is never buffered whole.
+        let mut resp = resp;
+        let mut buf = bytes::BytesMut::with_capacity(resp.content_length().map_or(8 * 1024, |n| n as usize));
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            if buf.len() + chunk.len() > limit {
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok((status, buf.freeze()))
     }
 }
 
-/// Encodes a request body (once per call; every attempt sends these bytes).
+/// Encodes a request body (once per call; every attempt sends these bytes). Extra wire fields go
+/// after the known ones.
 fn encode<E: Endpoint>(request: &E) -> Result<Bytes, Error> {
-    serde_json::to_vec(request).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))
+    let mut body = serde_json::to_vec(request).map_err(|e| Error::Build(format!("cannot encode the {} request: {e}", E::PATH)))?;
+    let extra = request.extra_fields();
+    if !extra.is_empty() {
+        if let Some(k) = extra.keys().find(|k| E::REQUEST_KEYS.contains(&k.as_str())) {
+            return Err(Error::Build(format!("{}: extra field `{k}` is a field of the request; use its setter", E::PATH)));
+        }
+        // The body is a JSON object: `{...}`. Append `,"key":value` before the closing brace.
+        if body.last() != Some(&b'}') {
+            return Err(Error::Build(format!("{}: the request did not encode as a JSON object", E::PATH)));
+        }
+        body.pop();
+        let mut first = body.len() == 1;
+        for (k, v) in extra {
+            if !first {
+                body.push(b',');
+            }
+            first = false;
+            serde_json::to_writer(&mut body, k).map_err(|e| Error::Build(format!("cannot encode extra field `{k}`: {e}")))?;
+            body.push(b':');
+            serde_json::to_writer(&mut body, v).map_err(|e| Error::Build(format!("cannot encode extra field `{k}`: {e}")))?;
+        }
+        body.push(b'}');
+    }
+    Ok(Bytes::from(body))
+}
+
+/// A `servicename/command` of an uncatalogued command as a `'static` string (errors carry one). Each
+/// distinct path is stored once for the life of the process: the set is bounded by the commands the
+/// application calls, not by anything the network sends.
+fn intern_path(service: &str, command: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static PATHS: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let path = format!("{service}/{command}");
+    let mut set = PATHS.get_or_init(|| Mutex::new(HashSet::new())).lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(p) = set.get(path.as_str()) {
+        return p;
+    }
+    let leaked: &'static str = Box::leak(path.into_boxed_str());
+    set.insert(leaked);
+    leaked
 }
 
 /// One attempt's URL and body, from [`Client::prepare`].
@@ -463,6 +593,25 @@ impl ClientBuilder {
         self
     }
 
+    /// Strict decoding (default off). Off, a reply that drifted from the catalogue (a number sent as a
+    /// string, a `null`, a missing or unknown key) is corrected and each correction is reported as a
+    /// `tracing` event (target `tim_rest::drift`). On, any correction is an [`Error::Decode`] that names
+    /// the JSON paths: for tests, and for callers who would rather stop than read a corrected value.
+    /// A reply that needs no correction decodes the same either way.
+    #[must_use]
+    pub fn strict_decoding(mut self, yes: bool) -> Self {
+        self.strict = yes;
+        self
+    }
+
+    /// The largest reply body accepted (default [`DEFAULT_MAX_REPLY_BYTES`], 32 MiB). A larger reply
+    /// is [`Error::ReplyTooLarge`]; reading stops at the limit, so it is never buffered whole.
+    #[must_use]
+    pub fn max_reply_bytes(mut self, bytes: usize) -> Self {
+        self.max_reply_bytes = bytes;
+        self
+    }
+
     /// Lifetime of the admin UserSig the client generates (default 24 h); it is renewed at half-life.
     #[must_use]
     pub fn sig_lifetime(mut self, lifetime: Duration) -> Self {
@@ -519,6 +668,15 @@ impl ClientBuilder {
         }
         let http = http.build().map_err(|e| Error::Build(format!("cannot build the HTTP client: {e}")))?;
         let signer = Signer::new(credentials, self.sdkappid, self.identifier, self.sig_lifetime.as_secs().max(60));
-        Ok(Client { inner: Arc::new(Inner { http, bases, signer, retry: self.retry }) })
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                bases,
+                signer,
+                retry: self.retry,
+                strict: self.strict,
+                max_reply_bytes: self.max_reply_bytes.max(1),
+            }),
+        })
     }
 }

@@ -76,7 +76,8 @@ impl<'de, U: TaggedUnion> de::DeserializeSeed<'de> for UnionKeySeed<U> {
 }
 
 /// Deserializes a tagged union in either key order; the content is decoded directly when the tag
-/// comes first and buffered otherwise. Keys other than the tag and content are ignored.
+/// comes first and buffered otherwise. A key other than the tag and the content is an error (the
+/// drift-correcting path removes it and reports it).
 pub fn deserialize_union<'de, D: Deserializer<'de>, U: TaggedUnion>(deserializer: D) -> Result<U, D::Error> {
     struct V<U>(PhantomData<U>);
     impl<'de, U: TaggedUnion> Visitor<'de> for V<U> {
@@ -109,8 +110,10 @@ pub fn deserialize_union<'de, D: Deserializer<'de>, U: TaggedUnion>(deserializer
                             None => buffered = Some(map.next_value()?),
                         }
                     }
+                    // Strict, like every generated type: the drift corrector drops unknown keys (and reports them).
                     UnionKey::Other => {
                         map.next_value::<IgnoredAny>()?;
+                        return Err(de::Error::custom(format_args!("unknown key next to `{}` and `{}`", U::TAG, U::CONTENT)));
                     }
                 }
             }
@@ -249,6 +252,7 @@ mod tests {
     use crate::envelope::decode_reply;
 
     #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
     struct Payload {
         #[serde(rename = "MsgKey")]
         msg_key: String,
@@ -256,12 +260,31 @@ mod tests {
         list: Vec<u32>,
     }
 
+    static PAYLOAD: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+        "Payload",
+        &[
+            crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, true),
+            crate::drift::FieldShape::new("List", &[], crate::drift::Shape::Array(&crate::drift::Shape::U32), true),
+        ],
+    );
+
+    impl crate::drift::Schema for Payload {
+        fn shape() -> &'static crate::drift::ObjectShape {
+            &PAYLOAD
+        }
+    }
+
     #[test]
     fn envelope_keys_are_taken_out_wherever_they_are() {
-        let body = br#"{"MsgKey":"k","ErrorCode":0,"List":[1,2],"ActionStatus":"OK","RequestId":"r","Other":{"x":1},"ErrorInfo":""}"#;
+        let body = br#"{"MsgKey":"k","ErrorCode":0,"List":[1,2],"ActionStatus":"OK","RequestId":"r","ErrorInfo":""}"#;
         let (env, p) = decode_with_envelope::<Payload>(body).expect("decodes");
         assert_eq!(p, Payload { msg_key: "k".into(), list: vec![1, 2] });
         assert_eq!((env.action_status.as_deref(), env.error_code, env.request_id.as_deref()), (Some("OK"), Some(0), Some("r")));
+        // The fast path is strict: an unknown key sends the reply to the correcting path.
+        let other = br#"{"MsgKey":"k","Other":{"x":1},"ErrorCode":0}"#;
+        assert!(decode_with_envelope::<Payload>(other).is_err());
+        let fixed = decode_reply::<Payload>("x/y", 200, bytes::Bytes::from_static(other)).expect("corrected");
+        assert_eq!(fixed.msg_key, "k");
     }
 
     #[test]
@@ -273,14 +296,17 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_without_the_payload_is_a_service_error_and_garbage_is_a_decode_error() {
+    fn a_failure_without_the_payload_is_a_service_error_and_only_garbage_is_a_decode_error() {
         let fail = decode_reply::<Payload>("x/y", 200, r#"{"ActionStatus":"FAIL","ErrorCode":90001,"ErrorInfo":"bad"}"#.into());
         assert_eq!(fail.expect_err("fail").code(), Some(90001));
         let ok_but_fail = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ActionStatus":"FAIL","ErrorCode":0}"#.into());
         assert_eq!(ok_but_fail.expect_err("FAIL status").code(), Some(0));
         let trailing = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k"} x"#.into());
         assert!(matches!(trailing, Err(crate::Error::Decode { .. })));
+        let not_object = decode_reply::<Payload>("x/y", 200, r#"[{"MsgKey":"k"}]"#.into());
+        assert!(matches!(not_object, Err(crate::Error::Decode { .. })));
+        // An envelope value of the wrong type is drift, not a failure: the payload still decodes.
         let wrong_type = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ErrorCode":"zero"}"#.into());
-        assert!(matches!(wrong_type, Err(crate::Error::Decode { .. })));
+        assert_eq!(wrong_type.expect("drift is corrected").msg_key, "k");
     }
 }

@@ -8,7 +8,8 @@
 //! | [`Error::Timeout`] | may or may not have reached the server |
 //! | [`Error::NoResponse`] | was sent, but the connection failed before a whole reply arrived |
 //! | [`Error::Http`] | got a non-2xx HTTP status, e.g. a gateway's HTML 502 page |
-//! | [`Error::Decode`] | got a reply that is not the expected JSON; the raw body is kept |
+//! | [`Error::ReplyTooLarge`] | got a reply larger than the client's ceiling; reading stopped there |
+//! | [`Error::Decode`] | got a reply that is not JSON (or, with strict decoding, one that drifted from the catalogue); the raw body is kept |
 //! | [`Error::Service`] | was answered by the IM service with an error code |
 //!
 //! No variant carries the secret key or the UserSig: reqwest errors are stripped of their URL (which
@@ -178,6 +179,16 @@ pub enum Error {
         status: u16,
         /// The raw body (often an HTML page).
         body: Bytes,
+    },
+    /// The reply body was larger than the client's ceiling
+    /// ([`crate::ClientBuilder::max_reply_bytes`]); reading stopped there. The request may have taken
+    /// effect.
+    #[error("reply of {endpoint} is larger than {limit} bytes; reading stopped")]
+    ReplyTooLarge {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// The ceiling, in bytes.
+        limit: usize,
     },
     /// The reply could not be decoded; the raw body is kept.
     #[error("reply of {endpoint} could not be decoded: {source}")]

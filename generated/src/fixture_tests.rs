@@ -48,11 +48,20 @@ fn open_enums_keep_unknown_values_verbatim() {
 
 #[test]
 fn keyword_fields_and_big_integers_use_their_wire_names() {
-    let resp: GetThingResponse = serde_json::from_value(json!({
+    let body = json!({
         "Type": "Owner", "Self": "me", "Next": 4454685361u64, "Items": null, "Extra": {"会员等级": "gold"},
-        "Value": [ "a", "b" ], "Unexpected": {"new": "field"}
-    }))
-    .expect("lenient response");
+        "Value": [ "a", "b" ]
+    });
+    let resp: GetThingResponse = serde_json::from_value(body.clone()).expect("exact response");
+    // An unknown key fails the strict decoder; the client's drift-correcting path drops it and says so.
+    let mut drifted = body.as_object().cloned().unwrap_or_default();
+    drifted.insert("Unexpected".into(), json!({"new": "field"}));
+    assert!(serde_json::from_value::<GetThingResponse>(json!(drifted)).is_err(), "strict: unknown keys are errors");
+    let decoded =
+        crate::envelope::decode::<GetThingResponse>("WeirdSvc/getthing", 200, json!(drifted).to_string().into(), false).expect("corrected");
+    assert_eq!(decoded.value, resp);
+    assert_eq!(decoded.corrections.len(), 1);
+    assert_eq!(decoded.corrections[0].to_string(), "Unexpected: unknown key ignored");
     assert_eq!(resp.r#type, Some(Kind::Owner));
     assert_eq!(resp.self_.as_deref(), Some("me"));
     assert_eq!(resp.next, 4_454_685_361);

@@ -49,6 +49,7 @@ pub mod api;
 mod client;
 #[doc(hidden)]
 pub mod codec;
+pub mod drift;
 pub mod envelope;
 mod error;
 pub mod region;
@@ -70,8 +71,10 @@ mod fixture_api;
 mod fixture_tests;
 
 pub use api::*;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest};
-pub use envelope::Envelope;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest,
+};
+pub use envelope::{Decoded, Envelope};
 pub use error::{Error, ErrorClass, ErrorCodeInfo, ServiceError};
 pub use region::Region;
 pub use results::{ItemResult, ItemResults};
@@ -81,7 +84,7 @@ pub use retry::{RetryClass, RetryPolicy};
 /// any command through this one trait ([`Client::call`]).
 pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     /// The response payload type.
-    type Response: serde::de::DeserializeOwned + std::fmt::Debug + ItemResults + Send + Sync + 'static;
+    type Response: serde::de::DeserializeOwned + drift::Schema + std::fmt::Debug + ItemResults + Send + Sync + 'static;
     /// The wire servicename.
     const SERVICE: &'static str;
     /// The wire command.
@@ -90,6 +93,10 @@ pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     const PATH: &'static str;
     /// How the command may be repeated.
     const RETRY: RetryClass;
+    /// The wire keys of the request body the catalogue knows, in order.
+    const REQUEST_KEYS: &'static [&'static str];
+    /// Wire fields added with the request's `extra_field` setter, sent after the known ones.
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value>;
 }
 
 /// The README's code blocks, compiled as doctests so the README stays true.

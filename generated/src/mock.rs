@@ -68,6 +68,9 @@ pub enum Reply {
     Truncated(Box<Reply>),
     /// Closes the connection without answering.
     Drop,
+    /// A body that never ends: `{"ActionStatus":"OK","ErrorCode":0,"Pad":"xxxx...` streamed in
+    /// chunks, without a length, until the client hangs up.
+    Endless,
 }
 
 impl Reply {
@@ -157,6 +160,7 @@ struct State {
     connections: AtomicUsize,
     calls: AtomicUsize,
     recording: std::sync::atomic::AtomicBool,
+    allow_unknown_fields: std::sync::atomic::AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -243,6 +247,7 @@ impl MockServer {
             connections: AtomicUsize::new(0),
             calls: AtomicUsize::new(0),
             recording: std::sync::atomic::AtomicBool::new(true),
+            allow_unknown_fields: std::sync::atomic::AtomicBool::new(false),
         });
         let (tx, mut rx) = oneshot::channel::<()>();
         let st = state.clone();
@@ -342,6 +347,14 @@ impl MockServer {
         self.state.recording.store(on, Ordering::SeqCst);
     }
 
+    /// Whether a request body may carry top-level keys the catalogue does not have (default: no, such a
+    /// body gets the 60003 JSON error, which keeps the catalogue's own tests strict). On, those keys
+    /// are left out before the body is decoded into the request type (they stay in
+    /// [`Recorded::body`]); for tests of requests with `extra_field`.
+    pub fn allow_unknown_fields(&self, yes: bool) {
+        self.state.allow_unknown_fields.store(yes, Ordering::SeqCst);
+    }
+
     /// Forgets the recorded requests.
     pub fn clear_requests(&self) {
         lock(&self.state.recorded).clear();
@@ -381,7 +394,12 @@ impl State {
 enum MockBody {
     Full(Option<Bytes>),
     Truncated(Option<Bytes>, u64),
+    /// The opening, then padding forever.
+    Endless(bool),
 }
+
+/// One chunk of an endless body's padding.
+static PADDING: [u8; 16 * 1024] = [b'x'; 16 * 1024];
 
 impl Body for MockBody {
     type Data = Bytes;
@@ -393,12 +411,21 @@ impl Body for MockBody {
                 Some(b) => Some(Ok(Frame::data(b))),
                 None => Some(Err(std::io::Error::other("reply truncated on purpose"))),
             },
+            MockBody::Endless(started) => {
+                if *started {
+                    Some(Ok(Frame::data(Bytes::from_static(&PADDING))))
+                } else {
+                    *started = true;
+                    Some(Ok(Frame::data(Bytes::from_static(br#"{"ActionStatus":"OK","ErrorCode":0,"Pad":""#))))
+                }
+            }
         })
     }
     fn size_hint(&self) -> http_body::SizeHint {
         match self {
             MockBody::Full(b) => http_body::SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
             MockBody::Truncated(_, full) => http_body::SizeHint::with_exact(*full),
+            MockBody::Endless(_) => http_body::SizeHint::default(),
         }
     }
 }
@@ -417,6 +444,7 @@ fn json_response(v: &Value) -> Response<MockBody> {
 fn example_reply(info: &CommandInfo) -> Value {
     info.examples
         .iter()
+        .filter(|e| !e.legacy)
         .filter_map(|e| e.response)
         .filter_map(|t| serde_json::from_str::<Value>(t).ok())
         .find(|v| {
@@ -504,7 +532,18 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
             return Err(envelope(60002, "only POST is supported"));
         }
         check_query(&st, &rec.query)?;
-        match info.codec.decode_request(&body) {
+        let decoded = if st.allow_unknown_fields.load(Ordering::SeqCst) {
+            match serde_json::from_slice::<Value>(&body) {
+                Ok(Value::Object(mut m)) => {
+                    m.retain(|k, _| info.request_keys.contains(&k.as_str()));
+                    info.codec.decode_request_value(Value::Object(m))
+                }
+                _ => info.codec.decode_request(&body),
+            }
+        } else {
+            info.codec.decode_request(&body)
+        };
+        match decoded {
             Ok(m) => rec.decoded = Some(Arc::from(m)),
             Err(e) => return Err(envelope(60003, &format!("JSON parse error: {e}"))),
         }
@@ -551,6 +590,12 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
             _ => break,
         }
     }
+    if matches!(reply, Reply::Endless) {
+        set_code(Some(0));
+        let mut r = Response::new(MockBody::Endless(false));
+        r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+        return Ok(r);
+    }
     let (status, content_type, bytes, code) = match reply {
         Reply::Drop => return Err(std::io::Error::other("connection dropped on purpose")),
         Reply::Example => {
@@ -560,7 +605,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         Reply::Json(v) => (200, "application/json".to_owned(), Bytes::from(v.to_string()), v.get("ErrorCode").and_then(Value::as_i64)),
         Reply::Fail { code, info } => (200, "application/json".to_owned(), Bytes::from(envelope(code, &info).to_string()), Some(code)),
         Reply::Raw { status, content_type, body } => (status, content_type, body, None),
-        Reply::Delay(..) | Reply::Truncated(_) => (500, "text/plain".to_owned(), Bytes::new(), None),
+        Reply::Delay(..) | Reply::Truncated(_) | Reply::Endless => (500, "text/plain".to_owned(), Bytes::new(), None),
     };
     set_code(code);
     let full = bytes.len() as u64;

@@ -43,8 +43,9 @@ pub trait CommandCodec: Send + Sync {
     fn decode_request(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error>;
     /// Decodes a request from JSON.
     fn decode_request_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error>;
-    /// Decodes the payload of a response body (lenient; envelope keys are ignored: decode them with
-    /// [`crate::Envelope::from_slice`]).
+    /// Decodes the payload of a response body strictly (exact types, no unknown keys; the envelope keys
+    /// are skipped: decode them with [`crate::Envelope::from_slice`]). The client corrects drifted
+    /// replies instead ([`crate::envelope::decode`]); this is the check the catalogue's own tests use.
     fn decode_response(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error>;
     /// Decodes a response payload from JSON.
     fn decode_response_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error>;
@@ -71,9 +72,14 @@ where
         Ok(Box::new(serde_json::from_value::<E>(body)?))
     }
     fn decode_response(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error> {
-        Ok(Box::new(serde_json::from_slice::<E::Response>(body)?))
+        Ok(Box::new(crate::codec::decode_with_envelope::<E::Response>(body)?.1))
     }
-    fn decode_response_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error> {
+    fn decode_response_value(&self, mut body: Value) -> Result<Box<dyn Message>, serde_json::Error> {
+        if let Value::Object(m) = &mut body {
+            for k in crate::envelope::ENVELOPE_KEYS {
+                m.remove(k);
+            }
+        }
         Ok(Box::new(serde_json::from_value::<E::Response>(body)?))
     }
 }
@@ -118,6 +124,10 @@ pub struct CommandInfo {
     pub doc_en: Option<&'static str>,
     /// Retry class.
     pub retry: RetryClass,
+    /// `servicename/command`, the URL path after `/v4/`.
+    pub path: &'static str,
+    /// The wire keys of the request body, in catalogue order.
+    pub request_keys: &'static [&'static str],
     /// The official examples.
     pub examples: &'static [Example],
     /// Decoders of the command's bodies (feature `codec`).
@@ -125,10 +135,12 @@ pub struct CommandInfo {
     pub codec: &'static dyn CommandCodec,
 }
 
+impl CommandInfo {}
+
 impl CommandInfo {
-    /// `servicename/command`.
+    /// `servicename/command` (the same text as the `path` field).
     pub fn path(&self) -> String {
-        format!("{}/{}", self.service, self.command)
+        self.path.to_owned()
     }
 }
 

@@ -198,12 +198,24 @@ async fn truncated_json_is_a_decode_error_keeping_the_raw_body() {
 }
 
 #[tokio::test]
-async fn a_payload_that_does_not_fit_is_a_decode_error() {
+async fn a_payload_that_does_not_fit_is_corrected_or_in_strict_mode_a_decode_error() {
     let srv = server().await;
+    let bad = serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MsgTime": "not a number", "MsgKey": "k"});
+    // Tolerant (the default): the message was sent, so the reply must not fail; MsgTime is zero-filled
+    // and the correction names the path.
     let client = srv.client_builder().build().expect("client");
-    srv.push_reply("openim", "sendmsg", Reply::Json(serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MsgTime": "not a number"})));
-    let err = client.openim().send_msg(&SendMsgRequest::new("b", vec![])).await.expect_err("MsgTime is a string");
+    srv.push_reply("openim", "sendmsg", Reply::Json(bad.clone()));
+    let reply = client.call_raw(&SendMsgRequest::new("b", vec![])).await.expect("corrected");
+    assert_eq!((reply.value.msg_time, reply.value.msg_key.as_deref()), (0, Some("k")));
+    let shown: Vec<String> = reply.corrections.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, vec!["MsgTime: string where integer was expected; filled with the zero value".to_owned()]);
+    // Strict: the same reply is a decode error that names the path and keeps the body.
+    let strict = srv.client_builder().strict_decoding(true).build().expect("client");
+    srv.push_reply("openim", "sendmsg", Reply::Json(bad.clone()));
+    let err = strict.openim().send_msg(&SendMsgRequest::new("b", vec![])).await.expect_err("strict");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(err.to_string().contains("MsgTime: string where integer was expected"), "{err}");
+    assert_eq!(err.body().map(|b| serde_json::from_slice::<serde_json::Value>(b).ok()), Some(Some(bad)));
 }
 
 #[tokio::test]

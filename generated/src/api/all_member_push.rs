@@ -11,6 +11,7 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImUserAttrs {
     /// `To_Account` (required). The user account.
     #[serde(rename = "To_Account")]
@@ -34,6 +35,27 @@ impl ImUserAttrs {
             to_account: to_account.into(),
             attrs,
         }
+    }
+}
+
+///How the drift corrector reads [`ImUserAttrs`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImUserAttrs: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImUserAttrs",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Attrs",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImUserAttrs {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImUserAttrs
     }
 }
 
@@ -66,6 +88,7 @@ impl ImUserAttrNames {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImUserTags {
     /// `To_Account` (required). The user account.
     #[serde(rename = "To_Account")]
@@ -86,6 +109,27 @@ impl ImUserTags {
             to_account: to_account.into(),
             tags,
         }
+    }
+}
+
+///How the drift corrector reads [`ImUserTags`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImUserTags: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImUserTags",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Tags",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImUserTags {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImUserTags
     }
 }
 
@@ -120,6 +164,9 @@ pub struct ImPushRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImPushRequest {
@@ -134,6 +181,7 @@ impl ImPushRequest {
             msg_life_time: None,
             from_account: None,
             offline_push_info: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -174,6 +222,19 @@ impl ImPushRequest {
         self.offline_push_info = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `all_member_push/im_push` (the envelope is decoded separately).
@@ -183,6 +244,7 @@ impl ImPushRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImPushResponse {
     /// `TaskId` (required). ID of the push task.
     #[serde(rename = "TaskId")]
@@ -193,6 +255,19 @@ impl ImPushResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_id: impl Into<String>) -> Self {
         Self { task_id: task_id.into() }
+    }
+}
+
+///How the drift corrector reads [`ImPushResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImPushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImPushResponse",
+    &[crate::drift::FieldShape::new("TaskId", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for ImPushResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImPushResponse
     }
 }
 
@@ -208,12 +283,31 @@ pub struct ImSetAttrNameRequest {
     /// `AttrNames` (required). Attribute number ("0" to "9") -> attribute name (at most 50 bytes); the app defines what each attribute means.
     #[serde(rename = "AttrNames")]
     pub attr_names: std::collections::BTreeMap<String, String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImSetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
-        Self { attr_names }
+        Self {
+            attr_names,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -224,11 +318,25 @@ impl ImSetAttrNameRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImSetAttrNameResponse {}
 impl ImSetAttrNameResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImSetAttrNameResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImSetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImSetAttrNameResponse",
+    &[],
+);
+impl crate::drift::Schema for ImSetAttrNameResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImSetAttrNameResponse
     }
 }
 
@@ -240,11 +348,31 @@ impl ImSetAttrNameResponse {
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
-pub struct ImGetAttrNameRequest {}
+pub struct ImGetAttrNameRequest {
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
 impl ImGetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -255,6 +383,7 @@ impl ImGetAttrNameRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImGetAttrNameResponse {
     /// `AttrNames` (required). Attribute number ("0" to "9") -> attribute name, e.g. "0": "xxx" means attribute 0 is named xxx.
     #[serde(
@@ -284,6 +413,26 @@ impl ImGetAttrNameResponse {
     }
 }
 
+///How the drift corrector reads [`ImGetAttrNameResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImGetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImGetAttrNameResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "AttrNames",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImGetAttrNameResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImGetAttrNameResponse
+    }
+}
+
 /// Request body of `all_member_push/im_get_attr`.
 ///
 /// See [`AllMemberPush::im_get_attr`](crate::api::all_member_push::AllMemberPush::im_get_attr).
@@ -296,12 +445,31 @@ pub struct ImGetAttrRequest {
     /// `To_Account` (required). Target accounts (at most 100).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImGetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -312,6 +480,7 @@ impl ImGetAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImGetAttrResponse {
     /// `UserAttrs` (required). Attributes of each user; a user without attributes has an empty `Attrs`.
     #[serde(
@@ -338,6 +507,26 @@ impl ImGetAttrResponse {
     }
 }
 
+///How the drift corrector reads [`ImGetAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImGetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImGetAttrResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserAttrs",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_ImUserAttrs)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImGetAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImGetAttrResponse
+    }
+}
+
 /// Request body of `all_member_push/im_set_attr`.
 ///
 /// See [`AllMemberPush::im_set_attr`](crate::api::all_member_push::AllMemberPush::im_set_attr).
@@ -350,12 +539,31 @@ pub struct ImSetAttrRequest {
     /// `UserAttrs` (required). The users and the attribute values to set (at most 100 users).
     #[serde(rename = "UserAttrs")]
     pub user_attrs: Vec<ImUserAttrs>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImSetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrs>) -> Self {
-        Self { user_attrs }
+        Self {
+            user_attrs,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -366,11 +574,25 @@ impl ImSetAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImSetAttrResponse {}
 impl ImSetAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImSetAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImSetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImSetAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for ImSetAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImSetAttrResponse
     }
 }
 
@@ -386,12 +608,31 @@ pub struct ImRemoveAttrRequest {
     /// `UserAttrs` (required). The users and the names of the attributes to delete (at most 100 users).
     #[serde(rename = "UserAttrs")]
     pub user_attrs: Vec<ImUserAttrNames>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImRemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrNames>) -> Self {
-        Self { user_attrs }
+        Self {
+            user_attrs,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -402,11 +643,25 @@ impl ImRemoveAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImRemoveAttrResponse {}
 impl ImRemoveAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImRemoveAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImRemoveAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImRemoveAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for ImRemoveAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImRemoveAttrResponse
     }
 }
 
@@ -422,12 +677,31 @@ pub struct ImGetTagRequest {
     /// `To_Account` (required). Target accounts (at most 100).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImGetTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -438,6 +712,7 @@ impl ImGetTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImGetTagResponse {
     /// `UserTags` (required). Tags of each user.
     #[serde(
@@ -464,6 +739,26 @@ impl ImGetTagResponse {
     }
 }
 
+///How the drift corrector reads [`ImGetTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImGetTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImGetTagResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserTags",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_ImUserTags)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImGetTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImGetTagResponse
+    }
+}
+
 /// Request body of `all_member_push/im_add_tag`.
 ///
 /// See [`AllMemberPush::im_add_tag`](crate::api::all_member_push::AllMemberPush::im_add_tag).
@@ -476,12 +771,31 @@ pub struct ImAddTagRequest {
     /// `UserTags` (required). The users and the tags to add (at most 100 users, at most 10 tags each).
     #[serde(rename = "UserTags")]
     pub user_tags: Vec<ImUserTags>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImAddTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
-        Self { user_tags }
+        Self {
+            user_tags,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -492,11 +806,25 @@ impl ImAddTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImAddTagResponse {}
 impl ImAddTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImAddTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImAddTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImAddTagResponse",
+    &[],
+);
+impl crate::drift::Schema for ImAddTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImAddTagResponse
     }
 }
 
@@ -512,12 +840,31 @@ pub struct ImRemoveTagRequest {
     /// `UserTags` (required). The users and the tags to delete (at most 100 users).
     #[serde(rename = "UserTags")]
     pub user_tags: Vec<ImUserTags>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImRemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
-        Self { user_tags }
+        Self {
+            user_tags,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -528,11 +875,25 @@ impl ImRemoveTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImRemoveTagResponse {}
 impl ImRemoveTagResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImRemoveTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImRemoveTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImRemoveTagResponse",
+    &[],
+);
+impl crate::drift::Schema for ImRemoveTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImRemoveTagResponse
     }
 }
 
@@ -548,12 +909,31 @@ pub struct ImRemoveAllTagsRequest {
     /// `To_Account` (required). Target accounts (at most 100).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImRemoveAllTagsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -564,11 +944,25 @@ impl ImRemoveAllTagsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImRemoveAllTagsResponse {}
 impl ImRemoveAllTagsResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImRemoveAllTagsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImRemoveAllTagsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImRemoveAllTagsResponse",
+    &[],
+);
+impl crate::drift::Schema for ImRemoveAllTagsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImRemoveAllTagsResponse
     }
 }
 
@@ -645,6 +1039,17 @@ impl crate::Endpoint for ImPushRequest {
     const COMMAND: &'static str = "im_push";
     const PATH: &'static str = "all_member_push/im_push";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Condition",
+        "MsgRandom",
+        "MsgBody",
+        "MsgLifeTime",
+        "From_Account",
+        "OfflinePushInfo",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImPushResponse {}
@@ -654,6 +1059,10 @@ impl crate::Endpoint for ImSetAttrNameRequest {
     const COMMAND: &'static str = "im_set_attr_name";
     const PATH: &'static str = "all_member_push/im_set_attr_name";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["AttrNames"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImSetAttrNameResponse {}
@@ -663,6 +1072,10 @@ impl crate::Endpoint for ImGetAttrNameRequest {
     const COMMAND: &'static str = "im_get_attr_name";
     const PATH: &'static str = "all_member_push/im_get_attr_name";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImGetAttrNameResponse {}
@@ -672,6 +1085,10 @@ impl crate::Endpoint for ImGetAttrRequest {
     const COMMAND: &'static str = "im_get_attr";
     const PATH: &'static str = "all_member_push/im_get_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImGetAttrResponse {}
@@ -681,6 +1098,10 @@ impl crate::Endpoint for ImSetAttrRequest {
     const COMMAND: &'static str = "im_set_attr";
     const PATH: &'static str = "all_member_push/im_set_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImSetAttrResponse {}
@@ -690,6 +1111,10 @@ impl crate::Endpoint for ImRemoveAttrRequest {
     const COMMAND: &'static str = "im_remove_attr";
     const PATH: &'static str = "all_member_push/im_remove_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImRemoveAttrResponse {}
@@ -699,6 +1124,10 @@ impl crate::Endpoint for ImGetTagRequest {
     const COMMAND: &'static str = "im_get_tag";
     const PATH: &'static str = "all_member_push/im_get_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImGetTagResponse {}
@@ -708,6 +1137,10 @@ impl crate::Endpoint for ImAddTagRequest {
     const COMMAND: &'static str = "im_add_tag";
     const PATH: &'static str = "all_member_push/im_add_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserTags"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImAddTagResponse {}
@@ -717,6 +1150,10 @@ impl crate::Endpoint for ImRemoveTagRequest {
     const COMMAND: &'static str = "im_remove_tag";
     const PATH: &'static str = "all_member_push/im_remove_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserTags"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImRemoveTagResponse {}
@@ -726,6 +1163,10 @@ impl crate::Endpoint for ImRemoveAllTagsRequest {
     const COMMAND: &'static str = "im_remove_all_tags";
     const PATH: &'static str = "all_member_push/im_remove_all_tags";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImRemoveAllTagsResponse {}
@@ -940,6 +1381,15 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45934",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37166"),
         retry: crate::RetryClass::Dedupe,
+        path: "all_member_push/im_push",
+        request_keys: &[
+            "Condition",
+            "MsgRandom",
+            "MsgBody",
+            "MsgLifeTime",
+            "From_Account",
+            "OfflinePushInfo",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some(
@@ -1039,6 +1489,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45935",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37167"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_set_attr_name",
+        request_keys: &["AttrNames"],
         examples: &[
             crate::registry::Example {
                 title: Some(
@@ -1068,6 +1520,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45936",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37168"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_get_attr_name",
+        request_keys: &[],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1093,6 +1547,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45937",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37169"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_get_attr",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1120,6 +1576,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45938",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37170"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_set_attr",
+        request_keys: &["UserAttrs"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1147,6 +1605,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45939",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37171"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_remove_attr",
+        request_keys: &["UserAttrs"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1174,6 +1634,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45940",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37172"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_get_tag",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1201,6 +1663,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45941",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37173"),
         retry: crate::RetryClass::Never,
+        path: "all_member_push/im_add_tag",
+        request_keys: &["UserTags"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1228,6 +1692,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45942",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37174"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_remove_tag",
+        request_keys: &["UserTags"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1255,6 +1721,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45943",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/37175"),
         retry: crate::RetryClass::Safe,
+        path: "all_member_push/im_remove_all_tags",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,

@@ -15,11 +15,31 @@
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
-pub struct GetIpListRequest {}
+pub struct GetIpListRequest {
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
 impl GetIpListRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -30,6 +50,7 @@ impl GetIpListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetIpListResponse {
     /// `IPList` (required). Server IP addresses and CIDR ranges, e.g. "183.192.202.0/25".
     #[serde(
@@ -56,12 +77,36 @@ impl GetIpListResponse {
     }
 }
 
+///How the drift corrector reads [`GetIpListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetIpListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetIpListResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "IPList",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetIpListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetIpListResponse
+    }
+}
+
 impl crate::Endpoint for GetIpListRequest {
     type Response = GetIpListResponse;
     const SERVICE: &'static str = "ConfigSvc";
     const COMMAND: &'static str = "GetIPList";
     const PATH: &'static str = "ConfigSvc/GetIPList";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetIpListResponse {}
@@ -114,6 +159,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/45438",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/36742"),
         retry: crate::RetryClass::Safe,
+        path: "ConfigSvc/GetIPList",
+        request_keys: &[],
         examples: &[
             crate::registry::Example {
                 title: None,

@@ -12,6 +12,7 @@
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowResultItem {
     /// `To_Account` (required). The user the outcome is about.
     #[serde(rename = "To_Account")]
@@ -36,6 +37,23 @@ impl FollowResultItem {
             result_code,
             result_info: result_info.into(),
         }
+    }
+}
+
+///How the drift corrector reads [`FollowResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowResultItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for FollowResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowResultItem
     }
 }
 
@@ -148,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for FollowRelation {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowProfileItem {
     /// `Tag` (required). Profile field name, e.g. Tag_Profile_IM_Nick or Tag_Profile_Custom_*.
     #[serde(rename = "Tag")]
@@ -161,6 +180,22 @@ impl FollowProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: FollowProfileValue) -> Self {
         Self { tag: tag.into(), value }
+    }
+}
+
+///How the drift corrector reads [`FollowProfileItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowProfileItem",
+    &[
+        crate::drift::FieldShape::new("Tag", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Any, true),
+    ],
+);
+impl crate::drift::Schema for FollowProfileItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowProfileItem
     }
 }
 
@@ -198,6 +233,9 @@ pub struct FollowAddRequest {
     /// `FollowItem` (required). The users to follow.
     #[serde(rename = "FollowItem")]
     pub follow_item: Vec<FollowAddItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FollowAddRequest {
@@ -209,7 +247,21 @@ impl FollowAddRequest {
         Self {
             from_account: from_account.into(),
             follow_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -220,6 +272,7 @@ impl FollowAddRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowAddResponse {
     /// `ResultItem` (required). Result for each user.
     #[serde(
@@ -246,6 +299,28 @@ impl FollowAddResponse {
     }
 }
 
+///How the drift corrector reads [`FollowAddResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowAddResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowAddResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowAddResponse
+    }
+}
+
 /// Request body of `follow/follow_delete`.
 ///
 /// See [`Follow::follow_delete`](crate::api::follow::Follow::follow_delete).
@@ -261,6 +336,9 @@ pub struct FollowDeleteRequest {
     /// `To_Account` (required). UserIDs to unfollow (at most 20).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FollowDeleteRequest {
@@ -269,7 +347,21 @@ impl FollowDeleteRequest {
         Self {
             from_account: from_account.into(),
             to_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -280,6 +372,7 @@ impl FollowDeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowDeleteResponse {
     /// `ResultItem` (required). Result for each user.
     #[serde(
@@ -306,6 +399,28 @@ impl FollowDeleteResponse {
     }
 }
 
+///How the drift corrector reads [`FollowDeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowDeleteResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowDeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowDeleteResponse
+    }
+}
+
 /// Request body of `follow/follow_check`.
 ///
 /// See [`Follow::follow_check`](crate::api::follow::Follow::follow_check).
@@ -321,6 +436,9 @@ pub struct FollowCheckRequest {
     /// `To_Account` (required). UserIDs to check (at most 100).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FollowCheckRequest {
@@ -329,7 +447,21 @@ impl FollowCheckRequest {
         Self {
             from_account: from_account.into(),
             to_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -340,6 +472,7 @@ impl FollowCheckRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowCheckResponse {
     /// `ResultItem` (required). Result for each checked user.
     #[serde(
@@ -366,6 +499,28 @@ impl FollowCheckResponse {
     }
 }
 
+///How the drift corrector reads [`FollowCheckResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowCheckResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowCheckItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowCheckResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowCheckResponse
+    }
+}
+
 /// Request body of `follow/follow_get`.
 ///
 /// See [`Follow::follow_get`](crate::api::follow::Follow::follow_get).
@@ -387,6 +542,9 @@ pub struct FollowGetRequest {
     /// `WantNum` (required). Number of entries to pull (default 100 per page, at most 1000).
     #[serde(rename = "WantNum")]
     pub want_num: u32,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FollowGetRequest {
@@ -402,7 +560,21 @@ impl FollowGetRequest {
             follow_type,
             start_cursor: start_cursor.into(),
             want_num,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -413,6 +585,7 @@ impl FollowGetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowGetResponse {
     /// `FollowItem` (required). The users on this page.
     #[serde(
@@ -450,6 +623,29 @@ impl FollowGetResponse {
     }
 }
 
+///How the drift corrector reads [`FollowGetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowGetResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "FollowItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowGetItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("NextCursor", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for FollowGetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowGetResponse
+    }
+}
+
 /// Request body of `follow/follow_get_info`.
 ///
 /// See [`Follow::follow_get_info`](crate::api::follow::Follow::follow_get_info).
@@ -465,6 +661,9 @@ pub struct FollowGetInfoRequest {
     /// `To_Account` (required). UserIDs whose counts are queried (at most 20).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FollowGetInfoRequest {
@@ -473,7 +672,21 @@ impl FollowGetInfoRequest {
         Self {
             from_account: from_account.into(),
             to_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -484,6 +697,7 @@ impl FollowGetInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowGetInfoResponse {
     /// `FollowInfo` (required). Counts for each user.
     #[serde(
@@ -507,6 +721,28 @@ impl FollowGetInfoResponse {
     pub fn follow_info(mut self, value: Vec<FollowInfoItem>) -> Self {
         self.follow_info = value;
         self
+    }
+}
+
+///How the drift corrector reads [`FollowGetInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowGetInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowGetInfoResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "FollowInfo",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowInfoItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowGetInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowGetInfoResponse
     }
 }
 
@@ -536,6 +772,7 @@ impl FollowAddItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowCheckItem {
     /// `To_Account` (required). The checked UserID.
     #[serde(rename = "To_Account")]
@@ -574,11 +811,30 @@ impl FollowCheckItem {
     }
 }
 
+///How the drift corrector reads [`FollowCheckItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowCheckItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("FollowType", &[], crate::drift::Shape::I32, false),
+    ],
+);
+impl crate::drift::Schema for FollowCheckItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowCheckItem
+    }
+}
+
 /// The users on this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowGetItem {
     /// `To_Account` (required). UserID of the user.
     #[serde(rename = "To_Account")]
@@ -635,11 +891,47 @@ impl FollowGetItem {
     }
 }
 
+///How the drift corrector reads [`FollowGetItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowGetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowGetItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "FollowTime",
+            &[],
+            crate::drift::Shape::I64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ProfileItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FollowProfileItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "profile_sequence",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowGetItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowGetItem
+    }
+}
+
 /// Counts for each user.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FollowInfoItem {
     /// `To_Account` (required). UserID of the user.
     #[serde(rename = "To_Account")]
@@ -704,12 +996,51 @@ impl FollowInfoItem {
     }
 }
 
+///How the drift corrector reads [`FollowInfoItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FollowInfoItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FollowInfoItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "FollowerCount",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "FollowingCount",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MutualFollowingCount",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for FollowInfoItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FollowInfoItem
+    }
+}
+
 impl crate::Endpoint for FollowAddRequest {
     type Response = FollowAddResponse;
     const SERVICE: &'static str = "follow";
     const COMMAND: &'static str = "follow_add";
     const PATH: &'static str = "follow/follow_add";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "FollowItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FollowAddResponse {
@@ -738,6 +1069,10 @@ impl crate::Endpoint for FollowDeleteRequest {
     const COMMAND: &'static str = "follow_delete";
     const PATH: &'static str = "follow/follow_delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FollowDeleteResponse {
@@ -766,6 +1101,10 @@ impl crate::Endpoint for FollowCheckRequest {
     const COMMAND: &'static str = "follow_check";
     const PATH: &'static str = "follow/follow_check";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FollowCheckResponse {
@@ -794,6 +1133,15 @@ impl crate::Endpoint for FollowGetRequest {
     const COMMAND: &'static str = "follow_get";
     const PATH: &'static str = "follow/follow_get";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "FollowType",
+        "StartCursor",
+        "WantNum",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FollowGetResponse {}
@@ -803,6 +1151,10 @@ impl crate::Endpoint for FollowGetInfoRequest {
     const COMMAND: &'static str = "follow_get_info";
     const PATH: &'static str = "follow/follow_get_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FollowGetInfoResponse {
@@ -954,6 +1306,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/70345",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/70345"),
         retry: crate::RetryClass::Never,
+        path: "follow/follow_add",
+        request_keys: &["From_Account", "FollowItem"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -981,6 +1335,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/70346",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/70346"),
         retry: crate::RetryClass::Never,
+        path: "follow/follow_delete",
+        request_keys: &["From_Account", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1008,6 +1364,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/70349",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/70349"),
         retry: crate::RetryClass::Safe,
+        path: "follow/follow_check",
+        request_keys: &["From_Account", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1035,6 +1393,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/70347",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/70347"),
         retry: crate::RetryClass::Safe,
+        path: "follow/follow_get",
+        request_keys: &["From_Account", "FollowType", "StartCursor", "WantNum"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1060,6 +1420,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/70350",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/70350"),
         retry: crate::RetryClass::Safe,
+        path: "follow/follow_get_info",
+        request_keys: &["From_Account", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,

@@ -12,6 +12,7 @@
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupAttrItem {
     /// `key` (required). Attribute key.
     #[serde(rename = "key")]
@@ -31,6 +32,22 @@ impl GroupAttrItem {
     }
 }
 
+///How the drift corrector reads [`GroupAttrItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupAttrItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupAttrItem",
+    &[
+        crate::drift::FieldShape::new("key", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("value", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for GroupAttrItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupAttrItem
+    }
+}
+
 /// Request body of `group_open_attr_http_svc/get_group_attr`.
 ///
 /// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
@@ -43,12 +60,31 @@ pub struct GetGroupAttrRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -59,6 +95,7 @@ impl GetGroupAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupAttrResponse {
     /// `GroupAttrAry` (required). The group's custom attributes.
     #[serde(
@@ -85,12 +122,38 @@ impl GetGroupAttrResponse {
     }
 }
 
+///How the drift corrector reads [`GetGroupAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupAttrResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupAttrAry",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GroupAttrItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupAttrResponse
+    }
+}
+
 impl crate::Endpoint for GetGroupAttrRequest {
     type Response = GetGroupAttrResponse;
     const SERVICE: &'static str = "group_open_attr_http_svc";
     const COMMAND: &'static str = "get_group_attr";
     const PATH: &'static str = "group_open_attr_http_svc/get_group_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupAttrResponse {}
@@ -116,7 +179,7 @@ impl<'a> GroupOpenAttrHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_attr_http_svc/get_group_attr`
     ///
-    /// Returns all custom attributes of a group as lower-case `key`/`value` pairs. Not available for Community groups.
+    /// Returns all custom attributes of a group as lower-case `key`/`value` pairs. Every group type is supported, Community included (all pages read, 2023 to 2024, say so).
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/67012> (English: <https://www.tencentcloud.com/document/product/1047/44187>)
     ///
@@ -145,6 +208,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/67012",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/44187"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_attr_http_svc/get_group_attr",
+        request_keys: &["GroupId"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),

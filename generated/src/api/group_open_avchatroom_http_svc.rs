@@ -11,6 +11,7 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyUserInfoMember {
     /// `Member_Account` (required). UserID of the member.
     #[serde(rename = "Member_Account")]
@@ -31,6 +32,32 @@ impl ModifyUserInfoMember {
             member_account: member_account.into(),
             marks,
         }
+    }
+}
+
+///How the drift corrector reads [`ModifyUserInfoMember`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyUserInfoMember: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyUserInfoMember",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Marks",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::I64),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ModifyUserInfoMember {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyUserInfoMember
     }
 }
 
@@ -153,6 +180,9 @@ pub struct GetMembersRequest {
     /// `Timestamp` (required). Paging cursor: 0 on the first call, then the NextTimestamp of the previous response.
     #[serde(rename = "Timestamp")]
     pub timestamp: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetMembersRequest {
@@ -162,6 +192,7 @@ impl GetMembersRequest {
             group_id: group_id.into(),
             mark: None,
             timestamp,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -169,6 +200,19 @@ impl GetMembersRequest {
     #[must_use]
     pub fn mark(mut self, value: i64) -> Self {
         self.mark = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -180,6 +224,7 @@ impl GetMembersRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetMembersResponse {
     /// `MemberList` (required). Online members of this page.
     #[serde(
@@ -210,6 +255,34 @@ impl GetMembersResponse {
     }
 }
 
+///How the drift corrector reads [`GetMembersResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetMembersResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetMembersResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetMembersMember),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "NextTimestamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetMembersResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetMembersResponse
+    }
+}
+
 /// Request body of `group_open_avchatroom_http_svc/modify_user_info`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
@@ -228,6 +301,9 @@ pub struct ModifyUserInfoRequest {
     /// `MemberList` (required). Accounts and their marks (at most 500 accounts; marks are numbers >= 1000, or the special marks 500/600 for app admins).
     #[serde(rename = "MemberList")]
     pub member_list: Vec<ModifyUserInfoMember>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyUserInfoRequest {
@@ -241,7 +317,21 @@ impl ModifyUserInfoRequest {
             group_id: group_id.into(),
             command_type,
             member_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -252,6 +342,7 @@ impl ModifyUserInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyUserInfoResponse {
     /// `CommandType` (optional). The CommandType of the request.
     #[serde(rename = "CommandType", default, skip_serializing_if = "Option::is_none")]
@@ -289,6 +380,34 @@ impl ModifyUserInfoResponse {
     }
 }
 
+///How the drift corrector reads [`ModifyUserInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyUserInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyUserInfoResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "CommandType",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ModifyUserInfoMember),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ModifyUserInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyUserInfoResponse
+    }
+}
+
 /// Request body of `group_open_avchatroom_http_svc/modify_admin`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
@@ -307,6 +426,9 @@ pub struct ModifyAdminRequest {
     /// `Admin_Account` (required). UserIDs of the administrators to change (a live group has at most 5).
     #[serde(rename = "Admin_Account")]
     pub admin_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyAdminRequest {
@@ -320,7 +442,21 @@ impl ModifyAdminRequest {
             group_id: group_id.into(),
             command_type,
             admin_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -331,11 +467,25 @@ impl ModifyAdminRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyAdminResponse {}
 impl ModifyAdminResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyAdminResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyAdminResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyAdminResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyAdminResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyAdminResponse
     }
 }
 
@@ -351,12 +501,31 @@ pub struct GetAdminListRequest {
     /// `GroupId` (required). ID of the live group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetAdminListRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -367,6 +536,7 @@ impl GetAdminListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAdminListResponse {
     /// `Admin_List` (required). Administrators of the live group.
     #[serde(
@@ -393,6 +563,28 @@ impl GetAdminListResponse {
     }
 }
 
+///How the drift corrector reads [`GetAdminListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAdminListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAdminListResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Admin_List",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetAdminListAdmin),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetAdminListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAdminListResponse
+    }
+}
+
 /// Request body of `group_open_avchatroom_http_svc/check_members`.
 ///
 /// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
@@ -408,6 +600,9 @@ pub struct CheckMembersRequest {
     /// `Member_Account` (required). UserIDs to check.
     #[serde(rename = "Member_Account")]
     pub member_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CheckMembersRequest {
@@ -416,7 +611,21 @@ impl CheckMembersRequest {
         Self {
             group_id: group_id.into(),
             member_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -427,6 +636,7 @@ impl CheckMembersRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CheckMembersResponse {
     /// `Member_Account` (required). The UserIDs of the request that are in the live group.
     #[serde(
@@ -453,11 +663,32 @@ impl CheckMembersResponse {
     }
 }
 
+///How the drift corrector reads [`CheckMembersResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CheckMembersResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CheckMembersResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for CheckMembersResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CheckMembersResponse
+    }
+}
+
 /// Online members of this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetMembersMember {
     /// `JoinTime` (required). When the member joined the group (UTC seconds).
     #[serde(rename = "JoinTime")]
@@ -499,11 +730,35 @@ impl GetMembersMember {
     }
 }
 
+///How the drift corrector reads [`GetMembersMember`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetMembersMember: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetMembersMember",
+    &[
+        crate::drift::FieldShape::new("JoinTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("NickName", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Avatar", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for GetMembersMember {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetMembersMember
+    }
+}
+
 /// Administrators of the live group.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAdminListAdmin {
     /// `Admin_Account` (required). UserID of the administrator.
     #[serde(rename = "Admin_Account")]
@@ -541,12 +796,38 @@ impl GetAdminListAdmin {
     }
 }
 
+///How the drift corrector reads [`GetAdminListAdmin`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAdminListAdmin: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAdminListAdmin",
+    &[
+        crate::drift::FieldShape::new(
+            "Admin_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Avatar", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("NickName", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for GetAdminListAdmin {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAdminListAdmin
+    }
+}
+
 impl crate::Endpoint for GetMembersRequest {
     type Response = GetMembersResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";
     const COMMAND: &'static str = "get_members";
     const PATH: &'static str = "group_open_avchatroom_http_svc/get_members";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Mark", "Timestamp"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetMembersResponse {}
@@ -556,6 +837,14 @@ impl crate::Endpoint for ModifyUserInfoRequest {
     const COMMAND: &'static str = "modify_user_info";
     const PATH: &'static str = "group_open_avchatroom_http_svc/modify_user_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "CommandType",
+        "MemberList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyUserInfoResponse {}
@@ -565,6 +854,14 @@ impl crate::Endpoint for ModifyAdminRequest {
     const COMMAND: &'static str = "modify_admin";
     const PATH: &'static str = "group_open_avchatroom_http_svc/modify_admin";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "CommandType",
+        "Admin_Account",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyAdminResponse {}
@@ -574,6 +871,10 @@ impl crate::Endpoint for GetAdminListRequest {
     const COMMAND: &'static str = "get_admin_list";
     const PATH: &'static str = "group_open_avchatroom_http_svc/get_admin_list";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAdminListResponse {}
@@ -583,6 +884,10 @@ impl crate::Endpoint for CheckMembersRequest {
     const COMMAND: &'static str = "check_members";
     const PATH: &'static str = "group_open_avchatroom_http_svc/check_members";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Member_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CheckMembersResponse {}
@@ -608,7 +913,7 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/get_members`
     ///
-    /// Pages through the online members of a live group; with more than 1000 members only the 1000 latest online joiners are returned. Other editions get at most 30 recent joiners. The list is refreshed about every 10 seconds.
+    /// Pages through the online members of a live group; with more than 1000 members only the 1000 latest online joiners are returned. Needs the Premium (flagship) or Enterprise edition and the console switch for the live-group online member list (older pages: other editions get at most 30 recent joiners). The newest zh page gives a refresh period of 40 seconds (older pages: 10 seconds).
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/77266> (English: <https://www.tencentcloud.com/document/product/1047/50293>)
     ///
@@ -628,7 +933,7 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ///
     /// Sets or removes marks on online members of a live group (app admin or group owner). At most 500 accounts per call, 10 distinct marks per group and 1000 members per mark; marks are cleared when a member leaves or goes offline.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50294> (English: <https://www.tencentcloud.com/document/product/1047/50294>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/79267> (English: <https://www.tencentcloud.com/document/product/1047/50294>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn modify_user_info<'r>(
@@ -644,9 +949,9 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/modify_admin`
     ///
-    /// Makes accounts administrators of a live group, or removes them. An administrator need not be in the group and stays one across leaving and rejoining until removed; at most 5 administrators per group.
+    /// Makes accounts administrators of a live group, or removes them. An administrator need not be in the group and stays one across leaving and rejoining until removed; at most 5 administrators per group. Administrators can mute members and may still speak while the whole group is muted. Needs the Premium (flagship) or Enterprise edition and the console switch for the live-group online member list.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/60525> (English: <https://www.tencentcloud.com/document/product/1047/60525>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102857> (English: <https://www.tencentcloud.com/document/product/1047/60525>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn modify_admin<'r>(
@@ -662,9 +967,9 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/get_admin_list`
     ///
-    /// Returns the administrators of a live group with their nicknames and avatars.
+    /// Returns the administrators of a live group with their nicknames and avatars. Needs the Premium (flagship) or Enterprise edition and the console switch for the live-group online member list.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/60524> (English: <https://www.tencentcloud.com/document/product/1047/60524>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102858> (English: <https://www.tencentcloud.com/document/product/1047/60524>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_admin_list<'r>(
@@ -680,9 +985,9 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_avchatroom_http_svc/check_members`
     ///
-    /// Tells which of the given accounts are in a live group; works also beyond the 1000 members of the online list. Membership data is refreshed about every 40 seconds.
+    /// Tells which of the given accounts are in a live group; works also beyond the 1000 members of the online list. Membership data is refreshed about every 40 seconds. Needs the Premium (flagship) edition (the en page: Pro, Pro Plus or Enterprise) and the console switch for the live-group online member list.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/60523> (English: <https://www.tencentcloud.com/document/product/1047/60523>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/95618> (English: <https://www.tencentcloud.com/document/product/1047/60523>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn check_members<'r>(
@@ -709,6 +1014,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/77266",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/50293"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_avchatroom_http_svc/get_members",
+        request_keys: &["GroupId", "Mark", "Timestamp"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -741,9 +1048,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "ModifyUserInfoResponse",
         title_zh: "设置直播群成员标记",
         title_en: "Set AVChatRoom member marks",
-        doc: "https://www.tencentcloud.com/document/product/1047/50294",
+        doc: "https://cloud.tencent.com/document/product/269/79267",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/50294"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_avchatroom_http_svc/modify_user_info",
+        request_keys: &["GroupId", "CommandType", "MemberList"],
         examples: &[
             crate::registry::Example {
                 title: Some(
@@ -780,9 +1089,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "ModifyAdminResponse",
         title_zh: "设置/取消直播群管理员",
         title_en: "Set/remove AVChatRoom admins",
-        doc: "https://www.tencentcloud.com/document/product/1047/60525",
+        doc: "https://cloud.tencent.com/document/product/269/102857",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60525"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_avchatroom_http_svc/modify_admin",
+        request_keys: &["GroupId", "CommandType", "Admin_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("Sample Request / Sample Response"),
@@ -807,9 +1118,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetAdminListResponse",
         title_zh: "获取直播群管理员列表",
         title_en: "Get AVChatRoom admin list",
-        doc: "https://www.tencentcloud.com/document/product/1047/60524",
+        doc: "https://cloud.tencent.com/document/product/269/102858",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60524"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_avchatroom_http_svc/get_admin_list",
+        request_keys: &["GroupId"],
         examples: &[
             crate::registry::Example {
                 title: Some("Sample Request / Sample Response"),
@@ -817,6 +1130,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 request: Some("{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\"\n}\n"),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"Admin_List\": [\n        {\n            \"Admin_Account\": \"user1\",\n            \"Avatar\": \"https://example.com/abc.jpg\",\n            \"NickName\": \"AA\"\n        },\n        {\n            \"Admin_Account\": \"116400\",\n            \"Avatar\": \"\",\n            \"NickName\": \"Charles 2\"\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
+                request: Some("{\n    \"GroupId\":\"@TGS#a6I4ZUUGO\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"Admin_List\": [\n        {\n            \"Admin_Account\": \"user1\",\n            \"Avatar\": \"https://example.com/abc.jpg\",\n            \"NickName\": \"AA\"\n        },\n        {\n            \"Admin_Account\": \"116400\",\n            \"Avatar\": \"\",\n            \"NickName\": \"查尔斯2\"\n        }\n    ]\n}\n",
                 ),
             },
         ],
@@ -832,9 +1153,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "CheckMembersResponse",
         title_zh: "查询用户是否在直播群内",
         title_en: "Check whether users are in an AVChatRoom",
-        doc: "https://www.tencentcloud.com/document/product/1047/60523",
+        doc: "https://cloud.tencent.com/document/product/269/95618",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60523"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_avchatroom_http_svc/check_members",
+        request_keys: &["GroupId", "Member_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),

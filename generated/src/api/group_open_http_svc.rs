@@ -78,7 +78,7 @@ pub enum ImportGroupMsgResultCode {
     InvalidSendTime,
     /// `80001`: The message contains banned words and was not stored (listed by the older doc version only).
     BannedWords,
-    /// `80002`: The message is too long (at most 8000 bytes).
+    /// `80002`: The message is too long (the 2023 pages give a limit of 12 KB; the older mirror said 8000 bytes).
     TooLong,
     /// A value this version of the SDK does not know, kept verbatim.
     Unknown(i64),
@@ -260,6 +260,7 @@ impl ModifyGroupAttrItem {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupCounterItem {
     /// `Key` (required). Counter key (at most 128 bytes).
     #[serde(rename = "Key")]
@@ -273,6 +274,22 @@ impl GetGroupCounterItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(key: impl Into<String>, value: i64) -> Self {
         Self { key: key.into(), value }
+    }
+}
+
+///How the drift corrector reads [`GetGroupCounterItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupCounterItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupCounterItem",
+    &[
+        crate::drift::FieldShape::new("Key", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for GetGroupCounterItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupCounterItem
     }
 }
 
@@ -354,6 +371,9 @@ pub struct GetAppidGroupListRequest {
     /// `GroupType` (optional). Only return groups of this type; TotalCount then counts only that type. All types when absent.
     #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<crate::api::types::GroupType>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetAppidGroupListRequest {
@@ -363,6 +383,7 @@ impl GetAppidGroupListRequest {
             limit: None,
             next: None,
             group_type: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -386,6 +407,19 @@ impl GetAppidGroupListRequest {
         self.group_type = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/get_appid_group_list` (the envelope is decoded separately).
@@ -395,6 +429,7 @@ impl GetAppidGroupListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAppidGroupListResponse {
     /// `TotalCount` (required). Total number of groups in the app (of the requested type, if any); not affected by Limit/Next.
     #[serde(rename = "TotalCount")]
@@ -426,6 +461,30 @@ impl GetAppidGroupListResponse {
     pub fn group_id_list(mut self, value: Vec<AppGroupIdItem>) -> Self {
         self.group_id_list = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetAppidGroupListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAppidGroupListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAppidGroupListResponse",
+    &[
+        crate::drift::FieldShape::new("TotalCount", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "GroupIdList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AppGroupIdItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("Next", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for GetAppidGroupListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAppidGroupListResponse
     }
 }
 
@@ -462,7 +521,7 @@ pub struct CreateGroupRequest {
     /// `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount` here, `MaxMemberNum` elsewhere); defaults to the limit of the purchased plan.
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
     pub max_member_count: Option<u32>,
-    /// `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests.
+    /// `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests, not for Community groups.
     #[serde(
         rename = "ApplyJoinOption",
         default,
@@ -475,6 +534,12 @@ pub struct CreateGroupRequest {
     /// `MemberList` (optional). Initial members, at most 100.
     #[serde(rename = "MemberList", default, skip_serializing_if = "Option::is_none")]
     pub member_list: Option<Vec<CreateGroupMemberItem>>,
+    /// `SupportTopic` (optional). Community groups only: 1 creates a community that supports topics, 0 one that does not.
+    #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
+    pub support_topic: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateGroupRequest {
@@ -492,6 +557,8 @@ impl CreateGroupRequest {
             apply_join_option: None,
             app_defined_data: None,
             member_list: None,
+            support_topic: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -537,7 +604,7 @@ impl CreateGroupRequest {
         self
     }
 
-    /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests.
+    /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests, not for Community groups.
     #[must_use]
     pub fn apply_join_option(
         mut self,
@@ -563,6 +630,26 @@ impl CreateGroupRequest {
         self.member_list = Some(value);
         self
     }
+
+    /// Sets `SupportTopic` (optional). Community groups only: 1 creates a community that supports topics, 0 one that does not.
+    #[must_use]
+    pub fn support_topic(mut self, value: i32) -> Self {
+        self.support_topic = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/create_group` (the envelope is decoded separately).
@@ -572,16 +659,63 @@ impl CreateGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateGroupResponse {
     /// `GroupId` (required). ID of the new group (the custom ID when one was given).
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// `HugeGroupFlag` (optional). Flag returned when a topic-enabled community is created; its meaning is not documented (0 in the only example).
+    #[serde(rename = "HugeGroupFlag", default, skip_serializing_if = "Option::is_none")]
+    pub huge_group_flag: Option<i32>,
+    /// `Type` (optional). Type of the new group; returned when a topic-enabled community is created.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<crate::api::types::GroupType>,
 }
 
 impl CreateGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            huge_group_flag: None,
+            r#type: None,
+        }
+    }
+
+    /// Sets `HugeGroupFlag` (optional). Flag returned when a topic-enabled community is created; its meaning is not documented (0 in the only example).
+    #[must_use]
+    pub fn huge_group_flag(mut self, value: i32) -> Self {
+        self.huge_group_flag = Some(value);
+        self
+    }
+
+    /// Sets `Type` (optional). Type of the new group; returned when a topic-enabled community is created.
+    #[must_use]
+    pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`CreateGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreateGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CreateGroupResponse",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "HugeGroupFlag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for CreateGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreateGroupResponse
     }
 }
 
@@ -600,6 +734,9 @@ pub struct GetGroupInfoRequest {
     /// `ResponseFilter` (optional). Filters choosing the fields to return; when a filter is set, fields not named in it are omitted.
     #[serde(rename = "ResponseFilter", default, skip_serializing_if = "Option::is_none")]
     pub response_filter: Option<GroupInfoResponseFilter>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupInfoRequest {
@@ -608,6 +745,7 @@ impl GetGroupInfoRequest {
         Self {
             group_id_list,
             response_filter: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -615,6 +753,19 @@ impl GetGroupInfoRequest {
     #[must_use]
     pub fn response_filter(mut self, value: GroupInfoResponseFilter) -> Self {
         self.response_filter = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -626,6 +777,7 @@ impl GetGroupInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupInfoResponse {
     /// `GroupInfo` (required). One entry per requested group, with its own ErrorCode/ErrorInfo and the requested fields.
     #[serde(
@@ -649,6 +801,28 @@ impl GetGroupInfoResponse {
     pub fn group_info(mut self, value: Vec<crate::api::types::GroupInfo>) -> Self {
         self.group_info = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetGroupInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupInfoResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupInfo",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupInfo),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupInfoResponse
     }
 }
 
@@ -685,15 +859,18 @@ pub struct GetGroupMemberInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub app_defined_data_filter_group_member: Option<Vec<String>>,
-    /// `Limit` (optional). Maximum number of members to return (at most 6000; 100 recommended); all members when absent.
+    /// `Limit` (optional). Maximum number of members to return; all members when absent. Keep it at 100 (the paging text caps it at 200 with Offset and at 100 with Next).
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
     /// `Offset` (optional). Index of the first member to return (default 0); not supported by Community groups.
     #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
-    /// `Next` (optional). Community groups only (required there): paging cursor, 0 on the first call, then the Next value of the previous reply.
+    /// `Next` (optional). Community groups only (required there): paging cursor, "" on the first call, then the Next value of the previous reply.
     #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<u64>,
+    pub next: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupMemberInfoRequest {
@@ -707,6 +884,7 @@ impl GetGroupMemberInfoRequest {
             limit: None,
             offset: None,
             next: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -737,7 +915,7 @@ impl GetGroupMemberInfoRequest {
         self
     }
 
-    /// Sets `Limit` (optional). Maximum number of members to return (at most 6000; 100 recommended); all members when absent.
+    /// Sets `Limit` (optional). Maximum number of members to return; all members when absent. Keep it at 100 (the paging text caps it at 200 with Offset and at 100 with Next).
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
@@ -751,10 +929,23 @@ impl GetGroupMemberInfoRequest {
         self
     }
 
-    /// Sets `Next` (optional). Community groups only (required there): paging cursor, 0 on the first call, then the Next value of the previous reply.
+    /// Sets `Next` (optional). Community groups only (required there): paging cursor, "" on the first call, then the Next value of the previous reply.
     #[must_use]
-    pub fn next(mut self, value: u64) -> Self {
-        self.next = Some(value);
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -766,6 +957,7 @@ impl GetGroupMemberInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMemberInfoResponse {
     /// `MemberNum` (required). Total number of members in the group.
     #[serde(rename = "MemberNum")]
@@ -777,9 +969,9 @@ pub struct GetGroupMemberInfoResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub member_list: Vec<crate::api::types::GroupMemberInfo>,
-    /// `Next` (optional). Cursor for the next page; returned only for Community groups.
+    /// `Next` (optional). Cursor for the next page; returned only for Community groups, "" when every member has been returned.
     #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<u64>,
+    pub next: Option<String>,
 }
 
 impl GetGroupMemberInfoResponse {
@@ -802,11 +994,35 @@ impl GetGroupMemberInfoResponse {
         self
     }
 
-    /// Sets `Next` (optional). Cursor for the next page; returned only for Community groups.
+    /// Sets `Next` (optional). Cursor for the next page; returned only for Community groups, "" when every member has been returned.
     #[must_use]
-    pub fn next(mut self, value: u64) -> Self {
-        self.next = Some(value);
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`GetGroupMemberInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMemberInfoResponse",
+    &[
+        crate::drift::FieldShape::new("MemberNum", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupMemberInfo),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("Next", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for GetGroupMemberInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMemberInfoResponse
     }
 }
 
@@ -846,6 +1062,9 @@ pub struct GetSpecifiedGroupMemberInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub app_defined_data_filter_group_member: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetSpecifiedGroupMemberInfoRequest {
@@ -857,6 +1076,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
             member_info_filter: None,
             member_role_filter: None,
             app_defined_data_filter_group_member: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -886,6 +1106,19 @@ impl GetSpecifiedGroupMemberInfoRequest {
         self.app_defined_data_filter_group_member = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/get_specified_group_member_info` (the envelope is decoded separately).
@@ -895,6 +1128,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetSpecifiedGroupMemberInfoResponse {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
@@ -928,6 +1162,29 @@ impl GetSpecifiedGroupMemberInfoResponse {
     }
 }
 
+///How the drift corrector reads [`GetSpecifiedGroupMemberInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetSpecifiedGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetSpecifiedGroupMemberInfoResponse",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupMemberInfo),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetSpecifiedGroupMemberInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetSpecifiedGroupMemberInfoResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/modify_group_base_info`.
 ///
 /// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
@@ -955,7 +1212,7 @@ pub struct ModifyGroupBaseInfoRequest {
     /// `MaxMemberNum` (optional). Maximum number of members (`MaxMemberNum` here, `MaxMemberCount` in create/import); ignored for live-streaming groups.
     #[serde(rename = "MaxMemberNum", default, skip_serializing_if = "Option::is_none")]
     pub max_member_num: Option<u32>,
-    /// `ApplyJoinOption` (optional). How join requests are handled.
+    /// `ApplyJoinOption` (optional). How join requests are handled; not supported by Community groups.
     #[serde(
         rename = "ApplyJoinOption",
         default,
@@ -965,13 +1222,17 @@ pub struct ModifyGroupBaseInfoRequest {
     /// `AppDefinedData` (optional). App-defined group fields to set; an empty Value deletes the field.
     #[serde(rename = "AppDefinedData", default, skip_serializing_if = "Option::is_none")]
     pub app_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
-    /// `ShutUpAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it.
+    /// `MuteAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[serde(
-        rename = "ShutUpAllMember",
+        rename = "MuteAllMember",
+        alias = "ShutUpAllMember",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub shut_up_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyGroupBaseInfoRequest {
@@ -986,7 +1247,8 @@ impl ModifyGroupBaseInfoRequest {
             max_member_num: None,
             apply_join_option: None,
             app_defined_data: None,
-            shut_up_all_member: None,
+            mute_all_member: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1025,7 +1287,7 @@ impl ModifyGroupBaseInfoRequest {
         self
     }
 
-    /// Sets `ApplyJoinOption` (optional). How join requests are handled.
+    /// Sets `ApplyJoinOption` (optional). How join requests are handled; not supported by Community groups.
     #[must_use]
     pub fn apply_join_option(
         mut self,
@@ -1045,13 +1307,23 @@ impl ModifyGroupBaseInfoRequest {
         self
     }
 
-    /// Sets `ShutUpAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it.
+    /// Sets `MuteAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[must_use]
-    pub fn shut_up_all_member(
+    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+        self.mute_all_member = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
         mut self,
-        value: crate::api::types::ShutUpAllMember,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
     ) -> Self {
-        self.shut_up_all_member = Some(value);
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1063,11 +1335,25 @@ impl ModifyGroupBaseInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyGroupBaseInfoResponse {}
 impl ModifyGroupBaseInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyGroupBaseInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyGroupBaseInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyGroupBaseInfoResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyGroupBaseInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyGroupBaseInfoResponse
     }
 }
 
@@ -1089,6 +1375,9 @@ pub struct AddGroupMemberRequest {
     /// `MemberList` (required). Members to add (at most 300).
     #[serde(rename = "MemberList")]
     pub member_list: Vec<AddGroupMemberItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AddGroupMemberRequest {
@@ -1101,6 +1390,7 @@ impl AddGroupMemberRequest {
             group_id: group_id.into(),
             silence: None,
             member_list,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1108,6 +1398,19 @@ impl AddGroupMemberRequest {
     #[must_use]
     pub fn silence(mut self, value: i32) -> Self {
         self.silence = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1119,6 +1422,7 @@ impl AddGroupMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddGroupMemberResponse {
     /// `MemberList` (required). One result per requested member.
     #[serde(
@@ -1145,6 +1449,28 @@ impl AddGroupMemberResponse {
     }
 }
 
+///How the drift corrector reads [`AddGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddGroupMemberResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AddGroupMemberResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AddGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddGroupMemberResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/delete_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
@@ -1166,6 +1492,9 @@ pub struct DeleteGroupMemberRequest {
     /// `MemberToDel_Account` (required). Accounts to remove (at most 100).
     #[serde(rename = "MemberToDel_Account")]
     pub member_to_del_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteGroupMemberRequest {
@@ -1176,6 +1505,7 @@ impl DeleteGroupMemberRequest {
             silence: None,
             reason: None,
             member_to_del_account,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1192,6 +1522,19 @@ impl DeleteGroupMemberRequest {
         self.reason = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/delete_group_member` (the envelope is decoded separately).
@@ -1201,11 +1544,25 @@ impl DeleteGroupMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteGroupMemberResponse {}
 impl DeleteGroupMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteGroupMemberResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteGroupMemberResponse
     }
 }
 
@@ -1240,9 +1597,17 @@ pub struct ModifyGroupMemberInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub app_member_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
-    /// `ShutUpTime` (optional). Mute the member for this many seconds; 0 lifts the mute.
-    #[serde(rename = "ShutUpTime", default, skip_serializing_if = "Option::is_none")]
-    pub shut_up_time: Option<u32>,
+    /// `MuteTime` (optional). Mute the member for this many seconds; 0 lifts the mute. Also read from `ShutUpTime` (the documentation names the key both ways); written as `MuteTime`.
+    #[serde(
+        rename = "MuteTime",
+        alias = "ShutUpTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mute_time: Option<u32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyGroupMemberInfoRequest {
@@ -1255,7 +1620,8 @@ impl ModifyGroupMemberInfoRequest {
             msg_flag: None,
             name_card: None,
             app_member_defined_data: None,
-            shut_up_time: None,
+            mute_time: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1290,10 +1656,23 @@ impl ModifyGroupMemberInfoRequest {
         self
     }
 
-    /// Sets `ShutUpTime` (optional). Mute the member for this many seconds; 0 lifts the mute.
+    /// Sets `MuteTime` (optional). Mute the member for this many seconds; 0 lifts the mute. Also read from `ShutUpTime` (the documentation names the key both ways); written as `MuteTime`.
     #[must_use]
-    pub fn shut_up_time(mut self, value: u32) -> Self {
-        self.shut_up_time = Some(value);
+    pub fn mute_time(mut self, value: u32) -> Self {
+        self.mute_time = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1305,11 +1684,25 @@ impl ModifyGroupMemberInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyGroupMemberInfoResponse {}
 impl ModifyGroupMemberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyGroupMemberInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyGroupMemberInfoResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyGroupMemberInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyGroupMemberInfoResponse
     }
 }
 
@@ -1325,12 +1718,31 @@ pub struct DestroyGroupRequest {
     /// `GroupId` (required). ID of the group to disband.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DestroyGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1341,11 +1753,25 @@ impl DestroyGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DestroyGroupResponse {}
 impl DestroyGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DestroyGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyGroupResponse",
+    &[],
+);
+impl crate::drift::Schema for DestroyGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyGroupResponse
     }
 }
 
@@ -1380,9 +1806,15 @@ pub struct GetJoinedGroupListRequest {
     /// `GroupType` (optional). Only list groups of this type; all types when absent.
     #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<crate::api::types::GroupType>,
+    /// `SupportTopic` (optional). 1: only communities that support topics; 0: only those that do not. When set, GroupType must be Community.
+    #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
+    pub support_topic: Option<i32>,
     /// `ResponseFilter` (optional). Filters choosing the group fields and the account's own fields to return.
     #[serde(rename = "ResponseFilter", default, skip_serializing_if = "Option::is_none")]
     pub response_filter: Option<JoinedGroupResponseFilter>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetJoinedGroupListRequest {
@@ -1395,7 +1827,9 @@ impl GetJoinedGroupListRequest {
             limit: None,
             offset: None,
             group_type: None,
+            support_topic: None,
             response_filter: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1434,10 +1868,30 @@ impl GetJoinedGroupListRequest {
         self
     }
 
+    /// Sets `SupportTopic` (optional). 1: only communities that support topics; 0: only those that do not. When set, GroupType must be Community.
+    #[must_use]
+    pub fn support_topic(mut self, value: i32) -> Self {
+        self.support_topic = Some(value);
+        self
+    }
+
     /// Sets `ResponseFilter` (optional). Filters choosing the group fields and the account's own fields to return.
     #[must_use]
     pub fn response_filter(mut self, value: JoinedGroupResponseFilter) -> Self {
         self.response_filter = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1449,6 +1903,7 @@ impl GetJoinedGroupListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetJoinedGroupListResponse {
     /// `TotalCount` (required). Number of groups matching the request, regardless of Limit/Offset.
     #[serde(rename = "TotalCount")]
@@ -1479,6 +1934,29 @@ impl GetJoinedGroupListResponse {
     }
 }
 
+///How the drift corrector reads [`GetJoinedGroupListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetJoinedGroupListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetJoinedGroupListResponse",
+    &[
+        crate::drift::FieldShape::new("TotalCount", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "GroupIdList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_JoinedGroupItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetJoinedGroupListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetJoinedGroupListResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/get_role_in_group`.
 ///
 /// See [`GroupOpenHttpSvc::get_role_in_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
@@ -1494,6 +1972,9 @@ pub struct GetRoleInGroupRequest {
     /// `User_Account` (required). Accounts to look up (at most 500).
     #[serde(rename = "User_Account")]
     pub user_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetRoleInGroupRequest {
@@ -1502,7 +1983,21 @@ impl GetRoleInGroupRequest {
         Self {
             group_id: group_id.into(),
             user_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1513,6 +2008,7 @@ impl GetRoleInGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetRoleInGroupResponse {
     /// `UserIdList` (required). The role of each requested account.
     #[serde(
@@ -1539,6 +2035,28 @@ impl GetRoleInGroupResponse {
     }
 }
 
+///How the drift corrector reads [`GetRoleInGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetRoleInGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetRoleInGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserIdList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GroupMemberRoleItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetRoleInGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetRoleInGroupResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/forbid_send_msg`.
 ///
 /// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
@@ -1554,9 +2072,15 @@ pub struct ForbidSendMsgRequest {
     /// `Members_Account` (required). Accounts to mute or unmute (at most 500).
     #[serde(rename = "Members_Account")]
     pub members_account: Vec<String>,
-    /// `ShutUpTime` (required). Mute duration in seconds; 0 lifts the mute; 4294967295 mutes permanently.
-    #[serde(rename = "ShutUpTime")]
-    pub shut_up_time: u32,
+    /// `MuteTime` (required). Mute duration in seconds (unsigned); 0 lifts the mute; 4294967295 mutes permanently. Also read from `ShutUpTime` (the documentation names the key both ways); written as `MuteTime`.
+    #[serde(rename = "MuteTime", alias = "ShutUpTime")]
+    pub mute_time: u32,
+    /// `TopicId` (optional). Topic-enabled communities only: mute or unmute the accounts in this topic instead of the whole group.
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ForbidSendMsgRequest {
@@ -1564,13 +2088,35 @@ impl ForbidSendMsgRequest {
     pub fn new(
         group_id: impl Into<String>,
         members_account: Vec<String>,
-        shut_up_time: u32,
+        mute_time: u32,
     ) -> Self {
         Self {
             group_id: group_id.into(),
             members_account,
-            shut_up_time,
+            mute_time,
+            topic_id: None,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Sets `TopicId` (optional). Topic-enabled communities only: mute or unmute the accounts in this topic instead of the whole group.
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1581,11 +2127,25 @@ impl ForbidSendMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ForbidSendMsgResponse {}
 impl ForbidSendMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ForbidSendMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ForbidSendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ForbidSendMsgResponse",
+    &[],
+);
+impl crate::drift::Schema for ForbidSendMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ForbidSendMsgResponse
     }
 }
 
@@ -1604,6 +2164,9 @@ pub struct GetGroupMutedAccountRequest {
     /// `TopicId` (optional). ID of a topic: list the members muted in that topic (Community groups with topics only).
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupMutedAccountRequest {
@@ -1612,6 +2175,7 @@ impl GetGroupMutedAccountRequest {
         Self {
             group_id: group_id.into(),
             topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1619,6 +2183,19 @@ impl GetGroupMutedAccountRequest {
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
         self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1630,6 +2207,7 @@ impl GetGroupMutedAccountRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMutedAccountResponse {
     /// `GroupId` (optional). ID of the group.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
@@ -1679,6 +2257,37 @@ impl GetGroupMutedAccountResponse {
     pub fn shutted_uin_list(mut self, value: Vec<ShuttedUinItem>) -> Self {
         self.shutted_uin_list = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetGroupMutedAccountResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMutedAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMutedAccountResponse",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "MutedAccountList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MutedAccountItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ShuttedUinList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ShuttedUinItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupMutedAccountResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMutedAccountResponse
     }
 }
 
@@ -1749,6 +2358,9 @@ pub struct SendGroupMsgRequest {
     /// `GroupAtInfo` (optional). The @-mentions of the message, in the order they appear in the text (live-streaming groups do not support @all).
     #[serde(rename = "GroupAtInfo", default, skip_serializing_if = "Option::is_none")]
     pub group_at_info: Option<Vec<GroupAtInfoItem>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SendGroupMsgRequest {
@@ -1774,6 +2386,7 @@ impl SendGroupMsgRequest {
             to_account: None,
             topic_id: None,
             group_at_info: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1869,6 +2482,19 @@ impl SendGroupMsgRequest {
         self.group_at_info = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/send_group_msg` (the envelope is decoded separately).
@@ -1878,6 +2504,7 @@ impl SendGroupMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SendGroupMsgResponse {
     /// `MsgTime` (required). Server time when the message was sent (UTC seconds).
     #[serde(rename = "MsgTime")]
@@ -1908,6 +2535,28 @@ impl SendGroupMsgResponse {
     }
 }
 
+///How the drift corrector reads [`SendGroupMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SendGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SendGroupMsgResponse",
+    &[
+        crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "MsgDropReason",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for SendGroupMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SendGroupMsgResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/send_group_system_notification`.
 ///
 /// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
@@ -1930,6 +2579,12 @@ pub struct SendGroupSystemNotificationRequest {
     /// `Content` (required). Content of the notification.
     #[serde(rename = "Content")]
     pub content: String,
+    /// `TopicId` (optional). ID of the topic to send the notification in (Community groups with topics only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SendGroupSystemNotificationRequest {
@@ -1939,6 +2594,8 @@ impl SendGroupSystemNotificationRequest {
             group_id: group_id.into(),
             to_members_account: None,
             content: content.into(),
+            topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1946,6 +2603,26 @@ impl SendGroupSystemNotificationRequest {
     #[must_use]
     pub fn to_members_account(mut self, value: Vec<String>) -> Self {
         self.to_members_account = Some(value);
+        self
+    }
+
+    /// Sets `TopicId` (optional). ID of the topic to send the notification in (Community groups with topics only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1957,11 +2634,25 @@ impl SendGroupSystemNotificationRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SendGroupSystemNotificationResponse {}
 impl SendGroupSystemNotificationResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`SendGroupSystemNotificationResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SendGroupSystemNotificationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SendGroupSystemNotificationResponse",
+    &[],
+);
+impl crate::drift::Schema for SendGroupSystemNotificationResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SendGroupSystemNotificationResponse
     }
 }
 
@@ -1980,6 +2671,12 @@ pub struct GroupMsgRecallRequest {
     /// `MsgSeqList` (required). Messages to recall (at most 10).
     #[serde(rename = "MsgSeqList")]
     pub msg_seq_list: Vec<RecallMsgSeqItem>,
+    /// `TopicId` (optional). ID of the topic whose messages are recalled (Community groups with topics only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupMsgRecallRequest {
@@ -1991,7 +2688,29 @@ impl GroupMsgRecallRequest {
         Self {
             group_id: group_id.into(),
             msg_seq_list,
+            topic_id: None,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Sets `TopicId` (optional). ID of the topic whose messages are recalled (Community groups with topics only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2002,6 +2721,7 @@ impl GroupMsgRecallRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupMsgRecallResponse {
     /// `RecallRetList` (required). One result per requested message.
     #[serde(
@@ -2028,6 +2748,28 @@ impl GroupMsgRecallResponse {
     }
 }
 
+///How the drift corrector reads [`GroupMsgRecallResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupMsgRecallResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupMsgRecallResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "RecallRetList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_RecallRetItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupMsgRecallResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupMsgRecallResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/change_group_owner`.
 ///
 /// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
@@ -2043,6 +2785,12 @@ pub struct ChangeGroupOwnerRequest {
     /// `NewOwner_Account` (required). Account of the new owner (must be a member).
     #[serde(rename = "NewOwner_Account")]
     pub new_owner_account: String,
+    /// `From_Account` (optional). Account to record as the operator of the transfer.
+    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    pub from_account: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ChangeGroupOwnerRequest {
@@ -2054,7 +2802,29 @@ impl ChangeGroupOwnerRequest {
         Self {
             group_id: group_id.into(),
             new_owner_account: new_owner_account.into(),
+            from_account: None,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Sets `From_Account` (optional). Account to record as the operator of the transfer.
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2065,11 +2835,25 @@ impl ChangeGroupOwnerRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ChangeGroupOwnerResponse {}
 impl ChangeGroupOwnerResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ChangeGroupOwnerResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ChangeGroupOwnerResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ChangeGroupOwnerResponse",
+    &[],
+);
+impl crate::drift::Schema for ChangeGroupOwnerResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ChangeGroupOwnerResponse
     }
 }
 
@@ -2103,10 +2887,10 @@ pub struct ImportGroupRequest {
     /// `FaceUrl` (optional). Group avatar URL, at most 100 bytes.
     #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
     pub face_url: Option<String>,
-    /// `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000.
+    /// `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000 (Community groups currently allow up to 100000).
     #[serde(rename = "MaxMemberCount", default, skip_serializing_if = "Option::is_none")]
     pub max_member_count: Option<u32>,
-    /// `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission).
+    /// `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); not supported for Community groups.
     #[serde(
         rename = "ApplyJoinOption",
         default,
@@ -2119,6 +2903,12 @@ pub struct ImportGroupRequest {
     /// `CreateTime` (optional). Creation time of the group (UTC seconds); the time of the request when absent.
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
+    /// `SupportTopic` (optional). 1: the imported Community group supports topics; 0: it does not. Only meaningful for Community groups.
+    #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
+    pub support_topic: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImportGroupRequest {
@@ -2136,6 +2926,8 @@ impl ImportGroupRequest {
             apply_join_option: None,
             app_defined_data: None,
             create_time: None,
+            support_topic: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -2174,14 +2966,14 @@ impl ImportGroupRequest {
         self
     }
 
-    /// Sets `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000.
+    /// Sets `MaxMemberCount` (optional). Maximum number of members (`MaxMemberCount`, as in create_group), at most 6000; default 2000 (Community groups currently allow up to 100000).
     #[must_use]
     pub fn max_member_count(mut self, value: u32) -> Self {
         self.max_member_count = Some(value);
         self
     }
 
-    /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission).
+    /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); not supported for Community groups.
     #[must_use]
     pub fn apply_join_option(
         mut self,
@@ -2207,6 +2999,26 @@ impl ImportGroupRequest {
         self.create_time = Some(value);
         self
     }
+
+    /// Sets `SupportTopic` (optional). 1: the imported Community group supports topics; 0: it does not. Only meaningful for Community groups.
+    #[must_use]
+    pub fn support_topic(mut self, value: i32) -> Self {
+        self.support_topic = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/import_group` (the envelope is decoded separately).
@@ -2216,6 +3028,7 @@ impl ImportGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportGroupResponse {
     /// `GroupId` (required). ID of the imported group (assigned by the server or the custom one).
     #[serde(rename = "GroupId")]
@@ -2226,6 +3039,19 @@ impl ImportGroupResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self { group_id: group_id.into() }
+    }
+}
+
+///How the drift corrector reads [`ImportGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportGroupResponse",
+    &[crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for ImportGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportGroupResponse
     }
 }
 
@@ -2241,7 +3067,7 @@ pub struct ImportGroupMsgRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming groups).
+    /// `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups).
     #[serde(
         rename = "RecentContactFlag",
         default,
@@ -2254,6 +3080,9 @@ pub struct ImportGroupMsgRequest {
     /// `TopicId` (optional). ID of the topic to import into (Community groups only).
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImportGroupMsgRequest {
@@ -2264,10 +3093,11 @@ impl ImportGroupMsgRequest {
             recent_contact_flag: None,
             msg_list,
             topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
-    /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming groups).
+    /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups).
     #[must_use]
     pub fn recent_contact_flag(mut self, value: i32) -> Self {
         self.recent_contact_flag = Some(value);
@@ -2280,6 +3110,19 @@ impl ImportGroupMsgRequest {
         self.topic_id = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/import_group_msg` (the envelope is decoded separately).
@@ -2289,6 +3132,7 @@ impl ImportGroupMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportGroupMsgResponse {
     /// `ImportMsgResult` (required). One result per imported message.
     #[serde(
@@ -2315,6 +3159,28 @@ impl ImportGroupMsgResponse {
     }
 }
 
+///How the drift corrector reads [`ImportGroupMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportGroupMsgResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ImportMsgResult",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ImportGroupMsgResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImportGroupMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportGroupMsgResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/import_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
@@ -2330,6 +3196,9 @@ pub struct ImportGroupMemberRequest {
     /// `MemberList` (required). Members to import (at most 300).
     #[serde(rename = "MemberList")]
     pub member_list: Vec<ImportGroupMemberItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImportGroupMemberRequest {
@@ -2341,7 +3210,21 @@ impl ImportGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             member_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2352,6 +3235,7 @@ impl ImportGroupMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportGroupMemberResponse {
     /// `MemberList` (required). One result per requested member.
     #[serde(
@@ -2378,6 +3262,28 @@ impl ImportGroupMemberResponse {
     }
 }
 
+///How the drift corrector reads [`ImportGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportGroupMemberResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ImportGroupMemberResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImportGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportGroupMemberResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/set_unread_msg_num`.
 ///
 /// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
@@ -2396,6 +3302,9 @@ pub struct SetUnreadMsgNumRequest {
     /// `UnreadMsgNum` (required). The member's unread message count.
     #[serde(rename = "UnreadMsgNum")]
     pub unread_msg_num: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetUnreadMsgNumRequest {
@@ -2409,7 +3318,21 @@ impl SetUnreadMsgNumRequest {
             group_id: group_id.into(),
             member_account: member_account.into(),
             unread_msg_num,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2420,11 +3343,25 @@ impl SetUnreadMsgNumRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetUnreadMsgNumResponse {}
 impl SetUnreadMsgNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`SetUnreadMsgNumResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetUnreadMsgNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetUnreadMsgNumResponse",
+    &[],
+);
+impl crate::drift::Schema for SetUnreadMsgNumResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetUnreadMsgNumResponse
     }
 }
 
@@ -2446,6 +3383,9 @@ pub struct DeleteGroupMsgBySenderRequest {
     /// `TopicId` (optional). Topic in which to recall the messages (topic-enabled communities only).
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteGroupMsgBySenderRequest {
@@ -2455,6 +3395,7 @@ impl DeleteGroupMsgBySenderRequest {
             group_id: group_id.into(),
             sender_account: sender_account.into(),
             topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -2462,6 +3403,19 @@ impl DeleteGroupMsgBySenderRequest {
     #[must_use]
     pub fn topic_id(mut self, value: impl Into<String>) -> Self {
         self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -2473,11 +3427,25 @@ impl DeleteGroupMsgBySenderRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteGroupMsgBySenderResponse {}
 impl DeleteGroupMsgBySenderResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteGroupMsgBySenderResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteGroupMsgBySenderResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteGroupMsgBySenderResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteGroupMsgBySenderResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteGroupMsgBySenderResponse
     }
 }
 
@@ -2506,6 +3474,12 @@ pub struct GroupMsgGetSimpleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub with_recalled_msg: Option<i32>,
+    /// `TopicId` (optional). ID of the topic whose messages are pulled (Community groups with topics only).
+    #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupMsgGetSimpleRequest {
@@ -2516,6 +3490,8 @@ impl GroupMsgGetSimpleRequest {
             req_msg_number,
             req_msg_seq: None,
             with_recalled_msg: None,
+            topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -2532,6 +3508,26 @@ impl GroupMsgGetSimpleRequest {
         self.with_recalled_msg = Some(value);
         self
     }
+
+    /// Sets `TopicId` (optional). ID of the topic whose messages are pulled (Community groups with topics only).
+    #[must_use]
+    pub fn topic_id(mut self, value: impl Into<String>) -> Self {
+        self.topic_id = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/group_msg_get_simple` (the envelope is decoded separately).
@@ -2541,6 +3537,7 @@ impl GroupMsgGetSimpleRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupMsgGetSimpleResponse {
     /// `GroupId` (required). The group ID of the request.
     #[serde(rename = "GroupId")]
@@ -2581,6 +3578,30 @@ impl GroupMsgGetSimpleResponse {
     }
 }
 
+///How the drift corrector reads [`GroupMsgGetSimpleResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupMsgGetSimpleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupMsgGetSimpleResponse",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("IsFinished", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "RspMsgList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupHistoryMsg),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupMsgGetSimpleResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupMsgGetSimpleResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/clear_group_msg`.
 ///
 /// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
@@ -2596,6 +3617,9 @@ pub struct ClearGroupMsgRequest {
     /// `MsgSeq` (optional). Clear messages with a sequence number <= MsgSeq; omit to clear the whole history.
     #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
     pub msg_seq: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ClearGroupMsgRequest {
@@ -2604,6 +3628,7 @@ impl ClearGroupMsgRequest {
         Self {
             group_id: group_id.into(),
             msg_seq: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -2611,6 +3636,19 @@ impl ClearGroupMsgRequest {
     #[must_use]
     pub fn msg_seq(mut self, value: u64) -> Self {
         self.msg_seq = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -2622,11 +3660,25 @@ impl ClearGroupMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ClearGroupMsgResponse {}
 impl ClearGroupMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ClearGroupMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ClearGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ClearGroupMsgResponse",
+    &[],
+);
+impl crate::drift::Schema for ClearGroupMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ClearGroupMsgResponse
     }
 }
 
@@ -2645,6 +3697,9 @@ pub struct GetGroupMsgReceiptRequest {
     /// `MsgSeqList` (required). The messages to query.
     #[serde(rename = "MsgSeqList")]
     pub msg_seq_list: Vec<GetGroupMsgReceiptMsgSeq>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupMsgReceiptRequest {
@@ -2656,7 +3711,21 @@ impl GetGroupMsgReceiptRequest {
         Self {
             group_id: group_id.into(),
             msg_seq_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2667,6 +3736,7 @@ impl GetGroupMsgReceiptRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptResponse {
     /// `GroupMsgReceiptList` (required). Read-receipt information, one item per requested message.
     #[serde(
@@ -2693,6 +3763,28 @@ impl GetGroupMsgReceiptResponse {
     }
 }
 
+///How the drift corrector reads [`GetGroupMsgReceiptResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMsgReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMsgReceiptResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupMsgReceiptList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupMsgReceiptItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupMsgReceiptResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMsgReceiptResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/get_group_msg_receipt_detail`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
@@ -2705,9 +3797,9 @@ pub struct GetGroupMsgReceiptDetailRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `MsgSeq` (optional). Sequence number of the message.
-    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
-    pub msg_seq: Option<u64>,
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
     /// `Filter` (required). 0: list members who have read the message; 1: list members who have not.
     #[serde(rename = "Filter")]
     pub filter: GetGroupMsgReceiptDetailFilter,
@@ -2717,29 +3809,40 @@ pub struct GetGroupMsgReceiptDetailRequest {
     /// `Count` (required). Maximum number of members to return (at most 200).
     #[serde(rename = "Count")]
     pub count: u32,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupMsgReceiptDetailRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         group_id: impl Into<String>,
+        msg_seq: u64,
         filter: GetGroupMsgReceiptDetailFilter,
         cursor: impl Into<String>,
         count: u32,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: None,
+            msg_seq,
             filter,
             cursor: cursor.into(),
             count,
+            extra: serde_json::Map::new(),
         }
     }
 
-    /// Sets `MsgSeq` (optional). Sequence number of the message.
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
     #[must_use]
-    pub fn msg_seq(mut self, value: u64) -> Self {
-        self.msg_seq = Some(value);
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -2751,6 +3854,7 @@ impl GetGroupMsgReceiptDetailRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptDetailResponse {
     /// `IsFinish` (required). 1: the list is complete; 0: more members remain, call again with Cursor.
     #[serde(rename = "IsFinish")]
@@ -2807,6 +3911,120 @@ impl GetGroupMsgReceiptDetailResponse {
     }
 }
 
+///How the drift corrector reads [`GetGroupMsgReceiptDetailResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMsgReceiptDetailResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMsgReceiptDetailResponse",
+    &[
+        crate::drift::FieldShape::new("IsFinish", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "ReadList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupMsgReceiptDetailReadItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "UnreadList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupMsgReceiptDetailUnreadItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("Cursor", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for GetGroupMsgReceiptDetailResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMsgReceiptDetailResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/group_msg_receipt`.
+///
+/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupMsgReceiptRequest {
+    /// `GroupId` (required). ID of the group the messages belong to.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `From_Account` (required). Member on whose behalf the read receipts are sent.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `MsgSeqList` (required). The messages to mark as read (at most 50).
+    #[serde(rename = "MsgSeqList")]
+    pub msg_seq_list: Vec<GroupMsgReceiptMsgSeq>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GroupMsgReceiptRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        from_account: impl Into<String>,
+        msg_seq_list: Vec<GroupMsgReceiptMsgSeq>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            from_account: from_account.into(),
+            msg_seq_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/group_msg_receipt` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupMsgReceiptResponse {}
+impl GroupMsgReceiptResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+///How the drift corrector reads [`GroupMsgReceiptResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupMsgReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupMsgReceiptResponse",
+    &[],
+);
+impl crate::drift::Schema for GroupMsgReceiptResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupMsgReceiptResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/get_group_ban_member`.
 ///
 /// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
@@ -2825,6 +4043,9 @@ pub struct GetGroupBanMemberRequest {
     /// `Offset` (required). Paging offset: 0 on the first call, then the NextOffset of the previous response.
     #[serde(rename = "Offset")]
     pub offset: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupBanMemberRequest {
@@ -2834,7 +4055,21 @@ impl GetGroupBanMemberRequest {
             group_id: group_id.into(),
             limit,
             offset,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2845,6 +4080,7 @@ impl GetGroupBanMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupBanMemberResponse {
     /// `GroupId` (optional). ID of the group.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
@@ -2886,6 +4122,30 @@ impl GetGroupBanMemberResponse {
     }
 }
 
+///How the drift corrector reads [`GetGroupBanMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupBanMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupBanMemberResponse",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "BannedAccountList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupBanMemberItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("NextOffset", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for GetGroupBanMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupBanMemberResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/ban_group_member`.
 ///
 /// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
@@ -2907,6 +4167,9 @@ pub struct BanGroupMemberRequest {
     /// `Description` (optional). Reason for the ban (at most 1000 bytes).
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BanGroupMemberRequest {
@@ -2921,6 +4184,7 @@ impl BanGroupMemberRequest {
             members_account,
             duration,
             description: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -2928,6 +4192,19 @@ impl BanGroupMemberRequest {
     #[must_use]
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -2939,11 +4216,25 @@ impl BanGroupMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BanGroupMemberResponse {}
 impl BanGroupMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`BanGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BanGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BanGroupMemberResponse",
+    &[],
+);
+impl crate::drift::Schema for BanGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BanGroupMemberResponse
     }
 }
 
@@ -2962,6 +4253,9 @@ pub struct UnbanGroupMemberRequest {
     /// `Members_Account` (required). Accounts to unban (at most 20 per call).
     #[serde(rename = "Members_Account")]
     pub members_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl UnbanGroupMemberRequest {
@@ -2970,7 +4264,21 @@ impl UnbanGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             members_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -2981,11 +4289,25 @@ impl UnbanGroupMemberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct UnbanGroupMemberResponse {}
 impl UnbanGroupMemberResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`UnbanGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_UnbanGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "UnbanGroupMemberResponse",
+    &[],
+);
+impl crate::drift::Schema for UnbanGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_UnbanGroupMemberResponse
     }
 }
 
@@ -3004,6 +4326,9 @@ pub struct ModifyGroupAttrRequest {
     /// `GroupAttr` (required). Attributes to set (lower-case `key`/`value`).
     #[serde(rename = "GroupAttr")]
     pub group_attr: Vec<ModifyGroupAttrItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyGroupAttrRequest {
@@ -3015,7 +4340,21 @@ impl ModifyGroupAttrRequest {
         Self {
             group_id: group_id.into(),
             group_attr,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -3026,11 +4365,25 @@ impl ModifyGroupAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyGroupAttrResponse {}
 impl ModifyGroupAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyGroupAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyGroupAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyGroupAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyGroupAttrResponse
     }
 }
 
@@ -3046,12 +4399,31 @@ pub struct ClearGroupAttrRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ClearGroupAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -3062,11 +4434,25 @@ impl ClearGroupAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ClearGroupAttrResponse {}
 impl ClearGroupAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ClearGroupAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ClearGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ClearGroupAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for ClearGroupAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ClearGroupAttrResponse
     }
 }
 
@@ -3085,6 +4471,9 @@ pub struct SetGroupAttrRequest {
     /// `GroupAttr` (required). The new complete attribute list (lower-case `key`/`value`).
     #[serde(rename = "GroupAttr")]
     pub group_attr: Vec<ModifyGroupAttrItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetGroupAttrRequest {
@@ -3096,7 +4485,21 @@ impl SetGroupAttrRequest {
         Self {
             group_id: group_id.into(),
             group_attr,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -3107,11 +4510,25 @@ impl SetGroupAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetGroupAttrResponse {}
 impl SetGroupAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`SetGroupAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetGroupAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for SetGroupAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetGroupAttrResponse
     }
 }
 
@@ -3130,6 +4547,9 @@ pub struct DeleteGroupAttrRequest {
     /// `GroupAttr` (required). Attributes to delete, given by their lower-case `key`.
     #[serde(rename = "GroupAttr")]
     pub group_attr: Vec<DeleteGroupAttrItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteGroupAttrRequest {
@@ -3141,7 +4561,21 @@ impl DeleteGroupAttrRequest {
         Self {
             group_id: group_id.into(),
             group_attr,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -3152,11 +4586,25 @@ impl DeleteGroupAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteGroupAttrResponse {}
 impl DeleteGroupAttrResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteGroupAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteGroupAttrResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteGroupAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteGroupAttrResponse
     }
 }
 
@@ -3179,6 +4627,9 @@ pub struct GetGroupCounterRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_counter_keys: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetGroupCounterRequest {
@@ -3187,6 +4638,7 @@ impl GetGroupCounterRequest {
         Self {
             group_id: group_id.into(),
             group_counter_keys: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -3194,6 +4646,19 @@ impl GetGroupCounterRequest {
     #[must_use]
     pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
         self.group_counter_keys = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -3205,6 +4670,7 @@ impl GetGroupCounterRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupCounterResponse {
     /// `GroupCounter` (required). Latest key/value of each counter.
     #[serde(
@@ -3231,6 +4697,28 @@ impl GetGroupCounterResponse {
     }
 }
 
+///How the drift corrector reads [`GetGroupCounterResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupCounterResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupCounter",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupCounterItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupCounterResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupCounterResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/update_group_counter`.
 ///
 /// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
@@ -3249,6 +4737,9 @@ pub struct UpdateGroupCounterRequest {
     /// `Mode` (optional). How Value is applied: Set, Increase or Decrease.
     #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<UpdateGroupCounterMode>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl UpdateGroupCounterRequest {
@@ -3261,6 +4752,7 @@ impl UpdateGroupCounterRequest {
             group_id: group_id.into(),
             group_counter,
             mode: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -3268,6 +4760,19 @@ impl UpdateGroupCounterRequest {
     #[must_use]
     pub fn mode(mut self, value: UpdateGroupCounterMode) -> Self {
         self.mode = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -3279,6 +4784,7 @@ impl UpdateGroupCounterRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct UpdateGroupCounterResponse {
     /// `GroupCounter` (required). Latest key/value of each updated counter.
     #[serde(
@@ -3305,6 +4811,28 @@ impl UpdateGroupCounterResponse {
     }
 }
 
+///How the drift corrector reads [`UpdateGroupCounterResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_UpdateGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "UpdateGroupCounterResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupCounter",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetGroupCounterItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for UpdateGroupCounterResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_UpdateGroupCounterResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/delete_group_counter`.
 ///
 /// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
@@ -3324,6 +4852,9 @@ pub struct DeleteGroupCounterRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_counter_keys: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteGroupCounterRequest {
@@ -3332,6 +4863,7 @@ impl DeleteGroupCounterRequest {
         Self {
             group_id: group_id.into(),
             group_counter_keys: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -3339,6 +4871,19 @@ impl DeleteGroupCounterRequest {
     #[must_use]
     pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
         self.group_counter_keys = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -3350,11 +4895,25 @@ impl DeleteGroupCounterRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteGroupCounterResponse {}
 impl DeleteGroupCounterResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteGroupCounterResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteGroupCounterResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteGroupCounterResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteGroupCounterResponse
     }
 }
 
@@ -3367,15 +4926,34 @@ impl DeleteGroupCounterResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct GetOnlineMemberNumRequest {
-    /// `GroupId` (required). ID of the live group.
+    /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetOnlineMemberNumRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
-        Self { group_id: group_id.into() }
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -3386,6 +4964,7 @@ impl GetOnlineMemberNumRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetOnlineMemberNumResponse {
     /// `OnlineMemberNum` (required). Number of online members.
     #[serde(rename = "OnlineMemberNum")]
@@ -3396,6 +4975,26 @@ impl GetOnlineMemberNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(online_member_num: u64) -> Self {
         Self { online_member_num }
+    }
+}
+
+///How the drift corrector reads [`GetOnlineMemberNumResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetOnlineMemberNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetOnlineMemberNumResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "OnlineMemberNum",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetOnlineMemberNumResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetOnlineMemberNumResponse
     }
 }
 
@@ -3424,6 +5023,9 @@ pub struct SendBroadcastMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SendBroadcastMsgRequest {
@@ -3436,6 +5038,7 @@ impl SendBroadcastMsgRequest {
             random: fastrand::u32(..),
             msg_body,
             cloud_custom_data: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -3459,6 +5062,19 @@ impl SendBroadcastMsgRequest {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/send_broadcast_msg` (the envelope is decoded separately).
@@ -3468,6 +5084,7 @@ impl SendBroadcastMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SendBroadcastMsgResponse {
     /// `MsgSeq` (required). Sequence number identifying the message.
     #[serde(rename = "MsgSeq")]
@@ -3478,6 +5095,19 @@ impl SendBroadcastMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
         Self { msg_seq }
+    }
+}
+
+///How the drift corrector reads [`SendBroadcastMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SendBroadcastMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SendBroadcastMsgResponse",
+    &[crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true)],
+);
+impl crate::drift::Schema for SendBroadcastMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SendBroadcastMsgResponse
     }
 }
 
@@ -3520,6 +5150,9 @@ pub struct ImportTopicRequest {
     /// `CreateTime` (optional). Creation time of the topic (UTC seconds); defaults to the time of the request.
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImportTopicRequest {
@@ -3536,6 +5169,7 @@ impl ImportTopicRequest {
             notification: None,
             introduction: None,
             create_time: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -3594,6 +5228,19 @@ impl ImportTopicRequest {
         self.create_time = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `group_open_http_svc/import_topic` (the envelope is decoded separately).
@@ -3603,6 +5250,7 @@ impl ImportTopicRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportTopicResponse {
     /// `TopicId` (required). ID of the imported topic, assigned by IM or the one given.
     #[serde(rename = "TopicId")]
@@ -3616,11 +5264,25 @@ impl ImportTopicResponse {
     }
 }
 
+///How the drift corrector reads [`ImportTopicResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportTopicResponse",
+    &[crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for ImportTopicResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportTopicResponse
+    }
+}
+
 /// The group IDs of this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AppGroupIdItem {
     /// `GroupId` (required). ID of a group.
     #[serde(rename = "GroupId")]
@@ -3631,6 +5293,19 @@ impl AppGroupIdItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_id: impl Into<String>) -> Self {
         Self { group_id: group_id.into() }
+    }
+}
+
+///How the drift corrector reads [`AppGroupIdItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AppGroupIdItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AppGroupIdItem",
+    &[crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for AppGroupIdItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AppGroupIdItem
     }
 }
 
@@ -3793,6 +5468,7 @@ impl AddGroupMemberItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddGroupMemberResult {
     /// `Member_Account` (required). The account.
     #[serde(rename = "Member_Account")]
@@ -3809,6 +5485,27 @@ impl AddGroupMemberResult {
             member_account: member_account.into(),
             result,
         }
+    }
+}
+
+///How the drift corrector reads [`AddGroupMemberResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddGroupMemberResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddGroupMemberResult",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I32, true),
+    ],
+);
+impl crate::drift::Schema for AddGroupMemberResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddGroupMemberResult
     }
 }
 
@@ -3866,6 +5563,7 @@ impl JoinedGroupResponseFilter {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct JoinedGroupItem {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
@@ -3913,13 +5611,24 @@ pub struct JoinedGroupItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
-    /// `ShutUpAllMember` (optional). Mute-all state.
+    /// `MuteAllMember` (optional). Mute-all state. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[serde(
-        rename = "ShutUpAllMember",
+        rename = "MuteAllMember",
+        alias = "ShutUpAllMember",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub shut_up_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    /// `SupportTopic` (optional). 1: the community supports topics.
+    #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
+    pub support_topic: Option<i32>,
+    /// `GrossTopicNextMsgSeq` (optional). Topic-enabled communities: a message sequence number across the community's topics (not described by the field table).
+    #[serde(
+        rename = "GrossTopicNextMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gross_topic_next_msg_seq: Option<u64>,
     /// `MemberCount` (optional). Current number of members (legacy key).
     #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
     pub member_count: Option<u32>,
@@ -3946,7 +5655,9 @@ impl JoinedGroupItem {
             member_num: None,
             max_member_num: None,
             apply_join_option: None,
-            shut_up_all_member: None,
+            mute_all_member: None,
+            support_topic: None,
+            gross_topic_next_msg_seq: None,
             member_count: None,
             self_info: None,
         }
@@ -4046,13 +5757,24 @@ impl JoinedGroupItem {
         self
     }
 
-    /// Sets `ShutUpAllMember` (optional). Mute-all state.
+    /// Sets `MuteAllMember` (optional). Mute-all state. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[must_use]
-    pub fn shut_up_all_member(
-        mut self,
-        value: crate::api::types::ShutUpAllMember,
-    ) -> Self {
-        self.shut_up_all_member = Some(value);
+    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+        self.mute_all_member = Some(value);
+        self
+    }
+
+    /// Sets `SupportTopic` (optional). 1: the community supports topics.
+    #[must_use]
+    pub fn support_topic(mut self, value: i32) -> Self {
+        self.support_topic = Some(value);
+        self
+    }
+
+    /// Sets `GrossTopicNextMsgSeq` (optional). Topic-enabled communities: a message sequence number across the community's topics (not described by the field table).
+    #[must_use]
+    pub fn gross_topic_next_msg_seq(mut self, value: u64) -> Self {
+        self.gross_topic_next_msg_seq = Some(value);
         self
     }
 
@@ -4071,11 +5793,115 @@ impl JoinedGroupItem {
     }
 }
 
+///How the drift corrector reads [`JoinedGroupItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_JoinedGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "JoinedGroupItem",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Name", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Introduction",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Notification",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Owner_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastInfoTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "NextMsgSeq",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new("MemberNum", &[], crate::drift::Shape::U32, false),
+        crate::drift::FieldShape::new(
+            "MaxMemberNum",
+            &[],
+            crate::drift::Shape::U32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ApplyJoinOption",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MuteAllMember",
+            &["ShutUpAllMember"],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SupportTopic",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GrossTopicNextMsgSeq",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MemberCount",
+            &[],
+            crate::drift::Shape::U32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SelfInfo",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_GroupSelfInfo),
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for JoinedGroupItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_JoinedGroupItem
+    }
+}
+
 /// The account's own membership info, as chosen by SelfInfoFilter.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupSelfInfo {
     /// `Role` (optional). The account's role in the group.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
@@ -4092,6 +5918,13 @@ pub struct GroupSelfInfo {
     /// `UnreadMsgNum` (optional). Number of unread messages of the account in the group (computed by the server).
     #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
     pub unread_msg_num: Option<u32>,
+    /// `GrossTopicReadSeq` (optional). Topic-enabled communities: the account's read sequence number across the community's topics (not described by the field table).
+    #[serde(
+        rename = "GrossTopicReadSeq",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gross_topic_read_seq: Option<u64>,
 }
 
 impl GroupSelfInfo {
@@ -4103,6 +5936,7 @@ impl GroupSelfInfo {
             msg_flag: None,
             msg_seq: None,
             unread_msg_num: None,
+            gross_topic_read_seq: None,
         }
     }
 
@@ -4140,6 +5974,43 @@ impl GroupSelfInfo {
         self.unread_msg_num = Some(value);
         self
     }
+
+    /// Sets `GrossTopicReadSeq` (optional). Topic-enabled communities: the account's read sequence number across the community's topics (not described by the field table).
+    #[must_use]
+    pub fn gross_topic_read_seq(mut self, value: u64) -> Self {
+        self.gross_topic_read_seq = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`GroupSelfInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupSelfInfo",
+    &[
+        crate::drift::FieldShape::new("Role", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("JoinTime", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("MsgFlag", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new(
+            "UnreadMsgNum",
+            &[],
+            crate::drift::Shape::U32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GrossTopicReadSeq",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupSelfInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupSelfInfo
+    }
 }
 
 /// The role of each requested account.
@@ -4147,6 +6018,7 @@ impl GroupSelfInfo {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupMemberRoleItem {
     /// `Member_Account` (required). The account.
     #[serde(rename = "Member_Account")]
@@ -4169,11 +6041,33 @@ impl GroupMemberRoleItem {
     }
 }
 
+///How the drift corrector reads [`GroupMemberRoleItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupMemberRoleItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupMemberRoleItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Role", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for GroupMemberRoleItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupMemberRoleItem
+    }
+}
+
 /// The muted members.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MutedAccountItem {
     /// `Member_Account` (required). Account of the muted member.
     #[serde(rename = "Member_Account")]
@@ -4193,11 +6087,33 @@ impl MutedAccountItem {
     }
 }
 
+///How the drift corrector reads [`MutedAccountItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MutedAccountItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MutedAccountItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("MutedUntil", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for MutedAccountItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MutedAccountItem
+    }
+}
+
 /// Legacy name of the list (older doc version, legacy command get_group_shutted_uin).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ShuttedUinItem {
     /// `Member_Account` (required). Account of the muted member.
     #[serde(rename = "Member_Account")]
@@ -4214,6 +6130,32 @@ impl ShuttedUinItem {
             member_account: member_account.into(),
             shutted_until,
         }
+    }
+}
+
+///How the drift corrector reads [`ShuttedUinItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ShuttedUinItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ShuttedUinItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ShuttedUntil",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ShuttedUinItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ShuttedUinItem
     }
 }
 
@@ -4277,6 +6219,7 @@ impl RecallMsgSeqItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RecallRetItem {
     /// `MsgSeq` (required). Sequence number of the message.
     #[serde(rename = "MsgSeq")]
@@ -4290,6 +6233,22 @@ impl RecallRetItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, ret_code: i64) -> Self {
         Self { msg_seq, ret_code }
+    }
+}
+
+///How the drift corrector reads [`RecallRetItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RecallRetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RecallRetItem",
+    &[
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("RetCode", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for RecallRetItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RecallRetItem
     }
 }
 
@@ -4342,6 +6301,7 @@ impl ImportGroupMsgItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportGroupMsgResult {
     /// `MsgSeq` (required). Sequence number given to the message.
     #[serde(rename = "MsgSeq")]
@@ -4358,6 +6318,23 @@ impl ImportGroupMsgResult {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, msg_time: u64, result: ImportGroupMsgResultCode) -> Self {
         Self { msg_seq, msg_time, result }
+    }
+}
+
+///How the drift corrector reads [`ImportGroupMsgResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportGroupMsgResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportGroupMsgResult",
+    &[
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for ImportGroupMsgResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportGroupMsgResult
     }
 }
 
@@ -4420,6 +6397,7 @@ impl ImportGroupMemberItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportGroupMemberResult {
     /// `Member_Account` (required). The account.
     #[serde(rename = "Member_Account")]
@@ -4436,6 +6414,27 @@ impl ImportGroupMemberResult {
             member_account: member_account.into(),
             result,
         }
+    }
+}
+
+///How the drift corrector reads [`ImportGroupMemberResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportGroupMemberResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportGroupMemberResult",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I32, true),
+    ],
+);
+impl crate::drift::Schema for ImportGroupMemberResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportGroupMemberResult
     }
 }
 
@@ -4463,6 +6462,7 @@ impl GetGroupMsgReceiptMsgSeq {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptItem {
     /// `Code` (required). Result for this message; 0 means success, e.g. 10062 means no read receipt exists for it.
     #[serde(rename = "Code")]
@@ -4504,11 +6504,30 @@ impl GetGroupMsgReceiptItem {
     }
 }
 
+///How the drift corrector reads [`GetGroupMsgReceiptItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMsgReceiptItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMsgReceiptItem",
+    &[
+        crate::drift::FieldShape::new("Code", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("ReadNum", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("UnreadNum", &[], crate::drift::Shape::U64, false),
+    ],
+);
+impl crate::drift::Schema for GetGroupMsgReceiptItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMsgReceiptItem
+    }
+}
+
 /// Members who have read the message (when Filter is 0).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptDetailReadItem {
     /// `Read_Account` (required). Account of a member who read the message.
     #[serde(rename = "Read_Account")]
@@ -4524,11 +6543,25 @@ impl GetGroupMsgReceiptDetailReadItem {
     }
 }
 
+///How the drift corrector reads [`GetGroupMsgReceiptDetailReadItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMsgReceiptDetailReadItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMsgReceiptDetailReadItem",
+    &[crate::drift::FieldShape::new("Read_Account", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for GetGroupMsgReceiptDetailReadItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMsgReceiptDetailReadItem
+    }
+}
+
 /// Members who have not read the message (when Filter is 1).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptDetailUnreadItem {
     /// `Unread_Account` (required). Account of a member who has not read the message.
     #[serde(rename = "Unread_Account")]
@@ -4544,11 +6577,51 @@ impl GetGroupMsgReceiptDetailUnreadItem {
     }
 }
 
+///How the drift corrector reads [`GetGroupMsgReceiptDetailUnreadItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupMsgReceiptDetailUnreadItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupMsgReceiptDetailUnreadItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Unread_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupMsgReceiptDetailUnreadItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupMsgReceiptDetailUnreadItem
+    }
+}
+
+/// The messages to mark as read (at most 50).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GroupMsgReceiptMsgSeq {
+    /// `MsgSeq` (required). Sequence number of the message.
+    #[serde(rename = "MsgSeq")]
+    pub msg_seq: u64,
+}
+
+impl GroupMsgReceiptMsgSeq {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(msg_seq: u64) -> Self {
+        Self { msg_seq }
+    }
+}
+
 /// The banned members of this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetGroupBanMemberItem {
     /// `BannedUntil` (required). When the ban ends (UTC seconds).
     #[serde(rename = "BannedUntil")]
@@ -4565,6 +6638,32 @@ impl GetGroupBanMemberItem {
             banned_until,
             member_account: member_account.into(),
         }
+    }
+}
+
+///How the drift corrector reads [`GetGroupBanMemberItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetGroupBanMemberItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetGroupBanMemberItem",
+    &[
+        crate::drift::FieldShape::new(
+            "BannedUntil",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetGroupBanMemberItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetGroupBanMemberItem
     }
 }
 
@@ -4593,6 +6692,10 @@ impl crate::Endpoint for GetAppidGroupListRequest {
     const COMMAND: &'static str = "get_appid_group_list";
     const PATH: &'static str = "group_open_http_svc/get_appid_group_list";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Limit", "Next", "GroupType"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAppidGroupListResponse {}
@@ -4602,6 +6705,23 @@ impl crate::Endpoint for CreateGroupRequest {
     const COMMAND: &'static str = "create_group";
     const PATH: &'static str = "group_open_http_svc/create_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Owner_Account",
+        "Type",
+        "GroupId",
+        "Name",
+        "Introduction",
+        "Notification",
+        "FaceUrl",
+        "MaxMemberCount",
+        "ApplyJoinOption",
+        "AppDefinedData",
+        "MemberList",
+        "SupportTopic",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CreateGroupResponse {}
@@ -4611,6 +6731,10 @@ impl crate::Endpoint for GetGroupInfoRequest {
     const COMMAND: &'static str = "get_group_info";
     const PATH: &'static str = "group_open_http_svc/get_group_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupIdList", "ResponseFilter"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupInfoResponse {
@@ -4639,6 +6763,18 @@ impl crate::Endpoint for GetGroupMemberInfoRequest {
     const COMMAND: &'static str = "get_group_member_info";
     const PATH: &'static str = "group_open_http_svc/get_group_member_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "MemberInfoFilter",
+        "MemberRoleFilter",
+        "AppDefinedDataFilter_GroupMember",
+        "Limit",
+        "Offset",
+        "Next",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupMemberInfoResponse {}
@@ -4648,6 +6784,16 @@ impl crate::Endpoint for GetSpecifiedGroupMemberInfoRequest {
     const COMMAND: &'static str = "get_specified_group_member_info";
     const PATH: &'static str = "group_open_http_svc/get_specified_group_member_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Member_List_Account",
+        "MemberInfoFilter",
+        "MemberRoleFilter",
+        "AppDefinedDataFilter_GroupMember",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetSpecifiedGroupMemberInfoResponse {}
@@ -4657,6 +6803,20 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
     const COMMAND: &'static str = "modify_group_base_info";
     const PATH: &'static str = "group_open_http_svc/modify_group_base_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Name",
+        "Introduction",
+        "Notification",
+        "FaceUrl",
+        "MaxMemberNum",
+        "ApplyJoinOption",
+        "AppDefinedData",
+        "MuteAllMember",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyGroupBaseInfoResponse {}
@@ -4666,6 +6826,10 @@ impl crate::Endpoint for AddGroupMemberRequest {
     const COMMAND: &'static str = "add_group_member";
     const PATH: &'static str = "group_open_http_svc/add_group_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Silence", "MemberList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AddGroupMemberResponse {
@@ -4694,6 +6858,15 @@ impl crate::Endpoint for DeleteGroupMemberRequest {
     const COMMAND: &'static str = "delete_group_member";
     const PATH: &'static str = "group_open_http_svc/delete_group_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Silence",
+        "Reason",
+        "MemberToDel_Account",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteGroupMemberResponse {}
@@ -4703,6 +6876,18 @@ impl crate::Endpoint for ModifyGroupMemberInfoRequest {
     const COMMAND: &'static str = "modify_group_member_info";
     const PATH: &'static str = "group_open_http_svc/modify_group_member_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Member_Account",
+        "Role",
+        "MsgFlag",
+        "NameCard",
+        "AppMemberDefinedData",
+        "MuteTime",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyGroupMemberInfoResponse {}
@@ -4712,6 +6897,10 @@ impl crate::Endpoint for DestroyGroupRequest {
     const COMMAND: &'static str = "destroy_group";
     const PATH: &'static str = "group_open_http_svc/destroy_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DestroyGroupResponse {}
@@ -4721,6 +6910,19 @@ impl crate::Endpoint for GetJoinedGroupListRequest {
     const COMMAND: &'static str = "get_joined_group_list";
     const PATH: &'static str = "group_open_http_svc/get_joined_group_list";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Member_Account",
+        "WithHugeGroups",
+        "WithNoActiveGroups",
+        "Limit",
+        "Offset",
+        "GroupType",
+        "SupportTopic",
+        "ResponseFilter",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetJoinedGroupListResponse {}
@@ -4730,6 +6932,10 @@ impl crate::Endpoint for GetRoleInGroupRequest {
     const COMMAND: &'static str = "get_role_in_group";
     const PATH: &'static str = "group_open_http_svc/get_role_in_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "User_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetRoleInGroupResponse {}
@@ -4739,6 +6945,15 @@ impl crate::Endpoint for ForbidSendMsgRequest {
     const COMMAND: &'static str = "forbid_send_msg";
     const PATH: &'static str = "group_open_http_svc/forbid_send_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Members_Account",
+        "MuteTime",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ForbidSendMsgResponse {}
@@ -4748,6 +6963,10 @@ impl crate::Endpoint for GetGroupMutedAccountRequest {
     const COMMAND: &'static str = "get_group_muted_account";
     const PATH: &'static str = "group_open_http_svc/get_group_muted_account";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "TopicId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupMutedAccountResponse {}
@@ -4757,6 +6976,25 @@ impl crate::Endpoint for SendGroupMsgRequest {
     const COMMAND: &'static str = "send_group_msg";
     const PATH: &'static str = "group_open_http_svc/send_group_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Random",
+        "MsgPriority",
+        "MsgBody",
+        "From_Account",
+        "OfflinePushInfo",
+        "ForbidCallbackControl",
+        "OnlineOnlyFlag",
+        "SendMsgControl",
+        "CloudCustomData",
+        "SupportMessageExtension",
+        "To_Account",
+        "TopicId",
+        "GroupAtInfo",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SendGroupMsgResponse {}
@@ -4766,6 +7004,15 @@ impl crate::Endpoint for SendGroupSystemNotificationRequest {
     const COMMAND: &'static str = "send_group_system_notification";
     const PATH: &'static str = "group_open_http_svc/send_group_system_notification";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "ToMembers_Account",
+        "Content",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SendGroupSystemNotificationResponse {}
@@ -4775,6 +7022,10 @@ impl crate::Endpoint for GroupMsgRecallRequest {
     const COMMAND: &'static str = "group_msg_recall";
     const PATH: &'static str = "group_open_http_svc/group_msg_recall";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MsgSeqList", "TopicId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupMsgRecallResponse {
@@ -4803,6 +7054,14 @@ impl crate::Endpoint for ChangeGroupOwnerRequest {
     const COMMAND: &'static str = "change_group_owner";
     const PATH: &'static str = "group_open_http_svc/change_group_owner";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "NewOwner_Account",
+        "From_Account",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ChangeGroupOwnerResponse {}
@@ -4812,6 +7071,23 @@ impl crate::Endpoint for ImportGroupRequest {
     const COMMAND: &'static str = "import_group";
     const PATH: &'static str = "group_open_http_svc/import_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Owner_Account",
+        "Type",
+        "GroupId",
+        "Name",
+        "Introduction",
+        "Notification",
+        "FaceUrl",
+        "MaxMemberCount",
+        "ApplyJoinOption",
+        "AppDefinedData",
+        "CreateTime",
+        "SupportTopic",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImportGroupResponse {}
@@ -4821,6 +7097,15 @@ impl crate::Endpoint for ImportGroupMsgRequest {
     const COMMAND: &'static str = "import_group_msg";
     const PATH: &'static str = "group_open_http_svc/import_group_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "RecentContactFlag",
+        "MsgList",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImportGroupMsgResponse {
@@ -4849,6 +7134,10 @@ impl crate::Endpoint for ImportGroupMemberRequest {
     const COMMAND: &'static str = "import_group_member";
     const PATH: &'static str = "group_open_http_svc/import_group_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MemberList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImportGroupMemberResponse {
@@ -4877,6 +7166,14 @@ impl crate::Endpoint for SetUnreadMsgNumRequest {
     const COMMAND: &'static str = "set_unread_msg_num";
     const PATH: &'static str = "group_open_http_svc/set_unread_msg_num";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Member_Account",
+        "UnreadMsgNum",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetUnreadMsgNumResponse {}
@@ -4886,6 +7183,14 @@ impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
     const COMMAND: &'static str = "delete_group_msg_by_sender";
     const PATH: &'static str = "group_open_http_svc/delete_group_msg_by_sender";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Sender_Account",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteGroupMsgBySenderResponse {}
@@ -4895,6 +7200,16 @@ impl crate::Endpoint for GroupMsgGetSimpleRequest {
     const COMMAND: &'static str = "group_msg_get_simple";
     const PATH: &'static str = "group_open_http_svc/group_msg_get_simple";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "ReqMsgNumber",
+        "ReqMsgSeq",
+        "WithRecalledMsg",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupMsgGetSimpleResponse {}
@@ -4904,6 +7219,10 @@ impl crate::Endpoint for ClearGroupMsgRequest {
     const COMMAND: &'static str = "clear_group_msg";
     const PATH: &'static str = "group_open_http_svc/clear_group_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MsgSeq"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ClearGroupMsgResponse {}
@@ -4913,6 +7232,10 @@ impl crate::Endpoint for GetGroupMsgReceiptRequest {
     const COMMAND: &'static str = "get_group_msg_receipt";
     const PATH: &'static str = "group_open_http_svc/get_group_msg_receipt";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MsgSeqList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupMsgReceiptResponse {
@@ -4941,15 +7264,46 @@ impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
     const COMMAND: &'static str = "get_group_msg_receipt_detail";
     const PATH: &'static str = "group_open_http_svc/get_group_msg_receipt_detail";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "MsgSeq",
+        "Filter",
+        "Cursor",
+        "Count",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupMsgReceiptDetailResponse {}
+impl crate::Endpoint for GroupMsgReceiptRequest {
+    type Response = GroupMsgReceiptResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "group_msg_receipt";
+    const PATH: &'static str = "group_open_http_svc/group_msg_receipt";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "From_Account",
+        "MsgSeqList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for GroupMsgReceiptResponse {}
 impl crate::Endpoint for GetGroupBanMemberRequest {
     type Response = GetGroupBanMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
     const COMMAND: &'static str = "get_group_ban_member";
     const PATH: &'static str = "group_open_http_svc/get_group_ban_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Limit", "Offset"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupBanMemberResponse {}
@@ -4959,6 +7313,15 @@ impl crate::Endpoint for BanGroupMemberRequest {
     const COMMAND: &'static str = "ban_group_member";
     const PATH: &'static str = "group_open_http_svc/ban_group_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "Members_Account",
+        "Duration",
+        "Description",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BanGroupMemberResponse {}
@@ -4968,6 +7331,10 @@ impl crate::Endpoint for UnbanGroupMemberRequest {
     const COMMAND: &'static str = "unban_group_member";
     const PATH: &'static str = "group_open_http_svc/unban_group_member";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Members_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for UnbanGroupMemberResponse {}
@@ -4977,6 +7344,10 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
     const COMMAND: &'static str = "modify_group_attr";
     const PATH: &'static str = "group_open_http_svc/modify_group_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupAttr"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyGroupAttrResponse {}
@@ -4986,6 +7357,10 @@ impl crate::Endpoint for ClearGroupAttrRequest {
     const COMMAND: &'static str = "clear_group_attr";
     const PATH: &'static str = "group_open_http_svc/clear_group_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ClearGroupAttrResponse {}
@@ -4995,6 +7370,10 @@ impl crate::Endpoint for SetGroupAttrRequest {
     const COMMAND: &'static str = "set_group_attr";
     const PATH: &'static str = "group_open_http_svc/set_group_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupAttr"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetGroupAttrResponse {}
@@ -5004,6 +7383,10 @@ impl crate::Endpoint for DeleteGroupAttrRequest {
     const COMMAND: &'static str = "delete_group_attr";
     const PATH: &'static str = "group_open_http_svc/delete_group_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupAttr"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteGroupAttrResponse {}
@@ -5013,6 +7396,10 @@ impl crate::Endpoint for GetGroupCounterRequest {
     const COMMAND: &'static str = "get_group_counter";
     const PATH: &'static str = "group_open_http_svc/get_group_counter";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupCounterKeys"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetGroupCounterResponse {}
@@ -5022,6 +7409,10 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
     const COMMAND: &'static str = "update_group_counter";
     const PATH: &'static str = "group_open_http_svc/update_group_counter";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupCounter", "Mode"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for UpdateGroupCounterResponse {}
@@ -5031,6 +7422,10 @@ impl crate::Endpoint for DeleteGroupCounterRequest {
     const COMMAND: &'static str = "delete_group_counter";
     const PATH: &'static str = "group_open_http_svc/delete_group_counter";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupCounterKeys"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteGroupCounterResponse {}
@@ -5040,6 +7435,10 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
     const COMMAND: &'static str = "get_online_member_num";
     const PATH: &'static str = "group_open_http_svc/get_online_member_num";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
@@ -5049,6 +7448,15 @@ impl crate::Endpoint for SendBroadcastMsgRequest {
     const COMMAND: &'static str = "send_broadcast_msg";
     const PATH: &'static str = "group_open_http_svc/send_broadcast_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "Random",
+        "MsgBody",
+        "CloudCustomData",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SendBroadcastMsgResponse {}
@@ -5058,6 +7466,21 @@ impl crate::Endpoint for ImportTopicRequest {
     const COMMAND: &'static str = "import_topic";
     const PATH: &'static str = "group_open_http_svc/import_topic";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Type",
+        "GroupId",
+        "TopicId",
+        "TopicName",
+        "From_Account",
+        "CustomString",
+        "FaceUrl",
+        "Notification",
+        "Introduction",
+        "CreateTime",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImportTopicResponse {}
@@ -5117,7 +7540,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_info`
     ///
-    /// Returns the profiles, members and app-defined fields of up to 50 groups. Response filters choose the fields returned; each group carries its own ErrorCode/ErrorInfo (the top-level code is meaningless).
+    /// Returns the profiles, members and app-defined fields of up to 50 groups. Response filters choose the fields returned; each group carries its own ErrorCode/ErrorInfo (the top-level code is meaningless). For live-streaming groups (AVChatRoom) only the group profile is returned, without member count or member list.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1616> (English: <https://www.tencentcloud.com/document/product/1047/34961>)
     ///
@@ -5157,7 +7580,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// Returns the profiles of up to 50 named members of a group, filtered by field, role and app-defined keys. Not supported for live-streaming groups (AVChatRoom).
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/64897> (English: <https://www.tencentcloud.com/document/product/1047/64897>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/112002> (English: <https://www.tencentcloud.com/document/product/1047/64897>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_specified_group_member_info<'r>(
@@ -5229,7 +7652,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/modify_group_member_info`
     ///
-    /// Changes a member's role (set/unset administrator), message option, name card, app-defined fields or mute duration. Live-streaming groups only allow changing the owner and administrators; Private (Work) groups cannot mute members.
+    /// Changes a member's role (set/unset administrator), message option, name card, app-defined fields or mute duration. Not supported for live-streaming groups (AVChatRoom), which keep no member profiles; Private (Work) groups cannot mute members.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1623> (English: <https://www.tencentcloud.com/document/product/1047/34900>)
     ///
@@ -5541,7 +7964,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_msg_receipt`
     ///
-    /// Returns read and unread counts of group messages. Needs the Premium (flagship) edition and the console switch for group read receipts; not available for AVChatRoom and Community groups.
+    /// Returns read and unread counts of group messages. Needs the Premium (flagship) or Enterprise edition and the console switch for group read receipts; not available for AVChatRoom and Community groups.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/77694> (English: <https://www.tencentcloud.com/document/product/1047/49439>)
     ///
@@ -5561,7 +7984,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_msg_receipt_detail`
     ///
-    /// Pages through the members who have read (or not read) a group message. Start with an empty Cursor and pass back the returned Cursor until IsFinish is 1. Needs the Premium (flagship) edition and the console switch for group read receipts.
+    /// Pages through the members who have read (or not read) a group message. Start with an empty Cursor and pass back the returned Cursor until IsFinish is 1. Needs the Premium (flagship) or Enterprise edition and the console switch for group read receipts; not available for AVChatRoom and Community groups.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/77693> (English: <https://www.tencentcloud.com/document/product/1047/49438>)
     ///
@@ -5575,13 +7998,31 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
+    /// Send group message read receipt (发送群消息已读回执)
+    ///
+    /// `POST /v4/group_open_http_svc/group_msg_receipt`
+    ///
+    /// Reports group messages as read on behalf of a member (From_Account), as a client would after showing them; up to 50 messages per call. Needs the Premium (flagship) or Enterprise edition and the console switch for group read receipts; read receipts work in groups of at most 200 members. Not available for AVChatRoom and Community groups.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/107478>
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub fn group_msg_receipt<'r>(
+        &self,
+        request: &'r GroupMsgReceiptRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GroupMsgReceiptResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
     /// Get banned group members (获取封禁群成员列表)
     ///
     /// `POST /v4/group_open_http_svc/get_group_ban_member`
     ///
-    /// Pages through the banned members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community). Start with Offset 0 and pass back NextOffset until it is 0. Live-group bans need the Premium (flagship) edition and the console switch for live-group member bans.
+    /// Pages through the banned members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; the current pages disagree on Community groups), ordered by the end of the ban. Start with Offset 0 and pass back NextOffset until it is 0. Bans need the Premium (flagship) or Enterprise edition and the console switch for group member bans.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50295> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/89989> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_group_ban_member<'r>(
@@ -5597,9 +8038,9 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/ban_group_member`
     ///
-    /// Bans members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community) for a number of seconds: they stop receiving messages and cannot rejoin until the ban ends. At most 20 accounts per call. Live-group bans need the Premium (flagship) edition and the console switch for live-group member bans; bans in ordinary groups need SDK 7.2 (enhanced) or later.
+    /// Bans members of a group (every group type, Community included on the newest pages) for a number of seconds: they stop receiving messages and cannot rejoin until the ban ends. At most 20 accounts per call. Needs the Premium (flagship) or Enterprise edition and the console switch for group member bans; bans in ordinary groups need SDK 7.2 (enhanced) or later.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/50296> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/79249> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn ban_group_member<'r>(
@@ -5615,7 +8056,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/unban_group_member`
     ///
-    /// Lifts the ban on members of a group (Private/Work, Public, ChatRoom/Meeting or AVChatRoom; not Community) so they can rejoin and receive messages. At most 20 accounts per call. Live-group bans need the Premium (flagship) edition and the console switch for live-group bans.
+    /// Lifts the ban on members of a group so they can rejoin and receive messages. At most 20 accounts per call. The pages disagree on the group types: the en page lists every type, Community included, while the Chinese text at the international URL (2025-10-23) still lists AVChatRoom only. Needs the Premium (flagship) or Enterprise edition and the console switch for group member bans.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50297> (English: <https://www.tencentcloud.com/document/product/1047/50297>)
     ///
@@ -5689,7 +8130,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// Deletes the given custom attributes of a group. Deleting an attribute that does not exist fails with error 10050, so a repeated call is not harmless; 5 writes per second per group.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/59499> (English: <https://www.tencentcloud.com/document/product/1047/59499>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/104440> (English: <https://www.tencentcloud.com/document/product/1047/59499>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub fn delete_group_attr<'r>(
@@ -5759,7 +8200,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_online_member_num`
     ///
-    /// Returns the number of online members of a live group (AVChatRoom). The count is refreshed every 10 seconds: in groups of 300 or more members, or with Web users, joins and leaves can take 10-20 seconds to show; in smaller groups without Web users, joining or leaving updates it at once.
+    /// Returns the number of online members of a group. Originally for live groups (AVChatRoom) only; the newest pages accept every group type, where Private/Work, Public, ChatRoom/Meeting and Community groups need the Premium (flagship) or Enterprise edition and the console switch for group member online status. The count is refreshed every 10 seconds, so joins, leaves and disconnects can take 10-20 seconds to show. (Community groups also have million_group_open_http_svc/get_online_member_num.)
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/49180> (English: <https://www.tencentcloud.com/document/product/1047/38521>)
     ///
@@ -5777,7 +8218,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/send_broadcast_msg`
     ///
-    /// Sends one message to every live group (AVChatRoom) of the app. Limited to 1 call per second (merge messages, up to 12 KB, if needed); needs the Premium (flagship) edition and the console switch for live-group broadcast messages.
+    /// Sends one message to every live group (AVChatRoom) of the app. Limited to 1 call per second on the Premium (flagship) edition and 5 per second on the Enterprise edition (merge messages, up to 12 KB, if needed); needs one of those editions and the console switch for live-group broadcast messages.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/77402> (English: <https://www.tencentcloud.com/document/product/1047/49440>)
     ///
@@ -5795,9 +8236,9 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/import_topic`
     ///
-    /// Imports an existing topic into a topic-enabled Community group when migrating from another IM system; triggers no callback and no notification. Unlike the other topic commands it lives under group_open_http_svc.
+    /// Imports an existing topic into a topic-enabled Community group when migrating from another IM system; triggers no callback and no notification. Unlike the other topic commands it is documented under group_open_http_svc (but see the note on the servicename).
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/53448> (English: <https://www.tencentcloud.com/document/product/1047/53448>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/85313> (English: <https://www.tencentcloud.com/document/product/1047/53448>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub fn import_topic<'r>(
@@ -5824,6 +8265,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1614",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34960"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_appid_group_list",
+        request_keys: &["Limit", "Next", "GroupType"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -5869,6 +8312,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1615",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34895"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/create_group",
+        request_keys: &[
+            "Owner_Account",
+            "Type",
+            "GroupId",
+            "Name",
+            "Introduction",
+            "Notification",
+            "FaceUrl",
+            "MaxMemberCount",
+            "ApplyJoinOption",
+            "AppDefinedData",
+            "MemberList",
+            "SupportTopic",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -5923,6 +8381,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
             crate::registry::Example {
+                title: Some("仅包含支持话题参数形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Type\": \"Community\",\n    \"Name\": \"TestCommunityGroup\",\n    \"SupportTopic\": 1\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#_@TGS#cRDH3HIM62CP\",\n    \"HugeGroupFlag\": 0,\n    \"Type\": \"Community\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
                 title: Some("ALL IN ONE"),
                 legacy: false,
                 request: Some(
@@ -5946,10 +8414,22 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1616",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34961"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_info",
+        request_keys: &["GroupIdList", "ResponseFilter"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
                 legacy: false,
+                request: Some(
+                    "{\n    \"GroupIdList\": [\n        \"@TGS#1NVTZEAE4\",\n        \"@TGS#1CXTZEAET\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupInfo\": [\n        {\n            \"GroupId\": \"@TGS#2J4SZEAEL\",\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\" ,\n            \"Type\": \"Public\",\n            \"Name\": \"MyFirstGroup\",\n            \"Appid\":1400001001,\n            \"Introduction\": \"TestGroup\",\n            \"Notification\": \"TestGroup\",\n            \"FaceUrl\": \"http://this.is.face.url\",\n            \"Owner_Account\": \"leckie\",\n            \"CreateTime\": 1426976500,\n            \"LastInfoTime\": 1426976500,\n            \"LastMsgTime\": 1426976600,\n            \"NextMsgSeq\": 1234,\n            \"MemberNum\": 2,\n            \"MaxMemberNum\": 50,\n            \"ApplyJoinOption\": \"FreeAccess\",\n            \"MuteAllMember\": \"On\",\n            \"AppDefinedData\": [\n                {\n                    \"Key\": \"GroupTestData1\",\n                    \"Value\": \"xxxx\"\n                },\n                {\n                    \"Key\": \"GroupTestData2\",\n                    \"Value\": \"abc\\u0000\\u0001\"\n                }\n            ],\n            \"MemberList\": [\n                {\n                    \"Member_Account\": \"leckie\",\n                    \"Role\": \"Owner\",\n                    \"JoinTime\": 1425976500,\n                    \"MsgSeq\": 1233,\n                    \"MsgFlag\": \"AcceptAndNotify\",\n                    \"LastSendMsgTime\": 1425976500,\n                    \"MuteUntil\": 1431069882,\n                    \"AppMemberDefinedData\": [\n                        {\n                             \"Key\": \"MemberDefined1\",\n                             \"Value\": \"ModifyDefined1\"\n                        },\n                        {\n                             \"Key\": \"MemberDefined2\",\n                             \"Value\": \"ModifyDefined2\"\n                        }\n                    ]\n                },\n                {\n                    \"Member_Account\": \"peter\",\n                    \"Role\": \"Member\",\n                    \"JoinTime\": 1425976500,\n                    \"MsgSeq\": 1233,\n                    \"MsgFlag\": \"AcceptAndNotify\",\n                    \"LastSendMsgTime\": 1425976500,\n                    \"MuteUntil\": 0,\n                    \"AppMemberDefinedData\":[\n                        {\n                            \"Key\": \"MemberDefined1\",\n                            \"Value\": \"ModifyDefined1\"\n                        },\n                        {\n                            \"Key\":\"MemberDefined2\",\n                            \"Value\":\"ModifyDefined2\"\n                        }\n                     ]\n                }\n            ]\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: true,
                 request: Some(
                     "{\n    \"GroupIdList\": [\n        \"@TGS#1NVTZEAE4\",\n        \"@TGS#1CXTZEAET\"\n    ]\n}\n",
                 ),
@@ -5983,13 +8463,23 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1617",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34948"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_member_info",
+        request_keys: &[
+            "GroupId",
+            "MemberInfoFilter",
+            "MemberRoleFilter",
+            "AppDefinedDataFilter_GroupMember",
+            "Limit",
+            "Offset",
+            "Next",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
                 legacy: false,
                 request: Some("{\n    \"GroupId\":\"@TGS#1NVTZEAE4\"\n}\n"),
                 response: Some(
-                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Next\": \"144115265295492787\",\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 1431069882,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
                 ),
             },
             crate::registry::Example {
@@ -6001,13 +8491,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
             crate::registry::Example {
+                title: Some("分批获取"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#_@TGS#cAVQXXXXXX\",\n    \"Limit\": 100,\n    \"Next\": \"\"\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
                 title: Some("指定拉取的信息 / 拉取指定字段"),
                 legacy: false,
                 request: Some(
-                    "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"ShutUpUntil\",\n        \"NameCard\"\n    ]\n}\n",
+                    "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"MuteUntil\",\n        \"NameCard\"\n    ]\n}\n",
                 ),
                 response: Some(
-                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0\n        }\n    ]\n}\n",
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 1431069882\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 0\n        }\n    ]\n}\n",
                 ),
             },
             crate::registry::Example {
@@ -6017,7 +8515,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ]\n}\n",
                 ),
                 response: Some(
-                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"MemberList\": [\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_1\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Owner\",\n            \"ShutUpUntil\": 0\n        },\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_6\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Admin\",\n            \"ShutUpUntil\": 0\n        }\n    ],\n    \"MemberNum\": 8\n}\n",
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"MemberList\": [\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_1\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Owner\",\n            \"MuteUntil\": 0\n        },\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_6\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Admin\",\n            \"MuteUntil\": 0\n        }\n    ],\n    \"MemberNum\": 8\n}\n",
                 ),
             },
             crate::registry::Example {
@@ -6027,12 +8525,60 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\"\n    ]\n}\n",
                 ),
                 response: Some(
-                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882,\n             \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 1431069882,\n             \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
                 ),
             },
             crate::registry::Example {
                 title: Some("ALL IN ONE"),
                 legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"MuteUntil\",\n        \"NameCard\"\n    ],\n   \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ],\n   \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\",\n        \"MemberDefined1\"\n    ],\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Next\": \"144115265295492787\",\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 1431069882,\n            \"AppMemberDefinedData\":[\n                {\n                   \"Key\":\"MemberDefined1\",\n                   \"Value\":\"ModifyDefined1\"\n                },\n                {\n                    \"Key\":\"MemberDefined2\",\n                    \"Value\":\"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"MuteUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: true,
+                request: Some("{\n    \"GroupId\":\"@TGS#1NVTZEAE4\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                   \"Key\": \"MemberDefined1\",\n                   \"Value\": \"ModifyDefined1\"\n                },\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("指定拉取的信息 / 拉取指定字段"),
+                legacy: true,
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"ShutUpUntil\",\n        \"NameCard\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member \",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("拉取指定身份成员"),
+                legacy: true,
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"MemberList\": [\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_1\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Owner\",\n            \"ShutUpUntil\": 0\n        },\n        {\n            \"JoinTime\": 1450680436,\n            \"LastSendMsgTime\": 0,\n            \"Member_Account\": \"Test_6\",\n            \"MsgFlag\": \"AcceptNotNotify\",\n            \"MsgSeq\": 1,\n            \"NameCard\": \"\",\n            \"Role\": \"Admin\",\n            \"ShutUpUntil\": 0\n        }\n    ],\n    \"MemberNum\": 8\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("拉取群成员自定义字段"),
+                legacy: true,
+                request: Some(
+                    "{\n    \"GroupId\":\"@TGS#37AB3PAEC\",\n    \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"MemberNum\": 2,\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"bob\",\n            \"Role\": \"Owner\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 1431069882,\n             \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        },\n        {\n            \"Member_Account\": \"peter\",\n            \"Role\": \"Member\",\n            \"JoinTime\": 1425976500,\n            \"MsgSeq\": 1233,\n            \"MsgFlag\": \"AcceptAndNotify\",\n            \"LastSendMsgTime\": 1425976500,\n            \"ShutUpUntil\": 0,\n            \"AppMemberDefinedData\": [\n                {\n                    \"Key\": \"MemberDefined2\",\n                    \"Value\": \"ModifyDefined2\"\n                }\n             ]\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("ALL IN ONE"),
+                legacy: true,
                 request: Some(
                     "{\n    \"GroupId\":\"@TGS#1NVTZEAE4\",\n    \"MemberInfoFilter\": [\n        \"Role\",\n        \"JoinTime\",\n        \"MsgSeq\",\n        \"MsgFlag\",\n        \"LastSendMsgTime\",\n        \"ShutUpUntil\",\n        \"NameCard\"\n    ],\n   \"MemberRoleFilter\":[\n        \"Owner\",\n        \"Member\"\n    ],\n   \"AppDefinedDataFilter_GroupMember\": [\n        \"MemberDefined2\",\n        \"MemberDefined1\"\n    ],\n    \"Limit\": 100,\n    \"Offset\": 0\n}\n",
                 ),
@@ -6053,9 +8599,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetSpecifiedGroupMemberInfoResponse",
         title_zh: "获取指定群成员详细资料",
         title_en: "Get specified group member profiles",
-        doc: "https://www.tencentcloud.com/document/product/1047/64897",
+        doc: "https://cloud.tencent.com/document/product/269/112002",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/64897"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_specified_group_member_info",
+        request_keys: &[
+            "GroupId",
+            "Member_List_Account",
+            "MemberInfoFilter",
+            "MemberRoleFilter",
+            "AppDefinedDataFilter_GroupMember",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("Basic format"),
@@ -6123,10 +8677,32 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1620",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34962"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/modify_group_base_info",
+        request_keys: &[
+            "GroupId",
+            "Name",
+            "Introduction",
+            "Notification",
+            "FaceUrl",
+            "MaxMemberNum",
+            "ApplyJoinOption",
+            "AppDefinedData",
+            "MuteAllMember",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("修改群组基础信息"),
                 legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"MuteAllMember\": \"On\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("修改群组基础信息"),
+                legacy: true,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"ShutUpAllMember\": \"On\"\n}\n",
                 ),
@@ -6154,6 +8730,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some("ALL IN ONE"),
                 legacy: false,
                 request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"MuteAllMember\": \"On\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"NewData\"\n        },\n        {\n            \"Key\": \"GroupTestData2\",\n            \"Value\": \"\"\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("ALL IN ONE"),
+                legacy: true,
+                request: Some(
                     "{\n    \"GroupId\": \"@TGS#2J4SZEAEL\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"ShutUpAllMember\": \"On\",\n    \"AppDefinedData\": [\n        {\n            \"Key\": \"GroupTestData1\",\n            \"Value\": \"NewData\"\n        },\n        {\n            \"Key\": \"GroupTestData2\",\n            \"Value\": \"\"\n        }\n    ]\n}\n",
                 ),
                 response: None,
@@ -6174,6 +8758,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1621",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34921"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/add_group_member",
+        request_keys: &["GroupId", "Silence", "MemberList"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6209,6 +8795,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1622",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34949"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/delete_group_member",
+        request_keys: &["GroupId", "Silence", "Reason", "MemberToDel_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6252,6 +8840,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1623",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34900"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/modify_group_member_info",
+        request_keys: &[
+            "GroupId",
+            "Member_Account",
+            "Role",
+            "MsgFlag",
+            "NameCard",
+            "AppMemberDefinedData",
+            "MuteTime",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("设置管理员"),
@@ -6299,6 +8897,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 title: Some("设置群成员禁言时间"),
                 legacy: false,
                 request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"MuteTime\":86400\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("设置群成员禁言时间"),
+                legacy: true,
+                request: Some(
                     "{\n    \"GroupId\": \"@TGS#2CLUZEAEJ\",\n    \"Member_Account\": \"bob\",\n    \"ShutUpTime\":86400\n}\n",
                 ),
                 response: None,
@@ -6319,6 +8925,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1624",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34896"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/destroy_group",
+        request_keys: &["GroupId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6344,6 +8952,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1625",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34925"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_joined_group_list",
+        request_keys: &[
+            "Member_Account",
+            "WithHugeGroups",
+            "WithNoActiveGroups",
+            "Limit",
+            "Offset",
+            "GroupType",
+            "SupportTopic",
+            "ResponseFilter",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6382,8 +9001,28 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
             crate::registry::Example {
+                title: Some("拉取支持话题的社群"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Member_Account\": \"107867\",\n    \"SupportTopic\": 1\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"ok\",\n    \"ErrorCode\": 0,\n    \"TotalCount\": 1,\n    \"GroupIdList\": [\n        {\n            \"GroupId\": \"@TGS#_@TGS#cMOQ7HIM62CD\",\n            \"Type\": \"Community\",\n            \"SupportTopic\": 1,\n            \"GrossTopicNextMsgSeq\": 3,\n            \"SelfInfo\": {\n            \"GrossTopicReadSeq\": 2\n            }\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
                 title: Some("ALL IN ONE"),
                 legacy: false,
+                request: Some(
+                    "{\n  \"Member_Account\": \"leckie\",\n  \"WithHugeGroups\":1,\n  \"WithNoActiveGroups\":1,\n  \"ResponseFilter\": {\n        \"GroupBaseInfoFilter\": [\n            \"Type\",\n            \"Name\",\n            \"Introduction\",\n            \"Notification\",\n            \"FaceUrl\",\n            \"CreateTime\",\n            \"Owner_Account\",\n            \"LastInfoTime\",\n            \"LastMsgTime\",\n            \"NextMsgSeq\",\n            \"MemberNum\",\n            \"MaxMemberNum\",\n            \"ApplyJoinOption\",\n            \"MuteAllMember\"\n        ],\n        \"SelfInfoFilter\": [\n            \"Role\",\n            \"JoinTime\",\n            \"MsgFlag\",\n            \"MsgSeq\"\n        ]\n    }\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TotalCount\": 1,\n    \"GroupIdList\": [\n        {\n            \"ApplyJoinOption\": \"DisableApply\",\n            \"CreateTime\": 1585718204,\n            \"FaceUrl\": \"\",\n            \"GroupId\": \"@TGS#16UMONKGG\",\n            \"Introduction\": \"\",\n            \"LastInfoTime\": 1588148506,\n            \"LastMsgTime\": 0,\n            \"MaxMemberNum\": 200,\n            \"MemberNum\": 1,\n            \"Name\": \"d\",\n            \"NextMsgSeq\": 2,\n            \"Notification\": \"\",\n            \"Owner_Account\": \"\",\n            \"SelfInfo\": {\n                \"JoinTime\": 1588148506,\n                \"MsgFlag\": \"AcceptAndNotify\",\n                \"Role\": \"Member\",\n                \"MsgSeq\": 1\n            },\n            \"MuteAllMember\": \"Off\",\n            \"Type\": \"Private\"\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("ALL IN ONE"),
+                legacy: true,
                 request: Some(
                     "{\n  \"Member_Account\": \"leckie\",\n  \"WithHugeGroups\":1,\n  \"WithNoActiveGroups\":1,\n  \"ResponseFilter\": {\n        \"GroupBaseInfoFilter\": [\n            \"Type\",\n            \"Name\",\n            \"Introduction\",\n            \"Notification\",\n            \"FaceUrl\",\n            \"CreateTime\",\n            \"Owner_Account\",\n            \"LastInfoTime\",\n            \"LastMsgTime\",\n            \"NextMsgSeq\",\n            \"MemberNum\",\n            \"MaxMemberNum\",\n            \"ApplyJoinOption\",\n            \"ShutUpAllMember\"\n        ],\n        \"SelfInfoFilter\": [\n            \"Role\",\n            \"JoinTime\",\n            \"MsgFlag\",\n            \"MsgSeq\"\n        ]\n    }\n}\n",
                 ),
@@ -6407,6 +9046,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1626",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34963"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_role_in_group",
+        request_keys: &["GroupId", "User_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6434,10 +9075,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1627",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34951"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/forbid_send_msg",
+        request_keys: &["GroupId", "Members_Account", "MuteTime", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("设置禁言"),
                 legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"MuteTime\": 60\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("取消禁言"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"MuteTime\": 0\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("设置禁言"),
+                legacy: true,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"ShutUpTime\": 60\n}\n",
                 ),
@@ -6447,7 +9108,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("取消禁言"),
-                legacy: false,
+                legacy: true,
                 request: Some(
                     "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"ShutUpTime\": 0\n}\n",
                 ),
@@ -6469,6 +9130,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2925",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34964"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_muted_account",
+        request_keys: &["GroupId", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6502,6 +9165,23 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1629",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34959"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/send_group_msg",
+        request_keys: &[
+            "GroupId",
+            "Random",
+            "MsgPriority",
+            "MsgBody",
+            "From_Account",
+            "OfflinePushInfo",
+            "ForbidCallbackControl",
+            "OnlineOnlyFlag",
+            "SendMsgControl",
+            "CloudCustomData",
+            "SupportMessageExtension",
+            "To_Account",
+            "TopicId",
+            "GroupAtInfo",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6585,6 +9265,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1630",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34958"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/send_group_system_notification",
+        request_keys: &["GroupId", "ToMembers_Account", "Content", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6620,6 +9302,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/12341",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34965"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/group_msg_recall",
+        request_keys: &["GroupId", "MsgSeqList", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6647,6 +9331,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1633",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34966"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/change_group_owner",
+        request_keys: &["GroupId", "NewOwner_Account", "From_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6656,6 +9342,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("Sample request"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"NewOwner_Account\": \"peter\",\n    \"From_Account\": \"emily\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\":0\n}\n",
                 ),
             },
         ],
@@ -6674,6 +9370,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1634",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34967"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/import_group",
+        request_keys: &[
+            "Owner_Account",
+            "Type",
+            "GroupId",
+            "Name",
+            "Introduction",
+            "Notification",
+            "FaceUrl",
+            "MaxMemberCount",
+            "ApplyJoinOption",
+            "AppDefinedData",
+            "CreateTime",
+            "SupportTopic",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6683,6 +9394,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#2J4SZEAEL\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("仅包含支持话题参数形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Type\": \"Community\",\n    \"Name\": \"test_import_group\",\n    \"SupportTopic\": 1\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"GroupId\": \"@TGS#_@TGS#c4YHCIIM62CX\"\n}\n",
                 ),
             },
             crate::registry::Example {
@@ -6711,6 +9432,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1635",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34968"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/import_group_msg",
+        request_keys: &["GroupId", "RecentContactFlag", "MsgList", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6738,6 +9461,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1636",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34969"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/import_group_member",
+        request_keys: &["GroupId", "MemberList"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6765,6 +9490,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1637",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34909"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/set_unread_msg_num",
+        request_keys: &["GroupId", "Member_Account", "UnreadMsgNum"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6792,6 +9519,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2359",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34970"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/delete_group_msg_by_sender",
+        request_keys: &["GroupId", "Sender_Account", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -6819,6 +9548,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2738",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34971"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/group_msg_get_simple",
+        request_keys: &[
+            "GroupId",
+            "ReqMsgNumber",
+            "ReqMsgSeq",
+            "WithRecalledMsg",
+            "TopicId",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6854,6 +9591,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/65970",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/65970"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/clear_group_msg",
+        request_keys: &["GroupId", "MsgSeq"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6887,6 +9626,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/77694",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49439"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_msg_receipt",
+        request_keys: &["GroupId", "MsgSeqList"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6914,6 +9655,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/77693",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49438"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_msg_receipt_detail",
+        request_keys: &["GroupId", "MsgSeq", "Filter", "Cursor", "Count"],
         examples: &[
             crate::registry::Example {
                 title: Some("拉取已读成员列表"),
@@ -6939,6 +9682,35 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
     },
     crate::registry::CommandInfo {
         service: "group_open_http_svc",
+        command: "group_msg_receipt",
+        module: "group_open_http_svc",
+        function: "group_msg_receipt",
+        request_type: "GroupMsgReceiptRequest",
+        response_type: "GroupMsgReceiptResponse",
+        title_zh: "发送群消息已读回执",
+        title_en: "Send group message read receipt",
+        doc: "https://cloud.tencent.com/document/product/269/107478",
+        doc_en: None,
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/group_msg_receipt",
+        request_keys: &["GroupId", "From_Account", "MsgSeqList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\":\"public123\",\n    \"From_Account\":\"user2\",\n    \"MsgSeqList\":[\n        { \"MsgSeq\":1 }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\"\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GroupMsgReceiptRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
         command: "get_group_ban_member",
         module: "group_open_http_svc",
         function: "get_group_ban_member",
@@ -6946,9 +9718,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetGroupBanMemberResponse",
         title_zh: "获取封禁群成员列表",
         title_en: "Get banned group members",
-        doc: "https://www.tencentcloud.com/document/product/1047/50295",
+        doc: "https://cloud.tencent.com/document/product/269/89989",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/50295"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_ban_member",
+        request_keys: &["GroupId", "Limit", "Offset"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -6983,9 +9757,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "BanGroupMemberResponse",
         title_zh: "群成员封禁",
         title_en: "Ban group members",
-        doc: "https://www.tencentcloud.com/document/product/1047/50296",
+        doc: "https://cloud.tencent.com/document/product/269/79249",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/50296"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/ban_group_member",
+        request_keys: &["GroupId", "Members_Account", "Duration", "Description"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7013,6 +9789,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/50297",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/50297"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/unban_group_member",
+        request_keys: &["GroupId", "Members_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7040,6 +9818,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/67010",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/44188"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/modify_group_attr",
+        request_keys: &["GroupId", "GroupAttr"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7067,6 +9847,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/67009",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/44189"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/clear_group_attr",
+        request_keys: &["GroupId"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7092,6 +9874,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/67011",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/44190"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/set_group_attr",
+        request_keys: &["GroupId", "GroupAttr"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7116,9 +9900,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "DeleteGroupAttrResponse",
         title_zh: "删除群自定义属性",
         title_en: "Delete group custom attributes",
-        doc: "https://www.tencentcloud.com/document/product/1047/59499",
+        doc: "https://cloud.tencent.com/document/product/269/104440",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/59499"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/delete_group_attr",
+        request_keys: &["GroupId", "GroupAttr"],
         examples: &[
             crate::registry::Example {
                 title: Some("Basic Request"),
@@ -7146,6 +9932,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53427",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53427"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_group_counter",
+        request_keys: &["GroupId", "GroupCounterKeys"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7173,6 +9961,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53428",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53428"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/update_group_counter",
+        request_keys: &["GroupId", "GroupCounter", "Mode"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7200,6 +9990,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53429",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53429"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/delete_group_counter",
+        request_keys: &["GroupId", "GroupCounterKeys"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7227,6 +10019,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/49180",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/38521"),
         retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_online_member_num",
+        request_keys: &["GroupId"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -7252,6 +10046,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/77402",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49440"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/send_broadcast_msg",
+        request_keys: &["From_Account", "Random", "MsgBody", "CloudCustomData"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -7276,9 +10072,22 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "ImportTopicResponse",
         title_zh: "导入话题基础资料",
         title_en: "Import topic profile",
-        doc: "https://www.tencentcloud.com/document/product/1047/53448",
+        doc: "https://cloud.tencent.com/document/product/269/85313",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53448"),
         retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/import_topic",
+        request_keys: &[
+            "Type",
+            "GroupId",
+            "TopicId",
+            "TopicName",
+            "From_Account",
+            "CustomString",
+            "FaceUrl",
+            "Notification",
+            "Introduction",
+            "CreateTime",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),

@@ -73,12 +73,31 @@ pub struct ForbidIllegalObjectRequest {
     /// `RawURL` (required). URL of the file, as found in the URL field of the rich-media message.
     #[serde(rename = "RawURL")]
     pub raw_url: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ForbidIllegalObjectRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(raw_url: impl Into<String>) -> Self {
-        Self { raw_url: raw_url.into() }
+        Self {
+            raw_url: raw_url.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -89,11 +108,25 @@ impl ForbidIllegalObjectRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ForbidIllegalObjectResponse {}
 impl ForbidIllegalObjectResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ForbidIllegalObjectResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ForbidIllegalObjectResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ForbidIllegalObjectResponse",
+    &[],
+);
+impl crate::drift::Schema for ForbidIllegalObjectResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ForbidIllegalObjectResponse
     }
 }
 
@@ -109,12 +142,31 @@ pub struct AllowBannedObjectRequest {
     /// `RawURL` (required). URL of the file, as found in the URL field of the rich-media message.
     #[serde(rename = "RawURL")]
     pub raw_url: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AllowBannedObjectRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(raw_url: impl Into<String>) -> Self {
-        Self { raw_url: raw_url.into() }
+        Self {
+            raw_url: raw_url.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -125,11 +177,25 @@ impl AllowBannedObjectRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AllowBannedObjectResponse {}
 impl AllowBannedObjectResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`AllowBannedObjectResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AllowBannedObjectResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AllowBannedObjectResponse",
+    &[],
+);
+impl crate::drift::Schema for AllowBannedObjectResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AllowBannedObjectResponse
     }
 }
 
@@ -145,12 +211,31 @@ pub struct GetCosSigRequest {
     /// `RawURLs` (required). The files to query; URLs come from the URL field of rich-media messages.
     #[serde(rename = "RawURLs")]
     pub raw_urls: Vec<CosRawUrl>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetCosSigRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(raw_urls: Vec<CosRawUrl>) -> Self {
-        Self { raw_urls }
+        Self {
+            raw_urls,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -161,6 +246,7 @@ impl GetCosSigRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetCosSigResponse {
     /// `PreSigURLs` (required). One result per queried resource.
     #[serde(
@@ -184,6 +270,28 @@ impl GetCosSigResponse {
     pub fn pre_sig_urls(mut self, value: Vec<CosPreSigUrl>) -> Self {
         self.pre_sig_urls = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetCosSigResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetCosSigResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetCosSigResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "PreSigURLs",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_CosPreSigUrl),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetCosSigResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetCosSigResponse
     }
 }
 
@@ -217,6 +325,7 @@ impl CosRawUrl {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CosPreSigUrl {
     /// `Code` (required). Result code for this resource (0 = success).
     #[serde(rename = "Code")]
@@ -281,12 +390,35 @@ impl std::fmt::Debug for CosPreSigUrl {
     }
 }
 
+///How the drift corrector reads [`CosPreSigUrl`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CosPreSigUrl: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CosPreSigUrl",
+    &[
+        crate::drift::FieldShape::new("Code", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("ResourceID", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("PreSigURL", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Status", &[], crate::drift::Shape::I32, false),
+    ],
+);
+impl crate::drift::Schema for CosPreSigUrl {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CosPreSigUrl
+    }
+}
+
 impl crate::Endpoint for ForbidIllegalObjectRequest {
     type Response = ForbidIllegalObjectResponse;
     const SERVICE: &'static str = "im_cos_msg";
     const COMMAND: &'static str = "forbid_illegal_object";
     const PATH: &'static str = "im_cos_msg/forbid_illegal_object";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["RawURL"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ForbidIllegalObjectResponse {}
@@ -296,6 +428,10 @@ impl crate::Endpoint for AllowBannedObjectRequest {
     const COMMAND: &'static str = "allow_banned_object";
     const PATH: &'static str = "im_cos_msg/allow_banned_object";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["RawURL"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AllowBannedObjectResponse {}
@@ -305,6 +441,10 @@ impl crate::Endpoint for GetCosSigRequest {
     const COMMAND: &'static str = "get_cos_sig";
     const PATH: &'static str = "im_cos_msg/get_cos_sig";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["RawURLs"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetCosSigResponse {
@@ -414,6 +554,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/74775",
         doc_en: None,
         retry: crate::RetryClass::Safe,
+        path: "im_cos_msg/forbid_illegal_object",
+        request_keys: &["RawURL"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -441,6 +583,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/74776",
         doc_en: None,
         retry: crate::RetryClass::Safe,
+        path: "im_cos_msg/allow_banned_object",
+        request_keys: &["RawURL"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -468,6 +612,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/74777",
         doc_en: None,
         retry: crate::RetryClass::Safe,
+        path: "im_cos_msg/get_cos_sig",
+        request_keys: &["RawURLs"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),

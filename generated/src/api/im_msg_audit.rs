@@ -227,6 +227,9 @@ pub struct ContentModerationRequest {
     /// `ExtReceiver` (optional). Receiver identifier (optional): empty, the receiver's UserID/GroupID, or any custom ID; lets the console filter and analyse results.
     #[serde(rename = "ExtReceiver", default, skip_serializing_if = "Option::is_none")]
     pub ext_receiver: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ContentModerationRequest {
@@ -242,6 +245,7 @@ impl ContentModerationRequest {
             content: content.into(),
             ext_sender: None,
             ext_receiver: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -258,6 +262,19 @@ impl ContentModerationRequest {
         self.ext_receiver = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `im_msg_audit/content_moderation` (the envelope is decoded separately).
@@ -267,6 +284,7 @@ impl ContentModerationRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContentModerationResponse {
     /// `Result` (optional). Suggestion for text and images.
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
@@ -326,12 +344,45 @@ impl ContentModerationResponse {
     }
 }
 
+///How the drift corrector reads [`ContentModerationResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContentModerationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContentModerationResponse",
+    &[
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Score", &[], crate::drift::Shape::U32, false),
+        crate::drift::FieldShape::new("Label", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Keywords",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ContentModerationResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContentModerationResponse
+    }
+}
+
 impl crate::Endpoint for ContentModerationRequest {
     type Response = ContentModerationResponse;
     const SERVICE: &'static str = "im_msg_audit";
     const COMMAND: &'static str = "content_moderation";
     const PATH: &'static str = "im_msg_audit/content_moderation";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "AuditName",
+        "ContentType",
+        "Content",
+        "ExtSender",
+        "ExtReceiver",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ContentModerationResponse {}
@@ -355,9 +406,9 @@ impl<'a> ImMsgAudit<'a> {
     ///
     /// `POST /v4/im_msg_audit/content_moderation`
     ///
-    /// Submits one piece of content for moderation. Text and images are answered synchronously; audio and video results arrive later through the moderation-result callback, matched by the envelope's RequestId. At most 200 calls per second. The English page says only the Singapore data center (adminapisgp.im.qcloud.com) supports it.
+    /// Submits one piece of content for moderation. Text and images are answered synchronously; audio and video results arrive later through the moderation-result callback, matched by the envelope's RequestId. At most 200 calls per second. The Chinese page (269/94300, 2025-11-12) lists the China, Singapore and Seoul data centers; the English page (1047/77827, 2026-03-09) says only Singapore (adminapisgp.im.qcloud.com).
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77827> (English: <https://www.tencentcloud.com/document/product/1047/77827>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/94300> (English: <https://www.tencentcloud.com/document/product/1047/77827>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub fn content_moderation<'r>(
@@ -381,9 +432,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "ContentModerationResponse",
         title_zh: "云端审核主动审核",
         title_en: "Cloud moderation: moderate content",
-        doc: "https://www.tencentcloud.com/document/product/1047/77827",
+        doc: "https://cloud.tencent.com/document/product/269/94300",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77827"),
         retry: crate::RetryClass::Never,
+        path: "im_msg_audit/content_moderation",
+        request_keys: &[
+            "AuditName",
+            "ContentType",
+            "Content",
+            "ExtSender",
+            "ExtReceiver",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例 (Chinese text)"),
@@ -402,6 +461,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"AuditName\":\"C2C\",\n    \"ContentType\":\"Text\",\n    \"Content\":\"abc\",\n    \"ExtSender\":\"sender_xx\",\n    \"ExtReceiver\":\"receiver_yy\"\n}\n",
                 ),
                 response: None,
+            },
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例 (269/94300)"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"AuditName\":\"C2C\",\n    \"ContentType\":\"Text\",\n    \"Content\":\"违规词汇\",\n    \"ExtSender\":\"sender_xx\",\n    \"ExtReceiver\":\"receiver_yy\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"RequestId\": \"91fa78f3-18c8-4b20-9c56-5845df18f634\",\n    \"Result\": \"Block\",\n    \"Score\": 100,\n    \"Label\": \"Polity\",\n    \"Keywords\": [\n        \"违规词汇\"\n    ]\n}\n",
+                ),
             },
         ],
         #[cfg(feature = "codec")]

@@ -3,7 +3,7 @@
 
 //! Content moderation management (内容审核管理): servicename `im_msg_audit_mgr`.
 //!
-//! Manage the keyword libraries of cloud moderation: list libraries, and list, add or delete the sensitive words of a library. The English pages say only the Singapore data center (adminapisgp.im.qcloud.com) supports these APIs; each allows at most 200 calls per second.
+//! Manage the keyword libraries of cloud moderation: list libraries, and list, add or delete the sensitive words of a library. The Chinese pages (269/94301-94304, 2025-11-12) list the China, Singapore and Seoul data centers; the English pages (1047/77829-77832, 2026-03-09) say only Singapore (adminapisgp.im.qcloud.com). Each allows at most 200 calls per second.
 //!
 //! Call functions are on [`ImMsgAuditMgr`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 
@@ -25,12 +25,33 @@ pub struct GetCloudAuditKeywordsIdsRequest {
     /// `Limit` (required). Maximum number of libraries to return (at most 100).
     #[serde(rename = "Limit")]
     pub limit: u32,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetCloudAuditKeywordsIdsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdk_app_id: u64, offset: u64, limit: u32) -> Self {
-        Self { sdk_app_id, offset, limit }
+        Self {
+            sdk_app_id,
+            offset,
+            limit,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -41,6 +62,7 @@ impl GetCloudAuditKeywordsIdsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsIdsResponse {
     /// `TotalCount` (optional). Total number of keyword libraries.
     #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
@@ -78,6 +100,34 @@ impl GetCloudAuditKeywordsIdsResponse {
     }
 }
 
+///How the drift corrector reads [`GetCloudAuditKeywordsIdsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetCloudAuditKeywordsIdsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetCloudAuditKeywordsIdsResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "TotalCount",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Infos",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AuditKeywordLib),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetCloudAuditKeywordsIdsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetCloudAuditKeywordsIdsResponse
+    }
+}
+
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords`.
 ///
 /// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
@@ -102,6 +152,9 @@ pub struct GetCloudAuditKeywordsRequest {
     /// `Content` (optional). If set, returns the words that fuzzily match it; if empty, pages through all words.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetCloudAuditKeywordsRequest {
@@ -118,6 +171,7 @@ impl GetCloudAuditKeywordsRequest {
             limit,
             lib_id: lib_id.into(),
             content: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -125,6 +179,19 @@ impl GetCloudAuditKeywordsRequest {
     #[must_use]
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -136,6 +203,7 @@ impl GetCloudAuditKeywordsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsResponse {
     /// `TotalCount` (required). Total number of sensitive words.
     #[serde(rename = "TotalCount")]
@@ -166,6 +234,29 @@ impl GetCloudAuditKeywordsResponse {
     }
 }
 
+///How the drift corrector reads [`GetCloudAuditKeywordsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetCloudAuditKeywordsResponse",
+    &[
+        crate::drift::FieldShape::new("TotalCount", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "Infos",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AuditKeyword),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetCloudAuditKeywordsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetCloudAuditKeywordsResponse
+    }
+}
+
 /// Request body of `im_msg_audit_mgr/add_cloud_audit_keywords`.
 ///
 /// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
@@ -184,6 +275,9 @@ pub struct AddCloudAuditKeywordsRequest {
     /// `UserKeywords` (required). The sensitive words to add.
     #[serde(rename = "UserKeywords")]
     pub user_keywords: Vec<AuditUserKeyword>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AddCloudAuditKeywordsRequest {
@@ -197,7 +291,21 @@ impl AddCloudAuditKeywordsRequest {
             sdk_app_id,
             lib_id: lib_id.into(),
             user_keywords,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -208,11 +316,25 @@ impl AddCloudAuditKeywordsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddCloudAuditKeywordsResponse {}
 impl AddCloudAuditKeywordsResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`AddCloudAuditKeywordsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddCloudAuditKeywordsResponse",
+    &[],
+);
+impl crate::drift::Schema for AddCloudAuditKeywordsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddCloudAuditKeywordsResponse
     }
 }
 
@@ -234,6 +356,9 @@ pub struct DeleteCloudAuditKeywordsRequest {
     /// `Keywords` (required). The sensitive words to delete (at most 10).
     #[serde(rename = "Keywords")]
     pub keywords: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteCloudAuditKeywordsRequest {
@@ -247,7 +372,21 @@ impl DeleteCloudAuditKeywordsRequest {
             sdk_app_id,
             lib_id: lib_id.into(),
             keywords,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -258,6 +397,7 @@ impl DeleteCloudAuditKeywordsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteCloudAuditKeywordsResponse {
     /// `Details` (required). One entry per word: whether it was deleted.
     #[serde(
@@ -266,7 +406,7 @@ pub struct DeleteCloudAuditKeywordsResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub details: Vec<AuditKeywordDeleteDetail>,
-    /// `Count` (optional). Count reported with the result (1 in the doc example, where one word was deleted).
+    /// `Count` (optional). Number of words deleted successfully.
     #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
 }
@@ -287,11 +427,34 @@ impl DeleteCloudAuditKeywordsResponse {
         self
     }
 
-    /// Sets `Count` (optional). Count reported with the result (1 in the doc example, where one word was deleted).
+    /// Sets `Count` (optional). Number of words deleted successfully.
     #[must_use]
     pub fn count(mut self, value: u64) -> Self {
         self.count = Some(value);
         self
+    }
+}
+
+///How the drift corrector reads [`DeleteCloudAuditKeywordsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteCloudAuditKeywordsResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Details",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AuditKeywordDeleteDetail),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("Count", &[], crate::drift::Shape::U64, false),
+    ],
+);
+impl crate::drift::Schema for DeleteCloudAuditKeywordsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteCloudAuditKeywordsResponse
     }
 }
 
@@ -300,6 +463,7 @@ impl DeleteCloudAuditKeywordsResponse {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AuditKeywordLib {
     /// `ID` (required). Keyword library ID, used by the other keyword APIs (LibID).
     #[serde(rename = "ID")]
@@ -352,11 +516,36 @@ impl AuditKeywordLib {
     }
 }
 
+///How the drift corrector reads [`AuditKeywordLib`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AuditKeywordLib: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AuditKeywordLib",
+    &[
+        crate::drift::FieldShape::new("ID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("LibName", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Describe", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("Suggestion", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for AuditKeywordLib {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AuditKeywordLib
+    }
+}
+
 /// The sensitive words and their attributes.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AuditKeyword {
     /// `ID` (required). Sensitive word ID.
     #[serde(rename = "ID")]
@@ -384,6 +573,23 @@ impl AuditKeyword {
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`AuditKeyword`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AuditKeyword: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AuditKeyword",
+    &[
+        crate::drift::FieldShape::new("ID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Content", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("CreateTime", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for AuditKeyword {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AuditKeyword
     }
 }
 
@@ -424,6 +630,7 @@ impl AuditUserKeyword {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AuditKeywordDeleteDetail {
     /// `KeywordID` (required). ID of the deleted sensitive word.
     #[serde(rename = "KeywordID")]
@@ -434,7 +641,7 @@ pub struct AuditKeywordDeleteDetail {
     /// `Deleted` (optional). Whether the word was deleted.
     #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `ErrorInfo` (optional). Error message for this word (empty on success).
+    /// `ErrorInfo` (optional). Why the word could not be deleted (empty on success).
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<String>,
 }
@@ -464,11 +671,29 @@ impl AuditKeywordDeleteDetail {
         self
     }
 
-    /// Sets `ErrorInfo` (optional). Error message for this word (empty on success).
+    /// Sets `ErrorInfo` (optional). Why the word could not be deleted (empty on success).
     #[must_use]
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
         self.error_info = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`AuditKeywordDeleteDetail`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AuditKeywordDeleteDetail: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AuditKeywordDeleteDetail",
+    &[
+        crate::drift::FieldShape::new("KeywordID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Keyword", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Deleted", &[], crate::drift::Shape::Bool, false),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for AuditKeywordDeleteDetail {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AuditKeywordDeleteDetail
     }
 }
 
@@ -478,6 +703,10 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
     const COMMAND: &'static str = "get_cloud_audit_keywords_ids";
     const PATH: &'static str = "im_msg_audit_mgr/get_cloud_audit_keywords_ids";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["SdkAppId", "Offset", "Limit"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsIdsResponse {}
@@ -487,6 +716,16 @@ impl crate::Endpoint for GetCloudAuditKeywordsRequest {
     const COMMAND: &'static str = "get_cloud_audit_keywords";
     const PATH: &'static str = "im_msg_audit_mgr/get_cloud_audit_keywords";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "SdkAppId",
+        "Offset",
+        "Limit",
+        "LibID",
+        "Content",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsResponse {}
@@ -496,6 +735,10 @@ impl crate::Endpoint for AddCloudAuditKeywordsRequest {
     const COMMAND: &'static str = "add_cloud_audit_keywords";
     const PATH: &'static str = "im_msg_audit_mgr/add_cloud_audit_keywords";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["SdkAppId", "LibID", "UserKeywords"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AddCloudAuditKeywordsResponse {}
@@ -505,6 +748,10 @@ impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
     const COMMAND: &'static str = "delete_cloud_audit_keywords";
     const PATH: &'static str = "im_msg_audit_mgr/delete_cloud_audit_keywords";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["SdkAppId", "LibID", "Keywords"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteCloudAuditKeywordsResponse {}
@@ -530,7 +777,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ///
     /// Lists the keyword libraries of the application, page by page.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77829> (English: <https://www.tencentcloud.com/document/product/1047/77829>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/94301> (English: <https://www.tencentcloud.com/document/product/1047/77829>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_cloud_audit_keywords_ids<'r>(
@@ -548,7 +795,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ///
     /// Lists the sensitive words of one keyword library, page by page, optionally filtered by a fuzzy search.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77830> (English: <https://www.tencentcloud.com/document/product/1047/77830>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/94302> (English: <https://www.tencentcloud.com/document/product/1047/77830>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_cloud_audit_keywords<'r>(
@@ -566,7 +813,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ///
     /// Adds sensitive words to a keyword library. Error 2016 means the request added more words than one request allows (the page does not state the limit).
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77831> (English: <https://www.tencentcloud.com/document/product/1047/77831>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/94303> (English: <https://www.tencentcloud.com/document/product/1047/77831>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub fn add_cloud_audit_keywords<'r>(
@@ -584,7 +831,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ///
     /// Deletes sensitive words (at most 10 per request) from a keyword library and reports, per word, whether it was deleted. A repeated call leaves the library unchanged but may report the words as not deleted.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77832> (English: <https://www.tencentcloud.com/document/product/1047/77832>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/94304> (English: <https://www.tencentcloud.com/document/product/1047/77832>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn delete_cloud_audit_keywords<'r>(
@@ -608,9 +855,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetCloudAuditKeywordsIdsResponse",
         title_zh: "云端审核获取词库列表",
         title_en: "Cloud moderation: list keyword libraries",
-        doc: "https://www.tencentcloud.com/document/product/1047/77829",
+        doc: "https://cloud.tencent.com/document/product/269/94301",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77829"),
         retry: crate::RetryClass::Safe,
+        path: "im_msg_audit_mgr/get_cloud_audit_keywords_ids",
+        request_keys: &["SdkAppId", "Offset", "Limit"],
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
@@ -620,6 +869,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"\",\n    \"TotalCount\": 3,\n    \"Infos\": [\n        {\n            \"ID\": \"e77ff172-40f5-404c-8055-20f34504de82\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:53:44 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        },\n        {\n            \"ID\": \"71325721-5303-4c41-af15-00937658918e\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:51:49 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        },\n        {\n            \"ID\": \"7ad18f39-65cf-4b71-913b-e11d051789d3\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:51:38 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例 (269/94301)"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"SdkAppId\":1400187352,\n    \"Offset\":0,\n    \"Limit\":3\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"\",\n    \"TotalCount\": 28,\n    \"Infos\": [\n        {\n            \"ID\": \"e77ff172-40f5-404c-8055-20f34504de82\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:53:44 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        },\n        {\n            \"ID\": \"71325721-5303-4c41-af15-00937658918e\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:51:49 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        },\n        {\n            \"ID\": \"7ad18f39-65cf-4b71-913b-e11d051789d3\",\n            \"LibName\": \"4_7_1400187352_1\",\n            \"Describe\": \"\",\n            \"CreateTime\": \"2023-02-20 13:51:38 +0800 CST\",\n            \"Suggestion\": \"Block\"\n        }\n    ]\n}\n",
                 ),
             },
         ],
@@ -635,9 +894,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetCloudAuditKeywordsResponse",
         title_zh: "云端审核获取敏感词",
         title_en: "Cloud moderation: get keywords",
-        doc: "https://www.tencentcloud.com/document/product/1047/77830",
+        doc: "https://cloud.tencent.com/document/product/269/94302",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77830"),
         retry: crate::RetryClass::Safe,
+        path: "im_msg_audit_mgr/get_cloud_audit_keywords",
+        request_keys: &["SdkAppId", "Offset", "Limit", "LibID", "Content"],
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
@@ -662,9 +923,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "AddCloudAuditKeywordsResponse",
         title_zh: "云端审核添加敏感词",
         title_en: "Cloud moderation: add keywords",
-        doc: "https://www.tencentcloud.com/document/product/1047/77831",
+        doc: "https://cloud.tencent.com/document/product/269/94303",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77831"),
         retry: crate::RetryClass::Never,
+        path: "im_msg_audit_mgr/add_cloud_audit_keywords",
+        request_keys: &["SdkAppId", "LibID", "UserKeywords"],
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
@@ -689,9 +952,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "DeleteCloudAuditKeywordsResponse",
         title_zh: "云端审核删除敏感词",
         title_en: "Cloud moderation: delete keywords",
-        doc: "https://www.tencentcloud.com/document/product/1047/77832",
+        doc: "https://cloud.tencent.com/document/product/269/94304",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77832"),
         retry: crate::RetryClass::Safe,
+        path: "im_msg_audit_mgr/delete_cloud_audit_keywords",
+        request_keys: &["SdkAppId", "LibID", "Keywords"],
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example / Response Example"),
@@ -701,6 +966,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"0874e3f7-c30a-49c0-953d-867e9243ff53\",\n    \"Details\": [\n        {\n            \"KeywordID\": \"10756914\",\n            \"Keyword\": \"test123456xyz2\",\n            \"Deleted\": true,\n            \"ErrorInfo\": \"\"\n        }\n    ],\n    \"Count\": 1\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例 (269/94304)"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"SdkAppId\":1400187352,\n    \"LibID\":\"1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d\",\n    \"Keywords\":[\"test123456xyz2\"]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RequestId\": \"0874e3f7-c30a-49c0-953d-867e9243ff53\",\n    \"Details\": [\n        {\n            \"KeywordID\": \"10756914\",\n            \"Keyword\": \"test123456xyz2\",\n            \"Deleted\": true,\n            \"ErrorInfo\": \"\"\n        }\n    ],\n    \"Count\": 0\n}\n",
                 ),
             },
         ],

@@ -124,6 +124,9 @@ pub struct AccountImportRequest {
     /// `FaceUrl` (optional). URL of the profile photo.
     #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
     pub face_url: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AccountImportRequest {
@@ -133,6 +136,7 @@ impl AccountImportRequest {
             user_id: user_id.into(),
             nick: None,
             face_url: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -149,6 +153,19 @@ impl AccountImportRequest {
         self.face_url = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `im_open_login_svc/account_import` (the envelope is decoded separately).
@@ -158,11 +175,25 @@ impl AccountImportRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AccountImportResponse {}
 impl AccountImportResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`AccountImportResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AccountImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AccountImportResponse",
+    &[],
+);
+impl crate::drift::Schema for AccountImportResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AccountImportResponse
     }
 }
 
@@ -181,6 +212,9 @@ pub struct MultiAccountImportRequest {
     /// `AccountList` (optional). New form: the accounts to import (at most 100).
     #[serde(rename = "AccountList", default, skip_serializing_if = "Option::is_none")]
     pub account_list: Option<Vec<ImportAccountItem>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl MultiAccountImportRequest {
@@ -189,6 +223,7 @@ impl MultiAccountImportRequest {
         Self {
             accounts: None,
             account_list: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -205,6 +240,19 @@ impl MultiAccountImportRequest {
         self.account_list = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `im_open_login_svc/multiaccount_import` (the envelope is decoded separately).
@@ -214,6 +262,7 @@ impl MultiAccountImportRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MultiAccountImportResponse {
     /// `FailAccounts` (required). UserIDs that could not be imported.
     #[serde(
@@ -240,6 +289,26 @@ impl MultiAccountImportResponse {
     }
 }
 
+///How the drift corrector reads [`MultiAccountImportResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MultiAccountImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MultiAccountImportResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "FailAccounts",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for MultiAccountImportResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MultiAccountImportResponse
+    }
+}
+
 /// Request body of `im_open_login_svc/account_delete`.
 ///
 /// See [`ImOpenLoginSvc::account_delete`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_delete).
@@ -252,12 +321,31 @@ pub struct AccountDeleteRequest {
     /// `DeleteItem` (required). Accounts to delete (at most 100).
     #[serde(rename = "DeleteItem")]
     pub delete_item: Vec<AccountDeleteItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AccountDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(delete_item: Vec<AccountDeleteItem>) -> Self {
-        Self { delete_item }
+        Self {
+            delete_item,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -268,6 +356,7 @@ impl AccountDeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AccountDeleteResponse {
     /// `ResultItem` (required). Per-account results.
     #[serde(
@@ -294,6 +383,28 @@ impl AccountDeleteResponse {
     }
 }
 
+///How the drift corrector reads [`AccountDeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AccountDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AccountDeleteResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AccountDeleteResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AccountDeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AccountDeleteResponse
+    }
+}
+
 /// Request body of `im_open_login_svc/account_check`.
 ///
 /// See [`ImOpenLoginSvc::account_check`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_check).
@@ -306,12 +417,31 @@ pub struct AccountCheckRequest {
     /// `CheckItem` (required). Accounts to check (at most 100).
     #[serde(rename = "CheckItem")]
     pub check_item: Vec<AccountCheckItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AccountCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(check_item: Vec<AccountCheckItem>) -> Self {
-        Self { check_item }
+        Self {
+            check_item,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -322,6 +452,7 @@ impl AccountCheckRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AccountCheckResponse {
     /// `ResultItem` (required). Per-account results.
     #[serde(
@@ -348,6 +479,28 @@ impl AccountCheckResponse {
     }
 }
 
+///How the drift corrector reads [`AccountCheckResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AccountCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AccountCheckResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AccountCheckResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AccountCheckResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AccountCheckResponse
+    }
+}
+
 /// Request body of `im_open_login_svc/kick`.
 ///
 /// See [`ImOpenLoginSvc::kick`](crate::api::im_open_login_svc::ImOpenLoginSvc::kick).
@@ -360,12 +513,31 @@ pub struct KickRequest {
     /// `UserID` (required). UserID of the account.
     #[serde(rename = "UserID")]
     pub user_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl KickRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_id: impl Into<String>) -> Self {
-        Self { user_id: user_id.into() }
+        Self {
+            user_id: user_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -376,11 +548,25 @@ impl KickRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct KickResponse {}
 impl KickResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`KickResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_KickResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "KickResponse",
+    &[],
+);
+impl crate::drift::Schema for KickResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_KickResponse
     }
 }
 
@@ -408,6 +594,7 @@ impl AccountDeleteItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AccountDeleteResultItem {
     /// `ResultCode` (required). 0 on success, otherwise the error code for this account (70107: the account does not exist).
     #[serde(rename = "ResultCode")]
@@ -435,6 +622,23 @@ impl AccountDeleteResultItem {
     }
 }
 
+///How the drift corrector reads [`AccountDeleteResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AccountDeleteResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AccountDeleteResultItem",
+    &[
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("UserID", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for AccountDeleteResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AccountDeleteResultItem
+    }
+}
+
 /// Accounts to check (at most 100).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -459,6 +663,7 @@ impl AccountCheckItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AccountCheckResultItem {
     /// `UserID` (required). UserID of the account.
     #[serde(rename = "UserID")]
@@ -497,12 +702,39 @@ impl AccountCheckResultItem {
     }
 }
 
+///How the drift corrector reads [`AccountCheckResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AccountCheckResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AccountCheckResultItem",
+    &[
+        crate::drift::FieldShape::new("UserID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "AccountStatus",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for AccountCheckResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AccountCheckResultItem
+    }
+}
+
 impl crate::Endpoint for AccountImportRequest {
     type Response = AccountImportResponse;
     const SERVICE: &'static str = "im_open_login_svc";
     const COMMAND: &'static str = "account_import";
     const PATH: &'static str = "im_open_login_svc/account_import";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserID", "Nick", "FaceUrl"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AccountImportResponse {}
@@ -512,6 +744,10 @@ impl crate::Endpoint for MultiAccountImportRequest {
     const COMMAND: &'static str = "multiaccount_import";
     const PATH: &'static str = "im_open_login_svc/multiaccount_import";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Accounts", "AccountList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for MultiAccountImportResponse {
@@ -536,6 +772,10 @@ impl crate::Endpoint for AccountDeleteRequest {
     const COMMAND: &'static str = "account_delete";
     const PATH: &'static str = "im_open_login_svc/account_delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["DeleteItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AccountDeleteResponse {
@@ -564,6 +804,10 @@ impl crate::Endpoint for AccountCheckRequest {
     const COMMAND: &'static str = "account_check";
     const PATH: &'static str = "im_open_login_svc/account_check";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["CheckItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AccountCheckResponse {
@@ -592,6 +836,10 @@ impl crate::Endpoint for KickRequest {
     const COMMAND: &'static str = "kick";
     const PATH: &'static str = "im_open_login_svc/kick";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserID"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for KickResponse {}
@@ -722,6 +970,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1608",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34953"),
         retry: crate::RetryClass::Safe,
+        path: "im_open_login_svc/account_import",
+        request_keys: &["UserID", "Nick", "FaceUrl"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -749,6 +999,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/4919",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34954"),
         retry: crate::RetryClass::Safe,
+        path: "im_open_login_svc/multiaccount_import",
+        request_keys: &["Accounts", "AccountList"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -794,6 +1046,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/36443",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34955"),
         retry: crate::RetryClass::Never,
+        path: "im_open_login_svc/account_delete",
+        request_keys: &["DeleteItem"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -821,6 +1075,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/38417",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34956"),
         retry: crate::RetryClass::Safe,
+        path: "im_open_login_svc/account_check",
+        request_keys: &["CheckItem"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -848,6 +1104,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/3853",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34957"),
         retry: crate::RetryClass::Safe,
+        path: "im_open_login_svc/kick",
+        request_keys: &["UserID"],
         examples: &[
             crate::registry::Example {
                 title: Some("Example request packet"),

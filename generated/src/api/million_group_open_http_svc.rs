@@ -40,6 +40,9 @@ pub struct CreateTopicRequest {
     /// `Introduction` (optional). Topic introduction (at most 240 bytes of UTF-8).
     #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
     pub introduction: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateTopicRequest {
@@ -54,6 +57,7 @@ impl CreateTopicRequest {
             face_url: None,
             notification: None,
             introduction: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -98,6 +102,19 @@ impl CreateTopicRequest {
         self.introduction = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `million_group_open_http_svc/create_topic` (the envelope is decoded separately).
@@ -107,6 +124,7 @@ impl CreateTopicRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateTopicResponse {
     /// `TopicId` (required). ID of the new topic, custom or assigned by IM.
     #[serde(rename = "TopicId")]
@@ -117,6 +135,19 @@ impl CreateTopicResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(topic_id: impl Into<String>) -> Self {
         Self { topic_id: topic_id.into() }
+    }
+}
+
+///How the drift corrector reads [`CreateTopicResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreateTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CreateTopicResponse",
+    &[crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for CreateTopicResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreateTopicResponse
     }
 }
 
@@ -135,6 +166,9 @@ pub struct DestroyTopicRequest {
     /// `TopicIdList` (required). IDs of the topics to disband.
     #[serde(rename = "TopicIdList")]
     pub topic_id_list: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DestroyTopicRequest {
@@ -143,7 +177,21 @@ impl DestroyTopicRequest {
         Self {
             group_id: group_id.into(),
             topic_id_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -154,6 +202,7 @@ impl DestroyTopicRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DestroyTopicResponse {
     /// `DestroyResultItem` (required). One result per topic.
     #[serde(
@@ -180,6 +229,28 @@ impl DestroyTopicResponse {
     }
 }
 
+///How the drift corrector reads [`DestroyTopicResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyTopicResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "DestroyResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_DestroyTopicResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for DestroyTopicResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyTopicResponse
+    }
+}
+
 /// Request body of `million_group_open_http_svc/get_topic`.
 ///
 /// See [`MillionGroupOpenHttpSvc::get_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
@@ -201,6 +272,9 @@ pub struct GetTopicRequest {
     /// `ResponseFilter` (optional). Names of the topic fields to return (e.g. TopicName, FaceUrl, Notification, Introduction); unlisted fields are left out.
     #[serde(rename = "ResponseFilter", default, skip_serializing_if = "Option::is_none")]
     pub response_filter: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetTopicRequest {
@@ -211,6 +285,7 @@ impl GetTopicRequest {
             from_account: from_account.into(),
             topic_id_list: None,
             response_filter: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -227,6 +302,19 @@ impl GetTopicRequest {
         self.response_filter = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `million_group_open_http_svc/get_topic` (the envelope is decoded separately).
@@ -236,6 +324,7 @@ impl GetTopicRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetTopicResponse {
     /// `TopicAndSelfInfo` (required). One item per topic: its profile and the user's state in it.
     #[serde(
@@ -259,6 +348,28 @@ impl GetTopicResponse {
     pub fn topic_and_self_info(mut self, value: Vec<GetTopicResultItem>) -> Self {
         self.topic_and_self_info = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetTopicResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "TopicAndSelfInfo",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetTopicResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetTopicResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicResponse
     }
 }
 
@@ -298,6 +409,9 @@ pub struct ModifyTopicRequest {
     /// `MuteAllMember` (optional). Mute the whole topic (On) so that only the owner, administrators and the app admin can speak, or lift it (Off).
     #[serde(rename = "MuteAllMember", default, skip_serializing_if = "Option::is_none")]
     pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyTopicRequest {
@@ -313,6 +427,7 @@ impl ModifyTopicRequest {
             notification: None,
             introduction: None,
             mute_all_member: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -364,6 +479,19 @@ impl ModifyTopicRequest {
         self.mute_all_member = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `million_group_open_http_svc/modify_topic` (the envelope is decoded separately).
@@ -373,6 +501,7 @@ impl ModifyTopicRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyTopicResponse {}
 impl ModifyTopicResponse {
     /// Creates the value from its required fields; optional fields start unset.
@@ -381,11 +510,106 @@ impl ModifyTopicResponse {
     }
 }
 
+///How the drift corrector reads [`ModifyTopicResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyTopicResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyTopicResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyTopicResponse
+    }
+}
+
+/// Request body of `million_group_open_http_svc/get_online_member_num`.
+///
+/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetOnlineMemberNumRequest {
+    /// `GroupId` (required). ID of the community.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetOnlineMemberNumRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `million_group_open_http_svc/get_online_member_num` (the envelope is decoded separately).
+///
+/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetOnlineMemberNumResponse {
+    /// `OnlineMemberNum` (required). Number of online members.
+    #[serde(rename = "OnlineMemberNum")]
+    pub online_member_num: u64,
+}
+
+impl GetOnlineMemberNumResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(online_member_num: u64) -> Self {
+        Self { online_member_num }
+    }
+}
+
+///How the drift corrector reads [`GetOnlineMemberNumResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetOnlineMemberNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetOnlineMemberNumResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "OnlineMemberNum",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetOnlineMemberNumResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetOnlineMemberNumResponse
+    }
+}
+
 /// One result per topic.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DestroyTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
     #[serde(rename = "ErrorCode")]
@@ -416,11 +640,29 @@ impl DestroyTopicResultItem {
     }
 }
 
+///How the drift corrector reads [`DestroyTopicResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyTopicResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyTopicResultItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for DestroyTopicResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyTopicResultItem
+    }
+}
+
 /// One item per topic: its profile and the user's state in it.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
     #[serde(rename = "ErrorCode")]
@@ -469,11 +711,40 @@ impl GetTopicResultItem {
     }
 }
 
+///How the drift corrector reads [`GetTopicResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicResultItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "SelfInfo",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_GetTopicSelfInfo),
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "TopicInfo",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_GetTopicInfo),
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetTopicResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicResultItem
+    }
+}
+
 /// State of From_Account in this topic.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetTopicSelfInfo {
     /// `ShutUpTime` (optional). The user's mute time in this topic (0 when not muted).
     #[serde(rename = "ShutUpTime", default, skip_serializing_if = "Option::is_none")]
@@ -518,11 +789,34 @@ impl GetTopicSelfInfo {
     }
 }
 
+///How the drift corrector reads [`GetTopicSelfInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicSelfInfo",
+    &[
+        crate::drift::FieldShape::new(
+            "ShutUpTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("MsgFlag", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for GetTopicSelfInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicSelfInfo
+    }
+}
+
 /// Profile of the topic (fields limited by ResponseFilter).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetTopicInfo {
     /// `TopicName` (optional). Topic name.
     #[serde(rename = "TopicName", default, skip_serializing_if = "Option::is_none")]
@@ -648,12 +942,85 @@ impl GetTopicInfo {
     }
 }
 
+///How the drift corrector reads [`GetTopicInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicInfo",
+    &[
+        crate::drift::FieldShape::new("TopicName", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("GroupID", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "NextMsgSeq",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Notification",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Introduction",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MuteAllMember",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetTopicInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicInfo
+    }
+}
+
 impl crate::Endpoint for CreateTopicRequest {
     type Response = CreateTopicResponse;
     const SERVICE: &'static str = "million_group_open_http_svc";
     const COMMAND: &'static str = "create_topic";
     const PATH: &'static str = "million_group_open_http_svc/create_topic";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "TopicId",
+        "TopicName",
+        "From_Account",
+        "CustomString",
+        "FaceUrl",
+        "Notification",
+        "Introduction",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CreateTopicResponse {}
@@ -663,6 +1030,10 @@ impl crate::Endpoint for DestroyTopicRequest {
     const COMMAND: &'static str = "destroy_topic";
     const PATH: &'static str = "million_group_open_http_svc/destroy_topic";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "TopicIdList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DestroyTopicResponse {
@@ -691,6 +1062,15 @@ impl crate::Endpoint for GetTopicRequest {
     const COMMAND: &'static str = "get_topic";
     const PATH: &'static str = "million_group_open_http_svc/get_topic";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "From_Account",
+        "TopicIdList",
+        "ResponseFilter",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetTopicResponse {
@@ -719,9 +1099,36 @@ impl crate::Endpoint for ModifyTopicRequest {
     const COMMAND: &'static str = "modify_topic";
     const PATH: &'static str = "million_group_open_http_svc/modify_topic";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "TopicId",
+        "TopicName",
+        "From_Account",
+        "CustomString",
+        "FaceUrl",
+        "Notification",
+        "Introduction",
+        "MuteAllMember",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyTopicResponse {}
+impl crate::Endpoint for GetOnlineMemberNumRequest {
+    type Response = GetOnlineMemberNumResponse;
+    const SERVICE: &'static str = "million_group_open_http_svc";
+    const COMMAND: &'static str = "get_online_member_num";
+    const PATH: &'static str = "million_group_open_http_svc/get_online_member_num";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for GetOnlineMemberNumResponse {}
 /// The `million_group_open_http_svc` commands (Community topics), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -815,6 +1222,24 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
+
+    /// Get Community online member count (获取社群在线人数)
+    ///
+    /// `POST /v4/million_group_open_http_svc/get_online_member_num`
+    ///
+    /// Returns the number of online members of a Community group. Because communities are large, the count is refreshed only every 4 minutes, so members going online or offline show up in the next period. (The same-named command of group_open_http_svc counts other group types.)
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102707> (English: <https://www.tencentcloud.com/document/product/1047/66883>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub fn get_online_member_num<'r>(
+        &self,
+        request: &'r GetOnlineMemberNumRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetOnlineMemberNumResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
 }
 
 /// Registry entries of this service, in documentation order.
@@ -831,6 +1256,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/78203",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49471"),
         retry: crate::RetryClass::Never,
+        path: "million_group_open_http_svc/create_topic",
+        request_keys: &[
+            "GroupId",
+            "TopicId",
+            "TopicName",
+            "From_Account",
+            "CustomString",
+            "FaceUrl",
+            "Notification",
+            "Introduction",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -876,6 +1312,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/78202",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49470"),
         retry: crate::RetryClass::Never,
+        path: "million_group_open_http_svc/destroy_topic",
+        request_keys: &["GroupId", "TopicIdList"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -903,6 +1341,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/78204",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49469"),
         retry: crate::RetryClass::Safe,
+        path: "million_group_open_http_svc/get_topic",
+        request_keys: &["GroupId", "From_Account", "TopicIdList", "ResponseFilter"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -948,6 +1388,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/78205",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/49468"),
         retry: crate::RetryClass::Safe,
+        path: "million_group_open_http_svc/modify_topic",
+        request_keys: &[
+            "GroupId",
+            "TopicId",
+            "TopicName",
+            "From_Account",
+            "CustomString",
+            "FaceUrl",
+            "Notification",
+            "Introduction",
+            "MuteAllMember",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("修改话题的基础信息"),
@@ -970,5 +1422,32 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyTopicRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "million_group_open_http_svc",
+        command: "get_online_member_num",
+        module: "million_group_open_http_svc",
+        function: "get_online_member_num",
+        request_type: "GetOnlineMemberNumRequest",
+        response_type: "GetOnlineMemberNumResponse",
+        title_zh: "获取社群在线人数",
+        title_en: "Get Community online member count",
+        doc: "https://cloud.tencent.com/document/product/269/102707",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/66883"),
+        retry: crate::RetryClass::Safe,
+        path: "million_group_open_http_svc/get_online_member_num",
+        request_keys: &["GroupId"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
+                request: Some("{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\"\n}\n"),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"OnlineMemberNum\":1000\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetOnlineMemberNumRequest>::NEW,
     },
 ];

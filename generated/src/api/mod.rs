@@ -69,8 +69,8 @@ pub mod sns;
 #[cfg(feature = "timpush")]
 ///Push service (推送服务): servicename `timpush`.
 pub mod timpush;
-///Commands in the whole catalogue, whatever features are enabled: 149.
-pub const CATALOGUE_COMMANDS: usize = 149usize;
+///Commands in the whole catalogue, whatever features are enabled: 152.
+pub const CATALOGUE_COMMANDS: usize = 152usize;
 /// Every command compiled in (per the enabled features), service by service in file order.
 #[allow(clippy::vec_init_then_push)]
 pub fn commands() -> impl Iterator<Item = &'static crate::registry::CommandInfo> {

@@ -158,6 +158,9 @@ pub struct CreateOfficialAccountRequest {
     /// `CustomString` (optional). App-defined field of the official account; at most 3000 bytes.
     #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
     pub custom_string: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateOfficialAccountRequest {
@@ -172,6 +175,7 @@ impl CreateOfficialAccountRequest {
             max_subscriber_num: None,
             organization: None,
             custom_string: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -216,6 +220,19 @@ impl CreateOfficialAccountRequest {
         self.custom_string = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `official_account_open_http_svc/create_official_account` (the envelope is decoded separately).
@@ -225,6 +242,7 @@ impl CreateOfficialAccountRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateOfficialAccountResponse {
     /// `OfficialAccountUserID` (required). ID of the created official account; use it as Official_Account in the other commands.
     #[serde(rename = "OfficialAccountUserID")]
@@ -240,6 +258,26 @@ impl CreateOfficialAccountResponse {
     }
 }
 
+///How the drift corrector reads [`CreateOfficialAccountResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreateOfficialAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CreateOfficialAccountResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "OfficialAccountUserID",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for CreateOfficialAccountResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreateOfficialAccountResponse
+    }
+}
+
 /// Request body of `official_account_open_http_svc/destroy_official_account`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
@@ -252,6 +290,9 @@ pub struct DestroyOfficialAccountRequest {
     /// `Official_Account` (required). ID of the official account to destroy (the OfficialAccountUserID returned on creation).
     #[serde(rename = "Official_Account")]
     pub official_account: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DestroyOfficialAccountRequest {
@@ -259,7 +300,21 @@ impl DestroyOfficialAccountRequest {
     pub fn new(official_account: impl Into<String>) -> Self {
         Self {
             official_account: official_account.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -270,11 +325,25 @@ impl DestroyOfficialAccountRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DestroyOfficialAccountResponse {}
 impl DestroyOfficialAccountResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DestroyOfficialAccountResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyOfficialAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyOfficialAccountResponse",
+    &[],
+);
+impl crate::drift::Schema for DestroyOfficialAccountResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyOfficialAccountResponse
     }
 }
 
@@ -312,6 +381,9 @@ pub struct ModifyOfficialAccountBaseInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub max_subscriber_num: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyOfficialAccountBaseInfoRequest {
@@ -325,6 +397,7 @@ impl ModifyOfficialAccountBaseInfoRequest {
             organization: None,
             custom_string: None,
             max_subscriber_num: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -369,6 +442,19 @@ impl ModifyOfficialAccountBaseInfoRequest {
         self.max_subscriber_num = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `official_account_open_http_svc/modify_official_account_base_info` (the envelope is decoded separately).
@@ -378,11 +464,25 @@ impl ModifyOfficialAccountBaseInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyOfficialAccountBaseInfoResponse {}
 impl ModifyOfficialAccountBaseInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyOfficialAccountBaseInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyOfficialAccountBaseInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyOfficialAccountBaseInfoResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyOfficialAccountBaseInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyOfficialAccountBaseInfoResponse
     }
 }
 
@@ -404,6 +504,9 @@ pub struct GetSubscriberInfoRequest {
     /// `Next` (required). Cursor: "" on the first call, then the Next of the previous response.
     #[serde(rename = "Next")]
     pub next: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetSubscriberInfoRequest {
@@ -413,6 +516,7 @@ impl GetSubscriberInfoRequest {
             official_account: official_account.into(),
             limit: None,
             next: next.into(),
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -420,6 +524,19 @@ impl GetSubscriberInfoRequest {
     #[must_use]
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -431,6 +548,7 @@ impl GetSubscriberInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetSubscriberInfoResponse {
     /// `Next` (optional). Cursor for the next call; when not empty, pass it as Next to continue.
     #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
@@ -479,6 +597,35 @@ impl GetSubscriberInfoResponse {
     }
 }
 
+///How the drift corrector reads [`GetSubscriberInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetSubscriberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetSubscriberInfoResponse",
+    &[
+        crate::drift::FieldShape::new("Next", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "SubscriberNum",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SubscriberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OfficialAccountSubscriber),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetSubscriberInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetSubscriberInfoResponse
+    }
+}
+
 /// Request body of `official_account_open_http_svc/add_subscriber`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
@@ -494,6 +641,9 @@ pub struct AddSubscriberRequest {
     /// `SubscriberList` (required). Users to add as subscribers (at most 100 per call).
     #[serde(rename = "SubscriberList")]
     pub subscriber_list: Vec<SubscriberAccountItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AddSubscriberRequest {
@@ -505,7 +655,21 @@ impl AddSubscriberRequest {
         Self {
             official_account: official_account.into(),
             subscriber_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -516,6 +680,7 @@ impl AddSubscriberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddSubscriberResponse {
     /// `SubscriberList` (required). Result for each requested user.
     #[serde(
@@ -542,6 +707,28 @@ impl AddSubscriberResponse {
     }
 }
 
+///How the drift corrector reads [`AddSubscriberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddSubscriberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddSubscriberResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "SubscriberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AddSubscriberResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AddSubscriberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddSubscriberResponse
+    }
+}
+
 /// Request body of `official_account_open_http_svc/delete_subscriber`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
@@ -557,6 +744,9 @@ pub struct DeleteSubscriberRequest {
     /// `SubscriberToDel_Account` (required). UserIDs of the subscribers to remove.
     #[serde(rename = "SubscriberToDel_Account")]
     pub subscriber_to_del_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteSubscriberRequest {
@@ -568,7 +758,21 @@ impl DeleteSubscriberRequest {
         Self {
             official_account: official_account.into(),
             subscriber_to_del_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -579,6 +783,7 @@ impl DeleteSubscriberRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteSubscriberResponse {
     /// `SubscriberList` (required). Result for each requested user.
     #[serde(
@@ -605,6 +810,28 @@ impl DeleteSubscriberResponse {
     }
 }
 
+///How the drift corrector reads [`DeleteSubscriberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteSubscriberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteSubscriberResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "SubscriberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_DeleteSubscriberResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for DeleteSubscriberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteSubscriberResponse
+    }
+}
+
 /// Request body of `official_account_open_http_svc/modify_subscriber_info`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
@@ -623,6 +850,9 @@ pub struct ModifySubscriberInfoRequest {
     /// `CustomString` (required). New app-defined field of the subscriber.
     #[serde(rename = "CustomString")]
     pub custom_string: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifySubscriberInfoRequest {
@@ -636,7 +866,21 @@ impl ModifySubscriberInfoRequest {
             official_account: official_account.into(),
             subscriber_account: subscriber_account.into(),
             custom_string: custom_string.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -647,11 +891,25 @@ impl ModifySubscriberInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifySubscriberInfoResponse {}
 impl ModifySubscriberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifySubscriberInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifySubscriberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifySubscriberInfoResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifySubscriberInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifySubscriberInfoResponse
     }
 }
 
@@ -673,6 +931,9 @@ pub struct OfficialAccountMsgRecallRequest {
     /// `Reason` (optional). Reason for the recall; at most 100 bytes.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl OfficialAccountMsgRecallRequest {
@@ -682,6 +943,7 @@ impl OfficialAccountMsgRecallRequest {
             official_account: official_account.into(),
             msg_key_list,
             reason: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -689,6 +951,19 @@ impl OfficialAccountMsgRecallRequest {
     #[must_use]
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -700,6 +975,7 @@ impl OfficialAccountMsgRecallRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OfficialAccountMsgRecallResponse {
     /// `RecallRetList` (required). Result for each requested message.
     #[serde(
@@ -723,6 +999,28 @@ impl OfficialAccountMsgRecallResponse {
     pub fn recall_ret_list(mut self, value: Vec<OfficialAccountRecallResult>) -> Self {
         self.recall_ret_list = value;
         self
+    }
+}
+
+///How the drift corrector reads [`OfficialAccountMsgRecallResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountMsgRecallResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountMsgRecallResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "RecallRetList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OfficialAccountRecallResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountMsgRecallResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountMsgRecallResponse
     }
 }
 
@@ -751,6 +1049,9 @@ pub struct OfficialAccountMsgGetSimpleRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub with_recalled_msg: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl OfficialAccountMsgGetSimpleRequest {
@@ -761,6 +1062,7 @@ impl OfficialAccountMsgGetSimpleRequest {
             last_msg_key: None,
             req_msg_number: None,
             with_recalled_msg: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -784,6 +1086,19 @@ impl OfficialAccountMsgGetSimpleRequest {
         self.with_recalled_msg = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `official_account_open_http_svc/official_account_msg_get_simple` (the envelope is decoded separately).
@@ -793,6 +1108,7 @@ impl OfficialAccountMsgGetSimpleRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OfficialAccountMsgGetSimpleResponse {
     /// `Official_Account` (optional). The official account.
     #[serde(
@@ -856,11 +1172,52 @@ impl OfficialAccountMsgGetSimpleResponse {
     }
 }
 
+///How the drift corrector reads [`OfficialAccountMsgGetSimpleResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountMsgGetSimpleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountMsgGetSimpleResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Official_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "IsFinished",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgKey",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "RspMsgList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OfficialAccountHistoryMsg),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountMsgGetSimpleResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountMsgGetSimpleResponse
+    }
+}
+
 /// Subscribers in this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OfficialAccountSubscriber {
     /// `Subscriber_Account` (required). Subscriber's UserID.
     #[serde(rename = "Subscriber_Account")]
@@ -924,6 +1281,45 @@ impl OfficialAccountSubscriber {
     }
 }
 
+///How the drift corrector reads [`OfficialAccountSubscriber`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountSubscriber: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountSubscriber",
+    &[
+        crate::drift::FieldShape::new(
+            "Subscriber_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "SubscribeTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("MsgFlag", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "LastSendMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountSubscriber {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountSubscriber
+    }
+}
+
 /// Users to add as subscribers (at most 100 per call).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -950,6 +1346,7 @@ impl SubscriberAccountItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddSubscriberResultItem {
     /// `Subscriber_Account` (required). UserID of the subscriber.
     #[serde(rename = "Subscriber_Account")]
@@ -972,11 +1369,33 @@ impl AddSubscriberResultItem {
     }
 }
 
+///How the drift corrector reads [`AddSubscriberResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddSubscriberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddSubscriberResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Subscriber_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I32, true),
+    ],
+);
+impl crate::drift::Schema for AddSubscriberResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddSubscriberResultItem
+    }
+}
+
 /// Result for each requested user.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteSubscriberResultItem {
     /// `Subscriber_Account` (required). UserID of the subscriber.
     #[serde(rename = "Subscriber_Account")]
@@ -999,11 +1418,33 @@ impl DeleteSubscriberResultItem {
     }
 }
 
+///How the drift corrector reads [`DeleteSubscriberResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteSubscriberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteSubscriberResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Subscriber_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I32, true),
+    ],
+);
+impl crate::drift::Schema for DeleteSubscriberResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteSubscriberResultItem
+    }
+}
+
 /// Result for each requested message.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OfficialAccountRecallResult {
     /// `MsgKey` (required). MsgKey of the message.
     #[serde(rename = "MsgKey")]
@@ -1023,11 +1464,28 @@ impl OfficialAccountRecallResult {
     }
 }
 
+///How the drift corrector reads [`OfficialAccountRecallResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountRecallResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountRecallResult",
+    &[
+        crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("RetCode", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountRecallResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountRecallResult
+    }
+}
+
 /// The messages.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OfficialAccountHistoryMsg {
     /// `From_Account` (required). Sender (a numeric-looking string in the example).
     #[serde(rename = "From_Account")]
@@ -1095,12 +1553,67 @@ impl OfficialAccountHistoryMsg {
     }
 }
 
+///How the drift corrector reads [`OfficialAccountHistoryMsg`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountHistoryMsg",
+    &[
+        crate::drift::FieldShape::new(
+            "From_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "IsPlaceMsg",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MsgBody",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "MsgTimeStamp",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountHistoryMsg {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountHistoryMsg
+    }
+}
+
 impl crate::Endpoint for CreateOfficialAccountRequest {
     type Response = CreateOfficialAccountResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
     const COMMAND: &'static str = "create_official_account";
     const PATH: &'static str = "official_account_open_http_svc/create_official_account";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Owner_Account",
+        "OfficialAccountUserID",
+        "Name",
+        "Introduction",
+        "FaceUrl",
+        "MaxSubscriberNum",
+        "Organization",
+        "CustomString",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CreateOfficialAccountResponse {}
@@ -1110,6 +1623,10 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
     const COMMAND: &'static str = "destroy_official_account";
     const PATH: &'static str = "official_account_open_http_svc/destroy_official_account";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Official_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
@@ -1119,6 +1636,18 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
     const COMMAND: &'static str = "modify_official_account_base_info";
     const PATH: &'static str = "official_account_open_http_svc/modify_official_account_base_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "Name",
+        "Introduction",
+        "FaceUrl",
+        "Organization",
+        "CustomString",
+        "MaxSubscriberNum",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyOfficialAccountBaseInfoResponse {}
@@ -1128,6 +1657,10 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
     const COMMAND: &'static str = "get_subscriber_info";
     const PATH: &'static str = "official_account_open_http_svc/get_subscriber_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Official_Account", "Limit", "Next"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetSubscriberInfoResponse {}
@@ -1137,6 +1670,13 @@ impl crate::Endpoint for AddSubscriberRequest {
     const COMMAND: &'static str = "add_subscriber";
     const PATH: &'static str = "official_account_open_http_svc/add_subscriber";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "SubscriberList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AddSubscriberResponse {
@@ -1165,6 +1705,13 @@ impl crate::Endpoint for DeleteSubscriberRequest {
     const COMMAND: &'static str = "delete_subscriber";
     const PATH: &'static str = "official_account_open_http_svc/delete_subscriber";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "SubscriberToDel_Account",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteSubscriberResponse {
@@ -1193,6 +1740,14 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
     const COMMAND: &'static str = "modify_subscriber_info";
     const PATH: &'static str = "official_account_open_http_svc/modify_subscriber_info";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "Subscriber_Account",
+        "CustomString",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifySubscriberInfoResponse {}
@@ -1202,6 +1757,14 @@ impl crate::Endpoint for OfficialAccountMsgRecallRequest {
     const COMMAND: &'static str = "official_account_msg_recall";
     const PATH: &'static str = "official_account_open_http_svc/official_account_msg_recall";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "MsgKeyList",
+        "Reason",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for OfficialAccountMsgRecallResponse {
@@ -1230,6 +1793,15 @@ impl crate::Endpoint for OfficialAccountMsgGetSimpleRequest {
     const COMMAND: &'static str = "official_account_msg_get_simple";
     const PATH: &'static str = "official_account_open_http_svc/official_account_msg_get_simple";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Official_Account",
+        "LastMsgKey",
+        "ReqMsgNumber",
+        "WithRecalledMsg",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for OfficialAccountMsgGetSimpleResponse {}
@@ -1329,7 +1901,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ///
     /// Subscribes users to an official account, at most 100 per call. Each user gets a per-item Result; a user who already subscribed gets 2. At most 200 calls per second.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/60760> (English: <https://www.tencentcloud.com/document/product/1047/60760>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102308> (English: <https://www.tencentcloud.com/document/product/1047/60760>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
@@ -1434,6 +2006,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/102302",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60755"),
         retry: crate::RetryClass::Never,
+        path: "official_account_open_http_svc/create_official_account",
+        request_keys: &[
+            "Owner_Account",
+            "OfficialAccountUserID",
+            "Name",
+            "Introduction",
+            "FaceUrl",
+            "MaxSubscriberNum",
+            "Organization",
+            "CustomString",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -1461,6 +2044,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60756",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60756"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/destroy_official_account",
+        request_keys: &["Official_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -1486,6 +2071,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/102304",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60757"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/modify_official_account_base_info",
+        request_keys: &[
+            "Official_Account",
+            "Name",
+            "Introduction",
+            "FaceUrl",
+            "Organization",
+            "CustomString",
+            "MaxSubscriberNum",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -1511,6 +2106,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/102306",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60759"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/get_subscriber_info",
+        request_keys: &["Official_Account", "Limit", "Next"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -1533,9 +2130,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "AddSubscriberResponse",
         title_zh: "公众号添加订阅者",
         title_en: "Add subscribers",
-        doc: "https://www.tencentcloud.com/document/product/1047/60760",
+        doc: "https://cloud.tencent.com/document/product/269/102308",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60760"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/add_subscriber",
+        request_keys: &["Official_Account", "SubscriberList"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -1563,6 +2162,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60761",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60761"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/delete_subscriber",
+        request_keys: &["Official_Account", "SubscriberToDel_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -1590,6 +2191,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/102310",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60762"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/modify_subscriber_info",
+        request_keys: &["Official_Account", "Subscriber_Account", "CustomString"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -1617,12 +2220,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60811",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60811"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/official_account_msg_recall",
+        request_keys: &["Official_Account", "MsgKeyList", "Reason"],
         examples: &[
             crate::registry::Example {
                 title: Some("Sample request packets / Sample response packets"),
                 legacy: false,
                 request: Some(
                     "{\n    \"Official_Account\": \"@TOA#_2J4SZEAEL\",\n    \"MsgKeyList\": [\"71_1_1698741698\", \"72_1_1698741698\"],\n    \"Reason\": \"Revocation Reason\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RecallRetList\": [\n        {\n            \"MsgKey\": \"71_1_1698741698\",\n            \"RetCode\": 10030\n        },\n        {\n            \"MsgKey\": \"72_1_1698741699\",\n            \"RetCode\": 0\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例 / 应答包体示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Official_Account\": \"@TOA#_2J4SZEAEL\",\n    \"MsgKeyList\": [\"71_1_1698741698\", \"72_1_1698741698\"],\n    \"Reason\": \"撤回原因\"\n}\n",
                 ),
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"RecallRetList\": [\n        {\n            \"MsgKey\": \"71_1_1698741698\",\n            \"RetCode\": 10030\n        },\n        {\n            \"MsgKey\": \"72_1_1698741699\",\n            \"RetCode\": 0\n        }\n    ]\n}\n",
@@ -1644,6 +2259,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/102299",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60812"),
         retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/official_account_msg_get_simple",
+        request_keys: &[
+            "Official_Account",
+            "LastMsgKey",
+            "ReqMsgNumber",
+            "WithRecalledMsg",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),

@@ -62,18 +62,19 @@ impl<'de> serde::Deserialize<'de> for HistoryChatType {
     }
 }
 
-/// Content of a downloaded (GUnzipped) message history file, as documented in 消息记录文件格式. The first line holds the file header, then one message per line, closed by "\]}"; small files can be parsed as one JSON document.
+/// Content of a downloaded (GUnzipped) message history file, as documented in 消息记录文件格式 of the get_history page. The first line holds the file header and opens MsgList, then one message per line (each ending in a comma but the last), closed by a line "\]}". A small file parses as one JSON document; a large one is better read line by line.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct HistoryFile {
-    /// `SdkAppId` (required). SDKAppID of the app.
+#[serde(deny_unknown_fields)]
+pub struct HistoryFileContent {
+    /// `SdkAppId` (required). SDKAppID of the app (note the spelling `SdkAppId`).
     #[serde(rename = "SdkAppId")]
     pub sdk_app_id: u64,
     /// `ChatType` (required). C2C or Group.
     #[serde(rename = "ChatType")]
     pub chat_type: HistoryChatType,
-    /// `MsgTime` (required). The hour covered, as yyyymmddhh.
+    /// `MsgTime` (required). The hour covered, as yyyymmddhh (the value the file was requested with).
     #[serde(rename = "MsgTime")]
     pub msg_time: String,
     /// `MsgList` (required). The messages of that hour.
@@ -85,7 +86,7 @@ pub struct HistoryFile {
     pub msg_list: Vec<HistoryMessage>,
 }
 
-impl HistoryFile {
+impl HistoryFileContent {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         sdk_app_id: u64,
@@ -102,27 +103,53 @@ impl HistoryFile {
     }
 }
 
-/// One message of a history file.
+///How the drift corrector reads [`HistoryFileContent`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_HistoryFileContent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "HistoryFileContent",
+    &[
+        crate::drift::FieldShape::new("SdkAppId", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("ChatType", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "MsgList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_HistoryMessage),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for HistoryFileContent {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_HistoryFileContent
+    }
+}
+
+/// One message of a history file (an item of `HistoryFileContent.MsgList`).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct HistoryMessage {
     /// `From_Account` (required). Sender UserID.
     #[serde(rename = "From_Account")]
     pub from_account: String,
-    /// `To_Account` (optional). Receiver UserID; one-to-one messages.
+    /// `To_Account` (optional). Receiver UserID; one-to-one files only.
     #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
     pub to_account: Option<String>,
-    /// `GroupId` (optional). Group ID; group messages.
+    /// `GroupId` (optional). Group ID; group files only.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `MsgTimestamp` (required). Send time (Unix seconds). Note the lower-case `s` in the key.
+    /// `MsgTimestamp` (required). Send time (Unix seconds). Note the lower-case `s` in the key (MsgTimeStamp elsewhere).
     #[serde(rename = "MsgTimestamp")]
     pub msg_timestamp: u64,
     /// `MsgSeq` (required). Message sequence number.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
-    /// `MsgRandom` (optional). Message random number; one-to-one messages.
+    /// `MsgRandom` (optional). Message random number; one-to-one files only (the group example has none).
     #[serde(rename = "MsgRandom", default, skip_serializing_if = "Option::is_none")]
     pub msg_random: Option<u32>,
     /// `MsgBody` (required). Message body.
@@ -153,25 +180,68 @@ impl HistoryMessage {
         }
     }
 
-    /// Sets `To_Account` (optional). Receiver UserID; one-to-one messages.
+    /// Sets `To_Account` (optional). Receiver UserID; one-to-one files only.
     #[must_use]
     pub fn to_account(mut self, value: impl Into<String>) -> Self {
         self.to_account = Some(value.into());
         self
     }
 
-    /// Sets `GroupId` (optional). Group ID; group messages.
+    /// Sets `GroupId` (optional). Group ID; group files only.
     #[must_use]
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `MsgRandom` (optional). Message random number; one-to-one messages.
+    /// Sets `MsgRandom` (optional). Message random number; one-to-one files only (the group example has none).
     #[must_use]
     pub fn msg_random(mut self, value: u32) -> Self {
         self.msg_random = Some(value);
         self
+    }
+}
+
+///How the drift corrector reads [`HistoryMessage`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_HistoryMessage: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "HistoryMessage",
+    &[
+        crate::drift::FieldShape::new(
+            "From_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "To_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "MsgTimestamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, false),
+        crate::drift::FieldShape::new(
+            "MsgBody",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for HistoryMessage {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_HistoryMessage
     }
 }
 
@@ -190,6 +260,9 @@ pub struct GetHistoryRequest {
     /// `MsgTime` (required). The hour to download, as yyyymmddhh; e.g. "2015120121" is 2015-12-01 21:00-21:59.
     #[serde(rename = "MsgTime")]
     pub msg_time: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetHistoryRequest {
@@ -198,7 +271,21 @@ impl GetHistoryRequest {
         Self {
             chat_type,
             msg_time: msg_time.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -209,6 +296,7 @@ impl GetHistoryRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetHistoryResponse {
     /// `File` (required). Download information of the history files.
     #[serde(
@@ -233,11 +321,34 @@ impl GetHistoryResponse {
     }
 }
 
+///How the drift corrector reads [`GetHistoryResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetHistoryResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetHistoryResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "File",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_HistoryFileInfo),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetHistoryResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetHistoryResponse
+    }
+}
+
 /// Download information of the history files.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct HistoryFileInfo {
     /// `URL` (required). Download URL of the file.
     #[serde(rename = "URL")]
@@ -280,12 +391,36 @@ impl HistoryFileInfo {
     }
 }
 
+///How the drift corrector reads [`HistoryFileInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_HistoryFileInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "HistoryFileInfo",
+    &[
+        crate::drift::FieldShape::new("URL", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ExpireTime", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("FileSize", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("FileMD5", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("GzipSize", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("GzipMD5", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for HistoryFileInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_HistoryFileInfo
+    }
+}
+
 impl crate::Endpoint for GetHistoryRequest {
     type Response = GetHistoryResponse;
     const SERVICE: &'static str = "open_msg_svc";
     const COMMAND: &'static str = "get_history";
     const PATH: &'static str = "open_msg_svc/get_history";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["ChatType", "MsgTime"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetHistoryResponse {}
@@ -309,7 +444,7 @@ impl<'a> OpenMsgSvc<'a> {
     ///
     /// `POST /v4/open_msg_svc/get_history`
     ///
-    /// Returns download links of all one-to-one or all group messages of one hour within the last 7 days. The files are GZip-compressed logs (see `HistoryFile` for their content); each hour is processed after it ends, usually within an hour, and files are deleted after 7 days. Links expire; ask again for a fresh one. Meant for backup and statistics, not for online business. Media URLs in the files exist only for messages sent by IM SDK 4.x and later.
+    /// Returns download links of all one-to-one or all group messages of one hour within the last 7 days. The files are GZip-compressed logs (see `HistoryFileContent` for their content); each hour (Beijing time, per the en page) is processed after it ends, usually within an hour, and files are deleted after 7 days. Links expire; ask again for a fresh one. Meant for backup and statistics, not for online business. Media URLs in the files exist only for messages sent by IM SDK 4.x and later. At most 10 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1650> (English: <https://www.tencentcloud.com/document/product/1047/34885>)
     ///
@@ -338,9 +473,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1650",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34885"),
         retry: crate::RetryClass::Safe,
+        path: "open_msg_svc/get_history",
+        request_keys: &["ChatType", "MsgTime"],
         examples: &[
             crate::registry::Example {
-                title: None,
+                title: Some("请求包示例 / 应答包体示例"),
                 legacy: false,
                 request: Some(
                     "{\n    \"ChatType\": \"C2C\",\n    \"MsgTime\": \"2015120121\"\n}\n",

@@ -188,6 +188,7 @@ impl<'de> serde::Deserialize<'de> for AppInfoField {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AppInfo {
     /// `AppName` (optional). App name.
     #[serde(rename = "AppName", default, skip_serializing_if = "Option::is_none")]
@@ -599,6 +600,187 @@ impl AppInfo {
     }
 }
 
+///How the drift corrector reads [`AppInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AppInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AppInfo",
+    &[
+        crate::drift::FieldShape::new("AppName", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("AppId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Company", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "ActiveUserNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "RegistUserNumOneDay",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "RegistUserNumTotal",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LoginTimes",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LoginUserNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("UpMsgNum", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "SendMsgUserNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "APNSMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CUpMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CSendMsgUserNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CAPNSMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MaxOnlineNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ChainIncrease",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ChainDecrease",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupUpMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupSendMsgUserNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupAPNSMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupSendMsgGroupNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupJoinGroupTimes",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupQuitGroupTimes",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupNewGroupNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupAllGroupNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupDestroyGroupNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CallBackReq",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CallBackRsp",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("Date", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "DownMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CDownMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupDownMsgNum",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for AppInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AppInfo
+    }
+}
+
 /// Request body of `openconfigsvr/setnospeaking`.
 ///
 /// See [`Openconfigsvr::set_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::set_no_speaking).
@@ -625,6 +807,9 @@ pub struct SetNoSpeakingRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub group_msg_nospeaking_time: Option<u32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetNoSpeakingRequest {
@@ -634,6 +819,7 @@ impl SetNoSpeakingRequest {
             set_account: set_account.into(),
             c2c_msg_nospeaking_time: None,
             group_msg_nospeaking_time: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -650,6 +836,19 @@ impl SetNoSpeakingRequest {
         self.group_msg_nospeaking_time = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openconfigsvr/setnospeaking` (the envelope is decoded separately).
@@ -659,11 +858,25 @@ impl SetNoSpeakingRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetNoSpeakingResponse {}
 impl SetNoSpeakingResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`SetNoSpeakingResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetNoSpeakingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetNoSpeakingResponse",
+    &[],
+);
+impl crate::drift::Schema for SetNoSpeakingResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetNoSpeakingResponse
     }
 }
 
@@ -679,6 +892,9 @@ pub struct GetNoSpeakingRequest {
     /// `Get_Account` (required). The account whose global mute is queried.
     #[serde(rename = "Get_Account")]
     pub get_account: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetNoSpeakingRequest {
@@ -686,7 +902,21 @@ impl GetNoSpeakingRequest {
     pub fn new(get_account: impl Into<String>) -> Self {
         Self {
             get_account: get_account.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -697,6 +927,7 @@ impl GetNoSpeakingRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetNoSpeakingResponse {
     /// `C2CmsgNospeakingTime` (required). One-to-one mute duration in seconds: 0 not muted, 4294967295 (0xFFFFFFFF) muted forever, otherwise the mute duration.
     #[serde(rename = "C2CmsgNospeakingTime")]
@@ -716,6 +947,32 @@ impl GetNoSpeakingResponse {
     }
 }
 
+///How the drift corrector reads [`GetNoSpeakingResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetNoSpeakingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetNoSpeakingResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "C2CmsgNospeakingTime",
+            &[],
+            crate::drift::Shape::U32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupmsgNospeakingTime",
+            &[],
+            crate::drift::Shape::U32,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetNoSpeakingResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetNoSpeakingResponse
+    }
+}
+
 /// Request body of `openconfigsvr/getappinfo`.
 ///
 /// See [`Openconfigsvr::get_app_info`](crate::api::openconfigsvr::Openconfigsvr::get_app_info).
@@ -728,18 +985,37 @@ pub struct GetAppInfoRequest {
     /// `RequestField` (optional). Metrics to pull; all of them when absent.
     #[serde(rename = "RequestField", default, skip_serializing_if = "Option::is_none")]
     pub request_field: Option<Vec<AppInfoField>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetAppInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self { request_field: None }
+        Self {
+            request_field: None,
+            extra: serde_json::Map::new(),
+        }
     }
 
     /// Sets `RequestField` (optional). Metrics to pull; all of them when absent.
     #[must_use]
     pub fn request_field(mut self, value: Vec<AppInfoField>) -> Self {
         self.request_field = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -751,6 +1027,7 @@ impl GetAppInfoRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAppInfoResponse {
     /// `Result` (required). Operations data of the last 30 days, one entry per day.
     #[serde(
@@ -775,12 +1052,40 @@ impl GetAppInfoResponse {
     }
 }
 
+///How the drift corrector reads [`GetAppInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAppInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAppInfoResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Result",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_AppInfo)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetAppInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAppInfoResponse
+    }
+}
+
 impl crate::Endpoint for SetNoSpeakingRequest {
     type Response = SetNoSpeakingResponse;
     const SERVICE: &'static str = "openconfigsvr";
     const COMMAND: &'static str = "setnospeaking";
     const PATH: &'static str = "openconfigsvr/setnospeaking";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Set_Account",
+        "C2CmsgNospeakingTime",
+        "GroupmsgNospeakingTime",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetNoSpeakingResponse {}
@@ -790,6 +1095,10 @@ impl crate::Endpoint for GetNoSpeakingRequest {
     const COMMAND: &'static str = "getnospeaking";
     const PATH: &'static str = "openconfigsvr/getnospeaking";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Get_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetNoSpeakingResponse {}
@@ -799,6 +1108,10 @@ impl crate::Endpoint for GetAppInfoRequest {
     const COMMAND: &'static str = "getappinfo";
     const PATH: &'static str = "openconfigsvr/getappinfo";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["RequestField"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAppInfoResponse {}
@@ -887,6 +1200,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/4230",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34923"),
         retry: crate::RetryClass::Safe,
+        path: "openconfigsvr/setnospeaking",
+        request_keys: &["Set_Account", "C2CmsgNospeakingTime", "GroupmsgNospeakingTime"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -912,6 +1227,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/4229",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34924"),
         retry: crate::RetryClass::Safe,
+        path: "openconfigsvr/getnospeaking",
+        request_keys: &["Get_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -937,6 +1254,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/4193",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34886"),
         retry: crate::RetryClass::Safe,
+        path: "openconfigsvr/getappinfo",
+        request_keys: &["RequestField"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),

@@ -196,10 +196,12 @@ impl<'de> serde::Deserialize<'de> for SyncOtherMachine {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SyncFromOldSystem {
-    /// `1`: Real-time message imported during a migration; counts as unread.
+    /// `1`: Real-time message imported during a migration; counts as unread. Older pages only: the newest pages accept only 2 and 5.
     Realtime,
-    /// `2`: Historical message; does not count as unread.
+    /// `2`: Historical message; does not count as unread and is not pushed.
     History,
+    /// `5`: Real-time message imported during a migration; counts as unread and is pushed to clients (replaces 1 on the newest pages).
+    RealtimeWithPush,
     /// A value this version of the SDK does not know, kept verbatim.
     Unknown(i32),
 }
@@ -210,6 +212,7 @@ impl SyncFromOldSystem {
         match self {
             SyncFromOldSystem::Realtime => 1,
             SyncFromOldSystem::History => 2,
+            SyncFromOldSystem::RealtimeWithPush => 5,
             SyncFromOldSystem::Unknown(other) => other,
         }
     }
@@ -220,6 +223,7 @@ impl From<i32> for SyncFromOldSystem {
         match value {
             1 => SyncFromOldSystem::Realtime,
             2 => SyncFromOldSystem::History,
+            5 => SyncFromOldSystem::RealtimeWithPush,
             other => SyncFromOldSystem::Unknown(other),
         }
     }
@@ -296,6 +300,7 @@ impl<'de> serde::Deserialize<'de> for MsgFlagBits {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct C2CRoamMsg {
     /// `From_Account` (required). UserID of the sender.
     #[serde(rename = "From_Account")]
@@ -315,6 +320,9 @@ pub struct C2CRoamMsg {
     /// `MsgFlagBits` (required). 0: normal; 8: recalled.
     #[serde(rename = "MsgFlagBits")]
     pub msg_flag_bits: MsgFlagBits,
+    /// `IsPeerRead` (optional). 1: the receiver has sent a read receipt for this message; 0: not.
+    #[serde(rename = "IsPeerRead", default, skip_serializing_if = "Option::is_none")]
+    pub is_peer_read: Option<i32>,
     /// `MsgKey` (required). Key of the message, usable with admin_msgwithdraw.
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
@@ -352,10 +360,18 @@ impl C2CRoamMsg {
             msg_random,
             msg_time_stamp,
             msg_flag_bits,
+            is_peer_read: None,
             msg_key: msg_key.into(),
             msg_body: Default::default(),
             cloud_custom_data: None,
         }
+    }
+
+    /// Sets `IsPeerRead` (optional). 1: the receiver has sent a read receipt for this message; 0: not.
+    #[must_use]
+    pub fn is_peer_read(mut self, value: i32) -> Self {
+        self.is_peer_read = Some(value);
+        self
     }
 
     /// Sets `MsgBody` (required). Message elements.
@@ -370,6 +386,62 @@ impl C2CRoamMsg {
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`C2CRoamMsg`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_C2CRoamMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "C2CRoamMsg",
+    &[
+        crate::drift::FieldShape::new(
+            "From_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "MsgTimeStamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "MsgFlagBits",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "IsPeerRead",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "MsgBody",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CloudCustomData",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for C2CRoamMsg {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_C2CRoamMsg
     }
 }
 
@@ -388,6 +460,19 @@ pub struct QueryOnlineStatusRequest {
     /// `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not.
     #[serde(rename = "IsNeedDetail", default, skip_serializing_if = "Option::is_none")]
     pub is_need_detail: Option<i32>,
+    /// `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not.
+    #[serde(rename = "IsReturnInstid", default, skip_serializing_if = "Option::is_none")]
+    pub is_return_instid: Option<i32>,
+    /// `IsReturnCustomStatus` (optional). 1: also return the custom status of the queried accounts; 0: do not.
+    #[serde(
+        rename = "IsReturnCustomStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_return_custom_status: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl QueryOnlineStatusRequest {
@@ -396,6 +481,9 @@ impl QueryOnlineStatusRequest {
         Self {
             to_account,
             is_need_detail: None,
+            is_return_instid: None,
+            is_return_custom_status: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -403,6 +491,33 @@ impl QueryOnlineStatusRequest {
     #[must_use]
     pub fn is_need_detail(mut self, value: i32) -> Self {
         self.is_need_detail = Some(value);
+        self
+    }
+
+    /// Sets `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not.
+    #[must_use]
+    pub fn is_return_instid(mut self, value: i32) -> Self {
+        self.is_return_instid = Some(value);
+        self
+    }
+
+    /// Sets `IsReturnCustomStatus` (optional). 1: also return the custom status of the queried accounts; 0: do not.
+    #[must_use]
+    pub fn is_return_custom_status(mut self, value: i32) -> Self {
+        self.is_return_custom_status = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -414,6 +529,7 @@ impl QueryOnlineStatusRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct QueryOnlineStatusResponse {
     /// `QueryResult` (required). Status of each queried account.
     #[serde(
@@ -452,6 +568,36 @@ impl QueryOnlineStatusResponse {
     pub fn error_list(mut self, value: Vec<OnlineStatusError>) -> Self {
         self.error_list = value;
         self
+    }
+}
+
+///How the drift corrector reads [`QueryOnlineStatusResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_QueryOnlineStatusResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "QueryOnlineStatusResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "QueryResult",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OnlineStatusResult),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OnlineStatusError),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for QueryOnlineStatusResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_QueryOnlineStatusResponse
     }
 }
 
@@ -509,6 +655,13 @@ pub struct SendMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
+    /// `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not.
+    #[serde(
+        rename = "SupportMessageExtension",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub support_message_extension: Option<i32>,
     /// `OfflinePushInfo` (optional). Offline push settings.
     #[serde(
         rename = "OfflinePushInfo",
@@ -516,6 +669,16 @@ pub struct SendMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    /// `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not.
+    #[serde(
+        rename = "IsNeedReadReceipt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_need_read_receipt: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SendMsgRequest {
@@ -538,7 +701,10 @@ impl SendMsgRequest {
             send_msg_control: None,
             msg_body,
             cloud_custom_data: None,
+            support_message_extension: None,
             offline_push_info: None,
+            is_need_read_receipt: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -611,6 +777,13 @@ impl SendMsgRequest {
         self
     }
 
+    /// Sets `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not.
+    #[must_use]
+    pub fn support_message_extension(mut self, value: i32) -> Self {
+        self.support_message_extension = Some(value);
+        self
+    }
+
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
     pub fn offline_push_info(
@@ -618,6 +791,26 @@ impl SendMsgRequest {
         value: crate::api::types::OfflinePushInfo,
     ) -> Self {
         self.offline_push_info = Some(value);
+        self
+    }
+
+    /// Sets `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not.
+    #[must_use]
+    pub fn is_need_read_receipt(mut self, value: i32) -> Self {
+        self.is_need_read_receipt = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -629,6 +822,7 @@ impl SendMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SendMsgResponse {
     /// `MsgTime` (required). Message time, Unix seconds.
     #[serde(rename = "MsgTime")]
@@ -649,6 +843,22 @@ impl SendMsgResponse {
     pub fn msg_key(mut self, value: impl Into<String>) -> Self {
         self.msg_key = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`SendMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SendMsgResponse",
+    &[
+        crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for SendMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SendMsgResponse
     }
 }
 
@@ -703,6 +913,19 @@ pub struct BatchSendMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    /// `IsNeedReadReceipt` (optional). 1: the message asks its receivers for read receipts; 0 (default): it does not.
+    #[serde(
+        rename = "IsNeedReadReceipt",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub is_need_read_receipt: Option<i32>,
+    /// `OnlineOnlyFlag` (optional). 1: deliver only to online receivers, without unread count or stored history (faster delivery).
+    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
+    pub online_only_flag: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BatchSendMsgRequest {
@@ -724,6 +947,9 @@ impl BatchSendMsgRequest {
             cloud_custom_data: None,
             send_msg_control: None,
             offline_push_info: None,
+            is_need_read_receipt: None,
+            online_only_flag: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -788,6 +1014,33 @@ impl BatchSendMsgRequest {
         self.offline_push_info = Some(value);
         self
     }
+
+    /// Sets `IsNeedReadReceipt` (optional). 1: the message asks its receivers for read receipts; 0 (default): it does not.
+    #[must_use]
+    pub fn is_need_read_receipt(mut self, value: i32) -> Self {
+        self.is_need_read_receipt = Some(value);
+        self
+    }
+
+    /// Sets `OnlineOnlyFlag` (optional). 1: deliver only to online receivers, without unread count or stored history (faster delivery).
+    #[must_use]
+    pub fn online_only_flag(mut self, value: i32) -> Self {
+        self.online_only_flag = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim/batchsendmsg` (the envelope is decoded separately).
@@ -797,6 +1050,7 @@ impl BatchSendMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BatchSendMsgResponse {
     /// `ErrorList` (required). Receivers the message could not be sent to (empty when all succeeded).
     #[serde(
@@ -834,6 +1088,29 @@ impl BatchSendMsgResponse {
     }
 }
 
+///How the drift corrector reads [`BatchSendMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BatchSendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BatchSendMsgResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_BatchSendMsgError),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for BatchSendMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BatchSendMsgResponse
+    }
+}
+
 /// Request body of `openim/importmsg`.
 ///
 /// See [`Openim::import_msg`](crate::api::openim::Openim::import_msg).
@@ -843,7 +1120,7 @@ impl BatchSendMsgResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct ImportMsgRequest {
-    /// `SyncFromOldSystem` (required). 1: real-time message imported during migration (counts as unread); 2: historical message (does not count as unread). Other values are invalid.
+    /// `SyncFromOldSystem` (required). 2: historical message (not counted as unread, not pushed); 5: real-time message imported during a migration (counted as unread and pushed to clients).
     #[serde(rename = "SyncFromOldSystem")]
     pub sync_from_old_system: SyncFromOldSystem,
     /// `From_Account` (required). UserID of the sender.
@@ -871,6 +1148,9 @@ pub struct ImportMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ImportMsgRequest {
@@ -893,6 +1173,7 @@ impl ImportMsgRequest {
             msg_time_stamp,
             msg_body,
             cloud_custom_data: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -916,6 +1197,19 @@ impl ImportMsgRequest {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim/importmsg` (the envelope is decoded separately).
@@ -925,11 +1219,25 @@ impl ImportMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImportMsgResponse {}
 impl ImportMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ImportMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImportMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImportMsgResponse",
+    &[],
+);
+impl crate::drift::Schema for ImportMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImportMsgResponse
     }
 }
 
@@ -942,12 +1250,12 @@ impl ImportMsgResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AdminGetRoamMsgRequest {
-    /// `From_Account` (required). One party of the conversation (the sender, when the message was sent as a given account).
-    #[serde(rename = "From_Account")]
-    pub from_account: String,
-    /// `To_Account` (required). The other party of the conversation.
-    #[serde(rename = "To_Account")]
-    pub to_account: String,
+    /// `Operator_Account` (required). The party of the conversation whose view of the history is returned. Also read from `From_Account` (the documentation names the key both ways); written as `Operator_Account`.
+    #[serde(rename = "Operator_Account", alias = "From_Account")]
+    pub operator_account: String,
+    /// `Peer_Account` (required). The other party of the conversation. Also read from `To_Account` (the documentation names the key both ways); written as `Peer_Account`.
+    #[serde(rename = "Peer_Account", alias = "To_Account")]
+    pub peer_account: String,
     /// `MaxCnt` (required). Number of messages requested.
     #[serde(rename = "MaxCnt")]
     pub max_cnt: u32,
@@ -960,24 +1268,28 @@ pub struct AdminGetRoamMsgRequest {
     /// `LastMsgKey` (optional). MsgKey of the last message of the previous page; required for follow-up pages.
     #[serde(rename = "LastMsgKey", default, skip_serializing_if = "Option::is_none")]
     pub last_msg_key: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AdminGetRoamMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
-        from_account: impl Into<String>,
-        to_account: impl Into<String>,
+        operator_account: impl Into<String>,
+        peer_account: impl Into<String>,
         max_cnt: u32,
         min_time: u64,
         max_time: u64,
     ) -> Self {
         Self {
-            from_account: from_account.into(),
-            to_account: to_account.into(),
+            operator_account: operator_account.into(),
+            peer_account: peer_account.into(),
             max_cnt,
             min_time,
             max_time,
             last_msg_key: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -985,6 +1297,19 @@ impl AdminGetRoamMsgRequest {
     #[must_use]
     pub fn last_msg_key(mut self, value: impl Into<String>) -> Self {
         self.last_msg_key = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -996,6 +1321,7 @@ impl AdminGetRoamMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AdminGetRoamMsgResponse {
     /// `Complete` (required). 1: all messages of the range were returned; 0: more remain, pull again.
     #[serde(rename = "Complete")]
@@ -1043,6 +1369,35 @@ impl AdminGetRoamMsgResponse {
     }
 }
 
+///How the drift corrector reads [`AdminGetRoamMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AdminGetRoamMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AdminGetRoamMsgResponse",
+    &[
+        crate::drift::FieldShape::new("Complete", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("MsgCnt", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new("LastMsgKey", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "MsgList",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_C2CRoamMsg)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AdminGetRoamMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AdminGetRoamMsgResponse
+    }
+}
+
 /// Request body of `openim/admin_msgwithdraw`.
 ///
 /// See [`Openim::admin_msg_withdraw`](crate::api::openim::Openim::admin_msg_withdraw).
@@ -1061,6 +1416,9 @@ pub struct AdminMsgWithdrawRequest {
     /// `MsgKey` (required). MsgKey of the message, as returned by sendmsg/batchsendmsg, the send callbacks or admin_getroammsg.
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AdminMsgWithdrawRequest {
@@ -1074,7 +1432,21 @@ impl AdminMsgWithdrawRequest {
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_key: msg_key.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1085,11 +1457,25 @@ impl AdminMsgWithdrawRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AdminMsgWithdrawResponse {}
 impl AdminMsgWithdrawResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`AdminMsgWithdrawResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AdminMsgWithdrawResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AdminMsgWithdrawResponse",
+    &[],
+);
+impl crate::drift::Schema for AdminMsgWithdrawResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AdminMsgWithdrawResponse
     }
 }
 
@@ -1102,7 +1488,7 @@ impl AdminMsgWithdrawResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AdminSetMsgReadRequest {
-    /// `Report_Account` (required). UserID of the user who reads the messages.
+    /// `Report_Account` (required). UserID of the user whose unread count is cleared.
     #[serde(rename = "Report_Account")]
     pub report_account: String,
     /// `Peer_Account` (required). UserID of the other party of the conversation.
@@ -1110,7 +1496,10 @@ pub struct AdminSetMsgReadRequest {
     pub peer_account: String,
     /// `MsgReadTime` (optional). Unix seconds; messages before this time are marked read. Current time when absent.
     #[serde(rename = "MsgReadTime", default, skip_serializing_if = "Option::is_none")]
-    pub msg_read_time: Option<String>,
+    pub msg_read_time: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AdminSetMsgReadRequest {
@@ -1123,13 +1512,27 @@ impl AdminSetMsgReadRequest {
             report_account: report_account.into(),
             peer_account: peer_account.into(),
             msg_read_time: None,
+            extra: serde_json::Map::new(),
         }
     }
 
     /// Sets `MsgReadTime` (optional). Unix seconds; messages before this time are marked read. Current time when absent.
     #[must_use]
-    pub fn msg_read_time(mut self, value: impl Into<String>) -> Self {
-        self.msg_read_time = Some(value.into());
+    pub fn msg_read_time(mut self, value: u64) -> Self {
+        self.msg_read_time = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1141,11 +1544,25 @@ impl AdminSetMsgReadRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AdminSetMsgReadResponse {}
 impl AdminSetMsgReadResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`AdminSetMsgReadResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AdminSetMsgReadResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AdminSetMsgReadResponse",
+    &[],
+);
+impl crate::drift::Schema for AdminSetMsgReadResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AdminSetMsgReadResponse
     }
 }
 
@@ -1164,6 +1581,9 @@ pub struct GetC2cUnreadMsgNumRequest {
     /// `Peer_Account` (optional). Peers of the conversations to query (at most 10); omit to get the total unread count.
     #[serde(rename = "Peer_Account", default, skip_serializing_if = "Option::is_none")]
     pub peer_account: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetC2cUnreadMsgNumRequest {
@@ -1172,6 +1592,7 @@ impl GetC2cUnreadMsgNumRequest {
         Self {
             to_account: to_account.into(),
             peer_account: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1179,6 +1600,19 @@ impl GetC2cUnreadMsgNumRequest {
     #[must_use]
     pub fn peer_account(mut self, value: Vec<String>) -> Self {
         self.peer_account = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1190,6 +1624,7 @@ impl GetC2cUnreadMsgNumRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetC2cUnreadMsgNumResponse {
     /// `AllC2CUnreadMsgNum` (optional). Total one-to-one unread count; when Peer_Account was omitted.
     #[serde(
@@ -1246,6 +1681,42 @@ impl GetC2cUnreadMsgNumResponse {
     }
 }
 
+///How the drift corrector reads [`GetC2cUnreadMsgNumResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetC2cUnreadMsgNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetC2cUnreadMsgNumResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "AllC2CUnreadMsgNum",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CUnreadMsgNumList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_C2CUnreadMsgNum),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_C2CUnreadMsgNumError),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetC2cUnreadMsgNumResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetC2cUnreadMsgNumResponse
+    }
+}
+
 /// Request body of `openim/modify_c2c_msg`.
 ///
 /// See [`Openim::modify_c2c_msg`](crate::api::openim::Openim::modify_c2c_msg).
@@ -1274,6 +1745,9 @@ pub struct ModifyC2cMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyC2cMsgRequest {
@@ -1289,6 +1763,7 @@ impl ModifyC2cMsgRequest {
             msg_key: msg_key.into(),
             msg_body: None,
             cloud_custom_data: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1305,6 +1780,19 @@ impl ModifyC2cMsgRequest {
         self.cloud_custom_data = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim/modify_c2c_msg` (the envelope is decoded separately).
@@ -1314,11 +1802,25 @@ impl ModifyC2cMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyC2cMsgResponse {}
 impl ModifyC2cMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyC2cMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyC2cMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyC2cMsgResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyC2cMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyC2cMsgResponse
     }
 }
 
@@ -1337,9 +1839,12 @@ pub struct DeleteC2cMsgRambleRequest {
     /// `Peer_Account` (required). UserID of the other party of the conversation.
     #[serde(rename = "Peer_Account")]
     pub peer_account: String,
-    /// `MsgKeyList` (required). MsgKeys of the messages to delete.
+    /// `MsgKeyList` (required). MsgKeys of the messages to delete (at most 30).
     #[serde(rename = "MsgKeyList")]
     pub msg_key_list: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteC2cMsgRambleRequest {
@@ -1353,7 +1858,21 @@ impl DeleteC2cMsgRambleRequest {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
             msg_key_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1364,11 +1883,25 @@ impl DeleteC2cMsgRambleRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteC2cMsgRambleResponse {}
 impl DeleteC2cMsgRambleResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteC2cMsgRambleResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteC2cMsgRambleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteC2cMsgRambleResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteC2cMsgRambleResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteC2cMsgRambleResponse
     }
 }
 
@@ -1390,6 +1923,9 @@ pub struct C2cMsgReadReceiptRequest {
     /// `C2CMsgInfo` (required). Messages to send read receipts for.
     #[serde(rename = "C2CMsgInfo")]
     pub c2c_msg_info: Vec<C2CReadReceiptMsg>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl C2cMsgReadReceiptRequest {
@@ -1403,7 +1939,21 @@ impl C2cMsgReadReceiptRequest {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
             c2c_msg_info,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1414,11 +1964,25 @@ impl C2cMsgReadReceiptRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct C2cMsgReadReceiptResponse {}
 impl C2cMsgReadReceiptResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`C2cMsgReadReceiptResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_C2cMsgReadReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "C2cMsgReadReceiptResponse",
+    &[],
+);
+impl crate::drift::Schema for C2cMsgReadReceiptResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_C2cMsgReadReceiptResponse
     }
 }
 
@@ -1450,6 +2014,9 @@ pub struct ModifyGroupMsgRequest {
     /// `TopicId` (optional). Topic ID, to modify a message of that topic (communities with topics only).
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ModifyGroupMsgRequest {
@@ -1461,6 +2028,7 @@ impl ModifyGroupMsgRequest {
             msg_body: None,
             cloud_custom_data: None,
             topic_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1484,6 +2052,19 @@ impl ModifyGroupMsgRequest {
         self.topic_id = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim/modify_group_msg` (the envelope is decoded separately).
@@ -1493,6 +2074,7 @@ impl ModifyGroupMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ModifyGroupMsgResponse {}
 impl ModifyGroupMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
@@ -1501,11 +2083,25 @@ impl ModifyGroupMsgResponse {
     }
 }
 
+///How the drift corrector reads [`ModifyGroupMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyGroupMsgResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyGroupMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyGroupMsgResponse
+    }
+}
+
 /// Status of each queried account.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OnlineStatusResult {
     /// `To_Account` (required). UserID of the account.
     #[serde(rename = "To_Account")]
@@ -1540,11 +2136,41 @@ impl OnlineStatusResult {
     }
 }
 
+///How the drift corrector reads [`OnlineStatusResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OnlineStatusResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OnlineStatusResult",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Status",
+            &["State"],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Detail",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PlatformStatus),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for OnlineStatusResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OnlineStatusResult
+    }
+}
+
 /// Per-platform status; only when IsNeedDetail was 1.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PlatformStatus {
     /// `Platform` (required). Login platform.
     #[serde(rename = "Platform")]
@@ -1561,11 +2187,28 @@ impl PlatformStatus {
     }
 }
 
+///How the drift corrector reads [`PlatformStatus`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PlatformStatus: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PlatformStatus",
+    &[
+        crate::drift::FieldShape::new("Platform", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Status", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for PlatformStatus {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PlatformStatus
+    }
+}
+
 /// Accounts whose status could not be queried (empty when all succeeded).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct OnlineStatusError {
     /// `To_Account` (required). UserID of the account.
     #[serde(rename = "To_Account")]
@@ -1585,11 +2228,28 @@ impl OnlineStatusError {
     }
 }
 
+///How the drift corrector reads [`OnlineStatusError`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OnlineStatusError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OnlineStatusError",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for OnlineStatusError {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OnlineStatusError
+    }
+}
+
 /// Receivers the message could not be sent to (empty when all succeeded).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BatchSendMsgError {
     /// `To_Account` (required). UserID of the receiver.
     #[serde(rename = "To_Account")]
@@ -1609,11 +2269,28 @@ impl BatchSendMsgError {
     }
 }
 
+///How the drift corrector reads [`BatchSendMsgError`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BatchSendMsgError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BatchSendMsgError",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for BatchSendMsgError {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BatchSendMsgError
+    }
+}
+
 /// Unread count per conversation; when Peer_Account was given.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct C2CUnreadMsgNum {
     /// `Peer_Account` (required). UserID of the peer.
     #[serde(rename = "Peer_Account")]
@@ -1633,11 +2310,38 @@ impl C2CUnreadMsgNum {
     }
 }
 
+///How the drift corrector reads [`C2CUnreadMsgNum`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_C2CUnreadMsgNum: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "C2CUnreadMsgNum",
+    &[
+        crate::drift::FieldShape::new(
+            "Peer_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "C2CUnreadMsgNum",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for C2CUnreadMsgNum {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_C2CUnreadMsgNum
+    }
+}
+
 /// Peers that could not be queried.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct C2CUnreadMsgNumError {
     /// `Peer_Account` (required). UserID of the peer.
     #[serde(rename = "Peer_Account")]
@@ -1654,6 +2358,27 @@ impl C2CUnreadMsgNumError {
             peer_account: peer_account.into(),
             error_code,
         }
+    }
+}
+
+///How the drift corrector reads [`C2CUnreadMsgNumError`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_C2CUnreadMsgNumError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "C2CUnreadMsgNumError",
+    &[
+        crate::drift::FieldShape::new(
+            "Peer_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for C2CUnreadMsgNumError {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_C2CUnreadMsgNumError
     }
 }
 
@@ -1696,6 +2421,15 @@ impl crate::Endpoint for QueryOnlineStatusRequest {
     const COMMAND: &'static str = "query_online_status";
     const PATH: &'static str = "openim/query_online_status";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "To_Account",
+        "IsNeedDetail",
+        "IsReturnInstid",
+        "IsReturnCustomStatus",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for QueryOnlineStatusResponse {
@@ -1724,6 +2458,25 @@ impl crate::Endpoint for SendMsgRequest {
     const COMMAND: &'static str = "sendmsg";
     const PATH: &'static str = "openim/sendmsg";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "SyncOtherMachine",
+        "From_Account",
+        "To_Account",
+        "MsgLifeTime",
+        "MsgSeq",
+        "MsgRandom",
+        "MsgTimeStamp",
+        "ForbidCallbackControl",
+        "SendMsgControl",
+        "MsgBody",
+        "CloudCustomData",
+        "SupportMessageExtension",
+        "OfflinePushInfo",
+        "IsNeedReadReceipt",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SendMsgResponse {}
@@ -1733,6 +2486,23 @@ impl crate::Endpoint for BatchSendMsgRequest {
     const COMMAND: &'static str = "batchsendmsg";
     const PATH: &'static str = "openim/batchsendmsg";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "SyncOtherMachine",
+        "From_Account",
+        "To_Account",
+        "MsgSeq",
+        "MsgRandom",
+        "MsgBody",
+        "MsgLifeTime",
+        "CloudCustomData",
+        "SendMsgControl",
+        "OfflinePushInfo",
+        "IsNeedReadReceipt",
+        "OnlineOnlyFlag",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BatchSendMsgResponse {
@@ -1761,6 +2531,19 @@ impl crate::Endpoint for ImportMsgRequest {
     const COMMAND: &'static str = "importmsg";
     const PATH: &'static str = "openim/importmsg";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "SyncFromOldSystem",
+        "From_Account",
+        "To_Account",
+        "MsgSeq",
+        "MsgRandom",
+        "MsgTimeStamp",
+        "MsgBody",
+        "CloudCustomData",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ImportMsgResponse {}
@@ -1770,6 +2553,17 @@ impl crate::Endpoint for AdminGetRoamMsgRequest {
     const COMMAND: &'static str = "admin_getroammsg";
     const PATH: &'static str = "openim/admin_getroammsg";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Operator_Account",
+        "Peer_Account",
+        "MaxCnt",
+        "MinTime",
+        "MaxTime",
+        "LastMsgKey",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AdminGetRoamMsgResponse {}
@@ -1779,6 +2573,14 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
     const COMMAND: &'static str = "admin_msgwithdraw";
     const PATH: &'static str = "openim/admin_msgwithdraw";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgKey",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
@@ -1788,6 +2590,14 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
     const COMMAND: &'static str = "admin_set_msg_read";
     const PATH: &'static str = "openim/admin_set_msg_read";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Report_Account",
+        "Peer_Account",
+        "MsgReadTime",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AdminSetMsgReadResponse {}
@@ -1797,6 +2607,10 @@ impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
     const COMMAND: &'static str = "get_c2c_unread_msg_num";
     const PATH: &'static str = "openim/get_c2c_unread_msg_num";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account", "Peer_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetC2cUnreadMsgNumResponse {
@@ -1825,6 +2639,16 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
     const COMMAND: &'static str = "modify_c2c_msg";
     const PATH: &'static str = "openim/modify_c2c_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgKey",
+        "MsgBody",
+        "CloudCustomData",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyC2cMsgResponse {}
@@ -1834,6 +2658,14 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
     const COMMAND: &'static str = "delete_c2c_msg_ramble";
     const PATH: &'static str = "openim/delete_c2c_msg_ramble";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Operator_Account",
+        "Peer_Account",
+        "MsgKeyList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteC2cMsgRambleResponse {}
@@ -1843,6 +2675,14 @@ impl crate::Endpoint for C2cMsgReadReceiptRequest {
     const COMMAND: &'static str = "c2c_msg_read_receipt";
     const PATH: &'static str = "openim/c2c_msg_read_receipt";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Operator_Account",
+        "Peer_Account",
+        "C2CMsgInfo",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for C2cMsgReadReceiptResponse {}
@@ -1852,6 +2692,16 @@ impl crate::Endpoint for ModifyGroupMsgRequest {
     const COMMAND: &'static str = "modify_group_msg";
     const PATH: &'static str = "openim/modify_group_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "MsgSeq",
+        "MsgBody",
+        "CloudCustomData",
+        "TopicId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ModifyGroupMsgResponse {}
@@ -1895,7 +2745,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/sendmsg`
     ///
-    /// Sends a one-to-one message as the admin or as a given account. Friendship, blocklists and mutes are not checked; the receiver's do-not-disturb setting applies only with SendMsgControl WithMuteNotifications. The server de-duplicates by MsgRandom (and MsgSeq) within the same second, so a retry is de-duplicated only when it repeats the same values (set MsgSeq and MsgTimeStamp for a reliable key).
+    /// Sends a one-to-one message as the admin or as a given account. Friendship, blocklists and mutes are not checked; the receiver's do-not-disturb setting applies only with SendMsgControl WithMuteNotifications. The server de-duplicates by MsgRandom (and MsgSeq) within the same second, so a retry is de-duplicated only when it repeats the same values (set MsgSeq and MsgTimeStamp for a reliable key). The newest zh page (2026-02) states the de-duplication key as sender, MsgSeq, MsgRandom and a CRC32 of the content, valid for 120 seconds, so an identical retry within that window is dropped as a duplicate. At most 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/2282> (English: <https://www.tencentcloud.com/document/product/1047/34919>)
     ///
@@ -1913,7 +2763,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/batchsendmsg`
     ///
-    /// Sends one message to up to 500 users, meant for marketing and notifications. Triggers no callbacks and checks no friendship, blocklist or mute. On partial failure the reply has ActionStatus "SomeError", ErrorCode 0 and the failed accounts in ErrorList. De-duplication by MsgRandom (and MsgSeq) is per second, as for sendmsg.
+    /// Sends one message to up to 500 users, meant for marketing and notifications. Triggers no callbacks and checks no friendship, blocklist or mute. On partial failure the reply has ActionStatus "SomeError", ErrorCode 0 and the failed accounts in ErrorList. De-duplication by MsgRandom (and MsgSeq) is per second, as for sendmsg. Limits on the newest zh page (2026-02): 200 calls per second and 12000 delivered messages per minute, each receiver counting as one message.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1612> (English: <https://www.tencentcloud.com/document/product/1047/34920>)
     ///
@@ -1951,7 +2801,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/admin_getroammsg`
     ///
-    /// Returns the messages of one one-to-one conversation within a time range, including recalled ones (MsgFlagBits 8). A reply holds at most about 13 KB; while Complete is 0, repeat with MaxTime set to LastMsgTime and LastMsgKey set. Messages sent with SyncOtherMachine 2 are found only with From_Account and To_Account the right way round.
+    /// Returns the messages of one one-to-one conversation within a time range, as seen by one of its two parties (Operator_Account), including recalled ones (MsgFlagBits 8) and whether the receiver sent a read receipt (IsPeerRead). The two parties can see different histories: one may have cleared or deleted the conversation or some messages, and messages sent with SyncOtherMachine 2 are missing from the sender's side. A reply holds at most about 13 KB; while Complete is 0, repeat with MaxTime set to LastMsgTime and LastMsgKey set. The time range available depends on the app's roaming storage period (7 days by default). At most 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/42794> (English: <https://www.tencentcloud.com/document/product/1047/35478>)
     ///
@@ -1969,7 +2819,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/admin_msgwithdraw`
     ///
-    /// Recalls any one-to-one message (no time limit) from offline and roaming storage and from both clients' caches; it cannot be restored. Recalling again fails with 20023 (already recalled).
+    /// Recalls any one-to-one message (no age limit, as long as it is still within the app's roaming storage period) from offline and roaming storage and from both clients' caches; it cannot be restored. Recalling again fails with 20023 (already recalled); 20022 means the message does not exist.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/38980> (English: <https://www.tencentcloud.com/document/product/1047/35015>)
     ///
@@ -1983,11 +2833,11 @@ impl<'a> Openim<'a> {
         self.client.call(request)
     }
 
-    /// Mark one-to-one messages as read (设置单聊消息已读)
+    /// Mark one-to-one messages as read (设置单聊消息已读（清理单聊会话的未读消息计数）)
     ///
     /// `POST /v4/openim/admin_set_msg_read`
     ///
-    /// Marks the messages of one one-to-one conversation of a user as read, up to a given time.
+    /// Marks the messages of one one-to-one conversation of a user as read up to a given time, which clears that conversation's unread count (the newest zh page is titled 清理单聊会话的未读消息计数). At most 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/50349> (English: <https://www.tencentcloud.com/document/product/1047/38996>)
     ///
@@ -2025,7 +2875,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/modify_c2c_msg`
     ///
-    /// Overwrites the MsgBody and/or CloudCustomData of a historical one-to-one message; the old content cannot be restored. Success replies carry ErrorInfo "succeed".
+    /// Overwrites the MsgBody and/or CloudCustomData of a historical one-to-one message; the old content cannot be restored. Messages sent through the push add-on cannot be modified (newest zh page). Success replies carry ErrorInfo "succeed".
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/74740> (English: <https://www.tencentcloud.com/document/product/1047/47722>)
     ///
@@ -2043,7 +2893,7 @@ impl<'a> Openim<'a> {
     ///
     /// `POST /v4/openim/delete_c2c_msg_ramble`
     ///
-    /// Deletes messages of one one-to-one conversation for one party only (the other party still sees them). Only the sender or receiver of the messages can be the operator.
+    /// Deletes messages of one one-to-one conversation for one party only (the other party still sees them). Only the sender or receiver of the messages can be the operator. At most 30 messages per call and 200 calls per second. MsgKeys come from the send callbacks, admin_getroammsg or the sendmsg/batchsendmsg replies.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/101439>
     ///
@@ -2063,7 +2913,7 @@ impl<'a> Openim<'a> {
     ///
     /// Sends read receipts for one-to-one messages on behalf of their receiver: Operator_Account is the receiver, Peer_Account the sender, and each C2CMsgInfo item names sender, receiver and MsgKey.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/77776> (English: <https://www.tencentcloud.com/document/product/1047/77776>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/104121> (English: <https://www.tencentcloud.com/document/product/1047/77776>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     pub fn c2c_msg_read_receipt<'r>(
@@ -2108,6 +2958,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2566",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/35477"),
         retry: crate::RetryClass::Safe,
+        path: "openim/query_online_status",
+        request_keys: &[
+            "To_Account",
+            "IsNeedDetail",
+            "IsReturnInstid",
+            "IsReturnCustomStatus",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("无需获取详细的登录平台信息"),
@@ -2137,6 +2994,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("需要获取详细的登录平台信息"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"IsNeedDetail\": 1,\n    \"IsReturnInstid\": 1,\n    \"To_Account\": [\"id1\", \"id2\", \"id4\"]\n}\n",
+                ),
+                response: None,
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<QueryOnlineStatusRequest>::NEW,
@@ -2153,6 +3018,23 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2282",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34919"),
         retry: crate::RetryClass::Dedupe,
+        path: "openim/sendmsg",
+        request_keys: &[
+            "SyncOtherMachine",
+            "From_Account",
+            "To_Account",
+            "MsgLifeTime",
+            "MsgSeq",
+            "MsgRandom",
+            "MsgTimeStamp",
+            "ForbidCallbackControl",
+            "SendMsgControl",
+            "MsgBody",
+            "CloudCustomData",
+            "SupportMessageExtension",
+            "OfflinePushInfo",
+            "IsNeedReadReceipt",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("管理员向其它帐号发消息"),
@@ -2208,6 +3090,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("管理员向其它帐号发消息"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"SyncOtherMachine\": 2,\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgLifeTime\":60,\n    \"MsgSeq\": 93847636,\n    \"MsgRandom\": 1287657,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\",\n    \"SupportMessageExtension\": 0\n}\n",
+                ),
+                response: None,
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendMsgRequest>::NEW,
@@ -2224,6 +3114,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1612",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34920"),
         retry: crate::RetryClass::Dedupe,
+        path: "openim/batchsendmsg",
+        request_keys: &[
+            "SyncOtherMachine",
+            "From_Account",
+            "To_Account",
+            "MsgSeq",
+            "MsgRandom",
+            "MsgBody",
+            "MsgLifeTime",
+            "CloudCustomData",
+            "SendMsgControl",
+            "OfflinePushInfo",
+            "IsNeedReadReceipt",
+            "OnlineOnlyFlag",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("管理员向目标帐号批量发消息"),
@@ -2283,6 +3188,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2568",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/35014"),
         retry: crate::RetryClass::Dedupe,
+        path: "openim/importmsg",
+        request_keys: &[
+            "SyncFromOldSystem",
+            "From_Account",
+            "To_Account",
+            "MsgSeq",
+            "MsgRandom",
+            "MsgTimeStamp",
+            "MsgBody",
+            "CloudCustomData",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("平滑过渡期间，实时消息导入"),
@@ -2308,6 +3224,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n   \"ActionStatus\" : \"OK\",\n   \"ErrorInfo\" : \"\",\n   \"ErrorCode\" : 0\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("平滑过渡期间，实时消息导入"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"SyncFromOldSystem\": 5,\n    \"From_Account\": \"lumotuwe1\",\n    \"To_Account\": \"lumotuwe2\",\n    \"MsgSeq\": 827092,\n    \"MsgRandom\": 1287657,\n    \"MsgTimeStamp\": 1556178721,\n    \"MsgBody\": [\n        {\n            \"MsgType\": \"TIMTextElem\",\n            \"MsgContent\": {\n                \"Text\": \"hi, beauty\"\n            }\n        }\n    ],\n    \"CloudCustomData\": \"your cloud custom data\"\n}\n",
+                ),
+                response: None,
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportMsgRequest>::NEW,
@@ -2324,10 +3248,19 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/42794",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/35478"),
         retry: crate::RetryClass::Safe,
+        path: "openim/admin_getroammsg",
+        request_keys: &[
+            "Operator_Account",
+            "Peer_Account",
+            "MaxCnt",
+            "MinTime",
+            "MaxTime",
+            "LastMsgKey",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("请求示例"),
-                legacy: false,
+                legacy: true,
                 request: Some(
                     "{\n    \"From_Account\":\"user2\",\n    \"To_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584673200\n}\n",
                 ),
@@ -2337,7 +3270,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
             crate::registry::Example {
                 title: Some("续拉请求示例"),
-                legacy: false,
+                legacy: true,
                 request: Some(
                     "{\n    \"From_Account\":\"user2\",\n    \"To_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\"\n}\n",
                 ),
@@ -2361,6 +3294,34 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"Fail to Parse json data of body, Please check it\",\n    \"ErrorCode\": 90001\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("请求示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Operator_Account\":\"user2\",\n    \"Peer_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584673200\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Complete\": 0,\n    \"MsgCnt\": 12,\n    \"LastMsgTime\": 1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\",\n    \"MsgList\": [\n        {\n            \"From_Account\": \"user1\",\n            \"To_Account\": \"user2\",\n            \"MsgSeq\": 549396494,\n            \"MsgRandom\": 2578554,\n            \"MsgTimeStamp\": 1584669680,\n            \"MsgFlagBits\": 0,\n            \"IsPeerRead\": 0,\n            \"MsgKey\": \"549396494_2578554_1584669680\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"msg 1\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        },\n        {\n            \"From_Account\": \"user2\",\n            \"To_Account\": \"user1\",\n            \"MsgSeq\": 1054803289,\n            \"MsgRandom\": 7201,\n            \"MsgTimeStamp\": 1584669689,\n            \"MsgFlagBits\": 0,\n            \"IsPeerRead\": 0,\n            \"MsgKey\": \"1054803289_7201_1584669689\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"msg 2\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("续拉请求示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Operator_Account\":\"user2\",\n    \"Peer_Account\":\"user1\",\n    \"MaxCnt\":100,\n    \"MinTime\":1584669600,\n    \"MaxTime\":1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Complete\": 1,\n    \"MsgCnt\": 5,\n    \"LastMsgTime\": 1584669601,\n    \"LastMsgKey\": \"1456_23287_1584669601\",\n    \"MsgList\": [\n        {\n            \"From_Account\": \"user1\",\n            \"To_Account\": \"user2\",\n            \"MsgSeq\": 1456,\n            \"MsgRandom\": 23287,\n            \"MsgTimeStamp\": 1584669601,\n            \"MsgFlagBits\": 0,\n            \"IsPeerRead\": 1,\n            \"MsgKey\": \"1456_23287_1584669601\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"msg 13\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        },\n        {\n            \"From_Account\": \"user2\",\n            \"To_Account\": \"user1\",\n            \"MsgSeq\": 9806,\n            \"MsgRandom\": 14,\n            \"MsgTimeStamp\": 1584669602,\n            \"MsgFlagBits\": 0,\n            \"IsPeerRead\": 1,\n            \"MsgKey\": \"9806_14_1584669602\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"msg 14\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("正常应答"),
+                legacy: false,
+                request: None,
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"Complete\": 1,\n    \"MsgCnt\": 1,\n    \"LastMsgTime\": 1584669680,\n    \"LastMsgKey\": \"549396494_2578554_1584669680\",\n    \"MsgList\": [\n        {\n            \"From_Account\": \"user1\",\n            \"To_Account\": \"user2\",\n            \"MsgSeq\": 549396494,\n            \"MsgRandom\": 2578554,\n            \"MsgTimeStamp\": 1584669680,\n            \"MsgFlagBits\": 0,\n            \"IsPeerRead\": 0,\n            \"MsgKey\": \"549396494_2578554_1584669680\",\n            \"MsgBody\": [\n                {\n                    \"MsgType\": \"TIMTextElem\",\n                    \"MsgContent\": {\n                        \"Text\": \"1\"\n                    }\n                }\n            ],\n            \"CloudCustomData\": \"your cloud custom data\"\n        }\n    ]\n}\n",
+                ),
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminGetRoamMsgRequest>::NEW,
@@ -2377,6 +3338,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/38980",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/35015"),
         retry: crate::RetryClass::Never,
+        path: "openim/admin_msgwithdraw",
+        request_keys: &["From_Account", "To_Account", "MsgKey"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -2407,11 +3370,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         function: "admin_set_msg_read",
         request_type: "AdminSetMsgReadRequest",
         response_type: "AdminSetMsgReadResponse",
-        title_zh: "设置单聊消息已读",
+        title_zh: "设置单聊消息已读（清理单聊会话的未读消息计数）",
         title_en: "Mark one-to-one messages as read",
         doc: "https://cloud.tencent.com/document/product/269/50349",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/38996"),
         retry: crate::RetryClass::Safe,
+        path: "openim/admin_set_msg_read",
+        request_keys: &["Report_Account", "Peer_Account", "MsgReadTime"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -2439,6 +3404,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/56043",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/41046"),
         retry: crate::RetryClass::Safe,
+        path: "openim/get_c2c_unread_msg_num",
+        request_keys: &["To_Account", "Peer_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("查询特定帐号的单聊总未读数"),
@@ -2474,6 +3441,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/74740",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/47722"),
         retry: crate::RetryClass::Safe,
+        path: "openim/modify_c2c_msg",
+        request_keys: &[
+            "From_Account",
+            "To_Account",
+            "MsgKey",
+            "MsgBody",
+            "CloudCustomData",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("只修改消息的 MsgBody"),
@@ -2523,7 +3498,20 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/101439",
         doc_en: None,
         retry: crate::RetryClass::Never,
-        examples: &[],
+        path: "openim/delete_c2c_msg_ramble",
+        request_keys: &["Operator_Account", "Peer_Account", "MsgKeyList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Operator_Account\": \"user0\",\n    \"Peer_Account\": \"user1\",\n    \"MsgKeyList\": [\n        \"1472765512_1000001_1697790495\",\n        \"1085536171_2000001_1697790694\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteC2cMsgRambleRequest>::NEW,
     },
@@ -2536,9 +3524,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "C2cMsgReadReceiptResponse",
         title_zh: "发送单聊消息已读回执",
         title_en: "Send one-to-one message read receipt",
-        doc: "https://www.tencentcloud.com/document/product/1047/77776",
+        doc: "https://cloud.tencent.com/document/product/269/104121",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/77776"),
         retry: crate::RetryClass::Never,
+        path: "openim/c2c_msg_read_receipt",
+        request_keys: &["Operator_Account", "Peer_Account", "C2CMsgInfo"],
         examples: &[
             crate::registry::Example {
                 title: Some("Request Example"),
@@ -2548,6 +3538,16 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
                 response: Some(
                     "{\"ActionStatus\": \"OK\",\"ErrorInfo\": \"\",\"ErrorCode\": 0}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Operator_Account\":\"user1\",\n    \"Peer_Account\": \"user2\",\n    \"C2CMsgInfo\": [\n        {\n            \"From_Account\": \"user2\",\n            \"To_Account\": \"user1\",\n            \"MsgKey\": \"1467329515_5675354_1708676941\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
                 ),
             },
         ],
@@ -2566,6 +3566,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/74741",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/47948"),
         retry: crate::RetryClass::Safe,
+        path: "openim/modify_group_msg",
+        request_keys: &["GroupId", "MsgSeq", "MsgBody", "CloudCustomData", "TopicId"],
         examples: &[
             crate::registry::Example {
                 title: Some("只修改消息的 MsgBody"),

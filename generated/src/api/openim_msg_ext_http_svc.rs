@@ -66,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for ExtOperateType {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MsgExtension {
     /// `Key` (required). Key, at most 100 bytes.
     #[serde(rename = "Key")]
@@ -86,6 +87,23 @@ impl MsgExtension {
             value: value.into(),
             seq,
         }
+    }
+}
+
+///How the drift corrector reads [`MsgExtension`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MsgExtension: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MsgExtension",
+    &[
+        crate::drift::FieldShape::new("Key", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Seq", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for MsgExtension {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MsgExtension
     }
 }
 
@@ -130,6 +148,7 @@ impl MsgExtensionSetItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MsgExtensionResult {
     /// `ErrorCode` (required). Error code of this pair; 0 means success (23001: Seq conflict).
     #[serde(rename = "ErrorCode")]
@@ -143,6 +162,27 @@ impl MsgExtensionResult {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, extension: MsgExtension) -> Self {
         Self { error_code, extension }
+    }
+}
+
+///How the drift corrector reads [`MsgExtensionResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MsgExtensionResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MsgExtensionResult",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new(
+            "Extension",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_MsgExtension),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for MsgExtensionResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MsgExtensionResult
     }
 }
 
@@ -167,6 +207,9 @@ pub struct GetKeyValuesRequest {
     /// `StartSeq` (optional). Pull only pairs whose Seq is at least this value.
     #[serde(rename = "StartSeq", default, skip_serializing_if = "Option::is_none")]
     pub start_seq: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetKeyValuesRequest {
@@ -177,6 +220,7 @@ impl GetKeyValuesRequest {
             to_account: to_account.into(),
             msg_key: msg_key.into(),
             start_seq: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -193,6 +237,19 @@ impl GetKeyValuesRequest {
         self.start_seq = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim_msg_ext_http_svc/get_key_values` (the envelope is decoded separately).
@@ -202,6 +259,7 @@ impl GetKeyValuesRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetKeyValuesResponse {
     /// `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
     #[serde(
@@ -240,6 +298,36 @@ impl GetKeyValuesResponse {
     }
 }
 
+///How the drift corrector reads [`GetKeyValuesResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetKeyValuesResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ExtensionList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MsgExtension),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new("LatestSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("ClearSeq", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for GetKeyValuesResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetKeyValuesResponse
+    }
+}
+
 /// Request body of `openim_msg_ext_http_svc/set_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
@@ -264,6 +352,9 @@ pub struct SetKeyValuesRequest {
     /// `ExtensionList` (optional). Pairs to set or delete (at most 20); required when OperateType is 1 or 2.
     #[serde(rename = "ExtensionList", default, skip_serializing_if = "Option::is_none")]
     pub extension_list: Option<Vec<MsgExtensionSetItem>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetKeyValuesRequest {
@@ -279,6 +370,7 @@ impl SetKeyValuesRequest {
             msg_key: msg_key.into(),
             operate_type,
             extension_list: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -295,6 +387,19 @@ impl SetKeyValuesRequest {
         self.extension_list = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim_msg_ext_http_svc/set_key_values` (the envelope is decoded separately).
@@ -304,6 +409,7 @@ impl SetKeyValuesRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetKeyValuesResponse {
     /// `ExtensionList` (required). Outcome per pair.
     #[serde(
@@ -330,6 +436,28 @@ impl SetKeyValuesResponse {
     }
 }
 
+///How the drift corrector reads [`SetKeyValuesResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetKeyValuesResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ExtensionList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MsgExtensionResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for SetKeyValuesResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetKeyValuesResponse
+    }
+}
+
 /// Request body of `openim_msg_ext_http_svc/group_get_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
@@ -348,6 +476,9 @@ pub struct GroupGetKeyValuesRequest {
     /// `StartSeq` (optional). Pull only pairs whose Seq is at least this value.
     #[serde(rename = "StartSeq", default, skip_serializing_if = "Option::is_none")]
     pub start_seq: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupGetKeyValuesRequest {
@@ -357,6 +488,7 @@ impl GroupGetKeyValuesRequest {
             group_id: group_id.into(),
             msg_seq,
             start_seq: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -364,6 +496,19 @@ impl GroupGetKeyValuesRequest {
     #[must_use]
     pub fn start_seq(mut self, value: u64) -> Self {
         self.start_seq = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -375,6 +520,7 @@ impl GroupGetKeyValuesRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupGetKeyValuesResponse {
     /// `ExtensionList` (required). Key-value pairs ordered by Seq, at most 200 per reply.
     #[serde(
@@ -413,6 +559,36 @@ impl GroupGetKeyValuesResponse {
     }
 }
 
+///How the drift corrector reads [`GroupGetKeyValuesResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupGetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupGetKeyValuesResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ExtensionList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MsgExtension),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new("LatestSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("ClearSeq", &[], crate::drift::Shape::U64, true),
+    ],
+);
+impl crate::drift::Schema for GroupGetKeyValuesResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupGetKeyValuesResponse
+    }
+}
+
 /// Request body of `openim_msg_ext_http_svc/group_set_key_values`.
 ///
 /// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
@@ -434,6 +610,9 @@ pub struct GroupSetKeyValuesRequest {
     /// `ExtensionList` (optional). Pairs to set or delete (at most 20); required when OperateType is 1 or 2.
     #[serde(rename = "ExtensionList", default, skip_serializing_if = "Option::is_none")]
     pub extension_list: Option<Vec<MsgExtensionSetItem>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupSetKeyValuesRequest {
@@ -448,6 +627,7 @@ impl GroupSetKeyValuesRequest {
             msg_seq,
             operate_type,
             extension_list: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -455,6 +635,19 @@ impl GroupSetKeyValuesRequest {
     #[must_use]
     pub fn extension_list(mut self, value: Vec<MsgExtensionSetItem>) -> Self {
         self.extension_list = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -466,6 +659,7 @@ impl GroupSetKeyValuesRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupSetKeyValuesResponse {
     /// `ExtensionList` (required). Outcome per pair.
     #[serde(
@@ -492,12 +686,43 @@ impl GroupSetKeyValuesResponse {
     }
 }
 
+///How the drift corrector reads [`GroupSetKeyValuesResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupSetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupSetKeyValuesResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ExtensionList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MsgExtensionResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupSetKeyValuesResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupSetKeyValuesResponse
+    }
+}
+
 impl crate::Endpoint for GetKeyValuesRequest {
     type Response = GetKeyValuesResponse;
     const SERVICE: &'static str = "openim_msg_ext_http_svc";
     const COMMAND: &'static str = "get_key_values";
     const PATH: &'static str = "openim_msg_ext_http_svc/get_key_values";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgKey",
+        "StartSeq",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetKeyValuesResponse {}
@@ -507,6 +732,16 @@ impl crate::Endpoint for SetKeyValuesRequest {
     const COMMAND: &'static str = "set_key_values";
     const PATH: &'static str = "openim_msg_ext_http_svc/set_key_values";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgKey",
+        "OperateType",
+        "ExtensionList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetKeyValuesResponse {
@@ -535,6 +770,10 @@ impl crate::Endpoint for GroupGetKeyValuesRequest {
     const COMMAND: &'static str = "group_get_key_values";
     const PATH: &'static str = "openim_msg_ext_http_svc/group_get_key_values";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MsgSeq", "StartSeq"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupGetKeyValuesResponse {}
@@ -544,6 +783,15 @@ impl crate::Endpoint for GroupSetKeyValuesRequest {
     const COMMAND: &'static str = "group_set_key_values";
     const PATH: &'static str = "openim_msg_ext_http_svc/group_set_key_values";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "MsgSeq",
+        "OperateType",
+        "ExtensionList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupSetKeyValuesResponse {
@@ -590,7 +838,7 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ///
     /// Pulls the extension key-value pairs of a one-to-one message, ordered by `Seq`, at most 200 per reply; page on with `StartSeq` until `CompleteFlag` is 1.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/51194> (English: <https://www.tencentcloud.com/document/product/1047/51194>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/82029> (English: <https://www.tencentcloud.com/document/product/1047/51194>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn get_key_values<'r>(
@@ -608,7 +856,7 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ///
     /// Sets, deletes or clears extension key-value pairs of a one-to-one message (at most 20 pairs per call, at most 200 updates per message per minute). Each pair reports its own outcome; 23001 means its Seq was stale.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/51195> (English: <https://www.tencentcloud.com/document/product/1047/51195>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/82030> (English: <https://www.tencentcloud.com/document/product/1047/51195>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
@@ -626,9 +874,9 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ///
     /// `POST /v4/openim_msg_ext_http_svc/group_get_key_values`
     ///
-    /// Pulls the extension key-value pairs of a group message, ordered by `Seq`, at most 200 per reply; page on with `StartSeq` until `CompleteFlag` is 1. Work (Private), Public and Meeting (ChatRoom) groups only.
+    /// Pulls the extension key-value pairs of a group message, ordered by `Seq`, at most 200 per reply; page on with `StartSeq` until `CompleteFlag` is 1. Work (Private), Public and Meeting (ChatRoom) groups, and Community groups according to the newest zh page (269/82031, 2025-11); not live-streaming groups (AVChatRoom). The en page still lists Community as unsupported.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/52169> (English: <https://www.tencentcloud.com/document/product/1047/52169>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/82031> (English: <https://www.tencentcloud.com/document/product/1047/52169>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn group_get_key_values<'r>(
@@ -644,9 +892,9 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ///
     /// `POST /v4/openim_msg_ext_http_svc/group_set_key_values`
     ///
-    /// Sets, deletes or clears extension key-value pairs of a group message (at most 20 pairs per call, at most 200 updates per message per minute). Each pair reports its own outcome; 23001 means its Seq was stale. Work (Private), Public and Meeting (ChatRoom) groups only.
+    /// Sets, deletes or clears extension key-value pairs of a group message (at most 20 pairs per call, at most 200 updates per message per minute). Each pair reports its own outcome; 23001 means its Seq was stale. Work (Private), Public and Meeting (ChatRoom) groups, and Community groups according to the newest zh page (269/82032, 2025-11); not live-streaming groups (AVChatRoom). The en page (1047/52170, 2025-10) still lists Community as unsupported.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/52170> (English: <https://www.tencentcloud.com/document/product/1047/52170>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/82032> (English: <https://www.tencentcloud.com/document/product/1047/52170>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
@@ -672,9 +920,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GetKeyValuesResponse",
         title_zh: "拉取单聊消息扩展",
         title_en: "Pull one-to-one message extension",
-        doc: "https://www.tencentcloud.com/document/product/1047/51194",
+        doc: "https://cloud.tencent.com/document/product/269/82029",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/51194"),
         retry: crate::RetryClass::Safe,
+        path: "openim_msg_ext_http_svc/get_key_values",
+        request_keys: &["From_Account", "To_Account", "MsgKey", "StartSeq"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -707,9 +957,17 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "SetKeyValuesResponse",
         title_zh: "设置单聊消息扩展",
         title_en: "Set one-to-one message extension",
-        doc: "https://www.tencentcloud.com/document/product/1047/51195",
+        doc: "https://cloud.tencent.com/document/product/269/82030",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/51195"),
         retry: crate::RetryClass::Never,
+        path: "openim_msg_ext_http_svc/set_key_values",
+        request_keys: &[
+            "From_Account",
+            "To_Account",
+            "MsgKey",
+            "OperateType",
+            "ExtensionList",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("设置消息扩展"),
@@ -750,9 +1008,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GroupGetKeyValuesResponse",
         title_zh: "拉取群消息扩展",
         title_en: "Pull group message extension",
-        doc: "https://www.tencentcloud.com/document/product/1047/52169",
+        doc: "https://cloud.tencent.com/document/product/269/82031",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/52169"),
         retry: crate::RetryClass::Safe,
+        path: "openim_msg_ext_http_svc/group_get_key_values",
+        request_keys: &["GroupId", "MsgSeq", "StartSeq"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -785,9 +1045,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "GroupSetKeyValuesResponse",
         title_zh: "设置群消息扩展",
         title_en: "Set group message extension",
-        doc: "https://www.tencentcloud.com/document/product/1047/52170",
+        doc: "https://cloud.tencent.com/document/product/269/82032",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/52170"),
         retry: crate::RetryClass::Never,
+        path: "openim_msg_ext_http_svc/group_set_key_values",
+        request_keys: &["GroupId", "MsgSeq", "OperateType", "ExtensionList"],
         examples: &[
             crate::registry::Example {
                 title: Some("设置消息扩展"),

@@ -28,6 +28,9 @@ pub struct CreateRobotRequest {
     /// `SelfSignature` (optional). Chatbot status text; at most 500 bytes.
     #[serde(rename = "SelfSignature", default, skip_serializing_if = "Option::is_none")]
     pub self_signature: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateRobotRequest {
@@ -38,6 +41,7 @@ impl CreateRobotRequest {
             nick: None,
             face_url: None,
             self_signature: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -61,6 +65,19 @@ impl CreateRobotRequest {
         self.self_signature = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim_robot_http_svc/create_robot` (the envelope is decoded separately).
@@ -70,11 +87,25 @@ impl CreateRobotRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateRobotResponse {}
 impl CreateRobotResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`CreateRobotResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreateRobotResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CreateRobotResponse",
+    &[],
+);
+impl crate::drift::Schema for CreateRobotResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreateRobotResponse
     }
 }
 
@@ -90,6 +121,9 @@ pub struct DeleteRobotRequest {
     /// `Robot_Account` (required). Chatbot UserID; at most 32 bytes, starting with "@RBT#".
     #[serde(rename = "Robot_Account")]
     pub robot_account: String,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteRobotRequest {
@@ -97,7 +131,21 @@ impl DeleteRobotRequest {
     pub fn new(robot_account: impl Into<String>) -> Self {
         Self {
             robot_account: robot_account.into(),
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -108,11 +156,25 @@ impl DeleteRobotRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteRobotResponse {}
 impl DeleteRobotResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteRobotResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteRobotResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteRobotResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteRobotResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteRobotResponse
     }
 }
 
@@ -124,11 +186,31 @@ impl DeleteRobotResponse {
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
-pub struct GetAllRobotsRequest {}
+pub struct GetAllRobotsRequest {
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
 impl GetAllRobotsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -139,6 +221,7 @@ impl GetAllRobotsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAllRobotsResponse {
     /// `Robot_Account` (required). UserIDs of the chatbots.
     #[serde(
@@ -162,6 +245,26 @@ impl GetAllRobotsResponse {
     pub fn robot_account(mut self, value: Vec<String>) -> Self {
         self.robot_account = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GetAllRobotsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAllRobotsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAllRobotsResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "Robot_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetAllRobotsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAllRobotsResponse
     }
 }
 
@@ -189,6 +292,9 @@ pub struct SendStreamMsgRequest {
     /// `Finish` (optional). Set (1 in the example) on the last call to mark the end of the stream.
     #[serde(rename = "Finish", default, skip_serializing_if = "Option::is_none")]
     pub finish: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SendStreamMsgRequest {
@@ -204,6 +310,7 @@ impl SendStreamMsgRequest {
             chunk: chunk.into(),
             msg_key: None,
             finish: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -220,6 +327,19 @@ impl SendStreamMsgRequest {
         self.finish = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `openim_robot_http_svc/send_stream_msg` (the envelope is decoded separately).
@@ -229,6 +349,7 @@ impl SendStreamMsgRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SendStreamMsgResponse {
     /// `MsgKey` (optional). Key of the streamed message, created on the first call; pass it in later calls.
     #[serde(rename = "MsgKey", default, skip_serializing_if = "Option::is_none")]
@@ -249,12 +370,34 @@ impl SendStreamMsgResponse {
     }
 }
 
+///How the drift corrector reads [`SendStreamMsgResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SendStreamMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SendStreamMsgResponse",
+    &[crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, false)],
+);
+impl crate::drift::Schema for SendStreamMsgResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SendStreamMsgResponse
+    }
+}
+
 impl crate::Endpoint for CreateRobotRequest {
     type Response = CreateRobotResponse;
     const SERVICE: &'static str = "openim_robot_http_svc";
     const COMMAND: &'static str = "create_robot";
     const PATH: &'static str = "openim_robot_http_svc/create_robot";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "UserID",
+        "Nick",
+        "FaceUrl",
+        "SelfSignature",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CreateRobotResponse {}
@@ -264,6 +407,10 @@ impl crate::Endpoint for DeleteRobotRequest {
     const COMMAND: &'static str = "delete_robot";
     const PATH: &'static str = "openim_robot_http_svc/delete_robot";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Robot_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteRobotResponse {}
@@ -273,6 +420,10 @@ impl crate::Endpoint for GetAllRobotsRequest {
     const COMMAND: &'static str = "get_all_robots";
     const PATH: &'static str = "openim_robot_http_svc/get_all_robots";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAllRobotsResponse {}
@@ -282,6 +433,16 @@ impl crate::Endpoint for SendStreamMsgRequest {
     const COMMAND: &'static str = "send_stream_msg";
     const PATH: &'static str = "openim_robot_http_svc/send_stream_msg";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "Chunk",
+        "MsgKey",
+        "Finish",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SendStreamMsgResponse {}
@@ -307,7 +468,7 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     ///
     /// Creates a chatbot account with its nickname, avatar and status. Repeating the call with the same UserID creates only one chatbot; an app can have at most 20 chatbots. At most 200 calls per second.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/55281> (English: <https://www.tencentcloud.com/document/product/1047/55281>)
+    /// Documentation: <https://cloud.tencent.com/document/product/269/89991> (English: <https://www.tencentcloud.com/document/product/1047/55281>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     pub fn create_robot<'r>(
@@ -385,9 +546,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "CreateRobotResponse",
         title_zh: "创建机器人",
         title_en: "Create chatbot",
-        doc: "https://www.tencentcloud.com/document/product/1047/55281",
+        doc: "https://cloud.tencent.com/document/product/269/89991",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/55281"),
         retry: crate::RetryClass::Safe,
+        path: "openim_robot_http_svc/create_robot",
+        request_keys: &["UserID", "Nick", "FaceUrl", "SelfSignature"],
         examples: &[
             crate::registry::Example {
                 title: Some("Sample request / Sample response"),
@@ -415,6 +578,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/89992",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/55282"),
         retry: crate::RetryClass::Safe,
+        path: "openim_robot_http_svc/delete_robot",
+        request_keys: &["Robot_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -440,6 +605,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/89993",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/55280"),
         retry: crate::RetryClass::Safe,
+        path: "openim_robot_http_svc/get_all_robots",
+        request_keys: &[],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例 / 应答包体示例"),
@@ -465,6 +632,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/104537",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/71131"),
         retry: crate::RetryClass::Never,
+        path: "openim_robot_http_svc/send_stream_msg",
+        request_keys: &["From_Account", "To_Account", "Chunk", "MsgKey", "Finish"],
         examples: &[
             crate::registry::Example {
                 title: Some("首次发送流式文本"),

@@ -11,6 +11,7 @@
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ProfileItem {
     /// `Tag` (required). Tag of the field: a standard tag (Tag_Profile_IM_*) or a custom tag (Tag_Profile_Custom_*).
     #[serde(rename = "Tag")]
@@ -24,6 +25,22 @@ impl ProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: ProfileValue) -> Self {
         Self { tag: tag.into(), value }
+    }
+}
+
+///How the drift corrector reads [`ProfileItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ProfileItem",
+    &[
+        crate::drift::FieldShape::new("Tag", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Any, true),
+    ],
+);
+impl crate::drift::Schema for ProfileItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ProfileItem
     }
 }
 
@@ -58,6 +75,9 @@ pub struct PortraitSetRequest {
     /// `ProfileItem` (required). Profile fields to set, each a Tag and a Value.
     #[serde(rename = "ProfileItem")]
     pub profile_item: Vec<ProfileItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl PortraitSetRequest {
@@ -66,7 +86,21 @@ impl PortraitSetRequest {
         Self {
             from_account: from_account.into(),
             profile_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -77,11 +111,25 @@ impl PortraitSetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PortraitSetResponse {}
 impl PortraitSetResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`PortraitSetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PortraitSetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PortraitSetResponse",
+    &[],
+);
+impl crate::drift::Schema for PortraitSetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PortraitSetResponse
     }
 }
 
@@ -100,12 +148,32 @@ pub struct PortraitGetRequest {
     /// `TagList` (required). Tags of the profile fields to pull (standard or custom).
     #[serde(rename = "TagList")]
     pub tag_list: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl PortraitGetRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>, tag_list: Vec<String>) -> Self {
-        Self { to_account, tag_list }
+        Self {
+            to_account,
+            tag_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -116,6 +184,7 @@ impl PortraitGetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PortraitGetResponse {
     /// `UserProfileItem` (required). Profile of each requested user.
     #[serde(
@@ -157,11 +226,40 @@ impl PortraitGetResponse {
     }
 }
 
+///How the drift corrector reads [`PortraitGetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PortraitGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PortraitGetResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserProfileItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_UserProfileItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for PortraitGetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PortraitGetResponse
+    }
+}
+
 /// Profile of each requested user.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct UserProfileItem {
     /// `To_Account` (required). UserID of the user.
     #[serde(rename = "To_Account")]
@@ -204,12 +302,39 @@ impl UserProfileItem {
     }
 }
 
+///How the drift corrector reads [`UserProfileItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_UserProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "UserProfileItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "ProfileItem",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_ProfileItem)),
+            true,
+        ),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for UserProfileItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_UserProfileItem
+    }
+}
+
 impl crate::Endpoint for PortraitSetRequest {
     type Response = PortraitSetResponse;
     const SERVICE: &'static str = "profile";
     const COMMAND: &'static str = "portrait_set";
     const PATH: &'static str = "profile/portrait_set";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "ProfileItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for PortraitSetResponse {}
@@ -219,6 +344,10 @@ impl crate::Endpoint for PortraitGetRequest {
     const COMMAND: &'static str = "portrait_get";
     const PATH: &'static str = "profile/portrait_get";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account", "TagList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for PortraitGetResponse {
@@ -310,6 +439,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1640",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34916"),
         retry: crate::RetryClass::Safe,
+        path: "profile/portrait_set",
+        request_keys: &["From_Account", "ProfileItem"],
         examples: &[
             crate::registry::Example {
                 title: Some("请求包示例"),
@@ -337,6 +468,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1639",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34917"),
         retry: crate::RetryClass::Safe,
+        path: "profile/portrait_get",
+        request_keys: &["To_Account", "TagList"],
         examples: &[
             crate::registry::Example {
                 title: Some("读一个用户的一个资料字段"),

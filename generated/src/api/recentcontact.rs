@@ -60,6 +60,7 @@ impl<'de> serde::Deserialize<'de> for ContactType {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContactItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
     #[serde(rename = "Type")]
@@ -97,11 +98,29 @@ impl ContactItem {
     }
 }
 
+///How the drift corrector reads [`ContactItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContactItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContactItem",
+    &[
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("ToGroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for ContactItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContactItem
+    }
+}
+
 /// A conversation group of a user. `GroupId` is the integer ID of the conversation group, not a chat group ID.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContactGroupItem {
     /// `GroupName` (required). Name of the conversation group.
     #[serde(rename = "GroupName")]
@@ -121,11 +140,28 @@ impl ContactGroupItem {
     }
 }
 
+///How the drift corrector reads [`ContactGroupItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContactGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContactGroupItem",
+    &[
+        crate::drift::FieldShape::new("GroupName", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for ContactGroupItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContactGroupItem
+    }
+}
+
 /// Group and mark data of one conversation.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContactMarkItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
     #[serde(rename = "Type")]
@@ -201,6 +237,47 @@ impl ContactMarkItem {
     pub fn contact_group_id(mut self, value: Vec<i64>) -> Self {
         self.contact_group_id = value;
         self
+    }
+}
+
+///How the drift corrector reads [`ContactMarkItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContactMarkItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContactMarkItem",
+    &[
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("ToGroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "To_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("Timestamp", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "StandardMark",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomMark",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ContactGroupId",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::I64),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ContactMarkItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContactMarkItem
     }
 }
 
@@ -428,6 +505,9 @@ pub struct GetListRequest {
     /// `AssistFlags` (required). Bit flags. Bit 0: support pinned conversations; bit 1: return empty conversations; bit 2: page pinned conversations separately.
     #[serde(rename = "AssistFlags")]
     pub assist_flags: u32,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetListRequest {
@@ -447,7 +527,21 @@ impl GetListRequest {
             top_time_stamp,
             top_start_index,
             assist_flags,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -458,6 +552,7 @@ impl GetListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetListResponse {
     /// `SessionItem` (required). The conversations of this page.
     #[serde(
@@ -510,6 +605,46 @@ impl GetListResponse {
     }
 }
 
+///How the drift corrector reads [`GetListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetListResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "SessionItem",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_SessionItem)),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new("TimeStamp", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("StartIndex", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "TopTimeStamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "TopStartIndex",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetListResponse
+    }
+}
+
 /// Request body of `recentcontact/delete`.
 ///
 /// See [`Recentcontact::delete`](crate::api::recentcontact::Recentcontact::delete).
@@ -534,6 +669,9 @@ pub struct DeleteRequest {
     /// `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them.
     #[serde(rename = "ClearRamble", default, skip_serializing_if = "Option::is_none")]
     pub clear_ramble: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DeleteRequest {
@@ -545,6 +683,7 @@ impl DeleteRequest {
             to_account: None,
             to_groupid: None,
             clear_ramble: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -568,6 +707,19 @@ impl DeleteRequest {
         self.clear_ramble = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `recentcontact/delete` (the envelope is decoded separately).
@@ -577,11 +729,25 @@ impl DeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DeleteResponse {}
 impl DeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`DeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteResponse",
+    &[],
+);
+impl crate::drift::Schema for DeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteResponse
     }
 }
 
@@ -600,6 +766,9 @@ pub struct CreateContactGroupRequest {
     /// `GroupContactItem` (required). The conversation group to create; only one per call for now.
     #[serde(rename = "GroupContactItem")]
     pub group_contact_item: Vec<GroupContactItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl CreateContactGroupRequest {
@@ -611,7 +780,21 @@ impl CreateContactGroupRequest {
         Self {
             from_account: from_account.into(),
             group_contact_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -622,6 +805,7 @@ impl CreateContactGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CreateContactGroupResponse {
     /// `GroupResultItem` (required). Result per created group.
     #[serde(
@@ -648,6 +832,28 @@ impl CreateContactGroupResponse {
     }
 }
 
+///How the drift corrector reads [`CreateContactGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreateContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CreateContactGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GroupResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for CreateContactGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreateContactGroupResponse
+    }
+}
+
 /// Request body of `recentcontact/del_contact_group`.
 ///
 /// See [`Recentcontact::del_contact_group`](crate::api::recentcontact::Recentcontact::del_contact_group).
@@ -663,6 +869,9 @@ pub struct DelContactGroupRequest {
     /// `GroupName` (required). Names of the groups to delete; only one per call for now.
     #[serde(rename = "GroupName")]
     pub group_name: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl DelContactGroupRequest {
@@ -671,7 +880,21 @@ impl DelContactGroupRequest {
         Self {
             from_account: from_account.into(),
             group_name,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -682,6 +905,7 @@ impl DelContactGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct DelContactGroupResponse {
     /// `GroupItem` (required). The deleted groups with their IDs.
     #[serde(
@@ -708,6 +932,28 @@ impl DelContactGroupResponse {
     }
 }
 
+///How the drift corrector reads [`DelContactGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DelContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DelContactGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactGroupItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for DelContactGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DelContactGroupResponse
+    }
+}
+
 /// Request body of `recentcontact/update_contact_group`.
 ///
 /// See [`Recentcontact::update_contact_group`](crate::api::recentcontact::Recentcontact::update_contact_group).
@@ -726,6 +972,9 @@ pub struct UpdateContactGroupRequest {
     /// `UpdateGroup` (required). The group-level update.
     #[serde(rename = "UpdateGroup")]
     pub update_group: UpdateGroup,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl UpdateContactGroupRequest {
@@ -739,7 +988,21 @@ impl UpdateContactGroupRequest {
             from_account: from_account.into(),
             update_type,
             update_group,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -750,6 +1013,7 @@ impl UpdateContactGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct UpdateContactGroupResponse {
     /// `UpdateType` (required). Echo of the update type; 1 = group-level result.
     #[serde(rename = "UpdateType")]
@@ -772,6 +1036,27 @@ impl UpdateContactGroupResponse {
     }
 }
 
+///How the drift corrector reads [`UpdateContactGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_UpdateContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "UpdateContactGroupResponse",
+    &[
+        crate::drift::FieldShape::new("UpdateType", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "UpdateGroupResult",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_UpdateGroupResult),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for UpdateContactGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_UpdateContactGroupResponse
+    }
+}
+
 /// Request body of `recentcontact/search_contact_group`.
 ///
 /// See [`Recentcontact::search_contact_group`](crate::api::recentcontact::Recentcontact::search_contact_group).
@@ -787,6 +1072,9 @@ pub struct SearchContactGroupRequest {
     /// `ContactItem` (required). Conversations to look up, at most 300.
     #[serde(rename = "ContactItem")]
     pub contact_item: Vec<ContactItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SearchContactGroupRequest {
@@ -795,7 +1083,21 @@ impl SearchContactGroupRequest {
         Self {
             from_account: from_account.into(),
             contact_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -806,6 +1108,7 @@ impl SearchContactGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SearchContactGroupResponse {
     /// `ContactResultItem` (required). Group and mark data of the conversations found.
     #[serde(
@@ -847,6 +1150,36 @@ impl SearchContactGroupResponse {
     }
 }
 
+///How the drift corrector reads [`SearchContactGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SearchContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SearchContactGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ContactResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactMarkItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactGroupItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for SearchContactGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SearchContactGroupResponse
+    }
+}
+
 /// Request body of `recentcontact/mark_contact`.
 ///
 /// See [`Recentcontact::mark_contact`](crate::api::recentcontact::Recentcontact::mark_contact).
@@ -862,6 +1195,9 @@ pub struct MarkContactRequest {
     /// `MarkItem` (required). Mark operations, at most 100.
     #[serde(rename = "MarkItem")]
     pub mark_item: Vec<MarkItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl MarkContactRequest {
@@ -870,7 +1206,21 @@ impl MarkContactRequest {
         Self {
             from_account: from_account.into(),
             mark_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -881,6 +1231,7 @@ impl MarkContactRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MarkContactResponse {
     /// `ResultItem` (required). Outcome per mark operation.
     #[serde(
@@ -907,6 +1258,28 @@ impl MarkContactResponse {
     }
 }
 
+///How the drift corrector reads [`MarkContactResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MarkContactResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MarkContactResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_MarkResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for MarkContactResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MarkContactResponse
+    }
+}
+
 /// Request body of `recentcontact/get_contact_group`.
 ///
 /// See [`Recentcontact::get_contact_group`](crate::api::recentcontact::Recentcontact::get_contact_group).
@@ -922,6 +1295,9 @@ pub struct GetContactGroupRequest {
     /// `StartIndex` (required). Start index of this page; 0 for the first call, then the previous reply's `NextStartIndex`.
     #[serde(rename = "StartIndex")]
     pub start_index: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetContactGroupRequest {
@@ -930,7 +1306,21 @@ impl GetContactGroupRequest {
         Self {
             from_account: from_account.into(),
             start_index,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -941,6 +1331,7 @@ impl GetContactGroupRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetContactGroupResponse {
     /// `ContactItem` (required). Group and mark data per conversation.
     #[serde(
@@ -990,11 +1381,54 @@ impl GetContactGroupResponse {
     }
 }
 
+///How the drift corrector reads [`GetContactGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetContactGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ContactItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactMarkItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "GroupItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactGroupItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "NextStartIndex",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetContactGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetContactGroupResponse
+    }
+}
+
 /// The conversations of this page.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SessionItem {
     /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
     #[serde(rename = "Type")]
@@ -1077,6 +1511,48 @@ impl SessionItem {
     }
 }
 
+///How the drift corrector reads [`SessionItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SessionItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SessionItem",
+    &[
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "To_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("TopFlag", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "StandardMark",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomMark",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ContactGroupId",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::I64),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for SessionItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SessionItem
+    }
+}
+
 /// The conversation group to create; only one per call for now.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -1107,6 +1583,7 @@ impl GroupContactItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupResultItem {
     /// `GroupItem` (required). The created group and its ID.
     #[serde(rename = "GroupItem")]
@@ -1137,11 +1614,40 @@ impl GroupResultItem {
     }
 }
 
+///How the drift corrector reads [`GroupResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "GroupItem",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_ContactGroupItem),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupResultItem
+    }
+}
+
 /// Outcome per conversation.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContactResultItem {
     /// `ContactItem` (required). The conversation.
     #[serde(rename = "ContactItem")]
@@ -1166,6 +1672,28 @@ impl ContactResultItem {
             result_code,
             result_info: result_info.into(),
         }
+    }
+}
+
+///How the drift corrector reads [`ContactResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContactResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContactResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "ContactItem",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_ContactItem),
+            true,
+        ),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for ContactResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContactResultItem
     }
 }
 
@@ -1257,6 +1785,7 @@ impl ContactUpdateItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct UpdateGroupResult {
     /// `UpdateGroupType` (required). 1: rename; 2: change the conversations of the group.
     #[serde(rename = "UpdateGroupType")]
@@ -1304,11 +1833,48 @@ impl UpdateGroupResult {
     }
 }
 
+///How the drift corrector reads [`UpdateGroupResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_UpdateGroupResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "UpdateGroupResult",
+    &[
+        crate::drift::FieldShape::new(
+            "UpdateGroupType",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new("GroupName", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new(
+            "OldGroupName",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ContactResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_ContactUpdateResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for UpdateGroupResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_UpdateGroupResult
+    }
+}
+
 /// Outcome per conversation.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ContactUpdateResultItem {
     /// `ContactOptType` (required). 1: added to the group; 2: removed from it.
     #[serde(rename = "ContactOptType")]
@@ -1338,6 +1904,34 @@ impl ContactUpdateResultItem {
             result_code,
             result_info: result_info.into(),
         }
+    }
+}
+
+///How the drift corrector reads [`ContactUpdateResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ContactUpdateResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ContactUpdateResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "ContactOptType",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ContactItem",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_ContactItem),
+            true,
+        ),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for ContactUpdateResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ContactUpdateResultItem
     }
 }
 
@@ -1404,6 +1998,7 @@ impl MarkItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct MarkResultItem {
     /// `OptType` (required). The operation type of the request item.
     #[serde(rename = "OptType")]
@@ -1436,12 +2031,46 @@ impl MarkResultItem {
     }
 }
 
+///How the drift corrector reads [`MarkResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MarkResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "MarkResultItem",
+    &[
+        crate::drift::FieldShape::new("OptType", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "ContactItem",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_ContactItem),
+            true,
+        ),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for MarkResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_MarkResultItem
+    }
+}
+
 impl crate::Endpoint for GetListRequest {
     type Response = GetListResponse;
     const SERVICE: &'static str = "recentcontact";
     const COMMAND: &'static str = "get_list";
     const PATH: &'static str = "recentcontact/get_list";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "TimeStamp",
+        "StartIndex",
+        "TopTimeStamp",
+        "TopStartIndex",
+        "AssistFlags",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetListResponse {}
@@ -1451,6 +2080,16 @@ impl crate::Endpoint for DeleteRequest {
     const COMMAND: &'static str = "delete";
     const PATH: &'static str = "recentcontact/delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "Type",
+        "To_Account",
+        "ToGroupid",
+        "ClearRamble",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DeleteResponse {}
@@ -1460,6 +2099,10 @@ impl crate::Endpoint for CreateContactGroupRequest {
     const COMMAND: &'static str = "create_contact_group";
     const PATH: &'static str = "recentcontact/create_contact_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "GroupContactItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for CreateContactGroupResponse {}
@@ -1469,6 +2112,10 @@ impl crate::Endpoint for DelContactGroupRequest {
     const COMMAND: &'static str = "del_contact_group";
     const PATH: &'static str = "recentcontact/del_contact_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "GroupName"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for DelContactGroupResponse {}
@@ -1478,6 +2125,14 @@ impl crate::Endpoint for UpdateContactGroupRequest {
     const COMMAND: &'static str = "update_contact_group";
     const PATH: &'static str = "recentcontact/update_contact_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "UpdateType",
+        "UpdateGroup",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for UpdateContactGroupResponse {}
@@ -1487,6 +2142,10 @@ impl crate::Endpoint for SearchContactGroupRequest {
     const COMMAND: &'static str = "search_contact_group";
     const PATH: &'static str = "recentcontact/search_contact_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "ContactItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SearchContactGroupResponse {}
@@ -1496,6 +2155,10 @@ impl crate::Endpoint for MarkContactRequest {
     const COMMAND: &'static str = "mark_contact";
     const PATH: &'static str = "recentcontact/mark_contact";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "MarkItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for MarkContactResponse {
@@ -1524,6 +2187,10 @@ impl crate::Endpoint for GetContactGroupRequest {
     const COMMAND: &'static str = "get_contact_group";
     const PATH: &'static str = "recentcontact/get_contact_group";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "StartIndex"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetContactGroupResponse {}
@@ -1704,6 +2371,15 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/62118",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/43087"),
         retry: crate::RetryClass::Safe,
+        path: "recentcontact/get_list",
+        request_keys: &[
+            "From_Account",
+            "TimeStamp",
+            "StartIndex",
+            "TopTimeStamp",
+            "TopStartIndex",
+            "AssistFlags",
+        ],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1731,6 +2407,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/62119",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/43088"),
         retry: crate::RetryClass::Safe,
+        path: "recentcontact/delete",
+        request_keys: &[
+            "From_Account",
+            "Type",
+            "To_Account",
+            "ToGroupid",
+            "ClearRamble",
+        ],
         examples: &[
             crate::registry::Example {
                 title: Some("删除 C2C 会话"),
@@ -1766,6 +2450,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53437",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53437"),
         retry: crate::RetryClass::Never,
+        path: "recentcontact/create_contact_group",
+        request_keys: &["From_Account", "GroupContactItem"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1793,6 +2479,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53441",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53441"),
         retry: crate::RetryClass::Never,
+        path: "recentcontact/del_contact_group",
+        request_keys: &["From_Account", "GroupName"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1820,6 +2508,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53439",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53439"),
         retry: crate::RetryClass::Never,
+        path: "recentcontact/update_contact_group",
+        request_keys: &["From_Account", "UpdateType", "UpdateGroup"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1847,6 +2537,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53442",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53442"),
         retry: crate::RetryClass::Safe,
+        path: "recentcontact/search_contact_group",
+        request_keys: &["From_Account", "ContactItem"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1874,6 +2566,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53438",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53438"),
         retry: crate::RetryClass::Safe,
+        path: "recentcontact/mark_contact",
+        request_keys: &["From_Account", "MarkItem"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1901,6 +2595,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/53440",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/53440"),
         retry: crate::RetryClass::Safe,
+        path: "recentcontact/get_contact_group",
+        request_keys: &["From_Account", "StartIndex"],
         examples: &[
             crate::registry::Example {
                 title: None,

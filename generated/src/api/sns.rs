@@ -12,6 +12,7 @@
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SnsResultItem {
     /// `To_Account` (required). The account the outcome is about.
     #[serde(rename = "To_Account")]
@@ -39,10 +40,28 @@ impl SnsResultItem {
     }
 }
 
+///How the drift corrector reads [`SnsResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SnsResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SnsResultItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for SnsResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SnsResultItem
+    }
+}
+
 /// One relationship-chain or profile field, a Tag with its Value.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SnsItem {
     /// `Tag` (required). Field name, e.g. Tag_SNS_IM_Remark, Tag_SNS_IM_Group, Tag_SNS_Custom_*, Tag_Profile_*.
     #[serde(rename = "Tag")]
@@ -56,6 +75,22 @@ impl SnsItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: SnsValue) -> Self {
         Self { tag: tag.into(), value }
+    }
+}
+
+///How the drift corrector reads [`SnsItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SnsItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SnsItem",
+    &[
+        crate::drift::FieldShape::new("Tag", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Any, true),
+    ],
+);
+impl crate::drift::Schema for SnsItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SnsItem
     }
 }
 
@@ -502,6 +537,9 @@ pub struct FriendAddRequest {
     /// `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add.
     #[serde(rename = "ForceAddFlags", default, skip_serializing_if = "Option::is_none")]
     pub force_add_flags: Option<i32>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendAddRequest {
@@ -515,6 +553,7 @@ impl FriendAddRequest {
             add_friend_item,
             add_type: None,
             force_add_flags: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -531,6 +570,19 @@ impl FriendAddRequest {
         self.force_add_flags = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `sns/friend_add` (the envelope is decoded separately).
@@ -540,6 +592,7 @@ impl FriendAddRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendAddResponse {
     /// `ResultItem` (required). Result for each requested friend.
     #[serde(
@@ -596,6 +649,40 @@ impl FriendAddResponse {
     }
 }
 
+///How the drift corrector reads [`FriendAddResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendAddResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Invalid_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendAddResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendAddResponse
+    }
+}
+
 /// Request body of `sns/friend_import`.
 ///
 /// See [`Sns::friend_import`](crate::api::sns::Sns::friend_import).
@@ -611,6 +698,9 @@ pub struct FriendImportRequest {
     /// `AddFriendItem` (required). The friends to import (at most 1000 per request).
     #[serde(rename = "AddFriendItem")]
     pub add_friend_item: Vec<FriendImportItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendImportRequest {
@@ -622,7 +712,21 @@ impl FriendImportRequest {
         Self {
             from_account: from_account.into(),
             add_friend_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -633,6 +737,7 @@ impl FriendImportRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendImportResponse {
     /// `ResultItem` (required). Result for each imported friend.
     #[serde(
@@ -689,6 +794,40 @@ impl FriendImportResponse {
     }
 }
 
+///How the drift corrector reads [`FriendImportResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendImportResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Invalid_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendImportResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendImportResponse
+    }
+}
+
 /// Request body of `sns/friend_update`.
 ///
 /// See [`Sns::friend_update`](crate::api::sns::Sns::friend_update).
@@ -704,6 +843,9 @@ pub struct FriendUpdateRequest {
     /// `UpdateItem` (required). The friends to update (at most 1000 per request).
     #[serde(rename = "UpdateItem")]
     pub update_item: Vec<FriendUpdateItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendUpdateRequest {
@@ -715,7 +857,21 @@ impl FriendUpdateRequest {
         Self {
             from_account: from_account.into(),
             update_item,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -726,6 +882,7 @@ impl FriendUpdateRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendUpdateResponse {
     /// `ResultItem` (required). Result for each friend.
     #[serde(
@@ -767,6 +924,34 @@ impl FriendUpdateResponse {
     }
 }
 
+///How the drift corrector reads [`FriendUpdateResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendUpdateResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendUpdateResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendUpdateResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendUpdateResponse
+    }
+}
+
 /// Request body of `sns/friend_delete`.
 ///
 /// See [`Sns::friend_delete`](crate::api::sns::Sns::friend_delete).
@@ -785,6 +970,9 @@ pub struct FriendDeleteRequest {
     /// `DeleteType` (optional). Single (one-way) or both (two-way) deletion.
     #[serde(rename = "DeleteType", default, skip_serializing_if = "Option::is_none")]
     pub delete_type: Option<DeleteType>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendDeleteRequest {
@@ -794,6 +982,7 @@ impl FriendDeleteRequest {
             from_account: from_account.into(),
             to_account,
             delete_type: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -801,6 +990,19 @@ impl FriendDeleteRequest {
     #[must_use]
     pub fn delete_type(mut self, value: DeleteType) -> Self {
         self.delete_type = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -812,6 +1014,7 @@ impl FriendDeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendDeleteResponse {
     /// `ResultItem` (required). Result for each friend.
     #[serde(
@@ -838,6 +1041,28 @@ impl FriendDeleteResponse {
     }
 }
 
+///How the drift corrector reads [`FriendDeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendDeleteResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendDeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendDeleteResponse
+    }
+}
+
 /// Request body of `sns/friend_delete_all`.
 ///
 /// See [`Sns::friend_delete_all`](crate::api::sns::Sns::friend_delete_all).
@@ -853,6 +1078,9 @@ pub struct FriendDeleteAllRequest {
     /// `DeleteType` (optional). Single (one-way, the default) or both (two-way) deletion.
     #[serde(rename = "DeleteType", default, skip_serializing_if = "Option::is_none")]
     pub delete_type: Option<DeleteType>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendDeleteAllRequest {
@@ -861,6 +1089,7 @@ impl FriendDeleteAllRequest {
         Self {
             from_account: from_account.into(),
             delete_type: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -868,6 +1097,19 @@ impl FriendDeleteAllRequest {
     #[must_use]
     pub fn delete_type(mut self, value: DeleteType) -> Self {
         self.delete_type = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -879,11 +1121,25 @@ impl FriendDeleteAllRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendDeleteAllResponse {}
 impl FriendDeleteAllResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`FriendDeleteAllResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendDeleteAllResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendDeleteAllResponse",
+    &[],
+);
+impl crate::drift::Schema for FriendDeleteAllResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendDeleteAllResponse
     }
 }
 
@@ -905,6 +1161,9 @@ pub struct FriendCheckRequest {
     /// `CheckType` (required). Check one direction only or both directions.
     #[serde(rename = "CheckType")]
     pub check_type: FriendCheckType,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendCheckRequest {
@@ -918,7 +1177,21 @@ impl FriendCheckRequest {
             from_account: from_account.into(),
             to_account,
             check_type,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -929,6 +1202,7 @@ impl FriendCheckRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendCheckResponse {
     /// `InfoItem` (required). Result for each checked account.
     #[serde(
@@ -970,6 +1244,34 @@ impl FriendCheckResponse {
     }
 }
 
+///How the drift corrector reads [`FriendCheckResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendCheckResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "InfoItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FriendCheckItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendCheckResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendCheckResponse
+    }
+}
+
 /// Request body of `sns/friend_get`.
 ///
 /// See [`Sns::friend_get`](crate::api::sns::Sns::friend_get).
@@ -995,6 +1297,9 @@ pub struct FriendGetRequest {
     /// `CustomSequence` (optional). CustomSequence returned by the previous pull; if it matches the server's, custom friend data is not returned.
     #[serde(rename = "CustomSequence", default, skip_serializing_if = "Option::is_none")]
     pub custom_sequence: Option<u64>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendGetRequest {
@@ -1005,6 +1310,7 @@ impl FriendGetRequest {
             start_index,
             standard_sequence: None,
             custom_sequence: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1021,6 +1327,19 @@ impl FriendGetRequest {
         self.custom_sequence = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `sns/friend_get` (the envelope is decoded separately).
@@ -1030,6 +1349,7 @@ impl FriendGetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendGetResponse {
     /// `UserDataItem` (required). The friends on this page.
     #[serde(
@@ -1082,6 +1402,53 @@ impl FriendGetResponse {
     }
 }
 
+///How the drift corrector reads [`FriendGetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendGetResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserDataItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FriendGetItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "StandardSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new("FriendNum", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "NextStartIndex",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendGetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendGetResponse
+    }
+}
+
 /// Request body of `sns/friend_get_list`.
 ///
 /// See [`Sns::friend_get_list`](crate::api::sns::Sns::friend_get_list).
@@ -1100,6 +1467,9 @@ pub struct FriendGetListRequest {
     /// `TagList` (required). Profile fields (Tag_Profile_*) and friend fields (Tag_SNS_*), standard or custom, to pull.
     #[serde(rename = "TagList")]
     pub tag_list: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl FriendGetListRequest {
@@ -1113,7 +1483,21 @@ impl FriendGetListRequest {
             from_account: from_account.into(),
             to_account,
             tag_list,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1124,6 +1508,7 @@ impl FriendGetListRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendGetListResponse {
     /// `InfoItem` (required). Result for each requested friend.
     #[serde(
@@ -1165,6 +1550,34 @@ impl FriendGetListResponse {
     }
 }
 
+///How the drift corrector reads [`FriendGetListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendGetListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendGetListResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "InfoItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FriendGetListItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendGetListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendGetListResponse
+    }
+}
+
 /// Request body of `sns/black_list_add`.
 ///
 /// See [`Sns::black_list_add`](crate::api::sns::Sns::black_list_add).
@@ -1180,6 +1593,9 @@ pub struct BlackListAddRequest {
     /// `To_Account` (required). UserIDs to block (at most 1000).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BlackListAddRequest {
@@ -1188,7 +1604,21 @@ impl BlackListAddRequest {
         Self {
             from_account: from_account.into(),
             to_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1199,6 +1629,7 @@ impl BlackListAddRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListAddResponse {
     /// `ResultItem` (required). Result for each account.
     #[serde(
@@ -1240,6 +1671,34 @@ impl BlackListAddResponse {
     }
 }
 
+///How the drift corrector reads [`BlackListAddResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListAddResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BlackListAddResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListAddResponse
+    }
+}
+
 /// Request body of `sns/black_list_delete`.
 ///
 /// See [`Sns::black_list_delete`](crate::api::sns::Sns::black_list_delete).
@@ -1255,6 +1714,9 @@ pub struct BlackListDeleteRequest {
     /// `To_Account` (required). UserIDs to unblock (at most 1000).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BlackListDeleteRequest {
@@ -1263,7 +1725,21 @@ impl BlackListDeleteRequest {
         Self {
             from_account: from_account.into(),
             to_account,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1274,6 +1750,7 @@ impl BlackListDeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListDeleteResponse {
     /// `ResultItem` (required). Result for each account.
     #[serde(
@@ -1315,6 +1792,34 @@ impl BlackListDeleteResponse {
     }
 }
 
+///How the drift corrector reads [`BlackListDeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListDeleteResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BlackListDeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListDeleteResponse
+    }
+}
+
 /// Request body of `sns/black_list_get`.
 ///
 /// See [`Sns::black_list_get`](crate::api::sns::Sns::black_list_get).
@@ -1336,6 +1841,9 @@ pub struct BlackListGetRequest {
     /// `LastSequence` (required). Sequence returned by the previous pull (CurruentSequence); 0 for the first pull.
     #[serde(rename = "LastSequence")]
     pub last_sequence: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BlackListGetRequest {
@@ -1351,7 +1859,21 @@ impl BlackListGetRequest {
             start_index,
             max_limited,
             last_sequence,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1362,6 +1884,7 @@ impl BlackListGetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListGetResponse {
     /// `BlackListItem` (required). The blocked accounts on this page.
     #[serde(
@@ -1396,6 +1919,35 @@ impl BlackListGetResponse {
     }
 }
 
+///How the drift corrector reads [`BlackListGetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListGetResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "BlackListItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_BlackListEntry),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new("StartIndex", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "CurruentSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BlackListGetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListGetResponse
+    }
+}
+
 /// Request body of `sns/black_list_check`.
 ///
 /// See [`Sns::black_list_check`](crate::api::sns::Sns::black_list_check).
@@ -1414,6 +1966,9 @@ pub struct BlackListCheckRequest {
     /// `CheckType` (required). Check one direction only or both directions.
     #[serde(rename = "CheckType")]
     pub check_type: BlackCheckType,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BlackListCheckRequest {
@@ -1427,7 +1982,21 @@ impl BlackListCheckRequest {
             from_account: from_account.into(),
             to_account,
             check_type,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1438,6 +2007,7 @@ impl BlackListCheckRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListCheckResponse {
     /// `BlackListCheckItem` (required). Result for each checked account.
     #[serde(
@@ -1479,6 +2049,34 @@ impl BlackListCheckResponse {
     }
 }
 
+///How the drift corrector reads [`BlackListCheckResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListCheckResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "BlackListCheckItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_BlackListCheckItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BlackListCheckResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListCheckResponse
+    }
+}
+
 /// Request body of `sns/group_add`.
 ///
 /// See [`Sns::group_add`](crate::api::sns::Sns::group_add).
@@ -1497,6 +2095,9 @@ pub struct GroupAddRequest {
     /// `To_Account` (optional). Friends to put into the new lists.
     #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
     pub to_account: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupAddRequest {
@@ -1506,6 +2107,7 @@ impl GroupAddRequest {
             from_account: from_account.into(),
             group_name,
             to_account: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1513,6 +2115,19 @@ impl GroupAddRequest {
     #[must_use]
     pub fn to_account(mut self, value: Vec<String>) -> Self {
         self.to_account = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -1524,6 +2139,7 @@ impl GroupAddRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupAddResponse {
     /// `ResultItem` (required). Result for each friend put into the new lists; only when To_Account was given.
     #[serde(
@@ -1584,6 +2200,46 @@ impl GroupAddResponse {
     }
 }
 
+///How the drift corrector reads [`GroupAddResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupAddResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SnsResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Invalid_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CurrentSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupAddResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupAddResponse
+    }
+}
+
 /// Request body of `sns/group_delete`.
 ///
 /// See [`Sns::group_delete`](crate::api::sns::Sns::group_delete).
@@ -1599,6 +2255,9 @@ pub struct GroupDeleteRequest {
     /// `GroupName` (required). Names of the friend lists to delete.
     #[serde(rename = "GroupName")]
     pub group_name: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupDeleteRequest {
@@ -1607,7 +2266,21 @@ impl GroupDeleteRequest {
         Self {
             from_account: from_account.into(),
             group_name,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1618,6 +2291,7 @@ impl GroupDeleteRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupDeleteResponse {
     /// `CurrentSequence` (required). Latest sequence of the friend lists.
     #[serde(rename = "CurrentSequence")]
@@ -1628,6 +2302,26 @@ impl GroupDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(current_sequence: u64) -> Self {
         Self { current_sequence }
+    }
+}
+
+///How the drift corrector reads [`GroupDeleteResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupDeleteResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "CurrentSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupDeleteResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupDeleteResponse
     }
 }
 
@@ -1649,6 +2343,9 @@ pub struct GroupGetRequest {
     /// `GroupName` (optional). Names of the friend lists to pull (at most 32 per request, as an account has at most 32 friend lists).
     #[serde(rename = "GroupName", default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GroupGetRequest {
@@ -1658,6 +2355,7 @@ impl GroupGetRequest {
             from_account: from_account.into(),
             need_friend: None,
             group_name: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -1674,6 +2372,19 @@ impl GroupGetRequest {
         self.group_name = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `sns/group_get` (the envelope is decoded separately).
@@ -1683,6 +2394,7 @@ impl GroupGetRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupGetResponse {
     /// `ResultItem` (required). The friend lists.
     #[serde(
@@ -1710,6 +2422,34 @@ impl GroupGetResponse {
     pub fn result_item(mut self, value: Vec<FriendGroupItem>) -> Self {
         self.result_item = value;
         self
+    }
+}
+
+///How the drift corrector reads [`GroupGetResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupGetResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_FriendGroupItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CurrentSequence",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupGetResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupGetResponse
     }
 }
 
@@ -1928,6 +2668,7 @@ impl FriendUpdateItem {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendCheckItem {
     /// `To_Account` (required). The checked UserID.
     #[serde(rename = "To_Account")]
@@ -1966,11 +2707,30 @@ impl FriendCheckItem {
     }
 }
 
+///How the drift corrector reads [`FriendCheckItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendCheckItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Relation", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for FriendCheckItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendCheckItem
+    }
+}
+
 /// The friends on this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendGetItem {
     /// `To_Account` (required). UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -2001,11 +2761,33 @@ impl FriendGetItem {
     }
 }
 
+///How the drift corrector reads [`FriendGetItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendGetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendGetItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "ValueItem",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_SnsItem)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendGetItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendGetItem
+    }
+}
+
 /// Result for each requested friend.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendGetListItem {
     /// `To_Account` (required). UserID of the friend.
     #[serde(rename = "To_Account")]
@@ -2048,11 +2830,35 @@ impl FriendGetListItem {
     }
 }
 
+///How the drift corrector reads [`FriendGetListItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendGetListItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendGetListItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "SnsProfileItem",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_SnsItem)),
+            true,
+        ),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for FriendGetListItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendGetListItem
+    }
+}
+
 /// The blocked accounts on this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListEntry {
     /// `To_Account` (required). The blocked UserID.
     #[serde(rename = "To_Account")]
@@ -2072,11 +2878,33 @@ impl BlackListEntry {
     }
 }
 
+///How the drift corrector reads [`BlackListEntry`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListEntry: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListEntry",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "AddBlackTimeStamp",
+            &[],
+            crate::drift::Shape::I64,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BlackListEntry {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListEntry
+    }
+}
+
 /// Result for each checked account.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BlackListCheckItem {
     /// `To_Account` (required). The checked UserID.
     #[serde(rename = "To_Account")]
@@ -2115,11 +2943,30 @@ impl BlackListCheckItem {
     }
 }
 
+///How the drift corrector reads [`BlackListCheckItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BlackListCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BlackListCheckItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Relation", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ResultInfo", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for BlackListCheckItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BlackListCheckItem
+    }
+}
+
 /// The friend lists.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FriendGroupItem {
     /// `GroupName` (required). Name of the friend list.
     #[serde(rename = "GroupName")]
@@ -2154,12 +3001,48 @@ impl FriendGroupItem {
     }
 }
 
+///How the drift corrector reads [`FriendGroupItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FriendGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FriendGroupItem",
+    &[
+        crate::drift::FieldShape::new("GroupName", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "FriendNumber",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "To_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for FriendGroupItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FriendGroupItem
+    }
+}
+
 impl crate::Endpoint for FriendAddRequest {
     type Response = FriendAddResponse;
     const SERVICE: &'static str = "sns";
     const COMMAND: &'static str = "friend_add";
     const PATH: &'static str = "sns/friend_add";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "AddFriendItem",
+        "AddType",
+        "ForceAddFlags",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendAddResponse {
@@ -2206,6 +3089,10 @@ impl crate::Endpoint for FriendImportRequest {
     const COMMAND: &'static str = "friend_import";
     const PATH: &'static str = "sns/friend_import";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "AddFriendItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendImportResponse {
@@ -2252,6 +3139,10 @@ impl crate::Endpoint for FriendUpdateRequest {
     const COMMAND: &'static str = "friend_update";
     const PATH: &'static str = "sns/friend_update";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "UpdateItem"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendUpdateResponse {
@@ -2289,6 +3180,14 @@ impl crate::Endpoint for FriendDeleteRequest {
     const COMMAND: &'static str = "friend_delete";
     const PATH: &'static str = "sns/friend_delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "DeleteType",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendDeleteResponse {
@@ -2317,6 +3216,10 @@ impl crate::Endpoint for FriendDeleteAllRequest {
     const COMMAND: &'static str = "friend_delete_all";
     const PATH: &'static str = "sns/friend_delete_all";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "DeleteType"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendDeleteAllResponse {}
@@ -2326,6 +3229,14 @@ impl crate::Endpoint for FriendCheckRequest {
     const COMMAND: &'static str = "friend_check";
     const PATH: &'static str = "sns/friend_check";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "CheckType",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendCheckResponse {
@@ -2363,6 +3274,15 @@ impl crate::Endpoint for FriendGetRequest {
     const COMMAND: &'static str = "friend_get";
     const PATH: &'static str = "sns/friend_get";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "StartIndex",
+        "StandardSequence",
+        "CustomSequence",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendGetResponse {}
@@ -2372,6 +3292,14 @@ impl crate::Endpoint for FriendGetListRequest {
     const COMMAND: &'static str = "friend_get_list";
     const PATH: &'static str = "sns/friend_get_list";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "TagList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for FriendGetListResponse {
@@ -2409,6 +3337,10 @@ impl crate::Endpoint for BlackListAddRequest {
     const COMMAND: &'static str = "black_list_add";
     const PATH: &'static str = "sns/black_list_add";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BlackListAddResponse {
@@ -2446,6 +3378,10 @@ impl crate::Endpoint for BlackListDeleteRequest {
     const COMMAND: &'static str = "black_list_delete";
     const PATH: &'static str = "sns/black_list_delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BlackListDeleteResponse {
@@ -2483,6 +3419,15 @@ impl crate::Endpoint for BlackListGetRequest {
     const COMMAND: &'static str = "black_list_get";
     const PATH: &'static str = "sns/black_list_get";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "StartIndex",
+        "MaxLimited",
+        "LastSequence",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BlackListGetResponse {}
@@ -2492,6 +3437,14 @@ impl crate::Endpoint for BlackListCheckRequest {
     const COMMAND: &'static str = "black_list_check";
     const PATH: &'static str = "sns/black_list_check";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "CheckType",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BlackListCheckResponse {
@@ -2529,6 +3482,14 @@ impl crate::Endpoint for GroupAddRequest {
     const COMMAND: &'static str = "group_add";
     const PATH: &'static str = "sns/group_add";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "GroupName",
+        "To_Account",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupAddResponse {
@@ -2575,6 +3536,10 @@ impl crate::Endpoint for GroupDeleteRequest {
     const COMMAND: &'static str = "group_delete";
     const PATH: &'static str = "sns/group_delete";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "GroupName"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupDeleteResponse {}
@@ -2584,6 +3549,14 @@ impl crate::Endpoint for GroupGetRequest {
     const COMMAND: &'static str = "group_get";
     const PATH: &'static str = "sns/group_get";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "NeedFriend",
+        "GroupName",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GroupGetResponse {}
@@ -2908,6 +3881,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1643",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34902"),
         retry: crate::RetryClass::Never,
+        path: "sns/friend_add",
+        request_keys: &["From_Account", "AddFriendItem", "AddType", "ForceAddFlags"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -2961,6 +3936,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/8301",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34903"),
         retry: crate::RetryClass::Never,
+        path: "sns/friend_import",
+        request_keys: &["From_Account", "AddFriendItem"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -3014,6 +3991,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/12525",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34904"),
         retry: crate::RetryClass::Safe,
+        path: "sns/friend_update",
+        request_keys: &["From_Account", "UpdateItem"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -3059,6 +4038,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1644",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34905"),
         retry: crate::RetryClass::Never,
+        path: "sns/friend_delete",
+        request_keys: &["From_Account", "To_Account", "DeleteType"],
         examples: &[
             crate::registry::Example {
                 title: Some("单向删除好友"),
@@ -3094,6 +4075,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1645",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34906"),
         retry: crate::RetryClass::Safe,
+        path: "sns/friend_delete_all",
+        request_keys: &["From_Account", "DeleteType"],
         examples: &[
             crate::registry::Example {
                 title: Some("删除单向好友"),
@@ -3127,6 +4110,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1646",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34907"),
         retry: crate::RetryClass::Safe,
+        path: "sns/friend_check",
+        request_keys: &["From_Account", "To_Account", "CheckType"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3154,6 +4139,13 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1647",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34908"),
         retry: crate::RetryClass::Safe,
+        path: "sns/friend_get",
+        request_keys: &[
+            "From_Account",
+            "StartIndex",
+            "StandardSequence",
+            "CustomSequence",
+        ],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3181,6 +4173,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/8609",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34910"),
         retry: crate::RetryClass::Safe,
+        path: "sns/friend_get_list",
+        request_keys: &["From_Account", "To_Account", "TagList"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -3218,6 +4212,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/3718",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34911"),
         retry: crate::RetryClass::Never,
+        path: "sns/black_list_add",
+        request_keys: &["From_Account", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3245,6 +4241,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/3719",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34912"),
         retry: crate::RetryClass::Never,
+        path: "sns/black_list_delete",
+        request_keys: &["From_Account", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3272,6 +4270,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/3722",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34914"),
         retry: crate::RetryClass::Safe,
+        path: "sns/black_list_get",
+        request_keys: &["From_Account", "StartIndex", "MaxLimited", "LastSequence"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3299,6 +4299,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/3725",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34913"),
         retry: crate::RetryClass::Safe,
+        path: "sns/black_list_check",
+        request_keys: &["From_Account", "To_Account", "CheckType"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3326,6 +4328,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/10107",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34950"),
         retry: crate::RetryClass::Never,
+        path: "sns/group_add",
+        request_keys: &["From_Account", "GroupName", "To_Account"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),
@@ -3371,6 +4375,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/10108",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/34926"),
         retry: crate::RetryClass::Never,
+        path: "sns/group_delete",
+        request_keys: &["From_Account", "GroupName"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -3398,6 +4404,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/54763",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/40123"),
         retry: crate::RetryClass::Safe,
+        path: "sns/group_get",
+        request_keys: &["From_Account", "NeedFriend", "GroupName"],
         examples: &[
             crate::registry::Example {
                 title: Some("基础形式"),

@@ -71,6 +71,66 @@ impl TimPushCondition {
     }
 }
 
+/// Kind of push a scheduled task makes (add_sched_task table, 1047/78839).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SchedPushType {
+    /// `All`: Push to all users (the content is a push body).
+    All,
+    /// `Tag`: Push by tag or attribute conditions (the content is a push body).
+    Tag,
+    /// `User`: Push to listed accounts (the content is a batch body).
+    User,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl SchedPushType {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SchedPushType::All => "All",
+            SchedPushType::Tag => "Tag",
+            SchedPushType::User => "User",
+            SchedPushType::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SchedPushType {
+    fn from(value: &str) -> Self {
+        match value {
+            "All" => SchedPushType::All,
+            "Tag" => SchedPushType::Tag,
+            "User" => SchedPushType::User,
+            other => SchedPushType::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SchedPushType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl serde::Serialize for SchedPushType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SchedPushType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
 /// Account type an attribute applies to.
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -124,6 +184,7 @@ impl<'de> serde::Deserialize<'de> for AttrAccountType {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PushUserAttrs {
     /// `To_Account` (required). The account (UserID or RegistrationID).
     #[serde(rename = "To_Account")]
@@ -147,6 +208,27 @@ impl PushUserAttrs {
             to_account: to_account.into(),
             attrs,
         }
+    }
+}
+
+///How the drift corrector reads [`PushUserAttrs`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PushUserAttrs: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PushUserAttrs",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Attrs",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for PushUserAttrs {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PushUserAttrs
     }
 }
 
@@ -179,6 +261,7 @@ impl PushUserAttrNames {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PushUserTags {
     /// `To_Account` (required). The account (UserID or RegistrationID).
     #[serde(rename = "To_Account")]
@@ -202,11 +285,33 @@ impl PushUserTags {
     }
 }
 
+///How the drift corrector reads [`PushUserTags`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PushUserTags: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PushUserTags",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Tags",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for PushUserTags {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PushUserTags
+    }
+}
+
 /// One account an operation failed for.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PushErrorItem {
     /// `To_Account` (required). The account (UserID or RegistrationID).
     #[serde(rename = "To_Account")]
@@ -234,6 +339,23 @@ impl PushErrorItem {
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
         self.error_info = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`PushErrorItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PushErrorItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PushErrorItem",
+    &[
+        crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for PushErrorItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PushErrorItem
     }
 }
 
@@ -268,6 +390,9 @@ pub struct PushRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl PushRequest {
@@ -282,6 +407,7 @@ impl PushRequest {
             condition: None,
             msg_body: None,
             offline_push_info: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -322,6 +448,19 @@ impl PushRequest {
         self.offline_push_info = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `timpush/push` (the envelope is decoded separately).
@@ -331,6 +470,7 @@ impl PushRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PushResponse {
     /// `TaskId` (optional). ID of the push task; needed to recall the push.
     #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
@@ -348,6 +488,19 @@ impl PushResponse {
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`PushResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PushResponse",
+    &[crate::drift::FieldShape::new("TaskId", &[], crate::drift::Shape::Str, false)],
+);
+impl crate::drift::Schema for PushResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PushResponse
     }
 }
 
@@ -375,6 +528,9 @@ pub struct BatchRequest {
     /// `DataId` (optional). App-defined business identifier (at most 64 bytes), passed through to the app backend in the push callback.
     #[serde(rename = "DataId", default, skip_serializing_if = "Option::is_none")]
     pub data_id: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl BatchRequest {
@@ -392,6 +548,7 @@ impl BatchRequest {
             msg_random: fastrand::u32(..),
             offline_push_info,
             data_id: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -408,6 +565,19 @@ impl BatchRequest {
         self.data_id = Some(value.into());
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `timpush/batch` (the envelope is decoded separately).
@@ -417,6 +587,7 @@ impl BatchRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct BatchResponse {
     /// `TaskId` (required). ID of the push task (empty on failure).
     #[serde(rename = "TaskId")]
@@ -447,6 +618,29 @@ impl BatchResponse {
     }
 }
 
+///How the drift corrector reads [`BatchResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BatchResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BatchResponse",
+    &[
+        crate::drift::FieldShape::new("TaskId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BatchResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BatchResponse
+    }
+}
+
 /// Request body of `timpush/revoke`.
 ///
 /// See [`Timpush::revoke`](crate::api::timpush::Timpush::revoke).
@@ -462,6 +656,9 @@ pub struct RevokeRequest {
     /// `OfflinePushInfo` (required). Notification that overwrites the delivered one; with PushFlag 1 the offline push is not overwritten.
     #[serde(rename = "OfflinePushInfo")]
     pub offline_push_info: crate::api::types::OfflinePushInfo,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RevokeRequest {
@@ -473,7 +670,21 @@ impl RevokeRequest {
         Self {
             task_id: task_id.into(),
             offline_push_info,
+            extra: serde_json::Map::new(),
         }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -484,11 +695,25 @@ impl RevokeRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RevokeResponse {}
 impl RevokeResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`RevokeResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RevokeResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RevokeResponse",
+    &[],
+);
+impl crate::drift::Schema for RevokeResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RevokeResponse
     }
 }
 
@@ -507,6 +732,9 @@ pub struct SetAttrNameRequest {
     /// `AttrTypes` (optional). Attribute number (one of the keys of AttrNames) -> account type of the attribute (default 0); cannot be changed once set.
     #[serde(rename = "AttrTypes", default, skip_serializing_if = "Option::is_none")]
     pub attr_types: Option<std::collections::BTreeMap<String, AttrAccountType>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetAttrNameRequest {
@@ -515,6 +743,7 @@ impl SetAttrNameRequest {
         Self {
             attr_names,
             attr_types: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -527,6 +756,19 @@ impl SetAttrNameRequest {
         self.attr_types = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 /// Response payload of `timpush/set_attr_name` (the envelope is decoded separately).
@@ -536,11 +778,25 @@ impl SetAttrNameRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetAttrNameResponse {}
 impl SetAttrNameResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
         Self {}
+    }
+}
+
+///How the drift corrector reads [`SetAttrNameResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetAttrNameResponse",
+    &[],
+);
+impl crate::drift::Schema for SetAttrNameResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetAttrNameResponse
     }
 }
 
@@ -552,11 +808,31 @@ impl SetAttrNameResponse {
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
-pub struct GetAttrNameRequest {}
+pub struct GetAttrNameRequest {
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
 impl GetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -567,6 +843,7 @@ impl GetAttrNameRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAttrNameResponse {
     /// `AttrNames` (required). Attribute number ("0" to "9") -> attribute name.
     #[serde(
@@ -610,6 +887,32 @@ impl GetAttrNameResponse {
     }
 }
 
+///How the drift corrector reads [`GetAttrNameResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAttrNameResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "AttrNames",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "AttrTypes",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::I32),
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetAttrNameResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAttrNameResponse
+    }
+}
+
 /// Request body of `timpush/get_attr`.
 ///
 /// See [`Timpush::get_attr`](crate::api::timpush::Timpush::get_attr).
@@ -622,12 +925,31 @@ pub struct GetAttrRequest {
     /// `To_Account` (required). Target accounts (at most 100).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -638,6 +960,7 @@ impl GetAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetAttrResponse {
     /// `UserAttrs` (required). Attributes of each account; an account without attributes has an empty `Attrs`.
     #[serde(
@@ -679,6 +1002,36 @@ impl GetAttrResponse {
     }
 }
 
+///How the drift corrector reads [`GetAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetAttrResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserAttrs",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushUserAttrs),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetAttrResponse
+    }
+}
+
 /// Request body of `timpush/set_attr`.
 ///
 /// See [`Timpush::set_attr`](crate::api::timpush::Timpush::set_attr).
@@ -691,12 +1044,31 @@ pub struct SetAttrRequest {
     /// `UserAttrs` (required). The accounts and the attribute values to set (at most 100).
     #[serde(rename = "UserAttrs")]
     pub user_attrs: Vec<PushUserAttrs>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl SetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrs>) -> Self {
-        Self { user_attrs }
+        Self {
+            user_attrs,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -707,6 +1079,7 @@ impl SetAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SetAttrResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 90035: the attribute belongs to another account type).
     #[serde(
@@ -733,6 +1106,28 @@ impl SetAttrResponse {
     }
 }
 
+///How the drift corrector reads [`SetAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SetAttrResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for SetAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetAttrResponse
+    }
+}
+
 /// Request body of `timpush/remove_attr`.
 ///
 /// See [`Timpush::remove_attr`](crate::api::timpush::Timpush::remove_attr).
@@ -745,12 +1140,31 @@ pub struct RemoveAttrRequest {
     /// `UserAttrs` (required). The accounts and the names of the attributes to delete (at most 100); each item has To_Account and Attrs.
     #[serde(rename = "UserAttrs")]
     pub user_attrs: Vec<PushUserAttrNames>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrNames>) -> Self {
-        Self { user_attrs }
+        Self {
+            user_attrs,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -761,6 +1175,7 @@ impl RemoveAttrRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RemoveAttrResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[serde(
@@ -787,6 +1202,28 @@ impl RemoveAttrResponse {
     }
 }
 
+///How the drift corrector reads [`RemoveAttrResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RemoveAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RemoveAttrResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for RemoveAttrResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RemoveAttrResponse
+    }
+}
+
 /// Request body of `timpush/get_tag`.
 ///
 /// See [`Timpush::get_tag`](crate::api::timpush::Timpush::get_tag).
@@ -799,12 +1236,31 @@ pub struct GetTagRequest {
     /// `To_Account` (required). Target accounts (UserIDs or RegistrationIDs), at most 100.
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl GetTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -815,6 +1271,7 @@ impl GetTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetTagResponse {
     /// `UserTags` (required). Tags of each account.
     #[serde(
@@ -856,6 +1313,36 @@ impl GetTagResponse {
     }
 }
 
+///How the drift corrector reads [`GetTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTagResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "UserTags",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushUserTags),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTagResponse
+    }
+}
+
 /// Request body of `timpush/add_tag`.
 ///
 /// See [`Timpush::add_tag`](crate::api::timpush::Timpush::add_tag).
@@ -871,18 +1358,38 @@ pub struct AddTagRequest {
     /// `UserTags` (required). The accounts and their tags (at most 100 accounts).
     #[serde(rename = "UserTags")]
     pub user_tags: Vec<PushUserTags>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AddTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
-        Self { replace: None, user_tags }
+        Self {
+            replace: None,
+            user_tags,
+            extra: serde_json::Map::new(),
+        }
     }
 
     /// Sets `Replace` (optional). 0 (default): add to the existing tags; 1: overwrite ALL tags of each account.
     #[must_use]
     pub fn replace(mut self, value: i32) -> Self {
         self.replace = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
         self
     }
 }
@@ -894,6 +1401,7 @@ impl AddTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AddTagResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 90035: the tag belongs to another account type).
     #[serde(
@@ -920,6 +1428,28 @@ impl AddTagResponse {
     }
 }
 
+///How the drift corrector reads [`AddTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddTagResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AddTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddTagResponse
+    }
+}
+
 /// Request body of `timpush/remove_tag`.
 ///
 /// See [`Timpush::remove_tag`](crate::api::timpush::Timpush::remove_tag).
@@ -932,12 +1462,31 @@ pub struct RemoveTagRequest {
     /// `UserTags` (required). The accounts and the tags to delete (at most 100 accounts).
     #[serde(rename = "UserTags")]
     pub user_tags: Vec<PushUserTags>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
-        Self { user_tags }
+        Self {
+            user_tags,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -948,6 +1497,7 @@ impl RemoveTagRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RemoveTagResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[serde(
@@ -974,6 +1524,28 @@ impl RemoveTagResponse {
     }
 }
 
+///How the drift corrector reads [`RemoveTagResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RemoveTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RemoveTagResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for RemoveTagResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RemoveTagResponse
+    }
+}
+
 /// Request body of `timpush/clear_all_tags`.
 ///
 /// See [`Timpush::clear_all_tags`](crate::api::timpush::Timpush::clear_all_tags).
@@ -986,12 +1558,31 @@ pub struct ClearAllTagsRequest {
     /// `To_Account` (required). Target accounts (UserIDs or RegistrationIDs), at most 100.
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ClearAllTagsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(to_account: Vec<String>) -> Self {
-        Self { to_account }
+        Self {
+            to_account,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -1002,6 +1593,7 @@ impl ClearAllTagsRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ClearAllTagsResponse {
     /// `ErrorList` (required). Accounts that failed (e.g. 70107: account does not exist).
     #[serde(
@@ -1028,12 +1620,312 @@ impl ClearAllTagsResponse {
     }
 }
 
+///How the drift corrector reads [`ClearAllTagsResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ClearAllTagsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ClearAllTagsResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ErrorList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PushErrorItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ClearAllTagsResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ClearAllTagsResponse
+    }
+}
+
+/// Request body of `timpush/get_sched_task`.
+///
+/// See [`Timpush::get_sched_task`](crate::api::timpush::Timpush::get_sched_task).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetSchedTaskRequest {
+    /// `Sdkappid` (required). SDKAppID of the app; must be the same as the `sdkappid` of the request URL.
+    #[serde(rename = "Sdkappid")]
+    pub sdkappid: u64,
+    /// `TaskID` (required). ID of the scheduled task, as returned when the task was created.
+    #[serde(rename = "TaskID")]
+    pub task_id: u64,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetSchedTaskRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(sdkappid: u64, task_id: u64) -> Self {
+        Self {
+            sdkappid,
+            task_id,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/get_sched_task` (the envelope is decoded separately).
+///
+/// See [`Timpush::get_sched_task`](crate::api::timpush::Timpush::get_sched_task).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetSchedTaskResponse {
+    /// `TaskInfo` (required). The scheduled task.
+    #[serde(rename = "TaskInfo")]
+    pub task_info: SchedTaskInfo,
+}
+
+impl GetSchedTaskResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(task_info: SchedTaskInfo) -> Self {
+        Self { task_info }
+    }
+}
+
+///How the drift corrector reads [`GetSchedTaskResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetSchedTaskResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "TaskInfo",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_SchedTaskInfo),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetSchedTaskResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetSchedTaskResponse
+    }
+}
+
+/// The scheduled task.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SchedTaskInfo {
+    /// `TaskID` (required). ID of the scheduled task.
+    #[serde(rename = "TaskID")]
+    pub task_id: u64,
+    /// `Sdkappid` (optional). SDKAppID of the app the task belongs to.
+    #[serde(rename = "Sdkappid", default, skip_serializing_if = "Option::is_none")]
+    pub sdkappid: Option<u64>,
+    /// `CreateAt` (optional). When the task was created, as text ("2025-05-20 08:30:00" in the example).
+    #[serde(rename = "CreateAt", default, skip_serializing_if = "Option::is_none")]
+    pub create_at: Option<String>,
+    /// `Type` (optional). Kind of push the task makes: All, Tag or User.
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<SchedPushType>,
+    /// `SchedAt` (optional). Scheduled send time, as text in the form YYYY-MM-DD HH:MM:SS (UTC per the add/modify pages).
+    #[serde(rename = "SchedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sched_at: Option<String>,
+    /// `Content` (optional). The stored push content. Its shape follows Type: the body of a push call for All and Tag tasks, the body of a batch call for User tasks (per the add_sched_task page).
+    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<serde_json::Value>,
+    /// `Title` (optional). Notification title of the task (copied from its content in the example).
+    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `Desc` (optional). Notification text of the task (copied from its content in the example).
+    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
+    pub desc: Option<String>,
+    /// `Status` (optional). Dispatch state of the task, e.g. "pending" (not yet dispatched).
+    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// `DispatchSuccess` (optional). Dispatch outcome counter/flag; 0 in the example of a pending task. Its meaning was not readable (table cut).
+    #[serde(
+        rename = "DispatchSuccess",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dispatch_success: Option<i64>,
+    /// `DispatchErr` (optional). Dispatch error text; empty when there is none.
+    #[serde(rename = "DispatchErr", default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_err: Option<String>,
+    /// `PushTaskID` (optional). ID of the push started by the task; empty in the example of a pending task.
+    #[serde(rename = "PushTaskID", default, skip_serializing_if = "Option::is_none")]
+    pub push_task_id: Option<String>,
+}
+
+impl SchedTaskInfo {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(task_id: u64) -> Self {
+        Self {
+            task_id,
+            sdkappid: None,
+            create_at: None,
+            r#type: None,
+            sched_at: None,
+            content: None,
+            title: None,
+            desc: None,
+            status: None,
+            dispatch_success: None,
+            dispatch_err: None,
+            push_task_id: None,
+        }
+    }
+
+    /// Sets `Sdkappid` (optional). SDKAppID of the app the task belongs to.
+    #[must_use]
+    pub fn sdkappid(mut self, value: u64) -> Self {
+        self.sdkappid = Some(value);
+        self
+    }
+
+    /// Sets `CreateAt` (optional). When the task was created, as text ("2025-05-20 08:30:00" in the example).
+    #[must_use]
+    pub fn create_at(mut self, value: impl Into<String>) -> Self {
+        self.create_at = Some(value.into());
+        self
+    }
+
+    /// Sets `Type` (optional). Kind of push the task makes: All, Tag or User.
+    #[must_use]
+    pub fn r#type(mut self, value: SchedPushType) -> Self {
+        self.r#type = Some(value);
+        self
+    }
+
+    /// Sets `SchedAt` (optional). Scheduled send time, as text in the form YYYY-MM-DD HH:MM:SS (UTC per the add/modify pages).
+    #[must_use]
+    pub fn sched_at(mut self, value: impl Into<String>) -> Self {
+        self.sched_at = Some(value.into());
+        self
+    }
+
+    /// Sets `Content` (optional). The stored push content. Its shape follows Type: the body of a push call for All and Tag tasks, the body of a batch call for User tasks (per the add_sched_task page).
+    #[must_use]
+    pub fn content(mut self, value: serde_json::Value) -> Self {
+        self.content = Some(value);
+        self
+    }
+
+    /// Sets `Title` (optional). Notification title of the task (copied from its content in the example).
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `Desc` (optional). Notification text of the task (copied from its content in the example).
+    #[must_use]
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = Some(value.into());
+        self
+    }
+
+    /// Sets `Status` (optional). Dispatch state of the task, e.g. "pending" (not yet dispatched).
+    #[must_use]
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `DispatchSuccess` (optional). Dispatch outcome counter/flag; 0 in the example of a pending task. Its meaning was not readable (table cut).
+    #[must_use]
+    pub fn dispatch_success(mut self, value: i64) -> Self {
+        self.dispatch_success = Some(value);
+        self
+    }
+
+    /// Sets `DispatchErr` (optional). Dispatch error text; empty when there is none.
+    #[must_use]
+    pub fn dispatch_err(mut self, value: impl Into<String>) -> Self {
+        self.dispatch_err = Some(value.into());
+        self
+    }
+
+    /// Sets `PushTaskID` (optional). ID of the push started by the task; empty in the example of a pending task.
+    #[must_use]
+    pub fn push_task_id(mut self, value: impl Into<String>) -> Self {
+        self.push_task_id = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`SchedTaskInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SchedTaskInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SchedTaskInfo",
+    &[
+        crate::drift::FieldShape::new("TaskID", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("Sdkappid", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("CreateAt", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("SchedAt", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Content", &[], crate::drift::Shape::Any, false),
+        crate::drift::FieldShape::new("Title", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Status", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "DispatchSuccess",
+            &[],
+            crate::drift::Shape::I64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "DispatchErr",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("PushTaskID", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for SchedTaskInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SchedTaskInfo
+    }
+}
+
 impl crate::Endpoint for PushRequest {
     type Response = PushResponse;
     const SERVICE: &'static str = "timpush";
     const COMMAND: &'static str = "push";
     const PATH: &'static str = "timpush/push";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "MsgRandom",
+        "OnlineOnlyFlag",
+        "Condition",
+        "MsgBody",
+        "OfflinePushInfo",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for PushResponse {}
@@ -1043,6 +1935,16 @@ impl crate::Endpoint for BatchRequest {
     const COMMAND: &'static str = "batch";
     const PATH: &'static str = "timpush/batch";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgRandom",
+        "OfflinePushInfo",
+        "DataId",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for BatchResponse {
@@ -1071,6 +1973,10 @@ impl crate::Endpoint for RevokeRequest {
     const COMMAND: &'static str = "revoke";
     const PATH: &'static str = "timpush/revoke";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["TaskId", "OfflinePushInfo"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for RevokeResponse {}
@@ -1080,6 +1986,10 @@ impl crate::Endpoint for SetAttrNameRequest {
     const COMMAND: &'static str = "set_attr_name";
     const PATH: &'static str = "timpush/set_attr_name";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["AttrNames", "AttrTypes"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetAttrNameResponse {}
@@ -1089,6 +1999,10 @@ impl crate::Endpoint for GetAttrNameRequest {
     const COMMAND: &'static str = "get_attr_name";
     const PATH: &'static str = "timpush/get_attr_name";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAttrNameResponse {}
@@ -1098,6 +2012,10 @@ impl crate::Endpoint for GetAttrRequest {
     const COMMAND: &'static str = "get_attr";
     const PATH: &'static str = "timpush/get_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetAttrResponse {
@@ -1126,6 +2044,10 @@ impl crate::Endpoint for SetAttrRequest {
     const COMMAND: &'static str = "set_attr";
     const PATH: &'static str = "timpush/set_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for SetAttrResponse {
@@ -1154,6 +2076,10 @@ impl crate::Endpoint for RemoveAttrRequest {
     const COMMAND: &'static str = "remove_attr";
     const PATH: &'static str = "timpush/remove_attr";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for RemoveAttrResponse {
@@ -1182,6 +2108,10 @@ impl crate::Endpoint for GetTagRequest {
     const COMMAND: &'static str = "get_tag";
     const PATH: &'static str = "timpush/get_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetTagResponse {
@@ -1210,6 +2140,10 @@ impl crate::Endpoint for AddTagRequest {
     const COMMAND: &'static str = "add_tag";
     const PATH: &'static str = "timpush/add_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["Replace", "UserTags"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for AddTagResponse {
@@ -1238,6 +2172,10 @@ impl crate::Endpoint for RemoveTagRequest {
     const COMMAND: &'static str = "remove_tag";
     const PATH: &'static str = "timpush/remove_tag";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["UserTags"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for RemoveTagResponse {
@@ -1266,6 +2204,10 @@ impl crate::Endpoint for ClearAllTagsRequest {
     const COMMAND: &'static str = "clear_all_tags";
     const PATH: &'static str = "timpush/clear_all_tags";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for ClearAllTagsResponse {
@@ -1288,6 +2230,19 @@ impl crate::ItemResults for ClearAllTagsResponse {
     }
 }
 
+impl crate::Endpoint for GetSchedTaskRequest {
+    type Response = GetSchedTaskResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "get_sched_task";
+    const PATH: &'static str = "timpush/get_sched_task";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Sdkappid", "TaskID"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for GetSchedTaskResponse {}
 /// The `timpush` commands (Push service), reached with [`Client::timpush`](crate::Client::timpush).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -1535,6 +2490,24 @@ impl<'a> Timpush<'a> {
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
+
+    /// Get a scheduled push task ()
+    ///
+    /// `POST /v4/timpush/get_sched_task`
+    ///
+    /// Returns one scheduled push task (created with add_sched_task) by its task ID: its type, scheduled time, stored push content and dispatch state. At most 5 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/130280> (English: <https://www.tencentcloud.com/document/product/1047/78842>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub fn get_sched_task<'r>(
+        &self,
+        request: &'r GetSchedTaskRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetSchedTaskResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
 }
 
 /// Registry entries of this service, in documentation order.
@@ -1551,6 +2524,15 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/100634",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60561"),
         retry: crate::RetryClass::Never,
+        path: "timpush/push",
+        request_keys: &[
+            "From_Account",
+            "MsgRandom",
+            "OnlineOnlyFlag",
+            "Condition",
+            "MsgBody",
+            "OfflinePushInfo",
+        ],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1624,6 +2606,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/67553",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/67553"),
         retry: crate::RetryClass::Dedupe,
+        path: "timpush/batch",
+        request_keys: &[
+            "From_Account",
+            "To_Account",
+            "MsgRandom",
+            "OfflinePushInfo",
+            "DataId",
+        ],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1634,6 +2624,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TaskId\": \"batch_667015d4_537529d8_2000005e80aa873_d03ac87_56f5e750\"\n}\n",
                 ),
+            },
+            crate::registry::Example {
+                title: None,
+                legacy: false,
+                request: Some(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"To_Account\": [\n        \"user1\",\n        \"user2\"\n    ],\n    \"MsgRandom\": 3674128,\n    \"OfflinePushInfo\": {\n        \"PushFlag\": 0,\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\"\n    }\n}\n",
+                ),
+                response: None,
             },
             crate::registry::Example {
                 title: None,
@@ -1667,6 +2665,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60571",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60571"),
         retry: crate::RetryClass::Never,
+        path: "timpush/revoke",
+        request_keys: &["TaskId", "OfflinePushInfo"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1702,6 +2702,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60563",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60563"),
         retry: crate::RetryClass::Never,
+        path: "timpush/set_attr_name",
+        request_keys: &["AttrNames", "AttrTypes"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1745,6 +2747,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60562",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60562"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/get_attr_name",
+        request_keys: &[],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1778,6 +2782,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60564",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60564"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/get_attr",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1815,6 +2821,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60565",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60565"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/set_attr",
+        request_keys: &["UserAttrs"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1850,6 +2858,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60566",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60566"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/remove_attr",
+        request_keys: &["UserAttrs"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1885,6 +2895,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60567",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60567"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/get_tag",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1922,6 +2934,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60568",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60568"),
         retry: crate::RetryClass::Never,
+        path: "timpush/add_tag",
+        request_keys: &["Replace", "UserTags"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -1965,6 +2979,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60569",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60569"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/remove_tag",
+        request_keys: &["UserTags"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -2000,6 +3016,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://www.tencentcloud.com/document/product/1047/60570",
         doc_en: Some("https://www.tencentcloud.com/document/product/1047/60570"),
         retry: crate::RetryClass::Safe,
+        path: "timpush/clear_all_tags",
+        request_keys: &["To_Account"],
         examples: &[
             crate::registry::Example {
                 title: None,
@@ -2022,5 +3040,34 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearAllTagsRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "get_sched_task",
+        module: "timpush",
+        function: "get_sched_task",
+        request_type: "GetSchedTaskRequest",
+        response_type: "GetSchedTaskResponse",
+        title_zh: "",
+        title_en: "Get a scheduled push task",
+        doc: "https://cloud.tencent.com/document/product/269/130280",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78842"),
+        retry: crate::RetryClass::Safe,
+        path: "timpush/get_sched_task",
+        request_keys: &["Sdkappid", "TaskID"],
+        examples: &[
+            crate::registry::Example {
+                title: None,
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TaskInfo\": {\n        \"TaskID\": 1234567890,\n        \"Sdkappid\": 88888888,\n        \"CreateAt\": \"2025-05-20 08:30:00\",\n        \"Type\": \"All\",\n        \"SchedAt\": \"2025-06-01 10:00:00\",\n        \"Content\": {\n            \"From_Account\": 12345,\n            \"MsgRandom\": 123456,\n            \"OfflinePushInfo\": {\n                \"Title\": \"Push Title\",\n                \"Desc\": \"Push Content Description\"\n            }\n        },\n        \"Title\": \"Push Title\",\n        \"Desc\": \"Push Content Description\",\n        \"Status\": \"pending\",\n        \"DispatchSuccess\": 0,\n        \"DispatchErr\": \"\",\n        \"PushTaskID\": \"\"\n    }\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetSchedTaskRequest>::NEW,
     },
 ];

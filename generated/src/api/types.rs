@@ -338,7 +338,7 @@ impl<'de> serde::Deserialize<'de> for ApplyJoinOption {
     }
 }
 
-/// Whether the whole group is muted.
+/// Whether the whole group (or topic) is muted. The value type of the `MuteAllMember` key (called `ShutUpAllMember` by older pages).
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -397,6 +397,7 @@ impl<'de> serde::Deserialize<'de> for ShutUpAllMember {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct AppDefinedDataItem {
     /// `Key` (required). Key of the custom field.
     #[serde(rename = "Key")]
@@ -413,6 +414,22 @@ impl AppDefinedDataItem {
             key: key.into(),
             value: value.into(),
         }
+    }
+}
+
+///How the drift corrector reads [`AppDefinedDataItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AppDefinedDataItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AppDefinedDataItem",
+    &[
+        crate::drift::FieldShape::new("Key", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for AppDefinedDataItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AppDefinedDataItem
     }
 }
 
@@ -480,6 +497,7 @@ impl<'de> serde::Deserialize<'de> for GroupMsgPriorityLevel {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupMemberInfo {
     /// `Member_Account` (required). Account of the member (always returned).
     #[serde(rename = "Member_Account")]
@@ -503,15 +521,17 @@ pub struct GroupMemberInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_send_msg_time: Option<u64>,
-    /// `ShutUpUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted.
-    #[serde(rename = "ShutUpUntil", default, skip_serializing_if = "Option::is_none")]
-    pub shut_up_until: Option<u64>,
+    /// `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means the member is not muted. Also read from `ShutUpUntil` (the documentation names the key both ways); written as `MuteUntil`.
+    #[serde(
+        rename = "MuteUntil",
+        alias = "ShutUpUntil",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub mute_until: Option<u64>,
     /// `NameCard` (optional). The member's name card in the group.
     #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
     pub name_card: Option<String>,
-    /// `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted. Returned by get_specified_group_member_info.
-    #[serde(rename = "MuteUntil", default, skip_serializing_if = "Option::is_none")]
-    pub mute_until: Option<u64>,
     /// `OnlineStatus` (optional). Online status of the member (examples show Online and Offline); needs the group member online status feature enabled in the console.
     #[serde(rename = "OnlineStatus", default, skip_serializing_if = "Option::is_none")]
     pub online_status: Option<String>,
@@ -534,9 +554,8 @@ impl GroupMemberInfo {
             msg_seq: None,
             msg_flag: None,
             last_send_msg_time: None,
-            shut_up_until: None,
-            name_card: None,
             mute_until: None,
+            name_card: None,
             online_status: None,
             app_member_defined_data: Default::default(),
         }
@@ -577,10 +596,10 @@ impl GroupMemberInfo {
         self
     }
 
-    /// Sets `ShutUpUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted.
+    /// Sets `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means the member is not muted. Also read from `ShutUpUntil` (the documentation names the key both ways); written as `MuteUntil`.
     #[must_use]
-    pub fn shut_up_until(mut self, value: u64) -> Self {
-        self.shut_up_until = Some(value);
+    pub fn mute_until(mut self, value: u64) -> Self {
+        self.mute_until = Some(value);
         self
     }
 
@@ -588,13 +607,6 @@ impl GroupMemberInfo {
     #[must_use]
     pub fn name_card(mut self, value: impl Into<String>) -> Self {
         self.name_card = Some(value.into());
-        self
-    }
-
-    /// Sets `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means not muted. Returned by get_specified_group_member_info.
-    #[must_use]
-    pub fn mute_until(mut self, value: u64) -> Self {
-        self.mute_until = Some(value);
         self
     }
 
@@ -613,11 +625,63 @@ impl GroupMemberInfo {
     }
 }
 
+///How the drift corrector reads [`GroupMemberInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupMemberInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupMemberInfo",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Role", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("JoinTime", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("MsgFlag", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "LastSendMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MuteUntil",
+            &["ShutUpUntil"],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new("NameCard", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "OnlineStatus",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "AppMemberDefinedData",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupMemberInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupMemberInfo
+    }
+}
+
 /// Profile of one group as returned by get_group_info. `ErrorCode`/`ErrorInfo` give the outcome for this group; every other field appears only when the response filters ask for it (all by default).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupInfo {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
@@ -674,13 +738,14 @@ pub struct GroupInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub apply_join_option: Option<ApplyJoinOption>,
-    /// `ShutUpAllMember` (optional). Whether all members are muted (On/Off).
+    /// `MuteAllMember` (optional). Whether all members are muted (On/Off). Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[serde(
-        rename = "ShutUpAllMember",
+        rename = "MuteAllMember",
+        alias = "ShutUpAllMember",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub shut_up_all_member: Option<ShutUpAllMember>,
+    pub mute_all_member: Option<ShutUpAllMember>,
     /// `AppDefinedData` (required). App-defined group fields.
     #[serde(
         rename = "AppDefinedData",
@@ -718,7 +783,7 @@ impl GroupInfo {
             member_num: None,
             max_member_num: None,
             apply_join_option: None,
-            shut_up_all_member: None,
+            mute_all_member: None,
             app_defined_data: Default::default(),
             member_list: Default::default(),
         }
@@ -829,10 +894,10 @@ impl GroupInfo {
         self
     }
 
-    /// Sets `ShutUpAllMember` (optional). Whether all members are muted (On/Off).
+    /// Sets `MuteAllMember` (optional). Whether all members are muted (On/Off). Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[must_use]
-    pub fn shut_up_all_member(mut self, value: ShutUpAllMember) -> Self {
-        self.shut_up_all_member = Some(value);
+    pub fn mute_all_member(mut self, value: ShutUpAllMember) -> Self {
+        self.mute_all_member = Some(value);
         self
     }
 
@@ -851,11 +916,110 @@ impl GroupInfo {
     }
 }
 
+///How the drift corrector reads [`GroupInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupInfo",
+    &[
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Name", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Appid", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new(
+            "Introduction",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Notification",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Owner_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastInfoTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "NextMsgSeq",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new("MemberNum", &[], crate::drift::Shape::U32, false),
+        crate::drift::FieldShape::new(
+            "MaxMemberNum",
+            &[],
+            crate::drift::Shape::U32,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "ApplyJoinOption",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MuteAllMember",
+            &["ShutUpAllMember"],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "AppDefinedData",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GroupMemberInfo),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupInfo
+    }
+}
+
 /// One group message as returned when pulling a group's message history (group_msg_get_simple).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GroupHistoryMsg {
     /// `From_Account` (required). Sender account (may look like a number larger than 2^53; kept as a string).
     #[serde(rename = "From_Account")]
@@ -927,6 +1091,53 @@ impl GroupHistoryMsg {
     pub fn is_system_msg(mut self, value: i32) -> Self {
         self.is_system_msg = Some(value);
         self
+    }
+}
+
+///How the drift corrector reads [`GroupHistoryMsg`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GroupHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GroupHistoryMsg",
+    &[
+        crate::drift::FieldShape::new(
+            "From_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("IsPlaceMsg", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new(
+            "MsgBody",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Union(&SHAPE_MsgElement)),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "MsgPriority",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "MsgTimeStamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "IsSystemMsg",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GroupHistoryMsg {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GroupHistoryMsg
     }
 }
 
@@ -1022,7 +1233,9 @@ pub enum GroupBaseInfoField {
     MaxMemberNum,
     /// `ApplyJoinOption`: Join request handling.
     ApplyJoinOption,
-    /// `ShutUpAllMember`: Mute-all state.
+    /// `MuteAllMember`: Mute-all state (the name used by the newer pages).
+    MuteAllMember,
+    /// `ShutUpAllMember`: Mute-all state (the name used by older pages).
     ShutUpAllMember,
     /// A value this version of the SDK does not know, kept verbatim.
     Unknown(String),
@@ -1045,6 +1258,7 @@ impl GroupBaseInfoField {
             GroupBaseInfoField::MemberNum => "MemberNum",
             GroupBaseInfoField::MaxMemberNum => "MaxMemberNum",
             GroupBaseInfoField::ApplyJoinOption => "ApplyJoinOption",
+            GroupBaseInfoField::MuteAllMember => "MuteAllMember",
             GroupBaseInfoField::ShutUpAllMember => "ShutUpAllMember",
             GroupBaseInfoField::Unknown(other) => other,
         }
@@ -1067,6 +1281,7 @@ impl From<&str> for GroupBaseInfoField {
             "MemberNum" => GroupBaseInfoField::MemberNum,
             "MaxMemberNum" => GroupBaseInfoField::MaxMemberNum,
             "ApplyJoinOption" => GroupBaseInfoField::ApplyJoinOption,
+            "MuteAllMember" => GroupBaseInfoField::MuteAllMember,
             "ShutUpAllMember" => GroupBaseInfoField::ShutUpAllMember,
             other => GroupBaseInfoField::Unknown(other.to_owned()),
         }
@@ -1112,9 +1327,9 @@ pub enum GroupMemberInfoField {
     MsgFlag,
     /// `LastSendMsgTime`: Time of the member's last message.
     LastSendMsgTime,
-    /// `ShutUpUntil`: End of the member's mute.
+    /// `ShutUpUntil`: End of the member's mute (the name used by older pages).
     ShutUpUntil,
-    /// `MuteUntil`: End of the member's mute (name used by get_specified_group_member_info).
+    /// `MuteUntil`: End of the member's mute (the name used by the newer pages).
     MuteUntil,
     /// `NameCard`: Name card.
     NameCard,
@@ -1340,10 +1555,30 @@ impl<'de> serde::Deserialize<'de> for MsgElement {
     }
 }
 
+///How the drift corrector reads [`MsgElement`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_MsgElement: crate::drift::UnionShape = crate::drift::UnionShape::new(
+    "MsgElement",
+    "MsgType",
+    "MsgContent",
+    &[
+        ("TIMTextElem", &SHAPE_TextElem),
+        ("TIMLocationElem", &SHAPE_LocationElem),
+        ("TIMFaceElem", &SHAPE_FaceElem),
+        ("TIMCustomElem", &SHAPE_CustomElem),
+        ("TIMSoundElem", &SHAPE_SoundElem),
+        ("TIMImageElem", &SHAPE_ImageElem),
+        ("TIMFileElem", &SHAPE_FileElem),
+        ("TIMVideoFileElem", &SHAPE_VideoFileElem),
+        ("TIMRelayElem", &SHAPE_RelayElem),
+    ],
+);
 /// Content of a text element.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct TextElem {
     /// `Text` (required). The text; also the offline push text when the receiver's app is in the background.
     #[serde(rename = "Text")]
@@ -1357,10 +1592,24 @@ impl TextElem {
     }
 }
 
+///How the drift corrector reads [`TextElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_TextElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "TextElem",
+    &[crate::drift::FieldShape::new("Text", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for TextElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_TextElem
+    }
+}
+
 /// Content of a location element; offline push text is "\[Location\]".
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct LocationElem {
     /// `Desc` (required). Description of the location.
     #[serde(rename = "Desc")]
@@ -1384,10 +1633,28 @@ impl LocationElem {
     }
 }
 
+///How the drift corrector reads [`LocationElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_LocationElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "LocationElem",
+    &[
+        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Latitude", &[], crate::drift::Shape::F64, true),
+        crate::drift::FieldShape::new("Longitude", &[], crate::drift::Shape::F64, true),
+    ],
+);
+impl crate::drift::Schema for LocationElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_LocationElem
+    }
+}
+
 /// Content of an emoji element; offline push text is "\[Face\]".
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FaceElem {
     /// `Index` (required). App-defined emoji index.
     #[serde(rename = "Index")]
@@ -1404,10 +1671,27 @@ impl FaceElem {
     }
 }
 
+///How the drift corrector reads [`FaceElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FaceElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FaceElem",
+    &[
+        crate::drift::FieldShape::new("Index", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("Data", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for FaceElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FaceElem
+    }
+}
+
 /// Content of a custom element.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct CustomElem {
     /// `Data` (required). App-defined payload; not delivered in the APNs payload.
     #[serde(rename = "Data")]
@@ -1456,10 +1740,29 @@ impl CustomElem {
     }
 }
 
+///How the drift corrector reads [`CustomElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CustomElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "CustomElem",
+    &[
+        crate::drift::FieldShape::new("Data", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Ext", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Sound", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for CustomElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CustomElem
+    }
+}
+
 /// Content of an audio element. SDK 4.x and later send `Url`, `UUID` and `Download_Flag`; SDK 2.x/3.x send only `UUID`, `Size` and `Second`. A REST API sender must fill `Url`, `UUID` (globally unique, usually the file's MD5) and `Download_Flag` = 2.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct SoundElem {
     /// `Url` (optional). Download URL of the audio.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
@@ -1512,10 +1815,35 @@ impl SoundElem {
     }
 }
 
+///How the drift corrector reads [`SoundElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SoundElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SoundElem",
+    &[
+        crate::drift::FieldShape::new("Url", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Size", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("Second", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "Download_Flag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for SoundElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SoundElem
+    }
+}
+
 /// Content of an image element. A REST API sender must fill the URLs, a globally unique `UUID` (usually the image's MD5), and the width and height in pixels.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImageElem {
     /// `UUID` (required). Unique identifier of the image, used by clients as an index key.
     #[serde(rename = "UUID")]
@@ -1547,10 +1875,38 @@ impl ImageElem {
     }
 }
 
+///How the drift corrector reads [`ImageElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImageElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImageElem",
+    &[
+        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "ImageFormat",
+            &[],
+            crate::drift::Shape::I32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ImageInfoArray",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_ImageInfo)),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ImageElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImageElem
+    }
+}
+
 /// One size of an image.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct ImageInfo {
     /// `Type` (required). 1: original, 2: large, 3: thumbnail.
     #[serde(rename = "Type")]
@@ -1588,10 +1944,30 @@ impl ImageInfo {
     }
 }
 
+///How the drift corrector reads [`ImageInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ImageInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ImageInfo",
+    &[
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("Size", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("Width", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new("Height", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new("URL", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for ImageInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ImageInfo
+    }
+}
+
 /// Content of a file element. SDK 4.x and later send `Url`, `UUID` and `Download_Flag`; SDK 2.x/3.x send only `UUID`, `FileSize` and `FileName`. A REST API sender must fill `Url`, `UUID` and `Download_Flag` = 2.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct FileElem {
     /// `Url` (optional). Download URL of the file.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
@@ -1644,10 +2020,35 @@ impl FileElem {
     }
 }
 
+///How the drift corrector reads [`FileElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_FileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "FileElem",
+    &[
+        crate::drift::FieldShape::new("Url", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("FileSize", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("FileName", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new(
+            "Download_Flag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for FileElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_FileElem
+    }
+}
+
 /// Content of a video element. SDK 4.x and later send URLs, UUIDs and download flags; SDK 2.x/3.x send no URLs or download flags. A REST API sender must fill VideoUrl, VideoUUID, ThumbUrl, ThumbUUID, ThumbWidth, ThumbHeight and both download flags (= 2).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct VideoFileElem {
     /// `VideoUrl` (optional). Download URL of the video.
     #[serde(rename = "VideoUrl", default, skip_serializing_if = "Option::is_none")]
@@ -1766,6 +2167,63 @@ impl VideoFileElem {
     pub fn thumb_download_flag(mut self, value: i32) -> Self {
         self.thumb_download_flag = Some(value);
         self
+    }
+}
+
+///How the drift corrector reads [`VideoFileElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_VideoFileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "VideoFileElem",
+    &[
+        crate::drift::FieldShape::new("VideoUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("VideoUUID", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("VideoSize", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new(
+            "VideoSecond",
+            &[],
+            crate::drift::Shape::U32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "VideoFormat",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "VideoDownloadFlag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new("ThumbUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("ThumbUUID", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("ThumbSize", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("ThumbWidth", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "ThumbHeight",
+            &[],
+            crate::drift::Shape::U32,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ThumbFormat",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "ThumbDownloadFlag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for VideoFileElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_VideoFileElem
     }
 }
 
@@ -1923,6 +2381,13 @@ pub struct AndroidPushInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub honor_importance: Option<String>,
+    /// `OPPOPrivateMsgTemplateId` (optional). ID of an OPPO private-message template, for instant-messaging pushes on OPPO's private message channel.
+    #[serde(
+        rename = "OPPOPrivateMsgTemplateId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub oppo_private_msg_template_id: Option<String>,
     /// `MeiZuNoticeMsgType` (optional). Meizu message category.
     #[serde(
         rename = "MeiZuNoticeMsgType",
@@ -1948,6 +2413,7 @@ impl AndroidPushInfo {
             oppo_category: None,
             vivo_category: None,
             honor_importance: None,
+            oppo_private_msg_template_id: None,
             mei_zu_notice_msg_type: None,
         }
     }
@@ -2033,6 +2499,13 @@ impl AndroidPushInfo {
     #[must_use]
     pub fn honor_importance(mut self, value: impl Into<String>) -> Self {
         self.honor_importance = Some(value.into());
+        self
+    }
+
+    /// Sets `OPPOPrivateMsgTemplateId` (optional). ID of an OPPO private-message template, for instant-messaging pushes on OPPO's private message channel.
+    #[must_use]
+    pub fn oppo_private_msg_template_id(mut self, value: impl Into<String>) -> Self {
+        self.oppo_private_msg_template_id = Some(value.into());
         self
     }
 
@@ -2131,6 +2604,7 @@ impl ApnsPushInfo {
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RelayElem {
     /// `Title` (required). Title of the combined message.
     #[serde(rename = "Title")]
@@ -2189,10 +2663,48 @@ impl RelayElem {
     }
 }
 
+///How the drift corrector reads [`RelayElem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RelayElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RelayElem",
+    &[
+        crate::drift::FieldShape::new("Title", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("MsgNum", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "CompatibleText",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "AbstractList",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "MsgList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_RelayMsgItem),
+            ),
+            false,
+        ),
+        crate::drift::FieldShape::new("JsonMsgKey", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for RelayElem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RelayElem
+    }
+}
+
 /// One message inside a combined message.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct RelayMsgItem {
     /// `From_Account` (optional). Sender UserID (one-to-one and group messages).
     #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
@@ -2274,6 +2786,53 @@ impl RelayMsgItem {
     pub fn cloud_custom_data(mut self, value: impl Into<String>) -> Self {
         self.cloud_custom_data = Some(value.into());
         self
+    }
+}
+
+///How the drift corrector reads [`RelayMsgItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_RelayMsgItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "RelayMsgItem",
+    &[
+        crate::drift::FieldShape::new(
+            "From_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "To_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, true),
+        crate::drift::FieldShape::new(
+            "MsgTimeStamp",
+            &[],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "MsgBody",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Union(&SHAPE_MsgElement)),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "CloudCustomData",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for RelayMsgItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_RelayMsgItem
     }
 }
 

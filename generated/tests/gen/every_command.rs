@@ -551,7 +551,7 @@ async fn every_group_open_http_svc_command() {
     }
     {
         let request: group_open_http_svc::ModifyGroupBaseInfoRequest = serde_json::from_str(
-                "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"ShutUpAllMember\": \"On\"\n}\n",
+                "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"MuteAllMember\": \"On\"\n}\n",
             )
             .expect("the example request decodes");
         let reply = client.group_open_http_svc().modify_group_base_info(&request).await;
@@ -687,7 +687,7 @@ async fn every_group_open_http_svc_command() {
     }
     {
         let request: group_open_http_svc::ForbidSendMsgRequest = serde_json::from_str(
-                "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"ShutUpTime\": 60\n}\n",
+                "{\n    \"GroupId\": \"@TGS#2C5SZEAEF\",\n    \"Members_Account\": [\n        \"peter\",\n        \"leckie\"\n    ],\n    \"MuteTime\": 60\n}\n",
             )
             .expect("the example request decodes");
         let reply = client.group_open_http_svc().forbid_send_msg(&request).await;
@@ -982,6 +982,25 @@ async fn every_group_open_http_svc_command() {
         called += 1;
     }
     {
+        let request: group_open_http_svc::GroupMsgReceiptRequest = serde_json::from_str(
+                "{\n    \"GroupId\":\"public123\",\n    \"From_Account\":\"user2\",\n    \"MsgSeqList\":[\n        { \"MsgSeq\":1 }\n    ]\n}\n",
+            )
+            .expect("the example request decodes");
+        let reply = client.group_open_http_svc().group_msg_receipt(&request).await;
+        reply
+            .unwrap_or_else(|e| {
+                panic!("{}: {e}", "/v4/group_open_http_svc/group_msg_receipt")
+            });
+        let rec = server.requests().pop().expect("the server saw the call");
+        assert_eq!(rec.path, "/v4/group_open_http_svc/group_msg_receipt");
+        assert_eq!(
+            rec.request:: < group_open_http_svc::GroupMsgReceiptRequest > (), Some(&
+            request), "{}: the server decoded what was sent",
+            "/v4/group_open_http_svc/group_msg_receipt"
+        );
+        called += 1;
+    }
+    {
         let request: group_open_http_svc::GetGroupBanMemberRequest = serde_json::from_str(
                 "{\n    \"GroupId\": \"@TGS#aJRGC4MH6\",\n    \"Limit\":20,\n    \"Offset\": 0\n}\n",
             )
@@ -1228,7 +1247,7 @@ async fn every_group_open_http_svc_command() {
         );
         called += 1;
     }
-    assert_eq!(called + skipped.len(), 40usize, "skipped: {skipped:?}");
+    assert_eq!(called + skipped.len(), 41usize, "skipped: {skipped:?}");
 }
 
 #[cfg(feature = "im_cos_msg")]
@@ -1604,7 +1623,31 @@ async fn every_million_group_open_http_svc_command() {
         );
         called += 1;
     }
-    assert_eq!(called + skipped.len(), 4usize, "skipped: {skipped:?}");
+    {
+        let request: million_group_open_http_svc::GetOnlineMemberNumRequest = serde_json::from_str(
+                "{\n    \"GroupId\":\"@TGS#_@TGS#cQVLVHIM62CJ\"\n}\n",
+            )
+            .expect("the example request decodes");
+        let reply = client
+            .million_group_open_http_svc()
+            .get_online_member_num(&request)
+            .await;
+        reply
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e}", "/v4/million_group_open_http_svc/get_online_member_num"
+                )
+            });
+        let rec = server.requests().pop().expect("the server saw the call");
+        assert_eq!(rec.path, "/v4/million_group_open_http_svc/get_online_member_num");
+        assert_eq!(
+            rec.request:: < million_group_open_http_svc::GetOnlineMemberNumRequest > (),
+            Some(& request), "{}: the server decoded what was sent",
+            "/v4/million_group_open_http_svc/get_online_member_num"
+        );
+        called += 1;
+    }
+    assert_eq!(called + skipped.len(), 5usize, "skipped: {skipped:?}");
 }
 
 #[cfg(feature = "official_account_open_http_svc")]
@@ -1944,7 +1987,7 @@ async fn every_openim_command() {
         .expect("bind 127.0.0.1");
     let client = server.client_builder().build().expect("client");
     let mut called = 0usize;
-    let mut skipped: Vec<&str> = Vec::new();
+    let skipped: Vec<&str> = Vec::new();
     {
         let request: openim::QueryOnlineStatusRequest = serde_json::from_str(
                 "{\n    \"To_Account\": [\"id1\", \"id2\", \"id3\", \"id4\"]\n}\n",
@@ -2080,10 +2123,21 @@ async fn every_openim_command() {
         );
         called += 1;
     }
-    skipped
-        .push(
-            "openim/delete_c2c_msg_ramble: the doc has no request example and the request has required fields",
+    {
+        let request: openim::DeleteC2cMsgRambleRequest = serde_json::from_str(
+                "{\n    \"Operator_Account\": \"user0\",\n    \"Peer_Account\": \"user1\",\n    \"MsgKeyList\": [\n        \"1472765512_1000001_1697790495\",\n        \"1085536171_2000001_1697790694\"\n    ]\n}\n",
+            )
+            .expect("the example request decodes");
+        let reply = client.openim().delete_c2c_msg_ramble(&request).await;
+        reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/openim/delete_c2c_msg_ramble"));
+        let rec = server.requests().pop().expect("the server saw the call");
+        assert_eq!(rec.path, "/v4/openim/delete_c2c_msg_ramble");
+        assert_eq!(
+            rec.request:: < openim::DeleteC2cMsgRambleRequest > (), Some(& request),
+            "{}: the server decoded what was sent", "/v4/openim/delete_c2c_msg_ramble"
         );
+        called += 1;
+    }
     {
         let request: openim::C2cMsgReadReceiptRequest = serde_json::from_str(
                 "{\"Operator_Account\": \"user1\",\"Peer_Account\": \"user2\",\"C2CMsgInfo\": [{\"From_Account\": \"user2\",\"To_Account\": \"user1\",\"MsgKey\": \"1467329515_5675354_1708676941\"}]}\n",
@@ -2915,5 +2969,20 @@ async fn every_timpush_command() {
         );
         called += 1;
     }
-    assert_eq!(called + skipped.len(), 12usize, "skipped: {skipped:?}");
+    {
+        let request: timpush::GetSchedTaskRequest = serde_json::from_str(
+                "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890\n}\n",
+            )
+            .expect("the example request decodes");
+        let reply = client.timpush().get_sched_task(&request).await;
+        reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/get_sched_task"));
+        let rec = server.requests().pop().expect("the server saw the call");
+        assert_eq!(rec.path, "/v4/timpush/get_sched_task");
+        assert_eq!(
+            rec.request:: < timpush::GetSchedTaskRequest > (), Some(& request),
+            "{}: the server decoded what was sent", "/v4/timpush/get_sched_task"
+        );
+        called += 1;
+    }
+    assert_eq!(called + skipped.len(), 13usize, "skipped: {skipped:?}");
 }

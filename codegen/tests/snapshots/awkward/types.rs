@@ -91,11 +91,21 @@ impl<'de> serde::Deserialize<'de> for Element {
     }
 }
 
+///How the drift corrector reads [`Element`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_Element: crate::drift::UnionShape = crate::drift::UnionShape::new(
+    "Element",
+    "Kind",
+    "Body",
+    &[("Text", &SHAPE_TextBody), ("Pos", &SHAPE_PosBody)],
+);
 /// `TextBody`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct TextBody {
     /// `Text` (required).
     #[serde(rename = "Text")]
@@ -109,11 +119,25 @@ impl TextBody {
     }
 }
 
+///How the drift corrector reads [`TextBody`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_TextBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "TextBody",
+    &[crate::drift::FieldShape::new("Text", &[], crate::drift::Shape::Str, true)],
+);
+impl crate::drift::Schema for TextBody {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_TextBody
+    }
+}
+
 /// `PosBody`.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PosBody {
     /// `Lat` (required).
     #[serde(rename = "Lat")]
@@ -127,6 +151,22 @@ impl PosBody {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(lat: f64, lng: f64) -> Self {
         Self { lat, lng }
+    }
+}
+
+///How the drift corrector reads [`PosBody`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PosBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PosBody",
+    &[
+        crate::drift::FieldShape::new("Lat", &[], crate::drift::Shape::F64, true),
+        crate::drift::FieldShape::new("Lng", &[], crate::drift::Shape::F64, true),
+    ],
+);
+impl crate::drift::Schema for PosBody {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PosBody
     }
 }
 

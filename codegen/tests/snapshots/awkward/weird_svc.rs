@@ -120,11 +120,31 @@ impl<'de> serde::Deserialize<'de> for Flag {
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
-pub struct GetThingRequest {}
+pub struct GetThingRequest {
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
 impl GetThingRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new() -> Self {
-        Self {}
+        Self {
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
     }
 }
 
@@ -135,6 +155,7 @@ impl GetThingRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct GetThingResponse {
     /// `Type` (optional). A field named like a keyword.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +234,43 @@ impl GetThingResponse {
     }
 }
 
+///How the drift corrector reads [`GetThingResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetThingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetThingResponse",
+    &[
+        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Self", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Next",
+            &["NextKey"],
+            crate::drift::Shape::U64,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Items",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Union(&crate::fixture_api::types::SHAPE_Element),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Extra",
+            &[],
+            crate::drift::Shape::Map(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Any, false),
+    ],
+);
+impl crate::drift::Schema for GetThingResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetThingResponse
+    }
+}
+
 /// Request body of `WeirdSvc/putthing`.
 ///
 /// See [`WeirdSvc::put_thing`](crate::fixture_api::weird_svc::WeirdSvc::put_thing).
@@ -237,6 +295,9 @@ pub struct PutThingRequest {
     /// `Match` (optional). Inline objects, one named by default and one by `name:`.
     #[serde(rename = "Match", default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<Vec<PutThingMatch>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl PutThingRequest {
@@ -250,6 +311,7 @@ impl PutThingRequest {
             flag: None,
             token: None,
             r#match: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -280,6 +342,19 @@ impl PutThingRequest {
         self.r#match = Some(value);
         self
     }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
 }
 
 impl std::fmt::Debug for PutThingRequest {
@@ -301,6 +376,7 @@ impl std::fmt::Debug for PutThingRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PutThingResponse {
     /// `ResultItem` (required).
     #[serde(
@@ -339,6 +415,34 @@ impl PutThingResponse {
     pub fn fail_account(mut self, value: Vec<String>) -> Self {
         self.fail_account = value;
         self
+    }
+}
+
+///How the drift corrector reads [`PutThingResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PutThingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PutThingResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "ResultItem",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_PutThingResultItem),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "Fail_Account",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for PutThingResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PutThingResponse
     }
 }
 
@@ -398,6 +502,7 @@ impl DeepThing {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
+#[serde(deny_unknown_fields)]
 pub struct PutThingResultItem {
     /// `UserID` (required).
     #[serde(rename = "UserID")]
@@ -417,12 +522,32 @@ impl PutThingResultItem {
     }
 }
 
+///How the drift corrector reads [`PutThingResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_PutThingResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "PutThingResultItem",
+    &[
+        crate::drift::FieldShape::new("UserID", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("ResultCode", &[], crate::drift::Shape::U32, true),
+    ],
+);
+impl crate::drift::Schema for PutThingResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_PutThingResultItem
+    }
+}
+
 impl crate::Endpoint for GetThingRequest {
     type Response = GetThingResponse;
     const SERVICE: &'static str = "WeirdSvc";
     const COMMAND: &'static str = "getthing";
     const PATH: &'static str = "WeirdSvc/getthing";
     const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for GetThingResponse {}
@@ -432,6 +557,16 @@ impl crate::Endpoint for PutThingRequest {
     const COMMAND: &'static str = "putthing";
     const PATH: &'static str = "WeirdSvc/putthing";
     const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "To_Account",
+        "MsgRandom",
+        "Flag",
+        "Token",
+        "Match",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
 }
 
 impl crate::ItemResults for PutThingResponse {
@@ -528,6 +663,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/1",
         doc_en: None,
         retry: crate::RetryClass::Safe,
+        path: "WeirdSvc/getthing",
+        request_keys: &[],
         examples: &[
             crate::registry::Example {
                 title: Some("content first"),
@@ -553,6 +690,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         doc: "https://cloud.tencent.com/document/product/269/2",
         doc_en: None,
         retry: crate::RetryClass::Dedupe,
+        path: "WeirdSvc/putthing",
+        request_keys: &["To_Account", "MsgRandom", "Flag", "Token", "Match"],
         examples: &[
             crate::registry::Example {
                 title: None,

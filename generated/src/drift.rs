@@ -1,0 +1,676 @@
+//! Replies that drift from the catalogue: tolerant decoding, corrections, strict mode.
+//!
+//! The official pages and the server move: a field is added or renamed, a number arrives as its
+//! decimal string, a value is `null`. A reply that took effect on the server must not fail because of
+//! that, so every reply is decoded in two steps:
+//!
+//! 1. **Fast path.** The generated serde code decodes the body strictly (exact JSON types, no unknown
+//!    keys). An undrifted reply is done here, in one pass.
+//! 2. **Correction.** Only when that fails, the body is parsed into JSON and walked with the type's
+//!    [`ObjectShape`] (static data the generator writes next to each type), which corrects it in place:
+//!    integers accept decimal strings, strings accept numbers and booleans, `null` and unusable values
+//!    read as absent, a missing required field gets its type's zero value (Smithy 2.0's "client error
+//!    correction"), unknown keys are dropped. Each change is a [`Correction`] naming the JSON path, never
+//!    the value. The strict decoder then reads the corrected JSON, which it accepts by construction.
+//!
+//! A client reports corrections as `tracing` events (target `tim_rest::drift`), or, built with
+//! [`crate::ClientBuilder::strict_decoding`], turns them into [`crate::Error::Decode`] naming the paths.
+//! Collections are not corrections: a list or map the reply leaves out (or sends as `null`) reads as
+//! empty by the catalogue's own rules.
+
+use serde_json::{Map, Number, Value};
+use std::fmt;
+
+/// How a value is read, as the generator describes each field. Enums are described by their wire type
+/// (open enums accept any value of it); values of several JSON kinds are [`Shape::Any`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Shape {
+    /// A string.
+    Str,
+    /// `true` / `false`.
+    Bool,
+    /// A 32-bit signed integer.
+    I32,
+    /// A 32-bit unsigned integer.
+    U32,
+    /// A 64-bit signed integer.
+    I64,
+    /// A 64-bit unsigned integer.
+    U64,
+    /// A number.
+    F64,
+    /// Any JSON value (free-form content, values of several kinds).
+    Any,
+    /// An array of items of this shape.
+    Array(&'static Shape),
+    /// An object with arbitrary keys and values of this shape.
+    Map(&'static Shape),
+    /// An object with known keys.
+    Object(&'static ObjectShape),
+    /// A tagged union.
+    Union(&'static UnionShape),
+}
+
+/// One field of an [`ObjectShape`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct FieldShape {
+    /// The wire key.
+    pub key: &'static str,
+    /// Other keys the field is read from.
+    pub aliases: &'static [&'static str],
+    /// How the value is read.
+    pub shape: Shape,
+    /// Whether the catalogue requires the field (absent, `null` or unusable: its zero value is used).
+    pub required: bool,
+}
+
+impl FieldShape {
+    /// A field description (used by the generated statics).
+    pub const fn new(key: &'static str, aliases: &'static [&'static str], shape: Shape, required: bool) -> Self {
+        FieldShape { key, aliases, shape, required }
+    }
+}
+
+/// The known keys of an object type.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ObjectShape {
+    /// The Rust type name.
+    pub name: &'static str,
+    /// The fields, in catalogue order.
+    pub fields: &'static [FieldShape],
+}
+
+impl ObjectShape {
+    /// An object description (used by the generated statics).
+    pub const fn new(name: &'static str, fields: &'static [FieldShape]) -> Self {
+        ObjectShape { name, fields }
+    }
+}
+
+/// A tagged union `{ TAG: "variant", CONTENT: {...} }`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct UnionShape {
+    /// The Rust type name.
+    pub name: &'static str,
+    /// The tag key.
+    pub tag: &'static str,
+    /// The content key.
+    pub content: &'static str,
+    /// The known variants: tag value and content shape. Other tags are kept verbatim.
+    pub variants: &'static [(&'static str, &'static ObjectShape)],
+}
+
+impl UnionShape {
+    /// A union description (used by the generated statics).
+    pub const fn new(
+        name: &'static str,
+        tag: &'static str,
+        content: &'static str,
+        variants: &'static [(&'static str, &'static ObjectShape)],
+    ) -> Self {
+        UnionShape { name, tag, content, variants }
+    }
+}
+
+/// A type the generator described: every object type read from a reply or a callback.
+pub trait Schema {
+    /// The type's description.
+    fn shape() -> &'static ObjectShape;
+}
+
+/// The JSON kind of a value, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum JsonKind {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool,
+    /// A number.
+    Number,
+    /// A number with a fractional part.
+    Fraction,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    fn of(v: &Value) -> JsonKind {
+        match v {
+            Value::Null => JsonKind::Null,
+            Value::Bool(_) => JsonKind::Bool,
+            Value::Number(n) if n.is_f64() => JsonKind::Fraction,
+            Value::Number(_) => JsonKind::Number,
+            Value::String(_) => JsonKind::String,
+            Value::Array(_) => JsonKind::Array,
+            Value::Object(_) => JsonKind::Object,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            JsonKind::Null => "null",
+            JsonKind::Bool => "boolean",
+            JsonKind::Number => "number",
+            JsonKind::Fraction => "fractional number",
+            JsonKind::String => "string",
+            JsonKind::Array => "array",
+            JsonKind::Object => "object",
+        }
+    }
+}
+
+impl fmt::Display for JsonKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a value could not be used as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cause {
+    /// The key was absent.
+    Missing,
+    /// The value was `null`.
+    Null,
+    /// An empty (or blank) string where a number was expected.
+    EmptyString,
+    /// An integer outside the range of the field's type.
+    OutOfRange,
+    /// A value of another JSON kind.
+    WrongType {
+        /// What the catalogue has.
+        expected: &'static str,
+        /// What arrived.
+        found: JsonKind,
+    },
+    /// A union element without a usable tag.
+    NoTag,
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cause::Missing => f.write_str("required field missing"),
+            Cause::Null => f.write_str("null"),
+            Cause::EmptyString => f.write_str("empty string"),
+            Cause::OutOfRange => f.write_str("integer out of range"),
+            Cause::WrongType { expected, found } => write!(f, "{found} where {expected} was expected"),
+            Cause::NoTag => f.write_str("union element without a string tag"),
+        }
+    }
+}
+
+/// What the decoder did to one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// A value of another JSON kind read without loss, e.g. a decimal string read as an integer.
+    Coerced {
+        /// What arrived.
+        from: JsonKind,
+        /// What the catalogue has.
+        to: &'static str,
+    },
+    /// An optional field read as absent.
+    Absent(Cause),
+    /// A required field given its type's zero value.
+    Filled(Cause),
+    /// An array item or map entry left out.
+    Dropped(Cause),
+    /// A key the catalogue does not have, ignored (the raw reply still holds it).
+    UnknownKey,
+    /// A field sent under its own key and under an alias: the alias's value was ignored.
+    AliasIgnored,
+}
+
+impl Kind {
+    /// Whether information was lost (a value absent, zero-filled or dropped).
+    pub fn is_lossy(&self) -> bool {
+        matches!(self, Kind::Absent(_) | Kind::Filled(_) | Kind::Dropped(_) | Kind::AliasIgnored)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::Coerced { from, to } => write!(f, "{from} read as {to}"),
+            Kind::Absent(c) => write!(f, "{c}; read as absent"),
+            Kind::Filled(c) => write!(f, "{c}; filled with the zero value"),
+            Kind::Dropped(c) => write!(f, "{c}; item left out"),
+            Kind::UnknownKey => f.write_str("unknown key ignored"),
+            Kind::AliasIgnored => f.write_str("also sent under the field's own key; this alias was ignored"),
+        }
+    }
+}
+
+/// One correction: where, and what was done. It never holds the value itself (which may be personal
+/// data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Correction {
+    /// The JSON path in the payload, e.g. `MemberList[3].JoinTime`.
+    pub path: String,
+    /// What was done.
+    pub kind: Kind,
+}
+
+impl fmt::Display for Correction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.kind)
+    }
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// Walks a JSON value with a shape, correcting it in place.
+struct Corrector {
+    path: Vec<Seg>,
+    out: Vec<Correction>,
+}
+
+/// Zero values are built only this deep (recursive types end in lists, which are empty).
+const MAX_ZERO_DEPTH: usize = 16;
+
+impl Corrector {
+    fn path_with(&self, last: Option<&Seg>) -> String {
+        let mut s = String::new();
+        for seg in self.path.iter().chain(last) {
+            match seg {
+                Seg::Key(k) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(k);
+                }
+                Seg::Index(i) => {
+                    s.push('[');
+                    s.push_str(&i.to_string());
+                    s.push(']');
+                }
+            }
+        }
+        if s.is_empty() {
+            s.push('$');
+        }
+        s
+    }
+
+    fn report(&mut self, last: Option<Seg>, kind: Kind) {
+        let path = self.path_with(last.as_ref());
+        self.out.push(Correction { path, kind });
+    }
+
+    fn coerced(&mut self, from: JsonKind, to: &'static str) {
+        self.report(None, Kind::Coerced { from, to });
+    }
+
+    /// Corrects `v` to fit `shape`. `Err` when the value cannot be used at all (the caller decides
+    /// whether that means absent, zero or dropped).
+    fn correct(&mut self, v: &mut Value, shape: &'static Shape) -> Result<(), Cause> {
+        match shape {
+            Shape::Any => Ok(()),
+            Shape::Str => match v {
+                Value::String(_) => Ok(()),
+                Value::Number(n) => {
+                    *v = Value::String(n.to_string());
+                    self.coerced(JsonKind::Number, "string");
+                    Ok(())
+                }
+                Value::Bool(b) => {
+                    *v = Value::String(b.to_string());
+                    self.coerced(JsonKind::Bool, "string");
+                    Ok(())
+                }
+                other => Err(wrong(other, "string")),
+            },
+            Shape::Bool => match v {
+                Value::Bool(_) => Ok(()),
+                Value::Number(n) if n.as_u64() == Some(0) || n.as_u64() == Some(1) => {
+                    let b = n.as_u64() == Some(1);
+                    *v = Value::Bool(b);
+                    self.coerced(JsonKind::Number, "boolean");
+                    Ok(())
+                }
+                Value::String(s) => {
+                    let b = match s.trim() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        "" => return Err(Cause::EmptyString),
+                        _ => return Err(wrong(v, "boolean")),
+                    };
+                    *v = Value::Bool(b);
+                    self.coerced(JsonKind::String, "boolean");
+                    Ok(())
+                }
+                other => Err(wrong(other, "boolean")),
+            },
+            Shape::I32 => self.integer(v, i128::from(i32::MIN), i128::from(i32::MAX)),
+            Shape::U32 => self.integer(v, 0, i128::from(u32::MAX)),
+            Shape::I64 => self.integer(v, i128::from(i64::MIN), i128::from(i64::MAX)),
+            Shape::U64 => self.integer(v, 0, i128::from(u64::MAX)),
+            Shape::F64 => match v {
+                Value::Number(_) => Ok(()),
+                Value::String(s) => {
+                    let t = s.trim();
+                    if t.is_empty() {
+                        return Err(Cause::EmptyString);
+                    }
+                    match t.parse::<f64>().ok().and_then(Number::from_f64) {
+                        Some(n) => {
+                            *v = Value::Number(n);
+                            self.coerced(JsonKind::String, "number");
+                            Ok(())
+                        }
+                        None => Err(wrong(v, "number")),
+                    }
+                }
+                other => Err(wrong(other, "number")),
+            },
+            Shape::Array(item) => match v {
+                Value::Array(items) => {
+                    let old = std::mem::take(items);
+                    let mut kept = Vec::with_capacity(old.len());
+                    for (i, mut x) in old.into_iter().enumerate() {
+                        if x.is_null() {
+                            self.report(Some(Seg::Index(i)), Kind::Dropped(Cause::Null));
+                            continue;
+                        }
+                        self.path.push(Seg::Index(i));
+                        let r = self.correct(&mut x, item);
+                        self.path.pop();
+                        match r {
+                            Ok(()) => kept.push(x),
+                            Err(c) => self.report(Some(Seg::Index(i)), Kind::Dropped(c)),
+                        }
+                    }
+                    *v = Value::Array(kept);
+                    Ok(())
+                }
+                other => Err(wrong(other, "array")),
+            },
+            Shape::Map(item) => match v {
+                Value::Object(m) => {
+                    let old = std::mem::take(m);
+                    let mut kept = Map::new();
+                    for (k, mut x) in old {
+                        if x.is_null() {
+                            self.report(Some(Seg::Key(k)), Kind::Dropped(Cause::Null));
+                            continue;
+                        }
+                        self.path.push(Seg::Key(k));
+                        let r = self.correct(&mut x, item);
+                        let seg = self.path.pop();
+                        let Some(Seg::Key(k)) = seg else { continue };
+                        match r {
+                            Ok(()) => {
+                                kept.insert(k, x);
+                            }
+                            Err(c) => self.report(Some(Seg::Key(k)), Kind::Dropped(c)),
+                        }
+                    }
+                    *v = Value::Object(kept);
+                    Ok(())
+                }
+                Value::Array(a) if a.is_empty() => {
+                    *v = Value::Object(Map::new());
+                    self.coerced(JsonKind::Array, "map");
+                    Ok(())
+                }
+                other => Err(wrong(other, "object")),
+            },
+            Shape::Object(obj) => match v {
+                Value::Object(m) => {
+                    self.object(m, obj);
+                    Ok(())
+                }
+                other => Err(wrong(other, "object")),
+            },
+            Shape::Union(u) => match v {
+                Value::Object(m) => self.union(m, u),
+                other => Err(wrong(other, "object")),
+            },
+        }
+    }
+
+    fn integer(&mut self, v: &mut Value, min: i128, max: i128) -> Result<(), Cause> {
+        let in_range = |x: i128| (min..=max).contains(&x);
+        let to_number = |x: i128| -> Option<Number> {
+            if x < 0 { i64::try_from(x).ok().map(Number::from) } else { u64::try_from(x).ok().map(Number::from) }
+        };
+        match v {
+            Value::Number(n) => {
+                if let Some(x) = n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from)) {
+                    return if in_range(x) { Ok(()) } else { Err(Cause::OutOfRange) };
+                }
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.fract() != 0.0 || !f.is_finite() {
+                    return Err(Cause::WrongType { expected: "integer", found: JsonKind::Fraction });
+                }
+                // An integral float (`12.0`, `1e3`): exact when it fits the range.
+                if f < min as f64 || f > max as f64 {
+                    return Err(Cause::OutOfRange);
+                }
+                let Some(n) = to_number(f as i128) else { return Err(Cause::OutOfRange) };
+                *v = Value::Number(n);
+                self.coerced(JsonKind::Fraction, "integer");
+                Ok(())
+            }
+            Value::String(s) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    return Err(Cause::EmptyString);
+                }
+                let t = t.strip_prefix('+').unwrap_or(t);
+                let Ok(x) = t.parse::<i128>() else {
+                    return Err(Cause::WrongType { expected: "integer", found: JsonKind::String });
+                };
+                if !in_range(x) {
+                    return Err(Cause::OutOfRange);
+                }
+                let Some(n) = to_number(x) else { return Err(Cause::OutOfRange) };
+                *v = Value::Number(n);
+                self.coerced(JsonKind::String, "integer");
+                Ok(())
+            }
+            Value::Bool(b) => {
+                *v = Value::Number(Number::from(u8::from(*b)));
+                self.coerced(JsonKind::Bool, "integer");
+                Ok(())
+            }
+            other => Err(wrong(other, "integer")),
+        }
+    }
+
+    fn object(&mut self, m: &mut Map<String, Value>, obj: &'static ObjectShape) {
+        // Aliases first: an older spelling becomes the field's own key, silently (it is catalogued).
+        for f in obj.fields {
+            for a in f.aliases {
+                if let Some(x) = m.remove(*a) {
+                    if m.contains_key(f.key) {
+                        self.report(Some(Seg::Key((*a).to_owned())), Kind::AliasIgnored);
+                    } else {
+                        m.insert(f.key.to_owned(), x);
+                    }
+                }
+            }
+        }
+        let unknown: Vec<String> = m.keys().filter(|k| !obj.fields.iter().any(|f| f.key == k.as_str())).cloned().collect();
+        for k in unknown {
+            m.remove(&k);
+            self.report(Some(Seg::Key(k)), Kind::UnknownKey);
+        }
+        for f in obj.fields {
+            let collection = matches!(f.shape, Shape::Array(_) | Shape::Map(_));
+            // What to do with the field: nothing, fill it, or remove it.
+            let cause = match m.get_mut(f.key) {
+                // Absent or null optional fields and collections are what the types already expect.
+                None if f.required && !collection => Some(Cause::Missing),
+                None => None,
+                Some(Value::Null) if f.required && !collection => Some(Cause::Null),
+                Some(Value::Null) => None,
+                Some(x) => {
+                    self.path.push(Seg::Key(f.key.to_owned()));
+                    let r = self.correct(x, &f.shape);
+                    self.path.pop();
+                    r.err()
+                }
+            };
+            let Some(cause) = cause else { continue };
+            let seg = Some(Seg::Key(f.key.to_owned()));
+            if f.required && !collection {
+                m.insert(f.key.to_owned(), zero(&f.shape, 0));
+                self.report(seg, Kind::Filled(cause));
+            } else {
+                m.remove(f.key);
+                // An empty string in a number field is how some pages write "none": still reported.
+                self.report(seg, Kind::Absent(cause));
+            }
+        }
+    }
+
+    fn union(&mut self, m: &mut Map<String, Value>, u: &'static UnionShape) -> Result<(), Cause> {
+        let tag = match m.get_mut(u.tag) {
+            Some(Value::String(s)) => s.clone(),
+            Some(x @ (Value::Number(_) | Value::Bool(_))) => {
+                let from = JsonKind::of(x);
+                let s = match &*x {
+                    Value::Number(n) => n.to_string(),
+                    other => other.to_string(),
+                };
+                *x = Value::String(s.clone());
+                self.report(Some(Seg::Key(u.tag.to_owned())), Kind::Coerced { from, to: "string" });
+                s
+            }
+            _ => return Err(Cause::NoTag),
+        };
+        let unknown: Vec<String> = m.keys().filter(|k| k.as_str() != u.tag && k.as_str() != u.content).cloned().collect();
+        for k in unknown {
+            m.remove(&k);
+            self.report(Some(Seg::Key(k)), Kind::UnknownKey);
+        }
+        let seg = || Some(Seg::Key(u.content.to_owned()));
+        match u.variants.iter().find(|(t, _)| *t == tag) {
+            Some((_, obj)) => {
+                let shape = Shape::Object(obj);
+                let cause = match m.get_mut(u.content) {
+                    None => Some(Cause::Missing),
+                    Some(Value::Null) => Some(Cause::Null),
+                    Some(Value::Object(cm)) => {
+                        self.path.push(Seg::Key(u.content.to_owned()));
+                        self.object(cm, obj);
+                        self.path.pop();
+                        None
+                    }
+                    Some(other) => Some(wrong(other, "object")),
+                };
+                if let Some(cause) = cause {
+                    m.insert(u.content.to_owned(), zero(&shape, 0));
+                    self.report(seg(), Kind::Filled(cause));
+                }
+            }
+            None => {
+                // An unknown variant keeps its content verbatim; it only has to be there.
+                if !m.contains_key(u.content) {
+                    m.insert(u.content.to_owned(), Value::Null);
+                    self.report(seg(), Kind::Filled(Cause::Missing));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn wrong(v: &Value, expected: &'static str) -> Cause {
+    match v {
+        Value::Null => Cause::Null,
+        other => Cause::WrongType { expected, found: JsonKind::of(other) },
+    }
+}
+
+/// The zero value of a shape: `0`, `""`, `false`, empty collections, objects with their required
+/// fields zero, an unknown union variant with no content.
+pub fn zero(shape: &Shape, depth: usize) -> Value {
+    match shape {
+        Shape::Str => Value::String(String::new()),
+        Shape::Bool => Value::Bool(false),
+        Shape::I32 | Shape::U32 | Shape::I64 | Shape::U64 => Value::Number(Number::from(0u8)),
+        Shape::F64 => Number::from_f64(0.0).map_or(Value::Null, Value::Number),
+        Shape::Any => Value::Null,
+        Shape::Array(_) => Value::Array(Vec::new()),
+        Shape::Map(_) => Value::Object(Map::new()),
+        Shape::Object(obj) => {
+            let mut m = Map::new();
+            if depth < MAX_ZERO_DEPTH {
+                for f in obj.fields {
+                    if f.required && !matches!(f.shape, Shape::Array(_) | Shape::Map(_)) {
+                        m.insert(f.key.to_owned(), zero(&f.shape, depth + 1));
+                    }
+                }
+            }
+            Value::Object(m)
+        }
+        Shape::Union(u) => {
+            let mut m = Map::new();
+            m.insert(u.tag.to_owned(), Value::String(String::new()));
+            m.insert(u.content.to_owned(), Value::Null);
+            Value::Object(m)
+        }
+    }
+}
+
+/// Corrects a reply payload (an object, envelope keys already removed) in place to fit `obj`, and
+/// returns what was changed, in document order. After this, the generated (strict) decoder accepts the
+/// payload.
+pub fn correct_payload(payload: &mut Map<String, Value>, obj: &'static ObjectShape) -> Vec<Correction> {
+    let mut c = Corrector { path: Vec::new(), out: Vec::new() };
+    c.object(payload, obj);
+    c.out
+}
+
+/// Corrects any JSON value to fit `shape`; `Err` when the value cannot be used at all (e.g. an array
+/// where an object is described).
+pub fn correct_value(v: &mut Value, shape: &'static Shape) -> Result<Vec<Correction>, Cause> {
+    let mut c = Corrector { path: Vec::new(), out: Vec::new() };
+    c.correct(v, shape)?;
+    Ok(c.out)
+}
+
+/// Emits one `tracing` event per correction (target `tim_rest::drift`; lossy ones at WARN, the
+/// others at INFO), with the command and the JSON path, never the value.
+pub fn report(endpoint: &str, corrections: &[Correction]) {
+    for c in corrections {
+        if c.kind.is_lossy() {
+            tracing::warn!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, "reply drifted from the catalogue");
+        } else {
+            tracing::info!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, "reply drifted from the catalogue");
+        }
+    }
+}
+
+/// One line naming every correction, for strict-mode errors.
+pub(crate) fn describe(corrections: &[Correction]) -> String {
+    const SHOWN: usize = 8;
+    let mut s = String::from("strict decoding: the reply does not match the catalogue: ");
+    for (i, c) in corrections.iter().take(SHOWN).enumerate() {
+        if i > 0 {
+            s.push_str("; ");
+        }
+        s.push_str(&c.to_string());
+    }
+    if corrections.len() > SHOWN {
+        s.push_str(&format!("; and {} more", corrections.len() - SHOWN));
+    }
+    s
+}
