@@ -130,7 +130,7 @@ impl<'a> ConfigSvc<'a> {
     ///
     /// `POST /v4/ConfigSvc/GetIPList`
     ///
-    /// Returns the IP addresses or CIDR ranges used by the SDKs and by third-party callbacks (Chinese mainland access points only, unless another scope is enabled on request). The doc selects the kind of list with a `nettype` URL query parameter (0 all, 1/2 native SDK China/overseas, 3/4 web SDK China/overseas, 5/6 callback egress China/overseas), which is not part of the body.
+    /// Returns the IP addresses or CIDR ranges used by the SDKs and by third-party callbacks. The list changes when capacity or data centres change, so the doc asks callers to refresh it regularly. (Page versions up to 2023 limited the reply to Chinese mainland access points unless more was enabled on request; the newest zh page, 2026-01-16, no longer says so.) The doc selects the kind of list with a `nettype` URL query parameter (0 all, 1/2 native SDK China/overseas, 3/4 web SDK China/overseas, 5/6 callback egress China/overseas), which is not part of the body.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/45438> (English: <https://www.tencentcloud.com/document/product/1047/36742>)
     ///

@@ -17,10 +17,10 @@ pub struct ImportAccountItem {
     /// `UserID` (required). UserID (at most 32 bytes).
     #[serde(rename = "UserID")]
     pub user_id: String,
-    /// `Nick` (optional). Nickname.
+    /// `Nick` (optional). Nickname (stored as the standard profile field Tag_Profile_IM_Nick).
     #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
     pub nick: Option<String>,
-    /// `FaceUrl` (optional). URL of the profile photo.
+    /// `FaceUrl` (optional). URL of the profile photo (stored as the standard profile field Tag_Profile_IM_Image).
     #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
     pub face_url: Option<String>,
 }
@@ -35,14 +35,14 @@ impl ImportAccountItem {
         }
     }
 
-    /// Sets `Nick` (optional). Nickname.
+    /// Sets `Nick` (optional). Nickname (stored as the standard profile field Tag_Profile_IM_Nick).
     #[must_use]
     pub fn nick(mut self, value: impl Into<String>) -> Self {
         self.nick = Some(value.into());
         self
     }
 
-    /// Sets `FaceUrl` (optional). URL of the profile photo.
+    /// Sets `FaceUrl` (optional). URL of the profile photo (stored as the standard profile field Tag_Profile_IM_Image).
     #[must_use]
     pub fn face_url(mut self, value: impl Into<String>) -> Self {
         self.face_url = Some(value.into());
@@ -115,8 +115,8 @@ impl<'de> serde::Deserialize<'de> for AccountStatus {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct AccountImportRequest {
-    /// `UserID` (required). The account's UserID (at most 32 bytes).
-    #[serde(rename = "UserID")]
+    /// `UserID` (required). The account's UserID (at most 32 bytes). Also read from `Identifier` (the documentation names the key both ways); written as `UserID`.
+    #[serde(rename = "UserID", alias = "Identifier")]
     pub user_id: String,
     /// `Nick` (optional). Nickname.
     #[serde(rename = "Nick", default, skip_serializing_if = "Option::is_none")]
@@ -510,8 +510,8 @@ impl crate::drift::Schema for AccountCheckResponse {
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct KickRequest {
-    /// `UserID` (required). UserID of the account.
-    #[serde(rename = "UserID")]
+    /// `UserID` (required). UserID of the account. Also read from `Identifier` (the documentation names the key both ways); written as `UserID`.
+    #[serde(rename = "UserID", alias = "Identifier")]
     pub user_id: String,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
@@ -901,7 +901,7 @@ impl<'a> ImOpenLoginSvc<'a> {
     ///
     /// `POST /v4/im_open_login_svc/account_delete`
     ///
-    /// Deletes up to 100 accounts together with their relationship chains and profiles; the data cannot be recovered. Only accounts of apps on the trial (体验版) plan can be deleted (error 71000 otherwise).
+    /// Deletes up to 100 accounts together with their relationship chains, profiles, groups and conversations; the data cannot be recovered. Apps on the trial (体验版) and developer (开发版) plans may delete accounts by default; other apps must enable it in the console first (error 71000 otherwise, as older pages allowed only trial apps). Outside the trial and developer plans a deleted UserID cannot be imported again for 3 months.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/36443> (English: <https://www.tencentcloud.com/document/product/1047/34955>)
     ///
@@ -941,7 +941,7 @@ impl<'a> ImOpenLoginSvc<'a> {
     ///
     /// `POST /v4/im_open_login_svc/kick`
     ///
-    /// Invalidates the current login state (UserSig) of one account; the user can log in again with a newly generated UserSig.
+    /// Invalidates the login state of one account: every UserSig issued to it before the call stops working, and the user can log in again only with a newly generated UserSig. One account per call.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/3853> (English: <https://www.tencentcloud.com/document/product/1047/34957>)
     ///
@@ -983,6 +983,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n   \"ActionStatus\":\"OK\",\n   \"ErrorInfo\":\"\",\n   \"ErrorCode\":0\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("请求包示例（旧版本）"),
+                legacy: true,
+                request: Some(
+                    "{\n   \"Identifier\":\"test\",\n   \"Nick\":\"test\",\n   \"FaceUrl\":\"http://www.qq.com\"\n}\n",
+                ),
+                response: None,
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountImportRequest>::NEW,
@@ -1013,22 +1021,22 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
             crate::registry::Example {
-                title: Some("Sample Request Packets for the Old Version"),
+                title: Some("老版本请求包示例"),
                 legacy: false,
                 request: Some(
-                    "{\"Accounts\": [\"UserID_001\",\"UserID_002\",\"UserID_003\"]}\n",
+                    "{\n\"Accounts\": [\n\"UserID_001\",\n\"UserID_002\",\n\"UserID_003\"\n]\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("新版本请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n\"AccountList\": [\n{\n\"UserID\": \"UserID_001\",\n\"Nick\": \"Nick_001\",\n\"FaceUrl\": \"http://www.qq.com\"\n},\n{\n\"UserID\": \"UserID_002\",\n\"Nick\": \"Nick_002\",\n\"FaceUrl\": \"http://www.qq.com\"\n},\n{\n\"UserID\": \"UserID_002\",\n\"Nick\": \"Nick_001\",\n\"FaceUrl\": \"http://www.qq.com\"\n}\n]\n}\n",
                 ),
                 response: Some(
                     "{\"ActionStatus\": \"OK\",\"ErrorCode\": 0,\"ErrorInfo\": \"\",\"FailAccounts\": [\"UserID_002\",\"UserID_003\"]}\n",
                 ),
-            },
-            crate::registry::Example {
-                title: Some("Sample Request Packets for the New Version"),
-                legacy: false,
-                request: Some(
-                    "{\"AccountList\": [{\"UserID\": \"UserID_001\",\"Nick\": \"Nick_001\",\"FaceUrl\": \"http://www.qq.com\"},{\"UserID\": \"UserID_002\",\"Nick\": \"Nick_002\",\"FaceUrl\": \"http://www.qq.com\"},{\"UserID\": \"UserID_002\",\"Nick\": \"Nick_001\",\"FaceUrl\": \"http://www.qq.com\"}]}\n",
-                ),
-                response: None,
             },
         ],
         #[cfg(feature = "codec")]
@@ -1114,6 +1122,12 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: Some(
                     "{\n\"ActionStatus\":\"OK\",\n\"ErrorInfo\":\"\",\n\"ErrorCode\":0\n}\n",
                 ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例（旧版本）"),
+                legacy: true,
+                request: Some("{\n   \"Identifier\":\"test\"\n}\n"),
+                response: None,
             },
         ],
         #[cfg(feature = "codec")]

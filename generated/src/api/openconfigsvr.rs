@@ -1171,7 +1171,7 @@ impl<'a> Openconfigsvr<'a> {
     ///
     /// `POST /v4/openconfigsvr/getappinfo`
     ///
-    /// Pulls the app's daily operations data of the last 30 days, one `Result` entry per day. Every metric is returned as a numeric string; only the requested fields are present.
+    /// Pulls the app's daily operations data of the last 30 days, one `Result` entry per day (days are counted in Beijing time). Every metric is returned as a numeric string; only the requested fields are present.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/4193> (English: <https://www.tencentcloud.com/document/product/1047/34886>)
     ///

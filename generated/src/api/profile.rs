@@ -390,7 +390,7 @@ impl<'a> Profile<'a> {
     ///
     /// `POST /v4/profile/portrait_set`
     ///
-    /// Sets standard and custom profile fields of one user. Values longer than 500 bytes, sensitive words, fields without write permission and unknown tags are rejected (40601, 40005, 40008, 40009).
+    /// Sets standard and custom profile fields of one user. Values longer than 500 bytes, sensitive words, fields without write permission and unknown tags are rejected (40601, 40005, 40008, 40009). The default limit is 200 calls per second; the newest zh page says a higher rate is a paid add-on.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1640> (English: <https://www.tencentcloud.com/document/product/1047/34916>)
     ///

@@ -1361,9 +1361,9 @@ pub struct FriendGetResponse {
     /// `StandardSequence` (required). Sequence of the standard friend data; send it back in the next request.
     #[serde(rename = "StandardSequence")]
     pub standard_sequence: u64,
-    /// `CustomSequence` (required). Sequence of the custom friend data; send it back in the next request.
-    #[serde(rename = "CustomSequence")]
-    pub custom_sequence: u64,
+    /// `CustomSequence` (optional). Sequence of the custom friend data; send it back in the next request.
+    #[serde(rename = "CustomSequence", default, skip_serializing_if = "Option::is_none")]
+    pub custom_sequence: Option<u64>,
     /// `FriendNum` (required). Total number of friends.
     #[serde(rename = "FriendNum")]
     pub friend_num: u64,
@@ -1379,7 +1379,6 @@ impl FriendGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         standard_sequence: u64,
-        custom_sequence: u64,
         friend_num: u64,
         complete_flag: i32,
         next_start_index: u64,
@@ -1387,7 +1386,7 @@ impl FriendGetResponse {
         Self {
             user_data_item: Default::default(),
             standard_sequence,
-            custom_sequence,
+            custom_sequence: None,
             friend_num,
             complete_flag,
             next_start_index,
@@ -1398,6 +1397,13 @@ impl FriendGetResponse {
     #[must_use]
     pub fn user_data_item(mut self, value: Vec<FriendGetItem>) -> Self {
         self.user_data_item = value;
+        self
+    }
+
+    /// Sets `CustomSequence` (optional). Sequence of the custom friend data; send it back in the next request.
+    #[must_use]
+    pub fn custom_sequence(mut self, value: u64) -> Self {
+        self.custom_sequence = Some(value);
         self
     }
 }
@@ -1426,7 +1432,7 @@ pub static SHAPE_FriendGetResponse: crate::drift::ObjectShape = crate::drift::Ob
             "CustomSequence",
             &[],
             crate::drift::Shape::U64,
-            true,
+            false,
         ),
         crate::drift::FieldShape::new("FriendNum", &[], crate::drift::Shape::U64, true),
         crate::drift::FieldShape::new(
@@ -1835,10 +1841,10 @@ pub struct BlackListGetRequest {
     /// `StartIndex` (required). Start position of the page (0 first, then StartIndex of the previous reply).
     #[serde(rename = "StartIndex")]
     pub start_index: u64,
-    /// `MaxLimited` (required). Maximum number of entries per page.
+    /// `MaxLimited` (required). Maximum number of entries per page (at most 1000, the size limit of a blocklist).
     #[serde(rename = "MaxLimited")]
     pub max_limited: u32,
-    /// `LastSequence` (required). Sequence returned by the previous pull (CurruentSequence); 0 for the first pull.
+    /// `LastSequence` (required). Sequence returned by the previous pull (CurrentSequence); 0 for the first pull. The doc says REST callers can always send 0.
     #[serde(rename = "LastSequence")]
     pub last_sequence: u64,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
@@ -1896,18 +1902,18 @@ pub struct BlackListGetResponse {
     /// `StartIndex` (required). Start position of the next page; 0 when everything was pulled.
     #[serde(rename = "StartIndex")]
     pub start_index: u64,
-    /// `CurruentSequence` (required). Latest sequence of the blocklist.
-    #[serde(rename = "CurruentSequence")]
-    pub curruent_sequence: u64,
+    /// `CurrentSequence` (required). Latest sequence of the blocklist. Also read from `CurruentSequence` (the documentation names the key both ways); written as `CurrentSequence`.
+    #[serde(rename = "CurrentSequence", alias = "CurruentSequence")]
+    pub current_sequence: u64,
 }
 
 impl BlackListGetResponse {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(start_index: u64, curruent_sequence: u64) -> Self {
+    pub fn new(start_index: u64, current_sequence: u64) -> Self {
         Self {
             black_list_item: Default::default(),
             start_index,
-            curruent_sequence,
+            current_sequence,
         }
     }
 
@@ -1935,8 +1941,8 @@ pub static SHAPE_BlackListGetResponse: crate::drift::ObjectShape = crate::drift:
         ),
         crate::drift::FieldShape::new("StartIndex", &[], crate::drift::Shape::U64, true),
         crate::drift::FieldShape::new(
-            "CurruentSequence",
-            &[],
+            "CurrentSequence",
+            &["CurruentSequence"],
             crate::drift::Shape::U64,
             true,
         ),
@@ -2089,10 +2095,10 @@ pub struct GroupAddRequest {
     /// `From_Account` (required). The account that gets the new friend lists.
     #[serde(rename = "From_Account")]
     pub from_account: String,
-    /// `GroupName` (required). Names of the friend lists to add.
+    /// `GroupName` (required). Names of the friend lists to add (at most 32 per request, as an account has at most 32 friend lists).
     #[serde(rename = "GroupName")]
     pub group_name: Vec<String>,
-    /// `To_Account` (optional). Friends to put into the new lists.
+    /// `To_Account` (optional). Friends to put into the new lists (at most 1000 per request).
     #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
     pub to_account: Option<Vec<String>>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
@@ -2111,7 +2117,7 @@ impl GroupAddRequest {
         }
     }
 
-    /// Sets `To_Account` (optional). Friends to put into the new lists.
+    /// Sets `To_Account` (optional). Friends to put into the new lists (at most 1000 per request).
     #[must_use]
     pub fn to_account(mut self, value: Vec<String>) -> Self {
         self.to_account = Some(value);
@@ -2252,7 +2258,7 @@ pub struct GroupDeleteRequest {
     /// `From_Account` (required). The account whose friend lists are deleted.
     #[serde(rename = "From_Account")]
     pub from_account: String,
-    /// `GroupName` (required). Names of the friend lists to delete.
+    /// `GroupName` (required). Names of the friend lists to delete (at most 32 per request, as an account has at most 32 friend lists).
     #[serde(rename = "GroupName")]
     pub group_name: Vec<String>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
@@ -3660,7 +3666,7 @@ impl<'a> Sns<'a> {
     ///
     /// `POST /v4/sns/friend_delete_all`
     ///
-    /// Clears all standard and custom friend data of one account; one-way by default. At most 200 calls per second.
+    /// Clears all standard and custom friend data of one account; one-way by default. No callback is triggered. At most 200 calls per second.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1645> (English: <https://www.tencentcloud.com/document/product/1047/34906>)
     ///
@@ -3776,7 +3782,7 @@ impl<'a> Sns<'a> {
     ///
     /// `POST /v4/sns/black_list_get`
     ///
-    /// Pulls one account's blocklist page by page. At most 200 calls per second.
+    /// Pulls one account's blocklist page by page. At most 200 calls per second by default (the newest zh page says a higher rate is a paid add-on).
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/3722> (English: <https://www.tencentcloud.com/document/product/1047/34914>)
     ///
@@ -4157,6 +4163,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                     "{\n    \"UserDataItem\": [\n        {\n            \"To_Account\": \"id1\",\n            \"ValueItem\": [\n                {\n                    \"Tag\": \"Tag_SNS_IM_AddSource\",\n                    \"Value\": \"AddSource_Type_Android\"\n                },\n                {\n                    \"Tag\": \"Tag_SNS_IM_Remark\",\n                    \"Value\": \"Remark1\"\n                },\n                {\n                    \"Tag\": \"Tag_SNS_IM_Group\",\n                    \"Value\":[\"Group1\",\"Group2\"]\n                },\n                {\n                    \"Tag\": \"Tag_SNS_IM_AddTime\",\n                    \"Value\": 1563867420\n                },\n                {\n                    \"Tag\": \"Tag_SNS_Custom_Test\",\n                    \"Value\": \"CustomData1\"\n                }\n            ]\n        },\n        {\n            \"To_Account\": \"id2\",\n            \"ValueItem\": [\n                {\n                    \"Tag\": \"Tag_SNS_IM_AddSource\",\n                    \"Value\": \"AddSource_Type_IOS\"\n                },\n                {\n                    \"Tag\": \"Tag_SNS_IM_Group\",\n                    \"Value\":[\"Group1\"]\n                },\n                {\n                    \"Tag\": \"Tag_SNS_IM_AddTime\",\n                    \"Value\": 1563867425\n                }\n            ]\n        }\n    ],\n    \"StandardSequence\": 88,\n    \"CustomSequence\": 46,\n    \"FriendNum\": 20,\n    \"CompleteFlag\": 1,\n    \"NextStartIndex\": 0,\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
                 ),
             },
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n\"From_Account\": \"id\",\n\"StartIndex\": 0,\n\"StandardSequence\": 0\n}\n",
+                ),
+                response: None,
+            },
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendGetRequest>::NEW,
@@ -4274,8 +4288,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         request_keys: &["From_Account", "StartIndex", "MaxLimited", "LastSequence"],
         examples: &[
             crate::registry::Example {
-                title: None,
+                title: Some("请求包示例"),
                 legacy: false,
+                request: Some(
+                    "{\n\"From_Account\": \"id\",\n\"StartIndex\": 0,\n\"MaxLimited\": 30,\n\"LastSequence\": 12\n}\n",
+                ),
+                response: Some(
+                    "{\n\"BlackListItem\": [\n{\n\"To_Account\": \"id1\",\n\"AddBlackTimeStamp\": 1430000001\n},\n{\n\"To_Account\": \"id2\",\n\"AddBlackTimeStamp\": 1430000002\n}\n],\n\"StartIndex\": 0,\n\"CurrentSequence\": 13,\n\"ActionStatus\": \"OK\",\n\"ErrorCode\": 0,\n\"ErrorInfo\": \"\",\n\"ErrorDisplay\": \"\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("请求包示例（旧版本）"),
+                legacy: true,
                 request: Some(
                     "{\n\t\"From_Account\": \"id\",\n\t\"StartIndex\": 0,\n\t\"MaxLimited\": 30,\n\t\"LastSequence\": 12\n}\n",
                 ),

@@ -2706,7 +2706,7 @@ async fn every_sns_command() {
     }
     {
         let request: sns::BlackListGetRequest = serde_json::from_str(
-                "{\n\t\"From_Account\": \"id\",\n\t\"StartIndex\": 0,\n\t\"MaxLimited\": 30,\n\t\"LastSequence\": 12\n}\n",
+                "{\n\"From_Account\": \"id\",\n\"StartIndex\": 0,\n\"MaxLimited\": 30,\n\"LastSequence\": 12\n}\n",
             )
             .expect("the example request decodes");
         let reply = client.sns().black_list_get(&request).await;
