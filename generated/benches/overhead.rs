@@ -151,6 +151,9 @@ fn benches(c: &mut Criterion) {
     g.finish();
 
     let body = member_list_body(5000);
+    // The measured reply matches the catalogue exactly: it takes the fast path.
+    let exact = tim_rest::envelope::decode::<GetGroupMemberInfoResponse>("g", 200, body.clone(), true).expect("exact reply");
+    assert!(exact.corrections.is_empty());
     let mut g = c.benchmark_group("get_group_member_info 5000: decode");
     g.bench_function("tim-rest", |b| {
         b.iter(|| {
@@ -165,6 +168,17 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.bench_function("baseline", |b| b.iter(|| black_box(serde_json::from_slice::<BaseMemberList>(&body).expect("decode"))));
+    // The same reply with one member's JoinTime sent as a string: the correcting path (parse into
+    // JSON, correct, decode), which only drifted replies take.
+    let drifted = {
+        let text = String::from_utf8_lossy(&body).replacen("\"JoinTime\":1425976500,", "\"JoinTime\":\"1425976500\",", 1);
+        bytes::Bytes::from(text)
+    };
+    let slow = tim_rest::envelope::decode::<GetGroupMemberInfoResponse>("g", 200, drifted.clone(), false).expect("corrected");
+    assert_eq!(slow.corrections.len(), 1);
+    g.bench_function("tim-rest, one drifted value", |b| {
+        b.iter(|| black_box(tim_rest::envelope::decode::<GetGroupMemberInfoResponse>("g", 200, drifted.clone(), false).expect("decode")))
+    });
     g.finish();
 
     let mut g = c.benchmark_group("UserSig");

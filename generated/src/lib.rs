@@ -52,6 +52,7 @@ pub mod codec;
 pub mod drift;
 pub mod envelope;
 mod error;
+pub mod history;
 pub mod region;
 pub mod registry;
 pub mod results;

@@ -49,6 +49,10 @@ pub trait CommandCodec: Send + Sync {
     fn decode_response(&self, body: &[u8]) -> Result<Box<dyn Message>, serde_json::Error>;
     /// Decodes a response payload from JSON.
     fn decode_response_value(&self, body: Value) -> Result<Box<dyn Message>, serde_json::Error>;
+    /// Decodes a whole reply the way the client does ([`crate::envelope::decode`]): a failure reply is
+    /// [`crate::Error::Service`]; a reply that drifted from the catalogue is corrected (or, with
+    /// `strict`, is [`crate::Error::Decode`] naming the paths).
+    fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error>;
 }
 
 /// The [`CommandCodec`] of request type `E`.
@@ -81,6 +85,10 @@ where
             }
         }
         Ok(Box::new(serde_json::from_value::<E::Response>(body)?))
+    }
+    fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error> {
+        let d = crate::envelope::decode::<E::Response>(E::PATH, 200, body, strict)?;
+        Ok(crate::envelope::Decoded { value: Box::new(d.value), envelope: d.envelope, body: d.body, corrections: d.corrections })
     }
 }
 
