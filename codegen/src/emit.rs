@@ -3,6 +3,8 @@
 
 use crate::model::*;
 use proc_macro2::{Literal, TokenStream};
+
+pub mod crate_files;
 use quote::{format_ident, quote};
 
 /// The header of every generated Rust file.
@@ -88,12 +90,14 @@ pub struct Emitter<'a> {
     /// The cargo feature that adds the serde derive a type's direction does not need (`Deserialize` on
     /// request-only types, `Serialize` on response-only types); `None` derives both always.
     pub codec_feature: Option<&'a str>,
+    /// The runtime crate as generated code names it (`tim_rest_runtime`).
+    pub runtime: &'a str,
 }
 
 impl<'a> Emitter<'a> {
     /// The emitter for the `tim-rest` crate: modules under `crate::api`, one feature per service.
     pub fn new(cat: &'a Catalogue) -> Self {
-        Emitter { cat, root: "crate::api", features: true, codec_feature: Some("codec") }
+        Emitter { cat, root: "crate::api", features: true, codec_feature: Some("codec"), runtime: "tim_rest_runtime" }
     }
 
     fn root_path(&self) -> TokenStream {
@@ -900,7 +904,14 @@ impl<'a> Emitter<'a> {
                 }
             }
         };
+        let root = self.root_path();
         quote! {
+            impl crate::ReplyPayload for #resp {
+                fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+                    #root::error_codes::TABLE
+                }
+            }
+
             impl crate::Endpoint for #req {
                 type Response = #resp;
                 const SERVICE: &'static str = #service;
@@ -1094,25 +1105,49 @@ impl<'a> Emitter<'a> {
         Ok(format!("{}{}", header("spec/errors.yaml"), format_file(tokens)?))
     }
 
-    /// `api/mod.rs`: module declarations behind features and the registry.
+    /// `api/mod.rs`: module declarations behind features, the command lists, and the crate's `Client`
+    /// (a wrapper of the runtime's core client with one accessor per service), the `registry` and
+    /// (with the `mock` feature) `mock` modules tied to this catalogue.
     pub fn api_mod(&self) -> Result<String, String> {
         let gate = |feature: &str| if self.features { quote!(#[cfg(feature = #feature)]) } else { quote!() };
+        let rt = self.runtime_path();
         let mods = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
             let cfg = gate(&s.module);
             let d = format!("{} ({}): servicename `{}`.", s.title.en, s.title.zh, s.wire);
             quote!(#cfg #[doc = #d] pub mod #m;)
         });
-        let pushes = self.cat.services.iter().map(|s| {
+        let lists = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
             let cfg = gate(&s.module);
-            quote!(#cfg lists.push(#m::COMMANDS);)
+            quote!(#cfg #m::COMMANDS)
         });
         let count = self.cat.services.iter().map(|s| s.commands.len()).sum::<usize>();
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
+        let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
+        let client_doc = format!(
+            "A Tencent Cloud IM REST client: the runtime's core client (every method of `{}::Client` is available \
+             through `Deref`) with one accessor per servicename (`client.openim().send_msg(..)`). Cheap to clone: \
+             clones share one connection pool and one UserSig cache.",
+            self.runtime
+        );
+        let mock = if self.features {
+            quote! {
+                #[doc = #mock_doc]
+                #[cfg(feature = "mock")]
+                pub mod mock {
+                    pub use #rt::mock::*;
+                    /// A local Tencent IM REST server for tests, serving every command of this crate;
+                    /// [`MockServer::client_builder`] builds a [`crate::Client`] pointed at it.
+                    pub type MockServer = #rt::mock::MockServer<super::Client>;
+                }
+            }
+        } else {
+            quote!()
+        };
         let tokens = quote! {
-            //! Generated API: one module per servicename, shared types, the error-code table and the
-            //! command registry.
+            //! Generated API: one module per servicename, shared types, the error-code table, the command
+            //! registry, and the [`Client`] with one accessor per service.
             pub mod error_codes;
             pub mod types;
             #(#mods)*
@@ -1120,16 +1155,81 @@ impl<'a> Emitter<'a> {
             #[doc = #count_doc]
             pub const CATALOGUE_COMMANDS: usize = #count;
 
+            /// The registry entries compiled in (per the enabled features), service by service in file order.
+            pub static COMMAND_LISTS: &[&[#rt::registry::CommandInfo]] = &[#(#lists),*];
+
             /// Every command compiled in (per the enabled features), service by service in file order.
-            #[allow(clippy::vec_init_then_push)]
-            pub fn commands() -> impl Iterator<Item = &'static crate::registry::CommandInfo> {
-                #[allow(unused_mut)]
-                let mut lists: Vec<&'static [crate::registry::CommandInfo]> = Vec::new();
-                #(#pushes)*
-                lists.into_iter().flatten()
+            pub fn commands() -> impl Iterator<Item = &'static #rt::registry::CommandInfo> {
+                COMMAND_LISTS.iter().flat_map(|list| list.iter())
             }
+
+            #[doc = #client_doc]
+            #[derive(Clone)]
+            pub struct Client(#rt::Client);
+
+            impl Client {
+                /// Starts building a client for application `sdkappid`, calling as the App admin
+                /// `identifier` (the REST API accepts only App admin accounts).
+                pub fn builder(sdkappid: u64, identifier: impl Into<String>) -> ClientBuilder {
+                    #rt::ClientBuilder::new(sdkappid, identifier)
+                }
+            }
+
+            /// Builds a [`Client`].
+            pub type ClientBuilder = #rt::ClientBuilder<Client>;
+
+            impl std::ops::Deref for Client {
+                type Target = #rt::Client;
+                fn deref(&self) -> &#rt::Client {
+                    &self.0
+                }
+            }
+
+            impl From<#rt::Client> for Client {
+                fn from(core: #rt::Client) -> Self {
+                    Client(core)
+                }
+            }
+
+            impl std::fmt::Debug for Client {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    std::fmt::Debug::fmt(&self.0, f)
+                }
+            }
+
+            impl #rt::Api for Client {
+                fn commands() -> &'static [&'static [#rt::registry::CommandInfo]] {
+                    COMMAND_LISTS
+                }
+                fn error_codes() -> &'static [#rt::ErrorCodeInfo] {
+                    error_codes::TABLE
+                }
+            }
+
+            /// The registry of every catalogued command compiled in: names, doc links, retry class, the
+            /// official examples and (feature `codec`) body decoders.
+            pub mod registry {
+                pub use #rt::registry::*;
+
+                /// Every command compiled in (per the enabled features).
+                pub fn commands() -> impl Iterator<Item = &'static CommandInfo> {
+                    super::commands()
+                }
+
+                /// Finds a command by its wire names (case sensitive, like the URL).
+                pub fn find(service: &str, command: &str) -> Option<&'static CommandInfo> {
+                    <super::Client as #rt::Api>::find(service, command)
+                }
+            }
+
+            #mock
         };
         Ok(format!("{}{}", header("spec/services"), format_file(tokens)?))
+    }
+
+    /// The runtime crate's path in generated code.
+    fn runtime_path(&self) -> TokenStream {
+        self.runtime.parse().unwrap_or_else(|_| quote!(tim_rest_runtime))
     }
 }
 
@@ -1198,10 +1298,15 @@ impl Emitter<'_> {
             //! Every catalogued command, called through its generated function against the local server
             //! with the doc's example request: the server must route it, verify the signature, decode the
             //! body into the same request, and the client must decode the example reply.
-            #![allow(unused_imports)]
-            use tim_rest::api::*;
-            use tim_rest::mock::MockServer;
-            #(#tests)*
+            #![cfg(feature = "mock")]
+
+            #[rustfmt::skip]
+            mod every_command {
+                #![allow(unused_imports)]
+                use tim_rest::api::*;
+                use tim_rest::mock::MockServer;
+                #(#tests)*
+            }
         };
         Ok(format!("{}{}", header("spec/services"), format_file(tokens)?))
     }

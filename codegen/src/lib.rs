@@ -51,16 +51,16 @@ pub enum Error {
 
 /// Where the generated files live, relative to the repository root.
 pub const API_DIR: &str = "generated/src/api";
-/// The generated crate's manifest; the generator owns the feature block between the markers.
+/// The generated crate's manifest (written whole by the generator).
 pub const CRATE_MANIFEST: &str = "generated/Cargo.toml";
+/// The generated crate's root.
+pub const CRATE_LIB: &str = "generated/src/lib.rs";
 /// The endpoint coverage table.
 pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
 /// The currency record: per command, the official pages its schema was checked against.
 pub const SOURCES_MD: &str = "generated/SOURCES.md";
 /// The generated test that calls every command against the local server.
-pub const CALL_TESTS: &str = "generated/tests/gen/every_command.rs";
-const FEATURES_BEGIN: &str = "# BEGIN generated features (cargo xtask gen)";
-const FEATURES_END: &str = "# END generated features";
+pub const CALL_TESTS: &str = "generated/tests/every_command.rs";
 
 /// The Rust files of the API module (`mod.rs`, `types.rs`, `error_codes.rs`, one per service), named
 /// relative to the module directory, for the emitter `em`.
@@ -76,38 +76,17 @@ pub fn api_files(em: &emit::Emitter<'_>) -> Result<Vec<GeneratedFile>, Error> {
     Ok(files)
 }
 
-/// Generates every file from a validated catalogue. `manifest` is the current text of
-/// `generated/Cargo.toml`, whose feature block is regenerated.
-pub fn generate(cat: &model::Catalogue, manifest: &str) -> Result<Vec<GeneratedFile>, Error> {
+/// Generates every file of the `tim-rest` crate (`generated/`) from a validated catalogue.
+pub fn generate(cat: &model::Catalogue) -> Result<Vec<GeneratedFile>, Error> {
     let em = emit::Emitter::new(cat);
     let mut files: Vec<GeneratedFile> =
         api_files(&em)?.into_iter().map(|f| GeneratedFile { path: format!("{API_DIR}/{}", f.path), contents: f.contents }).collect();
-    files.push(GeneratedFile { path: CRATE_MANIFEST.to_owned(), contents: features_block(cat, manifest)? });
+    files.push(GeneratedFile { path: CRATE_MANIFEST.to_owned(), contents: emit::crate_files::manifest(cat) });
+    files.push(GeneratedFile { path: CRATE_LIB.to_owned(), contents: emit::crate_files::lib_rs(cat) });
     files.push(GeneratedFile { path: ENDPOINTS_MD.to_owned(), contents: endpoints_md(cat) });
     files.push(GeneratedFile { path: SOURCES_MD.to_owned(), contents: sources_md(cat) });
     files.push(GeneratedFile { path: CALL_TESTS.to_owned(), contents: em.call_tests().map_err(Error::Emit)? });
     Ok(files)
-}
-
-/// Rewrites the feature block of the crate manifest: one feature per service, all in `default`.
-fn features_block(cat: &model::Catalogue, manifest: &str) -> Result<String, Error> {
-    let (Some(b), Some(e)) = (manifest.find(FEATURES_BEGIN), manifest.find(FEATURES_END)) else {
-        return Err(Error::Emit(format!(
-            "{CRATE_MANIFEST} must contain the lines `{FEATURES_BEGIN}` and `{FEATURES_END}` inside [features]"
-        )));
-    };
-    if e < b {
-        return Err(Error::Emit(format!("{CRATE_MANIFEST}: the feature markers are out of order")));
-    }
-    let mut block = String::new();
-    block.push_str(FEATURES_BEGIN);
-    block.push('\n');
-    let all: Vec<String> = cat.services.iter().map(|s| format!("\"{}\"", s.module)).collect();
-    block.push_str(&format!("default = [{}]\n", all.join(", ")));
-    for s in &cat.services {
-        block.push_str(&format!("# {} ({})\n{} = []\n", s.wire, s.title.en, s.module));
-    }
-    Ok(format!("{}{}{}", &manifest[..b], block, &manifest[e..]))
 }
 
 /// The coverage table: every catalogued command with its doc link and Rust function.
@@ -199,9 +178,7 @@ fn sources_md(cat: &model::Catalogue) -> String {
 /// Loads `root/spec` and generates every file.
 pub fn generate_from_repo(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let cat = validate::load_dir(&root.join("spec"))?;
-    let manifest_path = root.join(CRATE_MANIFEST);
-    let manifest = std::fs::read_to_string(&manifest_path).map_err(|source| Error::Io { path: manifest_path, source })?;
-    generate(&cat, &manifest)
+    generate(&cat)
 }
 
 /// Files under [`API_DIR`] that the generator would not write (left over from a removed service).

@@ -1,11 +1,9 @@
-//! The spec diff, rule by rule: each test diffs the small base catalogue of `diff_fixture` against
+//! The spec diff, rule by rule: each test diffs the small base catalogue of `tim-codegen-fixtures` against
 //! one edit of it and checks the rule id, the location and both verdicts, and that nothing else is
 //! reported.
 
-mod diff_fixture;
-
 use codegen::diff::{self, Finding, Rule, Verdict, Verdict::*};
-use diff_fixture::{Fixture, OTHER_YAML, SHARED_YAML, SVC_YAML, case};
+use fixtures::{Fixture, OTHER_YAML, SHARED_YAML, SVC_YAML, case};
 
 fn findings(new: &Fixture) -> Vec<Finding> {
     diff::diff(&Fixture::base().load(), &new.load())

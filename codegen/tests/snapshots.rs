@@ -15,14 +15,14 @@ fn dir(rel: &str) -> PathBuf {
 
 fn generate() -> Vec<codegen::GeneratedFile> {
     let cat = codegen::validate::load_dir(&dir("tests/fixtures/awkward")).unwrap_or_else(|d| panic!("fixture is invalid:\n{d}"));
-    let em = Emitter { cat: &cat, root: "crate::fixture_api", features: false, codec_feature: Some("codec") };
+    let em = Emitter { cat: &cat, root: "crate::fixture_api", features: false, codec_feature: Some("codec"), runtime: "tim_rest_runtime" };
     codegen::api_files(&em).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
 fn fixture_output_matches_the_snapshots() {
     let files = generate();
-    let snap_dir = dir("tests/snapshots/awkward");
+    let snap_dir = dir("tests/output/src/fixture_api");
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(&snap_dir).expect("create snapshot dir");
         for f in &files {

@@ -1,6 +1,7 @@
 //! `cargo xtask`: developer tasks for the Tencent Cloud IM REST SDK.
 //!
-//! - `cargo xtask gen` regenerates `generated/src/api/**`, the crate's feature block and `ENDPOINTS.md`.
+//! - `cargo xtask gen` regenerates the `tim-rest` crate in `generated/` (manifest, `src/lib.rs`,
+//!   `src/api/**`, the every-command test, `ENDPOINTS.md`, `SOURCES.md`).
 //! - `cargo xtask gen --check` compares without writing and fails when anything is stale.
 //! - `cargo xtask validate` only loads and validates the catalogue.
 //! - `cargo xtask diff` reports what a catalogue change does on the wire and to Rust users
@@ -19,9 +20,10 @@ const USAGE: &str = "usage:
                               --head to the working tree (an existing folder is a folder, anything else a git
                               revision). Exit 1 on breaking findings not acknowledged in spec/diff-acks.yaml
                               (--fail-on none: never), 2 on bad arguments or an unloadable side
-  cargo xtask bench-compile   cold release builds, timed: tim-rest with every service and with openim only,
-                              an application calling send_msg (two feature sets), and the hand-written
-                              tencent_im_rs 1.0.4 in a scratch project (needs crates.io)";
+  cargo xtask bench-compile   cold release builds, timed: tim-rest with every service, with openim only (with and
+                              without the reqwest transport), applications calling send_msg (every service; openim
+                              only; openim with their own reqwest::Client), and the hand-written tencent_im_rs 1.0.4
+                              in a scratch project (needs crates.io)";
 
 fn repo_root() -> PathBuf {
     // xtask/ sits directly under the repository root. `cargo run` (and so `cargo xtask`) sets
@@ -274,14 +276,16 @@ fn cold_build(dir: &Path, args: &[&str], target: &Path) -> Result<(f64, usize), 
 
 /// `cargo xtask bench-compile`: the compile-time figures of BENCHMARKS.md.
 ///
-/// The library builds use the workspace's `Cargo.lock`. The two "application" builds are scratch
-/// binaries outside the workspace that depend on `generated/` by path and resolve their dependencies
-/// afresh, as a user's project would; their `main` is `generated/examples/send_message.rs`.
+/// The library builds use the workspace's `Cargo.lock`. The "application" builds are scratch binaries
+/// outside the workspace that depend on `generated/` by path and resolve their dependencies afresh, as
+/// a user's project would; their `main` is `integration/examples/send_message.rs` (or
+/// `own_reqwest_client.rs` for the application that passes its own `reqwest::Client`).
 fn bench_compile(root: &Path) -> ExitCode {
     let tmp = std::env::temp_dir().join(format!("tim-bench-compile-{}", std::process::id()));
     let target = tmp.join("target");
     let generated = root.join("generated");
-    let app_main = std::fs::read_to_string(generated.join("examples/send_message.rs"));
+    let app_main = std::fs::read_to_string(root.join("integration/examples/send_message.rs"));
+    let own_main = std::fs::read_to_string(root.join("integration/examples/own_reqwest_client.rs"));
     let scratch = |name: &str, deps: &str, main: &str| -> Result<PathBuf, String> {
         let dir = tmp.join(name);
         std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
@@ -291,21 +295,29 @@ fn bench_compile(root: &Path) -> ExitCode {
         std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
         Ok(dir)
     };
-    let result = app_main.map_err(|e| format!("generated/examples/send_message.rs: {e}")).and_then(|app_main| {
+    let result = app_main.and_then(|a| own_main.map(|o| (a, o))).map_err(|e| format!("integration/examples: {e}")).and_then(|(app_main, own_main)| {
         let tim = format!("tim-rest = {{ path = {:?}", generated.display().to_string());
         let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
         let baseline = scratch("baseline", "tencent_im_rs = \"=1.0.4\"\n", "fn main() {}\n")?;
         let app_all = scratch("app-all", &format!("{tim} }}\n{tokio}"), &app_main)?;
         let app_lean = scratch(
             "app-lean",
-            &format!("{tim}, default-features = false, features = [\"openim\"] }}\n{tokio}idna_adapter = \"=1.0.0\"\n"),
+            &format!("{tim}, default-features = false, features = [\"openim\", \"reqwest\"] }}\n{tokio}idna_adapter = \"=1.0.0\"\n"),
             &app_main,
         )?;
-        let runs: [(&str, &Path, &[&str]); 5] = [
+        let reqwest_dep = "reqwest = { version = \"0.13\", default-features = false, features = [\"rustls-no-provider\"] }\n";
+        let app_own = scratch(
+            "app-own-reqwest",
+            &format!("{tim}, default-features = false, features = [\"openim\", \"reqwest\"] }}\n{tokio}{reqwest_dep}idna_adapter = \"=1.0.0\"\n"),
+            &own_main,
+        )?;
+        let runs: [(&str, &Path, &[&str]); 7] = [
             ("`tim-rest`, every service (default features)", root, &["-p", "tim-rest"]),
-            ("`tim-rest`, openim only", root, &["-p", "tim-rest", "--no-default-features", "--features", "openim"]),
+            ("`tim-rest`, openim only, reqwest transport", root, &["-p", "tim-rest", "--no-default-features", "--features", "openim,reqwest"]),
+            ("`tim-rest`, openim only, no transport", root, &["-p", "tim-rest", "--no-default-features", "--features", "openim"]),
             ("application calling `send_msg`, tim-rest with every service, fresh resolution", &app_all, &[]),
             ("application calling `send_msg`, openim only, `idna_adapter = \"=1.0.0\"`", &app_lean, &[]),
+            ("application calling `send_msg` with its own `reqwest::Client`, openim only, `idna_adapter = \"=1.0.0\"`", &app_own, &[]),
             ("`tencent_im_rs` 1.0.4 from crates.io (scratch project)", &baseline, &[]),
         ];
         println!("| build | wall time | crates compiled | ratio to tencent_im_rs |\n|---|---|---|---|");

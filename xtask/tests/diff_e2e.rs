@@ -1,10 +1,7 @@
 //! End to end: `cargo xtask diff` on a temporary git repository with two commits of a small spec,
 //! run as the built binary (exit status, Markdown, JSON, acknowledgments, errors with file:line).
 
-#[path = "../../codegen/tests/diff_fixture/mod.rs"]
-mod diff_fixture;
-
-use diff_fixture::{Fixture, SVC_YAML};
+use fixtures::{Fixture, SVC_YAML};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

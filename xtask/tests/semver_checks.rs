@@ -2,7 +2,7 @@
 //!
 //! For a handful of representative rules, this generates the whole `tim-rest` crate (the hand-written
 //! runtime of `generated/` plus the code generated from a fixture catalogue) twice, from the base
-//! fixture of `codegen/tests/diff_fixture` and from the rule's edit of it, and runs
+//! fixture of `codegen/fixtures` (the `tim-codegen-fixtures` crate) and from the rule's edit of it, and runs
 //! `cargo semver-checks check-release` on the pair, with the crate's default features (what most users
 //! build; the `codec` feature would add back serde impls a type's direction does not need). It then checks that cargo-semver-checks agrees
 //! with the diff's Rust verdict, except where the table below says it cannot see the change.
@@ -17,11 +17,8 @@
 //!
 //! `SEMVER_CASES=enum-value-added,command-removed` runs only those cases.
 
-#[path = "../../codegen/tests/diff_fixture/mod.rs"]
-mod diff_fixture;
-
 use codegen::diff::{self, Verdict};
-use diff_fixture::{Fixture, SVC_YAML, case};
+use fixtures::{Fixture, SVC_YAML, case};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -80,27 +77,28 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Writes a workspace holding only the `tim-rest` crate generated from `fixture`, at version 1.0.0
-/// (so that cargo-semver-checks applies the 1.x rules).
+/// Writes a workspace holding the runtime and the `tim-rest` crate generated from `fixture`, at version
+/// 1.0.0 (so that cargo-semver-checks applies the 1.x rules).
 fn write_crate(fixture: &Fixture, dest: &Path) {
     let root = repo_root();
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("workspace manifest");
-    let manifest = manifest
-        .replace("members = [\"codegen\", \"xtask\", \"generated\"]", "members = [\"generated\"]")
-        .replace("version = \"0.1.0\"", "version = \"1.0.0\"");
-    assert!(manifest.contains("members = [\"generated\"]"), "the workspace manifest changed shape; update this test");
+    let members = manifest.lines().find(|l| l.starts_with("members = ")).expect("the workspace lists its members");
+    let manifest =
+        manifest.replace(members, "members = [\"runtime\", \"generated\"]").replace("version = \"0.1.0\"", "version = \"1.0.0\"");
     std::fs::create_dir_all(dest).expect("create crate");
     std::fs::write(dest.join("Cargo.toml"), manifest).expect("write manifest");
     for f in ["Cargo.lock", "README.md"] {
         std::fs::copy(root.join(f), dest.join(f)).expect("copy");
     }
-    // The crate with its hand-written runtime (and whatever its manifest names: tests, benches), without
-    // the generated api/ module, which is generated from the fixture below.
-    copy_tree(&root.join("generated"), &dest.join("generated"), &[root.join("generated/src/api"), root.join("generated/target")]);
+    // The hand-written runtime as it is; the generated crate wholly from the fixture.
+    copy_tree(&root.join("runtime"), &dest.join("runtime"), &[root.join("runtime/target")]);
     let cat = fixture.load();
-    let manifest = std::fs::read_to_string(dest.join("generated/Cargo.toml")).expect("crate manifest");
-    let files = codegen::generate(&cat, &manifest).unwrap_or_else(|e| panic!("{e}"));
+    let files = codegen::generate(&cat).unwrap_or_else(|e| panic!("{e}"));
     codegen::write(dest, &files).unwrap_or_else(|e| panic!("{e}"));
+    // The generated manifest names the runtime at version 0.1.0; the copy is 1.0.0 here.
+    let m = dest.join("generated/Cargo.toml");
+    let text = std::fs::read_to_string(&m).expect("generated manifest").replace("version = \"0.1.0\"", "version = \"1.0.0\"");
+    std::fs::write(m, text).expect("write generated manifest");
 }
 
 /// Removes the work folder when the test ends, also when it fails.

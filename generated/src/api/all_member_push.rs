@@ -1033,6 +1033,12 @@ impl ImPushCondition {
     }
 }
 
+impl crate::ReplyPayload for ImPushResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImPushRequest {
     type Response = ImPushResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1053,6 +1059,12 @@ impl crate::Endpoint for ImPushRequest {
 }
 
 impl crate::ItemResults for ImPushResponse {}
+impl crate::ReplyPayload for ImSetAttrNameResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImSetAttrNameRequest {
     type Response = ImSetAttrNameResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1066,6 +1078,12 @@ impl crate::Endpoint for ImSetAttrNameRequest {
 }
 
 impl crate::ItemResults for ImSetAttrNameResponse {}
+impl crate::ReplyPayload for ImGetAttrNameResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImGetAttrNameRequest {
     type Response = ImGetAttrNameResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1079,6 +1097,12 @@ impl crate::Endpoint for ImGetAttrNameRequest {
 }
 
 impl crate::ItemResults for ImGetAttrNameResponse {}
+impl crate::ReplyPayload for ImGetAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImGetAttrRequest {
     type Response = ImGetAttrResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1092,6 +1116,12 @@ impl crate::Endpoint for ImGetAttrRequest {
 }
 
 impl crate::ItemResults for ImGetAttrResponse {}
+impl crate::ReplyPayload for ImSetAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImSetAttrRequest {
     type Response = ImSetAttrResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1105,6 +1135,12 @@ impl crate::Endpoint for ImSetAttrRequest {
 }
 
 impl crate::ItemResults for ImSetAttrResponse {}
+impl crate::ReplyPayload for ImRemoveAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImRemoveAttrRequest {
     type Response = ImRemoveAttrResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1118,6 +1154,12 @@ impl crate::Endpoint for ImRemoveAttrRequest {
 }
 
 impl crate::ItemResults for ImRemoveAttrResponse {}
+impl crate::ReplyPayload for ImGetTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImGetTagRequest {
     type Response = ImGetTagResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1131,6 +1173,12 @@ impl crate::Endpoint for ImGetTagRequest {
 }
 
 impl crate::ItemResults for ImGetTagResponse {}
+impl crate::ReplyPayload for ImAddTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImAddTagRequest {
     type Response = ImAddTagResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1144,6 +1192,12 @@ impl crate::Endpoint for ImAddTagRequest {
 }
 
 impl crate::ItemResults for ImAddTagResponse {}
+impl crate::ReplyPayload for ImRemoveTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImRemoveTagRequest {
     type Response = ImRemoveTagResponse;
     const SERVICE: &'static str = "all_member_push";
@@ -1157,6 +1211,12 @@ impl crate::Endpoint for ImRemoveTagRequest {
 }
 
 impl crate::ItemResults for ImRemoveTagResponse {}
+impl crate::ReplyPayload for ImRemoveAllTagsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImRemoveAllTagsRequest {
     type Response = ImRemoveAllTagsResponse;
     const SERVICE: &'static str = "all_member_push";

@@ -97,6 +97,12 @@ impl crate::drift::Schema for GetIpListResponse {
     }
 }
 
+impl crate::ReplyPayload for GetIpListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetIpListRequest {
     type Response = GetIpListResponse;
     const SERVICE: &'static str = "ConfigSvc";

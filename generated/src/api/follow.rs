@@ -1031,6 +1031,12 @@ impl crate::drift::Schema for FollowInfoItem {
     }
 }
 
+impl crate::ReplyPayload for FollowAddResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FollowAddRequest {
     type Response = FollowAddResponse;
     const SERVICE: &'static str = "follow";
@@ -1060,6 +1066,12 @@ impl crate::ItemResults for FollowAddResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for FollowDeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -1095,6 +1107,12 @@ impl crate::ItemResults for FollowDeleteResponse {
     }
 }
 
+impl crate::ReplyPayload for FollowCheckResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FollowCheckRequest {
     type Response = FollowCheckResponse;
     const SERVICE: &'static str = "follow";
@@ -1127,6 +1145,12 @@ impl crate::ItemResults for FollowCheckResponse {
     }
 }
 
+impl crate::ReplyPayload for FollowGetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FollowGetRequest {
     type Response = FollowGetResponse;
     const SERVICE: &'static str = "follow";
@@ -1145,6 +1169,12 @@ impl crate::Endpoint for FollowGetRequest {
 }
 
 impl crate::ItemResults for FollowGetResponse {}
+impl crate::ReplyPayload for FollowGetInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FollowGetInfoRequest {
     type Response = FollowGetInfoResponse;
     const SERVICE: &'static str = "follow";

@@ -144,6 +144,12 @@ impl crate::drift::Schema for GetGroupAttrResponse {
     }
 }
 
+impl crate::ReplyPayload for GetGroupAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupAttrRequest {
     type Response = GetGroupAttrResponse;
     const SERVICE: &'static str = "group_open_attr_http_svc";

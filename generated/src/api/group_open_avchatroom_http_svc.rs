@@ -818,6 +818,12 @@ impl crate::drift::Schema for GetAdminListAdmin {
     }
 }
 
+impl crate::ReplyPayload for GetMembersResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetMembersRequest {
     type Response = GetMembersResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";
@@ -831,6 +837,12 @@ impl crate::Endpoint for GetMembersRequest {
 }
 
 impl crate::ItemResults for GetMembersResponse {}
+impl crate::ReplyPayload for ModifyUserInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyUserInfoRequest {
     type Response = ModifyUserInfoResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";
@@ -848,6 +860,12 @@ impl crate::Endpoint for ModifyUserInfoRequest {
 }
 
 impl crate::ItemResults for ModifyUserInfoResponse {}
+impl crate::ReplyPayload for ModifyAdminResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyAdminRequest {
     type Response = ModifyAdminResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";
@@ -865,6 +883,12 @@ impl crate::Endpoint for ModifyAdminRequest {
 }
 
 impl crate::ItemResults for ModifyAdminResponse {}
+impl crate::ReplyPayload for GetAdminListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAdminListRequest {
     type Response = GetAdminListResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";
@@ -878,6 +902,12 @@ impl crate::Endpoint for GetAdminListRequest {
 }
 
 impl crate::ItemResults for GetAdminListResponse {}
+impl crate::ReplyPayload for CheckMembersResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CheckMembersRequest {
     type Response = CheckMembersResponse;
     const SERVICE: &'static str = "group_open_avchatroom_http_svc";

@@ -6686,6 +6686,12 @@ impl DeleteGroupAttrItem {
     }
 }
 
+impl crate::ReplyPayload for GetAppidGroupListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAppidGroupListRequest {
     type Response = GetAppidGroupListResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6699,6 +6705,12 @@ impl crate::Endpoint for GetAppidGroupListRequest {
 }
 
 impl crate::ItemResults for GetAppidGroupListResponse {}
+impl crate::ReplyPayload for CreateGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CreateGroupRequest {
     type Response = CreateGroupResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6725,6 +6737,12 @@ impl crate::Endpoint for CreateGroupRequest {
 }
 
 impl crate::ItemResults for CreateGroupResponse {}
+impl crate::ReplyPayload for GetGroupInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupInfoRequest {
     type Response = GetGroupInfoResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6757,6 +6775,12 @@ impl crate::ItemResults for GetGroupInfoResponse {
     }
 }
 
+impl crate::ReplyPayload for GetGroupMemberInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupMemberInfoRequest {
     type Response = GetGroupMemberInfoResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6778,6 +6802,12 @@ impl crate::Endpoint for GetGroupMemberInfoRequest {
 }
 
 impl crate::ItemResults for GetGroupMemberInfoResponse {}
+impl crate::ReplyPayload for GetSpecifiedGroupMemberInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetSpecifiedGroupMemberInfoRequest {
     type Response = GetSpecifiedGroupMemberInfoResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6797,6 +6827,12 @@ impl crate::Endpoint for GetSpecifiedGroupMemberInfoRequest {
 }
 
 impl crate::ItemResults for GetSpecifiedGroupMemberInfoResponse {}
+impl crate::ReplyPayload for ModifyGroupBaseInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyGroupBaseInfoRequest {
     type Response = ModifyGroupBaseInfoResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6820,6 +6856,12 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
 }
 
 impl crate::ItemResults for ModifyGroupBaseInfoResponse {}
+impl crate::ReplyPayload for AddGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AddGroupMemberRequest {
     type Response = AddGroupMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6852,6 +6894,12 @@ impl crate::ItemResults for AddGroupMemberResponse {
     }
 }
 
+impl crate::ReplyPayload for DeleteGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteGroupMemberRequest {
     type Response = DeleteGroupMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6870,6 +6918,12 @@ impl crate::Endpoint for DeleteGroupMemberRequest {
 }
 
 impl crate::ItemResults for DeleteGroupMemberResponse {}
+impl crate::ReplyPayload for ModifyGroupMemberInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyGroupMemberInfoRequest {
     type Response = ModifyGroupMemberInfoResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6891,6 +6945,12 @@ impl crate::Endpoint for ModifyGroupMemberInfoRequest {
 }
 
 impl crate::ItemResults for ModifyGroupMemberInfoResponse {}
+impl crate::ReplyPayload for DestroyGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DestroyGroupRequest {
     type Response = DestroyGroupResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6904,6 +6964,12 @@ impl crate::Endpoint for DestroyGroupRequest {
 }
 
 impl crate::ItemResults for DestroyGroupResponse {}
+impl crate::ReplyPayload for GetJoinedGroupListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetJoinedGroupListRequest {
     type Response = GetJoinedGroupListResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6926,6 +6992,12 @@ impl crate::Endpoint for GetJoinedGroupListRequest {
 }
 
 impl crate::ItemResults for GetJoinedGroupListResponse {}
+impl crate::ReplyPayload for GetRoleInGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetRoleInGroupRequest {
     type Response = GetRoleInGroupResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6939,6 +7011,12 @@ impl crate::Endpoint for GetRoleInGroupRequest {
 }
 
 impl crate::ItemResults for GetRoleInGroupResponse {}
+impl crate::ReplyPayload for ForbidSendMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ForbidSendMsgRequest {
     type Response = ForbidSendMsgResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6957,6 +7035,12 @@ impl crate::Endpoint for ForbidSendMsgRequest {
 }
 
 impl crate::ItemResults for ForbidSendMsgResponse {}
+impl crate::ReplyPayload for GetGroupMutedAccountResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupMutedAccountRequest {
     type Response = GetGroupMutedAccountResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6970,6 +7054,12 @@ impl crate::Endpoint for GetGroupMutedAccountRequest {
 }
 
 impl crate::ItemResults for GetGroupMutedAccountResponse {}
+impl crate::ReplyPayload for SendGroupMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SendGroupMsgRequest {
     type Response = SendGroupMsgResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -6998,6 +7088,12 @@ impl crate::Endpoint for SendGroupMsgRequest {
 }
 
 impl crate::ItemResults for SendGroupMsgResponse {}
+impl crate::ReplyPayload for SendGroupSystemNotificationResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SendGroupSystemNotificationRequest {
     type Response = SendGroupSystemNotificationResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7016,6 +7112,12 @@ impl crate::Endpoint for SendGroupSystemNotificationRequest {
 }
 
 impl crate::ItemResults for SendGroupSystemNotificationResponse {}
+impl crate::ReplyPayload for GroupMsgRecallResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupMsgRecallRequest {
     type Response = GroupMsgRecallResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7048,6 +7150,12 @@ impl crate::ItemResults for GroupMsgRecallResponse {
     }
 }
 
+impl crate::ReplyPayload for ChangeGroupOwnerResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ChangeGroupOwnerRequest {
     type Response = ChangeGroupOwnerResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7065,6 +7173,12 @@ impl crate::Endpoint for ChangeGroupOwnerRequest {
 }
 
 impl crate::ItemResults for ChangeGroupOwnerResponse {}
+impl crate::ReplyPayload for ImportGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImportGroupRequest {
     type Response = ImportGroupResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7091,6 +7205,12 @@ impl crate::Endpoint for ImportGroupRequest {
 }
 
 impl crate::ItemResults for ImportGroupResponse {}
+impl crate::ReplyPayload for ImportGroupMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImportGroupMsgRequest {
     type Response = ImportGroupMsgResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7128,6 +7248,12 @@ impl crate::ItemResults for ImportGroupMsgResponse {
     }
 }
 
+impl crate::ReplyPayload for ImportGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImportGroupMemberRequest {
     type Response = ImportGroupMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7160,6 +7286,12 @@ impl crate::ItemResults for ImportGroupMemberResponse {
     }
 }
 
+impl crate::ReplyPayload for SetUnreadMsgNumResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SetUnreadMsgNumRequest {
     type Response = SetUnreadMsgNumResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7177,6 +7309,12 @@ impl crate::Endpoint for SetUnreadMsgNumRequest {
 }
 
 impl crate::ItemResults for SetUnreadMsgNumResponse {}
+impl crate::ReplyPayload for DeleteGroupMsgBySenderResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
     type Response = DeleteGroupMsgBySenderResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7194,6 +7332,12 @@ impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
 }
 
 impl crate::ItemResults for DeleteGroupMsgBySenderResponse {}
+impl crate::ReplyPayload for GroupMsgGetSimpleResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupMsgGetSimpleRequest {
     type Response = GroupMsgGetSimpleResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7213,6 +7357,12 @@ impl crate::Endpoint for GroupMsgGetSimpleRequest {
 }
 
 impl crate::ItemResults for GroupMsgGetSimpleResponse {}
+impl crate::ReplyPayload for ClearGroupMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ClearGroupMsgRequest {
     type Response = ClearGroupMsgResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7226,6 +7376,12 @@ impl crate::Endpoint for ClearGroupMsgRequest {
 }
 
 impl crate::ItemResults for ClearGroupMsgResponse {}
+impl crate::ReplyPayload for GetGroupMsgReceiptResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupMsgReceiptRequest {
     type Response = GetGroupMsgReceiptResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7258,6 +7414,12 @@ impl crate::ItemResults for GetGroupMsgReceiptResponse {
     }
 }
 
+impl crate::ReplyPayload for GetGroupMsgReceiptDetailResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
     type Response = GetGroupMsgReceiptDetailResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7277,6 +7439,12 @@ impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
 }
 
 impl crate::ItemResults for GetGroupMsgReceiptDetailResponse {}
+impl crate::ReplyPayload for GroupMsgReceiptResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupMsgReceiptRequest {
     type Response = GroupMsgReceiptResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7294,6 +7462,12 @@ impl crate::Endpoint for GroupMsgReceiptRequest {
 }
 
 impl crate::ItemResults for GroupMsgReceiptResponse {}
+impl crate::ReplyPayload for GetGroupBanMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupBanMemberRequest {
     type Response = GetGroupBanMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7307,6 +7481,12 @@ impl crate::Endpoint for GetGroupBanMemberRequest {
 }
 
 impl crate::ItemResults for GetGroupBanMemberResponse {}
+impl crate::ReplyPayload for BanGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BanGroupMemberRequest {
     type Response = BanGroupMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7325,6 +7505,12 @@ impl crate::Endpoint for BanGroupMemberRequest {
 }
 
 impl crate::ItemResults for BanGroupMemberResponse {}
+impl crate::ReplyPayload for UnbanGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for UnbanGroupMemberRequest {
     type Response = UnbanGroupMemberResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7338,6 +7524,12 @@ impl crate::Endpoint for UnbanGroupMemberRequest {
 }
 
 impl crate::ItemResults for UnbanGroupMemberResponse {}
+impl crate::ReplyPayload for ModifyGroupAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyGroupAttrRequest {
     type Response = ModifyGroupAttrResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7351,6 +7543,12 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
 }
 
 impl crate::ItemResults for ModifyGroupAttrResponse {}
+impl crate::ReplyPayload for ClearGroupAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ClearGroupAttrRequest {
     type Response = ClearGroupAttrResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7364,6 +7562,12 @@ impl crate::Endpoint for ClearGroupAttrRequest {
 }
 
 impl crate::ItemResults for ClearGroupAttrResponse {}
+impl crate::ReplyPayload for SetGroupAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SetGroupAttrRequest {
     type Response = SetGroupAttrResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7377,6 +7581,12 @@ impl crate::Endpoint for SetGroupAttrRequest {
 }
 
 impl crate::ItemResults for SetGroupAttrResponse {}
+impl crate::ReplyPayload for DeleteGroupAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteGroupAttrRequest {
     type Response = DeleteGroupAttrResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7390,6 +7600,12 @@ impl crate::Endpoint for DeleteGroupAttrRequest {
 }
 
 impl crate::ItemResults for DeleteGroupAttrResponse {}
+impl crate::ReplyPayload for GetGroupCounterResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetGroupCounterRequest {
     type Response = GetGroupCounterResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7403,6 +7619,12 @@ impl crate::Endpoint for GetGroupCounterRequest {
 }
 
 impl crate::ItemResults for GetGroupCounterResponse {}
+impl crate::ReplyPayload for UpdateGroupCounterResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for UpdateGroupCounterRequest {
     type Response = UpdateGroupCounterResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7416,6 +7638,12 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
 }
 
 impl crate::ItemResults for UpdateGroupCounterResponse {}
+impl crate::ReplyPayload for DeleteGroupCounterResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteGroupCounterRequest {
     type Response = DeleteGroupCounterResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7429,6 +7657,12 @@ impl crate::Endpoint for DeleteGroupCounterRequest {
 }
 
 impl crate::ItemResults for DeleteGroupCounterResponse {}
+impl crate::ReplyPayload for GetOnlineMemberNumResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetOnlineMemberNumRequest {
     type Response = GetOnlineMemberNumResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7442,6 +7676,12 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
 }
 
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
+impl crate::ReplyPayload for SendBroadcastMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SendBroadcastMsgRequest {
     type Response = SendBroadcastMsgResponse;
     const SERVICE: &'static str = "group_open_http_svc";
@@ -7460,6 +7700,12 @@ impl crate::Endpoint for SendBroadcastMsgRequest {
 }
 
 impl crate::ItemResults for SendBroadcastMsgResponse {}
+impl crate::ReplyPayload for ImportTopicResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImportTopicRequest {
     type Response = ImportTopicResponse;
     const SERVICE: &'static str = "group_open_http_svc";

@@ -409,6 +409,12 @@ impl crate::drift::Schema for CosPreSigUrl {
     }
 }
 
+impl crate::ReplyPayload for ForbidIllegalObjectResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ForbidIllegalObjectRequest {
     type Response = ForbidIllegalObjectResponse;
     const SERVICE: &'static str = "im_cos_msg";
@@ -422,6 +428,12 @@ impl crate::Endpoint for ForbidIllegalObjectRequest {
 }
 
 impl crate::ItemResults for ForbidIllegalObjectResponse {}
+impl crate::ReplyPayload for AllowBannedObjectResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AllowBannedObjectRequest {
     type Response = AllowBannedObjectResponse;
     const SERVICE: &'static str = "im_cos_msg";
@@ -435,6 +447,12 @@ impl crate::Endpoint for AllowBannedObjectRequest {
 }
 
 impl crate::ItemResults for AllowBannedObjectResponse {}
+impl crate::ReplyPayload for GetCosSigResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetCosSigRequest {
     type Response = GetCosSigResponse;
     const SERVICE: &'static str = "im_cos_msg";

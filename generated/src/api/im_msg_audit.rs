@@ -367,6 +367,12 @@ impl crate::drift::Schema for ContentModerationResponse {
     }
 }
 
+impl crate::ReplyPayload for ContentModerationResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ContentModerationRequest {
     type Response = ContentModerationResponse;
     const SERVICE: &'static str = "im_msg_audit";

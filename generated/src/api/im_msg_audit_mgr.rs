@@ -697,6 +697,12 @@ impl crate::drift::Schema for AuditKeywordDeleteDetail {
     }
 }
 
+impl crate::ReplyPayload for GetCloudAuditKeywordsIdsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
     type Response = GetCloudAuditKeywordsIdsResponse;
     const SERVICE: &'static str = "im_msg_audit_mgr";
@@ -710,6 +716,12 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsIdsResponse {}
+impl crate::ReplyPayload for GetCloudAuditKeywordsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetCloudAuditKeywordsRequest {
     type Response = GetCloudAuditKeywordsResponse;
     const SERVICE: &'static str = "im_msg_audit_mgr";
@@ -729,6 +741,12 @@ impl crate::Endpoint for GetCloudAuditKeywordsRequest {
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsResponse {}
+impl crate::ReplyPayload for AddCloudAuditKeywordsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AddCloudAuditKeywordsRequest {
     type Response = AddCloudAuditKeywordsResponse;
     const SERVICE: &'static str = "im_msg_audit_mgr";
@@ -742,6 +760,12 @@ impl crate::Endpoint for AddCloudAuditKeywordsRequest {
 }
 
 impl crate::ItemResults for AddCloudAuditKeywordsResponse {}
+impl crate::ReplyPayload for DeleteCloudAuditKeywordsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
     type Response = DeleteCloudAuditKeywordsResponse;
     const SERVICE: &'static str = "im_msg_audit_mgr";

@@ -725,6 +725,12 @@ impl crate::drift::Schema for AccountCheckResultItem {
     }
 }
 
+impl crate::ReplyPayload for AccountImportResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AccountImportRequest {
     type Response = AccountImportResponse;
     const SERVICE: &'static str = "im_open_login_svc";
@@ -738,6 +744,12 @@ impl crate::Endpoint for AccountImportRequest {
 }
 
 impl crate::ItemResults for AccountImportResponse {}
+impl crate::ReplyPayload for MultiAccountImportResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for MultiAccountImportRequest {
     type Response = MultiAccountImportResponse;
     const SERVICE: &'static str = "im_open_login_svc";
@@ -763,6 +775,12 @@ impl crate::ItemResults for MultiAccountImportResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for AccountDeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -798,6 +816,12 @@ impl crate::ItemResults for AccountDeleteResponse {
     }
 }
 
+impl crate::ReplyPayload for AccountCheckResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AccountCheckRequest {
     type Response = AccountCheckResponse;
     const SERVICE: &'static str = "im_open_login_svc";
@@ -827,6 +851,12 @@ impl crate::ItemResults for AccountCheckResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for KickResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 

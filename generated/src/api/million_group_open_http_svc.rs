@@ -1002,6 +1002,12 @@ impl crate::drift::Schema for GetTopicInfo {
     }
 }
 
+impl crate::ReplyPayload for CreateTopicResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CreateTopicRequest {
     type Response = CreateTopicResponse;
     const SERVICE: &'static str = "million_group_open_http_svc";
@@ -1024,6 +1030,12 @@ impl crate::Endpoint for CreateTopicRequest {
 }
 
 impl crate::ItemResults for CreateTopicResponse {}
+impl crate::ReplyPayload for DestroyTopicResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DestroyTopicRequest {
     type Response = DestroyTopicResponse;
     const SERVICE: &'static str = "million_group_open_http_svc";
@@ -1053,6 +1065,12 @@ impl crate::ItemResults for DestroyTopicResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for GetTopicResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -1093,6 +1111,12 @@ impl crate::ItemResults for GetTopicResponse {
     }
 }
 
+impl crate::ReplyPayload for ModifyTopicResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyTopicRequest {
     type Response = ModifyTopicResponse;
     const SERVICE: &'static str = "million_group_open_http_svc";
@@ -1116,6 +1140,12 @@ impl crate::Endpoint for ModifyTopicRequest {
 }
 
 impl crate::ItemResults for ModifyTopicResponse {}
+impl crate::ReplyPayload for GetOnlineMemberNumResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetOnlineMemberNumRequest {
     type Response = GetOnlineMemberNumResponse;
     const SERVICE: &'static str = "million_group_open_http_svc";

@@ -1595,6 +1595,12 @@ impl crate::drift::Schema for OfficialAccountHistoryMsg {
     }
 }
 
+impl crate::ReplyPayload for CreateOfficialAccountResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CreateOfficialAccountRequest {
     type Response = CreateOfficialAccountResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1617,6 +1623,12 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
 }
 
 impl crate::ItemResults for CreateOfficialAccountResponse {}
+impl crate::ReplyPayload for DestroyOfficialAccountResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DestroyOfficialAccountRequest {
     type Response = DestroyOfficialAccountResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1630,6 +1642,12 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
 }
 
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
+impl crate::ReplyPayload for ModifyOfficialAccountBaseInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
     type Response = ModifyOfficialAccountBaseInfoResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1651,6 +1669,12 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
 }
 
 impl crate::ItemResults for ModifyOfficialAccountBaseInfoResponse {}
+impl crate::ReplyPayload for GetSubscriberInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetSubscriberInfoRequest {
     type Response = GetSubscriberInfoResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1664,6 +1688,12 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
 }
 
 impl crate::ItemResults for GetSubscriberInfoResponse {}
+impl crate::ReplyPayload for AddSubscriberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AddSubscriberRequest {
     type Response = AddSubscriberResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1696,6 +1726,12 @@ impl crate::ItemResults for AddSubscriberResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for DeleteSubscriberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -1734,6 +1770,12 @@ impl crate::ItemResults for DeleteSubscriberResponse {
     }
 }
 
+impl crate::ReplyPayload for ModifySubscriberInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifySubscriberInfoRequest {
     type Response = ModifySubscriberInfoResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1751,6 +1793,12 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
 }
 
 impl crate::ItemResults for ModifySubscriberInfoResponse {}
+impl crate::ReplyPayload for OfficialAccountMsgRecallResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for OfficialAccountMsgRecallRequest {
     type Response = OfficialAccountMsgRecallResponse;
     const SERVICE: &'static str = "official_account_open_http_svc";
@@ -1784,6 +1832,12 @@ impl crate::ItemResults for OfficialAccountMsgRecallResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for OfficialAccountMsgGetSimpleResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 

@@ -411,6 +411,12 @@ impl crate::drift::Schema for HistoryFileInfo {
     }
 }
 
+impl crate::ReplyPayload for GetHistoryResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetHistoryRequest {
     type Response = GetHistoryResponse;
     const SERVICE: &'static str = "open_msg_svc";

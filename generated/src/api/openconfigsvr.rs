@@ -1072,6 +1072,12 @@ impl crate::drift::Schema for GetAppInfoResponse {
     }
 }
 
+impl crate::ReplyPayload for SetNoSpeakingResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SetNoSpeakingRequest {
     type Response = SetNoSpeakingResponse;
     const SERVICE: &'static str = "openconfigsvr";
@@ -1089,6 +1095,12 @@ impl crate::Endpoint for SetNoSpeakingRequest {
 }
 
 impl crate::ItemResults for SetNoSpeakingResponse {}
+impl crate::ReplyPayload for GetNoSpeakingResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetNoSpeakingRequest {
     type Response = GetNoSpeakingResponse;
     const SERVICE: &'static str = "openconfigsvr";
@@ -1102,6 +1114,12 @@ impl crate::Endpoint for GetNoSpeakingRequest {
 }
 
 impl crate::ItemResults for GetNoSpeakingResponse {}
+impl crate::ReplyPayload for GetAppInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAppInfoRequest {
     type Response = GetAppInfoResponse;
     const SERVICE: &'static str = "openconfigsvr";

@@ -2415,6 +2415,12 @@ impl C2CReadReceiptMsg {
     }
 }
 
+impl crate::ReplyPayload for QueryOnlineStatusResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for QueryOnlineStatusRequest {
     type Response = QueryOnlineStatusResponse;
     const SERVICE: &'static str = "openim";
@@ -2452,6 +2458,12 @@ impl crate::ItemResults for QueryOnlineStatusResponse {
     }
 }
 
+impl crate::ReplyPayload for SendMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SendMsgRequest {
     type Response = SendMsgResponse;
     const SERVICE: &'static str = "openim";
@@ -2480,6 +2492,12 @@ impl crate::Endpoint for SendMsgRequest {
 }
 
 impl crate::ItemResults for SendMsgResponse {}
+impl crate::ReplyPayload for BatchSendMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BatchSendMsgRequest {
     type Response = BatchSendMsgResponse;
     const SERVICE: &'static str = "openim";
@@ -2525,6 +2543,12 @@ impl crate::ItemResults for BatchSendMsgResponse {
     }
 }
 
+impl crate::ReplyPayload for ImportMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ImportMsgRequest {
     type Response = ImportMsgResponse;
     const SERVICE: &'static str = "openim";
@@ -2547,6 +2571,12 @@ impl crate::Endpoint for ImportMsgRequest {
 }
 
 impl crate::ItemResults for ImportMsgResponse {}
+impl crate::ReplyPayload for AdminGetRoamMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AdminGetRoamMsgRequest {
     type Response = AdminGetRoamMsgResponse;
     const SERVICE: &'static str = "openim";
@@ -2567,6 +2597,12 @@ impl crate::Endpoint for AdminGetRoamMsgRequest {
 }
 
 impl crate::ItemResults for AdminGetRoamMsgResponse {}
+impl crate::ReplyPayload for AdminMsgWithdrawResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AdminMsgWithdrawRequest {
     type Response = AdminMsgWithdrawResponse;
     const SERVICE: &'static str = "openim";
@@ -2584,6 +2620,12 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
 }
 
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
+impl crate::ReplyPayload for AdminSetMsgReadResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AdminSetMsgReadRequest {
     type Response = AdminSetMsgReadResponse;
     const SERVICE: &'static str = "openim";
@@ -2601,6 +2643,12 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
 }
 
 impl crate::ItemResults for AdminSetMsgReadResponse {}
+impl crate::ReplyPayload for GetC2cUnreadMsgNumResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
     type Response = GetC2cUnreadMsgNumResponse;
     const SERVICE: &'static str = "openim";
@@ -2633,6 +2681,12 @@ impl crate::ItemResults for GetC2cUnreadMsgNumResponse {
     }
 }
 
+impl crate::ReplyPayload for ModifyC2cMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyC2cMsgRequest {
     type Response = ModifyC2cMsgResponse;
     const SERVICE: &'static str = "openim";
@@ -2652,6 +2706,12 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
 }
 
 impl crate::ItemResults for ModifyC2cMsgResponse {}
+impl crate::ReplyPayload for DeleteC2cMsgRambleResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteC2cMsgRambleRequest {
     type Response = DeleteC2cMsgRambleResponse;
     const SERVICE: &'static str = "openim";
@@ -2669,6 +2729,12 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
 }
 
 impl crate::ItemResults for DeleteC2cMsgRambleResponse {}
+impl crate::ReplyPayload for C2cMsgReadReceiptResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for C2cMsgReadReceiptRequest {
     type Response = C2cMsgReadReceiptResponse;
     const SERVICE: &'static str = "openim";
@@ -2686,6 +2752,12 @@ impl crate::Endpoint for C2cMsgReadReceiptRequest {
 }
 
 impl crate::ItemResults for C2cMsgReadReceiptResponse {}
+impl crate::ReplyPayload for ModifyGroupMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ModifyGroupMsgRequest {
     type Response = ModifyGroupMsgResponse;
     const SERVICE: &'static str = "openim";

@@ -708,6 +708,12 @@ impl crate::drift::Schema for GroupSetKeyValuesResponse {
     }
 }
 
+impl crate::ReplyPayload for GetKeyValuesResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetKeyValuesRequest {
     type Response = GetKeyValuesResponse;
     const SERVICE: &'static str = "openim_msg_ext_http_svc";
@@ -726,6 +732,12 @@ impl crate::Endpoint for GetKeyValuesRequest {
 }
 
 impl crate::ItemResults for GetKeyValuesResponse {}
+impl crate::ReplyPayload for SetKeyValuesResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SetKeyValuesRequest {
     type Response = SetKeyValuesResponse;
     const SERVICE: &'static str = "openim_msg_ext_http_svc";
@@ -764,6 +776,12 @@ impl crate::ItemResults for SetKeyValuesResponse {
     }
 }
 
+impl crate::ReplyPayload for GroupGetKeyValuesResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupGetKeyValuesRequest {
     type Response = GroupGetKeyValuesResponse;
     const SERVICE: &'static str = "openim_msg_ext_http_svc";
@@ -777,6 +795,12 @@ impl crate::Endpoint for GroupGetKeyValuesRequest {
 }
 
 impl crate::ItemResults for GroupGetKeyValuesResponse {}
+impl crate::ReplyPayload for GroupSetKeyValuesResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupSetKeyValuesRequest {
     type Response = GroupSetKeyValuesResponse;
     const SERVICE: &'static str = "openim_msg_ext_http_svc";

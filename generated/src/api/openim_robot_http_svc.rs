@@ -383,6 +383,12 @@ impl crate::drift::Schema for SendStreamMsgResponse {
     }
 }
 
+impl crate::ReplyPayload for CreateRobotResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CreateRobotRequest {
     type Response = CreateRobotResponse;
     const SERVICE: &'static str = "openim_robot_http_svc";
@@ -401,6 +407,12 @@ impl crate::Endpoint for CreateRobotRequest {
 }
 
 impl crate::ItemResults for CreateRobotResponse {}
+impl crate::ReplyPayload for DeleteRobotResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteRobotRequest {
     type Response = DeleteRobotResponse;
     const SERVICE: &'static str = "openim_robot_http_svc";
@@ -414,6 +426,12 @@ impl crate::Endpoint for DeleteRobotRequest {
 }
 
 impl crate::ItemResults for DeleteRobotResponse {}
+impl crate::ReplyPayload for GetAllRobotsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAllRobotsRequest {
     type Response = GetAllRobotsResponse;
     const SERVICE: &'static str = "openim_robot_http_svc";
@@ -427,6 +445,12 @@ impl crate::Endpoint for GetAllRobotsRequest {
 }
 
 impl crate::ItemResults for GetAllRobotsResponse {}
+impl crate::ReplyPayload for SendStreamMsgResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SendStreamMsgRequest {
     type Response = SendStreamMsgResponse;
     const SERVICE: &'static str = "openim_robot_http_svc";

@@ -325,6 +325,12 @@ impl crate::drift::Schema for UserProfileItem {
     }
 }
 
+impl crate::ReplyPayload for PortraitSetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for PortraitSetRequest {
     type Response = PortraitSetResponse;
     const SERVICE: &'static str = "profile";
@@ -338,6 +344,12 @@ impl crate::Endpoint for PortraitSetRequest {
 }
 
 impl crate::ItemResults for PortraitSetResponse {}
+impl crate::ReplyPayload for PortraitGetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for PortraitGetRequest {
     type Response = PortraitGetResponse;
     const SERVICE: &'static str = "profile";

@@ -2054,6 +2054,12 @@ impl crate::drift::Schema for MarkResultItem {
     }
 }
 
+impl crate::ReplyPayload for GetListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetListRequest {
     type Response = GetListResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2074,6 +2080,12 @@ impl crate::Endpoint for GetListRequest {
 }
 
 impl crate::ItemResults for GetListResponse {}
+impl crate::ReplyPayload for DeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DeleteRequest {
     type Response = DeleteResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2093,6 +2105,12 @@ impl crate::Endpoint for DeleteRequest {
 }
 
 impl crate::ItemResults for DeleteResponse {}
+impl crate::ReplyPayload for CreateContactGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for CreateContactGroupRequest {
     type Response = CreateContactGroupResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2106,6 +2124,12 @@ impl crate::Endpoint for CreateContactGroupRequest {
 }
 
 impl crate::ItemResults for CreateContactGroupResponse {}
+impl crate::ReplyPayload for DelContactGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for DelContactGroupRequest {
     type Response = DelContactGroupResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2119,6 +2143,12 @@ impl crate::Endpoint for DelContactGroupRequest {
 }
 
 impl crate::ItemResults for DelContactGroupResponse {}
+impl crate::ReplyPayload for UpdateContactGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for UpdateContactGroupRequest {
     type Response = UpdateContactGroupResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2136,6 +2166,12 @@ impl crate::Endpoint for UpdateContactGroupRequest {
 }
 
 impl crate::ItemResults for UpdateContactGroupResponse {}
+impl crate::ReplyPayload for SearchContactGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SearchContactGroupRequest {
     type Response = SearchContactGroupResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2149,6 +2185,12 @@ impl crate::Endpoint for SearchContactGroupRequest {
 }
 
 impl crate::ItemResults for SearchContactGroupResponse {}
+impl crate::ReplyPayload for MarkContactResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for MarkContactRequest {
     type Response = MarkContactResponse;
     const SERVICE: &'static str = "recentcontact";
@@ -2178,6 +2220,12 @@ impl crate::ItemResults for MarkContactResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for GetContactGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 

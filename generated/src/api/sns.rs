@@ -3034,6 +3034,12 @@ impl crate::drift::Schema for FriendGroupItem {
     }
 }
 
+impl crate::ReplyPayload for FriendAddResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendAddRequest {
     type Response = FriendAddResponse;
     const SERVICE: &'static str = "sns";
@@ -3089,6 +3095,12 @@ impl crate::ItemResults for FriendAddResponse {
     }
 }
 
+impl crate::ReplyPayload for FriendImportResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendImportRequest {
     type Response = FriendImportResponse;
     const SERVICE: &'static str = "sns";
@@ -3139,6 +3151,12 @@ impl crate::ItemResults for FriendImportResponse {
     }
 }
 
+impl crate::ReplyPayload for FriendUpdateResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendUpdateRequest {
     type Response = FriendUpdateResponse;
     const SERVICE: &'static str = "sns";
@@ -3180,6 +3198,12 @@ impl crate::ItemResults for FriendUpdateResponse {
     }
 }
 
+impl crate::ReplyPayload for FriendDeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendDeleteRequest {
     type Response = FriendDeleteResponse;
     const SERVICE: &'static str = "sns";
@@ -3216,6 +3240,12 @@ impl crate::ItemResults for FriendDeleteResponse {
     }
 }
 
+impl crate::ReplyPayload for FriendDeleteAllResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendDeleteAllRequest {
     type Response = FriendDeleteAllResponse;
     const SERVICE: &'static str = "sns";
@@ -3229,6 +3259,12 @@ impl crate::Endpoint for FriendDeleteAllRequest {
 }
 
 impl crate::ItemResults for FriendDeleteAllResponse {}
+impl crate::ReplyPayload for FriendCheckResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendCheckRequest {
     type Response = FriendCheckResponse;
     const SERVICE: &'static str = "sns";
@@ -3274,6 +3310,12 @@ impl crate::ItemResults for FriendCheckResponse {
     }
 }
 
+impl crate::ReplyPayload for FriendGetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendGetRequest {
     type Response = FriendGetResponse;
     const SERVICE: &'static str = "sns";
@@ -3292,6 +3334,12 @@ impl crate::Endpoint for FriendGetRequest {
 }
 
 impl crate::ItemResults for FriendGetResponse {}
+impl crate::ReplyPayload for FriendGetListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for FriendGetListRequest {
     type Response = FriendGetListResponse;
     const SERVICE: &'static str = "sns";
@@ -3337,6 +3385,12 @@ impl crate::ItemResults for FriendGetListResponse {
     }
 }
 
+impl crate::ReplyPayload for BlackListAddResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BlackListAddRequest {
     type Response = BlackListAddResponse;
     const SERVICE: &'static str = "sns";
@@ -3375,6 +3429,12 @@ impl crate::ItemResults for BlackListAddResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for BlackListDeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -3419,6 +3479,12 @@ impl crate::ItemResults for BlackListDeleteResponse {
     }
 }
 
+impl crate::ReplyPayload for BlackListGetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BlackListGetRequest {
     type Response = BlackListGetResponse;
     const SERVICE: &'static str = "sns";
@@ -3437,6 +3503,12 @@ impl crate::Endpoint for BlackListGetRequest {
 }
 
 impl crate::ItemResults for BlackListGetResponse {}
+impl crate::ReplyPayload for BlackListCheckResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BlackListCheckRequest {
     type Response = BlackListCheckResponse;
     const SERVICE: &'static str = "sns";
@@ -3479,6 +3551,12 @@ impl crate::ItemResults for BlackListCheckResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for GroupAddResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -3536,6 +3614,12 @@ impl crate::ItemResults for GroupAddResponse {
     }
 }
 
+impl crate::ReplyPayload for GroupDeleteResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupDeleteRequest {
     type Response = GroupDeleteResponse;
     const SERVICE: &'static str = "sns";
@@ -3549,6 +3633,12 @@ impl crate::Endpoint for GroupDeleteRequest {
 }
 
 impl crate::ItemResults for GroupDeleteResponse {}
+impl crate::ReplyPayload for GroupGetResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GroupGetRequest {
     type Response = GroupGetResponse;
     const SERVICE: &'static str = "sns";

@@ -1909,6 +1909,12 @@ impl crate::drift::Schema for SchedTaskInfo {
     }
 }
 
+impl crate::ReplyPayload for PushResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for PushRequest {
     type Response = PushResponse;
     const SERVICE: &'static str = "timpush";
@@ -1929,6 +1935,12 @@ impl crate::Endpoint for PushRequest {
 }
 
 impl crate::ItemResults for PushResponse {}
+impl crate::ReplyPayload for BatchResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for BatchRequest {
     type Response = BatchResponse;
     const SERVICE: &'static str = "timpush";
@@ -1967,6 +1979,12 @@ impl crate::ItemResults for BatchResponse {
     }
 }
 
+impl crate::ReplyPayload for RevokeResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for RevokeRequest {
     type Response = RevokeResponse;
     const SERVICE: &'static str = "timpush";
@@ -1980,6 +1998,12 @@ impl crate::Endpoint for RevokeRequest {
 }
 
 impl crate::ItemResults for RevokeResponse {}
+impl crate::ReplyPayload for SetAttrNameResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for SetAttrNameRequest {
     type Response = SetAttrNameResponse;
     const SERVICE: &'static str = "timpush";
@@ -1993,6 +2017,12 @@ impl crate::Endpoint for SetAttrNameRequest {
 }
 
 impl crate::ItemResults for SetAttrNameResponse {}
+impl crate::ReplyPayload for GetAttrNameResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAttrNameRequest {
     type Response = GetAttrNameResponse;
     const SERVICE: &'static str = "timpush";
@@ -2006,6 +2036,12 @@ impl crate::Endpoint for GetAttrNameRequest {
 }
 
 impl crate::ItemResults for GetAttrNameResponse {}
+impl crate::ReplyPayload for GetAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for GetAttrRequest {
     type Response = GetAttrResponse;
     const SERVICE: &'static str = "timpush";
@@ -2035,6 +2071,12 @@ impl crate::ItemResults for GetAttrResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for SetAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -2070,6 +2112,12 @@ impl crate::ItemResults for SetAttrResponse {
     }
 }
 
+impl crate::ReplyPayload for RemoveAttrResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for RemoveAttrRequest {
     type Response = RemoveAttrResponse;
     const SERVICE: &'static str = "timpush";
@@ -2099,6 +2147,12 @@ impl crate::ItemResults for RemoveAttrResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for GetTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -2134,6 +2188,12 @@ impl crate::ItemResults for GetTagResponse {
     }
 }
 
+impl crate::ReplyPayload for AddTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for AddTagRequest {
     type Response = AddTagResponse;
     const SERVICE: &'static str = "timpush";
@@ -2163,6 +2223,12 @@ impl crate::ItemResults for AddTagResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for RemoveTagResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 
@@ -2198,6 +2264,12 @@ impl crate::ItemResults for RemoveTagResponse {
     }
 }
 
+impl crate::ReplyPayload for ClearAllTagsResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
 impl crate::Endpoint for ClearAllTagsRequest {
     type Response = ClearAllTagsResponse;
     const SERVICE: &'static str = "timpush";
@@ -2227,6 +2299,12 @@ impl crate::ItemResults for ClearAllTagsResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for GetSchedTaskResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
     }
 }
 

@@ -1,0 +1,456 @@
+//! The reply envelope: `ActionStatus`, `ErrorCode`, `ErrorInfo`, `RequestId` and `ErrorDisplay`.
+//!
+//! The envelope is decoded once, on its own, before the payload: a `FAIL` reply becomes
+//! [`Error::Service`] without the payload type having to fit it. Every envelope key is optional,
+//! because the service omits some of them on some endpoints (no `ActionStatus` on the global mute
+//! APIs, no `ErrorInfo` on some group queries), and `ActionStatus` is an open string (`batchsendmsg`
+//! answers `"SomeError"` with code 0 when only some recipients failed; that is a success whose payload
+//! lists the failures).
+
+use crate::ReplyPayload;
+use crate::drift::{Correction, Schema};
+use crate::error::{Error, ErrorCodeInfo, ServiceError};
+use bytes::Bytes;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// A map key, borrowed from the input when it has no escapes.
+enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl Key<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+/// Presents a JSON object to a payload type with the envelope keys taken out (into `env`), so the
+/// envelope and the payload are decoded in one pass over the body.
+struct SplitEnvelope<'a, D> {
+    inner: D,
+    env: &'a mut Envelope,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for SplitEnvelope<'_, D> {
+    type Error = D::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(SplitVisitor { visitor, env: self.env })
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct SplitVisitor<'a, V> {
+    visitor: V,
+    env: &'a mut Envelope,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for SplitVisitor<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a reply object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(SplitMap { inner: map, env: self.env })
+    }
+}
+
+struct SplitMap<'a, A> {
+    inner: A,
+    env: &'a mut Envelope,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for SplitMap<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            let Some(key) = self.inner.next_key::<Key<'de>>()? else { return Ok(None) };
+            match key.as_str() {
+                "ActionStatus" => self.env.action_status = self.inner.next_value()?,
+                "ErrorCode" => self.env.error_code = self.inner.next_value()?,
+                "ErrorInfo" => self.env.error_info = self.inner.next_value()?,
+                "RequestId" => self.env.request_id = self.inner.next_value()?,
+                "ErrorDisplay" => self.env.error_display = self.inner.next_value()?,
+                _ => {
+                    return match key {
+                        Key::Borrowed(s) => seed.deserialize(de::value::BorrowedStrDeserializer::<A::Error>::new(s)).map(Some),
+                        Key::Owned(s) => seed.deserialize(de::value::StringDeserializer::<A::Error>::new(s)).map(Some),
+                    };
+                }
+            }
+        }
+    }
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.inner.next_value_seed(seed)
+    }
+}
+
+/// Decodes the envelope and the payload of a reply body in one pass. Payload types never declare
+/// envelope keys (the generator rejects that), so nothing is taken from them.
+pub fn decode_with_envelope<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(Envelope, T), serde_json::Error> {
+    let mut env = Envelope::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let payload = T::deserialize(SplitEnvelope { inner: &mut de, env: &mut env })?;
+    de.end()?;
+    Ok((env, payload))
+}
+
+/// The keys of the envelope, which the runtime decodes; payload types never have them.
+pub const ENVELOPE_KEYS: [&str; 5] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId", "ErrorDisplay"];
+
+/// The envelope keys of a reply.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Envelope {
+    /// `ActionStatus`: `OK`, `FAIL`, or another status such as `SomeError`.
+    #[serde(rename = "ActionStatus", default, skip_serializing_if = "Option::is_none")]
+    pub action_status: Option<String>,
+    /// `ErrorCode`: 0 on success.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    /// `ErrorInfo`: a message; on success empty, `OK`, `ok`, `succeed` or `0` depending on the endpoint.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `RequestId`, on newer endpoints.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// `ErrorDisplay`, on relationship, profile and recent-contact endpoints.
+    #[serde(rename = "ErrorDisplay", default, skip_serializing_if = "Option::is_none")]
+    pub error_display: Option<String>,
+}
+
+impl Envelope {
+    /// Decodes the envelope keys of a reply body, ignoring every other key.
+    pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
+    /// Whether the reply reports a failure of the whole call: `ActionStatus` `FAIL` or a non-zero
+    /// `ErrorCode`.
+    pub fn is_failure(&self) -> bool {
+        self.error_code.unwrap_or(0) != 0 || self.action_status.as_deref() == Some("FAIL")
+    }
+}
+
+/// Checks a reply the way the client does before decoding the payload: the envelope first (a failure
+/// becomes [`Error::Service`]), then the HTTP status. Returns the body of a successful reply. An
+/// envelope that drifted (an `ErrorCode` sent as a string) is read tolerantly.
+pub fn check_reply(endpoint: &'static str, status: u16, body: Bytes) -> Result<Bytes, Error> {
+    check_reply_with(endpoint, status, body, &[])
+}
+
+/// [`check_reply`] with the error-code table that gives a failure its meaning.
+pub fn check_reply_with(endpoint: &'static str, status: u16, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Result<Bytes, Error> {
+    let envelope = match Envelope::from_slice(&body) {
+        Ok(e) => e,
+        Err(source) => match serde_json::from_slice::<Value>(&body) {
+            Ok(Value::Object(mut m)) => take_envelope(&mut m, &mut Vec::new()),
+            _ if (200..300).contains(&status) => return Err(Error::Decode { endpoint, source, body }),
+            _ => return Err(Error::Http { endpoint, status, body }),
+        },
+    };
+    fail_or_status(endpoint, status, &envelope, &body, errors)?;
+    Ok(body)
+}
+
+/// A decoded reply: the typed payload, and what it took to get it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Decoded<T> {
+    /// The payload.
+    pub value: T,
+    /// The envelope keys of the reply.
+    pub envelope: Envelope,
+    /// The raw reply body, as received: every field is here, catalogued or not.
+    pub body: Bytes,
+    /// What the decoder corrected because the reply drifted from the catalogue (empty for a reply
+    /// that matches it).
+    pub corrections: Vec<Correction>,
+}
+
+/// Decodes a whole reply the way the client does: the envelope (a failure becomes
+/// [`Error::Service`]), the HTTP status, then the payload, correcting drift from the catalogue (see
+/// [`crate::drift`]); each correction is reported as a `tracing` event. Useful for replies obtained
+/// some other way (a recorded exchange, another HTTP stack). Never panics, whatever `body` holds.
+///
+/// With `tim-rest`'s types (tested in its integration tests):
+///
+/// ```ignore
+/// use tim_rest::envelope::decode_reply;
+/// use tim_rest::im_open_login_svc::KickResponse;
+/// let ok = decode_reply::<KickResponse>("im_open_login_svc/kick", 200, r#"{"ActionStatus":"OK","ErrorCode":0}"#.into());
+/// assert!(ok.is_ok());
+/// let fail = decode_reply::<KickResponse>("im_open_login_svc/kick", 200, r#"{"ActionStatus":"FAIL","ErrorCode":70107}"#.into());
+/// assert_eq!(fail.unwrap_err().code(), Some(70107));
+/// // A drifted reply (an error code sent as a string, a new key) still decodes.
+/// let drifted = decode_reply::<KickResponse>("im_open_login_svc/kick", 200, r#"{"ErrorCode":"0","NewKey":1}"#.into());
+/// assert!(drifted.is_ok());
+/// ```
+pub fn decode_reply<T: ReplyPayload>(endpoint: &'static str, status: u16, body: Bytes) -> Result<T, Error> {
+    let decoded = decode::<T>(endpoint, status, body, false)?;
+    crate::drift::report(endpoint, &decoded.corrections);
+    Ok(decoded.value)
+}
+
+/// Decodes a reply like [`decode_reply`], keeping the envelope, the raw body and the corrections.
+/// With `strict`, any correction is an [`Error::Decode`] that names the JSON paths (the raw body is
+/// kept); a failure reply is still [`Error::Service`]. Nothing is reported to `tracing` here.
+pub fn decode<T: ReplyPayload>(endpoint: &'static str, status: u16, body: Bytes, strict: bool) -> Result<Decoded<T>, Error> {
+    decode_with(endpoint, status, body, strict, T::error_codes())
+}
+
+/// [`decode`] for any described type, with the error-code table that gives a failure its meaning.
+pub fn decode_with<T: DeserializeOwned + Schema>(
+    endpoint: &'static str,
+    status: u16,
+    body: Bytes,
+    strict: bool,
+    errors: &'static [ErrorCodeInfo],
+) -> Result<Decoded<T>, Error> {
+    // The fast path: one strict pass over the body reads envelope and payload together.
+    match decode_with_envelope::<T>(&body) {
+        Ok((envelope, value)) => {
+            fail_or_status(endpoint, status, &envelope, &body, errors)?;
+            Ok(Decoded { value, envelope, body, corrections: Vec::new() })
+        }
+        Err(_) => decode_drifted(endpoint, status, body, strict, errors),
+    }
+}
+
+/// The error a reply stands for, if any: the envelope first, then the HTTP status. The one place
+/// where a failure reply becomes an error.
+fn fail_or_status(
+    endpoint: &'static str,
+    status: u16,
+    envelope: &Envelope,
+    body: &Bytes,
+    errors: &'static [ErrorCodeInfo],
+) -> Result<(), Error> {
+    if envelope.is_failure() {
+        return Err(Error::Service(Box::new(ServiceError::new(endpoint, envelope.clone(), body.clone(), errors))));
+    }
+    if !(200..300).contains(&status) {
+        return Err(Error::Http { endpoint, status, body: body.clone() });
+    }
+    Ok(())
+}
+
+/// The reply did not fit the strict decoder: parse it, take out the envelope, correct the payload
+/// with the type's shape, then decode the corrected payload.
+fn decode_drifted<T: DeserializeOwned + Schema>(
+    endpoint: &'static str,
+    status: u16,
+    body: Bytes,
+    strict: bool,
+    errors: &'static [ErrorCodeInfo],
+) -> Result<Decoded<T>, Error> {
+    let not_an_object = |source: serde_json::Error, body: Bytes| {
+        if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } }
+    };
+    let mut map = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return Err(not_an_object(serde::de::Error::custom("the reply is not a JSON object"), body)),
+        Err(e) => return Err(not_an_object(e, body)),
+    };
+    let mut corrections = Vec::new();
+    let envelope = take_envelope(&mut map, &mut corrections);
+    fail_or_status(endpoint, status, &envelope, &body, errors)?;
+    corrections.extend(crate::drift::correct_payload(&mut map, T::shape()));
+    if strict && !corrections.is_empty() {
+        let source = serde::de::Error::custom(crate::drift::describe(&corrections));
+        return Err(Error::Decode { endpoint, source, body });
+    }
+    match serde_json::from_value::<T>(Value::Object(map)) {
+        Ok(value) => Ok(Decoded { value, envelope, body, corrections }),
+        Err(source) => Err(Error::Decode { endpoint, source, body }),
+    }
+}
+
+/// Decodes a reply of a command called without types ([`crate::Client::call_json`]): the envelope
+/// (a failure becomes [`Error::Service`]), the HTTP status, then the payload as JSON without the
+/// envelope keys.
+pub fn decode_json(endpoint: &'static str, status: u16, body: Bytes) -> Result<Value, Error> {
+    decode_json_with(endpoint, status, body, &[])
+}
+
+/// [`decode_json`] with the error-code table that gives a failure its meaning.
+pub fn decode_json_with(endpoint: &'static str, status: u16, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Result<Value, Error> {
+    let not_an_object = |source: serde_json::Error, body: Bytes| {
+        if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } }
+    };
+    let mut map = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return Err(not_an_object(serde::de::Error::custom("the reply is not a JSON object"), body)),
+        Err(e) => return Err(not_an_object(e, body)),
+    };
+    let mut corrections = Vec::new();
+    let envelope = take_envelope(&mut map, &mut corrections);
+    crate::drift::report(endpoint, &corrections);
+    fail_or_status(endpoint, status, &envelope, &body, errors)?;
+    Ok(Value::Object(map))
+}
+
+/// Removes the envelope keys from a reply object and reads them tolerantly.
+pub(crate) fn take_envelope(map: &mut serde_json::Map<String, Value>, corrections: &mut Vec<Correction>) -> Envelope {
+    use crate::drift::{Cause, JsonKind, Kind};
+    let mut text = |key: &'static str, corrections: &mut Vec<Correction>| -> Option<String> {
+        let path = || key.to_owned();
+        match map.remove(key)? {
+            Value::String(s) => Some(s),
+            Value::Null => None,
+            Value::Number(n) => {
+                corrections.push(Correction { path: path(), kind: Kind::Coerced { from: JsonKind::Number, to: "string" } });
+                Some(n.to_string())
+            }
+            Value::Bool(b) => {
+                corrections.push(Correction { path: path(), kind: Kind::Coerced { from: JsonKind::Bool, to: "string" } });
+                Some(b.to_string())
+            }
+            other => {
+                let found = if other.is_array() { JsonKind::Array } else { JsonKind::Object };
+                corrections.push(Correction { path: path(), kind: Kind::Absent(Cause::WrongType { expected: "string", found }) });
+                None
+            }
+        }
+    };
+    let action_status = text("ActionStatus", corrections);
+    let error_info = text("ErrorInfo", corrections);
+    let request_id = text("RequestId", corrections);
+    let error_display = text("ErrorDisplay", corrections);
+    let error_code = match map.remove("ErrorCode") {
+        None | Some(Value::Null) => None,
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(c) => Some(c),
+            None => {
+                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(Cause::OutOfRange) });
+                None
+            }
+        },
+        Some(Value::String(s)) => match s.trim().parse::<i64>() {
+            Ok(c) => {
+                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Coerced { from: JsonKind::String, to: "integer" } });
+                Some(c)
+            }
+            Err(_) => {
+                let cause = if s.trim().is_empty() {
+                    Cause::EmptyString
+                } else {
+                    Cause::WrongType { expected: "integer", found: JsonKind::String }
+                };
+                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(cause) });
+                None
+            }
+        },
+        Some(other) => {
+            let found = match other {
+                Value::Bool(_) => JsonKind::Bool,
+                Value::Array(_) => JsonKind::Array,
+                _ => JsonKind::Object,
+            };
+            corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(Cause::WrongType { expected: "integer", found }) });
+            None
+        }
+    };
+    Envelope { action_status, error_code, error_info, request_id, error_display }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_reply, decode_with_envelope};
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Payload {
+        #[serde(rename = "MsgKey")]
+        msg_key: String,
+        #[serde(rename = "List", default)]
+        list: Vec<u32>,
+    }
+
+    static PAYLOAD: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+        "Payload",
+        &[
+            crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, true),
+            crate::drift::FieldShape::new("List", &[], crate::drift::Shape::Array(&crate::drift::Shape::U32), true),
+        ],
+    );
+
+    impl crate::drift::Schema for Payload {
+        fn shape() -> &'static crate::drift::ObjectShape {
+            &PAYLOAD
+        }
+    }
+
+    impl crate::ReplyPayload for Payload {
+        fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+            &[]
+        }
+    }
+
+    #[test]
+    fn envelope_keys_are_taken_out_wherever_they_are() {
+        let body = br#"{"MsgKey":"k","ErrorCode":0,"List":[1,2],"ActionStatus":"OK","RequestId":"r","ErrorInfo":""}"#;
+        let (env, p) = decode_with_envelope::<Payload>(body).expect("decodes");
+        assert_eq!(p, Payload { msg_key: "k".into(), list: vec![1, 2] });
+        assert_eq!((env.action_status.as_deref(), env.error_code, env.request_id.as_deref()), (Some("OK"), Some(0), Some("r")));
+        // The fast path is strict: an unknown key sends the reply to the correcting path.
+        let other = br#"{"MsgKey":"k","Other":{"x":1},"ErrorCode":0}"#;
+        assert!(decode_with_envelope::<Payload>(other).is_err());
+        let fixed = decode_reply::<Payload>("x/y", 200, bytes::Bytes::from_static(other)).expect("corrected");
+        assert_eq!(fixed.msg_key, "k");
+    }
+
+    #[test]
+    fn escaped_keys_take_the_owned_path() {
+        let body = br#"{"Msg\u004bey":"k","Error\u0043ode":70001}"#;
+        let (env, p) = decode_with_envelope::<Payload>(body).expect("decodes");
+        assert_eq!(p.msg_key, "k");
+        assert_eq!(env.error_code, Some(70001));
+    }
+
+    #[test]
+    fn a_failure_without_the_payload_is_a_service_error_and_only_garbage_is_a_decode_error() {
+        let fail = decode_reply::<Payload>("x/y", 200, r#"{"ActionStatus":"FAIL","ErrorCode":90001,"ErrorInfo":"bad"}"#.into());
+        assert_eq!(fail.expect_err("fail").code(), Some(90001));
+        let ok_but_fail = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ActionStatus":"FAIL","ErrorCode":0}"#.into());
+        assert_eq!(ok_but_fail.expect_err("FAIL status").code(), Some(0));
+        let trailing = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k"} x"#.into());
+        assert!(matches!(trailing, Err(crate::Error::Decode { .. })));
+        let not_object = decode_reply::<Payload>("x/y", 200, r#"[{"MsgKey":"k"}]"#.into());
+        assert!(matches!(not_object, Err(crate::Error::Decode { .. })));
+        // An envelope value of the wrong type is drift, not a failure: the payload still decodes.
+        let wrong_type = decode_reply::<Payload>("x/y", 200, r#"{"MsgKey":"k","ErrorCode":"zero"}"#.into());
+        assert_eq!(wrong_type.expect("drift is corrected").msg_key, "k");
+    }
+}

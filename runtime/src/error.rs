@@ -1,0 +1,252 @@
+//! The one error type of the crate. Each variant says where the failure happened, which is what
+//! decides whether a call may be repeated:
+//!
+//! | variant | the request... |
+//! |---|---|
+//! | [`Error::Build`] | was never sent (invalid configuration or request) |
+//! | [`Error::Connect`] | was never sent (no connection could be made) |
+//! | [`Error::Timeout`] | may or may not have reached the server |
+//! | [`Error::NoResponse`] | was sent, but the connection failed before a whole reply arrived |
+//! | [`Error::Http`] | got a non-2xx HTTP status, e.g. a gateway's HTML 502 page |
+//! | [`Error::ReplyTooLarge`] | got a reply larger than the client's ceiling; reading stopped there |
+//! | [`Error::Decode`] | got a reply that is not JSON (or, with strict decoding, one that drifted from the catalogue); the raw body is kept |
+//! | [`Error::Service`] | was answered by the IM service with an error code |
+//!
+//! No variant carries the secret key or the UserSig: a transport's error is kept as a message with the
+//! signature and the URL's query string taken out ([`TransportFailure`]).
+
+pub use crate::transport::TransportFailure;
+use bytes::Bytes;
+use std::fmt;
+
+/// What an error code says about repeating the call (`spec/errors.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The request did not take effect; repeating it later may succeed (rate limits, busy server).
+    Retry,
+    /// A temporary failure after which the request may or may not have taken effect (internal
+    /// timeouts); repeat only commands that are safe to repeat.
+    Transient,
+    /// The UserSig is expired or invalid; a fresh signature may succeed.
+    Resign,
+    /// Repeating will not help (bad parameters, missing permission, limits reached...).
+    Permanent,
+}
+
+/// One row of the documented error-code table. Built by generated code (the fields are public so
+/// that a generated crate can build its table as a `static`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCodeInfo {
+    /// The code.
+    pub code: i64,
+    /// The constant's name in the generated crate's `error_codes` module.
+    pub name: &'static str,
+    /// The family (common, account, c2c, group, sns, profile, ...).
+    pub family: &'static str,
+    /// What the code says about repeating the call.
+    pub class: ErrorClass,
+    /// The documented meaning, in Chinese.
+    pub zh: &'static str,
+    /// The meaning, in English.
+    pub en: &'static str,
+}
+
+/// An error reply of the IM service: `ActionStatus` `FAIL` or a non-zero `ErrorCode`.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// `servicename/command` of the call.
+    pub endpoint: &'static str,
+    /// `ErrorCode`.
+    pub code: i64,
+    /// `ErrorInfo` (may be empty).
+    pub info: String,
+    /// `ActionStatus`, when the reply had one.
+    pub action_status: Option<String>,
+    /// `RequestId`, when the reply had one: quote it to Tencent support.
+    pub request_id: Option<String>,
+    /// `ErrorDisplay`, when the reply had one.
+    pub display: Option<String>,
+    meaning: Option<&'static ErrorCodeInfo>,
+    body: Bytes,
+}
+
+/// The row of `table` (sorted by code, as generated) for `code`.
+pub fn lookup(table: &'static [ErrorCodeInfo], code: i64) -> Option<&'static ErrorCodeInfo> {
+    table.binary_search_by_key(&code, |e| e.code).ok().and_then(|i| table.get(i))
+}
+
+impl ServiceError {
+    pub(crate) fn new(endpoint: &'static str, env: crate::Envelope, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Self {
+        let code = env.error_code.unwrap_or(0);
+        ServiceError {
+            endpoint,
+            meaning: lookup(errors, code),
+            code,
+            info: env.error_info.unwrap_or_default(),
+            action_status: env.action_status,
+            request_id: env.request_id,
+            display: env.error_display,
+            body,
+        }
+    }
+
+    /// The documented meaning of the code, if the table has it.
+    pub fn meaning(&self) -> Option<&'static ErrorCodeInfo> {
+        self.meaning
+    }
+
+    /// What the code says about repeating the call; undocumented codes count as permanent.
+    pub fn class(&self) -> ErrorClass {
+        self.meaning().map_or(ErrorClass::Permanent, |m| m.class)
+    }
+
+    /// The raw reply body: a failed reply may still carry per-item details.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Decodes the payload of the raw reply as `T` (for example the command's response type, to read
+    /// the per-item results a failed batch call still reports); the envelope keys are skipped.
+    pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        crate::envelope::decode_with_envelope::<T>(&self.body).map(|(_, t)| t)
+    }
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceError")
+            .field("endpoint", &self.endpoint)
+            .field("code", &self.code)
+            .field("info", &self.info)
+            .field("action_status", &self.action_status)
+            .field("request_id", &self.request_id)
+            .field("display", &self.display)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed with error code {}", self.endpoint, self.code)?;
+        if !self.info.is_empty() {
+            write!(f, ": {}", self.info)?;
+        }
+        if let Some(m) = self.meaning() {
+            write!(f, " ({})", m.en)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [RequestId {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// Any failure of a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request was not sent: the client configuration or the request is invalid.
+    #[error("request not sent: {0}")]
+    Build(String),
+    /// The request was not sent: no connection could be made.
+    #[error("request to {endpoint} not sent: could not connect: {source}")]
+    Connect {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// What the transport said, without the UserSig or the URL's query.
+        #[source]
+        source: TransportFailure,
+    },
+    /// No reply within the client's timeout; the request may or may not have taken effect.
+    #[error("request to {endpoint} timed out")]
+    Timeout {
+        /// `servicename/command`.
+        endpoint: &'static str,
+    },
+    /// The request was sent but the connection failed before a whole reply arrived; it may or may
+    /// not have taken effect.
+    #[error("request to {endpoint} got no complete response: {source}")]
+    NoResponse {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// What the transport said, without the UserSig or the URL's query.
+        #[source]
+        source: TransportFailure,
+    },
+    /// The HTTP status was not 2xx (the IM service itself answers 200 even for errors, so this
+    /// usually comes from a gateway or proxy).
+    #[error("request to {endpoint} got HTTP status {status}")]
+    Http {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// The status code.
+        status: u16,
+        /// The raw body (often an HTML page).
+        body: Bytes,
+    },
+    /// The reply body was larger than the client's ceiling
+    /// ([`crate::ClientBuilder::max_reply_bytes`]); reading stopped there. The request may have taken
+    /// effect.
+    #[error("reply of {endpoint} is larger than {limit} bytes; reading stopped")]
+    ReplyTooLarge {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// The ceiling, in bytes.
+        limit: usize,
+    },
+    /// The reply could not be decoded; the raw body is kept.
+    #[error("reply of {endpoint} could not be decoded: {source}")]
+    Decode {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+        /// The raw body.
+        body: Bytes,
+    },
+    /// The IM service answered with an error code.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+}
+
+impl Error {
+    /// The IM error code, for service errors.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Error::Service(e) => Some(e.code),
+            _ => None,
+        }
+    }
+
+    /// The service error, if this is one.
+    pub fn as_service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The raw reply body, when a reply arrived.
+    pub fn body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Http { body, .. } | Error::Decode { body, .. } => Some(body),
+            Error::Service(e) => Some(e.body()),
+            _ => None,
+        }
+    }
+
+    /// Whether the request certainly did not take effect (never sent, or refused before execution).
+    pub fn not_applied(&self) -> bool {
+        match self {
+            Error::Build(_) | Error::Connect { .. } => true,
+            Error::Service(e) => matches!(e.class(), ErrorClass::Retry | ErrorClass::Resign),
+            _ => false,
+        }
+    }
+}

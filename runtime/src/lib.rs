@@ -1,0 +1,95 @@
+//! The hand-written runtime of `tim-rest`, the typed SDK for the Tencent Cloud IM (即时通信 IM, "Chat")
+//! server API. Applications depend on `tim-rest`, which is generated from the catalogue and re-exports
+//! everything here; this crate holds what is written by hand:
+//!
+//! - the client core ([`Client`], [`ClientBuilder`]): URL building, the admin [`usersig`] cache,
+//!   retries ([`retry`]) and regions ([`region`]), with no HTTP stack of its own: requests go through a
+//!   [`transport::Transport`] (reqwest with rustls behind the default `reqwest` feature, or yours);
+//! - the reply path ([`envelope`]): the envelope, one-pass decoding, and the drift-correcting pass
+//!   ([`drift`]) for replies that do not match the catalogue;
+//! - errors ([`Error`]) and per-item results ([`results`]);
+//! - the records of the command registry ([`registry`]) and the serde helpers generated code calls
+//!   ([`codec`]);
+//! - reading downloaded message-history files ([`history`]);
+//! - a local test server ([`mock`], feature `mock`).
+//!
+//! The traits [`Endpoint`], [`ReplyPayload`] and [`Api`] are how generated code plugs in.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod client;
+#[doc(hidden)]
+pub mod codec;
+pub mod drift;
+pub mod envelope;
+mod error;
+pub mod history;
+pub mod region;
+pub mod registry;
+pub mod results;
+pub mod retry;
+pub mod transport;
+pub mod usersig;
+
+#[cfg(feature = "mock")]
+pub mod mock;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest,
+};
+pub use envelope::{Decoded, Envelope};
+pub use error::{Error, ErrorClass, ErrorCodeInfo, ServiceError, TransportFailure, lookup as lookup_error_code};
+pub use region::Region;
+pub use results::{ItemResult, ItemResults};
+pub use retry::{RetryClass, RetryPolicy};
+
+/// A catalogued command: implemented by every generated request type. The client calls any command
+/// through this one trait ([`Client::call`]).
+pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
+    /// The response payload type.
+    type Response: ReplyPayload + std::fmt::Debug + ItemResults + Send + Sync + 'static;
+    /// The wire servicename.
+    const SERVICE: &'static str;
+    /// The wire command.
+    const COMMAND: &'static str;
+    /// `servicename/command`, the URL path after `/v4/`.
+    const PATH: &'static str;
+    /// How the command may be repeated.
+    const RETRY: RetryClass;
+    /// The wire keys of the request body the catalogue knows, in order.
+    const REQUEST_KEYS: &'static [&'static str];
+    /// Wire fields added with the request's `extra_field` setter, sent after the known ones.
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value>;
+}
+
+/// A reply payload type of a generated crate: decodable (strictly, then with drift correction) and
+/// tied to its crate's error-code table, which gives a failure reply its documented meaning.
+pub trait ReplyPayload: serde::de::DeserializeOwned + drift::Schema {
+    /// The error-code table of the crate that defines the type, sorted by code.
+    fn error_codes() -> &'static [ErrorCodeInfo];
+}
+
+/// A generated API crate, as seen through its client type: the commands it catalogues and its
+/// error-code table. [`ClientBuilder::build`] makes a `C: Api` from the core [`Client`]; the local
+/// test server routes by [`Api::find`].
+pub trait Api: From<Client> + Send + Sync + 'static {
+    /// Every catalogued command compiled in.
+    fn commands() -> &'static [&'static [registry::CommandInfo]];
+    /// The error-code table, sorted by code.
+    fn error_codes() -> &'static [ErrorCodeInfo];
+    /// Finds a command by its wire names (case sensitive, like the URL).
+    fn find(service: &str, command: &str) -> Option<&'static registry::CommandInfo> {
+        Self::commands().iter().flat_map(|list| list.iter()).find(|c| c.service == service && c.command == command)
+    }
+}
+
+/// The core client knows no catalogue: it calls typed [`Endpoint`]s and untyped commands.
+impl Api for Client {
+    fn commands() -> &'static [&'static [registry::CommandInfo]] {
+        &[]
+    }
+    fn error_codes() -> &'static [ErrorCodeInfo] {
+        &[]
+    }
+}
