@@ -647,6 +647,27 @@ pub fn correct_value(v: &mut Value, shape: &'static Shape) -> Result<Vec<Correct
     Ok(c.out)
 }
 
+/// Decodes a JSON document that has no reply envelope (a callback event, a history file) the way
+/// replies are decoded: strictly first, then with correction. `Err` only when the bytes are not JSON or
+/// not an object, or (with `strict`) when something had to be corrected (the message names the paths).
+pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
+    body: &[u8],
+    strict: bool,
+) -> Result<(T, Vec<Correction>), serde_json::Error> {
+    if let Ok(v) = serde_json::from_slice::<T>(body) {
+        return Ok((v, Vec::new()));
+    }
+    let mut map = match serde_json::from_slice::<Value>(body)? {
+        Value::Object(m) => m,
+        _ => return Err(serde::de::Error::custom("the document is not a JSON object")),
+    };
+    let corrections = correct_payload(&mut map, T::shape());
+    if strict && !corrections.is_empty() {
+        return Err(serde::de::Error::custom(describe(&corrections)));
+    }
+    Ok((serde_json::from_value::<T>(Value::Object(map))?, corrections))
+}
+
 /// Emits one `tracing` event per correction (target `tim_rest::drift`; lossy ones at WARN, the
 /// others at INFO), with the command and the JSON path, never the value.
 pub fn report(endpoint: &str, corrections: &[Correction]) {

@@ -60,8 +60,11 @@ pub fn read_file<T: DeserializeOwned + Schema>(data: &[u8], max_bytes: usize) ->
         }
         Bytes::copy_from_slice(data)
     };
-    // A history file has no envelope; the reply decoder finds none and corrects the rest.
-    let d = crate::envelope::decode_with::<T>(WHAT, 200, json, false, &[])?;
-    crate::drift::report(WHAT, &d.corrections);
-    Ok(HistoryFile { value: d.value, corrections: d.corrections })
+    match crate::drift::decode_document::<T>(&json, false) {
+        Ok((value, corrections)) => {
+            crate::drift::report(WHAT, &corrections);
+            Ok(HistoryFile { value, corrections })
+        }
+        Err(source) => Err(Error::Decode { endpoint: WHAT, source, body: json }),
+    }
 }

@@ -11,13 +11,17 @@
 //! - the records of the command registry ([`registry`]) and the serde helpers generated code calls
 //!   ([`codec`]);
 //! - reading downloaded message-history files ([`history`]);
-//! - a local test server ([`mock`], feature `mock`).
+//! - receiving the IM server's callbacks: verification, decoding, answers, an axum route
+//!   (`callbacks`, features `callbacks` and `axum`);
+//! - a local test server ([`mock`], feature `mock`), which can also deliver callbacks.
 //!
 //! The traits [`Endpoint`], [`ReplyPayload`] and [`Api`] are how generated code plugs in.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "callbacks")]
+pub mod callbacks;
 mod client;
 #[doc(hidden)]
 pub mod codec;

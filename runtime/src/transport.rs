@@ -129,7 +129,7 @@ pub struct TransportFailure {
 impl TransportFailure {
     /// Keeps the message of `error` and of its sources, replacing each `secret` (raw and
     /// percent-encoded) with `<redacted>`, and dropping any URL query string.
-    pub(crate) fn redacted(error: &(dyn std::error::Error + 'static), secrets: &[&str]) -> Self {
+    pub fn redacted(error: &(dyn std::error::Error + 'static), secrets: &[&str]) -> Self {
         let mut message = error.to_string();
         let mut source = error.source();
         while let Some(s) = source {
