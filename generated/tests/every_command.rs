@@ -1320,7 +1320,77 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 41usize, "skipped: {skipped:?}");
+        {
+            let request: group_open_http_svc::DestroyPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupIdList\": [\n        \"@PMG#_@PMG#cM2\",\n        \"@PMG#_@PMG#cN3\"\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .destroy_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!("{}: {e}", "/v4/group_open_http_svc/destroy_permission_group")
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/destroy_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::DestroyPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/destroy_permission_group"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::AddTopicPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\",\n    \"TopicPermissionList\": [\n        {\n            \"Permission\": 1234,\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cKXPQIIM62CD\"\n        }\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .add_topic_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}", "/v4/group_open_http_svc/add_topic_permission_group"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/add_topic_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::AddTopicPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/add_topic_permission_group"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::GetTopicPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .get_topic_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}", "/v4/group_open_http_svc/get_topic_permission_group"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/get_topic_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::GetTopicPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/get_topic_permission_group"
+            );
+            called += 1;
+        }
+        assert_eq!(called + skipped.len(), 44usize, "skipped: {skipped:?}");
     }
 
     #[cfg(feature = "im_cos_msg")]
@@ -2564,6 +2634,21 @@ mod every_command {
             called += 1;
         }
         {
+            let request: recentcontact::TopRequest = serde_json::from_str(
+                    "{\n    \"From_Account\": \"user_0001\",\n    \"OperationType\": 1,\n    \"RecentContactItem\": [\n        {\n            \"Type\": 1,\n            \"To_Account\": \"user_0002\"\n        },\n        {\n            \"Type\": 2,\n            \"GroupId\": \"@TGS#1B2AUI7RZ\"\n        }\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.recentcontact().top(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/recentcontact/top"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/recentcontact/top");
+            assert_eq!(
+                rec.request:: < recentcontact::TopRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/recentcontact/top"
+            );
+            called += 1;
+        }
+        {
             let request: recentcontact::CreateContactGroupRequest = serde_json::from_str(
                     "{\n    \"From_Account\":\"user15\",\n    \"GroupContactItem\":[\n        {\n            \"GroupName\":\"test0\",\n            \"ContactItem\": [\n                {\n                    \"Type\": 1,\n                    \"To_Account\": \"user0\"\n                }\n            ]\n        }\n    ]\n}\n",
                 )
@@ -2674,7 +2759,7 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 8usize, "skipped: {skipped:?}");
+        assert_eq!(called + skipped.len(), 9usize, "skipped: {skipped:?}");
     }
 
     #[cfg(feature = "sns")]
@@ -3102,6 +3187,21 @@ mod every_command {
             called += 1;
         }
         {
+            let request: timpush::DeleteSchedTaskRequest = serde_json::from_str(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().delete_sched_task(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/delete_sched_task"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/delete_sched_task");
+            assert_eq!(
+                rec.request:: < timpush::DeleteSchedTaskRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/delete_sched_task"
+            );
+            called += 1;
+        }
+        {
             let request: timpush::GetSchedTaskRequest = serde_json::from_str(
                     "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890\n}\n",
                 )
@@ -3116,6 +3216,6 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 13usize, "skipped: {skipped:?}");
+        assert_eq!(called + skipped.len(), 14usize, "skipped: {skipped:?}");
     }
 }

@@ -3,7 +3,7 @@
 
 //! Group management (群组管理): servicename `group_open_http_svc`.
 //!
-//! Create, query, modify, import and disband groups; manage members, roles, mutes and bans; send, recall, import and pull group messages and their read receipts; group attributes and counters; live-group broadcasts; importing community topics.
+//! Create, query, modify, import and disband groups; manage members, roles, mutes and bans; send, recall, import and pull group messages and their read receipts; group attributes and counters; live-group broadcasts; importing community topics; Community permission groups and their topic permissions.
 //!
 //! Call functions are on [`GroupOpenHttpSvc`](crate::api::group_open_http_svc::GroupOpenHttpSvc), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 
@@ -5277,6 +5277,340 @@ impl crate::drift::Schema for ImportTopicResponse {
     }
 }
 
+/// Request body of `group_open_http_svc/destroy_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DestroyPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group the permission groups belong to.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupIdList` (required). IDs of the permission groups to delete (at most 20).
+    #[serde(rename = "PermissionGroupIdList")]
+    pub permission_group_id_list: Vec<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DestroyPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id_list: Vec<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/destroy_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DestroyPermissionGroupResponse {
+    /// `PermissionGroupResultList` (required). One result per permission group.
+    #[serde(
+        rename = "PermissionGroupResultList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub permission_group_result_list: Vec<DestroyPermissionGroupResultItem>,
+}
+
+impl DestroyPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            permission_group_result_list: Default::default(),
+        }
+    }
+
+    /// Sets `PermissionGroupResultList` (required). One result per permission group.
+    #[must_use]
+    pub fn permission_group_result_list(
+        mut self,
+        value: Vec<DestroyPermissionGroupResultItem>,
+    ) -> Self {
+        self.permission_group_result_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`DestroyPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyPermissionGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "PermissionGroupResultList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_DestroyPermissionGroupResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for DestroyPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/add_topic_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddTopicPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `TopicPermissionList` (required). Topic permissions to add (at most 50 per request).
+    #[serde(rename = "TopicPermissionList")]
+    pub topic_permission_list: Vec<TopicPermissionItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AddTopicPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+        topic_permission_list: Vec<TopicPermissionItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            topic_permission_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/add_topic_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddTopicPermissionGroupResponse {
+    /// `TopicPermissionResultList` (required). One result per topic.
+    #[serde(
+        rename = "TopicPermissionResultList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub topic_permission_result_list: Vec<AddTopicPermissionResultItem>,
+}
+
+impl AddTopicPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            topic_permission_result_list: Default::default(),
+        }
+    }
+
+    /// Sets `TopicPermissionResultList` (required). One result per topic.
+    #[must_use]
+    pub fn topic_permission_result_list(
+        mut self,
+        value: Vec<AddTopicPermissionResultItem>,
+    ) -> Self {
+        self.topic_permission_result_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`AddTopicPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddTopicPermissionGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "TopicPermissionResultList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AddTopicPermissionResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AddTopicPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddTopicPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/get_topic_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetTopicPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `TopicIdList` (optional). Topics whose permissions are returned; omit for all topics.
+    #[serde(rename = "TopicIdList", default, skip_serializing_if = "Option::is_none")]
+    pub topic_id_list: Option<Vec<String>>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetTopicPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            topic_id_list: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `TopicIdList` (optional). Topics whose permissions are returned; omit for all topics.
+    #[must_use]
+    pub fn topic_id_list(mut self, value: Vec<String>) -> Self {
+        self.topic_id_list = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_topic_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetTopicPermissionGroupResponse {
+    /// `TopicPermissionResultList` (required). One result per topic.
+    #[serde(
+        rename = "TopicPermissionResultList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub topic_permission_result_list: Vec<GetTopicPermissionResultItem>,
+}
+
+impl GetTopicPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            topic_permission_result_list: Default::default(),
+        }
+    }
+
+    /// Sets `TopicPermissionResultList` (required). One result per topic.
+    #[must_use]
+    pub fn topic_permission_result_list(
+        mut self,
+        value: Vec<GetTopicPermissionResultItem>,
+    ) -> Self {
+        self.topic_permission_result_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`GetTopicPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicPermissionGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "TopicPermissionResultList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetTopicPermissionResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetTopicPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicPermissionGroupResponse
+    }
+}
+
 /// The group IDs of this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
@@ -6686,6 +7020,207 @@ impl DeleteGroupAttrItem {
     }
 }
 
+/// One result per permission group.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DestroyPermissionGroupResultItem {
+    /// `ErrorCode` (required). Result for this permission group; 0 means success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// `ErrorInfo` (optional). Error message for this permission group.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+}
+
+impl DestroyPermissionGroupResultItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
+        Self {
+            error_code,
+            error_info: None,
+            permission_group_id: permission_group_id.into(),
+        }
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this permission group.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`DestroyPermissionGroupResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DestroyPermissionGroupResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DestroyPermissionGroupResultItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "PermissionGroupId",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for DestroyPermissionGroupResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DestroyPermissionGroupResultItem
+    }
+}
+
+/// Topic permissions to add (at most 50 per request).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct TopicPermissionItem {
+    /// `TopicId` (required). ID of the topic.
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    /// `Permission` (required). Permission bits for the topic; each bit grants one permission (see Topic Permission Bits).
+    #[serde(rename = "Permission")]
+    pub permission: u64,
+}
+
+impl TopicPermissionItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
+        Self {
+            topic_id: topic_id.into(),
+            permission,
+        }
+    }
+}
+
+/// One result per topic.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddTopicPermissionResultItem {
+    /// `ErrorCode` (required). Result for this topic; 0 means success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// `ErrorInfo` (optional). Error message for this topic.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `TopicId` (required). ID of the topic.
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+}
+
+impl AddTopicPermissionResultItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
+        Self {
+            error_code,
+            error_info: None,
+            topic_id: topic_id.into(),
+        }
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this topic.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`AddTopicPermissionResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddTopicPermissionResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddTopicPermissionResultItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true),
+    ],
+);
+impl crate::drift::Schema for AddTopicPermissionResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddTopicPermissionResultItem
+    }
+}
+
+/// One result per topic.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetTopicPermissionResultItem {
+    /// `ErrorCode` (required). Result for this topic; 0 means success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// `ErrorInfo` (optional). Error message for this topic.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `TopicId` (required). ID of the topic.
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    /// `Permission` (optional). Permission bits of the permission group in this topic.
+    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<u64>,
+}
+
+impl GetTopicPermissionResultItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
+        Self {
+            error_code,
+            error_info: None,
+            topic_id: topic_id.into(),
+            permission: None,
+        }
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this topic.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `Permission` (optional). Permission bits of the permission group in this topic.
+    #[must_use]
+    pub fn permission(mut self, value: u64) -> Self {
+        self.permission = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`GetTopicPermissionResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetTopicPermissionResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetTopicPermissionResultItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("TopicId", &[], crate::drift::Shape::Str, true),
+        crate::drift::FieldShape::new("Permission", &[], crate::drift::Shape::U64, false),
+    ],
+);
+impl crate::drift::Schema for GetTopicPermissionResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetTopicPermissionResultItem
+    }
+}
+
 impl crate::ReplyPayload for GetAppidGroupListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7730,6 +8265,128 @@ impl crate::Endpoint for ImportTopicRequest {
 }
 
 impl crate::ItemResults for ImportTopicResponse {}
+impl crate::ReplyPayload for DestroyPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for DestroyPermissionGroupRequest {
+    type Response = DestroyPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "destroy_permission_group";
+    const PATH: &'static str = "group_open_http_svc/destroy_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "PermissionGroupIdList"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for DestroyPermissionGroupResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.permission_group_result_list.iter() {
+            let code: Option<i64> = {
+                let v = item.error_code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "PermissionGroupResultList",
+                id: Some(item.permission_group_id.as_str()),
+                code,
+                info: item.error_info.as_deref(),
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::ReplyPayload for AddTopicPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for AddTopicPermissionGroupRequest {
+    type Response = AddTopicPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "add_topic_permission_group";
+    const PATH: &'static str = "group_open_http_svc/add_topic_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "TopicPermissionList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for AddTopicPermissionGroupResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.topic_permission_result_list.iter() {
+            let code: Option<i64> = {
+                let v = item.error_code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "TopicPermissionResultList",
+                id: Some(item.topic_id.as_str()),
+                code,
+                info: item.error_info.as_deref(),
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::ReplyPayload for GetTopicPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for GetTopicPermissionGroupRequest {
+    type Response = GetTopicPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_topic_permission_group";
+    const PATH: &'static str = "group_open_http_svc/get_topic_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "TopicIdList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for GetTopicPermissionGroupResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.topic_permission_result_list.iter() {
+            let code: Option<i64> = {
+                let v = item.error_code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "TopicPermissionResultList",
+                id: Some(item.topic_id.as_str()),
+                code,
+                info: item.error_info.as_deref(),
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
 /// The `group_open_http_svc` commands (Group management), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -8492,6 +9149,66 @@ impl<'a> GroupOpenHttpSvc<'a> {
         request: &'r ImportTopicRequest,
     ) -> impl std::future::Future<
         Output = Result<ImportTopicResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Terminate permission groups ()
+    ///
+    /// `POST /v4/group_open_http_svc/destroy_permission_group`
+    ///
+    /// Deletes permission groups of a Community group, at most 20 per call, with one result per permission group. Community groups only. At most 200 calls per second.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/61233> (English: <https://www.tencentcloud.com/document/product/1047/61233>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub fn destroy_permission_group<'r>(
+        &self,
+        request: &'r DestroyPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DestroyPermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Add topic permissions ()
+    ///
+    /// `POST /v4/group_open_http_svc/add_topic_permission_group`
+    ///
+    /// Adds topic permissions to a permission group of a Community group: for each topic, a bit mask of what the group's members may do there (at most 50 topics per call), with one result per topic. Community groups only. At most 200 calls per second.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/61236> (English: <https://www.tencentcloud.com/document/product/1047/61236>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub fn add_topic_permission_group<'r>(
+        &self,
+        request: &'r AddTopicPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddTopicPermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Obtain topic permissions ()
+    ///
+    /// `POST /v4/group_open_http_svc/get_topic_permission_group`
+    ///
+    /// Returns the topic permissions of a permission group of a Community group: all of them, or those of the listed topics, with one result per topic. Community groups only. At most 200 calls per second.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/61239> (English: <https://www.tencentcloud.com/document/product/1047/61239>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    pub fn get_topic_permission_group<'r>(
+        &self,
+        request: &'r GetTopicPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
@@ -10358,5 +11075,100 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportTopicRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "destroy_permission_group",
+        module: "group_open_http_svc",
+        function: "destroy_permission_group",
+        request_type: "DestroyPermissionGroupRequest",
+        response_type: "DestroyPermissionGroupResponse",
+        title_zh: "",
+        title_en: "Terminate permission groups",
+        doc: "https://www.tencentcloud.com/document/product/1047/61233",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61233"),
+        retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/destroy_permission_group",
+        request_keys: &["GroupId", "PermissionGroupIdList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Basic Form"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupIdList\": [\n        \"@PMG#_@PMG#cM2\",\n        \"@PMG#_@PMG#cN3\"\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"PermissionGroupResultList\": [\n        {\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\",\n            \"PermissionGroupId\": \"@PMG#_@PMG#cM2\"\n        },\n        {\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\",\n            \"PermissionGroupId\": \"@PMG#_@PMG#cN3\"\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<DestroyPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "add_topic_permission_group",
+        module: "group_open_http_svc",
+        function: "add_topic_permission_group",
+        request_type: "AddTopicPermissionGroupRequest",
+        response_type: "AddTopicPermissionGroupResponse",
+        title_zh: "",
+        title_en: "Add topic permissions",
+        doc: "https://www.tencentcloud.com/document/product/1047/61236",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61236"),
+        retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/add_topic_permission_group",
+        request_keys: &["GroupId", "PermissionGroupId", "TopicPermissionList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Basic Form"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\",\n    \"TopicPermissionList\": [\n        {\n            \"Permission\": 1234,\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cKXPQIIM62CD\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TopicPermissionResultList\": [\n        {\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\",\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cKXPQIIM62CD\"\n        }\n    ]\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<AddTopicPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_topic_permission_group",
+        module: "group_open_http_svc",
+        function: "get_topic_permission_group",
+        request_type: "GetTopicPermissionGroupRequest",
+        response_type: "GetTopicPermissionGroupResponse",
+        title_zh: "",
+        title_en: "Obtain topic permissions",
+        doc: "https://www.tencentcloud.com/document/product/1047/61239",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61239"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_topic_permission_group",
+        request_keys: &["GroupId", "PermissionGroupId", "TopicIdList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Obtaining All Topic Permissions"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TopicPermissionResultList\": [\n        {\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\",\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cKXPQIIM62CD\",\n            \"Permission\": 1234\n        },\n        {\n            \"ErrorCode\": 0,\n            \"ErrorInfo\": \"\",\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cTEJHIIM62CJ\",\n            \"Permission\": 123456\n        }\n    ]\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("Obtaining Specified Permission Group"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\",\n    \"TopicIdList\": [\n        \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cTEJHIIM62CJ\"\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetTopicPermissionGroupRequest>::NEW,
     },
 ];

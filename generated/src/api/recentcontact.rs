@@ -3,7 +3,7 @@
 
 //! Conversations (最近联系人): servicename `recentcontact`.
 //!
-//! Pull and delete a user's conversations, and manage conversation groups, standard marks and custom marks. Conversation groups and marks are stored apart from the conversation list; standard marks and groups need the Premium (Ultimate) edition.
+//! Pull, pin and delete a user's conversations, and manage conversation groups, standard marks and custom marks. Conversation groups and marks are stored apart from the conversation list; standard marks and groups need the Premium (Ultimate) edition.
 //!
 //! Call functions are on [`Recentcontact`](crate::api::recentcontact::Recentcontact), reached with [`Client::recentcontact`](crate::Client::recentcontact).
 
@@ -278,6 +278,57 @@ pub static SHAPE_ContactMarkItem: crate::drift::ObjectShape = crate::drift::Obje
 impl crate::drift::Schema for ContactMarkItem {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_ContactMarkItem
+    }
+}
+
+/// Pin operation of the top command.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PinOperationType {
+    /// `1`: Pin the conversations.
+    Pin,
+    /// `2`: Unpin the conversations.
+    Unpin,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(i32),
+}
+
+impl PinOperationType {
+    /// The wire value.
+    pub fn value(self) -> i32 {
+        match self {
+            PinOperationType::Pin => 1,
+            PinOperationType::Unpin => 2,
+            PinOperationType::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<i32> for PinOperationType {
+    fn from(value: i32) -> Self {
+        match value {
+            1 => PinOperationType::Pin,
+            2 => PinOperationType::Unpin,
+            other => PinOperationType::Unknown(other),
+        }
+    }
+}
+
+impl serde::Serialize for PinOperationType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&self.value(), serializer)
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for PinOperationType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        <i32 as serde::Deserialize>::deserialize(deserializer)
+            .map(PinOperationType::from)
     }
 }
 
@@ -748,6 +799,87 @@ pub static SHAPE_DeleteResponse: crate::drift::ObjectShape = crate::drift::Objec
 impl crate::drift::Schema for DeleteResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_DeleteResponse
+    }
+}
+
+/// Request body of `recentcontact/top`.
+///
+/// See [`Recentcontact::top`](crate::api::recentcontact::Recentcontact::top).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct TopRequest {
+    /// `From_Account` (required). UserID whose conversations are pinned or unpinned.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `OperationType` (required). 1: pin the conversations; 2: unpin them.
+    #[serde(rename = "OperationType")]
+    pub operation_type: PinOperationType,
+    /// `RecentContactItem` (required). The conversations to pin or unpin.
+    #[serde(rename = "RecentContactItem")]
+    pub recent_contact_item: Vec<PinContactItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TopRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        from_account: impl Into<String>,
+        operation_type: PinOperationType,
+        recent_contact_item: Vec<PinContactItem>,
+    ) -> Self {
+        Self {
+            from_account: from_account.into(),
+            operation_type,
+            recent_contact_item,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `recentcontact/top` (the envelope is decoded separately).
+///
+/// See [`Recentcontact::top`](crate::api::recentcontact::Recentcontact::top).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct TopResponse {}
+impl TopResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+///How the drift corrector reads [`TopResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_TopResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "TopResponse",
+    &[],
+);
+impl crate::drift::Schema for TopResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_TopResponse
     }
 }
 
@@ -1553,6 +1685,49 @@ impl crate::drift::Schema for SessionItem {
     }
 }
 
+/// The conversations to pin or unpin.
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct PinContactItem {
+    /// `Type` (required). Conversation type: 1 one-to-one, 2 group.
+    #[serde(rename = "Type")]
+    pub r#type: ContactType,
+    /// `To_Account` (optional). UserID of the peer; needed for one-to-one conversations.
+    #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
+    pub to_account: Option<String>,
+    /// `GroupId` (optional). Group ID; needed for group conversations.
+    #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+}
+
+impl PinContactItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(r#type: ContactType) -> Self {
+        Self {
+            r#type,
+            to_account: None,
+            group_id: None,
+        }
+    }
+
+    /// Sets `To_Account` (optional). UserID of the peer; needed for one-to-one conversations.
+    #[must_use]
+    pub fn to_account(mut self, value: impl Into<String>) -> Self {
+        self.to_account = Some(value.into());
+        self
+    }
+
+    /// Sets `GroupId` (optional). Group ID; needed for group conversations.
+    #[must_use]
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+}
+
 /// The conversation group to create; only one per call for now.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -2105,6 +2280,29 @@ impl crate::Endpoint for DeleteRequest {
 }
 
 impl crate::ItemResults for DeleteResponse {}
+impl crate::ReplyPayload for TopResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for TopRequest {
+    type Response = TopResponse;
+    const SERVICE: &'static str = "recentcontact";
+    const COMMAND: &'static str = "top";
+    const PATH: &'static str = "recentcontact/top";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "OperationType",
+        "RecentContactItem",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for TopResponse {}
 impl crate::ReplyPayload for CreateContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2290,6 +2488,24 @@ impl<'a> Recentcontact<'a> {
         request: &'r DeleteRequest,
     ) -> impl std::future::Future<
         Output = Result<DeleteResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Pin a conversation ()
+    ///
+    /// `POST /v4/recentcontact/top`
+    ///
+    /// Pins or unpins conversations in a user's conversation list, one-to-one and group conversations in the same call. At most 200 calls per second.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/78304> (English: <https://www.tencentcloud.com/document/product/1047/78304>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    pub fn top<'r>(
+        &self,
+        request: &'r TopRequest,
+    ) -> impl std::future::Future<
+        Output = Result<TopResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
@@ -2485,6 +2701,43 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "recentcontact",
+        command: "top",
+        module: "recentcontact",
+        function: "top",
+        request_type: "TopRequest",
+        response_type: "TopResponse",
+        title_zh: "",
+        title_en: "Pin a conversation",
+        doc: "https://www.tencentcloud.com/document/product/1047/78304",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78304"),
+        retry: crate::RetryClass::Safe,
+        path: "recentcontact/top",
+        request_keys: &["From_Account", "OperationType", "RecentContactItem"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Request Example / Response Example"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"From_Account\": \"user_0001\",\n    \"OperationType\": 1,\n    \"RecentContactItem\": [\n        {\n            \"Type\": 1,\n            \"To_Account\": \"user_0002\"\n        },\n        {\n            \"Type\": 2,\n            \"GroupId\": \"@TGS#1B2AUI7RZ\"\n        }\n    ]\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\",\n    \"ErrorDisplay\": \"\"\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("Request Example"),
+                legacy: false,
+                request: Some(
+                    "{\n\"From_Account\":\"id1\",\n\"OperationType\":1,\n\"RecentContactItem\": [\n{\n\"Type\": 1,\n\"To_Account\": \"id2\"\n},\n{\n\"Type\": 2,\n\"GroupId\": \"group1\"\n}\n]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<TopRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "recentcontact",

@@ -116,7 +116,6 @@ impl std::fmt::Display for SchedPushType {
     }
 }
 
-#[cfg(feature = "codec")]
 impl serde::Serialize for SchedPushType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -1642,6 +1641,88 @@ impl crate::drift::Schema for ClearAllTagsResponse {
     }
 }
 
+/// Request body of `timpush/delete_sched_task`.
+///
+/// See [`Timpush::delete_sched_task`](crate::api::timpush::Timpush::delete_sched_task).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteSchedTaskRequest {
+    /// `Sdkappid` (required). SDKAppID of the app; must be the same as the `sdkappid` of the request URL.
+    #[serde(rename = "Sdkappid")]
+    pub sdkappid: u64,
+    /// `TaskID` (required). ID of the scheduled task, as returned when the task was created.
+    #[serde(rename = "TaskID")]
+    pub task_id: u64,
+    /// `Type` (required). Kind of push the task makes: All, Tag or User.
+    #[serde(rename = "Type")]
+    pub r#type: SchedPushType,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeleteSchedTaskRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
+        Self {
+            sdkappid,
+            task_id,
+            r#type,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/delete_sched_task` (the envelope is decoded separately).
+///
+/// See [`Timpush::delete_sched_task`](crate::api::timpush::Timpush::delete_sched_task).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeleteSchedTaskResponse {
+    /// `TaskID` (required). ID of the deleted task.
+    #[serde(rename = "TaskID")]
+    pub task_id: u64,
+}
+
+impl DeleteSchedTaskResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(task_id: u64) -> Self {
+        Self { task_id }
+    }
+}
+
+///How the drift corrector reads [`DeleteSchedTaskResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeleteSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "DeleteSchedTaskResponse",
+    &[crate::drift::FieldShape::new("TaskID", &[], crate::drift::Shape::U64, true)],
+);
+impl crate::drift::Schema for DeleteSchedTaskResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeleteSchedTaskResponse
+    }
+}
+
 /// Request body of `timpush/get_sched_task`.
 ///
 /// See [`Timpush::get_sched_task`](crate::api::timpush::Timpush::get_sched_task).
@@ -2302,6 +2383,25 @@ impl crate::ItemResults for ClearAllTagsResponse {
     }
 }
 
+impl crate::ReplyPayload for DeleteSchedTaskResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for DeleteSchedTaskRequest {
+    type Response = DeleteSchedTaskResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "delete_sched_task";
+    const PATH: &'static str = "timpush/delete_sched_task";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &["Sdkappid", "TaskID", "Type"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+}
+
+impl crate::ItemResults for DeleteSchedTaskResponse {}
 impl crate::ReplyPayload for GetSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2565,6 +2665,24 @@ impl<'a> Timpush<'a> {
         request: &'r ClearAllTagsRequest,
     ) -> impl std::future::Future<
         Output = Result<ClearAllTagsResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Delete a scheduled push task ()
+    ///
+    /// `POST /v4/timpush/delete_sched_task`
+    ///
+    /// Deletes a scheduled push task created with add_sched_task. Only a task that is still pending can be deleted: one being dispatched fails with 90107, one already dispatched with 90106. At most 5 calls per second.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/78841> (English: <https://www.tencentcloud.com/document/product/1047/78841>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    pub fn delete_sched_task<'r>(
+        &self,
+        request: &'r DeleteSchedTaskRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeleteSchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
@@ -3118,6 +3236,43 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         ],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearAllTagsRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "delete_sched_task",
+        module: "timpush",
+        function: "delete_sched_task",
+        request_type: "DeleteSchedTaskRequest",
+        response_type: "DeleteSchedTaskResponse",
+        title_zh: "",
+        title_en: "Delete a scheduled push task",
+        doc: "https://www.tencentcloud.com/document/product/1047/78841",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78841"),
+        retry: crate::RetryClass::Never,
+        path: "timpush/delete_sched_task",
+        request_keys: &["Sdkappid", "TaskID", "Type"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Successful deletion"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0,\n    \"TaskID\": 1234567890\n}\n",
+                ),
+            },
+            crate::registry::Example {
+                title: Some("Failed deletion"),
+                legacy: false,
+                request: None,
+                response: Some(
+                    "{\n    \"ActionStatus\": \"FAIL\",\n    \"ErrorInfo\": \"delete failed: task dispatching\",\n    \"ErrorCode\": 90107,\n    \"TaskID\": 0\n}\n",
+                ),
+            },
+        ],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<DeleteSchedTaskRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "timpush",
