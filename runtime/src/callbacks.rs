@@ -289,6 +289,102 @@ impl Answer {
     }
 }
 
+/// One documented outcome of a "before" callback: what an `ErrorCode` (or a range of them) makes the
+/// IM server do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutcomeInfo {
+    /// The reply constructor's name (`allow`, `reject`, `drop`, `reject_with`...).
+    pub name: &'static str,
+    /// The code, or the lowest of the range.
+    pub code: i64,
+    /// The highest code of the range (`code` for a single code).
+    pub code_max: i64,
+    /// What the server does.
+    pub doc: &'static str,
+}
+
+/// One official example of a callback: the event the server sends and/or a reply the app may give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallbackExample {
+    /// The doc's caption.
+    pub title: Option<&'static str>,
+    /// From an older version of the page (decodes only with drift correction).
+    pub legacy: bool,
+    /// The event body.
+    pub event: Option<&'static str>,
+    /// A reply body.
+    pub reply: Option<&'static str>,
+}
+
+/// One catalogued callback command (built by generated code, as a `static` table).
+#[derive(Clone, Copy)]
+pub struct CallbackInfo {
+    /// The `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg`.
+    pub command: &'static str,
+    /// The catalogue group (and Rust module under `callbacks`), e.g. `c2c`.
+    pub group: &'static str,
+    /// The Rust event type, e.g. `C2cBeforeSendMsgEvent`.
+    pub event_type: &'static str,
+    /// The Rust reply type of a "before" callback, e.g. `C2cBeforeSendMsgReply`.
+    pub reply_type: Option<&'static str>,
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+    /// Official Chinese documentation.
+    pub doc: &'static str,
+    /// Official English documentation.
+    pub doc_en: Option<&'static str>,
+    /// `before` (the reply decides) or `after` (the reply is ignored).
+    pub when: &'static str,
+    /// The documented outcomes of a "before" callback.
+    pub outcomes: &'static [OutcomeInfo],
+    /// The official examples.
+    pub examples: &'static [CallbackExample],
+    /// Decodes a reply body strictly (the catalogue's own tests use it) into an [`Answer`].
+    pub decode_reply: fn(&[u8]) -> Result<Answer, serde_json::Error>,
+}
+
+impl fmt::Debug for CallbackInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackInfo")
+            .field("command", &self.command)
+            .field("when", &self.when)
+            .field("doc", &self.doc)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decodes a "before" callback's reply body strictly as the generated reply type `R` (the envelope's
+/// `ActionStatus` aside), then as an [`Answer`].
+pub fn decode_reply_as<R: serde::de::DeserializeOwned + serde::Serialize>(body: &[u8]) -> Result<Answer, serde_json::Error> {
+    let mut v: Value = serde_json::from_slice(body)?;
+    if let Value::Object(m) = &mut v {
+        m.remove("ActionStatus");
+    }
+    Ok(Answer::from_reply(&serde_json::from_value::<R>(v)?))
+}
+
+/// Decodes an "after" callback's reply body: the envelope only (any other key is an error).
+pub fn decode_ack(body: &[u8]) -> Result<Answer, serde_json::Error> {
+    let v: Value = serde_json::from_slice(body)?;
+    let Value::Object(mut m) = v else { return Err(serde::de::Error::custom("a reply is a JSON object")) };
+    m.remove("ActionStatus");
+    let code = match m.remove("ErrorCode") {
+        None => 0,
+        Some(c) => c.as_i64().ok_or_else(|| serde::de::Error::custom("ErrorCode is not an integer"))?,
+    };
+    let info = match m.remove("ErrorInfo") {
+        None => String::new(),
+        Some(Value::String(s)) => s,
+        Some(_) => return Err(serde::de::Error::custom("ErrorInfo is not a string")),
+    };
+    if let Some(k) = m.keys().next() {
+        return Err(serde::de::Error::custom(format_args!("unknown key `{k}` in an after-callback reply")));
+    }
+    Ok(Answer::code(code).info(info))
+}
+
 /// What the app sends back: an HTTP status and a JSON body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
