@@ -55,7 +55,7 @@
 //! "Breaking" in the Rust column follows from the generated code: a public item, field or variant
 //! disappears or changes its type, or `new(...)` changes its parameters.
 //!
-#![doc = include_str!("diff/RULES.md")]
+#![doc = include_str!("RULES.md")]
 
 mod acks;
 mod render;
