@@ -505,10 +505,6 @@ fn int_range(s: Scalar) -> Option<(i128, i128)> {
     })
 }
 
-fn is_collection(t: &Ty) -> bool {
-    matches!(t, Ty::Array(_) | Ty::Map(_))
-}
-
 /// The longest text shown in a detail.
 const MAX_TEXT: usize = 60;
 
@@ -817,16 +813,8 @@ impl Differ<'_> {
         same_key || same_doc
     }
 
-    /// Whether a field is a parameter of the generated `new(...)` (mirrors the emitter: required,
-    /// not `auto`, and not a collection of a type only read from responses, which starts empty).
-    fn ctor_param(cat: &Catalogue, owner: TypeId, f: &Field) -> bool {
-        let td = &cat.types[owner];
-        let starts_empty = !td.in_request && is_collection(&f.ty);
-        !f.optional && f.auto.is_none() && !starts_empty
-    }
-
     fn field_added(&mut self, g: &Field, n: TypeId, loc: &Loc, usage: Usage) {
-        let ctor = Self::ctor_param(self.new, n, g);
+        let ctor = self.new.types[n].is_new_param(g);
         let rust = if ctor { Verdict::Breaking } else { Verdict::Compatible };
         let ty = self.describe(self.new, &g.ty, g.optional);
         let ctor_note = if ctor { format!("; `{}::new` gains a parameter", self.new.types[n].name) } else { String::new() };
@@ -873,7 +861,7 @@ impl Differ<'_> {
             );
         }
         if usage.response || !usage.request {
-            let decode_fails = !f.optional && !is_collection(&f.ty);
+            let decode_fails = !f.optional && !f.ty.is_collection();
             let wire = match (usage.response, decode_fails) {
                 (false, _) => Verdict::Compatible,
                 (true, true) => Verdict::Breaking,
@@ -933,10 +921,10 @@ impl Differ<'_> {
             }
             if usage.response || !usage.request {
                 if g.optional {
-                    let wire = if !usage.response || is_collection(&f.ty) { Verdict::Compatible } else { Verdict::Breaking };
+                    let wire = if !usage.response || f.ty.is_collection() { Verdict::Compatible } else { Verdict::Breaking };
                     let why = if !usage.response {
                         usage.describe()
-                    } else if is_collection(&f.ty) {
+                    } else if f.ty.is_collection() {
                         "; absent already read as empty"
                     } else {
                         "; old readers fail to decode replies without it"
@@ -988,7 +976,7 @@ impl Differ<'_> {
             );
         }
         if f.auto != g.auto {
-            let (was, now) = (Self::ctor_param(self.old, o, f), Self::ctor_param(self.new, n, g));
+            let (was, now) = (self.old.types[o].is_new_param(f), self.new.types[n].is_new_param(g));
             let what = if g.auto.is_some() { "is now `auto: random`" } else { "is no longer `auto: random`" };
             let ctor = match (was, now) {
                 (true, false) => "; it leaves `new(...)`",
@@ -1156,7 +1144,7 @@ impl Differ<'_> {
 
     /// The spec spelling of a type, with `?` when optional.
     fn describe(&self, cat: &Catalogue, t: &Ty, optional: bool) -> String {
-        let s = crate::emit::describe_ty(cat, t);
+        let s = cat.spelling(t);
         if optional { format!("{s}?") } else { s }
     }
 
@@ -1347,11 +1335,13 @@ impl Differ<'_> {
         }
     }
 
-    /// The directions the generator emits a named type for (from the model: a type no command uses
-    /// is emitted for both) decide its serde impls.
+    /// A named type whose serde directions change gains or loses serde impls. The directions are the
+    /// model's ([`crate::model::TypeDef::serde_directions`]): from where the type is used, and both
+    /// for a type no command uses, as the emitter derives them.
     fn direction(&mut self, o: TypeId, n: TypeId, loc: &Loc) {
         let (ot, nt) = (&self.old.types[o], &self.new.types[n]);
-        if (ot.in_request, ot.in_response) == (nt.in_request, nt.in_response) {
+        let (od, nd) = (ot.serde_directions(), nt.serde_directions());
+        if od == nd {
             return;
         }
         let spell = |sent: bool, read: bool| match (sent, read) {
@@ -1361,10 +1351,10 @@ impl Differ<'_> {
             (false, false) => "unused",
         };
         let mut lost = Vec::new();
-        if ot.in_request && !nt.in_request {
+        if od.ser_always && !nd.ser_always {
             lost.push("`Serialize`");
         }
-        if ot.in_response && !nt.in_response {
+        if od.de_always && !nd.de_always {
             lost.push("`Deserialize`");
         }
         let effect = if lost.is_empty() {

@@ -165,12 +165,7 @@ impl<'a> Emitter<'a> {
     /// The serde derives of a type: the directions it is used in always, the other one behind the
     /// codec feature (the registry and the local server need both).
     fn serde_derives(&self, id: TypeId) -> TokenStream {
-        let td = &self.cat.types[id];
-        let (ser, de) = match (td.in_request, td.in_response) {
-            (true, false) => (true, false),
-            (false, true) => (false, true),
-            _ => (true, true),
-        };
+        let Directions { ser_always: ser, de_always: de } = self.cat.types[id].serde_directions();
         let always: Vec<TokenStream> =
             [(ser, quote!(serde::Serialize)), (de, quote!(serde::Deserialize))].into_iter().filter(|(on, _)| *on).map(|(_, t)| t).collect();
         let gated: Vec<TokenStream> = [(!ser, quote!(serde::Serialize)), (!de, quote!(serde::Deserialize))]
@@ -188,13 +183,12 @@ impl<'a> Emitter<'a> {
     /// `#[cfg(feature = "codec")]` on a hand-written serde impl of a direction the type does not need.
     /// Returns (Serialize gate, Deserialize gate).
     fn serde_impl_gates(&self, id: TypeId) -> (TokenStream, TokenStream) {
-        let td = &self.cat.types[id];
+        let d = self.cat.types[id].serde_directions();
         let gate = |needed: bool| match (needed, self.codec_feature) {
             (false, Some(f)) => quote!(#[cfg(feature = #f)]),
             _ => quote!(),
         };
-        let both = td.in_request == td.in_response;
-        (gate(both || td.in_request), gate(both || td.in_response))
+        (gate(d.ser_always), gate(d.de_always))
     }
 
     /// Whether a value of this type has a `Default`.
@@ -260,7 +254,6 @@ impl<'a> Emitter<'a> {
         // Every type decodes strictly: a reply that does not fit exactly takes the drift-correcting path
         // (`crate::drift`), which reports what it changes.
         let deny = quote!(#[serde(deny_unknown_fields)]);
-        let _ = request_only;
         let is_request_root = matches!(td.role, Role::Request(..));
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);
@@ -270,7 +263,7 @@ impl<'a> Emitter<'a> {
             let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
             let serde_attr = if f.optional {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
-            } else if lenient && matches!(f.ty, Ty::Array(_) | Ty::Map(_)) {
+            } else if lenient && f.ty.is_collection() {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])
             } else {
                 quote!(#[serde(rename = #wire #(#aliases)*)])
@@ -281,10 +274,9 @@ impl<'a> Emitter<'a> {
                 pub #fname: #ty,
             }
         });
-        // Constructor: required, non-auto fields in order. Collections of types only read from
-        // responses start empty instead (a reply that leaves them out reads as empty too).
-        let starts_empty = |f: &Field| lenient && !td.in_request && matches!(f.ty, Ty::Array(_) | Ty::Map(_));
-        let required: Vec<&Field> = fields.iter().filter(|f| !f.optional && f.auto.is_none() && !starts_empty(f)).collect();
+        // Constructor: the model's `new(...)` parameters; collections that start empty and `auto`
+        // fields get setters instead.
+        let required = self.cat.new_params(id);
         let params = required.iter().map(|f| {
             let n = ident(&f.rust);
             if f.ty == Ty::Scalar(Scalar::String) {
@@ -322,7 +314,7 @@ impl<'a> Emitter<'a> {
             let n = ident(&f.rust);
             if f.optional {
                 quote!(#n: None)
-            } else if starts_empty(f) {
+            } else if td.starts_empty(f) {
                 quote!(#n: Default::default())
             } else if let Some(Auto::Random) = f.auto {
                 if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
@@ -350,7 +342,7 @@ impl<'a> Emitter<'a> {
             String::new()
         };
         let new_doc = doc_attrs(&format!("Creates the value from its required fields; optional fields start unset.{auto_note}"));
-        let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || starts_empty(f)).map(|f| {
+        let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || td.starts_empty(f)).map(|f| {
             let n = ident(&f.rust);
             let sdoc = doc_attrs(&format!("Sets {}", Self::field_doc(f)));
             let (param, value) = if f.ty == Ty::Scalar(Scalar::String) {
@@ -666,7 +658,7 @@ impl<'a> Emitter<'a> {
         let defs = alts.iter().map(|(vn, t)| {
             let v = format_ident!("{}", vn);
             let ty = self.rust_ty(t, td.owner);
-            let d = format!("A value of type `{}`.", describe_ty(self.cat, t));
+            let d = format!("A value of type `{}`.", self.cat.spelling(t));
             quote!(#[doc = #d] #v(#ty),)
         });
         quote! {
@@ -1259,7 +1251,7 @@ impl Emitter<'_> {
                     v.get("ErrorCode").and_then(serde_json::Value::as_i64).unwrap_or(0) == 0
                         && v.get("ActionStatus").and_then(serde_json::Value::as_str) != Some("FAIL")
                 });
-                let bare_ok_fits = self.cat.fields(c.response).iter().all(|f| f.optional || matches!(f.ty, Ty::Array(_) | Ty::Map(_)));
+                let bare_ok_fits = self.cat.fields(c.response).iter().all(|f| f.optional || f.ty.is_collection());
                 let check = if has_ok_example || bare_ok_fits {
                     quote!(reply.unwrap_or_else(|e| panic!("{}: {e}", #path));)
                 } else {
@@ -1316,15 +1308,5 @@ fn int_literal(wire: &str, base: Scalar) -> TokenStream {
     match base {
         Scalar::U32 | Scalar::U64 => wire.parse::<u64>().map(Literal::u64_unsuffixed).map(|l| quote!(#l)).unwrap_or_default(),
         _ => wire.parse::<i64>().map(Literal::i64_unsuffixed).map(|l| quote!(#l)).unwrap_or_default(),
-    }
-}
-
-/// The spec spelling of a resolved type.
-pub fn describe_ty(cat: &Catalogue, t: &Ty) -> String {
-    match t {
-        Ty::Scalar(s) => s.spelling().to_owned(),
-        Ty::Ref(id) => cat.types[*id].name.clone(),
-        Ty::Array(t) => format!("[{}]", describe_ty(cat, t)),
-        Ty::Map(t) => format!("map<{}>", describe_ty(cat, t)),
     }
 }

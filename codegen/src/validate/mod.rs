@@ -1039,7 +1039,7 @@ impl Builder {
                         for (k, x) in m {
                             match fields.iter().find(|f| &f.wire == k) {
                                 Some(f) => {
-                                    if x.is_null() && (f.optional || is_collection(&f.ty)) {
+                                    if x.is_null() && (f.optional || f.ty.is_collection()) {
                                         continue;
                                     }
                                     self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
@@ -1047,7 +1047,7 @@ impl Builder {
                                 None => match fields.iter().find(|f| f.aliases.contains(k)) {
                                     // An older page's spelling: the point of keeping a legacy example.
                                     Some(f) if mode == Check::Legacy => {
-                                        if !(x.is_null() && (f.optional || is_collection(&f.ty))) {
+                                        if !(x.is_null() && (f.optional || f.ty.is_collection())) {
                                             self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
                                         }
                                     }
@@ -1061,7 +1061,7 @@ impl Builder {
                         if complete {
                             for f in fields {
                                 // Collections read from responses default to empty when absent.
-                                let defaulted = is_collection(&f.ty) && td.in_response;
+                                let defaulted = f.ty.is_collection() && td.in_response;
                                 if !f.optional && !defaulted && !m.contains_key(&f.wire) {
                                     out.push(format!("at {at}: required field `{}` of `{}` is missing", f.wire, td.name));
                                 }
@@ -1215,10 +1215,6 @@ fn is_date(s: &str, full: bool) -> bool {
         [y, m, d] => digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31),
         _ => false,
     }
-}
-
-fn is_collection(t: &Ty) -> bool {
-    matches!(t, Ty::Array(_) | Ty::Map(_))
 }
 
 fn collect_refs(t: &Ty, out: &mut Vec<TypeId>) {
