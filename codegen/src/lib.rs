@@ -1,8 +1,8 @@
 //! The generator library: loads and validates the Tencent Cloud IM REST catalogue (`spec/`) and turns
 //! it into the Rust files of the `tim-rest` crate.
 //!
-//! - [`validate::load_dir`] reads the YAML (with `serde_yaml`) and resolves it into a [`model::Catalogue`];
-//!   every problem is a [`diag::Diagnostic`] that names the file and the line.
+//! - [`load::load_dir`] reads the YAML (with `serde_yaml`) and [`validate`] resolves it into a
+//!   [`model::Catalogue`]; every problem is a [`diag::Diagnostic`] that names the file and the line.
 //! - [`generate`] emits every generated file as text, deterministically.
 //! - [`write()`] and [`check`] put those files on disk or compare them with what is there.
 //! - [`diff`] compares two catalogues and judges every change on the wire and for Rust users.
@@ -13,6 +13,7 @@
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod load;
 pub mod locate;
 pub mod model;
 pub mod names;
@@ -177,7 +178,7 @@ fn sources_md(cat: &model::Catalogue) -> String {
 
 /// Loads `root/spec` and generates every file.
 pub fn generate_from_repo(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
-    let cat = validate::load_dir(&root.join("spec"))?;
+    let cat = load::load_dir(&root.join("spec"))?;
     generate(&cat)
 }
 
