@@ -7,6 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 impl Emitter<'_> {
+    /// An open enum: known values as variants, anything else kept in `Unknown`.
     pub(super) fn enum_type(&self, id: TypeId) -> TokenStream {
         let td = &self.cat.types[id];
         let TypeKind::Enum { base, values } = &td.kind else { return quote!() };
@@ -133,6 +134,7 @@ impl Emitter<'_> {
         }
     }
 
+    /// A tagged union: one variant per known tag, anything else kept in `Unknown { tag, content }`.
     pub(super) fn union_type(&self, id: TypeId) -> TokenStream {
         let td = &self.cat.types[id];
         let TypeKind::Union { tag, content, variants } = &td.kind else { return quote!() };
@@ -232,6 +234,7 @@ impl Emitter<'_> {
         }
     }
 
+    /// A value of one of several JSON kinds, tried in order; anything else kept in `Other`.
     pub(super) fn oneof_type(&self, id: TypeId) -> TokenStream {
         let td = &self.cat.types[id];
         let TypeKind::OneOf(alts) = &td.kind else { return quote!() };

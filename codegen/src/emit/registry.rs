@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 impl Emitter<'_> {
+    /// The registry entry of a command, in its service's `COMMANDS`.
     pub(super) fn command_info(&self, svc: &Service, c: &Command, owner: Owner) -> TokenStream {
         let req = self.type_path(c.request, owner);
         let service = &svc.wire;

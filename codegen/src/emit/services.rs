@@ -1,5 +1,6 @@
 //! Service modules: the types of a service, the `Endpoint`, `ReplyPayload` and `ItemResults` impls of
-//! its commands, its handle with one call function per command, and its registry entries.
+//! its commands, its handle with one call function per command, and its registry entries (each one
+//! built by `registry.rs`).
 
 use super::{Emitter, doc_attrs, escape_md, format_file, header, ident, inner_doc_attrs, retry_class};
 use crate::model::*;

@@ -31,6 +31,7 @@ mod sources;
 mod types;
 mod usage;
 
+// The loader's entry points, at the paths callers used before loading moved to `crate::load`.
 pub use crate::load::{Source, load_dir, load_sources};
 pub use callbacks::default_name as default_callback_name;
 

@@ -1,6 +1,7 @@
 //! Reachability: which types are sent (reachable from a request root or a callback reply) and which
-//! are read (from a response root or a callback event). The emitter derives serde impls from it, and
-//! example checks read a missing list or map as empty only in types that are read.
+//! are read (from a response root or a callback event). A type's serde directions follow from it
+//! ([`crate::model::TypeDef::serde_directions`]), and example checks read a missing list or map as
+//! empty only in types that are read.
 
 use super::Builder;
 use crate::model::*;
