@@ -119,6 +119,7 @@ struct PendingCallbackExamples {
 }
 
 impl Builder {
+    /// Records a problem at `path` (a dotted key path, see [`crate::locate`]) of file `file`.
     fn err(&mut self, file: usize, path: &str, message: String) {
         let (shown, line) = match self.files.get(file) {
             Some(f) => (f.shown.clone(), f.index.line(path)),
@@ -143,9 +144,7 @@ impl Builder {
         let commands = self.register_services(service_files, &mut named);
         let callbacks = self.register_callbacks(callback_files, &mut named);
         // Phase 2: fill in named types.
-        for p in named {
-            self.fill_named(p.id, p.file, &p.path, &p.spec);
-        }
+        self.fill_named_types(named);
         // Phase 3: commands and callbacks.
         let examples = self.commands(commands);
         let callback_examples = self.callbacks(callbacks);
@@ -155,6 +154,7 @@ impl Builder {
         self.command_examples(examples);
     }
 
+    /// The catalogue: each type listed under the module it is emitted in, error codes ascending.
     fn finish(mut self) -> Catalogue {
         for (id, td) in self.types.iter().enumerate() {
             match td.owner {

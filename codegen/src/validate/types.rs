@@ -134,7 +134,15 @@ impl Builder {
         }
     }
 
-    pub(super) fn fill_named(&mut self, id: TypeId, file: usize, path: &str, ts: &spec::TypeSpec) {
+    /// Phase 2: the named types registered in phase 1, filled in.
+    pub(super) fn fill_named_types(&mut self, named: Vec<PendingType>) {
+        for p in named {
+            self.fill_named(p.id, p.file, &p.path, &p.spec);
+        }
+    }
+
+    /// One named type: exactly one of `fields`, `enum`, `union` or `oneof`, resolved.
+    fn fill_named(&mut self, id: TypeId, file: usize, path: &str, ts: &spec::TypeSpec) {
         let owner = self.types[id].owner;
         let name = self.types[id].name.clone();
         let kinds = [ts.fields.is_some(), ts.enum_base.is_some(), ts.union.is_some(), ts.oneof.is_some()];
