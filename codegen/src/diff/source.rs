@@ -1,7 +1,7 @@
 //! The two sides of a diff: a git revision, a folder, or the working tree.
 //!
 //! A revision's `spec/` is copied out of git (`git ls-tree` + `git cat-file`) into a fresh folder
-//! under the system's temporary directory, loaded with [`crate::validate::load_dir`], and removed
+//! under the system's temporary directory, loaded with [`crate::load::load_dir`], and removed
 //! again; messages name the files as `REV:spec/services/x.yaml`.
 
 use super::{ACKS_FILE, Ack, Error, parse_acks};
@@ -86,7 +86,7 @@ fn load_folder(spec: &Path, label: String, rename: Option<(String, String)>) -> 
         Some((from, to)) => s.replacen(from.as_str(), to, 1),
         None => s.to_owned(),
     };
-    let catalogue = crate::validate::load_dir(spec).map_err(|d| Error::Spec {
+    let catalogue = crate::load::load_dir(spec).map_err(|d| Error::Spec {
         label: label.clone(),
         diags: Diagnostics(d.0.into_iter().map(|x| Diagnostic { file: fix(&x.file), ..x }).collect()),
     })?;

@@ -1,8 +1,8 @@
 //! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
 //! outcomes, and the examples checked against the event and reply types.
 
-use super::{Builder, Check, ENVELOPE_KEYS, PendingCallback, PendingCallbackExamples};
-use crate::diag::Diagnostic;
+use super::examples::Check;
+use super::{Builder, ENVELOPE_KEYS, PendingCallback, PendingCallbackExamples, PendingType};
 use crate::model::*;
 use crate::names;
 use crate::spec;
@@ -24,7 +24,7 @@ impl Builder {
     pub(super) fn register_callbacks(
         &mut self,
         files: &[(usize, spec::CallbackFile)],
-        named: &mut Vec<(TypeId, usize, String, spec::TypeSpec)>,
+        named: &mut Vec<PendingType>,
     ) -> Vec<PendingCallback> {
         let mut pending = Vec::new();
         let mut fn_names: BTreeSet<String> = BTreeSet::new();
@@ -48,16 +48,7 @@ impl Builder {
                 callbacks: Vec::new(),
                 types: Vec::new(),
             });
-            for (name, ts) in cf.types.iter() {
-                let path = format!("types.{name}");
-                if !names::is_pascal_ident(name) {
-                    self.err(*file, &path, format!("type name `{name}` must be PascalCase ASCII"));
-                    continue;
-                }
-                if let Some(id) = self.alloc(name.clone(), owner, Role::Named, ts.doc.clone(), *file, &path) {
-                    named.push((id, *file, path, ts.clone()));
-                }
-            }
+            self.register_types(owner, *file, &cf.types, named);
             for (cidx, (command, cs)) in cf.callbacks.iter().enumerate() {
                 let path = format!("callbacks.{command}");
                 let well_formed = command.split('.').count() >= 2
@@ -204,17 +195,7 @@ impl Builder {
                 }
                 _ => {}
             }
-            for (what, link) in [("doc", Some(&cs.doc)), ("doc_en", cs.doc_en.as_ref())] {
-                if let Some(l) = link
-                    && !(l.starts_with("https://cloud.tencent.com/document/") || l.starts_with("https://www.tencentcloud.com/document/"))
-                {
-                    self.err(
-                        file,
-                        &format!("{path}.{what}"),
-                        format!("`{what}` must link to the official documentation (cloud.tencent.com or www.tencentcloud.com), not `{l}`"),
-                    );
-                }
-            }
+            self.doc_links(&cs.doc, cs.doc_en.as_deref(), file, &path);
             let sources = self.sources(&cs.sources, file, &path);
             let index = self.callbacks[p.group].callbacks.len();
             self.callbacks[p.group].callbacks.push(Callback {
@@ -303,26 +284,6 @@ impl Builder {
                 out.push(CallbackExample { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, event, reply });
             }
             self.callbacks[p.group].callbacks[p.index].examples = out;
-        }
-    }
-
-    /// Parses an example's JSON text, reporting the line of a syntax error inside the block scalar.
-    pub(super) fn parse_example_json(&mut self, text: &Option<String>, file: usize, path: &str, what: &str) -> Option<(String, Value)> {
-        let text = text.as_ref()?;
-        match serde_json::from_str::<Value>(text) {
-            Ok(v) => Some((text.clone(), v)),
-            Err(err) => {
-                let base = self.files.get(file).map(|f| f.index.line(&format!("{path}.{what}"))).unwrap_or(0);
-                let shown = self.files.get(file).map(|f| f.shown.clone()).unwrap_or_default();
-                // The JSON starts on the line after `event: |`.
-                self.diags.push(Diagnostic {
-                    file: shown,
-                    line: base + err.line(),
-                    column: None,
-                    message: format!("example {what} is not valid JSON: {err}"),
-                });
-                None
-            }
         }
     }
 }

@@ -1,8 +1,13 @@
 //! The validated catalogue: every reference resolved, every Rust name chosen.
 //!
-//! The emitters and the spec diff read only this model, never the raw YAML.
+//! The emitters and the spec diff read only this model, never the raw YAML. The rules both of them
+//! depend on (collections, `new(...)` parameters, serde directions, type spellings) live in
+//! `model/rules.rs`, next to the data they read.
 
 use serde_json::Value;
+
+mod rules;
+pub use rules::Directions;
 
 /// Index into [`Catalogue::types`].
 pub type TypeId = usize;

@@ -1,0 +1,240 @@
+//! The rule table: every kind of change with its stable id, what it detects and its wire and Rust
+//! verdicts and why. The module docs, `RULES.md` and the README show it as [`rules_table`] renders it.
+
+macro_rules! rules {
+    ($( $(#[$doc:meta])* $variant:ident = $id:literal, what: $what:literal, wire: $wire:literal, rust: $rust:literal; )*) => {
+        /// A kind of change, with a stable kebab-case id ([`Rule::id`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule, in table order.
+            pub const ALL: &'static [Rule] = &[ $( Rule::$variant, )* ];
+
+            /// The stable id, e.g. `request-field-added-required`.
+            pub fn id(self) -> &'static str {
+                match self { $( Rule::$variant => $id, )* }
+            }
+
+            /// The rule with this id.
+            pub fn from_id(id: &str) -> Option<Rule> {
+                match id { $( $id => Some(Rule::$variant), )* _ => None }
+            }
+
+            /// What the rule detects (one sentence, Markdown).
+            pub fn what(self) -> &'static str {
+                match self { $( Rule::$variant => $what, )* }
+            }
+
+            /// The wire verdict and why (Markdown).
+            pub fn wire_reason(self) -> &'static str {
+                match self { $( Rule::$variant => $wire, )* }
+            }
+
+            /// The Rust verdict and why (Markdown).
+            pub fn rust_reason(self) -> &'static str {
+                match self { $( Rule::$variant => $rust, )* }
+            }
+        }
+    };
+}
+
+rules! {
+    /// A servicename appears.
+    ServiceAdded = "service-added",
+        what: "A servicename appears.",
+        wire: "compatible",
+        rust: "compatible: a new module, feature and `Client` accessor";
+    /// A servicename disappears.
+    ServiceRemoved = "service-removed",
+        what: "A servicename disappears.",
+        wire: "**breaking**: old clients call commands the server no longer has",
+        rust: "**breaking**: the module, its feature and `Client::<module>()` disappear";
+    /// A command appears.
+    CommandAdded = "command-added",
+        what: "A command appears in an existing service.",
+        wire: "compatible",
+        rust: "compatible: a new call function and request/response types";
+    /// A command disappears.
+    CommandRemoved = "command-removed",
+        what: "A command disappears.",
+        wire: "**breaking**: old clients call a command the server no longer has",
+        rust: "**breaking**: the call function and its types disappear";
+    /// A new required field in something that is sent.
+    RequestFieldAddedRequired = "request-field-added-required",
+        what: "A required field is added to an object that is sent.",
+        wire: "**breaking**: old clients do not send it",
+        rust: "**breaking**: `new(...)` gains a parameter; compatible for `auto: random` fields, which `new` fills in";
+    /// A new optional field in something that is sent.
+    RequestFieldAddedOptional = "request-field-added-optional",
+        what: "An optional field is added to an object that is sent.",
+        wire: "compatible: the server does without it",
+        rust: "compatible: a new public field and setter on a `#[non_exhaustive]` struct";
+    /// A field of something that is sent disappears.
+    RequestFieldRemoved = "request-field-removed",
+        what: "A field is removed from an object that is sent.",
+        wire: "risky: old clients that set it still send it; the server ignores or refuses it",
+        rust: "**breaking**: the public field and its setter (or `new` parameter) disappear";
+    /// A new field in something that is read.
+    ResponseFieldAdded = "response-field-added",
+        what: "A field is added to an object that is read.",
+        wire: "compatible: old readers ignore unknown keys",
+        rust: "compatible: a new public field on a `#[non_exhaustive]` struct; **breaking** when the field is required and not a list or map, since the struct's `new(...)` (used to build replies in tests) gains a parameter";
+    /// A field of something that is read disappears.
+    ResponseFieldRemoved = "response-field-removed",
+        what: "A field is removed from an object that is read.",
+        wire: "**breaking** when it was required and not a list or map (old readers fail to decode the reply); risky otherwise (it reads as absent or empty)",
+        rust: "**breaking**: the public field disappears";
+    /// A field is renamed on the wire.
+    FieldRenamed = "field-renamed",
+        what: "A field's wire key changes (one removed and one added field that match, see *Matching*).",
+        wire: "**breaking**: old clients send, or look for, the old key",
+        rust: "**breaking** when the Rust field name or type changes; compatible when `rust:` keeps them";
+    /// A field, variant or alternative changes its type.
+    FieldTypeChanged = "field-type-changed",
+        what: "The type of a field, union variant or `oneof` alternative changes (other than integer width or a Rust-only rename).",
+        wire: "**breaking**: the JSON has another shape",
+        rust: "**breaking**: the Rust type changes";
+    /// An integer gets a wider range.
+    IntegerWidened = "integer-widened",
+        what: "An integer's range grows (`u32` -> `u64`, `i32` -> `i64`, `u32` -> `i64`).",
+        wire: "compatible when sent (old values still fit); **breaking** when read: old readers fail to decode values beyond the old range, which the new spec says can occur",
+        rust: "**breaking**: the field's Rust type changes";
+    /// An integer gets a narrower range.
+    IntegerNarrowed = "integer-narrowed",
+        what: "An integer's range shrinks (`u64` -> `u32`, `i64` -> `i32`, `i64` -> `u32`).",
+        wire: "**breaking** when sent: old clients may send values the server no longer accepts; compatible when read",
+        rust: "**breaking**: the field's Rust type changes";
+    /// An optional field of something sent becomes required.
+    RequestFieldBecameRequired = "request-field-became-required",
+        what: "An optional field of an object that is sent becomes required.",
+        wire: "**breaking**: old clients may leave it out",
+        rust: "**breaking**: `Option<T>` becomes `T` and the field moves into `new(...)`";
+    /// A required field of something sent becomes optional.
+    RequestFieldBecameOptional = "request-field-became-optional",
+        what: "A required field of an object that is sent becomes optional.",
+        wire: "compatible: old clients always send it",
+        rust: "**breaking**: `T` becomes `Option<T>` and the field leaves `new(...)`";
+    /// A required field of something read becomes optional.
+    ResponseFieldBecameOptional = "response-field-became-optional",
+        what: "A required field of an object that is read becomes optional.",
+        wire: "**breaking**: old readers fail to decode a reply without it; compatible for lists and maps, which already read as empty when absent",
+        rust: "**breaking**: `T` becomes `Option<T>`";
+    /// An optional field of something read becomes required.
+    ResponseFieldBecameRequired = "response-field-became-required",
+        what: "An optional field of an object that is read becomes required.",
+        wire: "compatible: old readers handle both",
+        rust: "**breaking**: `Option<T>` becomes `T`";
+    /// An enum gains a value.
+    EnumValueAdded = "enum-value-added",
+        what: "An enum gains a value.",
+        wire: "compatible: enums are open, old readers keep it as `Unknown(..)`, old clients never send it",
+        rust: "compatible: a new variant of a `#[non_exhaustive]` enum";
+    /// An enum loses a value.
+    EnumValueRemoved = "enum-value-removed",
+        what: "An enum loses a value.",
+        wire: "**breaking** when sent: old clients may send it; compatible when only read",
+        rust: "**breaking**: the variant disappears";
+    /// A union or `oneof` gains a variant.
+    UnionVariantAdded = "union-variant-added",
+        what: "A tagged union gains a variant, or a `oneof` an alternative.",
+        wire: "compatible: old readers keep it as `Unknown { .. }` / `Other(..)`, old clients never send it",
+        rust: "compatible: a new variant of a `#[non_exhaustive]` enum";
+    /// A union or `oneof` loses a variant.
+    UnionVariantRemoved = "union-variant-removed",
+        what: "A tagged union loses a variant, or a `oneof` an alternative.",
+        wire: "**breaking** when sent: old clients may send it; compatible when only read",
+        rust: "**breaking**: the variant disappears";
+    /// The alternatives of a `oneof` are tried in another order.
+    OneofOrderChanged = "oneof-order-changed",
+        what: "The alternatives of a `oneof` are tried in another order.",
+        wire: "risky: a value may decode to another alternative",
+        rust: "compatible";
+    /// A named type changes its kind.
+    TypeKindChanged = "type-kind-changed",
+        what: "A named type changes kind (object, enum, union, `oneof`), enum base, or union tag or content key.",
+        wire: "**breaking**: the JSON has another shape",
+        rust: "**breaking**: the Rust type is another kind of item";
+    /// A named type appears.
+    TypeAdded = "type-added",
+        what: "A named type appears.",
+        wire: "compatible",
+        rust: "compatible: a new public type";
+    /// A named type disappears.
+    TypeRemoved = "type-removed",
+        what: "A named type disappears.",
+        wire: "compatible on its own: every use of it has its own finding",
+        rust: "**breaking**: the public type disappears";
+    /// A named type is sent or read where it was not, or no longer.
+    TypeDirectionChanged = "type-direction-changed",
+        what: "A named type starts or stops being sent or read (its commands changed), which changes the serde impls it gets.",
+        wire: "compatible on its own: the uses that changed have their own findings",
+        rust: "**breaking** when it loses a direction: a type no longer sent loses `Serialize`, one no longer read loses `Deserialize` (both kept behind the `codec` feature); compatible when it gains one";
+    /// How a command or an error code is retried changes.
+    RetryClassChanged = "retry-class-changed",
+        what: "A command's `retry` class (or its `dedupe` fields) or an error code's `class` changes.",
+        wire: "risky: the runtime retries differently (more retries may repeat a call that took effect)",
+        rust: "compatible: same items, other values";
+    /// Per-item result lists change.
+    ResultsChanged = "results-changed",
+        what: "A command's per-item `results` change.",
+        wire: "risky: old clients look for per-item failures elsewhere",
+        rust: "compatible: every response implements `ItemResults`; what it returns changes";
+    /// `auto: random` is set or cleared.
+    AutoChanged = "auto-changed",
+        what: "A field's `auto` setting changes.",
+        wire: "compatible: the field is on the wire either way",
+        rust: "**breaking** when `new(...)` gains or loses the field as a parameter";
+    /// `sensitive` is set or cleared.
+    SensitiveChanged = "sensitive-changed",
+        what: "A field's `sensitive` flag changes.",
+        wire: "compatible",
+        rust: "compatible: only what `Debug` prints changes";
+    /// The other keys a field is read from change.
+    AliasesChanged = "aliases-changed",
+        what: "The other wire keys a field is also read from (`aliases`) change.",
+        wire: "compatible when one is added (replies that use it now decode); risky when one is removed (replies that use it no longer fill the field)",
+        rust: "compatible: same items";
+    /// A Rust name changes while the wire stays the same.
+    RustNameChanged = "rust-name-changed",
+        what: "A Rust name changes while the wire stays the same: module, function, field (`rust:`), type (inline `name:`, or a field now uses a differently named type of the same shape), variant, error constant.",
+        wire: "compatible",
+        rust: "**breaking**: code naming the old item no longer compiles";
+    /// Documentation changes.
+    DocChanged = "doc-changed",
+        what: "Titles, descriptions, `doc` texts and links, error meanings or families change.",
+        wire: "compatible",
+        rust: "compatible: only rustdoc and registry strings change";
+    /// Official examples change.
+    ExampleChanged = "example-changed",
+        what: "A command's official examples change.",
+        wire: "compatible",
+        rust: "compatible: only the registry's example strings change";
+    /// An error code appears.
+    ErrorCodeAdded = "error-code-added",
+        what: "An error code appears in `errors.yaml`.",
+        wire: "compatible",
+        rust: "compatible: a new constant";
+    /// An error code disappears.
+    ErrorCodeRemoved = "error-code-removed",
+        what: "An error code disappears from `errors.yaml`.",
+        wire: "compatible: the runtime no longer knows its class",
+        rust: "**breaking**: the constant disappears";
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The rule table in Markdown (rule, what, wire, Rust), as in the module docs and the README.
+pub fn rules_table() -> String {
+    let mut s = String::from("| rule | what | wire | Rust |\n|---|---|---|---|\n");
+    for r in Rule::ALL {
+        s.push_str(&format!("| `{}` | {} | {} | {} |\n", r.id(), r.what(), r.wire_reason(), r.rust_reason()));
+    }
+    s
+}

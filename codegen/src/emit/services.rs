@@ -1,0 +1,207 @@
+//! Service modules: the types of a service, the `Endpoint`, `ReplyPayload` and `ItemResults` impls of
+//! its commands, its handle with one call function per command, and its registry entries (each one
+//! built by `registry.rs`).
+
+use super::{Emitter, doc_attrs, escape_md, format_file, header, ident, inner_doc_attrs, retry_class};
+use crate::model::*;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+impl Emitter<'_> {
+    /// One service module.
+    pub fn service_module(&self, si: usize) -> Result<String, String> {
+        let svc = &self.cat.services[si];
+        let owner = Owner::Service(si);
+        let handle = format_ident!("{}", svc.handle);
+        let module = format_ident!("{}", svc.module);
+        let mod_doc = inner_doc_attrs(&format!(
+            "{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
+            svc.title.en,
+            svc.title.zh,
+            svc.wire,
+            svc.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
+            svc.handle,
+            self.root,
+            svc.module,
+            svc.handle,
+            svc.module,
+            svc.module
+        ));
+        let types = svc.types.iter().map(|id| self.type_def(*id));
+        let impls = svc.commands.iter().map(|c| self.command_impls(svc, c));
+        let fns = svc.commands.iter().map(|c| {
+            let f = format_ident!("{}", c.fn_name);
+            let req = format_ident!("{}", self.cat.types[c.request].name);
+            let resp = format_ident!("{}", self.cat.types[c.response].name);
+            let doc = doc_attrs(&self.command_doc(svc, c));
+            quote! {
+                #doc
+                pub fn #f<'r>(
+                    &self,
+                    request: &'r #req,
+                ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
+                    self.client.call(request)
+                }
+            }
+        });
+        let infos = svc.commands.iter().map(|c| self.command_info(svc, c, owner));
+        let handle_doc = format!(
+            "The `{}` commands ({}), reached with [`Client::{}`](crate::Client::{}).\n\n\
+             Each call function returns a `Send` future that borrows the client and the request, not this handle: \
+             it can be stored, joined with others or spawned.",
+            svc.wire, svc.title.en, svc.module, svc.module
+        );
+        let handle_doc = doc_attrs(&handle_doc);
+        let accessor_doc = format!("The `{}` commands: {} ({}).", svc.wire, svc.title.en, svc.title.zh);
+        let tokens = quote! {
+            #mod_doc
+
+            #(#types)*
+
+            #(#impls)*
+
+            #handle_doc
+            #[derive(Clone, Copy, Debug)]
+            pub struct #handle<'a> {
+                client: &'a crate::Client,
+            }
+
+            impl crate::Client {
+                #[doc = #accessor_doc]
+                pub fn #module(&self) -> #handle<'_> {
+                    #handle { client: self }
+                }
+            }
+
+            impl<'a> #handle<'a> {
+                #(#fns)*
+            }
+
+            /// Registry entries of this service, in documentation order.
+            pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
+                #(#infos),*
+            ];
+        };
+        Ok(format!("{}{}", header(&format!("spec/{}", svc.file)), format_file(tokens)?))
+    }
+
+    fn command_doc(&self, svc: &Service, c: &Command) -> String {
+        let mut s = format!("{} ({})\n\n`POST /v4/{}/{}`", c.title.en, c.title.zh, svc.wire, c.wire);
+        if let Some(d) = &c.description {
+            s.push_str(&format!("\n\n{}", escape_md(d.trim())));
+        }
+        s.push_str(&format!("\n\nDocumentation: <{}>", c.doc));
+        if let Some(en) = &c.doc_en {
+            s.push_str(&format!(" (English: <{en}>)"));
+        }
+        s.push_str(&format!(
+            "\n\nRetry class: `{}`. {}",
+            c.retry.spelling(),
+            match &c.retry {
+                Retry::Safe => "Repeating the call has no further effect, so transient failures are retried.",
+                Retry::Dedupe(_) => "The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.",
+                Retry::Never => "Retried only when the failure shows the call did not take effect.",
+            }
+        ));
+        if !c.results.is_empty() {
+            s.push_str("\n\nA successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.");
+        }
+        s
+    }
+
+    /// The `Endpoint` and `ItemResults` impls of a command.
+    fn command_impls(&self, svc: &Service, c: &Command) -> TokenStream {
+        let req = format_ident!("{}", self.cat.types[c.request].name);
+        let resp = format_ident!("{}", self.cat.types[c.response].name);
+        let service = &svc.wire;
+        let command = &c.wire;
+        let path = format!("{}/{}", svc.wire, c.wire);
+        let retry = retry_class(&c.retry);
+        let resp_fields = self.cat.fields(c.response);
+        let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
+        let lists = c.results.iter().map(|r| {
+            let lf = &resp_fields[r.list];
+            let ln = ident(&lf.rust);
+            let lname = &lf.wire;
+            let iter = if lf.optional { quote!(self.#ln.iter().flatten()) } else { quote!(self.#ln.iter()) };
+            match r.item {
+                None => quote! {
+                    for item in #iter {
+                        out.push(crate::ItemResult { list: #lname, id: Some(item.as_str()), code: None, info: None, ok: false });
+                    }
+                },
+                Some(item_ty) => {
+                    let item_fields = self.cat.fields(item_ty);
+                    let opt_str = |i: Option<usize>| match i {
+                        None => quote!(None),
+                        Some(i) => {
+                            let f = &item_fields[i];
+                            let n = ident(&f.rust);
+                            if f.optional { quote!(item.#n.as_deref()) } else { quote!(Some(item.#n.as_str())) }
+                        }
+                    };
+                    let id = opt_str(r.id);
+                    let info = opt_str(r.info);
+                    let code = match r.code {
+                        None => quote!(None),
+                        Some(i) => {
+                            let f = &item_fields[i];
+                            let n = ident(&f.rust);
+                            let conv = match &f.ty {
+                                Ty::Ref(e) if self.is_copy_enum(*e) => quote!(crate::results::code_i64(v.value())),
+                                _ => quote!(crate::results::code_i64(v)),
+                            };
+                            if f.optional { quote!(item.#n.map(|v| #conv)) } else { quote!({ let v = item.#n; Some(#conv) }) }
+                        }
+                    };
+                    let ok_codes: Vec<Literal> = r.ok.iter().map(|c| Literal::i64_unsuffixed(*c)).collect();
+                    let ok = if r.code.is_some() { quote!(code.is_some_and(|c| [#(#ok_codes),*].contains(&c))) } else { quote!(false) };
+                    quote! {
+                        for item in #iter {
+                            let code: Option<i64> = #code;
+                            out.push(crate::ItemResult { list: #lname, id: #id, code, info: #info, ok: #ok });
+                        }
+                    }
+                }
+            }
+        });
+        let results_impl = if c.results.is_empty() {
+            quote!(impl crate::ItemResults for #resp {})
+        } else {
+            quote! {
+                impl crate::ItemResults for #resp {
+                    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+                        let mut out = Vec::new();
+                        #(#lists)*
+                        out
+                    }
+                }
+            }
+        };
+        let root = self.root_path();
+        quote! {
+            impl crate::ReplyPayload for #resp {
+                fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+                    #root::error_codes::TABLE
+                }
+            }
+
+            impl crate::Endpoint for #req {
+                type Response = #resp;
+                const SERVICE: &'static str = #service;
+                const COMMAND: &'static str = #command;
+                const PATH: &'static str = #path;
+                const RETRY: crate::RetryClass = #retry;
+                const REQUEST_KEYS: &'static [&'static str] = &[#(#keys),*];
+                fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+                    &self.extra
+                }
+            }
+            #results_impl
+        }
+    }
+
+    fn is_copy_enum(&self, id: TypeId) -> bool {
+        matches!(&self.cat.types[id].kind, TypeKind::Enum { base, .. } if base.is_integer())
+    }
+}

@@ -1,0 +1,121 @@
+//! Drift shapes: for every object and union type that is read, a static description the runtime's
+//! drift corrector walks when a reply does not decode strictly.
+
+use super::Emitter;
+use crate::model::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+impl Emitter<'_> {
+    /// The name of a type's drift description static.
+    fn shape_ident(&self, id: TypeId) -> proc_macro2::Ident {
+        format_ident!("SHAPE_{}", self.cat.types[id].name)
+    }
+
+    /// The path of a type's drift description static as seen from module `from`.
+    fn shape_path(&self, id: TypeId, from: Owner) -> TokenStream {
+        let td = &self.cat.types[id];
+        let name = self.shape_ident(id);
+        if td.owner == from {
+            return quote!(#name);
+        }
+        let root = self.root_path();
+        match td.owner {
+            Owner::Shared => quote!(#root::types::#name),
+            Owner::Service(s) => {
+                let m = format_ident!("{}", self.cat.services[s].module);
+                quote!(#root::#m::#name)
+            }
+            Owner::Callbacks(g) => {
+                let m = format_ident!("{}", self.cat.callbacks[g].module);
+                quote!(#root::callbacks::#m::#name)
+            }
+        }
+    }
+
+    /// How the drift corrector reads a value of type `ty`.
+    fn shape_expr(&self, ty: &Ty, from: Owner) -> TokenStream {
+        let scalar = |s: Scalar| match s {
+            Scalar::String => quote!(crate::drift::Shape::Str),
+            Scalar::Bool => quote!(crate::drift::Shape::Bool),
+            Scalar::I32 => quote!(crate::drift::Shape::I32),
+            Scalar::U32 => quote!(crate::drift::Shape::U32),
+            Scalar::I64 => quote!(crate::drift::Shape::I64),
+            Scalar::U64 => quote!(crate::drift::Shape::U64),
+            Scalar::F64 => quote!(crate::drift::Shape::F64),
+            Scalar::Json => quote!(crate::drift::Shape::Any),
+        };
+        match ty {
+            Ty::Scalar(s) => scalar(*s),
+            Ty::Array(t) => {
+                let inner = self.shape_expr(t, from);
+                quote!(crate::drift::Shape::Array(&#inner))
+            }
+            Ty::Map(t) => {
+                let inner = self.shape_expr(t, from);
+                quote!(crate::drift::Shape::Map(&#inner))
+            }
+            Ty::Ref(id) => match &self.cat.types[*id].kind {
+                TypeKind::Object(_) => {
+                    let p = self.shape_path(*id, from);
+                    quote!(crate::drift::Shape::Object(&#p))
+                }
+                TypeKind::Union { .. } => {
+                    let p = self.shape_path(*id, from);
+                    quote!(crate::drift::Shape::Union(&#p))
+                }
+                TypeKind::Enum { base, .. } => scalar(*base),
+                TypeKind::OneOf(_) => quote!(crate::drift::Shape::Any),
+            },
+        }
+    }
+
+    /// The drift description of an object or union type that is read (from replies or callbacks), and
+    /// the `Schema` impl that links an object type to it.
+    pub(super) fn shape_static(&self, id: TypeId) -> TokenStream {
+        let td = &self.cat.types[id];
+        if !td.in_response {
+            return quote!();
+        }
+        let sname = self.shape_ident(id);
+        let tname = format_ident!("{}", td.name);
+        let name_str = &td.name;
+        let doc = format!("How the drift corrector reads [`{}`].", td.name);
+        match &td.kind {
+            TypeKind::Object(fields) => {
+                let fs = fields.iter().map(|f| {
+                    let key = &f.wire;
+                    let aliases = &f.aliases;
+                    let shape = self.shape_expr(&f.ty, td.owner);
+                    let required = !f.optional;
+                    quote!(crate::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[allow(non_upper_case_globals)]
+                    #[doc(hidden)]
+                    pub static #sname: crate::drift::ObjectShape = crate::drift::ObjectShape::new(#name_str, &[#(#fs),*]);
+                    impl crate::drift::Schema for #tname {
+                        fn shape() -> &'static crate::drift::ObjectShape {
+                            &#sname
+                        }
+                    }
+                }
+            }
+            TypeKind::Union { tag, content, variants } => {
+                let vs = variants.iter().map(|v| {
+                    let t = &v.tag;
+                    let p = self.shape_path(v.ty, td.owner);
+                    quote!((#t, &#p))
+                });
+                quote! {
+                    #[doc = #doc]
+                    #[allow(non_upper_case_globals)]
+                    #[doc(hidden)]
+                    pub static #sname: crate::drift::UnionShape = crate::drift::UnionShape::new(#name_str, #tag, #content, &[#(#vs),*]);
+                }
+            }
+            _ => quote!(),
+        }
+    }
+}

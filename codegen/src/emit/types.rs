@@ -1,0 +1,286 @@
+//! Type definitions: the dispatch over kinds, the serde derives every kind uses, objects (struct,
+//! `new(...)` from the model's parameters, setters, redacting `Debug`), and `api/types.rs`.
+
+use super::{Emitter, doc_attrs, escape_md, format_file, header, ident};
+use crate::model::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+impl Emitter<'_> {
+    /// Any named or inline type, with its drift description when it is read.
+    pub fn type_def(&self, id: TypeId) -> TokenStream {
+        let def = match &self.cat.types[id].kind {
+            TypeKind::Object(_) => self.object(id),
+            TypeKind::Enum { .. } => self.enum_type(id),
+            TypeKind::Union { .. } => self.union_type(id),
+            TypeKind::OneOf(_) => self.oneof_type(id),
+        };
+        let shape = self.shape_static(id);
+        quote!(#def #shape)
+    }
+
+    /// `api/types.rs`.
+    pub fn shared_module(&self) -> Result<String, String> {
+        let types = self.cat.shared.iter().map(|id| self.type_def(*id));
+        let tokens = quote! {
+            //! Types shared by several services (message elements, offline push information, ...).
+            #(#types)*
+        };
+        Ok(format!("{}{}", header("spec/types"), format_file(tokens)?))
+    }
+
+    pub(super) fn type_doc(&self, id: TypeId) -> String {
+        let td = &self.cat.types[id];
+        let mut s = match &td.doc {
+            Some(d) => escape_md(d.trim()),
+            None => format!("`{}`.", td.name),
+        };
+        if let Role::Request(si, ci) | Role::Response(si, ci) = td.role {
+            let svc = &self.cat.services[si];
+            let c = &svc.commands[ci];
+            s.push_str(&format!(
+                "\n\nSee [`{}::{}`]({}::{}::{}::{}).",
+                svc.handle, c.fn_name, self.root, svc.module, svc.handle, c.fn_name
+            ));
+        }
+        s
+    }
+
+    /// The serde derives of a type: the directions it is used in always, the other one behind the
+    /// codec feature (the registry and the local server need both).
+    pub(super) fn serde_derives(&self, id: TypeId) -> TokenStream {
+        let Directions { ser_always: ser, de_always: de } = self.cat.types[id].serde_directions();
+        let always: Vec<TokenStream> =
+            [(ser, quote!(serde::Serialize)), (de, quote!(serde::Deserialize))].into_iter().filter(|(on, _)| *on).map(|(_, t)| t).collect();
+        let gated: Vec<TokenStream> = [(!ser, quote!(serde::Serialize)), (!de, quote!(serde::Deserialize))]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, t)| t)
+            .collect();
+        match (self.codec_feature, gated.is_empty()) {
+            (_, true) => quote!(#[derive(#(#always),*)]),
+            (None, false) => quote!(#[derive(#(#always,)* #(#gated),*)]),
+            (Some(f), false) => quote!(#[derive(#(#always),*)] #[cfg_attr(feature = #f, derive(#(#gated),*))]),
+        }
+    }
+
+    /// `#[cfg(feature = "codec")]` on a hand-written serde impl of a direction the type does not need.
+    /// Returns (Serialize gate, Deserialize gate).
+    pub(super) fn serde_impl_gates(&self, id: TypeId) -> (TokenStream, TokenStream) {
+        let d = self.cat.types[id].serde_directions();
+        let gate = |needed: bool| match (needed, self.codec_feature) {
+            (false, Some(f)) => quote!(#[cfg(feature = #f)]),
+            _ => quote!(),
+        };
+        (gate(d.ser_always), gate(d.de_always))
+    }
+
+    /// Whether a value of this type has a `Default`.
+    fn defaultable(&self, ty: &Ty, depth: usize) -> bool {
+        match ty {
+            Ty::Scalar(_) | Ty::Array(_) | Ty::Map(_) => true,
+            Ty::Ref(id) => depth < 32 && self.object_defaultable(*id, depth + 1),
+        }
+    }
+
+    fn object_defaultable(&self, id: TypeId, depth: usize) -> bool {
+        match &self.cat.types[id].kind {
+            TypeKind::Object(fields) => fields.iter().all(|f| f.auto.is_none() && (f.optional || self.defaultable(&f.ty, depth))),
+            _ => false,
+        }
+    }
+
+    /// Documentation of a field, with its wire key.
+    fn field_doc(f: &Field) -> String {
+        let presence = if f.optional {
+            "optional"
+        } else if f.auto.is_some() {
+            "filled in by the SDK"
+        } else {
+            "required"
+        };
+        let aliases = if f.aliases.is_empty() {
+            String::new()
+        } else {
+            let keys: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
+            format!(" Also read from {} (the documentation names the key both ways); written as `{}`.", keys.join(", "), f.wire)
+        };
+        match &f.doc {
+            Some(d) => format!("`{}` ({presence}). {}{aliases}", f.wire, escape_md(d.trim())),
+            None => format!("`{}` ({presence}).{aliases}", f.wire),
+        }
+    }
+
+    /// One object type (struct, constructor, setters).
+    fn object(&self, id: TypeId) -> TokenStream {
+        let td = &self.cat.types[id];
+        let TypeKind::Object(fields) = &td.kind else { return quote!() };
+        let name = format_ident!("{}", td.name);
+        let doc = doc_attrs(&self.type_doc(id));
+        let request_only = td.in_request && !td.in_response;
+        let lenient = !request_only;
+        // A request type with required fields gets no `Default`: that would let a caller skip `new(..)`.
+        let has_required = fields.iter().any(|f| !f.optional);
+        let defaultable = self.object_defaultable(id, 0) && !(td.in_request && has_required);
+        let sensitive = fields.iter().any(|f| f.sensitive);
+        let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+        if !sensitive {
+            derives.insert(1, quote!(Debug));
+        }
+        if defaultable {
+            derives.push(quote!(Default));
+        }
+        let serde_derives = self.serde_derives(id);
+        // Every type decodes strictly: a reply that does not fit exactly takes the drift-correcting path
+        // (`crate::drift`), which reports what it changes.
+        let deny = quote!(#[serde(deny_unknown_fields)]);
+        let is_request_root = matches!(td.role, Role::Request(..));
+        let field_defs = fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let wire = &f.wire;
+            let ty = self.field_ty(f, td.owner);
+            let fdoc = doc_attrs(&Self::field_doc(f));
+            let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
+            let serde_attr = if f.optional {
+                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
+            } else if lenient && f.ty.is_collection() {
+                quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])
+            } else {
+                quote!(#[serde(rename = #wire #(#aliases)*)])
+            };
+            quote! {
+                #fdoc
+                #serde_attr
+                pub #fname: #ty,
+            }
+        });
+        // Constructor: the model's `new(...)` parameters; collections that start empty and `auto`
+        // fields get setters instead.
+        let required = self.cat.new_params(id);
+        let params = required.iter().map(|f| {
+            let n = ident(&f.rust);
+            if f.ty == Ty::Scalar(Scalar::String) {
+                quote!(#n: impl Into<String>)
+            } else {
+                let t = self.rust_ty(&f.ty, td.owner);
+                quote!(#n: #t)
+            }
+        });
+        let extra_def = if is_request_root {
+            quote! {
+                /// Wire fields the catalogue does not have yet (see `extra_field`).
+                #[serde(skip)]
+                extra: serde_json::Map<String, serde_json::Value>,
+            }
+        } else {
+            quote!()
+        };
+        let extra_init = if is_request_root { Some(quote!(extra: serde_json::Map::new())) } else { None };
+        let extra_setter = if is_request_root {
+            quote! {
+                /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+                /// sent after the known fields; a key that is already a field of this request is refused when
+                /// the call is made ([`crate::Error::Build`]).
+                #[must_use]
+                pub fn extra_field(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+                    self.extra.insert(key.into(), value.into());
+                    self
+                }
+            }
+        } else {
+            quote!()
+        };
+        let inits = fields.iter().map(|f| {
+            let n = ident(&f.rust);
+            if f.optional {
+                quote!(#n: None)
+            } else if td.starts_empty(f) {
+                quote!(#n: Default::default())
+            } else if let Some(Auto::Random) = f.auto {
+                if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
+            } else if f.ty == Ty::Scalar(Scalar::String) {
+                quote!(#n: #n.into())
+            } else {
+                quote!(#n)
+            }
+        });
+        let inits: Vec<TokenStream> = inits.chain(extra_init).collect();
+        let many = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+        let no_default = if required.is_empty() && !defaultable { quote!(#[allow(clippy::new_without_default)]) } else { quote!() };
+        let auto_note = if fields.iter().any(|f| f.auto.is_some()) {
+            let names: Vec<String> = fields.iter().filter(|f| f.auto.is_some()).map(|f| format!("`{}`", f.wire)).collect();
+            format!(
+                "\n\n{} {} as {}; {} serialized once per call and {} the same across retries, \
+                 which lets the server de-duplicate a repeated call.",
+                names.join(", "),
+                if names.len() == 1 { "starts" } else { "start" },
+                if names.len() == 1 { "a fresh random number" } else { "fresh random numbers" },
+                if names.len() == 1 { "it is" } else { "they are" },
+                if names.len() == 1 { "stays" } else { "stay" }
+            )
+        } else {
+            String::new()
+        };
+        let new_doc = doc_attrs(&format!("Creates the value from its required fields; optional fields start unset.{auto_note}"));
+        let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || td.starts_empty(f)).map(|f| {
+            let n = ident(&f.rust);
+            let sdoc = doc_attrs(&format!("Sets {}", Self::field_doc(f)));
+            let (param, value) = if f.ty == Ty::Scalar(Scalar::String) {
+                (quote!(value: impl Into<String>), quote!(value.into()))
+            } else {
+                let t = self.rust_ty(&f.ty, td.owner);
+                (quote!(value: #t), quote!(value))
+            };
+            let assign = if f.optional { quote!(Some(#value)) } else { value };
+            quote! {
+                #sdoc
+                #[must_use]
+                pub fn #n(mut self, #param) -> Self {
+                    self.#n = #assign;
+                    self
+                }
+            }
+        });
+        let debug_impl = if sensitive {
+            let name_str = &td.name;
+            let entries = fields.iter().map(|f| {
+                let n = ident(&f.rust);
+                let label = f.rust.trim_start_matches("r#");
+                if f.sensitive { quote!(.field(#label, &crate::codec::Redacted)) } else { quote!(.field(#label, &self.#n)) }
+            });
+            quote! {
+                impl std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.debug_struct(#name_str) #(#entries)* .finish()
+                    }
+                }
+            }
+        } else {
+            quote!()
+        };
+        quote! {
+            #doc
+            #[derive(#(#derives),*)]
+            #serde_derives
+            #[non_exhaustive]
+            #deny
+            pub struct #name {
+                #(#field_defs)*
+                #extra_def
+            }
+
+            impl #name {
+                #new_doc
+                #many
+                #no_default
+                pub fn new(#(#params),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+                #extra_setter
+            }
+
+            #debug_impl
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The official examples: every one parses and fits its type, so the spec cannot drift from what the
+//! documentation shows. Checked last, once it is known which types are read (a list or map missing from
+//! a reply reads as empty).
+
+use super::{Builder, ENVELOPE_KEYS, PendingExamples};
+use crate::diag::Diagnostic;
+use crate::model::*;
+use crate::spec;
+use serde_json::Value;
+
+impl Builder {
+    /// Phase 4 for commands: every example parses and fits its type.
+    pub(super) fn command_examples(&mut self, pending: Vec<PendingExamples>) {
+        for p in pending {
+            let cmd = self.services[p.service].commands[p.command].clone();
+            let out =
+                p.specs.iter().enumerate().map(|(i, e)| self.example(&cmd, e, p.file, &format!("{}.examples[{i}]", p.path))).collect();
+            self.services[p.service].commands[p.command].examples = out;
+        }
+    }
+
+    /// One command example: its JSON parses, and fits the request or response type.
+    fn example(&mut self, cmd: &Command, e: &spec::ExampleSpec, file: usize, path: &str) -> Example {
+        if e.request.is_none() && e.response.is_none() {
+            self.err(file, path, "an example needs a `request` or a `response`".into());
+        }
+        let request = self.parse_example_json(&e.request, file, path, "request");
+        let response = self.parse_example_json(&e.response, file, path, "response");
+        if let Some((_, v)) = &request {
+            let mut problems = Vec::new();
+            let mode = if e.legacy { Check::Legacy } else { Check::Complete };
+            self.check_value(v, &Ty::Ref(cmd.request), "$", mode, &mut problems);
+            for p in problems {
+                self.err(file, &format!("{path}.request"), format!("example request does not fit `{}`: {p}", self.types[cmd.request].name));
+            }
+        }
+        if let Some((_, v)) = &response {
+            let mut problems = Vec::new();
+            match v {
+                Value::Object(m) => {
+                    let code = m.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0);
+                    let status = m.get("ActionStatus").and_then(Value::as_str).unwrap_or("OK");
+                    let success = code == 0 && status != "FAIL";
+                    let mut payload = m.clone();
+                    for k in ENVELOPE_KEYS {
+                        payload.remove(k);
+                    }
+                    for (k, want) in [
+                        ("ActionStatus", "string"),
+                        ("ErrorCode", "integer"),
+                        ("ErrorInfo", "string"),
+                        ("RequestId", "string"),
+                        ("ErrorDisplay", "string"),
+                    ] {
+                        if let Some(x) = m.get(k) {
+                            let ok = if want == "string" { x.is_string() } else { x.is_i64() };
+                            if !ok {
+                                problems.push(format!("envelope key `{k}` must be a {want}"));
+                            }
+                        }
+                    }
+                    let mode = match (e.legacy, success) {
+                        (true, _) => Check::Legacy,
+                        (false, true) => Check::Complete,
+                        (false, false) => Check::Partial,
+                    };
+                    self.check_value(&Value::Object(payload), &Ty::Ref(cmd.response), "$", mode, &mut problems);
+                }
+                _ => problems.push("a response must be a JSON object".into()),
+            }
+            for p in problems {
+                self.err(
+                    file,
+                    &format!("{path}.response"),
+                    format!("example response does not fit `{}`: {p}", self.types[cmd.response].name),
+                );
+            }
+        }
+        if e.legacy && e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            self.err(file, path, "a `legacy` example needs a `note` naming the older page it comes from".into());
+        }
+        Example { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, request, response }
+    }
+
+    /// Checks an example value against a type. `complete` demands required fields (requests and
+    /// successful responses); unknown keys are always reported, since the spec must model every
+    /// field the official examples show.
+    pub(super) fn check_value(&self, v: &Value, ty: &Ty, at: &str, mode: Check, out: &mut Vec<String>) {
+        let complete = mode == Check::Complete;
+        let kind = |v: &Value| match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        match ty {
+            Ty::Scalar(s) => {
+                let ok = match s {
+                    Scalar::String => v.is_string() || (mode == Check::Legacy && (v.is_number() || v.is_boolean())),
+                    Scalar::Bool => v.is_boolean(),
+                    Scalar::F64 => v.is_number(),
+                    Scalar::Json => true,
+                    int => matches!(v, Value::Number(n) if int.int_fits(n)) || (mode == Check::Legacy && legacy_int_text(v, *int)),
+                };
+                if !ok {
+                    out.push(format!("at {at}: expected {}, found {} `{}`", s.spelling(), kind(v), short(v)));
+                }
+            }
+            Ty::Array(t) => match v {
+                Value::Array(items) => {
+                    for (i, x) in items.iter().enumerate() {
+                        self.check_value(x, t, &format!("{at}[{i}]"), mode, out);
+                    }
+                }
+                _ => out.push(format!("at {at}: expected an array, found {}", kind(v))),
+            },
+            Ty::Map(t) => match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        self.check_value(x, t, &format!("{at}.{k}"), mode, out);
+                    }
+                }
+                _ => out.push(format!("at {at}: expected an object (map), found {}", kind(v))),
+            },
+            Ty::Ref(id) => {
+                let td = &self.types[*id];
+                match &td.kind {
+                    TypeKind::Object(fields) => {
+                        let Value::Object(m) = v else {
+                            out.push(format!("at {at}: expected object `{}`, found {}", td.name, kind(v)));
+                            return;
+                        };
+                        for (k, x) in m {
+                            match fields.iter().find(|f| &f.wire == k) {
+                                Some(f) => {
+                                    if x.is_null() && (f.optional || f.ty.is_collection()) {
+                                        continue;
+                                    }
+                                    self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
+                                }
+                                None => match fields.iter().find(|f| f.aliases.contains(k)) {
+                                    // An older page's spelling: the point of keeping a legacy example.
+                                    Some(f) if mode == Check::Legacy => {
+                                        if !(x.is_null() && (f.optional || f.ty.is_collection())) {
+                                            self.check_value(x, &f.ty, &format!("{at}.{k}"), mode, out);
+                                        }
+                                    }
+                                    // The round-trip test re-encodes examples with the field's own key.
+                                    Some(f) => out
+                                        .push(format!("at {at}: key `{k}` is an alias of `{}`; examples use the field's own key", f.wire)),
+                                    None => out.push(format!("at {at}: key `{k}` is not a field of `{}`", td.name)),
+                                },
+                            }
+                        }
+                        if complete {
+                            for f in fields {
+                                // Collections read from responses default to empty when absent.
+                                let defaulted = f.ty.is_collection() && td.in_response;
+                                if !f.optional && !defaulted && !m.contains_key(&f.wire) {
+                                    out.push(format!("at {at}: required field `{}` of `{}` is missing", f.wire, td.name));
+                                }
+                            }
+                        }
+                    }
+                    TypeKind::Enum { base, .. } => {
+                        let ok = match base {
+                            Scalar::String => v.is_string() || (mode == Check::Legacy && v.is_number()),
+                            int => matches!(v, Value::Number(n) if int.int_fits(n)) || (mode == Check::Legacy && legacy_int_text(v, *int)),
+                        };
+                        if !ok {
+                            out.push(format!(
+                                "at {at}: expected enum `{}` ({}), found {} `{}`",
+                                td.name,
+                                base.spelling(),
+                                kind(v),
+                                short(v)
+                            ));
+                        }
+                    }
+                    TypeKind::Union { tag, content, variants } => {
+                        let Value::Object(m) = v else {
+                            out.push(format!("at {at}: expected union `{}`, found {}", td.name, kind(v)));
+                            return;
+                        };
+                        for k in m.keys() {
+                            if k != tag && k != content {
+                                out.push(format!("at {at}: key `{k}` is neither `{tag}` nor `{content}`"));
+                            }
+                        }
+                        match m.get(tag).and_then(Value::as_str) {
+                            Some(t) => match (variants.iter().find(|x| x.tag == t), m.get(content)) {
+                                (Some(var), Some(c)) => self.check_value(c, &Ty::Ref(var.ty), &format!("{at}.{content}"), mode, out),
+                                (Some(_), None) => out.push(format!("at {at}: `{content}` is missing")),
+                                (None, _) => out.push(format!("at {at}: `{tag}` `{t}` is not a variant of `{}`", td.name)),
+                            },
+                            None => out.push(format!("at {at}: `{tag}` is missing or not a string")),
+                        }
+                    }
+                    TypeKind::OneOf(alts) => {
+                        let fits = alts.iter().any(|(_, t)| {
+                            let mut probe = Vec::new();
+                            self.check_value(v, t, at, mode, &mut probe);
+                            probe.is_empty()
+                        });
+                        if !fits {
+                            out.push(format!("at {at}: {} `{}` fits none of the alternatives of `{}`", kind(v), short(v), td.name));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Parses an example's JSON text, reporting the line of a syntax error inside the block scalar.
+    pub(super) fn parse_example_json(&mut self, text: &Option<String>, file: usize, path: &str, what: &str) -> Option<(String, Value)> {
+        let text = text.as_ref()?;
+        match serde_json::from_str::<Value>(text) {
+            Ok(v) => Some((text.clone(), v)),
+            Err(err) => {
+                let base = self.files.get(file).map(|f| f.index.line(&format!("{path}.{what}"))).unwrap_or(0);
+                let shown = self.files.get(file).map(|f| f.shown.clone()).unwrap_or_default();
+                // The JSON starts on the line after `request: |` (or `event: |`, ...).
+                self.diags.push(Diagnostic {
+                    file: shown,
+                    line: base + err.line(),
+                    column: None,
+                    message: format!("example {what} is not valid JSON: {err}"),
+                });
+                None
+            }
+        }
+    }
+}
+
+/// How an example is checked against its type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Check {
+    /// Requests and successful responses: required fields must be present.
+    Complete,
+    /// Failure responses: required payload fields may be missing.
+    Partial,
+    /// An older page's example: also accepts alias keys, numbers where strings are modelled, decimal
+    /// strings where integers are, and missing required fields (what the tolerant decoder corrects).
+    Legacy,
+}
+
+/// A decimal string (or the empty string) where integer kind `int` is modelled.
+fn legacy_int_text(v: &Value, int: Scalar) -> bool {
+    match v {
+        Value::String(s) if s.trim().is_empty() => true,
+        Value::String(s) => s.trim().parse::<serde_json::Number>().is_ok_and(|n| int.int_fits(&n)),
+        _ => false,
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 { format!("{}…", s.chars().take(40).collect::<String>()) } else { s }
+}
