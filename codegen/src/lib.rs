@@ -74,6 +74,15 @@ pub fn api_files(em: &emit::Emitter<'_>) -> Result<Vec<GeneratedFile>, Error> {
     for (i, s) in em.cat.services.iter().enumerate() {
         files.push(GeneratedFile { path: format!("{}.rs", s.module), contents: em.service_module(i).map_err(Error::Emit)? });
     }
+    if !em.cat.callbacks.is_empty() {
+        files.push(GeneratedFile { path: "callbacks/mod.rs".into(), contents: em.callbacks_mod().map_err(Error::Emit)? });
+        for (i, g) in em.cat.callbacks.iter().enumerate() {
+            files.push(GeneratedFile {
+                path: format!("callbacks/{}.rs", g.module),
+                contents: em.callback_group_module(i).map_err(Error::Emit)?,
+            });
+        }
+    }
     Ok(files)
 }
 
@@ -96,19 +105,25 @@ pub fn generate_from_repo(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     generate(&cat)
 }
 
-/// Files under [`API_DIR`] that the generator would not write (left over from a removed service).
+/// Files under [`API_DIR`] (and its folders) that the generator would not write (left over from a
+/// removed service or callback group).
 fn stale_files(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
-    let dir = root.join(API_DIR);
     let mut out = Vec::new();
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(source) => return Err(Error::Io { path: dir, source }),
-    };
-    for e in entries.flatten() {
-        let rel = format!("{API_DIR}/{}", e.file_name().to_string_lossy());
-        if !files.iter().any(|f| f.path == rel) {
-            out.push(rel);
+    let mut dirs = vec![API_DIR.to_owned()];
+    while let Some(rel_dir) = dirs.pop() {
+        let dir = root.join(&rel_dir);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Error::Io { path: dir, source }),
+        };
+        for e in entries.flatten() {
+            let rel = format!("{rel_dir}/{}", e.file_name().to_string_lossy());
+            if e.path().is_dir() {
+                dirs.push(rel);
+            } else if !files.iter().any(|f| f.path == rel) {
+                out.push(rel);
+            }
         }
     }
     out.sort();

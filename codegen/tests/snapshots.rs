@@ -26,7 +26,11 @@ fn fixture_output_matches_the_snapshots() {
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::create_dir_all(&snap_dir).expect("create snapshot dir");
         for f in &files {
-            std::fs::write(snap_dir.join(&f.path), &f.contents).expect("write snapshot");
+            let path = snap_dir.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create snapshot dir");
+            }
+            std::fs::write(path, &f.contents).expect("write snapshot");
         }
     }
     let mut stale = Vec::new();
@@ -36,9 +40,18 @@ fn fixture_output_matches_the_snapshots() {
             stale.push(f.path.clone());
         }
     }
-    let mut listed: Vec<String> = std::fs::read_dir(&snap_dir)
-        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
-        .unwrap_or_default();
+    // Every file under the snapshot folder, as paths relative to it.
+    let mut listed: Vec<String> = Vec::new();
+    let mut dirs = vec![snap_dir.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).map(|r| r.flatten().collect::<Vec<_>>()).unwrap_or_default() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            } else if let Ok(rel) = e.path().strip_prefix(&snap_dir) {
+                listed.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
     listed.sort();
     let mut expected: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
     expected.sort();

@@ -36,9 +36,10 @@
 //! One cargo feature per servicename (21 services), all on by default; turn default features off
 //! and pick the services you call to compile less. `reqwest` (default) is the HTTP transport: without
 //! it nothing of reqwest, hyper, rustls or tokio is compiled, and the client sends through a
-//! transport of yours ([`ClientBuilder::transport`]). `codec` adds the other serde direction to every
-//! type and the registry's decoders; `mock` (which implies `codec` and `reqwest`) adds [`mock`], a
-//! local server for tests.
+//! transport of yours ([`ClientBuilder::transport`]). `callbacks` adds `callbacks`: the typed events
+//! and replies of the IM server's callbacks and their verification (`axum` adds a ready route).
+//! `codec` adds the other serde direction to every type and the registry's decoders; `mock` (which
+//! implies `codec`, `reqwest` and `callbacks`) adds [`mock`], a local server for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -46,6 +47,8 @@
 #[rustfmt::skip] // generated and formatted in-process by prettyplease
 pub mod api;
 
+#[cfg(feature = "callbacks")]
+pub use api::callbacks;
 #[cfg(feature = "mock")]
 pub use api::mock;
 pub use api::*;

@@ -341,7 +341,9 @@ pub struct CallbackInfo {
     pub outcomes: &'static [OutcomeInfo],
     /// The official examples.
     pub examples: &'static [CallbackExample],
-    /// Decodes a reply body strictly (the catalogue's own tests use it) into an [`Answer`].
+    /// Decodes a reply body strictly (the catalogue's own tests use it) into an [`Answer`] (feature
+    /// `codec`).
+    #[cfg(feature = "codec")]
     pub decode_reply: fn(&[u8]) -> Result<Answer, serde_json::Error>,
 }
 

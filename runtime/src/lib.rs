@@ -39,6 +39,7 @@ pub mod usersig;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+pub use bytes;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest,
 };

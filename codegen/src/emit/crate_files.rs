@@ -46,9 +46,10 @@ pub fn lib_rs(cat: &Catalogue) -> String {
 //! One cargo feature per servicename ({n} services), all on by default; turn default features off
 //! and pick the services you call to compile less. `reqwest` (default) is the HTTP transport: without
 //! it nothing of reqwest, hyper, rustls or tokio is compiled, and the client sends through a
-//! transport of yours ([`ClientBuilder::transport`]). `codec` adds the other serde direction to every
-//! type and the registry's decoders; `mock` (which implies `codec` and `reqwest`) adds [`mock`], a
-//! local server for tests.
+//! transport of yours ([`ClientBuilder::transport`]). `callbacks` adds `callbacks`: the typed events
+//! and replies of the IM server's callbacks and their verification (`axum` adds a ready route).
+//! `codec` adds the other serde direction to every type and the registry's decoders; `mock` (which
+//! implies `codec`, `reqwest` and `callbacks`) adds [`mock`], a local server for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -56,6 +57,8 @@ pub fn lib_rs(cat: &Catalogue) -> String {
 #[rustfmt::skip] // generated and formatted in-process by prettyplease
 pub mod api;
 
+#[cfg(feature = "callbacks")]
+pub use api::callbacks;
 #[cfg(feature = "mock")]
 pub use api::mock;
 pub use api::*;
@@ -75,8 +78,12 @@ pub fn manifest(cat: &Catalogue) -> String {
     features.push_str("reqwest = [\"tim-rest-runtime/reqwest\"]\n");
     features.push_str("# Both serde directions on every type, and the registry's body decoders.\n");
     features.push_str("codec = [\"tim-rest-runtime/codec\"]\n");
-    features.push_str("# A local server for tests (tim_rest::mock).\n");
-    features.push_str("mock = [\"codec\", \"reqwest\", \"tim-rest-runtime/mock\"]\n");
+    features.push_str("# Receiving the IM server's callbacks: typed events and replies, verification (tim_rest::callbacks).\n");
+    features.push_str("callbacks = [\"tim-rest-runtime/callbacks\"]\n");
+    features.push_str("# The axum route for callbacks.\n");
+    features.push_str("axum = [\"callbacks\", \"tim-rest-runtime/axum\"]\n");
+    features.push_str("# A local server for tests (tim_rest::mock), which also delivers callbacks.\n");
+    features.push_str("mock = [\"codec\", \"reqwest\", \"callbacks\", \"tim-rest-runtime/mock\"]\n");
     for s in &cat.services {
         features.push_str(&format!("# {} ({})\n{} = []\n", s.wire, s.title.en, s.module));
     }

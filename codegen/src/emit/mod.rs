@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 mod call_tests;
+mod callbacks;
 pub mod crate_files;
 pub mod docs;
 mod enums;

@@ -81,6 +81,12 @@ impl Emitter<'_> {
             quote!(#cfg #m::COMMANDS)
         });
         let count = self.cat.services.iter().map(|s| s.commands.len()).sum::<usize>();
+        let callbacks_mod = if self.cat.callbacks.is_empty() {
+            quote!()
+        } else {
+            let cfg = if self.features { quote!(#[cfg(feature = "callbacks")]) } else { quote!() };
+            quote!(#cfg pub mod callbacks;)
+        };
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
         let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
         let client_doc = format!(
@@ -109,6 +115,7 @@ impl Emitter<'_> {
             pub mod error_codes;
             pub mod types;
             #(#mods)*
+            #callbacks_mod
 
             #[doc = #count_doc]
             pub const CATALOGUE_COMMANDS: usize = #count;

@@ -43,6 +43,13 @@ impl Emitter<'_> {
                 svc.handle, c.fn_name, self.root, svc.module, svc.handle, c.fn_name
             ));
         }
+        if let Role::Event(g, c) | Role::Reply(g, c) = td.role {
+            let cb = &self.cat.callbacks[g].callbacks[c];
+            s.push_str(&format!("\n\n{} ({}). Documentation: <{}>", cb.title.en, cb.title.zh, cb.doc));
+            if let Some(en) = &cb.doc_en {
+                s.push_str(&format!(" (English: <{en}>)"));
+            }
+        }
         s
     }
 
@@ -121,7 +128,13 @@ impl Emitter<'_> {
         let lenient = !request_only;
         // A request type with required fields gets no `Default`: that would let a caller skip `new(..)`.
         let has_required = fields.iter().any(|f| !f.optional);
-        let defaultable = self.object_defaultable(id, 0) && !(td.in_request && has_required);
+        // A callback reply is built with an outcome constructor, never `Default` (which would hide what
+        // `ErrorCode` 0 decides).
+        let reply_of = match td.role {
+            Role::Reply(g, c) => Some(&self.cat.callbacks[g].callbacks[c]),
+            _ => None,
+        };
+        let defaultable = self.object_defaultable(id, 0) && !(td.in_request && has_required) && reply_of.is_none();
         let sensitive = fields.iter().any(|f| f.sensitive);
         let mut derives = vec![quote!(Clone), quote!(PartialEq)];
         if !sensitive {
@@ -166,6 +179,18 @@ impl Emitter<'_> {
                 quote!(#n: #t)
             }
         });
+        let envelope_defs = if reply_of.is_some() {
+            quote! {
+                /// `ErrorCode`: the outcome (see the constructors).
+                #[serde(rename = "ErrorCode")]
+                pub error_code: i64,
+                /// `ErrorInfo`: a message; some callbacks pass it on to the client with a custom code.
+                #[serde(rename = "ErrorInfo", default)]
+                pub error_info: String,
+            }
+        } else {
+            quote!()
+        };
         let extra_def = if is_request_root {
             quote! {
                 /// Wire fields the catalogue does not have yet (see `extra_field`).
@@ -241,6 +266,20 @@ impl Emitter<'_> {
                 }
             }
         });
+        let (constructors, answer_impl) = match reply_of {
+            None => (
+                quote! {
+                    #new_doc
+                    #many
+                    #no_default
+                    pub fn new(#(#params),*) -> Self {
+                        Self { #(#inits),* }
+                    }
+                },
+                quote!(),
+            ),
+            Some(cb) => self.reply_constructors(&name, cb, &inits),
+        };
         let debug_impl = if sensitive {
             let name_str = &td.name;
             let entries = fields.iter().map(|f| {
@@ -265,22 +304,19 @@ impl Emitter<'_> {
             #[non_exhaustive]
             #deny
             pub struct #name {
+                #envelope_defs
                 #(#field_defs)*
                 #extra_def
             }
 
             impl #name {
-                #new_doc
-                #many
-                #no_default
-                pub fn new(#(#params),*) -> Self {
-                    Self { #(#inits),* }
-                }
+                #constructors
                 #(#setters)*
                 #extra_setter
             }
 
             #debug_impl
+            #answer_impl
         }
     }
 }

@@ -69,6 +69,8 @@ pub mod sns;
 #[cfg(feature = "timpush")]
 ///Push service (推送服务): servicename `timpush`.
 pub mod timpush;
+#[cfg(feature = "callbacks")]
+pub mod callbacks;
 ///Commands in the whole catalogue, whatever features are enabled: 157.
 pub const CATALOGUE_COMMANDS: usize = 157usize;
 /// The registry entries compiled in (per the enabled features), service by service in file order.

@@ -125,3 +125,26 @@ fn per_item_results_report_every_item() {
     assert_eq!(failed, vec![("ResultItem", Some("b"), Some(2)), ("Fail_Account", Some("c"), None)]);
     assert!(!resp.all_ok());
 }
+
+#[test]
+fn callback_replies_are_built_from_outcomes_and_events_decode_by_command() {
+    use crate::callbacks::{Answer, EventSet};
+    use crate::fixture_api::callbacks::Event;
+    use crate::fixture_api::callbacks::demo::DemoBeforeSendReply;
+    let body = |a: Answer| serde_json::from_slice::<serde_json::Value>(&a.to_body()).expect("json");
+    assert_eq!(body(DemoBeforeSendReply::drop().into()), json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 2}));
+    let custom = DemoBeforeSendReply::reject_with(10150).info("no").body(vec![Element::Text(TextBody::new("y"))]);
+    assert_eq!(
+        body(custom.into()),
+        json!({"ActionStatus": "OK", "ErrorInfo": "no", "ErrorCode": 10150, "Body": [{"Kind": "Text", "Body": {"Text": "y"}}]})
+    );
+    // The documented default: allow, except where the page names another outcome.
+    assert_eq!(Event::default_answer("Demo.CallbackBeforeSend").code, 0);
+    assert_eq!(Event::default_answer("Demo.CallbackBeforeQuiet").code, 1);
+    let raw = br#"{"CallbackCommand":"Demo.CallbackBeforeSend","From_Account":"a","Body":[],"Seq":"4454685361"}"#;
+    let Some(Ok((Event::DemoBeforeSend(e), corrections))) = Event::decode("Demo.CallbackBeforeSend", raw) else { panic!("decodes") };
+    assert_eq!((e.seq, corrections.len()), (4_454_685_361, 1));
+    assert!(matches!(Event::decode_strict("Demo.CallbackBeforeSend", raw), Some(Err(_))), "strict decoding refuses the string");
+    assert!(Event::decode("Demo.Other", b"{}").is_none());
+    assert_eq!(crate::fixture_api::callbacks::find("Demo.CallbackAfterThing").map(|c| c.when), Some("after"));
+}

@@ -7,7 +7,7 @@
 #[allow(dead_code, missing_docs)]
 pub mod fixture_api;
 
-pub use fixture_api::{Client, ClientBuilder, registry};
+pub use fixture_api::{Client, ClientBuilder, callbacks, registry};
 pub use tim_rest_runtime::*;
 
 #[cfg(test)]

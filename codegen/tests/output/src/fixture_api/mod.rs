@@ -8,6 +8,7 @@ pub mod error_codes;
 pub mod types;
 ///Weird service (奇怪服务): servicename `WeirdSvc`.
 pub mod weird_svc;
+pub mod callbacks;
 ///Commands in the whole catalogue, whatever features are enabled: 2.
 pub const CATALOGUE_COMMANDS: usize = 2usize;
 /// The registry entries compiled in (per the enabled features), service by service in file order.

@@ -33,7 +33,6 @@ impl Element {
     }
 }
 
-#[cfg(feature = "codec")]
 impl serde::Serialize for Element {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -101,9 +100,8 @@ pub static SHAPE_Element: crate::drift::UnionShape = crate::drift::UnionShape::n
     &[("Text", &SHAPE_TextBody), ("Pos", &SHAPE_PosBody)],
 );
 /// `TextBody`.
-#[derive(Clone, Debug, PartialEq, Default)]
-#[derive(serde::Deserialize)]
-#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct TextBody {
@@ -133,9 +131,8 @@ impl crate::drift::Schema for TextBody {
 }
 
 /// `PosBody`.
-#[derive(Clone, Debug, PartialEq, Default)]
-#[derive(serde::Deserialize)]
-#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(deny_unknown_fields)]
 pub struct PosBody {

@@ -1,0 +1,350 @@
+//! Callbacks: one module per callback group (`api/callbacks/<group>.rs`: event and reply types, the
+//! group's registry entries) and `api/callbacks/mod.rs` (the `Event` enum over every command, its
+//! `EventSet` impl, the registry).
+
+use super::{Emitter, doc_attrs, escape_md, format_file, header, inner_doc_attrs};
+use crate::model::*;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+impl Emitter<'_> {
+    /// The constructors of a "before" callback's reply type, one per documented outcome, the
+    /// `ErrorInfo` setter, and the conversion into the runtime's `Answer`.
+    pub(super) fn reply_constructors(&self, name: &proc_macro2::Ident, cb: &Callback, inits: &[TokenStream]) -> (TokenStream, TokenStream) {
+        let rt = self.runtime_path();
+        let ctors = cb.outcomes.iter().map(|o| {
+            let n = format_ident!("{}", o.name);
+            match o.code {
+                OutcomeCode::Fixed(code) => {
+                    let c = Literal::i64_unsuffixed(code);
+                    let doc = doc_attrs(&format!("`ErrorCode` {code}: {}", escape_md(o.doc.trim())));
+                    quote! {
+                        #doc
+                        pub fn #n() -> Self {
+                            Self { error_code: #c, error_info: String::new(), #(#inits),* }
+                        }
+                    }
+                }
+                OutcomeCode::Range(lo, hi) => {
+                    let doc = doc_attrs(&format!(
+                        "`ErrorCode` `code`, from {lo} to {hi}: {}\n\nA code outside that range is sent as given; the IM server decides what it means.",
+                        escape_md(o.doc.trim())
+                    ));
+                    quote! {
+                        #doc
+                        pub fn #n(code: i64) -> Self {
+                            Self { error_code: code, error_info: String::new(), #(#inits),* }
+                        }
+                    }
+                }
+            }
+        });
+        let ctors = quote! {
+            #(#ctors)*
+
+            /// Sets `ErrorInfo` (some callbacks pass it on to the client together with a custom code).
+            #[must_use]
+            pub fn info(mut self, info: impl Into<String>) -> Self {
+                self.error_info = info.into();
+                self
+            }
+        };
+        let answer = quote! {
+            impl From<#name> for #rt::callbacks::Answer {
+                fn from(reply: #name) -> Self {
+                    #rt::callbacks::Answer::from_reply(&reply)
+                }
+            }
+        };
+        (ctors, answer)
+    }
+
+    /// `api/callbacks/<group>.rs`.
+    pub fn callback_group_module(&self, gi: usize) -> Result<String, String> {
+        let g = &self.cat.callbacks[gi];
+        let commands: Vec<String> = g.callbacks.iter().map(|c| format!("`{}`", c.command)).collect();
+        let mod_doc = inner_doc_attrs(&format!(
+            "{} ({}): callback group `{}`.\n\n{}Commands: {}.",
+            g.title.en,
+            g.title.zh,
+            g.module,
+            g.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
+            commands.join(", ")
+        ));
+        let types = g.types.iter().map(|id| self.type_def(*id));
+        let infos = g.callbacks.iter().map(|c| self.callback_info(g, c));
+        let rt = self.runtime_path();
+        let tokens = quote! {
+            #mod_doc
+
+            #(#types)*
+
+            /// Registry entries of this group, in documentation order.
+            pub(crate) static CALLBACKS: &[#rt::callbacks::CallbackInfo] = &[#(#infos),*];
+        };
+        Ok(format!("{}{}", header(&format!("spec/{}", g.file)), format_file(tokens)?))
+    }
+
+    fn callback_info(&self, g: &CallbackGroup, c: &Callback) -> TokenStream {
+        let rt = self.runtime_path();
+        let owner = Owner::Callbacks(self.cat.callbacks.iter().position(|x| x.module == g.module).unwrap_or(0));
+        let command = &c.command;
+        let group = &g.module;
+        let event_type = &self.cat.types[c.event].name;
+        let reply_type = match c.reply {
+            Some(r) => {
+                let n = &self.cat.types[r].name;
+                quote!(Some(#n))
+            }
+            None => quote!(None),
+        };
+        let (zh, en, doc) = (&c.title.zh, &c.title.en, &c.doc);
+        let doc_en = match &c.doc_en {
+            Some(d) => quote!(Some(#d)),
+            None => quote!(None),
+        };
+        let when = match c.when {
+            When::Before => "before",
+            When::After => "after",
+        };
+        let outcomes = c.outcomes.iter().map(|o| {
+            let name = &o.name;
+            let (lo, hi) = match o.code {
+                OutcomeCode::Fixed(x) => (x, x),
+                OutcomeCode::Range(a, b) => (a, b),
+            };
+            let (lo, hi) = (Literal::i64_unsuffixed(lo), Literal::i64_unsuffixed(hi));
+            let d = o.doc.trim();
+            quote!(#rt::callbacks::OutcomeInfo { name: #name, code: #lo, code_max: #hi, doc: #d })
+        });
+        let examples = c.examples.iter().map(|e| {
+            let opt = |s: Option<&String>| match s {
+                Some(t) => quote!(Some(#t)),
+                None => quote!(None),
+            };
+            let title = opt(e.title.as_ref());
+            let event = opt(e.event.as_ref().map(|(t, _)| t));
+            let reply = opt(e.reply.as_ref().map(|(t, _)| t));
+            let legacy = e.legacy;
+            quote!(#rt::callbacks::CallbackExample { title: #title, legacy: #legacy, event: #event, reply: #reply })
+        });
+        let decode = match c.reply {
+            Some(r) => {
+                let p = self.type_path(r, owner);
+                quote!(#rt::callbacks::decode_reply_as::<#p>)
+            }
+            None => quote!(#rt::callbacks::decode_ack),
+        };
+        let decode = match self.codec_feature {
+            Some(f) => quote!(#[cfg(feature = #f)] decode_reply: #decode,),
+            None => quote!(decode_reply: #decode,),
+        };
+        quote! {
+            #rt::callbacks::CallbackInfo {
+                command: #command,
+                group: #group,
+                event_type: #event_type,
+                reply_type: #reply_type,
+                title_zh: #zh,
+                title_en: #en,
+                doc: #doc,
+                doc_en: #doc_en,
+                when: #when,
+                outcomes: &[#(#outcomes),*],
+                examples: &[#(#examples),*],
+                #decode
+            }
+        }
+    }
+
+    /// `api/callbacks/mod.rs`: the group modules, the `Event` enum over every callback command and its
+    /// `EventSet` impl (decoding by command, the documented default answer), the registry.
+    pub fn callbacks_mod(&self) -> Result<String, String> {
+        let rt = self.runtime_path();
+        let root = self.root_path();
+        let mods = self.cat.callbacks.iter().map(|g| {
+            let m = format_ident!("{}", g.module);
+            let d = format!("{} ({}): callback group `{}`.", g.title.en, g.title.zh, g.module);
+            quote!(#[doc = #d] pub mod #m;)
+        });
+        let lists = self.cat.callbacks.iter().map(|g| {
+            let m = format_ident!("{}", g.module);
+            quote!(#m::CALLBACKS)
+        });
+        let all: Vec<(&CallbackGroup, &Callback)> =
+            self.cat.callbacks.iter().flat_map(|g| g.callbacks.iter().map(move |c| (g, c))).collect();
+        let count = all.len();
+        let event_path = |g: &CallbackGroup, c: &Callback| {
+            let m = format_ident!("{}", g.module);
+            let t = format_ident!("{}", self.cat.types[c.event].name);
+            quote!(#root::callbacks::#m::#t)
+        };
+        let variants = all.iter().map(|(g, c)| {
+            let v = format_ident!("{}", c.pascal);
+            let p = event_path(g, c);
+            let d = doc_attrs(&format!("`{}`: {} ({}).", c.command, c.title.en, c.title.zh));
+            quote!(#d #v(Box<#p>),)
+        });
+        let command_arms = all.iter().map(|(_, c)| {
+            let v = format_ident!("{}", c.pascal);
+            let cmd = &c.command;
+            quote!(Event::#v(_) => #cmd,)
+        });
+        let decode_arms = all.iter().map(|(g, c)| {
+            let v = format_ident!("{}", c.pascal);
+            let cmd = &c.command;
+            let p = event_path(g, c);
+            quote!(#cmd => Some(#rt::drift::decode_document::<#p>(body, false).map(|(e, c)| (Event::#v(Box::new(e)), c))),)
+        });
+        let strict_arms = all.iter().map(|(g, c)| {
+            let v = format_ident!("{}", c.pascal);
+            let cmd = &c.command;
+            let p = event_path(g, c);
+            quote!(#cmd => Some(#rt::drift::decode_document::<#p>(body, true).map(|(e, _)| Event::#v(Box::new(e)))),)
+        });
+        let json_arms = all.iter().map(|(_, c)| {
+            let v = format_ident!("{}", c.pascal);
+            quote!(Event::#v(e) => serde_json::to_value(e),)
+        });
+        // The documented default of "before" callbacks whose page names another outcome than code 0.
+        let default_arms = all.iter().filter_map(|(_, c)| {
+            let o = c.on_failure.and_then(|i| c.outcomes.get(i))?;
+            match o.code {
+                OutcomeCode::Fixed(0) => None,
+                OutcomeCode::Fixed(code) => {
+                    let cmd = &c.command;
+                    let code = Literal::i64_unsuffixed(code);
+                    Some(quote!(#cmd => #rt::callbacks::Answer::code(#code),))
+                }
+                OutcomeCode::Range(..) => None,
+            }
+        });
+        let codec_gate = match self.codec_feature {
+            Some(f) => quote!(#[cfg(feature = #f)]),
+            None => quote!(),
+        };
+        let count_doc = format!("Callback commands in the whole catalogue: {count}.");
+        let axum = if self.features {
+            quote! {
+                /// The axum route (feature `axum`).
+                #[cfg(feature = "axum")]
+                pub use #rt::callbacks::axum;
+            }
+        } else {
+            quote!()
+        };
+        let tokens = quote! {
+            //! Callbacks (第三方回调) the IM server POSTs to the app: one module per callback group with
+            //! the typed event of each command (and the reply of each "before" callback, built with
+            //! constructors named after the documented outcomes), the [`Event`] enum over every command,
+            //! and [`Callbacks`], which verifies, decodes and answers requests (see the runtime's
+            //! `callbacks` module for the protocol).
+
+            #(#mods)*
+
+            pub use #rt::callbacks::{
+                Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse, DEFAULT_DEADLINE, DEFAULT_WINDOW, EventSet,
+                Incoming, OptPlatform, OutcomeInfo, Rejection, sign,
+            };
+
+            #axum
+
+            /// The app's side of the callback protocol for this crate's events.
+            pub type Callbacks = #rt::callbacks::Callbacks<Event>;
+
+            #[doc = #count_doc]
+            pub const CATALOGUE_CALLBACKS: usize = #count;
+
+            /// The registry entries, group by group in file order.
+            pub static CALLBACK_LISTS: &[&[CallbackInfo]] = &[#(#lists),*];
+
+            /// Every catalogued callback command.
+            pub fn registry() -> impl Iterator<Item = &'static CallbackInfo> {
+                CALLBACK_LISTS.iter().flat_map(|list| list.iter())
+            }
+
+            /// Finds a callback command (`CallbackCommand`, case sensitive).
+            pub fn find(command: &str) -> Option<&'static CallbackInfo> {
+                registry().find(|c| c.command == command)
+            }
+
+            /// One callback event, by command. A command this SDK does not know is `Unknown`, kept as
+            /// JSON; a catalogued command whose body does not decode is `Undecodable`, kept raw.
+            #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
+            pub enum Event {
+                #(#variants)*
+                /// A command the catalogue does not have.
+                Unknown {
+                    /// `CallbackCommand`.
+                    command: String,
+                    /// The body, as JSON (`null` when it is not JSON).
+                    body: serde_json::Value,
+                },
+                /// A catalogued command whose body is not a JSON object.
+                Undecodable {
+                    /// `CallbackCommand`.
+                    command: String,
+                    /// The body, raw.
+                    body: #rt::bytes::Bytes,
+                    /// What the decoder said.
+                    error: String,
+                },
+            }
+
+            impl Event {
+                /// The `CallbackCommand` of the event.
+                pub fn command(&self) -> &str {
+                    match self {
+                        #(#command_arms)*
+                        Event::Unknown { command, .. } | Event::Undecodable { command, .. } => command,
+                    }
+                }
+
+                /// Decodes the body of `command` strictly (exact types, no unknown keys), as the
+                /// catalogue's own tests do; `None` when the command is not catalogued.
+                pub fn decode_strict(command: &str, body: &[u8]) -> Option<Result<Event, serde_json::Error>> {
+                    match command {
+                        #(#strict_arms)*
+                        _ => None,
+                    }
+                }
+
+                /// The event body as JSON (feature `codec`).
+                #codec_gate
+                pub fn to_json(&self) -> Result<serde_json::Value, serde_json::Error> {
+                    match self {
+                        #(#json_arms)*
+                        Event::Unknown { body, .. } => Ok(body.clone()),
+                        Event::Undecodable { .. } => Ok(serde_json::Value::Null),
+                    }
+                }
+            }
+
+            impl EventSet for Event {
+                fn decode(command: &str, body: &[u8]) -> Option<Result<(Self, Vec<#rt::drift::Correction>), serde_json::Error>> {
+                    match command {
+                        #(#decode_arms)*
+                        _ => None,
+                    }
+                }
+
+                fn unknown(command: String, body: serde_json::Value) -> Self {
+                    Event::Unknown { command, body }
+                }
+
+                fn undecodable(command: String, body: #rt::bytes::Bytes, error: String) -> Self {
+                    Event::Undecodable { command, body, error }
+                }
+
+                fn default_answer(command: &str) -> Answer {
+                    match command {
+                        #(#default_arms)*
+                        _ => Answer::ok(),
+                    }
+                }
+            }
+        };
+        Ok(format!("{}{}", header("spec/callbacks"), format_file(tokens)?))
+    }
+}
