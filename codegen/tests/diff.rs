@@ -3,7 +3,7 @@
 //! reported.
 
 use codegen::diff::{self, Finding, Rule, Verdict, Verdict::*};
-use fixtures::{Fixture, OTHER_YAML, SHARED_YAML, SVC_YAML, case};
+use fixtures::{CB_YAML, Fixture, OTHER_YAML, SHARED_YAML, SVC_YAML, case};
 
 fn findings(new: &Fixture) -> Vec<Finding> {
     diff::diff(&Fixture::base().load(), &new.load())
@@ -625,4 +625,53 @@ fn rule_table_is_in_the_module_docs_and_the_readme() {
     }
     assert!(std::fs::read_to_string(&rules_md).unwrap_or_default() == table, "src/diff/RULES.md is stale; rerun with UPDATE_SNAPSHOTS=1");
     assert!(readme[b + begin.len()..e] == table, "the README's rule table is stale; rerun with UPDATE_SNAPSHOTS=1");
+}
+
+#[test]
+fn callback_added_and_removed() {
+    expect(&rule_case("callback-added"), &[("callback-added", "callbacks/Cb.CallbackNew", Compatible, Compatible)]);
+    expect(&rule_case("callback-removed"), &[("callback-removed", "callbacks/Cb.CallbackAfter", Compatible, Breaking)]);
+}
+
+#[test]
+fn callback_outcomes_and_when() {
+    expect(&rule_case("outcome-added"), &[("outcome-added", "callbacks/Cb.CallbackBefore.drop", Compatible, Compatible)]);
+    expect(&rule_case("outcome-removed"), &[("outcome-removed", "callbacks/Cb.CallbackBefore.reject", Risky, Breaking)]);
+    expect(&rule_case("outcome-changed"), &[("outcome-changed", "callbacks/Cb.CallbackBefore.reject", Breaking, Compatible)]);
+    expect(
+        &rule_case("callback-when-changed"),
+        &[
+            ("callback-when-changed", "callbacks/Cb.CallbackAfter", Risky, Breaking),
+            ("outcome-added", "callbacks/Cb.CallbackAfter.allow", Compatible, Compatible),
+            ("outcome-changed", "callbacks/Cb.CallbackAfter.on_failure", Risky, Compatible),
+        ],
+    );
+    let f = expect(
+        &Fixture::base().edit(CB_YAML, "    on_failure: allow\n", "    on_failure: reject\n"),
+        &[("outcome-changed", "callbacks/Cb.CallbackBefore.on_failure", Risky, Compatible)],
+    );
+    assert!(f[0].detail.contains("`allow` (0) → `reject` (1)"), "{}", f[0].detail);
+}
+
+#[test]
+fn callback_events_are_judged_as_read_and_replies_as_sent() {
+    // A new required event field: old apps' decoders correct its absence; compatible like a response field.
+    expect(
+        &Fixture::base().edit(CB_YAML, "      Seq: u64\n", "      Seq: u64\n      Extra: { type: string, doc: \"More.\" }\n"),
+        &[("response-field-added", "callbacks/Cb.CallbackBefore event.Extra", Compatible, Breaking)],
+    );
+    // A required event field removed: old apps expect it.
+    expect(
+        &Fixture::base().edit(CB_YAML, "      Seq: u64\n", ""),
+        &[("response-field-removed", "callbacks/Cb.CallbackBefore event.Seq", Breaking, Breaking)],
+    );
+    // A reply field added: sent by the app, optional.
+    expect(
+        &Fixture::base().edit(
+            CB_YAML,
+            "      Note: { type: \"string?\", doc: \"A note.\" }\n",
+            "      Note: { type: \"string?\", doc: \"A note.\" }\n      More: { type: \"u32?\", doc: \"More.\" }\n",
+        ),
+        &[("request-field-added-optional", "callbacks/Cb.CallbackBefore reply.More", Compatible, Compatible)],
+    );
 }

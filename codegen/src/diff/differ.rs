@@ -7,6 +7,7 @@
 use super::{Finding, Rule, Verdict};
 use crate::model::{Catalogue, Ty, TypeId, TypeKind};
 
+mod callbacks;
 mod fields;
 mod services;
 mod ty;
@@ -16,6 +17,7 @@ mod types;
 pub(super) fn findings(old: &Catalogue, new: &Catalogue) -> Vec<Finding> {
     let mut d = Differ { old, new, old_reach: Reach::of(old), new_reach: Reach::of(new), out: Vec::new() };
     d.services();
+    d.callbacks();
     d.named_types(&old.shared, &new.shared, &Loc::shared());
     d.errors();
     finish(d.out)
@@ -112,6 +114,13 @@ impl Reach {
         for (_, c) in cat.commands() {
             Self::mark(cat, c.request, &mut r.sent);
             Self::mark(cat, c.response, &mut r.read);
+        }
+        // A callback's event is read by the app; its reply is sent.
+        for c in cat.callbacks.iter().flat_map(|g| &g.callbacks) {
+            Self::mark(cat, c.event, &mut r.read);
+            if let Some(reply) = c.reply {
+                Self::mark(cat, reply, &mut r.sent);
+            }
         }
         r
     }

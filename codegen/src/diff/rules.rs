@@ -212,6 +212,36 @@ rules! {
         what: "A command's official examples change.",
         wire: "compatible",
         rust: "compatible: only the registry's example strings change";
+    /// A callback command appears.
+    CallbackAdded = "callback-added",
+        what: "A callback command appears (`spec/callbacks/`).",
+        wire: "compatible: old apps answer it as an unknown command",
+        rust: "compatible: a new variant of the `#[non_exhaustive]` `Event`, new event and reply types";
+    /// A callback command disappears.
+    CallbackRemoved = "callback-removed",
+        what: "A callback command disappears.",
+        wire: "compatible: the server no longer sends it; old apps' handlers for it stay idle",
+        rust: "**breaking**: the `Event` variant and the event and reply types disappear";
+    /// A callback changes between `before` and `after`.
+    CallbackWhenChanged = "callback-when-changed",
+        what: "A callback changes between `before` (the reply decides) and `after` (the reply is ignored).",
+        wire: "risky: old apps' answers start or stop deciding the outcome",
+        rust: "**breaking**: the reply type appears or disappears";
+    /// An outcome of a `before` callback appears.
+    OutcomeAdded = "outcome-added",
+        what: "A documented outcome (reply `ErrorCode`) of a `before` callback appears.",
+        wire: "compatible: old apps never send it",
+        rust: "compatible: a new constructor of the reply type";
+    /// An outcome of a `before` callback disappears.
+    OutcomeRemoved = "outcome-removed",
+        what: "A documented outcome of a `before` callback disappears.",
+        wire: "risky: old apps may still answer with its code, whose effect is no longer documented",
+        rust: "**breaking**: the reply type's constructor disappears";
+    /// The code of an outcome changes, or what the server does without an answer.
+    OutcomeChanged = "outcome-changed",
+        what: "The code (or code range) of an outcome, or the outcome the server applies without an answer (`on_failure`), changes.",
+        wire: "**breaking** for a code: old apps send the old code, which now means something else; risky for `on_failure`: the default answer changes",
+        rust: "compatible: same constructors, other codes";
     /// An error code appears.
     ErrorCodeAdded = "error-code-added",
         what: "An error code appears in `errors.yaml`.",
