@@ -182,7 +182,7 @@ impl Emitter<'_> {
         let variants = all.iter().map(|(g, c)| {
             let v = format_ident!("{}", c.pascal);
             let p = event_path(g, c);
-            let d = doc_attrs(&format!("`{}`: {} ({}).", c.command, c.title.en, c.title.zh));
+            let d = doc_attrs(&format!("`{}`: {}.", c.command, c.title.both()));
             quote!(#d #v(Box<#p>),)
         });
         let command_arms = all.iter().map(|(_, c)| {

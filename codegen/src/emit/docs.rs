@@ -1,7 +1,7 @@
 //! The generated crate's Markdown records: ENDPOINTS.md (every command with its doc link and Rust
 //! call) and SOURCES.md (per command, the official pages its schema was checked against).
 
-use crate::model::Catalogue;
+use crate::model::{Catalogue, SourceRef, When};
 
 /// The coverage table: every catalogued command with its doc link and Rust function.
 pub fn endpoints_md(cat: &Catalogue) -> String {
@@ -18,8 +18,15 @@ pub fn endpoints_md(cat: &Catalogue) -> String {
         for c in &svc.commands {
             let en = c.doc_en.as_ref().map(|l| format!(" [en]({l})")).unwrap_or_default();
             s.push_str(&format!(
-                "| `{}` | `{}` | {} ({}) | [zh]({}){} | `client.{}().{}(&{})` |\n",
-                svc.wire, c.wire, c.title.en, c.title.zh, c.doc, en, svc.module, c.fn_name, cat.types[c.request].name
+                "| `{}` | `{}` | {} | [zh]({}){} | `client.{}().{}(&{})` |\n",
+                svc.wire,
+                c.wire,
+                c.title.both(),
+                c.doc,
+                en,
+                svc.module,
+                c.fn_name,
+                cat.types[c.request].name
             ));
         }
     }
@@ -31,6 +38,51 @@ pub fn endpoints_md(cat: &Catalogue) -> String {
         for g in &cat.gaps {
             let doc = g.doc.as_ref().map(|d| format!("[page]({d})")).unwrap_or_else(|| "none found".into());
             s.push_str(&format!("| `{}` | `{}` | {} | {} |\n", g.service, g.command, doc, g.reason.replace('\n', " ").replace('|', "\\|")));
+        }
+    }
+    let callbacks: usize = cat.callbacks.iter().map(|g| g.callbacks.len()).sum();
+    if callbacks > 0 {
+        s.push_str(&format!(
+            "\n## Callbacks ({callbacks} commands in {} groups)\n\nWhat the IM server POSTs to the app (`spec/callbacks/`), \
+             received with `tim_rest::callbacks::Callbacks` (feature `callbacks`). A `before` callback's reply decides the \
+             outcome; an `after` callback's reply is ignored.\n\n| command | when | title | doc | Rust | outcomes |\n|---|---|---|---|---|---|\n",
+            cat.callbacks.len()
+        ));
+        for g in &cat.callbacks {
+            for c in &g.callbacks {
+                let en = c.doc_en.as_ref().map(|l| format!(" [en]({l})")).unwrap_or_default();
+                let when = match c.when {
+                    When::Before => "before",
+                    When::After => "after",
+                };
+                let reply = c.reply.map(|r| format!(", `{}`", cat.types[r].name)).unwrap_or_default();
+                let outcomes: Vec<String> = c
+                    .outcomes
+                    .iter()
+                    .map(|o| match o.code {
+                        crate::model::OutcomeCode::Fixed(x) => format!("`{}` {x}", o.name),
+                        crate::model::OutcomeCode::Range(a, b) => format!("`{}` {a}..{b}", o.name),
+                    })
+                    .collect();
+                s.push_str(&format!(
+                    "| `{}` | {when} | {} | [zh]({}){en} | `Event::{}`{reply} | {} |\n",
+                    c.command,
+                    c.title.both(),
+                    c.doc,
+                    c.pascal,
+                    outcomes.join(", ")
+                ));
+            }
+        }
+    }
+    if !cat.callback_gaps.is_empty() {
+        s.push_str(&format!(
+            "\n## Callbacks not modelled yet ({})\n\n| command | official page | why |\n|---|---|---|\n",
+            cat.callback_gaps.len()
+        ));
+        for g in &cat.callback_gaps {
+            let doc = g.doc.as_ref().map(|d| format!("[page]({d})")).unwrap_or_else(|| "none found".into());
+            s.push_str(&format!("| `{}` | {} | {} |\n", g.command, doc, g.reason.replace('\n', " ").replace('|', "\\|")));
         }
     }
     s
@@ -73,18 +125,32 @@ pub fn sources_md(cat: &Catalogue) -> String {
                 s.push_str(&format!("| `{}` | `{}` | [doc]({}) | | | not recorded | |\n", svc.wire, c.wire, c.doc));
                 continue;
             }
-            for (i, src) in c.sources.iter().enumerate() {
-                let (sv, cm) = if i == 0 { (format!("`{}`", svc.wire), format!("`{}`", c.wire)) } else { (String::new(), String::new()) };
-                let read = if src.whole { "whole" } else { "cut short" };
-                s.push_str(&format!(
-                    "| {sv} | {cm} | {} | {} | {} | {read} | {} |\n",
-                    source_link(&src.page),
-                    src.lang,
-                    src.dated,
-                    src.checked
-                ));
+            source_rows(&mut s, &format!("`{}`", svc.wire), &format!("`{}`", c.wire), &c.sources);
+        }
+    }
+    let callbacks: Vec<_> = cat.callbacks.iter().flat_map(|g| g.callbacks.iter().map(move |c| (g, c))).collect();
+    if !callbacks.is_empty() {
+        let checked = callbacks.iter().filter(|(_, c)| !c.sources.is_empty()).count();
+        s.push_str(&format!(
+            "\n## Callbacks\n\n{checked} of {} callback commands list their sources.\n\n| group | command | page | lang | dated | read | checked |\n|---|---|---|---|---|---|---|\n",
+            callbacks.len()
+        ));
+        for (g, c) in callbacks {
+            if c.sources.is_empty() {
+                s.push_str(&format!("| `{}` | `{}` | [doc]({}) | | | not recorded | |\n", g.module, c.command, c.doc));
+            } else {
+                source_rows(&mut s, &format!("`{}`", g.module), &format!("`{}`", c.command), &c.sources);
             }
         }
     }
     s
+}
+
+/// One row per source, the owner and command named on the first.
+fn source_rows(s: &mut String, owner: &str, command: &str, sources: &[SourceRef]) {
+    for (i, src) in sources.iter().enumerate() {
+        let (sv, cm) = if i == 0 { (owner, command) } else { ("", "") };
+        let read = if src.whole { "whole" } else { "cut short" };
+        s.push_str(&format!("| {sv} | {cm} | {} | {} | {} | {read} | {} |\n", source_link(&src.page), src.lang, src.dated, src.checked));
+    }
 }

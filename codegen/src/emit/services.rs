@@ -86,7 +86,7 @@ impl Emitter<'_> {
     }
 
     fn command_doc(&self, svc: &Service, c: &Command) -> String {
-        let mut s = format!("{} ({})\n\n`POST /v4/{}/{}`", c.title.en, c.title.zh, svc.wire, c.wire);
+        let mut s = format!("{}\n\n`POST /v4/{}/{}`", c.title.both(), svc.wire, c.wire);
         if let Some(d) = &c.description {
             s.push_str(&format!("\n\n{}", escape_md(d.trim())));
         }

@@ -45,7 +45,7 @@ impl Emitter<'_> {
         }
         if let Role::Event(g, c) | Role::Reply(g, c) = td.role {
             let cb = &self.cat.callbacks[g].callbacks[c];
-            s.push_str(&format!("\n\n{} ({}). Documentation: <{}>", cb.title.en, cb.title.zh, cb.doc));
+            s.push_str(&format!("\n\n{}. Documentation: <{}>", cb.title.both(), cb.doc));
             if let Some(en) = &cb.doc_en {
                 s.push_str(&format!(" (English: <{en}>)"));
             }

@@ -158,6 +158,13 @@ pub struct Title {
     pub en: String,
 }
 
+impl Title {
+    /// `English (中文)`, or only the English title when the Chinese one is not known.
+    pub fn both(&self) -> String {
+        if self.zh.trim().is_empty() { self.en.clone() } else { format!("{} ({})", self.en, self.zh) }
+    }
+}
+
 /// One servicename.
 #[derive(Debug, Clone)]
 pub struct Service {

@@ -9153,7 +9153,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
-    /// Terminate permission groups ()
+    /// Terminate permission groups
     ///
     /// `POST /v4/group_open_http_svc/destroy_permission_group`
     ///
@@ -9173,7 +9173,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
-    /// Add topic permissions ()
+    /// Add topic permissions
     ///
     /// `POST /v4/group_open_http_svc/add_topic_permission_group`
     ///
@@ -9193,7 +9193,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
-    /// Obtain topic permissions ()
+    /// Obtain topic permissions
     ///
     /// `POST /v4/group_open_http_svc/get_topic_permission_group`
     ///

@@ -2492,7 +2492,7 @@ impl<'a> Recentcontact<'a> {
         self.client.call(request)
     }
 
-    /// Pin a conversation ()
+    /// Pin a conversation
     ///
     /// `POST /v4/recentcontact/top`
     ///

@@ -2669,7 +2669,7 @@ impl<'a> Timpush<'a> {
         self.client.call(request)
     }
 
-    /// Delete a scheduled push task ()
+    /// Delete a scheduled push task
     ///
     /// `POST /v4/timpush/delete_sched_task`
     ///
@@ -2687,7 +2687,7 @@ impl<'a> Timpush<'a> {
         self.client.call(request)
     }
 
-    /// Get a scheduled push task ()
+    /// Get a scheduled push task
     ///
     /// `POST /v4/timpush/get_sched_task`
     ///
