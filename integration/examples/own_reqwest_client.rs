@@ -10,7 +10,7 @@ use tim_rest::openim::SendMsgRequest;
 use tim_rest::types::{MsgElement, TextElem};
 use tim_rest::{Client, Region};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (Some(to), Some(text)) = (args.next(), args.next()) else {
