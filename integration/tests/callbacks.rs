@@ -12,41 +12,13 @@ use tim_rest::callbacks::group::GroupBeforeCreateGroupReply;
 use tim_rest::callbacks::{Answer, Callbacks, Event, EventSet, Incoming};
 use tim_rest::mock::{CallbackSender, Signing};
 use tim_rest::types::{MsgElement, TextElem};
+use tim_rest_tests::covers;
 
 const APPID: u64 = 1400000000;
 const TOKEN: &str = "console-token";
 
 fn json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).expect("JSON")
-}
-
-/// `after` keeps everything of `before` (a `null` may be left out; empty collections may be added).
-fn covers(before: &Value, after: &Value, at: &str, problems: &mut Vec<String>) {
-    match (before, after) {
-        (Value::Object(b), Value::Object(a)) => {
-            for (k, bv) in b {
-                match a.get(k) {
-                    Some(av) => covers(bv, av, &format!("{at}.{k}"), problems),
-                    None if bv.is_null() => {}
-                    None => problems.push(format!("{at}.{k} was dropped")),
-                }
-            }
-            for (k, av) in a {
-                let empty = matches!(av, Value::Array(x) if x.is_empty()) || matches!(av, Value::Object(x) if x.is_empty());
-                if !b.contains_key(k) && !empty {
-                    problems.push(format!("{at}.{k} was added"));
-                }
-            }
-        }
-        (Value::Array(b), Value::Array(a)) if b.len() == a.len() => {
-            for (i, (bv, av)) in b.iter().zip(a).enumerate() {
-                covers(bv, av, &format!("{at}[{i}]"), problems);
-            }
-        }
-        (Value::Number(b), Value::Number(a)) if b.as_f64() == a.as_f64() => {}
-        (b, a) if b == a => {}
-        (b, a) => problems.push(format!("{at}: {b} became {a}")),
-    }
 }
 
 #[test]

@@ -27,6 +27,7 @@
 //! [`Callbacks::handle`] is the framework-agnostic entry point (query string and body in, status and
 //! body out); [`axum`] (feature `axum`) mounts it on a route.
 
+use crate::client::unix_now;
 use crate::drift::Correction;
 use crate::transport::BoxFuture;
 use bytes::Bytes;
@@ -36,7 +37,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 #[cfg(feature = "axum")]
 pub mod axum;
@@ -482,10 +483,6 @@ impl<E: EventSet> fmt::Debug for Callbacks<E> {
             .field("deadline", &self.deadline)
             .finish_non_exhaustive()
     }
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// Compares two byte strings in constant time (for equal lengths).

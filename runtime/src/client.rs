@@ -36,7 +36,8 @@ pub const DEFAULT_SIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// runaway or hostile reply cannot exhaust memory.
 pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
-fn unix_now() -> u64 {
+/// The current Unix time in seconds (0 if the clock is before 1970).
+pub(crate) fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
@@ -395,16 +396,15 @@ impl Client {
     }
 
     async fn send_once(&self, endpoint: &'static str, host: usize, body: Bytes) -> Result<(u16, Bytes), Error> {
-        let (url, sig) = {
-            let state = self.inner.signer.current();
-            (self.url_with(&state, endpoint, host), state.sig.clone())
-        };
+        // An `Arc` of the signed state (no copy of the signature): it is read only if the transport fails.
+        let state = arc_swap::Guard::into_inner(self.inner.signer.current());
+        let url = self.url_with(&state, endpoint, host);
         let request = HttpRequest { url, body, timeout: self.inner.timeout, max_response_bytes: self.inner.max_reply_bytes };
         match self.inner.transport.send(request).await {
             Ok(r) => Ok((r.status, r.body)),
             Err(e) => {
                 // The URL holds the UserSig: keep only a redacted message of what the transport said.
-                let secrets = [sig.expose()];
+                let secrets = [state.sig.expose()];
                 let failure = |e: &(dyn std::error::Error + 'static)| TransportFailure::redacted(e, &secrets);
                 Err(match e {
                     TransportError::Timeout => Error::Timeout { endpoint },

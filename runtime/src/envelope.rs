@@ -275,14 +275,7 @@ fn decode_drifted<T: DeserializeOwned + Schema>(
     strict: bool,
     errors: &'static [ErrorCodeInfo],
 ) -> Result<Decoded<T>, Error> {
-    let not_an_object = |source: serde_json::Error, body: Bytes| {
-        if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } }
-    };
-    let mut map = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err(not_an_object(serde::de::Error::custom("the reply is not a JSON object"), body)),
-        Err(e) => return Err(not_an_object(e, body)),
-    };
+    let mut map = parse_object(endpoint, status, &body)?;
     let mut corrections = Vec::new();
     let envelope = take_envelope(&mut map, &mut corrections);
     fail_or_status(endpoint, status, &envelope, &body, errors)?;
@@ -297,6 +290,18 @@ fn decode_drifted<T: DeserializeOwned + Schema>(
     }
 }
 
+/// Parses a reply body as a JSON object: anything else is [`Error::Decode`] (raw body kept), or
+/// [`Error::Http`] under a non-2xx status.
+fn parse_object(endpoint: &'static str, status: u16, body: &Bytes) -> Result<serde_json::Map<String, Value>, Error> {
+    let source = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => return Ok(m),
+        Ok(_) => serde::de::Error::custom("the reply is not a JSON object"),
+        Err(e) => e,
+    };
+    let body = body.clone();
+    Err(if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } })
+}
+
 /// Decodes a reply of a command called without types ([`crate::Client::call_json`]): the envelope
 /// (a failure becomes [`Error::Service`]), the HTTP status, then the payload as JSON without the
 /// envelope keys.
@@ -306,14 +311,7 @@ pub fn decode_json(endpoint: &'static str, status: u16, body: Bytes) -> Result<V
 
 /// [`decode_json`] with the error-code table that gives a failure its meaning.
 pub fn decode_json_with(endpoint: &'static str, status: u16, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Result<Value, Error> {
-    let not_an_object = |source: serde_json::Error, body: Bytes| {
-        if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } }
-    };
-    let mut map = match serde_json::from_slice::<Value>(&body) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => return Err(not_an_object(serde::de::Error::custom("the reply is not a JSON object"), body)),
-        Err(e) => return Err(not_an_object(e, body)),
-    };
+    let mut map = parse_object(endpoint, status, &body)?;
     let mut corrections = Vec::new();
     let envelope = take_envelope(&mut map, &mut corrections);
     crate::drift::report(endpoint, &corrections);

@@ -72,7 +72,7 @@ impl Emitter<'_> {
             commands.join(", ")
         ));
         let types = g.types.iter().map(|id| self.type_def(*id));
-        let infos = g.callbacks.iter().map(|c| self.callback_info(g, c));
+        let infos = g.callbacks.iter().map(|c| self.callback_info(gi, c));
         let rt = self.runtime_path();
         let tokens = quote! {
             #mod_doc
@@ -85,9 +85,10 @@ impl Emitter<'_> {
         Ok(format!("{}{}", header(&format!("spec/{}", g.file)), format_file(tokens)?))
     }
 
-    fn callback_info(&self, g: &CallbackGroup, c: &Callback) -> TokenStream {
+    fn callback_info(&self, gi: usize, c: &Callback) -> TokenStream {
         let rt = self.runtime_path();
-        let owner = Owner::Callbacks(self.cat.callbacks.iter().position(|x| x.module == g.module).unwrap_or(0));
+        let g = &self.cat.callbacks[gi];
+        let owner = Owner::Callbacks(gi);
         let command = &c.command;
         let group = &g.module;
         let event_type = &self.cat.types[c.event].name;
