@@ -126,6 +126,10 @@ pub struct ServiceFile {
     /// Named types local to this service.
     #[serde(default)]
     pub types: OrderedMap<TypeSpec>,
+    /// The code the service answers a request that breaks a documented limit, where a command's page
+    /// names none (used by the local server).
+    #[serde(default)]
+    pub limit_code: Option<i64>,
 }
 
 /// One file `spec/types/*.yaml`: named types shared by every service.
@@ -171,6 +175,216 @@ pub struct CommandSpec {
     /// The official pages the schema was checked against (the currency record).
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
+    /// How the command pages through a list (its cursor scheme), when it does.
+    #[serde(default)]
+    pub paging: Option<PagingSpec>,
+    /// Documented limits on request fields (list sizes, string lengths, ranges), keyed by field path.
+    #[serde(default)]
+    pub limits: OrderedMap<LimitSpec>,
+    /// Documented call rates: one mapping, or a list when several apply.
+    #[serde(default)]
+    pub rate: Option<OneOrMany<RateSpec>>,
+}
+
+/// A value written either alone or as a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping or a list of mappings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Ok(OneOrMany(Vec::<T>::deserialize(de::value::SeqAccessDeserializer::new(seq))?))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Ok(OneOrMany(vec![T::deserialize(de::value::MapAccessDeserializer::new(map))?]))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// A command's paging rule: which reply list holds the items, how the next request is built from a
+/// reply, and which reply is the last.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PagingSpec {
+    /// The reply field (an array) holding the page's items; absent when the pages have no one list.
+    #[serde(default)]
+    pub items: Option<String>,
+    /// The request field that sets how many items a page holds.
+    #[serde(default)]
+    pub size: Option<String>,
+    /// The next request: each listed request field gets a new value; every other field is kept.
+    pub next: OrderedMap<CursorSpec>,
+    /// The reply is the last page when any of these holds.
+    pub end: Vec<EndSpec>,
+    /// The official page the rule was read from (default: the command's `doc`).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Maintainer note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Where a cursor field of the next request gets its value.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CursorSpec {
+    /// `items`: the field's current value plus the number of items in the reply (offset paging).
+    #[serde(default)]
+    pub add: Option<String>,
+    /// With `add`: leave the field alone when the reply carries this (cursor) field instead.
+    #[serde(default)]
+    pub unless: Option<String>,
+    /// The value of this reply field (kept when the reply lacks it).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// The smallest value of this item field in the reply (walking back through a history).
+    #[serde(default)]
+    pub min_of: Option<String>,
+    /// With `min_of`: subtracted from the smallest value.
+    #[serde(default)]
+    pub minus: Option<u64>,
+}
+
+/// One end condition of a paging rule.
+#[derive(Debug, Clone)]
+pub enum EndSpec {
+    /// `no_items`: a reply without items is the last.
+    NoItems,
+    /// `{ field: F, is: V }` / `{ field: F, not: V }`: a reply field has (or, with `not`, is present
+    /// and has not) this value.
+    Field {
+        /// The reply field.
+        field: String,
+        /// The value to compare with.
+        value: serde_json::Value,
+        /// `not`: the condition holds when the field is present with another value.
+        negated: bool,
+    },
+    /// `{ reached: Total, by: Offset }`: the next value of request field `by` reaches reply field
+    /// `reached` (a total count).
+    Reached {
+        /// The reply field holding the total.
+        total: String,
+        /// The request field counting the items read so far.
+        by: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndLong {
+    #[serde(default)]
+    field: Option<String>,
+    #[serde(default)]
+    is: Option<serde_json::Value>,
+    #[serde(default)]
+    not: Option<serde_json::Value>,
+    #[serde(default)]
+    reached: Option<String>,
+    #[serde(default)]
+    by: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for EndSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = EndSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`no_items`, `{ field: F, is: V }`, `{ field: F, not: V }` or `{ reached: Total, by: Field }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EndSpec, E> {
+                match v {
+                    "no_items" => Ok(EndSpec::NoItems),
+                    other => Err(E::custom(format!("unknown end condition `{other}`: expected `no_items` or a mapping"))),
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EndSpec, A::Error> {
+                let l = EndLong::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                match l {
+                    EndLong { field: Some(field), is: Some(value), not: None, reached: None, by: None } => {
+                        Ok(EndSpec::Field { field, value, negated: false })
+                    }
+                    EndLong { field: Some(field), is: None, not: Some(value), reached: None, by: None } => {
+                        Ok(EndSpec::Field { field, value, negated: true })
+                    }
+                    EndLong { field: None, is: None, not: None, reached: Some(total), by: Some(by) } => Ok(EndSpec::Reached { total, by }),
+                    _ => Err(de::Error::custom(
+                        "an end condition is `{ field: F, is: V }`, `{ field: F, not: V }` or `{ reached: Total, by: Field }`",
+                    )),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A documented limit on one request field.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSpec {
+    /// A list holds at most this many items.
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// A string is at most this many bytes (UTF-8).
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+    /// An integer is at least this.
+    #[serde(default)]
+    pub min: Option<i64>,
+    /// An integer is at most this.
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// For a top-level request list with `max_items`: whether the batched call may split it into
+    /// several requests (default: yes). `false` needs a `note` saying why.
+    #[serde(default)]
+    pub batch: Option<bool>,
+    /// For a batched list of objects: the item field naming each item in the reply's per-item results
+    /// (default: the `id` of the command's `results`).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// The error code the server answers a request that breaks the limit, when the page names one.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// The official page the limit was read from (default: the command's `doc`).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Maintainer note.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A documented call rate.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateSpec {
+    /// How many units are allowed per period.
+    pub limit: u64,
+    /// The period: `second`, `minute`, `hour` or `day`.
+    pub per: String,
+    /// What one unit is: absent for one call; a request list field for each of its items.
+    #[serde(default)]
+    pub counts: Option<String>,
+    /// A request field whose every value has its own quota (e.g. `GroupId`: per group).
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The error code the server answers a call over the rate (default 60007).
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// The official page the rate was read from (default: the command's `doc`).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Maintainer note.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// One official page a command's schema was compared with.

@@ -184,6 +184,9 @@ pub struct Service {
     pub commands: Vec<Command>,
     /// Types emitted in this service's module, in emission order.
     pub types: Vec<TypeId>,
+    /// The code the service answers a request that breaks a documented limit, where a command's page
+    /// names none.
+    pub limit_code: Option<i64>,
 }
 
 /// How the client may repeat a command.
@@ -237,6 +240,210 @@ pub struct Command {
     pub examples: Vec<Example>,
     /// The official pages the schema was checked against.
     pub sources: Vec<SourceRef>,
+    /// The paging rule, for a command that returns a list page by page.
+    pub paging: Option<Paging>,
+    /// Documented limits on request fields, checked before sending.
+    pub limits: Vec<Limit>,
+    /// The request lists the batched call splits (from the `max_items` limits).
+    pub batch: Vec<Batch>,
+    /// Documented call rates, for pacing.
+    pub rates: Vec<Rate>,
+}
+
+/// How a command pages through a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paging {
+    /// Index of the response field holding the items of a page.
+    pub items: Option<usize>,
+    /// Index of the request field setting the page size.
+    pub size: Option<usize>,
+    /// How each cursor field of the next request gets its value.
+    pub next: Vec<Cursor>,
+    /// The reply is the last page when any of these holds.
+    pub end: Vec<End>,
+    /// The official page the rule comes from.
+    pub source: String,
+    /// Maintainer note.
+    pub note: Option<String>,
+}
+
+/// One cursor field of the next request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    /// Index of the request field.
+    pub field: usize,
+    /// Where its next value comes from.
+    pub how: CursorHow,
+}
+
+/// Where a cursor's next value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorHow {
+    /// The current value plus the number of items in the reply; left alone when the reply carries
+    /// response field `unless`.
+    AddItems {
+        /// Index of a response field.
+        unless: Option<usize>,
+    },
+    /// The value of this response field (kept when the reply lacks it).
+    From(usize),
+    /// The smallest value of this item field in the reply, minus `minus`.
+    MinOf {
+        /// Index of the field in the item type.
+        item_field: usize,
+        /// Subtracted from the smallest value.
+        minus: u64,
+    },
+}
+
+/// An end condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum End {
+    /// A reply without items is the last.
+    NoItems,
+    /// A response field has (or, `negated`, is present and has not) this value.
+    Field {
+        /// Index of the response field.
+        field: usize,
+        /// The value (a string or an integer).
+        value: Value,
+        /// `not:` rather than `is:`.
+        negated: bool,
+    },
+    /// The next value of request field `by` reaches response field `total`.
+    Reached {
+        /// Index of the response field holding the total.
+        total: usize,
+        /// Index of the request field counting the items so far.
+        by: usize,
+    },
+}
+
+/// One step of a limit's field path: a field of an object type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// The object type.
+    pub ty: TypeId,
+    /// Index of the field in it.
+    pub field: usize,
+}
+
+/// A documented limit on a request field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// The field, from the request root (through lists and options).
+    pub path: Vec<Step>,
+    /// The path with wire keys, e.g. `AccountList.UserID`.
+    pub wire: String,
+    /// What is limited.
+    pub rule: LimitRule,
+    /// The code the server answers when the limit is broken (the page's, or the service's `limit_code`).
+    pub code: Option<i64>,
+    /// The official page the limit comes from.
+    pub source: String,
+    /// Maintainer note.
+    pub note: Option<String>,
+}
+
+/// What a limit bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitRule {
+    /// Items of a list.
+    MaxItems(u64),
+    /// Bytes of a string (each string of a list of strings).
+    MaxBytes(u64),
+    /// An integer range (each integer of a list of integers).
+    Range {
+        /// At least.
+        min: Option<i64>,
+        /// At most.
+        max: Option<i64>,
+    },
+}
+
+/// A request list the batched call splits into requests of at most `max` items.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// Index of the request field (a top-level list).
+    pub list: usize,
+    /// Items per request.
+    pub max: u64,
+    /// How an item is named in the reply's per-item results.
+    pub id: BatchId,
+}
+
+/// How a batched item is named in per-item results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchId {
+    /// The item is a string and is its own name.
+    Itself,
+    /// This field (index in the item type) of an object item.
+    Field(usize),
+    /// Items have no name; an item's outcome is its request's.
+    None,
+}
+
+/// A documented call rate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rate {
+    /// Units allowed per period.
+    pub limit: u64,
+    /// The period.
+    pub per: Per,
+    /// Index of the request list whose items count one unit each; calls count when `None`.
+    pub counts: Option<usize>,
+    /// Index of the request field whose every value has its own quota.
+    pub scope: Option<usize>,
+    /// The code the server answers a call over the rate.
+    pub code: i64,
+    /// The official page the rate comes from.
+    pub source: String,
+    /// Maintainer note.
+    pub note: Option<String>,
+}
+
+/// The period of a rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    /// One second.
+    Second,
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+    /// One day.
+    Day,
+}
+
+impl Per {
+    /// Parses the spec spelling.
+    pub fn parse(s: &str) -> Option<Per> {
+        Some(match s {
+            "second" => Per::Second,
+            "minute" => Per::Minute,
+            "hour" => Per::Hour,
+            "day" => Per::Day,
+            _ => return None,
+        })
+    }
+    /// The spec spelling.
+    pub fn spelling(self) -> &'static str {
+        match self {
+            Per::Second => "second",
+            Per::Minute => "minute",
+            Per::Hour => "hour",
+            Per::Day => "day",
+        }
+    }
+    /// The period in seconds.
+    pub fn seconds(self) -> u64 {
+        match self {
+            Per::Second => 1,
+            Per::Minute => 60,
+            Per::Hour => 3600,
+            Per::Day => 86400,
+        }
+    }
 }
 
 /// One official page a command was compared with (the currency record).

@@ -1,6 +1,7 @@
 //! Services and commands: module and function names, request and response roots, retry classes and
 //! per-item result lists.
 
+use super::call_rules::RuleCtx;
 use super::{Builder, ENVELOPE_KEYS, PendingCommand, PendingExamples, PendingType};
 use crate::model::*;
 use crate::names;
@@ -63,7 +64,13 @@ impl Builder {
                 file: rel,
                 commands: Vec::new(),
                 types: Vec::new(),
+                limit_code: sf.limit_code,
             });
+            if let Some(c) = sf.limit_code
+                && !self.errors.iter().any(|e| e.code == c)
+            {
+                self.err(*file, "limit_code", format!("`limit_code: {c}` is not in errors.yaml"));
+            }
             self.register_types(owner, *file, &sf.types, named);
             let mut fn_names = BTreeSet::new();
             for (cidx, (wire, cs)) in sf.commands.iter().enumerate() {
@@ -145,10 +152,13 @@ impl Builder {
                     }
                 }
             }
-            let results =
+            let results: Vec<Results> =
                 cs.results.iter().enumerate().filter_map(|(i, r)| self.results(resp, r, file, &format!("{path}.results[{i}]"))).collect();
             self.doc_links(&cs.doc, cs.doc_en.as_deref(), file, &path);
             let sources = self.sources(&cs.sources, file, &path);
+            let limit_code = self.services[sidx].limit_code;
+            let cx = RuleCtx { file, path: &path, request: req, response: resp, doc: &cs.doc, results: &results, limit_code };
+            let (paging, limits, batch, rates) = self.call_rules(&cx, &cs);
             let cmd = Command {
                 wire: wire.clone(),
                 fn_name,
@@ -163,6 +173,10 @@ impl Builder {
                 results,
                 examples: Vec::new(),
                 sources,
+                paging,
+                limits,
+                batch,
+                rates,
             };
             let cidx = self.services[sidx].commands.len();
             self.services[sidx].commands.push(cmd);

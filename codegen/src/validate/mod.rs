@@ -22,6 +22,7 @@ use crate::model::*;
 use crate::spec;
 use std::collections::HashMap;
 
+mod call_rules;
 mod callbacks;
 mod commands;
 mod errors;
