@@ -3,6 +3,7 @@
 //! depends on an HTTP library or an async runtime.
 
 use crate::envelope::Decoded;
+use crate::pacing::PaceCall;
 use crate::error::{Error, ErrorCodeInfo};
 use crate::region::Region;
 use crate::registry::CommandInfo;
@@ -132,6 +133,12 @@ struct Inner {
     strict: bool,
     /// Ceiling on one reply body.
     max_reply_bytes: usize,
+    /// Paces calls to the documented rates.
+    pacer: crate::pacing::Pacer,
+    /// Check documented limits before sending.
+    check_limits: bool,
+    /// How batched calls run.
+    batch: crate::batch::BatchOptions,
 }
 
 /// A Tencent Cloud IM REST client. Cheap to clone: clones share one connection pool and one UserSig
@@ -167,6 +174,9 @@ impl fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("strict_decoding", &self.inner.strict)
             .field("max_reply_bytes", &self.inner.max_reply_bytes)
+            .field("pacing", self.inner.pacer.config())
+            .field("check_limits", &self.inner.check_limits)
+            .field("batch", &self.inner.batch)
             .finish()
     }
 }
@@ -191,6 +201,9 @@ pub struct ClientBuilder<C = Client> {
     sig_lifetime: Duration,
     strict: bool,
     max_reply_bytes: usize,
+    pacing: crate::pacing::Pacing,
+    check_limits: bool,
+    batch: crate::batch::BatchOptions,
     transport: Option<Arc<dyn Transport>>,
     #[cfg(feature = "reqwest")]
     reqwest: crate::transport::reqwest::Options,
@@ -273,6 +286,9 @@ impl Client {
 
     /// [`Client::call_raw`] with another retry policy for this call only.
     pub async fn call_raw_with<E: Endpoint>(&self, request: &E, policy: &RetryPolicy) -> Result<Decoded<E::Response>, Error> {
+        if self.inner.check_limits {
+            request.check_limits().map_err(|v| Error::Build(v.to_string()))?;
+        }
         let body = encode(request)?;
         // Everything but the encoding and decoding is shared by all commands (not generic), which keeps
         // the compiled size of 150 call functions small. The decoder reads envelope and payload in one
@@ -286,7 +302,9 @@ impl Client {
             decoded = Some(d);
             Ok(())
         };
-        self.execute(E::PATH, E::RETRY, body, policy, &mut decode).await?;
+        let input = EndpointInput(request);
+        let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
+        self.execute(E::PATH, E::RETRY, body, policy, &pace, &mut decode).await?;
         decoded.ok_or_else(|| Error::Build(format!("{}: the reply was accepted but not decoded", E::PATH)))
     }
 
@@ -309,19 +327,31 @@ impl Client {
         if !valid(service) || !valid(command) {
             return Err(Error::Build(format!("`{service}/{command}` is not a servicename/command (ASCII letters, digits and `_`)")));
         }
-        let (path, class) = match (self.inner.find)(service, command) {
-            Some(info) => (info.path, info.retry),
-            None => (intern_path(service, command), RetryClass::Never),
+        let (path, class, rules, slot) = match (self.inner.find)(service, command) {
+            Some(info) => (info.path, info.retry, info.rates, info.rate_slot),
+            None => (intern_path(service, command), RetryClass::Never, &[][..], None),
         };
-        let body = serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {path} request: {e}")))?;
+        let bytes = serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {path} request: {e}")))?;
         let errors = self.inner.errors;
         let mut payload: Option<serde_json::Value> = None;
         let mut decode = |status: u16, reply: Bytes| -> Result<(), Error> {
             payload = Some(crate::envelope::decode_json_with(path, status, reply, errors)?);
             Ok(())
         };
-        self.execute(path, class, body, &self.inner.retry, &mut decode).await?;
+        let input = crate::pacing::JsonInput { body, rules };
+        let pace = PaceCall { endpoint: path, slot, rules, input: &input };
+        self.execute(path, class, bytes, &self.inner.retry, &pace, &mut decode).await?;
         payload.ok_or_else(|| Error::Build(format!("{path}: the reply was accepted but not decoded")))
+    }
+
+    /// The options of [`Client::call_batched`].
+    pub fn batch_options(&self) -> &crate::batch::BatchOptions {
+        &self.inner.batch
+    }
+
+    /// The pacing configuration.
+    pub fn pacing(&self) -> &crate::pacing::Pacing {
+        self.inner.pacer.config()
     }
 
     /// The URL and body the client would send for `request` (one attempt), for callers that send
@@ -338,12 +368,15 @@ impl Client {
         class: RetryClass,
         body: Bytes,
         policy: &RetryPolicy,
+        pace: &PaceCall<'_>,
         decode: &mut (dyn FnMut(u16, Bytes) -> Result<(), Error> + Send),
     ) -> Result<(), Error> {
         let mut attempt: u32 = 1;
         let mut host = 0usize;
         let mut resigned = false;
         loop {
+            // Every attempt reaches the server, so every attempt takes its place in the schedule.
+            self.inner.pacer.pace(pace, &*self.inner.transport).await?;
             let result = match self.send_once(endpoint, host, body.clone()).await {
                 Ok((status, reply)) => decode(status, reply),
                 Err(e) => Err(e),
@@ -415,6 +448,18 @@ impl Client {
                 })
             }
         }
+    }
+}
+
+/// A typed request as the pacer sees it.
+struct EndpointInput<'a, E>(&'a E);
+
+impl<E: Endpoint> crate::pacing::RateInput for EndpointInput<'_, E> {
+    fn units(&self, rule: usize) -> u64 {
+        self.0.rate_units(rule)
+    }
+    fn scope(&self, rule: usize) -> Option<String> {
+        self.0.rate_scope(rule)
     }
 }
 
@@ -500,6 +545,9 @@ impl<C: Api> ClientBuilder<C> {
             sig_lifetime: DEFAULT_SIG_LIFETIME,
             strict: false,
             max_reply_bytes: DEFAULT_MAX_REPLY_BYTES,
+            pacing: crate::pacing::Pacing::default(),
+            check_limits: true,
+            batch: crate::batch::BatchOptions::default(),
             transport: None,
             #[cfg(feature = "reqwest")]
             reqwest: crate::transport::reqwest::Options {
@@ -651,6 +699,30 @@ impl<C: Api> ClientBuilder<C> {
         self
     }
 
+    /// How calls are paced to the documented rates (default [`Pacing::default`](crate::pacing::Pacing):
+    /// on, at the documented defaults, in this process); [`Pacing::off`](crate::pacing::Pacing::off)
+    /// turns it off. See [`crate::pacing`].
+    #[must_use]
+    pub fn pacing(mut self, pacing: crate::pacing::Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
+    /// Whether requests are checked against the documented limits before they are sent (default: yes).
+    /// Off, a request over a limit goes to the server, e.g. for an app whose limits were raised.
+    #[must_use]
+    pub fn check_limits(mut self, yes: bool) -> Self {
+        self.check_limits = yes;
+        self
+    }
+
+    /// How batched calls run (default: 4 requests in flight, stop after a request fails as a whole).
+    #[must_use]
+    pub fn batch_options(mut self, options: crate::batch::BatchOptions) -> Self {
+        self.batch = options;
+        self
+    }
+
     /// Lifetime of the admin UserSig the client generates (default 24 h); it is renewed at half-life.
     #[must_use]
     pub fn sig_lifetime(mut self, lifetime: Duration) -> Self {
@@ -704,6 +776,9 @@ impl<C: Api> ClientBuilder<C> {
                 retry: self.retry,
                 strict: self.strict,
                 max_reply_bytes: self.max_reply_bytes.max(1),
+                pacer: crate::pacing::Pacer::new(self.pacing, self.sdkappid, C::rate_slots()),
+                check_limits: self.check_limits,
+                batch: self.batch,
             }),
         }))
     }

@@ -5,12 +5,15 @@
 //! |---|---|
 //! | [`Error::Build`] | was never sent (invalid configuration or request) |
 //! | [`Error::Connect`] | was never sent (no connection could be made) |
+//! | [`Error::RateLimited`] | was never sent: pacing would have had to wait longer than allowed |
+//! | [`Error::PacingStore`] | was never sent: the shared pacing store could not be reached |
 //! | [`Error::Timeout`] | may or may not have reached the server |
 //! | [`Error::NoResponse`] | was sent, but the connection failed before a whole reply arrived |
 //! | [`Error::Http`] | got a non-2xx HTTP status, e.g. a gateway's HTML 502 page |
 //! | [`Error::ReplyTooLarge`] | got a reply larger than the client's ceiling; reading stopped there |
 //! | [`Error::Decode`] | got a reply that is not JSON (or, with strict decoding, one that drifted from the catalogue); the raw body is kept |
 //! | [`Error::Service`] | was answered by the IM service with an error code |
+//! | [`Error::Paging`] | (a page stream) got a reply whose cursor would repeat the last request |
 //!
 //! No variant carries the secret key or the UserSig: a transport's error is kept as a message with the
 //! signature and the URL's query string taken out ([`TransportFailure`]).
@@ -213,6 +216,33 @@ pub enum Error {
     /// The IM service answered with an error code.
     #[error(transparent)]
     Service(Box<ServiceError>),
+    /// The request was not sent: the command's documented rate would have made it wait longer than
+    /// [`crate::pacing::Pacing::max_wait`].
+    #[error("request to {endpoint} not sent: pacing would wait {wait:?} for the command's rate")]
+    RateLimited {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// How long the call would have had to wait.
+        wait: std::time::Duration,
+    },
+    /// The request was not sent: the shared pacing store could not be reached in time
+    /// ([`crate::pacing::RateStore`]).
+    #[error("request to {endpoint} not sent: the pacing store failed: {message}")]
+    PacingStore {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// What the store said.
+        message: String,
+    },
+    /// A page stream stopped: the reply's cursor would have repeated the last request (the pages
+    /// read before are kept).
+    #[error("paging through {endpoint} stopped: {reason}")]
+    Paging {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -244,7 +274,7 @@ impl Error {
     /// Whether the request certainly did not take effect (never sent, or refused before execution).
     pub fn not_applied(&self) -> bool {
         match self {
-            Error::Build(_) | Error::Connect { .. } => true,
+            Error::Build(_) | Error::Connect { .. } | Error::RateLimited { .. } | Error::PacingStore { .. } => true,
             Error::Service(e) => matches!(e.class(), ErrorClass::Retry | ErrorClass::Resign),
             _ => false,
         }

@@ -25,10 +25,14 @@ pub mod callbacks;
 mod client;
 #[doc(hidden)]
 pub mod codec;
+pub mod batch;
 pub mod drift;
 pub mod envelope;
 mod error;
 pub mod history;
+pub mod limits;
+pub mod pacing;
+pub mod paging;
 pub mod region;
 pub mod registry;
 pub mod results;
@@ -48,6 +52,11 @@ pub use error::{Error, ErrorClass, ErrorCodeInfo, ServiceError, TransportFailure
 pub use region::Region;
 pub use results::{ItemResult, ItemResults};
 pub use retry::{RetryClass, RetryPolicy};
+pub use batch::{BatchOptions, BatchOutcome, Batched};
+pub use futures_core::Stream;
+pub use limits::LimitViolation;
+pub use pacing::{Pacing, Rate};
+pub use paging::{Items, Paged, PagedItems, Pages};
 
 /// A catalogued command: implemented by every generated request type. The client calls any command
 /// through this one trait ([`Client::call`]).
@@ -66,6 +75,28 @@ pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     const REQUEST_KEYS: &'static [&'static str];
     /// Wire fields added with the request's `extra_field` setter, sent after the known ones.
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value>;
+    /// The official documentation page.
+    const DOC: &'static str = "";
+    /// The documented call rates (`rate:` in the catalogue), which the client paces calls to.
+    const RATES: &'static [pacing::RateRule] = &[];
+    /// Index of the command's first rate rule in the crate's table of pacing schedules
+    /// ([`Api::rate_slots`]); `None` when the command has no table entry.
+    const RATE_SLOT: Option<usize> = None;
+    /// Checks the documented limits of the request (`limits:` in the catalogue); the client calls it
+    /// before sending ([`ClientBuilder::check_limits`]).
+    fn check_limits(&self) -> Result<(), LimitViolation> {
+        Ok(())
+    }
+    /// The units the request takes under rate rule `rule`: 1, or the items of the list the rule counts.
+    fn rate_units(&self, rule: usize) -> u64 {
+        let _ = rule;
+        1
+    }
+    /// The value of rate rule `rule`'s scope field (e.g. the `GroupId`), for rules with a scope.
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        let _ = rule;
+        None
+    }
 }
 
 /// A reply payload type of a generated crate: decodable (strictly, then with drift correction) and
@@ -83,6 +114,10 @@ pub trait Api: From<Client> + Send + Sync + 'static {
     fn commands() -> &'static [&'static [registry::CommandInfo]];
     /// The error-code table, sorted by code.
     fn error_codes() -> &'static [ErrorCodeInfo];
+    /// The number of pacing schedules the crate's documented rate rules need ([`Endpoint::RATE_SLOT`]).
+    fn rate_slots() -> usize {
+        0
+    }
     /// Finds a command by its wire names (case sensitive, like the URL).
     fn find(service: &str, command: &str) -> Option<&'static registry::CommandInfo> {
         Self::commands().iter().flat_map(|list| list.iter()).find(|c| c.service == service && c.command == command)

@@ -97,6 +97,100 @@ pub struct Example {
     pub response: Option<&'static str>,
 }
 
+/// A command's paging rule, as data (for the local server and tools; the typed calls use
+/// [`crate::paging::Paged`]).
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct PagingInfo {
+    /// The response list holding a page's items.
+    pub items: Option<&'static str>,
+    /// The request field setting the page size.
+    pub size: Option<&'static str>,
+    /// How each cursor of the next request gets its value.
+    pub next: &'static [CursorInfo],
+    /// The reply is the last page when any of these holds.
+    pub end: &'static [EndInfo],
+}
+
+impl PagingInfo {
+    /// A rule (used by generated code).
+    pub const fn new(items: Option<&'static str>, size: Option<&'static str>, next: &'static [CursorInfo], end: &'static [EndInfo]) -> Self {
+        PagingInfo { items, size, next, end }
+    }
+}
+
+/// One cursor field of the next request.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct CursorInfo {
+    /// The request field.
+    pub field: &'static str,
+    /// Whether it is a string (otherwise an integer).
+    pub string: bool,
+    /// Where its value comes from.
+    pub how: CursorHow,
+}
+
+impl CursorInfo {
+    /// A cursor (used by generated code).
+    pub const fn new(field: &'static str, string: bool, how: CursorHow) -> Self {
+        CursorInfo { field, string, how }
+    }
+}
+
+/// Where a cursor's next value comes from.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum CursorHow {
+    /// Its value plus the number of items received; left alone when the reply carries `unless`.
+    AddItems {
+        /// A response field.
+        unless: Option<&'static str>,
+    },
+    /// This response field.
+    From(&'static str),
+    /// The smallest value of this item field, minus `minus`.
+    MinOf {
+        /// An item field.
+        field: &'static str,
+        /// Subtracted.
+        minus: u64,
+    },
+}
+
+/// An end condition of a paging rule.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum EndInfo {
+    /// A reply without items is the last.
+    NoItems,
+    /// A response field is this string (`negated`: present and not this string).
+    Str {
+        /// The response field.
+        field: &'static str,
+        /// The value.
+        value: &'static str,
+        /// `not:` rather than `is:`.
+        negated: bool,
+    },
+    /// A response field is this integer (`negated`: present and not this integer).
+    Int {
+        /// The response field.
+        field: &'static str,
+        /// The value.
+        value: i64,
+        /// `not:` rather than `is:`.
+        negated: bool,
+    },
+    /// The next value of request field `by` reaches response field `total`.
+    Reached {
+        /// The response field holding the total.
+        total: &'static str,
+        /// The request field counting items.
+        by: &'static str,
+    },
+}
+
 /// One catalogued command (built by generated code, as a `static` table).
 pub struct CommandInfo {
     /// Wire servicename, e.g. `openim`.
@@ -127,6 +221,16 @@ pub struct CommandInfo {
     pub request_keys: &'static [&'static str],
     /// The official examples.
     pub examples: &'static [Example],
+    /// The documented call rates.
+    pub rates: &'static [crate::pacing::RateRule],
+    /// Index of the first rate rule in the crate's table of pacing schedules.
+    pub rate_slot: Option<usize>,
+    /// The documented limits on request fields.
+    pub limits: &'static [crate::limits::LimitInfo],
+    /// The paging rule, for a command that returns a list page by page.
+    pub paging: Option<&'static PagingInfo>,
+    /// The wire keys of the request lists a batched call splits.
+    pub batch: &'static [&'static str],
     /// Decoders of the command's bodies (feature `codec`).
     #[cfg(feature = "codec")]
     pub codec: &'static dyn CommandCodec,
