@@ -268,6 +268,13 @@ pub enum EndSpec {
         /// `not`: the condition holds when the field is present with another value.
         negated: bool,
     },
+    /// `{ next: Cursor, is: V }`: the next request's cursor field would have this value.
+    Next {
+        /// The request (cursor) field.
+        field: String,
+        /// The value.
+        value: serde_json::Value,
+    },
     /// `{ reached: Total, by: Offset }`: the next value of request field `by` reaches reply field
     /// `reached` (a total count).
     Reached {
@@ -284,6 +291,8 @@ struct EndLong {
     #[serde(default)]
     field: Option<String>,
     #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
     is: Option<serde_json::Value>,
     #[serde(default)]
     not: Option<serde_json::Value>,
@@ -299,7 +308,7 @@ impl<'de> Deserialize<'de> for EndSpec {
         impl<'de> Visitor<'de> for V {
             type Value = EndSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("`no_items`, `{ field: F, is: V }`, `{ field: F, not: V }` or `{ reached: Total, by: Field }`")
+                f.write_str("`no_items`, `{ field: F, is: V }`, `{ field: F, not: V }`, `{ next: Cursor, is: V }` or `{ reached: Total, by: Field }`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<EndSpec, E> {
                 match v {
@@ -310,15 +319,21 @@ impl<'de> Deserialize<'de> for EndSpec {
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EndSpec, A::Error> {
                 let l = EndLong::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 match l {
-                    EndLong { field: Some(field), is: Some(value), not: None, reached: None, by: None } => {
+                    EndLong { field: Some(field), next: None, is: Some(value), not: None, reached: None, by: None } => {
                         Ok(EndSpec::Field { field, value, negated: false })
                     }
-                    EndLong { field: Some(field), is: None, not: Some(value), reached: None, by: None } => {
+                    EndLong { field: Some(field), next: None, is: None, not: Some(value), reached: None, by: None } => {
                         Ok(EndSpec::Field { field, value, negated: true })
                     }
-                    EndLong { field: None, is: None, not: None, reached: Some(total), by: Some(by) } => Ok(EndSpec::Reached { total, by }),
+                    EndLong { field: None, next: Some(field), is: Some(value), not: None, reached: None, by: None } => {
+                        Ok(EndSpec::Next { field, value })
+                    }
+                    EndLong { field: None, next: None, is: None, not: None, reached: Some(total), by: Some(by) } => {
+                        Ok(EndSpec::Reached { total, by })
+                    }
                     _ => Err(de::Error::custom(
-                        "an end condition is `{ field: F, is: V }`, `{ field: F, not: V }` or `{ reached: Total, by: Field }`",
+                        "an end condition is `{ field: F, is: V }`, `{ field: F, not: V }`, `{ next: Cursor, is: V }` or \
+                         `{ reached: Total, by: Field }`",
                     )),
                 }
             }
@@ -347,6 +362,10 @@ pub struct LimitSpec {
     /// several requests (default: yes). `false` needs a `note` saying why.
     #[serde(default)]
     pub batch: Option<bool>,
+    /// For a batched list: its parts must be sent one after another, in list order (default: no; they
+    /// may run concurrently).
+    #[serde(default)]
+    pub ordered: bool,
     /// For a batched list of objects: the item field naming each item in the reply's per-item results
     /// (default: the `id` of the command's `results`).
     #[serde(default)]

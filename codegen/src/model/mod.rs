@@ -310,6 +310,13 @@ pub enum End {
         /// `not:` rather than `is:`.
         negated: bool,
     },
+    /// The next request's cursor field `field` (an index of a request field) would have this value.
+    Next {
+        /// Index of the request field (one of the cursors).
+        field: usize,
+        /// The value (a string or an integer).
+        value: Value,
+    },
     /// The next value of request field `by` reaches response field `total`.
     Reached {
         /// Index of the response field holding the total.
@@ -370,6 +377,8 @@ pub struct Batch {
     pub max: u64,
     /// How an item is named in the reply's per-item results.
     pub id: BatchId,
+    /// The parts must be sent one after another, in list order.
+    pub ordered: bool,
 }
 
 /// How a batched item is named in per-item results.

@@ -273,6 +273,23 @@ impl Builder {
                     }
                     end.push(End::Field { field: f, value: value.clone(), negated: *negated });
                 }
+                spec::EndSpec::Next { field, value } => {
+                    let Some(f) = self.rule_field(cx, cx.request, field, "request", &at) else {
+                        ok = false;
+                        continue;
+                    };
+                    let fits = match (&req[f].ty, value) {
+                        (Ty::Scalar(Scalar::String), Value::String(_)) => true,
+                        (Ty::Scalar(s), Value::Number(n)) if s.is_integer() => n.as_i64().is_some() || n.as_u64().is_some(),
+                        _ => false,
+                    };
+                    if !next.iter().any(|c| c.field == f) || !fits {
+                        self.err(cx.file, &at, format!("`next: {field}` must be a cursor of `next:`, and the value of its type"));
+                        ok = false;
+                        continue;
+                    }
+                    end.push(End::Next { field: f, value: value.clone() });
+                }
                 spec::EndSpec::Reached { total, by } => {
                     let (Some(t), Some(b)) = (
                         self.rule_field(cx, cx.response, total, "response", &at),
@@ -367,11 +384,14 @@ impl Builder {
                         return;
                     }
                     let id = self.batch_id(cx, &field, l, &at);
-                    batch.push(Batch { list: steps[0].field, max: m, id });
+                    batch.push(Batch { list: steps[0].field, max: m, id, ordered: l.ordered });
                 }
             }
-        } else if l.batch.is_some() || l.id.is_some() {
-            self.err(cx.file, &at, "`batch` and `id` go with `max_items`".into());
+        } else if l.batch.is_some() || l.id.is_some() || l.ordered {
+            self.err(cx.file, &at, "`batch`, `id` and `ordered` go with `max_items`".into());
+        }
+        if l.ordered && l.batch == Some(false) {
+            self.err(cx.file, &at, "`ordered` is for a list that is batched".into());
         }
         if let Some(m) = l.max_bytes {
             if !matches!(element(&field.ty), Ty::Scalar(Scalar::String)) {
