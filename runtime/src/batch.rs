@@ -70,6 +70,8 @@ impl<E> BatchPart<E> {
 /// A command whose request carries a list with a documented maximum (implemented by generated request
 /// types).
 pub trait Batched: Endpoint + Clone {
+    /// The requests must go one after another, in list order (e.g. messages imported in time order).
+    const ORDERED: bool = false;
     /// Splits the request into requests of at most the documented number of items per list. A request
     /// whose lists are all empty is one part with no items.
     fn split(&self) -> Vec<BatchPart<Self>>;
@@ -204,10 +206,16 @@ impl<E: Endpoint> BatchOutcome<E> {
         for part in &self.parts {
             match &part.result {
                 PartResult::Done(reply) => {
-                    let mut results = reply.item_results();
-                    for item in &part.items {
-                        let found = item.id.as_deref().and_then(|id| results.iter().position(|r| r.id == Some(id)));
-                        let outcome = match found.map(|i| results.swap_remove(i)) {
+                    let mut results: Vec<Option<crate::ItemResult<'_>>> = reply.item_results().into_iter().map(Some).collect();
+                    // Items without a name are matched by position when the reply has one result per item.
+                    let positional = results.len() == part.items.len();
+                    for (n, item) in part.items.iter().enumerate() {
+                        let found = match item.id.as_deref() {
+                            Some(id) => results.iter_mut().find(|r| r.as_ref().is_some_and(|r| r.id == Some(id))).and_then(Option::take),
+                            None if positional => results.get_mut(n).and_then(Option::take),
+                            None => None,
+                        };
+                        let outcome = match found {
                             Some(r) if !r.ok => ItemOutcome::Failed { code: r.code, info: r.info },
                             _ => ItemOutcome::Ok,
                         };
@@ -285,7 +293,7 @@ impl Client {
             };
             PartOutcome { items: part.items, result }
         }))
-        .buffered(options.concurrency.max(1))
+        .buffered(if E::ORDERED { 1 } else { options.concurrency.max(1) })
         .collect::<Vec<_>>()
         .await;
         BatchOutcome { parts: outcomes }

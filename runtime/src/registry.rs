@@ -44,6 +44,8 @@ pub trait CommandCodec: Send + Sync {
     /// [`crate::Error::Service`]; a reply that drifted from the catalogue is corrected (or, with
     /// `strict`, is [`crate::Error::Decode`] naming the paths).
     fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error>;
+    /// Checks a decoded request against the command's documented limits.
+    fn check_limits(&self, request: &dyn Message) -> Result<(), crate::LimitViolation>;
 }
 
 /// The [`CommandCodec`] of request type `E`.
@@ -80,6 +82,12 @@ where
     fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error> {
         let d = crate::envelope::decode::<E::Response>(E::PATH, 200, body, strict)?;
         Ok(crate::envelope::Decoded { value: Box::new(d.value), envelope: d.envelope, body: d.body, corrections: d.corrections })
+    }
+    fn check_limits(&self, request: &dyn Message) -> Result<(), crate::LimitViolation> {
+        match request.as_any().downcast_ref::<E>() {
+            Some(r) => r.check_limits(),
+            None => Ok(()),
+        }
     }
 }
 
@@ -181,6 +189,20 @@ pub enum EndInfo {
         value: i64,
         /// `not:` rather than `is:`.
         negated: bool,
+    },
+    /// The next request's cursor field `field` would be this string.
+    NextStr {
+        /// The request field.
+        field: &'static str,
+        /// The value.
+        value: &'static str,
+    },
+    /// The next request's cursor field `field` would be this integer.
+    NextInt {
+        /// The request field.
+        field: &'static str,
+        /// The value.
+        value: i64,
     },
     /// The next value of request field `by` reaches response field `total`.
     Reached {

@@ -14,6 +14,7 @@ use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+mod call_rules;
 mod call_tests;
 mod callbacks;
 pub mod crate_files;

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 impl Emitter<'_> {
     /// The registry entry of a command, in its service's `COMMANDS`.
-    pub(super) fn command_info(&self, svc: &Service, c: &Command, owner: Owner) -> TokenStream {
+    pub(super) fn command_info(&self, si: usize, svc: &Service, ci: usize, c: &Command, owner: Owner) -> TokenStream {
         let req = self.type_path(c.request, owner);
         let service = &svc.wire;
         let command = &c.wire;
@@ -27,6 +27,7 @@ impl Emitter<'_> {
             None => quote!(None),
         };
         let retry = retry_class(&c.retry);
+        let rules = self.registry_rule_fields(si, ci, c);
         let codec = match self.codec_feature {
             Some(f) => quote!(#[cfg(feature = #f)] codec: &crate::registry::Codec::<#req>::NEW,),
             None => quote!(codec: &crate::registry::Codec::<#req>::NEW,),
@@ -58,6 +59,7 @@ impl Emitter<'_> {
                 path: #path,
                 request_keys: &[#(#keys),*],
                 examples: &[#(#examples),*],
+                #rules
                 #codec
             }
         }
@@ -87,6 +89,7 @@ impl Emitter<'_> {
             let cfg = if self.features { quote!(#[cfg(feature = "callbacks")]) } else { quote!() };
             quote!(#cfg pub mod callbacks;)
         };
+        let slots = proc_macro2::Literal::usize_unsuffixed(self.rate_slots_total());
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
         let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
         let client_doc = format!(
@@ -168,6 +171,9 @@ impl Emitter<'_> {
                 }
                 fn error_codes() -> &'static [#rt::ErrorCodeInfo] {
                     error_codes::TABLE
+                }
+                fn rate_slots() -> usize {
+                    #slots
                 }
             }
 

@@ -28,12 +28,13 @@ impl Emitter<'_> {
             svc.module
         ));
         let types = svc.types.iter().map(|id| self.type_def(*id));
-        let impls = svc.commands.iter().map(|c| self.command_impls(svc, c));
+        let impls = svc.commands.iter().enumerate().map(|(ci, c)| self.command_impls(si, svc, ci, c));
         let fns = svc.commands.iter().map(|c| {
             let f = format_ident!("{}", c.fn_name);
             let req = format_ident!("{}", self.cat.types[c.request].name);
             let resp = format_ident!("{}", self.cat.types[c.response].name);
             let doc = doc_attrs(&self.command_doc(svc, c));
+            let rule_fns = self.rule_call_fns(c);
             quote! {
                 #doc
                 pub fn #f<'r>(
@@ -42,9 +43,10 @@ impl Emitter<'_> {
                 ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
                     self.client.call(request)
                 }
+                #rule_fns
             }
         });
-        let infos = svc.commands.iter().map(|c| self.command_info(svc, c, owner));
+        let infos = svc.commands.iter().enumerate().map(|(ci, c)| self.command_info(si, svc, ci, c, owner));
         let handle_doc = format!(
             "The `{}` commands ({}), reached with [`Client::{}`](crate::Client::{}).\n\n\
              Each call function returns a `Send` future that borrows the client and the request, not this handle: \
@@ -106,11 +108,43 @@ impl Emitter<'_> {
         if !c.results.is_empty() {
             s.push_str("\n\nA successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.");
         }
+        if let Some(p) = &c.paging {
+            s.push_str(&format!(
+                "\n\nPaged: {}. `{f}_pages` and `{f}_items` read every page.",
+                self.paging_summary(c, p),
+                f = c.fn_name
+            ));
+        }
+        if !c.limits.is_empty() {
+            let req = self.cat.fields(c.request);
+            let _ = req;
+            let limits: Vec<String> = c.limits.iter().map(|l| format!("`{}` {}", l.wire, limit_words(l.rule))).collect();
+            s.push_str(&format!("\n\nLimits, checked before sending: {}.", limits.join("; ")));
+            if !c.batch.is_empty() {
+                s.push_str(&format!(" `{}_batched` takes any number of items.", c.fn_name));
+            }
+        }
+        if !c.rates.is_empty() {
+            let req = self.cat.fields(c.request);
+            let rates: Vec<String> = c
+                .rates
+                .iter()
+                .map(|r| {
+                    let unit = match r.counts {
+                        Some(i) => format!("items of `{}`", req[i].wire),
+                        None => "calls".to_owned(),
+                    };
+                    let scope = r.scope.map(|i| format!(" per `{}`", req[i].wire)).unwrap_or_default();
+                    format!("{} {unit} per {}{scope}", r.limit, r.per.spelling())
+                })
+                .collect();
+            s.push_str(&format!("\n\nDocumented rate (the client paces calls to it): {}.", rates.join(", ")));
+        }
         s
     }
 
     /// The `Endpoint` and `ItemResults` impls of a command.
-    fn command_impls(&self, svc: &Service, c: &Command) -> TokenStream {
+    fn command_impls(&self, si: usize, svc: &Service, ci: usize, c: &Command) -> TokenStream {
         let req = format_ident!("{}", self.cat.types[c.request].name);
         let resp = format_ident!("{}", self.cat.types[c.response].name);
         let service = &svc.wire;
@@ -179,6 +213,9 @@ impl Emitter<'_> {
             }
         };
         let root = self.root_path();
+        let rule_items = self.endpoint_rule_items(si, ci, c);
+        let paged = self.paged_impls(c);
+        let batched = self.batched_impl(c);
         quote! {
             impl crate::ReplyPayload for #resp {
                 fn error_codes() -> &'static [crate::ErrorCodeInfo] {
@@ -196,12 +233,27 @@ impl Emitter<'_> {
                 fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
                     &self.extra
                 }
+                #rule_items
             }
             #results_impl
+            #paged
+            #batched
         }
     }
 
-    fn is_copy_enum(&self, id: TypeId) -> bool {
+    pub(super) fn is_copy_enum(&self, id: TypeId) -> bool {
         matches!(&self.cat.types[id].kind, TypeKind::Enum { base, .. } if base.is_integer())
+    }
+}
+
+/// A limit in words: "at most 100 items".
+pub(super) fn limit_words(rule: LimitRule) -> String {
+    match rule {
+        LimitRule::MaxItems(n) => format!("at most {n} items"),
+        LimitRule::MaxBytes(n) => format!("at most {n} bytes"),
+        LimitRule::Range { min: Some(a), max: Some(b) } => format!("{a} to {b}"),
+        LimitRule::Range { min: Some(a), max: None } => format!("at least {a}"),
+        LimitRule::Range { min: None, max: Some(b) } => format!("at most {b}"),
+        LimitRule::Range { min: None, max: None } => "any value".to_owned(),
     }
 }

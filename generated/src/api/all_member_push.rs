@@ -1056,6 +1056,92 @@ impl crate::Endpoint for ImPushRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45934";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            86400,
+            None,
+            None,
+            90047,
+            "https://cloud.tencent.com/document/product/269/45934",
+        ),
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            90024,
+            "https://cloud.tencent.com/document/product/269/45934",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(1);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_or {
+                crate::limits::items(
+                    Self::PATH,
+                    v1.len(),
+                    10,
+                    Some(90032),
+                    "https://cloud.tencent.com/document/product/269/45934",
+                    || String::from("Condition.TagsOr"),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_or {
+                for (i1_0, w1_0) in v1.iter().enumerate() {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w1_0,
+                        50,
+                        Some(90032),
+                        "https://cloud.tencent.com/document/product/269/45934",
+                        || format!("Condition.TagsOr[{}]", i1_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_and {
+                crate::limits::items(
+                    Self::PATH,
+                    v1.len(),
+                    10,
+                    Some(90032),
+                    "https://cloud.tencent.com/document/product/269/45934",
+                    || String::from("Condition.TagsAnd"),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_and {
+                for (i1_0, w1_0) in v1.iter().enumerate() {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w1_0,
+                        50,
+                        Some(90032),
+                        "https://cloud.tencent.com/document/product/269/45934",
+                        || format!("Condition.TagsAnd[{}]", i1_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.msg_life_time {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(604800),
+                Some(90026),
+                "https://cloud.tencent.com/document/product/269/45934",
+                || String::from("MsgLifeTime"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImPushResponse {}
@@ -1074,6 +1160,32 @@ impl crate::Endpoint for ImSetAttrNameRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["AttrNames"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45935";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45935",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(3);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.attr_names;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(90001),
+                "https://cloud.tencent.com/document/product/269/45935",
+                || String::from("AttrNames"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1094,6 +1206,18 @@ impl crate::Endpoint for ImGetAttrNameRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45936";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45936",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(4);
 }
 
 impl crate::ItemResults for ImGetAttrNameResponse {}
@@ -1113,9 +1237,61 @@ impl crate::Endpoint for ImGetAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45937";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45937",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(5);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45937",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImGetAttrResponse {}
+impl crate::batch::Batched for ImGetAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImSetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1132,9 +1308,64 @@ impl crate::Endpoint for ImSetAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45938";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45938",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(6);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_attrs;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45938",
+                || String::from("UserAttrs"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImSetAttrResponse {}
+impl crate::batch::Batched for ImSetAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_attrs = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_attrs = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserAttrs",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImRemoveAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1151,9 +1382,64 @@ impl crate::Endpoint for ImRemoveAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45939";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45939",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(7);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_attrs;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45939",
+                || String::from("UserAttrs"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImRemoveAttrResponse {}
+impl crate::batch::Batched for ImRemoveAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_attrs = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_attrs = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserAttrs",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImGetTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1170,9 +1456,61 @@ impl crate::Endpoint for ImGetTagRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45940";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45940",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(8);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45940",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImGetTagResponse {}
+impl crate::batch::Batched for ImGetTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImAddTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1189,9 +1527,98 @@ impl crate::Endpoint for ImAddTagRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45941";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45941",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(9);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_tags;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45941",
+                || String::from("UserTags"),
+            )?;
+        }
+        {
+            let v0 = &self.user_tags;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.tags;
+                    crate::limits::items(
+                        Self::PATH,
+                        v1.len(),
+                        10,
+                        Some(90032),
+                        "https://cloud.tencent.com/document/product/269/45941",
+                        || format!("UserTags[{}].Tags", i0_0),
+                    )?;
+                }
+            }
+        }
+        {
+            let v0 = &self.user_tags;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.tags;
+                    for (i1_1, w1_1) in v1.iter().enumerate() {
+                        crate::limits::bytes(
+                            Self::PATH,
+                            w1_1,
+                            50,
+                            Some(90032),
+                            "https://cloud.tencent.com/document/product/269/45941",
+                            || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImAddTagResponse {}
+impl crate::batch::Batched for ImAddTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_tags = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_tags = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserTags",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImRemoveTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1208,9 +1635,64 @@ impl crate::Endpoint for ImRemoveTagRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45942";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45942",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(10);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_tags;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45942",
+                || String::from("UserTags"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImRemoveTagResponse {}
+impl crate::batch::Batched for ImRemoveTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_tags = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_tags = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserTags",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImRemoveAllTagsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1227,9 +1709,61 @@ impl crate::Endpoint for ImRemoveAllTagsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45943";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45943",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(11);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45943",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImRemoveAllTagsResponse {}
+impl crate::batch::Batched for ImRemoveAllTagsRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 /// The `all_member_push` commands (Push to all users), reached with [`Client::all_member_push`](crate::Client::all_member_push).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -1255,6 +1789,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45934> (English: <https://www.tencentcloud.com/document/product/1047/37166>)
     ///
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    ///
+    /// Limits, checked before sending: `Condition.TagsOr` at most 10 items; `Condition.TagsOr` at most 50 bytes; `Condition.TagsAnd` at most 10 items; `Condition.TagsAnd` at most 50 bytes; `MsgLifeTime` at most 604800.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
     pub fn im_push<'r>(
         &self,
         request: &'r ImPushRequest,
@@ -1273,6 +1811,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45935> (English: <https://www.tencentcloud.com/document/product/1047/37167>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `AttrNames` at most 10 items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_set_attr_name<'r>(
         &self,
         request: &'r ImSetAttrNameRequest,
@@ -1291,6 +1833,8 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45936> (English: <https://www.tencentcloud.com/document/product/1047/37168>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_get_attr_name<'r>(
         &self,
         request: &'r ImGetAttrNameRequest,
@@ -1309,6 +1853,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45937> (English: <https://www.tencentcloud.com/document/product/1047/37169>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `im_get_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_get_attr<'r>(
         &self,
         request: &'r ImGetAttrRequest,
@@ -1316,6 +1864,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImGetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_get_attr_batched<'r>(
+        &self,
+        request: &'r ImGetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImGetAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -1327,6 +1885,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45938> (English: <https://www.tencentcloud.com/document/product/1047/37170>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `UserAttrs` at most 100 items. `im_set_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_set_attr<'r>(
         &self,
         request: &'r ImSetAttrRequest,
@@ -1334,6 +1896,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImSetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_set_attr_batched<'r>(
+        &self,
+        request: &'r ImSetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImSetAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -1345,6 +1917,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45939> (English: <https://www.tencentcloud.com/document/product/1047/37171>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `UserAttrs` at most 100 items. `im_remove_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_remove_attr<'r>(
         &self,
         request: &'r ImRemoveAttrRequest,
@@ -1352,6 +1928,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImRemoveAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_remove_attr_batched<'r>(
+        &self,
+        request: &'r ImRemoveAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImRemoveAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -1363,6 +1949,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45940> (English: <https://www.tencentcloud.com/document/product/1047/37172>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `im_get_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_get_tag<'r>(
         &self,
         request: &'r ImGetTagRequest,
@@ -1370,6 +1960,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImGetTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_get_tag_batched<'r>(
+        &self,
+        request: &'r ImGetTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImGetTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -1381,6 +1981,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45941> (English: <https://www.tencentcloud.com/document/product/1047/37173>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `UserTags` at most 100 items; `UserTags.Tags` at most 10 items; `UserTags.Tags` at most 50 bytes. `im_add_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_add_tag<'r>(
         &self,
         request: &'r ImAddTagRequest,
@@ -1388,6 +1992,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImAddTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_add_tag_batched<'r>(
+        &self,
+        request: &'r ImAddTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImAddTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -1399,6 +2013,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45942> (English: <https://www.tencentcloud.com/document/product/1047/37174>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `UserTags` at most 100 items. `im_remove_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_remove_tag<'r>(
         &self,
         request: &'r ImRemoveTagRequest,
@@ -1406,6 +2024,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImRemoveTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_remove_tag_batched<'r>(
+        &self,
+        request: &'r ImRemoveTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImRemoveTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -1417,6 +2045,10 @@ impl<'a> AllMemberPush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45943> (English: <https://www.tencentcloud.com/document/product/1047/37175>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `im_remove_all_tags_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn im_remove_all_tags<'r>(
         &self,
         request: &'r ImRemoveAllTagsRequest,
@@ -1424,6 +2056,16 @@ impl<'a> AllMemberPush<'a> {
         Output = Result<ImRemoveAllTagsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::im_remove_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn im_remove_all_tags_batched<'r>(
+        &self,
+        request: &'r ImRemoveAllTagsRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImRemoveAllTagsRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -1534,6 +2176,45 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ImPushRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(1),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Condition.TagsOr",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsOr",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsAnd",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsAnd",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+            ),
+            crate::limits::LimitInfo::new(
+                "MsgLifeTime",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(604800),
+                },
+                Some(90026),
+                "https://cloud.tencent.com/document/product/269/45934",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImPushRequest>::NEW,
     },
@@ -1565,6 +2246,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImSetAttrNameRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(3),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "AttrNames",
+                crate::limits::Limit::MaxItems(10),
+                Some(90001),
+                "https://cloud.tencent.com/document/product/269/45935",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImSetAttrNameRequest>::NEW,
     },
@@ -1592,6 +2285,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImGetAttrNameRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(4),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetAttrNameRequest>::NEW,
     },
@@ -1621,6 +2319,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImGetAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(5),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45937",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetAttrRequest>::NEW,
     },
@@ -1650,6 +2360,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImSetAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(6),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserAttrs",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45938",
+            ),
+        ],
+        paging: None,
+        batch: &["UserAttrs"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImSetAttrRequest>::NEW,
     },
@@ -1679,6 +2401,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImRemoveAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(7),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserAttrs",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45939",
+            ),
+        ],
+        paging: None,
+        batch: &["UserAttrs"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveAttrRequest>::NEW,
     },
@@ -1708,6 +2442,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImGetTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(8),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45940",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImGetTagRequest>::NEW,
     },
@@ -1737,6 +2483,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImAddTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(9),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserTags",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45941",
+            ),
+            crate::limits::LimitInfo::new(
+                "UserTags.Tags",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45941",
+            ),
+            crate::limits::LimitInfo::new(
+                "UserTags.Tags",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45941",
+            ),
+        ],
+        paging: None,
+        batch: &["UserTags"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImAddTagRequest>::NEW,
     },
@@ -1766,6 +2536,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImRemoveTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(10),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserTags",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45942",
+            ),
+        ],
+        paging: None,
+        batch: &["UserTags"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveTagRequest>::NEW,
     },
@@ -1795,6 +2577,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImRemoveAllTagsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(11),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://cloud.tencent.com/document/product/269/45943",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImRemoveAllTagsRequest>::NEW,
     },

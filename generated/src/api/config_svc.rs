@@ -113,6 +113,18 @@ impl crate::Endpoint for GetIpListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/45438";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/45438",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(0);
 }
 
 impl crate::ItemResults for GetIpListResponse {}
@@ -141,6 +153,8 @@ impl<'a> ConfigSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/45438> (English: <https://www.tencentcloud.com/document/product/1047/36742>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_ip_list<'r>(
         &self,
         request: &'r GetIpListRequest,
@@ -177,6 +191,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetIpListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(0),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetIpListRequest>::NEW,
     },

@@ -14,6 +14,20 @@ pub const OPDATA_SYSTEM_ERROR: i64 = 1003;
 pub const OPDATA_FILE_NOT_READY: i64 = 1004;
 ///1005: The file has expired. (文件已过期)
 pub const OPDATA_FILE_EXPIRED: i64 = 1005;
+///2001: Internal server error (cloud moderation). (服务器内部错误)
+pub const MODERATION_INTERNAL_ERROR: i64 = 2001;
+///2002: This command is not supported yet (cloud moderation). (暂不支持该命令字)
+pub const MODERATION_UNSUPPORTED_COMMAND: i64 = 2002;
+///2003: Invalid request parameter (cloud moderation). (请求参数无效)
+pub const MODERATION_INVALID_PARAMETER: i64 = 2003;
+///2004: No permission for this request (cloud moderation). (该请求没有权限)
+pub const MODERATION_PERMISSION_DENIED: i64 = 2004;
+///2015: The moderation service is not enabled. (未开启审核服务)
+pub const MODERATION_NOT_ENABLED: i64 = 2015;
+///2016: The request adds more sensitive words than one request may. (添加脏词超过每次请求的限制)
+pub const MODERATION_TOO_MANY_KEYWORDS: i64 = 2016;
+///6017: Invalid request parameter; correct it and try again (official-account commands). (请求参数非法，请修改后重试)
+pub const OFFICIAL_ACCOUNT_INVALID_PARAMETER: i64 = 6017;
 ///10002: Internal server error; retry. (服务端内部错误，请重试)
 pub const GROUP_INTERNAL_ERROR: i64 = 10002;
 ///10003: The API name in the request is wrong; check it. (请求中的接口名称错误，请核对接口名称并重试)
@@ -102,6 +116,8 @@ pub const GROUP_TOO_MANY_MEMBERS_PAGINATE: i64 = 10054;
 pub const GROUP_ATTR_WRITE_CONFLICT: i64 = 10056;
 ///10058: The trial edition's limit of 100 groups is reached; buy a plan to raise it. (体验版超过100个群的限制，需要购买套餐包提升建群数量限制)
 pub const GROUP_TRIAL_GROUP_LIMIT: i64 = 10058;
+///10063: Too many group counter keys (at most 20). (群计数器 Key 数量超过限制，最大为20个)
+pub const GROUP_COUNTER_TOO_MANY_KEYS: i64 = 10063;
 ///20001: The request packet is invalid. (请求包非法)
 pub const MSG_INVALID_REQUEST: i64 = 20001;
 ///20002: The UserSig (or internal A2 ticket) is no longer valid. (UserSig 或 A2 失效)
@@ -148,6 +164,14 @@ pub const PUSH_TOKEN_TOO_LONG: i64 = 22004;
 pub const PUSH_LOGIN_REQUEST_TOO_LARGE: i64 = 22005;
 ///22006: Request rate exceeded. (请求超频)
 pub const PUSH_RATE_LIMITED: i64 = 22006;
+///23001: Seq conflict: the key-value pair was changed by someone else; fetch the latest Seq and try again. (Seq冲突，表示设置的KV被其他人修改过，需拉取最新的Seq再次请求)
+pub const MSG_EXT_SEQ_CONFLICT: i64 = 23001;
+///23002: The message (one-to-one or group) does not support message extensions. (被设置的单聊消息不支持设置消息扩展)
+pub const MSG_EXT_NOT_SUPPORTED: i64 = 23002;
+///23003: Key-value pairs are set too often (more than 200 a minute on one message). (设置KV过于频繁（单条消息超过200/min）)
+pub const MSG_EXT_TOO_FREQUENT: i64 = 23003;
+///23004: The message (one-to-one or group) does not exist. (被设置的单聊消息不存在)
+pub const MSG_EXT_MSG_NOT_FOUND: i64 = 23004;
 ///30001: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
 pub const SNS_INVALID_PARAMETER: i64 = 30001;
 ///30002: SDKAppID mismatch. (SDKAppID 不匹配)
@@ -228,6 +252,22 @@ pub const RECENT_CONTACT_ADMIN_REQUIRED: i64 = 50003;
 pub const RECENT_CONTACT_INTERNAL_ERROR: i64 = 50004;
 ///50005: Network timeout; try again later. (网络超时，请稍后重试)
 pub const RECENT_CONTACT_NETWORK_TIMEOUT: i64 = 50005;
+///51006: A conversation-mark change names no conversations or more than 100. (修改会话标记时，调整的会话数为空或者超过了100个上限)
+pub const RECENT_CONTACT_MARK_COUNT_INVALID: i64 = 51006;
+///51007: The GroupID could not be mapped to its internal code: an internal error, or the group was disbanded. (GroupID换GroupCode失败，内部错误或Group已经解散)
+pub const RECENT_CONTACT_GROUP_CODE_LOOKUP_FAILED: i64 = 51007;
+///51008: More than 1000 conversations in conversation groups in total. (会话分组的总的会话数超过了1000)
+pub const RECENT_CONTACT_GROUPED_TOTAL_EXCEEDED: i64 = 51008;
+///51009: The conversation group to delete does not exist. (删除会话分组时分组不存在)
+pub const RECENT_CONTACT_GROUP_NOT_FOUND: i64 = 51009;
+///51010: More than 20 conversation groups. (会话分组数超过了20个上限)
+pub const RECENT_CONTACT_TOO_MANY_GROUPS: i64 = 51010;
+///51011: The conversation group name is longer than 32 bytes. (会话分组名超过了32个字节)
+pub const RECENT_CONTACT_GROUP_NAME_TOO_LONG: i64 = 51011;
+///51012: Too many pinned conversations. (超过置顶会话数量上限)
+pub const RECENT_CONTACT_TOO_MANY_PINNED: i64 = 51012;
+///51013: Standard conversation marks and conversation groups can be changed only by Premium (flagship) edition apps. (若请求的应用非旗舰版，修改标准会话标记或者会话分组报错)
+pub const RECENT_CONTACT_PREMIUM_REQUIRED: i64 = 51013;
 ///60002: The HTTP request could not be parsed; check the URL format. (HTTP 解析错误，请检查 HTTP 请求 URL 格式)
 pub const HTTP_PARSE_ERROR: i64 = 60002;
 ///60003: The JSON request body could not be parsed; check the JSON syntax. (HTTP 请求 JSON 解析错误，请检查 JSON 格式)
@@ -324,6 +364,8 @@ pub const MSG_JSON_PARSE_FAILED: i64 = 90001;
 pub const MSG_BODY_INVALID: i64 = 90002;
 ///90003: To_Account is missing or names an account that does not exist. (JSON 格式请求包体中缺少 To_Account 字段或者 To_Account 帐号不存在)
 pub const MSG_TO_ACCOUNT_MISSING: i64 = 90003;
+///90004: The MsgSeq field of the request is invalid. (JSON 格式请求包中 MsgSeq 字段非法)
+pub const MSG_SEQ_INVALID: i64 = 90004;
 ///90005: MsgRandom is missing or is not an integer. (JSON 格式请求包体中缺少 MsgRandom 字段或者 MsgRandom 字段不是 Integer 类型)
 pub const MSG_RANDOM_INVALID: i64 = 90005;
 ///90006: MsgTimeStamp is missing or is not an integer. (JSON 格式请求包体中缺少 MsgTimeStamp 字段或者 MsgTimeStamp 字段不是 Integer 类型)
@@ -374,10 +416,20 @@ pub const PUSH_ALL_NOT_ENABLED: i64 = 90045;
 pub const PUSH_DAILY_LIMIT_EXCEEDED: i64 = 90047;
 ///90048: The requested user account does not exist. (请求的用户帐号不存在)
 pub const MSG_ACCOUNT_NOT_FOUND: i64 = 90048;
+///90050: The push task has already been recalled; it cannot be recalled again. (重复撤回，已经撤回的推送任务不能重复调用)
+pub const PUSH_REVOKE_DUPLICATE: i64 = 90050;
+///90051: Recalls are too frequent (at most 1 a second). (撤回过于频繁，撤回限频1次/s)
+pub const PUSH_REVOKE_TOO_FREQUENT: i64 = 90051;
+///90052: The recall period has passed: a push task can be recalled only within 24 hours. (超过撤回有效期，撤回要求在24小时内，超过24小时的推送任务无法撤回)
+pub const PUSH_REVOKE_EXPIRED: i64 = 90052;
+///90053: Recall rejected: the push task stored no roaming/unread messages (OnlineOnlyFlag = 0) but the recall carries no OfflinePushInfo. (撤回无效。推送任务指定不存漫游/未读（OnlineOnlyFlag = 0），但是撤回时没有带上 OfflinePushInfo)
+pub const PUSH_REVOKE_OFFLINE_PUSH_INFO_MISSING: i64 = 90053;
 ///90054: The MsgKey in the recall request is invalid. (撤回请求中的 MsgKey 不合法)
 pub const MSG_RECALL_KEY_INVALID: i64 = 90054;
 ///90055: The batch message body is too long (the limit on the page is 8 KB). (批量发消息的包体过长，目前支持最大8k消息包体长度)
 pub const MSG_BATCH_BODY_TOO_LONG: i64 = 90055;
+///90056: The all-user push request body is too large (at most 10K). (全员推送的请求体过大，目前支持最大10K长度)
+pub const PUSH_ALL_BODY_TOO_LARGE: i64 = 90056;
 ///90992: Internal service error; retry. If every request fails this way and callbacks are configured, check that the App server answers its callbacks. (服务内部错误，请重试；如果所有请求都返回该错误码，且 App 配置了第三方回调，请检查 App 服务端是否正常向即时通信 IM 后台服务端返回回调结果)
 pub const MSG_INTERNAL_ERROR_CALLBACK: i64 = 90992;
 ///90994: Internal service error; retry. (服务内部错误，请重试)
@@ -390,6 +442,30 @@ pub const MSG_INTERNAL_ERROR_ALT2: i64 = 91000;
 pub const MSG_WEB_LONG_POLL_KICKED: i64 = 91101;
 ///93000: The JSON packet is too long; keep the message body under 8 KB. (JSON 数据包超长，消息包体请不要超过8k)
 pub const MSG_JSON_TOO_LONG: i64 = 93000;
+///130001: The JSON request could not be parsed (global mute, operations data). (JSON 格式解析失败，请检查请求包是否符合 JSON 规范)
+pub const OPENCONFIG_JSON_PARSE_ERROR: i64 = 130001;
+///130002: The request has no Get_Account field. (Official-account commands use this code for insufficient permission.) (JSON 格式请求包中没有 Get_Account 字段)
+pub const OPENCONFIG_GET_ACCOUNT_MISSING: i64 = 130002;
+///130003: The Get_Account field of the request is invalid. (JSON 格式请求包中的 Get_Account 字段无效)
+pub const OPENCONFIG_GET_ACCOUNT_INVALID: i64 = 130003;
+///130004: The request has no Set_Account field. (Official-account commands use this code for an official account that does not exist or was destroyed.) (JSON 格式请求包中没有 Set_Account 字段)
+pub const OPENCONFIG_SET_ACCOUNT_MISSING: i64 = 130004;
+///130005: The Set_Account field of the request is invalid. (JSON 格式请求包中的 Set_Account 字段无效)
+pub const OPENCONFIG_SET_ACCOUNT_INVALID: i64 = 130005;
+///130007: The official account ID is wrong; correct it and try again. (公众号用户 ID 错误，请修改后重试)
+pub const OFFICIAL_ACCOUNT_ID_INVALID: i64 = 130007;
+///130008: Neither GroupmsgNospeakingTime nor C2CmsgNospeakingTime is set. (Official-account commands use this code for an official account ID that is already taken.) (JSON 格式请求包中 GroupmsgNospeakingTime 和 C2CmsgNospeakingTime 这两个字段都没有填写)
+pub const OPENCONFIG_NO_MUTE_TIME: i64 = 130008;
+///130009: Database open error (operations data). (SQL Open 错误)
+pub const OPENCONFIG_SQL_OPEN_ERROR: i64 = 130009;
+///130010: Database ping error (operations data). (SQL Ping 错误)
+pub const OPENCONFIG_SQL_PING_ERROR: i64 = 130010;
+///130011: Database query error (operations data). (SQL 查询错误)
+pub const OPENCONFIG_SQL_QUERY_ERROR: i64 = 130011;
+///130012: Database result parse error (operations data). (SQL 结果解析错误)
+pub const OPENCONFIG_SQL_RESULT_PARSE_ERROR: i64 = 130012;
+///130014: System error; try again or contact support. (系统错误，请再次尝试或联系技术客服)
+pub const OPENCONFIG_SYSTEM_ERROR: i64 = 130014;
 /// Every documented code, in ascending order (binary-searchable).
 pub static TABLE: &[crate::ErrorCodeInfo] = &[
     crate::ErrorCodeInfo {
@@ -431,6 +507,62 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         class: crate::ErrorClass::Permanent,
         zh: "文件已过期",
         en: "The file has expired.",
+    },
+    crate::ErrorCodeInfo {
+        code: 2001,
+        name: "MODERATION_INTERNAL_ERROR",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "服务器内部错误",
+        en: "Internal server error (cloud moderation).",
+    },
+    crate::ErrorCodeInfo {
+        code: 2002,
+        name: "MODERATION_UNSUPPORTED_COMMAND",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "暂不支持该命令字",
+        en: "This command is not supported yet (cloud moderation).",
+    },
+    crate::ErrorCodeInfo {
+        code: 2003,
+        name: "MODERATION_INVALID_PARAMETER",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "请求参数无效",
+        en: "Invalid request parameter (cloud moderation).",
+    },
+    crate::ErrorCodeInfo {
+        code: 2004,
+        name: "MODERATION_PERMISSION_DENIED",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "该请求没有权限",
+        en: "No permission for this request (cloud moderation).",
+    },
+    crate::ErrorCodeInfo {
+        code: 2015,
+        name: "MODERATION_NOT_ENABLED",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "未开启审核服务",
+        en: "The moderation service is not enabled.",
+    },
+    crate::ErrorCodeInfo {
+        code: 2016,
+        name: "MODERATION_TOO_MANY_KEYWORDS",
+        family: "content",
+        class: crate::ErrorClass::Permanent,
+        zh: "添加脏词超过每次请求的限制",
+        en: "The request adds more sensitive words than one request may.",
+    },
+    crate::ErrorCodeInfo {
+        code: 6017,
+        name: "OFFICIAL_ACCOUNT_INVALID_PARAMETER",
+        family: "official_account",
+        class: crate::ErrorClass::Permanent,
+        zh: "请求参数非法，请修改后重试",
+        en: "Invalid request parameter; correct it and try again (official-account commands).",
     },
     crate::ErrorCodeInfo {
         code: 10002,
@@ -785,6 +917,14 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         en: "The trial edition's limit of 100 groups is reached; buy a plan to raise it.",
     },
     crate::ErrorCodeInfo {
+        code: 10063,
+        name: "GROUP_COUNTER_TOO_MANY_KEYS",
+        family: "group",
+        class: crate::ErrorClass::Permanent,
+        zh: "群计数器 Key 数量超过限制，最大为20个",
+        en: "Too many group counter keys (at most 20).",
+    },
+    crate::ErrorCodeInfo {
         code: 20001,
         name: "MSG_INVALID_REQUEST",
         family: "c2c",
@@ -967,6 +1107,38 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         class: crate::ErrorClass::Retry,
         zh: "请求超频",
         en: "Request rate exceeded.",
+    },
+    crate::ErrorCodeInfo {
+        code: 23001,
+        name: "MSG_EXT_SEQ_CONFLICT",
+        family: "c2c",
+        class: crate::ErrorClass::Permanent,
+        zh: "Seq冲突，表示设置的KV被其他人修改过，需拉取最新的Seq再次请求",
+        en: "Seq conflict: the key-value pair was changed by someone else; fetch the latest Seq and try again.",
+    },
+    crate::ErrorCodeInfo {
+        code: 23002,
+        name: "MSG_EXT_NOT_SUPPORTED",
+        family: "c2c",
+        class: crate::ErrorClass::Permanent,
+        zh: "被设置的单聊消息不支持设置消息扩展",
+        en: "The message (one-to-one or group) does not support message extensions.",
+    },
+    crate::ErrorCodeInfo {
+        code: 23003,
+        name: "MSG_EXT_TOO_FREQUENT",
+        family: "c2c",
+        class: crate::ErrorClass::Retry,
+        zh: "设置KV过于频繁（单条消息超过200/min）",
+        en: "Key-value pairs are set too often (more than 200 a minute on one message).",
+    },
+    crate::ErrorCodeInfo {
+        code: 23004,
+        name: "MSG_EXT_MSG_NOT_FOUND",
+        family: "c2c",
+        class: crate::ErrorClass::Permanent,
+        zh: "被设置的单聊消息不存在",
+        en: "The message (one-to-one or group) does not exist.",
     },
     crate::ErrorCodeInfo {
         code: 30001,
@@ -1287,6 +1459,70 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         class: crate::ErrorClass::Transient,
         zh: "网络超时，请稍后重试",
         en: "Network timeout; try again later.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51006,
+        name: "RECENT_CONTACT_MARK_COUNT_INVALID",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "修改会话标记时，调整的会话数为空或者超过了100个上限",
+        en: "A conversation-mark change names no conversations or more than 100.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51007,
+        name: "RECENT_CONTACT_GROUP_CODE_LOOKUP_FAILED",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "GroupID换GroupCode失败，内部错误或Group已经解散",
+        en: "The GroupID could not be mapped to its internal code: an internal error, or the group was disbanded.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51008,
+        name: "RECENT_CONTACT_GROUPED_TOTAL_EXCEEDED",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "会话分组的总的会话数超过了1000",
+        en: "More than 1000 conversations in conversation groups in total.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51009,
+        name: "RECENT_CONTACT_GROUP_NOT_FOUND",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "删除会话分组时分组不存在",
+        en: "The conversation group to delete does not exist.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51010,
+        name: "RECENT_CONTACT_TOO_MANY_GROUPS",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "会话分组数超过了20个上限",
+        en: "More than 20 conversation groups.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51011,
+        name: "RECENT_CONTACT_GROUP_NAME_TOO_LONG",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "会话分组名超过了32个字节",
+        en: "The conversation group name is longer than 32 bytes.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51012,
+        name: "RECENT_CONTACT_TOO_MANY_PINNED",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "超过置顶会话数量上限",
+        en: "Too many pinned conversations.",
+    },
+    crate::ErrorCodeInfo {
+        code: 51013,
+        name: "RECENT_CONTACT_PREMIUM_REQUIRED",
+        family: "recentcontact",
+        class: crate::ErrorClass::Permanent,
+        zh: "若请求的应用非旗舰版，修改标准会话标记或者会话分组报错",
+        en: "Standard conversation marks and conversation groups can be changed only by Premium (flagship) edition apps.",
     },
     crate::ErrorCodeInfo {
         code: 60002,
@@ -1673,6 +1909,14 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         en: "To_Account is missing or names an account that does not exist.",
     },
     crate::ErrorCodeInfo {
+        code: 90004,
+        name: "MSG_SEQ_INVALID",
+        family: "c2c",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中 MsgSeq 字段非法",
+        en: "The MsgSeq field of the request is invalid.",
+    },
+    crate::ErrorCodeInfo {
         code: 90005,
         name: "MSG_RANDOM_INVALID",
         family: "c2c",
@@ -1873,6 +2117,38 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         en: "The requested user account does not exist.",
     },
     crate::ErrorCodeInfo {
+        code: 90050,
+        name: "PUSH_REVOKE_DUPLICATE",
+        family: "push",
+        class: crate::ErrorClass::Permanent,
+        zh: "重复撤回，已经撤回的推送任务不能重复调用",
+        en: "The push task has already been recalled; it cannot be recalled again.",
+    },
+    crate::ErrorCodeInfo {
+        code: 90051,
+        name: "PUSH_REVOKE_TOO_FREQUENT",
+        family: "push",
+        class: crate::ErrorClass::Retry,
+        zh: "撤回过于频繁，撤回限频1次/s",
+        en: "Recalls are too frequent (at most 1 a second).",
+    },
+    crate::ErrorCodeInfo {
+        code: 90052,
+        name: "PUSH_REVOKE_EXPIRED",
+        family: "push",
+        class: crate::ErrorClass::Permanent,
+        zh: "超过撤回有效期，撤回要求在24小时内，超过24小时的推送任务无法撤回",
+        en: "The recall period has passed: a push task can be recalled only within 24 hours.",
+    },
+    crate::ErrorCodeInfo {
+        code: 90053,
+        name: "PUSH_REVOKE_OFFLINE_PUSH_INFO_MISSING",
+        family: "push",
+        class: crate::ErrorClass::Permanent,
+        zh: "撤回无效。推送任务指定不存漫游/未读（OnlineOnlyFlag = 0），但是撤回时没有带上 OfflinePushInfo",
+        en: "Recall rejected: the push task stored no roaming/unread messages (OnlineOnlyFlag = 0) but the recall carries no OfflinePushInfo.",
+    },
+    crate::ErrorCodeInfo {
         code: 90054,
         name: "MSG_RECALL_KEY_INVALID",
         family: "c2c",
@@ -1887,6 +2163,14 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         class: crate::ErrorClass::Permanent,
         zh: "批量发消息的包体过长，目前支持最大8k消息包体长度",
         en: "The batch message body is too long (the limit on the page is 8 KB).",
+    },
+    crate::ErrorCodeInfo {
+        code: 90056,
+        name: "PUSH_ALL_BODY_TOO_LARGE",
+        family: "push",
+        class: crate::ErrorClass::Permanent,
+        zh: "全员推送的请求体过大，目前支持最大10K长度",
+        en: "The all-user push request body is too large (at most 10K).",
     },
     crate::ErrorCodeInfo {
         code: 90992,
@@ -1935,6 +2219,102 @@ pub static TABLE: &[crate::ErrorCodeInfo] = &[
         class: crate::ErrorClass::Permanent,
         zh: "JSON 数据包超长，消息包体请不要超过8k",
         en: "The JSON packet is too long; keep the message body under 8 KB.",
+    },
+    crate::ErrorCodeInfo {
+        code: 130001,
+        name: "OPENCONFIG_JSON_PARSE_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式解析失败，请检查请求包是否符合 JSON 规范",
+        en: "The JSON request could not be parsed (global mute, operations data).",
+    },
+    crate::ErrorCodeInfo {
+        code: 130002,
+        name: "OPENCONFIG_GET_ACCOUNT_MISSING",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中没有 Get_Account 字段",
+        en: "The request has no Get_Account field. (Official-account commands use this code for insufficient permission.)",
+    },
+    crate::ErrorCodeInfo {
+        code: 130003,
+        name: "OPENCONFIG_GET_ACCOUNT_INVALID",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中的 Get_Account 字段无效",
+        en: "The Get_Account field of the request is invalid.",
+    },
+    crate::ErrorCodeInfo {
+        code: 130004,
+        name: "OPENCONFIG_SET_ACCOUNT_MISSING",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中没有 Set_Account 字段",
+        en: "The request has no Set_Account field. (Official-account commands use this code for an official account that does not exist or was destroyed.)",
+    },
+    crate::ErrorCodeInfo {
+        code: 130005,
+        name: "OPENCONFIG_SET_ACCOUNT_INVALID",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中的 Set_Account 字段无效",
+        en: "The Set_Account field of the request is invalid.",
+    },
+    crate::ErrorCodeInfo {
+        code: 130007,
+        name: "OFFICIAL_ACCOUNT_ID_INVALID",
+        family: "official_account",
+        class: crate::ErrorClass::Permanent,
+        zh: "公众号用户 ID 错误，请修改后重试",
+        en: "The official account ID is wrong; correct it and try again.",
+    },
+    crate::ErrorCodeInfo {
+        code: 130008,
+        name: "OPENCONFIG_NO_MUTE_TIME",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "JSON 格式请求包中 GroupmsgNospeakingTime 和 C2CmsgNospeakingTime 这两个字段都没有填写",
+        en: "Neither GroupmsgNospeakingTime nor C2CmsgNospeakingTime is set. (Official-account commands use this code for an official account ID that is already taken.)",
+    },
+    crate::ErrorCodeInfo {
+        code: 130009,
+        name: "OPENCONFIG_SQL_OPEN_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "SQL Open 错误",
+        en: "Database open error (operations data).",
+    },
+    crate::ErrorCodeInfo {
+        code: 130010,
+        name: "OPENCONFIG_SQL_PING_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "SQL Ping 错误",
+        en: "Database ping error (operations data).",
+    },
+    crate::ErrorCodeInfo {
+        code: 130011,
+        name: "OPENCONFIG_SQL_QUERY_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "SQL 查询错误",
+        en: "Database query error (operations data).",
+    },
+    crate::ErrorCodeInfo {
+        code: 130012,
+        name: "OPENCONFIG_SQL_RESULT_PARSE_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Permanent,
+        zh: "SQL 结果解析错误",
+        en: "Database result parse error (operations data).",
+    },
+    crate::ErrorCodeInfo {
+        code: 130014,
+        name: "OPENCONFIG_SYSTEM_ERROR",
+        family: "other",
+        class: crate::ErrorClass::Transient,
+        zh: "系统错误，请再次尝试或联系技术客服",
+        en: "System error; try again or contact support.",
     },
 ];
 /// The documented meaning and class of `code`, if the table has it.

@@ -1047,6 +1047,32 @@ impl crate::Endpoint for FollowAddRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/70345";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/70345",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(12);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.follow_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70345",
+                || String::from("FollowItem"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for FollowAddResponse {
@@ -1069,6 +1095,32 @@ impl crate::ItemResults for FollowAddResponse {
     }
 }
 
+impl crate::batch::Batched for FollowAddRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.follow_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.follow_item.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.follow_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "FollowItem",
+                    n * 20 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FollowDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1084,6 +1136,32 @@ impl crate::Endpoint for FollowDeleteRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/70346";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/70346",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(13);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70346",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1107,6 +1185,32 @@ impl crate::ItemResults for FollowDeleteResponse {
     }
 }
 
+impl crate::batch::Batched for FollowDeleteRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 20 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FollowCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1122,6 +1226,32 @@ impl crate::Endpoint for FollowCheckRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/70349";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/70349",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(14);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70349",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1142,6 +1272,32 @@ impl crate::ItemResults for FollowCheckResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for FollowCheckRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -1166,6 +1322,33 @@ impl crate::Endpoint for FollowGetRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/70347";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/70347",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(15);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.want_num;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(1000),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70347",
+                || String::from("WantNum"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for FollowGetResponse {}
@@ -1184,6 +1367,32 @@ impl crate::Endpoint for FollowGetInfoRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/70350";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/70350",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(16);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70350",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1204,6 +1413,32 @@ impl crate::ItemResults for FollowGetInfoResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for FollowGetInfoRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 20 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -1234,6 +1469,10 @@ impl<'a> Follow<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `FollowItem` at most 20 items. `follow_add_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn follow_add<'r>(
         &self,
         request: &'r FollowAddRequest,
@@ -1241,6 +1480,16 @@ impl<'a> Follow<'a> {
         Output = Result<FollowAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::follow_add`] with any number of items: `FollowItem` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn follow_add_batched<'r>(
+        &self,
+        request: &'r FollowAddRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FollowAddRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Unfollow users (取消关注用户)
@@ -1254,6 +1503,10 @@ impl<'a> Follow<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 20 items. `follow_delete_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn follow_delete<'r>(
         &self,
         request: &'r FollowDeleteRequest,
@@ -1261,6 +1514,16 @@ impl<'a> Follow<'a> {
         Output = Result<FollowDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::follow_delete`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn follow_delete_batched<'r>(
+        &self,
+        request: &'r FollowDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FollowDeleteRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Check follow relationship (检查关注关系)
@@ -1274,6 +1537,10 @@ impl<'a> Follow<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `follow_check_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn follow_check<'r>(
         &self,
         request: &'r FollowCheckRequest,
@@ -1281,6 +1548,16 @@ impl<'a> Follow<'a> {
         Output = Result<FollowCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::follow_check`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn follow_check_batched<'r>(
+        &self,
+        request: &'r FollowCheckRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FollowCheckRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get following/followers/mutual list (拉取关注、粉丝与互关列表)
@@ -1292,6 +1569,10 @@ impl<'a> Follow<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/70347> (English: <https://www.tencentcloud.com/document/product/1047/70347>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `WantNum` at most 1000.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn follow_get<'r>(
         &self,
         request: &'r FollowGetRequest,
@@ -1312,6 +1593,10 @@ impl<'a> Follow<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 20 items. `follow_get_info_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn follow_get_info<'r>(
         &self,
         request: &'r FollowGetInfoRequest,
@@ -1319,6 +1604,16 @@ impl<'a> Follow<'a> {
         Output = Result<FollowGetInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::follow_get_info`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn follow_get_info_batched<'r>(
+        &self,
+        request: &'r FollowGetInfoRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FollowGetInfoRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -1350,6 +1645,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FollowAddRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(12),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "FollowItem",
+                crate::limits::Limit::MaxItems(20),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70345",
+            ),
+        ],
+        paging: None,
+        batch: &["FollowItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowAddRequest>::NEW,
     },
@@ -1379,6 +1686,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FollowDeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(13),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(20),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70346",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowDeleteRequest>::NEW,
     },
@@ -1408,6 +1727,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FollowCheckRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(14),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70349",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowCheckRequest>::NEW,
     },
@@ -1435,6 +1766,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <FollowGetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(15),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "WantNum",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(1000),
+                },
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70347",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowGetRequest>::NEW,
     },
@@ -1464,6 +1810,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FollowGetInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(16),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(20),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/70350",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FollowGetInfoRequest>::NEW,
     },

@@ -160,6 +160,18 @@ impl crate::Endpoint for GetGroupAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/67012";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/67012",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(17);
 }
 
 impl crate::ItemResults for GetGroupAttrResponse {}
@@ -190,6 +202,8 @@ impl<'a> GroupOpenAttrHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67012> (English: <https://www.tencentcloud.com/document/product/1047/44187>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_attr<'r>(
         &self,
         request: &'r GetGroupAttrRequest,
@@ -226,6 +240,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(17),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupAttrRequest>::NEW,
     },

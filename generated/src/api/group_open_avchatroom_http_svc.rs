@@ -834,9 +834,39 @@ impl crate::Endpoint for GetMembersRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/77266";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/77266",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(18);
 }
 
 impl crate::ItemResults for GetMembersResponse {}
+impl crate::paging::Paged for GetMembersRequest {
+    fn next_page(&self, reply: &GetMembersResponse) -> Option<Self> {
+        if reply.next_timestamp == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.timestamp = reply.next_timestamp.clone();
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetMembersRequest {
+    type Item = GetMembersMember;
+    fn take_items(reply: &mut GetMembersResponse) -> Vec<GetMembersMember> {
+        std::mem::take(&mut reply.member_list)
+    }
+}
+
 impl crate::ReplyPayload for ModifyUserInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -857,9 +887,64 @@ impl crate::Endpoint for ModifyUserInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/79267";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/79267",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(19);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.member_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(10004),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/群组相关/直播群管理/设置直播群成员标记_intl_zh.md",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyUserInfoResponse {}
+impl crate::batch::Batched for ModifyUserInfoRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.member_list.as_slice().chunks(500).enumerate() {
+            let mut request = template.clone();
+            request.member_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberList",
+                    n * 500 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ModifyAdminResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -880,6 +965,32 @@ impl crate::Endpoint for ModifyAdminRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102857";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102857",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(20);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.admin_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                5,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60525",
+                || String::from("Admin_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyAdminResponse {}
@@ -899,6 +1010,18 @@ impl crate::Endpoint for GetAdminListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102858";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102858",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(21);
 }
 
 impl crate::ItemResults for GetAdminListResponse {}
@@ -918,6 +1041,18 @@ impl crate::Endpoint for CheckMembersRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/95618";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/95618",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(22);
 }
 
 impl crate::ItemResults for CheckMembersResponse {}
@@ -948,6 +1083,10 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77266> (English: <https://www.tencentcloud.com/document/product/1047/50293>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Timestamp` from the reply's `NextTimestamp`; the last page: `NextTimestamp` is 0. `get_members_pages` and `get_members_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_members<'r>(
         &self,
         request: &'r GetMembersRequest,
@@ -955,6 +1094,22 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
         Output = Result<GetMembersResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_members`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Timestamp` from the reply's `NextTimestamp`; the last page: `NextTimestamp` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_members_pages(
+        &self,
+        request: GetMembersRequest,
+    ) -> crate::paging::Pages<GetMembersRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `MemberList` on every page of [`Self::get_members`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_members_items(
+        &self,
+        request: GetMembersRequest,
+    ) -> crate::paging::Items<GetMembersRequest> {
+        self.client.items(request)
     }
 
     /// Set AVChatRoom member marks (设置直播群成员标记)
@@ -966,6 +1121,10 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/79267> (English: <https://www.tencentcloud.com/document/product/1047/50294>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `MemberList` at most 500 items. `modify_user_info_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_user_info<'r>(
         &self,
         request: &'r ModifyUserInfoRequest,
@@ -973,6 +1132,16 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
         Output = Result<ModifyUserInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::modify_user_info`] with any number of items: `MemberList` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn modify_user_info_batched<'r>(
+        &self,
+        request: &'r ModifyUserInfoRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ModifyUserInfoRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Set/remove AVChatRoom admins (设置/取消直播群管理员)
@@ -984,6 +1153,10 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102857> (English: <https://www.tencentcloud.com/document/product/1047/60525>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Admin_Account` at most 5 items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_admin<'r>(
         &self,
         request: &'r ModifyAdminRequest,
@@ -1002,6 +1175,8 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102858> (English: <https://www.tencentcloud.com/document/product/1047/60524>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_admin_list<'r>(
         &self,
         request: &'r GetAdminListRequest,
@@ -1020,6 +1195,8 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/95618> (English: <https://www.tencentcloud.com/document/product/1047/60523>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn check_members<'r>(
         &self,
         request: &'r CheckMembersRequest,
@@ -1066,6 +1243,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GetMembersRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(18),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("MemberList"),
+                None,
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Timestamp",
+                        false,
+                        crate::registry::CursorHow::From("NextTimestamp"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "NextTimestamp",
+                        value: 0,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetMembersRequest>::NEW,
     },
@@ -1107,6 +1308,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ModifyUserInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(19),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(500),
+                Some(10004),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/群组相关/直播群管理/设置直播群成员标记_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyUserInfoRequest>::NEW,
     },
@@ -1136,6 +1349,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ModifyAdminRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(20),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Admin_Account",
+                crate::limits::Limit::MaxItems(5),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60525",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyAdminRequest>::NEW,
     },
@@ -1171,6 +1396,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetAdminListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(21),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAdminListRequest>::NEW,
     },
@@ -1200,6 +1430,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <CheckMembersRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(22),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CheckMembersRequest>::NEW,
     },

@@ -3193,7 +3193,7 @@ pub struct ImportGroupMemberRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `MemberList` (required). Members to import (at most 300).
+    /// `MemberList` (required). Members to import (at most 20).
     #[serde(rename = "MemberList")]
     pub member_list: Vec<ImportGroupMemberItem>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
@@ -6672,7 +6672,7 @@ impl crate::drift::Schema for ImportGroupMsgResult {
     }
 }
 
-/// Members to import (at most 300).
+/// Members to import (at most 20).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -7237,9 +7237,53 @@ impl crate::Endpoint for GetAppidGroupListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1614";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/1614",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(23);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(10000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1614",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetAppidGroupListResponse {}
+impl crate::paging::Paged for GetAppidGroupListRequest {
+    fn next_page(&self, reply: &GetAppidGroupListResponse) -> Option<Self> {
+        if reply.next == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.next = Some(reply.next.clone());
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetAppidGroupListRequest {
+    type Item = AppGroupIdItem;
+    fn take_items(reply: &mut GetAppidGroupListResponse) -> Vec<AppGroupIdItem> {
+        std::mem::take(&mut reply.group_id_list)
+    }
+}
+
 impl crate::ReplyPayload for CreateGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7269,6 +7313,72 @@ impl crate::Endpoint for CreateGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1615";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/1615",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(24);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.name;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+                || String::from("Name"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+                || String::from("Introduction"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.member_list {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1615",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for CreateGroupResponse {}
@@ -7287,6 +7397,32 @@ impl crate::Endpoint for GetGroupInfoRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupIdList", "ResponseFilter"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1616";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1616",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(25);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_id_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                50,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1616",
+                || String::from("GroupIdList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -7307,6 +7443,32 @@ impl crate::ItemResults for GetGroupInfoResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for GetGroupInfoRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.group_id_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.group_id_list.as_slice().chunks(50).enumerate() {
+            let mut request = template.clone();
+            request.group_id_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "GroupIdList",
+                    n * 50 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -7334,9 +7496,53 @@ impl crate::Endpoint for GetGroupMemberInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1617";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1617",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(26);
 }
 
 impl crate::ItemResults for GetGroupMemberInfoResponse {}
+impl crate::paging::Paged for GetGroupMemberInfoRequest {
+    fn next_page(&self, reply: &GetGroupMemberInfoResponse) -> Option<Self> {
+        let count = reply.member_list.len();
+        if reply.next.as_deref() == Some("") || count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        if reply.next.is_none() {
+            next.offset = Some(
+                u32::try_from(i128::from(self.offset.unwrap_or(0)) + count as i128)
+                    .unwrap_or(u32::MAX),
+            );
+        }
+        if let Some(v) = &reply.next {
+            next.next = Some(v.clone());
+        }
+        if i128::from(next.offset.unwrap_or(0)) >= i128::from(reply.member_num) {
+            return None;
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetGroupMemberInfoRequest {
+    type Item = crate::api::types::GroupMemberInfo;
+    fn take_items(
+        reply: &mut GetGroupMemberInfoResponse,
+    ) -> Vec<crate::api::types::GroupMemberInfo> {
+        std::mem::take(&mut reply.member_list)
+    }
+}
+
 impl crate::ReplyPayload for GetSpecifiedGroupMemberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7359,9 +7565,61 @@ impl crate::Endpoint for GetSpecifiedGroupMemberInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/112002";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/112002",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(27);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.member_list_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                50,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/112002",
+                || String::from("Member_List_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetSpecifiedGroupMemberInfoResponse {}
+impl crate::batch::Batched for GetSpecifiedGroupMemberInfoRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.member_list_account.as_slice().chunks(50).enumerate() {
+            let mut request = template.clone();
+            request.member_list_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Member_List_Account",
+                    n * 50 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ModifyGroupBaseInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7388,6 +7646,61 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1620";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1620",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(28);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.name {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+                || String::from("Name"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+                || String::from("Introduction"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyGroupBaseInfoResponse {}
@@ -7406,6 +7719,32 @@ impl crate::Endpoint for AddGroupMemberRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "Silence", "MemberList"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1621";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1621",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(29);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.member_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                300,
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1621",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -7426,6 +7765,32 @@ impl crate::ItemResults for AddGroupMemberResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for AddGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.member_list.as_slice().chunks(300).enumerate() {
+            let mut request = template.clone();
+            request.member_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberList",
+                    n * 300 + i,
+                    Some(item.member_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -7450,9 +7815,61 @@ impl crate::Endpoint for DeleteGroupMemberRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1622";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1622",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(30);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.member_to_del_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1622",
+                || String::from("MemberToDel_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for DeleteGroupMemberResponse {}
+impl crate::batch::Batched for DeleteGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_to_del_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.member_to_del_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.member_to_del_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberToDel_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ModifyGroupMemberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7477,6 +7894,31 @@ impl crate::Endpoint for ModifyGroupMemberInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1623";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1623",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(31);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.name_card {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                50,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1623",
+                || String::from("NameCard"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyGroupMemberInfoResponse {}
@@ -7496,6 +7938,18 @@ impl crate::Endpoint for DestroyGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1624";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1624",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(32);
 }
 
 impl crate::ItemResults for DestroyGroupResponse {}
@@ -7524,9 +7978,60 @@ impl crate::Endpoint for GetJoinedGroupListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1625";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1625",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(33);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(5000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1625",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetJoinedGroupListResponse {}
+impl crate::paging::Paged for GetJoinedGroupListRequest {
+    fn next_page(&self, reply: &GetJoinedGroupListResponse) -> Option<Self> {
+        let count = reply.group_id_list.len();
+        if count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.offset = Some(
+            u32::try_from(i128::from(self.offset.unwrap_or(0)) + count as i128)
+                .unwrap_or(u32::MAX),
+        );
+        if i128::from(next.offset.unwrap_or(0)) >= i128::from(reply.total_count) {
+            return None;
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetJoinedGroupListRequest {
+    type Item = JoinedGroupItem;
+    fn take_items(reply: &mut GetJoinedGroupListResponse) -> Vec<JoinedGroupItem> {
+        std::mem::take(&mut reply.group_id_list)
+    }
+}
+
 impl crate::ReplyPayload for GetRoleInGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7543,9 +8048,61 @@ impl crate::Endpoint for GetRoleInGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1626";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1626",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(34);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1626",
+                || String::from("User_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetRoleInGroupResponse {}
+impl crate::batch::Batched for GetRoleInGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_account.as_slice().chunks(500).enumerate() {
+            let mut request = template.clone();
+            request.user_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "User_Account",
+                    n * 500 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ForbidSendMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7567,9 +8124,61 @@ impl crate::Endpoint for ForbidSendMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1627";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1627",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(35);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.members_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1627",
+                || String::from("Members_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ForbidSendMsgResponse {}
+impl crate::batch::Batched for ForbidSendMsgRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.members_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.members_account.as_slice().chunks(500).enumerate() {
+            let mut request = template.clone();
+            request.members_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Members_Account",
+                    n * 500 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetGroupMutedAccountResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7586,6 +8195,18 @@ impl crate::Endpoint for GetGroupMutedAccountRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2925";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/2925",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(36);
 }
 
 impl crate::ItemResults for GetGroupMutedAccountResponse {}
@@ -7620,6 +8241,31 @@ impl crate::Endpoint for SendGroupMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1629";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10023,
+            "https://cloud.tencent.com/document/product/269/1629",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(37);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.to_account {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                50,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1629",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for SendGroupMsgResponse {}
@@ -7644,9 +8290,66 @@ impl crate::Endpoint for SendGroupSystemNotificationRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1630";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1630",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(38);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.to_members_account {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1630",
+                || String::from("ToMembers_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for SendGroupSystemNotificationResponse {}
+impl crate::batch::Batched for SendGroupSystemNotificationRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_members_account = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self
+            .to_members_account
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(500)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.to_members_account = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "ToMembers_Account",
+                    n * 500 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GroupMsgRecallResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7662,6 +8365,32 @@ impl crate::Endpoint for GroupMsgRecallRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MsgSeqList", "TopicId"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/12341";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/12341",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(39);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.msg_seq_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/12341",
+                || String::from("MsgSeqList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -7685,6 +8414,35 @@ impl crate::ItemResults for GroupMsgRecallResponse {
     }
 }
 
+impl crate::batch::Batched for GroupMsgRecallRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.msg_seq_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.msg_seq_list.as_slice().chunks(10).enumerate() {
+            let mut request = template.clone();
+            request.msg_seq_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MsgSeqList",
+                    n * 10 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ChangeGroupOwnerResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7705,6 +8463,18 @@ impl crate::Endpoint for ChangeGroupOwnerRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1633";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1633",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(40);
 }
 
 impl crate::ItemResults for ChangeGroupOwnerResponse {}
@@ -7737,6 +8507,62 @@ impl crate::Endpoint for ImportGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1634";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1634",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(41);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.name;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+                || String::from("Name"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+                || String::from("Introduction"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImportGroupResponse {}
@@ -7761,6 +8587,32 @@ impl crate::Endpoint for ImportGroupMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1635";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1635",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(42);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.msg_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                7,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1635",
+                || String::from("MsgList"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImportGroupMsgResponse {
@@ -7783,6 +8635,36 @@ impl crate::ItemResults for ImportGroupMsgResponse {
     }
 }
 
+impl crate::batch::Batched for ImportGroupMsgRequest {
+    const ORDERED: bool = true;
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.msg_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.msg_list.as_slice().chunks(7).enumerate() {
+            let mut request = template.clone();
+            request.msg_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MsgList",
+                    n * 7 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ImportGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7798,6 +8680,32 @@ impl crate::Endpoint for ImportGroupMemberRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "MemberList"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1636";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/1636",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(43);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.member_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1636",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -7821,6 +8729,32 @@ impl crate::ItemResults for ImportGroupMemberResponse {
     }
 }
 
+impl crate::batch::Batched for ImportGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.member_list.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.member_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberList",
+                    n * 20 + i,
+                    Some(item.member_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for SetUnreadMsgNumResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7841,6 +8775,18 @@ impl crate::Endpoint for SetUnreadMsgNumRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1637";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1637",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(44);
 }
 
 impl crate::ItemResults for SetUnreadMsgNumResponse {}
@@ -7864,6 +8810,18 @@ impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2359";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://trtc.io/ko/document/34970",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(45);
 }
 
 impl crate::ItemResults for DeleteGroupMsgBySenderResponse {}
@@ -7889,9 +8847,49 @@ impl crate::Endpoint for GroupMsgGetSimpleRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2738";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/2738",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(46);
 }
 
 impl crate::ItemResults for GroupMsgGetSimpleResponse {}
+impl crate::paging::Paged for GroupMsgGetSimpleRequest {
+    fn next_page(&self, reply: &GroupMsgGetSimpleResponse) -> Option<Self> {
+        let count = reply.rsp_msg_list.len();
+        if count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        if let Some(least) = reply.rsp_msg_list.iter().map(|it| it.msg_seq).min() {
+            next.req_msg_seq = Some(
+                u64::try_from((i128::from(least) - 1i128).max(0)).unwrap_or(u64::MAX),
+            );
+        }
+        if next.req_msg_seq == Some(0) {
+            return None;
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GroupMsgGetSimpleRequest {
+    type Item = crate::api::types::GroupHistoryMsg;
+    fn take_items(
+        reply: &mut GroupMsgGetSimpleResponse,
+    ) -> Vec<crate::api::types::GroupHistoryMsg> {
+        std::mem::take(&mut reply.rsp_msg_list)
+    }
+}
+
 impl crate::ReplyPayload for ClearGroupMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7908,6 +8906,18 @@ impl crate::Endpoint for ClearGroupMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/65970";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://trtc.io/document/65970",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(47);
 }
 
 impl crate::ItemResults for ClearGroupMsgResponse {}
@@ -7927,6 +8937,18 @@ impl crate::Endpoint for GetGroupMsgReceiptRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/77694";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/77694",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(48);
 }
 
 impl crate::ItemResults for GetGroupMsgReceiptResponse {
@@ -7971,9 +8993,47 @@ impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/77693";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/77693",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(49);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.count;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(200),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/77693",
+                || String::from("Count"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetGroupMsgReceiptDetailResponse {}
+impl crate::paging::Paged for GetGroupMsgReceiptDetailRequest {
+    fn next_page(&self, reply: &GetGroupMsgReceiptDetailResponse) -> Option<Self> {
+        if reply.is_finish == 1 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.cursor = reply.cursor.clone();
+        Some(next)
+    }
+}
+
 impl crate::ReplyPayload for GroupMsgReceiptResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -7994,9 +9054,64 @@ impl crate::Endpoint for GroupMsgReceiptRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/107478";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/107478",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(50);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.msg_seq_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                50,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/107478",
+                || String::from("MsgSeqList"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GroupMsgReceiptResponse {}
+impl crate::batch::Batched for GroupMsgReceiptRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.msg_seq_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.msg_seq_list.as_slice().chunks(50).enumerate() {
+            let mut request = template.clone();
+            request.msg_seq_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MsgSeqList",
+                    n * 50 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetGroupBanMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8013,9 +9128,54 @@ impl crate::Endpoint for GetGroupBanMemberRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/89989";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/89989",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(51);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.limit;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89989",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetGroupBanMemberResponse {}
+impl crate::paging::Paged for GetGroupBanMemberRequest {
+    fn next_page(&self, reply: &GetGroupBanMemberResponse) -> Option<Self> {
+        if reply.next_offset == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.offset = reply.next_offset.clone();
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetGroupBanMemberRequest {
+    type Item = GetGroupBanMemberItem;
+    fn take_items(reply: &mut GetGroupBanMemberResponse) -> Vec<GetGroupBanMemberItem> {
+        std::mem::take(&mut reply.banned_account_list)
+    }
+}
+
 impl crate::ReplyPayload for BanGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8037,9 +9197,71 @@ impl crate::Endpoint for BanGroupMemberRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/79249";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/79249",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(52);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.members_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/79249",
+                || String::from("Members_Account"),
+            )?;
+        }
+        if let Some(v0) = &self.description {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                1000,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/79249",
+                || String::from("Description"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for BanGroupMemberResponse {}
+impl crate::batch::Batched for BanGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.members_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.members_account.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.members_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Members_Account",
+                    n * 20 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for UnbanGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8056,9 +9278,61 @@ impl crate::Endpoint for UnbanGroupMemberRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/50297";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/50297",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(53);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.members_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10005),
+                "https://www.tencentcloud.com/document/product/1047/50297",
+                || String::from("Members_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for UnbanGroupMemberResponse {}
+impl crate::batch::Batched for UnbanGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.members_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.members_account.as_slice().chunks(20).enumerate() {
+            let mut request = template.clone();
+            request.members_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Members_Account",
+                    n * 20 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ModifyGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8074,6 +9348,79 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupAttr"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/67010";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/67010",
+        ),
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            Some("GroupId"),
+            10049,
+            "https://cloud.tencent.com/document/product/269/67010",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(54);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_attr;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                16,
+                Some(10047),
+                "https://cloud.tencent.com/document/product/269/67010",
+                || String::from("GroupAttr"),
+            )?;
+        }
+        {
+            let v0 = &self.group_attr;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        32,
+                        Some(10045),
+                        "https://cloud.tencent.com/document/product/269/67010",
+                        || format!("GroupAttr[{}].key", i0_0),
+                    )?;
+                }
+            }
+        }
+        {
+            let v0 = &self.group_attr;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.value;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        4000,
+                        Some(10046),
+                        "https://cloud.tencent.com/document/product/269/67010",
+                        || format!("GroupAttr[{}].value", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.group_id.to_string()),
+            _ => None,
+        }
     }
 }
 
@@ -8094,6 +9441,32 @@ impl crate::Endpoint for ClearGroupAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/67009";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/67009",
+        ),
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            Some("GroupId"),
+            10049,
+            "https://cloud.tencent.com/document/product/269/67009",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(56);
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.group_id.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl crate::ItemResults for ClearGroupAttrResponse {}
@@ -8112,6 +9485,79 @@ impl crate::Endpoint for SetGroupAttrRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupAttr"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/67011";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/67011",
+        ),
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            Some("GroupId"),
+            10049,
+            "https://cloud.tencent.com/document/product/269/67011",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(58);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_attr;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                16,
+                Some(10047),
+                "https://cloud.tencent.com/document/product/269/67011",
+                || String::from("GroupAttr"),
+            )?;
+        }
+        {
+            let v0 = &self.group_attr;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        32,
+                        Some(10045),
+                        "https://cloud.tencent.com/document/product/269/67011",
+                        || format!("GroupAttr[{}].key", i0_0),
+                    )?;
+                }
+            }
+        }
+        {
+            let v0 = &self.group_attr;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.value;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        4000,
+                        Some(10046),
+                        "https://cloud.tencent.com/document/product/269/67011",
+                        || format!("GroupAttr[{}].value", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.group_id.to_string()),
+            _ => None,
+        }
     }
 }
 
@@ -8132,6 +9578,52 @@ impl crate::Endpoint for DeleteGroupAttrRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/104440";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/104440",
+        ),
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            Some("GroupId"),
+            10049,
+            "https://cloud.tencent.com/document/product/269/104440",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(60);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_attr;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        32,
+                        Some(10045),
+                        "https://cloud.tencent.com/document/product/269/104440",
+                        || format!("GroupAttr[{}].key", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.group_id.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl crate::ItemResults for DeleteGroupAttrResponse {}
@@ -8151,6 +9643,18 @@ impl crate::Endpoint for GetGroupCounterRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53427";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/85953",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(62);
 }
 
 impl crate::ItemResults for GetGroupCounterResponse {}
@@ -8169,6 +9673,48 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "GroupCounter", "Mode"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53428";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/85952",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(63);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_counter;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10063),
+                "https://cloud.tencent.com/document/product/269/85952",
+                || String::from("GroupCounter"),
+            )?;
+        }
+        {
+            let v0 = &self.group_counter;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        128,
+                        Some(10004),
+                        "https://cloud.tencent.com/document/product/269/85952",
+                        || format!("GroupCounter[{}].Key", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -8189,6 +9735,18 @@ impl crate::Endpoint for DeleteGroupCounterRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53429";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/85954",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(64);
 }
 
 impl crate::ItemResults for DeleteGroupCounterResponse {}
@@ -8208,6 +9766,18 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/49180";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/49180",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(65);
 }
 
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
@@ -8232,6 +9802,18 @@ impl crate::Endpoint for SendBroadcastMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/77402";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            10023,
+            "https://cloud.tencent.com/document/product/269/77402",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(66);
 }
 
 impl crate::ItemResults for SendBroadcastMsgResponse {}
@@ -8262,6 +9844,72 @@ impl crate::Endpoint for ImportTopicRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/85313";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/85313",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(67);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.topic_name;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+                || String::from("TopicName"),
+            )?;
+        }
+        if let Some(v0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+                || String::from("CustomString"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+                || String::from("Introduction"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImportTopicResponse {}
@@ -8280,6 +9928,32 @@ impl crate::Endpoint for DestroyPermissionGroupRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["GroupId", "PermissionGroupIdList"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/61233";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61233",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(68);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.permission_group_id_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61233",
+                || String::from("PermissionGroupIdList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -8303,6 +9977,33 @@ impl crate::ItemResults for DestroyPermissionGroupResponse {
     }
 }
 
+impl crate::batch::Batched for DestroyPermissionGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.permission_group_id_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.permission_group_id_list.as_slice().chunks(20).enumerate()
+        {
+            let mut request = template.clone();
+            request.permission_group_id_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "PermissionGroupIdList",
+                    n * 20 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for AddTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8322,6 +10023,32 @@ impl crate::Endpoint for AddTopicPermissionGroupRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/61236";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61236",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(69);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.topic_permission_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                50,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61236",
+                || String::from("TopicPermissionList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -8345,6 +10072,32 @@ impl crate::ItemResults for AddTopicPermissionGroupResponse {
     }
 }
 
+impl crate::batch::Batched for AddTopicPermissionGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.topic_permission_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.topic_permission_list.as_slice().chunks(50).enumerate() {
+            let mut request = template.clone();
+            request.topic_permission_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "TopicPermissionList",
+                    n * 50 + i,
+                    Some(item.topic_id.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -8365,6 +10118,18 @@ impl crate::Endpoint for GetTopicPermissionGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/61239";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61239",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(70);
 }
 
 impl crate::ItemResults for GetTopicPermissionGroupResponse {
@@ -8412,6 +10177,12 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1614> (English: <https://www.tencentcloud.com/document/product/1047/34960>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Next` from the reply's `Next`; the last page: `Next` is 0. `get_appid_group_list_pages` and `get_appid_group_list_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 10000.
+    ///
+    /// Documented rate (the client paces calls to it): 1 calls per second.
     pub fn get_appid_group_list<'r>(
         &self,
         request: &'r GetAppidGroupListRequest,
@@ -8419,6 +10190,22 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetAppidGroupListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_appid_group_list_pages(
+        &self,
+        request: GetAppidGroupListRequest,
+    ) -> crate::paging::Pages<GetAppidGroupListRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `GroupIdList` on every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_appid_group_list_items(
+        &self,
+        request: GetAppidGroupListRequest,
+    ) -> crate::paging::Items<GetAppidGroupListRequest> {
+        self.client.items(request)
     }
 
     /// Create a group (创建群组)
@@ -8430,6 +10217,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1615> (English: <https://www.tencentcloud.com/document/product/1047/34895>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes; `MemberList` at most 100 items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn create_group<'r>(
         &self,
         request: &'r CreateGroupRequest,
@@ -8450,6 +10241,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `GroupIdList` at most 50 items. `get_group_info_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_info<'r>(
         &self,
         request: &'r GetGroupInfoRequest,
@@ -8457,6 +10252,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetGroupInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_group_info`] with any number of items: `GroupIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_group_info_batched<'r>(
+        &self,
+        request: &'r GetGroupInfoRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetGroupInfoRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get group member profiles (获取群成员详细资料)
@@ -8468,6 +10273,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1617> (English: <https://www.tencentcloud.com/document/product/1047/34948>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` advanced by the items received (unless the reply carries `Next`), `Next` from the reply's `Next`; the last page: `Next` is "" or `Offset` reaches `MemberNum` or a page has no items. `get_group_member_info_pages` and `get_group_member_info_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_member_info<'r>(
         &self,
         request: &'r GetGroupMemberInfoRequest,
@@ -8475,6 +10284,22 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetGroupMemberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received (unless the reply carries `Next`), `Next` from the reply's `Next`; the last page: `Next` is "" or `Offset` reaches `MemberNum` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_group_member_info_pages(
+        &self,
+        request: GetGroupMemberInfoRequest,
+    ) -> crate::paging::Pages<GetGroupMemberInfoRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `MemberList` on every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_group_member_info_items(
+        &self,
+        request: GetGroupMemberInfoRequest,
+    ) -> crate::paging::Items<GetGroupMemberInfoRequest> {
+        self.client.items(request)
     }
 
     /// Get specified group member profiles (获取指定群成员详细资料)
@@ -8486,6 +10311,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/112002> (English: <https://www.tencentcloud.com/document/product/1047/64897>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Member_List_Account` at most 50 items. `get_specified_group_member_info_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_specified_group_member_info<'r>(
         &self,
         request: &'r GetSpecifiedGroupMemberInfoRequest,
@@ -8493,6 +10322,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetSpecifiedGroupMemberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_specified_group_member_info`] with any number of items: `Member_List_Account` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_specified_group_member_info_batched<'r>(
+        &self,
+        request: &'r GetSpecifiedGroupMemberInfoRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetSpecifiedGroupMemberInfoRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Modify group profile (修改群基础资料)
@@ -8504,6 +10343,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1620> (English: <https://www.tencentcloud.com/document/product/1047/34962>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_group_base_info<'r>(
         &self,
         request: &'r ModifyGroupBaseInfoRequest,
@@ -8524,6 +10367,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MemberList` at most 300 items. `add_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn add_group_member<'r>(
         &self,
         request: &'r AddGroupMemberRequest,
@@ -8531,6 +10378,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<AddGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::add_group_member`] with any number of items: `MemberList` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn add_group_member_batched<'r>(
+        &self,
+        request: &'r AddGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AddGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete group members (删除群成员)
@@ -8542,6 +10399,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1622> (English: <https://www.tencentcloud.com/document/product/1047/34949>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `MemberToDel_Account` at most 100 items. `delete_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_group_member<'r>(
         &self,
         request: &'r DeleteGroupMemberRequest,
@@ -8549,6 +10410,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<DeleteGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::delete_group_member`] with any number of items: `MemberToDel_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn delete_group_member_batched<'r>(
+        &self,
+        request: &'r DeleteGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DeleteGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Modify group member profile (修改群成员资料)
@@ -8560,6 +10431,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1623> (English: <https://www.tencentcloud.com/document/product/1047/34900>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `NameCard` at most 50 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_group_member_info<'r>(
         &self,
         request: &'r ModifyGroupMemberInfoRequest,
@@ -8578,6 +10453,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1624> (English: <https://www.tencentcloud.com/document/product/1047/34896>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn destroy_group<'r>(
         &self,
         request: &'r DestroyGroupRequest,
@@ -8596,6 +10473,12 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1625> (English: <https://www.tencentcloud.com/document/product/1047/34925>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items. `get_joined_group_list_pages` and `get_joined_group_list_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 5000.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_joined_group_list<'r>(
         &self,
         request: &'r GetJoinedGroupListRequest,
@@ -8603,6 +10486,22 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetJoinedGroupListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_joined_group_list_pages(
+        &self,
+        request: GetJoinedGroupListRequest,
+    ) -> crate::paging::Pages<GetJoinedGroupListRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `GroupIdList` on every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_joined_group_list_items(
+        &self,
+        request: GetJoinedGroupListRequest,
+    ) -> crate::paging::Items<GetJoinedGroupListRequest> {
+        self.client.items(request)
     }
 
     /// Query user roles in a group (查询用户在群组中的身份)
@@ -8614,6 +10513,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1626> (English: <https://www.tencentcloud.com/document/product/1047/34963>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `User_Account` at most 500 items. `get_role_in_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_role_in_group<'r>(
         &self,
         request: &'r GetRoleInGroupRequest,
@@ -8621,6 +10524,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetRoleInGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_role_in_group`] with any number of items: `User_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_role_in_group_batched<'r>(
+        &self,
+        request: &'r GetRoleInGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetRoleInGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Mute/unmute group members (批量禁言和取消禁言)
@@ -8632,6 +10545,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1627> (English: <https://www.tencentcloud.com/document/product/1047/34951>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Members_Account` at most 500 items. `forbid_send_msg_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn forbid_send_msg<'r>(
         &self,
         request: &'r ForbidSendMsgRequest,
@@ -8639,6 +10556,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<ForbidSendMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::forbid_send_msg`] with any number of items: `Members_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn forbid_send_msg_batched<'r>(
+        &self,
+        request: &'r ForbidSendMsgRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ForbidSendMsgRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get muted group members (获取被禁言群成员列表)
@@ -8650,6 +10577,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2925> (English: <https://www.tencentcloud.com/document/product/1047/34964>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_muted_account<'r>(
         &self,
         request: &'r GetGroupMutedAccountRequest,
@@ -8668,6 +10597,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1629> (English: <https://www.tencentcloud.com/document/product/1047/34959>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 50 items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn send_group_msg<'r>(
         &self,
         request: &'r SendGroupMsgRequest,
@@ -8686,6 +10619,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1630> (English: <https://www.tencentcloud.com/document/product/1047/34958>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `ToMembers_Account` at most 500 items. `send_group_system_notification_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn send_group_system_notification<'r>(
         &self,
         request: &'r SendGroupSystemNotificationRequest,
@@ -8693,6 +10630,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<SendGroupSystemNotificationResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::send_group_system_notification`] with any number of items: `ToMembers_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn send_group_system_notification_batched<'r>(
+        &self,
+        request: &'r SendGroupSystemNotificationRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<SendGroupSystemNotificationRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Recall group messages (撤回群消息)
@@ -8706,6 +10653,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MsgSeqList` at most 10 items. `group_msg_recall_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_msg_recall<'r>(
         &self,
         request: &'r GroupMsgRecallRequest,
@@ -8713,6 +10664,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GroupMsgRecallResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::group_msg_recall`] with any number of items: `MsgSeqList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn group_msg_recall_batched<'r>(
+        &self,
+        request: &'r GroupMsgRecallRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GroupMsgRecallRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Change group owner (转让群主)
@@ -8724,6 +10685,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1633> (English: <https://www.tencentcloud.com/document/product/1047/34966>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn change_group_owner<'r>(
         &self,
         request: &'r ChangeGroupOwnerRequest,
@@ -8742,6 +10705,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1634> (English: <https://www.tencentcloud.com/document/product/1047/34967>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn import_group<'r>(
         &self,
         request: &'r ImportGroupRequest,
@@ -8762,6 +10729,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MsgList` at most 7 items. `import_group_msg_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn import_group_msg<'r>(
         &self,
         request: &'r ImportGroupMsgRequest,
@@ -8771,17 +10742,31 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
+    ///[`Self::import_group_msg`] with any number of items: `MsgList` (7 per request) split into requests of the documented size, every other field unchanged. The requests go one after another, in list order. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn import_group_msg_batched<'r>(
+        &self,
+        request: &'r ImportGroupMsgRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImportGroupMsgRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
+    }
+
     /// Import group members (导入群成员)
     ///
     /// `POST /v4/group_open_http_svc/import_group_member`
     ///
-    /// Imports up to 300 existing members into a group without callbacks or notifications. Join times must lie between the group's creation and now; an unread count above the group's message count is capped. Not supported for live-streaming groups.
+    /// Imports up to 20 existing members into a group without callbacks or notifications. Join times must lie between the group's creation and now; an unread count above the group's message count is capped. Not supported for live-streaming groups.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1636> (English: <https://www.tencentcloud.com/document/product/1047/34969>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MemberList` at most 20 items. `import_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn import_group_member<'r>(
         &self,
         request: &'r ImportGroupMemberRequest,
@@ -8789,6 +10774,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<ImportGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::import_group_member`] with any number of items: `MemberList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn import_group_member_batched<'r>(
+        &self,
+        request: &'r ImportGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ImportGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Set member unread message count (设置成员未读消息计数)
@@ -8800,6 +10795,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1637> (English: <https://www.tencentcloud.com/document/product/1047/34909>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn set_unread_msg_num<'r>(
         &self,
         request: &'r SetUnreadMsgNumRequest,
@@ -8818,6 +10815,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2359> (English: <https://www.tencentcloud.com/document/product/1047/34970>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_group_msg_by_sender<'r>(
         &self,
         request: &'r DeleteGroupMsgBySenderRequest,
@@ -8836,6 +10835,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2738> (English: <https://www.tencentcloud.com/document/product/1047/34971>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `ReqMsgSeq` = the smallest `MsgSeq` received minus 1; the last page: a page has no items or the next `ReqMsgSeq` would be 0. `group_msg_get_simple_pages` and `group_msg_get_simple_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_msg_get_simple<'r>(
         &self,
         request: &'r GroupMsgGetSimpleRequest,
@@ -8843,6 +10846,22 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GroupMsgGetSimpleResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`ReqMsgSeq` = the smallest `MsgSeq` received minus 1; the last page: a page has no items or the next `ReqMsgSeq` would be 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn group_msg_get_simple_pages(
+        &self,
+        request: GroupMsgGetSimpleRequest,
+    ) -> crate::paging::Pages<GroupMsgGetSimpleRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `RspMsgList` on every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn group_msg_get_simple_items(
+        &self,
+        request: GroupMsgGetSimpleRequest,
+    ) -> crate::paging::Items<GroupMsgGetSimpleRequest> {
+        self.client.items(request)
     }
 
     /// Clear historical group messages (清空群聊历史消息)
@@ -8854,6 +10873,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/65970> (English: <https://www.tencentcloud.com/document/product/1047/65970>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn clear_group_msg<'r>(
         &self,
         request: &'r ClearGroupMsgRequest,
@@ -8874,6 +10895,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_msg_receipt<'r>(
         &self,
         request: &'r GetGroupMsgReceiptRequest,
@@ -8892,6 +10915,12 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77693> (English: <https://www.tencentcloud.com/document/product/1047/49438>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Cursor` from the reply's `Cursor`; the last page: `IsFinish` is 1. `get_group_msg_receipt_detail_pages` and `get_group_msg_receipt_detail_items` read every page.
+    ///
+    /// Limits, checked before sending: `Count` at most 200.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_msg_receipt_detail<'r>(
         &self,
         request: &'r GetGroupMsgReceiptDetailRequest,
@@ -8899,6 +10928,14 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetGroupMsgReceiptDetailResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_group_msg_receipt_detail`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `IsFinish` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_group_msg_receipt_detail_pages(
+        &self,
+        request: GetGroupMsgReceiptDetailRequest,
+    ) -> crate::paging::Pages<GetGroupMsgReceiptDetailRequest> {
+        self.client.pages(request)
     }
 
     /// Send group message read receipt (发送群消息已读回执)
@@ -8910,6 +10947,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/107478>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `MsgSeqList` at most 50 items. `group_msg_receipt_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_msg_receipt<'r>(
         &self,
         request: &'r GroupMsgReceiptRequest,
@@ -8917,6 +10958,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GroupMsgReceiptResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::group_msg_receipt`] with any number of items: `MsgSeqList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn group_msg_receipt_batched<'r>(
+        &self,
+        request: &'r GroupMsgReceiptRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GroupMsgReceiptRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get banned group members (获取封禁群成员列表)
@@ -8928,6 +10979,12 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89989> (English: <https://www.tencentcloud.com/document/product/1047/50295>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` from the reply's `NextOffset`; the last page: `NextOffset` is 0. `get_group_ban_member_pages` and `get_group_ban_member_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 100.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_ban_member<'r>(
         &self,
         request: &'r GetGroupBanMemberRequest,
@@ -8935,6 +10992,22 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetGroupBanMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` from the reply's `NextOffset`; the last page: `NextOffset` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_group_ban_member_pages(
+        &self,
+        request: GetGroupBanMemberRequest,
+    ) -> crate::paging::Pages<GetGroupBanMemberRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `BannedAccountList` on every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_group_ban_member_items(
+        &self,
+        request: GetGroupBanMemberRequest,
+    ) -> crate::paging::Items<GetGroupBanMemberRequest> {
+        self.client.items(request)
     }
 
     /// Ban group members (群成员封禁)
@@ -8946,6 +11019,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/79249> (English: <https://www.tencentcloud.com/document/product/1047/50296>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Members_Account` at most 20 items; `Description` at most 1000 bytes. `ban_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn ban_group_member<'r>(
         &self,
         request: &'r BanGroupMemberRequest,
@@ -8953,6 +11030,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<BanGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::ban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn ban_group_member_batched<'r>(
+        &self,
+        request: &'r BanGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BanGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Unban group members (群成员解封)
@@ -8964,6 +11051,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/50297> (English: <https://www.tencentcloud.com/document/product/1047/50297>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Members_Account` at most 20 items. `unban_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn unban_group_member<'r>(
         &self,
         request: &'r UnbanGroupMemberRequest,
@@ -8971,6 +11062,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<UnbanGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::unban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn unban_group_member_batched<'r>(
+        &self,
+        request: &'r UnbanGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<UnbanGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Modify group custom attributes (修改群自定义属性)
@@ -8982,6 +11083,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67010> (English: <https://www.tencentcloud.com/document/product/1047/44188>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `GroupAttr` at most 16 items; `GroupAttr.key` at most 32 bytes; `GroupAttr.value` at most 4000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
     pub fn modify_group_attr<'r>(
         &self,
         request: &'r ModifyGroupAttrRequest,
@@ -9000,6 +11105,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67009> (English: <https://www.tencentcloud.com/document/product/1047/44189>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
     pub fn clear_group_attr<'r>(
         &self,
         request: &'r ClearGroupAttrRequest,
@@ -9018,6 +11125,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/67011> (English: <https://www.tencentcloud.com/document/product/1047/44190>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `GroupAttr` at most 16 items; `GroupAttr.key` at most 32 bytes; `GroupAttr.value` at most 4000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
     pub fn set_group_attr<'r>(
         &self,
         request: &'r SetGroupAttrRequest,
@@ -9036,6 +11147,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/104440> (English: <https://www.tencentcloud.com/document/product/1047/59499>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `GroupAttr.key` at most 32 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
     pub fn delete_group_attr<'r>(
         &self,
         request: &'r DeleteGroupAttrRequest,
@@ -9054,6 +11169,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53427> (English: <https://www.tencentcloud.com/document/product/1047/53427>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_group_counter<'r>(
         &self,
         request: &'r GetGroupCounterRequest,
@@ -9072,6 +11189,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53428> (English: <https://www.tencentcloud.com/document/product/1047/53428>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `GroupCounter` at most 20 items; `GroupCounter.Key` at most 128 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn update_group_counter<'r>(
         &self,
         request: &'r UpdateGroupCounterRequest,
@@ -9090,6 +11211,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53429> (English: <https://www.tencentcloud.com/document/product/1047/53429>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_group_counter<'r>(
         &self,
         request: &'r DeleteGroupCounterRequest,
@@ -9108,6 +11231,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/49180> (English: <https://www.tencentcloud.com/document/product/1047/38521>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_online_member_num<'r>(
         &self,
         request: &'r GetOnlineMemberNumRequest,
@@ -9126,6 +11251,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/77402> (English: <https://www.tencentcloud.com/document/product/1047/49440>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 1 calls per second.
     pub fn send_broadcast_msg<'r>(
         &self,
         request: &'r SendBroadcastMsgRequest,
@@ -9144,6 +11271,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/85313> (English: <https://www.tencentcloud.com/document/product/1047/53448>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn import_topic<'r>(
         &self,
         request: &'r ImportTopicRequest,
@@ -9164,6 +11295,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `PermissionGroupIdList` at most 20 items. `destroy_permission_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn destroy_permission_group<'r>(
         &self,
         request: &'r DestroyPermissionGroupRequest,
@@ -9171,6 +11306,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<DestroyPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::destroy_permission_group`] with any number of items: `PermissionGroupIdList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn destroy_permission_group_batched<'r>(
+        &self,
+        request: &'r DestroyPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DestroyPermissionGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Add topic permissions
@@ -9184,6 +11329,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `TopicPermissionList` at most 50 items. `add_topic_permission_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn add_topic_permission_group<'r>(
         &self,
         request: &'r AddTopicPermissionGroupRequest,
@@ -9191,6 +11340,16 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<AddTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::add_topic_permission_group`] with any number of items: `TopicPermissionList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn add_topic_permission_group_batched<'r>(
+        &self,
+        request: &'r AddTopicPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AddTopicPermissionGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Obtain topic permissions
@@ -9204,6 +11363,8 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_topic_permission_group<'r>(
         &self,
         request: &'r GetTopicPermissionGroupRequest,
@@ -9260,6 +11421,40 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GetAppidGroupListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(23),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(10000),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1614",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("GroupIdList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Next",
+                        false,
+                        crate::registry::CursorHow::From("Next"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "Next",
+                        value: 0,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAppidGroupListRequest>::NEW,
     },
@@ -9362,6 +11557,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <CreateGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(24),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Name",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1615",
+            ),
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(100),
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1615",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateGroupRequest>::NEW,
     },
@@ -9411,6 +11642,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(25),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupIdList",
+                crate::limits::Limit::MaxItems(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1616",
+            ),
+        ],
+        paging: None,
+        batch: &["GroupIdList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupInfoRequest>::NEW,
     },
@@ -9550,6 +11793,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupMemberInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(26),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("MemberList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::AddItems {
+                            unless: Some("Next"),
+                        },
+                    ),
+                    crate::registry::CursorInfo::new(
+                        "Next",
+                        true,
+                        crate::registry::CursorHow::From("Next"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Str {
+                        field: "Next",
+                        value: "",
+                        negated: false,
+                    },
+                    crate::registry::EndInfo::Reached {
+                        total: "MemberNum",
+                        by: "Offset",
+                    },
+                    crate::registry::EndInfo::NoItems,
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMemberInfoRequest>::NEW,
     },
@@ -9625,6 +11904,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetSpecifiedGroupMemberInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(27),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Member_List_Account",
+                crate::limits::Limit::MaxItems(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/112002",
+            ),
+        ],
+        paging: None,
+        batch: &["Member_List_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSpecifiedGroupMemberInfoRequest>::NEW,
     },
@@ -9706,6 +11997,36 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ModifyGroupBaseInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(28),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Name",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1620",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupBaseInfoRequest>::NEW,
     },
@@ -9743,6 +12064,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <AddGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(29),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(300),
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1621",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddGroupMemberRequest>::NEW,
     },
@@ -9788,6 +12121,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <DeleteGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(30),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberToDel_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1622",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberToDel_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupMemberRequest>::NEW,
     },
@@ -9873,6 +12218,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ModifyGroupMemberInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(31),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "NameCard",
+                crate::limits::Limit::MaxBytes(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1623",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupMemberInfoRequest>::NEW,
     },
@@ -9900,6 +12257,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DestroyGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(32),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyGroupRequest>::NEW,
     },
@@ -9994,6 +12356,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetJoinedGroupListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(33),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(5000),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1625",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("GroupIdList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::AddItems {
+                            unless: None,
+                        },
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Reached {
+                        total: "TotalCount",
+                        by: "Offset",
+                    },
+                    crate::registry::EndInfo::NoItems,
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetJoinedGroupListRequest>::NEW,
     },
@@ -10023,6 +12421,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetRoleInGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(34),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "User_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1626",
+            ),
+        ],
+        paging: None,
+        batch: &["User_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetRoleInGroupRequest>::NEW,
     },
@@ -10078,6 +12488,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ForbidSendMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(35),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Members_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1627",
+            ),
+        ],
+        paging: None,
+        batch: &["Members_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ForbidSendMsgRequest>::NEW,
     },
@@ -10113,6 +12535,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupMutedAccountRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(36),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMutedAccountRequest>::NEW,
     },
@@ -10213,6 +12640,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <SendGroupMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(37),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1629",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendGroupMsgRequest>::NEW,
     },
@@ -10250,6 +12689,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <SendGroupSystemNotificationRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(38),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "ToMembers_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1630",
+            ),
+        ],
+        paging: None,
+        batch: &["ToMembers_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendGroupSystemNotificationRequest>::NEW,
     },
@@ -10279,6 +12730,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GroupMsgRecallRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(39),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgSeqList",
+                crate::limits::Limit::MaxItems(10),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/12341",
+            ),
+        ],
+        paging: None,
+        batch: &["MsgSeqList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupMsgRecallRequest>::NEW,
     },
@@ -10318,6 +12781,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ChangeGroupOwnerRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(40),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ChangeGroupOwnerRequest>::NEW,
     },
@@ -10380,6 +12848,36 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImportGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(41),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Name",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1634",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupRequest>::NEW,
     },
@@ -10409,6 +12907,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImportGroupMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(42),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgList",
+                crate::limits::Limit::MaxItems(7),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/1635",
+            ),
+        ],
+        paging: None,
+        batch: &["MsgList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupMsgRequest>::NEW,
     },
@@ -10438,6 +12948,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImportGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(43),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(20),
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/1636",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportGroupMemberRequest>::NEW,
     },
@@ -10467,6 +12989,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SetUnreadMsgNumRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(44),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetUnreadMsgNumRequest>::NEW,
     },
@@ -10496,6 +13023,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteGroupMsgBySenderRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(45),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupMsgBySenderRequest>::NEW,
     },
@@ -10539,6 +13071,33 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GroupMsgGetSimpleRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(46),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("RspMsgList"),
+                Some("ReqMsgNumber"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "ReqMsgSeq",
+                        false,
+                        crate::registry::CursorHow::MinOf {
+                            field: "MsgSeq",
+                            minus: 1,
+                        },
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::NoItems,
+                    crate::registry::EndInfo::NextInt {
+                        field: "ReqMsgSeq",
+                        value: 0,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupMsgGetSimpleRequest>::NEW,
     },
@@ -10574,6 +13133,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ClearGroupMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(47),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearGroupMsgRequest>::NEW,
     },
@@ -10603,6 +13167,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupMsgReceiptRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(48),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMsgReceiptRequest>::NEW,
     },
@@ -10640,6 +13209,40 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupMsgReceiptDetailRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(49),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Count",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(200),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/77693",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                None,
+                Some("Count"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Cursor",
+                        true,
+                        crate::registry::CursorHow::From("Cursor"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "IsFinish",
+                        value: 1,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupMsgReceiptDetailRequest>::NEW,
     },
@@ -10669,6 +13272,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GroupMsgReceiptRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(50),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgSeqList",
+                crate::limits::Limit::MaxItems(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/107478",
+            ),
+        ],
+        paging: None,
+        batch: &["MsgSeqList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupMsgReceiptRequest>::NEW,
     },
@@ -10708,6 +13323,40 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupBanMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(51),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(100),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89989",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("BannedAccountList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::From("NextOffset"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "NextOffset",
+                        value: 0,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupBanMemberRequest>::NEW,
     },
@@ -10737,6 +13386,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BanGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(52),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Members_Account",
+                crate::limits::Limit::MaxItems(20),
+                Some(10005),
+                "https://cloud.tencent.com/document/product/269/79249",
+            ),
+            crate::limits::LimitInfo::new(
+                "Description",
+                crate::limits::Limit::MaxBytes(1000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/79249",
+            ),
+        ],
+        paging: None,
+        batch: &["Members_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BanGroupMemberRequest>::NEW,
     },
@@ -10766,6 +13433,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <UnbanGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(53),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Members_Account",
+                crate::limits::Limit::MaxItems(20),
+                Some(10005),
+                "https://www.tencentcloud.com/document/product/1047/50297",
+            ),
+        ],
+        paging: None,
+        batch: &["Members_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UnbanGroupMemberRequest>::NEW,
     },
@@ -10795,6 +13474,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ModifyGroupAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(54),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupAttr",
+                crate::limits::Limit::MaxItems(16),
+                Some(10047),
+                "https://cloud.tencent.com/document/product/269/67010",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupAttr.key",
+                crate::limits::Limit::MaxBytes(32),
+                Some(10045),
+                "https://cloud.tencent.com/document/product/269/67010",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupAttr.value",
+                crate::limits::Limit::MaxBytes(4000),
+                Some(10046),
+                "https://cloud.tencent.com/document/product/269/67010",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupAttrRequest>::NEW,
     },
@@ -10822,6 +13525,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ClearGroupAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(56),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearGroupAttrRequest>::NEW,
     },
@@ -10851,6 +13559,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SetGroupAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(58),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupAttr",
+                crate::limits::Limit::MaxItems(16),
+                Some(10047),
+                "https://cloud.tencent.com/document/product/269/67011",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupAttr.key",
+                crate::limits::Limit::MaxBytes(32),
+                Some(10045),
+                "https://cloud.tencent.com/document/product/269/67011",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupAttr.value",
+                crate::limits::Limit::MaxBytes(4000),
+                Some(10046),
+                "https://cloud.tencent.com/document/product/269/67011",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetGroupAttrRequest>::NEW,
     },
@@ -10880,6 +13612,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteGroupAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(60),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupAttr.key",
+                crate::limits::Limit::MaxBytes(32),
+                Some(10045),
+                "https://cloud.tencent.com/document/product/269/104440",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupAttrRequest>::NEW,
     },
@@ -10909,6 +13653,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetGroupCounterRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(62),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetGroupCounterRequest>::NEW,
     },
@@ -10938,6 +13687,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <UpdateGroupCounterRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(63),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupCounter",
+                crate::limits::Limit::MaxItems(20),
+                Some(10063),
+                "https://cloud.tencent.com/document/product/269/85952",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupCounter.Key",
+                crate::limits::Limit::MaxBytes(128),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85952",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UpdateGroupCounterRequest>::NEW,
     },
@@ -10967,6 +13734,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteGroupCounterRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(64),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteGroupCounterRequest>::NEW,
     },
@@ -10994,6 +13766,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetOnlineMemberNumRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(65),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetOnlineMemberNumRequest>::NEW,
     },
@@ -11023,6 +13800,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SendBroadcastMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(66),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendBroadcastMsgRequest>::NEW,
     },
@@ -11073,6 +13855,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ImportTopicRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(67),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "TopicName",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/85313",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportTopicRequest>::NEW,
     },
@@ -11102,6 +13920,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DestroyPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(68),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "PermissionGroupIdList",
+                crate::limits::Limit::MaxItems(20),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61233",
+            ),
+        ],
+        paging: None,
+        batch: &["PermissionGroupIdList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyPermissionGroupRequest>::NEW,
     },
@@ -11131,6 +13961,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AddTopicPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(69),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "TopicPermissionList",
+                crate::limits::Limit::MaxItems(50),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61236",
+            ),
+        ],
+        paging: None,
+        batch: &["TopicPermissionList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddTopicPermissionGroupRequest>::NEW,
     },
@@ -11168,6 +14010,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GetTopicPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(70),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTopicPermissionGroupRequest>::NEW,
     },

@@ -425,6 +425,7 @@ impl crate::Endpoint for ForbidIllegalObjectRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/74775";
 }
 
 impl crate::ItemResults for ForbidIllegalObjectResponse {}
@@ -444,6 +445,7 @@ impl crate::Endpoint for AllowBannedObjectRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/74776";
 }
 
 impl crate::ItemResults for AllowBannedObjectResponse {}
@@ -463,6 +465,7 @@ impl crate::Endpoint for GetCosSigRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/74777";
 }
 
 impl crate::ItemResults for GetCosSigResponse {
@@ -586,6 +589,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ForbidIllegalObjectRequest>::NEW,
     },
@@ -615,6 +623,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AllowBannedObjectRequest>::NEW,
     },
@@ -644,6 +657,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCosSigRequest>::NEW,
     },

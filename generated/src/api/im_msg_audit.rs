@@ -389,6 +389,32 @@ impl crate::Endpoint for ContentModerationRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/94300";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/94300",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(71);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.content;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                8192,
+                None,
+                "https://cloud.tencent.com/document/product/269/94300",
+                || String::from("Content"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ContentModerationResponse {}
@@ -417,6 +443,10 @@ impl<'a> ImMsgAudit<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/94300> (English: <https://www.tencentcloud.com/document/product/1047/77827>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `Content` at most 8192 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn content_moderation<'r>(
         &self,
         request: &'r ContentModerationRequest,
@@ -479,6 +509,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ContentModerationRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(71),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Content",
+                crate::limits::Limit::MaxBytes(8192),
+                None,
+                "https://cloud.tencent.com/document/product/269/94300",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ContentModerationRequest>::NEW,
     },

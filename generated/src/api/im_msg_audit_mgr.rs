@@ -713,6 +713,33 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/94301";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/94301",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(72);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.limit;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(100),
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94301",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsIdsResponse {}
@@ -738,9 +765,59 @@ impl crate::Endpoint for GetCloudAuditKeywordsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/94302";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/94302",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(73);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.limit;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(100),
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94302",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetCloudAuditKeywordsResponse {}
+impl crate::paging::Paged for GetCloudAuditKeywordsRequest {
+    fn next_page(&self, reply: &GetCloudAuditKeywordsResponse) -> Option<Self> {
+        let count = reply.infos.len();
+        if count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.offset = u64::try_from(i128::from(self.offset) + count as i128)
+            .unwrap_or(u64::MAX);
+        if i128::from(next.offset) >= i128::from(reply.total_count) {
+            return None;
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetCloudAuditKeywordsRequest {
+    type Item = AuditKeyword;
+    fn take_items(reply: &mut GetCloudAuditKeywordsResponse) -> Vec<AuditKeyword> {
+        std::mem::take(&mut reply.infos)
+    }
+}
+
 impl crate::ReplyPayload for AddCloudAuditKeywordsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -757,6 +834,18 @@ impl crate::Endpoint for AddCloudAuditKeywordsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/94303";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/94303",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(74);
 }
 
 impl crate::ItemResults for AddCloudAuditKeywordsResponse {}
@@ -776,9 +865,61 @@ impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/94304";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/94304",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(75);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.keywords;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94304",
+                || String::from("Keywords"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for DeleteCloudAuditKeywordsResponse {}
+impl crate::batch::Batched for DeleteCloudAuditKeywordsRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.keywords = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.keywords.as_slice().chunks(10).enumerate() {
+            let mut request = template.clone();
+            request.keywords = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Keywords",
+                    n * 10 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 /// The `im_msg_audit_mgr` commands (Content moderation management), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -804,6 +945,10 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/94301> (English: <https://www.tencentcloud.com/document/product/1047/77829>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Limit` at most 100.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_cloud_audit_keywords_ids<'r>(
         &self,
         request: &'r GetCloudAuditKeywordsIdsRequest,
@@ -822,6 +967,12 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/94302> (English: <https://www.tencentcloud.com/document/product/1047/77830>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items. `get_cloud_audit_keywords_pages` and `get_cloud_audit_keywords_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 100.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_cloud_audit_keywords<'r>(
         &self,
         request: &'r GetCloudAuditKeywordsRequest,
@@ -829,6 +980,22 @@ impl<'a> ImMsgAuditMgr<'a> {
         Output = Result<GetCloudAuditKeywordsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_cloud_audit_keywords_pages(
+        &self,
+        request: GetCloudAuditKeywordsRequest,
+    ) -> crate::paging::Pages<GetCloudAuditKeywordsRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `Infos` on every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_cloud_audit_keywords_items(
+        &self,
+        request: GetCloudAuditKeywordsRequest,
+    ) -> crate::paging::Items<GetCloudAuditKeywordsRequest> {
+        self.client.items(request)
     }
 
     /// Cloud moderation: add keywords (云端审核添加敏感词)
@@ -840,6 +1007,8 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/94303> (English: <https://www.tencentcloud.com/document/product/1047/77831>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn add_cloud_audit_keywords<'r>(
         &self,
         request: &'r AddCloudAuditKeywordsRequest,
@@ -858,6 +1027,10 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/94304> (English: <https://www.tencentcloud.com/document/product/1047/77832>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Keywords` at most 10 items. `delete_cloud_audit_keywords_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_cloud_audit_keywords<'r>(
         &self,
         request: &'r DeleteCloudAuditKeywordsRequest,
@@ -865,6 +1038,16 @@ impl<'a> ImMsgAuditMgr<'a> {
         Output = Result<DeleteCloudAuditKeywordsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::delete_cloud_audit_keywords`] with any number of items: `Keywords` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn delete_cloud_audit_keywords_batched<'r>(
+        &self,
+        request: &'r DeleteCloudAuditKeywordsRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DeleteCloudAuditKeywordsRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -906,6 +1089,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetCloudAuditKeywordsIdsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(72),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(100),
+                },
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94301",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCloudAuditKeywordsIdsRequest>::NEW,
     },
@@ -935,6 +1133,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(73),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(100),
+                },
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94302",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("Infos"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::AddItems {
+                            unless: None,
+                        },
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Reached {
+                        total: "TotalCount",
+                        by: "Offset",
+                    },
+                    crate::registry::EndInfo::NoItems,
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetCloudAuditKeywordsRequest>::NEW,
     },
@@ -964,6 +1198,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AddCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(74),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddCloudAuditKeywordsRequest>::NEW,
     },
@@ -1003,6 +1242,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(75),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Keywords",
+                crate::limits::Limit::MaxItems(10),
+                Some(2003),
+                "https://cloud.tencent.com/document/product/269/94304",
+            ),
+        ],
+        paging: None,
+        batch: &["Keywords"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteCloudAuditKeywordsRequest>::NEW,
     },

@@ -741,6 +741,52 @@ impl crate::Endpoint for AccountImportRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1608";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1608",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(76);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_id;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                32,
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/1608",
+                || String::from("UserID"),
+            )?;
+        }
+        if let Some(v0) = &self.nick {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(40601),
+                "https://cloud.tencent.com/document/product/269/1608",
+                || String::from("Nick"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(40601),
+                "https://cloud.tencent.com/document/product/269/1608",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for AccountImportResponse {}
@@ -760,6 +806,68 @@ impl crate::Endpoint for MultiAccountImportRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/4919";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/4919",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(77);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.accounts {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+                || String::from("Accounts"),
+            )?;
+        }
+        if let Some(v0) = &self.accounts {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                crate::limits::bytes(
+                    Self::PATH,
+                    w0_0,
+                    32,
+                    Some(70402),
+                    "https://cloud.tencent.com/document/product/269/4919",
+                    || format!("Accounts[{}]", i0_0),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.account_list {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+                || String::from("AccountList"),
+            )?;
+        }
+        if let Some(v0) = &self.account_list {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.user_id;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        32,
+                        Some(70402),
+                        "https://cloud.tencent.com/document/product/269/4919",
+                        || format!("AccountList[{}].UserID", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for MultiAccountImportResponse {
@@ -778,6 +886,57 @@ impl crate::ItemResults for MultiAccountImportResponse {
     }
 }
 
+impl crate::batch::Batched for MultiAccountImportRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.accounts = None;
+        template.account_list = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self.accounts.as_deref().unwrap_or(&[]).chunks(100).enumerate()
+        {
+            let mut request = template.clone();
+            request.accounts = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Accounts",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        for (n, chunk) in self
+            .account_list
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(100)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.account_list = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "AccountList",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for AccountDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -793,6 +952,32 @@ impl crate::Endpoint for AccountDeleteRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["DeleteItem"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/36443";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/36443",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(78);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.delete_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/36443",
+                || String::from("DeleteItem"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -816,6 +1001,32 @@ impl crate::ItemResults for AccountDeleteResponse {
     }
 }
 
+impl crate::batch::Batched for AccountDeleteRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.delete_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.delete_item.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.delete_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "DeleteItem",
+                    n * 100 + i,
+                    Some(item.user_id.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for AccountCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -831,6 +1042,32 @@ impl crate::Endpoint for AccountCheckRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["CheckItem"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/38417";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/38417",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(79);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.check_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/38417",
+                || String::from("CheckItem"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -854,6 +1091,32 @@ impl crate::ItemResults for AccountCheckResponse {
     }
 }
 
+impl crate::batch::Batched for AccountCheckRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.check_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.check_item.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.check_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "CheckItem",
+                    n * 100 + i,
+                    Some(item.user_id.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for KickResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -870,6 +1133,18 @@ impl crate::Endpoint for KickRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3853";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3853",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(80);
 }
 
 impl crate::ItemResults for KickResponse {}
@@ -898,6 +1173,10 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1608> (English: <https://www.tencentcloud.com/document/product/1047/34953>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `UserID` at most 32 bytes; `Nick` at most 500 bytes; `FaceUrl` at most 500 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn account_import<'r>(
         &self,
         request: &'r AccountImportRequest,
@@ -918,6 +1197,10 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `Accounts` at most 100 items; `Accounts` at most 32 bytes; `AccountList` at most 100 items; `AccountList.UserID` at most 32 bytes. `multi_account_import_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn multi_account_import<'r>(
         &self,
         request: &'r MultiAccountImportRequest,
@@ -925,6 +1208,16 @@ impl<'a> ImOpenLoginSvc<'a> {
         Output = Result<MultiAccountImportResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::multi_account_import`] with any number of items: `Accounts` (100 per request) and `AccountList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn multi_account_import_batched<'r>(
+        &self,
+        request: &'r MultiAccountImportRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<MultiAccountImportRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete accounts (删除账号)
@@ -938,6 +1231,10 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `DeleteItem` at most 100 items. `account_delete_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn account_delete<'r>(
         &self,
         request: &'r AccountDeleteRequest,
@@ -945,6 +1242,16 @@ impl<'a> ImOpenLoginSvc<'a> {
         Output = Result<AccountDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::account_delete`] with any number of items: `DeleteItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn account_delete_batched<'r>(
+        &self,
+        request: &'r AccountDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AccountDeleteRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Query accounts (查询账号)
@@ -958,6 +1265,10 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `CheckItem` at most 100 items. `account_check_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn account_check<'r>(
         &self,
         request: &'r AccountCheckRequest,
@@ -965,6 +1276,16 @@ impl<'a> ImOpenLoginSvc<'a> {
         Output = Result<AccountCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::account_check`] with any number of items: `CheckItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn account_check_batched<'r>(
+        &self,
+        request: &'r AccountCheckRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AccountCheckRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Invalidate account login status (失效账号登录状态)
@@ -976,6 +1297,8 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/3853> (English: <https://www.tencentcloud.com/document/product/1047/34957>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn kick<'r>(
         &self,
         request: &'r KickRequest,
@@ -1022,6 +1345,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <AccountImportRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(76),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserID",
+                crate::limits::Limit::MaxBytes(32),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/1608",
+            ),
+            crate::limits::LimitInfo::new(
+                "Nick",
+                crate::limits::Limit::MaxBytes(500),
+                Some(40601),
+                "https://cloud.tencent.com/document/product/269/1608",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(500),
+                Some(40601),
+                "https://cloud.tencent.com/document/product/269/1608",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountImportRequest>::NEW,
     },
@@ -1069,6 +1416,36 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <MultiAccountImportRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(77),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Accounts",
+                crate::limits::Limit::MaxItems(100),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+            ),
+            crate::limits::LimitInfo::new(
+                "Accounts",
+                crate::limits::Limit::MaxBytes(32),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+            ),
+            crate::limits::LimitInfo::new(
+                "AccountList",
+                crate::limits::Limit::MaxItems(100),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+            ),
+            crate::limits::LimitInfo::new(
+                "AccountList.UserID",
+                crate::limits::Limit::MaxBytes(32),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/4919",
+            ),
+        ],
+        paging: None,
+        batch: &["Accounts", "AccountList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<MultiAccountImportRequest>::NEW,
     },
@@ -1098,6 +1475,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AccountDeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(78),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "DeleteItem",
+                crate::limits::Limit::MaxItems(100),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/36443",
+            ),
+        ],
+        paging: None,
+        batch: &["DeleteItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountDeleteRequest>::NEW,
     },
@@ -1127,6 +1516,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AccountCheckRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(79),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "CheckItem",
+                crate::limits::Limit::MaxItems(100),
+                Some(70402),
+                "https://cloud.tencent.com/document/product/269/38417",
+            ),
+        ],
+        paging: None,
+        batch: &["CheckItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AccountCheckRequest>::NEW,
     },
@@ -1160,6 +1561,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <KickRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(80),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<KickRequest>::NEW,
     },

@@ -1027,6 +1027,72 @@ impl crate::Endpoint for CreateTopicRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/78203";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/78203",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(81);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.topic_name;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+                || String::from("TopicName"),
+            )?;
+        }
+        if let Some(v0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+                || String::from("CustomString"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+                || String::from("Introduction"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for CreateTopicResponse {}
@@ -1046,6 +1112,18 @@ impl crate::Endpoint for DestroyTopicRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/78202";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/78202",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(82);
 }
 
 impl crate::ItemResults for DestroyTopicResponse {
@@ -1089,6 +1167,18 @@ impl crate::Endpoint for GetTopicRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/78204";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/78204",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(83);
 }
 
 impl crate::ItemResults for GetTopicResponse {
@@ -1137,6 +1227,71 @@ impl crate::Endpoint for ModifyTopicRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/78205";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            10006,
+            "https://cloud.tencent.com/document/product/269/78205",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(84);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.topic_name {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                30,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+                || String::from("TopicName"),
+            )?;
+        }
+        if let Some(v0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+                || String::from("CustomString"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.notification {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                300,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+                || String::from("Notification"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                240,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+                || String::from("Introduction"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyTopicResponse {}
@@ -1156,6 +1311,18 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102707";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102707",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(85);
 }
 
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
@@ -1186,6 +1353,10 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/78203> (English: <https://www.tencentcloud.com/document/product/1047/49471>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn create_topic<'r>(
         &self,
         request: &'r CreateTopicRequest,
@@ -1206,6 +1377,8 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn destroy_topic<'r>(
         &self,
         request: &'r DestroyTopicRequest,
@@ -1226,6 +1399,8 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_topic<'r>(
         &self,
         request: &'r GetTopicRequest,
@@ -1244,6 +1419,10 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/78205> (English: <https://www.tencentcloud.com/document/product/1047/49468>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_topic<'r>(
         &self,
         request: &'r ModifyTopicRequest,
@@ -1262,6 +1441,8 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102707> (English: <https://www.tencentcloud.com/document/product/1047/66883>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_online_member_num<'r>(
         &self,
         request: &'r GetOnlineMemberNumRequest,
@@ -1327,6 +1508,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <CreateTopicRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(81),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "TopicName",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78203",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateTopicRequest>::NEW,
     },
@@ -1356,6 +1573,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DestroyTopicRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(82),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyTopicRequest>::NEW,
     },
@@ -1403,6 +1625,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetTopicRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(83),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTopicRequest>::NEW,
     },
@@ -1450,6 +1677,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ModifyTopicRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(84),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "TopicName",
+                crate::limits::Limit::MaxBytes(30),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+            ),
+            crate::limits::LimitInfo::new(
+                "Notification",
+                crate::limits::Limit::MaxBytes(300),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(240),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/78205",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyTopicRequest>::NEW,
     },
@@ -1477,6 +1740,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetOnlineMemberNumRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(85),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetOnlineMemberNumRequest>::NEW,
     },

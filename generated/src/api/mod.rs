@@ -165,6 +165,10 @@ impl tim_rest_runtime::Api for Client {
     fn error_codes() -> &'static [tim_rest_runtime::ErrorCodeInfo] {
         error_codes::TABLE
     }
+
+    fn rate_slots() -> usize {
+        163
+    }
 }
 
 /// The registry of every catalogued command compiled in: names, doc links, retry class, the

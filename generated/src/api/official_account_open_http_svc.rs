@@ -1620,6 +1620,82 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102302";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102302",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(86);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.official_account_user_id {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                48,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102326",
+                || String::from("OfficialAccountUserID"),
+            )?;
+        }
+        {
+            let v0 = &self.name;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                150,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102302",
+                || String::from("Name"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                400,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102302",
+                || String::from("Introduction"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.organization {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+                || String::from("Organization"),
+            )?;
+        }
+        if let Some(v0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+                || String::from("CustomString"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for CreateOfficialAccountResponse {}
@@ -1639,6 +1715,18 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60756";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60756",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(87);
 }
 
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
@@ -1666,6 +1754,71 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102304";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102304",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(88);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.name {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                150,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+                || String::from("Name"),
+            )?;
+        }
+        if let Some(v0) = &self.introduction {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                400,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+                || String::from("Introduction"),
+            )?;
+        }
+        if let Some(v0) = &self.face_url {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+                || String::from("FaceUrl"),
+            )?;
+        }
+        if let Some(v0) = &self.organization {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+                || String::from("Organization"),
+            )?;
+        }
+        if let Some(v0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(6017),
+                "https://www.tencentcloud.com/document/product/1047/60757",
+                || String::from("CustomString"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifyOfficialAccountBaseInfoResponse {}
@@ -1685,9 +1838,57 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102306";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102306",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(89);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(200),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102306",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GetSubscriberInfoResponse {}
+impl crate::paging::Paged for GetSubscriberInfoRequest {
+    fn next_page(&self, reply: &GetSubscriberInfoResponse) -> Option<Self> {
+        if reply.next.as_deref() == Some("") {
+            return None;
+        }
+        let mut next = self.clone();
+        if let Some(v) = &reply.next {
+            next.next = v.clone();
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetSubscriberInfoRequest {
+    type Item = OfficialAccountSubscriber;
+    fn take_items(
+        reply: &mut GetSubscriberInfoResponse,
+    ) -> Vec<OfficialAccountSubscriber> {
+        std::mem::take(&mut reply.subscriber_list)
+    }
+}
+
 impl crate::ReplyPayload for AddSubscriberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1706,6 +1907,32 @@ impl crate::Endpoint for AddSubscriberRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102308";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60760",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(90);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.subscriber_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102308",
+                || String::from("SubscriberList"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -1729,6 +1956,32 @@ impl crate::ItemResults for AddSubscriberResponse {
     }
 }
 
+impl crate::batch::Batched for AddSubscriberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.subscriber_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.subscriber_list.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.subscriber_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "SubscriberList",
+                    n * 100 + i,
+                    Some(item.subscriber_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for DeleteSubscriberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1748,6 +2001,18 @@ impl crate::Endpoint for DeleteSubscriberRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60761";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60761",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(91);
 }
 
 impl crate::ItemResults for DeleteSubscriberResponse {
@@ -1790,6 +2055,32 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102310";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102310",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(92);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.custom_string;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                3000,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102326",
+                || String::from("CustomString"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ModifySubscriberInfoResponse {}
@@ -1813,6 +2104,42 @@ impl crate::Endpoint for OfficialAccountMsgRecallRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60811";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102327",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(93);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.msg_key_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60811",
+                || String::from("MsgKeyList"),
+            )?;
+        }
+        if let Some(v0) = &self.reason {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                100,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60811",
+                || String::from("Reason"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for OfficialAccountMsgRecallResponse {
@@ -1832,6 +2159,32 @@ impl crate::ItemResults for OfficialAccountMsgRecallResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for OfficialAccountMsgRecallRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.msg_key_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.msg_key_list.as_slice().chunks(10).enumerate() {
+            let mut request = template.clone();
+            request.msg_key_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MsgKeyList",
+                    n * 10 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -1856,6 +2209,18 @@ impl crate::Endpoint for OfficialAccountMsgGetSimpleRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102299";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102299",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(94);
 }
 
 impl crate::ItemResults for OfficialAccountMsgGetSimpleResponse {}
@@ -1886,6 +2251,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102302> (English: <https://www.tencentcloud.com/document/product/1047/60755>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `OfficialAccountUserID` at most 48 bytes; `Name` at most 150 bytes; `Introduction` at most 400 bytes; `FaceUrl` at most 500 bytes; `Organization` at most 500 bytes; `CustomString` at most 3000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn create_official_account<'r>(
         &self,
         request: &'r CreateOfficialAccountRequest,
@@ -1904,6 +2273,8 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60756> (English: <https://www.tencentcloud.com/document/product/1047/60756>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn destroy_official_account<'r>(
         &self,
         request: &'r DestroyOfficialAccountRequest,
@@ -1922,6 +2293,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102304> (English: <https://www.tencentcloud.com/document/product/1047/60757>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Name` at most 150 bytes; `Introduction` at most 400 bytes; `FaceUrl` at most 500 bytes; `Organization` at most 500 bytes; `CustomString` at most 3000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_official_account_base_info<'r>(
         &self,
         request: &'r ModifyOfficialAccountBaseInfoRequest,
@@ -1940,6 +2315,12 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102306> (English: <https://www.tencentcloud.com/document/product/1047/60759>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Next` from the reply's `Next`; the last page: `Next` is "". `get_subscriber_info_pages` and `get_subscriber_info_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 200.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_subscriber_info<'r>(
         &self,
         request: &'r GetSubscriberInfoRequest,
@@ -1947,6 +2328,22 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
         Output = Result<GetSubscriberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_subscriber_info_pages(
+        &self,
+        request: GetSubscriberInfoRequest,
+    ) -> crate::paging::Pages<GetSubscriberInfoRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `SubscriberList` on every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_subscriber_info_items(
+        &self,
+        request: GetSubscriberInfoRequest,
+    ) -> crate::paging::Items<GetSubscriberInfoRequest> {
+        self.client.items(request)
     }
 
     /// Add subscribers (公众号添加订阅者)
@@ -1960,6 +2357,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `SubscriberList` at most 100 items. `add_subscriber_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn add_subscriber<'r>(
         &self,
         request: &'r AddSubscriberRequest,
@@ -1967,6 +2368,16 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
         Output = Result<AddSubscriberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::add_subscriber`] with any number of items: `SubscriberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn add_subscriber_batched<'r>(
+        &self,
+        request: &'r AddSubscriberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AddSubscriberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete subscribers (公众号删除订阅者)
@@ -1980,6 +2391,8 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_subscriber<'r>(
         &self,
         request: &'r DeleteSubscriberRequest,
@@ -1998,6 +2411,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102310> (English: <https://www.tencentcloud.com/document/product/1047/60762>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `CustomString` at most 3000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_subscriber_info<'r>(
         &self,
         request: &'r ModifySubscriberInfoRequest,
@@ -2018,6 +2435,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MsgKeyList` at most 10 items; `Reason` at most 100 bytes. `official_account_msg_recall_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn official_account_msg_recall<'r>(
         &self,
         request: &'r OfficialAccountMsgRecallRequest,
@@ -2025,6 +2446,16 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
         Output = Result<OfficialAccountMsgRecallResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::official_account_msg_recall`] with any number of items: `MsgKeyList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn official_account_msg_recall_batched<'r>(
+        &self,
+        request: &'r OfficialAccountMsgRecallRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<OfficialAccountMsgRecallRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull official account message history (拉取公众号用户历史消息)
@@ -2036,6 +2467,8 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/102299> (English: <https://www.tencentcloud.com/document/product/1047/60812>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn official_account_msg_get_simple<'r>(
         &self,
         request: &'r OfficialAccountMsgGetSimpleRequest,
@@ -2083,6 +2516,48 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <CreateOfficialAccountRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(86),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "OfficialAccountUserID",
+                crate::limits::Limit::MaxBytes(48),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102326",
+            ),
+            crate::limits::LimitInfo::new(
+                "Name",
+                crate::limits::Limit::MaxBytes(150),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102302",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(400),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102302",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(500),
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+            ),
+            crate::limits::LimitInfo::new(
+                "Organization",
+                crate::limits::Limit::MaxBytes(500),
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(6017),
+                "https://www.tencentcloud.com/zh/document/product/1047/60755",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateOfficialAccountRequest>::NEW,
     },
@@ -2110,6 +2585,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DestroyOfficialAccountRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(87),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyOfficialAccountRequest>::NEW,
     },
@@ -2145,6 +2625,42 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ModifyOfficialAccountBaseInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(88),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Name",
+                crate::limits::Limit::MaxBytes(150),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+            ),
+            crate::limits::LimitInfo::new(
+                "Introduction",
+                crate::limits::Limit::MaxBytes(400),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+            ),
+            crate::limits::LimitInfo::new(
+                "FaceUrl",
+                crate::limits::Limit::MaxBytes(500),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+            ),
+            crate::limits::LimitInfo::new(
+                "Organization",
+                crate::limits::Limit::MaxBytes(500),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102304",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(6017),
+                "https://www.tencentcloud.com/document/product/1047/60757",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyOfficialAccountBaseInfoRequest>::NEW,
     },
@@ -2172,6 +2688,40 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GetSubscriberInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(89),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(200),
+                },
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102306",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("SubscriberList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Next",
+                        true,
+                        crate::registry::CursorHow::From("Next"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Str {
+                        field: "Next",
+                        value: "",
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSubscriberInfoRequest>::NEW,
     },
@@ -2201,6 +2751,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AddSubscriberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(90),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "SubscriberList",
+                crate::limits::Limit::MaxItems(100),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102308",
+            ),
+        ],
+        paging: None,
+        batch: &["SubscriberList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddSubscriberRequest>::NEW,
     },
@@ -2230,6 +2792,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteSubscriberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(91),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteSubscriberRequest>::NEW,
     },
@@ -2259,6 +2826,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ModifySubscriberInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(92),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102326",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifySubscriberInfoRequest>::NEW,
     },
@@ -2298,6 +2877,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <OfficialAccountMsgRecallRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(93),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgKeyList",
+                crate::limits::Limit::MaxItems(10),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60811",
+            ),
+            crate::limits::LimitInfo::new(
+                "Reason",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/60811",
+            ),
+        ],
+        paging: None,
+        batch: &["MsgKeyList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<OfficialAccountMsgRecallRequest>::NEW,
     },
@@ -2338,6 +2935,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <OfficialAccountMsgGetSimpleRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(94),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<OfficialAccountMsgGetSimpleRequest>::NEW,
     },

@@ -427,6 +427,18 @@ impl crate::Endpoint for GetHistoryRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1650";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            10,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1650",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(95);
 }
 
 impl crate::ItemResults for GetHistoryResponse {}
@@ -455,6 +467,8 @@ impl<'a> OpenMsgSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1650> (English: <https://www.tencentcloud.com/document/product/1047/34885>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 10 calls per second.
     pub fn get_history<'r>(
         &self,
         request: &'r GetHistoryRequest,
@@ -493,6 +507,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetHistoryRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(95),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetHistoryRequest>::NEW,
     },

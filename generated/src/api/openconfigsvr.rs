@@ -1092,6 +1092,18 @@ impl crate::Endpoint for SetNoSpeakingRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/4230";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/4230",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(96);
 }
 
 impl crate::ItemResults for SetNoSpeakingResponse {}
@@ -1111,6 +1123,18 @@ impl crate::Endpoint for GetNoSpeakingRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/4229";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/4229",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(97);
 }
 
 impl crate::ItemResults for GetNoSpeakingResponse {}
@@ -1130,6 +1154,18 @@ impl crate::Endpoint for GetAppInfoRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/4193";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/4193",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(98);
 }
 
 impl crate::ItemResults for GetAppInfoResponse {}
@@ -1158,6 +1194,8 @@ impl<'a> Openconfigsvr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4230> (English: <https://www.tencentcloud.com/document/product/1047/34923>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn set_no_speaking<'r>(
         &self,
         request: &'r SetNoSpeakingRequest,
@@ -1176,6 +1214,8 @@ impl<'a> Openconfigsvr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4229> (English: <https://www.tencentcloud.com/document/product/1047/34924>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_no_speaking<'r>(
         &self,
         request: &'r GetNoSpeakingRequest,
@@ -1194,6 +1234,8 @@ impl<'a> Openconfigsvr<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/4193> (English: <https://www.tencentcloud.com/document/product/1047/34886>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_app_info<'r>(
         &self,
         request: &'r GetAppInfoRequest,
@@ -1230,6 +1272,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: Some("{\n    \"ErrorCode\": 0,\n    \"ErrorInfo\": \"\"\n}\n"),
             },
         ],
+        rates: <SetNoSpeakingRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(96),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetNoSpeakingRequest>::NEW,
     },
@@ -1257,6 +1304,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetNoSpeakingRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(97),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetNoSpeakingRequest>::NEW,
     },
@@ -1294,6 +1346,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetAppInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(98),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAppInfoRequest>::NEW,
     },

@@ -2436,6 +2436,32 @@ impl crate::Endpoint for QueryOnlineStatusRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2566";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/2566",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(99);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(90011),
+                "https://cloud.tencent.com/document/product/269/2566",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for QueryOnlineStatusResponse {
@@ -2455,6 +2481,32 @@ impl crate::ItemResults for QueryOnlineStatusResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for QueryOnlineStatusRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(500).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 500 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -2489,6 +2541,32 @@ impl crate::Endpoint for SendMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2282";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/2282",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(100);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.msg_seq {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(4294967295),
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/单发单聊消息_intl_zh.md",
+                || String::from("MsgSeq"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for SendMsgResponse {}
@@ -2521,6 +2599,69 @@ impl crate::Endpoint for BatchSendMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1612";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1612",
+        ),
+        crate::pacing::RateRule::new(
+            12000,
+            60,
+            Some("To_Account"),
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1612",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(101);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(90011),
+                "https://cloud.tencent.com/document/product/269/1612",
+                || String::from("To_Account"),
+            )?;
+        }
+        if let Some(v0) = &self.msg_seq {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(4294967295),
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/批量发单聊消息_intl_zh.md",
+                || String::from("MsgSeq"),
+            )?;
+        }
+        if let Some(v0) = &self.msg_life_time {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(604800),
+                Some(90026),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/批量发单聊消息_intl_zh.md",
+                || String::from("MsgLifeTime"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rate_units(&self, rule: usize) -> u64 {
+        match rule {
+            1 => self.to_account.len() as u64,
+            _ => 1,
+        }
+    }
 }
 
 impl crate::ItemResults for BatchSendMsgResponse {
@@ -2540,6 +2681,35 @@ impl crate::ItemResults for BatchSendMsgResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for BatchSendMsgRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(500).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            if !parts.is_empty() {
+                request.msg_random = fastrand::u32(..);
+            }
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 500 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -2568,6 +2738,32 @@ impl crate::Endpoint for ImportMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2568";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/2568",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(103);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.msg_seq {
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(4294967295),
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/导入单聊消息_intl_zh.md",
+                || String::from("MsgSeq"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for ImportMsgResponse {}
@@ -2594,9 +2790,40 @@ impl crate::Endpoint for AdminGetRoamMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/42794";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/查询消息/查询单聊消息_intl_zh.md",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(104);
 }
 
 impl crate::ItemResults for AdminGetRoamMsgResponse {}
+impl crate::paging::Paged for AdminGetRoamMsgRequest {
+    fn next_page(&self, reply: &AdminGetRoamMsgResponse) -> Option<Self> {
+        if reply.complete == 1 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.max_time = reply.last_msg_time.clone();
+        next.last_msg_key = Some(reply.last_msg_key.clone());
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for AdminGetRoamMsgRequest {
+    type Item = C2CRoamMsg;
+    fn take_items(reply: &mut AdminGetRoamMsgResponse) -> Vec<C2CRoamMsg> {
+        std::mem::take(&mut reply.msg_list)
+    }
+}
+
 impl crate::ReplyPayload for AdminMsgWithdrawResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2617,6 +2844,18 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/38980";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/38980",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(105);
 }
 
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
@@ -2640,6 +2879,18 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/50349";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/50349",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(106);
 }
 
 impl crate::ItemResults for AdminSetMsgReadResponse {}
@@ -2658,6 +2909,31 @@ impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["To_Account", "Peer_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/56043";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/56043",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(107);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.peer_account {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(20001),
+                "https://www.tencentcloud.com/document/product/1047/41046",
+                || String::from("Peer_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2678,6 +2954,38 @@ impl crate::ItemResults for GetC2cUnreadMsgNumResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for GetC2cUnreadMsgNumRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.peer_account = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self
+            .peer_account
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(10)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.peer_account = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Peer_Account",
+                    n * 10 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -2703,6 +3011,18 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/74740";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/74740",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(108);
 }
 
 impl crate::ItemResults for ModifyC2cMsgResponse {}
@@ -2726,9 +3046,61 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/101439";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/101439",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(109);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.msg_key_list;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                30,
+                Some(20001),
+                "https://cloud.tencent.com/document/product/269/101439",
+                || String::from("MsgKeyList"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for DeleteC2cMsgRambleResponse {}
+impl crate::batch::Batched for DeleteC2cMsgRambleRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.msg_key_list = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.msg_key_list.as_slice().chunks(30).enumerate() {
+            let mut request = template.clone();
+            request.msg_key_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MsgKeyList",
+                    n * 30 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for C2cMsgReadReceiptResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2749,6 +3121,7 @@ impl crate::Endpoint for C2cMsgReadReceiptRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/104121";
 }
 
 impl crate::ItemResults for C2cMsgReadReceiptResponse {}
@@ -2774,6 +3147,18 @@ impl crate::Endpoint for ModifyGroupMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/74741";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/74741",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(110);
 }
 
 impl crate::ItemResults for ModifyGroupMsgResponse {}
@@ -2804,6 +3189,10 @@ impl<'a> Openim<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 500 items. `query_online_status_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn query_online_status<'r>(
         &self,
         request: &'r QueryOnlineStatusRequest,
@@ -2811,6 +3200,16 @@ impl<'a> Openim<'a> {
         Output = Result<QueryOnlineStatusResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::query_online_status`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn query_online_status_batched<'r>(
+        &self,
+        request: &'r QueryOnlineStatusRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<QueryOnlineStatusRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Send one-to-one message to one user (单发单聊消息)
@@ -2822,6 +3221,10 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2282> (English: <https://www.tencentcloud.com/document/product/1047/34919>)
     ///
     /// Retry class: `dedupe(MsgRandom, MsgSeq)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    ///
+    /// Limits, checked before sending: `MsgSeq` at most 4294967295.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn send_msg<'r>(
         &self,
         request: &'r SendMsgRequest,
@@ -2842,6 +3245,10 @@ impl<'a> Openim<'a> {
     /// Retry class: `dedupe(MsgRandom, MsgSeq)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 500 items; `MsgSeq` at most 4294967295; `MsgLifeTime` at most 604800. `batch_send_msg_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 12000 items of `To_Account` per minute.
     pub fn batch_send_msg<'r>(
         &self,
         request: &'r BatchSendMsgRequest,
@@ -2849,6 +3256,16 @@ impl<'a> Openim<'a> {
         Output = Result<BatchSendMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::batch_send_msg`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn batch_send_msg_batched<'r>(
+        &self,
+        request: &'r BatchSendMsgRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BatchSendMsgRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Import one-to-one messages (导入单聊消息)
@@ -2860,6 +3277,10 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/2568> (English: <https://www.tencentcloud.com/document/product/1047/35014>)
     ///
     /// Retry class: `dedupe(MsgRandom, MsgSeq, MsgTimeStamp)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    ///
+    /// Limits, checked before sending: `MsgSeq` at most 4294967295.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn import_msg<'r>(
         &self,
         request: &'r ImportMsgRequest,
@@ -2878,6 +3299,10 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/42794> (English: <https://www.tencentcloud.com/document/product/1047/35478>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `MaxTime` from the reply's `LastMsgTime`, `LastMsgKey` from the reply's `LastMsgKey`; the last page: `Complete` is 1. `admin_get_roam_msg_pages` and `admin_get_roam_msg_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn admin_get_roam_msg<'r>(
         &self,
         request: &'r AdminGetRoamMsgRequest,
@@ -2885,6 +3310,22 @@ impl<'a> Openim<'a> {
         Output = Result<AdminGetRoamMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`MaxTime` from the reply's `LastMsgTime`, `LastMsgKey` from the reply's `LastMsgKey`; the last page: `Complete` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn admin_get_roam_msg_pages(
+        &self,
+        request: AdminGetRoamMsgRequest,
+    ) -> crate::paging::Pages<AdminGetRoamMsgRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `MsgList` on every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn admin_get_roam_msg_items(
+        &self,
+        request: AdminGetRoamMsgRequest,
+    ) -> crate::paging::Items<AdminGetRoamMsgRequest> {
+        self.client.items(request)
     }
 
     /// Recall one-to-one message (撤回单聊消息)
@@ -2896,6 +3337,8 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/38980> (English: <https://www.tencentcloud.com/document/product/1047/35015>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn admin_msg_withdraw<'r>(
         &self,
         request: &'r AdminMsgWithdrawRequest,
@@ -2914,6 +3357,8 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/50349> (English: <https://www.tencentcloud.com/document/product/1047/38996>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn admin_set_msg_read<'r>(
         &self,
         request: &'r AdminSetMsgReadRequest,
@@ -2934,6 +3379,10 @@ impl<'a> Openim<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `Peer_Account` at most 10 items. `get_c2c_unread_msg_num_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_c2c_unread_msg_num<'r>(
         &self,
         request: &'r GetC2cUnreadMsgNumRequest,
@@ -2941,6 +3390,16 @@ impl<'a> Openim<'a> {
         Output = Result<GetC2cUnreadMsgNumResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_c2c_unread_msg_num`] with any number of items: `Peer_Account` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_c2c_unread_msg_num_batched<'r>(
+        &self,
+        request: &'r GetC2cUnreadMsgNumRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetC2cUnreadMsgNumRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Modify historical one-to-one message (修改单聊历史消息)
@@ -2952,6 +3411,8 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74740> (English: <https://www.tencentcloud.com/document/product/1047/47722>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_c2c_msg<'r>(
         &self,
         request: &'r ModifyC2cMsgRequest,
@@ -2970,6 +3431,10 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/101439>
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `MsgKeyList` at most 30 items. `delete_c2c_msg_ramble_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_c2c_msg_ramble<'r>(
         &self,
         request: &'r DeleteC2cMsgRambleRequest,
@@ -2977,6 +3442,16 @@ impl<'a> Openim<'a> {
         Output = Result<DeleteC2cMsgRambleResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::delete_c2c_msg_ramble`] with any number of items: `MsgKeyList` (30 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn delete_c2c_msg_ramble_batched<'r>(
+        &self,
+        request: &'r DeleteC2cMsgRambleRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DeleteC2cMsgRambleRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Send one-to-one message read receipt (发送单聊消息已读回执)
@@ -3006,6 +3481,8 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74741> (English: <https://www.tencentcloud.com/document/product/1047/47948>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn modify_group_msg<'r>(
         &self,
         request: &'r ModifyGroupMsgRequest,
@@ -3075,6 +3552,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <QueryOnlineStatusRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(99),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(90011),
+                "https://cloud.tencent.com/document/product/269/2566",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<QueryOnlineStatusRequest>::NEW,
     },
@@ -3171,6 +3660,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <SendMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(100),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgSeq",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(4294967295),
+                },
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/单发单聊消息_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendMsgRequest>::NEW,
     },
@@ -3245,6 +3749,36 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BatchSendMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(101),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(90011),
+                "https://cloud.tencent.com/document/product/269/1612",
+            ),
+            crate::limits::LimitInfo::new(
+                "MsgSeq",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(4294967295),
+                },
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/批量发单聊消息_intl_zh.md",
+            ),
+            crate::limits::LimitInfo::new(
+                "MsgLifeTime",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(604800),
+                },
+                Some(90026),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/批量发单聊消息_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BatchSendMsgRequest>::NEW,
     },
@@ -3305,6 +3839,21 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <ImportMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(103),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgSeq",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(4294967295),
+                },
+                Some(20001),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/发送消息/导入单聊消息_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ImportMsgRequest>::NEW,
     },
@@ -3395,6 +3944,35 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AdminGetRoamMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(104),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("MsgList"),
+                Some("MaxCnt"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "MaxTime",
+                        false,
+                        crate::registry::CursorHow::From("LastMsgTime"),
+                    ),
+                    crate::registry::CursorInfo::new(
+                        "LastMsgKey",
+                        true,
+                        crate::registry::CursorHow::From("LastMsgKey"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "Complete",
+                        value: 1,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminGetRoamMsgRequest>::NEW,
     },
@@ -3432,6 +4010,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AdminMsgWithdrawRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(105),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminMsgWithdrawRequest>::NEW,
     },
@@ -3461,6 +4044,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AdminSetMsgReadRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(106),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AdminSetMsgReadRequest>::NEW,
     },
@@ -3498,6 +4086,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetC2cUnreadMsgNumRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(107),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Peer_Account",
+                crate::limits::Limit::MaxItems(10),
+                Some(20001),
+                "https://www.tencentcloud.com/document/product/1047/41046",
+            ),
+        ],
+        paging: None,
+        batch: &["Peer_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetC2cUnreadMsgNumRequest>::NEW,
     },
@@ -3555,6 +4155,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ModifyC2cMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(108),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyC2cMsgRequest>::NEW,
     },
@@ -3584,6 +4189,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteC2cMsgRambleRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(109),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MsgKeyList",
+                crate::limits::Limit::MaxItems(30),
+                Some(20001),
+                "https://cloud.tencent.com/document/product/269/101439",
+            ),
+        ],
+        paging: None,
+        batch: &["MsgKeyList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteC2cMsgRambleRequest>::NEW,
     },
@@ -3623,6 +4240,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<C2cMsgReadReceiptRequest>::NEW,
     },
@@ -3674,6 +4296,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ModifyGroupMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(110),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifyGroupMsgRequest>::NEW,
     },

@@ -729,6 +729,18 @@ impl crate::Endpoint for GetKeyValuesRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/82029";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/82029",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(111);
 }
 
 impl crate::ItemResults for GetKeyValuesResponse {}
@@ -754,6 +766,76 @@ impl crate::Endpoint for SetKeyValuesRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/82030";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/82030",
+        ),
+        crate::pacing::RateRule::new(
+            200,
+            60,
+            None,
+            Some("MsgKey"),
+            23003,
+            "https://cloud.tencent.com/document/product/269/82030",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(112);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.extension_list {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82030",
+                || String::from("ExtensionList"),
+            )?;
+        }
+        if let Some(v0) = &self.extension_list {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        100,
+                        Some(10004),
+                        "https://cloud.tencent.com/document/product/269/82030",
+                        || format!("ExtensionList[{}].Key", i0_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.extension_list {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.value;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        1000,
+                        Some(10004),
+                        "https://cloud.tencent.com/document/product/269/82030",
+                        || format!("ExtensionList[{}].Value", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.msg_key.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl crate::ItemResults for SetKeyValuesResponse {
@@ -776,6 +858,41 @@ impl crate::ItemResults for SetKeyValuesResponse {
     }
 }
 
+impl crate::batch::Batched for SetKeyValuesRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.extension_list = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self
+            .extension_list
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(20)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.extension_list = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "ExtensionList",
+                    n * 20 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GroupGetKeyValuesResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -792,6 +909,18 @@ impl crate::Endpoint for GroupGetKeyValuesRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/82031";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/82031",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(114);
 }
 
 impl crate::ItemResults for GroupGetKeyValuesResponse {}
@@ -816,6 +945,76 @@ impl crate::Endpoint for GroupSetKeyValuesRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/82032";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/82032",
+        ),
+        crate::pacing::RateRule::new(
+            200,
+            60,
+            None,
+            Some("MsgSeq"),
+            23003,
+            "https://cloud.tencent.com/document/product/269/82032",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(115);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.extension_list {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                20,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82032",
+                || String::from("ExtensionList"),
+            )?;
+        }
+        if let Some(v0) = &self.extension_list {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.key;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        100,
+                        Some(10004),
+                        "https://cloud.tencent.com/document/product/269/82032",
+                        || format!("ExtensionList[{}].Key", i0_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.extension_list {
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.value;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        1000,
+                        Some(10004),
+                        "https://cloud.tencent.com/document/product/269/82032",
+                        || format!("ExtensionList[{}].Value", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rate_scope(&self, rule: usize) -> Option<String> {
+        match rule {
+            1 => Some(self.msg_seq.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl crate::ItemResults for GroupSetKeyValuesResponse {
@@ -835,6 +1034,41 @@ impl crate::ItemResults for GroupSetKeyValuesResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for GroupSetKeyValuesRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.extension_list = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self
+            .extension_list
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(20)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.extension_list = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "ExtensionList",
+                    n * 20 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -865,6 +1099,8 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/82029> (English: <https://www.tencentcloud.com/document/product/1047/51194>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_key_values<'r>(
         &self,
         request: &'r GetKeyValuesRequest,
@@ -885,6 +1121,10 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `ExtensionList` at most 20 items; `ExtensionList.Key` at most 100 bytes; `ExtensionList.Value` at most 1000 bytes. `set_key_values_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 200 calls per minute per `MsgKey`.
     pub fn set_key_values<'r>(
         &self,
         request: &'r SetKeyValuesRequest,
@@ -892,6 +1132,16 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
         Output = Result<SetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn set_key_values_batched<'r>(
+        &self,
+        request: &'r SetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<SetKeyValuesRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull group message extension (拉取群消息扩展)
@@ -903,6 +1153,8 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/82031> (English: <https://www.tencentcloud.com/document/product/1047/52169>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_get_key_values<'r>(
         &self,
         request: &'r GroupGetKeyValuesRequest,
@@ -923,6 +1175,10 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `ExtensionList` at most 20 items; `ExtensionList.Key` at most 100 bytes; `ExtensionList.Value` at most 1000 bytes. `group_set_key_values_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second, 200 calls per minute per `MsgSeq`.
     pub fn group_set_key_values<'r>(
         &self,
         request: &'r GroupSetKeyValuesRequest,
@@ -930,6 +1186,16 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
         Output = Result<GroupSetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::group_set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn group_set_key_values_batched<'r>(
+        &self,
+        request: &'r GroupSetKeyValuesRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GroupSetKeyValuesRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -969,6 +1235,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GetKeyValuesRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(111),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetKeyValuesRequest>::NEW,
     },
@@ -1020,6 +1291,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <SetKeyValuesRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(112),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "ExtensionList",
+                crate::limits::Limit::MaxItems(20),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82030",
+            ),
+            crate::limits::LimitInfo::new(
+                "ExtensionList.Key",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82030",
+            ),
+            crate::limits::LimitInfo::new(
+                "ExtensionList.Value",
+                crate::limits::Limit::MaxBytes(1000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82030",
+            ),
+        ],
+        paging: None,
+        batch: &["ExtensionList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetKeyValuesRequest>::NEW,
     },
@@ -1057,6 +1352,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GroupGetKeyValuesRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(114),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupGetKeyValuesRequest>::NEW,
     },
@@ -1102,6 +1402,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <GroupSetKeyValuesRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(115),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "ExtensionList",
+                crate::limits::Limit::MaxItems(20),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82032",
+            ),
+            crate::limits::LimitInfo::new(
+                "ExtensionList.Key",
+                crate::limits::Limit::MaxBytes(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82032",
+            ),
+            crate::limits::LimitInfo::new(
+                "ExtensionList.Value",
+                crate::limits::Limit::MaxBytes(1000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/82032",
+            ),
+        ],
+        paging: None,
+        batch: &["ExtensionList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupSetKeyValuesRequest>::NEW,
     },

@@ -404,6 +404,42 @@ impl crate::Endpoint for CreateRobotRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/89991";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/89991",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(117);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_id;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                32,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89991",
+                || String::from("UserID"),
+            )?;
+        }
+        if let Some(v0) = &self.self_signature {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                500,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89991",
+                || String::from("SelfSignature"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for CreateRobotResponse {}
@@ -422,6 +458,32 @@ impl crate::Endpoint for DeleteRobotRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["Robot_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/89992";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/55282",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(118);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.robot_account;
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                32,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/55282",
+                || String::from("Robot_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -442,6 +504,18 @@ impl crate::Endpoint for GetAllRobotsRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/89993";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/55280",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(119);
 }
 
 impl crate::ItemResults for GetAllRobotsResponse {}
@@ -467,6 +541,18 @@ impl crate::Endpoint for SendStreamMsgRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/104537";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/104537",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(120);
 }
 
 impl crate::ItemResults for SendStreamMsgResponse {}
@@ -495,6 +581,10 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89991> (English: <https://www.tencentcloud.com/document/product/1047/55281>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `UserID` at most 32 bytes; `SelfSignature` at most 500 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn create_robot<'r>(
         &self,
         request: &'r CreateRobotRequest,
@@ -513,6 +603,10 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89992> (English: <https://www.tencentcloud.com/document/product/1047/55282>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `Robot_Account` at most 32 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete_robot<'r>(
         &self,
         request: &'r DeleteRobotRequest,
@@ -531,6 +625,8 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/89993> (English: <https://www.tencentcloud.com/document/product/1047/55280>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_all_robots<'r>(
         &self,
         request: &'r GetAllRobotsRequest,
@@ -549,6 +645,8 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/104537> (English: <https://www.tencentcloud.com/document/product/1047/71131>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn send_stream_msg<'r>(
         &self,
         request: &'r SendStreamMsgRequest,
@@ -587,6 +685,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <CreateRobotRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(117),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserID",
+                crate::limits::Limit::MaxBytes(32),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89991",
+            ),
+            crate::limits::LimitInfo::new(
+                "SelfSignature",
+                crate::limits::Limit::MaxBytes(500),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/89991",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateRobotRequest>::NEW,
     },
@@ -614,6 +730,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteRobotRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(118),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Robot_Account",
+                crate::limits::Limit::MaxBytes(32),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/55282",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteRobotRequest>::NEW,
     },
@@ -641,6 +769,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetAllRobotsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(119),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAllRobotsRequest>::NEW,
     },
@@ -676,6 +809,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <SendStreamMsgRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(120),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SendStreamMsgRequest>::NEW,
     },

@@ -341,6 +341,18 @@ impl crate::Endpoint for PortraitSetRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1640";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1640",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(121);
 }
 
 impl crate::ItemResults for PortraitSetResponse {}
@@ -359,6 +371,32 @@ impl crate::Endpoint for PortraitGetRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["To_Account", "TagList"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1639";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1639",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(122);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(40001),
+                "https://cloud.tencent.com/document/product/269/1639",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -379,6 +417,32 @@ impl crate::ItemResults for PortraitGetResponse {
             });
         }
         out
+    }
+}
+
+impl crate::batch::Batched for PortraitGetRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
     }
 }
 
@@ -407,6 +471,8 @@ impl<'a> Profile<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1640> (English: <https://www.tencentcloud.com/document/product/1047/34916>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn portrait_set<'r>(
         &self,
         request: &'r PortraitSetRequest,
@@ -427,6 +493,10 @@ impl<'a> Profile<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `portrait_get_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn portrait_get<'r>(
         &self,
         request: &'r PortraitGetRequest,
@@ -434,6 +504,16 @@ impl<'a> Profile<'a> {
         Output = Result<PortraitGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::portrait_get`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn portrait_get_batched<'r>(
+        &self,
+        request: &'r PortraitGetRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<PortraitGetRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -465,6 +545,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <PortraitSetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(121),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PortraitSetRequest>::NEW,
     },
@@ -524,6 +609,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <PortraitGetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(122),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(40001),
+                "https://cloud.tencent.com/document/product/269/1639",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PortraitGetRequest>::NEW,
     },

@@ -2252,9 +2252,42 @@ impl crate::Endpoint for GetListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/62118";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/62118",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(123);
 }
 
 impl crate::ItemResults for GetListResponse {}
+impl crate::paging::Paged for GetListRequest {
+    fn next_page(&self, reply: &GetListResponse) -> Option<Self> {
+        if reply.complete_flag == 1 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.time_stamp = reply.time_stamp.clone();
+        next.start_index = reply.start_index.clone();
+        next.top_time_stamp = reply.top_time_stamp.clone();
+        next.top_start_index = reply.top_start_index.clone();
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetListRequest {
+    type Item = SessionItem;
+    fn take_items(reply: &mut GetListResponse) -> Vec<SessionItem> {
+        std::mem::take(&mut reply.session_item)
+    }
+}
+
 impl crate::ReplyPayload for DeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2277,6 +2310,18 @@ impl crate::Endpoint for DeleteRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/62119";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/62119",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(124);
 }
 
 impl crate::ItemResults for DeleteResponse {}
@@ -2300,6 +2345,18 @@ impl crate::Endpoint for TopRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/78304";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://trtc.io/ko/document/78304",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(125);
 }
 
 impl crate::ItemResults for TopResponse {}
@@ -2319,9 +2376,80 @@ impl crate::Endpoint for CreateContactGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53437";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53437",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(126);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_contact_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1,
+                Some(50002),
+                "https://cloud.tencent.com/document/product/269/85791",
+                || String::from("GroupContactItem"),
+            )?;
+        }
+        {
+            let v0 = &self.group_contact_item;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.group_name;
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        32,
+                        Some(51011),
+                        "https://cloud.tencent.com/document/product/269/85791",
+                        || format!("GroupContactItem[{}].GroupName", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for CreateContactGroupResponse {}
+impl crate::batch::Batched for CreateContactGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.group_contact_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.group_contact_item.as_slice().chunks(1).enumerate() {
+            let mut request = template.clone();
+            request.group_contact_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "GroupContactItem",
+                    n * 1 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for DelContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2338,9 +2466,61 @@ impl crate::Endpoint for DelContactGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53441";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53441",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(127);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_name;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1,
+                Some(50002),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/删除会话分组数据_intl_zh.md",
+                || String::from("GroupName"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for DelContactGroupResponse {}
+impl crate::batch::Batched for DelContactGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.group_name = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.group_name.as_slice().chunks(1).enumerate() {
+            let mut request = template.clone();
+            request.group_name = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "GroupName",
+                    n * 1 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for UpdateContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2361,6 +2541,34 @@ impl crate::Endpoint for UpdateContactGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53439";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53439",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(128);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.update_group;
+            if let Some(v1) = &v0.new_group_name {
+                crate::limits::bytes(
+                    Self::PATH,
+                    v1,
+                    32,
+                    Some(51011),
+                    "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/更新会话分组数据_intl_zh.md",
+                    || String::from("UpdateGroup.NewGroupName"),
+                )?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for UpdateContactGroupResponse {}
@@ -2380,9 +2588,64 @@ impl crate::Endpoint for SearchContactGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53442";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53442",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(129);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.contact_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                300,
+                Some(50002),
+                "https://trtc.io/zh/document/53442",
+                || String::from("ContactItem"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for SearchContactGroupResponse {}
+impl crate::batch::Batched for SearchContactGroupRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.contact_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.contact_item.as_slice().chunks(300).enumerate() {
+            let mut request = template.clone();
+            request.contact_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "ContactItem",
+                    n * 300 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for MarkContactResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2398,6 +2661,47 @@ impl crate::Endpoint for MarkContactRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "MarkItem"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53438";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53438",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(130);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.mark_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(51006),
+                "https://cloud.tencent.com/document/product/269/85792",
+                || String::from("MarkItem"),
+            )?;
+        }
+        {
+            let v0 = &self.mark_item;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                if let Some(v1) = &w0_0.custom_mark {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        v1,
+                        256,
+                        Some(50002),
+                        "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/创建或更新会话标记数据_intl_zh.md",
+                        || format!("MarkItem[{}].CustomMark", i0_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -2421,6 +2725,35 @@ impl crate::ItemResults for MarkContactResponse {
     }
 }
 
+impl crate::batch::Batched for MarkContactRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.mark_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.mark_item.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.mark_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MarkItem",
+                    n * 100 + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2437,6 +2770,18 @@ impl crate::Endpoint for GetContactGroupRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/53440";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/53440",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(131);
 }
 
 impl crate::ItemResults for GetContactGroupResponse {}
@@ -2465,6 +2810,10 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/62118> (English: <https://www.tencentcloud.com/document/product/1047/43087>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `TimeStamp` from the reply's `TimeStamp`, `StartIndex` from the reply's `StartIndex`, `TopTimeStamp` from the reply's `TopTimeStamp`, `TopStartIndex` from the reply's `TopStartIndex`; the last page: `CompleteFlag` is 1. `get_list_pages` and `get_list_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_list<'r>(
         &self,
         request: &'r GetListRequest,
@@ -2472,6 +2821,22 @@ impl<'a> Recentcontact<'a> {
         Output = Result<GetListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`TimeStamp` from the reply's `TimeStamp`, `StartIndex` from the reply's `StartIndex`, `TopTimeStamp` from the reply's `TopTimeStamp`, `TopStartIndex` from the reply's `TopStartIndex`; the last page: `CompleteFlag` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_list_pages(
+        &self,
+        request: GetListRequest,
+    ) -> crate::paging::Pages<GetListRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `SessionItem` on every page of [`Self::get_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_list_items(
+        &self,
+        request: GetListRequest,
+    ) -> crate::paging::Items<GetListRequest> {
+        self.client.items(request)
     }
 
     /// Delete a conversation (删除单个会话)
@@ -2483,6 +2848,8 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/62119> (English: <https://www.tencentcloud.com/document/product/1047/43088>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn delete<'r>(
         &self,
         request: &'r DeleteRequest,
@@ -2501,6 +2868,8 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/78304> (English: <https://www.tencentcloud.com/document/product/1047/78304>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn top<'r>(
         &self,
         request: &'r TopRequest,
@@ -2519,6 +2888,10 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53437> (English: <https://www.tencentcloud.com/document/product/1047/53437>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `GroupContactItem` at most 1 items; `GroupContactItem.GroupName` at most 32 bytes. `create_contact_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn create_contact_group<'r>(
         &self,
         request: &'r CreateContactGroupRequest,
@@ -2526,6 +2899,16 @@ impl<'a> Recentcontact<'a> {
         Output = Result<CreateContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::create_contact_group`] with any number of items: `GroupContactItem` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn create_contact_group_batched<'r>(
+        &self,
+        request: &'r CreateContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<CreateContactGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete conversation group data (删除会话分组数据)
@@ -2537,6 +2920,10 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53441> (English: <https://www.tencentcloud.com/document/product/1047/53441>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `GroupName` at most 1 items. `del_contact_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn del_contact_group<'r>(
         &self,
         request: &'r DelContactGroupRequest,
@@ -2544,6 +2931,16 @@ impl<'a> Recentcontact<'a> {
         Output = Result<DelContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::del_contact_group`] with any number of items: `GroupName` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn del_contact_group_batched<'r>(
+        &self,
+        request: &'r DelContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DelContactGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Update conversation group data (更新会话分组数据)
@@ -2555,6 +2952,10 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53439> (English: <https://www.tencentcloud.com/document/product/1047/53439>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `UpdateGroup.NewGroupName` at most 32 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn update_contact_group<'r>(
         &self,
         request: &'r UpdateContactGroupRequest,
@@ -2573,6 +2974,10 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53442> (English: <https://www.tencentcloud.com/document/product/1047/53442>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `ContactItem` at most 300 items. `search_contact_group_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn search_contact_group<'r>(
         &self,
         request: &'r SearchContactGroupRequest,
@@ -2580,6 +2985,16 @@ impl<'a> Recentcontact<'a> {
         Output = Result<SearchContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::search_contact_group`] with any number of items: `ContactItem` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn search_contact_group_batched<'r>(
+        &self,
+        request: &'r SearchContactGroupRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<SearchContactGroupRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Create or update conversation mark data (创建或更新会话标记数据)
@@ -2593,6 +3008,10 @@ impl<'a> Recentcontact<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MarkItem` at most 100 items; `MarkItem.CustomMark` at most 256 bytes. `mark_contact_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn mark_contact<'r>(
         &self,
         request: &'r MarkContactRequest,
@@ -2600,6 +3019,16 @@ impl<'a> Recentcontact<'a> {
         Output = Result<MarkContactResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::mark_contact`] with any number of items: `MarkItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn mark_contact_batched<'r>(
+        &self,
+        request: &'r MarkContactRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<MarkContactRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull conversation group mark data (拉取会话分组标记数据)
@@ -2611,6 +3040,8 @@ impl<'a> Recentcontact<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53440> (English: <https://www.tencentcloud.com/document/product/1047/53440>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn get_contact_group<'r>(
         &self,
         request: &'r GetContactGroupRequest,
@@ -2656,6 +3087,45 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(123),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("SessionItem"),
+                None,
+                &[
+                    crate::registry::CursorInfo::new(
+                        "TimeStamp",
+                        false,
+                        crate::registry::CursorHow::From("TimeStamp"),
+                    ),
+                    crate::registry::CursorInfo::new(
+                        "StartIndex",
+                        false,
+                        crate::registry::CursorHow::From("StartIndex"),
+                    ),
+                    crate::registry::CursorInfo::new(
+                        "TopTimeStamp",
+                        false,
+                        crate::registry::CursorHow::From("TopTimeStamp"),
+                    ),
+                    crate::registry::CursorInfo::new(
+                        "TopStartIndex",
+                        false,
+                        crate::registry::CursorHow::From("TopStartIndex"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "CompleteFlag",
+                        value: 1,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetListRequest>::NEW,
     },
@@ -2699,6 +3169,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <DeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(124),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteRequest>::NEW,
     },
@@ -2736,6 +3211,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <TopRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(125),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<TopRequest>::NEW,
     },
@@ -2765,6 +3245,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <CreateContactGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(126),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupContactItem",
+                crate::limits::Limit::MaxItems(1),
+                Some(50002),
+                "https://cloud.tencent.com/document/product/269/85791",
+            ),
+            crate::limits::LimitInfo::new(
+                "GroupContactItem.GroupName",
+                crate::limits::Limit::MaxBytes(32),
+                Some(51011),
+                "https://cloud.tencent.com/document/product/269/85791",
+            ),
+        ],
+        paging: None,
+        batch: &["GroupContactItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<CreateContactGroupRequest>::NEW,
     },
@@ -2794,6 +3292,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DelContactGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(127),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupName",
+                crate::limits::Limit::MaxItems(1),
+                Some(50002),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/删除会话分组数据_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &["GroupName"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DelContactGroupRequest>::NEW,
     },
@@ -2823,6 +3333,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <UpdateContactGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(128),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UpdateGroup.NewGroupName",
+                crate::limits::Limit::MaxBytes(32),
+                Some(51011),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/更新会话分组数据_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<UpdateContactGroupRequest>::NEW,
     },
@@ -2852,6 +3374,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SearchContactGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(129),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "ContactItem",
+                crate::limits::Limit::MaxItems(300),
+                Some(50002),
+                "https://trtc.io/zh/document/53442",
+            ),
+        ],
+        paging: None,
+        batch: &["ContactItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SearchContactGroupRequest>::NEW,
     },
@@ -2881,6 +3415,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <MarkContactRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(130),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MarkItem",
+                crate::limits::Limit::MaxItems(100),
+                Some(51006),
+                "https://cloud.tencent.com/document/product/269/85792",
+            ),
+            crate::limits::LimitInfo::new(
+                "MarkItem.CustomMark",
+                crate::limits::Limit::MaxBytes(256),
+                Some(50002),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/创建或更新会话标记数据_intl_zh.md",
+            ),
+        ],
+        paging: None,
+        batch: &["MarkItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<MarkContactRequest>::NEW,
     },
@@ -2910,6 +3462,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetContactGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(131),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetContactGroupRequest>::NEW,
     },

@@ -3055,6 +3055,18 @@ impl crate::Endpoint for FriendAddRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1643";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1643",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(132);
 }
 
 impl crate::ItemResults for FriendAddResponse {
@@ -3111,6 +3123,32 @@ impl crate::Endpoint for FriendImportRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/8301";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/8301",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(133);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.add_friend_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34903",
+                || String::from("AddFriendItem"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for FriendImportResponse {
@@ -3151,6 +3189,32 @@ impl crate::ItemResults for FriendImportResponse {
     }
 }
 
+impl crate::batch::Batched for FriendImportRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.add_friend_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.add_friend_item.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.add_friend_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "AddFriendItem",
+                    n * 1000 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FriendUpdateResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3166,6 +3230,32 @@ impl crate::Endpoint for FriendUpdateRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "UpdateItem"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/12525";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/12525",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(134);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.update_item;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://www.tencentcloud.com/zh/document/product/1047/34904",
+                || String::from("UpdateItem"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3198,6 +3288,32 @@ impl crate::ItemResults for FriendUpdateResponse {
     }
 }
 
+impl crate::batch::Batched for FriendUpdateRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.update_item = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.update_item.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.update_item = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UpdateItem",
+                    n * 1000 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FriendDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3217,6 +3333,32 @@ impl crate::Endpoint for FriendDeleteRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1644";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1644",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(135);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/1644",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3240,6 +3382,32 @@ impl crate::ItemResults for FriendDeleteResponse {
     }
 }
 
+impl crate::batch::Batched for FriendDeleteRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 1000 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FriendDeleteAllResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3256,6 +3424,18 @@ impl crate::Endpoint for FriendDeleteAllRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1645";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1645",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(136);
 }
 
 impl crate::ItemResults for FriendDeleteAllResponse {}
@@ -3278,6 +3458,32 @@ impl crate::Endpoint for FriendCheckRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1646";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1646",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(137);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/1646",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3310,6 +3516,32 @@ impl crate::ItemResults for FriendCheckResponse {
     }
 }
 
+impl crate::batch::Batched for FriendCheckRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 1000 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for FriendGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3331,9 +3563,39 @@ impl crate::Endpoint for FriendGetRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1647";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/1647",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(138);
 }
 
 impl crate::ItemResults for FriendGetResponse {}
+impl crate::paging::Paged for FriendGetRequest {
+    fn next_page(&self, reply: &FriendGetResponse) -> Option<Self> {
+        if reply.complete_flag != 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.start_index = reply.next_start_index.clone();
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for FriendGetRequest {
+    type Item = FriendGetItem;
+    fn take_items(reply: &mut FriendGetResponse) -> Vec<FriendGetItem> {
+        std::mem::take(&mut reply.user_data_item)
+    }
+}
+
 impl crate::ReplyPayload for FriendGetListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3354,6 +3616,18 @@ impl crate::Endpoint for FriendGetListRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/8609";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/8609",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(139);
 }
 
 impl crate::ItemResults for FriendGetListResponse {
@@ -3401,6 +3675,32 @@ impl crate::Endpoint for BlackListAddRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3718";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3718",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(140);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3718",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for BlackListAddResponse {
@@ -3432,6 +3732,32 @@ impl crate::ItemResults for BlackListAddResponse {
     }
 }
 
+impl crate::batch::Batched for BlackListAddRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 1000 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for BlackListDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3447,6 +3773,32 @@ impl crate::Endpoint for BlackListDeleteRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["From_Account", "To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3719";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3719",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(141);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3719",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3479,6 +3831,32 @@ impl crate::ItemResults for BlackListDeleteResponse {
     }
 }
 
+impl crate::batch::Batched for BlackListDeleteRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 1000 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for BlackListGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3500,9 +3878,54 @@ impl crate::Endpoint for BlackListGetRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3722";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3722",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(142);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.max_limited;
+            crate::limits::range(
+                Self::PATH,
+                *v0,
+                None,
+                Some(1000),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34914",
+                || String::from("MaxLimited"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for BlackListGetResponse {}
+impl crate::paging::Paged for BlackListGetRequest {
+    fn next_page(&self, reply: &BlackListGetResponse) -> Option<Self> {
+        if reply.start_index == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.start_index = reply.start_index.clone();
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for BlackListGetRequest {
+    type Item = BlackListEntry;
+    fn take_items(reply: &mut BlackListGetResponse) -> Vec<BlackListEntry> {
+        std::mem::take(&mut reply.black_list_item)
+    }
+}
+
 impl crate::ReplyPayload for BlackListCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3522,6 +3945,32 @@ impl crate::Endpoint for BlackListCheckRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3725";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3725",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(143);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3725",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3554,6 +4003,32 @@ impl crate::ItemResults for BlackListCheckResponse {
     }
 }
 
+impl crate::batch::Batched for BlackListCheckRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 1000 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GroupAddResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3573,6 +4048,42 @@ impl crate::Endpoint for GroupAddRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/10107";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/10107",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(144);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_name;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                32,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34950",
+                || String::from("GroupName"),
+            )?;
+        }
+        if let Some(v0) = &self.to_account {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                1000,
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34950",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -3630,9 +4141,61 @@ impl crate::Endpoint for GroupDeleteRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/10108";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/10108",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(145);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.group_name;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                32,
+                Some(30001),
+                "https://trtc.io/ko/document/34926",
+                || String::from("GroupName"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GroupDeleteResponse {}
+impl crate::batch::Batched for GroupDeleteRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.group_name = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.group_name.as_slice().chunks(32).enumerate() {
+            let mut request = template.clone();
+            request.group_name = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "GroupName",
+                    n * 32 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GroupGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3653,9 +4216,66 @@ impl crate::Endpoint for GroupGetRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/54763";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/54763",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(146);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.group_name {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                32,
+                Some(30001),
+                "https://www.tencentcloud.com/zh/document/product/1047/40123",
+                || String::from("GroupName"),
+            )?;
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for GroupGetResponse {}
+impl crate::batch::Batched for GroupGetRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.group_name = None;
+        let mut parts = Vec::new();
+        for (n, chunk) in self
+            .group_name
+            .as_deref()
+            .unwrap_or(&[])
+            .chunks(32)
+            .enumerate()
+        {
+            let mut request = template.clone();
+            request.group_name = Some(chunk.to_vec());
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "GroupName",
+                    n * 32 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 /// The `sns` commands (Relationship chain management), reached with [`Client::sns`](crate::Client::sns).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -3683,6 +4303,8 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_add<'r>(
         &self,
         request: &'r FriendAddRequest,
@@ -3703,6 +4325,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `AddFriendItem` at most 1000 items. `friend_import_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_import<'r>(
         &self,
         request: &'r FriendImportRequest,
@@ -3710,6 +4336,16 @@ impl<'a> Sns<'a> {
         Output = Result<FriendImportResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::friend_import`] with any number of items: `AddFriendItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn friend_import_batched<'r>(
+        &self,
+        request: &'r FriendImportRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FriendImportRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Update friends (更新好友)
@@ -3723,6 +4359,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `UpdateItem` at most 1000 items. `friend_update_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_update<'r>(
         &self,
         request: &'r FriendUpdateRequest,
@@ -3730,6 +4370,16 @@ impl<'a> Sns<'a> {
         Output = Result<FriendUpdateResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::friend_update`] with any number of items: `UpdateItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn friend_update_batched<'r>(
+        &self,
+        request: &'r FriendUpdateRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FriendUpdateRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete friends (删除好友)
@@ -3743,6 +4393,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 1000 items. `friend_delete_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_delete<'r>(
         &self,
         request: &'r FriendDeleteRequest,
@@ -3750,6 +4404,16 @@ impl<'a> Sns<'a> {
         Output = Result<FriendDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::friend_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn friend_delete_batched<'r>(
+        &self,
+        request: &'r FriendDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FriendDeleteRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete all friends (删除所有好友)
@@ -3761,6 +4425,8 @@ impl<'a> Sns<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1645> (English: <https://www.tencentcloud.com/document/product/1047/34906>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_delete_all<'r>(
         &self,
         request: &'r FriendDeleteAllRequest,
@@ -3781,6 +4447,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 1000 items. `friend_check_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_check<'r>(
         &self,
         request: &'r FriendCheckRequest,
@@ -3788,6 +4458,16 @@ impl<'a> Sns<'a> {
         Output = Result<FriendCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::friend_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn friend_check_batched<'r>(
+        &self,
+        request: &'r FriendCheckRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<FriendCheckRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull friends (拉取好友)
@@ -3799,6 +4479,10 @@ impl<'a> Sns<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/1647> (English: <https://www.tencentcloud.com/document/product/1047/34908>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `StartIndex` from the reply's `NextStartIndex`; the last page: `CompleteFlag` is not 0. `friend_get_pages` and `friend_get_items` read every page.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_get<'r>(
         &self,
         request: &'r FriendGetRequest,
@@ -3806,6 +4490,22 @@ impl<'a> Sns<'a> {
         Output = Result<FriendGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::friend_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `NextStartIndex`; the last page: `CompleteFlag` is not 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn friend_get_pages(
+        &self,
+        request: FriendGetRequest,
+    ) -> crate::paging::Pages<FriendGetRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `UserDataItem` on every page of [`Self::friend_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn friend_get_items(
+        &self,
+        request: FriendGetRequest,
+    ) -> crate::paging::Items<FriendGetRequest> {
+        self.client.items(request)
     }
 
     /// Pull specified friends (拉取指定好友)
@@ -3819,6 +4519,8 @@ impl<'a> Sns<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn friend_get_list<'r>(
         &self,
         request: &'r FriendGetListRequest,
@@ -3839,6 +4541,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_add_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn black_list_add<'r>(
         &self,
         request: &'r BlackListAddRequest,
@@ -3846,6 +4552,16 @@ impl<'a> Sns<'a> {
         Output = Result<BlackListAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::black_list_add`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn black_list_add_batched<'r>(
+        &self,
+        request: &'r BlackListAddRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BlackListAddRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Remove from blocklist (删除黑名单)
@@ -3859,6 +4575,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_delete_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn black_list_delete<'r>(
         &self,
         request: &'r BlackListDeleteRequest,
@@ -3866,6 +4586,16 @@ impl<'a> Sns<'a> {
         Output = Result<BlackListDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::black_list_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn black_list_delete_batched<'r>(
+        &self,
+        request: &'r BlackListDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BlackListDeleteRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull blocklist (拉取黑名单)
@@ -3877,6 +4607,12 @@ impl<'a> Sns<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/3722> (English: <https://www.tencentcloud.com/document/product/1047/34914>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `StartIndex` from the reply's `StartIndex`; the last page: `StartIndex` is 0. `black_list_get_pages` and `black_list_get_items` read every page.
+    ///
+    /// Limits, checked before sending: `MaxLimited` at most 1000.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn black_list_get<'r>(
         &self,
         request: &'r BlackListGetRequest,
@@ -3884,6 +4620,22 @@ impl<'a> Sns<'a> {
         Output = Result<BlackListGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///Every page of [`Self::black_list_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `StartIndex`; the last page: `StartIndex` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn black_list_get_pages(
+        &self,
+        request: BlackListGetRequest,
+    ) -> crate::paging::Pages<BlackListGetRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `BlackListItem` on every page of [`Self::black_list_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn black_list_get_items(
+        &self,
+        request: BlackListGetRequest,
+    ) -> crate::paging::Items<BlackListGetRequest> {
+        self.client.items(request)
     }
 
     /// Check blocklist (校验黑名单)
@@ -3897,6 +4649,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_check_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn black_list_check<'r>(
         &self,
         request: &'r BlackListCheckRequest,
@@ -3904,6 +4660,16 @@ impl<'a> Sns<'a> {
         Output = Result<BlackListCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::black_list_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn black_list_check_batched<'r>(
+        &self,
+        request: &'r BlackListCheckRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BlackListCheckRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Add friend lists (添加分组)
@@ -3917,6 +4683,10 @@ impl<'a> Sns<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `GroupName` at most 32 items; `To_Account` at most 1000 items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_add<'r>(
         &self,
         request: &'r GroupAddRequest,
@@ -3935,6 +4705,10 @@ impl<'a> Sns<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/10108> (English: <https://www.tencentcloud.com/document/product/1047/34926>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `GroupName` at most 32 items. `group_delete_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_delete<'r>(
         &self,
         request: &'r GroupDeleteRequest,
@@ -3942,6 +4716,16 @@ impl<'a> Sns<'a> {
         Output = Result<GroupDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::group_delete`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn group_delete_batched<'r>(
+        &self,
+        request: &'r GroupDeleteRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GroupDeleteRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Pull friend lists (拉取分组)
@@ -3953,6 +4737,10 @@ impl<'a> Sns<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/54763> (English: <https://www.tencentcloud.com/document/product/1047/40123>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `GroupName` at most 32 items. `group_get_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
     pub fn group_get<'r>(
         &self,
         request: &'r GroupGetRequest,
@@ -3960,6 +4748,16 @@ impl<'a> Sns<'a> {
         Output = Result<GroupGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::group_get`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn group_get_batched<'r>(
+        &self,
+        request: &'r GroupGetRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GroupGetRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -4017,6 +4815,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FriendAddRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(132),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendAddRequest>::NEW,
     },
@@ -4072,6 +4875,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FriendImportRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(133),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "AddFriendItem",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34903",
+            ),
+        ],
+        paging: None,
+        batch: &["AddFriendItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendImportRequest>::NEW,
     },
@@ -4119,6 +4934,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FriendUpdateRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(134),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UpdateItem",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://www.tencentcloud.com/zh/document/product/1047/34904",
+            ),
+        ],
+        paging: None,
+        batch: &["UpdateItem"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendUpdateRequest>::NEW,
     },
@@ -4156,6 +4983,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <FriendDeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(135),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/1644",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendDeleteRequest>::NEW,
     },
@@ -4191,6 +5030,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <FriendDeleteAllRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(136),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendDeleteAllRequest>::NEW,
     },
@@ -4220,6 +5064,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FriendCheckRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(137),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/1646",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendCheckRequest>::NEW,
     },
@@ -4262,6 +5118,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <FriendGetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(138),
+        limits: &[],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("UserDataItem"),
+                None,
+                &[
+                    crate::registry::CursorInfo::new(
+                        "StartIndex",
+                        false,
+                        crate::registry::CursorHow::From("NextStartIndex"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "CompleteFlag",
+                        value: 0,
+                        negated: true,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendGetRequest>::NEW,
     },
@@ -4301,6 +5181,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <FriendGetListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(139),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<FriendGetListRequest>::NEW,
     },
@@ -4330,6 +5215,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BlackListAddRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(140),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3718",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListAddRequest>::NEW,
     },
@@ -4359,6 +5256,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BlackListDeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(141),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3719",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListDeleteRequest>::NEW,
     },
@@ -4398,6 +5307,40 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BlackListGetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(142),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MaxLimited",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(1000),
+                },
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34914",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("BlackListItem"),
+                Some("MaxLimited"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "StartIndex",
+                        false,
+                        crate::registry::CursorHow::From("StartIndex"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "StartIndex",
+                        value: 0,
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListGetRequest>::NEW,
     },
@@ -4427,6 +5370,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BlackListCheckRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(143),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://cloud.tencent.com/document/product/269/3725",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BlackListCheckRequest>::NEW,
     },
@@ -4474,6 +5429,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GroupAddRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(144),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupName",
+                crate::limits::Limit::MaxItems(32),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34950",
+            ),
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(1000),
+                Some(30001),
+                "https://www.tencentcloud.com/document/product/1047/34950",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupAddRequest>::NEW,
     },
@@ -4503,6 +5476,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GroupDeleteRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(145),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupName",
+                crate::limits::Limit::MaxItems(32),
+                Some(30001),
+                "https://trtc.io/ko/document/34926",
+            ),
+        ],
+        paging: None,
+        batch: &["GroupName"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupDeleteRequest>::NEW,
     },
@@ -4540,6 +5525,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GroupGetRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(146),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "GroupName",
+                crate::limits::Limit::MaxItems(32),
+                Some(30001),
+                "https://www.tencentcloud.com/zh/document/product/1047/40123",
+            ),
+        ],
+        paging: None,
+        batch: &["GroupName"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GroupGetRequest>::NEW,
     },

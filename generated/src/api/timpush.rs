@@ -2013,6 +2013,107 @@ impl crate::Endpoint for PushRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/100634";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            86400,
+            None,
+            None,
+            90047,
+            "https://cloud.tencent.com/document/product/269/100634",
+        ),
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            90024,
+            "https://cloud.tencent.com/document/product/269/100634",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(147);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_and {
+                crate::limits::items(
+                    Self::PATH,
+                    v1.len(),
+                    10,
+                    Some(90032),
+                    "https://www.tencentcloud.com/document/product/1047/74196",
+                    || String::from("Condition.TagsAnd"),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_and {
+                for (i1_0, w1_0) in v1.iter().enumerate() {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w1_0,
+                        50,
+                        Some(90032),
+                        "https://www.tencentcloud.com/document/product/1047/74196",
+                        || format!("Condition.TagsAnd[{}]", i1_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_or {
+                crate::limits::items(
+                    Self::PATH,
+                    v1.len(),
+                    10,
+                    Some(90032),
+                    "https://www.tencentcloud.com/document/product/1047/74196",
+                    || String::from("Condition.TagsOr"),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_or {
+                for (i1_0, w1_0) in v1.iter().enumerate() {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w1_0,
+                        50,
+                        Some(90032),
+                        "https://www.tencentcloud.com/document/product/1047/74196",
+                        || format!("Condition.TagsOr[{}]", i1_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_not {
+                crate::limits::items(
+                    Self::PATH,
+                    v1.len(),
+                    10,
+                    Some(90032),
+                    "https://www.tencentcloud.com/document/product/1047/74196",
+                    || String::from("Condition.TagsNot"),
+                )?;
+            }
+        }
+        if let Some(v0) = &self.condition {
+            if let Some(v1) = &v0.tags_not {
+                for (i1_0, w1_0) in v1.iter().enumerate() {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w1_0,
+                        50,
+                        Some(90032),
+                        "https://www.tencentcloud.com/document/product/1047/74196",
+                        || format!("Condition.TagsNot[{}]", i1_0),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl crate::ItemResults for PushResponse {}
@@ -2037,6 +2138,57 @@ impl crate::Endpoint for BatchRequest {
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/67553";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            30,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/67553",
+        ),
+        crate::pacing::RateRule::new(
+            500,
+            1,
+            Some("To_Account"),
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/137903",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(149);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                500,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/67553",
+                || String::from("To_Account"),
+            )?;
+        }
+        if let Some(v0) = &self.data_id {
+            crate::limits::bytes(
+                Self::PATH,
+                v0,
+                64,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/67553",
+                || String::from("DataId"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rate_units(&self, rule: usize) -> u64 {
+        match rule {
+            1 => self.to_account.len() as u64,
+            _ => 1,
+        }
     }
 }
 
@@ -2076,6 +2228,18 @@ impl crate::Endpoint for RevokeRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60571";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            90051,
+            "https://www.tencentcloud.com/document/product/1047/60571",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(151);
 }
 
 impl crate::ItemResults for RevokeResponse {}
@@ -2094,6 +2258,42 @@ impl crate::Endpoint for SetAttrNameRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["AttrNames", "AttrTypes"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60563";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60563",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(152);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.attr_names;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/60563",
+                || String::from("AttrNames"),
+            )?;
+        }
+        if let Some(v0) = &self.attr_types {
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                10,
+                Some(90001),
+                "https://trtc.io/zh/document/67816",
+                || String::from("AttrTypes"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2114,6 +2314,18 @@ impl crate::Endpoint for GetAttrNameRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60562";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/137903",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(153);
 }
 
 impl crate::ItemResults for GetAttrNameResponse {}
@@ -2132,6 +2344,32 @@ impl crate::Endpoint for GetAttrRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60564";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60564",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(154);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60564",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2155,6 +2393,32 @@ impl crate::ItemResults for GetAttrResponse {
     }
 }
 
+impl crate::batch::Batched for GetAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for SetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2170,6 +2434,32 @@ impl crate::Endpoint for SetAttrRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60565";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60565",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(155);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_attrs;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60565",
+                || String::from("UserAttrs"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2193,6 +2483,32 @@ impl crate::ItemResults for SetAttrResponse {
     }
 }
 
+impl crate::batch::Batched for SetAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_attrs = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_attrs = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserAttrs",
+                    n * 100 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for RemoveAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2208,6 +2524,32 @@ impl crate::Endpoint for RemoveAttrRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["UserAttrs"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60566";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60566",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(156);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_attrs;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60566",
+                || String::from("UserAttrs"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2231,6 +2573,32 @@ impl crate::ItemResults for RemoveAttrResponse {
     }
 }
 
+impl crate::batch::Batched for RemoveAttrRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_attrs = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_attrs = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserAttrs",
+                    n * 100 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2246,6 +2614,32 @@ impl crate::Endpoint for GetTagRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60567";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60567",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(157);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60567",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2269,6 +2663,32 @@ impl crate::ItemResults for GetTagResponse {
     }
 }
 
+impl crate::batch::Batched for GetTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for AddTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2284,6 +2704,66 @@ impl crate::Endpoint for AddTagRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["Replace", "UserTags"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60568";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60568",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(158);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_tags;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60568",
+                || String::from("UserTags"),
+            )?;
+        }
+        {
+            let v0 = &self.user_tags;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.tags;
+                    crate::limits::items(
+                        Self::PATH,
+                        v1.len(),
+                        100,
+                        Some(90032),
+                        "https://trtc.io/zh/document/67821",
+                        || format!("UserTags[{}].Tags", i0_0),
+                    )?;
+                }
+            }
+        }
+        {
+            let v0 = &self.user_tags;
+            for (i0_0, w0_0) in v0.iter().enumerate() {
+                {
+                    let v1 = &w0_0.tags;
+                    for (i1_1, w1_1) in v1.iter().enumerate() {
+                        crate::limits::bytes(
+                            Self::PATH,
+                            w1_1,
+                            50,
+                            Some(90032),
+                            "https://trtc.io/zh/document/67821",
+                            || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -2307,6 +2787,32 @@ impl crate::ItemResults for AddTagResponse {
     }
 }
 
+impl crate::batch::Batched for AddTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_tags = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_tags = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserTags",
+                    n * 100 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for RemoveTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2322,6 +2828,32 @@ impl crate::Endpoint for RemoveTagRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["UserTags"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60569";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60569",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(159);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.user_tags;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60569",
+                || String::from("UserTags"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2345,6 +2877,32 @@ impl crate::ItemResults for RemoveTagResponse {
     }
 }
 
+impl crate::batch::Batched for RemoveTagRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.user_tags = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.user_tags = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "UserTags",
+                    n * 100 + i,
+                    Some(item.to_account.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for ClearAllTagsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2360,6 +2918,32 @@ impl crate::Endpoint for ClearAllTagsRequest {
     const REQUEST_KEYS: &'static [&'static str] = &["To_Account"];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/60570";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/60570",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(160);
+    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+        {
+            let v0 = &self.to_account;
+            crate::limits::items(
+                Self::PATH,
+                v0.len(),
+                100,
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60570",
+                || String::from("To_Account"),
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -2383,6 +2967,32 @@ impl crate::ItemResults for ClearAllTagsResponse {
     }
 }
 
+impl crate::batch::Batched for ClearAllTagsRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.to_account = Vec::new();
+        let mut parts = Vec::new();
+        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+            let mut request = template.clone();
+            request.to_account = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "To_Account",
+                    n * 100 + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for DeleteSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2399,6 +3009,18 @@ impl crate::Endpoint for DeleteSchedTaskRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/78841";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/78841",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(161);
 }
 
 impl crate::ItemResults for DeleteSchedTaskResponse {}
@@ -2418,6 +3040,18 @@ impl crate::Endpoint for GetSchedTaskRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/130280";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130280",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(162);
 }
 
 impl crate::ItemResults for GetSchedTaskResponse {}
@@ -2446,6 +3080,10 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/100634> (English: <https://www.tencentcloud.com/document/product/1047/60561>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `Condition.TagsAnd` at most 10 items; `Condition.TagsAnd` at most 50 bytes; `Condition.TagsOr` at most 10 items; `Condition.TagsOr` at most 50 bytes; `Condition.TagsNot` at most 10 items; `Condition.TagsNot` at most 50 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
     pub fn push<'r>(
         &self,
         request: &'r PushRequest,
@@ -2466,6 +3104,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 500 items; `DataId` at most 64 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 30 calls per second, 500 items of `To_Account` per second.
     pub fn batch<'r>(
         &self,
         request: &'r BatchRequest,
@@ -2484,6 +3126,8 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60571> (English: <https://www.tencentcloud.com/document/product/1047/60571>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 1 calls per second.
     pub fn revoke<'r>(
         &self,
         request: &'r RevokeRequest,
@@ -2502,6 +3146,10 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60563> (English: <https://www.tencentcloud.com/document/product/1047/60563>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `AttrNames` at most 10 items; `AttrTypes` at most 10 items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn set_attr_name<'r>(
         &self,
         request: &'r SetAttrNameRequest,
@@ -2520,6 +3168,8 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60562> (English: <https://www.tencentcloud.com/document/product/1047/60562>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn get_attr_name<'r>(
         &self,
         request: &'r GetAttrNameRequest,
@@ -2540,6 +3190,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `get_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn get_attr<'r>(
         &self,
         request: &'r GetAttrRequest,
@@ -2547,6 +3201,16 @@ impl<'a> Timpush<'a> {
         Output = Result<GetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_attr_batched<'r>(
+        &self,
+        request: &'r GetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -2560,6 +3224,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `UserAttrs` at most 100 items. `set_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn set_attr<'r>(
         &self,
         request: &'r SetAttrRequest,
@@ -2567,6 +3235,16 @@ impl<'a> Timpush<'a> {
         Output = Result<SetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn set_attr_batched<'r>(
+        &self,
+        request: &'r SetAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<SetAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -2580,6 +3258,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `UserAttrs` at most 100 items. `remove_attr_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn remove_attr<'r>(
         &self,
         request: &'r RemoveAttrRequest,
@@ -2587,6 +3269,16 @@ impl<'a> Timpush<'a> {
         Output = Result<RemoveAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn remove_attr_batched<'r>(
+        &self,
+        request: &'r RemoveAttrRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<RemoveAttrRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -2600,6 +3292,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `get_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn get_tag<'r>(
         &self,
         request: &'r GetTagRequest,
@@ -2607,6 +3303,16 @@ impl<'a> Timpush<'a> {
         Output = Result<GetTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_tag_batched<'r>(
+        &self,
+        request: &'r GetTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -2620,6 +3326,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `UserTags` at most 100 items; `UserTags.Tags` at most 100 items; `UserTags.Tags` at most 50 bytes. `add_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn add_tag<'r>(
         &self,
         request: &'r AddTagRequest,
@@ -2627,6 +3337,16 @@ impl<'a> Timpush<'a> {
         Output = Result<AddTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn add_tag_batched<'r>(
+        &self,
+        request: &'r AddTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AddTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -2640,6 +3360,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `UserTags` at most 100 items. `remove_tag_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn remove_tag<'r>(
         &self,
         request: &'r RemoveTagRequest,
@@ -2647,6 +3371,16 @@ impl<'a> Timpush<'a> {
         Output = Result<RemoveTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn remove_tag_batched<'r>(
+        &self,
+        request: &'r RemoveTagRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<RemoveTagRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -2660,6 +3394,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 100 items. `clear_all_tags_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per second.
     pub fn clear_all_tags<'r>(
         &self,
         request: &'r ClearAllTagsRequest,
@@ -2667,6 +3405,16 @@ impl<'a> Timpush<'a> {
         Output = Result<ClearAllTagsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    ///[`Self::clear_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn clear_all_tags_batched<'r>(
+        &self,
+        request: &'r ClearAllTagsRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<ClearAllTagsRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Delete a scheduled push task
@@ -2678,6 +3426,8 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/78841> (English: <https://www.tencentcloud.com/document/product/1047/78841>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 5 calls per second.
     pub fn delete_sched_task<'r>(
         &self,
         request: &'r DeleteSchedTaskRequest,
@@ -2696,6 +3446,8 @@ impl<'a> Timpush<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/130280> (English: <https://www.tencentcloud.com/document/product/1047/78842>)
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 5 calls per second.
     pub fn get_sched_task<'r>(
         &self,
         request: &'r GetSchedTaskRequest,
@@ -2787,6 +3539,48 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <PushRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(147),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Condition.TagsAnd",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsAnd",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsOr",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsOr",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsNot",
+                crate::limits::Limit::MaxItems(10),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+            crate::limits::LimitInfo::new(
+                "Condition.TagsNot",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PushRequest>::NEW,
     },
@@ -2846,6 +3640,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <BatchRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(149),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/67553",
+            ),
+            crate::limits::LimitInfo::new(
+                "DataId",
+                crate::limits::Limit::MaxBytes(64),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/67553",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<BatchRequest>::NEW,
     },
@@ -2883,6 +3695,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: None,
             },
         ],
+        rates: <RevokeRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(151),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RevokeRequest>::NEW,
     },
@@ -2928,6 +3745,24 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SetAttrNameRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(152),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "AttrNames",
+                crate::limits::Limit::MaxItems(10),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/60563",
+            ),
+            crate::limits::LimitInfo::new(
+                "AttrTypes",
+                crate::limits::Limit::MaxItems(10),
+                Some(90001),
+                "https://trtc.io/zh/document/67816",
+            ),
+        ],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetAttrNameRequest>::NEW,
     },
@@ -2963,6 +3798,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetAttrNameRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(153),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAttrNameRequest>::NEW,
     },
@@ -3002,6 +3842,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(154),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60564",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetAttrRequest>::NEW,
     },
@@ -3039,6 +3891,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <SetAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(155),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserAttrs",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60565",
+            ),
+        ],
+        paging: None,
+        batch: &["UserAttrs"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<SetAttrRequest>::NEW,
     },
@@ -3076,6 +3940,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <RemoveAttrRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(156),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserAttrs",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60566",
+            ),
+        ],
+        paging: None,
+        batch: &["UserAttrs"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RemoveAttrRequest>::NEW,
     },
@@ -3115,6 +3991,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(157),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60567",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTagRequest>::NEW,
     },
@@ -3160,6 +4048,30 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <AddTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(158),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserTags",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60568",
+            ),
+            crate::limits::LimitInfo::new(
+                "UserTags.Tags",
+                crate::limits::Limit::MaxItems(100),
+                Some(90032),
+                "https://trtc.io/zh/document/67821",
+            ),
+            crate::limits::LimitInfo::new(
+                "UserTags.Tags",
+                crate::limits::Limit::MaxBytes(50),
+                Some(90032),
+                "https://trtc.io/zh/document/67821",
+            ),
+        ],
+        paging: None,
+        batch: &["UserTags"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddTagRequest>::NEW,
     },
@@ -3197,6 +4109,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <RemoveTagRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(159),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "UserTags",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60569",
+            ),
+        ],
+        paging: None,
+        batch: &["UserTags"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<RemoveTagRequest>::NEW,
     },
@@ -3234,6 +4158,18 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <ClearAllTagsRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(160),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(100),
+                Some(90018),
+                "https://www.tencentcloud.com/document/product/1047/60570",
+            ),
+        ],
+        paging: None,
+        batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearAllTagsRequest>::NEW,
     },
@@ -3271,6 +4207,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <DeleteSchedTaskRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(161),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DeleteSchedTaskRequest>::NEW,
     },
@@ -3300,6 +4241,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: <GetSchedTaskRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(162),
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSchedTaskRequest>::NEW,
     },

@@ -554,6 +554,7 @@ impl crate::Endpoint for GetThingRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/1";
 }
 
 impl crate::ItemResults for GetThingResponse {}
@@ -579,6 +580,7 @@ impl crate::Endpoint for PutThingRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/2";
 }
 
 impl crate::ItemResults for PutThingResponse {
@@ -687,6 +689,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetThingRequest>::NEW,
     },
@@ -724,6 +731,11 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 ),
             },
         ],
+        rates: &[],
+        rate_slot: None,
+        limits: &[],
+        paging: None,
+        batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PutThingRequest>::NEW,
     },

@@ -21,6 +21,8 @@
 //! # Ok(()) }
 //! ```
 
+mod rules;
+
 use crate::Api;
 use crate::registry::{CommandInfo, Message};
 use crate::usersig::{self, SecretKey, VerifyError};
@@ -165,6 +167,8 @@ struct State {
     recording: std::sync::atomic::AtomicBool,
     find: fn(&str, &str) -> Option<&'static CommandInfo>,
     allow_unknown_fields: std::sync::atomic::AtomicBool,
+    rates: Mutex<rules::RateGuard>,
+    paged: Mutex<rules::PagedData>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -257,6 +261,8 @@ impl<A: Api> MockServer<A> {
             recording: std::sync::atomic::AtomicBool::new(true),
             find: A::find,
             allow_unknown_fields: std::sync::atomic::AtomicBool::new(false),
+            rates: Mutex::new(rules::RateGuard::default()),
+            paged: Mutex::new(rules::PagedData::new()),
         });
         let (tx, mut rx) = oneshot::channel::<()>();
         let st = state.clone();
@@ -309,12 +315,14 @@ impl<A: Api> MockServer<A> {
     }
 
     /// A client builder already pointed at this server, with its credentials, its CA trusted (HTTPS) or
-    /// plain HTTP allowed, and retries off (tests that exercise retries set their own policy).
+    /// plain HTTP allowed, retries off and pacing off (tests that exercise retries or pacing set their
+    /// own `retry_policy` / `pacing`).
     pub fn client_builder(&self) -> crate::ClientBuilder<A> {
         let b = crate::ClientBuilder::<A>::new(self.state.sdkappid, self.state.admin.clone())
             .secret_key(self.state.key_text())
             .base_url(self.base_url())
-            .retry_policy(crate::RetryPolicy::none());
+            .retry_policy(crate::RetryPolicy::none())
+            .pacing(crate::pacing::Pacing::off());
         match &self.ca_pem {
             Some(pem) => b.add_root_certificate(pem.as_bytes().to_vec()),
             None => b.allow_insecure_http(true),
@@ -362,6 +370,49 @@ impl<A: Api> MockServer<A> {
     /// [`Recorded::body`]); for tests of requests with `extra_field`.
     pub fn allow_unknown_fields(&self, yes: bool) {
         self.state.allow_unknown_fields.store(yes, Ordering::SeqCst);
+    }
+
+    /// Whether calls over their command's documented rate are refused with the rate's throttling code
+    /// (default: no). The server counts per period: a whole period's calls may come at once, then one more
+    /// per interval. [`MockServer::set_rate`] sets a small rate for a test.
+    pub fn enforce_rates(&self, yes: bool) {
+        lock(&self.state.rates).enforce = yes;
+    }
+
+    /// Enforces `rate` calls on `command` (`servicename/command`) instead of its documented rate (for
+    /// tests of the application's handling of throttling; see [`MockServer::enforce_rates`]).
+    pub fn set_rate(&self, command: &str, rate: crate::pacing::Rate) {
+        lock(&self.state.rates).overrides.insert(command.to_owned(), rate);
+    }
+
+    /// Serves the paged command `E` page by page from `items`, with the command's own cursor scheme
+    /// (`paging:` in the catalogue): each request gets the items from its cursor on, at most its page
+    /// size (or [`MockServer::default_page_size`]), with the cursor of the next page and, on the last
+    /// page, the documented end condition. The rest of each reply is the command's example.
+    pub fn set_items<E>(&self, items: impl IntoIterator<Item = E::Item>) -> Result<(), serde_json::Error>
+    where
+        E: crate::paging::PagedItems,
+        E::Item: serde::Serialize,
+    {
+        let items = items.into_iter().map(|i| serde_json::to_value(&i)).collect::<Result<Vec<_>, _>>()?;
+        lock(&self.state.paged).items.insert(E::PATH, items);
+        Ok(())
+    }
+
+    /// [`MockServer::set_items`] by wire names, with JSON items; fails when the command is not catalogued
+    /// (or not compiled in) or does not page through a list.
+    pub fn set_items_json(&self, service: &str, command: &str, items: Vec<Value>) -> Result<(), String> {
+        let info = (self.state.find)(service, command).ok_or_else(|| format!("`{service}/{command}` is not a catalogued command"))?;
+        if info.paging.and_then(|p| p.items).is_none() {
+            return Err(format!("`{}` does not page through a list", info.path));
+        }
+        lock(&self.state.paged).items.insert(info.path, items);
+        Ok(())
+    }
+
+    /// The page size of a paged command whose request does not set one (default 100).
+    pub fn default_page_size(&self, n: usize) {
+        lock(&self.state.paged).default_page_size = n.max(1);
     }
 
     /// Forgets the recorded requests.
@@ -552,9 +603,14 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         } else {
             info.codec.decode_request(&body)
         };
-        match decoded {
-            Ok(m) => rec.decoded = Some(Arc::from(m)),
+        let decoded: Arc<dyn Message> = match decoded {
+            Ok(m) => Arc::from(m),
             Err(e) => return Err(envelope(60003, &format!("JSON parse error: {e}"))),
+        };
+        rec.decoded = Some(decoded.clone());
+        // The documented limits, as the real service checks them.
+        if let Err(v) = info.codec.check_limits(&*decoded) {
+            return Err(envelope(v.code.unwrap_or(rules::DEFAULT_LIMIT_CODE), &v.to_string()));
         }
         Ok(info)
     })();
@@ -584,7 +640,20 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
             r.answered_code = code;
         }
     };
+    // Rates, when enforced, and paged data need the body as JSON.
+    let wants_json = lock(&st.rates).enforce || lock(&st.paged).items.contains_key(info.path);
+    let json_body: Value = if wants_json { serde_json::from_slice(&body).unwrap_or(Value::Null) } else { Value::Null };
+    if let Some(code) = lock(&st.rates).check(info, &json_body) {
+        set_code(Some(code));
+        return Ok(json_response(&envelope(code, "request frequency exceeds the limit")));
+    }
     let mut reply = st.next_reply(&service, &command);
+    if matches!(reply, Reply::Example)
+        && let Some(paging) = info.paging
+        && let Some(page) = lock(&st.paged).page(info.path, paging, &json_body, example_reply(info))
+    {
+        reply = Reply::Json(page);
+    }
     let mut truncate = false;
     loop {
         match reply {
