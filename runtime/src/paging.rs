@@ -18,16 +18,17 @@
 //! Both implement [`futures_core::Stream`]; without a stream library, use their `next()` method:
 //!
 //! ```no_run
-//! # async fn demo(client: tim_rest_runtime::Client) -> Result<(), tim_rest_runtime::Error> {
-//! # fn req() -> impl tim_rest_runtime::paging::PagedItems { unimplemented!() as tim_rest_runtime::paging::NoPaging }
-//! // e.g. client.group_open_http_svc().get_group_member_info_items(GetGroupMemberInfoRequest::new("@TGS#1"))
-//! let mut members = client.items(req());
-//! while let Some(member) = members.next().await {
-//!     let member = member?;
-//!     // ...
-//! #   let _ = member;
+//! use tim_rest_runtime::{Client, Error, paging::PagedItems};
+//!
+//! // e.g. with `tim-rest`: client.group_open_http_svc().get_group_member_info_items(request)
+//! async fn read_all<E: PagedItems>(client: &Client, first: E) -> Result<Vec<E::Item>, Error> {
+//!     let mut items = client.items(first);
+//!     let mut out = Vec::new();
+//!     while let Some(item) = items.next().await {
+//!         out.push(item?); // a failed page ends the stream with its error
+//!     }
+//!     Ok(out)
 //! }
-//! # Ok(()) }
 //! ```
 
 use crate::{Client, Endpoint, Error};
@@ -216,8 +217,3 @@ impl Client {
         Items { pages: Pages::new(self.clone(), first), buffer: VecDeque::new() }
     }
 }
-
-/// A placeholder that is never built, for documentation examples.
-#[doc(hidden)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub enum NoPaging {}

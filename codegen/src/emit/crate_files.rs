@@ -80,6 +80,8 @@ pub fn manifest(cat: &Catalogue) -> String {
     features.push_str("codec = [\"tim-rest-runtime/codec\"]\n");
     features.push_str("# Receiving the IM server's callbacks: typed events and replies, verification (tim_rest::callbacks).\n");
     features.push_str("callbacks = [\"tim-rest-runtime/callbacks\"]\n");
+    features.push_str("# Pacing schedules shared by a fleet through Redis (tim_rest::pacing::RedisStore).\n");
+    features.push_str("redis = [\"tim-rest-runtime/redis\"]\n");
     features.push_str("# The axum route for callbacks.\n");
     features.push_str("axum = [\"callbacks\", \"tim-rest-runtime/axum\"]\n");
     features.push_str("# A local server for tests (tim_rest::mock), which also delivers callbacks.\n");

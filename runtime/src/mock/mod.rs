@@ -136,6 +136,8 @@ pub struct Recorded {
     pub decoded: Option<Arc<dyn Message>>,
     /// The `ErrorCode` the server answered with (0 for success; `None` for raw replies and faults).
     pub answered_code: Option<i64>,
+    /// When the request arrived.
+    pub received: SystemTime,
 }
 
 impl Recorded {
@@ -583,6 +585,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         body: body.clone(),
         decoded: None,
         answered_code: None,
+        received: SystemTime::now(),
     };
 
     let found = (st.find)(&service, &command);
