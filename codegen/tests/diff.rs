@@ -52,7 +52,7 @@ fn every_rule_has_a_case_that_reports_it() {
 fn service_added() {
     let f = expect(&rule_case("service-added"), &[("service-added", "extra", Compatible, Compatible)]);
     assert_eq!((f[0].service.as_deref(), f[0].command.as_deref()), (Some("extra"), None));
-    assert!(f[0].detail.contains("2 command(s): `ping`, `pong`"), "{}", f[0].detail);
+    assert!(f[0].detail.contains("3 command(s): `ping`, `pong`, `list`"), "{}", f[0].detail);
 }
 
 #[test]

@@ -482,14 +482,58 @@ async fn four_clients_sharing_one_redis_keep_their_combined_rate_within_ten_perc
     assert!((rate - LIMIT as f64).abs() <= LIMIT as f64 * 0.1, "combined rate {rate:.1}/s for a limit of {LIMIT}/s ({per_client:?})");
 }
 
+/// A log sink for tracing events.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+/// Tests that capture logs run one at a time: tracing's level filter is shared by every subscriber of
+/// the process.
+static CAPTURING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard, tokio::sync::MutexGuard<'static, ()>) {
+    let lock = CAPTURING.lock().await;
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(move || writer.clone()).finish();
+    (logs, tracing::subscriber::set_default(subscriber), lock)
+}
+
+#[tokio::test]
+async fn waiting_for_a_rate_is_a_tracing_event() {
+    let (logs, _guard, _lock) = capture(tracing::Level::DEBUG).await;
+    let (client, _t) = recording_client(Pacing::default().rate("im_open_login_svc/kick", Rate::per_second(10)));
+    client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("first");
+    client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("second");
+    let text = logs.text();
+    assert!(text.contains("tim_rest::pacing") && text.contains("im_open_login_svc/kick") && text.contains("wait_ms"), "{text}");
+}
+
 #[tokio::test]
 async fn an_unreachable_redis_falls_back_with_a_warning_or_fails_after_its_deadline() {
     use tim_rest::pacing::{RedisStore, Unavailable};
+    let (logs, _guard, _lock) = capture(tracing::Level::WARN).await;
     let srv = server().await;
     // Nothing listens on port 1.
     let store = RedisStore::new("redis://127.0.0.1:1/").expect("url").timeouts(Duration::from_millis(200), Duration::from_millis(200));
     let client = srv.client_builder().pacing(Pacing::default().store(store)).build().expect("client");
     client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("falls back to the in-process schedule");
+    assert!(logs.text().contains("Redis unreachable"), "a WARN says so: {}", logs.text());
 
     let store = RedisStore::new("redis://127.0.0.1:1/")
         .expect("url")

@@ -163,7 +163,7 @@ fn problems_are_reported_with_file_and_line() {
     let out = xtask(repo, &["--base", "HEAD~2", "--head", "HEAD"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("the catalogue of HEAD has 1 problem(s)"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("HEAD:spec/services/svc.yaml:43: unknown type `Widget`"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("HEAD:spec/services/svc.yaml:53: unknown type `Widget`"), "{}", stderr(&out));
 
     // Unknown revisions and options.
     let out = xtask(repo, &["--base", "no-such-branch"]);

@@ -7,6 +7,7 @@
 use super::{Finding, Rule, Verdict};
 use crate::model::{Catalogue, Ty, TypeId, TypeKind};
 
+mod call_rules;
 mod callbacks;
 mod fields;
 mod services;

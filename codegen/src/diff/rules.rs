@@ -182,6 +182,61 @@ rules! {
         what: "A command's per-item `results` change.",
         wire: "risky: old clients look for per-item failures elsewhere",
         rust: "compatible: every response implements `ItemResults`; what it returns changes";
+    /// A command gains a paging rule.
+    PagingAdded = "paging-added",
+        what: "A command gains a `paging` rule.",
+        wire: "compatible: the server's cursors are what they were; the SDK now follows them",
+        rust: "compatible: new `_pages` (and `_items`) call functions and trait impls";
+    /// A command loses its paging rule.
+    PagingRemoved = "paging-removed",
+        what: "A command's `paging` rule disappears.",
+        wire: "compatible: only the SDK's loop goes",
+        rust: "**breaking**: the `_pages` and `_items` call functions disappear";
+    /// A paging rule changes.
+    PagingChanged = "paging-changed",
+        what: "A `paging` rule's items list, page size, cursors or end conditions change.",
+        wire: "risky: old clients build the next request or recognise the last page differently (they may stop early or repeat pages)",
+        rust: "compatible: same call functions; **breaking** when the items list, and so the item type, changes";
+    /// A limit appears.
+    LimitAdded = "limit-added",
+        what: "A documented limit on a request field appears in `limits`.",
+        wire: "compatible: the server enforced it already; old clients learn of it from its error code",
+        rust: "compatible: requests over it now fail before sending (`Error::Build`)";
+    /// A limit's bound changes.
+    LimitChanged = "limit-changed",
+        what: "The bound of a limit changes (`max_items`, `max_bytes`, `min`, `max`).",
+        wire: "risky when tightened: old clients send requests the server now refuses; compatible when loosened",
+        rust: "compatible: the check's bound changes, and a batched call splits into requests of the new size";
+    /// A limit disappears.
+    LimitRemoved = "limit-removed",
+        what: "A limit disappears from `limits`.",
+        wire: "compatible",
+        rust: "compatible: requests are no longer checked against it";
+    /// A request list becomes batched.
+    BatchAdded = "batch-added",
+        what: "A request list becomes batched (a top-level list with `max_items` and not `batch: false`).",
+        wire: "compatible",
+        rust: "compatible: a new `_batched` call function (or one more list it splits)";
+    /// A request list stops being batched.
+    BatchRemoved = "batch-removed",
+        what: "A request list stops being batched.",
+        wire: "compatible",
+        rust: "**breaking** when the command's `_batched` call function disappears; compatible when other lists remain";
+    /// A documented rate appears.
+    RateAdded = "rate-added",
+        what: "A documented rate appears in `rate`.",
+        wire: "compatible",
+        rust: "compatible: the client starts pacing the command to it";
+    /// A documented rate changes.
+    RateChanged = "rate-changed",
+        what: "A documented rate changes (its limit, period, counted list, scope or throttling code).",
+        wire: "risky when lowered: old clients pace faster than now allowed and get throttled; compatible when raised",
+        rust: "compatible: the client paces to the new rate";
+    /// A documented rate disappears.
+    RateRemoved = "rate-removed",
+        what: "A documented rate disappears from `rate`.",
+        wire: "compatible",
+        rust: "compatible: the client stops pacing the command";
     /// `auto: random` is set or cleared.
     AutoChanged = "auto-changed",
         what: "A field's `auto` setting changes.",

@@ -138,6 +138,7 @@ impl Differ<'_> {
             }
             self.push(Rule::ExampleChanged, loc, Verdict::Compatible, Verdict::Compatible, parts.join("; "));
         }
+        self.call_rules(oc, nc, loc);
         self.object(oc.request, nc.request, &loc.join(" ", "request"));
         self.object(oc.response, nc.response, &loc.join(" ", "response"));
     }
