@@ -86,7 +86,12 @@ async fn group_history_is_walked_back_to_the_first_message() {
     let msgs: Vec<GroupHistoryMsg> = (1..=25u64).rev().map(|seq| GroupHistoryMsg::new("bob", 0, 1, seq, 1_700_000_000 + seq)).collect();
     srv.set_items::<GroupMsgGetSimpleRequest>(msgs).expect("items");
     let client = srv.client_builder().strict_decoding(true).build().expect("client");
-    let all = client.group_open_http_svc().group_msg_get_simple_items(GroupMsgGetSimpleRequest::new("@TGS#1", 10)).try_collect().await.expect("history");
+    let all = client
+        .group_open_http_svc()
+        .group_msg_get_simple_items(GroupMsgGetSimpleRequest::new("@TGS#1", 10))
+        .try_collect()
+        .await
+        .expect("history");
     let seqs: Vec<u64> = all.iter().map(|m| m.msg_seq).collect();
     assert_eq!(seqs, (1..=25u64).rev().collect::<Vec<_>>());
     assert_eq!(srv.calls(), 3, "stops when the next ReqMsgSeq would be 0");
@@ -289,7 +294,8 @@ async fn batch_concurrency_is_bounded_and_ordered_lists_go_one_after_another() {
         .batch_options(BatchOptions::default().concurrency(8))
         .build()
         .expect("client");
-    let msgs: Vec<ImportGroupMsgItem> = (0..30).map(|i| ImportGroupMsgItem::new("bob", 1_700_000_000 + i, vec![]).random(i as u32)).collect();
+    let msgs: Vec<ImportGroupMsgItem> =
+        (0..30).map(|i| ImportGroupMsgItem::new("bob", 1_700_000_000 + i, vec![]).random(i as u32)).collect();
     let outcome = client.group_open_http_svc().import_group_msg_batched(&ImportGroupMsgRequest::new("@TGS#1", msgs)).await;
     assert_eq!(outcome.parts().len(), 5, "7 messages per request");
     assert_eq!(t2.max_in_flight.load(Ordering::SeqCst), 1, "import_group_msg parts go one after another");
@@ -303,7 +309,11 @@ async fn a_request_over_a_documented_maximum_is_refused_before_sending() {
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");
     let accounts: Vec<String> = (0..250).map(|i| format!("u{i}")).collect();
-    let err = client.im_open_login_svc().multi_account_import(&MultiAccountImportRequest::new().accounts(accounts.clone())).await.expect_err("over 100");
+    let err = client
+        .im_open_login_svc()
+        .multi_account_import(&MultiAccountImportRequest::new().accounts(accounts.clone()))
+        .await
+        .expect_err("over 100");
     let text = err.to_string();
     assert!(matches!(err, Error::Build(_)), "{err:?}");
     assert!(text.contains("`Accounts` has 250 items") && text.contains("at most 100 items"), "{text}");
@@ -321,7 +331,11 @@ async fn with_checks_off_the_server_answers_the_documented_code() {
     let srv = server().await;
     let client = srv.client_builder().check_limits(false).build().expect("client");
     let accounts: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
-    let err = client.im_open_login_svc().multi_account_import(&MultiAccountImportRequest::new().accounts(accounts)).await.expect_err("the server refuses");
+    let err = client
+        .im_open_login_svc()
+        .multi_account_import(&MultiAccountImportRequest::new().accounts(accounts))
+        .await
+        .expect_err("the server refuses");
     assert_eq!(err.code(), Some(70402), "the service's documented code for a bad parameter");
     assert_eq!(srv.calls(), 1);
 }
@@ -348,7 +362,12 @@ impl Transport for RecordingT {
 
 fn recording_client(pacing: Pacing) -> (tim_rest::Client, Arc<Recording>) {
     let t = Arc::new(Recording { until: Mutex::new(Vec::new()) });
-    let client = tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(RecordingT(t.clone())).pacing(pacing).build().expect("client");
+    let client = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key(KEY)
+        .transport(RecordingT(t.clone()))
+        .pacing(pacing)
+        .build()
+        .expect("client");
     (client, t)
 }
 
@@ -393,7 +412,8 @@ async fn an_override_replaces_the_rate_and_items_count_where_the_docs_count_item
 
 #[tokio::test]
 async fn a_wait_longer_than_the_maximum_is_not_sent() {
-    let (client, _t) = recording_client(Pacing::default().rate("im_open_login_svc/kick", Rate::per_minute(1)).max_wait(Duration::from_secs(1)));
+    let (client, _t) =
+        recording_client(Pacing::default().rate("im_open_login_svc/kick", Rate::per_minute(1)).max_wait(Duration::from_secs(1)));
     client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("first");
     let err = client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect_err("would wait a minute");
     assert!(matches!(err, Error::RateLimited { wait, .. } if wait > Duration::from_secs(50)), "{err:?}");

@@ -3,8 +3,8 @@
 //! depends on an HTTP library or an async runtime.
 
 use crate::envelope::Decoded;
-use crate::pacing::PaceCall;
 use crate::error::{Error, ErrorCodeInfo};
+use crate::pacing::PaceCall;
 use crate::region::Region;
 use crate::registry::CommandInfo;
 use crate::retry::{Decision, RetryClass, RetryPolicy};
@@ -331,7 +331,8 @@ impl Client {
             Some(info) => (info.path, info.retry, info.rates, info.rate_slot),
             None => (intern_path(service, command), RetryClass::Never, &[][..], None),
         };
-        let bytes = serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {path} request: {e}")))?;
+        let bytes =
+            serde_json::to_vec(body).map(Bytes::from).map_err(|e| Error::Build(format!("cannot encode the {path} request: {e}")))?;
         let errors = self.inner.errors;
         let mut payload: Option<serde_json::Value> = None;
         let mut decode = |status: u16, reply: Bytes| -> Result<(), Error> {

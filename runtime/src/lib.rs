@@ -20,12 +20,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod batch;
 #[cfg(feature = "callbacks")]
 pub mod callbacks;
 mod client;
 #[doc(hidden)]
 pub mod codec;
-pub mod batch;
 pub mod drift;
 pub mod envelope;
 mod error;
@@ -43,20 +43,20 @@ pub mod usersig;
 #[cfg(feature = "mock")]
 pub mod mock;
 
+pub use batch::{BatchOptions, BatchOutcome, Batched};
 pub use bytes;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT, PreparedRequest,
 };
 pub use envelope::{Decoded, Envelope};
 pub use error::{Error, ErrorClass, ErrorCodeInfo, ServiceError, TransportFailure, lookup as lookup_error_code};
-pub use region::Region;
-pub use results::{ItemResult, ItemResults};
-pub use retry::{RetryClass, RetryPolicy};
-pub use batch::{BatchOptions, BatchOutcome, Batched};
 pub use futures_core::Stream;
 pub use limits::LimitViolation;
 pub use pacing::{Pacing, Rate};
 pub use paging::{Items, Paged, PagedItems, Pages};
+pub use region::Region;
+pub use results::{ItemResult, ItemResults};
+pub use retry::{RetryClass, RetryPolicy};
 
 /// A catalogued command: implemented by every generated request type. The client calls any command
 /// through this one trait ([`Client::call`]).
@@ -84,7 +84,7 @@ pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     const RATE_SLOT: Option<usize> = None;
     /// Checks the documented limits of the request (`limits:` in the catalogue); the client calls it
     /// before sending ([`ClientBuilder::check_limits`]).
-    fn check_limits(&self) -> Result<(), LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<LimitViolation>> {
         Ok(())
     }
     /// The units the request takes under rate rule `rule`: 1, or the items of the list the rule counts.

@@ -101,11 +101,11 @@ pub fn items(
     code: Option<i64>,
     source: &'static str,
     field: impl FnOnce() -> String,
-) -> Result<(), LimitViolation> {
+) -> Result<(), Box<LimitViolation>> {
     if count as u64 <= max {
         return Ok(());
     }
-    Err(LimitViolation { endpoint, field: field(), limit: Limit::MaxItems(max), actual: count as i128, code, source })
+    Err(Box::new(LimitViolation { endpoint, field: field(), limit: Limit::MaxItems(max), actual: count as i128, code, source }))
 }
 
 /// Checks the byte length of a string (used by generated code).
@@ -118,11 +118,11 @@ pub fn bytes(
     code: Option<i64>,
     source: &'static str,
     field: impl FnOnce() -> String,
-) -> Result<(), LimitViolation> {
+) -> Result<(), Box<LimitViolation>> {
     if text.len() as u64 <= max {
         return Ok(());
     }
-    Err(LimitViolation { endpoint, field: field(), limit: Limit::MaxBytes(max), actual: text.len() as i128, code, source })
+    Err(Box::new(LimitViolation { endpoint, field: field(), limit: Limit::MaxBytes(max), actual: text.len() as i128, code, source }))
 }
 
 /// Checks an integer range (used by generated code).
@@ -136,12 +136,12 @@ pub fn range(
     code: Option<i64>,
     source: &'static str,
     field: impl FnOnce() -> String,
-) -> Result<(), LimitViolation> {
+) -> Result<(), Box<LimitViolation>> {
     let v: i128 = value.into();
     if min.is_none_or(|m| v >= i128::from(m)) && max.is_none_or(|m| v <= i128::from(m)) {
         return Ok(());
     }
-    Err(LimitViolation { endpoint, field: field(), limit: Limit::Range { min, max }, actual: v, code, source })
+    Err(Box::new(LimitViolation { endpoint, field: field(), limit: Limit::Range { min, max }, actual: v, code, source }))
 }
 
 #[cfg(test)]
@@ -150,10 +150,11 @@ mod tests {
 
     #[test]
     fn a_violation_names_the_field_the_limit_and_the_page() {
-        let e = items("im_open_login_svc/multiaccount_import", 250, 100, None, "https://cloud.tencent.com/document/product/269/4919", || {
-            "Accounts".into()
-        })
-        .expect_err("over the limit");
+        let e =
+            items("im_open_login_svc/multiaccount_import", 250, 100, None, "https://cloud.tencent.com/document/product/269/4919", || {
+                "Accounts".into()
+            })
+            .expect_err("over the limit");
         let text = e.to_string();
         assert!(text.contains("`Accounts` has 250 items"), "{text}");
         assert!(text.contains("at most 100 items"), "{text}");

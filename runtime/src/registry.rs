@@ -45,7 +45,7 @@ pub trait CommandCodec: Send + Sync {
     /// `strict`, is [`crate::Error::Decode`] naming the paths).
     fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error>;
     /// Checks a decoded request against the command's documented limits.
-    fn check_limits(&self, request: &dyn Message) -> Result<(), crate::LimitViolation>;
+    fn check_limits(&self, request: &dyn Message) -> Result<(), Box<crate::LimitViolation>>;
 }
 
 /// The [`CommandCodec`] of request type `E`.
@@ -83,7 +83,7 @@ where
         let d = crate::envelope::decode::<E::Response>(E::PATH, 200, body, strict)?;
         Ok(crate::envelope::Decoded { value: Box::new(d.value), envelope: d.envelope, body: d.body, corrections: d.corrections })
     }
-    fn check_limits(&self, request: &dyn Message) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self, request: &dyn Message) -> Result<(), Box<crate::LimitViolation>> {
         match request.as_any().downcast_ref::<E>() {
             Some(r) => r.check_limits(),
             None => Ok(()),
@@ -122,7 +122,12 @@ pub struct PagingInfo {
 
 impl PagingInfo {
     /// A rule (used by generated code).
-    pub const fn new(items: Option<&'static str>, size: Option<&'static str>, next: &'static [CursorInfo], end: &'static [EndInfo]) -> Self {
+    pub const fn new(
+        items: Option<&'static str>,
+        size: Option<&'static str>,
+        next: &'static [CursorInfo],
+        end: &'static [EndInfo],
+    ) -> Self {
         PagingInfo { items, size, next, end }
     }
 }

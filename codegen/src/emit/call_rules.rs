@@ -31,6 +31,47 @@ fn opt_i64(v: Option<i64>) -> TokenStream {
     }
 }
 
+/// Where a limit check is on its way down a field path.
+struct Walk {
+    /// The wire path so far, with `[{}]` for list indexes.
+    label: String,
+    /// The index variables of the enclosing loops.
+    args: Vec<proc_macro2::Ident>,
+    /// `let Some(..) = ..` conditions not yet opened.
+    conds: Vec<TokenStream>,
+    /// The current value (a place expression, or a reference when `is_ref`).
+    value: TokenStream,
+    is_ref: bool,
+}
+
+impl Walk {
+    /// The closure naming the field for a violation.
+    fn field(&self) -> TokenStream {
+        let label = &self.label;
+        let args = &self.args;
+        if args.is_empty() { quote!(|| String::from(#label)) } else { quote!(|| format!(#label, #(#args),*)) }
+    }
+
+    /// Splits off the pending conditions and the value to loop over; the rest walks on inside the loop.
+    fn into_loop(self, _n: usize) -> (Vec<TokenStream>, TokenStream, Walk) {
+        let Walk { label, args, conds, value, .. } = self;
+        (conds, value, Walk { label: format!("{label}[{{}}]"), args, conds: Vec::new(), value: quote!(), is_ref: true })
+    }
+
+    /// Fresh loop variables, recorded as the next index of the label.
+    fn loop_vars(&mut self, n: usize) -> (proc_macro2::Ident, proc_macro2::Ident) {
+        let i = format_ident!("i{}_{}", n, self.args.len());
+        let w = format_ident!("w{}_{}", n, self.args.len());
+        self.args.push(i.clone());
+        (i, w)
+    }
+}
+
+/// `body` under the pending `let Some(..)` conditions, as one `if let .. && let ..` chain.
+fn wrap(conds: Vec<TokenStream>, body: TokenStream) -> TokenStream {
+    if conds.is_empty() { quote!({ #body }) } else { quote!(if #(#conds)&&* { #body }) }
+}
+
 fn opt_str(v: Option<&str>) -> TokenStream {
     match v {
         Some(s) => quote!(Some(#s)),
@@ -97,7 +138,11 @@ impl Emitter<'_> {
                 let f = &req[r.counts?];
                 let n = ident(&f.rust);
                 let i = Literal::usize_unsuffixed(i);
-                Some(if f.optional { quote!(#i => self.#n.as_ref().map_or(0, |v| v.len() as u64),) } else { quote!(#i => self.#n.len() as u64,) })
+                Some(if f.optional {
+                    quote!(#i => self.#n.as_ref().map_or(0, |v| v.len() as u64),)
+                } else {
+                    quote!(#i => self.#n.len() as u64,)
+                })
             })
             .collect();
         let units_fn = if units.is_empty() {
@@ -120,7 +165,11 @@ impl Emitter<'_> {
                 let f = &req[r.scope?];
                 let n = ident(&f.rust);
                 let i = Literal::usize_unsuffixed(i);
-                Some(if f.optional { quote!(#i => self.#n.as_ref().map(|v| v.to_string()),) } else { quote!(#i => Some(self.#n.to_string()),) })
+                Some(if f.optional {
+                    quote!(#i => self.#n.as_ref().map(|v| v.to_string()),)
+                } else {
+                    quote!(#i => Some(self.#n.to_string()),)
+                })
             })
             .collect();
         let scope_fn = if scopes.is_empty() {
@@ -152,74 +201,93 @@ impl Emitter<'_> {
         if c.limits.is_empty() {
             return quote!();
         }
-        let checks = c.limits.iter().map(|l| self.limit_check(l, 0, quote!(self), String::new(), Vec::new()));
+        let checks = c.limits.iter().map(|l| {
+            let at = Walk { label: String::new(), args: Vec::new(), conds: Vec::new(), value: quote!(self), is_ref: true };
+            self.limit_step(l, 0, at)
+        });
         quote! {
-            fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+            fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
                 #(#checks)*
                 Ok(())
             }
         }
     }
 
-    /// The check of limit `l` from step `n` on, `value` being the object the step's field is read from.
-    fn limit_check(&self, l: &Limit, n: usize, value: TokenStream, label: String, args: Vec<proc_macro2::Ident>) -> TokenStream {
+    /// The check of limit `l` from path step `n` on.
+    fn limit_step(&self, l: &Limit, n: usize, mut at: Walk) -> TokenStream {
         let Some(step) = l.path.get(n) else { return quote!() };
         let f = &self.cat.fields(step.ty)[step.field];
         let name = ident(&f.rust);
-        let v = format_ident!("v{}", n);
-        let label = if label.is_empty() { f.wire.clone() } else { format!("{label}.{}", f.wire) };
-        let inner = if n + 1 == l.path.len() {
-            self.limit_leaf(l, &f.ty, quote!(#v), label, args, n)
-        } else {
-            self.limit_descend(l, n, &f.ty, quote!(#v), label, args)
-        };
+        at.label = if at.label.is_empty() { f.wire.clone() } else { format!("{}.{}", at.label, f.wire) };
+        let value = &at.value;
         if f.optional {
-            quote!(if let Some(#v) = &#value.#name { #inner })
+            let v = format_ident!("v{}_{}", n, at.args.len());
+            at.conds.push(quote!(let Some(#v) = &#value.#name));
+            at.value = quote!(#v);
+            at.is_ref = true;
         } else {
-            quote!({ let #v = &#value.#name; #inner })
+            at.value = quote!(#value.#name);
+            at.is_ref = false;
         }
+        if n + 1 == l.path.len() { self.limit_leaf(l, &f.ty, at, n) } else { self.limit_descend(l, n, &f.ty, at) }
     }
 
     /// Into the objects of a field on the way to the limited one.
-    fn limit_descend(&self, l: &Limit, n: usize, ty: &Ty, value: TokenStream, label: String, args: Vec<proc_macro2::Ident>) -> TokenStream {
+    fn limit_descend(&self, l: &Limit, n: usize, ty: &Ty, at: Walk) -> TokenStream {
         match ty {
             Ty::Array(t) => {
-                let i = format_ident!("i{}_{}", n, args.len());
-                let w = format_ident!("w{}_{}", n, args.len());
-                let mut args = args;
-                args.push(i.clone());
-                let inner = self.limit_descend(l, n, t, quote!(#w), format!("{label}[{{}}]"), args);
-                quote!(for (#i, #w) in #value.iter().enumerate() { #inner })
+                let (conds, value, mut inner_at) = at.into_loop(n);
+                let (i, w) = inner_at.loop_vars(n);
+                let inner = self.limit_descend(l, n, t, {
+                    inner_at.value = quote!(#w);
+                    inner_at.is_ref = true;
+                    inner_at
+                });
+                wrap(conds, quote!(for (#i, #w) in #value.iter().enumerate() { #inner }))
             }
-            _ => self.limit_check(l, n + 1, value, label, args),
+            _ => self.limit_step(l, n + 1, at),
         }
     }
 
-    /// The check itself, on `value` of type `ty` (lists of strings or integers are checked item by item).
-    fn limit_leaf(&self, l: &Limit, ty: &Ty, value: TokenStream, label: String, args: Vec<proc_macro2::Ident>, n: usize) -> TokenStream {
+    /// The check itself (lists of strings or integers are checked item by item).
+    fn limit_leaf(&self, l: &Limit, ty: &Ty, at: Walk, n: usize) -> TokenStream {
         let code = opt_i64(l.code);
         let source = &l.source;
-        let field = if args.is_empty() { quote!(|| String::from(#label)) } else { quote!(|| format!(#label, #(#args),*)) };
         match (l.rule, ty) {
             (LimitRule::MaxItems(max), _) => {
                 let max = Literal::u64_unsuffixed(max);
-                quote!(crate::limits::items(Self::PATH, #value.len(), #max, #code, #source, #field)?;)
+                let (value, field) = (&at.value, at.field());
+                wrap(at.conds, quote!(crate::limits::items(Self::PATH, #value.len(), #max, #code, #source, #field)?;))
             }
             (_, Ty::Array(t)) => {
-                let i = format_ident!("i{}_{}", n, args.len());
-                let w = format_ident!("w{}_{}", n, args.len());
-                let mut args = args;
-                args.push(i.clone());
-                let inner = self.limit_leaf(l, t, quote!(#w), format!("{label}[{{}}]"), args, n);
-                quote!(for (#i, #w) in #value.iter().enumerate() { #inner })
+                let (conds, value, mut inner_at) = at.into_loop(n);
+                let (i, w) = inner_at.loop_vars(n);
+                inner_at.value = quote!(#w);
+                inner_at.is_ref = true;
+                let inner = self.limit_leaf(l, t, inner_at, n);
+                wrap(conds, quote!(for (#i, #w) in #value.iter().enumerate() { #inner }))
             }
             (LimitRule::MaxBytes(max), _) => {
                 let max = Literal::u64_unsuffixed(max);
-                quote!(crate::limits::bytes(Self::PATH, #value, #max, #code, #source, #field)?;)
+                let field = at.field();
+                let value = if at.is_ref {
+                    at.value.clone()
+                } else {
+                    let v = &at.value;
+                    quote!(&#v)
+                };
+                wrap(at.conds, quote!(crate::limits::bytes(Self::PATH, #value, #max, #code, #source, #field)?;))
             }
             (LimitRule::Range { min, max }, _) => {
                 let (min, max) = (opt_i64(min), opt_i64(max));
-                quote!(crate::limits::range(Self::PATH, *#value, #min, #max, #code, #source, #field)?;)
+                let field = at.field();
+                let value = if at.is_ref {
+                    let v = &at.value;
+                    quote!(*#v)
+                } else {
+                    at.value.clone()
+                };
+                wrap(at.conds, quote!(crate::limits::range(Self::PATH, #value, #min, #max, #code, #source, #field)?;))
             }
         }
     }
@@ -304,9 +372,12 @@ impl Emitter<'_> {
                 CursorHow::From(src) => {
                     let s = &resp[*src];
                     let sn = ident(&s.rust);
+                    let copy = matches!(s.ty, Ty::Scalar(k) if k.is_integer());
                     if s.optional {
-                        let assign = set(quote!(v.clone()));
+                        let assign = if copy { set(quote!(*v)) } else { set(quote!(v.clone())) };
                         quote!(if let Some(v) = &reply.#sn { #assign })
+                    } else if copy {
+                        set(quote!(reply.#sn))
                     } else {
                         set(quote!(reply.#sn.clone()))
                     }
@@ -449,29 +520,36 @@ impl Emitter<'_> {
                         None => quote!(None),
                     }
                 }
-                BatchId::None => quote!({ let _ = item; None }),
+                BatchId::None => quote!({
+                    let _ = item;
+                    None
+                }),
             };
-            let fresh = if randoms.is_empty() {
-                quote!()
-            } else {
-                quote!(if !parts.is_empty() { #(#randoms)* })
-            };
+            let fresh = if randoms.is_empty() { quote!() } else { quote!(if !parts.is_empty() { #(#randoms)* }) };
             quote! {
-                for (n, chunk) in #all.chunks(#max).enumerate() {
+                let mut start = 0usize;
+                for chunk in #all.chunks(#max) {
                     let mut request = template.clone();
                     #set
                     #fresh
                     let items = chunk
                         .iter()
                         .enumerate()
-                        .map(|(i, item)| crate::batch::ItemRef::new(#wire, n * #max + i, #id))
+                        .map(|(i, item)| crate::batch::ItemRef::new(#wire, start + i, #id))
                         .collect();
+                    start += chunk.len();
                     parts.push(crate::batch::BatchPart::new(request, items));
                 }
             }
         });
         let ordered = c.batch.iter().any(|b| b.ordered);
-        let ordered = if ordered { quote!(const ORDERED: bool = true;) } else { quote!() };
+        let ordered = if ordered {
+            quote!(
+                const ORDERED: bool = true;
+            )
+        } else {
+            quote!()
+        };
         quote! {
             impl crate::batch::Batched for #req_ty {
                 #ordered
@@ -546,10 +624,17 @@ impl Emitter<'_> {
         out
     }
 
-    /// The paging rule in words, e.g. "`Offset` advanced by the items received; ends when `Next` is \"\"".
+    /// The paging rule in words (see [`paging_summary`]).
     pub fn paging_summary(&self, c: &Command, p: &Paging) -> String {
-        let req = self.cat.fields(c.request);
-        let resp = self.cat.fields(c.response);
+        paging_summary(self.cat, c, p)
+    }
+}
+
+/// A paging rule in words, e.g. "`Offset` advanced by the items received; the last page: `Next` is \"\"".
+pub fn paging_summary(cat: &Catalogue, c: &Command, p: &Paging) -> String {
+    {
+        let req = cat.fields(c.request);
+        let resp = cat.fields(c.response);
         let next: Vec<String> = p
             .next
             .iter()
@@ -566,7 +651,7 @@ impl Emitter<'_> {
                             .items
                             .and_then(|i| match &resp[i].ty {
                                 Ty::Array(t) => match **t {
-                                    Ty::Ref(id) => self.cat.fields(id).get(*item_field).map(|f| f.wire.clone()),
+                                    Ty::Ref(id) => cat.fields(id).get(*item_field).map(|f| f.wire.clone()),
                                     _ => None,
                                 },
                                 _ => None,
@@ -590,7 +675,9 @@ impl Emitter<'_> {
             .collect();
         format!("{}; the last page: {}", next.join(", "), end.join(" or "))
     }
+}
 
+impl Emitter<'_> {
     /// The registry fields of the rules: `rates`, `rate_slot`, `limits`, `paging`, `batch`.
     pub(super) fn registry_rule_fields(&self, si: usize, ci: usize, c: &Command) -> TokenStream {
         let req_ty = self.type_path(c.request, Owner::Service(si));

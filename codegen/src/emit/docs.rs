@@ -30,6 +30,7 @@ pub fn endpoints_md(cat: &Catalogue) -> String {
             ));
         }
     }
+    s.push_str(&rules_table(cat));
     if !cat.gaps.is_empty() {
         s.push_str(&format!(
             "\n## Not modelled yet ({})\n\nDocumented commands the catalogue leaves out rather than guess at (`spec/gaps.yaml`).\n\n| servicename | command | official page | why |\n|---|---|---|---|\n",
@@ -153,4 +154,65 @@ fn source_rows(s: &mut String, owner: &str, command: &str, sources: &[SourceRef]
         let read = if src.whole { "whole" } else { "cut short" };
         s.push_str(&format!("| {sv} | {cm} | {} | {} | {} | {read} | {} |\n", source_link(&src.page), src.lang, src.dated, src.checked));
     }
+}
+
+/// The commands with paging, batch, limit or rate rules, and what the SDK does with each.
+fn rules_table(cat: &Catalogue) -> String {
+    let mut rows = String::new();
+    let (mut paged, mut batched, mut limited, mut paced) = (0, 0, 0, 0);
+    for svc in &cat.services {
+        for c in &svc.commands {
+            if c.paging.is_none() && c.limits.is_empty() && c.rates.is_empty() {
+                continue;
+            }
+            let req = cat.fields(c.request);
+            let paging = match &c.paging {
+                Some(p) => {
+                    paged += 1;
+                    let items = if p.items.is_some() { format!(", `{}_items`", c.fn_name) } else { String::new() };
+                    format!("`{}_pages`{items}: {}", c.fn_name, super::call_rules::paging_summary(cat, c, p).replace('|', "\\|"))
+                }
+                None => String::new(),
+            };
+            let batch = if c.batch.is_empty() {
+                String::new()
+            } else {
+                batched += 1;
+                let lists: Vec<String> = c.batch.iter().map(|b| format!("`{}` by {}", req[b.list].wire, b.max)).collect();
+                format!("`{}_batched`: {}", c.fn_name, lists.join(", "))
+            };
+            if !c.limits.is_empty() {
+                limited += 1;
+            }
+            let limits: Vec<String> = c.limits.iter().map(|l| format!("`{}` {}", l.wire, super::services::limit_words(l.rule))).collect();
+            if !c.rates.is_empty() {
+                paced += 1;
+            }
+            let rates: Vec<String> = c
+                .rates
+                .iter()
+                .map(|r| {
+                    let unit = r.counts.map(|i| format!(" `{}` items", req[i].wire)).unwrap_or_default();
+                    let scope = r.scope.map(|i| format!(" per `{}`", req[i].wire)).unwrap_or_default();
+                    format!("{}{unit}/{}{scope}", r.limit, r.per.spelling())
+                })
+                .collect();
+            rows.push_str(&format!(
+                "| `{}/{}` | {} | {} | {} | {} |\n",
+                svc.wire,
+                c.wire,
+                paging,
+                batch,
+                limits.join("; "),
+                rates.join(", ")
+            ));
+        }
+    }
+    format!(
+        "\n## Paging, batches, limits and pacing\n\nFrom `paging:`, `limits:` and `rate:` in `spec/`: {paged} commands page \
+         (`_pages` streams replies, `_items` streams the items of every page), {batched} take any number of items \
+         (`_batched` splits the list into requests of the documented size and merges every item's outcome), {limited} \
+         have limits the client checks before sending, {paced} have a documented rate the client paces calls to \
+         (per SDKAppID, in process or through Redis).\n\n| command | paging | batch | limits | rate |\n|---|---|---|---|---|\n{rows}"
+    )
 }

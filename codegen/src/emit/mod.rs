@@ -14,7 +14,7 @@ use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-mod call_rules;
+pub mod call_rules;
 mod call_tests;
 mod callbacks;
 pub mod crate_files;
@@ -22,7 +22,7 @@ pub mod docs;
 mod enums;
 mod error_codes;
 mod registry;
-mod services;
+pub(crate) mod services;
 mod shapes;
 mod types;
 

@@ -109,11 +109,7 @@ impl Emitter<'_> {
             s.push_str("\n\nA successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.");
         }
         if let Some(p) = &c.paging {
-            s.push_str(&format!(
-                "\n\nPaged: {}. `{f}_pages` and `{f}_items` read every page.",
-                self.paging_summary(c, p),
-                f = c.fn_name
-            ));
+            s.push_str(&format!("\n\nPaged: {}. `{f}_pages` and `{f}_items` read every page.", self.paging_summary(c, p), f = c.fn_name));
         }
         if !c.limits.is_empty() {
             let req = self.cat.fields(c.request);

@@ -221,7 +221,8 @@ impl Builder {
                         ok = false;
                         continue;
                     };
-                    let both_int = matches!(item_fields[i].ty, Ty::Scalar(s) if s.is_integer()) && matches!(fty, Ty::Scalar(s) if s.is_integer());
+                    let both_int =
+                        matches!(item_fields[i].ty, Ty::Scalar(s) if s.is_integer()) && matches!(fty, Ty::Scalar(s) if s.is_integer());
                     if !both_int {
                         self.err(cx.file, &at, format!("`min_of: {m}` and `{key}` must both be integers"));
                         ok = false;
@@ -230,7 +231,11 @@ impl Builder {
                     CursorHow::MinOf { item_field: i, minus: c.minus.unwrap_or(0) }
                 }
                 _ => {
-                    self.err(cx.file, &at, "a cursor takes exactly one of `add: items`, `from: <response field>`, `min_of: <item field>`".into());
+                    self.err(
+                        cx.file,
+                        &at,
+                        "a cursor takes exactly one of `add: items`, `from: <response field>`, `min_of: <item field>`".into(),
+                    );
                     ok = false;
                     continue;
                 }
@@ -267,7 +272,11 @@ impl Builder {
                         _ => false,
                     };
                     if !fits {
-                        self.err(cx.file, &at, format!("`{field}`: the value must be a string for a string field, an integer for an integer field"));
+                        self.err(
+                            cx.file,
+                            &at,
+                            format!("`{field}`: the value must be a string for a string field, an integer for an integer field"),
+                        );
                         ok = false;
                         continue;
                     }
@@ -291,16 +300,19 @@ impl Builder {
                     end.push(End::Next { field: f, value: value.clone() });
                 }
                 spec::EndSpec::Reached { total, by } => {
-                    let (Some(t), Some(b)) = (
-                        self.rule_field(cx, cx.response, total, "response", &at),
-                        self.rule_field(cx, cx.request, by, "request", &at),
-                    ) else {
+                    let (Some(t), Some(b)) =
+                        (self.rule_field(cx, cx.response, total, "response", &at), self.rule_field(cx, cx.request, by, "request", &at))
+                    else {
                         ok = false;
                         continue;
                     };
                     let adds = next.iter().any(|c| c.field == b && matches!(c.how, CursorHow::AddItems { .. }));
                     if !adds || !self.is_int(&resp[t].ty) {
-                        self.err(cx.file, &at, format!("`reached: {total}, by: {by}` needs an integer total and `{by}` advanced with `add: items`"));
+                        self.err(
+                            cx.file,
+                            &at,
+                            format!("`reached: {total}, by: {by}` needs an integer total and `{by}` advanced with `add: items`"),
+                        );
                         ok = false;
                         continue;
                     }
@@ -333,7 +345,8 @@ impl Builder {
             let Some(i) = fields.iter().position(|f| f.wire == seg) else {
                 let known: Vec<String> = fields.iter().map(|f| format!("`{}`", f.wire)).collect();
                 let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
-                let side = if n == 0 { "a request field of this command".to_owned() } else { format!("a field of `{}`", self.types[ty].name) };
+                let side =
+                    if n == 0 { "a request field of this command".to_owned() } else { format!("a field of `{}`", self.types[ty].name) };
                 self.err(cx.file, &at, format!("`{seg}` (in `{key}`) is not {side} (known: {known})"));
                 return;
             };

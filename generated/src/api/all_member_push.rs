@@ -1076,22 +1076,20 @@ impl crate::Endpoint for ImPushRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(1);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_or {
-                crate::limits::items(
-                    Self::PATH,
-                    v1.len(),
-                    10,
-                    Some(90032),
-                    "https://cloud.tencent.com/document/product/269/45934",
-                    || String::from("Condition.TagsOr"),
-                )?;
-            }
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_or {
+            crate::limits::items(
+                Self::PATH,
+                v1_0.len(),
+                10,
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+                || String::from("Condition.TagsOr"),
+            )?;
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_or {
-                for (i1_0, w1_0) in v1.iter().enumerate() {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_or {
+            for (i1_0, w1_0) in v1_0.iter().enumerate() {
+                {
                     crate::limits::bytes(
                         Self::PATH,
                         w1_0,
@@ -1103,21 +1101,19 @@ impl crate::Endpoint for ImPushRequest {
                 }
             }
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_and {
-                crate::limits::items(
-                    Self::PATH,
-                    v1.len(),
-                    10,
-                    Some(90032),
-                    "https://cloud.tencent.com/document/product/269/45934",
-                    || String::from("Condition.TagsAnd"),
-                )?;
-            }
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
+            crate::limits::items(
+                Self::PATH,
+                v1_0.len(),
+                10,
+                Some(90032),
+                "https://cloud.tencent.com/document/product/269/45934",
+                || String::from("Condition.TagsAnd"),
+            )?;
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_and {
-                for (i1_0, w1_0) in v1.iter().enumerate() {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
+            for (i1_0, w1_0) in v1_0.iter().enumerate() {
+                {
                     crate::limits::bytes(
                         Self::PATH,
                         w1_0,
@@ -1129,10 +1125,10 @@ impl crate::Endpoint for ImPushRequest {
                 }
             }
         }
-        if let Some(v0) = &self.msg_life_time {
+        if let Some(v0_0) = &self.msg_life_time {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(604800),
                 Some(90026),
@@ -1173,12 +1169,11 @@ impl crate::Endpoint for ImSetAttrNameRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(3);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.attr_names;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.attr_names.len(),
                 10,
                 Some(90001),
                 "https://cloud.tencent.com/document/product/269/45935",
@@ -1249,12 +1244,11 @@ impl crate::Endpoint for ImGetAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(5);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45937",
@@ -1271,7 +1265,8 @@ impl crate::batch::Batched for ImGetAttrRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1279,10 +1274,11 @@ impl crate::batch::Batched for ImGetAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1320,12 +1316,11 @@ impl crate::Endpoint for ImSetAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(6);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_attrs;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_attrs.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45938",
@@ -1342,7 +1337,8 @@ impl crate::batch::Batched for ImSetAttrRequest {
         let mut template = self.clone();
         template.user_attrs = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_attrs.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_attrs = chunk.to_vec();
             let items = chunk
@@ -1350,13 +1346,14 @@ impl crate::batch::Batched for ImSetAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserAttrs",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1394,12 +1391,11 @@ impl crate::Endpoint for ImRemoveAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(7);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_attrs;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_attrs.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45939",
@@ -1416,7 +1412,8 @@ impl crate::batch::Batched for ImRemoveAttrRequest {
         let mut template = self.clone();
         template.user_attrs = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_attrs.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_attrs = chunk.to_vec();
             let items = chunk
@@ -1424,13 +1421,14 @@ impl crate::batch::Batched for ImRemoveAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserAttrs",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1468,12 +1466,11 @@ impl crate::Endpoint for ImGetTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(8);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45940",
@@ -1490,7 +1487,8 @@ impl crate::batch::Batched for ImGetTagRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1498,10 +1496,11 @@ impl crate::batch::Batched for ImGetTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1539,12 +1538,11 @@ impl crate::Endpoint for ImAddTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(9);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_tags;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_tags.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45941",
@@ -1552,13 +1550,11 @@ impl crate::Endpoint for ImAddTagRequest {
             )?;
         }
         {
-            let v0 = &self.user_tags;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.user_tags.iter().enumerate() {
                 {
-                    let v1 = &w0_0.tags;
                     crate::limits::items(
                         Self::PATH,
-                        v1.len(),
+                        w0_0.tags.len(),
                         10,
                         Some(90032),
                         "https://cloud.tencent.com/document/product/269/45941",
@@ -1568,19 +1564,19 @@ impl crate::Endpoint for ImAddTagRequest {
             }
         }
         {
-            let v0 = &self.user_tags;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.user_tags.iter().enumerate() {
                 {
-                    let v1 = &w0_0.tags;
-                    for (i1_1, w1_1) in v1.iter().enumerate() {
-                        crate::limits::bytes(
-                            Self::PATH,
-                            w1_1,
-                            50,
-                            Some(90032),
-                            "https://cloud.tencent.com/document/product/269/45941",
-                            || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
-                        )?;
+                    for (i1_1, w1_1) in w0_0.tags.iter().enumerate() {
+                        {
+                            crate::limits::bytes(
+                                Self::PATH,
+                                w1_1,
+                                50,
+                                Some(90032),
+                                "https://cloud.tencent.com/document/product/269/45941",
+                                || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
+                            )?;
+                        }
                     }
                 }
             }
@@ -1595,7 +1591,8 @@ impl crate::batch::Batched for ImAddTagRequest {
         let mut template = self.clone();
         template.user_tags = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_tags.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_tags = chunk.to_vec();
             let items = chunk
@@ -1603,13 +1600,14 @@ impl crate::batch::Batched for ImAddTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserTags",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1647,12 +1645,11 @@ impl crate::Endpoint for ImRemoveTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(10);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_tags;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_tags.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45942",
@@ -1669,7 +1666,8 @@ impl crate::batch::Batched for ImRemoveTagRequest {
         let mut template = self.clone();
         template.user_tags = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_tags.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_tags = chunk.to_vec();
             let items = chunk
@@ -1677,13 +1675,14 @@ impl crate::batch::Batched for ImRemoveTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserTags",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1721,12 +1720,11 @@ impl crate::Endpoint for ImRemoveAllTagsRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(11);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://cloud.tencent.com/document/product/269/45943",
@@ -1743,7 +1741,8 @@ impl crate::batch::Batched for ImRemoveAllTagsRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1751,10 +1750,11 @@ impl crate::batch::Batched for ImRemoveAllTagsRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -1059,12 +1059,11 @@ impl crate::Endpoint for FollowAddRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(12);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.follow_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.follow_item.len(),
                 20,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/70345",
@@ -1100,7 +1099,8 @@ impl crate::batch::Batched for FollowAddRequest {
         let mut template = self.clone();
         template.follow_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.follow_item.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.follow_item.as_slice().chunks(20) {
             let mut request = template.clone();
             request.follow_item = chunk.to_vec();
             let items = chunk
@@ -1108,10 +1108,11 @@ impl crate::batch::Batched for FollowAddRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "FollowItem",
-                    n * 20 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1149,12 +1150,11 @@ impl crate::Endpoint for FollowDeleteRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(13);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 20,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/70346",
@@ -1190,7 +1190,8 @@ impl crate::batch::Batched for FollowDeleteRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(20) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1198,10 +1199,11 @@ impl crate::batch::Batched for FollowDeleteRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 20 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1239,12 +1241,11 @@ impl crate::Endpoint for FollowCheckRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(14);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/70349",
@@ -1280,7 +1281,8 @@ impl crate::batch::Batched for FollowCheckRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1288,10 +1290,11 @@ impl crate::batch::Batched for FollowCheckRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1334,12 +1337,11 @@ impl crate::Endpoint for FollowGetRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(15);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.want_num;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.want_num,
                 None,
                 Some(1000),
                 Some(30001),
@@ -1380,12 +1382,11 @@ impl crate::Endpoint for FollowGetInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(16);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 20,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/70350",
@@ -1421,7 +1422,8 @@ impl crate::batch::Batched for FollowGetInfoRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(20) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -1429,10 +1431,11 @@ impl crate::batch::Batched for FollowGetInfoRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 20 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -855,7 +855,7 @@ impl crate::paging::Paged for GetMembersRequest {
             return None;
         }
         let mut next = self.clone();
-        next.timestamp = reply.next_timestamp.clone();
+        next.timestamp = reply.next_timestamp;
         Some(next)
     }
 }
@@ -899,12 +899,11 @@ impl crate::Endpoint for ModifyUserInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(19);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.member_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.member_list.len(),
                 500,
                 Some(10004),
                 "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/群组相关/直播群管理/设置直播群成员标记_intl_zh.md",
@@ -921,7 +920,8 @@ impl crate::batch::Batched for ModifyUserInfoRequest {
         let mut template = self.clone();
         template.member_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.member_list.as_slice().chunks(500).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.member_list.as_slice().chunks(500) {
             let mut request = template.clone();
             request.member_list = chunk.to_vec();
             let items = chunk
@@ -929,13 +929,14 @@ impl crate::batch::Batched for ModifyUserInfoRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MemberList",
-                    n * 500 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -977,12 +978,11 @@ impl crate::Endpoint for ModifyAdminRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(20);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.admin_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.admin_account.len(),
                 5,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/60525",

@@ -7249,11 +7249,11 @@ impl crate::Endpoint for GetAppidGroupListRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(23);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.limit {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(10000),
                 Some(10004),
@@ -7272,7 +7272,7 @@ impl crate::paging::Paged for GetAppidGroupListRequest {
             return None;
         }
         let mut next = self.clone();
-        next.next = Some(reply.next.clone());
+        next.next = Some(reply.next);
         Some(next)
     }
 }
@@ -7325,52 +7325,51 @@ impl crate::Endpoint for CreateGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(24);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.name;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.name,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1615",
                 || String::from("Name"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1615",
                 || String::from("Introduction"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1615",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1615",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.member_list {
+        if let Some(v0_0) = &self.member_list {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 100,
                 Some(10005),
                 "https://cloud.tencent.com/document/product/269/1615",
@@ -7410,12 +7409,11 @@ impl crate::Endpoint for GetGroupInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(25);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_id_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_id_list.len(),
                 50,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1616",
@@ -7451,7 +7449,8 @@ impl crate::batch::Batched for GetGroupInfoRequest {
         let mut template = self.clone();
         template.group_id_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.group_id_list.as_slice().chunks(50).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.group_id_list.as_slice().chunks(50) {
             let mut request = template.clone();
             request.group_id_list = chunk.to_vec();
             let items = chunk
@@ -7459,10 +7458,11 @@ impl crate::batch::Batched for GetGroupInfoRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "GroupIdList",
-                    n * 50 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -7577,12 +7577,11 @@ impl crate::Endpoint for GetSpecifiedGroupMemberInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(27);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.member_list_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.member_list_account.len(),
                 50,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/112002",
@@ -7599,7 +7598,8 @@ impl crate::batch::Batched for GetSpecifiedGroupMemberInfoRequest {
         let mut template = self.clone();
         template.member_list_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.member_list_account.as_slice().chunks(50).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.member_list_account.as_slice().chunks(50) {
             let mut request = template.clone();
             request.member_list_account = chunk.to_vec();
             let items = chunk
@@ -7607,10 +7607,11 @@ impl crate::batch::Batched for GetSpecifiedGroupMemberInfoRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Member_List_Account",
-                    n * 50 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -7658,41 +7659,41 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(28);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.name {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.name {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1620",
                 || String::from("Name"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1620",
                 || String::from("Introduction"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1620",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1620",
@@ -7732,12 +7733,11 @@ impl crate::Endpoint for AddGroupMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(29);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.member_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.member_list.len(),
                 300,
                 Some(10005),
                 "https://cloud.tencent.com/document/product/269/1621",
@@ -7773,7 +7773,8 @@ impl crate::batch::Batched for AddGroupMemberRequest {
         let mut template = self.clone();
         template.member_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.member_list.as_slice().chunks(300).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.member_list.as_slice().chunks(300) {
             let mut request = template.clone();
             request.member_list = chunk.to_vec();
             let items = chunk
@@ -7781,10 +7782,11 @@ impl crate::batch::Batched for AddGroupMemberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MemberList",
-                    n * 300 + i,
+                    start + i,
                     Some(item.member_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -7827,12 +7829,11 @@ impl crate::Endpoint for DeleteGroupMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(30);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.member_to_del_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.member_to_del_account.len(),
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1622",
@@ -7849,7 +7850,8 @@ impl crate::batch::Batched for DeleteGroupMemberRequest {
         let mut template = self.clone();
         template.member_to_del_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.member_to_del_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.member_to_del_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.member_to_del_account = chunk.to_vec();
             let items = chunk
@@ -7857,10 +7859,11 @@ impl crate::batch::Batched for DeleteGroupMemberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MemberToDel_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -7906,11 +7909,11 @@ impl crate::Endpoint for ModifyGroupMemberInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(31);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.name_card {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.name_card {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 50,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1623",
@@ -7990,11 +7993,11 @@ impl crate::Endpoint for GetJoinedGroupListRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(33);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.limit {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(5000),
                 Some(10004),
@@ -8060,12 +8063,11 @@ impl crate::Endpoint for GetRoleInGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(34);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_account.len(),
                 500,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1626",
@@ -8082,7 +8084,8 @@ impl crate::batch::Batched for GetRoleInGroupRequest {
         let mut template = self.clone();
         template.user_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_account.as_slice().chunks(500).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_account.as_slice().chunks(500) {
             let mut request = template.clone();
             request.user_account = chunk.to_vec();
             let items = chunk
@@ -8090,10 +8093,11 @@ impl crate::batch::Batched for GetRoleInGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "User_Account",
-                    n * 500 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -8136,12 +8140,11 @@ impl crate::Endpoint for ForbidSendMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(35);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.members_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.members_account.len(),
                 500,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1627",
@@ -8158,7 +8161,8 @@ impl crate::batch::Batched for ForbidSendMsgRequest {
         let mut template = self.clone();
         template.members_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.members_account.as_slice().chunks(500).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.members_account.as_slice().chunks(500) {
             let mut request = template.clone();
             request.members_account = chunk.to_vec();
             let items = chunk
@@ -8166,10 +8170,11 @@ impl crate::batch::Batched for ForbidSendMsgRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Members_Account",
-                    n * 500 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -8253,11 +8258,11 @@ impl crate::Endpoint for SendGroupMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(37);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.to_account {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.to_account {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 50,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1629",
@@ -8302,11 +8307,11 @@ impl crate::Endpoint for SendGroupSystemNotificationRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(38);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.to_members_account {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.to_members_account {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 500,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1630",
@@ -8323,13 +8328,8 @@ impl crate::batch::Batched for SendGroupSystemNotificationRequest {
         let mut template = self.clone();
         template.to_members_account = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self
-            .to_members_account
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(500)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.to_members_account.as_deref().unwrap_or(&[]).chunks(500) {
             let mut request = template.clone();
             request.to_members_account = Some(chunk.to_vec());
             let items = chunk
@@ -8337,10 +8337,11 @@ impl crate::batch::Batched for SendGroupSystemNotificationRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "ToMembers_Account",
-                    n * 500 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -8378,12 +8379,11 @@ impl crate::Endpoint for GroupMsgRecallRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(39);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.msg_seq_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.msg_seq_list.len(),
                 10,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/12341",
@@ -8419,7 +8419,8 @@ impl crate::batch::Batched for GroupMsgRecallRequest {
         let mut template = self.clone();
         template.msg_seq_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.msg_seq_list.as_slice().chunks(10).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.msg_seq_list.as_slice().chunks(10) {
             let mut request = template.clone();
             request.msg_seq_list = chunk.to_vec();
             let items = chunk
@@ -8427,13 +8428,14 @@ impl crate::batch::Batched for GroupMsgRecallRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MsgSeqList",
-                    n * 10 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -8519,42 +8521,41 @@ impl crate::Endpoint for ImportGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(41);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.name;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.name,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1634",
                 || String::from("Name"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1634",
                 || String::from("Introduction"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1634",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1634",
@@ -8599,12 +8600,11 @@ impl crate::Endpoint for ImportGroupMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(42);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.msg_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.msg_list.len(),
                 7,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/1635",
@@ -8641,7 +8641,8 @@ impl crate::batch::Batched for ImportGroupMsgRequest {
         let mut template = self.clone();
         template.msg_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.msg_list.as_slice().chunks(7).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.msg_list.as_slice().chunks(7) {
             let mut request = template.clone();
             request.msg_list = chunk.to_vec();
             let items = chunk
@@ -8649,13 +8650,14 @@ impl crate::batch::Batched for ImportGroupMsgRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MsgList",
-                    n * 7 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -8693,12 +8695,11 @@ impl crate::Endpoint for ImportGroupMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(43);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.member_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.member_list.len(),
                 20,
                 Some(10005),
                 "https://cloud.tencent.com/document/product/269/1636",
@@ -8734,7 +8735,8 @@ impl crate::batch::Batched for ImportGroupMemberRequest {
         let mut template = self.clone();
         template.member_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.member_list.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.member_list.as_slice().chunks(20) {
             let mut request = template.clone();
             request.member_list = chunk.to_vec();
             let items = chunk
@@ -8742,10 +8744,11 @@ impl crate::batch::Batched for ImportGroupMemberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MemberList",
-                    n * 20 + i,
+                    start + i,
                     Some(item.member_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -9005,12 +9008,11 @@ impl crate::Endpoint for GetGroupMsgReceiptDetailRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(49);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.count;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.count,
                 None,
                 Some(200),
                 Some(10004),
@@ -9066,12 +9068,11 @@ impl crate::Endpoint for GroupMsgReceiptRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(50);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.msg_seq_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.msg_seq_list.len(),
                 50,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/107478",
@@ -9088,7 +9089,8 @@ impl crate::batch::Batched for GroupMsgReceiptRequest {
         let mut template = self.clone();
         template.msg_seq_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.msg_seq_list.as_slice().chunks(50).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.msg_seq_list.as_slice().chunks(50) {
             let mut request = template.clone();
             request.msg_seq_list = chunk.to_vec();
             let items = chunk
@@ -9096,13 +9098,14 @@ impl crate::batch::Batched for GroupMsgReceiptRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MsgSeqList",
-                    n * 50 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -9140,12 +9143,11 @@ impl crate::Endpoint for GetGroupBanMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(51);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.limit;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.limit,
                 None,
                 Some(100),
                 Some(10004),
@@ -9164,7 +9166,7 @@ impl crate::paging::Paged for GetGroupBanMemberRequest {
             return None;
         }
         let mut next = self.clone();
-        next.offset = reply.next_offset.clone();
+        next.offset = reply.next_offset;
         Some(next)
     }
 }
@@ -9209,22 +9211,21 @@ impl crate::Endpoint for BanGroupMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(52);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.members_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.members_account.len(),
                 20,
                 Some(10005),
                 "https://cloud.tencent.com/document/product/269/79249",
                 || String::from("Members_Account"),
             )?;
         }
-        if let Some(v0) = &self.description {
+        if let Some(v0_0) = &self.description {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 1000,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/79249",
@@ -9241,7 +9242,8 @@ impl crate::batch::Batched for BanGroupMemberRequest {
         let mut template = self.clone();
         template.members_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.members_account.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.members_account.as_slice().chunks(20) {
             let mut request = template.clone();
             request.members_account = chunk.to_vec();
             let items = chunk
@@ -9249,10 +9251,11 @@ impl crate::batch::Batched for BanGroupMemberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Members_Account",
-                    n * 20 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -9290,12 +9293,11 @@ impl crate::Endpoint for UnbanGroupMemberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(53);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.members_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.members_account.len(),
                 20,
                 Some(10005),
                 "https://www.tencentcloud.com/document/product/1047/50297",
@@ -9312,7 +9314,8 @@ impl crate::batch::Batched for UnbanGroupMemberRequest {
         let mut template = self.clone();
         template.members_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.members_account.as_slice().chunks(20).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.members_account.as_slice().chunks(20) {
             let mut request = template.clone();
             request.members_account = chunk.to_vec();
             let items = chunk
@@ -9320,10 +9323,11 @@ impl crate::batch::Batched for UnbanGroupMemberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Members_Account",
-                    n * 20 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -9369,12 +9373,11 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(54);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_attr;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_attr.len(),
                 16,
                 Some(10047),
                 "https://cloud.tencent.com/document/product/269/67010",
@@ -9382,13 +9385,11 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
             )?;
         }
         {
-            let v0 = &self.group_attr;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_attr.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         32,
                         Some(10045),
                         "https://cloud.tencent.com/document/product/269/67010",
@@ -9398,13 +9399,11 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
             }
         }
         {
-            let v0 = &self.group_attr;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_attr.iter().enumerate() {
                 {
-                    let v1 = &w0_0.value;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.value,
                         4000,
                         Some(10046),
                         "https://cloud.tencent.com/document/product/269/67010",
@@ -9506,12 +9505,11 @@ impl crate::Endpoint for SetGroupAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(58);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_attr;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_attr.len(),
                 16,
                 Some(10047),
                 "https://cloud.tencent.com/document/product/269/67011",
@@ -9519,13 +9517,11 @@ impl crate::Endpoint for SetGroupAttrRequest {
             )?;
         }
         {
-            let v0 = &self.group_attr;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_attr.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         32,
                         Some(10045),
                         "https://cloud.tencent.com/document/product/269/67011",
@@ -9535,13 +9531,11 @@ impl crate::Endpoint for SetGroupAttrRequest {
             }
         }
         {
-            let v0 = &self.group_attr;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_attr.iter().enumerate() {
                 {
-                    let v1 = &w0_0.value;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.value,
                         4000,
                         Some(10046),
                         "https://cloud.tencent.com/document/product/269/67011",
@@ -9598,15 +9592,13 @@ impl crate::Endpoint for DeleteGroupAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(60);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_attr;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_attr.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         32,
                         Some(10045),
                         "https://cloud.tencent.com/document/product/269/104440",
@@ -9686,12 +9678,11 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(63);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_counter;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_counter.len(),
                 20,
                 Some(10063),
                 "https://cloud.tencent.com/document/product/269/85952",
@@ -9699,13 +9690,11 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
             )?;
         }
         {
-            let v0 = &self.group_counter;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_counter.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         128,
                         Some(10004),
                         "https://cloud.tencent.com/document/product/269/85952",
@@ -9856,52 +9845,51 @@ impl crate::Endpoint for ImportTopicRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(67);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.topic_name;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.topic_name,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/85313",
                 || String::from("TopicName"),
             )?;
         }
-        if let Some(v0) = &self.custom_string {
+        if let Some(v0_0) = &self.custom_string {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 3000,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/85313",
                 || String::from("CustomString"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/85313",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/85313",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/85313",
@@ -9941,12 +9929,11 @@ impl crate::Endpoint for DestroyPermissionGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(68);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.permission_group_id_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.permission_group_id_list.len(),
                 20,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/61233",
@@ -9982,8 +9969,8 @@ impl crate::batch::Batched for DestroyPermissionGroupRequest {
         let mut template = self.clone();
         template.permission_group_id_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.permission_group_id_list.as_slice().chunks(20).enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.permission_group_id_list.as_slice().chunks(20) {
             let mut request = template.clone();
             request.permission_group_id_list = chunk.to_vec();
             let items = chunk
@@ -9991,10 +9978,11 @@ impl crate::batch::Batched for DestroyPermissionGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "PermissionGroupIdList",
-                    n * 20 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -10036,12 +10024,11 @@ impl crate::Endpoint for AddTopicPermissionGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(69);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.topic_permission_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.topic_permission_list.len(),
                 50,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/61236",
@@ -10077,7 +10064,8 @@ impl crate::batch::Batched for AddTopicPermissionGroupRequest {
         let mut template = self.clone();
         template.topic_permission_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.topic_permission_list.as_slice().chunks(50).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.topic_permission_list.as_slice().chunks(50) {
             let mut request = template.clone();
             request.topic_permission_list = chunk.to_vec();
             let items = chunk
@@ -10085,10 +10073,11 @@ impl crate::batch::Batched for AddTopicPermissionGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "TopicPermissionList",
-                    n * 50 + i,
+                    start + i,
                     Some(item.topic_id.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -401,12 +401,11 @@ impl crate::Endpoint for ContentModerationRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(71);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.content;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.content,
                 8192,
                 None,
                 "https://cloud.tencent.com/document/product/269/94300",

@@ -725,12 +725,11 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(72);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.limit;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.limit,
                 None,
                 Some(100),
                 Some(2003),
@@ -777,12 +776,11 @@ impl crate::Endpoint for GetCloudAuditKeywordsRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(73);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.limit;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.limit,
                 None,
                 Some(100),
                 Some(2003),
@@ -877,12 +875,11 @@ impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(75);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.keywords;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.keywords.len(),
                 10,
                 Some(2003),
                 "https://cloud.tencent.com/document/product/269/94304",
@@ -899,7 +896,8 @@ impl crate::batch::Batched for DeleteCloudAuditKeywordsRequest {
         let mut template = self.clone();
         template.keywords = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.keywords.as_slice().chunks(10).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.keywords.as_slice().chunks(10) {
             let mut request = template.clone();
             request.keywords = chunk.to_vec();
             let items = chunk
@@ -907,10 +905,11 @@ impl crate::batch::Batched for DeleteCloudAuditKeywordsRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Keywords",
-                    n * 10 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -753,32 +753,31 @@ impl crate::Endpoint for AccountImportRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(76);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_id;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.user_id,
                 32,
                 Some(70402),
                 "https://cloud.tencent.com/document/product/269/1608",
                 || String::from("UserID"),
             )?;
         }
-        if let Some(v0) = &self.nick {
+        if let Some(v0_0) = &self.nick {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(40601),
                 "https://cloud.tencent.com/document/product/269/1608",
                 || String::from("Nick"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(40601),
                 "https://cloud.tencent.com/document/product/269/1608",
@@ -818,46 +817,47 @@ impl crate::Endpoint for MultiAccountImportRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(77);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.accounts {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.accounts {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 100,
                 Some(70402),
                 "https://cloud.tencent.com/document/product/269/4919",
                 || String::from("Accounts"),
             )?;
         }
-        if let Some(v0) = &self.accounts {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
-                crate::limits::bytes(
-                    Self::PATH,
-                    w0_0,
-                    32,
-                    Some(70402),
-                    "https://cloud.tencent.com/document/product/269/4919",
-                    || format!("Accounts[{}]", i0_0),
-                )?;
+        if let Some(v0_0) = &self.accounts {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
+                {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w0_0,
+                        32,
+                        Some(70402),
+                        "https://cloud.tencent.com/document/product/269/4919",
+                        || format!("Accounts[{}]", i0_0),
+                    )?;
+                }
             }
         }
-        if let Some(v0) = &self.account_list {
+        if let Some(v0_0) = &self.account_list {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 100,
                 Some(70402),
                 "https://cloud.tencent.com/document/product/269/4919",
                 || String::from("AccountList"),
             )?;
         }
-        if let Some(v0) = &self.account_list {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+        if let Some(v0_0) = &self.account_list {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
                 {
-                    let v1 = &w0_0.user_id;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.user_id,
                         32,
                         Some(70402),
                         "https://cloud.tencent.com/document/product/269/4919",
@@ -892,8 +892,8 @@ impl crate::batch::Batched for MultiAccountImportRequest {
         template.accounts = None;
         template.account_list = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self.accounts.as_deref().unwrap_or(&[]).chunks(100).enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.accounts.as_deref().unwrap_or(&[]).chunks(100) {
             let mut request = template.clone();
             request.accounts = Some(chunk.to_vec());
             let items = chunk
@@ -901,19 +901,15 @@ impl crate::batch::Batched for MultiAccountImportRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Accounts",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
-        for (n, chunk) in self
-            .account_list
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(100)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.account_list.as_deref().unwrap_or(&[]).chunks(100) {
             let mut request = template.clone();
             request.account_list = Some(chunk.to_vec());
             let items = chunk
@@ -921,13 +917,14 @@ impl crate::batch::Batched for MultiAccountImportRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "AccountList",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -965,12 +962,11 @@ impl crate::Endpoint for AccountDeleteRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(78);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.delete_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.delete_item.len(),
                 100,
                 Some(70402),
                 "https://cloud.tencent.com/document/product/269/36443",
@@ -1006,7 +1002,8 @@ impl crate::batch::Batched for AccountDeleteRequest {
         let mut template = self.clone();
         template.delete_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.delete_item.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.delete_item.as_slice().chunks(100) {
             let mut request = template.clone();
             request.delete_item = chunk.to_vec();
             let items = chunk
@@ -1014,10 +1011,11 @@ impl crate::batch::Batched for AccountDeleteRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "DeleteItem",
-                    n * 100 + i,
+                    start + i,
                     Some(item.user_id.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -1055,12 +1053,11 @@ impl crate::Endpoint for AccountCheckRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(79);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.check_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.check_item.len(),
                 100,
                 Some(70402),
                 "https://cloud.tencent.com/document/product/269/38417",
@@ -1096,7 +1093,8 @@ impl crate::batch::Batched for AccountCheckRequest {
         let mut template = self.clone();
         template.check_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.check_item.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.check_item.as_slice().chunks(100) {
             let mut request = template.clone();
             request.check_item = chunk.to_vec();
             let items = chunk
@@ -1104,10 +1102,11 @@ impl crate::batch::Batched for AccountCheckRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "CheckItem",
-                    n * 100 + i,
+                    start + i,
                     Some(item.user_id.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

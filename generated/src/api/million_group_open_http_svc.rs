@@ -1039,52 +1039,51 @@ impl crate::Endpoint for CreateTopicRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(81);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.topic_name;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.topic_name,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78203",
                 || String::from("TopicName"),
             )?;
         }
-        if let Some(v0) = &self.custom_string {
+        if let Some(v0_0) = &self.custom_string {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 3000,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78203",
                 || String::from("CustomString"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78203",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78203",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78203",
@@ -1239,51 +1238,51 @@ impl crate::Endpoint for ModifyTopicRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(84);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.topic_name {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.topic_name {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 30,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78205",
                 || String::from("TopicName"),
             )?;
         }
-        if let Some(v0) = &self.custom_string {
+        if let Some(v0_0) = &self.custom_string {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 3000,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78205",
                 || String::from("CustomString"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78205",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.notification {
+        if let Some(v0_0) = &self.notification {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 300,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78205",
                 || String::from("Notification"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 240,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/78205",

@@ -1632,11 +1632,11 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(86);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.official_account_user_id {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.official_account_user_id {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 48,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102326",
@@ -1644,50 +1644,49 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
             )?;
         }
         {
-            let v0 = &self.name;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.name,
                 150,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102302",
                 || String::from("Name"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 400,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102302",
                 || String::from("Introduction"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(6017),
                 "https://www.tencentcloud.com/zh/document/product/1047/60755",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.organization {
+        if let Some(v0_0) = &self.organization {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(6017),
                 "https://www.tencentcloud.com/zh/document/product/1047/60755",
                 || String::from("Organization"),
             )?;
         }
-        if let Some(v0) = &self.custom_string {
+        if let Some(v0_0) = &self.custom_string {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 3000,
                 Some(6017),
                 "https://www.tencentcloud.com/zh/document/product/1047/60755",
@@ -1766,51 +1765,51 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(88);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.name {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.name {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 150,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102304",
                 || String::from("Name"),
             )?;
         }
-        if let Some(v0) = &self.introduction {
+        if let Some(v0_0) = &self.introduction {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 400,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102304",
                 || String::from("Introduction"),
             )?;
         }
-        if let Some(v0) = &self.face_url {
+        if let Some(v0_0) = &self.face_url {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102304",
                 || String::from("FaceUrl"),
             )?;
         }
-        if let Some(v0) = &self.organization {
+        if let Some(v0_0) = &self.organization {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102304",
                 || String::from("Organization"),
             )?;
         }
-        if let Some(v0) = &self.custom_string {
+        if let Some(v0_0) = &self.custom_string {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 3000,
                 Some(6017),
                 "https://www.tencentcloud.com/document/product/1047/60757",
@@ -1850,11 +1849,11 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(89);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.limit {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(200),
                 Some(6017),
@@ -1920,12 +1919,11 @@ impl crate::Endpoint for AddSubscriberRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(90);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.subscriber_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.subscriber_list.len(),
                 100,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102308",
@@ -1961,7 +1959,8 @@ impl crate::batch::Batched for AddSubscriberRequest {
         let mut template = self.clone();
         template.subscriber_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.subscriber_list.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.subscriber_list.as_slice().chunks(100) {
             let mut request = template.clone();
             request.subscriber_list = chunk.to_vec();
             let items = chunk
@@ -1969,10 +1968,11 @@ impl crate::batch::Batched for AddSubscriberRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "SubscriberList",
-                    n * 100 + i,
+                    start + i,
                     Some(item.subscriber_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2067,12 +2067,11 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(92);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.custom_string;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.custom_string,
                 3000,
                 Some(6017),
                 "https://cloud.tencent.com/document/product/269/102326",
@@ -2116,22 +2115,21 @@ impl crate::Endpoint for OfficialAccountMsgRecallRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(93);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.msg_key_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.msg_key_list.len(),
                 10,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/60811",
                 || String::from("MsgKeyList"),
             )?;
         }
-        if let Some(v0) = &self.reason {
+        if let Some(v0_0) = &self.reason {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 100,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/60811",
@@ -2167,7 +2165,8 @@ impl crate::batch::Batched for OfficialAccountMsgRecallRequest {
         let mut template = self.clone();
         template.msg_key_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.msg_key_list.as_slice().chunks(10).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.msg_key_list.as_slice().chunks(10) {
             let mut request = template.clone();
             request.msg_key_list = chunk.to_vec();
             let items = chunk
@@ -2175,10 +2174,11 @@ impl crate::batch::Batched for OfficialAccountMsgRecallRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MsgKeyList",
-                    n * 10 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -2448,12 +2448,11 @@ impl crate::Endpoint for QueryOnlineStatusRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(99);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 500,
                 Some(90011),
                 "https://cloud.tencent.com/document/product/269/2566",
@@ -2489,7 +2488,8 @@ impl crate::batch::Batched for QueryOnlineStatusRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(500).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(500) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -2497,10 +2497,11 @@ impl crate::batch::Batched for QueryOnlineStatusRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 500 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2553,11 +2554,11 @@ impl crate::Endpoint for SendMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(100);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.msg_seq {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(4294967295),
                 Some(20001),
@@ -2619,22 +2620,21 @@ impl crate::Endpoint for BatchSendMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(101);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 500,
                 Some(90011),
                 "https://cloud.tencent.com/document/product/269/1612",
                 || String::from("To_Account"),
             )?;
         }
-        if let Some(v0) = &self.msg_seq {
+        if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(4294967295),
                 Some(20001),
@@ -2642,10 +2642,10 @@ impl crate::Endpoint for BatchSendMsgRequest {
                 || String::from("MsgSeq"),
             )?;
         }
-        if let Some(v0) = &self.msg_life_time {
+        if let Some(v0_0) = &self.msg_life_time {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(604800),
                 Some(90026),
@@ -2689,7 +2689,8 @@ impl crate::batch::Batched for BatchSendMsgRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(500).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(500) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             if !parts.is_empty() {
@@ -2700,10 +2701,11 @@ impl crate::batch::Batched for BatchSendMsgRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 500 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2750,11 +2752,11 @@ impl crate::Endpoint for ImportMsgRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(103);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.msg_seq {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                *v0_0,
                 None,
                 Some(4294967295),
                 Some(20001),
@@ -2811,7 +2813,7 @@ impl crate::paging::Paged for AdminGetRoamMsgRequest {
             return None;
         }
         let mut next = self.clone();
-        next.max_time = reply.last_msg_time.clone();
+        next.max_time = reply.last_msg_time;
         next.last_msg_key = Some(reply.last_msg_key.clone());
         Some(next)
     }
@@ -2922,11 +2924,11 @@ impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(107);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.peer_account {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.peer_account {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 10,
                 Some(20001),
                 "https://www.tencentcloud.com/document/product/1047/41046",
@@ -2962,13 +2964,8 @@ impl crate::batch::Batched for GetC2cUnreadMsgNumRequest {
         let mut template = self.clone();
         template.peer_account = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self
-            .peer_account
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(10)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.peer_account.as_deref().unwrap_or(&[]).chunks(10) {
             let mut request = template.clone();
             request.peer_account = Some(chunk.to_vec());
             let items = chunk
@@ -2976,10 +2973,11 @@ impl crate::batch::Batched for GetC2cUnreadMsgNumRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "Peer_Account",
-                    n * 10 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3058,12 +3056,11 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(109);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.msg_key_list;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.msg_key_list.len(),
                 30,
                 Some(20001),
                 "https://cloud.tencent.com/document/product/269/101439",
@@ -3080,7 +3077,8 @@ impl crate::batch::Batched for DeleteC2cMsgRambleRequest {
         let mut template = self.clone();
         template.msg_key_list = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.msg_key_list.as_slice().chunks(30).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.msg_key_list.as_slice().chunks(30) {
             let mut request = template.clone();
             request.msg_key_list = chunk.to_vec();
             let items = chunk
@@ -3088,10 +3086,11 @@ impl crate::batch::Batched for DeleteC2cMsgRambleRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MsgKeyList",
-                    n * 30 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

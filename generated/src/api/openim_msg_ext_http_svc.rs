@@ -786,24 +786,23 @@ impl crate::Endpoint for SetKeyValuesRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(112);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.extension_list {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.extension_list {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 20,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/82030",
                 || String::from("ExtensionList"),
             )?;
         }
-        if let Some(v0) = &self.extension_list {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+        if let Some(v0_0) = &self.extension_list {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         100,
                         Some(10004),
                         "https://cloud.tencent.com/document/product/269/82030",
@@ -812,13 +811,12 @@ impl crate::Endpoint for SetKeyValuesRequest {
                 }
             }
         }
-        if let Some(v0) = &self.extension_list {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+        if let Some(v0_0) = &self.extension_list {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
                 {
-                    let v1 = &w0_0.value;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.value,
                         1000,
                         Some(10004),
                         "https://cloud.tencent.com/document/product/269/82030",
@@ -863,13 +861,8 @@ impl crate::batch::Batched for SetKeyValuesRequest {
         let mut template = self.clone();
         template.extension_list = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self
-            .extension_list
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(20)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.extension_list.as_deref().unwrap_or(&[]).chunks(20) {
             let mut request = template.clone();
             request.extension_list = Some(chunk.to_vec());
             let items = chunk
@@ -877,13 +870,14 @@ impl crate::batch::Batched for SetKeyValuesRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "ExtensionList",
-                    n * 20 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -965,24 +959,23 @@ impl crate::Endpoint for GroupSetKeyValuesRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(115);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.extension_list {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.extension_list {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 20,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/82032",
                 || String::from("ExtensionList"),
             )?;
         }
-        if let Some(v0) = &self.extension_list {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+        if let Some(v0_0) = &self.extension_list {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
                 {
-                    let v1 = &w0_0.key;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.key,
                         100,
                         Some(10004),
                         "https://cloud.tencent.com/document/product/269/82032",
@@ -991,13 +984,12 @@ impl crate::Endpoint for GroupSetKeyValuesRequest {
                 }
             }
         }
-        if let Some(v0) = &self.extension_list {
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+        if let Some(v0_0) = &self.extension_list {
+            for (i0_0, w0_0) in v0_0.iter().enumerate() {
                 {
-                    let v1 = &w0_0.value;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.value,
                         1000,
                         Some(10004),
                         "https://cloud.tencent.com/document/product/269/82032",
@@ -1042,13 +1034,8 @@ impl crate::batch::Batched for GroupSetKeyValuesRequest {
         let mut template = self.clone();
         template.extension_list = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self
-            .extension_list
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(20)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.extension_list.as_deref().unwrap_or(&[]).chunks(20) {
             let mut request = template.clone();
             request.extension_list = Some(chunk.to_vec());
             let items = chunk
@@ -1056,13 +1043,14 @@ impl crate::batch::Batched for GroupSetKeyValuesRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "ExtensionList",
-                    n * 20 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

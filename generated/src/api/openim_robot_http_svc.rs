@@ -416,22 +416,21 @@ impl crate::Endpoint for CreateRobotRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(117);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_id;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.user_id,
                 32,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/89991",
                 || String::from("UserID"),
             )?;
         }
-        if let Some(v0) = &self.self_signature {
+        if let Some(v0_0) = &self.self_signature {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 500,
                 Some(10004),
                 "https://cloud.tencent.com/document/product/269/89991",
@@ -471,12 +470,11 @@ impl crate::Endpoint for DeleteRobotRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(118);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.robot_account;
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                &self.robot_account,
                 32,
                 Some(10004),
                 "https://www.tencentcloud.com/document/product/1047/55282",

@@ -384,12 +384,11 @@ impl crate::Endpoint for PortraitGetRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(122);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(40001),
                 "https://cloud.tencent.com/document/product/269/1639",
@@ -425,7 +424,8 @@ impl crate::batch::Batched for PortraitGetRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -433,10 +433,11 @@ impl crate::batch::Batched for PortraitGetRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

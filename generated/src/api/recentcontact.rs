@@ -2273,10 +2273,10 @@ impl crate::paging::Paged for GetListRequest {
             return None;
         }
         let mut next = self.clone();
-        next.time_stamp = reply.time_stamp.clone();
-        next.start_index = reply.start_index.clone();
-        next.top_time_stamp = reply.top_time_stamp.clone();
-        next.top_start_index = reply.top_start_index.clone();
+        next.time_stamp = reply.time_stamp;
+        next.start_index = reply.start_index;
+        next.top_time_stamp = reply.top_time_stamp;
+        next.top_start_index = reply.top_start_index;
         Some(next)
     }
 }
@@ -2388,12 +2388,11 @@ impl crate::Endpoint for CreateContactGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(126);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_contact_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_contact_item.len(),
                 1,
                 Some(50002),
                 "https://cloud.tencent.com/document/product/269/85791",
@@ -2401,13 +2400,11 @@ impl crate::Endpoint for CreateContactGroupRequest {
             )?;
         }
         {
-            let v0 = &self.group_contact_item;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.group_contact_item.iter().enumerate() {
                 {
-                    let v1 = &w0_0.group_name;
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        &w0_0.group_name,
                         32,
                         Some(51011),
                         "https://cloud.tencent.com/document/product/269/85791",
@@ -2426,7 +2423,8 @@ impl crate::batch::Batched for CreateContactGroupRequest {
         let mut template = self.clone();
         template.group_contact_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.group_contact_item.as_slice().chunks(1).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.group_contact_item.as_slice().chunks(1) {
             let mut request = template.clone();
             request.group_contact_item = chunk.to_vec();
             let items = chunk
@@ -2434,13 +2432,14 @@ impl crate::batch::Batched for CreateContactGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "GroupContactItem",
-                    n * 1 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2478,12 +2477,11 @@ impl crate::Endpoint for DelContactGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(127);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_name;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_name.len(),
                 1,
                 Some(50002),
                 "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/删除会话分组数据_intl_zh.md",
@@ -2500,7 +2498,8 @@ impl crate::batch::Batched for DelContactGroupRequest {
         let mut template = self.clone();
         template.group_name = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.group_name.as_slice().chunks(1).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.group_name.as_slice().chunks(1) {
             let mut request = template.clone();
             request.group_name = chunk.to_vec();
             let items = chunk
@@ -2508,10 +2507,11 @@ impl crate::batch::Batched for DelContactGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "GroupName",
-                    n * 1 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2553,19 +2553,16 @@ impl crate::Endpoint for UpdateContactGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(128);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        {
-            let v0 = &self.update_group;
-            if let Some(v1) = &v0.new_group_name {
-                crate::limits::bytes(
-                    Self::PATH,
-                    v1,
-                    32,
-                    Some(51011),
-                    "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/更新会话分组数据_intl_zh.md",
-                    || String::from("UpdateGroup.NewGroupName"),
-                )?;
-            }
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v1_0) = &self.update_group.new_group_name {
+            crate::limits::bytes(
+                Self::PATH,
+                v1_0,
+                32,
+                Some(51011),
+                "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/更新会话分组数据_intl_zh.md",
+                || String::from("UpdateGroup.NewGroupName"),
+            )?;
         }
         Ok(())
     }
@@ -2600,12 +2597,11 @@ impl crate::Endpoint for SearchContactGroupRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(129);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.contact_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.contact_item.len(),
                 300,
                 Some(50002),
                 "https://trtc.io/zh/document/53442",
@@ -2622,7 +2618,8 @@ impl crate::batch::Batched for SearchContactGroupRequest {
         let mut template = self.clone();
         template.contact_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.contact_item.as_slice().chunks(300).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.contact_item.as_slice().chunks(300) {
             let mut request = template.clone();
             request.contact_item = chunk.to_vec();
             let items = chunk
@@ -2630,13 +2627,14 @@ impl crate::batch::Batched for SearchContactGroupRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "ContactItem",
-                    n * 300 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2674,12 +2672,11 @@ impl crate::Endpoint for MarkContactRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(130);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.mark_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.mark_item.len(),
                 100,
                 Some(51006),
                 "https://cloud.tencent.com/document/product/269/85792",
@@ -2687,12 +2684,11 @@ impl crate::Endpoint for MarkContactRequest {
             )?;
         }
         {
-            let v0 = &self.mark_item;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
-                if let Some(v1) = &w0_0.custom_mark {
+            for (i0_0, w0_0) in self.mark_item.iter().enumerate() {
+                if let Some(v1_1) = &w0_0.custom_mark {
                     crate::limits::bytes(
                         Self::PATH,
-                        v1,
+                        v1_1,
                         256,
                         Some(50002),
                         "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/会话相关/会话分组标记/创建或更新会话标记数据_intl_zh.md",
@@ -2730,7 +2726,8 @@ impl crate::batch::Batched for MarkContactRequest {
         let mut template = self.clone();
         template.mark_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.mark_item.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.mark_item.as_slice().chunks(100) {
             let mut request = template.clone();
             request.mark_item = chunk.to_vec();
             let items = chunk
@@ -2738,13 +2735,14 @@ impl crate::batch::Batched for MarkContactRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "MarkItem",
-                    n * 100 + i,
+                    start + i,
                     {
                         let _ = item;
                         None
                     },
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

@@ -3135,12 +3135,11 @@ impl crate::Endpoint for FriendImportRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(133);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.add_friend_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.add_friend_item.len(),
                 1000,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/34903",
@@ -3194,7 +3193,8 @@ impl crate::batch::Batched for FriendImportRequest {
         let mut template = self.clone();
         template.add_friend_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.add_friend_item.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.add_friend_item.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.add_friend_item = chunk.to_vec();
             let items = chunk
@@ -3202,10 +3202,11 @@ impl crate::batch::Batched for FriendImportRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "AddFriendItem",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3243,12 +3244,11 @@ impl crate::Endpoint for FriendUpdateRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(134);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.update_item;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.update_item.len(),
                 1000,
                 Some(30001),
                 "https://www.tencentcloud.com/zh/document/product/1047/34904",
@@ -3293,7 +3293,8 @@ impl crate::batch::Batched for FriendUpdateRequest {
         let mut template = self.clone();
         template.update_item = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.update_item.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.update_item.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.update_item = chunk.to_vec();
             let items = chunk
@@ -3301,10 +3302,11 @@ impl crate::batch::Batched for FriendUpdateRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UpdateItem",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3346,12 +3348,11 @@ impl crate::Endpoint for FriendDeleteRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(135);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 1000,
                 Some(30001),
                 "https://cloud.tencent.com/document/product/269/1644",
@@ -3387,7 +3388,8 @@ impl crate::batch::Batched for FriendDeleteRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -3395,10 +3397,11 @@ impl crate::batch::Batched for FriendDeleteRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3471,12 +3474,11 @@ impl crate::Endpoint for FriendCheckRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(137);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 1000,
                 Some(30001),
                 "https://cloud.tencent.com/document/product/269/1646",
@@ -3521,7 +3523,8 @@ impl crate::batch::Batched for FriendCheckRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -3529,10 +3532,11 @@ impl crate::batch::Batched for FriendCheckRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3584,7 +3588,7 @@ impl crate::paging::Paged for FriendGetRequest {
             return None;
         }
         let mut next = self.clone();
-        next.start_index = reply.next_start_index.clone();
+        next.start_index = reply.next_start_index;
         Some(next)
     }
 }
@@ -3687,12 +3691,11 @@ impl crate::Endpoint for BlackListAddRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(140);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 1000,
                 Some(30001),
                 "https://cloud.tencent.com/document/product/269/3718",
@@ -3737,7 +3740,8 @@ impl crate::batch::Batched for BlackListAddRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -3745,10 +3749,11 @@ impl crate::batch::Batched for BlackListAddRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3786,12 +3791,11 @@ impl crate::Endpoint for BlackListDeleteRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(141);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 1000,
                 Some(30001),
                 "https://cloud.tencent.com/document/product/269/3719",
@@ -3836,7 +3840,8 @@ impl crate::batch::Batched for BlackListDeleteRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -3844,10 +3849,11 @@ impl crate::batch::Batched for BlackListDeleteRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -3890,12 +3896,11 @@ impl crate::Endpoint for BlackListGetRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(142);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.max_limited;
             crate::limits::range(
                 Self::PATH,
-                *v0,
+                self.max_limited,
                 None,
                 Some(1000),
                 Some(30001),
@@ -3914,7 +3919,7 @@ impl crate::paging::Paged for BlackListGetRequest {
             return None;
         }
         let mut next = self.clone();
-        next.start_index = reply.start_index.clone();
+        next.start_index = reply.start_index;
         Some(next)
     }
 }
@@ -3958,12 +3963,11 @@ impl crate::Endpoint for BlackListCheckRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(143);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 1000,
                 Some(30001),
                 "https://cloud.tencent.com/document/product/269/3725",
@@ -4008,7 +4012,8 @@ impl crate::batch::Batched for BlackListCheckRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(1000).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(1000) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -4016,10 +4021,11 @@ impl crate::batch::Batched for BlackListCheckRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 1000 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -4061,22 +4067,21 @@ impl crate::Endpoint for GroupAddRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(144);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_name;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_name.len(),
                 32,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/34950",
                 || String::from("GroupName"),
             )?;
         }
-        if let Some(v0) = &self.to_account {
+        if let Some(v0_0) = &self.to_account {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 1000,
                 Some(30001),
                 "https://www.tencentcloud.com/document/product/1047/34950",
@@ -4153,12 +4158,11 @@ impl crate::Endpoint for GroupDeleteRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(145);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.group_name;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.group_name.len(),
                 32,
                 Some(30001),
                 "https://trtc.io/ko/document/34926",
@@ -4175,7 +4179,8 @@ impl crate::batch::Batched for GroupDeleteRequest {
         let mut template = self.clone();
         template.group_name = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.group_name.as_slice().chunks(32).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.group_name.as_slice().chunks(32) {
             let mut request = template.clone();
             request.group_name = chunk.to_vec();
             let items = chunk
@@ -4183,10 +4188,11 @@ impl crate::batch::Batched for GroupDeleteRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "GroupName",
-                    n * 32 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -4228,11 +4234,11 @@ impl crate::Endpoint for GroupGetRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(146);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.group_name {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.group_name {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 32,
                 Some(30001),
                 "https://www.tencentcloud.com/zh/document/product/1047/40123",
@@ -4249,13 +4255,8 @@ impl crate::batch::Batched for GroupGetRequest {
         let mut template = self.clone();
         template.group_name = None;
         let mut parts = Vec::new();
-        for (n, chunk) in self
-            .group_name
-            .as_deref()
-            .unwrap_or(&[])
-            .chunks(32)
-            .enumerate()
-        {
+        let mut start = 0usize;
+        for chunk in self.group_name.as_deref().unwrap_or(&[]).chunks(32) {
             let mut request = template.clone();
             request.group_name = Some(chunk.to_vec());
             let items = chunk
@@ -4263,10 +4264,11 @@ impl crate::batch::Batched for GroupGetRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "GroupName",
-                    n * 32 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

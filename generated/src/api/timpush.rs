@@ -2033,22 +2033,20 @@ impl crate::Endpoint for PushRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(147);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_and {
-                crate::limits::items(
-                    Self::PATH,
-                    v1.len(),
-                    10,
-                    Some(90032),
-                    "https://www.tencentcloud.com/document/product/1047/74196",
-                    || String::from("Condition.TagsAnd"),
-                )?;
-            }
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
+            crate::limits::items(
+                Self::PATH,
+                v1_0.len(),
+                10,
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+                || String::from("Condition.TagsAnd"),
+            )?;
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_and {
-                for (i1_0, w1_0) in v1.iter().enumerate() {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
+            for (i1_0, w1_0) in v1_0.iter().enumerate() {
+                {
                     crate::limits::bytes(
                         Self::PATH,
                         w1_0,
@@ -2060,21 +2058,19 @@ impl crate::Endpoint for PushRequest {
                 }
             }
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_or {
-                crate::limits::items(
-                    Self::PATH,
-                    v1.len(),
-                    10,
-                    Some(90032),
-                    "https://www.tencentcloud.com/document/product/1047/74196",
-                    || String::from("Condition.TagsOr"),
-                )?;
-            }
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_or {
+            crate::limits::items(
+                Self::PATH,
+                v1_0.len(),
+                10,
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+                || String::from("Condition.TagsOr"),
+            )?;
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_or {
-                for (i1_0, w1_0) in v1.iter().enumerate() {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_or {
+            for (i1_0, w1_0) in v1_0.iter().enumerate() {
+                {
                     crate::limits::bytes(
                         Self::PATH,
                         w1_0,
@@ -2086,21 +2082,19 @@ impl crate::Endpoint for PushRequest {
                 }
             }
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_not {
-                crate::limits::items(
-                    Self::PATH,
-                    v1.len(),
-                    10,
-                    Some(90032),
-                    "https://www.tencentcloud.com/document/product/1047/74196",
-                    || String::from("Condition.TagsNot"),
-                )?;
-            }
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_not {
+            crate::limits::items(
+                Self::PATH,
+                v1_0.len(),
+                10,
+                Some(90032),
+                "https://www.tencentcloud.com/document/product/1047/74196",
+                || String::from("Condition.TagsNot"),
+            )?;
         }
-        if let Some(v0) = &self.condition {
-            if let Some(v1) = &v0.tags_not {
-                for (i1_0, w1_0) in v1.iter().enumerate() {
+        if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_not {
+            for (i1_0, w1_0) in v1_0.iter().enumerate() {
+                {
                     crate::limits::bytes(
                         Self::PATH,
                         w1_0,
@@ -2159,22 +2153,21 @@ impl crate::Endpoint for BatchRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(149);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 500,
                 Some(90001),
                 "https://www.tencentcloud.com/document/product/1047/67553",
                 || String::from("To_Account"),
             )?;
         }
-        if let Some(v0) = &self.data_id {
+        if let Some(v0_0) = &self.data_id {
             crate::limits::bytes(
                 Self::PATH,
-                v0,
+                v0_0,
                 64,
                 Some(90001),
                 "https://www.tencentcloud.com/document/product/1047/67553",
@@ -2271,22 +2264,21 @@ impl crate::Endpoint for SetAttrNameRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(152);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.attr_names;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.attr_names.len(),
                 10,
                 Some(90001),
                 "https://www.tencentcloud.com/document/product/1047/60563",
                 || String::from("AttrNames"),
             )?;
         }
-        if let Some(v0) = &self.attr_types {
+        if let Some(v0_0) = &self.attr_types {
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                v0_0.len(),
                 10,
                 Some(90001),
                 "https://trtc.io/zh/document/67816",
@@ -2357,12 +2349,11 @@ impl crate::Endpoint for GetAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(154);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60564",
@@ -2398,7 +2389,8 @@ impl crate::batch::Batched for GetAttrRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -2406,10 +2398,11 @@ impl crate::batch::Batched for GetAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2447,12 +2440,11 @@ impl crate::Endpoint for SetAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(155);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_attrs;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_attrs.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60565",
@@ -2488,7 +2480,8 @@ impl crate::batch::Batched for SetAttrRequest {
         let mut template = self.clone();
         template.user_attrs = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_attrs.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_attrs = chunk.to_vec();
             let items = chunk
@@ -2496,10 +2489,11 @@ impl crate::batch::Batched for SetAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserAttrs",
-                    n * 100 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2537,12 +2531,11 @@ impl crate::Endpoint for RemoveAttrRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(156);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_attrs;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_attrs.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60566",
@@ -2578,7 +2571,8 @@ impl crate::batch::Batched for RemoveAttrRequest {
         let mut template = self.clone();
         template.user_attrs = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_attrs.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_attrs.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_attrs = chunk.to_vec();
             let items = chunk
@@ -2586,10 +2580,11 @@ impl crate::batch::Batched for RemoveAttrRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserAttrs",
-                    n * 100 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2627,12 +2622,11 @@ impl crate::Endpoint for GetTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(157);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60567",
@@ -2668,7 +2662,8 @@ impl crate::batch::Batched for GetTagRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -2676,10 +2671,11 @@ impl crate::batch::Batched for GetTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2717,12 +2713,11 @@ impl crate::Endpoint for AddTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(158);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_tags;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_tags.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60568",
@@ -2730,13 +2725,11 @@ impl crate::Endpoint for AddTagRequest {
             )?;
         }
         {
-            let v0 = &self.user_tags;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.user_tags.iter().enumerate() {
                 {
-                    let v1 = &w0_0.tags;
                     crate::limits::items(
                         Self::PATH,
-                        v1.len(),
+                        w0_0.tags.len(),
                         100,
                         Some(90032),
                         "https://trtc.io/zh/document/67821",
@@ -2746,19 +2739,19 @@ impl crate::Endpoint for AddTagRequest {
             }
         }
         {
-            let v0 = &self.user_tags;
-            for (i0_0, w0_0) in v0.iter().enumerate() {
+            for (i0_0, w0_0) in self.user_tags.iter().enumerate() {
                 {
-                    let v1 = &w0_0.tags;
-                    for (i1_1, w1_1) in v1.iter().enumerate() {
-                        crate::limits::bytes(
-                            Self::PATH,
-                            w1_1,
-                            50,
-                            Some(90032),
-                            "https://trtc.io/zh/document/67821",
-                            || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
-                        )?;
+                    for (i1_1, w1_1) in w0_0.tags.iter().enumerate() {
+                        {
+                            crate::limits::bytes(
+                                Self::PATH,
+                                w1_1,
+                                50,
+                                Some(90032),
+                                "https://trtc.io/zh/document/67821",
+                                || format!("UserTags[{}].Tags[{}]", i0_0, i1_1),
+                            )?;
+                        }
                     }
                 }
             }
@@ -2792,7 +2785,8 @@ impl crate::batch::Batched for AddTagRequest {
         let mut template = self.clone();
         template.user_tags = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_tags.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_tags = chunk.to_vec();
             let items = chunk
@@ -2800,10 +2794,11 @@ impl crate::batch::Batched for AddTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserTags",
-                    n * 100 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2841,12 +2836,11 @@ impl crate::Endpoint for RemoveTagRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(159);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.user_tags;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.user_tags.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60569",
@@ -2882,7 +2876,8 @@ impl crate::batch::Batched for RemoveTagRequest {
         let mut template = self.clone();
         template.user_tags = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.user_tags.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.user_tags.as_slice().chunks(100) {
             let mut request = template.clone();
             request.user_tags = chunk.to_vec();
             let items = chunk
@@ -2890,10 +2885,11 @@ impl crate::batch::Batched for RemoveTagRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "UserTags",
-                    n * 100 + i,
+                    start + i,
                     Some(item.to_account.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {
@@ -2931,12 +2927,11 @@ impl crate::Endpoint for ClearAllTagsRequest {
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(160);
-    fn check_limits(&self) -> Result<(), crate::LimitViolation> {
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
-            let v0 = &self.to_account;
             crate::limits::items(
                 Self::PATH,
-                v0.len(),
+                self.to_account.len(),
                 100,
                 Some(90018),
                 "https://www.tencentcloud.com/document/product/1047/60570",
@@ -2972,7 +2967,8 @@ impl crate::batch::Batched for ClearAllTagsRequest {
         let mut template = self.clone();
         template.to_account = Vec::new();
         let mut parts = Vec::new();
-        for (n, chunk) in self.to_account.as_slice().chunks(100).enumerate() {
+        let mut start = 0usize;
+        for chunk in self.to_account.as_slice().chunks(100) {
             let mut request = template.clone();
             request.to_account = chunk.to_vec();
             let items = chunk
@@ -2980,10 +2976,11 @@ impl crate::batch::Batched for ClearAllTagsRequest {
                 .enumerate()
                 .map(|(i, item)| crate::batch::ItemRef::new(
                     "To_Account",
-                    n * 100 + i,
+                    start + i,
                     Some(item.clone()),
                 ))
                 .collect();
+            start += chunk.len();
             parts.push(crate::batch::BatchPart::new(request, items));
         }
         if parts.is_empty() {

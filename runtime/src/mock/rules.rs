@@ -30,7 +30,12 @@ impl RateGuard {
         let over = self.overrides.get(info.path);
         let rules: Vec<(usize, Rate, i64)> = match (over, info.rates.is_empty()) {
             (Some(r), true) => vec![(0, *r, 60007)],
-            (Some(r), false) => info.rates.iter().enumerate().map(|(i, rule)| (i, if rule.counts.is_none() { *r } else { rule.rate() }, rule.code)).collect(),
+            (Some(r), false) => info
+                .rates
+                .iter()
+                .enumerate()
+                .map(|(i, rule)| (i, if rule.counts.is_none() { *r } else { rule.rate() }, rule.code))
+                .collect(),
             (None, _) => info.rates.iter().enumerate().map(|(i, rule)| (i, rule.rate(), rule.code)).collect(),
         };
         for (i, rate, code) in rules {
@@ -163,15 +168,23 @@ mod tests {
     #[test]
     fn a_list_is_served_page_by_page_with_tokens_and_the_end_value() {
         let mut d = PagedData::new();
-        d.items.insert("group_open_http_svc/get_appid_group_list", (0..5).map(|i| serde_json::json!({ "GroupId": format!("g{i}") })).collect());
+        d.items.insert(
+            "group_open_http_svc/get_appid_group_list",
+            (0..5).map(|i| serde_json::json!({ "GroupId": format!("g{i}") })).collect(),
+        );
         let base = serde_json::json!({ "ActionStatus": "OK", "ErrorCode": 0, "Next": 4454685361u64, "TotalCount": 5 });
-        let first = d.page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2 }), base.clone()).expect("page");
+        let first =
+            d.page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2 }), base.clone()).expect("page");
         assert_eq!(first["GroupIdList"].as_array().map(Vec::len), Some(2));
         let next = first["Next"].clone();
         assert_ne!(next, Value::from(0));
-        let second = d.page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2, "Next": next }), base.clone()).expect("page");
+        let second = d
+            .page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2, "Next": next }), base.clone())
+            .expect("page");
         assert_eq!(second["GroupIdList"][0]["GroupId"], "g2");
-        let third = d.page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2, "Next": second["Next"] }), base).expect("page");
+        let third = d
+            .page("group_open_http_svc/get_appid_group_list", &PAGING, &serde_json::json!({ "Limit": 2, "Next": second["Next"] }), base)
+            .expect("page");
         assert_eq!(third["GroupIdList"].as_array().map(Vec::len), Some(1));
         assert_eq!(third["Next"], Value::from(0), "the last page carries the end value");
     }

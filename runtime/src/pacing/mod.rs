@@ -530,11 +530,9 @@ mod tests {
 
     #[test]
     fn overrides_replace_the_documented_rates() {
-        let rules = [
-            RateRule::new(200, 1, None, None, 60007, ""),
-            RateRule::new(12000, 60, Some("To_Account"), None, 60007, ""),
-        ];
-        let p = Pacing::default().rate("openim/batchsendmsg", Rate::per_second(500)).item_rate("openim/batchsendmsg", Rate::per_minute(30000));
+        let rules = [RateRule::new(200, 1, None, None, 60007, ""), RateRule::new(12000, 60, Some("To_Account"), None, 60007, "")];
+        let p =
+            Pacing::default().rate("openim/batchsendmsg", Rate::per_second(500)).item_rate("openim/batchsendmsg", Rate::per_minute(30000));
         let e = p.effective("openim/batchsendmsg", &rules);
         assert_eq!(e, vec![(0, Rate::per_second(500), false), (1, Rate::per_minute(30000), true)]);
         assert_eq!(p.effective("openim/sendmsg", &rules[..1]), vec![(0, Rate::per_second(200), false)]);

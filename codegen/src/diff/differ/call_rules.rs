@@ -43,8 +43,11 @@ fn paging_desc(cat: &Catalogue, c: &Command, p: &Paging) -> (String, Option<Stri
     )
 }
 
+/// A limit's bound: (at least, at most).
+type Bound = (Option<i64>, Option<i64>);
+
 /// The limits of a command by (field path, kind): the bound.
-fn limits(c: &Command) -> BTreeMap<(String, &'static str), (Option<i64>, Option<i64>)> {
+fn limits(c: &Command) -> BTreeMap<(String, &'static str), Bound> {
     c.limits
         .iter()
         .map(|l| {
@@ -107,7 +110,9 @@ impl Differ<'_> {
         for (key, b) in &nl {
             let lloc = loc.join(" ", &format!("limits.{}", key.0));
             match ol.get(key) {
-                None => self.push(Rule::LimitAdded, &lloc, Verdict::Compatible, Verdict::Compatible, format!("{} {}", key.1, bound_text(*b))),
+                None => {
+                    self.push(Rule::LimitAdded, &lloc, Verdict::Compatible, Verdict::Compatible, format!("{} {}", key.1, bound_text(*b)))
+                }
                 Some(a) if a != b => {
                     let tighter = b.0.unwrap_or(i64::MIN) > a.0.unwrap_or(i64::MIN) || b.1.unwrap_or(i64::MAX) < a.1.unwrap_or(i64::MAX);
                     let wire = if tighter { Verdict::Risky } else { Verdict::Compatible };
@@ -116,7 +121,13 @@ impl Differ<'_> {
                         &lloc,
                         wire,
                         Verdict::Compatible,
-                        format!("{} {} → {}{}", key.1, bound_text(*a), bound_text(*b), if tighter { " (tightened)" } else { " (loosened)" }),
+                        format!(
+                            "{} {} → {}{}",
+                            key.1,
+                            bound_text(*a),
+                            bound_text(*b),
+                            if tighter { " (tightened)" } else { " (loosened)" }
+                        ),
                     );
                 }
                 Some(_) => {}
@@ -128,7 +139,8 @@ impl Differ<'_> {
                 self.push(Rule::LimitRemoved, &lloc, Verdict::Compatible, Verdict::Compatible, format!("{} {}", key.1, bound_text(*a)));
             }
         }
-        let batch_lists = |cat: &Catalogue, c: &Command| -> Vec<String> { c.batch.iter().map(|b| cat.fields(c.request)[b.list].wire.clone()).collect() };
+        let batch_lists =
+            |cat: &Catalogue, c: &Command| -> Vec<String> { c.batch.iter().map(|b| cat.fields(c.request)[b.list].wire.clone()).collect() };
         let (ob, nb) = (batch_lists(old, oc), batch_lists(new, nc));
         let bloc = loc.join(" ", "batch");
         for l in nb.iter().filter(|l| !ob.contains(l)) {
