@@ -3,7 +3,10 @@
 //! `batchsendmsg`, and decoding a 5,000-member group member list (envelope and payload). Also the
 //! UserSig paths: the cached one (every call) and signing (twice a day).
 //!
-//! `cargo bench -p tim-rest --bench overhead`
+//! The pacing reservation each call makes (in process, and through a local `redis-server` when one is
+//! installed) is measured beside the `sendmsg` row.
+//!
+//! `cargo bench -p tim-rest-tests --bench overhead`
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
@@ -18,6 +21,49 @@ const APPID: u64 = 1400000000;
 
 fn client() -> tim_rest::Client {
     tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).build().expect("client")
+}
+
+/// A transport that never sends (the benches only build requests) and whose waits end at once, so the
+/// pacing rows measure the reservation, not the schedule.
+struct NoWait;
+
+impl tim_rest::transport::Transport for NoWait {
+    fn send(
+        &self,
+        _request: tim_rest::transport::HttpRequest,
+    ) -> tim_rest::transport::BoxFuture<'_, Result<tim_rest::transport::HttpResponse, tim_rest::transport::TransportError>> {
+        Box::pin(std::future::ready(Ok(tim_rest::transport::HttpResponse::new(200, "{}"))))
+    }
+    fn sleep(&self, _delay: std::time::Duration) -> tim_rest::transport::BoxFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+}
+
+/// Runs a future that is ready at its first poll (an in-process reservation with a transport that does
+/// not wait).
+fn ready<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(v) => v,
+        std::task::Poll::Pending => panic!("the reservation had to wait"),
+    }
+}
+
+/// A `redis-server` on a free local port, when one is installed.
+fn redis() -> Option<(std::process::Child, String)> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).ok()?.port();
+    let child = std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some((child, format!("redis://127.0.0.1:{port}/")));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    None
 }
 
 // ---- baseline: the minimum a caller would write by hand ----
@@ -128,6 +174,33 @@ fn benches(c: &mut Criterion) {
             black_box((base_url(&query, "sendmsg"), serde_json::to_vec(&req).expect("encode")))
         })
     });
+    // The same with the pacing reservation every attempt makes (`prepare_paced`: the schedule and the
+    // signature share one clock reading, as in a call). The rate is raised (a paid plan's override) so
+    // that the loop stays within it: the row measures a reservation that does not have to wait.
+    let fast = tim_rest::pacing::Pacing::default().rate("openim/sendmsg", tim_rest::pacing::Rate::per_second(1_000_000_000));
+    let paced = tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(fast).build().expect("client");
+    g.bench_function("tim-rest, with in-process pacing", |b| {
+        b.iter(|| {
+            let req = SendMsgRequest::new("bob", vec![MsgElement::Text(TextElem::new("hello world"))]);
+            black_box(ready(paced.prepare_paced(&req)).expect("prepare"))
+        })
+    });
+    if let Some((mut server, url)) = redis() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let store = tim_rest::pacing::RedisStore::new(&url).expect("url");
+        let pacing =
+            tim_rest::pacing::Pacing::default().rate("openim/sendmsg", tim_rest::pacing::Rate::per_second(1_000_000_000)).store(store);
+        let shared =
+            tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
+        g.bench_function("tim-rest, with Redis pacing (one round trip to a local redis-server)", |b| {
+            b.iter(|| {
+                let req = SendMsgRequest::new("bob", vec![MsgElement::Text(TextElem::new("hello world"))]);
+                black_box(rt.block_on(shared.prepare_paced(&req)).expect("prepare"))
+            })
+        });
+        let _ = server.kill();
+        let _ = server.wait();
+    }
     g.finish();
 
     let recipients: Vec<String> = (0..500).map(|i| format!("user_{i:05}")).collect();

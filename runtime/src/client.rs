@@ -95,8 +95,12 @@ impl Signer {
     /// The signed query prefix, renewed first when it is due. The common path is one atomic load and a
     /// clock read: no lock, no allocation, no signing.
     fn current(&self) -> arc_swap::Guard<Arc<SigState>> {
+        self.current_at(unix_now())
+    }
+
+    /// [`Signer::current`] at `now` (Unix seconds), for callers that already read the clock.
+    fn current_at(&self, now: u64) -> arc_swap::Guard<Arc<SigState>> {
         let s = self.state.load();
-        let now = unix_now();
         if now < s.renew_at {
             return s;
         }
@@ -345,6 +349,31 @@ impl Client {
         payload.ok_or_else(|| Error::Build(format!("{path}: the reply was accepted but not decoded")))
     }
 
+    /// Waits for `request`'s turn under the client's pacing ([`crate::pacing`]) without sending it, for
+    /// callers that send [`Client::prepare`]d requests with their own HTTP stack (the client's own calls
+    /// pace every attempt themselves). Fails like a call would: [`Error::RateLimited`] when the wait
+    /// would be longer than allowed, [`Error::PacingStore`] when a shared store cannot be reached.
+    pub async fn pace<E: Endpoint>(&self, request: &E) -> Result<(), Error> {
+        let input = EndpointInput(request);
+        let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
+        self.inner.pacer.pace(&pace, crate::pacing::now_nanos(), &*self.inner.transport).await.map(|_| ())
+    }
+
+    /// [`Client::pace`], then [`Client::prepare`]: what the client does before each attempt, for callers
+    /// that send with their own HTTP stack. One clock reading serves the schedule and the signature.
+    pub async fn prepare_paced<E: Endpoint>(&self, request: &E) -> Result<PreparedRequest, Error> {
+        if self.inner.check_limits {
+            request.check_limits().map_err(|v| Error::Build(v.to_string()))?;
+        }
+        let input = EndpointInput(request);
+        let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
+        let now = crate::pacing::now_nanos();
+        let waited = self.inner.pacer.pace(&pace, now, &*self.inner.transport).await?;
+        let now_secs = if waited { unix_now() } else { now / 1_000_000_000 };
+        let url = self.url_with(&self.inner.signer.current_at(now_secs), E::PATH, 0);
+        Ok(PreparedRequest { url, body: encode(request)? })
+    }
+
     /// The options of [`Client::call_batched`].
     pub fn batch_options(&self) -> &crate::batch::BatchOptions {
         &self.inner.batch
@@ -376,9 +405,12 @@ impl Client {
         let mut host = 0usize;
         let mut resigned = false;
         loop {
-            // Every attempt reaches the server, so every attempt takes its place in the schedule.
-            self.inner.pacer.pace(pace, &*self.inner.transport).await?;
-            let result = match self.send_once(endpoint, host, body.clone()).await {
+            // Every attempt reaches the server, so every attempt takes its place in the schedule. One
+            // clock reading serves the schedule and the signature, unless the schedule made us wait.
+            let now = crate::pacing::now_nanos();
+            let waited = self.inner.pacer.pace(pace, now, &*self.inner.transport).await?;
+            let now_secs = if waited { unix_now() } else { now / 1_000_000_000 };
+            let result = match self.send_once(endpoint, host, body.clone(), now_secs).await {
                 Ok((status, reply)) => decode(status, reply),
                 Err(e) => Err(e),
             };
@@ -429,9 +461,9 @@ impl Client {
         url
     }
 
-    async fn send_once(&self, endpoint: &'static str, host: usize, body: Bytes) -> Result<(u16, Bytes), Error> {
+    async fn send_once(&self, endpoint: &'static str, host: usize, body: Bytes, now_secs: u64) -> Result<(u16, Bytes), Error> {
         // An `Arc` of the signed state (no copy of the signature): it is read only if the transport fails.
-        let state = arc_swap::Guard::into_inner(self.inner.signer.current());
+        let state = arc_swap::Guard::into_inner(self.inner.signer.current_at(now_secs));
         let url = self.url_with(&state, endpoint, host);
         let request = HttpRequest { url, body, timeout: self.inner.timeout, max_response_bytes: self.inner.max_reply_bytes };
         match self.inner.transport.send(request).await {
@@ -777,7 +809,7 @@ impl<C: Api> ClientBuilder<C> {
                 retry: self.retry,
                 strict: self.strict,
                 max_reply_bytes: self.max_reply_bytes.max(1),
-                pacer: crate::pacing::Pacer::new(self.pacing, self.sdkappid, C::rate_slots()),
+                pacer: crate::pacing::Pacer::new(self.pacing, self.sdkappid, C::rate_table()),
                 check_limits: self.check_limits,
                 batch: self.batch,
             }),

@@ -80,7 +80,7 @@ pub trait Endpoint: serde::Serialize + std::fmt::Debug + Send + Sync + 'static {
     /// The documented call rates (`rate:` in the catalogue), which the client paces calls to.
     const RATES: &'static [pacing::RateRule] = &[];
     /// Index of the command's first rate rule in the crate's table of pacing schedules
-    /// ([`Api::rate_slots`]); `None` when the command has no table entry.
+    /// ([`Api::rate_table`]); `None` when the command has no table entry.
     const RATE_SLOT: Option<usize> = None;
     /// Checks the documented limits of the request (`limits:` in the catalogue); the client calls it
     /// before sending ([`ClientBuilder::check_limits`]).
@@ -114,9 +114,10 @@ pub trait Api: From<Client> + Send + Sync + 'static {
     fn commands() -> &'static [&'static [registry::CommandInfo]];
     /// The error-code table, sorted by code.
     fn error_codes() -> &'static [ErrorCodeInfo];
-    /// The number of pacing schedules the crate's documented rate rules need ([`Endpoint::RATE_SLOT`]).
-    fn rate_slots() -> usize {
-        0
+    /// Every documented rate rule of the catalogue, in the order of the pacing schedules
+    /// ([`Endpoint::RATE_SLOT`]).
+    fn rate_table() -> &'static [pacing::SlotRule] {
+        &[]
     }
     /// Finds a command by its wire names (case sensitive, like the URL).
     fn find(service: &str, command: &str) -> Option<&'static registry::CommandInfo> {

@@ -95,9 +95,17 @@ impl Emitter<'_> {
         None
     }
 
-    /// Every documented rate rule of the catalogue.
-    pub(super) fn rate_slots_total(&self) -> usize {
-        self.cat.commands().map(|(_, c)| c.rates.len()).sum()
+    /// The table of every documented rate rule, in slot order (`Api::rate_table`).
+    pub(super) fn rate_table(&self) -> Vec<TokenStream> {
+        let mut out = Vec::new();
+        for (svc, c) in self.cat.commands() {
+            let path = format!("{}/{}", svc.wire, c.wire);
+            for (i, r) in self.rate_rules(c).into_iter().enumerate() {
+                let i = Literal::usize_unsuffixed(i);
+                out.push(quote!(crate::pacing::SlotRule::new(#path, #i, #r)));
+            }
+        }
+        out
     }
 
     fn rate_rules(&self, c: &Command) -> Vec<TokenStream> {

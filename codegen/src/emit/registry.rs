@@ -89,7 +89,7 @@ impl Emitter<'_> {
             let cfg = if self.features { quote!(#[cfg(feature = "callbacks")]) } else { quote!() };
             quote!(#cfg pub mod callbacks;)
         };
-        let slots = proc_macro2::Literal::usize_unsuffixed(self.rate_slots_total());
+        let table = self.rate_table();
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
         let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
         let client_doc = format!(
@@ -122,6 +122,10 @@ impl Emitter<'_> {
 
             #[doc = #count_doc]
             pub const CATALOGUE_COMMANDS: usize = #count;
+
+            /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
+            /// pacing schedules.
+            pub static RATE_TABLE: &[#rt::pacing::SlotRule] = &[#(#table),*];
 
             /// The registry entries compiled in (per the enabled features), service by service in file order.
             pub static COMMAND_LISTS: &[&[#rt::registry::CommandInfo]] = &[#(#lists),*];
@@ -172,8 +176,8 @@ impl Emitter<'_> {
                 fn error_codes() -> &'static [#rt::ErrorCodeInfo] {
                     error_codes::TABLE
                 }
-                fn rate_slots() -> usize {
-                    #slots
+                fn rate_table() -> &'static [#rt::pacing::SlotRule] {
+                    RATE_TABLE
                 }
             }
 

@@ -67,6 +67,27 @@ impl RateRule {
     }
 }
 
+/// One documented rate rule of a catalogue, with its command: the crate's table of pacing schedules
+/// lists them in catalogue order ([`crate::Api::rate_table`]; a command's rules start at its
+/// [`crate::Endpoint::RATE_SLOT`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SlotRule {
+    /// `servicename/command`.
+    pub path: &'static str,
+    /// The rule's index among the command's rules.
+    pub index: usize,
+    /// The rule.
+    pub rule: RateRule,
+}
+
+impl SlotRule {
+    /// A table entry (used by generated code).
+    pub const fn new(path: &'static str, index: usize, rule: RateRule) -> Self {
+        SlotRule { path, index, rule }
+    }
+}
+
 /// A rate: `limit` units per `per`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
@@ -183,7 +204,11 @@ impl LocalStore {
 
     /// Reserves synchronously (what [`RateStore::reserve`] does, without a future).
     pub fn reserve_now(&self, r: &Reservation<'_>) -> Reserved {
-        let now = now_nanos();
+        self.reserve_at(r, now_nanos())
+    }
+
+    /// Reserves at time `now` (nanoseconds since the Unix epoch).
+    pub fn reserve_at(&self, r: &Reservation<'_>, now: u64) -> Reserved {
         let mut map = self.schedules.lock().unwrap_or_else(|p| p.into_inner());
         // Forget schedules that are in the past: they no longer hold anything back.
         if map.len() > 4096 {
@@ -373,18 +398,40 @@ pub(crate) struct PaceCall<'a> {
     pub input: &'a dyn RateInput,
 }
 
+/// One in-process schedule of a documented rule: the theoretical arrival time of its next unit (ns
+/// since the epoch), and the rule's interval and burst tolerance with the overrides applied (interval 0:
+/// not paced).
+struct Slot {
+    tat: AtomicU64,
+    interval: u64,
+    tolerance: u64,
+}
+
 /// The client's pacer: its configuration and the in-process schedules.
 pub(crate) struct Pacer {
     config: Pacing,
     sdkappid: u64,
-    /// One schedule (`tat` in ns since the epoch) per documented unscoped rule of the catalogue.
-    slots: Box<[AtomicU64]>,
+    /// One schedule per documented rule of the catalogue, in the crate's table order.
+    slots: Box<[Slot]>,
     local: LocalStore,
 }
 
 impl Pacer {
-    pub(crate) fn new(config: Pacing, sdkappid: u64, slots: usize) -> Self {
-        let slots = if config.enabled { (0..slots).map(|_| AtomicU64::new(0)).collect() } else { Box::default() };
+    pub(crate) fn new(config: Pacing, sdkappid: u64, table: &'static [SlotRule]) -> Self {
+        let slots = if config.enabled {
+            table
+                .iter()
+                .map(|s| {
+                    let rules = std::slice::from_ref(&s.rule);
+                    // The override for this command, applied to this rule alone.
+                    let rate = config.effective(s.path, rules).into_iter().find(|(i, _, _)| *i == 0).map(|(_, r, _)| r);
+                    let interval = rate.map_or(0, |r| r.interval_nanos());
+                    Slot { tat: AtomicU64::new(0), interval, tolerance: interval.saturating_mul(config.burst.saturating_sub(1)) }
+                })
+                .collect()
+        } else {
+            Box::default()
+        };
         Pacer { config, sdkappid, slots, local: LocalStore::new() }
     }
 
@@ -392,32 +439,38 @@ impl Pacer {
         &self.config
     }
 
-    /// Reserves the call's units under each of its rules and waits for the latest of them.
-    pub(crate) async fn pace(&self, call: &PaceCall<'_>, transport: &dyn Transport) -> Result<(), Error> {
-        if !self.config.enabled || (call.rules.is_empty() && self.config.overrides.is_empty()) {
-            return Ok(());
+    /// Reserves the call's units under each of its rules at time `now` (ns since the epoch) and waits
+    /// for the latest of them. Returns whether it waited (the caller's clock reading is then stale).
+    pub(crate) async fn pace(&self, call: &PaceCall<'_>, now: u64, transport: &dyn Transport) -> Result<bool, Error> {
+        if !self.config.enabled {
+            return Ok(false);
         }
         let max_wait_nanos = u64::try_from(self.config.max_wait.as_nanos()).unwrap_or(u64::MAX);
         let mut wait = 0u64;
-        let plain = self.config.overrides.is_empty();
-        if plain && self.config.store.is_none() {
-            // The fast path: documented rules, in-process, one atomic per unscoped rule.
+        if self.config.store.is_none() {
+            // The fast path: one atomic per unscoped documented rule, overrides already applied.
             for (i, rule) in call.rules.iter().enumerate() {
-                let units = call.input.units(i);
-                let rate = rule.rate();
-                let r = self.reservation("", rate, units, max_wait_nanos);
                 let slot = match (rule.scope, call.slot.and_then(|s| self.slots.get(s + i))) {
                     (None, Some(slot)) => slot,
                     _ => {
-                        wait = wait.max(self.reserve_keyed(call, i, &r)?);
+                        wait = wait.max(self.reserve_keyed(call, i, now, max_wait_nanos)?);
                         continue;
                     }
                 };
-                let now = now_nanos();
-                let mut tat = slot.load(Ordering::Relaxed);
+                if slot.interval == 0 {
+                    continue;
+                }
+                let r = Reservation {
+                    key: "",
+                    interval_nanos: slot.interval,
+                    units: call.input.units(i),
+                    tolerance_nanos: slot.tolerance,
+                    max_wait_nanos,
+                };
+                let mut tat = slot.tat.load(Ordering::Relaxed);
                 loop {
                     let (w, next) = gcra(tat, now, &r).map_err(|w| too_long(call.endpoint, w))?;
-                    match slot.compare_exchange_weak(tat, next, Ordering::AcqRel, Ordering::Relaxed) {
+                    match slot.tat.compare_exchange_weak(tat, next, Ordering::AcqRel, Ordering::Relaxed) {
                         Ok(_) => {
                             wait = wait.max(w);
                             break;
@@ -426,18 +479,19 @@ impl Pacer {
                     }
                 }
             }
-        } else {
+            // A command without a documented rate that an override paces.
+            if call.rules.is_empty() && !self.config.overrides.is_empty() {
+                for (i, _, _) in self.config.effective(call.endpoint, call.rules) {
+                    wait = wait.max(self.reserve_keyed(call, i, now, max_wait_nanos)?);
+                }
+            }
+        } else if !call.rules.is_empty() || !self.config.overrides.is_empty() {
             for (i, rate, _) in self.config.effective(call.endpoint, call.rules) {
-                let units = call.input.units(i);
-                let r = self.reservation("", rate, units, max_wait_nanos);
                 let key = self.key(call, i);
-                let r = Reservation { key: &key, ..r };
-                let w = match &self.config.store {
-                    None => match self.local.reserve_now(&r) {
-                        Reserved::Wait(w) => w,
-                        Reserved::TooLong(w) => return Err(too_long(call.endpoint, u64::try_from(w.as_nanos()).unwrap_or(u64::MAX))),
-                    },
-                    Some(store) => match store.reserve(r).await {
+                let r = self.reservation(&key, rate, call.input.units(i), max_wait_nanos);
+                let w = match self.config.store.as_ref().map(|store| store.reserve(r)) {
+                    None => continue,
+                    Some(f) => match f.await {
                         Ok(Reserved::Wait(w)) => w,
                         Ok(Reserved::TooLong(w)) => return Err(too_long(call.endpoint, u64::try_from(w.as_nanos()).unwrap_or(u64::MAX))),
                         Err(e) => return Err(Error::PacingStore { endpoint: call.endpoint, message: e.0 }),
@@ -446,12 +500,13 @@ impl Pacer {
                 wait = wait.max(u64::try_from(w.as_nanos()).unwrap_or(u64::MAX));
             }
         }
-        if wait > 0 {
-            let wait = Duration::from_nanos(wait);
-            tracing::debug!(target: "tim_rest::pacing", endpoint = call.endpoint, wait_ms = wait.as_secs_f64() * 1000.0, "waiting for the command's rate");
-            transport.sleep(wait).await;
+        if wait == 0 {
+            return Ok(false);
         }
-        Ok(())
+        let wait = Duration::from_nanos(wait);
+        tracing::debug!(target: "tim_rest::pacing", endpoint = call.endpoint, wait_ms = wait.as_secs_f64() * 1000.0, "waiting for the command's rate");
+        transport.sleep(wait).await;
+        Ok(true)
     }
 
     fn reservation<'k>(&self, key: &'k str, rate: Rate, units: u64, max_wait_nanos: u64) -> Reservation<'k> {
@@ -472,9 +527,14 @@ impl Pacer {
         }
     }
 
-    fn reserve_keyed(&self, call: &PaceCall<'_>, rule: usize, r: &Reservation<'_>) -> Result<u64, Error> {
+    /// A scoped rule, or an override without a table entry: the in-process keyed schedules.
+    fn reserve_keyed(&self, call: &PaceCall<'_>, rule: usize, now: u64, max_wait_nanos: u64) -> Result<u64, Error> {
+        let Some((_, rate, _)) = self.config.effective(call.endpoint, call.rules).into_iter().find(|(i, _, _)| *i == rule) else {
+            return Ok(0);
+        };
         let key = self.key(call, rule);
-        match self.local.reserve_now(&Reservation { key: &key, ..*r }) {
+        let r = self.reservation(&key, rate, call.input.units(rule), max_wait_nanos);
+        match self.local.reserve_at(&r, now) {
             Reserved::Wait(w) => Ok(u64::try_from(w.as_nanos()).unwrap_or(u64::MAX)),
             Reserved::TooLong(w) => Err(too_long(call.endpoint, u64::try_from(w.as_nanos()).unwrap_or(u64::MAX))),
         }

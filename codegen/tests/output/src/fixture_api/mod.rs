@@ -11,6 +11,9 @@ pub mod weird_svc;
 pub mod callbacks;
 ///Commands in the whole catalogue, whatever features are enabled: 2.
 pub const CATALOGUE_COMMANDS: usize = 2usize;
+/// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
+/// pacing schedules.
+pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[];
 /// The registry entries compiled in (per the enabled features), service by service in file order.
 pub static COMMAND_LISTS: &[&[tim_rest_runtime::registry::CommandInfo]] = &[
     weird_svc::COMMANDS,
@@ -63,8 +66,8 @@ impl tim_rest_runtime::Api for Client {
         error_codes::TABLE
     }
 
-    fn rate_slots() -> usize {
-        0
+    fn rate_table() -> &'static [tim_rest_runtime::pacing::SlotRule] {
+        RATE_TABLE
     }
 }
 
