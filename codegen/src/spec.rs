@@ -175,6 +175,10 @@ pub struct CommandSpec {
     /// The official pages the schema was checked against (the currency record).
     #[serde(default)]
     pub sources: Vec<SourceSpec>,
+    /// `partial`: the official reply table could not be read whole; `response` lists what is known (all
+    /// optional) and the generated reply keeps every other key.
+    #[serde(default)]
+    pub reply: Option<String>,
     /// How the command pages through a list (its cursor scheme), when it does.
     #[serde(default)]
     pub paging: Option<PagingSpec>,

@@ -240,6 +240,9 @@ pub struct Command {
     pub examples: Vec<Example>,
     /// The official pages the schema was checked against.
     pub sources: Vec<SourceRef>,
+    /// The reply is only partly documented (`reply: partial`): its known fields are optional and every
+    /// other key is kept.
+    pub partial: bool,
     /// The paging rule, for a command that returns a list page by page.
     pub paging: Option<Paging>,
     /// Documented limits on request fields, checked before sending.

@@ -156,6 +156,25 @@ impl Builder {
                 cs.results.iter().enumerate().filter_map(|(i, r)| self.results(resp, r, file, &format!("{path}.results[{i}]"))).collect();
             self.doc_links(&cs.doc, cs.doc_en.as_deref(), file, &path);
             let sources = self.sources(&cs.sources, file, &path);
+            let partial = match cs.reply.as_deref() {
+                None => false,
+                Some("partial") => {
+                    for f in self.fields_of(resp).to_vec() {
+                        if !f.optional && !f.ty.is_collection() {
+                            self.err(
+                                file,
+                                &format!("{path}.response.{}", f.wire),
+                                format!("`{}`: the fields of a partial reply are optional (`T?`) or lists", f.wire),
+                            );
+                        }
+                    }
+                    true
+                }
+                Some(other) => {
+                    self.err(file, &format!("{path}.reply"), format!("`reply: {other}`: the only value is `partial`"));
+                    false
+                }
+            };
             let limit_code = self.services[sidx].limit_code;
             let cx = RuleCtx { file, path: &path, request: req, response: resp, doc: &cs.doc, results: &results, limit_code };
             let (paging, limits, batch, rates) = self.call_rules(&cx, &cs);
@@ -173,6 +192,7 @@ impl Builder {
                 results,
                 examples: Vec::new(),
                 sources,
+                partial,
                 paging,
                 limits,
                 batch,

@@ -45,6 +45,11 @@ impl Builder {
                     for k in ENVELOPE_KEYS {
                         payload.remove(k);
                     }
+                    if cmd.partial {
+                        // A partial reply keeps the keys the catalogue does not model yet.
+                        let known: Vec<&str> = self.fields_of(cmd.response).iter().map(|f| f.wire.as_str()).collect();
+                        payload.retain(|k, _| known.contains(&k.as_str()));
+                    }
                     for (k, want) in [
                         ("ActionStatus", "string"),
                         ("ErrorCode", "integer"),
