@@ -81,12 +81,19 @@ pub struct ObjectShape {
     pub name: &'static str,
     /// The fields, in catalogue order.
     pub fields: &'static [FieldShape],
+    /// Keys the catalogue does not have are kept (a partly documented reply), not dropped.
+    pub open: bool,
 }
 
 impl ObjectShape {
     /// An object description (used by the generated statics).
     pub const fn new(name: &'static str, fields: &'static [FieldShape]) -> Self {
-        ObjectShape { name, fields }
+        ObjectShape { name, fields, open: false }
+    }
+
+    /// The description of a partly documented reply, which keeps the keys the catalogue does not have.
+    pub const fn open(name: &'static str, fields: &'static [FieldShape]) -> Self {
+        ObjectShape { name, fields, open: true }
     }
 }
 
@@ -506,10 +513,12 @@ impl Corrector {
                 }
             }
         }
-        let unknown: Vec<String> = m.keys().filter(|k| !obj.fields.iter().any(|f| f.key == k.as_str())).cloned().collect();
-        for k in unknown {
-            m.remove(&k);
-            self.report(Some(Seg::Key(k)), Kind::UnknownKey);
+        if !obj.open {
+            let unknown: Vec<String> = m.keys().filter(|k| !obj.fields.iter().any(|f| f.key == k.as_str())).cloned().collect();
+            for k in unknown {
+                m.remove(&k);
+                self.report(Some(Seg::Key(k)), Kind::UnknownKey);
+            }
         }
         for f in obj.fields {
             let collection = matches!(f.shape, Shape::Array(_) | Shape::Map(_));

@@ -30,6 +30,7 @@ pub fn endpoints_md(cat: &Catalogue) -> String {
             ));
         }
     }
+    s.push_str(&partial_table(cat));
     s.push_str(&rules_table(cat));
     if !cat.gaps.is_empty() {
         s.push_str(&format!(
@@ -214,5 +215,33 @@ fn rules_table(cat: &Catalogue) -> String {
          (`_batched` splits the list into requests of the documented size and merges every item's outcome), {limited} \
          have limits the client checks before sending, {paced} have a documented rate the client paces calls to \
          (per SDKAppID, in process or through Redis).\n\n| command | paging | batch | limits | rate |\n|---|---|---|---|---|\n{rows}"
+    )
+}
+
+/// The commands whose reply is only partly documented (`reply: partial`).
+fn partial_table(cat: &Catalogue) -> String {
+    let mut rows = String::new();
+    let mut n = 0;
+    for svc in &cat.services {
+        for c in svc.commands.iter().filter(|c| c.partial) {
+            n += 1;
+            let known: Vec<String> = cat.fields(c.response).iter().map(|f| format!("`{}`", f.wire)).collect();
+            let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+            rows.push_str(&format!(
+                "| `{}/{}` | {} | `{}` | {known} |\n",
+                svc.wire,
+                c.wire,
+                c.title.both(),
+                cat.types[c.request].name
+            ));
+        }
+    }
+    if n == 0 {
+        return String::new();
+    }
+    format!(
+        "\n## Replies partly typed ({n})\n\nThe official reply table of these commands could not be read whole (`reply: partial` \
+         in `spec/`): the request is typed, the reply types the fields that are known (all optional) and keeps every other \
+         key of the JSON object in its `other` map.\n\n| command | title | request | reply fields typed |\n|---|---|---|---|\n{rows}"
     )
 }

@@ -90,11 +90,13 @@ impl Emitter<'_> {
                     let required = !f.optional;
                     quote!(crate::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
                 });
+                let partial = matches!(td.role, Role::Response(si, ci) if self.cat.services[si].commands[ci].partial);
+                let ctor = if partial { quote!(open) } else { quote!(new) };
                 quote! {
                     #[doc = #doc]
                     #[allow(non_upper_case_globals)]
                     #[doc(hidden)]
-                    pub static #sname: crate::drift::ObjectShape = crate::drift::ObjectShape::new(#name_str, &[#(#fs),*]);
+                    pub static #sname: crate::drift::ObjectShape = crate::drift::ObjectShape::#ctor(#name_str, &[#(#fs),*]);
                     impl crate::drift::Schema for #tname {
                         fn shape() -> &'static crate::drift::ObjectShape {
                             &#sname

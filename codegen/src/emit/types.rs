@@ -146,8 +146,11 @@ impl Emitter<'_> {
         let serde_derives = self.serde_derives(id);
         // Every type decodes strictly: a reply that does not fit exactly takes the drift-correcting path
         // (`crate::drift`), which reports what it changes.
-        let deny = quote!(#[serde(deny_unknown_fields)]);
         let is_request_root = matches!(td.role, Role::Request(..));
+        // A partly documented reply keeps the keys the catalogue does not model (flattened into
+        // `other`), so it cannot deny unknown keys.
+        let partial = matches!(td.role, Role::Response(si, ci) if self.cat.services[si].commands[ci].partial);
+        let deny = if partial { quote!() } else { quote!(#[serde(deny_unknown_fields)]) };
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);
             let wire = &f.wire;
@@ -200,7 +203,23 @@ impl Emitter<'_> {
         } else {
             quote!()
         };
-        let extra_init = if is_request_root { Some(quote!(extra: serde_json::Map::new())) } else { None };
+        let extra_def = if partial {
+            quote! {
+                /// Every other key of the reply. The official reply table could not be read whole, so the
+                /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+                #[serde(flatten)]
+                pub other: serde_json::Map<String, serde_json::Value>,
+            }
+        } else {
+            extra_def
+        };
+        let extra_init = if is_request_root {
+            Some(quote!(extra: serde_json::Map::new()))
+        } else if partial {
+            Some(quote!(other: serde_json::Map::new()))
+        } else {
+            None
+        };
         let extra_setter = if is_request_root {
             quote! {
                 /// Adds a wire field the catalogue does not have yet (a field the server just added). It is

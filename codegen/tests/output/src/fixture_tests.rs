@@ -148,3 +148,44 @@ fn callback_replies_are_built_from_outcomes_and_events_decode_by_command() {
     assert!(Event::decode("Demo.Other", b"{}").is_none());
     assert_eq!(crate::fixture_api::callbacks::find("Demo.CallbackAfterThing").map(|c| c.when), Some("after"));
 }
+
+#[test]
+fn a_partial_reply_keeps_every_key_the_catalogue_does_not_model() {
+    let body = br#"{"Known": 1, "Rows": ["r"], "NotYetModelled": {"x": [1]}, "Later": "y"}"#;
+    let reply: HalfKnownResponse = serde_json::from_slice(body).expect("strict decode of a partial reply");
+    assert_eq!(reply.known, Some(1));
+    assert_eq!(reply.other.get("NotYetModelled"), Some(&json!({"x": [1]})));
+    assert_eq!(reply.other.get("Later"), Some(&json!("y")));
+    assert_eq!(serde_json::to_value(&reply).expect("encode")["Later"], json!("y"), "written back as received");
+    // A drifted field takes the correcting pass, which keeps the unmodelled keys too.
+    let drifted = bytes::Bytes::from_static(br#"{"ActionStatus":"OK","ErrorCode":0,"Known":"2","Later":"y"}"#);
+    let d = crate::envelope::decode::<HalfKnownResponse>("weird/halfknown", 200, drifted, false).expect("corrected");
+    assert_eq!(d.value.known, Some(2));
+    assert_eq!(d.value.other.get("Later"), Some(&json!("y")));
+    assert_eq!(d.corrections.len(), 1, "{:?}", d.corrections);
+}
+
+#[test]
+fn limits_are_checked_through_lists_and_ranges() {
+    let ok = HalfKnownRequest::new(vec!["ab".into()]).limit(50);
+    assert!(ok.check_limits().is_ok());
+    let e = HalfKnownRequest::new(vec!["a".into(), "b".into(), "c".into()]).check_limits().expect_err("three ids");
+    assert_eq!(e.field, "Ids");
+    let e = HalfKnownRequest::new(vec!["ok".into(), "toolong".into()]).check_limits().expect_err("too long");
+    assert_eq!(e.field, "Ids[1]");
+    let e = HalfKnownRequest::new(vec![]).limit(0).check_limits().expect_err("zero");
+    assert_eq!(e.field, "Limit");
+    assert_eq!(<HalfKnownRequest as Endpoint>::RATES.len(), 2);
+    assert_eq!(HalfKnownRequest::new(vec!["a".into(), "b".into()]).rate_units(1), 2);
+}
+
+#[test]
+fn the_next_page_follows_the_cursor_and_stops_at_the_end_value() {
+    use crate::paging::Paged;
+    let first = HalfKnownRequest::new(vec![]);
+    let more = HalfKnownResponse::new().rows(vec!["r".into()]).cursor("c1");
+    let next = first.next_page(&more).expect("a next page");
+    assert_eq!(next.cursor.as_deref(), Some("c1"));
+    let last = HalfKnownResponse::new().cursor("");
+    assert!(next.next_page(&last).is_none());
+}

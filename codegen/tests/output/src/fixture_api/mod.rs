@@ -9,11 +9,36 @@ pub mod types;
 ///Weird service (奇怪服务): servicename `WeirdSvc`.
 pub mod weird_svc;
 pub mod callbacks;
-///Commands in the whole catalogue, whatever features are enabled: 2.
-pub const CATALOGUE_COMMANDS: usize = 2usize;
+///Commands in the whole catalogue, whatever features are enabled: 3.
+pub const CATALOGUE_COMMANDS: usize = 3usize;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
-pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[];
+pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
+    crate::pacing::SlotRule::new(
+        "WeirdSvc/halfknown",
+        0,
+        crate::pacing::RateRule::new(
+            10,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "WeirdSvc/halfknown",
+        1,
+        crate::pacing::RateRule::new(
+            60,
+            60,
+            Some("Ids"),
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3",
+        ),
+    ),
+];
 /// The registry entries compiled in (per the enabled features), service by service in file order.
 pub static COMMAND_LISTS: &[&[tim_rest_runtime::registry::CommandInfo]] = &[
     weird_svc::COMMANDS,

@@ -446,6 +446,150 @@ impl crate::drift::Schema for PutThingResponse {
     }
 }
 
+/// Request body of `WeirdSvc/halfknown`.
+///
+/// See [`WeirdSvc::half_known`](crate::fixture_api::weird_svc::WeirdSvc::half_known).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct HalfKnownRequest {
+    /// `Ids` (required). Which ones.
+    #[serde(rename = "Ids")]
+    pub ids: Vec<String>,
+    /// `Limit` (optional). Page size.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `Cursor` (optional). Where to go on.
+    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl HalfKnownRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(ids: Vec<String>) -> Self {
+        Self {
+            ids,
+            limit: None,
+            cursor: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Limit` (optional). Page size.
+    #[must_use]
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `Cursor` (optional). Where to go on.
+    #[must_use]
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `WeirdSvc/halfknown` (the envelope is decoded separately).
+///
+/// See [`WeirdSvc::half_known`](crate::fixture_api::weird_svc::WeirdSvc::half_known).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct HalfKnownResponse {
+    /// `Known` (optional). The one field the cut page shows.
+    #[serde(rename = "Known", default, skip_serializing_if = "Option::is_none")]
+    pub known: Option<u64>,
+    /// `Rows` (required). A page of rows.
+    #[serde(
+        rename = "Rows",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub rows: Vec<String>,
+    /// `Cursor` (optional). The next cursor.
+    #[serde(rename = "Cursor", default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl HalfKnownResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            known: None,
+            rows: Default::default(),
+            cursor: None,
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Known` (optional). The one field the cut page shows.
+    #[must_use]
+    pub fn known(mut self, value: u64) -> Self {
+        self.known = Some(value);
+        self
+    }
+
+    /// Sets `Rows` (required). A page of rows.
+    #[must_use]
+    pub fn rows(mut self, value: Vec<String>) -> Self {
+        self.rows = value;
+        self
+    }
+
+    /// Sets `Cursor` (optional). The next cursor.
+    #[must_use]
+    pub fn cursor(mut self, value: impl Into<String>) -> Self {
+        self.cursor = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`HalfKnownResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_HalfKnownResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "HalfKnownResponse",
+    &[
+        crate::drift::FieldShape::new("Known", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new(
+            "Rows",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+        crate::drift::FieldShape::new("Cursor", &[], crate::drift::Shape::Str, false),
+    ],
+);
+impl crate::drift::Schema for HalfKnownResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_HalfKnownResponse
+    }
+}
+
 /// Inline objects, one named by default and one by `name:`.
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -612,6 +756,138 @@ impl crate::ItemResults for PutThingResponse {
     }
 }
 
+impl crate::ReplyPayload for HalfKnownResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::fixture_api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for HalfKnownRequest {
+    type Response = HalfKnownResponse;
+    const SERVICE: &'static str = "WeirdSvc";
+    const COMMAND: &'static str = "halfknown";
+    const PATH: &'static str = "WeirdSvc/halfknown";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &["Ids", "Limit", "Cursor"];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/3";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            10,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3",
+        ),
+        crate::pacing::RateRule::new(
+            60,
+            60,
+            Some("Ids"),
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/3",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(0);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.ids.len(),
+                2,
+                None,
+                "https://cloud.tencent.com/document/product/269/3",
+                || String::from("Ids"),
+            )?;
+        }
+        {
+            for (i0_0, w0_0) in self.ids.iter().enumerate() {
+                {
+                    crate::limits::bytes(
+                        Self::PATH,
+                        w0_0,
+                        4,
+                        None,
+                        "https://cloud.tencent.com/document/product/269/3",
+                        || format!("Ids[{}]", i0_0),
+                    )?;
+                }
+            }
+        }
+        if let Some(v0_0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0_0,
+                Some(1),
+                Some(50),
+                None,
+                "https://cloud.tencent.com/document/product/269/3",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rate_units(&self, rule: usize) -> u64 {
+        match rule {
+            1 => self.ids.len() as u64,
+            _ => 1,
+        }
+    }
+}
+
+impl crate::ItemResults for HalfKnownResponse {}
+impl crate::paging::Paged for HalfKnownRequest {
+    fn next_page(&self, reply: &HalfKnownResponse) -> Option<Self> {
+        if reply.cursor.as_deref() == Some("") {
+            return None;
+        }
+        let mut next = self.clone();
+        if let Some(v) = &reply.cursor {
+            next.cursor = Some(v.clone());
+        }
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for HalfKnownRequest {
+    type Item = String;
+    fn take_items(reply: &mut HalfKnownResponse) -> Vec<String> {
+        std::mem::take(&mut reply.rows)
+    }
+}
+
+impl crate::batch::Batched for HalfKnownRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.ids = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = 0usize;
+        for chunk in self.ids.as_slice().chunks(2) {
+            let mut request = template.clone();
+            request.ids = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Ids",
+                    start + i,
+                    Some(item.clone()),
+                ))
+                .collect();
+            start += chunk.len();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 /// The `WeirdSvc` commands (Weird service), reached with [`Client::weird_svc`](crate::Client::weird_svc).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -660,6 +936,54 @@ impl<'a> WeirdSvc<'a> {
         Output = Result<PutThingResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    /// A reply only partly documented (半知)
+    ///
+    /// `POST /v4/WeirdSvc/halfknown`
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/3>
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Cursor` from the reply's `Cursor`; the last page: `Cursor` is "". `half_known_pages` and `half_known_items` read every page.
+    ///
+    /// Limits, checked before sending: `Ids` at most 2 items; `Ids` at most 4 bytes; `Limit` 1 to 50. `half_known_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 10 calls per second, 60 items of `Ids` per minute.
+    pub fn half_known<'r>(
+        &self,
+        request: &'r HalfKnownRequest,
+    ) -> impl std::future::Future<
+        Output = Result<HalfKnownResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///Every page of [`Self::half_known`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `Cursor` is "") and ends after the last page. A page that fails ends the stream with its error.
+    pub fn half_known_pages(
+        &self,
+        request: HalfKnownRequest,
+    ) -> crate::paging::Pages<HalfKnownRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `Rows` on every page of [`Self::half_known`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn half_known_items(
+        &self,
+        request: HalfKnownRequest,
+    ) -> crate::paging::Items<HalfKnownRequest> {
+        self.client.items(request)
+    }
+
+    ///[`Self::half_known`] with any number of items: `Ids` (2 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn half_known_batched<'r>(
+        &self,
+        request: &'r HalfKnownRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<HalfKnownRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -738,5 +1062,78 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<PutThingRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "WeirdSvc",
+        command: "halfknown",
+        module: "weird_svc",
+        function: "half_known",
+        request_type: "HalfKnownRequest",
+        response_type: "HalfKnownResponse",
+        title_zh: "半知",
+        title_en: "A reply only partly documented",
+        doc: "https://cloud.tencent.com/document/product/269/3",
+        doc_en: None,
+        retry: crate::RetryClass::Safe,
+        path: "WeirdSvc/halfknown",
+        request_keys: &["Ids", "Limit", "Cursor"],
+        examples: &[
+            crate::registry::Example {
+                title: None,
+                legacy: false,
+                request: Some("{\"Ids\": [\"a\"]}\n"),
+                response: Some(
+                    "{\"ActionStatus\": \"OK\", \"ErrorCode\": 0, \"Known\": 1, \"Rows\": [\"r\"], \"Cursor\": \"\", \"NotYetModelled\": {\"x\": [1]}}\n",
+                ),
+            },
+        ],
+        rates: <HalfKnownRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(0),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Ids",
+                crate::limits::Limit::MaxItems(2),
+                None,
+                "https://cloud.tencent.com/document/product/269/3",
+            ),
+            crate::limits::LimitInfo::new(
+                "Ids",
+                crate::limits::Limit::MaxBytes(4),
+                None,
+                "https://cloud.tencent.com/document/product/269/3",
+            ),
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: Some(1),
+                    max: Some(50),
+                },
+                None,
+                "https://cloud.tencent.com/document/product/269/3",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("Rows"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Cursor",
+                        true,
+                        crate::registry::CursorHow::From("Cursor"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Str {
+                        field: "Cursor",
+                        value: "",
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &["Ids"],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<HalfKnownRequest>::NEW,
     },
 ];
