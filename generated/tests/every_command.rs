@@ -1321,6 +1321,28 @@ mod every_command {
             called += 1;
         }
         {
+            let request: group_open_http_svc::CreatePermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group\",\n    \"PermissionGroupName\": \"test_permission_group\",\n    \"Permission\": 123,\n    \"CustomString\": \"test_custom_string\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .create_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!("{}: {e}", "/v4/group_open_http_svc/create_permission_group")
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/create_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::CreatePermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/create_permission_group"
+            );
+            called += 1;
+        }
+        {
             let request: group_open_http_svc::DestroyPermissionGroupRequest = serde_json::from_str(
                     "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupIdList\": [\n        \"@PMG#_@PMG#cM2\",\n        \"@PMG#_@PMG#cN3\"\n    ]\n}\n",
                 )
@@ -1339,6 +1361,50 @@ mod every_command {
                 rec.request:: < group_open_http_svc::DestroyPermissionGroupRequest > (),
                 Some(& request), "{}: the server decoded what was sent",
                 "/v4/group_open_http_svc/destroy_permission_group"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::ModifyPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group\",\n    \"Permission\": 123,\n    \"PermissionGroupName\": \"test_modify_group_name\",\n    \"CustomString\": \"test_modify_custom_string\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .modify_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!("{}: {e}", "/v4/group_open_http_svc/modify_permission_group")
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/modify_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::ModifyPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/modify_permission_group"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::GetPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"Limit\": 20,\n    \"Next\": \"\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .get_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!("{}: {e}", "/v4/group_open_http_svc/get_permission_group")
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/get_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::GetPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/get_permission_group"
             );
             called += 1;
         }
@@ -1367,6 +1433,30 @@ mod every_command {
             called += 1;
         }
         {
+            let request: group_open_http_svc::SetTopicPermissionGroupRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\",\n    \"TopicPermissionList\": [\n        {\n            \"Permission\": 123456,\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cTEJHIIM62CJ\"\n        }\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .set_topic_permission_group(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}", "/v4/group_open_http_svc/set_topic_permission_group"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/set_topic_permission_group");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::SetTopicPermissionGroupRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/set_topic_permission_group"
+            );
+            called += 1;
+        }
+        {
             let request: group_open_http_svc::GetTopicPermissionGroupRequest = serde_json::from_str(
                     "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\"\n}\n",
                 )
@@ -1390,7 +1480,85 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 44usize, "skipped: {skipped:?}");
+        {
+            let request: group_open_http_svc::AddPermissionGroupMemberRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cAVQXXXXXX\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\",\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"tommy\"\n        },\n        {\n            \"Member_Account\": \"jared\"\n        }\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .add_permission_group_member(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}", "/v4/group_open_http_svc/add_permission_group_member"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/group_open_http_svc/add_permission_group_member");
+            assert_eq!(
+                rec.request:: < group_open_http_svc::AddPermissionGroupMemberRequest >
+                (), Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/add_permission_group_member"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::DeletePermissionGroupMemberRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\",\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"tommy\"\n        },\n        {\n            \"Member_Account\": \"jared\"\n        }\n    ]\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .delete_permission_group_member(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}",
+                        "/v4/group_open_http_svc/delete_permission_group_member"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(
+                rec.path, "/v4/group_open_http_svc/delete_permission_group_member"
+            );
+            assert_eq!(
+                rec.request:: < group_open_http_svc::DeletePermissionGroupMemberRequest >
+                (), Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/delete_permission_group_member"
+            );
+            called += 1;
+        }
+        {
+            let request: group_open_http_svc::GetPermissionGroupMemberListRequest = serde_json::from_str(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cAVQXXXXXX\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .group_open_http_svc()
+                .get_permission_group_member_list(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}",
+                        "/v4/group_open_http_svc/get_permission_group_member_list"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(
+                rec.path, "/v4/group_open_http_svc/get_permission_group_member_list"
+            );
+            assert_eq!(
+                rec.request:: < group_open_http_svc::GetPermissionGroupMemberListRequest
+                > (), Some(& request), "{}: the server decoded what was sent",
+                "/v4/group_open_http_svc/get_permission_group_member_list"
+            );
+            called += 1;
+        }
+        assert_eq!(called + skipped.len(), 51usize, "skipped: {skipped:?}");
     }
 
     #[cfg(feature = "im_cos_msg")]

@@ -5277,6 +5277,126 @@ impl crate::drift::Schema for ImportTopicResponse {
     }
 }
 
+/// Request body of `group_open_http_svc/create_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::create_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct CreatePermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group the permission group belongs to.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (optional). Custom ID of the new permission group; the server generates one when absent.
+    #[serde(
+        rename = "PermissionGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permission_group_id: Option<String>,
+    /// `PermissionGroupName` (required). Name of the permission group (at most 150 bytes of UTF-8).
+    #[serde(rename = "PermissionGroupName")]
+    pub permission_group_name: String,
+    /// `Permission` (optional). Group permission bits of the permission group.
+    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<u64>,
+    /// `CustomString` (optional). Custom string of the permission group (modify_permission_group's page gives at most 3000 bytes).
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreatePermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: None,
+            permission_group_name: permission_group_name.into(),
+            permission: None,
+            custom_string: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `PermissionGroupId` (optional). Custom ID of the new permission group; the server generates one when absent.
+    #[must_use]
+    pub fn permission_group_id(mut self, value: impl Into<String>) -> Self {
+        self.permission_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Permission` (optional). Group permission bits of the permission group.
+    #[must_use]
+    pub fn permission(mut self, value: u64) -> Self {
+        self.permission = Some(value);
+        self
+    }
+
+    /// Sets `CustomString` (optional). Custom string of the permission group (modify_permission_group's page gives at most 3000 bytes).
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/create_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::create_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct CreatePermissionGroupResponse {
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl CreatePermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
+///How the drift corrector reads [`CreatePermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_CreatePermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "CreatePermissionGroupResponse",
+    &[],
+);
+impl crate::drift::Schema for CreatePermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_CreatePermissionGroupResponse
+    }
+}
+
 /// Request body of `group_open_http_svc/destroy_permission_group`.
 ///
 /// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
@@ -5380,6 +5500,259 @@ pub static SHAPE_DestroyPermissionGroupResponse: crate::drift::ObjectShape = cra
 impl crate::drift::Schema for DestroyPermissionGroupResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_DestroyPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/modify_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ModifyPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `PermissionGroupName` (optional). New name of the permission group (at most 150 bytes of UTF-8; a Chinese character takes 3 bytes).
+    #[serde(
+        rename = "PermissionGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permission_group_name: Option<String>,
+    /// `Permission` (optional). New group permission bits of the permission group.
+    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<u64>,
+    /// `CustomString` (optional). New custom string of the permission group (at most 3000 bytes), for the app's own use.
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ModifyPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            permission_group_name: None,
+            permission: None,
+            custom_string: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `PermissionGroupName` (optional). New name of the permission group (at most 150 bytes of UTF-8; a Chinese character takes 3 bytes).
+    #[must_use]
+    pub fn permission_group_name(mut self, value: impl Into<String>) -> Self {
+        self.permission_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Permission` (optional). New group permission bits of the permission group.
+    #[must_use]
+    pub fn permission(mut self, value: u64) -> Self {
+        self.permission = Some(value);
+        self
+    }
+
+    /// Sets `CustomString` (optional). New custom string of the permission group (at most 3000 bytes), for the app's own use.
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/modify_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ModifyPermissionGroupResponse {}
+impl ModifyPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {}
+    }
+}
+
+///How the drift corrector reads [`ModifyPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifyPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "ModifyPermissionGroupResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifyPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifyPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/get_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::get_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupIdList` (optional). IDs of the permission groups to return; all permission groups when absent or empty.
+    #[serde(
+        rename = "PermissionGroupIdList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permission_group_id_list: Option<Vec<String>>,
+    /// `Limit` (optional). Most permission groups to return in one call (at most 20), for paging through all of them.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `Next` (optional). Paging position: "" on the first call, then the Next value of the previous reply.
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(group_id: impl Into<String>) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id_list: None,
+            limit: None,
+            next: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `PermissionGroupIdList` (optional). IDs of the permission groups to return; all permission groups when absent or empty.
+    #[must_use]
+    pub fn permission_group_id_list(mut self, value: Vec<String>) -> Self {
+        self.permission_group_id_list = Some(value);
+        self
+    }
+
+    /// Sets `Limit` (optional). Most permission groups to return in one call (at most 20), for paging through all of them.
+    #[must_use]
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `Next` (optional). Paging position: "" on the first call, then the Next value of the previous reply.
+    #[must_use]
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct GetPermissionGroupResponse {
+    /// `PermissionGroupInfoList` (required). One result per permission group.
+    #[serde(
+        rename = "PermissionGroupInfoList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub permission_group_info_list: Vec<GetPermissionGroupInfoItem>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            permission_group_info_list: Default::default(),
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `PermissionGroupInfoList` (required). One result per permission group.
+    #[must_use]
+    pub fn permission_group_info_list(
+        mut self,
+        value: Vec<GetPermissionGroupInfoItem>,
+    ) -> Self {
+        self.permission_group_info_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`GetPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "GetPermissionGroupResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "PermissionGroupInfoList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_GetPermissionGroupInfoItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetPermissionGroupResponse
     }
 }
 
@@ -5491,6 +5864,94 @@ pub static SHAPE_AddTopicPermissionGroupResponse: crate::drift::ObjectShape = cr
 impl crate::drift::Schema for AddTopicPermissionGroupResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_AddTopicPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/set_topic_permission_group`.
+///
+/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SetTopicPermissionGroupRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `TopicPermissionList` (required). Topic permissions to change.
+    #[serde(rename = "TopicPermissionList")]
+    pub topic_permission_list: Vec<SetTopicPermissionItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SetTopicPermissionGroupRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+        topic_permission_list: Vec<SetTopicPermissionItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            topic_permission_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/set_topic_permission_group` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct SetTopicPermissionGroupResponse {
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SetTopicPermissionGroupResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
+///How the drift corrector reads [`SetTopicPermissionGroupResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SetTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "SetTopicPermissionGroupResponse",
+    &[],
+);
+impl crate::drift::Schema for SetTopicPermissionGroupResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SetTopicPermissionGroupResponse
     }
 }
 
@@ -5608,6 +6069,325 @@ pub static SHAPE_GetTopicPermissionGroupResponse: crate::drift::ObjectShape = cr
 impl crate::drift::Schema for GetTopicPermissionGroupResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_GetTopicPermissionGroupResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/add_permission_group_member`.
+///
+/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddPermissionGroupMemberRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `MemberList` (required). Members to add (at most 100 per request).
+    #[serde(rename = "MemberList")]
+    pub member_list: Vec<AddPermissionGroupMemberItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AddPermissionGroupMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+        member_list: Vec<AddPermissionGroupMemberItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            member_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/add_permission_group_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct AddPermissionGroupMemberResponse {
+    /// `MemberList` (required). One result per member.
+    #[serde(
+        rename = "MemberList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub member_list: Vec<AddPermissionGroupMemberResultItem>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AddPermissionGroupMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            member_list: Default::default(),
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `MemberList` (required). One result per member.
+    #[must_use]
+    pub fn member_list(
+        mut self,
+        value: Vec<AddPermissionGroupMemberResultItem>,
+    ) -> Self {
+        self.member_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`AddPermissionGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddPermissionGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "AddPermissionGroupMemberResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "MemberList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_AddPermissionGroupMemberResultItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for AddPermissionGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddPermissionGroupMemberResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/delete_permission_group_member`.
+///
+/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeletePermissionGroupMemberRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `MemberList` (required). Members to remove (at most 100 per request).
+    #[serde(rename = "MemberList")]
+    pub member_list: Vec<DeletePermissionGroupMemberItem>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeletePermissionGroupMemberRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+        member_list: Vec<DeletePermissionGroupMemberItem>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            member_list,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/delete_permission_group_member` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct DeletePermissionGroupMemberResponse {
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl DeletePermissionGroupMemberResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
+///How the drift corrector reads [`DeletePermissionGroupMemberResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_DeletePermissionGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "DeletePermissionGroupMemberResponse",
+    &[],
+);
+impl crate::drift::Schema for DeletePermissionGroupMemberResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_DeletePermissionGroupMemberResponse
+    }
+}
+
+/// Request body of `group_open_http_svc/get_permission_group_member_list`.
+///
+/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetPermissionGroupMemberListRequest {
+    /// `GroupId` (required). ID of the Community group.
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `Limit` (optional). Most members in the reply's MemberList (at most 50).
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `Next` (optional). Paging cursor: "" on the first call, then the Next value of the previous reply.
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetPermissionGroupMemberListRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        group_id: impl Into<String>,
+        permission_group_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            group_id: group_id.into(),
+            permission_group_id: permission_group_id.into(),
+            limit: None,
+            next: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Limit` (optional). Most members in the reply's MemberList (at most 50).
+    #[must_use]
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `Next` (optional). Paging cursor: "" on the first call, then the Next value of the previous reply.
+    #[must_use]
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `group_open_http_svc/get_permission_group_member_list` (the envelope is decoded separately).
+///
+/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct GetPermissionGroupMemberListResponse {
+    /// `Next` (optional). Cursor for the next page; "" when every member has been returned.
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetPermissionGroupMemberListResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            next: None,
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Next` (optional). Cursor for the next page; "" when every member has been returned.
+    #[must_use]
+    pub fn next(mut self, value: impl Into<String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`GetPermissionGroupMemberListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetPermissionGroupMemberListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "GetPermissionGroupMemberListResponse",
+    &[crate::drift::FieldShape::new("Next", &[], crate::drift::Shape::Str, false)],
+);
+impl crate::drift::Schema for GetPermissionGroupMemberListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetPermissionGroupMemberListResponse
     }
 }
 
@@ -7078,6 +7858,136 @@ impl crate::drift::Schema for DestroyPermissionGroupResultItem {
     }
 }
 
+/// One result per permission group.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetPermissionGroupInfoItem {
+    /// `ErrorCode` (required). Result for this permission group; 0 means success.
+    #[serde(rename = "ErrorCode")]
+    pub error_code: i64,
+    /// `ErrorInfo` (optional). Error message for this permission group.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `PermissionGroupId` (required). ID of the permission group.
+    #[serde(rename = "PermissionGroupId")]
+    pub permission_group_id: String,
+    /// `PermissionGroupName` (optional). Name of the permission group.
+    #[serde(
+        rename = "PermissionGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub permission_group_name: Option<String>,
+    /// `CustomString` (optional). Custom string of the permission group.
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+    /// `Permission` (optional). Group permission bits of the permission group (unsigned 64-bit as in add_topic_permission_group).
+    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<u64>,
+    /// `MemberCount` (optional). Number of members in the permission group.
+    #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
+    pub member_count: Option<u32>,
+}
+
+impl GetPermissionGroupInfoItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
+        Self {
+            error_code,
+            error_info: None,
+            permission_group_id: permission_group_id.into(),
+            permission_group_name: None,
+            custom_string: None,
+            permission: None,
+            member_count: None,
+        }
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this permission group.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `PermissionGroupName` (optional). Name of the permission group.
+    #[must_use]
+    pub fn permission_group_name(mut self, value: impl Into<String>) -> Self {
+        self.permission_group_name = Some(value.into());
+        self
+    }
+
+    /// Sets `CustomString` (optional). Custom string of the permission group.
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+
+    /// Sets `Permission` (optional). Group permission bits of the permission group (unsigned 64-bit as in add_topic_permission_group).
+    #[must_use]
+    pub fn permission(mut self, value: u64) -> Self {
+        self.permission = Some(value);
+        self
+    }
+
+    /// Sets `MemberCount` (optional). Number of members in the permission group.
+    #[must_use]
+    pub fn member_count(mut self, value: u32) -> Self {
+        self.member_count = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`GetPermissionGroupInfoItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetPermissionGroupInfoItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "GetPermissionGroupInfoItem",
+    &[
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "PermissionGroupId",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "PermissionGroupName",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Permission",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "MemberCount",
+            &[],
+            crate::drift::Shape::U32,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetPermissionGroupInfoItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetPermissionGroupInfoItem
+    }
+}
+
 /// Topic permissions to add (at most 50 per request).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
@@ -7156,6 +8066,31 @@ impl crate::drift::Schema for AddTopicPermissionResultItem {
     }
 }
 
+/// Topic permissions to change.
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SetTopicPermissionItem {
+    /// `TopicId` (required). ID of the topic.
+    #[serde(rename = "TopicId")]
+    pub topic_id: String,
+    /// `Permission` (required). New permission bits of the permission group in the topic.
+    #[serde(rename = "Permission")]
+    pub permission: u64,
+}
+
+impl SetTopicPermissionItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
+        Self {
+            topic_id: topic_id.into(),
+            permission,
+        }
+    }
+}
+
 /// One result per topic.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
@@ -7218,6 +8153,94 @@ pub static SHAPE_GetTopicPermissionResultItem: crate::drift::ObjectShape = crate
 impl crate::drift::Schema for GetTopicPermissionResultItem {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_GetTopicPermissionResultItem
+    }
+}
+
+/// Members to add (at most 100 per request).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddPermissionGroupMemberItem {
+    /// `Member_Account` (required). UserID of the member to add.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+}
+
+impl AddPermissionGroupMemberItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>) -> Self {
+        Self {
+            member_account: member_account.into(),
+        }
+    }
+}
+
+/// One result per member.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddPermissionGroupMemberResultItem {
+    /// `Member_Account` (required). UserID of the member.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+    /// `Result` (required). Result for this member: 0 added, 10013 already a member; other values are error codes.
+    #[serde(rename = "Result")]
+    pub result: i64,
+}
+
+impl AddPermissionGroupMemberResultItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>, result: i64) -> Self {
+        Self {
+            member_account: member_account.into(),
+            result,
+        }
+    }
+}
+
+///How the drift corrector reads [`AddPermissionGroupMemberResultItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddPermissionGroupMemberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "AddPermissionGroupMemberResultItem",
+    &[
+        crate::drift::FieldShape::new(
+            "Member_Account",
+            &[],
+            crate::drift::Shape::Str,
+            true,
+        ),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::I64, true),
+    ],
+);
+impl crate::drift::Schema for AddPermissionGroupMemberResultItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddPermissionGroupMemberResultItem
+    }
+}
+
+/// Members to remove (at most 100 per request).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct DeletePermissionGroupMemberItem {
+    /// `Member_Account` (required). UserID of the member to remove.
+    #[serde(rename = "Member_Account")]
+    pub member_account: String,
+}
+
+impl DeletePermissionGroupMemberItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(member_account: impl Into<String>) -> Self {
+        Self {
+            member_account: member_account.into(),
+        }
     }
 }
 
@@ -9901,6 +10924,56 @@ impl crate::Endpoint for ImportTopicRequest {
 }
 
 impl crate::ItemResults for ImportTopicResponse {}
+impl crate::ReplyPayload for CreatePermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for CreatePermissionGroupRequest {
+    type Response = CreatePermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "create_permission_group";
+    const PATH: &'static str = "group_open_http_svc/create_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "PermissionGroupName",
+        "Permission",
+        "CustomString",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/61232";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61232",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(68);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::bytes(
+                Self::PATH,
+                &self.permission_group_name,
+                150,
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61232",
+                || String::from("PermissionGroupName"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for CreatePermissionGroupResponse {}
 impl crate::ReplyPayload for DestroyPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -9928,7 +11001,7 @@ impl crate::Endpoint for DestroyPermissionGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/61233",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(68);
+    const RATE_SLOT: Option<usize> = Some(69);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -9992,6 +11065,135 @@ impl crate::batch::Batched for DestroyPermissionGroupRequest {
     }
 }
 
+impl crate::ReplyPayload for ModifyPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for ModifyPermissionGroupRequest {
+    type Response = ModifyPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "modify_permission_group";
+    const PATH: &'static str = "group_open_http_svc/modify_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "PermissionGroupName",
+        "Permission",
+        "CustomString",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/103968";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103968",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(70);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.permission_group_name {
+            crate::limits::bytes(
+                Self::PATH,
+                v0_0,
+                150,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103968",
+                || String::from("PermissionGroupName"),
+            )?;
+        }
+        if let Some(v0_0) = &self.custom_string {
+            crate::limits::bytes(
+                Self::PATH,
+                v0_0,
+                3000,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103968",
+                || String::from("CustomString"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for ModifyPermissionGroupResponse {}
+impl crate::ReplyPayload for GetPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for GetPermissionGroupRequest {
+    type Response = GetPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_permission_group";
+    const PATH: &'static str = "group_open_http_svc/get_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupIdList",
+        "Limit",
+        "Next",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/103969";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103969",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(71);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0_0,
+                None,
+                Some(20),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103969",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for GetPermissionGroupResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.permission_group_info_list.iter() {
+            let code: Option<i64> = {
+                let v = item.error_code;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "PermissionGroupInfoList",
+                id: Some(item.permission_group_id.as_str()),
+                code,
+                info: item.error_info.as_deref(),
+                ok: code.is_some_and(|c| [0].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
 impl crate::ReplyPayload for AddTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -10023,7 +11225,7 @@ impl crate::Endpoint for AddTopicPermissionGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/61236",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(69);
+    const RATE_SLOT: Option<usize> = Some(72);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -10087,6 +11289,41 @@ impl crate::batch::Batched for AddTopicPermissionGroupRequest {
     }
 }
 
+impl crate::ReplyPayload for SetTopicPermissionGroupResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for SetTopicPermissionGroupRequest {
+    type Response = SetTopicPermissionGroupResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "set_topic_permission_group";
+    const PATH: &'static str = "group_open_http_svc/set_topic_permission_group";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "TopicPermissionList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/61237";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61237",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(73);
+}
+
+impl crate::ItemResults for SetTopicPermissionGroupResponse {}
 impl crate::ReplyPayload for GetTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -10118,7 +11355,7 @@ impl crate::Endpoint for GetTopicPermissionGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/61239",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(70);
+    const RATE_SLOT: Option<usize> = Some(74);
 }
 
 impl crate::ItemResults for GetTopicPermissionGroupResponse {
@@ -10138,6 +11375,243 @@ impl crate::ItemResults for GetTopicPermissionGroupResponse {
             });
         }
         out
+    }
+}
+
+impl crate::ReplyPayload for AddPermissionGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for AddPermissionGroupMemberRequest {
+    type Response = AddPermissionGroupMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "add_permission_group_member";
+    const PATH: &'static str = "group_open_http_svc/add_permission_group_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "MemberList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/103974";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103974",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(75);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.member_list.len(),
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103974",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for AddPermissionGroupMemberResponse {
+    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+        let mut out = Vec::new();
+        for item in self.member_list.iter() {
+            let code: Option<i64> = {
+                let v = item.result;
+                Some(crate::results::code_i64(v))
+            };
+            out.push(crate::ItemResult {
+                list: "MemberList",
+                id: Some(item.member_account.as_str()),
+                code,
+                info: None,
+                ok: code.is_some_and(|c| [0, 10013].contains(&c)),
+            });
+        }
+        out
+    }
+}
+
+impl crate::batch::Batched for AddPermissionGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = 0usize;
+        for chunk in self.member_list.as_slice().chunks(100) {
+            let mut request = template.clone();
+            request.member_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberList",
+                    start + i,
+                    Some(item.member_account.clone()),
+                ))
+                .collect();
+            start += chunk.len();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
+impl crate::ReplyPayload for DeletePermissionGroupMemberResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for DeletePermissionGroupMemberRequest {
+    type Response = DeletePermissionGroupMemberResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "delete_permission_group_member";
+    const PATH: &'static str = "group_open_http_svc/delete_permission_group_member";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "MemberList",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/103975";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103975",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(76);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.member_list.len(),
+                100,
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103975",
+                || String::from("MemberList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for DeletePermissionGroupMemberResponse {}
+impl crate::batch::Batched for DeletePermissionGroupMemberRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.member_list = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = 0usize;
+        for chunk in self.member_list.as_slice().chunks(100) {
+            let mut request = template.clone();
+            request.member_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "MemberList",
+                    start + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            start += chunk.len();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
+impl crate::ReplyPayload for GetPermissionGroupMemberListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for GetPermissionGroupMemberListRequest {
+    type Response = GetPermissionGroupMemberListResponse;
+    const SERVICE: &'static str = "group_open_http_svc";
+    const COMMAND: &'static str = "get_permission_group_member_list";
+    const PATH: &'static str = "group_open_http_svc/get_permission_group_member_list";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "GroupId",
+        "PermissionGroupId",
+        "Limit",
+        "Next",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/103976";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103976",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(77);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0_0,
+                None,
+                Some(50),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103976",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for GetPermissionGroupMemberListResponse {}
+impl crate::paging::Paged for GetPermissionGroupMemberListRequest {
+    fn next_page(&self, reply: &GetPermissionGroupMemberListResponse) -> Option<Self> {
+        if reply.next.as_deref() == Some("") {
+            return None;
+        }
+        let mut next = self.clone();
+        if let Some(v) = &reply.next {
+            next.next = Some(v.clone());
+        }
+        Some(next)
     }
 }
 
@@ -11273,6 +12747,28 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
+    /// Create permission groups
+    ///
+    /// `POST /v4/group_open_http_svc/create_permission_group`
+    ///
+    /// Creates a permission group in a Community group, with its name, group permission bits and a custom string; the ID may be chosen or left to the server. Community groups only. At most 200 calls per second. The reply was not readable (see sources); every key it carries is kept.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/61232> (English: <https://www.tencentcloud.com/document/product/1047/61232>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `PermissionGroupName` at most 150 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn create_permission_group<'r>(
+        &self,
+        request: &'r CreatePermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<CreatePermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
     /// Terminate permission groups
     ///
     /// `POST /v4/group_open_http_svc/destroy_permission_group`
@@ -11305,6 +12801,52 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = crate::batch::BatchOutcome<DestroyPermissionGroupRequest>,
     > + Send + use<'a, 'r> {
         self.client.call_batched(request)
+    }
+
+    /// Modify permission group information (修改权限组资料)
+    ///
+    /// `POST /v4/group_open_http_svc/modify_permission_group`
+    ///
+    /// Changes the name, the group permission bits or the custom string of a permission group of a Community group. Community groups only. At most 200 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/103968> (English: <https://www.tencentcloud.com/document/product/1047/61234>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `PermissionGroupName` at most 150 bytes; `CustomString` at most 3000 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn modify_permission_group<'r>(
+        &self,
+        request: &'r ModifyPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifyPermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Obtain permission group information (获取权限组资料)
+    ///
+    /// `POST /v4/group_open_http_svc/get_permission_group`
+    ///
+    /// Returns the permission groups of a Community group (all of them, at most 20 per call, or the listed ones), with one result per permission group: name, group permission bits, custom string and member count. Community groups only. At most 200 calls per second. The rest of the reply (such as a Next cursor for the following page) was not readable; every key it carries is kept.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/103969> (English: <https://www.tencentcloud.com/document/product/1047/61235>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `Limit` at most 20.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn get_permission_group<'r>(
+        &self,
+        request: &'r GetPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetPermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
     }
 
     /// Add topic permissions
@@ -11341,6 +12883,26 @@ impl<'a> GroupOpenHttpSvc<'a> {
         self.client.call_batched(request)
     }
 
+    /// Modify topic permissions (修改话题权限)
+    ///
+    /// `POST /v4/group_open_http_svc/set_topic_permission_group`
+    ///
+    /// Changes the topic permissions of a permission group of a Community group: for each topic, the new bit mask of what the group's members may do there. Community groups only. At most 200 calls per second. The reply was not readable (see sources); every key it carries is kept.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/61237> (English: <https://www.tencentcloud.com/document/product/1047/61237>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn set_topic_permission_group<'r>(
+        &self,
+        request: &'r SetTopicPermissionGroupRequest,
+    ) -> impl std::future::Future<
+        Output = Result<SetTopicPermissionGroupResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
     /// Obtain topic permissions
     ///
     /// `POST /v4/group_open_http_svc/get_topic_permission_group`
@@ -11361,6 +12923,104 @@ impl<'a> GroupOpenHttpSvc<'a> {
         Output = Result<GetTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    /// Add members to a permission group (增加权限组成员)
+    ///
+    /// `POST /v4/group_open_http_svc/add_permission_group_member`
+    ///
+    /// Adds members of a Community group to one of its permission groups, at most 100 per call, with one result per member. Community groups only. At most 200 calls per second. The rest of the reply was not readable; every key it carries is kept.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/103974> (English: <https://www.tencentcloud.com/document/product/1047/61240>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    ///
+    /// Limits, checked before sending: `MemberList` at most 100 items. `add_permission_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn add_permission_group_member<'r>(
+        &self,
+        request: &'r AddPermissionGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddPermissionGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///[`Self::add_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn add_permission_group_member_batched<'r>(
+        &self,
+        request: &'r AddPermissionGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<AddPermissionGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
+    }
+
+    /// Delete members from a permission group (删除权限组成员)
+    ///
+    /// `POST /v4/group_open_http_svc/delete_permission_group_member`
+    ///
+    /// Removes members from a permission group of a Community group, at most 100 per call; removing a user who is not in the permission group still succeeds. By default every group member gets a system notification of the removal. Community groups only. At most 200 calls per second. The reply was not readable (see sources); every key it carries is kept.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/103975> (English: <https://www.tencentcloud.com/document/product/1047/61241>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `MemberList` at most 100 items. `delete_permission_group_member_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn delete_permission_group_member<'r>(
+        &self,
+        request: &'r DeletePermissionGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = Result<DeletePermissionGroupMemberResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///[`Self::delete_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn delete_permission_group_member_batched<'r>(
+        &self,
+        request: &'r DeletePermissionGroupMemberRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<DeletePermissionGroupMemberRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
+    }
+
+    /// Obtain permission group member list (获取权限组成员列表)
+    ///
+    /// `POST /v4/group_open_http_svc/get_permission_group_member_list`
+    ///
+    /// Returns the members of a permission group of a Community group (with their group member profiles and member custom fields), page by page with a string cursor (at most 50 per page). Community groups only. At most 200 calls per second. The members' fields were not readable; every key of the reply is kept.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/103976> (English: <https://www.tencentcloud.com/document/product/1047/61242>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Next` from the reply's `Next`; the last page: `Next` is "". `get_permission_group_member_list_pages` and `get_permission_group_member_list_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 50.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn get_permission_group_member_list<'r>(
+        &self,
+        request: &'r GetPermissionGroupMemberListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetPermissionGroupMemberListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_permission_group_member_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_permission_group_member_list_pages(
+        &self,
+        request: GetPermissionGroupMemberListRequest,
+    ) -> crate::paging::Pages<GetPermissionGroupMemberListRequest> {
+        self.client.pages(request)
     }
 }
 
@@ -13885,6 +15545,51 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
     },
     crate::registry::CommandInfo {
         service: "group_open_http_svc",
+        command: "create_permission_group",
+        module: "group_open_http_svc",
+        function: "create_permission_group",
+        request_type: "CreatePermissionGroupRequest",
+        response_type: "CreatePermissionGroupResponse",
+        title_zh: "",
+        title_en: "Create permission groups",
+        doc: "https://www.tencentcloud.com/document/product/1047/61232",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61232"),
+        retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/create_permission_group",
+        request_keys: &[
+            "GroupId",
+            "PermissionGroupId",
+            "PermissionGroupName",
+            "Permission",
+            "CustomString",
+        ],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Basic Form"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group\",\n    \"PermissionGroupName\": \"test_permission_group\",\n    \"Permission\": 123,\n    \"CustomString\": \"test_custom_string\"\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <CreatePermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(68),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "PermissionGroupName",
+                crate::limits::Limit::MaxBytes(150),
+                Some(10004),
+                "https://www.tencentcloud.com/document/product/1047/61232",
+            ),
+        ],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<CreatePermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
         command: "destroy_permission_group",
         module: "group_open_http_svc",
         function: "destroy_permission_group",
@@ -13910,7 +15615,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DestroyPermissionGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(68),
+        rate_slot: Some(69),
         limits: &[
             crate::limits::LimitInfo::new(
                 "PermissionGroupIdList",
@@ -13923,6 +15628,109 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &["PermissionGroupIdList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<DestroyPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "modify_permission_group",
+        module: "group_open_http_svc",
+        function: "modify_permission_group",
+        request_type: "ModifyPermissionGroupRequest",
+        response_type: "ModifyPermissionGroupResponse",
+        title_zh: "修改权限组资料",
+        title_en: "Modify permission group information",
+        doc: "https://cloud.tencent.com/document/product/269/103968",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61234"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/modify_permission_group",
+        request_keys: &[
+            "GroupId",
+            "PermissionGroupId",
+            "PermissionGroupName",
+            "Permission",
+            "CustomString",
+        ],
+        examples: &[
+            crate::registry::Example {
+                title: None,
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group\",\n    \"Permission\": 123,\n    \"PermissionGroupName\": \"test_modify_group_name\",\n    \"CustomString\": \"test_modify_custom_string\"\n}\n",
+                ),
+                response: Some(
+                    "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
+                ),
+            },
+        ],
+        rates: <ModifyPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(70),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "PermissionGroupName",
+                crate::limits::Limit::MaxBytes(150),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103968",
+            ),
+            crate::limits::LimitInfo::new(
+                "CustomString",
+                crate::limits::Limit::MaxBytes(3000),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103968",
+            ),
+        ],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<ModifyPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_permission_group",
+        module: "group_open_http_svc",
+        function: "get_permission_group",
+        request_type: "GetPermissionGroupRequest",
+        response_type: "GetPermissionGroupResponse",
+        title_zh: "获取权限组资料",
+        title_en: "Obtain permission group information",
+        doc: "https://cloud.tencent.com/document/product/269/103969",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61235"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_permission_group",
+        request_keys: &["GroupId", "PermissionGroupIdList", "Limit", "Next"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("获取所有的权限组"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"Limit\": 20,\n    \"Next\": \"\"\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("获取指定的权限组"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupIdList\": [\n        \"@PMG#_test_permission_group_with_topic\",\n        \"@PMG#_@PMG#cA7VPIIM62CJ\"\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <GetPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(71),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(20),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103969",
+            ),
+        ],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetPermissionGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "group_open_http_svc",
@@ -13951,7 +15759,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddTopicPermissionGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(69),
+        rate_slot: Some(72),
         limits: &[
             crate::limits::LimitInfo::new(
                 "TopicPermissionList",
@@ -13964,6 +15772,38 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &["TopicPermissionList"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<AddTopicPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "set_topic_permission_group",
+        module: "group_open_http_svc",
+        function: "set_topic_permission_group",
+        request_type: "SetTopicPermissionGroupRequest",
+        response_type: "SetTopicPermissionGroupResponse",
+        title_zh: "修改话题权限",
+        title_en: "Modify topic permissions",
+        doc: "https://www.tencentcloud.com/document/product/1047/61237",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61237"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/set_topic_permission_group",
+        request_keys: &["GroupId", "PermissionGroupId", "TopicPermissionList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Modify topic permissions in a permission group"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cV6IHIIM62C4\",\n    \"PermissionGroupId\": \"@PMG#_test_permission_group_with_topic\",\n    \"TopicPermissionList\": [\n        {\n            \"Permission\": 123456,\n            \"TopicId\": \"@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cTEJHIIM62CJ\"\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <SetTopicPermissionGroupRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(73),
+        limits: &[],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<SetTopicPermissionGroupRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "group_open_http_svc",
@@ -14000,11 +15840,158 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetTopicPermissionGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(70),
+        rate_slot: Some(74),
         limits: &[],
         paging: None,
         batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetTopicPermissionGroupRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "add_permission_group_member",
+        module: "group_open_http_svc",
+        function: "add_permission_group_member",
+        request_type: "AddPermissionGroupMemberRequest",
+        response_type: "AddPermissionGroupMemberResponse",
+        title_zh: "增加权限组成员",
+        title_en: "Add members to a permission group",
+        doc: "https://cloud.tencent.com/document/product/269/103974",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61240"),
+        retry: crate::RetryClass::Never,
+        path: "group_open_http_svc/add_permission_group_member",
+        request_keys: &["GroupId", "PermissionGroupId", "MemberList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cAVQXXXXXX\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\",\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"tommy\"\n        },\n        {\n            \"Member_Account\": \"jared\"\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <AddPermissionGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(75),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103974",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberList"],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<AddPermissionGroupMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "delete_permission_group_member",
+        module: "group_open_http_svc",
+        function: "delete_permission_group_member",
+        request_type: "DeletePermissionGroupMemberRequest",
+        response_type: "DeletePermissionGroupMemberResponse",
+        title_zh: "删除权限组成员",
+        title_en: "Delete members from a permission group",
+        doc: "https://cloud.tencent.com/document/product/269/103975",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61241"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/delete_permission_group_member",
+        request_keys: &["GroupId", "PermissionGroupId", "MemberList"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cQVLVHIM62CJ\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\",\n    \"MemberList\": [\n        {\n            \"Member_Account\": \"tommy\"\n        },\n        {\n            \"Member_Account\": \"jared\"\n        }\n    ]\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <DeletePermissionGroupMemberRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(76),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "MemberList",
+                crate::limits::Limit::MaxItems(100),
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103975",
+            ),
+        ],
+        paging: None,
+        batch: &["MemberList"],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<DeletePermissionGroupMemberRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "group_open_http_svc",
+        command: "get_permission_group_member_list",
+        module: "group_open_http_svc",
+        function: "get_permission_group_member_list",
+        request_type: "GetPermissionGroupMemberListRequest",
+        response_type: "GetPermissionGroupMemberListResponse",
+        title_zh: "获取权限组成员列表",
+        title_en: "Obtain permission group member list",
+        doc: "https://cloud.tencent.com/document/product/269/103976",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/61242"),
+        retry: crate::RetryClass::Safe,
+        path: "group_open_http_svc/get_permission_group_member_list",
+        request_keys: &["GroupId", "PermissionGroupId", "Limit", "Next"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("基础形式"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cAVQXXXXXX\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\"\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("Batch Acquisition"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#_@TGS#cAVQXXXXXX\",\n    \"PermissionGroupId\": \"@PMG#_@PMG#cDR\",\n    \"Limit\": 50,\n    \"Next\": \"\"\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <GetPermissionGroupMemberListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(77),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(50),
+                },
+                Some(10004),
+                "https://cloud.tencent.com/document/product/269/103976",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                None,
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Next",
+                        true,
+                        crate::registry::CursorHow::From("Next"),
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Str {
+                        field: "Next",
+                        value: "",
+                        negated: false,
+                    },
+                ],
+            ),
+        ),
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetPermissionGroupMemberListRequest>::NEW,
     },
 ];

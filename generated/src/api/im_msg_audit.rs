@@ -400,7 +400,7 @@ impl crate::Endpoint for ContentModerationRequest {
             "https://cloud.tencent.com/document/product/269/94300",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(71);
+    const RATE_SLOT: Option<usize> = Some(78);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -509,7 +509,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ContentModerationRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(71),
+        rate_slot: Some(78),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Content",

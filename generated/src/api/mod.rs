@@ -71,8 +71,8 @@ pub mod sns;
 pub mod timpush;
 #[cfg(feature = "callbacks")]
 pub mod callbacks;
-///Commands in the whole catalogue, whatever features are enabled: 157.
-pub const CATALOGUE_COMMANDS: usize = 157usize;
+///Commands in the whole catalogue, whatever features are enabled: 164.
+pub const CATALOGUE_COMMANDS: usize = 164usize;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
@@ -893,6 +893,18 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
         ),
     ),
     crate::pacing::SlotRule::new(
+        "group_open_http_svc/create_permission_group",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61232",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
         "group_open_http_svc/destroy_permission_group",
         0,
         crate::pacing::RateRule::new(
@@ -902,6 +914,30 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             60007,
             "https://www.tencentcloud.com/document/product/1047/61233",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "group_open_http_svc/modify_permission_group",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103968",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "group_open_http_svc/get_permission_group",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103969",
         ),
     ),
     crate::pacing::SlotRule::new(
@@ -917,6 +953,18 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
         ),
     ),
     crate::pacing::SlotRule::new(
+        "group_open_http_svc/set_topic_permission_group",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/61237",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
         "group_open_http_svc/get_topic_permission_group",
         0,
         crate::pacing::RateRule::new(
@@ -926,6 +974,42 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             60007,
             "https://www.tencentcloud.com/document/product/1047/61239",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "group_open_http_svc/add_permission_group_member",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103974",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "group_open_http_svc/delete_permission_group_member",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103975",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "group_open_http_svc/get_permission_group_member_list",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/103976",
         ),
     ),
     crate::pacing::SlotRule::new(

@@ -1631,7 +1631,7 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
             "https://cloud.tencent.com/document/product/269/102302",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(86);
+    const RATE_SLOT: Option<usize> = Some(93);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.official_account_user_id {
             crate::limits::bytes(
@@ -1725,7 +1725,7 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
             "https://www.tencentcloud.com/document/product/1047/60756",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(87);
+    const RATE_SLOT: Option<usize> = Some(94);
 }
 
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
@@ -1764,7 +1764,7 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
             "https://cloud.tencent.com/document/product/269/102304",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(88);
+    const RATE_SLOT: Option<usize> = Some(95);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.name {
             crate::limits::bytes(
@@ -1848,7 +1848,7 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
             "https://cloud.tencent.com/document/product/269/102306",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(89);
+    const RATE_SLOT: Option<usize> = Some(96);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.limit {
             crate::limits::range(
@@ -1918,7 +1918,7 @@ impl crate::Endpoint for AddSubscriberRequest {
             "https://www.tencentcloud.com/document/product/1047/60760",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(90);
+    const RATE_SLOT: Option<usize> = Some(97);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2012,7 +2012,7 @@ impl crate::Endpoint for DeleteSubscriberRequest {
             "https://www.tencentcloud.com/document/product/1047/60761",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(91);
+    const RATE_SLOT: Option<usize> = Some(98);
 }
 
 impl crate::ItemResults for DeleteSubscriberResponse {
@@ -2066,7 +2066,7 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
             "https://cloud.tencent.com/document/product/269/102310",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(92);
+    const RATE_SLOT: Option<usize> = Some(99);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -2114,7 +2114,7 @@ impl crate::Endpoint for OfficialAccountMsgRecallRequest {
             "https://cloud.tencent.com/document/product/269/102327",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(93);
+    const RATE_SLOT: Option<usize> = Some(100);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2220,7 +2220,7 @@ impl crate::Endpoint for OfficialAccountMsgGetSimpleRequest {
             "https://cloud.tencent.com/document/product/269/102299",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(94);
+    const RATE_SLOT: Option<usize> = Some(101);
 }
 
 impl crate::ItemResults for OfficialAccountMsgGetSimpleResponse {}
@@ -2517,7 +2517,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateOfficialAccountRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(86),
+        rate_slot: Some(93),
         limits: &[
             crate::limits::LimitInfo::new(
                 "OfficialAccountUserID",
@@ -2586,7 +2586,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DestroyOfficialAccountRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(87),
+        rate_slot: Some(94),
         limits: &[],
         paging: None,
         batch: &[],
@@ -2626,7 +2626,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyOfficialAccountBaseInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(88),
+        rate_slot: Some(95),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Name",
@@ -2689,7 +2689,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetSubscriberInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(89),
+        rate_slot: Some(96),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Limit",
@@ -2752,7 +2752,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddSubscriberRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(90),
+        rate_slot: Some(97),
         limits: &[
             crate::limits::LimitInfo::new(
                 "SubscriberList",
@@ -2793,7 +2793,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteSubscriberRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(91),
+        rate_slot: Some(98),
         limits: &[],
         paging: None,
         batch: &[],
@@ -2827,7 +2827,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifySubscriberInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(92),
+        rate_slot: Some(99),
         limits: &[
             crate::limits::LimitInfo::new(
                 "CustomString",
@@ -2878,7 +2878,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <OfficialAccountMsgRecallRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(93),
+        rate_slot: Some(100),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgKeyList",
@@ -2936,7 +2936,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <OfficialAccountMsgGetSimpleRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(94),
+        rate_slot: Some(101),
         limits: &[],
         paging: None,
         batch: &[],

@@ -2447,7 +2447,7 @@ impl crate::Endpoint for QueryOnlineStatusRequest {
             "https://cloud.tencent.com/document/product/269/2566",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(99);
+    const RATE_SLOT: Option<usize> = Some(106);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2553,7 +2553,7 @@ impl crate::Endpoint for SendMsgRequest {
             "https://cloud.tencent.com/document/product/269/2282",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(100);
+    const RATE_SLOT: Option<usize> = Some(107);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
@@ -2619,7 +2619,7 @@ impl crate::Endpoint for BatchSendMsgRequest {
             "https://cloud.tencent.com/document/product/269/1612",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(101);
+    const RATE_SLOT: Option<usize> = Some(108);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2751,7 +2751,7 @@ impl crate::Endpoint for ImportMsgRequest {
             "https://cloud.tencent.com/document/product/269/2568",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(103);
+    const RATE_SLOT: Option<usize> = Some(110);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
@@ -2803,7 +2803,7 @@ impl crate::Endpoint for AdminGetRoamMsgRequest {
             "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/查询消息/查询单聊消息_intl_zh.md",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(104);
+    const RATE_SLOT: Option<usize> = Some(111);
 }
 
 impl crate::ItemResults for AdminGetRoamMsgResponse {}
@@ -2857,7 +2857,7 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
             "https://cloud.tencent.com/document/product/269/38980",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(105);
+    const RATE_SLOT: Option<usize> = Some(112);
 }
 
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
@@ -2892,7 +2892,7 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
             "https://cloud.tencent.com/document/product/269/50349",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(106);
+    const RATE_SLOT: Option<usize> = Some(113);
 }
 
 impl crate::ItemResults for AdminSetMsgReadResponse {}
@@ -2923,7 +2923,7 @@ impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
             "https://cloud.tencent.com/document/product/269/56043",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(107);
+    const RATE_SLOT: Option<usize> = Some(114);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.peer_account {
             crate::limits::items(
@@ -3020,7 +3020,7 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
             "https://cloud.tencent.com/document/product/269/74740",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(108);
+    const RATE_SLOT: Option<usize> = Some(115);
 }
 
 impl crate::ItemResults for ModifyC2cMsgResponse {}
@@ -3055,7 +3055,7 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
             "https://cloud.tencent.com/document/product/269/101439",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(109);
+    const RATE_SLOT: Option<usize> = Some(116);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3157,7 +3157,7 @@ impl crate::Endpoint for ModifyGroupMsgRequest {
             "https://cloud.tencent.com/document/product/269/74741",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(110);
+    const RATE_SLOT: Option<usize> = Some(117);
 }
 
 impl crate::ItemResults for ModifyGroupMsgResponse {}
@@ -3552,7 +3552,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <QueryOnlineStatusRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(99),
+        rate_slot: Some(106),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3660,7 +3660,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SendMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(100),
+        rate_slot: Some(107),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgSeq",
@@ -3749,7 +3749,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BatchSendMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(101),
+        rate_slot: Some(108),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3839,7 +3839,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ImportMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(103),
+        rate_slot: Some(110),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgSeq",
@@ -3944,7 +3944,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminGetRoamMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(104),
+        rate_slot: Some(111),
         limits: &[],
         paging: Some(
             &crate::registry::PagingInfo::new(
@@ -4010,7 +4010,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminMsgWithdrawRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(105),
+        rate_slot: Some(112),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4044,7 +4044,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminSetMsgReadRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(106),
+        rate_slot: Some(113),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4086,7 +4086,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetC2cUnreadMsgNumRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(107),
+        rate_slot: Some(114),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Peer_Account",
@@ -4155,7 +4155,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyC2cMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(108),
+        rate_slot: Some(115),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4189,7 +4189,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteC2cMsgRambleRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(109),
+        rate_slot: Some(116),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgKeyList",
@@ -4296,7 +4296,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyGroupMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(110),
+        rate_slot: Some(117),
         limits: &[],
         paging: None,
         batch: &[],

@@ -415,7 +415,7 @@ impl crate::Endpoint for CreateRobotRequest {
             "https://cloud.tencent.com/document/product/269/89991",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(117);
+    const RATE_SLOT: Option<usize> = Some(124);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -469,7 +469,7 @@ impl crate::Endpoint for DeleteRobotRequest {
             "https://www.tencentcloud.com/document/product/1047/55282",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(118);
+    const RATE_SLOT: Option<usize> = Some(125);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -513,7 +513,7 @@ impl crate::Endpoint for GetAllRobotsRequest {
             "https://www.tencentcloud.com/document/product/1047/55280",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(119);
+    const RATE_SLOT: Option<usize> = Some(126);
 }
 
 impl crate::ItemResults for GetAllRobotsResponse {}
@@ -550,7 +550,7 @@ impl crate::Endpoint for SendStreamMsgRequest {
             "https://cloud.tencent.com/document/product/269/104537",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(120);
+    const RATE_SLOT: Option<usize> = Some(127);
 }
 
 impl crate::ItemResults for SendStreamMsgResponse {}
@@ -684,7 +684,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateRobotRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(117),
+        rate_slot: Some(124),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserID",
@@ -729,7 +729,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteRobotRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(118),
+        rate_slot: Some(125),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Robot_Account",
@@ -768,7 +768,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAllRobotsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(119),
+        rate_slot: Some(126),
         limits: &[],
         paging: None,
         batch: &[],
@@ -808,7 +808,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SendStreamMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(120),
+        rate_slot: Some(127),
         limits: &[],
         paging: None,
         batch: &[],

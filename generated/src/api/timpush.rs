@@ -2032,7 +2032,7 @@ impl crate::Endpoint for PushRequest {
             "https://cloud.tencent.com/document/product/269/100634",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(147);
+    const RATE_SLOT: Option<usize> = Some(154);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
             crate::limits::items(
@@ -2152,7 +2152,7 @@ impl crate::Endpoint for BatchRequest {
             "https://cloud.tencent.com/document/product/269/137903",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(149);
+    const RATE_SLOT: Option<usize> = Some(156);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2232,7 +2232,7 @@ impl crate::Endpoint for RevokeRequest {
             "https://www.tencentcloud.com/document/product/1047/60571",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(151);
+    const RATE_SLOT: Option<usize> = Some(158);
 }
 
 impl crate::ItemResults for RevokeResponse {}
@@ -2263,7 +2263,7 @@ impl crate::Endpoint for SetAttrNameRequest {
             "https://www.tencentcloud.com/document/product/1047/60563",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(152);
+    const RATE_SLOT: Option<usize> = Some(159);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2317,7 +2317,7 @@ impl crate::Endpoint for GetAttrNameRequest {
             "https://cloud.tencent.com/document/product/269/137903",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(153);
+    const RATE_SLOT: Option<usize> = Some(160);
 }
 
 impl crate::ItemResults for GetAttrNameResponse {}
@@ -2348,7 +2348,7 @@ impl crate::Endpoint for GetAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60564",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(154);
+    const RATE_SLOT: Option<usize> = Some(161);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2439,7 +2439,7 @@ impl crate::Endpoint for SetAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60565",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(155);
+    const RATE_SLOT: Option<usize> = Some(162);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2530,7 +2530,7 @@ impl crate::Endpoint for RemoveAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60566",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(156);
+    const RATE_SLOT: Option<usize> = Some(163);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2621,7 +2621,7 @@ impl crate::Endpoint for GetTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60567",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(157);
+    const RATE_SLOT: Option<usize> = Some(164);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2712,7 +2712,7 @@ impl crate::Endpoint for AddTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60568",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(158);
+    const RATE_SLOT: Option<usize> = Some(165);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2835,7 +2835,7 @@ impl crate::Endpoint for RemoveTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60569",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(159);
+    const RATE_SLOT: Option<usize> = Some(166);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2926,7 +2926,7 @@ impl crate::Endpoint for ClearAllTagsRequest {
             "https://www.tencentcloud.com/document/product/1047/60570",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(160);
+    const RATE_SLOT: Option<usize> = Some(167);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3017,7 +3017,7 @@ impl crate::Endpoint for DeleteSchedTaskRequest {
             "https://www.tencentcloud.com/document/product/1047/78841",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(161);
+    const RATE_SLOT: Option<usize> = Some(168);
 }
 
 impl crate::ItemResults for DeleteSchedTaskResponse {}
@@ -3048,7 +3048,7 @@ impl crate::Endpoint for GetSchedTaskRequest {
             "https://cloud.tencent.com/document/product/269/130280",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(162);
+    const RATE_SLOT: Option<usize> = Some(169);
 }
 
 impl crate::ItemResults for GetSchedTaskResponse {}
@@ -3537,7 +3537,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <PushRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(147),
+        rate_slot: Some(154),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Condition.TagsAnd",
@@ -3638,7 +3638,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BatchRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(149),
+        rate_slot: Some(156),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3693,7 +3693,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RevokeRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(151),
+        rate_slot: Some(158),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3743,7 +3743,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetAttrNameRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(152),
+        rate_slot: Some(159),
         limits: &[
             crate::limits::LimitInfo::new(
                 "AttrNames",
@@ -3796,7 +3796,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAttrNameRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(153),
+        rate_slot: Some(160),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3840,7 +3840,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(154),
+        rate_slot: Some(161),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3889,7 +3889,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(155),
+        rate_slot: Some(162),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserAttrs",
@@ -3938,7 +3938,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RemoveAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(156),
+        rate_slot: Some(163),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserAttrs",
@@ -3989,7 +3989,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(157),
+        rate_slot: Some(164),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -4046,7 +4046,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(158),
+        rate_slot: Some(165),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserTags",
@@ -4107,7 +4107,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RemoveTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(159),
+        rate_slot: Some(166),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserTags",
@@ -4156,7 +4156,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ClearAllTagsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(160),
+        rate_slot: Some(167),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -4205,7 +4205,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteSchedTaskRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(161),
+        rate_slot: Some(168),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4239,7 +4239,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetSchedTaskRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(162),
+        rate_slot: Some(169),
         limits: &[],
         paging: None,
         batch: &[],

@@ -85,7 +85,6 @@ impl PagedData {
     /// The page `request` asks for, as a whole reply body built on `base` (the command's example reply).
     pub(super) fn page(&mut self, path: &str, paging: &PagingInfo, request: &Value, base: Value) -> Option<Value> {
         let items_key = paging.items?;
-        let all = self.items.get(path)?.clone();
         let get = |k: &str| request.get(k).filter(|v| !v.is_null());
         let carrier = paging.next.iter().find(|c| matches!(c.how, CursorHow::From(_)));
         let adder = paging.next.iter().find(|c| matches!(c.how, CursorHow::AddItems { .. }));
@@ -93,8 +92,10 @@ impl PagedData {
             CursorHow::MinOf { field, .. } => Some((c.field, field)),
             _ => None,
         });
-        let pos = if let Some(c) = carrier {
-            get(c.field).and_then(|v| self.tokens.get(&v.to_string()).copied()).unwrap_or(0)
+        let from_token = carrier.map(|c| get(c.field).and_then(|v| self.tokens.get(&v.to_string()).copied()).unwrap_or(0));
+        let all = self.items.get(path)?;
+        let pos = if let Some(p) = from_token {
+            p
         } else if let Some(c) = adder {
             get(c.field).and_then(Value::as_u64).map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
         } else if let Some((cursor, field)) = walker {
@@ -114,8 +115,11 @@ impl PagedData {
             .max(1);
         let end = pos.saturating_add(size).min(all.len());
         let last = end >= all.len();
+        let total = all.len();
+        // Only the page is copied, not the whole list.
+        let page = all[pos..end].to_vec();
         let Value::Object(mut reply) = base else { return None };
-        reply.insert(items_key.to_owned(), Value::Array(all[pos..end].to_vec()));
+        reply.insert(items_key.to_owned(), Value::Array(page));
         // Cursors: every `from` field of the reply carries a token for the next position.
         for c in paging.next {
             if let CursorHow::From(field) = c.how {
@@ -127,8 +131,8 @@ impl PagedData {
             match *e {
                 EndInfo::Str { field, value, negated } => set_end(&mut reply, field, last, Value::from(value), negated),
                 EndInfo::Int { field, value, negated } => set_end(&mut reply, field, last, Value::from(value), negated),
-                EndInfo::Reached { total, .. } => {
-                    reply.insert(total.to_owned(), Value::from(all.len()));
+                EndInfo::Reached { total: total_key, .. } => {
+                    reply.insert(total_key.to_owned(), Value::from(total));
                 }
                 EndInfo::NoItems | EndInfo::NextStr { .. } | EndInfo::NextInt { .. } => {}
             }
