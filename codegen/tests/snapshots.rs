@@ -105,4 +105,15 @@ fn readme_counts_match_the_catalogue() {
     let readme = std::fs::read_to_string(dir("../README.md")).unwrap_or_default();
     let claim = format!("**{commands} endpoints in {} services**", cat.services.len());
     assert!(readme.contains(&claim), "README.md should say {claim}");
+    // And how many commands each rule applies to (whitespace-insensitive: the sentence wraps).
+    let count = |f: &dyn Fn(&codegen::model::Command) -> bool| cat.commands().filter(|(_, c)| f(c)).count();
+    let rules = format!(
+        "{} page through a list, {} take any number of items, {} have limits checked before sending, {} have a documented rate",
+        count(&|c| c.paging.is_some()),
+        count(&|c| !c.batch.is_empty()),
+        count(&|c| !c.limits.is_empty()),
+        count(&|c| !c.rates.is_empty())
+    );
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&rules), "README.md should say {rules}");
 }

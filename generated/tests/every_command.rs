@@ -1654,7 +1654,26 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 1usize, "skipped: {skipped:?}");
+        {
+            let request: im_msg_audit::BatchContentModerationRequest = serde_json::from_str(
+                    "{\n    \"AuditName\":\"Group\",\n    \"Contents\":[\n        {\n            \"ContentId\":0,\n            \"ContentType\":\"Text\",\n            \"Content\":\"abc123\"\n        },\n        {\n            \"ContentId\":1,\n            \"ContentType\":\"Text\",\n            \"Content\":\"abc1234\"\n        },\n        {\n            \"ContentId\":2,\n            \"ContentType\":\"Image\",\n            \"Content\":\"https://www.simple.com/1.jpg\"\n        },\n        {\n            \"ContentId\":3,\n            \"ContentType\":\"Text\",\n            \"Content\":\"tttcccc\"\n        }\n    ],\n    \"ExtSender\":\"sender_xx\",\n    \"ExtReceiver\":\"receiver_yy\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.im_msg_audit().batch_content_moderation(&request).await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!("{}: {e}", "/v4/im_msg_audit/batch_content_moderation")
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/im_msg_audit/batch_content_moderation");
+            assert_eq!(
+                rec.request:: < im_msg_audit::BatchContentModerationRequest > (), Some(&
+                request), "{}: the server decoded what was sent",
+                "/v4/im_msg_audit/batch_content_moderation"
+            );
+            called += 1;
+        }
+        assert_eq!(called + skipped.len(), 2usize, "skipped: {skipped:?}");
     }
 
     #[cfg(feature = "im_msg_audit_mgr")]
@@ -2081,6 +2100,34 @@ mod every_command {
             called += 1;
         }
         {
+            let request: official_account_open_http_svc::GetOfficialAccountInfoRequest = serde_json::from_str(
+                    "{\n    \"OfficialAccountIdList\": [\n        {\n            \"Official_Account\": \"@TOA#_test_for_penn\"\n        },\n        {\n            \"Official_Account\": \"@TOA#_@TOA#dZDP\"\n        }\n    ],\n    \"ResponseFilter\": {\n        \"OfficialAccountBaseInfoFilter\": [\n            \"CreateTime\",\n            \"Name\",\n            \"Owner_Account\",\n            \"LastMsgTime\",\n            \"SubscriberNum\",\n            \"Introduction\",\n            \"FaceUrl\",\n            \"Organization\",\n            \"CustomString\"\n        ]\n    }\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .official_account_open_http_svc()
+                .get_official_account_info(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}",
+                        "/v4/official_account_open_http_svc/get_official_account_info"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(
+                rec.path, "/v4/official_account_open_http_svc/get_official_account_info"
+            );
+            assert_eq!(
+                rec.request:: <
+                official_account_open_http_svc::GetOfficialAccountInfoRequest > (),
+                Some(& request), "{}: the server decoded what was sent",
+                "/v4/official_account_open_http_svc/get_official_account_info"
+            );
+            called += 1;
+        }
+        {
             let request: official_account_open_http_svc::GetSubscriberInfoRequest = serde_json::from_str(
                     "{\n    \"Official_Account\": \"@TOA#_test_for_penn\",\n    \"Limit\": 50,\n    \"Next\": \"\"\n}\n",
                 )
@@ -2184,6 +2231,35 @@ mod every_command {
             called += 1;
         }
         {
+            let request: official_account_open_http_svc::GetSubscribedOfficialAccountListRequest = serde_json::from_str(
+                    "{\n    \"Subscriber_Account\": \"107867\",\n    \"Limit\": 200,\n    \"Offset\": 0,\n    \"ResponseFilter\":{\n        \"OfficialAccountBaseInfoFilter\":[\n            \"CreateTime\",\n            \"Name\",\n            \"Owner_Account\",\n            \"LastMsgTime\",\n            \"SubscriberNum\",\n            \"Introduction\",\n            \"FaceUrl\",\n            \"Organization\",\n            \"CustomString\"\n        ],\n        \"SelfInfoFilter\":[\n            \"SubscribeTime\",\n            \"CustomString\"\n        ]\n    }\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client
+                .official_account_open_http_svc()
+                .get_subscribed_official_account_list(&request)
+                .await;
+            reply
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "{}: {e}",
+                        "/v4/official_account_open_http_svc/get_subscribed_official_account_list"
+                    )
+                });
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(
+                rec.path,
+                "/v4/official_account_open_http_svc/get_subscribed_official_account_list"
+            );
+            assert_eq!(
+                rec.request:: <
+                official_account_open_http_svc::GetSubscribedOfficialAccountListRequest >
+                (), Some(& request), "{}: the server decoded what was sent",
+                "/v4/official_account_open_http_svc/get_subscribed_official_account_list"
+            );
+            called += 1;
+        }
+        {
             let request: official_account_open_http_svc::OfficialAccountMsgRecallRequest = serde_json::from_str(
                     "{\n    \"Official_Account\": \"@TOA#_2J4SZEAEL\",\n    \"MsgKeyList\": [\"71_1_1698741698\", \"72_1_1698741698\"],\n    \"Reason\": \"Revocation Reason\"\n}\n",
                 )
@@ -2241,7 +2317,7 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 9usize, "skipped: {skipped:?}");
+        assert_eq!(called + skipped.len(), 11usize, "skipped: {skipped:?}");
     }
 
     #[cfg(feature = "open_msg_svc")]
@@ -3355,6 +3431,36 @@ mod every_command {
             called += 1;
         }
         {
+            let request: timpush::AddSchedTaskRequest = serde_json::from_str(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Type\": \"Tag\",\n    \"SchedAt\": \"2025-06-01 10:00:00\",\n    \"Content\": {\n        \"From_Account\": \"administrator\",\n        \"Condition\": {\n            \"TagsAnd\": [\"Stock A\", \"Stock B\"]\n        },\n        \"OfflinePushInfo\": {\n            \"Title\": \"Offline Push Title\",\n            \"Desc\": \"Offline Push Content\"\n        }\n    }\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().add_sched_task(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/add_sched_task"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/add_sched_task");
+            assert_eq!(
+                rec.request:: < timpush::AddSchedTaskRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/add_sched_task"
+            );
+            called += 1;
+        }
+        {
+            let request: timpush::ModifySchedTaskRequest = serde_json::from_str(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\",\n    \"SchedAt\": \"2025-06-15 14:00:00\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().modify_sched_task(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/modify_sched_task"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/modify_sched_task");
+            assert_eq!(
+                rec.request:: < timpush::ModifySchedTaskRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/modify_sched_task"
+            );
+            called += 1;
+        }
+        {
             let request: timpush::DeleteSchedTaskRequest = serde_json::from_str(
                     "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\"\n}\n",
                 )
@@ -3384,6 +3490,51 @@ mod every_command {
             );
             called += 1;
         }
-        assert_eq!(called + skipped.len(), 14usize, "skipped: {skipped:?}");
+        {
+            let request: timpush::ListSchedTaskRequest = serde_json::from_str(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Offset\": 0,\n    \"Want\": 20,\n    \"OrderBy\": \"schedat\",\n    \"Asc\": false,\n    \"BeginTime\": \"2025-05-01 00:00:00\",\n    \"EndTime\": \"2025-06-01 00:00:00\",\n    \"Keyword\": \"Push Title\"\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().list_sched_task(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/list_sched_task"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/list_sched_task");
+            assert_eq!(
+                rec.request:: < timpush::ListSchedTaskRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/list_sched_task"
+            );
+            called += 1;
+        }
+        {
+            let request: timpush::WebpushRequest = serde_json::from_str(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 3674128,\n    \"WebInfo\": {\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"{\\\"entity\\\":{\\\"key1\\\":\\\"value1\\\",\\\"key2\\\":\\\"value2\\\"}}\",\n        \"URL\": \"https://xxx.com\"\n    }\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().webpush(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/webpush"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/webpush");
+            assert_eq!(
+                rec.request:: < timpush::WebpushRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/webpush"
+            );
+            called += 1;
+        }
+        {
+            let request: timpush::WebbatchRequest = serde_json::from_str(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"To_Account\": [\"user1\", \"user2\"],\n    \"MsgRandom\": 3674128,\n    \"WebInfo\": {\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\",\n        \"URL\": \"http://url\"\n    }\n}\n",
+                )
+                .expect("the example request decodes");
+            let reply = client.timpush().webbatch(&request).await;
+            reply.unwrap_or_else(|e| panic!("{}: {e}", "/v4/timpush/webbatch"));
+            let rec = server.requests().pop().expect("the server saw the call");
+            assert_eq!(rec.path, "/v4/timpush/webbatch");
+            assert_eq!(
+                rec.request:: < timpush::WebbatchRequest > (), Some(& request),
+                "{}: the server decoded what was sent", "/v4/timpush/webbatch"
+            );
+            called += 1;
+        }
+        assert_eq!(called + skipped.len(), 19usize, "skipped: {skipped:?}");
     }
 }

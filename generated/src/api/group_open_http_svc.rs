@@ -1230,6 +1230,16 @@ pub struct ModifyGroupBaseInfoRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    /// `InviteJoinOption` (optional). How invitations into the group are handled: FreeAccess, NeedPermission or DisableInvite.
+    #[serde(
+        rename = "InviteJoinOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub invite_join_option: Option<crate::api::types::InviteJoinOption>,
+    /// `From_Account` (optional). Account on whose behalf the group profile is modified (optional).
+    #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
+    pub from_account: Option<String>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -1248,6 +1258,8 @@ impl ModifyGroupBaseInfoRequest {
             apply_join_option: None,
             app_defined_data: None,
             mute_all_member: None,
+            invite_join_option: None,
+            from_account: None,
             extra: serde_json::Map::new(),
         }
     }
@@ -1311,6 +1323,23 @@ impl ModifyGroupBaseInfoRequest {
     #[must_use]
     pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
+        self
+    }
+
+    /// Sets `InviteJoinOption` (optional). How invitations into the group are handled: FreeAccess, NeedPermission or DisableInvite.
+    #[must_use]
+    pub fn invite_join_option(
+        mut self,
+        value: crate::api::types::InviteJoinOption,
+    ) -> Self {
+        self.invite_join_option = Some(value);
+        self
+    }
+
+    /// Sets `From_Account` (optional). Account on whose behalf the group profile is modified (optional).
+    #[must_use]
+    pub fn from_account(mut self, value: impl Into<String>) -> Self {
+        self.from_account = Some(value.into());
         self
     }
 
@@ -8666,6 +8695,8 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
         "ApplyJoinOption",
         "AppDefinedData",
         "MuteAllMember",
+        "InviteJoinOption",
+        "From_Account",
     ];
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
@@ -11801,7 +11832,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/modify_group_base_info`
     ///
-    /// Changes profile fields of a group (name, introduction, notice, avatar, member limit, join option, mute-all) and its app-defined fields; an app-defined field set to an empty value is deleted.
+    /// Changes profile fields of a group (name, introduction, notice, avatar, member limit, join and invite options, mute-all) and its app-defined fields, optionally on behalf of a given account; an app-defined field set to an empty value is deleted.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/1620> (English: <https://www.tencentcloud.com/document/product/1047/34962>)
     ///
@@ -12627,7 +12658,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ///
     /// `POST /v4/group_open_http_svc/get_group_counter`
     ///
-    /// Returns the counters of a group (all of them, or only the given keys). Premium (flagship) edition only; not available for Community groups.
+    /// Returns the counters of a group (all of them, or only the given keys). Premium edition only (the newer trtc.io copy: Pro, Pro Plus or Enterprise edition); not available for Community groups.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/53427> (English: <https://www.tencentcloud.com/document/product/1047/53427>)
     ///
@@ -13591,6 +13622,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             "ApplyJoinOption",
             "AppDefinedData",
             "MuteAllMember",
+            "InviteJoinOption",
+            "From_Account",
         ],
         examples: &[
             crate::registry::Example {
@@ -13602,6 +13635,14 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 response: Some(
                     "{\n    \"ActionStatus\": \"OK\",\n    \"ErrorInfo\": \"\",\n    \"ErrorCode\": 0\n}\n",
                 ),
+            },
+            crate::registry::Example {
+                title: Some("修改群组基础信息"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"GroupId\": \"@TGS#1NVTZEAE4\",\n    \"Name\": \"NewName\",\n    \"Introduction\": \"NewIntroduction\",\n    \"Notification\": \"NewNotification\",\n    \"FaceUrl\": \"http://this.is.new.face.url\",\n    \"MaxMemberNum\": 500,\n    \"ApplyJoinOption\": \"NeedPermission\",\n    \"MuteAllMember\": \"On\",\n    \"InviteJoinOption\": \"FreeAccess\",\n    \"From_Account\":\"brennanli\"\n}\n",
+                ),
+                response: None,
             },
             crate::registry::Example {
                 title: Some("修改群组基础信息"),

@@ -367,6 +367,313 @@ impl crate::drift::Schema for ContentModerationResponse {
     }
 }
 
+/// Request body of `im_msg_audit/batch_content_moderation`.
+///
+/// See [`ImMsgAudit::batch_content_moderation`](crate::api::im_msg_audit::ImMsgAudit::batch_content_moderation).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct BatchContentModerationRequest {
+    /// `AuditName` (required). Moderation configuration to apply: a built-in scene (C2C, Group, UserInfo, GroupInfo, GroupMemberInfo, RelationChain) or the ID of a custom moderation configuration created in the console.
+    #[serde(rename = "AuditName")]
+    pub audit_name: AuditName,
+    /// `Contents` (required). The content to moderate (at most 10 items).
+    #[serde(rename = "Contents")]
+    pub contents: Vec<BatchModerationContent>,
+    /// `ExtSender` (optional). Sender identifier (optional): empty, the sender's UserID, or any custom ID; lets the console filter and analyse results.
+    #[serde(rename = "ExtSender", default, skip_serializing_if = "Option::is_none")]
+    pub ext_sender: Option<String>,
+    /// `ExtReceiver` (optional). Receiver identifier (optional): empty, the receiver's UserID/GroupID, or any custom ID; lets the console filter and analyse results.
+    #[serde(rename = "ExtReceiver", default, skip_serializing_if = "Option::is_none")]
+    pub ext_receiver: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BatchContentModerationRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(audit_name: AuditName, contents: Vec<BatchModerationContent>) -> Self {
+        Self {
+            audit_name,
+            contents,
+            ext_sender: None,
+            ext_receiver: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `ExtSender` (optional). Sender identifier (optional): empty, the sender's UserID, or any custom ID; lets the console filter and analyse results.
+    #[must_use]
+    pub fn ext_sender(mut self, value: impl Into<String>) -> Self {
+        self.ext_sender = Some(value.into());
+        self
+    }
+
+    /// Sets `ExtReceiver` (optional). Receiver identifier (optional): empty, the receiver's UserID/GroupID, or any custom ID; lets the console filter and analyse results.
+    #[must_use]
+    pub fn ext_receiver(mut self, value: impl Into<String>) -> Self {
+        self.ext_receiver = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `im_msg_audit/batch_content_moderation` (the envelope is decoded separately).
+///
+/// See [`ImMsgAudit::batch_content_moderation`](crate::api::im_msg_audit::ImMsgAudit::batch_content_moderation).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct BatchContentModerationResponse {
+    /// `AuditResults` (required). One result per submitted item.
+    #[serde(
+        rename = "AuditResults",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub audit_results: Vec<BatchModerationResult>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl BatchContentModerationResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            audit_results: Default::default(),
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `AuditResults` (required). One result per submitted item.
+    #[must_use]
+    pub fn audit_results(mut self, value: Vec<BatchModerationResult>) -> Self {
+        self.audit_results = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`BatchContentModerationResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BatchContentModerationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "BatchContentModerationResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "AuditResults",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_BatchModerationResult),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BatchContentModerationResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BatchContentModerationResponse
+    }
+}
+
+/// The content to moderate (at most 10 items).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct BatchModerationContent {
+    /// `ContentId` (required). Caller-chosen ID of this item; must not repeat within the call.
+    #[serde(rename = "ContentId")]
+    pub content_id: i64,
+    /// `ContentType` (required). Type of the content: only Text or Image here (audio and video go through content_moderation).
+    #[serde(rename = "ContentType")]
+    pub content_type: AuditContentType,
+    /// `Content` (required). The content; for an image, its URL.
+    #[serde(rename = "Content")]
+    pub content: String,
+}
+
+impl BatchModerationContent {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        content_id: i64,
+        content_type: AuditContentType,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_id,
+            content_type,
+            content: content.into(),
+        }
+    }
+}
+
+/// One result per submitted item.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct BatchModerationResult {
+    /// `ContentId` (optional). The ContentId of the request item.
+    #[serde(rename = "ContentId", default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<i64>,
+    /// `ErrorCode` (optional). Outcome for this item; 0 on success.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    /// `ErrorInfo` (optional). Error message for this item.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `RequestId` (optional). ID of the moderation request of this item.
+    #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// `Result` (optional). Suggestion: Pass, Review or Block.
+    #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<AuditSuggestion>,
+    /// `Score` (optional). Maliciousness score, 0-100; higher means more malicious.
+    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u32>,
+    /// `Label` (optional). Label the content hit.
+    #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<crate::api::types::ModerationLabel>,
+    /// `SubLabel` (optional). Sub-label the content hit.
+    #[serde(rename = "SubLabel", default, skip_serializing_if = "Option::is_none")]
+    pub sub_label: Option<String>,
+    /// `Keywords` (required). Keywords the content hit.
+    #[serde(
+        rename = "Keywords",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub keywords: Vec<String>,
+}
+
+impl BatchModerationResult {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            content_id: None,
+            error_code: None,
+            error_info: None,
+            request_id: None,
+            result: None,
+            score: None,
+            label: None,
+            sub_label: None,
+            keywords: Default::default(),
+        }
+    }
+
+    /// Sets `ContentId` (optional). The ContentId of the request item.
+    #[must_use]
+    pub fn content_id(mut self, value: i64) -> Self {
+        self.content_id = Some(value);
+        self
+    }
+
+    /// Sets `ErrorCode` (optional). Outcome for this item; 0 on success.
+    #[must_use]
+    pub fn error_code(mut self, value: i64) -> Self {
+        self.error_code = Some(value);
+        self
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this item.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId` (optional). ID of the moderation request of this item.
+    #[must_use]
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Result` (optional). Suggestion: Pass, Review or Block.
+    #[must_use]
+    pub fn result(mut self, value: AuditSuggestion) -> Self {
+        self.result = Some(value);
+        self
+    }
+
+    /// Sets `Score` (optional). Maliciousness score, 0-100; higher means more malicious.
+    #[must_use]
+    pub fn score(mut self, value: u32) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    /// Sets `Label` (optional). Label the content hit.
+    #[must_use]
+    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
+        self.label = Some(value);
+        self
+    }
+
+    /// Sets `SubLabel` (optional). Sub-label the content hit.
+    #[must_use]
+    pub fn sub_label(mut self, value: impl Into<String>) -> Self {
+        self.sub_label = Some(value.into());
+        self
+    }
+
+    /// Sets `Keywords` (required). Keywords the content hit.
+    #[must_use]
+    pub fn keywords(mut self, value: Vec<String>) -> Self {
+        self.keywords = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`BatchModerationResult`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_BatchModerationResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "BatchModerationResult",
+    &[
+        crate::drift::FieldShape::new("ContentId", &[], crate::drift::Shape::I64, false),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, false),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("RequestId", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Result", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Score", &[], crate::drift::Shape::U32, false),
+        crate::drift::FieldShape::new("Label", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("SubLabel", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Keywords",
+            &[],
+            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for BatchModerationResult {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_BatchModerationResult
+    }
+}
+
 impl crate::ReplyPayload for ContentModerationResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -417,6 +724,86 @@ impl crate::Endpoint for ContentModerationRequest {
 }
 
 impl crate::ItemResults for ContentModerationResponse {}
+impl crate::ReplyPayload for BatchContentModerationResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for BatchContentModerationRequest {
+    type Response = BatchContentModerationResponse;
+    const SERVICE: &'static str = "im_msg_audit";
+    const COMMAND: &'static str = "batch_content_moderation";
+    const PATH: &'static str = "im_msg_audit/batch_content_moderation";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "AuditName",
+        "Contents",
+        "ExtSender",
+        "ExtReceiver",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/100243";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/100243",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(79);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.contents.len(),
+                10,
+                None,
+                "https://cloud.tencent.com/document/product/269/100243",
+                || String::from("Contents"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for BatchContentModerationResponse {}
+impl crate::batch::Batched for BatchContentModerationRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.contents = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = 0usize;
+        for chunk in self.contents.as_slice().chunks(10) {
+            let mut request = template.clone();
+            request.contents = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "Contents",
+                    start + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            start += chunk.len();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 /// The `im_msg_audit` commands (Content moderation), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -453,6 +840,38 @@ impl<'a> ImMsgAudit<'a> {
         Output = Result<ContentModerationResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    /// Cloud moderation: batch moderate content (云端审核批量审核)
+    ///
+    /// `POST /v4/im_msg_audit/batch_content_moderation`
+    ///
+    /// Submits up to 10 pieces of text or image content for moderation in one call, each with a caller-chosen ContentId (unique within the call); audio and video go through content_moderation. At most 200 calls per second. The Chinese page (269/100243, 2025-11-12) lists the China, Singapore and Seoul data centers; the English page (1047/77828, 2026-03-09) says only Singapore.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/100243> (English: <https://www.tencentcloud.com/document/product/1047/77828>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Limits, checked before sending: `Contents` at most 10 items. `batch_content_moderation_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn batch_content_moderation<'r>(
+        &self,
+        request: &'r BatchContentModerationRequest,
+    ) -> impl std::future::Future<
+        Output = Result<BatchContentModerationResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///[`Self::batch_content_moderation`] with any number of items: `Contents` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn batch_content_moderation_batched<'r>(
+        &self,
+        request: &'r BatchContentModerationRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<BatchContentModerationRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 }
 
@@ -522,5 +941,44 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ContentModerationRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "im_msg_audit",
+        command: "batch_content_moderation",
+        module: "im_msg_audit",
+        function: "batch_content_moderation",
+        request_type: "BatchContentModerationRequest",
+        response_type: "BatchContentModerationResponse",
+        title_zh: "云端审核批量审核",
+        title_en: "Cloud moderation: batch moderate content",
+        doc: "https://cloud.tencent.com/document/product/269/100243",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/77828"),
+        retry: crate::RetryClass::Never,
+        path: "im_msg_audit/batch_content_moderation",
+        request_keys: &["AuditName", "Contents", "ExtSender", "ExtReceiver"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"AuditName\":\"Group\",\n    \"Contents\":[\n        {\n            \"ContentId\":0,\n            \"ContentType\":\"Text\",\n            \"Content\":\"abc123\"\n        },\n        {\n            \"ContentId\":1,\n            \"ContentType\":\"Text\",\n            \"Content\":\"abc1234\"\n        },\n        {\n            \"ContentId\":2,\n            \"ContentType\":\"Image\",\n            \"Content\":\"https://www.simple.com/1.jpg\"\n        },\n        {\n            \"ContentId\":3,\n            \"ContentType\":\"Text\",\n            \"Content\":\"tttcccc\"\n        }\n    ],\n    \"ExtSender\":\"sender_xx\",\n    \"ExtReceiver\":\"receiver_yy\"\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <BatchContentModerationRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(79),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Contents",
+                crate::limits::Limit::MaxItems(10),
+                None,
+                "https://cloud.tencent.com/document/product/269/100243",
+            ),
+        ],
+        paging: None,
+        batch: &["Contents"],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<BatchContentModerationRequest>::NEW,
     },
 ];

@@ -724,7 +724,7 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
             "https://cloud.tencent.com/document/product/269/94301",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(79);
+    const RATE_SLOT: Option<usize> = Some(80);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::range(
@@ -775,7 +775,7 @@ impl crate::Endpoint for GetCloudAuditKeywordsRequest {
             "https://cloud.tencent.com/document/product/269/94302",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(80);
+    const RATE_SLOT: Option<usize> = Some(81);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::range(
@@ -843,7 +843,7 @@ impl crate::Endpoint for AddCloudAuditKeywordsRequest {
             "https://cloud.tencent.com/document/product/269/94303",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(81);
+    const RATE_SLOT: Option<usize> = Some(82);
 }
 
 impl crate::ItemResults for AddCloudAuditKeywordsResponse {}
@@ -874,7 +874,7 @@ impl crate::Endpoint for DeleteCloudAuditKeywordsRequest {
             "https://cloud.tencent.com/document/product/269/94304",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(82);
+    const RATE_SLOT: Option<usize> = Some(83);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -1089,7 +1089,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetCloudAuditKeywordsIdsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(79),
+        rate_slot: Some(80),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Limit",
@@ -1133,7 +1133,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(80),
+        rate_slot: Some(81),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Limit",
@@ -1198,7 +1198,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(81),
+        rate_slot: Some(82),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1242,7 +1242,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteCloudAuditKeywordsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(82),
+        rate_slot: Some(83),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Keywords",

@@ -752,7 +752,7 @@ impl crate::Endpoint for AccountImportRequest {
             "https://cloud.tencent.com/document/product/269/1608",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(83);
+    const RATE_SLOT: Option<usize> = Some(84);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -816,7 +816,7 @@ impl crate::Endpoint for MultiAccountImportRequest {
             "https://cloud.tencent.com/document/product/269/4919",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(84);
+    const RATE_SLOT: Option<usize> = Some(85);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.accounts {
             crate::limits::items(
@@ -961,7 +961,7 @@ impl crate::Endpoint for AccountDeleteRequest {
             "https://cloud.tencent.com/document/product/269/36443",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(85);
+    const RATE_SLOT: Option<usize> = Some(86);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -1052,7 +1052,7 @@ impl crate::Endpoint for AccountCheckRequest {
             "https://cloud.tencent.com/document/product/269/38417",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(86);
+    const RATE_SLOT: Option<usize> = Some(87);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -1143,7 +1143,7 @@ impl crate::Endpoint for KickRequest {
             "https://cloud.tencent.com/document/product/269/3853",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(87);
+    const RATE_SLOT: Option<usize> = Some(88);
 }
 
 impl crate::ItemResults for KickResponse {}
@@ -1345,7 +1345,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AccountImportRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(83),
+        rate_slot: Some(84),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserID",
@@ -1416,7 +1416,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <MultiAccountImportRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(84),
+        rate_slot: Some(85),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Accounts",
@@ -1475,7 +1475,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AccountDeleteRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(85),
+        rate_slot: Some(86),
         limits: &[
             crate::limits::LimitInfo::new(
                 "DeleteItem",
@@ -1516,7 +1516,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AccountCheckRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(86),
+        rate_slot: Some(87),
         limits: &[
             crate::limits::LimitInfo::new(
                 "CheckItem",
@@ -1561,7 +1561,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <KickRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(87),
+        rate_slot: Some(88),
         limits: &[],
         paging: None,
         batch: &[],

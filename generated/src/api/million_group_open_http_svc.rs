@@ -1038,7 +1038,7 @@ impl crate::Endpoint for CreateTopicRequest {
             "https://cloud.tencent.com/document/product/269/78203",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(88);
+    const RATE_SLOT: Option<usize> = Some(89);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -1122,7 +1122,7 @@ impl crate::Endpoint for DestroyTopicRequest {
             "https://cloud.tencent.com/document/product/269/78202",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(89);
+    const RATE_SLOT: Option<usize> = Some(90);
 }
 
 impl crate::ItemResults for DestroyTopicResponse {
@@ -1177,7 +1177,7 @@ impl crate::Endpoint for GetTopicRequest {
             "https://cloud.tencent.com/document/product/269/78204",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(90);
+    const RATE_SLOT: Option<usize> = Some(91);
 }
 
 impl crate::ItemResults for GetTopicResponse {
@@ -1237,7 +1237,7 @@ impl crate::Endpoint for ModifyTopicRequest {
             "https://cloud.tencent.com/document/product/269/78205",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(91);
+    const RATE_SLOT: Option<usize> = Some(92);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.topic_name {
             crate::limits::bytes(
@@ -1321,7 +1321,7 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
             "https://cloud.tencent.com/document/product/269/102707",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(92);
+    const RATE_SLOT: Option<usize> = Some(93);
 }
 
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
@@ -1508,7 +1508,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateTopicRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(88),
+        rate_slot: Some(89),
         limits: &[
             crate::limits::LimitInfo::new(
                 "TopicName",
@@ -1573,7 +1573,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DestroyTopicRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(89),
+        rate_slot: Some(90),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1625,7 +1625,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetTopicRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(90),
+        rate_slot: Some(91),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1677,7 +1677,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyTopicRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(91),
+        rate_slot: Some(92),
         limits: &[
             crate::limits::LimitInfo::new(
                 "TopicName",
@@ -1740,7 +1740,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetOnlineMemberNumRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(92),
+        rate_slot: Some(93),
         limits: &[],
         paging: None,
         batch: &[],

@@ -71,8 +71,8 @@ pub mod sns;
 pub mod timpush;
 #[cfg(feature = "callbacks")]
 pub mod callbacks;
-///Commands in the whole catalogue, whatever features are enabled: 164.
-pub const CATALOGUE_COMMANDS: usize = 164usize;
+///Commands in the whole catalogue, whatever features are enabled: 172.
+pub const CATALOGUE_COMMANDS: usize = 172usize;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
@@ -1025,6 +1025,18 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
         ),
     ),
     crate::pacing::SlotRule::new(
+        "im_msg_audit/batch_content_moderation",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/100243",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
         "im_msg_audit_mgr/get_cloud_audit_keywords_ids",
         0,
         crate::pacing::RateRule::new(
@@ -1229,6 +1241,18 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
         ),
     ),
     crate::pacing::SlotRule::new(
+        "official_account_open_http_svc/get_official_account_info",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102305",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
         "official_account_open_http_svc/get_subscriber_info",
         0,
         crate::pacing::RateRule::new(
@@ -1274,6 +1298,18 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             60007,
             "https://cloud.tencent.com/document/product/269/102310",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "official_account_open_http_svc/get_subscribed_official_account_list",
+        0,
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102311",
         ),
     ),
     crate::pacing::SlotRule::new(
@@ -2005,7 +2041,7 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             None,
             60007,
-            "https://cloud.tencent.com/document/product/269/137903",
+            "https://www.tencentcloud.com/document/product/1047/60562",
         ),
     ),
     crate::pacing::SlotRule::new(
@@ -2093,6 +2129,30 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
         ),
     ),
     crate::pacing::SlotRule::new(
+        "timpush/add_sched_task",
+        0,
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130277",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "timpush/modify_sched_task",
+        0,
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130278",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
         "timpush/delete_sched_task",
         0,
         crate::pacing::RateRule::new(
@@ -2114,6 +2174,54 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             60007,
             "https://cloud.tencent.com/document/product/269/130280",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "timpush/list_sched_task",
+        0,
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130281",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "timpush/webpush",
+        0,
+        crate::pacing::RateRule::new(
+            100,
+            86400,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80440",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "timpush/webpush",
+        1,
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80440",
+        ),
+    ),
+    crate::pacing::SlotRule::new(
+        "timpush/webbatch",
+        0,
+        crate::pacing::RateRule::new(
+            500,
+            1,
+            Some("To_Account"),
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80441",
         ),
     ),
 ];

@@ -117,6 +117,146 @@ impl<'de> serde::Deserialize<'de> for DeleteSubscriberResult {
     }
 }
 
+/// A profile field of an official account, named in a ResponseFilter (the values of the request examples of 269/102305 and 269/102311).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OfficialAccountInfoField {
+    /// `CreateTime`: Creation time.
+    CreateTime,
+    /// `Name`: Name.
+    Name,
+    /// `Owner_Account`: Owner account.
+    OwnerAccount,
+    /// `LastMsgTime`: Time of the last message.
+    LastMsgTime,
+    /// `SubscriberNum`: Number of subscribers.
+    SubscriberNum,
+    /// `Introduction`: Introduction.
+    Introduction,
+    /// `FaceUrl`: Avatar URL.
+    FaceUrl,
+    /// `Organization`: Organization.
+    Organization,
+    /// `CustomString`: App-defined field.
+    CustomString,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl OfficialAccountInfoField {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OfficialAccountInfoField::CreateTime => "CreateTime",
+            OfficialAccountInfoField::Name => "Name",
+            OfficialAccountInfoField::OwnerAccount => "Owner_Account",
+            OfficialAccountInfoField::LastMsgTime => "LastMsgTime",
+            OfficialAccountInfoField::SubscriberNum => "SubscriberNum",
+            OfficialAccountInfoField::Introduction => "Introduction",
+            OfficialAccountInfoField::FaceUrl => "FaceUrl",
+            OfficialAccountInfoField::Organization => "Organization",
+            OfficialAccountInfoField::CustomString => "CustomString",
+            OfficialAccountInfoField::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for OfficialAccountInfoField {
+    fn from(value: &str) -> Self {
+        match value {
+            "CreateTime" => OfficialAccountInfoField::CreateTime,
+            "Name" => OfficialAccountInfoField::Name,
+            "Owner_Account" => OfficialAccountInfoField::OwnerAccount,
+            "LastMsgTime" => OfficialAccountInfoField::LastMsgTime,
+            "SubscriberNum" => OfficialAccountInfoField::SubscriberNum,
+            "Introduction" => OfficialAccountInfoField::Introduction,
+            "FaceUrl" => OfficialAccountInfoField::FaceUrl,
+            "Organization" => OfficialAccountInfoField::Organization,
+            "CustomString" => OfficialAccountInfoField::CustomString,
+            other => OfficialAccountInfoField::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for OfficialAccountInfoField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OfficialAccountInfoField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for OfficialAccountInfoField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
+/// A field of the user's own subscription, named in SelfInfoFilter (get_subscribed_official_account_list, 269/102311).
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriberSelfInfoField {
+    /// `SubscribeTime`: Time of subscription.
+    SubscribeTime,
+    /// `CustomString`: App-defined field of the subscriber.
+    CustomString,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl SubscriberSelfInfoField {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            SubscriberSelfInfoField::SubscribeTime => "SubscribeTime",
+            SubscriberSelfInfoField::CustomString => "CustomString",
+            SubscriberSelfInfoField::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for SubscriberSelfInfoField {
+    fn from(value: &str) -> Self {
+        match value {
+            "SubscribeTime" => SubscriberSelfInfoField::SubscribeTime,
+            "CustomString" => SubscriberSelfInfoField::CustomString,
+            other => SubscriberSelfInfoField::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for SubscriberSelfInfoField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SubscriberSelfInfoField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for SubscriberSelfInfoField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
 /// Request body of `official_account_open_http_svc/create_official_account`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
@@ -483,6 +623,120 @@ pub static SHAPE_ModifyOfficialAccountBaseInfoResponse: crate::drift::ObjectShap
 impl crate::drift::Schema for ModifyOfficialAccountBaseInfoResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_ModifyOfficialAccountBaseInfoResponse
+    }
+}
+
+/// Request body of `official_account_open_http_svc/get_official_account_info`.
+///
+/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetOfficialAccountInfoRequest {
+    /// `OfficialAccountIdList` (required). Official accounts to get (at most 50 per call).
+    #[serde(rename = "OfficialAccountIdList")]
+    pub official_account_id_list: Vec<OfficialAccountIdItem>,
+    /// `ResponseFilter` (optional). Which profile fields to return; every field when absent.
+    #[serde(rename = "ResponseFilter", default, skip_serializing_if = "Option::is_none")]
+    pub response_filter: Option<OfficialAccountInfoFilter>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetOfficialAccountInfoRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(official_account_id_list: Vec<OfficialAccountIdItem>) -> Self {
+        Self {
+            official_account_id_list,
+            response_filter: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `ResponseFilter` (optional). Which profile fields to return; every field when absent.
+    #[must_use]
+    pub fn response_filter(mut self, value: OfficialAccountInfoFilter) -> Self {
+        self.response_filter = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `official_account_open_http_svc/get_official_account_info` (the envelope is decoded separately).
+///
+/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct GetOfficialAccountInfoResponse {
+    /// `OfficialAccountInfoList` (required). One entry per requested official account, with the filtered profile fields.
+    #[serde(
+        rename = "OfficialAccountInfoList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub official_account_info_list: Vec<OfficialAccountProfile>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetOfficialAccountInfoResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account_info_list: Default::default(),
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `OfficialAccountInfoList` (required). One entry per requested official account, with the filtered profile fields.
+    #[must_use]
+    pub fn official_account_info_list(
+        mut self,
+        value: Vec<OfficialAccountProfile>,
+    ) -> Self {
+        self.official_account_info_list = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`GetOfficialAccountInfoResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetOfficialAccountInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "GetOfficialAccountInfoResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "OfficialAccountInfoList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_OfficialAccountProfile),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for GetOfficialAccountInfoResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetOfficialAccountInfoResponse
     }
 }
 
@@ -913,6 +1167,188 @@ impl crate::drift::Schema for ModifySubscriberInfoResponse {
     }
 }
 
+/// Request body of `official_account_open_http_svc/get_subscribed_official_account_list`.
+///
+/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct GetSubscribedOfficialAccountListRequest {
+    /// `Subscriber_Account` (required). UserID of the subscriber whose official accounts are listed.
+    #[serde(rename = "Subscriber_Account")]
+    pub subscriber_account: String,
+    /// `Limit` (optional). Number of official accounts per call; at most 200, 200 when absent.
+    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// `Offset` (optional). Index of the first official account to return.
+    #[serde(rename = "Offset", default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// `ResponseFilter` (optional). Which fields to return: official-account profile fields and the subscriber's own fields.
+    #[serde(rename = "ResponseFilter", default, skip_serializing_if = "Option::is_none")]
+    pub response_filter: Option<SubscribedOfficialAccountFilter>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetSubscribedOfficialAccountListRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(subscriber_account: impl Into<String>) -> Self {
+        Self {
+            subscriber_account: subscriber_account.into(),
+            limit: None,
+            offset: None,
+            response_filter: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Limit` (optional). Number of official accounts per call; at most 200, 200 when absent.
+    #[must_use]
+    pub fn limit(mut self, value: u32) -> Self {
+        self.limit = Some(value);
+        self
+    }
+
+    /// Sets `Offset` (optional). Index of the first official account to return.
+    #[must_use]
+    pub fn offset(mut self, value: u32) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets `ResponseFilter` (optional). Which fields to return: official-account profile fields and the subscriber's own fields.
+    #[must_use]
+    pub fn response_filter(mut self, value: SubscribedOfficialAccountFilter) -> Self {
+        self.response_filter = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `official_account_open_http_svc/get_subscribed_official_account_list` (the envelope is decoded separately).
+///
+/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct GetSubscribedOfficialAccountListResponse {
+    /// `OfficialAccountInfoList` (required). The subscribed official accounts of this page, with the filtered fields.
+    #[serde(
+        rename = "OfficialAccountInfoList",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub official_account_info_list: Vec<SubscribedOfficialAccount>,
+    /// `TotalCount` (optional). Number of official accounts the user subscribes to.
+    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<u64>,
+    /// `CompleteFlag` (optional). 1: every official account has been returned; 0: more remain.
+    #[serde(rename = "CompleteFlag", default, skip_serializing_if = "Option::is_none")]
+    pub complete_flag: Option<i32>,
+    /// `Next` (optional). Continuation value of the reply (an Integer in the Java SDK); its use is not documented in the readable part of the page.
+    #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<u64>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GetSubscribedOfficialAccountListResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account_info_list: Default::default(),
+            total_count: None,
+            complete_flag: None,
+            next: None,
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `OfficialAccountInfoList` (required). The subscribed official accounts of this page, with the filtered fields.
+    #[must_use]
+    pub fn official_account_info_list(
+        mut self,
+        value: Vec<SubscribedOfficialAccount>,
+    ) -> Self {
+        self.official_account_info_list = value;
+        self
+    }
+
+    /// Sets `TotalCount` (optional). Number of official accounts the user subscribes to.
+    #[must_use]
+    pub fn total_count(mut self, value: u64) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `CompleteFlag` (optional). 1: every official account has been returned; 0: more remain.
+    #[must_use]
+    pub fn complete_flag(mut self, value: i32) -> Self {
+        self.complete_flag = Some(value);
+        self
+    }
+
+    /// Sets `Next` (optional). Continuation value of the reply (an Integer in the Java SDK); its use is not documented in the readable part of the page.
+    #[must_use]
+    pub fn next(mut self, value: u64) -> Self {
+        self.next = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`GetSubscribedOfficialAccountListResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_GetSubscribedOfficialAccountListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "GetSubscribedOfficialAccountListResponse",
+    &[
+        crate::drift::FieldShape::new(
+            "OfficialAccountInfoList",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SubscribedOfficialAccount),
+            ),
+            true,
+        ),
+        crate::drift::FieldShape::new(
+            "TotalCount",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CompleteFlag",
+            &[],
+            crate::drift::Shape::I32,
+            false,
+        ),
+        crate::drift::FieldShape::new("Next", &[], crate::drift::Shape::U64, false),
+    ],
+);
+impl crate::drift::Schema for GetSubscribedOfficialAccountListResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_GetSubscribedOfficialAccountListResponse
+    }
+}
+
 /// Request body of `official_account_open_http_svc/official_account_msg_recall`.
 ///
 /// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
@@ -1212,6 +1648,281 @@ impl crate::drift::Schema for OfficialAccountMsgGetSimpleResponse {
     }
 }
 
+/// Official accounts to get (at most 50 per call).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct OfficialAccountIdItem {
+    /// `Official_Account` (required). ID of the official account (the OfficialAccountUserID returned on creation).
+    #[serde(rename = "Official_Account")]
+    pub official_account: String,
+}
+
+impl OfficialAccountIdItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(official_account: impl Into<String>) -> Self {
+        Self {
+            official_account: official_account.into(),
+        }
+    }
+}
+
+/// Which profile fields to return; every field when absent.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct OfficialAccountInfoFilter {
+    /// `OfficialAccountBaseInfoFilter` (optional). Profile fields to return.
+    #[serde(
+        rename = "OfficialAccountBaseInfoFilter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub official_account_base_info_filter: Option<Vec<OfficialAccountInfoField>>,
+}
+
+impl OfficialAccountInfoFilter {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account_base_info_filter: None,
+        }
+    }
+
+    /// Sets `OfficialAccountBaseInfoFilter` (optional). Profile fields to return.
+    #[must_use]
+    pub fn official_account_base_info_filter(
+        mut self,
+        value: Vec<OfficialAccountInfoField>,
+    ) -> Self {
+        self.official_account_base_info_filter = Some(value);
+        self
+    }
+}
+
+/// One entry per requested official account, with the filtered profile fields.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct OfficialAccountProfile {
+    /// `Official_Account` (optional). ID of the official account.
+    #[serde(
+        rename = "Official_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub official_account: Option<String>,
+    /// `ErrorCode` (optional). Outcome for this official account; 0 on success.
+    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<i64>,
+    /// `ErrorInfo` (optional). Error message for this official account.
+    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
+    pub error_info: Option<String>,
+    /// `Name` (optional). Name of the official account.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `Owner_Account` (optional). Account that created (owns) the official account.
+    #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<String>,
+    /// `CreateTime` (optional). Creation time of the official account.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<u64>,
+    /// `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
+    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_msg_time: Option<u64>,
+    /// `SubscriberNum` (optional). Current number of subscribers.
+    #[serde(rename = "SubscriberNum", default, skip_serializing_if = "Option::is_none")]
+    pub subscriber_num: Option<u64>,
+    /// `Introduction` (optional). Introduction.
+    #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    /// `FaceUrl` (optional). Avatar URL.
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    /// `Organization` (optional). Organization the official account belongs to.
+    #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// `CustomString` (optional). App-defined field of the official account.
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+}
+
+impl OfficialAccountProfile {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account: None,
+            error_code: None,
+            error_info: None,
+            name: None,
+            owner_account: None,
+            create_time: None,
+            last_msg_time: None,
+            subscriber_num: None,
+            introduction: None,
+            face_url: None,
+            organization: None,
+            custom_string: None,
+        }
+    }
+
+    /// Sets `Official_Account` (optional). ID of the official account.
+    #[must_use]
+    pub fn official_account(mut self, value: impl Into<String>) -> Self {
+        self.official_account = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorCode` (optional). Outcome for this official account; 0 on success.
+    #[must_use]
+    pub fn error_code(mut self, value: i64) -> Self {
+        self.error_code = Some(value);
+        self
+    }
+
+    /// Sets `ErrorInfo` (optional). Error message for this official account.
+    #[must_use]
+    pub fn error_info(mut self, value: impl Into<String>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `Name` (optional). Name of the official account.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Owner_Account` (optional). Account that created (owns) the official account.
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateTime` (optional). Creation time of the official account.
+    #[must_use]
+    pub fn create_time(mut self, value: u64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+
+    /// Sets `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
+    #[must_use]
+    pub fn last_msg_time(mut self, value: u64) -> Self {
+        self.last_msg_time = Some(value);
+        self
+    }
+
+    /// Sets `SubscriberNum` (optional). Current number of subscribers.
+    #[must_use]
+    pub fn subscriber_num(mut self, value: u64) -> Self {
+        self.subscriber_num = Some(value);
+        self
+    }
+
+    /// Sets `Introduction` (optional). Introduction.
+    #[must_use]
+    pub fn introduction(mut self, value: impl Into<String>) -> Self {
+        self.introduction = Some(value.into());
+        self
+    }
+
+    /// Sets `FaceUrl` (optional). Avatar URL.
+    #[must_use]
+    pub fn face_url(mut self, value: impl Into<String>) -> Self {
+        self.face_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Organization` (optional). Organization the official account belongs to.
+    #[must_use]
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+
+    /// Sets `CustomString` (optional). App-defined field of the official account.
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`OfficialAccountProfile`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_OfficialAccountProfile: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "OfficialAccountProfile",
+    &[
+        crate::drift::FieldShape::new(
+            "Official_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, false),
+        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new("Name", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Owner_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SubscriberNum",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Introduction",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Organization",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for OfficialAccountProfile {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_OfficialAccountProfile
+    }
+}
+
 /// Subscribers in this page.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
@@ -1439,6 +2150,329 @@ impl crate::drift::Schema for DeleteSubscriberResultItem {
     }
 }
 
+/// Which fields to return: official-account profile fields and the subscriber's own fields.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SubscribedOfficialAccountFilter {
+    /// `OfficialAccountBaseInfoFilter` (optional). Profile fields of the official accounts to return.
+    #[serde(
+        rename = "OfficialAccountBaseInfoFilter",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub official_account_base_info_filter: Option<Vec<OfficialAccountInfoField>>,
+    /// `SelfInfoFilter` (optional). Fields of the user's own subscription to return.
+    #[serde(rename = "SelfInfoFilter", default, skip_serializing_if = "Option::is_none")]
+    pub self_info_filter: Option<Vec<SubscriberSelfInfoField>>,
+}
+
+impl SubscribedOfficialAccountFilter {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account_base_info_filter: None,
+            self_info_filter: None,
+        }
+    }
+
+    /// Sets `OfficialAccountBaseInfoFilter` (optional). Profile fields of the official accounts to return.
+    #[must_use]
+    pub fn official_account_base_info_filter(
+        mut self,
+        value: Vec<OfficialAccountInfoField>,
+    ) -> Self {
+        self.official_account_base_info_filter = Some(value);
+        self
+    }
+
+    /// Sets `SelfInfoFilter` (optional). Fields of the user's own subscription to return.
+    #[must_use]
+    pub fn self_info_filter(mut self, value: Vec<SubscriberSelfInfoField>) -> Self {
+        self.self_info_filter = Some(value);
+        self
+    }
+}
+
+/// The subscribed official accounts of this page, with the filtered fields.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SubscribedOfficialAccount {
+    /// `Official_Account` (optional). ID of the official account.
+    #[serde(
+        rename = "Official_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub official_account: Option<String>,
+    /// `Name` (optional). Name of the official account.
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `Owner_Account` (optional). Account that created (owns) the official account.
+    #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
+    pub owner_account: Option<String>,
+    /// `CreateTime` (optional). Creation time of the official account.
+    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<u64>,
+    /// `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
+    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    pub last_msg_time: Option<u64>,
+    /// `SubscriberNum` (optional). Current number of subscribers.
+    #[serde(rename = "SubscriberNum", default, skip_serializing_if = "Option::is_none")]
+    pub subscriber_num: Option<u64>,
+    /// `Introduction` (optional). Introduction.
+    #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<String>,
+    /// `FaceUrl` (optional). Avatar URL.
+    #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
+    pub face_url: Option<String>,
+    /// `Organization` (optional). Organization the official account belongs to.
+    #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    /// `CustomString` (optional). App-defined field of the official account.
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+    /// `SelfInfo` (optional). The user's own subscription fields, as filtered by SelfInfoFilter.
+    #[serde(rename = "SelfInfo", default, skip_serializing_if = "Option::is_none")]
+    pub self_info: Option<SubscribedOfficialAccountSelfInfo>,
+}
+
+impl SubscribedOfficialAccount {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            official_account: None,
+            name: None,
+            owner_account: None,
+            create_time: None,
+            last_msg_time: None,
+            subscriber_num: None,
+            introduction: None,
+            face_url: None,
+            organization: None,
+            custom_string: None,
+            self_info: None,
+        }
+    }
+
+    /// Sets `Official_Account` (optional). ID of the official account.
+    #[must_use]
+    pub fn official_account(mut self, value: impl Into<String>) -> Self {
+        self.official_account = Some(value.into());
+        self
+    }
+
+    /// Sets `Name` (optional). Name of the official account.
+    #[must_use]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Owner_Account` (optional). Account that created (owns) the official account.
+    #[must_use]
+    pub fn owner_account(mut self, value: impl Into<String>) -> Self {
+        self.owner_account = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateTime` (optional). Creation time of the official account.
+    #[must_use]
+    pub fn create_time(mut self, value: u64) -> Self {
+        self.create_time = Some(value);
+        self
+    }
+
+    /// Sets `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
+    #[must_use]
+    pub fn last_msg_time(mut self, value: u64) -> Self {
+        self.last_msg_time = Some(value);
+        self
+    }
+
+    /// Sets `SubscriberNum` (optional). Current number of subscribers.
+    #[must_use]
+    pub fn subscriber_num(mut self, value: u64) -> Self {
+        self.subscriber_num = Some(value);
+        self
+    }
+
+    /// Sets `Introduction` (optional). Introduction.
+    #[must_use]
+    pub fn introduction(mut self, value: impl Into<String>) -> Self {
+        self.introduction = Some(value.into());
+        self
+    }
+
+    /// Sets `FaceUrl` (optional). Avatar URL.
+    #[must_use]
+    pub fn face_url(mut self, value: impl Into<String>) -> Self {
+        self.face_url = Some(value.into());
+        self
+    }
+
+    /// Sets `Organization` (optional). Organization the official account belongs to.
+    #[must_use]
+    pub fn organization(mut self, value: impl Into<String>) -> Self {
+        self.organization = Some(value.into());
+        self
+    }
+
+    /// Sets `CustomString` (optional). App-defined field of the official account.
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+
+    /// Sets `SelfInfo` (optional). The user's own subscription fields, as filtered by SelfInfoFilter.
+    #[must_use]
+    pub fn self_info(mut self, value: SubscribedOfficialAccountSelfInfo) -> Self {
+        self.self_info = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`SubscribedOfficialAccount`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SubscribedOfficialAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SubscribedOfficialAccount",
+    &[
+        crate::drift::FieldShape::new(
+            "Official_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("Name", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Owner_Account",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CreateTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "LastMsgTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SubscriberNum",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "Introduction",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
+        crate::drift::FieldShape::new(
+            "Organization",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "SelfInfo",
+            &[],
+            crate::drift::Shape::Object(&SHAPE_SubscribedOfficialAccountSelfInfo),
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for SubscribedOfficialAccount {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SubscribedOfficialAccount
+    }
+}
+
+/// The user's own subscription fields, as filtered by SelfInfoFilter.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SubscribedOfficialAccountSelfInfo {
+    /// `SubscribeTime` (optional). Time the user subscribed.
+    #[serde(rename = "SubscribeTime", default, skip_serializing_if = "Option::is_none")]
+    pub subscribe_time: Option<u64>,
+    /// `CustomString` (optional). App-defined field of the subscriber.
+    #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
+    pub custom_string: Option<String>,
+}
+
+impl SubscribedOfficialAccountSelfInfo {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            subscribe_time: None,
+            custom_string: None,
+        }
+    }
+
+    /// Sets `SubscribeTime` (optional). Time the user subscribed.
+    #[must_use]
+    pub fn subscribe_time(mut self, value: u64) -> Self {
+        self.subscribe_time = Some(value);
+        self
+    }
+
+    /// Sets `CustomString` (optional). App-defined field of the subscriber.
+    #[must_use]
+    pub fn custom_string(mut self, value: impl Into<String>) -> Self {
+        self.custom_string = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`SubscribedOfficialAccountSelfInfo`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SubscribedOfficialAccountSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SubscribedOfficialAccountSelfInfo",
+    &[
+        crate::drift::FieldShape::new(
+            "SubscribeTime",
+            &[],
+            crate::drift::Shape::U64,
+            false,
+        ),
+        crate::drift::FieldShape::new(
+            "CustomString",
+            &[],
+            crate::drift::Shape::Str,
+            false,
+        ),
+    ],
+);
+impl crate::drift::Schema for SubscribedOfficialAccountSelfInfo {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SubscribedOfficialAccountSelfInfo
+    }
+}
+
 /// Result for each requested message.
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
@@ -1631,7 +2665,7 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
             "https://cloud.tencent.com/document/product/269/102302",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(93);
+    const RATE_SLOT: Option<usize> = Some(94);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.official_account_user_id {
             crate::limits::bytes(
@@ -1725,7 +2759,7 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
             "https://www.tencentcloud.com/document/product/1047/60756",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(94);
+    const RATE_SLOT: Option<usize> = Some(95);
 }
 
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
@@ -1764,7 +2798,7 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
             "https://cloud.tencent.com/document/product/269/102304",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(95);
+    const RATE_SLOT: Option<usize> = Some(96);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.name {
             crate::limits::bytes(
@@ -1821,6 +2855,84 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
 }
 
 impl crate::ItemResults for ModifyOfficialAccountBaseInfoResponse {}
+impl crate::ReplyPayload for GetOfficialAccountInfoResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for GetOfficialAccountInfoRequest {
+    type Response = GetOfficialAccountInfoResponse;
+    const SERVICE: &'static str = "official_account_open_http_svc";
+    const COMMAND: &'static str = "get_official_account_info";
+    const PATH: &'static str = "official_account_open_http_svc/get_official_account_info";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "OfficialAccountIdList",
+        "ResponseFilter",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102305";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102305",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(97);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.official_account_id_list.len(),
+                50,
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102305",
+                || String::from("OfficialAccountIdList"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for GetOfficialAccountInfoResponse {}
+impl crate::batch::Batched for GetOfficialAccountInfoRequest {
+    fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+        let mut template = self.clone();
+        template.official_account_id_list = Vec::new();
+        let mut parts = Vec::new();
+        let mut start = 0usize;
+        for chunk in self.official_account_id_list.as_slice().chunks(50) {
+            let mut request = template.clone();
+            request.official_account_id_list = chunk.to_vec();
+            let items = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, item)| crate::batch::ItemRef::new(
+                    "OfficialAccountIdList",
+                    start + i,
+                    {
+                        let _ = item;
+                        None
+                    },
+                ))
+                .collect();
+            start += chunk.len();
+            parts.push(crate::batch::BatchPart::new(request, items));
+        }
+        if parts.is_empty() {
+            parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+        }
+        parts
+    }
+}
+
 impl crate::ReplyPayload for GetSubscriberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -1848,7 +2960,7 @@ impl crate::Endpoint for GetSubscriberInfoRequest {
             "https://cloud.tencent.com/document/product/269/102306",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(96);
+    const RATE_SLOT: Option<usize> = Some(98);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.limit {
             crate::limits::range(
@@ -1918,7 +3030,7 @@ impl crate::Endpoint for AddSubscriberRequest {
             "https://www.tencentcloud.com/document/product/1047/60760",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(97);
+    const RATE_SLOT: Option<usize> = Some(99);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2012,7 +3124,7 @@ impl crate::Endpoint for DeleteSubscriberRequest {
             "https://www.tencentcloud.com/document/product/1047/60761",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(98);
+    const RATE_SLOT: Option<usize> = Some(100);
 }
 
 impl crate::ItemResults for DeleteSubscriberResponse {
@@ -2066,7 +3178,7 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
             "https://cloud.tencent.com/document/product/269/102310",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(99);
+    const RATE_SLOT: Option<usize> = Some(101);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -2083,6 +3195,83 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
 }
 
 impl crate::ItemResults for ModifySubscriberInfoResponse {}
+impl crate::ReplyPayload for GetSubscribedOfficialAccountListResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for GetSubscribedOfficialAccountListRequest {
+    type Response = GetSubscribedOfficialAccountListResponse;
+    const SERVICE: &'static str = "official_account_open_http_svc";
+    const COMMAND: &'static str = "get_subscribed_official_account_list";
+    const PATH: &'static str = "official_account_open_http_svc/get_subscribed_official_account_list";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Subscriber_Account",
+        "Limit",
+        "Offset",
+        "ResponseFilter",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/102311";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            200,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/102311",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(102);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        if let Some(v0_0) = &self.limit {
+            crate::limits::range(
+                Self::PATH,
+                *v0_0,
+                None,
+                Some(200),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102311",
+                || String::from("Limit"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for GetSubscribedOfficialAccountListResponse {}
+impl crate::paging::Paged for GetSubscribedOfficialAccountListRequest {
+    fn next_page(
+        &self,
+        reply: &GetSubscribedOfficialAccountListResponse,
+    ) -> Option<Self> {
+        let count = reply.official_account_info_list.len();
+        if reply.complete_flag.is_some_and(|x| x != 0) || count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.offset = Some(
+            u32::try_from(i128::from(self.offset.unwrap_or(0)) + count as i128)
+                .unwrap_or(u32::MAX),
+        );
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for GetSubscribedOfficialAccountListRequest {
+    type Item = SubscribedOfficialAccount;
+    fn take_items(
+        reply: &mut GetSubscribedOfficialAccountListResponse,
+    ) -> Vec<SubscribedOfficialAccount> {
+        std::mem::take(&mut reply.official_account_info_list)
+    }
+}
+
 impl crate::ReplyPayload for OfficialAccountMsgRecallResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2114,7 +3303,7 @@ impl crate::Endpoint for OfficialAccountMsgRecallRequest {
             "https://cloud.tencent.com/document/product/269/102327",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(100);
+    const RATE_SLOT: Option<usize> = Some(103);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2220,7 +3409,7 @@ impl crate::Endpoint for OfficialAccountMsgGetSimpleRequest {
             "https://cloud.tencent.com/document/product/269/102299",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(101);
+    const RATE_SLOT: Option<usize> = Some(104);
 }
 
 impl crate::ItemResults for OfficialAccountMsgGetSimpleResponse {}
@@ -2304,6 +3493,38 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
         Output = Result<ModifyOfficialAccountBaseInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
+    }
+
+    /// Get official account profiles (获取公众号详细资料)
+    ///
+    /// `POST /v4/official_account_open_http_svc/get_official_account_info`
+    ///
+    /// Returns the profiles of up to 50 official accounts, limited to the fields named in ResponseFilter (all fields when it is absent). At most 200 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102305> (English: <https://www.tencentcloud.com/document/product/1047/60758>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Limits, checked before sending: `OfficialAccountIdList` at most 50 items. `get_official_account_info_batched` takes any number of items.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn get_official_account_info<'r>(
+        &self,
+        request: &'r GetOfficialAccountInfoRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetOfficialAccountInfoResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///[`Self::get_official_account_info`] with any number of items: `OfficialAccountIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    pub fn get_official_account_info_batched<'r>(
+        &self,
+        request: &'r GetOfficialAccountInfoRequest,
+    ) -> impl std::future::Future<
+        Output = crate::batch::BatchOutcome<GetOfficialAccountInfoRequest>,
+    > + Send + use<'a, 'r> {
+        self.client.call_batched(request)
     }
 
     /// Get official account subscribers (获取公众号订阅者列表)
@@ -2424,6 +3645,46 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
         self.client.call(request)
     }
 
+    /// Get subscribed official accounts (获取订阅公众号列表)
+    ///
+    /// `POST /v4/official_account_open_http_svc/get_subscribed_official_account_list`
+    ///
+    /// Pages through the official accounts a user subscribes to (at most 200 per call), with the profile fields and the user's own subscription fields named in ResponseFilter. At most 200 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/102311> (English: <https://www.tencentcloud.com/document/product/1047/60763>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` advanced by the items received; the last page: `CompleteFlag` is not 0 or a page has no items. `get_subscribed_official_account_list_pages` and `get_subscribed_official_account_list_items` read every page.
+    ///
+    /// Limits, checked before sending: `Limit` at most 200.
+    ///
+    /// Documented rate (the client paces calls to it): 200 calls per second.
+    pub fn get_subscribed_official_account_list<'r>(
+        &self,
+        request: &'r GetSubscribedOfficialAccountListRequest,
+    ) -> impl std::future::Future<
+        Output = Result<GetSubscribedOfficialAccountListResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///Every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `CompleteFlag` is not 0 or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn get_subscribed_official_account_list_pages(
+        &self,
+        request: GetSubscribedOfficialAccountListRequest,
+    ) -> crate::paging::Pages<GetSubscribedOfficialAccountListRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `OfficialAccountInfoList` on every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn get_subscribed_official_account_list_items(
+        &self,
+        request: GetSubscribedOfficialAccountListRequest,
+    ) -> crate::paging::Items<GetSubscribedOfficialAccountListRequest> {
+        self.client.items(request)
+    }
+
     /// Recall official account message (撤回公众号消息)
     ///
     /// `POST /v4/official_account_open_http_svc/official_account_msg_recall`
@@ -2517,7 +3778,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateOfficialAccountRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(93),
+        rate_slot: Some(94),
         limits: &[
             crate::limits::LimitInfo::new(
                 "OfficialAccountUserID",
@@ -2586,7 +3847,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DestroyOfficialAccountRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(94),
+        rate_slot: Some(95),
         limits: &[],
         paging: None,
         batch: &[],
@@ -2626,7 +3887,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyOfficialAccountBaseInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(95),
+        rate_slot: Some(96),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Name",
@@ -2666,6 +3927,45 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
     },
     crate::registry::CommandInfo {
         service: "official_account_open_http_svc",
+        command: "get_official_account_info",
+        module: "official_account_open_http_svc",
+        function: "get_official_account_info",
+        request_type: "GetOfficialAccountInfoRequest",
+        response_type: "GetOfficialAccountInfoResponse",
+        title_zh: "获取公众号详细资料",
+        title_en: "Get official account profiles",
+        doc: "https://cloud.tencent.com/document/product/269/102305",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/60758"),
+        retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/get_official_account_info",
+        request_keys: &["OfficialAccountIdList", "ResponseFilter"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"OfficialAccountIdList\": [\n        {\n            \"Official_Account\": \"@TOA#_test_for_penn\"\n        },\n        {\n            \"Official_Account\": \"@TOA#_@TOA#dZDP\"\n        }\n    ],\n    \"ResponseFilter\": {\n        \"OfficialAccountBaseInfoFilter\": [\n            \"CreateTime\",\n            \"Name\",\n            \"Owner_Account\",\n            \"LastMsgTime\",\n            \"SubscriberNum\",\n            \"Introduction\",\n            \"FaceUrl\",\n            \"Organization\",\n            \"CustomString\"\n        ]\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <GetOfficialAccountInfoRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(97),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "OfficialAccountIdList",
+                crate::limits::Limit::MaxItems(50),
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102305",
+            ),
+        ],
+        paging: None,
+        batch: &["OfficialAccountIdList"],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetOfficialAccountInfoRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "official_account_open_http_svc",
         command: "get_subscriber_info",
         module: "official_account_open_http_svc",
         function: "get_subscriber_info",
@@ -2689,7 +3989,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetSubscriberInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(96),
+        rate_slot: Some(98),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Limit",
@@ -2752,7 +4052,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddSubscriberRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(97),
+        rate_slot: Some(99),
         limits: &[
             crate::limits::LimitInfo::new(
                 "SubscriberList",
@@ -2793,7 +4093,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteSubscriberRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(98),
+        rate_slot: Some(100),
         limits: &[],
         paging: None,
         batch: &[],
@@ -2827,7 +4127,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifySubscriberInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(99),
+        rate_slot: Some(101),
         limits: &[
             crate::limits::LimitInfo::new(
                 "CustomString",
@@ -2840,6 +4140,70 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ModifySubscriberInfoRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "official_account_open_http_svc",
+        command: "get_subscribed_official_account_list",
+        module: "official_account_open_http_svc",
+        function: "get_subscribed_official_account_list",
+        request_type: "GetSubscribedOfficialAccountListRequest",
+        response_type: "GetSubscribedOfficialAccountListResponse",
+        title_zh: "获取订阅公众号列表",
+        title_en: "Get subscribed official accounts",
+        doc: "https://cloud.tencent.com/document/product/269/102311",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/60763"),
+        retry: crate::RetryClass::Safe,
+        path: "official_account_open_http_svc/get_subscribed_official_account_list",
+        request_keys: &["Subscriber_Account", "Limit", "Offset", "ResponseFilter"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Subscriber_Account\": \"107867\",\n    \"Limit\": 200,\n    \"Offset\": 0,\n    \"ResponseFilter\":{\n        \"OfficialAccountBaseInfoFilter\":[\n            \"CreateTime\",\n            \"Name\",\n            \"Owner_Account\",\n            \"LastMsgTime\",\n            \"SubscriberNum\",\n            \"Introduction\",\n            \"FaceUrl\",\n            \"Organization\",\n            \"CustomString\"\n        ],\n        \"SelfInfoFilter\":[\n            \"SubscribeTime\",\n            \"CustomString\"\n        ]\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <GetSubscribedOfficialAccountListRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(102),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Limit",
+                crate::limits::Limit::Range {
+                    min: None,
+                    max: Some(200),
+                },
+                Some(6017),
+                "https://cloud.tencent.com/document/product/269/102311",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("OfficialAccountInfoList"),
+                Some("Limit"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::AddItems {
+                            unless: None,
+                        },
+                    ),
+                ],
+                &[
+                    crate::registry::EndInfo::Int {
+                        field: "CompleteFlag",
+                        value: 0,
+                        negated: true,
+                    },
+                    crate::registry::EndInfo::NoItems,
+                ],
+            ),
+        ),
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<GetSubscribedOfficialAccountListRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "official_account_open_http_svc",
@@ -2878,7 +4242,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <OfficialAccountMsgRecallRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(100),
+        rate_slot: Some(103),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgKeyList",
@@ -2936,7 +4300,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <OfficialAccountMsgGetSimpleRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(101),
+        rate_slot: Some(104),
         limits: &[],
         paging: None,
         batch: &[],

@@ -438,7 +438,7 @@ impl crate::Endpoint for GetHistoryRequest {
             "https://cloud.tencent.com/document/product/269/1650",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(102);
+    const RATE_SLOT: Option<usize> = Some(105);
 }
 
 impl crate::ItemResults for GetHistoryResponse {}
@@ -508,7 +508,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetHistoryRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(102),
+        rate_slot: Some(105),
         limits: &[],
         paging: None,
         batch: &[],

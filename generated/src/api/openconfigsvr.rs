@@ -1103,7 +1103,7 @@ impl crate::Endpoint for SetNoSpeakingRequest {
             "https://cloud.tencent.com/document/product/269/4230",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(103);
+    const RATE_SLOT: Option<usize> = Some(106);
 }
 
 impl crate::ItemResults for SetNoSpeakingResponse {}
@@ -1134,7 +1134,7 @@ impl crate::Endpoint for GetNoSpeakingRequest {
             "https://cloud.tencent.com/document/product/269/4229",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(104);
+    const RATE_SLOT: Option<usize> = Some(107);
 }
 
 impl crate::ItemResults for GetNoSpeakingResponse {}
@@ -1165,7 +1165,7 @@ impl crate::Endpoint for GetAppInfoRequest {
             "https://cloud.tencent.com/document/product/269/4193",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(105);
+    const RATE_SLOT: Option<usize> = Some(108);
 }
 
 impl crate::ItemResults for GetAppInfoResponse {}
@@ -1273,7 +1273,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetNoSpeakingRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(103),
+        rate_slot: Some(106),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1305,7 +1305,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetNoSpeakingRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(104),
+        rate_slot: Some(107),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1347,7 +1347,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAppInfoRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(105),
+        rate_slot: Some(108),
         limits: &[],
         paging: None,
         batch: &[],

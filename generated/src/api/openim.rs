@@ -529,7 +529,6 @@ impl QueryOnlineStatusRequest {
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
 #[non_exhaustive]
-#[serde(deny_unknown_fields)]
 pub struct QueryOnlineStatusResponse {
     /// `QueryResult` (required). Status of each queried account.
     #[serde(
@@ -545,6 +544,10 @@ pub struct QueryOnlineStatusResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub error_list: Vec<OnlineStatusError>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
 }
 
 impl QueryOnlineStatusResponse {
@@ -553,6 +556,7 @@ impl QueryOnlineStatusResponse {
         Self {
             query_result: Default::default(),
             error_list: Default::default(),
+            other: serde_json::Map::new(),
         }
     }
 
@@ -574,7 +578,7 @@ impl QueryOnlineStatusResponse {
 ///How the drift corrector reads [`QueryOnlineStatusResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_QueryOnlineStatusResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_QueryOnlineStatusResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
     "QueryOnlineStatusResponse",
     &[
         crate::drift::FieldShape::new(
@@ -2447,7 +2451,7 @@ impl crate::Endpoint for QueryOnlineStatusRequest {
             "https://cloud.tencent.com/document/product/269/2566",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(106);
+    const RATE_SLOT: Option<usize> = Some(109);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2553,7 +2557,7 @@ impl crate::Endpoint for SendMsgRequest {
             "https://cloud.tencent.com/document/product/269/2282",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(107);
+    const RATE_SLOT: Option<usize> = Some(110);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
@@ -2619,7 +2623,7 @@ impl crate::Endpoint for BatchSendMsgRequest {
             "https://cloud.tencent.com/document/product/269/1612",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(108);
+    const RATE_SLOT: Option<usize> = Some(111);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2751,7 +2755,7 @@ impl crate::Endpoint for ImportMsgRequest {
             "https://cloud.tencent.com/document/product/269/2568",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(110);
+    const RATE_SLOT: Option<usize> = Some(113);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.msg_seq {
             crate::limits::range(
@@ -2803,7 +2807,7 @@ impl crate::Endpoint for AdminGetRoamMsgRequest {
             "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/查询消息/查询单聊消息_intl_zh.md",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(111);
+    const RATE_SLOT: Option<usize> = Some(114);
 }
 
 impl crate::ItemResults for AdminGetRoamMsgResponse {}
@@ -2857,7 +2861,7 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
             "https://cloud.tencent.com/document/product/269/38980",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(112);
+    const RATE_SLOT: Option<usize> = Some(115);
 }
 
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
@@ -2892,7 +2896,7 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
             "https://cloud.tencent.com/document/product/269/50349",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(113);
+    const RATE_SLOT: Option<usize> = Some(116);
 }
 
 impl crate::ItemResults for AdminSetMsgReadResponse {}
@@ -2923,7 +2927,7 @@ impl crate::Endpoint for GetC2cUnreadMsgNumRequest {
             "https://cloud.tencent.com/document/product/269/56043",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(114);
+    const RATE_SLOT: Option<usize> = Some(117);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.peer_account {
             crate::limits::items(
@@ -3020,7 +3024,7 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
             "https://cloud.tencent.com/document/product/269/74740",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(115);
+    const RATE_SLOT: Option<usize> = Some(118);
 }
 
 impl crate::ItemResults for ModifyC2cMsgResponse {}
@@ -3055,7 +3059,7 @@ impl crate::Endpoint for DeleteC2cMsgRambleRequest {
             "https://cloud.tencent.com/document/product/269/101439",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(116);
+    const RATE_SLOT: Option<usize> = Some(119);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3157,7 +3161,7 @@ impl crate::Endpoint for ModifyGroupMsgRequest {
             "https://cloud.tencent.com/document/product/269/74741",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(117);
+    const RATE_SLOT: Option<usize> = Some(120);
 }
 
 impl crate::ItemResults for ModifyGroupMsgResponse {}
@@ -3552,7 +3556,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <QueryOnlineStatusRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(106),
+        rate_slot: Some(109),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3660,7 +3664,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SendMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(107),
+        rate_slot: Some(110),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgSeq",
@@ -3749,7 +3753,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BatchSendMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(108),
+        rate_slot: Some(111),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3839,7 +3843,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ImportMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(110),
+        rate_slot: Some(113),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgSeq",
@@ -3944,7 +3948,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminGetRoamMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(111),
+        rate_slot: Some(114),
         limits: &[],
         paging: Some(
             &crate::registry::PagingInfo::new(
@@ -4010,7 +4014,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminMsgWithdrawRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(112),
+        rate_slot: Some(115),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4044,7 +4048,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AdminSetMsgReadRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(113),
+        rate_slot: Some(116),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4086,7 +4090,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetC2cUnreadMsgNumRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(114),
+        rate_slot: Some(117),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Peer_Account",
@@ -4155,7 +4159,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyC2cMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(115),
+        rate_slot: Some(118),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4189,7 +4193,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteC2cMsgRambleRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(116),
+        rate_slot: Some(119),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MsgKeyList",
@@ -4296,7 +4300,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ModifyGroupMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(117),
+        rate_slot: Some(120),
         limits: &[],
         paging: None,
         batch: &[],

@@ -740,7 +740,7 @@ impl crate::Endpoint for GetKeyValuesRequest {
             "https://cloud.tencent.com/document/product/269/82029",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(118);
+    const RATE_SLOT: Option<usize> = Some(121);
 }
 
 impl crate::ItemResults for GetKeyValuesResponse {}
@@ -785,7 +785,7 @@ impl crate::Endpoint for SetKeyValuesRequest {
             "https://cloud.tencent.com/document/product/269/82030",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(119);
+    const RATE_SLOT: Option<usize> = Some(122);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.extension_list {
             crate::limits::items(
@@ -914,7 +914,7 @@ impl crate::Endpoint for GroupGetKeyValuesRequest {
             "https://cloud.tencent.com/document/product/269/82031",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(121);
+    const RATE_SLOT: Option<usize> = Some(124);
 }
 
 impl crate::ItemResults for GroupGetKeyValuesResponse {}
@@ -958,7 +958,7 @@ impl crate::Endpoint for GroupSetKeyValuesRequest {
             "https://cloud.tencent.com/document/product/269/82032",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(122);
+    const RATE_SLOT: Option<usize> = Some(125);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.extension_list {
             crate::limits::items(
@@ -1224,7 +1224,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetKeyValuesRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(118),
+        rate_slot: Some(121),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1280,7 +1280,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetKeyValuesRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(119),
+        rate_slot: Some(122),
         limits: &[
             crate::limits::LimitInfo::new(
                 "ExtensionList",
@@ -1341,7 +1341,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GroupGetKeyValuesRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(121),
+        rate_slot: Some(124),
         limits: &[],
         paging: None,
         batch: &[],
@@ -1391,7 +1391,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GroupSetKeyValuesRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(122),
+        rate_slot: Some(125),
         limits: &[
             crate::limits::LimitInfo::new(
                 "ExtensionList",

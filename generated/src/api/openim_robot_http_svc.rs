@@ -415,7 +415,7 @@ impl crate::Endpoint for CreateRobotRequest {
             "https://cloud.tencent.com/document/product/269/89991",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(124);
+    const RATE_SLOT: Option<usize> = Some(127);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -469,7 +469,7 @@ impl crate::Endpoint for DeleteRobotRequest {
             "https://www.tencentcloud.com/document/product/1047/55282",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(125);
+    const RATE_SLOT: Option<usize> = Some(128);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::bytes(
@@ -513,7 +513,7 @@ impl crate::Endpoint for GetAllRobotsRequest {
             "https://www.tencentcloud.com/document/product/1047/55280",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(126);
+    const RATE_SLOT: Option<usize> = Some(129);
 }
 
 impl crate::ItemResults for GetAllRobotsResponse {}
@@ -550,7 +550,7 @@ impl crate::Endpoint for SendStreamMsgRequest {
             "https://cloud.tencent.com/document/product/269/104537",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(127);
+    const RATE_SLOT: Option<usize> = Some(130);
 }
 
 impl crate::ItemResults for SendStreamMsgResponse {}
@@ -684,7 +684,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateRobotRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(124),
+        rate_slot: Some(127),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserID",
@@ -729,7 +729,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteRobotRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(125),
+        rate_slot: Some(128),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Robot_Account",
@@ -768,7 +768,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAllRobotsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(126),
+        rate_slot: Some(129),
         limits: &[],
         paging: None,
         batch: &[],
@@ -808,7 +808,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SendStreamMsgRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(127),
+        rate_slot: Some(130),
         limits: &[],
         paging: None,
         batch: &[],

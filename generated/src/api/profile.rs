@@ -352,7 +352,7 @@ impl crate::Endpoint for PortraitSetRequest {
             "https://cloud.tencent.com/document/product/269/1640",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(128);
+    const RATE_SLOT: Option<usize> = Some(131);
 }
 
 impl crate::ItemResults for PortraitSetResponse {}
@@ -383,7 +383,7 @@ impl crate::Endpoint for PortraitGetRequest {
             "https://cloud.tencent.com/document/product/269/1639",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(129);
+    const RATE_SLOT: Option<usize> = Some(132);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -547,7 +547,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <PortraitSetRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(128),
+        rate_slot: Some(131),
         limits: &[],
         paging: None,
         batch: &[],
@@ -611,7 +611,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <PortraitGetRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(129),
+        rate_slot: Some(132),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",

@@ -2263,7 +2263,7 @@ impl crate::Endpoint for GetListRequest {
             "https://cloud.tencent.com/document/product/269/62118",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(130);
+    const RATE_SLOT: Option<usize> = Some(133);
 }
 
 impl crate::ItemResults for GetListResponse {}
@@ -2321,7 +2321,7 @@ impl crate::Endpoint for DeleteRequest {
             "https://cloud.tencent.com/document/product/269/62119",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(131);
+    const RATE_SLOT: Option<usize> = Some(134);
 }
 
 impl crate::ItemResults for DeleteResponse {}
@@ -2356,7 +2356,7 @@ impl crate::Endpoint for TopRequest {
             "https://trtc.io/ko/document/78304",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(132);
+    const RATE_SLOT: Option<usize> = Some(135);
 }
 
 impl crate::ItemResults for TopResponse {}
@@ -2387,7 +2387,7 @@ impl crate::Endpoint for CreateContactGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/53437",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(133);
+    const RATE_SLOT: Option<usize> = Some(136);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2476,7 +2476,7 @@ impl crate::Endpoint for DelContactGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/53441",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(134);
+    const RATE_SLOT: Option<usize> = Some(137);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2552,7 +2552,7 @@ impl crate::Endpoint for UpdateContactGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/53439",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(135);
+    const RATE_SLOT: Option<usize> = Some(138);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v1_0) = &self.update_group.new_group_name {
             crate::limits::bytes(
@@ -2596,7 +2596,7 @@ impl crate::Endpoint for SearchContactGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/53442",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(136);
+    const RATE_SLOT: Option<usize> = Some(139);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2671,7 +2671,7 @@ impl crate::Endpoint for MarkContactRequest {
             "https://www.tencentcloud.com/document/product/1047/53438",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(137);
+    const RATE_SLOT: Option<usize> = Some(140);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2779,7 +2779,7 @@ impl crate::Endpoint for GetContactGroupRequest {
             "https://www.tencentcloud.com/document/product/1047/53440",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(138);
+    const RATE_SLOT: Option<usize> = Some(141);
 }
 
 impl crate::ItemResults for GetContactGroupResponse {}
@@ -2841,7 +2841,7 @@ impl<'a> Recentcontact<'a> {
     ///
     /// `POST /v4/recentcontact/delete`
     ///
-    /// Deletes one conversation of a user, optionally clearing its roaming messages too.
+    /// Deletes one conversation of a user, optionally clearing its roaming messages too. The user's clients drop the conversation from their caches only when multi-device sync (多端同步设置) is on in the console.
     ///
     /// Documentation: <https://cloud.tencent.com/document/product/269/62119> (English: <https://www.tencentcloud.com/document/product/1047/43088>)
     ///
@@ -3086,7 +3086,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetListRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(130),
+        rate_slot: Some(133),
         limits: &[],
         paging: Some(
             &crate::registry::PagingInfo::new(
@@ -3168,7 +3168,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(131),
+        rate_slot: Some(134),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3210,7 +3210,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <TopRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(132),
+        rate_slot: Some(135),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3244,7 +3244,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <CreateContactGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(133),
+        rate_slot: Some(136),
         limits: &[
             crate::limits::LimitInfo::new(
                 "GroupContactItem",
@@ -3291,7 +3291,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DelContactGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(134),
+        rate_slot: Some(137),
         limits: &[
             crate::limits::LimitInfo::new(
                 "GroupName",
@@ -3332,7 +3332,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <UpdateContactGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(135),
+        rate_slot: Some(138),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UpdateGroup.NewGroupName",
@@ -3373,7 +3373,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SearchContactGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(136),
+        rate_slot: Some(139),
         limits: &[
             crate::limits::LimitInfo::new(
                 "ContactItem",
@@ -3414,7 +3414,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <MarkContactRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(137),
+        rate_slot: Some(140),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MarkItem",
@@ -3461,7 +3461,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetContactGroupRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(138),
+        rate_slot: Some(141),
         limits: &[],
         paging: None,
         batch: &[],

@@ -3066,7 +3066,7 @@ impl crate::Endpoint for FriendAddRequest {
             "https://cloud.tencent.com/document/product/269/1643",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(139);
+    const RATE_SLOT: Option<usize> = Some(142);
 }
 
 impl crate::ItemResults for FriendAddResponse {
@@ -3134,7 +3134,7 @@ impl crate::Endpoint for FriendImportRequest {
             "https://cloud.tencent.com/document/product/269/8301",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(140);
+    const RATE_SLOT: Option<usize> = Some(143);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3243,7 +3243,7 @@ impl crate::Endpoint for FriendUpdateRequest {
             "https://cloud.tencent.com/document/product/269/12525",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(141);
+    const RATE_SLOT: Option<usize> = Some(144);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3347,7 +3347,7 @@ impl crate::Endpoint for FriendDeleteRequest {
             "https://cloud.tencent.com/document/product/269/1644",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(142);
+    const RATE_SLOT: Option<usize> = Some(145);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3438,7 +3438,7 @@ impl crate::Endpoint for FriendDeleteAllRequest {
             "https://cloud.tencent.com/document/product/269/1645",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(143);
+    const RATE_SLOT: Option<usize> = Some(146);
 }
 
 impl crate::ItemResults for FriendDeleteAllResponse {}
@@ -3473,7 +3473,7 @@ impl crate::Endpoint for FriendCheckRequest {
             "https://cloud.tencent.com/document/product/269/1646",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(144);
+    const RATE_SLOT: Option<usize> = Some(147);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3578,7 +3578,7 @@ impl crate::Endpoint for FriendGetRequest {
             "https://cloud.tencent.com/document/product/269/1647",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(145);
+    const RATE_SLOT: Option<usize> = Some(148);
 }
 
 impl crate::ItemResults for FriendGetResponse {}
@@ -3631,7 +3631,7 @@ impl crate::Endpoint for FriendGetListRequest {
             "https://cloud.tencent.com/document/product/269/8609",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(146);
+    const RATE_SLOT: Option<usize> = Some(149);
 }
 
 impl crate::ItemResults for FriendGetListResponse {
@@ -3690,7 +3690,7 @@ impl crate::Endpoint for BlackListAddRequest {
             "https://cloud.tencent.com/document/product/269/3718",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(147);
+    const RATE_SLOT: Option<usize> = Some(150);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3790,7 +3790,7 @@ impl crate::Endpoint for BlackListDeleteRequest {
             "https://cloud.tencent.com/document/product/269/3719",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(148);
+    const RATE_SLOT: Option<usize> = Some(151);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -3895,7 +3895,7 @@ impl crate::Endpoint for BlackListGetRequest {
             "https://cloud.tencent.com/document/product/269/3722",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(149);
+    const RATE_SLOT: Option<usize> = Some(152);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::range(
@@ -3962,7 +3962,7 @@ impl crate::Endpoint for BlackListCheckRequest {
             "https://cloud.tencent.com/document/product/269/3725",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(150);
+    const RATE_SLOT: Option<usize> = Some(153);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -4066,7 +4066,7 @@ impl crate::Endpoint for GroupAddRequest {
             "https://cloud.tencent.com/document/product/269/10107",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(151);
+    const RATE_SLOT: Option<usize> = Some(154);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -4157,7 +4157,7 @@ impl crate::Endpoint for GroupDeleteRequest {
             "https://cloud.tencent.com/document/product/269/10108",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(152);
+    const RATE_SLOT: Option<usize> = Some(155);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -4233,7 +4233,7 @@ impl crate::Endpoint for GroupGetRequest {
             "https://cloud.tencent.com/document/product/269/54763",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(153);
+    const RATE_SLOT: Option<usize> = Some(156);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.group_name {
             crate::limits::items(
@@ -4818,7 +4818,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendAddRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(139),
+        rate_slot: Some(142),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4878,7 +4878,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendImportRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(140),
+        rate_slot: Some(143),
         limits: &[
             crate::limits::LimitInfo::new(
                 "AddFriendItem",
@@ -4937,7 +4937,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendUpdateRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(141),
+        rate_slot: Some(144),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UpdateItem",
@@ -4986,7 +4986,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendDeleteRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(142),
+        rate_slot: Some(145),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -5033,7 +5033,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendDeleteAllRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(143),
+        rate_slot: Some(146),
         limits: &[],
         paging: None,
         batch: &[],
@@ -5067,7 +5067,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendCheckRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(144),
+        rate_slot: Some(147),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -5121,7 +5121,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendGetRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(145),
+        rate_slot: Some(148),
         limits: &[],
         paging: Some(
             &crate::registry::PagingInfo::new(
@@ -5184,7 +5184,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <FriendGetListRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(146),
+        rate_slot: Some(149),
         limits: &[],
         paging: None,
         batch: &[],
@@ -5218,7 +5218,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BlackListAddRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(147),
+        rate_slot: Some(150),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -5259,7 +5259,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BlackListDeleteRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(148),
+        rate_slot: Some(151),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -5310,7 +5310,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BlackListGetRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(149),
+        rate_slot: Some(152),
         limits: &[
             crate::limits::LimitInfo::new(
                 "MaxLimited",
@@ -5373,7 +5373,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BlackListCheckRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(150),
+        rate_slot: Some(153),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -5432,7 +5432,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GroupAddRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(151),
+        rate_slot: Some(154),
         limits: &[
             crate::limits::LimitInfo::new(
                 "GroupName",
@@ -5479,7 +5479,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GroupDeleteRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(152),
+        rate_slot: Some(155),
         limits: &[
             crate::limits::LimitInfo::new(
                 "GroupName",
@@ -5528,7 +5528,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GroupGetRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(153),
+        rate_slot: Some(156),
         limits: &[
             crate::limits::LimitInfo::new(
                 "GroupName",

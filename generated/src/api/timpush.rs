@@ -71,6 +71,106 @@ impl TimPushCondition {
     }
 }
 
+/// A browser notification of a Web push (webpush, webbatch), as far as the examples of trtc.io/zh/document/80440 and 80441 show it.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct WebPushInfo {
+    /// `Title` (optional). Notification title.
+    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// `Desc` (optional). Notification text.
+    #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
+    pub desc: Option<String>,
+    /// `Ext` (optional). Pass-through content, a JSON string ("透传字段,推送使用json格式字符串").
+    #[serde(rename = "Ext", default, skip_serializing_if = "Option::is_none")]
+    pub ext: Option<String>,
+    /// `URL` (optional). URL opened when the notification is clicked ("推送点击跳转URL").
+    #[serde(rename = "URL", default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl WebPushInfo {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            title: None,
+            desc: None,
+            ext: None,
+            url: None,
+        }
+    }
+
+    /// Sets `Title` (optional). Notification title.
+    #[must_use]
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `Desc` (optional). Notification text.
+    #[must_use]
+    pub fn desc(mut self, value: impl Into<String>) -> Self {
+        self.desc = Some(value.into());
+        self
+    }
+
+    /// Sets `Ext` (optional). Pass-through content, a JSON string ("透传字段,推送使用json格式字符串").
+    #[must_use]
+    pub fn ext(mut self, value: impl Into<String>) -> Self {
+        self.ext = Some(value.into());
+        self
+    }
+
+    /// Sets `URL` (optional). URL opened when the notification is clicked ("推送点击跳转URL").
+    #[must_use]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
+/// Tag conditions of a Web push to all/tagged users (webpush). The readable examples show TagsAnd and TagsOr; the page supports tags only (no attributes).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct WebPushCondition {
+    /// `TagsAnd` (optional). The account must have all of these tags.
+    #[serde(rename = "TagsAnd", default, skip_serializing_if = "Option::is_none")]
+    pub tags_and: Option<Vec<String>>,
+    /// `TagsOr` (optional). The account must have at least one of these tags.
+    #[serde(rename = "TagsOr", default, skip_serializing_if = "Option::is_none")]
+    pub tags_or: Option<Vec<String>>,
+}
+
+impl WebPushCondition {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            tags_and: None,
+            tags_or: None,
+        }
+    }
+
+    /// Sets `TagsAnd` (optional). The account must have all of these tags.
+    #[must_use]
+    pub fn tags_and(mut self, value: Vec<String>) -> Self {
+        self.tags_and = Some(value);
+        self
+    }
+
+    /// Sets `TagsOr` (optional). The account must have at least one of these tags.
+    #[must_use]
+    pub fn tags_or(mut self, value: Vec<String>) -> Self {
+        self.tags_or = Some(value);
+        self
+    }
+}
+
 /// Kind of push a scheduled task makes (add_sched_task table, 1047/78839).
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -851,7 +951,7 @@ pub struct GetAttrNameResponse {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub attr_names: std::collections::BTreeMap<String, String>,
-    /// `AttrTypes` (optional). Attribute number -> account type of the attribute.
+    /// `AttrTypes` (optional). Attribute number -> account type of the attribute (0: Chat UserID; 1: the RegistrationID generated when a device registers for the push service).
     #[serde(rename = "AttrTypes", default, skip_serializing_if = "Option::is_none")]
     pub attr_types: Option<std::collections::BTreeMap<String, AttrAccountType>>,
 }
@@ -875,7 +975,7 @@ impl GetAttrNameResponse {
         self
     }
 
-    /// Sets `AttrTypes` (optional). Attribute number -> account type of the attribute.
+    /// Sets `AttrTypes` (optional). Attribute number -> account type of the attribute (0: Chat UserID; 1: the RegistrationID generated when a device registers for the push service).
     #[must_use]
     pub fn attr_types(
         mut self,
@@ -1641,6 +1741,216 @@ impl crate::drift::Schema for ClearAllTagsResponse {
     }
 }
 
+/// Request body of `timpush/add_sched_task`.
+///
+/// See [`Timpush::add_sched_task`](crate::api::timpush::Timpush::add_sched_task).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct AddSchedTaskRequest {
+    /// `Sdkappid` (required). SDKAppID of the app; must be the same as the `sdkappid` of the request URL.
+    #[serde(rename = "Sdkappid")]
+    pub sdkappid: u64,
+    /// `Type` (required). Kind of push the task makes: All (all users), Tag (tag-based) or User (listed accounts).
+    #[serde(rename = "Type")]
+    pub r#type: SchedPushType,
+    /// `SchedAt` (required). Scheduled send time, "YYYY-MM-DD HH:MM:SS" in UTC, e.g. "2025-06-01 10:00:00".
+    #[serde(rename = "SchedAt")]
+    pub sched_at: String,
+    /// `Content` (required). The push to make: for Type All or Tag the body of a push call (From_Account, Condition, OfflinePushInfo, ...), for Type User the body of a batch call (with To_Account, 1 to 500 accounts).
+    #[serde(rename = "Content")]
+    pub content: serde_json::Value,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AddSchedTaskRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        sdkappid: u64,
+        r#type: SchedPushType,
+        sched_at: impl Into<String>,
+        content: serde_json::Value,
+    ) -> Self {
+        Self {
+            sdkappid,
+            r#type,
+            sched_at: sched_at.into(),
+            content,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/add_sched_task` (the envelope is decoded separately).
+///
+/// See [`Timpush::add_sched_task`](crate::api::timpush::Timpush::add_sched_task).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct AddSchedTaskResponse {
+    /// `TaskID` (optional). ID of the created task; pass it to get_sched_task, modify_sched_task and delete_sched_task.
+    #[serde(rename = "TaskID", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<u64>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl AddSchedTaskResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            task_id: None,
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `TaskID` (optional). ID of the created task; pass it to get_sched_task, modify_sched_task and delete_sched_task.
+    #[must_use]
+    pub fn task_id(mut self, value: u64) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`AddSchedTaskResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_AddSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "AddSchedTaskResponse",
+    &[crate::drift::FieldShape::new("TaskID", &[], crate::drift::Shape::U64, false)],
+);
+impl crate::drift::Schema for AddSchedTaskResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_AddSchedTaskResponse
+    }
+}
+
+/// Request body of `timpush/modify_sched_task`.
+///
+/// See [`Timpush::modify_sched_task`](crate::api::timpush::Timpush::modify_sched_task).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ModifySchedTaskRequest {
+    /// `Sdkappid` (required). SDKAppID of the app; must be the same as the `sdkappid` of the request URL.
+    #[serde(rename = "Sdkappid")]
+    pub sdkappid: u64,
+    /// `TaskID` (required). ID of the scheduled task, as returned when the task was created.
+    #[serde(rename = "TaskID")]
+    pub task_id: u64,
+    /// `Type` (required). Kind of push of the task; must be the one it was created with (the type cannot be changed).
+    #[serde(rename = "Type")]
+    pub r#type: SchedPushType,
+    /// `SchedAt` (optional). New scheduled time, "YYYY-MM-DD HH:MM:SS" in UTC; not changed when absent.
+    #[serde(rename = "SchedAt", default, skip_serializing_if = "Option::is_none")]
+    pub sched_at: Option<String>,
+    /// `Content` (optional). New push content, in the shape that the task's Type requires (see add_sched_task); not changed when absent.
+    #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<serde_json::Value>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ModifySchedTaskRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
+        Self {
+            sdkappid,
+            task_id,
+            r#type,
+            sched_at: None,
+            content: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `SchedAt` (optional). New scheduled time, "YYYY-MM-DD HH:MM:SS" in UTC; not changed when absent.
+    #[must_use]
+    pub fn sched_at(mut self, value: impl Into<String>) -> Self {
+        self.sched_at = Some(value.into());
+        self
+    }
+
+    /// Sets `Content` (optional). New push content, in the shape that the task's Type requires (see add_sched_task); not changed when absent.
+    #[must_use]
+    pub fn content(mut self, value: serde_json::Value) -> Self {
+        self.content = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/modify_sched_task` (the envelope is decoded separately).
+///
+/// See [`Timpush::modify_sched_task`](crate::api::timpush::Timpush::modify_sched_task).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ModifySchedTaskResponse {
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ModifySchedTaskResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
+///How the drift corrector reads [`ModifySchedTaskResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ModifySchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "ModifySchedTaskResponse",
+    &[],
+);
+impl crate::drift::Schema for ModifySchedTaskResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ModifySchedTaskResponse
+    }
+}
+
 /// Request body of `timpush/delete_sched_task`.
 ///
 /// See [`Timpush::delete_sched_task`](crate::api::timpush::Timpush::delete_sched_task).
@@ -1805,6 +2115,420 @@ pub static SHAPE_GetSchedTaskResponse: crate::drift::ObjectShape = crate::drift:
 impl crate::drift::Schema for GetSchedTaskResponse {
     fn shape() -> &'static crate::drift::ObjectShape {
         &SHAPE_GetSchedTaskResponse
+    }
+}
+
+/// Request body of `timpush/list_sched_task`.
+///
+/// See [`Timpush::list_sched_task`](crate::api::timpush::Timpush::list_sched_task).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct ListSchedTaskRequest {
+    /// `Sdkappid` (required). SDKAppID of the app; must be the same as the `sdkappid` of the request URL.
+    #[serde(rename = "Sdkappid")]
+    pub sdkappid: u64,
+    /// `Offset` (required). Paging offset, starting from 0.
+    #[serde(rename = "Offset")]
+    pub offset: u32,
+    /// `Want` (required). Number of tasks wanted in this page; greater than 0.
+    #[serde(rename = "Want")]
+    pub want: u32,
+    /// `OrderBy` (required). Sort key: creation time or scheduled time ("createat" / "schedat").
+    #[serde(rename = "OrderBy")]
+    pub order_by: String,
+    /// `Asc` (required). Sort direction: true ascending, false descending.
+    #[serde(rename = "Asc")]
+    pub asc: bool,
+    /// `BeginTime` (required). Start of the time range (UTC), "YYYY-MM-DD HH:MM:SS"; must be set together with EndTime and not be later than it.
+    #[serde(rename = "BeginTime")]
+    pub begin_time: String,
+    /// `EndTime` (required). End of the time range (UTC), "YYYY-MM-DD HH:MM:SS". The range may not exceed a maximum number of days set by the system.
+    #[serde(rename = "EndTime")]
+    pub end_time: String,
+    /// `Keyword` (optional). Keyword fuzzy-matched against the task title or description.
+    #[serde(rename = "Keyword", default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListSchedTaskRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new(
+        sdkappid: u64,
+        offset: u32,
+        want: u32,
+        order_by: impl Into<String>,
+        asc: bool,
+        begin_time: impl Into<String>,
+        end_time: impl Into<String>,
+    ) -> Self {
+        Self {
+            sdkappid,
+            offset,
+            want,
+            order_by: order_by.into(),
+            asc,
+            begin_time: begin_time.into(),
+            end_time: end_time.into(),
+            keyword: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Keyword` (optional). Keyword fuzzy-matched against the task title or description.
+    #[must_use]
+    pub fn keyword(mut self, value: impl Into<String>) -> Self {
+        self.keyword = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/list_sched_task` (the envelope is decoded separately).
+///
+/// See [`Timpush::list_sched_task`](crate::api::timpush::Timpush::list_sched_task).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct ListSchedTaskResponse {
+    /// `Total` (optional). Number of tasks (2 in the example; presumably all tasks matching the query).
+    #[serde(rename = "Total", default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// `Tasks` (required). The tasks of this page.
+    #[serde(
+        rename = "Tasks",
+        default,
+        deserialize_with = "crate::codec::null_as_default"
+    )]
+    pub tasks: Vec<SchedTaskListItem>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ListSchedTaskResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            total: None,
+            tasks: Default::default(),
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `Total` (optional). Number of tasks (2 in the example; presumably all tasks matching the query).
+    #[must_use]
+    pub fn total(mut self, value: u64) -> Self {
+        self.total = Some(value);
+        self
+    }
+
+    /// Sets `Tasks` (required). The tasks of this page.
+    #[must_use]
+    pub fn tasks(mut self, value: Vec<SchedTaskListItem>) -> Self {
+        self.tasks = value;
+        self
+    }
+}
+
+///How the drift corrector reads [`ListSchedTaskResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_ListSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "ListSchedTaskResponse",
+    &[
+        crate::drift::FieldShape::new("Total", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new(
+            "Tasks",
+            &[],
+            crate::drift::Shape::Array(
+                &crate::drift::Shape::Object(&SHAPE_SchedTaskListItem),
+            ),
+            true,
+        ),
+    ],
+);
+impl crate::drift::Schema for ListSchedTaskResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_ListSchedTaskResponse
+    }
+}
+
+/// Request body of `timpush/webpush`.
+///
+/// See [`Timpush::webpush`](crate::api::timpush::Timpush::webpush).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct WebpushRequest {
+    /// `From_Account` (required). Sender account ("administrator" in the examples).
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `MsgRandom` (filled in by the SDK). Random 32-bit unsigned number.
+    #[serde(rename = "MsgRandom")]
+    pub msg_random: u32,
+    /// `Condition` (optional). Tag conditions; without it the push goes to every user.
+    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<WebPushCondition>,
+    /// `WebInfo` (optional). The browser notification: title, text, pass-through content and click-through URL.
+    #[serde(rename = "WebInfo", default, skip_serializing_if = "Option::is_none")]
+    pub web_info: Option<WebPushInfo>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WebpushRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    ///
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
+    pub fn new(from_account: impl Into<String>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            msg_random: fastrand::u32(..),
+            condition: None,
+            web_info: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `MsgRandom` (filled in by the SDK). Random 32-bit unsigned number.
+    #[must_use]
+    pub fn msg_random(mut self, value: u32) -> Self {
+        self.msg_random = value;
+        self
+    }
+
+    /// Sets `Condition` (optional). Tag conditions; without it the push goes to every user.
+    #[must_use]
+    pub fn condition(mut self, value: WebPushCondition) -> Self {
+        self.condition = Some(value);
+        self
+    }
+
+    /// Sets `WebInfo` (optional). The browser notification: title, text, pass-through content and click-through URL.
+    #[must_use]
+    pub fn web_info(mut self, value: WebPushInfo) -> Self {
+        self.web_info = Some(value);
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/webpush` (the envelope is decoded separately).
+///
+/// See [`Timpush::webpush`](crate::api::timpush::Timpush::webpush).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct WebpushResponse {
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WebpushResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            other: serde_json::Map::new(),
+        }
+    }
+}
+
+///How the drift corrector reads [`WebpushResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_WebpushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "WebpushResponse",
+    &[],
+);
+impl crate::drift::Schema for WebpushResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_WebpushResponse
+    }
+}
+
+/// Request body of `timpush/webbatch`.
+///
+/// See [`Timpush::webbatch`](crate::api::timpush::Timpush::webbatch).
+#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "codec", derive(serde::Deserialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct WebbatchRequest {
+    /// `From_Account` (required). Sender account.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `To_Account` (required). Receiver accounts, 1 to 500.
+    #[serde(rename = "To_Account")]
+    pub to_account: Vec<String>,
+    /// `MsgRandom` (filled in by the SDK). Random 32-bit unsigned number (0-4294967295); the server de-duplicates pushes within the same second by it.
+    #[serde(rename = "MsgRandom")]
+    pub msg_random: u32,
+    /// `WebInfo` (optional). Browser notification. At least one of WebInfo and Message must be given: WebInfo alone shows a browser notification; with Message too, it is what offline receivers get.
+    #[serde(rename = "WebInfo", default, skip_serializing_if = "Option::is_none")]
+    pub web_info: Option<WebPushInfo>,
+    /// `Message` (optional). Online push content, received by pages that are still open (at least one of WebInfo and Message must be given).
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<serde_json::Value>,
+    /// `DataId` (optional). App-defined business identifier (at most 64 bytes), passed through to the app backend by the callback.
+    #[serde(rename = "DataId", default, skip_serializing_if = "Option::is_none")]
+    pub data_id: Option<String>,
+    /// `TaskName` (optional). Name of the push task as shown in the console's push management (at most 20 bytes).
+    #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Wire fields the catalogue does not have yet (see `extra_field`).
+    #[serde(skip)]
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WebbatchRequest {
+    /// Creates the value from its required fields; optional fields start unset.
+    ///
+    /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
+    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+        Self {
+            from_account: from_account.into(),
+            to_account,
+            msg_random: fastrand::u32(..),
+            web_info: None,
+            message: None,
+            data_id: None,
+            task_name: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `MsgRandom` (filled in by the SDK). Random 32-bit unsigned number (0-4294967295); the server de-duplicates pushes within the same second by it.
+    #[must_use]
+    pub fn msg_random(mut self, value: u32) -> Self {
+        self.msg_random = value;
+        self
+    }
+
+    /// Sets `WebInfo` (optional). Browser notification. At least one of WebInfo and Message must be given: WebInfo alone shows a browser notification; with Message too, it is what offline receivers get.
+    #[must_use]
+    pub fn web_info(mut self, value: WebPushInfo) -> Self {
+        self.web_info = Some(value);
+        self
+    }
+
+    /// Sets `Message` (optional). Online push content, received by pages that are still open (at least one of WebInfo and Message must be given).
+    #[must_use]
+    pub fn message(mut self, value: serde_json::Value) -> Self {
+        self.message = Some(value);
+        self
+    }
+
+    /// Sets `DataId` (optional). App-defined business identifier (at most 64 bytes), passed through to the app backend by the callback.
+    #[must_use]
+    pub fn data_id(mut self, value: impl Into<String>) -> Self {
+        self.data_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskName` (optional). Name of the push task as shown in the console's push management (at most 20 bytes).
+    #[must_use]
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.task_name = Some(value.into());
+        self
+    }
+
+    /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
+    /// sent after the known fields; a key that is already a field of this request is refused when
+    /// the call is made ([`crate::Error::Build`]).
+    #[must_use]
+    pub fn extra_field(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// Response payload of `timpush/webbatch` (the envelope is decoded separately).
+///
+/// See [`Timpush::webbatch`](crate::api::timpush::Timpush::webbatch).
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct WebbatchResponse {
+    /// `TaskId` (optional). ID of the push task.
+    #[serde(rename = "TaskId", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Every other key of the reply. The official reply table could not be read whole, so the
+    /// catalogue types only the fields above; the rest of the JSON object is kept here, as sent.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl WebbatchResponse {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            task_id: None,
+            other: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `TaskId` (optional). ID of the push task.
+    #[must_use]
+    pub fn task_id(mut self, value: impl Into<String>) -> Self {
+        self.task_id = Some(value.into());
+        self
+    }
+}
+
+///How the drift corrector reads [`WebbatchResponse`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_WebbatchResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
+    "WebbatchResponse",
+    &[crate::drift::FieldShape::new("TaskId", &[], crate::drift::Shape::Str, false)],
+);
+impl crate::drift::Schema for WebbatchResponse {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_WebbatchResponse
     }
 }
 
@@ -1990,6 +2714,61 @@ impl crate::drift::Schema for SchedTaskInfo {
     }
 }
 
+/// The tasks of this page.
+#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(serde::Deserialize)]
+#[cfg_attr(feature = "codec", derive(serde::Serialize))]
+#[non_exhaustive]
+#[serde(deny_unknown_fields)]
+pub struct SchedTaskListItem {
+    /// `TaskID` (optional). ID of the scheduled task.
+    #[serde(rename = "TaskID", default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<u64>,
+    /// `Sdkappid` (optional). SDKAppID of the app the task belongs to.
+    #[serde(rename = "Sdkappid", default, skip_serializing_if = "Option::is_none")]
+    pub sdkappid: Option<u64>,
+}
+
+impl SchedTaskListItem {
+    /// Creates the value from its required fields; optional fields start unset.
+    pub fn new() -> Self {
+        Self {
+            task_id: None,
+            sdkappid: None,
+        }
+    }
+
+    /// Sets `TaskID` (optional). ID of the scheduled task.
+    #[must_use]
+    pub fn task_id(mut self, value: u64) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+
+    /// Sets `Sdkappid` (optional). SDKAppID of the app the task belongs to.
+    #[must_use]
+    pub fn sdkappid(mut self, value: u64) -> Self {
+        self.sdkappid = Some(value);
+        self
+    }
+}
+
+///How the drift corrector reads [`SchedTaskListItem`].
+#[allow(non_upper_case_globals)]
+#[doc(hidden)]
+pub static SHAPE_SchedTaskListItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+    "SchedTaskListItem",
+    &[
+        crate::drift::FieldShape::new("TaskID", &[], crate::drift::Shape::U64, false),
+        crate::drift::FieldShape::new("Sdkappid", &[], crate::drift::Shape::U64, false),
+    ],
+);
+impl crate::drift::Schema for SchedTaskListItem {
+    fn shape() -> &'static crate::drift::ObjectShape {
+        &SHAPE_SchedTaskListItem
+    }
+}
+
 impl crate::ReplyPayload for PushResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -2032,7 +2811,7 @@ impl crate::Endpoint for PushRequest {
             "https://cloud.tencent.com/document/product/269/100634",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(154);
+    const RATE_SLOT: Option<usize> = Some(157);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         if let Some(v0_0) = &self.condition && let Some(v1_0) = &v0_0.tags_and {
             crate::limits::items(
@@ -2152,7 +2931,7 @@ impl crate::Endpoint for BatchRequest {
             "https://cloud.tencent.com/document/product/269/137903",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(156);
+    const RATE_SLOT: Option<usize> = Some(159);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2232,7 +3011,7 @@ impl crate::Endpoint for RevokeRequest {
             "https://www.tencentcloud.com/document/product/1047/60571",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(158);
+    const RATE_SLOT: Option<usize> = Some(161);
 }
 
 impl crate::ItemResults for RevokeResponse {}
@@ -2263,7 +3042,7 @@ impl crate::Endpoint for SetAttrNameRequest {
             "https://www.tencentcloud.com/document/product/1047/60563",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(159);
+    const RATE_SLOT: Option<usize> = Some(162);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2314,10 +3093,10 @@ impl crate::Endpoint for GetAttrNameRequest {
             None,
             None,
             60007,
-            "https://cloud.tencent.com/document/product/269/137903",
+            "https://www.tencentcloud.com/document/product/1047/60562",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(160);
+    const RATE_SLOT: Option<usize> = Some(163);
 }
 
 impl crate::ItemResults for GetAttrNameResponse {}
@@ -2348,7 +3127,7 @@ impl crate::Endpoint for GetAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60564",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(161);
+    const RATE_SLOT: Option<usize> = Some(164);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2439,7 +3218,7 @@ impl crate::Endpoint for SetAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60565",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(162);
+    const RATE_SLOT: Option<usize> = Some(165);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2530,7 +3309,7 @@ impl crate::Endpoint for RemoveAttrRequest {
             "https://www.tencentcloud.com/document/product/1047/60566",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(163);
+    const RATE_SLOT: Option<usize> = Some(166);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2621,7 +3400,7 @@ impl crate::Endpoint for GetTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60567",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(164);
+    const RATE_SLOT: Option<usize> = Some(167);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2712,7 +3491,7 @@ impl crate::Endpoint for AddTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60568",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(165);
+    const RATE_SLOT: Option<usize> = Some(168);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2835,7 +3614,7 @@ impl crate::Endpoint for RemoveTagRequest {
             "https://www.tencentcloud.com/document/product/1047/60569",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(166);
+    const RATE_SLOT: Option<usize> = Some(169);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2926,7 +3705,7 @@ impl crate::Endpoint for ClearAllTagsRequest {
             "https://www.tencentcloud.com/document/product/1047/60570",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(167);
+    const RATE_SLOT: Option<usize> = Some(170);
     fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
         {
             crate::limits::items(
@@ -2990,6 +3769,79 @@ impl crate::batch::Batched for ClearAllTagsRequest {
     }
 }
 
+impl crate::ReplyPayload for AddSchedTaskResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for AddSchedTaskRequest {
+    type Response = AddSchedTaskResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "add_sched_task";
+    const PATH: &'static str = "timpush/add_sched_task";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Sdkappid",
+        "Type",
+        "SchedAt",
+        "Content",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/130277";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130277",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(171);
+}
+
+impl crate::ItemResults for AddSchedTaskResponse {}
+impl crate::ReplyPayload for ModifySchedTaskResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for ModifySchedTaskRequest {
+    type Response = ModifySchedTaskResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "modify_sched_task";
+    const PATH: &'static str = "timpush/modify_sched_task";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Sdkappid",
+        "TaskID",
+        "Type",
+        "SchedAt",
+        "Content",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/130278";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130278",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(172);
+}
+
+impl crate::ItemResults for ModifySchedTaskResponse {}
 impl crate::ReplyPayload for DeleteSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
         crate::api::error_codes::TABLE
@@ -3017,7 +3869,7 @@ impl crate::Endpoint for DeleteSchedTaskRequest {
             "https://www.tencentcloud.com/document/product/1047/78841",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(168);
+    const RATE_SLOT: Option<usize> = Some(173);
 }
 
 impl crate::ItemResults for DeleteSchedTaskResponse {}
@@ -3048,10 +3900,207 @@ impl crate::Endpoint for GetSchedTaskRequest {
             "https://cloud.tencent.com/document/product/269/130280",
         ),
     ];
-    const RATE_SLOT: Option<usize> = Some(169);
+    const RATE_SLOT: Option<usize> = Some(174);
 }
 
 impl crate::ItemResults for GetSchedTaskResponse {}
+impl crate::ReplyPayload for ListSchedTaskResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for ListSchedTaskRequest {
+    type Response = ListSchedTaskResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "list_sched_task";
+    const PATH: &'static str = "timpush/list_sched_task";
+    const RETRY: crate::RetryClass = crate::RetryClass::Safe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "Sdkappid",
+        "Offset",
+        "Want",
+        "OrderBy",
+        "Asc",
+        "BeginTime",
+        "EndTime",
+        "Keyword",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://cloud.tencent.com/document/product/269/130281";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            5,
+            1,
+            None,
+            None,
+            60007,
+            "https://cloud.tencent.com/document/product/269/130281",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(175);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::range(
+                Self::PATH,
+                self.want,
+                Some(1),
+                None,
+                Some(90001),
+                "https://cloud.tencent.com/document/product/269/130281",
+                || String::from("Want"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::ItemResults for ListSchedTaskResponse {}
+impl crate::paging::Paged for ListSchedTaskRequest {
+    fn next_page(&self, reply: &ListSchedTaskResponse) -> Option<Self> {
+        let count = reply.tasks.len();
+        if count == 0 {
+            return None;
+        }
+        let mut next = self.clone();
+        next.offset = u32::try_from(i128::from(self.offset) + count as i128)
+            .unwrap_or(u32::MAX);
+        Some(next)
+    }
+}
+
+impl crate::paging::PagedItems for ListSchedTaskRequest {
+    type Item = SchedTaskListItem;
+    fn take_items(reply: &mut ListSchedTaskResponse) -> Vec<SchedTaskListItem> {
+        std::mem::take(&mut reply.tasks)
+    }
+}
+
+impl crate::ReplyPayload for WebpushResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for WebpushRequest {
+    type Response = WebpushResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "webpush";
+    const PATH: &'static str = "timpush/webpush";
+    const RETRY: crate::RetryClass = crate::RetryClass::Never;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "MsgRandom",
+        "Condition",
+        "WebInfo",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/80440";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            100,
+            86400,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80440",
+        ),
+        crate::pacing::RateRule::new(
+            1,
+            1,
+            None,
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80440",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(176);
+}
+
+impl crate::ItemResults for WebpushResponse {}
+impl crate::ReplyPayload for WebbatchResponse {
+    fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+        crate::api::error_codes::TABLE
+    }
+}
+
+impl crate::Endpoint for WebbatchRequest {
+    type Response = WebbatchResponse;
+    const SERVICE: &'static str = "timpush";
+    const COMMAND: &'static str = "webbatch";
+    const PATH: &'static str = "timpush/webbatch";
+    const RETRY: crate::RetryClass = crate::RetryClass::Dedupe;
+    const REQUEST_KEYS: &'static [&'static str] = &[
+        "From_Account",
+        "To_Account",
+        "MsgRandom",
+        "WebInfo",
+        "Message",
+        "DataId",
+        "TaskName",
+    ];
+    fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.extra
+    }
+    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/80441";
+    const RATES: &'static [crate::pacing::RateRule] = &[
+        crate::pacing::RateRule::new(
+            500,
+            1,
+            Some("To_Account"),
+            None,
+            60007,
+            "https://www.tencentcloud.com/document/product/1047/80441",
+        ),
+    ];
+    const RATE_SLOT: Option<usize> = Some(178);
+    fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+        {
+            crate::limits::items(
+                Self::PATH,
+                self.to_account.len(),
+                500,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+                || String::from("To_Account"),
+            )?;
+        }
+        if let Some(v0_0) = &self.data_id {
+            crate::limits::bytes(
+                Self::PATH,
+                v0_0,
+                64,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+                || String::from("DataId"),
+            )?;
+        }
+        if let Some(v0_0) = &self.task_name {
+            crate::limits::bytes(
+                Self::PATH,
+                v0_0,
+                20,
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+                || String::from("TaskName"),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rate_units(&self, rule: usize) -> u64 {
+        match rule {
+            0 => self.to_account.len() as u64,
+            _ => 1,
+        }
+    }
+}
+
+impl crate::ItemResults for WebbatchResponse {}
 /// The `timpush` commands (Push service), reached with [`Client::timpush`](crate::Client::timpush).
 ///
 /// Each call function returns a `Send` future that borrows the client and the request, not this handle: it can be stored, joined with others or spawned.
@@ -3118,7 +4167,7 @@ impl<'a> Timpush<'a> {
     ///
     /// `POST /v4/timpush/revoke`
     ///
-    /// Recalls an all-user/tag or single push task started within the last 24 hours: stops delivery to the accounts not yet reached, recalls unread/roaming messages already delivered and can overwrite the offline notification. At most 1 call per second; a task can be recalled only once.
+    /// Recalls an all-user/tag or single push task started within the last 24 hours: stops delivery to the accounts not yet reached, recalls unread/roaming messages already delivered and can overwrite the offline notification (APNs, Google FCM notification mode, Huawei and Honor only; not when the receiver has the app in the foreground). The newest zh page (269/105123, 2025-12-24) lists only stopping and overwriting, the newest en page (1047/67824, 2026-02-11) still all three. At most 1 call per second; a task can be recalled only once.
     ///
     /// Documentation: <https://www.tencentcloud.com/document/product/1047/60571> (English: <https://www.tencentcloud.com/document/product/1047/60571>)
     ///
@@ -3414,6 +4463,46 @@ impl<'a> Timpush<'a> {
         self.client.call_batched(request)
     }
 
+    /// Create a scheduled push task (创建定时任务)
+    ///
+    /// `POST /v4/timpush/add_sched_task`
+    ///
+    /// Creates a scheduled push task: an all-user, tag or listed-account push that the server starts by itself at the scheduled time (UTC). The task's content is the body of a push call (Type All or Tag) or of a batch call (Type User, 1 to 500 accounts). At most 5 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/130277> (English: <https://www.tencentcloud.com/document/product/1047/78839>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 5 calls per second.
+    pub fn add_sched_task<'r>(
+        &self,
+        request: &'r AddSchedTaskRequest,
+    ) -> impl std::future::Future<
+        Output = Result<AddSchedTaskResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Modify a scheduled push task (修改定时任务)
+    ///
+    /// `POST /v4/timpush/modify_sched_task`
+    ///
+    /// Changes the scheduled time and/or the content of a scheduled push task. Only a pending task can be changed (not one being dispatched or already dispatched), and its Type cannot change. Fields left out are not changed. At most 5 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/130278> (English: <https://www.tencentcloud.com/document/product/1047/78840>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Documented rate (the client paces calls to it): 5 calls per second.
+    pub fn modify_sched_task<'r>(
+        &self,
+        request: &'r ModifySchedTaskRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ModifySchedTaskResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
     /// Delete a scheduled push task
     ///
     /// `POST /v4/timpush/delete_sched_task`
@@ -3450,6 +4539,88 @@ impl<'a> Timpush<'a> {
         request: &'r GetSchedTaskRequest,
     ) -> impl std::future::Future<
         Output = Result<GetSchedTaskResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Get the scheduled push task list (获取定时任务列表)
+    ///
+    /// `POST /v4/timpush/list_sched_task`
+    ///
+    /// Pages through the scheduled push tasks of the app whose time falls in a UTC range, sorted by creation or scheduled time, optionally filtered by a keyword matched against the task title or description. At most 5 calls per second.
+    ///
+    /// Documentation: <https://cloud.tencent.com/document/product/269/130281> (English: <https://www.tencentcloud.com/document/product/1047/78843>)
+    ///
+    /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    ///
+    /// Paged: `Offset` advanced by the items received; the last page: a page has no items. `list_sched_task_pages` and `list_sched_task_items` read every page.
+    ///
+    /// Limits, checked before sending: `Want` at least 1.
+    ///
+    /// Documented rate (the client paces calls to it): 5 calls per second.
+    pub fn list_sched_task<'r>(
+        &self,
+        request: &'r ListSchedTaskRequest,
+    ) -> impl std::future::Future<
+        Output = Result<ListSchedTaskResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    ///Every page of [`Self::list_sched_task`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    pub fn list_sched_task_pages(
+        &self,
+        request: ListSchedTaskRequest,
+    ) -> crate::paging::Pages<ListSchedTaskRequest> {
+        self.client.pages(request)
+    }
+
+    ///Every item of `Tasks` on every page of [`Self::list_sched_task`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    pub fn list_sched_task_items(
+        &self,
+        request: ListSchedTaskRequest,
+    ) -> crate::paging::Items<ListSchedTaskRequest> {
+        self.client.items(request)
+    }
+
+    /// Web push to all/tagged users (全员/标签推送)
+    ///
+    /// `POST /v4/timpush/webpush`
+    ///
+    /// Web push: pushes a browser notification to all users or to the users with given tags. Delivery to every account takes a while. 10 calls a day on the trial edition, 100 on the standard edition, at least one second apart. The China data center is not listed.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/80440> (English: <https://www.tencentcloud.com/document/product/1047/80440>)
+    ///
+    /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    ///
+    /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
+    pub fn webpush<'r>(
+        &self,
+        request: &'r WebpushRequest,
+    ) -> impl std::future::Future<
+        Output = Result<WebpushResponse, crate::Error>,
+    > + Send + use<'a, 'r> {
+        self.client.call(request)
+    }
+
+    /// Web push to specified users (batch) (单发推送)
+    ///
+    /// `POST /v4/timpush/webbatch`
+    ///
+    /// Web push to 1 to 500 listed accounts. With WebInfo only, the browser shows a notification; with Message only, the push reaches pages that are still open; with both, open pages get Message and the others the WebInfo notification. Rate: 30 receivers a second on the trial edition, 500 on the standard edition.
+    ///
+    /// Documentation: <https://www.tencentcloud.com/document/product/1047/80441> (English: <https://www.tencentcloud.com/document/product/1047/80441>)
+    ///
+    /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
+    ///
+    /// Limits, checked before sending: `To_Account` at most 500 items; `DataId` at most 64 bytes; `TaskName` at most 20 bytes.
+    ///
+    /// Documented rate (the client paces calls to it): 500 items of `To_Account` per second.
+    pub fn webbatch<'r>(
+        &self,
+        request: &'r WebbatchRequest,
+    ) -> impl std::future::Future<
+        Output = Result<WebbatchResponse, crate::Error>,
     > + Send + use<'a, 'r> {
         self.client.call(request)
     }
@@ -3537,7 +4708,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <PushRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(154),
+        rate_slot: Some(157),
         limits: &[
             crate::limits::LimitInfo::new(
                 "Condition.TagsAnd",
@@ -3638,7 +4809,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <BatchRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(156),
+        rate_slot: Some(159),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3693,7 +4864,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RevokeRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(158),
+        rate_slot: Some(161),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3743,7 +4914,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetAttrNameRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(159),
+        rate_slot: Some(162),
         limits: &[
             crate::limits::LimitInfo::new(
                 "AttrNames",
@@ -3796,7 +4967,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAttrNameRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(160),
+        rate_slot: Some(163),
         limits: &[],
         paging: None,
         batch: &[],
@@ -3840,7 +5011,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(161),
+        rate_slot: Some(164),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -3889,7 +5060,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <SetAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(162),
+        rate_slot: Some(165),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserAttrs",
@@ -3938,7 +5109,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RemoveAttrRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(163),
+        rate_slot: Some(166),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserAttrs",
@@ -3989,7 +5160,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(164),
+        rate_slot: Some(167),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -4046,7 +5217,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <AddTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(165),
+        rate_slot: Some(168),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserTags",
@@ -4107,7 +5278,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <RemoveTagRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(166),
+        rate_slot: Some(169),
         limits: &[
             crate::limits::LimitInfo::new(
                 "UserTags",
@@ -4156,7 +5327,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <ClearAllTagsRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(167),
+        rate_slot: Some(170),
         limits: &[
             crate::limits::LimitInfo::new(
                 "To_Account",
@@ -4169,6 +5340,110 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         batch: &["To_Account"],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<ClearAllTagsRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "add_sched_task",
+        module: "timpush",
+        function: "add_sched_task",
+        request_type: "AddSchedTaskRequest",
+        response_type: "AddSchedTaskResponse",
+        title_zh: "创建定时任务",
+        title_en: "Create a scheduled push task",
+        doc: "https://cloud.tencent.com/document/product/269/130277",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78839"),
+        retry: crate::RetryClass::Never,
+        path: "timpush/add_sched_task",
+        request_keys: &["Sdkappid", "Type", "SchedAt", "Content"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Tag-based push scheduled task"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Type\": \"Tag\",\n    \"SchedAt\": \"2025-06-01 10:00:00\",\n    \"Content\": {\n        \"From_Account\": \"administrator\",\n        \"Condition\": {\n            \"TagsAnd\": [\"Stock A\", \"Stock B\"]\n        },\n        \"OfflinePushInfo\": {\n            \"Title\": \"Offline Push Title\",\n            \"Desc\": \"Offline Push Content\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("Push to all users scheduled task"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Type\": \"All\",\n    \"SchedAt\": \"2025-06-01 10:00:00\",\n    \"Content\": {\n        \"From_Account\": \"administrator\",\n        \"OfflinePushInfo\": {\n            \"Title\": \"Offline Push Title\",\n            \"Desc\": \"Offline Push Content\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("Single-user push scheduled task"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Type\": \"User\",\n    \"SchedAt\": \"2025-06-01 10:00:00\",\n    \"Content\": {\n        \"From_Account\": \"administrator\",\n        \"To_Account\": [\"user1\", \"user2\"],\n        \"OfflinePushInfo\": {\n            \"Title\": \"Offline Push Title\",\n            \"Desc\": \"Offline Push Content\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("标签推送定时任务"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Type\": \"Tag\",\n    \"SchedAt\": \"2025-06-01 10:00:00\",\n    \"Content\": {\n        \"From_Account\": \"administrator\",\n        \"Condition\": {\n            \"TagsAnd\": [\"股票A\", \"股票B\"]\n        },\n        \"OfflinePushInfo\": {\n            \"Title\": \"离线推送标题\",\n            \"Desc\": \"离线推送内容\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <AddSchedTaskRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(171),
+        limits: &[],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<AddSchedTaskRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "modify_sched_task",
+        module: "timpush",
+        function: "modify_sched_task",
+        request_type: "ModifySchedTaskRequest",
+        response_type: "ModifySchedTaskResponse",
+        title_zh: "修改定时任务",
+        title_en: "Modify a scheduled push task",
+        doc: "https://cloud.tencent.com/document/product/269/130278",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78840"),
+        retry: crate::RetryClass::Safe,
+        path: "timpush/modify_sched_task",
+        request_keys: &["Sdkappid", "TaskID", "Type", "SchedAt", "Content"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("Modify scheduled time"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\",\n    \"SchedAt\": \"2025-06-15 14:00:00\"\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("Modify push content"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\",\n    \"Content\": {\n        \"OfflinePushInfo\": {\n            \"Title\": \"New Push Title\",\n            \"Desc\": \"New Push Content Description\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("Modify multiple fields simultaneously"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"TaskID\": 1234567890,\n    \"Type\": \"All\",\n    \"SchedAt\": \"2025-07-01 09:00:00\",\n    \"Content\": {\n        \"OfflinePushInfo\": {\n            \"Title\": \"Updated Title\",\n            \"Desc\": \"Updated Description\"\n        }\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <ModifySchedTaskRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(172),
+        limits: &[],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<ModifySchedTaskRequest>::NEW,
     },
     crate::registry::CommandInfo {
         service: "timpush",
@@ -4205,7 +5480,7 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <DeleteSchedTaskRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(168),
+        rate_slot: Some(173),
         limits: &[],
         paging: None,
         batch: &[],
@@ -4239,11 +5514,184 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
             },
         ],
         rates: <GetSchedTaskRequest as crate::Endpoint>::RATES,
-        rate_slot: Some(169),
+        rate_slot: Some(174),
         limits: &[],
         paging: None,
         batch: &[],
         #[cfg(feature = "codec")]
         codec: &crate::registry::Codec::<GetSchedTaskRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "list_sched_task",
+        module: "timpush",
+        function: "list_sched_task",
+        request_type: "ListSchedTaskRequest",
+        response_type: "ListSchedTaskResponse",
+        title_zh: "获取定时任务列表",
+        title_en: "Get the scheduled push task list",
+        doc: "https://cloud.tencent.com/document/product/269/130281",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78843"),
+        retry: crate::RetryClass::Safe,
+        path: "timpush/list_sched_task",
+        request_keys: &[
+            "Sdkappid",
+            "Offset",
+            "Want",
+            "OrderBy",
+            "Asc",
+            "BeginTime",
+            "EndTime",
+            "Keyword",
+        ],
+        examples: &[
+            crate::registry::Example {
+                title: None,
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Offset\": 0,\n    \"Want\": 20,\n    \"OrderBy\": \"schedat\",\n    \"Asc\": false,\n    \"BeginTime\": \"2025-05-01 00:00:00\",\n    \"EndTime\": \"2025-06-01 00:00:00\",\n    \"Keyword\": \"Push Title\"\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"Sdkappid\": 88888888,\n    \"Offset\": 0,\n    \"Want\": 20,\n    \"OrderBy\": \"schedAt\",\n    \"Asc\": false,\n    \"BeginTime\": \"2025-05-01 00:00:00\",\n    \"EndTime\": \"2025-06-01 00:00:00\",\n    \"Keyword\": \"推送标题\"\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <ListSchedTaskRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(175),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "Want",
+                crate::limits::Limit::Range {
+                    min: Some(1),
+                    max: None,
+                },
+                Some(90001),
+                "https://cloud.tencent.com/document/product/269/130281",
+            ),
+        ],
+        paging: Some(
+            &crate::registry::PagingInfo::new(
+                Some("Tasks"),
+                Some("Want"),
+                &[
+                    crate::registry::CursorInfo::new(
+                        "Offset",
+                        false,
+                        crate::registry::CursorHow::AddItems {
+                            unless: None,
+                        },
+                    ),
+                ],
+                &[crate::registry::EndInfo::NoItems],
+            ),
+        ),
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<ListSchedTaskRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "webpush",
+        module: "timpush",
+        function: "webpush",
+        request_type: "WebpushRequest",
+        response_type: "WebpushResponse",
+        title_zh: "全员/标签推送",
+        title_en: "Web push to all/tagged users",
+        doc: "https://www.tencentcloud.com/document/product/1047/80440",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/80440"),
+        retry: crate::RetryClass::Never,
+        path: "timpush/webpush",
+        request_keys: &["From_Account", "MsgRandom", "Condition", "WebInfo"],
+        examples: &[
+            crate::registry::Example {
+                title: Some("全员推送示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 3674128,\n    \"WebInfo\": {\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"{\\\"entity\\\":{\\\"key1\\\":\\\"value1\\\",\\\"key2\\\":\\\"value2\\\"}}\",\n        \"URL\": \"https://xxx.com\"\n    }\n}\n",
+                ),
+                response: None,
+            },
+            crate::registry::Example {
+                title: Some("按用户标签推送示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"MsgRandom\": 124032,\n    \"Condition\": {\n        \"TagsAnd\": [\"股票A\", \"股票B\"]\n    },\n    \"WebInfo\": {\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\",\n        \"Ext\": \"{\\\"entity\\\":{\\\"key1\\\":\\\"value1\\\",\\\"key2\\\":\\\"value2\\\"}}\",\n        \"URL\": \"https://xxx.com\"\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <WebpushRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(176),
+        limits: &[],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<WebpushRequest>::NEW,
+    },
+    crate::registry::CommandInfo {
+        service: "timpush",
+        command: "webbatch",
+        module: "timpush",
+        function: "webbatch",
+        request_type: "WebbatchRequest",
+        response_type: "WebbatchResponse",
+        title_zh: "单发推送",
+        title_en: "Web push to specified users (batch)",
+        doc: "https://www.tencentcloud.com/document/product/1047/80441",
+        doc_en: Some("https://www.tencentcloud.com/document/product/1047/80441"),
+        retry: crate::RetryClass::Dedupe,
+        path: "timpush/webbatch",
+        request_keys: &[
+            "From_Account",
+            "To_Account",
+            "MsgRandom",
+            "WebInfo",
+            "Message",
+            "DataId",
+            "TaskName",
+        ],
+        examples: &[
+            crate::registry::Example {
+                title: Some("请求包示例"),
+                legacy: false,
+                request: Some(
+                    "{\n    \"From_Account\": \"administrator\",\n    \"To_Account\": [\"user1\", \"user2\"],\n    \"MsgRandom\": 3674128,\n    \"WebInfo\": {\n        \"Title\": \"离线推送标题\",\n        \"Desc\": \"离线推送内容\",\n        \"URL\": \"http://url\"\n    }\n}\n",
+                ),
+                response: None,
+            },
+        ],
+        rates: <WebbatchRequest as crate::Endpoint>::RATES,
+        rate_slot: Some(178),
+        limits: &[
+            crate::limits::LimitInfo::new(
+                "To_Account",
+                crate::limits::Limit::MaxItems(500),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+            ),
+            crate::limits::LimitInfo::new(
+                "DataId",
+                crate::limits::Limit::MaxBytes(64),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+            ),
+            crate::limits::LimitInfo::new(
+                "TaskName",
+                crate::limits::Limit::MaxBytes(20),
+                Some(90001),
+                "https://www.tencentcloud.com/document/product/1047/80441",
+            ),
+        ],
+        paging: None,
+        batch: &[],
+        #[cfg(feature = "codec")]
+        codec: &crate::registry::Codec::<WebbatchRequest>::NEW,
     },
 ];

@@ -338,6 +338,66 @@ impl<'de> serde::Deserialize<'de> for ApplyJoinOption {
     }
 }
 
+/// How invitations into the group are handled (the `InviteJoinOption` key), unlike `ApplyJoinOption`, which governs requests to join.
+///
+/// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InviteJoinOption {
+    /// `FreeAccess`: Members may invite users without approval.
+    FreeAccess,
+    /// `NeedPermission`: Invitations by members need approval by the owner or an administrator (who may still invite directly).
+    NeedPermission,
+    /// `DisableInvite`: Nobody may invite users into the group, not even the owner or administrators.
+    DisableInvite,
+    /// A value this version of the SDK does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl InviteJoinOption {
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            InviteJoinOption::FreeAccess => "FreeAccess",
+            InviteJoinOption::NeedPermission => "NeedPermission",
+            InviteJoinOption::DisableInvite => "DisableInvite",
+            InviteJoinOption::Unknown(other) => other,
+        }
+    }
+}
+
+impl From<&str> for InviteJoinOption {
+    fn from(value: &str) -> Self {
+        match value {
+            "FreeAccess" => InviteJoinOption::FreeAccess,
+            "NeedPermission" => InviteJoinOption::NeedPermission,
+            "DisableInvite" => InviteJoinOption::DisableInvite,
+            other => InviteJoinOption::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::fmt::Display for InviteJoinOption {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for InviteJoinOption {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "codec")]
+impl<'de> serde::Deserialize<'de> for InviteJoinOption {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::codec::deserialize_str_enum(deserializer)
+    }
+}
+
 /// Whether the whole group (or topic) is muted. The value type of the `MuteAllMember` key (called `ShutUpAllMember` by older pages).
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
@@ -716,6 +776,9 @@ pub struct GroupInfo {
     /// `CreateTime` (optional). When the group was created (UTC seconds).
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
+    /// `InfoSeq` (optional). Sequence number of the group profile; it grows with every profile change (read-only).
+    #[serde(rename = "InfoSeq", default, skip_serializing_if = "Option::is_none")]
+    pub info_seq: Option<u64>,
     /// `LastInfoTime` (optional). When the group profile last changed (UTC seconds).
     #[serde(rename = "LastInfoTime", default, skip_serializing_if = "Option::is_none")]
     pub last_info_time: Option<u64>,
@@ -777,6 +840,7 @@ impl GroupInfo {
             face_url: None,
             owner_account: None,
             create_time: None,
+            info_seq: None,
             last_info_time: None,
             last_msg_time: None,
             next_msg_seq: None,
@@ -849,6 +913,13 @@ impl GroupInfo {
     #[must_use]
     pub fn create_time(mut self, value: u64) -> Self {
         self.create_time = Some(value);
+        self
+    }
+
+    /// Sets `InfoSeq` (optional). Sequence number of the group profile; it grows with every profile change (read-only).
+    #[must_use]
+    pub fn info_seq(mut self, value: u64) -> Self {
+        self.info_seq = Some(value);
         self
     }
 
@@ -953,6 +1024,7 @@ pub static SHAPE_GroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShap
             crate::drift::Shape::U64,
             false,
         ),
+        crate::drift::FieldShape::new("InfoSeq", &[], crate::drift::Shape::U64, false),
         crate::drift::FieldShape::new(
             "LastInfoTime",
             &[],
@@ -1201,7 +1273,7 @@ impl<'de> serde::Deserialize<'de> for GroupMsgPriority {
     }
 }
 
-/// Name of a group profile field, used in `GroupBaseInfoFilter` to choose which group fields a query returns. The values listed are those shown by the docs' examples; the full list is in the group system page (269/1502).
+/// Name of a group profile field, used in `GroupBaseInfoFilter` to choose which group fields a query returns. The values listed are those shown by the docs' examples, plus InfoSeq from the basic information table of the group system page (269/1502), the table the filter names refer to.
 ///
 /// An open enum: a value this SDK does not know yet decodes to `Unknown` and encodes back unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1221,6 +1293,8 @@ pub enum GroupBaseInfoField {
     CreateTime,
     /// `Owner_Account`: Owner account.
     OwnerAccount,
+    /// `InfoSeq`: Sequence number of the group profile (grows with every change).
+    InfoSeq,
     /// `LastInfoTime`: Last profile change time.
     LastInfoTime,
     /// `LastMsgTime`: Time of the last message.
@@ -1252,6 +1326,7 @@ impl GroupBaseInfoField {
             GroupBaseInfoField::FaceUrl => "FaceUrl",
             GroupBaseInfoField::CreateTime => "CreateTime",
             GroupBaseInfoField::OwnerAccount => "Owner_Account",
+            GroupBaseInfoField::InfoSeq => "InfoSeq",
             GroupBaseInfoField::LastInfoTime => "LastInfoTime",
             GroupBaseInfoField::LastMsgTime => "LastMsgTime",
             GroupBaseInfoField::NextMsgSeq => "NextMsgSeq",
@@ -1275,6 +1350,7 @@ impl From<&str> for GroupBaseInfoField {
             "FaceUrl" => GroupBaseInfoField::FaceUrl,
             "CreateTime" => GroupBaseInfoField::CreateTime,
             "Owner_Account" => GroupBaseInfoField::OwnerAccount,
+            "InfoSeq" => GroupBaseInfoField::InfoSeq,
             "LastInfoTime" => GroupBaseInfoField::LastInfoTime,
             "LastMsgTime" => GroupBaseInfoField::LastMsgTime,
             "NextMsgSeq" => GroupBaseInfoField::NextMsgSeq,
