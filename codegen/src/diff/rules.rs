@@ -182,6 +182,11 @@ rules! {
         what: "A command's per-item `results` change.",
         wire: "risky: old clients look for per-item failures elsewhere",
         rust: "compatible: every response implements `ItemResults`; what it returns changes";
+    /// A reply becomes, or stops being, only partly typed.
+    ReplyPartialChanged = "reply-partial-changed",
+        what: "A command's `reply: partial` is set or removed.",
+        wire: "compatible: the JSON is the same; only what the SDK types changes",
+        rust: "compatible when set (a new public `other` map on the response); **breaking** when removed (the `other` map disappears)";
     /// A command gains a paging rule.
     PagingAdded = "paging-added",
         what: "A command gains a `paging` rule.",

@@ -227,13 +227,7 @@ fn partial_table(cat: &Catalogue) -> String {
             n += 1;
             let known: Vec<String> = cat.fields(c.response).iter().map(|f| format!("`{}`", f.wire)).collect();
             let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
-            rows.push_str(&format!(
-                "| `{}/{}` | {} | `{}` | {known} |\n",
-                svc.wire,
-                c.wire,
-                c.title.both(),
-                cat.types[c.request].name
-            ));
+            rows.push_str(&format!("| `{}/{}` | {} | `{}` | {known} |\n", svc.wire, c.wire, c.title.both(), cat.types[c.request].name));
         }
     }
     if n == 0 {

@@ -10,12 +10,16 @@ impl Builder {
     pub(super) fn doc_links(&mut self, doc: &str, doc_en: Option<&str>, file: usize, path: &str) {
         for (what, link) in [("doc", Some(doc)), ("doc_en", doc_en)] {
             if let Some(l) = link
-                && !(l.starts_with("https://cloud.tencent.com/document/") || l.starts_with("https://www.tencentcloud.com/document/"))
+                && !(l.starts_with("https://cloud.tencent.com/document/")
+                    || l.starts_with("https://www.tencentcloud.com/document/")
+                    || l.starts_with("https://trtc.io/"))
             {
                 self.err(
                     file,
                     &format!("{path}.{what}"),
-                    format!("`{what}` must link to the official documentation (cloud.tencent.com or www.tencentcloud.com), not `{l}`"),
+                    format!(
+                        "`{what}` must link to the official documentation (cloud.tencent.com, www.tencentcloud.com or trtc.io), not `{l}`"
+                    ),
                 );
             }
         }
@@ -29,6 +33,7 @@ impl Builder {
             let page_ok = s.page.starts_with("https://cloud.tencent.com/document/")
                 || s.page.starts_with("https://www.tencentcloud.com/")
                 || s.page.starts_with("https://trtc.io/")
+                || s.page.starts_with("https://github.com/")
                 || s.page.strip_prefix("intlcloud-documents:").is_some_and(|p| !p.is_empty())
                 || s.page.strip_prefix("qcloud-documents:").is_some_and(|p| !p.is_empty());
             if !page_ok {
@@ -36,8 +41,8 @@ impl Builder {
                     file,
                     &at,
                     format!(
-                        "source page `{}`: expected an official https URL (cloud.tencent.com, www.tencentcloud.com, trtc.io) \
-                         or `intlcloud-documents:<path>` / `qcloud-documents:<path>`",
+                        "source page `{}`: expected an official https URL (cloud.tencent.com, www.tencentcloud.com, trtc.io), \
+                         `intlcloud-documents:<path>` / `qcloud-documents:<path>`, or a third-party SDK's file on github.com",
                         s.page
                     ),
                 );

@@ -2197,7 +2197,7 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80440",
+            "https://trtc.io/zh/document/80440",
         ),
     ),
     crate::pacing::SlotRule::new(
@@ -2209,7 +2209,7 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             None,
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80440",
+            "https://trtc.io/zh/document/80440",
         ),
     ),
     crate::pacing::SlotRule::new(
@@ -2221,7 +2221,7 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             Some("To_Account"),
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80441",
+            "https://trtc.io/zh/document/80441",
         ),
     ),
 ];

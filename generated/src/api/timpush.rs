@@ -3999,7 +3999,7 @@ impl crate::Endpoint for WebpushRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
-    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/80440";
+    const DOC: &'static str = "https://trtc.io/zh/document/80440";
     const RATES: &'static [crate::pacing::RateRule] = &[
         crate::pacing::RateRule::new(
             100,
@@ -4007,7 +4007,7 @@ impl crate::Endpoint for WebpushRequest {
             None,
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80440",
+            "https://trtc.io/zh/document/80440",
         ),
         crate::pacing::RateRule::new(
             1,
@@ -4015,7 +4015,7 @@ impl crate::Endpoint for WebpushRequest {
             None,
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80440",
+            "https://trtc.io/zh/document/80440",
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(176);
@@ -4046,7 +4046,7 @@ impl crate::Endpoint for WebbatchRequest {
     fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.extra
     }
-    const DOC: &'static str = "https://www.tencentcloud.com/document/product/1047/80441";
+    const DOC: &'static str = "https://trtc.io/zh/document/80441";
     const RATES: &'static [crate::pacing::RateRule] = &[
         crate::pacing::RateRule::new(
             500,
@@ -4054,7 +4054,7 @@ impl crate::Endpoint for WebbatchRequest {
             Some("To_Account"),
             None,
             60007,
-            "https://www.tencentcloud.com/document/product/1047/80441",
+            "https://trtc.io/zh/document/80441",
         ),
     ];
     const RATE_SLOT: Option<usize> = Some(178);
@@ -4065,7 +4065,7 @@ impl crate::Endpoint for WebbatchRequest {
                 self.to_account.len(),
                 500,
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
                 || String::from("To_Account"),
             )?;
         }
@@ -4075,7 +4075,7 @@ impl crate::Endpoint for WebbatchRequest {
                 v0_0,
                 64,
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
                 || String::from("DataId"),
             )?;
         }
@@ -4085,7 +4085,7 @@ impl crate::Endpoint for WebbatchRequest {
                 v0_0,
                 20,
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
                 || String::from("TaskName"),
             )?;
         }
@@ -4589,7 +4589,7 @@ impl<'a> Timpush<'a> {
     ///
     /// Web push: pushes a browser notification to all users or to the users with given tags. Delivery to every account takes a while. 10 calls a day on the trial edition, 100 on the standard edition, at least one second apart. The China data center is not listed.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/80440> (English: <https://www.tencentcloud.com/document/product/1047/80440>)
+    /// Documentation: <https://trtc.io/zh/document/80440>
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
@@ -4609,7 +4609,7 @@ impl<'a> Timpush<'a> {
     ///
     /// Web push to 1 to 500 listed accounts. With WebInfo only, the browser shows a notification; with Message only, the push reaches pages that are still open; with both, open pages get Message and the others the WebInfo notification. Rate: 30 receivers a second on the trial edition, 500 on the standard edition.
     ///
-    /// Documentation: <https://www.tencentcloud.com/document/product/1047/80441> (English: <https://www.tencentcloud.com/document/product/1047/80441>)
+    /// Documentation: <https://trtc.io/zh/document/80441>
     ///
     /// Retry class: `dedupe(MsgRandom)`. The server de-duplicates repeats with the same values of these fields, so transient failures are retried with the same body.
     ///
@@ -5604,8 +5604,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "WebpushResponse",
         title_zh: "全员/标签推送",
         title_en: "Web push to all/tagged users",
-        doc: "https://www.tencentcloud.com/document/product/1047/80440",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/80440"),
+        doc: "https://trtc.io/zh/document/80440",
+        doc_en: None,
         retry: crate::RetryClass::Never,
         path: "timpush/webpush",
         request_keys: &["From_Account", "MsgRandom", "Condition", "WebInfo"],
@@ -5644,8 +5644,8 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
         response_type: "WebbatchResponse",
         title_zh: "单发推送",
         title_en: "Web push to specified users (batch)",
-        doc: "https://www.tencentcloud.com/document/product/1047/80441",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/80441"),
+        doc: "https://trtc.io/zh/document/80441",
+        doc_en: None,
         retry: crate::RetryClass::Dedupe,
         path: "timpush/webbatch",
         request_keys: &[
@@ -5674,19 +5674,19 @@ pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
                 "To_Account",
                 crate::limits::Limit::MaxItems(500),
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
             ),
             crate::limits::LimitInfo::new(
                 "DataId",
                 crate::limits::Limit::MaxBytes(64),
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
             ),
             crate::limits::LimitInfo::new(
                 "TaskName",
                 crate::limits::Limit::MaxBytes(20),
                 Some(90001),
-                "https://www.tencentcloud.com/document/product/1047/80441",
+                "https://trtc.io/zh/document/80441",
             ),
         ],
         paging: None,

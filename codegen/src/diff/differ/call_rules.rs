@@ -87,6 +87,14 @@ impl Differ<'_> {
     /// Paging, limits, batch lists and rates of a command that exists on both sides.
     pub(super) fn call_rules(&mut self, oc: &Command, nc: &Command, loc: &Loc) {
         let (old, new) = (self.old, self.new);
+        if oc.partial != nc.partial {
+            let (rust, detail) = if nc.partial {
+                (Verdict::Compatible, "the reply is now partly typed: every other key is kept in `other`")
+            } else {
+                (Verdict::Breaking, "the reply is now typed whole: the `other` map is gone")
+            };
+            self.push(Rule::ReplyPartialChanged, &loc.join(" ", "reply"), Verdict::Compatible, rust, detail.to_owned());
+        }
         let ploc = loc.join(" ", "paging");
         match (&oc.paging, &nc.paging) {
             (None, Some(p)) => {
