@@ -163,7 +163,7 @@ async fn the_axum_route_answers_signed_callbacks_and_refuses_the_rest_before_the
 
 #[tokio::test]
 async fn overruns_undecodable_and_unknown_callbacks_are_answered() {
-    let (url, calls) = serve(Callbacks::new(APPID).deadline(Duration::from_millis(100)), true).await;
+    let (url, calls) = serve(Callbacks::new(APPID).unsigned().deadline(Duration::from_millis(100)), true).await;
     let im = CallbackSender::new(APPID);
     // The handler sleeps past the deadline: the documented default (allow) goes back in time.
     let started = std::time::Instant::now();
@@ -174,8 +174,11 @@ async fn overruns_undecodable_and_unknown_callbacks_are_answered() {
     let raw = im.deliver_raw(&url, "C2C.CallbackBeforeSendMsg", "[1,2]".into(), Signing::Unsigned).await.expect("delivered");
     assert_eq!((raw.status, raw.error_code()), (200, Some(0)));
     // A command the catalogue does not know reaches the handler as `Event::Unknown`.
-    let (url2, _) = serve(Callbacks::new(APPID), false).await;
-    let unknown = im.deliver(&url2, "Future.CallbackSomething", &serde_json::json!({"A": 1}), Signing::Unsigned).await.expect("delivered");
+    let (url2, _) = serve(Callbacks::new(APPID).unsigned(), false).await;
+    let unknown = im
+        .deliver(&url2, "Future.CallbackSomething", &serde_json::json!({"CallbackCommand": "Future.CallbackSomething", "A": 1}), Signing::Unsigned)
+        .await
+        .expect("delivered");
     assert_eq!(unknown.error_code(), Some(7));
     assert!(calls.load(Ordering::SeqCst) >= 2);
 }

@@ -1,7 +1,7 @@
 //! Serde helpers the generated code calls (open enums, tagged unions, lenient collections, redaction).
 //! Public for the generated crate; not meant to be called directly.
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -43,12 +43,14 @@ pub trait TaggedUnion: Sized {
     fn content_from_map<'de, A: MapAccess<'de>>(tag: String, map: &mut A) -> Result<Self, A::Error>;
     /// Builds the value from buffered content (when the content came before the tag).
     fn content_from_value(tag: String, content: serde_json::Value) -> Result<Self, serde_json::Error>;
+    /// An element without a usable tag (missing, `null`, not a string): the whole element, verbatim.
+    fn untagged(element: serde_json::Value) -> Self;
 }
 
 enum UnionKey {
     Tag,
     Content,
-    Other,
+    Other(String),
 }
 
 struct UnionKeySeed<U>(PhantomData<U>);
@@ -68,7 +70,7 @@ impl<'de, U: TaggedUnion> de::DeserializeSeed<'de> for UnionKeySeed<U> {
                 } else if v == U::CONTENT {
                     UnionKey::Content
                 } else {
-                    UnionKey::Other
+                    UnionKey::Other(v.to_owned())
                 })
             }
         }
@@ -77,8 +79,9 @@ impl<'de, U: TaggedUnion> de::DeserializeSeed<'de> for UnionKeySeed<U> {
 }
 
 /// Deserializes a tagged union in either key order; the content is decoded directly when the tag
-/// comes first and buffered otherwise. A key other than the tag and the content is an error (the
-/// drift-correcting path removes it and reports it).
+/// comes first and buffered otherwise. With a string tag, a key other than the tag and the content is an
+/// error (the drift-correcting path removes it and reports it). An element without a usable tag (none,
+/// `null`, or not a string) is kept whole, verbatim ([`TaggedUnion::untagged`]): nothing is dropped.
 pub fn deserialize_union<'de, D: Deserializer<'de>, U: TaggedUnion>(deserializer: D) -> Result<U, D::Error> {
     struct V<U>(PhantomData<U>);
     impl<'de, U: TaggedUnion> Visitor<'de> for V<U> {
@@ -88,19 +91,25 @@ pub fn deserialize_union<'de, D: Deserializer<'de>, U: TaggedUnion>(deserializer
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<U, A::Error> {
             let mut tag: Option<String> = None;
+            let mut odd_tag: Option<serde_json::Value> = None;
             let mut buffered: Option<serde_json::Value> = None;
             let mut out: Option<U> = None;
+            let mut others = serde_json::Map::new();
             while let Some(key) = map.next_key_seed(UnionKeySeed::<U>(PhantomData))? {
                 match key {
                     UnionKey::Tag => {
-                        if tag.is_some() {
+                        if tag.is_some() || odd_tag.is_some() {
                             return Err(de::Error::duplicate_field(U::TAG));
                         }
-                        let t: String = map.next_value()?;
-                        if let Some(content) = buffered.take() {
-                            out = Some(U::content_from_value(t.clone(), content).map_err(de::Error::custom)?);
+                        match map.next_value::<serde_json::Value>()? {
+                            serde_json::Value::String(t) => {
+                                if let Some(content) = buffered.take() {
+                                    out = Some(U::content_from_value(t.clone(), content).map_err(de::Error::custom)?);
+                                }
+                                tag = Some(t);
+                            }
+                            other => odd_tag = Some(other),
                         }
-                        tag = Some(t);
                     }
                     UnionKey::Content => {
                         if out.is_some() || buffered.is_some() {
@@ -111,18 +120,27 @@ pub fn deserialize_union<'de, D: Deserializer<'de>, U: TaggedUnion>(deserializer
                             None => buffered = Some(map.next_value()?),
                         }
                     }
-                    // Strict, like every generated type: the drift corrector drops unknown keys (and reports them).
-                    UnionKey::Other => {
-                        map.next_value::<IgnoredAny>()?;
-                        return Err(de::Error::custom(format_args!("unknown key next to `{}` and `{}`", U::TAG, U::CONTENT)));
+                    UnionKey::Other(k) => {
+                        let v = map.next_value::<serde_json::Value>()?;
+                        others.insert(k, v);
                     }
                 }
             }
-            match (out, tag) {
-                (Some(v), _) => Ok(v),
-                (None, Some(_)) => Err(de::Error::missing_field(U::CONTENT)),
-                (None, None) => Err(de::Error::missing_field(U::TAG)),
+            if tag.is_none() {
+                let mut element = others;
+                if let Some(t) = odd_tag {
+                    element.insert(U::TAG.to_owned(), t);
+                }
+                if let Some(c) = buffered {
+                    element.insert(U::CONTENT.to_owned(), c);
+                }
+                return Ok(U::untagged(serde_json::Value::Object(element)));
             }
+            // Strict, like every generated type: the drift corrector drops unknown keys (and reports them).
+            if let Some(k) = others.keys().next() {
+                return Err(de::Error::custom(format_args!("unknown key `{k}` next to `{}` and `{}`", U::TAG, U::CONTENT)));
+            }
+            out.ok_or_else(|| de::Error::missing_field(U::CONTENT))
         }
     }
     deserializer.deserialize_map(V(PhantomData))

@@ -562,7 +562,8 @@ impl Corrector {
                 self.report(Some(Seg::Key(u.tag.to_owned())), Kind::Coerced { from, to: "string" });
                 s
             }
-            _ => return Err(Cause::NoTag),
+            // No usable tag: the strict decoder keeps the element whole (`Untagged`); nothing to correct.
+            _ => return Ok(()),
         };
         let unknown: Vec<String> = m.keys().filter(|k| k.as_str() != u.tag && k.as_str() != u.content).cloned().collect();
         for k in unknown {

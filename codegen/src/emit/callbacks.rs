@@ -220,6 +220,7 @@ impl Emitter<'_> {
                 OutcomeCode::Range(..) => None,
             }
         });
+        let before_arms: Vec<&String> = all.iter().filter(|(_, c)| c.when == When::Before).map(|(_, c)| &c.command).collect();
         let codec_gate = match self.codec_feature {
             Some(f) => quote!(#[cfg(feature = #f)]),
             None => quote!(),
@@ -244,8 +245,9 @@ impl Emitter<'_> {
             #(#mods)*
 
             pub use #rt::callbacks::{
-                Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse, DEFAULT_DEADLINE, DEFAULT_WINDOW, EventSet,
-                Incoming, OptPlatform, OutcomeInfo, Rejection, sign,
+                Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse, DEFAULT_DEADLINE, DEFAULT_LATE_HANDLERS,
+                DEFAULT_MAX_BODY, DEFAULT_WINDOW, EventSet, Incoming, LocalReplayGuard, OptPlatform, OutcomeInfo, Rejection, ReplayGuard,
+                sign,
             };
 
             #axum
@@ -343,6 +345,10 @@ impl Emitter<'_> {
                         #(#default_arms)*
                         _ => Answer::ok(),
                     }
+                }
+
+                fn decides(command: &str) -> bool {
+                    matches!(command, #(#before_arms)|*)
                 }
             }
         };

@@ -141,7 +141,8 @@ impl Emitter<'_> {
         let name = format_ident!("{}", td.name);
         let (ser_gate, de_gate) = self.serde_impl_gates(id);
         let doc = doc_attrs(&format!(
-            "{}\n\nTagged by `{tag}`, content in `{content}`. An unknown `{tag}` decodes to `Unknown` and encodes back unchanged.",
+            "{}\n\nTagged by `{tag}`, content in `{content}`. An unknown `{tag}` decodes to `Unknown`, an element without a \
+             usable `{tag}` (none, `null`, not a string) to `Untagged`; both encode back unchanged.",
             self.type_doc(id)
         ));
         let defs = variants.iter().map(|v| {
@@ -185,6 +186,9 @@ impl Emitter<'_> {
                     /// The content, as free-form JSON.
                     content: serde_json::Value,
                 },
+                /// An element without a usable tag (none, `null`, or not a string): the whole element,
+                /// verbatim, as free-form JSON.
+                Untagged(serde_json::Value),
             }
             impl #name {
                 /// The tag value on the wire.
@@ -192,6 +196,7 @@ impl Emitter<'_> {
                     match self {
                         #(#tag_arms)*
                         #name::Unknown { tag, .. } => tag,
+                        #name::Untagged(_) => "",
                     }
                 }
             }
@@ -199,11 +204,15 @@ impl Emitter<'_> {
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     use serde::ser::SerializeMap;
+                    if let #name::Untagged(element) = self {
+                        return element.serialize(serializer);
+                    }
                     let mut map = serializer.serialize_map(Some(2))?;
                     map.serialize_entry(#tag, self.tag())?;
                     match self {
                         #(#ser_arms)*
                         #name::Unknown { content, .. } => map.serialize_entry(#content, content)?,
+                        #name::Untagged(_) => {}
                     }
                     map.end()
                 }
@@ -223,6 +232,9 @@ impl Emitter<'_> {
                         #(#value_arms)*
                         _ => #name::Unknown { tag, content },
                     })
+                }
+                fn untagged(element: serde_json::Value) -> Self {
+                    #name::Untagged(element)
                 }
             }
             #de_gate

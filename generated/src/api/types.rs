@@ -1479,7 +1479,7 @@ impl<'de> serde::Deserialize<'de> for GroupMemberInfoField {
 
 /// One element of a message body (`TIMMsgElement`). A message body is an array of elements, e.g. text + emoji + text; at most one custom element per message.
 ///
-/// Tagged by `MsgType`, content in `MsgContent`. An unknown `MsgType` decodes to `Unknown` and encodes back unchanged.
+/// Tagged by `MsgType`, content in `MsgContent`. An unknown `MsgType` decodes to `Unknown`, an element without a usable `MsgType` (none, `null`, not a string) to `Untagged`; both encode back unchanged.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum MsgElement {
@@ -1508,6 +1508,9 @@ pub enum MsgElement {
         /// The content, as free-form JSON.
         content: serde_json::Value,
     },
+    /// An element without a usable tag (none, `null`, or not a string): the whole element,
+    /// verbatim, as free-form JSON.
+    Untagged(serde_json::Value),
 }
 
 impl MsgElement {
@@ -1524,6 +1527,7 @@ impl MsgElement {
             MsgElement::Video(_) => "TIMVideoFileElem",
             MsgElement::Relay(_) => "TIMRelayElem",
             MsgElement::Unknown { tag, .. } => tag,
+            MsgElement::Untagged(_) => "",
         }
     }
 }
@@ -1531,6 +1535,9 @@ impl MsgElement {
 impl serde::Serialize for MsgElement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        if let MsgElement::Untagged(element) = self {
+            return element.serialize(serializer);
+        }
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("MsgType", self.tag())?;
         match self {
@@ -1546,6 +1553,7 @@ impl serde::Serialize for MsgElement {
             MsgElement::Unknown { content, .. } => {
                 map.serialize_entry("MsgContent", content)?
             }
+            MsgElement::Untagged(_) => {}
         }
         map.end()
     }
@@ -1620,6 +1628,10 @@ impl crate::codec::TaggedUnion for MsgElement {
                 }
             },
         )
+    }
+
+    fn untagged(element: serde_json::Value) -> Self {
+        MsgElement::Untagged(element)
     }
 }
 

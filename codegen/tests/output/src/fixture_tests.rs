@@ -29,7 +29,13 @@ fn union_decodes_in_either_key_order_and_keeps_unknown_variants() {
     assert_eq!(serde_json::from_slice::<Element>(&serde_json::to_vec(&text).expect("encode")).expect("again"), text);
 
     assert!(serde_json::from_value::<Element>(json!({"Kind": "Text"})).is_err(), "content missing");
-    assert!(serde_json::from_value::<Element>(json!({"Body": {}})).is_err(), "tag missing");
+    // Without a usable tag the element is kept whole, verbatim, and written back unchanged.
+    for element in [json!({"Body": {"Text": "a"}}), json!({"Kind": null, "Body": {}}), json!({"Kind": 7, "Other": 1})] {
+        let kept: Element = serde_json::from_value(element.clone()).expect("kept");
+        assert_eq!(kept, Element::Untagged(element.clone()));
+        assert_eq!(kept.tag(), "");
+        assert_eq!(serde_json::to_value(&kept).expect("encode"), element);
+    }
 }
 
 #[test]

@@ -35,8 +35,8 @@ pub mod sns;
 pub mod state;
 pub use tim_rest_runtime::callbacks::{
     Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse,
-    DEFAULT_DEADLINE, DEFAULT_WINDOW, EventSet, Incoming, OptPlatform, OutcomeInfo,
-    Rejection, sign,
+    DEFAULT_DEADLINE, DEFAULT_LATE_HANDLERS, DEFAULT_MAX_BODY, DEFAULT_WINDOW, EventSet,
+    Incoming, LocalReplayGuard, OptPlatform, OutcomeInfo, Rejection, ReplayGuard, sign,
 };
 
 /// The axum route (feature `axum`).
@@ -1550,5 +1550,17 @@ impl EventSet for Event {
             "Chatbot.OnC2CSignalMessage" => tim_rest_runtime::callbacks::Answer::code(1),
             _ => Answer::ok(),
         }
+    }
+
+    fn decides(command: &str) -> bool {
+        matches!(
+            command, "C2C.CallbackBeforeSendMsg" | "Group.CallbackBeforeCreateGroup" |
+            "Group.CallbackBeforeApplyJoinGroup" | "Group.CallbackBeforeInviteJoinGroup"
+            | "Group.CallbackBeforeSendMsg" | "Group.CallbackBeforeCreateTopic" |
+            "OfficialAccount.CallbackBeforeCreateOfficialAccount" |
+            "OfficialAccount.CallbackBeforeAddSubscriber" |
+            "OfficialAccount.CallbackBeforeSendMsg" | "Chatbot.OnC2CSignalMessage" |
+            "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse"
+        )
     }
 }

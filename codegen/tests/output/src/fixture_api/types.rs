@@ -5,7 +5,7 @@
 
 /// A tagged union whose content may come before its tag.
 ///
-/// Tagged by `Kind`, content in `Body`. An unknown `Kind` decodes to `Unknown` and encodes back unchanged.
+/// Tagged by `Kind`, content in `Body`. An unknown `Kind` decodes to `Unknown`, an element without a usable `Kind` (none, `null`, not a string) to `Untagged`; both encode back unchanged.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Element {
@@ -20,6 +20,9 @@ pub enum Element {
         /// The content, as free-form JSON.
         content: serde_json::Value,
     },
+    /// An element without a usable tag (none, `null`, or not a string): the whole element,
+    /// verbatim, as free-form JSON.
+    Untagged(serde_json::Value),
 }
 
 impl Element {
@@ -29,6 +32,7 @@ impl Element {
             Element::Text(_) => "Text",
             Element::Pos(_) => "Pos",
             Element::Unknown { tag, .. } => tag,
+            Element::Untagged(_) => "",
         }
     }
 }
@@ -36,12 +40,16 @@ impl Element {
 impl serde::Serialize for Element {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
+        if let Element::Untagged(element) = self {
+            return element.serialize(serializer);
+        }
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("Kind", self.tag())?;
         match self {
             Element::Text(c) => map.serialize_entry("Body", c)?,
             Element::Pos(c) => map.serialize_entry("Body", c)?,
             Element::Unknown { content, .. } => map.serialize_entry("Body", content)?,
+            Element::Untagged(_) => {}
         }
         map.end()
     }
@@ -79,6 +87,10 @@ impl crate::codec::TaggedUnion for Element {
                 _ => Element::Unknown { tag, content },
             },
         )
+    }
+
+    fn untagged(element: serde_json::Value) -> Self {
+        Element::Untagged(element)
     }
 }
 

@@ -11,8 +11,8 @@
 pub mod demo;
 pub use tim_rest_runtime::callbacks::{
     Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse,
-    DEFAULT_DEADLINE, DEFAULT_WINDOW, EventSet, Incoming, OptPlatform, OutcomeInfo,
-    Rejection, sign,
+    DEFAULT_DEADLINE, DEFAULT_LATE_HANDLERS, DEFAULT_MAX_BODY, DEFAULT_WINDOW, EventSet,
+    Incoming, LocalReplayGuard, OptPlatform, OutcomeInfo, Rejection, ReplayGuard, sign,
 };
 
 /// The app's side of the callback protocol for this crate's events.
@@ -178,5 +178,9 @@ impl EventSet for Event {
             "Demo.CallbackBeforeQuiet" => tim_rest_runtime::callbacks::Answer::code(1),
             _ => Answer::ok(),
         }
+    }
+
+    fn decides(command: &str) -> bool {
+        matches!(command, "Demo.CallbackBeforeSend" | "Demo.CallbackBeforeQuiet")
     }
 }
