@@ -26,6 +26,26 @@ pub struct Source {
 /// `services/*.yaml`, `callbacks/*.yaml` when the folder exists), in a fixed order, and validates them
 /// together.
 pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
+    load_dir_with(root, Rules::CURRENT)
+}
+
+/// Which of the catalogue's rules apply when loading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// An event field is required only where every official example of its callback carries it (a rule
+    /// newer than some revisions of the catalogue: `cargo xtask diff` reads old revisions without it).
+    pub complete_examples: bool,
+}
+
+impl Rules {
+    /// Every rule: what `cargo xtask gen` and `validate` check.
+    pub const CURRENT: Rules = Rules { complete_examples: true };
+    /// The rules any revision of the catalogue must pass, for reading older revisions (the spec diff).
+    pub const HISTORICAL: Rules = Rules { complete_examples: false };
+}
+
+/// [`load_dir`] with a choice of rules.
+pub fn load_dir_with(root: &Path, rules: Rules) -> Result<Catalogue, Diagnostics> {
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let shown_root = root.display().to_string();
@@ -72,7 +92,7 @@ pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
             Err(e) => diags.push(Diagnostic { file: shown, line: 0, column: None, message: format!("cannot read: {e}") }),
         }
     }
-    let result = load_sources(&sources);
+    let result = load_sources_with(&sources, rules);
     match (result, diags.is_empty()) {
         (Ok(c), true) => Ok(c),
         (Ok(_), false) => Err(Diagnostics(diags)),
@@ -86,6 +106,11 @@ pub fn load_dir(root: &Path) -> Result<Catalogue, Diagnostics> {
 /// Parses and validates a set of spec sources (already read). `rel` decides the role of each source:
 /// `errors.yaml`, `gaps.yaml`, `types/...`, `services/...` or `callbacks/...`.
 pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
+    load_sources_with(sources, Rules::CURRENT)
+}
+
+/// [`load_sources`] with a choice of rules.
+pub fn load_sources_with(sources: &[Source], rules: Rules) -> Result<Catalogue, Diagnostics> {
     let mut parsed = SpecFiles::default();
     for (i, s) in sources.iter().enumerate() {
         parsed.files.push(FileInfo { shown: s.shown.clone(), rel: s.rel.clone(), index: LineIndex::new(&s.text) });
@@ -120,7 +145,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Catalogue, Diagnostics> {
             parsed.diags.push(d);
         }
     }
-    validate::validate(parsed)
+    validate::validate(parsed, rules)
 }
 
 /// One spec file as diagnostics name it.

@@ -176,7 +176,12 @@ async fn overruns_undecodable_and_unknown_callbacks_are_answered() {
     // A command the catalogue does not know reaches the handler as `Event::Unknown`.
     let (url2, _) = serve(Callbacks::new(APPID).unsigned(), false).await;
     let unknown = im
-        .deliver(&url2, "Future.CallbackSomething", &serde_json::json!({"CallbackCommand": "Future.CallbackSomething", "A": 1}), Signing::Unsigned)
+        .deliver(
+            &url2,
+            "Future.CallbackSomething",
+            &serde_json::json!({"CallbackCommand": "Future.CallbackSomething", "A": 1}),
+            Signing::Unsigned,
+        )
         .await
         .expect("delivered");
     assert_eq!(unknown.error_code(), Some(7));

@@ -86,7 +86,7 @@ fn load_folder(spec: &Path, label: String, rename: Option<(String, String)>) -> 
         Some((from, to)) => s.replacen(from.as_str(), to, 1),
         None => s.to_owned(),
     };
-    let catalogue = crate::load::load_dir(spec).map_err(|d| Error::Spec {
+    let catalogue = crate::load::load_dir_with(spec, crate::load::Rules::HISTORICAL).map_err(|d| Error::Spec {
         label: label.clone(),
         diags: Diagnostics(d.0.into_iter().map(|x| Diagnostic { file: fix(&x.file), ..x }).collect()),
     })?;

@@ -238,6 +238,18 @@ impl Builder {
                 if let Some((_, v)) = &event {
                     let mut problems = Vec::new();
                     self.check_value(v, &Ty::Ref(cb.event), "$", mode, &mut problems);
+                    // A field is required only where every official event of the command carries it,
+                    // older pages' examples included: a required field the server may leave out would
+                    // reach handlers as a zero it never sent.
+                    let mut missing = Vec::new();
+                    if self.complete_examples {
+                        self.missing_required(v, &Ty::Ref(cb.event), "$", &mut missing, 0);
+                    }
+                    for (at, ty) in missing {
+                        problems.push(format!(
+                            "`{at}` is required in `{ty}` but this official example lacks it: make the field optional (`T?`)"
+                        ));
+                    }
                     if let Some(c) = v.get("CallbackCommand").and_then(Value::as_str)
                         && c != cb.command
                     {
@@ -284,6 +296,39 @@ impl Builder {
                 out.push(CallbackExample { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, event, reply });
             }
             self.callbacks[p.group].callbacks[p.index].examples = out;
+        }
+    }
+
+    /// The required (non-collection) fields an example value leaves out, as (JSON path, type name).
+    fn missing_required(&self, v: &Value, ty: &Ty, at: &str, out: &mut Vec<(String, String)>, depth: usize) {
+        if depth > 32 {
+            return;
+        }
+        match (ty, v) {
+            (Ty::Array(t), Value::Array(items)) => {
+                for (i, x) in items.iter().enumerate() {
+                    self.missing_required(x, t, &format!("{at}[{i}]"), out, depth + 1);
+                }
+            }
+            (Ty::Map(t), Value::Object(m)) => {
+                for (k, x) in m {
+                    self.missing_required(x, t, &format!("{at}.{k}"), out, depth + 1);
+                }
+            }
+            (Ty::Ref(id), Value::Object(m)) => {
+                let TypeKind::Object(fields) = &self.types[*id].kind else { return };
+                for f in fields {
+                    let present = m.get(&f.wire).or_else(|| f.aliases.iter().find_map(|a| m.get(a)));
+                    match present {
+                        Some(x) => self.missing_required(x, &f.ty, &format!("{at}.{}", f.wire), out, depth + 1),
+                        None if !f.optional && !f.ty.is_collection() => {
+                            out.push((format!("{at}.{}", f.wire), self.types[*id].name.clone()))
+                        }
+                        None => {}
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -33,7 +33,7 @@ mod types;
 mod usage;
 
 // The loader's entry points, at the paths callers used before loading moved to `crate::load`.
-pub use crate::load::{Source, load_dir, load_sources};
+pub use crate::load::{Rules, Source, load_dir, load_dir_with, load_sources, load_sources_with};
 pub use callbacks::default_name as default_callback_name;
 
 /// Keys of the reply envelope; they are never part of a response payload.
@@ -41,9 +41,9 @@ pub const ENVELOPE_KEYS: [&str; 5] = ["ActionStatus", "ErrorCode", "ErrorInfo", 
 
 /// Validates parsed spec files: the error table, then the phases of [`Builder::build`], then the
 /// gaps (which must not name a modelled command).
-pub(crate) fn validate(parsed: SpecFiles) -> Result<Catalogue, Diagnostics> {
+pub(crate) fn validate(parsed: SpecFiles, rules: crate::load::Rules) -> Result<Catalogue, Diagnostics> {
     let SpecFiles { files, diags, errors, gaps, types, services, callbacks } = parsed;
-    let mut b = Builder { files, diags, ..Builder::default() };
+    let mut b = Builder { files, diags, complete_examples: rules.complete_examples, ..Builder::default() };
     if let Some((i, f)) = &errors {
         b.errors(*i, f);
     }
@@ -67,6 +67,8 @@ struct Builder {
     gaps: Vec<Gap>,
     callbacks: Vec<CallbackGroup>,
     callback_gaps: Vec<CallbackGap>,
+    /// Apply [`crate::load::Rules::complete_examples`].
+    complete_examples: bool,
 }
 
 /// A named type whose id is allocated but whose definition is not resolved yet.

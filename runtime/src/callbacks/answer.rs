@@ -120,4 +120,3 @@ impl CallbackResponse {
         CallbackResponse { status: r.status(), body: Bytes::from(body.to_string()) }
     }
 }
-

@@ -562,7 +562,11 @@ mod tests {
         let q = CallbackQuery::parse("SdkAppid=1400000000&CallbackCommand=Test.Ping").expect("parses");
         assert_eq!(c.verify(&q), Err(Rejection::Unsigned));
         assert_eq!(Callbacks::<TestEvent>::new(1400000000).verify(&q), Err(Rejection::NotConfigured), "no token: fails closed");
-        assert_eq!(Callbacks::<TestEvent>::new(1400000000).token("").verify(&q), Err(Rejection::NotConfigured), "an empty token verifies nothing");
+        assert_eq!(
+            Callbacks::<TestEvent>::new(1400000000).token("").verify(&q),
+            Err(Rejection::NotConfigured),
+            "an empty token verifies nothing"
+        );
         assert_eq!(Callbacks::<TestEvent>::new(1400000000).unsigned().verify(&q), Ok(()), "unsigned by explicit choice");
         // Freshness comes after the signature: a correct signature of an old time is stale.
         let late = callbacks().clock(|| 1669872112 + 61);
@@ -572,7 +576,12 @@ mod tests {
         assert!(matches!(CallbackQuery::parse("CallbackCommand=X"), Err(Rejection::BadQuery(_))));
         assert!(matches!(CallbackQuery::parse("SdkAppid=1"), Err(Rejection::BadQuery(_))));
         assert!(matches!(CallbackQuery::parse("SdkAppid=x&CallbackCommand=X"), Err(Rejection::BadQuery(_))));
-        for dup in ["SdkAppid=1&SdkAppid=1&CallbackCommand=X", "SdkAppid=1&CallbackCommand=X&CallbackCommand=Y", "SdkAppid=1&CallbackCommand=X&Sign=a&Sign=b", "SdkAppid=1&CallbackCommand=X&RequestTime=1&RequestTime=2"] {
+        for dup in [
+            "SdkAppid=1&SdkAppid=1&CallbackCommand=X",
+            "SdkAppid=1&CallbackCommand=X&CallbackCommand=Y",
+            "SdkAppid=1&CallbackCommand=X&Sign=a&Sign=b",
+            "SdkAppid=1&CallbackCommand=X&RequestTime=1&RequestTime=2",
+        ] {
             let r = CallbackQuery::parse(dup).expect_err("duplicate");
             assert_eq!(r.status(), 400, "{dup}: {r}");
         }

@@ -228,7 +228,9 @@ impl fmt::Display for Rejection {
             Rejection::BadSignature => f.write_str("the signature does not match"),
             Rejection::Stale { request_time, now } => write!(f, "RequestTime {request_time} is outside the window (now {now})"),
             Rejection::TooLarge { limit } => write!(f, "the body is larger than {limit} bytes"),
-            Rejection::CommandMismatch { query, body: Some(b) } => write!(f, "the body's CallbackCommand `{b}` is not the query's `{query}`"),
+            Rejection::CommandMismatch { query, body: Some(b) } => {
+                write!(f, "the body's CallbackCommand `{b}` is not the query's `{query}`")
+            }
             Rejection::CommandMismatch { query, body: None } => write!(f, "the body has no CallbackCommand (the query says `{query}`)"),
             Rejection::Replayed => f.write_str("the same request (RequestTime, command and body) was already accepted"),
             Rejection::GuardUnavailable(m) => write!(f, "the replay guard's store failed: {m}"),

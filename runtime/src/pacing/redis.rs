@@ -56,6 +56,8 @@ pub struct RedisStore {
     prefix: String,
     unavailable: Unavailable,
     fallback: LocalStore,
+    #[cfg(feature = "callbacks")]
+    replay_fallback: crate::callbacks::LocalReplayGuard,
     last_warning: Mutex<Option<Instant>>,
 }
 
@@ -88,6 +90,8 @@ impl RedisStore {
             prefix: "tim-rest:rate:".to_owned(),
             unavailable: Unavailable::Fallback,
             fallback: LocalStore::new(),
+            #[cfg(feature = "callbacks")]
+            replay_fallback: crate::callbacks::LocalReplayGuard::new(),
             last_warning: Mutex::new(None),
         })
     }
@@ -99,7 +103,7 @@ impl RedisStore {
         self
     }
 
-    /// The prefix of every key (default `tim-rest:rate:`).
+    /// The prefix of every key (default `tim-rest:rate:`; the callback replay guard's keys add `replay:`).
     #[must_use]
     pub fn key_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = prefix.into();
@@ -150,7 +154,7 @@ impl RedisStore {
         let mut last = self.last_warning.lock().unwrap_or_else(|p| p.into_inner());
         if last.is_none_or(|t| t.elapsed() > Duration::from_secs(10)) {
             *last = Some(Instant::now());
-            tracing::warn!(target: "tim_rest::pacing", error = %e, "Redis unreachable: pacing in this process only until it is back");
+            tracing::warn!(target: "tim_rest::pacing", error = %e, "Redis unreachable: pacing schedules (and the callback replay guard) are kept in this process until it is back");
         }
     }
 }
@@ -171,6 +175,57 @@ impl RateStore for RedisStore {
                     let mut pause = Duration::from_millis(50);
                     loop {
                         match self.once(&r).await {
+                            Ok(v) => return Ok(v),
+                            Err(e) if Instant::now() + pause >= until => {
+                                return Err(StoreError(format!("{e} (gave up after {deadline:?})")));
+                            }
+                            Err(_) => {
+                                tokio::time::sleep(pause).await;
+                                pause = (pause * 2).min(Duration::from_secs(1));
+                            }
+                        }
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// The callback replay guard in Redis (features `redis` and `callbacks`): one `SET key 1 NX PX ttl` per
+/// request, so every process behind a load balancer refuses a request another one already accepted.
+/// When Redis cannot be reached, [`Unavailable::Fallback`] remembers in this process (with a WARN) and
+/// [`Unavailable::Wait`] retries until its deadline, then refuses the request (the guard fails closed).
+#[cfg(feature = "callbacks")]
+impl crate::callbacks::ReplayGuard for RedisStore {
+    fn first_seen<'a>(&'a self, key: &'a str, ttl: Duration) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(async move {
+            let once = || async {
+                let mut conn = self.connection().await?;
+                let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+                let set: Option<String> = redis::cmd("SET")
+                    .arg(format!("{}replay:{key}", self.prefix))
+                    .arg(1)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis)
+                    .query_async(&mut conn)
+                    .await
+                    .map_err(|e| StoreError(format!("Redis did not answer: {:?}", e.kind())))?;
+                Ok::<bool, StoreError>(set.is_some())
+            };
+            match self.unavailable {
+                Unavailable::Fallback => match once().await {
+                    Ok(v) => Ok(v),
+                    Err(e) => {
+                        self.warn(&e);
+                        self.replay_fallback.first_seen_now(key, ttl)
+                    }
+                },
+                Unavailable::Wait(deadline) => {
+                    let until = Instant::now() + deadline;
+                    let mut pause = Duration::from_millis(50);
+                    loop {
+                        match once().await {
                             Ok(v) => return Ok(v),
                             Err(e) if Instant::now() + pause >= until => {
                                 return Err(StoreError(format!("{e} (gave up after {deadline:?})")));

@@ -40,9 +40,9 @@ pub struct C2cBeforeSendMsgEvent {
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0.
+    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
+    pub online_only_flag: Option<i32>,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -61,7 +61,6 @@ pub struct C2cBeforeSendMsgEvent {
 
 impl C2cBeforeSendMsgEvent {
     /// Creates the value from its required fields; optional fields start unset.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         callback_command: impl Into<String>,
         from_account: impl Into<String>,
@@ -70,7 +69,6 @@ impl C2cBeforeSendMsgEvent {
         msg_random: u32,
         msg_time: u64,
         msg_key: impl Into<String>,
-        online_only_flag: i32,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
@@ -81,7 +79,7 @@ impl C2cBeforeSendMsgEvent {
             msg_time,
             msg_key: msg_key.into(),
             msg_id: None,
-            online_only_flag,
+            online_only_flag: None,
             msg_body: Default::default(),
             cloud_custom_data: None,
         }
@@ -91,6 +89,13 @@ impl C2cBeforeSendMsgEvent {
     #[must_use]
     pub fn msg_id(mut self, value: impl Into<String>) -> Self {
         self.msg_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0.
+    #[must_use]
+    pub fn online_only_flag(mut self, value: i32) -> Self {
+        self.online_only_flag = Some(value);
         self
     }
 
@@ -137,7 +142,7 @@ pub static SHAPE_C2cBeforeSendMsgEvent: crate::drift::ObjectShape = crate::drift
             "OnlineOnlyFlag",
             &[],
             crate::drift::Shape::I32,
-            true,
+            false,
         ),
         crate::drift::FieldShape::new(
             "MsgBody",
@@ -292,18 +297,18 @@ pub struct C2cAfterSendMsgEvent {
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (required). 1 if the message was sent to online users only, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0.
+    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
+    pub online_only_flag: Option<i32>,
     /// `SendMsgResult` (required). Delivery result: 0 on success, otherwise the error code of the failure.
     #[serde(rename = "SendMsgResult")]
     pub send_msg_result: i64,
     /// `ErrorInfo` (required). Why delivery failed; "send msg succeed" when it succeeded.
     #[serde(rename = "ErrorInfo")]
     pub error_info: String,
-    /// `UnreadMsgNum` (required). Total unread one-to-one messages of To_Account over all conversations; -1 when delivery failed.
-    #[serde(rename = "UnreadMsgNum")]
-    pub unread_msg_num: i32,
+    /// `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations; -1 when delivery failed.
+    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    pub unread_msg_num: Option<i32>,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -331,10 +336,8 @@ impl C2cAfterSendMsgEvent {
         msg_random: u32,
         msg_time: u64,
         msg_key: impl Into<String>,
-        online_only_flag: i32,
         send_msg_result: i64,
         error_info: impl Into<String>,
-        unread_msg_num: i32,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
@@ -345,10 +348,10 @@ impl C2cAfterSendMsgEvent {
             msg_time,
             msg_key: msg_key.into(),
             msg_id: None,
-            online_only_flag,
+            online_only_flag: None,
             send_msg_result,
             error_info: error_info.into(),
-            unread_msg_num,
+            unread_msg_num: None,
             msg_body: Default::default(),
             cloud_custom_data: None,
         }
@@ -358,6 +361,20 @@ impl C2cAfterSendMsgEvent {
     #[must_use]
     pub fn msg_id(mut self, value: impl Into<String>) -> Self {
         self.msg_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0.
+    #[must_use]
+    pub fn online_only_flag(mut self, value: i32) -> Self {
+        self.online_only_flag = Some(value);
+        self
+    }
+
+    /// Sets `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations; -1 when delivery failed.
+    #[must_use]
+    pub fn unread_msg_num(mut self, value: i32) -> Self {
+        self.unread_msg_num = Some(value);
         self
     }
 
@@ -404,7 +421,7 @@ pub static SHAPE_C2cAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift:
             "OnlineOnlyFlag",
             &[],
             crate::drift::Shape::I32,
-            true,
+            false,
         ),
         crate::drift::FieldShape::new(
             "SendMsgResult",
@@ -417,7 +434,7 @@ pub static SHAPE_C2cAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift:
             "UnreadMsgNum",
             &[],
             crate::drift::Shape::I32,
-            true,
+            false,
         ),
         crate::drift::FieldShape::new(
             "MsgBody",
@@ -462,9 +479,9 @@ pub struct C2cAfterMsgReportEvent {
     /// `LastReadTime` (required). Read time (Unix seconds): every message of the conversation up to this time is read.
     #[serde(rename = "LastReadTime")]
     pub last_read_time: u64,
-    /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
-    pub event_time: u64,
+    /// `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<u64>,
     /// `UnreadMsgNum` (optional). Total unread one-to-one messages of Report_Account over all conversations.
     #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
     pub unread_msg_num: Option<i32>,
@@ -477,16 +494,22 @@ impl C2cAfterMsgReportEvent {
         report_account: impl Into<String>,
         peer_account: impl Into<String>,
         last_read_time: u64,
-        event_time: u64,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
             report_account: report_account.into(),
             peer_account: peer_account.into(),
             last_read_time,
-            event_time,
+            event_time: None,
             unread_msg_num: None,
         }
+    }
+
+    /// Sets `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[must_use]
+    pub fn event_time(mut self, value: u64) -> Self {
+        self.event_time = Some(value);
+        self
     }
 
     /// Sets `UnreadMsgNum` (optional). Total unread one-to-one messages of Report_Account over all conversations.
@@ -527,7 +550,7 @@ pub static SHAPE_C2cAfterMsgReportEvent: crate::drift::ObjectShape = crate::drif
             crate::drift::Shape::U64,
             true,
         ),
-        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, false),
         crate::drift::FieldShape::new(
             "UnreadMsgNum",
             &[],
@@ -563,9 +586,9 @@ pub struct C2cAfterMsgWithdrawEvent {
     /// `MsgKey` (required). Unique key of the recalled message.
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
-    /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
-    pub event_time: u64,
+    /// `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<u64>,
     /// `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations.
     #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
     pub unread_msg_num: Option<i32>,
@@ -578,16 +601,22 @@ impl C2cAfterMsgWithdrawEvent {
         from_account: impl Into<String>,
         to_account: impl Into<String>,
         msg_key: impl Into<String>,
-        event_time: u64,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_key: msg_key.into(),
-            event_time,
+            event_time: None,
             unread_msg_num: None,
         }
+    }
+
+    /// Sets `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[must_use]
+    pub fn event_time(mut self, value: u64) -> Self {
+        self.event_time = Some(value);
+        self
     }
 
     /// Sets `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations.
@@ -618,7 +647,7 @@ pub static SHAPE_C2cAfterMsgWithdrawEvent: crate::drift::ObjectShape = crate::dr
         ),
         crate::drift::FieldShape::new("To_Account", &[], crate::drift::Shape::Str, true),
         crate::drift::FieldShape::new("MsgKey", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, false),
         crate::drift::FieldShape::new(
             "UnreadMsgNum",
             &[],

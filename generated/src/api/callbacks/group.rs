@@ -319,9 +319,9 @@ pub struct GroupBeforeCreateGroupEvent {
         deserialize_with = "crate::codec::null_as_default"
     )]
     pub member_list: Vec<MemberAccount>,
-    /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
-    pub event_time: u64,
+    /// `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<u64>,
 }
 
 impl GroupBeforeCreateGroupEvent {
@@ -332,7 +332,6 @@ impl GroupBeforeCreateGroupEvent {
         owner_account: impl Into<String>,
         r#type: crate::api::types::GroupType,
         name: impl Into<String>,
-        event_time: u64,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
@@ -342,7 +341,7 @@ impl GroupBeforeCreateGroupEvent {
             name: name.into(),
             create_group_num: None,
             member_list: Default::default(),
-            event_time,
+            event_time: None,
         }
     }
 
@@ -357,6 +356,13 @@ impl GroupBeforeCreateGroupEvent {
     #[must_use]
     pub fn member_list(mut self, value: Vec<MemberAccount>) -> Self {
         self.member_list = value;
+        self
+    }
+
+    /// Sets `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[must_use]
+    pub fn event_time(mut self, value: u64) -> Self {
+        self.event_time = Some(value);
         self
     }
 }
@@ -401,7 +407,7 @@ pub static SHAPE_GroupBeforeCreateGroupEvent: crate::drift::ObjectShape = crate:
             ),
             true,
         ),
-        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, false),
     ],
 );
 impl crate::drift::Schema for GroupBeforeCreateGroupEvent {
@@ -1684,9 +1690,13 @@ pub struct GroupAfterGroupDestroyedEvent {
     /// `CallbackCommand` (required). The callback command, `Group.CallbackAfterGroupDestroyed`.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
-    /// `Operator_Account` (required). UserID of the user who disbanded the group.
-    #[serde(rename = "Operator_Account")]
-    pub operator_account: String,
+    /// `Operator_Account` (optional). UserID of the user who disbanded the group.
+    #[serde(
+        rename = "Operator_Account",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operator_account: Option<String>,
     /// `GroupId` (required). ID of the disbanded group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
@@ -1711,7 +1721,6 @@ impl GroupAfterGroupDestroyedEvent {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         callback_command: impl Into<String>,
-        operator_account: impl Into<String>,
         group_id: impl Into<String>,
         r#type: crate::api::types::GroupType,
         owner_account: impl Into<String>,
@@ -1720,7 +1729,7 @@ impl GroupAfterGroupDestroyedEvent {
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
-            operator_account: operator_account.into(),
+            operator_account: None,
             group_id: group_id.into(),
             r#type,
             owner_account: owner_account.into(),
@@ -1728,6 +1737,13 @@ impl GroupAfterGroupDestroyedEvent {
             member_list: None,
             event_time,
         }
+    }
+
+    /// Sets `Operator_Account` (optional). UserID of the user who disbanded the group.
+    #[must_use]
+    pub fn operator_account(mut self, value: impl Into<String>) -> Self {
+        self.operator_account = Some(value.into());
+        self
     }
 
     /// Sets `MemberList` (optional). Members of the disbanded group; not sent for Community groups.
@@ -1754,7 +1770,7 @@ pub static SHAPE_GroupAfterGroupDestroyedEvent: crate::drift::ObjectShape = crat
             "Operator_Account",
             &[],
             crate::drift::Shape::Str,
-            true,
+            false,
         ),
         crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
         crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, true),

@@ -219,9 +219,9 @@ pub struct StateChangeEvent {
     /// `CallbackCommand` (required). The callback command, `State.StateChange`.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
-    /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
-    pub event_time: u64,
+    /// `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<u64>,
     /// `Info` (required). What happened.
     #[serde(rename = "Info")]
     pub info: StateChangeInfo,
@@ -232,17 +232,20 @@ pub struct StateChangeEvent {
 
 impl StateChangeEvent {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(
-        callback_command: impl Into<String>,
-        event_time: u64,
-        info: StateChangeInfo,
-    ) -> Self {
+    pub fn new(callback_command: impl Into<String>, info: StateChangeInfo) -> Self {
         Self {
             callback_command: callback_command.into(),
-            event_time,
+            event_time: None,
             info,
             kicked_device: None,
         }
+    }
+
+    /// Sets `EventTime` (optional). When the event happened (Unix milliseconds).
+    #[must_use]
+    pub fn event_time(mut self, value: u64) -> Self {
+        self.event_time = Some(value);
+        self
     }
 
     /// Sets `KickedDevice` (optional). Devices kicked offline by this login; only with Login/Register when other devices were kicked.
@@ -265,7 +268,7 @@ pub static SHAPE_StateChangeEvent: crate::drift::ObjectShape = crate::drift::Obj
             crate::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, true),
+        crate::drift::FieldShape::new("EventTime", &[], crate::drift::Shape::U64, false),
         crate::drift::FieldShape::new(
             "Info",
             &[],
