@@ -580,3 +580,21 @@ fn rules_in_the_registry_match_the_docs() {
     let r = tim_rest::im_open_login_svc::MultiAccountImportResponse::new().fail_accounts(vec!["x".into()]);
     assert_eq!(r.failures().len(), 1);
 }
+
+#[tokio::test]
+async fn a_fleet_shares_the_callback_replay_guard_through_redis() {
+    use tim_rest::callbacks::{Answer, Callbacks};
+    let redis = start_redis();
+    let token = "console-token";
+    let guard = || tim_rest::pacing::RedisStore::new(&redis.url).expect("url");
+    let first = Callbacks::new(APPID).token(token).replay_guard(guard());
+    let second = Callbacks::new(APPID).token(token).replay_guard(guard());
+    let time = SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let query =
+        format!("SdkAppid={APPID}&CallbackCommand=State.StateChange&Sign={}&RequestTime={time}", tim_rest::callbacks::sign(token, time));
+    let body =
+        json!({"CallbackCommand": "State.StateChange", "Info": {"Action": "Login", "To_Account": "bob", "Reason": "Register"}}).to_string();
+    let a = first.handle(&query, body.as_bytes(), |_| async { Answer::ok() }).await;
+    let b = second.handle(&query, body.as_bytes(), |_| async { Answer::ok() }).await;
+    assert_eq!((a.status, b.status), (200, 409), "the other process refuses the replay");
+}

@@ -403,7 +403,8 @@ impl<E: EventSet> Callbacks<E> {
         tracing::debug!(target: "tim_rest::callbacks", command = %command, "callback accepted");
         let default = E::default_answer(&command);
         let undecodable = incoming.undecodable;
-        let decides = E::decides(&command);
+        // An undecodable event's answer is never used: like an "after" callback, its handler may run on.
+        let decides = E::decides(&command) && !undecodable;
         match self.run(handler(incoming), &command, decides).await {
             Some(a) if !undecodable => CallbackResponse::answer(&a),
             _ => CallbackResponse::answer(&default),

@@ -47,7 +47,13 @@ pub enum Unavailable {
     Wait(Duration),
 }
 
-/// Pacing schedules in Redis, shared by a fleet (see the [module docs](self)).
+/// Pacing schedules in Redis, shared by a fleet.
+///
+/// Each reservation is one round trip: a Lua script that reads Redis's own clock (`TIME`, so the
+/// processes' clocks need not agree), applies the GCRA step to the key's schedule and stores it with an
+/// expiry, atomically. Keys are `<prefix><sdkappid>:<servicename/command>:<rule>[:<scope value>]`. When
+/// Redis cannot be reached, the store does what [`Unavailable`] says, and never waits longer than that.
+/// With the `callbacks` feature it is also a callback replay guard ([`crate::callbacks::ReplayGuard`]).
 pub struct RedisStore {
     client: redis::Client,
     config: ConnectionManagerConfig,
