@@ -185,3 +185,13 @@ fn an_example_that_uses_an_alias_key() {
     let p = problems(&service(&text));
     assert!(p.iter().any(|x| x.contains("key `State` is an alias of `Status`; examples use the field's own key")), "{p:#?}");
 }
+
+#[test]
+fn a_required_event_field_that_an_official_example_lacks_is_reported_now_but_not_in_older_revisions() {
+    let cb = "group: cb\ntitle: { zh: 回调, en: Callbacks }\ncallbacks:\n  Cb.CallbackAfter:\n    title: { zh: 之后, en: After }\n    doc: https://cloud.tencent.com/document/product/269/10\n    when: after\n    event:\n      CallbackCommand: string\n      EventTime: u64\n    examples:\n      - event: |\n          {\"CallbackCommand\": \"Cb.CallbackAfter\"}\n        legacy: true\n        note: From an older page.\n";
+    let mut sources = service(&cmd("", ""));
+    sources.push(Source { rel: "callbacks/cb.yaml".into(), shown: "spec/callbacks/cb.yaml".into(), text: cb.into() });
+    assert_one(&sources, "spec/callbacks/cb.yaml:", "`$.EventTime` is required in `CbAfterEvent` but this official example lacks it");
+    // The spec diff reads older revisions, written before the rule, without it.
+    assert!(codegen::validate::load_sources_with(&sources, codegen::validate::Rules::HISTORICAL).is_ok());
+}

@@ -425,3 +425,72 @@ fn the_keeps_check_catches_losses_and_allows_only_the_touched_region() {
     );
     assert_eq!(p, vec!["d appeared".to_owned()]);
 }
+
+/// Every position of a key named `key`, as the path of its object.
+fn objects_with(v: &Value, key: &str, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
+    match v {
+        Value::Object(m) => {
+            if m.contains_key(key) {
+                out.push(at.clone());
+            }
+            for (k, x) in m {
+                at.push(Seg::Key(k.clone()));
+                objects_with(x, key, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                at.push(Seg::Index(i));
+                objects_with(x, key, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn message_elements_without_their_tag_are_kept_whole_in_replies_and_events() {
+    let (mut tried, mut problems) = (0, Vec::new());
+    // REST replies: each message element in turn loses its `MsgType`.
+    for (info, label, v) in success_examples() {
+        let mut elements = Vec::new();
+        objects_with(&v, "MsgType", &mut Vec::new(), &mut elements);
+        for path in elements {
+            let mut mutated = v.clone();
+            if let Some(Value::Object(m)) = get_mut(&mut mutated, &path) {
+                m.remove("MsgType");
+            }
+            tried += 1;
+            match decode(info, &mutated, false) {
+                Ok((after, _)) => keeps(&mutated, &after, &mut Vec::new(), &[], &mut problems),
+                Err(e) => problems.push(format!("{label} at {}: {e}", show(&path))),
+            }
+        }
+    }
+    // Callback events likewise.
+    for info in tim_rest::callbacks::registry() {
+        for ex in info.examples.iter().filter(|e| !e.legacy) {
+            let Some(text) = ex.event else { continue };
+            let v: Value = serde_json::from_str(text).expect("JSON");
+            let mut elements = Vec::new();
+            objects_with(&v, "MsgType", &mut Vec::new(), &mut elements);
+            for path in elements {
+                let mut mutated = v.clone();
+                if let Some(Value::Object(m)) = get_mut(&mut mutated, &path) {
+                    m.remove("MsgType");
+                }
+                tried += 1;
+                let decoded =
+                    <tim_rest::callbacks::Event as tim_rest::callbacks::EventSet>::decode(info.command, mutated.to_string().as_bytes());
+                match decoded.map(|r| r.map(|(e, _)| e.to_json())) {
+                    Some(Ok(Ok(after))) => keeps(&mutated, &after, &mut Vec::new(), &[], &mut problems),
+                    other => problems.push(format!("{} at {}: {other:?}", info.command, show(&path))),
+                }
+            }
+        }
+    }
+    assert!(tried >= 20, "message elements tried: {tried}");
+    assert!(problems.is_empty(), "{} of {tried} elements lost something:\n{}", problems.len(), problems.join("\n"));
+}
