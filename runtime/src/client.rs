@@ -368,7 +368,12 @@ impl Client {
         let input = EndpointInput(request);
         let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
         let now = crate::pacing::now_nanos();
-        let waited = self.inner.pacer.pace(&pace, now, &*self.inner.transport).await?;
+        // The common case (in process, no wait) without entering the async path.
+        let waited = match self.inner.pacer.reserve_local(&pace, now)? {
+            Some(0) => false,
+            Some(w) => self.inner.pacer.wait(&pace, w, &*self.inner.transport).await?,
+            None => self.inner.pacer.pace(&pace, now, &*self.inner.transport).await?,
+        };
         let now_secs = if waited { unix_now() } else { now / 1_000_000_000 };
         let url = self.url_with(&self.inner.signer.current_at(now_secs), E::PATH, 0);
         Ok(PreparedRequest { url, body: encode(request)? })

@@ -8,7 +8,7 @@
 //!   ([`codegen::diff`]); this file only parses its arguments and prints.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 const USAGE: &str = "usage:
   cargo xtask gen [--check]   regenerate the crate from spec/ (--check: compare only, exit 1 if stale)
@@ -23,7 +23,10 @@ const USAGE: &str = "usage:
   cargo xtask bench-compile   cold release builds, timed: tim-rest with every service, with openim only (with and
                               without the reqwest transport), applications calling send_msg (every service; openim
                               only; openim with their own reqwest::Client), and the hand-written tencent_im_rs 1.0.4
-                              in a scratch project (needs crates.io)";
+                              in a scratch project (needs crates.io)
+  cargo xtask bench-instructions  CPU instructions per call (valgrind's callgrind, deterministic): sendmsg's URL
+                              and body, with and without the in-process pacing reservation, beside the
+                              hand-written baseline (needs valgrind)";
 
 fn repo_root() -> PathBuf {
     // xtask/ sits directly under the repository root. `cargo run` (and so `cargo xtask`) sets
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => generate(&root, true),
         ["diff", rest @ ..] => diff(&root, rest),
         ["bench-compile"] => bench_compile(&root),
+        ["bench-instructions"] => bench_instructions(&root),
         ["spec-json"] => spec_json(&root),
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
@@ -340,4 +344,50 @@ fn bench_compile(root: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask bench-instructions`: instructions per call of each variant of
+/// `integration/benches/instructions.rs`, counted by callgrind. Each variant runs with N and 2N
+/// iterations; the difference divided by N is the per-call count, set-up excluded.
+fn bench_instructions(root: &Path) -> ExitCode {
+    let build = Command::new("cargo")
+        .current_dir(root)
+        .args(["bench", "-p", "tim-rest-tests", "--bench", "instructions", "--no-run", "--message-format=json"])
+        .output();
+    let Ok(build) = build else {
+        eprintln!("error: cannot run cargo");
+        return ExitCode::FAILURE;
+    };
+    let exe = String::from_utf8_lossy(&build.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"]["name"] == "instructions")
+        .find_map(|v| v["executable"].as_str().map(str::to_owned));
+    let Some(exe) = exe else {
+        eprintln!("error: the instructions bench did not build:\n{}", String::from_utf8_lossy(&build.stderr));
+        return ExitCode::FAILURE;
+    };
+    let count = |variant: &str, n: u64| -> Option<u64> {
+        let out = Command::new("valgrind")
+            .args(["--tool=callgrind", "--callgrind-out-file=/dev/null", &exe, variant, &n.to_string()])
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stderr);
+        let line = text.lines().find(|l| l.contains("Collected :"))?;
+        line.rsplit(':').next()?.trim().replace(',', "").parse().ok()
+    };
+    const N: u64 = 20_000;
+    let mut rows = Vec::new();
+    for variant in ["sendmsg-baseline", "sendmsg", "sendmsg-paced"] {
+        let (Some(a), Some(b)) = (count(variant, N), count(variant, 2 * N)) else {
+            eprintln!("error: valgrind --tool=callgrind failed for {variant} (is valgrind installed?)");
+            return ExitCode::FAILURE;
+        };
+        let per_call = b.saturating_sub(a) / N;
+        println!("{variant:<18} {per_call:>8} instructions per call");
+        rows.push(per_call);
+    }
+    let base = rows[0].max(1) as f64;
+    println!("ratio to the baseline: sendmsg {:.3}, sendmsg with pacing {:.3}", rows[1] as f64 / base, rows[2] as f64 / base);
+    ExitCode::SUCCESS
 }

@@ -414,6 +414,8 @@ pub(crate) struct Pacer {
     /// One schedule per documented rule of the catalogue, in the crate's table order.
     slots: Box<[Slot]>,
     local: LocalStore,
+    /// [`Pacing::max_wait`] in nanoseconds.
+    max_wait_nanos: u64,
 }
 
 impl Pacer {
@@ -432,7 +434,8 @@ impl Pacer {
         } else {
             Box::default()
         };
-        Pacer { config, sdkappid, slots, local: LocalStore::new() }
+        let max_wait_nanos = u64::try_from(config.max_wait.as_nanos()).unwrap_or(u64::MAX);
+        Pacer { config, sdkappid, slots, local: LocalStore::new(), max_wait_nanos }
     }
 
     pub(crate) fn config(&self) -> &Pacing {
@@ -442,64 +445,15 @@ impl Pacer {
     /// Reserves the call's units under each of its rules at time `now` (ns since the epoch) and waits
     /// for the latest of them. Returns whether it waited (the caller's clock reading is then stale).
     pub(crate) async fn pace(&self, call: &PaceCall<'_>, now: u64, transport: &dyn Transport) -> Result<bool, Error> {
-        if !self.config.enabled {
-            return Ok(false);
-        }
-        let max_wait_nanos = u64::try_from(self.config.max_wait.as_nanos()).unwrap_or(u64::MAX);
-        let mut wait = 0u64;
-        if self.config.store.is_none() {
-            // The fast path: one atomic per unscoped documented rule, overrides already applied.
-            for (i, rule) in call.rules.iter().enumerate() {
-                let slot = match (rule.scope, call.slot.and_then(|s| self.slots.get(s + i))) {
-                    (None, Some(slot)) => slot,
-                    _ => {
-                        wait = wait.max(self.reserve_keyed(call, i, now, max_wait_nanos)?);
-                        continue;
-                    }
-                };
-                if slot.interval == 0 {
-                    continue;
-                }
-                let r = Reservation {
-                    key: "",
-                    interval_nanos: slot.interval,
-                    units: call.input.units(i),
-                    tolerance_nanos: slot.tolerance,
-                    max_wait_nanos,
-                };
-                let mut tat = slot.tat.load(Ordering::Relaxed);
-                loop {
-                    let (w, next) = gcra(tat, now, &r).map_err(|w| too_long(call.endpoint, w))?;
-                    match slot.tat.compare_exchange_weak(tat, next, Ordering::AcqRel, Ordering::Relaxed) {
-                        Ok(_) => {
-                            wait = wait.max(w);
-                            break;
-                        }
-                        Err(current) => tat = current,
-                    }
-                }
-            }
-            // A command without a documented rate that an override paces.
-            if call.rules.is_empty() && !self.config.overrides.is_empty() {
-                for (i, _, _) in self.config.effective(call.endpoint, call.rules) {
-                    wait = wait.max(self.reserve_keyed(call, i, now, max_wait_nanos)?);
-                }
-            }
-        } else if !call.rules.is_empty() || !self.config.overrides.is_empty() {
-            for (i, rate, _) in self.config.effective(call.endpoint, call.rules) {
-                let key = self.key(call, i);
-                let r = self.reservation(&key, rate, call.input.units(i), max_wait_nanos);
-                let w = match self.config.store.as_ref().map(|store| store.reserve(r)) {
-                    None => continue,
-                    Some(f) => match f.await {
-                        Ok(Reserved::Wait(w)) => w,
-                        Ok(Reserved::TooLong(w)) => return Err(too_long(call.endpoint, u64::try_from(w.as_nanos()).unwrap_or(u64::MAX))),
-                        Err(e) => return Err(Error::PacingStore { endpoint: call.endpoint, message: e.0 }),
-                    },
-                };
-                wait = wait.max(u64::try_from(w.as_nanos()).unwrap_or(u64::MAX));
-            }
-        }
+        let wait = match self.reserve_local(call, now)? {
+            Some(w) => w,
+            None => self.reserve_shared(call).await?,
+        };
+        self.wait(call, wait, transport).await
+    }
+
+    /// Waits `wait` nanoseconds (reported) after a reservation; whether it waited.
+    pub(crate) async fn wait(&self, call: &PaceCall<'_>, wait: u64, transport: &dyn Transport) -> Result<bool, Error> {
         if wait == 0 {
             return Ok(false);
         }
@@ -507,6 +461,75 @@ impl Pacer {
         tracing::debug!(target: "tim_rest::pacing", endpoint = call.endpoint, wait_ms = wait.as_secs_f64() * 1000.0, "waiting for the command's rate");
         transport.sleep(wait).await;
         Ok(true)
+    }
+
+    /// The in-process reservation: the wait in nanoseconds, or `None` when a shared store keeps the
+    /// schedules. One atomic per unscoped documented rule, overrides already applied.
+    #[inline]
+    pub(crate) fn reserve_local(&self, call: &PaceCall<'_>, now: u64) -> Result<Option<u64>, Error> {
+        if !self.config.enabled {
+            return Ok(Some(0));
+        }
+        if self.config.store.is_some() {
+            return Ok(None);
+        }
+        let mut wait = 0u64;
+        for (i, rule) in call.rules.iter().enumerate() {
+            let slot = match (rule.scope, call.slot.and_then(|s| self.slots.get(s + i))) {
+                (None, Some(slot)) => slot,
+                _ => {
+                    wait = wait.max(self.reserve_keyed(call, i, now, self.max_wait_nanos)?);
+                    continue;
+                }
+            };
+            if slot.interval == 0 {
+                continue;
+            }
+            let units = if rule.counts.is_some() { call.input.units(i) } else { 1 };
+            let cost = slot.interval.saturating_mul(units);
+            let mut tat = slot.tat.load(Ordering::Relaxed);
+            loop {
+                let start = tat.max(now);
+                let w = start.saturating_sub(slot.tolerance).saturating_sub(now);
+                if w > self.max_wait_nanos {
+                    return Err(too_long(call.endpoint, w));
+                }
+                match slot.tat.compare_exchange_weak(tat, start.saturating_add(cost), Ordering::AcqRel, Ordering::Relaxed) {
+                    Ok(_) => {
+                        wait = wait.max(w);
+                        break;
+                    }
+                    Err(current) => tat = current,
+                }
+            }
+        }
+        // A command without a documented rate that an override paces.
+        if call.rules.is_empty() && !self.config.overrides.is_empty() {
+            for (i, _, _) in self.config.effective(call.endpoint, call.rules) {
+                wait = wait.max(self.reserve_keyed(call, i, now, self.max_wait_nanos)?);
+            }
+        }
+        Ok(Some(wait))
+    }
+
+    /// The reservation in the shared store: the wait in nanoseconds.
+    async fn reserve_shared(&self, call: &PaceCall<'_>) -> Result<u64, Error> {
+        let mut wait = 0u64;
+        let Some(store) = &self.config.store else { return Ok(0) };
+        if call.rules.is_empty() && self.config.overrides.is_empty() {
+            return Ok(0);
+        }
+        for (i, rate, _) in self.config.effective(call.endpoint, call.rules) {
+            let key = self.key(call, i);
+            let r = self.reservation(&key, rate, call.input.units(i), self.max_wait_nanos);
+            let w = match store.reserve(r).await {
+                Ok(Reserved::Wait(w)) => w,
+                Ok(Reserved::TooLong(w)) => return Err(too_long(call.endpoint, u64::try_from(w.as_nanos()).unwrap_or(u64::MAX))),
+                Err(e) => return Err(Error::PacingStore { endpoint: call.endpoint, message: e.0 }),
+            };
+            wait = wait.max(u64::try_from(w.as_nanos()).unwrap_or(u64::MAX));
+        }
+        Ok(wait)
     }
 
     fn reservation<'k>(&self, key: &'k str, rate: Rate, units: u64, max_wait_nanos: u64) -> Reservation<'k> {
