@@ -65,7 +65,8 @@ fn main() {
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10_000);
     // The paid-plan override keeps the loop within the rate, so no reservation waits.
     let pacing = tim_rest::pacing::Pacing::default().rate("openim/sendmsg", tim_rest::pacing::Rate::per_second(1_000_000_000));
-    let client = tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
+    let client =
+        tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
     let query = format!("sdkappid={APPID}&identifier=administrator&usersig=eJw1jdEKgjAUht*");
     for _ in 0..n {
         match variant {
