@@ -68,8 +68,26 @@ fn main() {
     let client =
         tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
     let query = format!("sdkappid={APPID}&identifier=administrator&usersig=eJw1jdEKgjAUht*");
+    let members = |drift: bool| {
+        let members: Vec<serde_json::Value> = (0..5000u64)
+            .map(|i| {
+                let t = 1425976500u64 + i;
+                let join = if drift && i == 0 { serde_json::Value::from(t.to_string()) } else { serde_json::Value::from(t) };
+                serde_json::json!({"Member_Account": format!("member_{i:05}"), "Role": "Member", "JoinTime": join, "MsgSeq": 1000 + i,
+                    "MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 1425976500u64, "ShutUpUntil": 0, "NameCard": format!("card {i}")})
+            })
+            .collect();
+        bytes::Bytes::from(serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MemberNum": 5000, "MemberList": members}).to_string())
+    };
+    let (clean, drifted) = (members(false), members(true));
     for _ in 0..n {
         match variant {
+            "members-clean" => {
+                black_box(tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, clean.clone(), false).expect("decode"));
+            }
+            "members-drift" => {
+                black_box(tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, drifted.clone(), false).expect("decode"));
+            }
             "sendmsg-baseline" => {
                 let req = BaseSend {
                     to: "bob".to_owned(),

@@ -21,9 +21,12 @@
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
+mod tolerant;
+pub use tolerant::{FALLBACK, is_fallback};
+
 /// How a value is read, as the generator describes each field. Enums are described by their wire type
 /// (open enums accept any value of it); values of several JSON kinds are [`Shape::Any`].
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum Shape {
     /// A string.
@@ -83,17 +86,60 @@ pub struct ObjectShape {
     pub fields: &'static [FieldShape],
     /// Keys the catalogue does not have are kept (a partly documented reply), not dropped.
     pub open: bool,
+    /// The last reply of this type drifted: the next one goes straight to the tolerant pass.
+    drifting: std::sync::atomic::AtomicBool,
+    /// Whether the Rust type's serde fields are this shape's keys, in order (0: not known yet, 1: yes,
+    /// 2: no): then the tolerant pass names fields by index.
+    keys_match: std::sync::atomic::AtomicU8,
 }
 
 impl ObjectShape {
     /// An object description (used by the generated statics).
     pub const fn new(name: &'static str, fields: &'static [FieldShape]) -> Self {
-        ObjectShape { name, fields, open: false }
+        ObjectShape {
+            name,
+            fields,
+            open: false,
+            drifting: std::sync::atomic::AtomicBool::new(false),
+            keys_match: std::sync::atomic::AtomicU8::new(0),
+        }
     }
 
     /// The description of a partly documented reply, which keeps the keys the catalogue does not have.
     pub const fn open(name: &'static str, fields: &'static [FieldShape]) -> Self {
-        ObjectShape { name, fields, open: true }
+        ObjectShape {
+            name,
+            fields,
+            open: true,
+            drifting: std::sync::atomic::AtomicBool::new(false),
+            keys_match: std::sync::atomic::AtomicU8::new(0),
+        }
+    }
+
+    /// Whether the last reply of this type drifted (its next one skips the strict attempt).
+    pub fn drifting(&self) -> bool {
+        self.drifting.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether `serde_fields` (what a derived `Deserialize` names its fields) are this shape's keys in
+    /// order, so that fields can be named by index. Checked once per type.
+    pub(crate) fn keys_match(&self, serde_fields: &[&str]) -> bool {
+        use std::sync::atomic::Ordering;
+        match self.keys_match.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let yes = !self.open && serde_fields.len() == self.fields.len() && serde_fields.iter().zip(self.fields).all(|(a, f)| *a == f.key);
+                self.keys_match.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
+                yes
+            }
+        }
+    }
+
+    fn set_drifting(&self, yes: bool) {
+        if self.drifting() != yes {
+            self.drifting.store(yes, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 }
 
@@ -664,8 +710,18 @@ pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
     body: &[u8],
     strict: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
-    if let Ok(v) = serde_json::from_slice::<T>(body) {
+    let shape = T::shape();
+    if !shape.drifting()
+        && let Ok(v) = serde_json::from_slice::<T>(body)
+    {
         return Ok((v, Vec::new()));
+    }
+    if let Ok((v, corrections)) = tolerant::decode::<T>(body, shape, None) {
+        shape.set_drifting(!corrections.is_empty());
+        if strict && !corrections.is_empty() {
+            return Err(serde::de::Error::custom(describe(&corrections)));
+        }
+        return Ok((v, corrections));
     }
     let mut map = match serde_json::from_slice::<Value>(body)? {
         Value::Object(m) => m,
@@ -704,4 +760,18 @@ pub(crate) fn describe(corrections: &[Correction]) -> String {
         s.push_str(&format!("; and {} more", corrections.len() - SHOWN));
     }
     s
+}
+
+/// One tolerant pass over a reply body: the payload as `T`, its envelope keys (still to be read), and
+/// the corrections; `None` when the reply needs the correcting pass (or is not a JSON object).
+pub(crate) fn decode_reply_once<T: serde::de::DeserializeOwned + Schema>(body: &[u8]) -> Option<(T, Map<String, Value>, Vec<Correction>)> {
+    let envelope = std::cell::RefCell::new(Map::new());
+    let (value, corrections) = tolerant::decode::<T>(body, T::shape(), Some(&envelope)).ok()?;
+    Some((value, envelope.into_inner(), corrections))
+}
+
+/// Records whether a reply of `T` drifted, so that the next one goes straight to the tolerant pass (or
+/// back to the strict one).
+pub(crate) fn note_drift<T: Schema>(drifted: bool) {
+    T::shape().set_drifting(drifted);
 }

@@ -1,0 +1,1073 @@
+//! The single tolerant pass: the generated (strict) serde code reads the reply through a deserializer
+//! adapter that knows each value's [`Shape`] and corrects the common kinds of drift as the tokens go by,
+//! with no second parse:
+//!
+//! - an integer, number or boolean sent as a string (and the reverse), an integral float, `0`/`1` for a
+//!   boolean: converted ([`Kind::Coerced`]);
+//! - `null`, or a value of the wrong kind, for an optional field: absent ([`Kind::Absent`]); for a
+//!   required field: its zero value ([`Kind::Filled`]);
+//! - a required field missing: its zero value;
+//! - a key the catalogue does not have: skipped ([`Kind::UnknownKey`]), or kept in a partly documented
+//!   reply's `other` map;
+//! - a new enum value or union tag: kept, as the generated types always do.
+//!
+//! Each correction is recorded with its JSON path, as the correcting pass does. The rarer cases give up
+//! with [`FALLBACK`] and take the correcting pass of the module root: an array item or map entry that
+//! must be left out (`null`, unusable), a field sent under its key and under an alias, drift inside a
+//! union element whose content comes before its tag, an unknown key next to a union's tag, more than
+//! 256 fields in one object.
+
+use super::{Cause, Correction, JsonKind, Kind, ObjectShape, Shape, UnionShape};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
+use std::fmt;
+
+/// The message of the error that hands a reply to the correcting pass.
+pub const FALLBACK: &str = "tim-rest: this drift needs the correcting pass";
+
+fn fallback<E: de::Error>() -> E {
+    E::custom(FALLBACK)
+}
+
+/// Whether an error is the hand-over to the correcting pass.
+pub fn is_fallback(e: &serde_json::Error) -> bool {
+    e.to_string().starts_with(FALLBACK)
+}
+
+#[derive(Clone, Copy)]
+enum Seg {
+    Key(&'static str),
+    /// An index into the walk's owned names (unknown keys, map keys).
+    Owned(usize),
+    Index(usize),
+}
+
+/// Where a correction sorts: within an object, ignored aliases and unknown keys come before the fields,
+/// which come in catalogue order (the order of the correcting pass, whose reports the tests and users
+/// already read); array items in order.
+type Order = (u8, u32);
+
+/// A sort key without allocation (paths deeper than this sort by their first levels).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey([Order; 12], u8);
+
+/// The walk's state: one frame per open object, array or map, holding where in it the walk is, and the
+/// corrections so far.
+#[derive(Default)]
+pub(crate) struct Ctx {
+    frames: RefCell<Vec<(Seg, Order)>>,
+    names: RefCell<Vec<String>>,
+    out: RefCell<Vec<(SortKey, Correction)>>,
+}
+
+impl Ctx {
+    /// Opens a frame (an object, array or map is entered).
+    fn open(&self) -> usize {
+        let mut f = self.frames.borrow_mut();
+        f.push((Seg::Index(0), (0, 0)));
+        f.len() - 1
+    }
+    /// Closes the innermost frame.
+    fn close(&self) {
+        self.frames.borrow_mut().pop();
+    }
+    /// Says where in frame `at` the walk is.
+    #[inline]
+    fn at(&self, at: usize, seg: Seg, order: Order) {
+        if let Some(f) = self.frames.borrow_mut().get_mut(at) {
+            *f = (seg, order);
+        }
+    }
+    /// Keeps a name that is not in a shape (for paths), returning its segment.
+    fn name(&self, name: String) -> Seg {
+        let mut n = self.names.borrow_mut();
+        n.push(name);
+        Seg::Owned(n.len() - 1)
+    }
+    /// Records a correction at the current place.
+    fn report(&self, kind: Kind) {
+        let frames = self.frames.borrow();
+        let names = self.names.borrow();
+        let mut s = String::new();
+        let key = |s: &mut String, k: &str| {
+            if !s.is_empty() {
+                s.push('.');
+            }
+            s.push_str(k);
+        };
+        let mut sort = SortKey([(0, 0); 12], 0);
+        for (seg, order) in frames.iter() {
+            match seg {
+                Seg::Key(k) => key(&mut s, k),
+                Seg::Owned(i) => key(&mut s, names.get(*i).map_or("?", String::as_str)),
+                Seg::Index(i) => {
+                    s.push('[');
+                    s.push_str(&i.to_string());
+                    s.push(']');
+                }
+            }
+            if usize::from(sort.1) < sort.0.len() {
+                sort.0[usize::from(sort.1)] = *order;
+                sort.1 += 1;
+            }
+        }
+        if s.is_empty() {
+            s.push('$');
+        }
+        self.out.borrow_mut().push((sort, Correction { path: s, kind }));
+    }
+    pub(crate) fn take(self) -> Vec<Correction> {
+        let mut out = self.out.into_inner();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.into_iter().map(|(_, c)| c).collect()
+    }
+}
+
+/// A scalar read from a token, converted to what the shape wants.
+enum Scalar<'a> {
+    U(u64),
+    I(i64),
+    F(f64),
+    B(bool),
+    S(&'a str),
+    Owned(String),
+}
+
+/// A token of the JSON input.
+#[derive(Clone, Copy)]
+enum Tok<'a> {
+    U(u64),
+    I(i64),
+    F(f64),
+    B(bool),
+    S(&'a str),
+}
+
+impl Tok<'_> {
+    fn kind(&self) -> JsonKind {
+        match self {
+            Tok::U(_) | Tok::I(_) => JsonKind::Number,
+            Tok::F(f) if f.fract() == 0.0 && f.is_finite() => JsonKind::Number,
+            Tok::F(_) => JsonKind::Fraction,
+            Tok::B(_) => JsonKind::Bool,
+            Tok::S(_) => JsonKind::String,
+        }
+    }
+}
+
+/// Converts a token for `shape`, reporting a lossless conversion; `Err` when it cannot be used.
+fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cause> {
+    let coerced = |from: JsonKind, to: &'static str| ctx.report(Kind::Coerced { from, to });
+    let int = |min: i128, max: i128| -> Result<Scalar<'a>, Cause> {
+        let fit = |x: i128| -> Result<Scalar<'a>, Cause> {
+            if !(min..=max).contains(&x) {
+                return Err(Cause::OutOfRange);
+            }
+            Ok(if x < 0 { Scalar::I(i64::try_from(x).map_err(|_| Cause::OutOfRange)?) } else { Scalar::U(u64::try_from(x).map_err(|_| Cause::OutOfRange)?) })
+        };
+        match tok {
+            Tok::U(x) => fit(i128::from(x)),
+            Tok::I(x) => fit(i128::from(x)),
+            Tok::F(f) => {
+                if f.fract() != 0.0 || !f.is_finite() {
+                    return Err(Cause::WrongType { expected: "integer", found: JsonKind::Fraction });
+                }
+                if f < min as f64 || f > max as f64 {
+                    return Err(Cause::OutOfRange);
+                }
+                let s = fit(f as i128)?;
+                coerced(JsonKind::Fraction, "integer");
+                Ok(s)
+            }
+            Tok::S(s) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    return Err(Cause::EmptyString);
+                }
+                let t = t.strip_prefix('+').unwrap_or(t);
+                let x = t.parse::<i128>().map_err(|_| Cause::WrongType { expected: "integer", found: JsonKind::String })?;
+                let s = fit(x)?;
+                coerced(JsonKind::String, "integer");
+                Ok(s)
+            }
+            Tok::B(b) => {
+                coerced(JsonKind::Bool, "integer");
+                Ok(Scalar::U(u64::from(b)))
+            }
+        }
+    };
+    match shape {
+        Shape::I32 => int(i128::from(i32::MIN), i128::from(i32::MAX)),
+        Shape::U32 => int(0, i128::from(u32::MAX)),
+        Shape::I64 => int(i128::from(i64::MIN), i128::from(i64::MAX)),
+        Shape::U64 => int(0, i128::from(u64::MAX)),
+        Shape::Str => match tok {
+            Tok::S(s) => Ok(Scalar::S(s)),
+            Tok::B(b) => {
+                coerced(JsonKind::Bool, "string");
+                Ok(Scalar::Owned(b.to_string()))
+            }
+            Tok::U(x) => {
+                coerced(JsonKind::Number, "string");
+                Ok(Scalar::Owned(x.to_string()))
+            }
+            Tok::I(x) => {
+                coerced(JsonKind::Number, "string");
+                Ok(Scalar::Owned(x.to_string()))
+            }
+            Tok::F(f) => match serde_json::Number::from_f64(f) {
+                Some(n) => {
+                    coerced(JsonKind::Number, "string");
+                    Ok(Scalar::Owned(n.to_string()))
+                }
+                None => Err(Cause::WrongType { expected: "string", found: JsonKind::Number }),
+            },
+        },
+        Shape::Bool => match tok {
+            Tok::B(b) => Ok(Scalar::B(b)),
+            Tok::U(x @ (0 | 1)) => {
+                coerced(JsonKind::Number, "boolean");
+                Ok(Scalar::B(x == 1))
+            }
+            Tok::S(s) => {
+                let b = match s.trim() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    "" => return Err(Cause::EmptyString),
+                    _ => return Err(Cause::WrongType { expected: "boolean", found: JsonKind::String }),
+                };
+                coerced(JsonKind::String, "boolean");
+                Ok(Scalar::B(b))
+            }
+            other => Err(Cause::WrongType { expected: "boolean", found: other.kind() }),
+        },
+        Shape::F64 => match tok {
+            Tok::U(x) => Ok(Scalar::U(x)),
+            Tok::I(x) => Ok(Scalar::I(x)),
+            Tok::F(f) => Ok(Scalar::F(f)),
+            Tok::S(s) => {
+                let t = s.trim();
+                if t.is_empty() {
+                    return Err(Cause::EmptyString);
+                }
+                match t.parse::<f64>() {
+                    Ok(f) if f.is_finite() => {
+                        coerced(JsonKind::String, "number");
+                        Ok(Scalar::F(f))
+                    }
+                    _ => Err(Cause::WrongType { expected: "number", found: JsonKind::String }),
+                }
+            }
+            Tok::B(_) => Err(Cause::WrongType { expected: "number", found: JsonKind::Bool }),
+        },
+        Shape::Array(_) => Err(Cause::WrongType { expected: "array", found: tok.kind() }),
+        Shape::Map(_) | Shape::Object(_) | Shape::Union(_) => Err(Cause::WrongType { expected: "object", found: tok.kind() }),
+        Shape::Any => Err(Cause::WrongType { expected: "value", found: tok.kind() }),
+    }
+}
+
+fn visit_scalar<'de, V: Visitor<'de>, E: de::Error>(v: V, s: Scalar<'_>) -> Result<V::Value, E> {
+    match s {
+        Scalar::U(x) => v.visit_u64(x),
+        Scalar::I(x) => v.visit_i64(x),
+        Scalar::F(x) => v.visit_f64(x),
+        Scalar::B(x) => v.visit_bool(x),
+        Scalar::S(x) => v.visit_str(x),
+        Scalar::Owned(x) => v.visit_string(x),
+    }
+}
+
+/// Whether an integer token fits the shape as it is (the common case, passed straight through).
+#[inline]
+fn fits_u64(shape: &Shape, x: u64) -> bool {
+    match shape {
+        Shape::U64 | Shape::F64 => true,
+        Shape::I64 => i64::try_from(x).is_ok(),
+        Shape::U32 => u32::try_from(x).is_ok(),
+        Shape::I32 => i32::try_from(x).is_ok(),
+        _ => false,
+    }
+}
+
+#[inline]
+fn fits_i64(shape: &Shape, x: i64) -> bool {
+    match shape {
+        Shape::I64 | Shape::F64 => true,
+        Shape::U64 => x >= 0,
+        Shape::U32 => u32::try_from(x).is_ok(),
+        Shape::I32 => i32::try_from(x).is_ok(),
+        _ => false,
+    }
+}
+
+/// A deserializer of one scalar.
+struct ScalarDe<'a, E>(Scalar<'a>, std::marker::PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for ScalarDe<'_, E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        visit_scalar(v, self.0)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_some(self)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The input deserializer `D`, read as `shape`.
+pub(crate) struct Tol<'c, D> {
+    pub de: D,
+    pub shape: Shape,
+    pub ctx: &'c Ctx,
+    /// An array item or map entry: what cannot be used is left out, which only the correcting pass
+    /// can do.
+    pub item: bool,
+    /// The reply's root object: its envelope keys go to `envelope`.
+    pub envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
+    /// The document's root: anything but an object is an error, not a zero.
+    pub root: bool,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tol<'_, D> {
+    type Error = D::Error;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        match self.shape {
+            Shape::Any => self.de.deserialize_any(v),
+            shape => self.de.deserialize_any(Req { v, shape, ctx: self.ctx, item: self.item, envelope: self.envelope, root: self.root, by_index: false }),
+        }
+    }
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, fields: &'static [&'static str], v: V) -> Result<V::Value, D::Error> {
+        // A derived struct whose fields are the shape's keys, in order, is told its fields by index.
+        let by_index = matches!(self.shape, Shape::Object(obj) if obj.keys_match(fields));
+        match self.shape {
+            Shape::Any => self.de.deserialize_any(v),
+            shape => self.de.deserialize_any(Req { v, shape, ctx: self.ctx, item: self.item, envelope: self.envelope, root: self.root, by_index }),
+        }
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        match self.shape {
+            Shape::Any => self.de.deserialize_option(v),
+            shape => self.de.deserialize_any(Opt { v, shape, ctx: self.ctx }),
+        }
+    }
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_ignored_any(v)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map enum identifier
+    }
+}
+
+/// Reads the next value of an input map or sequence as `shape`.
+struct Seed<'c, S> {
+    seed: S,
+    shape: Shape,
+    ctx: &'c Ctx,
+    item: bool,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(Tol { de: d, shape: self.shape, ctx: self.ctx, item: self.item, envelope: None, root: false })
+    }
+}
+
+/// The zero value of a shape, as a deserializer.
+struct Zero<E> {
+    shape: Shape,
+    depth: usize,
+    e: std::marker::PhantomData<E>,
+}
+
+impl<E> Zero<E> {
+    fn new(shape: Shape, depth: usize) -> Self {
+        Zero { shape, depth, e: std::marker::PhantomData }
+    }
+}
+
+impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
+    type Error = E;
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => v.visit_str(""),
+            Shape::Bool => v.visit_bool(false),
+            Shape::I32 | Shape::U32 | Shape::I64 | Shape::U64 => v.visit_u64(0),
+            Shape::F64 => v.visit_f64(0.0),
+            Shape::Any => v.visit_unit(),
+            Shape::Array(_) => v.visit_seq(de::value::SeqDeserializer::<std::iter::Empty<()>, E>::new(std::iter::empty())),
+            Shape::Map(_) => v.visit_map(de::value::MapDeserializer::<std::iter::Empty<((), ())>, E>::new(std::iter::empty())),
+            Shape::Object(obj) => v.visit_map(ZeroObject { obj, next: 0, depth: self.depth, e: std::marker::PhantomData }),
+            Shape::Union(u) => v.visit_map(ZeroUnion { u, step: 0, e: std::marker::PhantomData }),
+        }
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
+        v.visit_none()
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// The required fields of an object, each with its zero value.
+struct ZeroObject<E> {
+    obj: &'static ObjectShape,
+    next: usize,
+    depth: usize,
+    e: std::marker::PhantomData<E>,
+}
+
+/// Zero values are built only this deep (recursive types end in lists, which are empty).
+const MAX_ZERO_DEPTH: usize = 16;
+
+/// What a shape expects, for messages.
+fn expected(s: &Shape) -> &'static str {
+    match s {
+        Shape::Str => "string",
+        Shape::Bool => "boolean",
+        Shape::I32 | Shape::U32 | Shape::I64 | Shape::U64 => "integer",
+        Shape::F64 => "number",
+        Shape::Any => "value",
+        Shape::Array(_) => "array",
+        Shape::Map(_) | Shape::Object(_) | Shape::Union(_) => "object",
+    }
+}
+
+fn is_collection(s: &Shape) -> bool {
+    matches!(s, Shape::Array(_) | Shape::Map(_))
+}
+
+impl<'de, E: de::Error> MapAccess<'de> for ZeroObject<E> {
+    type Error = E;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
+        if self.depth >= MAX_ZERO_DEPTH {
+            return Ok(None);
+        }
+        while let Some(f) = self.obj.fields.get(self.next) {
+            if f.required && !is_collection(&f.shape) {
+                return seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new(f.key)).map(Some);
+            }
+            self.next += 1;
+        }
+        Ok(None)
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, E> {
+        let f = self.obj.fields.get(self.next).ok_or_else(|| E::custom("no field"))?;
+        self.next += 1;
+        seed.deserialize(Zero::new(f.shape, self.depth + 1))
+    }
+}
+
+/// A union element with an empty tag and no content (the correcting pass's zero union).
+struct ZeroUnion<E> {
+    u: &'static UnionShape,
+    step: u8,
+    e: std::marker::PhantomData<E>,
+}
+
+impl<'de, E: de::Error> MapAccess<'de> for ZeroUnion<E> {
+    type Error = E;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
+        let key = match self.step {
+            0 => self.u.tag,
+            1 => self.u.content,
+            _ => return Ok(None),
+        };
+        seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new(key)).map(Some)
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, E> {
+        self.step += 1;
+        if self.step == 1 { seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new("")) } else { seed.deserialize(Zero::<E>::new(Shape::Any, 0)) }
+    }
+}
+
+/// Drains a map or a sequence the shape cannot use.
+fn drain_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
+    let mut n = 0;
+    while seq.next_element::<IgnoredAny>()?.is_some() {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// A required value (or an array item).
+struct Req<'c, V> {
+    v: V,
+    shape: Shape,
+    ctx: &'c Ctx,
+    item: bool,
+    envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
+    root: bool,
+    /// Name fields by index (see [`ObjectShape::keys_match`]).
+    by_index: bool,
+}
+
+impl<'de, V: Visitor<'de>> Req<'_, V> {
+    /// What cannot be used: the zero value (reported), or, for an item, the correcting pass.
+    fn unusable<E: de::Error>(self, cause: Cause) -> Result<V::Value, E> {
+        if self.root {
+            return Err(E::custom("the document is not a JSON object"));
+        }
+        if self.item {
+            return Err(fallback());
+        }
+        self.ctx.report(Kind::Filled(cause));
+        Zero::<E>::new(self.shape, 0).deserialize_any(self.v)
+    }
+    fn scalar<E: de::Error>(self, tok: Tok<'_>) -> Result<V::Value, E> {
+        match convert(&self.shape, tok, self.ctx) {
+            Ok(s) => visit_scalar(self.v, s),
+            Err(c) => self.unusable(c),
+        }
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.v.expecting(f)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Bool => self.v.visit_bool(b),
+            _ => self.scalar(Tok::B(b)),
+        }
+    }
+    fn visit_u64<E: de::Error>(self, x: u64) -> Result<V::Value, E> {
+        if fits_u64(&self.shape, x) { self.v.visit_u64(x) } else { self.scalar(Tok::U(x)) }
+    }
+    fn visit_i64<E: de::Error>(self, x: i64) -> Result<V::Value, E> {
+        if fits_i64(&self.shape, x) { self.v.visit_i64(x) } else { self.scalar(Tok::I(x)) }
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::F64 => self.v.visit_f64(x),
+            _ => self.scalar(Tok::F(x)),
+        }
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_str(s),
+            _ => self.scalar(Tok::S(s)),
+        }
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_borrowed_str(s),
+            _ => self.scalar(Tok::S(s)),
+        }
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_string(s),
+            _ => self.scalar(Tok::S(&s)),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.unusable(Cause::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.unusable(Cause::Null)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        match self.shape {
+            Shape::Object(obj) => {
+                if obj.fields.len() > 256 {
+                    return Err(fallback());
+                }
+                {
+                    let frame = self.ctx.open();
+                    self.v.visit_map(Fields {
+                        map,
+                        obj,
+                        ctx: self.ctx,
+                        frame,
+                        hint: 0,
+                        by_index: self.by_index,
+                        seen: [0; 4],
+                        state: State::Idle,
+                        missing: 0,
+                        unknown: 0,
+                        envelope: self.envelope,
+                    })
+                }
+            }
+            Shape::Union(u) => {
+                let frame = self.ctx.open();
+                self.v.visit_map(Element { map, u, ctx: self.ctx, frame, tag: None, state: UState::Idle })
+            }
+            Shape::Map(item) => {
+                let frame = self.ctx.open();
+                self.v.visit_map(Entries { map, item: *item, ctx: self.ctx, frame })
+            }
+            _ => {
+                drain_map(map)?;
+                let expected = expected(&self.shape);
+                self.unusable(Cause::WrongType { expected, found: JsonKind::Object })
+            }
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        match self.shape {
+            Shape::Array(item) => {
+                let frame = self.ctx.open();
+                self.v.visit_seq(Items { seq, item: *item, ctx: self.ctx, frame, index: 0 })
+            }
+            Shape::Map(_) => {
+                if drain_seq(seq)? != 0 {
+                    return Err(fallback());
+                }
+                self.ctx.report(Kind::Coerced { from: JsonKind::Array, to: "map" });
+                Zero::<A::Error>::new(self.shape, 0).deserialize_any(self.v)
+            }
+            _ => {
+                drain_seq(seq)?;
+                let expected = expected(&self.shape);
+                self.unusable(Cause::WrongType { expected, found: JsonKind::Array })
+            }
+        }
+    }
+}
+
+/// An optional value (or a collection read through `Option`, absent or `null` meaning empty).
+struct Opt<'c, V> {
+    v: V,
+    shape: Shape,
+    ctx: &'c Ctx,
+}
+
+impl<'de, V: Visitor<'de>> Opt<'_, V> {
+    fn absent<E: de::Error>(self, cause: Cause) -> Result<V::Value, E> {
+        self.ctx.report(Kind::Absent(cause));
+        self.v.visit_none()
+    }
+    fn scalar<E: de::Error>(self, tok: Tok<'_>) -> Result<V::Value, E> {
+        match convert(&self.shape, tok, self.ctx) {
+            Ok(s) => self.v.visit_some(ScalarDe::<E>(s, std::marker::PhantomData)),
+            Err(c) => self.absent(c),
+        }
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Opt<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.v.expecting(f)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Bool => self.v.visit_some(de::value::BoolDeserializer::<E>::new(b)),
+            _ => self.scalar(Tok::B(b)),
+        }
+    }
+    fn visit_u64<E: de::Error>(self, x: u64) -> Result<V::Value, E> {
+        if fits_u64(&self.shape, x) { self.v.visit_some(de::value::U64Deserializer::<E>::new(x)) } else { self.scalar(Tok::U(x)) }
+    }
+    fn visit_i64<E: de::Error>(self, x: i64) -> Result<V::Value, E> {
+        if fits_i64(&self.shape, x) { self.v.visit_some(de::value::I64Deserializer::<E>::new(x)) } else { self.scalar(Tok::I(x)) }
+    }
+    fn visit_f64<E: de::Error>(self, x: f64) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::F64 => self.v.visit_some(de::value::F64Deserializer::<E>::new(x)),
+            _ => self.scalar(Tok::F(x)),
+        }
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_some(de::value::StrDeserializer::<E>::new(s)),
+            _ => self.scalar(Tok::S(s)),
+        }
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_some(de::value::BorrowedStrDeserializer::<E>::new(s)),
+            _ => self.scalar(Tok::S(s)),
+        }
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<V::Value, E> {
+        match self.shape {
+            Shape::Str => self.v.visit_some(de::value::StringDeserializer::<E>::new(s)),
+            _ => self.scalar(Tok::S(&s)),
+        }
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.v.visit_none()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.v.visit_none()
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        match self.shape {
+            Shape::Object(_) | Shape::Union(_) | Shape::Map(_) => {
+                let de = de::value::MapAccessDeserializer::new(map);
+                self.v.visit_some(Tol { de, shape: self.shape, ctx: self.ctx, item: false, envelope: None, root: false })
+            }
+            _ => {
+                drain_map(map)?;
+                let expected = expected(&self.shape);
+                self.absent(Cause::WrongType { expected, found: JsonKind::Object })
+            }
+        }
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        match self.shape {
+            Shape::Array(_) => {
+                let de = de::value::SeqAccessDeserializer::new(seq);
+                self.v.visit_some(Tol { de, shape: self.shape, ctx: self.ctx, item: false, envelope: None, root: false })
+            }
+            Shape::Map(_) => {
+                if drain_seq(seq)? != 0 {
+                    return Err(fallback());
+                }
+                self.ctx.report(Kind::Coerced { from: JsonKind::Array, to: "map" });
+                self.v.visit_some(Zero::<A::Error>::new(self.shape, 0))
+            }
+            _ => {
+                drain_seq(seq)?;
+                let expected = expected(&self.shape);
+                self.absent(Cause::WrongType { expected, found: JsonKind::Array })
+            }
+        }
+    }
+}
+
+/// What a key of an object is.
+enum Found {
+    Field(usize, bool),
+    Envelope(&'static str),
+    Unknown(String),
+}
+
+struct FindKey {
+    obj: &'static ObjectShape,
+    root: bool,
+    /// Where to look first: keys usually come in the order of the previous object of the same type.
+    hint: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FindKey {
+    type Value = Found;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FindKey {
+    type Value = Found;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, k: &str) -> Result<Found, E> {
+        let fields = self.obj.fields;
+        if let Some(f) = fields.get(self.hint)
+            && f.key == k
+        {
+            return Ok(Found::Field(self.hint, false));
+        }
+        if let Some(i) = fields.iter().position(|f| f.key == k) {
+            return Ok(Found::Field(i, false));
+        }
+        if let Some(i) = fields.iter().position(|f| f.aliases.contains(&k)) {
+            return Ok(Found::Field(i, true));
+        }
+        if self.root
+            && let Some(e) = crate::envelope::ENVELOPE_KEYS.iter().find(|e| **e == k)
+        {
+            return Ok(Found::Envelope(e));
+        }
+        Ok(Found::Unknown(k.to_owned()))
+    }
+}
+
+enum State {
+    Idle,
+    Field(usize),
+    Zero(usize),
+    Pass,
+}
+
+/// An object read field by field.
+struct Fields<'c, A> {
+    map: A,
+    obj: &'static ObjectShape,
+    ctx: &'c Ctx,
+    frame: usize,
+    hint: usize,
+    by_index: bool,
+    seen: [u64; 4],
+    state: State,
+    missing: usize,
+    unknown: u32,
+    envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl<A> Fields<'_, A> {
+    fn seen(&self, i: usize) -> bool {
+        self.seen[i / 64] & (1 << (i % 64)) != 0
+    }
+    fn mark(&mut self, i: usize) {
+        self.seen[i / 64] |= 1 << (i % 64);
+    }
+}
+
+impl<A> Drop for Fields<'_, A> {
+    fn drop(&mut self) {
+        self.ctx.close();
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        loop {
+            match self.map.next_key_seed(FindKey { obj: self.obj, root: self.envelope.is_some(), hint: self.hint })? {
+                Some(Found::Field(i, alias)) => {
+                    self.hint = i + 1;
+                    if self.seen(i) {
+                        // Sent under its key and under an alias: only the correcting pass keeps the right one.
+                        let _ = alias;
+                        return Err(fallback());
+                    }
+                    self.mark(i);
+                    self.state = State::Field(i);
+                    if self.by_index {
+                        return seed.deserialize(de::value::U64Deserializer::<A::Error>::new(i as u64)).map(Some);
+                    }
+                    let key = self.obj.fields[i].key;
+                    return seed.deserialize(de::value::BorrowedStrDeserializer::<A::Error>::new(key)).map(Some);
+                }
+                Some(Found::Envelope(k)) => {
+                    let v: serde_json::Value = self.map.next_value()?;
+                    if let Some(env) = self.envelope {
+                        env.borrow_mut().insert(k.to_owned(), v);
+                    }
+                }
+                Some(Found::Unknown(k)) => {
+                    if self.obj.open {
+                        self.state = State::Pass;
+                        return seed.deserialize(de::value::StringDeserializer::<A::Error>::new(k)).map(Some);
+                    }
+                    self.map.next_value::<IgnoredAny>()?;
+                    self.unknown += 1;
+                    let seg = self.ctx.name(k);
+                    self.ctx.at(self.frame, seg, (1, self.unknown));
+                    self.ctx.report(Kind::UnknownKey);
+                }
+                None => {
+                    // Then each required field the input left out, with its zero value.
+                    while let Some(f) = self.obj.fields.get(self.missing) {
+                        let i = self.missing;
+                        self.missing += 1;
+                        if f.required && !is_collection(&f.shape) && !self.seen(i) {
+                            self.ctx.at(self.frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
+                            self.ctx.report(Kind::Filled(Cause::Missing));
+                            self.state = State::Zero(i);
+                            if self.by_index {
+                                return seed.deserialize(de::value::U64Deserializer::<A::Error>::new(i as u64)).map(Some);
+                            }
+                            return seed.deserialize(de::value::BorrowedStrDeserializer::<A::Error>::new(f.key)).map(Some);
+                        }
+                    }
+                    return Ok(None);
+                }
+            }
+        }
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match std::mem::replace(&mut self.state, State::Idle) {
+            State::Field(i) => {
+                let f = &self.obj.fields[i];
+                self.ctx.at(self.frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
+                self.map.next_value_seed(Seed { seed, shape: f.shape, ctx: self.ctx, item: false })
+            }
+            State::Zero(i) => seed.deserialize(Zero::<A::Error>::new(self.obj.fields[i].shape, 1)),
+            State::Pass | State::Idle => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+/// The items of an array.
+struct Items<'c, A> {
+    seq: A,
+    item: Shape,
+    ctx: &'c Ctx,
+    frame: usize,
+    index: usize,
+}
+
+impl<A> Drop for Items<'_, A> {
+    fn drop(&mut self) {
+        self.ctx.close();
+    }
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
+    type Error = A::Error;
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+        self.ctx.at(self.frame, Seg::Index(self.index), (0, u32::try_from(self.index).unwrap_or(u32::MAX)));
+        self.index += 1;
+        self.seq.next_element_seed(Seed { seed, shape: self.item, ctx: self.ctx, item: true })
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.seq.size_hint()
+    }
+}
+
+/// The entries of a map with arbitrary keys.
+struct Entries<'c, A> {
+    map: A,
+    item: Shape,
+    ctx: &'c Ctx,
+    frame: usize,
+}
+
+impl<A> Drop for Entries<'_, A> {
+    fn drop(&mut self) {
+        self.ctx.close();
+    }
+}
+
+/// A key of a map, passed on and remembered for paths.
+struct TapKey<'c, K> {
+    seed: K,
+    ctx: &'c Ctx,
+    frame: usize,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for TapKey<'_, K> {
+    type Value = K::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
+        let key = String::deserialize(d)?;
+        let seg = self.ctx.name(key.clone());
+        self.ctx.at(self.frame, seg, (0, 0));
+        self.seed.deserialize(de::value::StringDeserializer::<D::Error>::new(key))
+    }
+}
+
+use serde::Deserialize;
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        self.map.next_key_seed(TapKey { seed, ctx: self.ctx, frame: self.frame })
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.map.next_value_seed(Seed { seed, shape: self.item, ctx: self.ctx, item: true })
+    }
+}
+
+enum UState {
+    Idle,
+    Tag,
+    Content,
+    Pass,
+}
+
+/// A union element: the tag (a number or boolean tag becomes its text), then the content read as the
+/// variant the tag names.
+struct Element<'c, A> {
+    map: A,
+    u: &'static UnionShape,
+    ctx: &'c Ctx,
+    frame: usize,
+    tag: Option<String>,
+    state: UState,
+}
+
+impl<A> Drop for Element<'_, A> {
+    fn drop(&mut self) {
+        self.ctx.close();
+    }
+}
+
+/// The tag's value, passed on as a string when it is a scalar, and remembered.
+struct TagSeed<'c, 't, S> {
+    seed: S,
+    ctx: &'c Ctx,
+    tag: &'t mut Option<String>,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TagSeed<'_, '_, S> {
+    type Value = S::Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let text = match &v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => {
+                self.ctx.report(Kind::Coerced { from: JsonKind::Number, to: "string" });
+                Some(n.to_string())
+            }
+            serde_json::Value::Bool(b) => {
+                self.ctx.report(Kind::Coerced { from: JsonKind::Bool, to: "string" });
+                Some(b.to_string())
+            }
+            _ => None,
+        };
+        match text {
+            Some(t) => {
+                *self.tag = Some(t.clone());
+                self.seed.deserialize(de::value::StringDeserializer::<D::Error>::new(t))
+            }
+            None => self.seed.deserialize(v).map_err(de::Error::custom),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Element<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.map.next_key::<String>()? else { return Ok(None) };
+        self.state = if key == self.u.tag {
+            UState::Tag
+        } else if key == self.u.content {
+            UState::Content
+        } else {
+            UState::Pass
+        };
+        seed.deserialize(de::value::StringDeserializer::<A::Error>::new(key)).map(Some)
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match std::mem::replace(&mut self.state, UState::Idle) {
+            UState::Tag => {
+                self.ctx.at(self.frame, Seg::Key(self.u.tag), (0, 0));
+                self.map.next_value_seed(TagSeed { seed, ctx: self.ctx, tag: &mut self.tag })
+            }
+            UState::Content => {
+                let variant = self.tag.as_deref().and_then(|t| self.u.variants.iter().find(|(name, _)| *name == t)).map(|(_, obj)| *obj);
+                match variant {
+                    Some(obj) => {
+                        self.ctx.at(self.frame, Seg::Key(self.u.content), (2, 0));
+                        self.map.next_value_seed(Seed { seed, shape: Shape::Object(obj), ctx: self.ctx, item: false })
+                    }
+                    None => self.map.next_value_seed(seed),
+                }
+            }
+            UState::Pass | UState::Idle => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+/// Decodes `body` (a JSON object) as `T` in one tolerant pass. With `envelope`, the reply's envelope
+/// keys are collected there instead of reaching the payload. `Err` is a JSON syntax error, a body that
+/// is not an object, or [`FALLBACK`].
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    obj: &'static ObjectShape,
+    envelope: Option<&RefCell<serde_json::Map<String, serde_json::Value>>>,
+) -> Result<(T, Vec<Correction>), serde_json::Error> {
+    let ctx = Ctx::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
+    de.end()?;
+    Ok((value, ctx.take()))
+}
