@@ -83,10 +83,21 @@ fn main() {
     for _ in 0..n {
         match variant {
             "members-clean" => {
-                black_box(tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, clean.clone(), false).expect("decode"));
+                black_box(
+                    tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, clean.clone(), false)
+                        .expect("decode"),
+                );
             }
             "members-drift" => {
-                black_box(tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, drifted.clone(), false).expect("decode"));
+                black_box(
+                    tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>(
+                        "g",
+                        200,
+                        drifted.clone(),
+                        false,
+                    )
+                    .expect("decode"),
+                );
             }
             "sendmsg-baseline" => {
                 let req = BaseSend {

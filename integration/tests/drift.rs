@@ -187,6 +187,7 @@ fn check(info: &CommandInfo, label: &str, baseline: &Value, mutated: &Value, tou
         }
     };
     class.decoded += 1;
+    same_as_correcting_pass(info, label, mutated, touched, &after, &corrections, class);
     let mut problems = Vec::new();
     keeps(baseline, &after, &mut Vec::new(), touched, &mut problems);
     if problems.is_empty() {
@@ -204,6 +205,40 @@ fn check(info: &CommandInfo, label: &str, baseline: &Value, mutated: &Value, tou
             other.map(|(v, _)| short(&v)),
             first
         )),
+    }
+}
+
+/// The single tolerant pass must give what the correcting pass gives (parse to a value, correct,
+/// decode): the same value, and the same corrections in the same order (or, past the first
+/// `FULL_PATHS`, the same number of corrected values).
+fn same_as_correcting_pass(
+    info: &CommandInfo,
+    label: &str,
+    mutated: &Value,
+    touched: &[Seg],
+    after: &Value,
+    corrections: &[Correction],
+    class: &mut Class,
+) {
+    let reference = info.codec.decode_reply_correcting(bytes::Bytes::from(mutated.to_string()), false).map(|d| {
+        let mut v = d.value.to_json().expect("typed values encode");
+        if let (Value::Object(m), Value::Object(e)) = (&mut v, serde_json::to_value(&d.envelope).expect("envelope encodes")) {
+            m.extend(e);
+        }
+        (v, d.corrections)
+    });
+    let total = |c: &[Correction]| c.iter().map(|c| c.count).sum::<usize>();
+    match reference {
+        Ok((v, c)) if v == *after && (c == corrections || (c.len() > tim_rest::drift::FULL_PATHS && total(&c) == total(corrections))) => {}
+        Ok((v, c)) => class.problems.push(format!(
+            "{label} at {}: the single pass differs from the correcting pass: {} vs {}; corrections {:?} vs {:?}",
+            show(touched),
+            short(after),
+            short(&v),
+            corrections.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            c.iter().map(ToString::to_string).collect::<Vec<_>>()
+        )),
+        Err(e) => class.problems.push(format!("{label} at {}: the correcting pass fails: {e}", show(touched))),
     }
 }
 
@@ -493,4 +528,43 @@ fn message_elements_without_their_tag_are_kept_whole_in_replies_and_events() {
     }
     assert!(tried >= 20, "message elements tried: {tried}");
     assert!(problems.is_empty(), "{} of {tried} elements lost something:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// A 100-member reply in which every `JoinTime` is a string (a server that changed the type): every
+/// value is read; the first `FULL_PATHS` corrections carry their own path, the rest one grouped entry
+/// with its count; a clean reply after it has no corrections; strict mode still refuses the drifted one.
+#[test]
+fn systematic_drift_is_read_whole_and_reported_in_groups() {
+    use tim_rest::drift::{FULL_PATHS, Kind};
+    use tim_rest::group_open_http_svc::GetGroupMemberInfoResponse;
+    let body = |as_string: bool| {
+        let members: Vec<Value> = (0..100u64)
+            .map(|i| {
+                let t = 1_425_976_500 + i;
+                let join = if as_string { Value::from(t.to_string()) } else { Value::from(t) };
+                serde_json::json!({"Member_Account": format!("m{i}"), "Role": "Member", "JoinTime": join})
+            })
+            .collect();
+        bytes::Bytes::from(serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MemberNum": 100, "MemberList": members}).to_string())
+    };
+    const EP: &str = "group_open_http_svc/get_group_member_info";
+    let d = tim_rest::envelope::decode::<GetGroupMemberInfoResponse>(EP, 200, body(true), false).expect("drifted reply decodes");
+    let times: Vec<Option<u64>> = d.value.member_list.iter().map(|m| m.join_time).collect();
+    assert_eq!(times, (0..100u64).map(|i| Some(1_425_976_500 + i)).collect::<Vec<_>>());
+    assert_eq!(d.corrections.len(), FULL_PATHS + 1);
+    for (i, c) in d.corrections.iter().take(FULL_PATHS).enumerate() {
+        assert_eq!((c.path.as_str(), c.count), (format!("MemberList[{i}].JoinTime").as_str(), 1));
+        assert!(matches!(c.kind, Kind::Coerced { to: "integer", .. }), "{c}");
+    }
+    let last = d.corrections.last().expect("grouped entry");
+    assert_eq!((last.path.as_str(), last.count), ("MemberList[*].JoinTime", 100 - FULL_PATHS));
+    assert!(last.to_string().contains(&format!("({} times)", 100 - FULL_PATHS)), "{last}");
+
+    let clean = tim_rest::envelope::decode::<GetGroupMemberInfoResponse>(EP, 200, body(false), false).expect("clean reply decodes");
+    assert!(clean.corrections.is_empty(), "{:?}", clean.corrections);
+    assert_eq!(clean.value.member_list.len(), 100);
+    match tim_rest::envelope::decode::<GetGroupMemberInfoResponse>(EP, 200, body(true), true) {
+        Err(tim_rest::Error::Decode { source, .. }) => assert!(source.to_string().contains("MemberList[0].JoinTime"), "{source}"),
+        other => panic!("strict mode accepted a drifted reply: {:?}", other.map(|d| d.corrections)),
+    }
 }

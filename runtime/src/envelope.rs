@@ -252,6 +252,7 @@ pub fn decode_with<T: DeserializeOwned + Schema>(
         let envelope = take_envelope(&mut env_map, &mut corrections);
         fail_or_status(endpoint, status, &envelope, &body, errors)?;
         corrections.extend(payload_corrections);
+        let corrections = crate::drift::fold(corrections);
         crate::drift::note_drift::<T>(!corrections.is_empty());
         if strict && !corrections.is_empty() {
             let source = serde::de::Error::custom(crate::drift::describe(&corrections));
@@ -282,6 +283,14 @@ fn fail_or_status(
 
 /// The reply did not fit the strict decoder: parse it, take out the envelope, correct the payload
 /// with the type's shape, then decode the corrected payload.
+/// [`decode`] by the correcting pass alone: the body parsed into a JSON value, corrected in place
+/// ([`crate::drift::correct_payload`]) and decoded. Slower than [`decode`], which reads the body once and
+/// takes this pass only for the rare corrections the single pass leaves to it; the two give the same
+/// value and the same corrections (the drift suite checks it on every official example).
+pub fn decode_correcting<T: ReplyPayload>(endpoint: &'static str, status: u16, body: Bytes, strict: bool) -> Result<Decoded<T>, Error> {
+    decode_drifted(endpoint, status, body, strict, T::error_codes())
+}
+
 fn decode_drifted<T: DeserializeOwned + Schema>(
     endpoint: &'static str,
     status: u16,
@@ -294,6 +303,7 @@ fn decode_drifted<T: DeserializeOwned + Schema>(
     let envelope = take_envelope(&mut map, &mut corrections);
     fail_or_status(endpoint, status, &envelope, &body, errors)?;
     corrections.extend(crate::drift::correct_payload(&mut map, T::shape()));
+    let corrections = crate::drift::fold(corrections);
     if strict && !corrections.is_empty() {
         let source = serde::de::Error::custom(crate::drift::describe(&corrections));
         return Err(Error::Decode { endpoint, source, body });
@@ -342,16 +352,16 @@ pub(crate) fn take_envelope(map: &mut serde_json::Map<String, Value>, correction
             Value::String(s) => Some(s),
             Value::Null => None,
             Value::Number(n) => {
-                corrections.push(Correction { path: path(), kind: Kind::Coerced { from: JsonKind::Number, to: "string" } });
+                corrections.push(Correction::new(path(), Kind::Coerced { from: JsonKind::Number, to: "string" }));
                 Some(n.to_string())
             }
             Value::Bool(b) => {
-                corrections.push(Correction { path: path(), kind: Kind::Coerced { from: JsonKind::Bool, to: "string" } });
+                corrections.push(Correction::new(path(), Kind::Coerced { from: JsonKind::Bool, to: "string" }));
                 Some(b.to_string())
             }
             other => {
                 let found = if other.is_array() { JsonKind::Array } else { JsonKind::Object };
-                corrections.push(Correction { path: path(), kind: Kind::Absent(Cause::WrongType { expected: "string", found }) });
+                corrections.push(Correction::new(path(), Kind::Absent(Cause::WrongType { expected: "string", found })));
                 None
             }
         }
@@ -365,13 +375,13 @@ pub(crate) fn take_envelope(map: &mut serde_json::Map<String, Value>, correction
         Some(Value::Number(n)) => match n.as_i64() {
             Some(c) => Some(c),
             None => {
-                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(Cause::OutOfRange) });
+                corrections.push(Correction::new("ErrorCode", Kind::Absent(Cause::OutOfRange)));
                 None
             }
         },
         Some(Value::String(s)) => match s.trim().parse::<i64>() {
             Ok(c) => {
-                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Coerced { from: JsonKind::String, to: "integer" } });
+                corrections.push(Correction::new("ErrorCode", Kind::Coerced { from: JsonKind::String, to: "integer" }));
                 Some(c)
             }
             Err(_) => {
@@ -380,7 +390,7 @@ pub(crate) fn take_envelope(map: &mut serde_json::Map<String, Value>, correction
                 } else {
                     Cause::WrongType { expected: "integer", found: JsonKind::String }
                 };
-                corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(cause) });
+                corrections.push(Correction::new("ErrorCode", Kind::Absent(cause)));
                 None
             }
         },
@@ -390,7 +400,7 @@ pub(crate) fn take_envelope(map: &mut serde_json::Map<String, Value>, correction
                 Value::Array(_) => JsonKind::Array,
                 _ => JsonKind::Object,
             };
-            corrections.push(Correction { path: "ErrorCode".into(), kind: Kind::Absent(Cause::WrongType { expected: "integer", found }) });
+            corrections.push(Correction::new("ErrorCode", Kind::Absent(Cause::WrongType { expected: "integer", found })));
             None
         }
     };

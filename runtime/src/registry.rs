@@ -44,6 +44,16 @@ pub trait CommandCodec: Send + Sync {
     /// [`crate::Error::Service`]; a reply that drifted from the catalogue is corrected (or, with
     /// `strict`, is [`crate::Error::Decode`] naming the paths).
     fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error>;
+    /// [`decode_reply`](Self::decode_reply) by the correcting pass alone
+    /// ([`crate::envelope::decode_correcting`]), the reference the single tolerant pass is tested
+    /// against. By default the same as `decode_reply`.
+    fn decode_reply_correcting(
+        &self,
+        body: bytes::Bytes,
+        strict: bool,
+    ) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error> {
+        self.decode_reply(body, strict)
+    }
     /// Checks a decoded request against the command's documented limits.
     fn check_limits(&self, request: &dyn Message) -> Result<(), Box<crate::LimitViolation>>;
 }
@@ -81,6 +91,14 @@ where
     }
     fn decode_reply(&self, body: bytes::Bytes, strict: bool) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error> {
         let d = crate::envelope::decode::<E::Response>(E::PATH, 200, body, strict)?;
+        Ok(crate::envelope::Decoded { value: Box::new(d.value), envelope: d.envelope, body: d.body, corrections: d.corrections })
+    }
+    fn decode_reply_correcting(
+        &self,
+        body: bytes::Bytes,
+        strict: bool,
+    ) -> Result<crate::envelope::Decoded<Box<dyn Message>>, crate::Error> {
+        let d = crate::envelope::decode_correcting::<E::Response>(E::PATH, 200, body, strict)?;
         Ok(crate::envelope::Decoded { value: Box::new(d.value), envelope: d.envelope, body: d.body, corrections: d.corrections })
     }
     fn check_limits(&self, request: &dyn Message) -> Result<(), Box<crate::LimitViolation>> {

@@ -76,6 +76,26 @@ impl FieldShape {
     }
 }
 
+/// After a reply of a type drifts, how many of its next replies skip the strict attempt (each clean
+/// one counts down): a server that changed a type drifts in most replies, and a strict attempt that
+/// fails near the end of a body costs a second parse.
+pub const DRIFT_MEMORY: u8 = 16;
+
+const fn required_mask(fields: &[FieldShape]) -> Option<u64> {
+    if fields.len() > 64 {
+        return None;
+    }
+    let mut mask = 0u64;
+    let mut i = 0;
+    while i < fields.len() {
+        if fields[i].required && !matches!(fields[i].shape, Shape::Array(_) | Shape::Map(_)) {
+            mask |= 1 << i;
+        }
+        i += 1;
+    }
+    Some(mask)
+}
+
 /// The known keys of an object type.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -86,8 +106,12 @@ pub struct ObjectShape {
     pub fields: &'static [FieldShape],
     /// Keys the catalogue does not have are kept (a partly documented reply), not dropped.
     pub open: bool,
-    /// The last reply of this type drifted: the next one goes straight to the tolerant pass.
-    drifting: std::sync::atomic::AtomicBool,
+    /// How many more replies of this type go straight to the tolerant pass: set to [`DRIFT_MEMORY`]
+    /// when one drifts, counted down by each that does not.
+    drifting: std::sync::atomic::AtomicU8,
+    /// The required fields that are not lists or maps (those are filled when missing), as bits, when
+    /// the object has at most 64 fields.
+    pub(crate) required_mask: Option<u64>,
     /// Whether the Rust type's serde fields are this shape's keys, in order (0: not known yet, 1: yes,
     /// 2: no): then the tolerant pass names fields by index.
     keys_match: std::sync::atomic::AtomicU8,
@@ -100,7 +124,8 @@ impl ObjectShape {
             name,
             fields,
             open: false,
-            drifting: std::sync::atomic::AtomicBool::new(false),
+            drifting: std::sync::atomic::AtomicU8::new(0),
+            required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
         }
     }
@@ -111,14 +136,16 @@ impl ObjectShape {
             name,
             fields,
             open: true,
-            drifting: std::sync::atomic::AtomicBool::new(false),
+            drifting: std::sync::atomic::AtomicU8::new(0),
+            required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
         }
     }
 
-    /// Whether the last reply of this type drifted (its next one skips the strict attempt).
+    /// Whether one of the last [`DRIFT_MEMORY`] replies of this type drifted (the next one skips the
+    /// strict attempt).
     pub fn drifting(&self) -> bool {
-        self.drifting.load(std::sync::atomic::Ordering::Relaxed)
+        self.drifting.load(std::sync::atomic::Ordering::Relaxed) > 0
     }
 
     /// Whether `serde_fields` (what a derived `Deserialize` names its fields) are this shape's keys in
@@ -129,7 +156,22 @@ impl ObjectShape {
             1 => true,
             2 => false,
             _ => {
-                let yes = !self.open && serde_fields.len() == self.fields.len() && serde_fields.iter().zip(self.fields).all(|(a, f)| *a == f.key);
+                // serde lists each field's name and aliases together (in its own order), fields in order.
+                let mut rest = serde_fields;
+                let mut yes = !self.open;
+                for f in self.fields {
+                    let n = 1 + f.aliases.len();
+                    let Some((names, tail)) = rest.split_at_checked(n) else {
+                        yes = false;
+                        break;
+                    };
+                    if !names.contains(&f.key) || !names.iter().all(|a| *a == f.key || f.aliases.contains(a)) {
+                        yes = false;
+                        break;
+                    }
+                    rest = tail;
+                }
+                let yes = yes && rest.is_empty();
                 self.keys_match.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
                 yes
             }
@@ -137,8 +179,11 @@ impl ObjectShape {
     }
 
     fn set_drifting(&self, yes: bool) {
-        if self.drifting() != yes {
-            self.drifting.store(yes, std::sync::atomic::Ordering::Relaxed);
+        use std::sync::atomic::Ordering;
+        let now = self.drifting.load(Ordering::Relaxed);
+        let next = if yes { DRIFT_MEMORY } else { now.saturating_sub(1) };
+        if now != next {
+            self.drifting.store(next, Ordering::Relaxed);
         }
     }
 }
@@ -310,16 +355,77 @@ impl fmt::Display for Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Correction {
-    /// The JSON path in the payload, e.g. `MemberList[3].JoinTime`.
+    /// The JSON path in the payload, e.g. `MemberList[3].JoinTime`; in a grouped correction (see
+    /// [`count`](Self::count)) each array index is `[*]`, e.g. `MemberList[*].JoinTime`.
     pub path: String,
     /// What was done.
     pub kind: Kind,
+    /// How many values this correction stands for: 1, except in a reply with more than
+    /// [`FULL_PATHS`] corrections, where the corrections after the first [`FULL_PATHS`] are grouped
+    /// by path pattern and kind, each group listed once (after the others) with its count.
+    pub count: usize,
+}
+
+/// How many corrections of one reply are listed each with its own path; the rest are grouped (see
+/// [`Correction::count`]). A server that changed a type drifts in every item of every reply: the
+/// grouping keeps such a reply about as cheap to decode as a clean one, and its report readable.
+pub const FULL_PATHS: usize = 32;
+
+impl Correction {
+    /// One correction at one place.
+    pub(crate) fn new(path: impl Into<String>, kind: Kind) -> Self {
+        Correction { path: path.into(), kind, count: 1 }
+    }
 }
 
 impl fmt::Display for Correction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.kind)
+        write!(f, "{}: {}", self.path, self.kind)?;
+        if self.count > 1 {
+            write!(f, " ({} times)", self.count)?;
+        }
+        Ok(())
     }
+}
+
+/// Groups the corrections after the first [`FULL_PATHS`] by path pattern (indices as `[*]`) and kind.
+pub(crate) fn fold(mut corrections: Vec<Correction>) -> Vec<Correction> {
+    if corrections.len() <= FULL_PATHS {
+        return corrections;
+    }
+    let rest = corrections.split_off(FULL_PATHS);
+    let mut groups: Vec<Correction> = Vec::new();
+    for c in rest {
+        let pattern = index_pattern(&c.path);
+        match groups.iter_mut().find(|g| g.path == pattern && g.kind == c.kind) {
+            Some(g) => g.count += c.count,
+            None => groups.push(Correction { path: pattern, kind: c.kind, count: c.count }),
+        }
+    }
+    corrections.extend(groups);
+    corrections
+}
+
+/// `a[3].b[12]` → `a[*].b[*]`.
+fn index_pattern(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find(']') {
+            Some(close) if after[..close].bytes().all(|b| b.is_ascii_digit()) => {
+                out.push_str("[*]");
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 enum Seg {
@@ -362,7 +468,7 @@ impl Corrector {
 
     fn report(&mut self, last: Option<Seg>, kind: Kind) {
         let path = self.path_with(last.as_ref());
-        self.out.push(Correction { path, kind });
+        self.out.push(Correction::new(path, kind));
     }
 
     fn coerced(&mut self, from: JsonKind, to: &'static str) {
@@ -573,7 +679,8 @@ impl Corrector {
                 // Absent or null optional fields and collections are what the types already expect.
                 None if f.required && !collection => Some(Cause::Missing),
                 None => None,
-                Some(Value::Null) if f.required && !collection => Some(Cause::Null),
+                // A free-form value may be `null`: nothing to correct (the strict decoder reads it).
+                Some(Value::Null) if f.required && !collection && !matches!(f.shape, Shape::Any) => Some(Cause::Null),
                 Some(Value::Null) => None,
                 Some(x) => {
                     self.path.push(Seg::Key(f.key.to_owned()));
@@ -727,7 +834,7 @@ pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
         Value::Object(m) => m,
         _ => return Err(serde::de::Error::custom("the document is not a JSON object")),
     };
-    let corrections = correct_payload(&mut map, T::shape());
+    let corrections = fold(correct_payload(&mut map, T::shape()));
     if strict && !corrections.is_empty() {
         return Err(serde::de::Error::custom(describe(&corrections)));
     }
@@ -735,13 +842,14 @@ pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
 }
 
 /// Emits one `tracing` event per correction (target `tim_rest::drift`; lossy ones at WARN, the
-/// others at INFO), with the command and the JSON path, never the value.
+/// others at INFO), with the command, the JSON path and how many values it stands for (see
+/// [`Correction::count`]), never the value.
 pub fn report(endpoint: &str, corrections: &[Correction]) {
     for c in corrections {
         if c.kind.is_lossy() {
-            tracing::warn!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, "reply drifted from the catalogue");
+            tracing::warn!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, count = c.count, "reply drifted from the catalogue");
         } else {
-            tracing::info!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, "reply drifted from the catalogue");
+            tracing::info!(target: "tim_rest::drift", endpoint, path = %c.path, correction = %c.kind, count = c.count, "reply drifted from the catalogue");
         }
     }
 }

@@ -17,9 +17,9 @@
 //! union element whose content comes before its tag, an unknown key next to a union's tag, more than
 //! 256 fields in one object.
 
-use super::{Cause, Correction, JsonKind, Kind, ObjectShape, Shape, UnionShape};
+use super::{Cause, Correction, FULL_PATHS, JsonKind, Kind, ObjectShape, Shape, UnionShape};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// The message of the error that hands a reply to the correcting pass.
@@ -51,31 +51,97 @@ type Order = (u8, u32);
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct SortKey([Order; 12], u8);
 
-/// The walk's state: one frame per open object, array or map, holding where in it the walk is, and the
-/// corrections so far.
-#[derive(Default)]
+/// How deep the walk goes; deeper documents take the correcting pass.
+const MAX_DEPTH: usize = 48;
+
+/// How many fields of an object the learned key order covers.
+const ORDER_SLOTS: usize = 32;
+
+/// A segment of a grouped correction's path.
+#[derive(PartialEq)]
+enum GroupSeg {
+    Key(&'static str),
+    Owned(String),
+    AnyIndex,
+}
+
+/// The walk's state: one frame per open object, array or map, holding where in it the walk is; the
+/// key order learned per depth; and the corrections so far (the first [`FULL_PATHS`] with their paths,
+/// the rest grouped).
 pub(crate) struct Ctx {
-    frames: RefCell<Vec<(Seg, Order)>>,
+    frames: [Cell<(Seg, Order)>; MAX_DEPTH],
+    depth: Cell<usize>,
+    /// Per depth: the object shape whose key order is learned there, and for each field (slot 0 for
+    /// the start) the field that followed it last time.
+    order_of: [Cell<usize>; MAX_DEPTH],
+    order: [[Cell<u8>; ORDER_SLOTS]; MAX_DEPTH],
     names: RefCell<Vec<String>>,
     out: RefCell<Vec<(SortKey, Correction)>>,
+    groups: RefCell<Vec<(Vec<GroupSeg>, Correction)>>,
+}
+
+impl Default for Ctx {
+    fn default() -> Self {
+        Ctx {
+            frames: std::array::from_fn(|_| Cell::new((Seg::Index(0), (0, 0)))),
+            depth: Cell::new(0),
+            order_of: std::array::from_fn(|_| Cell::new(0)),
+            order: std::array::from_fn(|_| std::array::from_fn(|_| Cell::new(0))),
+            names: RefCell::default(),
+            out: RefCell::default(),
+            groups: RefCell::default(),
+        }
+    }
 }
 
 impl Ctx {
-    /// Opens a frame (an object, array or map is entered).
-    fn open(&self) -> usize {
-        let mut f = self.frames.borrow_mut();
-        f.push((Seg::Index(0), (0, 0)));
-        f.len() - 1
+    /// Opens a frame (an object, array or map is entered); `None` past [`MAX_DEPTH`].
+    #[inline]
+    fn open(&self) -> Option<usize> {
+        let d = self.depth.get();
+        let f = self.frames.get(d)?;
+        f.set((Seg::Index(0), (0, 0)));
+        self.depth.set(d + 1);
+        Some(d)
     }
     /// Closes the innermost frame.
+    #[inline]
     fn close(&self) {
-        self.frames.borrow_mut().pop();
+        self.depth.set(self.depth.get().saturating_sub(1));
     }
     /// Says where in frame `at` the walk is.
     #[inline]
     fn at(&self, at: usize, seg: Seg, order: Order) {
-        if let Some(f) = self.frames.borrow_mut().get_mut(at) {
-            *f = (seg, order);
+        if let Some(f) = self.frames.get(at) {
+            f.set((seg, order));
+        }
+    }
+    /// Starts the learned key order of `obj` at frame `at` (kept while the same shape is read there,
+    /// as in the items of an array).
+    #[inline]
+    fn learn(&self, at: usize, obj: &'static ObjectShape) {
+        let Some(of) = self.order_of.get(at) else { return };
+        let id = std::ptr::from_ref(obj) as usize;
+        if of.get() != id {
+            of.set(id);
+            if let Some(slots) = self.order.get(at) {
+                // Until learned, the catalogue's order.
+                for (i, slot) in slots.iter().enumerate() {
+                    slot.set(u8::try_from(i).unwrap_or(0));
+                }
+            }
+        }
+    }
+    /// The field expected after `prev` (0 for the start, field index + 1 after a field).
+    #[inline]
+    fn expect(&self, at: usize, prev: usize) -> usize {
+        self.order.get(at).and_then(|s| s.get(prev)).map_or(prev, |c| usize::from(c.get()))
+    }
+    /// Remembers that field `next` followed `prev`.
+    #[inline]
+    fn followed(&self, at: usize, prev: usize, next: usize) {
+        if let (Some(c), Ok(n)) = (self.order.get(at).and_then(|s| s.get(prev)), u8::try_from(next)) {
+            c.set(n);
         }
     }
     /// Keeps a name that is not in a shape (for paths), returning its segment.
@@ -84,9 +150,17 @@ impl Ctx {
         n.push(name);
         Seg::Owned(n.len() - 1)
     }
-    /// Records a correction at the current place.
+    /// The open frames.
+    fn open_frames(&self) -> &[Cell<(Seg, Order)>] {
+        self.frames.get(..self.depth.get()).unwrap_or(&[])
+    }
+    /// Records a correction at the current place: with its path while fewer than [`FULL_PATHS`] are
+    /// recorded, otherwise counted in the group of its path pattern.
     fn report(&self, kind: Kind) {
-        let frames = self.frames.borrow();
+        if self.out.borrow().len() >= FULL_PATHS {
+            self.group(kind);
+            return;
+        }
         let names = self.names.borrow();
         let mut s = String::new();
         let key = |s: &mut String, k: &str| {
@@ -96,10 +170,11 @@ impl Ctx {
             s.push_str(k);
         };
         let mut sort = SortKey([(0, 0); 12], 0);
-        for (seg, order) in frames.iter() {
+        for frame in self.open_frames() {
+            let (seg, order) = frame.get();
             match seg {
                 Seg::Key(k) => key(&mut s, k),
-                Seg::Owned(i) => key(&mut s, names.get(*i).map_or("?", String::as_str)),
+                Seg::Owned(i) => key(&mut s, names.get(i).map_or("?", String::as_str)),
                 Seg::Index(i) => {
                     s.push('[');
                     s.push_str(&i.to_string());
@@ -107,19 +182,65 @@ impl Ctx {
                 }
             }
             if usize::from(sort.1) < sort.0.len() {
-                sort.0[usize::from(sort.1)] = *order;
+                sort.0[usize::from(sort.1)] = order;
                 sort.1 += 1;
             }
         }
         if s.is_empty() {
             s.push('$');
         }
-        self.out.borrow_mut().push((sort, Correction { path: s, kind }));
+        self.out.borrow_mut().push((sort, Correction::new(s, kind)));
+    }
+    /// Counts a correction in its group (found without building its path).
+    fn group(&self, kind: Kind) {
+        let names = self.names.borrow();
+        let frames = self.open_frames();
+        let same = |segs: &[GroupSeg]| {
+            segs.len() == frames.len()
+                && segs.iter().zip(frames).all(|(g, f)| match (g, f.get().0) {
+                    (GroupSeg::Key(a), Seg::Key(b)) => std::ptr::eq(*a, b) || *a == b,
+                    (GroupSeg::Owned(a), Seg::Owned(i)) => names.get(i).is_some_and(|b| a == b),
+                    (GroupSeg::AnyIndex, Seg::Index(_)) => true,
+                    _ => false,
+                })
+        };
+        let mut groups = self.groups.borrow_mut();
+        if let Some((_, c)) = groups.iter_mut().find(|(segs, c)| c.kind == kind && same(segs)) {
+            c.count += 1;
+            return;
+        }
+        let segs: Vec<GroupSeg> = frames
+            .iter()
+            .map(|f| match f.get().0 {
+                Seg::Key(k) => GroupSeg::Key(k),
+                Seg::Owned(i) => GroupSeg::Owned(names.get(i).cloned().unwrap_or_default()),
+                Seg::Index(_) => GroupSeg::AnyIndex,
+            })
+            .collect();
+        let mut path = String::new();
+        for g in &segs {
+            let k: &str = match g {
+                GroupSeg::Key(k) => k,
+                GroupSeg::Owned(k) => k,
+                GroupSeg::AnyIndex => {
+                    path.push_str("[*]");
+                    continue;
+                }
+            };
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(k);
+        }
+        if path.is_empty() {
+            path.push('$');
+        }
+        groups.push((segs, Correction::new(path, kind)));
     }
     pub(crate) fn take(self) -> Vec<Correction> {
         let mut out = self.out.into_inner();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.into_iter().map(|(_, c)| c).collect()
+        out.sort_by_key(|a| a.0);
+        out.into_iter().map(|(_, c)| c).chain(self.groups.into_inner().into_iter().map(|(_, c)| c)).collect()
     }
 }
 
@@ -163,7 +284,11 @@ fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cau
             if !(min..=max).contains(&x) {
                 return Err(Cause::OutOfRange);
             }
-            Ok(if x < 0 { Scalar::I(i64::try_from(x).map_err(|_| Cause::OutOfRange)?) } else { Scalar::U(u64::try_from(x).map_err(|_| Cause::OutOfRange)?) })
+            Ok(if x < 0 {
+                Scalar::I(i64::try_from(x).map_err(|_| Cause::OutOfRange)?)
+            } else {
+                Scalar::U(u64::try_from(x).map_err(|_| Cause::OutOfRange)?)
+            })
         };
         match tok {
             Tok::U(x) => fit(i128::from(x)),
@@ -185,7 +310,12 @@ fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cau
                     return Err(Cause::EmptyString);
                 }
                 let t = t.strip_prefix('+').unwrap_or(t);
-                let x = t.parse::<i128>().map_err(|_| Cause::WrongType { expected: "integer", found: JsonKind::String })?;
+                let x = match t.parse::<u64>() {
+                    Ok(u) => i128::from(u),
+                    Err(_) => {
+                        t.parse::<i64>().map(i128::from).map_err(|_| Cause::WrongType { expected: "integer", found: JsonKind::String })?
+                    }
+                };
                 let s = fit(x)?;
                 coerced(JsonKind::String, "integer");
                 Ok(s)
@@ -305,9 +435,11 @@ struct ScalarDe<'a, E>(Scalar<'a>, std::marker::PhantomData<E>);
 
 impl<'de, E: de::Error> Deserializer<'de> for ScalarDe<'_, E> {
     type Error = E;
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         visit_scalar(v, self.0)
     }
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         v.visit_some(self)
     }
@@ -333,26 +465,46 @@ pub(crate) struct Tol<'c, D> {
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tol<'_, D> {
     type Error = D::Error;
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
         match self.shape {
             Shape::Any => self.de.deserialize_any(v),
-            shape => self.de.deserialize_any(Req { v, shape, ctx: self.ctx, item: self.item, envelope: self.envelope, root: self.root, by_index: false }),
+            shape => self.de.deserialize_any(Req {
+                v,
+                shape,
+                ctx: self.ctx,
+                item: self.item,
+                envelope: self.envelope,
+                root: self.root,
+                by_index: false,
+            }),
         }
     }
+    #[inline]
     fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, fields: &'static [&'static str], v: V) -> Result<V::Value, D::Error> {
         // A derived struct whose fields are the shape's keys, in order, is told its fields by index.
         let by_index = matches!(self.shape, Shape::Object(obj) if obj.keys_match(fields));
         match self.shape {
             Shape::Any => self.de.deserialize_any(v),
-            shape => self.de.deserialize_any(Req { v, shape, ctx: self.ctx, item: self.item, envelope: self.envelope, root: self.root, by_index }),
+            shape => self.de.deserialize_any(Req {
+                v,
+                shape,
+                ctx: self.ctx,
+                item: self.item,
+                envelope: self.envelope,
+                root: self.root,
+                by_index,
+            }),
         }
     }
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
         match self.shape {
             Shape::Any => self.de.deserialize_option(v),
             shape => self.de.deserialize_any(Opt { v, shape, ctx: self.ctx }),
         }
     }
+    #[inline]
     fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
         self.de.deserialize_ignored_any(v)
     }
@@ -372,6 +524,7 @@ struct Seed<'c, S> {
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
     type Value = S::Value;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
         self.seed.deserialize(Tol { de: d, shape: self.shape, ctx: self.ctx, item: self.item, envelope: None, root: false })
     }
@@ -392,6 +545,7 @@ impl<E> Zero<E> {
 
 impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
     type Error = E;
+    #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => v.visit_str(""),
@@ -405,6 +559,7 @@ impl<'de, E: de::Error> Deserializer<'de> for Zero<E> {
             Shape::Union(u) => v.visit_map(ZeroUnion { u, step: 0, e: std::marker::PhantomData }),
         }
     }
+    #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, E> {
         v.visit_none()
     }
@@ -444,6 +599,7 @@ fn is_collection(s: &Shape) -> bool {
 
 impl<'de, E: de::Error> MapAccess<'de> for ZeroObject<E> {
     type Error = E;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
         if self.depth >= MAX_ZERO_DEPTH {
             return Ok(None);
@@ -456,6 +612,7 @@ impl<'de, E: de::Error> MapAccess<'de> for ZeroObject<E> {
         }
         Ok(None)
     }
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, E> {
         let f = self.obj.fields.get(self.next).ok_or_else(|| E::custom("no field"))?;
         self.next += 1;
@@ -472,6 +629,7 @@ struct ZeroUnion<E> {
 
 impl<'de, E: de::Error> MapAccess<'de> for ZeroUnion<E> {
     type Error = E;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, E> {
         let key = match self.step {
             0 => self.u.tag,
@@ -480,9 +638,14 @@ impl<'de, E: de::Error> MapAccess<'de> for ZeroUnion<E> {
         };
         seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new(key)).map(Some)
     }
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, E> {
         self.step += 1;
-        if self.step == 1 { seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new("")) } else { seed.deserialize(Zero::<E>::new(Shape::Any, 0)) }
+        if self.step == 1 {
+            seed.deserialize(de::value::BorrowedStrDeserializer::<E>::new(""))
+        } else {
+            seed.deserialize(Zero::<E>::new(Shape::Any, 0))
+        }
     }
 }
 
@@ -537,48 +700,58 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         self.v.expecting(f)
     }
+    #[inline]
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<V::Value, E> {
         match self.shape {
             Shape::Bool => self.v.visit_bool(b),
             _ => self.scalar(Tok::B(b)),
         }
     }
+    #[inline]
     fn visit_u64<E: de::Error>(self, x: u64) -> Result<V::Value, E> {
         if fits_u64(&self.shape, x) { self.v.visit_u64(x) } else { self.scalar(Tok::U(x)) }
     }
+    #[inline]
     fn visit_i64<E: de::Error>(self, x: i64) -> Result<V::Value, E> {
         if fits_i64(&self.shape, x) { self.v.visit_i64(x) } else { self.scalar(Tok::I(x)) }
     }
+    #[inline]
     fn visit_f64<E: de::Error>(self, x: f64) -> Result<V::Value, E> {
         match self.shape {
             Shape::F64 => self.v.visit_f64(x),
             _ => self.scalar(Tok::F(x)),
         }
     }
+    #[inline]
     fn visit_str<E: de::Error>(self, s: &str) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_str(s),
             _ => self.scalar(Tok::S(s)),
         }
     }
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_borrowed_str(s),
             _ => self.scalar(Tok::S(s)),
         }
     }
+    #[inline]
     fn visit_string<E: de::Error>(self, s: String) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_string(s),
             _ => self.scalar(Tok::S(&s)),
         }
     }
+    #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
         self.unusable(Cause::Null)
     }
+    #[inline]
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.unusable(Cause::Null)
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         match self.shape {
             Shape::Object(obj) => {
@@ -586,13 +759,14 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                     return Err(fallback());
                 }
                 {
-                    let frame = self.ctx.open();
+                    let Some(frame) = self.ctx.open() else { return Err(fallback()) };
+                    self.ctx.learn(frame, obj);
                     self.v.visit_map(Fields {
                         map,
                         obj,
                         ctx: self.ctx,
                         frame,
-                        hint: 0,
+                        prev: 0,
                         by_index: self.by_index,
                         seen: [0; 4],
                         state: State::Idle,
@@ -603,11 +777,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                 }
             }
             Shape::Union(u) => {
-                let frame = self.ctx.open();
+                let Some(frame) = self.ctx.open() else { return Err(fallback()) };
                 self.v.visit_map(Element { map, u, ctx: self.ctx, frame, tag: None, state: UState::Idle })
             }
             Shape::Map(item) => {
-                let frame = self.ctx.open();
+                let Some(frame) = self.ctx.open() else { return Err(fallback()) };
                 self.v.visit_map(Entries { map, item: *item, ctx: self.ctx, frame })
             }
             _ => {
@@ -617,10 +791,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
             }
         }
     }
+    #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         match self.shape {
             Shape::Array(item) => {
-                let frame = self.ctx.open();
+                let Some(frame) = self.ctx.open() else { return Err(fallback()) };
                 self.v.visit_seq(Items { seq, item: *item, ctx: self.ctx, frame, index: 0 })
             }
             Shape::Map(_) => {
@@ -664,48 +839,58 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Opt<'_, V> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         self.v.expecting(f)
     }
+    #[inline]
     fn visit_bool<E: de::Error>(self, b: bool) -> Result<V::Value, E> {
         match self.shape {
             Shape::Bool => self.v.visit_some(de::value::BoolDeserializer::<E>::new(b)),
             _ => self.scalar(Tok::B(b)),
         }
     }
+    #[inline]
     fn visit_u64<E: de::Error>(self, x: u64) -> Result<V::Value, E> {
         if fits_u64(&self.shape, x) { self.v.visit_some(de::value::U64Deserializer::<E>::new(x)) } else { self.scalar(Tok::U(x)) }
     }
+    #[inline]
     fn visit_i64<E: de::Error>(self, x: i64) -> Result<V::Value, E> {
         if fits_i64(&self.shape, x) { self.v.visit_some(de::value::I64Deserializer::<E>::new(x)) } else { self.scalar(Tok::I(x)) }
     }
+    #[inline]
     fn visit_f64<E: de::Error>(self, x: f64) -> Result<V::Value, E> {
         match self.shape {
             Shape::F64 => self.v.visit_some(de::value::F64Deserializer::<E>::new(x)),
             _ => self.scalar(Tok::F(x)),
         }
     }
+    #[inline]
     fn visit_str<E: de::Error>(self, s: &str) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_some(de::value::StrDeserializer::<E>::new(s)),
             _ => self.scalar(Tok::S(s)),
         }
     }
+    #[inline]
     fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_some(de::value::BorrowedStrDeserializer::<E>::new(s)),
             _ => self.scalar(Tok::S(s)),
         }
     }
+    #[inline]
     fn visit_string<E: de::Error>(self, s: String) -> Result<V::Value, E> {
         match self.shape {
             Shape::Str => self.v.visit_some(de::value::StringDeserializer::<E>::new(s)),
             _ => self.scalar(Tok::S(&s)),
         }
     }
+    #[inline]
     fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
         self.v.visit_none()
     }
+    #[inline]
     fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
         self.v.visit_none()
     }
+    #[inline]
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         match self.shape {
             Shape::Object(_) | Shape::Union(_) | Shape::Map(_) => {
@@ -719,6 +904,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Opt<'_, V> {
             }
         }
     }
+    #[inline]
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
         match self.shape {
             Shape::Array(_) => {
@@ -742,50 +928,64 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Opt<'_, V> {
 }
 
 /// What a key of an object is.
+#[derive(Clone, Copy)]
 enum Found {
-    Field(usize, bool),
-    Envelope(&'static str),
-    Unknown(String),
+    Field(u32),
+    Envelope(u8),
+    /// Its name is kept in the walk's names, at this index.
+    Unknown(u32),
 }
 
-struct FindKey {
+struct FindKey<'c> {
     obj: &'static ObjectShape,
+    ctx: &'c Ctx,
     root: bool,
     /// Where to look first: keys usually come in the order of the previous object of the same type.
     hint: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for FindKey {
+impl<'de> DeserializeSeed<'de> for FindKey<'_> {
     type Value = Found;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl Visitor<'_> for FindKey {
+impl Visitor<'_> for FindKey<'_> {
     type Value = Found;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a key")
     }
+    #[inline]
     fn visit_str<E: de::Error>(self, k: &str) -> Result<Found, E> {
         let fields = self.obj.fields;
+        let at = |i: usize| Found::Field(u32::try_from(i).unwrap_or(u32::MAX));
         if let Some(f) = fields.get(self.hint)
             && f.key == k
         {
-            return Ok(Found::Field(self.hint, false));
+            return Ok(at(self.hint));
+        }
+        if let Some(f) = fields.get(self.hint)
+            && f.aliases.contains(&k)
+        {
+            return Ok(at(self.hint));
         }
         if let Some(i) = fields.iter().position(|f| f.key == k) {
-            return Ok(Found::Field(i, false));
+            return Ok(at(i));
         }
         if let Some(i) = fields.iter().position(|f| f.aliases.contains(&k)) {
-            return Ok(Found::Field(i, true));
+            return Ok(at(i));
         }
         if self.root
-            && let Some(e) = crate::envelope::ENVELOPE_KEYS.iter().find(|e| **e == k)
+            && let Some(e) = crate::envelope::ENVELOPE_KEYS.iter().position(|e| *e == k)
         {
-            return Ok(Found::Envelope(e));
+            return Ok(Found::Envelope(u8::try_from(e).unwrap_or(u8::MAX)));
         }
-        Ok(Found::Unknown(k.to_owned()))
+        match self.ctx.name(k.to_owned()) {
+            Seg::Owned(i) => Ok(Found::Unknown(u32::try_from(i).unwrap_or(u32::MAX))),
+            _ => Ok(Found::Unknown(u32::MAX)),
+        }
     }
 }
 
@@ -802,7 +1002,8 @@ struct Fields<'c, A> {
     obj: &'static ObjectShape,
     ctx: &'c Ctx,
     frame: usize,
-    hint: usize,
+    /// The last field read (its index + 1), 0 at the start: where the learned key order continues.
+    prev: usize,
     by_index: bool,
     seen: [u64; 4],
     state: State,
@@ -828,14 +1029,19 @@ impl<A> Drop for Fields<'_, A> {
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     type Error = A::Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         loop {
-            match self.map.next_key_seed(FindKey { obj: self.obj, root: self.envelope.is_some(), hint: self.hint })? {
-                Some(Found::Field(i, alias)) => {
-                    self.hint = i + 1;
+            let hint = self.ctx.expect(self.frame, self.prev);
+            match self.map.next_key_seed(FindKey { obj: self.obj, ctx: self.ctx, root: self.envelope.is_some(), hint })? {
+                Some(Found::Field(i)) => {
+                    let i = i as usize;
+                    if i != hint {
+                        self.ctx.followed(self.frame, self.prev, i);
+                    }
+                    self.prev = i + 1;
                     if self.seen(i) {
                         // Sent under its key and under an alias: only the correcting pass keeps the right one.
-                        let _ = alias;
                         return Err(fallback());
                     }
                     self.mark(i);
@@ -848,23 +1054,28 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
                 }
                 Some(Found::Envelope(k)) => {
                     let v: serde_json::Value = self.map.next_value()?;
-                    if let Some(env) = self.envelope {
-                        env.borrow_mut().insert(k.to_owned(), v);
+                    if let (Some(env), Some(k)) = (self.envelope, crate::envelope::ENVELOPE_KEYS.get(usize::from(k))) {
+                        env.borrow_mut().insert((*k).to_owned(), v);
                     }
                 }
                 Some(Found::Unknown(k)) => {
                     if self.obj.open {
                         self.state = State::Pass;
-                        return seed.deserialize(de::value::StringDeserializer::<A::Error>::new(k)).map(Some);
+                        let key = self.ctx.names.borrow().get(k as usize).cloned().unwrap_or_default();
+                        return seed.deserialize(de::value::StringDeserializer::<A::Error>::new(key)).map(Some);
                     }
                     self.map.next_value::<IgnoredAny>()?;
                     self.unknown += 1;
-                    let seg = self.ctx.name(k);
-                    self.ctx.at(self.frame, seg, (1, self.unknown));
+                    self.ctx.at(self.frame, Seg::Owned(k as usize), (1, self.unknown));
                     self.ctx.report(Kind::UnknownKey);
                 }
                 None => {
                     // Then each required field the input left out, with its zero value.
+                    if let Some(mask) = self.obj.required_mask
+                        && mask & !self.seen[0] == 0
+                    {
+                        return Ok(None);
+                    }
                     while let Some(f) = self.obj.fields.get(self.missing) {
                         let i = self.missing;
                         self.missing += 1;
@@ -883,6 +1094,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             }
         }
     }
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Field(i) => {
@@ -913,6 +1125,7 @@ impl<A> Drop for Items<'_, A> {
 
 impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
     type Error = A::Error;
+    #[inline]
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
         self.ctx.at(self.frame, Seg::Index(self.index), (0, u32::try_from(self.index).unwrap_or(u32::MAX)));
         self.index += 1;
@@ -946,6 +1159,7 @@ struct TapKey<'c, K> {
 
 impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for TapKey<'_, K> {
     type Value = K::Value;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
         let key = String::deserialize(d)?;
         let seg = self.ctx.name(key.clone());
@@ -958,9 +1172,11 @@ use serde::Deserialize;
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
     type Error = A::Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         self.map.next_key_seed(TapKey { seed, ctx: self.ctx, frame: self.frame })
     }
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         self.map.next_value_seed(Seed { seed, shape: self.item, ctx: self.ctx, item: true })
     }
@@ -999,6 +1215,7 @@ struct TagSeed<'c, 't, S> {
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TagSeed<'_, '_, S> {
     type Value = S::Value;
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
         let v = serde_json::Value::deserialize(d)?;
         let text = match &v {
@@ -1025,6 +1242,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TagSeed<'_, '_, S> {
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Element<'_, A> {
     type Error = A::Error;
+    #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         let Some(key) = self.map.next_key::<String>()? else { return Ok(None) };
         self.state = if key == self.u.tag {
@@ -1036,6 +1254,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Element<'_, A> {
         };
         seed.deserialize(de::value::StringDeserializer::<A::Error>::new(key)).map(Some)
     }
+    #[inline]
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         match std::mem::replace(&mut self.state, UState::Idle) {
             UState::Tag => {
