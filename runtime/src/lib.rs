@@ -13,7 +13,7 @@
 //! - reading downloaded message-history files ([`history`]);
 //! - receiving the IM server's callbacks: verification, decoding, answers, an axum route
 //!   (`callbacks`, features `callbacks` and `axum`);
-//! - a local test server ([`mock`], feature `mock`), which can also deliver callbacks.
+//! - a local test server (module `mock`, feature `mock`), which can also deliver callbacks.
 //!
 //! The traits [`Endpoint`], [`ReplyPayload`] and [`Api`] are how generated code plugs in.
 

@@ -2,16 +2,25 @@
 //!
 //! The official pages and the server move: a field is added or renamed, a number arrives as its
 //! decimal string, a value is `null`. A reply that took effect on the server must not fail because of
-//! that, so every reply is decoded in two steps:
+//! that. Each reply is read once, by one of two passes over the bytes:
 //!
-//! 1. **Fast path.** The generated serde code decodes the body strictly (exact JSON types, no unknown
-//!    keys). An undrifted reply is done here, in one pass.
-//! 2. **Correction.** Only when that fails, the body is parsed into JSON and walked with the type's
-//!    [`ObjectShape`] (static data the generator writes next to each type), which corrects it in place:
+//! 1. **Strict.** The generated serde code decodes the body (exact JSON types, no unknown keys). An
+//!    undrifted reply is done here.
+//! 2. **Tolerant.** The same generated code reads the body through a deserializer adapter that knows each
+//!    value's [`Shape`] (static data the generator writes next to each type) and corrects as it goes:
 //!    integers accept decimal strings, strings accept numbers and booleans, `null` and unusable values
 //!    read as absent, a missing required field gets its type's zero value (Smithy 2.0's "client error
-//!    correction"), unknown keys are dropped. Each change is a [`Correction`] naming the JSON path, never
-//!    the value. The strict decoder then reads the corrected JSON, which it accepts by construction.
+//!    correction"), unknown keys are skipped. Each change is a [`Correction`] naming the JSON path, never
+//!    the value; past [`FULL_PATHS`] corrections in one reply, the rest are grouped by path pattern with
+//!    a [`count`](Correction::count).
+//!
+//! A reply goes to the strict pass unless its type drifted within the last [`DRIFT_MEMORY`] replies; when
+//! the strict pass fails, the tolerant pass reads the body again (the only case with two passes). The
+//! rare corrections the tolerant pass cannot make as the tokens go by (an array item or map entry left
+//! out, a field sent under its key and under an alias, a union element whose content comes before its
+//! tag, objects nested deeper than 48 levels or with more than 256 fields) hand the reply to the
+//! **correcting pass**: the body parsed into JSON, corrected in place ([`correct_payload`]), decoded by
+//! the strict code. Both give the same value and the same corrections (the drift suite checks it).
 //!
 //! A client reports corrections as `tracing` events (target `tim_rest::drift`), or, built with
 //! [`crate::ClientBuilder::strict_decoding`], turns them into [`crate::Error::Decode`] naming the paths.

@@ -11,11 +11,17 @@
 //!   reply's `other` map;
 //! - a new enum value or union tag: kept, as the generated types always do.
 //!
-//! Each correction is recorded with its JSON path, as the correcting pass does. The rarer cases give up
-//! with [`FALLBACK`] and take the correcting pass of the module root: an array item or map entry that
-//! must be left out (`null`, unusable), a field sent under its key and under an alias, drift inside a
-//! union element whose content comes before its tag, an unknown key next to a union's tag, more than
-//! 256 fields in one object.
+//! Each correction is recorded with its JSON path and sorted as the correcting pass orders them; past
+//! [`FULL_PATHS`], corrections are counted in groups found without building their paths. The rarer
+//! cases give up with [`FALLBACK`] and take the correcting pass of the module root: an array item or map
+//! entry that must be left out (`null`, unusable), a field sent under its key and under an alias, drift
+//! inside a union element whose content comes before its tag, an unknown key next to a union's tag, more
+//! than 256 fields in one object, more than 48 levels of nesting.
+//!
+//! What keeps it close to the strict pass: fields are named to the derived code by index; each depth
+//! learns the order in which the server sends an object's keys, so the key lookup usually hits at the
+//! first comparison; where the walk is lives in fixed cells (no allocation per value); a required
+//! field's absence is checked with one mask.
 
 use super::{Cause, Correction, FULL_PATHS, JsonKind, Kind, ObjectShape, Shape, UnionShape};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
