@@ -68,37 +68,54 @@ fn main() {
     let client =
         tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
     let query = format!("sdkappid={APPID}&identifier=administrator&usersig=eJw1jdEKgjAUht*");
-    let members = |drift: bool| {
+    let members = |drift: Option<u64>| {
         let members: Vec<serde_json::Value> = (0..5000u64)
             .map(|i| {
                 let t = 1425976500u64 + i;
-                let join = if drift && i == 0 { serde_json::Value::from(t.to_string()) } else { serde_json::Value::from(t) };
+                let join = if drift.is_some_and(|every| i % every == 0) {
+                    serde_json::Value::from(t.to_string())
+                } else {
+                    serde_json::Value::from(t)
+                };
                 serde_json::json!({"Member_Account": format!("member_{i:05}"), "Role": "Member", "JoinTime": join, "MsgSeq": 1000 + i,
                     "MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 1425976500u64, "ShutUpUntil": 0, "NameCard": format!("card {i}")})
             })
             .collect();
         bytes::Bytes::from(serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MemberNum": 5000, "MemberList": members}).to_string())
     };
-    let (clean, drifted) = (members(false), members(true));
+    // One drifted value (member 0), or every JoinTime a string.
+    let (clean, drifted, every) = (members(None), members(Some(u64::MAX)), members(Some(1)));
+    let groups = |as_string: bool| {
+        let ids: Vec<serde_json::Value> = (0..10_000).map(|i| serde_json::json!({"GroupId": format!("@TGS#2{i:08}")})).collect();
+        let (next, total) = if as_string {
+            (serde_json::json!("4454685361"), serde_json::json!("25000"))
+        } else {
+            (serde_json::json!(4454685361u64), serde_json::json!(25000))
+        };
+        bytes::Bytes::from(
+            serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "TotalCount": total, "GroupIdList": ids, "Next": next}).to_string(),
+        )
+    };
+    let (page, cursor) = (groups(false), groups(true));
+    let member_list = |body: &bytes::Bytes| {
+        black_box(
+            tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, body.clone(), false)
+                .expect("decode"),
+        );
+    };
+    let group_list = |body: &bytes::Bytes| {
+        black_box(
+            tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetAppidGroupListResponse>("l", 200, body.clone(), false)
+                .expect("decode"),
+        );
+    };
     for _ in 0..n {
         match variant {
-            "members-clean" => {
-                black_box(
-                    tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>("g", 200, clean.clone(), false)
-                        .expect("decode"),
-                );
-            }
-            "members-drift" => {
-                black_box(
-                    tim_rest::envelope::decode::<tim_rest::group_open_http_svc::GetGroupMemberInfoResponse>(
-                        "g",
-                        200,
-                        drifted.clone(),
-                        false,
-                    )
-                    .expect("decode"),
-                );
-            }
+            "members-clean" => member_list(&clean),
+            "members-drift" => member_list(&drifted),
+            "members-every" => member_list(&every),
+            "groups-clean" => group_list(&page),
+            "groups-cursor" => group_list(&cursor),
             "sendmsg-baseline" => {
                 let req = BaseSend {
                     to: "bob".to_owned(),

@@ -240,14 +240,13 @@ pub fn decode_with<T: DeserializeOwned + Schema>(
 ) -> Result<Decoded<T>, Error> {
     // The fast path: one strict pass over the body reads envelope and payload together. Skipped while
     // the replies of this type drift (a type the server changed drifts in every reply).
-    if !T::shape().drifting()
-        && let Ok((envelope, value)) = decode_with_envelope::<T>(&body)
-    {
+    let remembered = T::shape().drifting();
+    if !remembered && let Ok((envelope, value)) = decode_with_envelope::<T>(&body) {
         fail_or_status(endpoint, status, &envelope, &body, errors)?;
         return Ok(Decoded { value, envelope, body, corrections: Vec::new() });
     }
     // One tolerant pass corrects the common kinds of drift as it reads (see `crate::drift`).
-    if let Some((value, mut env_map, payload_corrections)) = crate::drift::decode_reply_once::<T>(&body) {
+    if let Some((value, mut env_map, payload_corrections)) = crate::drift::decode_reply_once::<T>(&body, remembered) {
         let mut corrections = Vec::new();
         let envelope = take_envelope(&mut env_map, &mut corrections);
         fail_or_status(endpoint, status, &envelope, &body, errors)?;

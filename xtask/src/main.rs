@@ -26,7 +26,7 @@ const USAGE: &str = "usage:
                               in a scratch project (needs crates.io)
   cargo xtask bench-instructions  CPU instructions per call (valgrind's callgrind, deterministic): sendmsg's URL
                               and body, with and without the in-process pacing reservation, beside the
-                              hand-written baseline (needs valgrind)";
+                              hand-written baseline; decoding clean and drifted replies (needs valgrind)";
 
 fn repo_root() -> PathBuf {
     // xtask/ sits directly under the repository root. `cargo run` (and so `cargo xtask`) sets
@@ -389,5 +389,19 @@ fn bench_instructions(root: &Path) -> ExitCode {
     }
     let base = rows[0].max(1) as f64;
     println!("ratio to the baseline: sendmsg {:.3}, sendmsg with pacing {:.3}", rows[1] as f64 / base, rows[2] as f64 / base);
+    // Decoding whole replies, clean and drifted (BENCHMARKS.md §6): fewer, bigger calls.
+    const M: u64 = 4;
+    let mut per = std::collections::BTreeMap::new();
+    for variant in ["members-clean", "members-drift", "members-every", "groups-clean", "groups-cursor"] {
+        let (Some(a), Some(b)) = (count(variant, M), count(variant, 2 * M)) else {
+            eprintln!("error: valgrind --tool=callgrind failed for {variant}");
+            return ExitCode::FAILURE;
+        };
+        let per_call = b.saturating_sub(a) / M;
+        per.insert(variant, per_call);
+        let clean = if variant.starts_with("members") { "members-clean" } else { "groups-clean" };
+        let ratio = per_call as f64 / per.get(clean).copied().unwrap_or(per_call).max(1) as f64;
+        println!("{variant:<18} {per_call:>10} instructions per reply ({ratio:.2}x the clean reply)");
+    }
     ExitCode::SUCCESS
 }

@@ -124,6 +124,9 @@ pub struct ObjectShape {
     /// Whether the Rust type's serde fields are this shape's keys, in order (0: not known yet, 1: yes,
     /// 2: no): then the tolerant pass names fields by index.
     keys_match: std::sync::atomic::AtomicU8,
+    /// Whether a value in an object of this type (or below it) has drifted: until then the tolerant
+    /// pass hands such objects to the strict generated code, at strict speed.
+    inner_drift: std::sync::atomic::AtomicBool,
 }
 
 impl ObjectShape {
@@ -136,6 +139,7 @@ impl ObjectShape {
             drifting: std::sync::atomic::AtomicU8::new(0),
             required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
+            inner_drift: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -148,6 +152,7 @@ impl ObjectShape {
             drifting: std::sync::atomic::AtomicU8::new(0),
             required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
+            inner_drift: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -184,6 +189,22 @@ impl ObjectShape {
                 self.keys_match.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
                 yes
             }
+        }
+    }
+
+    /// Whether nothing in an object of this type has drifted yet (see [`tolerant`]: such objects are
+    /// read strictly inside the tolerant pass).
+    #[inline]
+    pub(crate) fn inner_clean(&self) -> bool {
+        !self.inner_drift.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Remembers that a value in an object of this type drifted.
+    #[inline]
+    pub(crate) fn mark_inner_drift(&self) {
+        use std::sync::atomic::Ordering;
+        if !self.inner_drift.load(Ordering::Relaxed) {
+            self.inner_drift.store(true, Ordering::Relaxed);
         }
     }
 
@@ -827,12 +848,15 @@ pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
     strict: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
     let shape = T::shape();
-    if !shape.drifting()
-        && let Ok(v) = serde_json::from_slice::<T>(body)
-    {
+    let remembered = shape.drifting();
+    if !remembered && let Ok(v) = serde_json::from_slice::<T>(body) {
         return Ok((v, Vec::new()));
     }
-    if let Ok((v, corrections)) = tolerant::decode::<T>(body, shape, None) {
+    let once = tolerant::decode::<T>(body, shape, None, remembered).or_else(|e| {
+        // Drift in an object read strictly (a new place): read again with every object corrected.
+        if remembered && !tolerant::is_fallback(&e) { tolerant::decode::<T>(body, shape, None, false) } else { Err(e) }
+    });
+    if let Ok((v, corrections)) = once {
         shape.set_drifting(!corrections.is_empty());
         if strict && !corrections.is_empty() {
             return Err(serde::de::Error::custom(describe(&corrections)));
@@ -881,10 +905,24 @@ pub(crate) fn describe(corrections: &[Correction]) -> String {
 
 /// One tolerant pass over a reply body: the payload as `T`, its envelope keys (still to be read), and
 /// the corrections; `None` when the reply needs the correcting pass (or is not a JSON object).
-pub(crate) fn decode_reply_once<T: serde::de::DeserializeOwned + Schema>(body: &[u8]) -> Option<(T, Map<String, Value>, Vec<Correction>)> {
+///
+/// With `remembered` (the type drifted in one of its last replies), objects of types in which nothing
+/// has drifted yet are read by the strict generated code inside the pass; if one of them drifts after
+/// all, the body is read once more with every object corrected (which remembers the new place).
+pub(crate) fn decode_reply_once<T: serde::de::DeserializeOwned + Schema>(
+    body: &[u8],
+    remembered: bool,
+) -> Option<(T, Map<String, Value>, Vec<Correction>)> {
     let envelope = std::cell::RefCell::new(Map::new());
-    let (value, corrections) = tolerant::decode::<T>(body, T::shape(), Some(&envelope)).ok()?;
-    Some((value, envelope.into_inner(), corrections))
+    match tolerant::decode::<T>(body, T::shape(), Some(&envelope), remembered) {
+        Ok((value, corrections)) => Some((value, envelope.into_inner(), corrections)),
+        Err(e) if remembered && !tolerant::is_fallback(&e) => {
+            let envelope = std::cell::RefCell::new(Map::new());
+            let (value, corrections) = tolerant::decode::<T>(body, T::shape(), Some(&envelope), false).ok()?;
+            Some((value, envelope.into_inner(), corrections))
+        }
+        Err(_) => None,
+    }
 }
 
 /// Records whether a reply of `T` drifted, so that the next one goes straight to the tolerant pass (or

@@ -81,18 +81,24 @@ pub(crate) struct Ctx {
     /// the start) the field that followed it last time.
     order_of: [Cell<usize>; MAX_DEPTH],
     order: [[Cell<u8>; ORDER_SLOTS]; MAX_DEPTH],
+    /// Per depth: the object read there, if the frame is an object's.
+    objs: [Cell<Option<&'static ObjectShape>>; MAX_DEPTH],
+    /// Objects of types in which nothing has drifted are read by the strict generated code.
+    strict_clean: bool,
     names: RefCell<Vec<String>>,
     out: RefCell<Vec<(SortKey, Correction)>>,
     groups: RefCell<Vec<(Vec<GroupSeg>, Correction)>>,
 }
 
-impl Default for Ctx {
-    fn default() -> Self {
+impl Ctx {
+    fn new(strict_clean: bool) -> Self {
         Ctx {
             frames: std::array::from_fn(|_| Cell::new((Seg::Index(0), (0, 0)))),
             depth: Cell::new(0),
             order_of: std::array::from_fn(|_| Cell::new(0)),
             order: std::array::from_fn(|_| std::array::from_fn(|_| Cell::new(0))),
+            objs: std::array::from_fn(|_| Cell::new(None)),
+            strict_clean,
             names: RefCell::default(),
             out: RefCell::default(),
             groups: RefCell::default(),
@@ -107,6 +113,9 @@ impl Ctx {
         let d = self.depth.get();
         let f = self.frames.get(d)?;
         f.set((Seg::Index(0), (0, 0)));
+        if let Some(o) = self.objs.get(d) {
+            o.set(None);
+        }
         self.depth.set(d + 1);
         Some(d)
     }
@@ -163,6 +172,11 @@ impl Ctx {
     /// Records a correction at the current place: with its path while fewer than [`FULL_PATHS`] are
     /// recorded, otherwise counted in the group of its path pattern.
     fn report(&self, kind: Kind) {
+        for o in self.objs.get(..self.depth.get()).unwrap_or(&[]) {
+            if let Some(obj) = o.get() {
+                obj.mark_inner_drift();
+            }
+        }
         if self.out.borrow().len() >= FULL_PATHS {
             self.group(kind);
             return;
@@ -532,7 +546,20 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
     type Value = S::Value;
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        if self.ctx.strict_clean && clean(&self.shape) {
+            return self.seed.deserialize(d);
+        }
         self.seed.deserialize(Tol { de: d, shape: self.shape, ctx: self.ctx, item: self.item, envelope: None, root: false })
+    }
+}
+
+/// Whether values of `shape` are objects (or lists of objects) of types in which nothing has drifted.
+#[inline]
+fn clean(shape: &Shape) -> bool {
+    match shape {
+        Shape::Object(obj) => obj.inner_clean(),
+        Shape::Array(Shape::Object(obj)) => obj.inner_clean(),
+        _ => false,
     }
 }
 
@@ -766,6 +793,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                 }
                 {
                     let Some(frame) = self.ctx.open() else { return Err(fallback()) };
+                    if let Some(o) = self.ctx.objs.get(frame) {
+                        o.set(Some(obj));
+                    }
                     self.ctx.learn(frame, obj);
                     self.v.visit_map(Fields {
                         map,
@@ -1285,14 +1315,78 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Element<'_, A> {
 /// Decodes `body` (a JSON object) as `T` in one tolerant pass. With `envelope`, the reply's envelope
 /// keys are collected there instead of reaching the payload. `Err` is a JSON syntax error, a body that
 /// is not an object, or [`FALLBACK`].
+///
+/// With `strict_clean`, objects of types in which nothing has drifted in earlier replies are read by
+/// the strict generated code (an error there is a plain decode error: read again without it).
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     body: &[u8],
     obj: &'static ObjectShape,
     envelope: Option<&RefCell<serde_json::Map<String, serde_json::Value>>>,
+    strict_clean: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
-    let ctx = Ctx::default();
+    let ctx = Ctx::new(strict_clean);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
     de.end()?;
     Ok((value, ctx.take()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{FieldShape, ObjectShape, Schema, Shape, decode_document};
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        #[serde(rename = "Id")]
+        id: String,
+        #[serde(rename = "Time")]
+        time: u64,
+    }
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Page {
+        #[serde(rename = "Next")]
+        next: u64,
+        #[serde(rename = "Items", default)]
+        items: Vec<Item>,
+    }
+    static ITEM: ObjectShape =
+        ObjectShape::new("Item", &[FieldShape::new("Id", &[], Shape::Str, true), FieldShape::new("Time", &[], Shape::U64, true)]);
+    static ITEMS: Shape = Shape::Object(&ITEM);
+    static PAGE: ObjectShape = ObjectShape::new(
+        "Page",
+        &[FieldShape::new("Next", &[], Shape::U64, true), FieldShape::new("Items", &[], Shape::Array(&ITEMS), true)],
+    );
+    impl Schema for Page {
+        fn shape() -> &'static ObjectShape {
+            &PAGE
+        }
+    }
+
+    fn page(next: &str, time_of_2: &str) -> Vec<u8> {
+        format!(r#"{{"Next":{next},"Items":[{{"Id":"a","Time":1}},{{"Id":"b","Time":{time_of_2}}},{{"Id":"c","Time":3}}]}}"#).into_bytes()
+    }
+
+    #[test]
+    fn objects_that_never_drifted_are_read_strictly_and_drift_in_them_is_still_found() {
+        // A cursor as a string: the page type is remembered as drifting, the items are not.
+        let (p, c) = decode_document::<Page>(&page("\"7\"", "2"), false).unwrap();
+        assert_eq!((p.next, p.items.len()), (7, 3));
+        assert_eq!(c.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["Next"]);
+        assert!(PAGE.drifting() && ITEM.inner_clean());
+        // The next page drifts in an item too: the strict read of the items fails, the page is read
+        // again with every item corrected, and both corrections are reported.
+        let (p, c) = decode_document::<Page>(&page("\"8\"", "\"2\""), false).unwrap();
+        assert_eq!(p.items[1].time, 2);
+        assert_eq!(c.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["Next", "Items[1].Time"]);
+        assert!(!ITEM.inner_clean());
+        // From then on the items go through the corrections directly, with the same result.
+        let (p, c) = decode_document::<Page>(&page("\"9\"", "\"2\""), false).unwrap();
+        assert_eq!((p.next, p.items[1].time), (9, 2));
+        assert_eq!(c.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["Next", "Items[1].Time"]);
+        // Strict decoding still refuses both.
+        let err = decode_document::<Page>(&page("\"9\"", "\"2\""), true).unwrap_err().to_string();
+        assert!(err.contains("Next") && err.contains("Items[1].Time"), "{err}");
+    }
 }
