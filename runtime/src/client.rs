@@ -2,6 +2,7 @@
 //! path behind every generated call function. Sending goes through a [`Transport`]; nothing here
 //! depends on an HTTP library or an async runtime.
 
+use crate::clock::{now_nanos, unix_now};
 use crate::envelope::Decoded;
 use crate::error::{Error, ErrorCodeInfo};
 use crate::pacing::PaceCall;
@@ -17,7 +18,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Query-string values are percent-encoded except for RFC 3986 unreserved characters.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -36,11 +37,6 @@ pub const DEFAULT_SIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// a few MB for thousands). 32 MiB is more than ten times the largest of them, and small enough that a
 /// runaway or hostile reply cannot exhaust memory.
 pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
-
-/// The current Unix time in seconds (0 if the clock is before 1970).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
 
 enum Credentials {
     Key(SecretKey),
@@ -235,6 +231,13 @@ impl Client {
         ClientBuilder::new(sdkappid, identifier)
     }
 
+    /// Builds a client from the environment (`TIM_SDKAPPID`, `TIM_ADMIN`, `TIM_SECRET_KEY`, and
+    /// optionally `TIM_REGION` and `TIM_BASE_URL`) with every other setting at its default; see
+    /// [`ClientBuilder::from_env`], which also takes further settings.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::<Client>::from_env()?.build()
+    }
+
     /// The application id.
     pub fn sdkappid(&self) -> u64 {
         self.inner.signer.sdkappid
@@ -356,7 +359,7 @@ impl Client {
     pub async fn pace<E: Endpoint>(&self, request: &E) -> Result<(), Error> {
         let input = EndpointInput(request);
         let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
-        self.inner.pacer.pace(&pace, crate::pacing::now_nanos(), &*self.inner.transport).await.map(|_| ())
+        self.inner.pacer.pace(&pace, now_nanos(), &*self.inner.transport).await.map(|_| ())
     }
 
     /// [`Client::pace`], then [`Client::prepare`]: what the client does before each attempt, for callers
@@ -367,7 +370,7 @@ impl Client {
         }
         let input = EndpointInput(request);
         let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
-        let now = crate::pacing::now_nanos();
+        let now = now_nanos();
         // The common case (in process, no wait) without entering the async path.
         let waited = match self.inner.pacer.reserve_local(&pace, now)? {
             Some(0) => false,
@@ -412,7 +415,7 @@ impl Client {
         loop {
             // Every attempt reaches the server, so every attempt takes its place in the schedule. One
             // clock reading serves the schedule and the signature, unless the schedule made us wait.
-            let now = crate::pacing::now_nanos();
+            let now = now_nanos();
             let waited = self.inner.pacer.pace(pace, now, &*self.inner.transport).await?;
             let now_secs = if waited { unix_now() } else { now / 1_000_000_000 };
             let result = match self.send_once(endpoint, host, body.clone(), now_secs).await {
@@ -478,10 +481,13 @@ impl Client {
                 let secrets = [state.sig.expose()];
                 let failure = |e: &(dyn std::error::Error + 'static)| TransportFailure::redacted(e, &secrets);
                 Err(match e {
-                    TransportError::Timeout => Error::Timeout { endpoint },
+                    TransportError::Timeout => Error::Timeout { endpoint, after: self.inner.timeout },
                     TransportError::TooLarge => Error::ReplyTooLarge { endpoint, limit: self.inner.max_reply_bytes },
                     TransportError::Connect(e) => Error::Connect { endpoint, source: failure(e.as_ref()) },
                     TransportError::NoResponse(e) => Error::NoResponse { endpoint, source: failure(e.as_ref()) },
+                    TransportError::Truncated { received, expected, source } => {
+                        Error::Truncated { endpoint, received, expected, source: failure(source.as_ref()) }
+                    }
                     TransportError::Invalid(e) => Error::Build(format!("cannot send the {endpoint} request: {}", failure(e.as_ref()))),
                 })
             }
@@ -599,6 +605,58 @@ impl<C: Api> ClientBuilder<C> {
             reqwest_client: None,
             output: PhantomData,
         }
+    }
+
+    /// Starts building a client from the environment:
+    ///
+    /// | variable | |
+    /// |---|---|
+    /// | `TIM_SDKAPPID` | the application id (required) |
+    /// | `TIM_ADMIN` | the App admin identifier the client calls as (required) |
+    /// | `TIM_SECRET_KEY` | the application's secret key (required) |
+    /// | `TIM_REGION` | the region, as [`Region`]'s `FromStr` reads it (`china`, `singapore`, `silicon-valley`, a host...); default `china` |
+    /// | `TIM_BASE_URL` | a custom base URL instead of the region's hosts (e.g. a proxy); optional |
+    ///
+    /// An empty variable counts as unset. The returned builder takes any other setting as usual
+    /// (`.timeout(..)`, `.retry_policy(..)`, ...) before [`ClientBuilder::build`]. A missing or invalid
+    /// variable is an [`Error::Build`] that names it; the secret key's value is never shown.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), tim_rest_runtime::Error> {
+    /// // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore
+    /// let client: tim_rest_runtime::Client = tim_rest_runtime::ClientBuilder::from_env()?.build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// [`ClientBuilder::from_env`] over any source of variables (for tests).
+    fn from_lookup(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self, Error> {
+        let text = |name: &str| -> Result<Option<String>, Error> {
+            match var(name) {
+                None => Ok(None),
+                Some(v) if v.is_empty() => Ok(None),
+                Some(v) => v.into_string().map(Some).map_err(|_| Error::Build(format!("environment variable {name} is not valid UTF-8"))),
+            }
+        };
+        let required = |name: &str| -> Result<String, Error> {
+            text(name)?.ok_or_else(|| Error::Build(format!("environment variable {name} is not set")))
+        };
+        let sdkappid = required("TIM_SDKAPPID")?;
+        let sdkappid = sdkappid
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| Error::Build(format!("environment variable TIM_SDKAPPID is not an application id (a number): `{sdkappid}`")))?;
+        let mut builder = Self::new(sdkappid, required("TIM_ADMIN")?).secret_key(required("TIM_SECRET_KEY")?);
+        if let Some(region) = text("TIM_REGION")? {
+            let region = region.parse::<Region>().map_err(|e| Error::Build(format!("environment variable TIM_REGION: {e}")))?;
+            builder = builder.region(region);
+        }
+        if let Some(url) = text("TIM_BASE_URL")? {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
     }
 
     /// Sends through `transport` (any HTTP stack; see [`crate::transport`]) instead of the default
@@ -845,5 +903,88 @@ mod no_transport_tests {
     fn without_the_reqwest_feature_a_transport_must_be_given() {
         let err = Client::builder(1400000000, "admin").secret_key("k").build().expect_err("no transport");
         assert!(err.to_string().contains("no transport"), "{err}");
+    }
+}
+
+#[cfg(test)]
+mod from_env_tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+    fn lookup(vars: &[(&str, &str)]) -> Result<ClientBuilder, Error> {
+        let map: HashMap<String, OsString> = vars.iter().map(|(k, v)| ((*k).to_owned(), OsString::from(v))).collect();
+        ClientBuilder::from_lookup(|name| map.get(name).cloned())
+    }
+
+    fn complete() -> Vec<(&'static str, &'static str)> {
+        vec![("TIM_SDKAPPID", "1400000000"), ("TIM_ADMIN", "administrator"), ("TIM_SECRET_KEY", KEY)]
+    }
+
+    #[test]
+    fn the_variables_fill_the_builder_and_the_region_defaults_to_china() {
+        let b = lookup(&complete()).expect("builder");
+        assert_eq!((b.sdkappid, b.identifier.as_str()), (1400000000, "administrator"));
+        assert!(matches!(&b.credentials, Some(Credentials::Key(k)) if k.0 == KEY));
+        assert!(matches!(b.target, Target::Region(Region::China)));
+
+        let mut vars = complete();
+        vars.push(("TIM_REGION", "Silicon_Valley"));
+        assert!(matches!(lookup(&vars).expect("builder").target, Target::Region(Region::SiliconValley)));
+        vars.push(("TIM_BASE_URL", "https://proxy.example:8443"));
+        assert!(matches!(lookup(&vars).expect("builder").target, Target::BaseUrl(ref u, None) if u == "https://proxy.example:8443"));
+        // An empty optional variable is unset.
+        let mut vars = complete();
+        vars.push(("TIM_REGION", ""));
+        assert!(matches!(lookup(&vars).expect("builder").target, Target::Region(Region::China)));
+    }
+
+    #[test]
+    fn a_missing_or_invalid_variable_is_named_and_the_key_is_never_shown() {
+        let mut failures = Vec::new();
+        for name in ["TIM_SDKAPPID", "TIM_ADMIN", "TIM_SECRET_KEY"] {
+            for value in [None, Some("")] {
+                let mut vars: Vec<_> = complete().into_iter().filter(|(k, _)| *k != name).collect();
+                if let Some(v) = value {
+                    vars.push((name, v));
+                }
+                let err = lookup(&vars).expect_err("missing").to_string();
+                assert!(err.contains(name) && err.contains("is not set"), "{err}");
+                failures.push(err);
+            }
+        }
+        let mut vars = complete();
+        vars.retain(|(k, _)| *k != "TIM_SDKAPPID");
+        vars.push(("TIM_SDKAPPID", "14000x"));
+        let err = lookup(&vars).expect_err("not a number").to_string();
+        assert!(err.contains("TIM_SDKAPPID") && err.contains("14000x"), "{err}");
+        failures.push(err);
+        let mut vars = complete();
+        vars.push(("TIM_REGION", "mars"));
+        let err = lookup(&vars).expect_err("no such region").to_string();
+        assert!(err.contains("TIM_REGION") && err.contains("mars") && err.contains("singapore"), "{err}");
+        failures.push(err);
+        for err in &failures {
+            assert!(!err.contains(KEY), "the key leaked: {err}");
+        }
+        let builder = format!("{:?}", lookup(&complete()).expect("builder"));
+        assert!(!builder.contains(KEY), "{builder}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_variable_that_is_not_utf8_is_named() {
+        use std::os::unix::ffi::OsStringExt;
+        let map: HashMap<&str, OsString> = [
+            ("TIM_SDKAPPID", OsString::from("1400000000")),
+            ("TIM_ADMIN", OsString::from_vec(vec![0x61, 0xff])),
+            ("TIM_SECRET_KEY", OsString::from(KEY)),
+        ]
+        .into_iter()
+        .collect();
+        let err = ClientBuilder::<Client>::from_lookup(|n| map.get(n).cloned()).expect_err("not UTF-8").to_string();
+        assert!(err.contains("TIM_ADMIN") && err.contains("UTF-8"), "{err}");
     }
 }

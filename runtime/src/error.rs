@@ -7,22 +7,30 @@
 //! | [`Error::Connect`] | was never sent (no connection could be made) |
 //! | [`Error::RateLimited`] | was never sent: pacing would have had to wait longer than allowed |
 //! | [`Error::PacingStore`] | was never sent: the shared pacing store could not be reached |
-//! | [`Error::Timeout`] | may or may not have reached the server |
-//! | [`Error::NoResponse`] | was sent, but the connection failed before a whole reply arrived |
+//! | [`Error::Timeout`] | may or may not have reached the server: no whole reply within the per-attempt timeout |
+//! | [`Error::NoResponse`] | was sent, but the connection failed before a reply arrived |
+//! | [`Error::Truncated`] | was sent and answered, but the connection closed before the whole reply arrived |
 //! | [`Error::Http`] | got a non-2xx HTTP status, e.g. a gateway's HTML 502 page |
 //! | [`Error::ReplyTooLarge`] | got a reply larger than the client's ceiling; reading stopped there |
 //! | [`Error::Decode`] | got a reply that is not JSON (or, with strict decoding, one that drifted from the catalogue); the raw body is kept |
 //! | [`Error::Service`] | was answered by the IM service with an error code |
 //! | [`Error::Paging`] | (a page stream) got a reply whose cursor would repeat the last request |
 //!
+//! Whether the client repeats a call after a failure is decided by one rule, [`Error::is_retryable`]
+//! (with the command's retry class for failures that leave the outcome unknown; see [`crate::retry`]).
+//!
 //! No variant carries the secret key or the UserSig: a transport's error is kept as a message with the
 //! signature and the URL's query string taken out ([`TransportFailure`]).
 
+use crate::clock::Shown;
+use crate::split::Envelope;
 pub use crate::transport::TransportFailure;
 use bytes::Bytes;
 use std::fmt;
+use std::time::Duration;
 
-/// What an error code says about repeating the call (`spec/errors.yaml`).
+/// What a failure says about repeating the call: for an error code, its class in `spec/errors.yaml`;
+/// for the other failures, [`Error::class`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorClass {
@@ -81,7 +89,7 @@ pub fn lookup(table: &'static [ErrorCodeInfo], code: i64) -> Option<&'static Err
 }
 
 impl ServiceError {
-    pub(crate) fn new(endpoint: &'static str, env: crate::Envelope, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Self {
+    pub(crate) fn new(endpoint: &'static str, env: Envelope, body: Bytes, errors: &'static [ErrorCodeInfo]) -> Self {
         let code = env.error_code.unwrap_or(0);
         ServiceError {
             endpoint,
@@ -113,7 +121,7 @@ impl ServiceError {
     /// Decodes the payload of the raw reply as `T` (for example the command's response type, to read
     /// the per-item results a failed batch call still reports); the envelope keys are skipped.
     pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        crate::envelope::decode_with_envelope::<T>(&self.body).map(|(_, t)| t)
+        crate::split::decode_with_envelope::<T>(&self.body).map(|(_, t)| t)
     }
 }
 
@@ -165,18 +173,37 @@ pub enum Error {
         #[source]
         source: TransportFailure,
     },
-    /// No reply within the client's timeout; the request may or may not have taken effect.
-    #[error("request to {endpoint} timed out")]
+    /// No whole reply within the time allowed for one attempt ([`crate::ClientBuilder::timeout`]); the
+    /// request may or may not have taken effect. (A connection that cannot be made within the connect
+    /// timeout is [`Error::Connect`]: nothing was sent.)
+    #[error("request to {endpoint} timed out: no reply within {} (the timeout of one attempt)", Shown(*after))]
     Timeout {
         /// `servicename/command`.
         endpoint: &'static str,
+        /// How long the attempt waited: the client's per-attempt timeout.
+        after: Duration,
     },
-    /// The request was sent but the connection failed before a whole reply arrived; it may or may
-    /// not have taken effect.
+    /// The request was sent but the connection failed before a reply arrived; it may or may not have
+    /// taken effect.
     #[error("request to {endpoint} got no complete response: {source}")]
     NoResponse {
         /// `servicename/command`.
         endpoint: &'static str,
+        /// What the transport said, without the UserSig or the URL's query.
+        #[source]
+        source: TransportFailure,
+    },
+    /// The server answered, but the connection closed (or failed) before the whole reply body arrived:
+    /// `received` bytes of the `expected` its `Content-Length` announced. The request reached the server
+    /// and may have taken effect.
+    #[error("reply of {endpoint} was cut short: {}", Cut { received: *received, expected: *expected })]
+    Truncated {
+        /// `servicename/command`.
+        endpoint: &'static str,
+        /// The body bytes that arrived.
+        received: u64,
+        /// The length the reply announced (`Content-Length`), when it announced one.
+        expected: Option<u64>,
         /// What the transport said, without the UserSig or the URL's query.
         #[source]
         source: TransportFailure,
@@ -218,7 +245,7 @@ pub enum Error {
     Service(Box<ServiceError>),
     /// The request was not sent: the command's documented rate would have made it wait longer than
     /// [`crate::pacing::Pacing::max_wait`].
-    #[error("request to {endpoint} not sent: pacing would wait {wait:?} for the command's rate")]
+    #[error("request to {endpoint} not sent: pacing would wait {} for the command's rate", Shown(*wait))]
     RateLimited {
         /// `servicename/command`.
         endpoint: &'static str,
@@ -277,6 +304,55 @@ impl Error {
             Error::Build(_) | Error::Connect { .. } | Error::RateLimited { .. } | Error::PacingStore { .. } => true,
             Error::Service(e) => matches!(e.class(), ErrorClass::Retry | ErrorClass::Resign),
             _ => false,
+        }
+    }
+
+    /// What this failure says about repeating the call: the one rule the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) follows.
+    ///
+    /// | failure | class |
+    /// |---|---|
+    /// | [`Error::Connect`] (nothing was sent), HTTP 429 | [`ErrorClass::Retry`] |
+    /// | [`Error::Timeout`], [`Error::NoResponse`], [`Error::Truncated`], HTTP 502, 503, 504 | [`ErrorClass::Transient`]: the outcome is unknown |
+    /// | [`Error::Service`] | the code's class (`spec/errors.yaml`; an undocumented code is permanent) |
+    /// | anything else | [`ErrorClass::Permanent`] |
+    ///
+    /// "Anything else" includes [`Error::RateLimited`] and [`Error::PacingStore`]: the call was not sent
+    /// ([`Error::not_applied`]), but the pacing already waited as long as it was allowed to, so repeating
+    /// it at once would fail the same way; make it again later.
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            Error::Connect { .. } | Error::Http { status: 429, .. } => ErrorClass::Retry,
+            Error::Timeout { .. } | Error::NoResponse { .. } | Error::Truncated { .. } | Error::Http { status: 502..=504, .. } => {
+                ErrorClass::Transient
+            }
+            Error::Service(e) => e.class(),
+            _ => ErrorClass::Permanent,
+        }
+    }
+
+    /// Whether repeating the call may succeed: the client's [`RetryPolicy`](crate::RetryPolicy) repeats
+    /// it (within its attempts), for a command that may be repeated. True for every class but
+    /// [`ErrorClass::Permanent`] (see [`Error::class`]). A [`ErrorClass::Transient`] failure may have
+    /// taken effect: the client repeats it only for commands whose retry class allows it (`safe`,
+    /// `dedupe`), or with [`RetryPolicy::retry_unconfirmed_never`](crate::RetryPolicy::retry_unconfirmed_never).
+    /// An [`ErrorClass::Resign`] code is repeated once, with a fresh UserSig.
+    pub fn is_retryable(&self) -> bool {
+        self.class() != ErrorClass::Permanent
+    }
+}
+
+/// How much of a reply body arrived before the connection closed.
+struct Cut {
+    received: u64,
+    expected: Option<u64>,
+}
+
+impl fmt::Display for Cut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.expected {
+            Some(n) => write!(f, "the connection closed after {} of the {n} bytes it announced", self.received),
+            None => write!(f, "the connection closed after {} bytes, before the reply was complete", self.received),
         }
     }
 }

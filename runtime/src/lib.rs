@@ -24,6 +24,7 @@ pub mod batch;
 #[cfg(feature = "callbacks")]
 pub mod callbacks;
 mod client;
+mod clock;
 #[doc(hidden)]
 pub mod codec;
 pub mod drift;
@@ -37,6 +38,7 @@ pub mod region;
 pub mod registry;
 pub mod results;
 pub mod retry;
+mod split;
 pub mod transport;
 pub mod usersig;
 

@@ -49,7 +49,7 @@
 //! [`Callbacks::handle`] is the framework-agnostic entry point (query string and body in, status and
 //! body out); [`axum`] (feature `axum`) mounts it on a route.
 
-use crate::client::unix_now;
+use crate::clock::unix_now;
 use crate::transport::BoxFuture;
 use bytes::Bytes;
 use sha2::{Digest, Sha256};

@@ -17,13 +17,14 @@
 //!   quota: give them one [`RateStore`], e.g. the Redis store (`RedisStore`, cargo feature `redis`),
 //!   with [`Pacing::store`].
 
+use crate::clock::now_nanos;
 use crate::error::Error;
 use crate::transport::{BoxFuture, Transport};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 #[cfg(feature = "redis")]
 mod redis;
@@ -171,11 +172,6 @@ impl fmt::Display for StoreError {
 }
 
 impl std::error::Error for StoreError {}
-
-/// Nanoseconds since the Unix epoch.
-pub(crate) fn now_nanos() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
 
 /// One GCRA step on a schedule: the theoretical arrival time `tat` of the next unit. Returns the wait
 /// and the new `tat`, or the wait that was too long.
