@@ -356,3 +356,104 @@ impl fmt::Display for Cut {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retry::{Decision, RetryClass, RetryPolicy};
+
+    static CODES: [ErrorCodeInfo; 4] = [
+        ErrorCodeInfo { code: 20004, name: "NET_ERROR", family: "c2c", class: ErrorClass::Transient, zh: "", en: "network error" },
+        ErrorCodeInfo { code: 60007, name: "RATE_LIMITED", family: "common", class: ErrorClass::Retry, zh: "", en: "too many calls" },
+        ErrorCodeInfo { code: 70001, name: "SIG_EXPIRED", family: "account", class: ErrorClass::Resign, zh: "", en: "UserSig expired" },
+        ErrorCodeInfo { code: 70107, name: "NO_ACCOUNT", family: "account", class: ErrorClass::Permanent, zh: "", en: "no such account" },
+    ];
+
+    fn service(code: i64) -> Error {
+        let env = Envelope { action_status: Some("FAIL".into()), error_code: Some(code), ..Envelope::default() };
+        Error::Service(Box::new(ServiceError::new("x/y", env, Bytes::new(), &CODES)))
+    }
+
+    fn failure() -> TransportFailure {
+        TransportFailure::redacted(&std::io::Error::other("reset"), &[])
+    }
+
+    fn http(status: u16) -> Error {
+        Error::Http { endpoint: "x/y", status, body: Bytes::new() }
+    }
+
+    /// Every kind of failure, with the class it must have.
+    fn every_failure() -> Vec<(Error, ErrorClass)> {
+        let decode = serde_json::from_slice::<serde_json::Value>(b"<html>").expect_err("not JSON");
+        vec![
+            (Error::Connect { endpoint: "x/y", source: failure() }, ErrorClass::Retry),
+            (http(429), ErrorClass::Retry),
+            (service(60007), ErrorClass::Retry),
+            (Error::Timeout { endpoint: "x/y", after: Duration::from_secs(5) }, ErrorClass::Transient),
+            (Error::NoResponse { endpoint: "x/y", source: failure() }, ErrorClass::Transient),
+            (Error::Truncated { endpoint: "x/y", received: 1, expected: Some(2), source: failure() }, ErrorClass::Transient),
+            (http(502), ErrorClass::Transient),
+            (http(503), ErrorClass::Transient),
+            (http(504), ErrorClass::Transient),
+            (service(20004), ErrorClass::Transient),
+            (service(70001), ErrorClass::Resign),
+            (service(70107), ErrorClass::Permanent),
+            (service(99999), ErrorClass::Permanent),
+            (http(500), ErrorClass::Permanent),
+            (http(404), ErrorClass::Permanent),
+            (Error::Build("bad".into()), ErrorClass::Permanent),
+            (Error::ReplyTooLarge { endpoint: "x/y", limit: 1 }, ErrorClass::Permanent),
+            (Error::Decode { endpoint: "x/y", source: decode, body: Bytes::from_static(b"<html>") }, ErrorClass::Permanent),
+            (Error::RateLimited { endpoint: "x/y", wait: Duration::from_secs(90) }, ErrorClass::Permanent),
+            (Error::PacingStore { endpoint: "x/y", message: "down".into() }, ErrorClass::Permanent),
+            (Error::Paging { endpoint: "x/y", reason: "loop".into() }, ErrorClass::Permanent),
+        ]
+    }
+
+    #[test]
+    fn each_failure_has_its_class_and_is_retryable_unless_permanent() {
+        for (err, class) in every_failure() {
+            assert_eq!(err.class(), class, "{err}");
+            assert_eq!(err.is_retryable(), class != ErrorClass::Permanent, "{err}");
+        }
+    }
+
+    #[test]
+    fn the_retry_policy_follows_the_class() {
+        let policy = RetryPolicy::default().max_attempts(3);
+        let opt_in = policy.clone().retry_unconfirmed_never(true);
+        for (err, class) in every_failure() {
+            let safe = policy.decide(RetryClass::Safe, &err, 1);
+            let never = policy.decide(RetryClass::Never, &err, 1);
+            let never_opted_in = opt_in.decide(RetryClass::Never, &err, 1);
+            let last = policy.decide(RetryClass::Safe, &err, 3);
+            assert_eq!(last, Decision::Stop, "{err}: no attempt past the limit");
+            match class {
+                ErrorClass::Retry => {
+                    assert!(matches!((safe, never), (Decision::Retry(_), Decision::Retry(_))), "{err}");
+                }
+                ErrorClass::Transient => {
+                    assert!(matches!((safe, never, never_opted_in), (Decision::Retry(_), Decision::Stop, Decision::Retry(_))), "{err}");
+                }
+                ErrorClass::Resign => assert_eq!((safe, never), (Decision::Resign, Decision::Resign), "{err}"),
+                ErrorClass::Permanent => {
+                    assert_eq!((safe, never, never_opted_in), (Decision::Stop, Decision::Stop, Decision::Stop), "{err}")
+                }
+            }
+            // The policy repeats a call exactly when the error says it may succeed.
+            assert_eq!(safe != Decision::Stop, err.is_retryable(), "{err}");
+        }
+    }
+
+    #[test]
+    fn messages_say_how_long_and_how_much() {
+        let timeout = Error::Timeout { endpoint: "x/y", after: Duration::from_secs(5) };
+        assert_eq!(timeout.to_string(), "request to x/y timed out: no reply within 5 s (the timeout of one attempt)");
+        let cut = Error::Truncated { endpoint: "x/y", received: 10, expected: Some(64), source: failure() };
+        assert_eq!(cut.to_string(), "reply of x/y was cut short: the connection closed after 10 of the 64 bytes it announced");
+        let cut = Error::Truncated { endpoint: "x/y", received: 10, expected: None, source: failure() };
+        assert_eq!(cut.to_string(), "reply of x/y was cut short: the connection closed after 10 bytes, before the reply was complete");
+        let limited = Error::RateLimited { endpoint: "x/y", wait: Duration::from_millis(61_500) };
+        assert_eq!(limited.to_string(), "request to x/y not sent: pacing would wait 61.5 s for the command's rate");
+    }
+}
