@@ -39,6 +39,7 @@ pub mod registry;
 pub mod results;
 pub mod retry;
 mod split;
+mod store;
 pub mod transport;
 pub mod usersig;
 

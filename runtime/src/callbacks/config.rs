@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
+
 /// The default window: `RequestTime` may be this far from the app's clock, either way.
 pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 /// The default deadline for the handler: under the IM server's 2 s, leaving room for the network.
@@ -32,6 +33,7 @@ pub(super) enum Auth {
     Unsigned,
 }
 
+/// The sleep the deadline runs on.
 pub(super) type Timer = Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// The app's side of the callback protocol for the events `E` of a generated crate

@@ -19,6 +19,7 @@
 
 use crate::clock::now_nanos;
 use crate::error::Error;
+pub use crate::store::StoreError;
 use crate::transport::{BoxFuture, Transport};
 use std::collections::HashMap;
 use std::fmt;
@@ -160,18 +161,6 @@ pub trait RateStore: Send + Sync + 'static {
     /// Reserves the units of one call (see [`Reservation`]).
     fn reserve<'a>(&'a self, r: Reservation<'a>) -> BoxFuture<'a, Result<Reserved, StoreError>>;
 }
-
-/// A store could not answer (e.g. Redis unreachable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
 
 /// One GCRA step on a schedule: the theoretical arrival time `tat` of the next unit. Returns the wait
 /// and the new `tat`, or the wait that was too long.
