@@ -738,14 +738,16 @@ impl<C: Api> ClientBuilder<C> {
         self
     }
 
-    /// Total time allowed for one attempt (default 10 s; the server itself gives up after 3 s).
+    /// Total time allowed for one attempt (default 10 s; the server itself gives up after 3 s). An
+    /// attempt without a whole reply by then is [`Error::Timeout`], which carries this duration.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to open a connection (default 3 s; default reqwest transport).
+    /// Time allowed to open a connection (default 3 s; default reqwest transport). A connection not
+    /// made in time is [`Error::Connect`] (nothing was sent, so every command may be repeated).
     #[cfg(feature = "reqwest")]
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
