@@ -31,7 +31,7 @@ impl fmt::Display for Shown {
             return write!(f, "{millis} ms");
         }
         let secs = d.as_secs();
-        if secs % 60 == 0 && secs >= 120 && d.subsec_nanos() == 0 {
+        if secs.is_multiple_of(60) && secs >= 120 && d.subsec_nanos() == 0 {
             return write!(f, "{} min", secs / 60);
         }
         let frac = d.subsec_millis();

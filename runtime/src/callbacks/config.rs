@@ -91,7 +91,7 @@ impl<E: EventSet> fmt::Debug for Callbacks<E> {
 impl<E: EventSet> Callbacks<E> {
     /// Callbacks for application `sdkappid`. Verification must be chosen: [`Callbacks::token`] (the
     /// console's callback authentication token) or [`Callbacks::unsigned`]; until then every request is
-    /// refused ([`Rejection::NotConfigured`]). The replay guard is on, in process. Inside a tokio runtime
+    /// refused ([`Rejection::NotConfigured`](super::Rejection::NotConfigured)). The replay guard is on, in process. Inside a tokio runtime
     /// (features `reqwest` or `axum`) the deadline runs on tokio's timer; otherwise set one with
     /// [`Callbacks::timer`].
     pub fn new(sdkappid: u64) -> Self {

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 
 impl<E: EventSet> Callbacks<E> {
     /// The framework-agnostic entry point: verifies, decodes, runs `handler` within the deadline (see
-    /// the [module docs](self)) and returns the status and body to send. A refused request never reaches
+    /// the [module docs](crate::callbacks)) and returns the status and body to send. A refused request never reaches
     /// the handler; an overrun or an undecodable event gets the command's default answer.
     pub async fn handle<H, F>(&self, query: &str, body: &[u8], handler: H) -> CallbackResponse
     where
