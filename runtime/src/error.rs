@@ -16,8 +16,9 @@
 //! | [`Error::Service`] | was answered by the IM service with an error code |
 //! | [`Error::Paging`] | (a page stream) got a reply whose cursor would repeat the last request |
 //!
-//! Whether the client repeats a call after a failure is decided by one rule, [`Error::is_retryable`]
-//! (with the command's retry class for failures that leave the outcome unknown; see [`crate::retry`]).
+//! Whether the client repeats a call after a failure follows one rule, [`Error::class`] (which also
+//! answers [`Error::is_retryable`]), with the command's retry class for failures that leave the outcome
+//! unknown (see [`crate::retry`]).
 //!
 //! No variant carries the secret key or the UserSig: a transport's error is kept as a message with the
 //! signature and the URL's query string taken out ([`TransportFailure`]).

@@ -28,6 +28,7 @@ mod clock;
 #[doc(hidden)]
 pub mod codec;
 pub mod drift;
+mod env;
 pub mod envelope;
 mod error;
 pub mod history;
