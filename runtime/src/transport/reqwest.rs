@@ -87,22 +87,36 @@ impl std::error::Error for ConnectTimedOut {
     }
 }
 
-/// The connection closed or failed before a reply arrived. Shown with the HTTP stack's own reasons
-/// (e.g. hyper's "connection closed before message completed"), without reqwest's generic "error
-/// sending request", which reads as if nothing had been sent.
-#[derive(Debug)]
-struct NoReply(reqwest::Error);
+/// The first cause of `e` below reqwest's own layers: reqwest's messages are generic ("error sending
+/// request" for a request that was sent, "error decoding response body" for a body cut short), the
+/// HTTP stack's say what happened ("connection closed before message completed").
+fn cause(e: &reqwest::Error) -> &(dyn std::error::Error + 'static) {
+    let mut current: &(dyn std::error::Error + 'static) = e;
+    while current.is::<reqwest::Error>() {
+        match current.source() {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    current
+}
 
-impl fmt::Display for NoReply {
+/// What went wrong after the request left, named plainly, with the HTTP stack's cause as its source.
+#[derive(Debug)]
+struct Failed {
+    what: &'static str,
+    error: reqwest::Error,
+}
+
+impl fmt::Display for Failed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the connection closed or failed before a reply arrived")
+        f.write_str(self.what)
     }
 }
 
-impl std::error::Error for NoReply {
+impl std::error::Error for Failed {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        // reqwest's own message is generic: show its causes instead, or itself when it has none.
-        self.0.source().or(Some(&self.0))
+        Some(cause(&self.error))
     }
 }
 
@@ -121,8 +135,10 @@ impl ReqwestTransport {
             TransportError::Timeout
         } else if e.is_builder() {
             TransportError::Invalid(Box::new(e))
+        } else if e.is_request() {
+            TransportError::NoResponse(Box::new(Failed { what: "the connection closed or failed before a reply arrived", error: e }))
         } else {
-            TransportError::NoResponse(Box::new(NoReply(e)))
+            TransportError::NoResponse(Box::new(e))
         }
     }
 }
@@ -133,7 +149,8 @@ fn body_failure(e: reqwest::Error, received: usize, expected: Option<u64>) -> Tr
     if e.is_timeout() {
         return TransportError::Timeout;
     }
-    TransportError::Truncated { received: received as u64, expected, source: Box::new(e) }
+    let source = Box::new(Failed { what: "the connection closed or failed before the end of the body", error: e });
+    TransportError::Truncated { received: received as u64, expected, source }
 }
 
 impl Transport for ReqwestTransport {
