@@ -6,30 +6,23 @@
 //! ```
 //!
 //! `TIM_REGION` is the region the app was created in (`china`, `singapore`, `seoul`, `tokyo`,
-//! `frankfurt`, `mumbai`, `silicon-valley` or `jakarta`; default `china`).
+//! `frankfurt`, `mumbai`, `silicon-valley` or `jakarta`; default `china`). `TIM_BASE_URL` (optional)
+//! replaces the region's hosts, e.g. with a proxy.
 
 use std::process::ExitCode;
 
 use tim_rest::openim::SendMsgRequest;
 use tim_rest::types::{MsgElement, TextElem};
-use tim_rest::{Client, Error, Region};
-
-fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("set {name} (see the top of examples/send_message.rs)"))
-}
+use tim_rest::{ClientBuilder, Error};
 
 async fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let (Some(to), Some(text)) = (args.next(), args.next()) else {
         return Err("usage: send_message <to-user-id> <text>".into());
     };
-    let sdkappid: u64 = env("TIM_SDKAPPID")?.parse().map_err(|e| format!("TIM_SDKAPPID: {e}"))?;
-    let region: Region = std::env::var("TIM_REGION").unwrap_or_else(|_| "china".into()).parse().map_err(|e| format!("TIM_REGION: {e}"))?;
-    let client = Client::builder(sdkappid, env("TIM_ADMIN")?)
-        .secret_key(env("TIM_SECRET_KEY")?)
-        .region(region)
-        .build()
-        .map_err(|e| e.to_string())?;
+    // A missing or invalid variable is an error that names it (never showing the key).
+    let client =
+        ClientBuilder::from_env().and_then(ClientBuilder::build).map_err(|e| format!("{e} (see the top of examples/send_message.rs)"))?;
 
     let request = SendMsgRequest::new(to, vec![MsgElement::Text(TextElem::new(text))]);
     match client.openim().send_msg(&request).await {
@@ -39,7 +32,8 @@ async fn run() -> Result<(), String> {
         }
         // The service answered with an error code: print what it means and whether a retry could help.
         Err(Error::Service(e)) => Err(format!("{e}")),
-        Err(e) => Err(format!("not sent: {e}")),
+        Err(e) if e.not_applied() => Err(format!("not sent: {e}")),
+        Err(e) => Err(format!("failed; the message may or may not have been sent: {e}")),
     }
 }
 

@@ -223,7 +223,7 @@ async fn a_reply_slower_than_the_timeout_is_a_timeout() {
     let client = srv.client_builder().timeout(Duration::from_millis(200)).build().expect("client");
     srv.push_fault(Reply::Example.delayed(Duration::from_secs(3)));
     let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("slow");
-    assert!(matches!(err, Error::Timeout { endpoint: "im_open_login_svc/kick" }), "{err:?}");
+    assert!(matches!(err, Error::Timeout { endpoint: "im_open_login_svc/kick", .. }), "{err:?}");
 }
 
 #[tokio::test]

@@ -120,6 +120,147 @@ async fn a_group_send_is_not_repeated_after_a_timeout_unless_the_caller_opts_in(
 }
 
 #[tokio::test]
+async fn a_timeout_says_how_long_it_waited() {
+    let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
+    let client = srv.client_builder().timeout(Duration::from_millis(150)).retry_policy(RetryPolicy::none()).build().expect("client");
+    srv.push_fault(Reply::Example.delayed(Duration::from_secs(2)));
+    let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { after, .. } if after == Duration::from_millis(150)), "{err:?}");
+    assert_eq!(err.to_string(), "request to im_open_login_svc/kick timed out: no reply within 150 ms (the timeout of one attempt)");
+    assert!(err.is_retryable() && !err.not_applied(), "the outcome is unknown");
+}
+
+/// A one-shot HTTP server on a plain socket that announces a `Content-Length` of 100 and closes after
+/// the first 20 bytes of the body: a reply really cut short on the wire.
+fn cut_short_server() -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let Ok((mut conn, _)) = listener.accept() else { return };
+        // Read the request head and its body (the client sends Content-Length).
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = conn.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&seen).to_ascii_lowercase();
+            if let Some(head_end) = text.find("\r\n\r\n") {
+                let length =
+                    text.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(0);
+                if seen.len() >= head_end + 4 + length {
+                    break;
+                }
+            }
+        }
+        let _ = conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"ActionStatus\":\"OK\"");
+        let _ = conn.flush();
+        // Dropping the socket closes the connection 80 bytes short.
+    });
+    addr
+}
+
+#[tokio::test]
+async fn a_reply_cut_short_says_how_much_arrived() {
+    let addr = cut_short_server();
+    let client = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key(KEY)
+        .base_url(format!("http://{addr}"))
+        .allow_insecure_http(true)
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let err = client.group_open_http_svc().send_group_msg(&SendGroupMsgRequest::new("g", text("x"))).await.expect_err("cut short");
+    assert!(
+        matches!(err, Error::Truncated { endpoint: "group_open_http_svc/send_group_msg", received: 20, expected: Some(100), .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "reply of group_open_http_svc/send_group_msg was cut short: the connection closed after 20 of the 100 bytes it announced"
+    );
+    let source = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
+    assert!(source.starts_with("the connection closed or failed before the end of the body: "), "the transport's error is kept: {source}");
+    assert!(!source.contains("decoding"), "nothing was being decoded: {source}");
+    assert!(err.is_retryable() && !err.not_applied(), "the server answered: the message may have been sent");
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_the_reply_says_so() {
+    let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
+    let client = srv.client_builder().retry_policy(RetryPolicy::none()).build().expect("client");
+    // The local server's truncated reply closes the connection before the reply's head leaves it.
+    srv.push_fault(Reply::Example.truncated());
+    let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("closed");
+    let shown = err.to_string();
+    match &err {
+        Error::NoResponse { .. } => {
+            assert!(shown.contains("the connection closed or failed before a reply arrived"), "{shown}");
+            assert!(!shown.contains("error sending request"), "the request was sent: {shown}");
+        }
+        Error::Truncated { .. } => assert!(shown.contains("cut short"), "{shown}"),
+        other => panic!("expected NoResponse or Truncated, got {other:?}"),
+    }
+    assert!(err.is_retryable() && !err.not_applied(), "{err}");
+}
+
+#[tokio::test]
+async fn a_broken_off_reply_is_repeated_only_when_the_command_allows_it() {
+    let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
+    let client = srv.client_builder().retry_policy(fast_retries(3)).build().expect("client");
+    srv.push_fault(Reply::Example.truncated());
+    client.openim().send_msg(&SendMsgRequest::new("bob", text("hi"))).await.expect("de-duplicated send repeated");
+    assert_eq!(srv.calls(), 2);
+    srv.clear_requests();
+    srv.push_fault(Reply::Example.truncated());
+    let err = client.group_open_http_svc().send_group_msg(&SendGroupMsgRequest::new("g", text("x"))).await.expect_err("not repeated");
+    assert!(matches!(err, Error::NoResponse { .. } | Error::Truncated { .. }), "{err:?}");
+    assert_eq!(srv.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_connect_timeout_is_a_connection_failure_that_names_the_timeout() {
+    // A listener that never accepts: the TCP handshake completes in the kernel's backlog, the TLS
+    // handshake never does.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = silent.local_addr().expect("addr");
+    let client = tim_rest::Client::builder(APPID, "administrator")
+        .secret_key(KEY)
+        .base_url(format!("https://{addr}"))
+        .connect_timeout(Duration::from_millis(100))
+        .timeout(Duration::from_secs(20))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    let err = client.group_open_http_svc().send_group_msg(&SendGroupMsgRequest::new("g", text("x"))).await.expect_err("no handshake");
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(err.to_string().contains("no connection within 100 ms (the connect timeout)"), "{err}");
+    assert!(err.not_applied() && err.is_retryable(), "nothing was sent");
+    drop(silent);
+}
+
+#[tokio::test]
+async fn is_retryable_agrees_with_what_the_client_repeats() {
+    let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
+    let client = srv.client_builder().retry_policy(fast_retries(2)).build().expect("client");
+    for (fault, retryable) in [
+        (Reply::fail(60007, "limited"), true),
+        (Reply::fail(70107, "no such account"), false),
+        (Reply::bad_gateway(), true),
+        (Reply::Raw { status: 404, content_type: "text/plain".into(), body: "gone".into() }, false),
+        (Reply::Drop, true),
+    ] {
+        srv.clear_requests();
+        srv.set_reply("im_open_login_svc", "kick", fault);
+        let err = client.im_open_login_svc().kick(&KickRequest::new("a")).await.expect_err("fails");
+        assert_eq!(err.is_retryable(), retryable, "{err}");
+        assert_eq!(srv.requests().len(), if retryable { 2 } else { 1 }, "{err}: the client repeats exactly the retryable failures");
+    }
+}
+
+#[tokio::test]
 async fn connection_failures_are_retried_even_for_unsafe_commands() {
     // Nothing listens on the first address; the second is the server (the region fallback path is
     // covered by the same logic: a connect failure moves to the next host).

@@ -72,6 +72,7 @@ enum TransportKind {
     NoResponse,
     Timeout,
     TooLarge,
+    Truncated,
 }
 
 impl Transport for Leaky {
@@ -85,6 +86,7 @@ impl Transport for Leaky {
                 TransportKind::NoResponse => TransportError::NoResponse(text.into()),
                 TransportKind::Timeout => TransportError::Timeout,
                 TransportKind::TooLarge => TransportError::TooLarge,
+                TransportKind::Truncated => TransportError::Truncated { received: 7, expected: Some(64), source: text.into() },
             })
         })
     }
@@ -96,7 +98,9 @@ impl Transport for Leaky {
 #[tokio::test]
 async fn transport_errors_say_where_and_never_carry_the_user_sig() {
     let srv = server().await;
-    for kind in [TransportKind::Connect, TransportKind::NoResponse, TransportKind::Timeout, TransportKind::TooLarge] {
+    for kind in
+        [TransportKind::Connect, TransportKind::NoResponse, TransportKind::Timeout, TransportKind::TooLarge, TransportKind::Truncated]
+    {
         let client = srv.client_builder().user_sig("FIXED-SIG-0123456789").transport(Leaky(kind)).build().expect("client");
         let err = client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect_err("fails");
         match (kind, &err) {
@@ -104,12 +108,13 @@ async fn transport_errors_say_where_and_never_carry_the_user_sig() {
                 assert_eq!(*endpoint, "im_open_login_svc/kick")
             }
             (TransportKind::Timeout, Error::Timeout { .. }) | (TransportKind::TooLarge, Error::ReplyTooLarge { .. }) => {}
+            (TransportKind::Truncated, Error::Truncated { received: 7, expected: Some(64), .. }) => {}
             (_, other) => panic!("unexpected {other:?}"),
         }
         let shown = format!("{err} {err:?} {:?}", std::error::Error::source(&err).map(ToString::to_string));
         assert!(!shown.contains("usersig="), "{shown}");
         assert!(!shown.contains("FIXED-SIG-0123456789"), "{shown}");
-        if matches!(kind, TransportKind::Connect | TransportKind::NoResponse) {
+        if matches!(kind, TransportKind::Connect | TransportKind::NoResponse | TransportKind::Truncated) {
             assert!(shown.contains("connection reset") && shown.contains("<redacted>"), "the rest of the message is kept: {shown}");
         }
     }

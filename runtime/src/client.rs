@@ -2,6 +2,7 @@
 //! path behind every generated call function. Sending goes through a [`Transport`]; nothing here
 //! depends on an HTTP library or an async runtime.
 
+use crate::clock::{now_nanos, unix_now};
 use crate::envelope::Decoded;
 use crate::error::{Error, ErrorCodeInfo};
 use crate::pacing::PaceCall;
@@ -17,7 +18,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Query-string values are percent-encoded except for RFC 3986 unreserved characters.
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -36,11 +37,6 @@ pub const DEFAULT_SIG_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// a few MB for thousands). 32 MiB is more than ten times the largest of them, and small enough that a
 /// runaway or hostile reply cannot exhaust memory.
 pub const DEFAULT_MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
-
-/// The current Unix time in seconds (0 if the clock is before 1970).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
 
 enum Credentials {
     Key(SecretKey),
@@ -235,6 +231,13 @@ impl Client {
         ClientBuilder::new(sdkappid, identifier)
     }
 
+    /// Builds a client from the environment (`TIM_SDKAPPID`, `TIM_ADMIN`, `TIM_SECRET_KEY`, and
+    /// optionally `TIM_REGION` and `TIM_BASE_URL`) with every other setting at its default; see
+    /// [`ClientBuilder::from_env`], which also takes further settings.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::<Client>::from_env()?.build()
+    }
+
     /// The application id.
     pub fn sdkappid(&self) -> u64 {
         self.inner.signer.sdkappid
@@ -356,7 +359,7 @@ impl Client {
     pub async fn pace<E: Endpoint>(&self, request: &E) -> Result<(), Error> {
         let input = EndpointInput(request);
         let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
-        self.inner.pacer.pace(&pace, crate::pacing::now_nanos(), &*self.inner.transport).await.map(|_| ())
+        self.inner.pacer.pace(&pace, now_nanos(), &*self.inner.transport).await.map(|_| ())
     }
 
     /// [`Client::pace`], then [`Client::prepare`]: what the client does before each attempt, for callers
@@ -367,7 +370,7 @@ impl Client {
         }
         let input = EndpointInput(request);
         let pace = PaceCall { endpoint: E::PATH, slot: E::RATE_SLOT, rules: E::RATES, input: &input };
-        let now = crate::pacing::now_nanos();
+        let now = now_nanos();
         // The common case (in process, no wait) without entering the async path.
         let waited = match self.inner.pacer.reserve_local(&pace, now)? {
             Some(0) => false,
@@ -412,7 +415,7 @@ impl Client {
         loop {
             // Every attempt reaches the server, so every attempt takes its place in the schedule. One
             // clock reading serves the schedule and the signature, unless the schedule made us wait.
-            let now = crate::pacing::now_nanos();
+            let now = now_nanos();
             let waited = self.inner.pacer.pace(pace, now, &*self.inner.transport).await?;
             let now_secs = if waited { unix_now() } else { now / 1_000_000_000 };
             let result = match self.send_once(endpoint, host, body.clone(), now_secs).await {
@@ -478,10 +481,13 @@ impl Client {
                 let secrets = [state.sig.expose()];
                 let failure = |e: &(dyn std::error::Error + 'static)| TransportFailure::redacted(e, &secrets);
                 Err(match e {
-                    TransportError::Timeout => Error::Timeout { endpoint },
+                    TransportError::Timeout => Error::Timeout { endpoint, after: self.inner.timeout },
                     TransportError::TooLarge => Error::ReplyTooLarge { endpoint, limit: self.inner.max_reply_bytes },
                     TransportError::Connect(e) => Error::Connect { endpoint, source: failure(e.as_ref()) },
                     TransportError::NoResponse(e) => Error::NoResponse { endpoint, source: failure(e.as_ref()) },
+                    TransportError::Truncated { received, expected, source } => {
+                        Error::Truncated { endpoint, received, expected, source: failure(source.as_ref()) }
+                    }
                     TransportError::Invalid(e) => Error::Build(format!("cannot send the {endpoint} request: {}", failure(e.as_ref()))),
                 })
             }
@@ -680,14 +686,16 @@ impl<C: Api> ClientBuilder<C> {
         self
     }
 
-    /// Total time allowed for one attempt (default 10 s; the server itself gives up after 3 s).
+    /// Total time allowed for one attempt (default 10 s; the server itself gives up after 3 s). An
+    /// attempt without a whole reply by then is [`Error::Timeout`], which carries this duration.
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Time allowed to open a connection (default 3 s; default reqwest transport).
+    /// Time allowed to open a connection (default 3 s; default reqwest transport). A connection not
+    /// made in time is [`Error::Connect`] (nothing was sent, so every command may be repeated).
     #[cfg(feature = "reqwest")]
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {

@@ -24,9 +24,11 @@ pub mod batch;
 #[cfg(feature = "callbacks")]
 pub mod callbacks;
 mod client;
+mod clock;
 #[doc(hidden)]
 pub mod codec;
 pub mod drift;
+mod env;
 pub mod envelope;
 mod error;
 pub mod history;
@@ -37,6 +39,8 @@ pub mod region;
 pub mod registry;
 pub mod results;
 pub mod retry;
+mod split;
+mod store;
 pub mod transport;
 pub mod usersig;
 

@@ -1,15 +1,15 @@
 //! When to repeat a call, and how long to wait.
 //!
-//! The decision combines *where* the failure happened ([`Error`]) with the command's retry class from
-//! the catalogue ([`RetryClass`]) and, for service errors, the code's class from `spec/errors.yaml`:
+//! The decision combines what the failure says about repeating the call ([`Error::class`], which also
+//! answers [`Error::is_retryable`]; for service errors, the code's class from `spec/errors.yaml`) with the
+//! command's retry class from the catalogue ([`RetryClass`]):
 //!
-//! | failure | `safe` | `dedupe(..)` | `never` |
+//! | failure ([`Error::class`]) | `safe` | `dedupe(..)` | `never` |
 //! |---|---|---|---|
-//! | not sent (connect failed) | retry | retry | retry |
-//! | code of class `retry` (rate limit, busy) | retry | retry | retry |
-//! | code of class `resign` (UserSig expired) | re-sign, retry once | same | same |
-//! | timeout, no response, gateway 5xx, code of class `transient` | retry | retry | only with [`RetryPolicy::retry_unconfirmed_never`] |
-//! | anything else | no | no | no |
+//! | `Retry`: not sent (connect failed), HTTP 429, code of class `retry` (rate limit, busy) | retry | retry | retry |
+//! | `Resign`: code of class `resign` (UserSig expired) | re-sign, retry once | same | same |
+//! | `Transient`: timeout, no response, reply cut short, gateway 502/503/504, code of class `transient` | retry | retry | only with [`RetryPolicy::retry_unconfirmed_never`] |
+//! | `Permanent`: anything else | no | no | no |
 //!
 //! The request body is serialized once per call, so every attempt sends the same bytes: a message
 //! send keeps its `MsgRandom` (and `MsgSeq`), which lets the server de-duplicate it.
@@ -90,21 +90,11 @@ impl RetryPolicy {
             return Decision::Stop;
         }
         let repeatable_when_unknown = class != RetryClass::Never || self.retry_unconfirmed_never;
-        let retry = match err {
-            Error::Connect { .. } => true,
-            Error::Timeout { .. } | Error::NoResponse { .. } => repeatable_when_unknown,
-            Error::Http { status, .. } => match status {
-                429 => true,
-                502..=504 => repeatable_when_unknown,
-                _ => false,
-            },
-            Error::Service(e) => match e.class() {
-                ErrorClass::Retry => true,
-                ErrorClass::Transient => repeatable_when_unknown,
-                ErrorClass::Resign => return Decision::Resign,
-                _ => false,
-            },
-            _ => false,
+        let retry = match err.class() {
+            ErrorClass::Retry => true,
+            ErrorClass::Transient => repeatable_when_unknown,
+            ErrorClass::Resign => return Decision::Resign,
+            ErrorClass::Permanent => false,
         };
         if retry { Decision::Retry(self.delay(attempt)) } else { Decision::Stop }
     }

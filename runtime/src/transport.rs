@@ -13,7 +13,9 @@
 //!   [`HttpRequest::body`]; read the whole reply body, but stop with [`TransportError::TooLarge`] once it
 //!   exceeds [`HttpRequest::max_response_bytes`]; give up with [`TransportError::Timeout`] after
 //!   [`HttpRequest::timeout`]. Say *where* a failure happened ([`TransportError`]): it decides whether
-//!   the call may be repeated. The URL carries the UserSig: never log it (the core removes it from any
+//!   the call may be repeated. A connection that could not be made in time is
+//!   [`TransportError::Connect`] (nothing was sent), a body that stops early is
+//!   [`TransportError::Truncated`]. The URL carries the UserSig: never log it (the core removes it from any
 //!   error message it keeps, but cannot see your logs).
 //! - `sleep`: wait before a retry. The core has no timer of its own, so it runs on any executor (or
 //!   none: a blocking transport can sleep the thread and return a ready future).
@@ -88,8 +90,19 @@ pub enum TransportError {
     Connect(BoxError),
     /// No complete reply within the timeout; the request may or may not have taken effect.
     Timeout,
-    /// Sent, but the connection failed before a whole reply arrived.
+    /// Sent, but the connection failed before a reply arrived.
     NoResponse(BoxError),
+    /// Sent and answered, but the connection closed (or failed) while the reply body was being read:
+    /// `received` bytes arrived of the `expected` the reply announced (`Content-Length`, when it had
+    /// one).
+    Truncated {
+        /// The body bytes that arrived.
+        received: u64,
+        /// The announced length of the body, if any.
+        expected: Option<u64>,
+        /// What the HTTP stack said.
+        source: BoxError,
+    },
     /// The reply body is larger than [`HttpRequest::max_response_bytes`]; reading stopped there.
     TooLarge,
     /// The request could not be made at all (an invalid URL, a misconfigured client): not sent.
@@ -102,6 +115,12 @@ impl fmt::Display for TransportError {
             TransportError::Connect(e) => write!(f, "could not connect: {e}"),
             TransportError::Timeout => f.write_str("timed out"),
             TransportError::NoResponse(e) => write!(f, "no complete response: {e}"),
+            TransportError::Truncated { received, expected: Some(n), source } => {
+                write!(f, "the reply was cut short after {received} of {n} bytes: {source}")
+            }
+            TransportError::Truncated { received, expected: None, source } => {
+                write!(f, "the reply was cut short after {received} bytes: {source}")
+            }
             TransportError::TooLarge => f.write_str("the reply is too large"),
             TransportError::Invalid(e) => write!(f, "invalid request: {e}"),
         }

@@ -120,3 +120,17 @@ impl CallbackResponse {
         CallbackResponse { status: r.status(), body: Bytes::from(body.to_string()) }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Answer;
+    use serde_json::Value;
+
+    #[test]
+    fn answers_encode_the_envelope_and_their_fields() {
+        let body: Value = serde_json::from_slice(&Answer::ok().to_body()).expect("json");
+        assert_eq!(body, serde_json::json!({"ActionStatus": "OK", "ErrorInfo": "", "ErrorCode": 0}));
+        let body: Value = serde_json::from_slice(&Answer::code(10123).info("no").field("X", 1).to_body()).expect("json");
+        assert_eq!(body, serde_json::json!({"ActionStatus": "OK", "ErrorInfo": "no", "ErrorCode": 10123, "X": 1}));
+    }
+}

@@ -48,11 +48,11 @@ where
                 let r = match callbacks.check_query(&raw) {
                     Err(rejection) => {
                         let command = super::CallbackQuery::parse(&raw).map(|q| q.command).unwrap_or_default();
-                        super::refused(&command, &rejection)
+                        super::handler::refused(&command, &rejection)
                     }
                     Ok(q) => match axum::body::to_bytes(body, callbacks.body_limit()).await {
                         Ok(bytes) => callbacks.handle_checked(q, &bytes, handler).await,
-                        Err(_) => super::refused(&q.command, &Rejection::TooLarge { limit: callbacks.body_limit() }),
+                        Err(_) => super::handler::refused(&q.command, &Rejection::TooLarge { limit: callbacks.body_limit() }),
                     },
                 };
                 respond(r)

@@ -239,3 +239,16 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::sign;
+    use crate::callbacks::testing::GOOD;
+
+    #[test]
+    fn the_official_signature_example() {
+        assert_eq!(sign("xxxxyyyy", 1669872112), GOOD);
+        // The page's other spelling of the token does not give that hash.
+        assert_ne!(sign("xxxyyy", 1669872112), GOOD);
+    }
+}

@@ -1,5 +1,6 @@
 //! The records of the callback registry (built by generated code).
 
+#[cfg(feature = "codec")]
 use super::Answer;
 use std::fmt;
 

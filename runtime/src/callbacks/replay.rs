@@ -11,7 +11,7 @@
 //! out of logs. The guard lives in the process by default ([`LocalReplayGuard`]); a fleet behind a load
 //! balancer shares one through Redis (`pacing::RedisStore`, features `redis` and `callbacks`).
 
-use crate::pacing::StoreError;
+use crate::store::StoreError;
 use crate::transport::BoxFuture;
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -780,7 +780,7 @@ impl CallbackSender {
         let enc = |s: &str| percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string();
         let mut query =
             format!("SdkAppid={}&CallbackCommand={}&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI", self.sdkappid, enc(command));
-        let now = crate::client::unix_now();
+        let now = crate::clock::unix_now();
         let signed = match signing {
             Signing::Token => Some((crate::callbacks::sign(&self.token, now), now)),
             Signing::WrongToken => Some((crate::callbacks::sign(&format!("{}-wrong", self.token), now), now)),

@@ -17,13 +17,15 @@
 //!   quota: give them one [`RateStore`], e.g. the Redis store (`RedisStore`, cargo feature `redis`),
 //!   with [`Pacing::store`].
 
+use crate::clock::now_nanos;
 use crate::error::Error;
+pub use crate::store::StoreError;
 use crate::transport::{BoxFuture, Transport};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 #[cfg(feature = "redis")]
 mod redis;
@@ -158,23 +160,6 @@ pub enum Reserved {
 pub trait RateStore: Send + Sync + 'static {
     /// Reserves the units of one call (see [`Reservation`]).
     fn reserve<'a>(&'a self, r: Reservation<'a>) -> BoxFuture<'a, Result<Reserved, StoreError>>;
-}
-
-/// A store could not answer (e.g. Redis unreachable).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-/// Nanoseconds since the Unix epoch.
-pub(crate) fn now_nanos() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// One GCRA step on a schedule: the theoretical arrival time `tat` of the next unit. Returns the wait
