@@ -21,6 +21,8 @@ pub mod crate_files;
 pub mod docs;
 mod enums;
 mod error_codes;
+pub mod json;
+pub mod openapi;
 mod registry;
 pub(crate) mod services;
 mod shapes;
