@@ -112,6 +112,14 @@ for _location, _key in [
     ALLOWED[(_location, _key)] = (STRING_EVENT_TIME, [("$.EventTime", "type", '"1670574414123"')])
 
 
+def display(path):
+    """A path relative to the repository when it is inside it."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def pointer(*parts):
     """A JSON Pointer from unescaped parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
@@ -152,9 +160,10 @@ def detail(leaf):
     if leaf.validator == "required":
         m = re.match(r"'(.+)' is a required property", leaf.message)
         return m.group(1) if m else leaf.message
-    if leaf.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(leaf.instance, dict):
-        known = leaf.schema.get("properties", {}) if isinstance(leaf.schema, dict) else {}
-        return ",".join(sorted(k for k in leaf.instance if k not in known))
+    if leaf.validator in ("additionalProperties", "unevaluatedProperties"):
+        m = re.search(r"\((.*) (?:was|were) unexpected\)", leaf.message)
+        if m:
+            return ",".join(sorted(k.strip().strip("'") for k in m.group(1).split(",")))
     return json.dumps(leaf.instance, ensure_ascii=False)[:80]
 
 
@@ -168,15 +177,18 @@ def mismatches(validator, value):
 
 
 def main():
+    global DOC
+    if len(sys.argv) > 1:  # another copy of the document, e.g. to try the checks
+        DOC = Path(sys.argv[1]).resolve()
     doc = json.loads(DOC.read_text(encoding="utf-8"))
 
     # 1. The document itself.
     try:
         validate_openapi(doc)
     except Exception as e:  # the validator raises its own error types; show whatever it says
-        print(f"error: {DOC.relative_to(ROOT)} is not a valid OpenAPI 3.1 document: {e}")
+        print(f"error: {display(DOC)} is not a valid OpenAPI 3.1 document: {e}")
         return 1
-    print(f"{DOC.relative_to(ROOT)}: valid OpenAPI {doc['openapi']} "
+    print(f"{display(DOC)}: valid OpenAPI {doc['openapi']} "
           f"({len(doc['paths'])} operations, {len(doc['webhooks'])} webhooks, "
           f"{len(doc['components']['schemas'])} schemas)")
 

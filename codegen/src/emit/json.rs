@@ -62,6 +62,14 @@ impl Json {
         }
     }
 
+    /// The value under `key` of an object, mutable.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
+        match self {
+            Json::Object(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     /// The entries of an object (empty for other kinds).
     pub fn entries(&self) -> &[(String, Json)] {
         match self {

@@ -100,7 +100,11 @@ impl<'a> Doc<'a> {
         let mut names = Vec::with_capacity(cat.types.len());
         for t in &cat.types {
             let base = if count[t.name.as_str()] > 1 || taken.contains(&t.name) {
-                format!("{}{}", pascal(owner_module(cat, t.owner)), t.name)
+                let prefix = match t.owner {
+                    Owner::Callbacks(_) => format!("Callbacks{}", pascal(owner_module(cat, t.owner))),
+                    _ => pascal(owner_module(cat, t.owner)),
+                };
+                format!("{prefix}{}", t.name)
             } else {
                 t.name.clone()
             };
@@ -274,6 +278,9 @@ impl<'a> Doc<'a> {
         if !c.results.is_empty() {
             op.insert("x-item-results", self.item_results(c));
         }
+        if let Some(p) = &c.paging {
+            op.insert("x-paging", self.paging(c, p));
+        }
         if !c.limits.is_empty() {
             op.insert("x-limits", Json::Array(c.limits.iter().map(limit_entry).collect()));
         }
@@ -301,6 +308,58 @@ impl<'a> Doc<'a> {
             })
             .collect();
         Json::Array(items)
+    }
+
+    /// The paging rule with wire keys: which reply list holds a page, how the next request is made, which
+    /// reply is the last.
+    fn paging(&self, c: &Command, p: &Paging) -> Json {
+        let req = self.cat.fields(c.request);
+        let resp = self.cat.fields(c.response);
+        let rq = |i: usize| req.get(i).map(|f| f.wire.clone());
+        let rs = |i: usize| resp.get(i).map(|f| f.wire.clone());
+        let item_fields = p
+            .items
+            .and_then(|i| resp.get(i))
+            .and_then(|f| match &f.ty {
+                Ty::Array(t) => match t.as_ref() {
+                    Ty::Ref(id) => Some(self.cat.fields(*id)),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .unwrap_or(&[]);
+        let next: Vec<Json> = p
+            .next
+            .iter()
+            .map(|cur| {
+                let e = Json::obj().set_opt("field", rq(cur.field));
+                match &cur.how {
+                    CursorHow::AddItems { unless } => e.set("add", "items").set_opt("unless", unless.and_then(rs)),
+                    CursorHow::From(i) => e.set_opt("from", rs(*i)),
+                    CursorHow::MinOf { item_field, minus } => {
+                        e.set_opt("min_of", item_fields.get(*item_field).map(|f| f.wire.clone())).set("minus", *minus)
+                    }
+                }
+            })
+            .collect();
+        let end: Vec<Json> = p
+            .end
+            .iter()
+            .map(|e| match e {
+                End::NoItems => Json::from("no_items"),
+                End::Field { field, value, negated } => {
+                    Json::obj().set_opt("field", rs(*field)).set(if *negated { "not" } else { "is" }, Json::from(value))
+                }
+                End::Next { field, value } => Json::obj().set_opt("next", rq(*field)).set("is", Json::from(value)),
+                End::Reached { total, by } => Json::obj().set_opt("reached", rs(*total)).set_opt("by", rq(*by)),
+            })
+            .collect();
+        Json::obj()
+            .set_opt("items", p.items.and_then(rs))
+            .set_opt("size", p.size.and_then(rq))
+            .set("next", Json::Array(next))
+            .set("end", Json::Array(end))
+            .set("source", &p.source)
     }
 
     fn rate_entry(&self, c: &Command, r: &Rate) -> Json {
@@ -541,8 +600,19 @@ impl<'a> Doc<'a> {
             TypeKind::Object(fields) => {
                 let mut props = Json::obj();
                 let mut required = Vec::new();
-                for f in fields {
-                    props.insert(&f.wire, self.field_schema(f));
+                // A request root belongs to one command: its limits on top-level fields go into the
+                // field schemas (limits deeper down stay in the operation's `x-limits`, since the
+                // types there may be shared).
+                let limits: &[Limit] = match t.role {
+                    Role::Request(s, c) => self.cat.services.get(s).and_then(|x| x.commands.get(c)).map_or(&[], |c| &c.limits),
+                    _ => &[],
+                };
+                for (fi, f) in fields.iter().enumerate() {
+                    let mut fs = self.field_schema(f);
+                    for l in limits.iter().filter(|l| l.path.len() == 1 && l.path[0].ty == id && l.path[0].field == fi) {
+                        apply_limit(&mut fs, &f.ty, l.rule);
+                    }
+                    props.insert(&f.wire, fs);
                     // A list or map read from a reply may be absent: it reads as empty.
                     let defaulted = f.ty.is_collection() && t.in_response;
                     if !f.optional && !defaulted {
@@ -674,6 +744,38 @@ fn scalar_schema(s: Scalar) -> Json {
         Scalar::U64 => int("uint64", 0i64.into(), u64::MAX.into()),
         Scalar::F64 => Json::obj().set("type", "number").set("format", "double"),
         Scalar::Json => Json::obj().set("description", "Free-form JSON: any value."),
+    }
+}
+
+/// Puts a limit into a field's schema: `maxItems`/`maxProperties` on the list or map; `minimum`/`maximum`
+/// on the integer (each integer of a list); `x-maxBytes` on the string (each string of a list), since
+/// JSON Schema's `maxLength` counts characters, not UTF-8 bytes.
+fn apply_limit(schema: &mut Json, ty: &Ty, rule: LimitRule) {
+    fn element(s: &mut Json) -> &mut Json {
+        let pos = match &*s {
+            Json::Object(e) => e.iter().position(|(k, _)| k == "items"),
+            _ => None,
+        };
+        match (s, pos) {
+            (Json::Object(e), Some(i)) => element(&mut e[i].1),
+            (s, _) => s,
+        }
+    }
+    match rule {
+        LimitRule::MaxItems(n) => match ty {
+            Ty::Map(_) => schema.insert("maxProperties", Json::from(n)),
+            _ => schema.insert("maxItems", Json::from(n)),
+        },
+        LimitRule::MaxBytes(n) => element(schema).insert("x-maxBytes", Json::from(n)),
+        LimitRule::Range { min, max } => {
+            let e = element(schema);
+            if let Some(m) = min {
+                e.insert("minimum", Json::from(m));
+            }
+            if let Some(m) = max {
+                e.insert("maximum", Json::from(m));
+            }
+        }
     }
 }
 
