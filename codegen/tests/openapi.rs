@@ -244,12 +244,7 @@ fn callback_webhook_has_the_query_event_and_strict_reply() {
 fn servers_are_the_regional_hosts_the_runtime_knows() {
     let region_rs = std::fs::read_to_string(repo("runtime/src/region.rs")).expect("runtime/src/region.rs");
     // Every quoted host in the runtime's region table.
-    let hosts: BTreeSet<&str> = region_rs
-        .split('"')
-        .skip(1)
-        .step_by(2)
-        .filter(|s| s.ends_with(".com") && !s.contains(' '))
-        .collect();
+    let hosts: BTreeSet<&str> = region_rs.split('"').skip(1).step_by(2).filter(|s| s.ends_with(".com") && !s.contains(' ')).collect();
     assert_eq!(hosts.len(), 16, "8 primary and 8 backup hosts in region.rs: {hosts:?}");
     let servers: BTreeSet<String> = doc()["servers"]
         .as_array()

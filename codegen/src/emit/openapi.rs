@@ -190,7 +190,7 @@ impl<'a> Doc<'a> {
     fn servers(&self) -> Json {
         let mut out = Vec::new();
         for (region, primary, backup) in HOSTS {
-            out.push(Json::obj().set("url", format!("https://{primary}")).set("description", format!("{region}")));
+            out.push(Json::obj().set("url", format!("https://{primary}")).set("description", region));
             out.push(Json::obj().set("url", format!("https://{backup}")).set("description", format!("{region}, backup host")));
         }
         Json::Array(out)
@@ -254,11 +254,9 @@ impl<'a> Doc<'a> {
                 .set("description", "The command's JSON body; `{}` when it has no fields.")
                 .set("content", Json::obj().set("application/json", req_media)),
         );
-        let success = Json::obj()
-            .set("title", "Success")
-            .set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[c.response])]));
-        let mut resp_media =
-            Json::obj().set("schema", Json::obj().set("anyOf", Json::Array(vec![success, schema_ref(ERROR_REPLY)])));
+        let success =
+            Json::obj().set("title", "Success").set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[c.response])]));
+        let mut resp_media = Json::obj().set("schema", Json::obj().set("anyOf", Json::Array(vec![success, schema_ref(ERROR_REPLY)])));
         if !resp_ex.is_empty_object() {
             resp_media.insert("examples", resp_ex);
         }
@@ -427,10 +425,7 @@ impl<'a> Doc<'a> {
         };
         let notes = [
             c.description.clone(),
-            Some(format!(
-                "The IM server POSTs this event to the app's callback URL with `CallbackCommand={}`. {decides}",
-                c.command
-            )),
+            Some(format!("The IM server POSTs this event to the app's callback URL with `CallbackCommand={}`. {decides}", c.command)),
             Some(format!("Rust: `tim_rest::callbacks::{}::{}Event`.", g.module, c.pascal)),
             Some(doc_links(&c.doc, c.doc_en.as_deref())),
         ];
@@ -531,30 +526,27 @@ impl<'a> Doc<'a> {
     // ---- components ----
 
     fn components(&self) -> Json {
-        let mut schemas = Json::obj()
-            .set(ENVELOPE, envelope_schema())
-            .set(
-                ERROR_REPLY,
-                Json::obj()
-                    .set(
-                        "description",
-                        "A reply that failed: `ActionStatus` is `FAIL` or `ErrorCode` is not 0. The payload fields of a \
+        let mut schemas = Json::obj().set(ENVELOPE, envelope_schema()).set(
+            ERROR_REPLY,
+            Json::obj()
+                .set(
+                    "description",
+                    "A reply that failed: `ActionStatus` is `FAIL` or `ErrorCode` is not 0. The payload fields of a \
                          successful reply may be missing.",
-                    )
-                    .set("allOf", Json::Array(vec![schema_ref(ENVELOPE)]))
-                    .set(
-                        "anyOf",
-                        Json::Array(vec![
-                            Json::obj()
-                                .set("required", Json::Array(vec!["ActionStatus".into()]))
-                                .set("properties", Json::obj().set("ActionStatus", Json::obj().set("const", "FAIL"))),
-                            Json::obj().set("required", Json::Array(vec!["ErrorCode".into()])).set(
-                                "properties",
-                                Json::obj().set("ErrorCode", Json::obj().set("not", Json::obj().set("const", 0i64))),
-                            ),
-                        ]),
-                    ),
-            );
+                )
+                .set("allOf", Json::Array(vec![schema_ref(ENVELOPE)]))
+                .set(
+                    "anyOf",
+                    Json::Array(vec![
+                        Json::obj()
+                            .set("required", Json::Array(vec!["ActionStatus".into()]))
+                            .set("properties", Json::obj().set("ActionStatus", Json::obj().set("const", "FAIL"))),
+                        Json::obj()
+                            .set("required", Json::Array(vec!["ErrorCode".into()]))
+                            .set("properties", Json::obj().set("ErrorCode", Json::obj().set("not", Json::obj().set("const", 0i64)))),
+                    ]),
+                ),
+        );
         // Shared types first (declaration order), then each service's and each callback group's, then
         // anything else (request and response roots come with their module).
         let mut order: Vec<TypeId> = self.cat.shared.clone();
@@ -622,10 +614,10 @@ impl<'a> Doc<'a> {
                 if t.in_response {
                     for f in fields {
                         for a in &f.aliases {
-                            let alias = self
-                                .ty_schema(&f.ty)
-                                .set("deprecated", true)
-                                .set("description", format!("Another spelling of `{}` on some official pages; read as `{}`.", f.wire, f.wire));
+                            let alias = self.ty_schema(&f.ty).set("deprecated", true).set(
+                                "description",
+                                format!("Another spelling of `{}` on some official pages; read as `{}`.", f.wire, f.wire),
+                            );
                             props.insert(a, alias);
                         }
                     }
@@ -678,10 +670,7 @@ impl<'a> Doc<'a> {
             }
             TypeKind::OneOf(alts) => {
                 let alts: Vec<Json> = alts.iter().map(|(name, ty)| self.ty_schema(ty).set("title", name)).collect();
-                Json::obj()
-                    .set_opt("description", doc)
-                    .set("anyOf", Json::Array(alts))
-                    .set("x-rust-type", self.rust_path(id))
+                Json::obj().set_opt("description", doc).set("anyOf", Json::Array(alts)).set("x-rust-type", self.rust_path(id))
             }
         }
     }
@@ -693,9 +682,7 @@ impl<'a> Doc<'a> {
             .set_opt("description", v.doc.as_ref())
             .set(
                 "properties",
-                Json::obj()
-                    .set(tag, Json::obj().set("type", "string").set("const", &v.tag))
-                    .set(content, schema_ref(&self.names[v.ty])),
+                Json::obj().set(tag, Json::obj().set("type", "string").set("const", &v.tag)).set(content, schema_ref(&self.names[v.ty])),
             )
             .set("required", Json::Array(vec![Json::from(tag), Json::from(content)]));
         if u.in_request && !u.in_response {
@@ -811,10 +798,7 @@ fn envelope_schema() -> Json {
                         .set("description", "`OK` or `FAIL` (open: other values appear, see above).")
                         .set("examples", Json::Array(vec!["OK".into(), "FAIL".into()])),
                 )
-                .set(
-                    "ErrorCode",
-                    scalar_schema(Scalar::I64).set("description", "0 on success; see `x-error-codes` for the others."),
-                )
+                .set("ErrorCode", scalar_schema(Scalar::I64).set("description", "0 on success; see `x-error-codes` for the others."))
                 .set("ErrorInfo", Json::obj().set("type", "string").set("description", "The error message (empty on success)."))
                 .set("RequestId", Json::obj().set("type", "string").set("description", "The request's id, on newer commands."))
                 .set(
@@ -827,19 +811,11 @@ fn envelope_schema() -> Json {
 
 fn parameters() -> Json {
     let q = |name: &str, required: bool, description: &str, schema: Json| {
-        Json::obj()
-            .set("name", name)
-            .set("in", "query")
-            .set("required", required)
-            .set("description", description)
-            .set("schema", schema)
+        Json::obj().set("name", name).set("in", "query").set("required", required).set("description", description).set("schema", schema)
     };
     Json::obj()
         .set("sdkappid", q("sdkappid", true, "The app's SDKAppID, from the IM console.", scalar_schema(Scalar::U32)))
-        .set(
-            "identifier",
-            q("identifier", true, "The app administrator account the call is made as.", Json::obj().set("type", "string")),
-        )
+        .set("identifier", q("identifier", true, "The app administrator account the call is made as.", Json::obj().set("type", "string")))
         .set(
             "usersig",
             q(
@@ -850,21 +826,20 @@ fn parameters() -> Json {
                 Json::obj().set("type", "string").set("format", "password"),
             ),
         )
-        .set(
-            "random",
-            q("random", true, "A random number, fresh for each call.", scalar_schema(Scalar::U32)),
-        )
+        .set("random", q("random", true, "A random number, fresh for each call.", scalar_schema(Scalar::U32)))
         .set(
             "contenttype",
             q("contenttype", true, "The body format; always `json`.", Json::obj().set("type", "string").set("const", "json")),
         )
-        .set(
-            "CallbackSdkAppid",
-            q("SdkAppid", true, "The app's SDKAppID; the app checks it is its own.", scalar_schema(Scalar::U64)),
-        )
+        .set("CallbackSdkAppid", q("SdkAppid", true, "The app's SDKAppID; the app checks it is its own.", scalar_schema(Scalar::U64)))
         .set(
             "CallbackContentType",
-            q("contenttype", false, "The body format (`json`).", Json::obj().set("type", "string").set("examples", Json::Array(vec!["json".into()]))),
+            q(
+                "contenttype",
+                false,
+                "The body format (`json`).",
+                Json::obj().set("type", "string").set("examples", Json::Array(vec!["json".into()])),
+            ),
         )
         .set("CallbackClientIP", q("ClientIP", false, "The IP address of the client that acted.", Json::obj().set("type", "string")))
         .set(
