@@ -135,8 +135,17 @@ fn openapi(root: &Path, out: Option<&Path>) -> ExitCode {
     let text = codegen::openapi::render(&cat);
     match out {
         None => {
-            print!("{text}");
-            ExitCode::SUCCESS
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                // A reader that stops early (`| head`) is not a failure of ours.
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: writing to stdout: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Some(path) => match std::fs::write(path, &text) {
             Ok(()) => {

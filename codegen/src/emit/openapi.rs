@@ -695,10 +695,13 @@ impl<'a> Doc<'a> {
         let mut s = self.ty_schema(&f.ty);
         if let Some(d) = &f.doc {
             let d = d.trim();
-            let d = match f.auto {
+            let mut d = match f.auto {
                 Some(Auto::Random) => format!("{d} The Rust SDK fills it with a fresh random number."),
                 None => d.to_owned(),
             };
+            if f.ty == Ty::Scalar(Scalar::Json) {
+                d.push_str(" Free-form JSON: any value.");
+            }
             s.insert("description", Json::from(d));
         }
         if f.sensitive {
