@@ -5,6 +5,7 @@
 //!   [`model::Catalogue`]; every problem is a [`diag::Diagnostic`] that names the file and the line.
 //! - [`generate`] emits every generated file as text, deterministically.
 //! - [`write()`] and [`check`] put those files on disk or compare them with what is there.
+//! - [`openapi`] renders the catalogue as an OpenAPI 3.1 document (`generated/openapi.json`).
 //! - [`diff`] compares two catalogues and judges every change on the wire and for Rust users.
 
 #![forbid(unsafe_code)]
@@ -19,6 +20,8 @@ pub mod model;
 pub mod names;
 pub mod spec;
 pub mod validate;
+
+pub use emit::openapi;
 
 use std::path::{Path, PathBuf};
 
@@ -62,6 +65,8 @@ pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
 pub const SOURCES_MD: &str = "generated/SOURCES.md";
 /// The generated test that calls every command against the local server.
 pub const CALL_TESTS: &str = "generated/tests/every_command.rs";
+/// The OpenAPI 3.1 document of the whole catalogue ([`openapi::render`]).
+pub const OPENAPI_JSON: &str = "generated/openapi.json";
 
 /// The Rust files of the API module (`mod.rs`, `types.rs`, `error_codes.rs`, one per service), named
 /// relative to the module directory, for the emitter `em`.
@@ -96,6 +101,7 @@ pub fn generate(cat: &model::Catalogue) -> Result<Vec<GeneratedFile>, Error> {
     files.push(GeneratedFile { path: ENDPOINTS_MD.to_owned(), contents: emit::docs::endpoints_md(cat) });
     files.push(GeneratedFile { path: SOURCES_MD.to_owned(), contents: emit::docs::sources_md(cat) });
     files.push(GeneratedFile { path: CALL_TESTS.to_owned(), contents: em.call_tests().map_err(Error::Emit)? });
+    files.push(GeneratedFile { path: OPENAPI_JSON.to_owned(), contents: openapi::render(cat) });
     Ok(files)
 }
 

@@ -4,6 +4,8 @@
 //!   `src/api/**`, the every-command test, `ENDPOINTS.md`, `SOURCES.md`).
 //! - `cargo xtask gen --check` compares without writing and fails when anything is stale.
 //! - `cargo xtask validate` only loads and validates the catalogue.
+//! - `cargo xtask openapi [--out PATH]` prints (or writes) the catalogue as an OpenAPI 3.1 document, the
+//!   same text `gen` writes to `generated/openapi.json`.
 //! - `cargo xtask diff` reports what a catalogue change does on the wire and to Rust users
 //!   ([`codegen::diff`]); this file only parses its arguments and prints.
 
@@ -13,6 +15,9 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage:
   cargo xtask gen [--check]   regenerate the crate from spec/ (--check: compare only, exit 1 if stale)
   cargo xtask validate        load and validate spec/ only
+  cargo xtask openapi [--out PATH]
+                              the catalogue as an OpenAPI 3.1 document (as in generated/openapi.json), on
+                              stdout or written to PATH
   cargo xtask spec-json       every spec file as serde_yaml reads it, as one JSON object keyed by path
                               (`.ci/check_yaml.py` compares it with a second, independent YAML parser)
   cargo xtask diff [--base REV|DIR] [--head REV|DIR] [--format text|markdown|json] [--fail-on breaking|none] [--repo DIR]
@@ -47,6 +52,9 @@ fn main() -> ExitCode {
         ["bench-compile"] => bench_compile(&root),
         ["bench-instructions"] => bench_instructions(&root),
         ["spec-json"] => spec_json(&root),
+        ["openapi"] => openapi(&root, None),
+        ["openapi", "--out", path] => openapi(&root, Some(Path::new(path))),
+        ["openapi", out] if out.starts_with("--out=") => openapi(&root, Some(Path::new(&out["--out=".len()..]))),
         ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
@@ -111,6 +119,44 @@ fn generate(root: &Path, check_only: bool) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// `cargo xtask openapi [--out PATH]`: the OpenAPI document of `spec/`, on stdout or into `PATH`.
+fn openapi(root: &Path, out: Option<&Path>) -> ExitCode {
+    let cat = match codegen::load::load_dir(&root.join("spec")) {
+        Ok(c) => c,
+        Err(d) => {
+            eprintln!("{d}");
+            eprintln!("{} problem(s) in the catalogue", d.0.len());
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = codegen::openapi::render(&cat);
+    match out {
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                // A reader that stops early (`| head`) is not a failure of ours.
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: writing to stdout: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some(path) => match std::fs::write(path, &text) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

@@ -6,7 +6,8 @@
 //! type), `enums.rs` (enums, tagged unions, `oneof`), `shapes.rs` (drift shapes), `services.rs`
 //! (service modules, handles, command impls), `registry.rs` (registry entries, `api/mod.rs`),
 //! `error_codes.rs`, `call_tests.rs` (the every-command test), [`crate_files`] (the crate's manifest
-//! and `lib.rs`) and [`docs`] (ENDPOINTS.md and SOURCES.md). Which fields become `new(...)`
+//! and `lib.rs`), [`docs`] (ENDPOINTS.md and SOURCES.md) and [`openapi`] (`openapi.json`, the catalogue
+//! as an OpenAPI 3.1 document, built with the order-keeping [`json::Json`]). Which fields become `new(...)`
 //! parameters, which serde impls a type gets and how a type is spelled are the model's rules
 //! ([`crate::model`]); the emitter only asks.
 
@@ -21,6 +22,8 @@ pub mod crate_files;
 pub mod docs;
 mod enums;
 mod error_codes;
+pub mod json;
+pub mod openapi;
 mod registry;
 pub(crate) mod services;
 mod shapes;
