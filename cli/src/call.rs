@@ -24,8 +24,10 @@ required fields, documented limits), each problem with its JSON path; nothing is
 SDK fills in (MsgRandom) are filled when absent. Exit codes: 0 OK, 1 error reply or failed call, 2 bad input.")]
 pub struct CallArgs {
     /// `servicename/command` (wire names, e.g. `openim/sendmsg`; the Rust names `openim/send_msg` work too).
+    #[arg(index = 1)]
     pub command: String,
     /// The request: JSON text, `@file`, or `-` for standard input (default `{}`).
+    #[arg(index = 2)]
     pub body: Option<String>,
     /// Print the doc's request example N (default 1) instead of calling.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1")]
@@ -184,9 +186,17 @@ pub fn check(info: &CommandInfo, body: &Value) -> Result<(), String> {
     let located = locate(body);
     match info.codec.decode_request(located.text.as_bytes()) {
         Err(e) => {
-            let path = e.line().checked_sub(1).and_then(|l| located.paths.get(l)).map_or("", String::as_str);
+            let mut path = e.line().checked_sub(1).and_then(|l| located.paths.get(l)).map_or("", String::as_str);
+            let text = message(&e);
+            // Inside a tagged union (a message element) serde reports the element; name the key itself.
+            if let Some(key) = text.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+                let inside = |p: &&String| p.starts_with(path) && (p.ends_with(&format!(".{key}")) || p.as_str() == key);
+                if let Some(p) = located.paths.iter().find(inside) {
+                    path = p;
+                }
+            }
             let at = if path.is_empty() { "the request body".to_owned() } else { format!("`{path}`") };
-            Err(format!("{}: {at}: {}", info.path, message(&e)))
+            Err(format!("{}: {at}: {text}", info.path))
         }
         Ok(decoded) => info.codec.check_limits(&*decoded).map_err(|v| v.to_string()),
     }

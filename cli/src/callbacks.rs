@@ -35,6 +35,7 @@ signs a RequestTime ten minutes old. An app that verifies should accept the firs
 Exit codes: 0 the app answered HTTP 2xx, 1 it refused or could not be reached, 2 bad input.")]
 pub struct TriggerArgs {
     /// The `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg` (`tim callbacks list`).
+    #[arg(index = 1)]
     pub command: String,
     /// The app's callback URL.
     #[arg(long, value_name = "URL")]
@@ -55,6 +56,7 @@ pub struct TriggerArgs {
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "1", conflicts_with = "event")]
     pub example: Option<usize>,
     /// The event: JSON text, `@file`, or `-` for standard input.
+    #[arg(index = 2)]
     pub event: Option<String>,
     /// The SDKAppID the request names.
     #[arg(long, env = "TIM_SDKAPPID")]

@@ -6,11 +6,13 @@
 //! zlib-compressed, base64-encoded, with `+` `/` `=` replaced by `*` `-` `_`.
 //!
 //! ```
-//! use tim_rest_runtime::usersig::{generate, verify, SecretKey};
+//! use tim_rest_runtime::usersig::{claims, generate, verify, SecretKey};
 //! let key = SecretKey::new("5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e");
 //! let sig = generate(&key, 1400000000, "administrator", 1_700_000_000, 86400, None);
 //! let info = verify(&key, 1400000000, "administrator", sig.expose(), 1_700_000_100).unwrap();
 //! assert_eq!(info.expire, 86400);
+//! // What it claims, unverified (e.g. to say for whom it was issued when it is refused).
+//! assert_eq!(claims(sig.expose()).unwrap().identifier, "administrator");
 //! ```
 
 use base64::Engine;
