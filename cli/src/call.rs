@@ -73,7 +73,9 @@ fn read_body(arg: Option<&str>) -> Result<String, Failure> {
         None => Ok("{}".to_owned()),
         Some("-") => {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::input(format!("cannot read the request from standard input: {e}")))?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| Failure::input(format!("cannot read the request from standard input: {e}")))?;
             Ok(s)
         }
         Some(a) => match a.strip_prefix('@') {
@@ -304,7 +306,8 @@ async fn call_once(client: &tim_rest::Client, info: &CommandInfo, last: &Mutex<O
             }
         }
         Err(tim_rest::Error::Service(se)) => {
-            let mut msg = format!("{} answered error {}: {}", se.endpoint, se.code, if se.info.is_empty() { "(no ErrorInfo)" } else { &se.info });
+            let mut msg =
+                format!("{} answered error {}: {}", se.endpoint, se.code, if se.info.is_empty() { "(no ErrorInfo)" } else { &se.info });
             if let Some(m) = se.meaning() {
                 let _ = write!(msg, "\n  documented meaning: {} ({})", m.en, m.zh);
             }
@@ -366,7 +369,10 @@ pub async fn run(args: CallArgs) -> Outcome {
     };
     let pager = Pager { paging };
     let bar = indicatif::ProgressBar::new_spinner();
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let mut request = body;
     let mut all_items: Vec<Value> = Vec::new();
@@ -405,10 +411,14 @@ pub async fn run(args: CallArgs) -> Outcome {
 
 fn build_client(config: &Config, last: Arc<Mutex<Option<Bytes>>>) -> Result<tim_rest::Client, Failure> {
     tim_rest::transport::reqwest::install_crypto_provider();
-    let mut http = reqwest::Client::builder().user_agent(concat!("tim-cli/", env!("CARGO_PKG_VERSION")));
+    let mut http = reqwest::Client::builder()
+        .user_agent(concat!("tim-cli/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(tim_rest::DEFAULT_CONNECT_TIMEOUT)
+        .tcp_nodelay(true);
     if let Some(path) = &config.ca_file {
         let pem = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read the CA file {}: {e}", path.display())))?;
-        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| Failure::input(format!("{}: not a PEM certificate: {e}", path.display())))?;
+        let cert =
+            reqwest::Certificate::from_pem(&pem).map_err(|e| Failure::input(format!("{}: not a PEM certificate: {e}", path.display())))?;
         http = http.add_root_certificate(cert);
     }
     let http = http.build().map_err(|e| Failure::failed(format!("cannot build the HTTP client: {e}")))?;

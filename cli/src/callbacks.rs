@@ -28,11 +28,13 @@ pub enum CallbacksCommand {
 
 /// Arguments of `tim callbacks trigger`.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  tim callbacks trigger C2C.CallbackBeforeSendMsg --to http://127.0.0.1:8080/im/callback --token \"$TOKEN\" --example 1\n\n\
+#[command(
+    after_help = "Example:\n  tim callbacks trigger C2C.CallbackBeforeSendMsg --to http://127.0.0.1:8080/im/callback --token \"$TOKEN\" --example 1\n\n\
 Signing: with a token (--token or TIM_CALLBACK_TOKEN) the request carries Sign and RequestTime like the IM server's; \
 --unsigned leaves them out (authentication off in the console); --wrong-sign signs with another token; --stale \
 signs a RequestTime ten minutes old. An app that verifies should accept the first and refuse the others.\n\
-Exit codes: 0 the app answered HTTP 2xx, 1 it refused or could not be reached, 2 bad input.")]
+Exit codes: 0 the app answered HTTP 2xx, 1 it refused or could not be reached, 2 bad input."
+)]
 pub struct TriggerArgs {
     /// The `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg` (`tim callbacks list`).
     #[arg(index = 1)]

@@ -74,16 +74,12 @@ impl Config {
                 b = b.base_url(url);
             }
             (None, Some(r)) => {
-                let region: Region =
-                    r.parse().map_err(|e| Failure::input(format!("TIM_REGION / --region `{r}`: {e}")))?;
+                let region: Region = r.parse().map_err(|e| Failure::input(format!("TIM_REGION / --region `{r}`: {e}")))?;
                 b = b.region(region);
             }
             (None, None) => {}
         }
-        if let Some(path) = &self.ca_file {
-            let pem = std::fs::read(path).map_err(|e| Failure::input(format!("cannot read the CA file {}: {e}", path.display())))?;
-            b = b.add_root_certificate(pem);
-        }
+        // The CA file (`ca_file`) is trusted by the transport `tim call` builds (see `call::build_client`).
         Ok(b)
     }
 }

@@ -95,14 +95,10 @@ fn completion_command() -> clap::Command {
         .mut_subcommand("call", |c| c.mut_arg("command", |a| a.value_parser(values(commands.clone()))))
         .mut_subcommand("spec", |c| {
             c.mut_subcommand("show", |c| c.mut_arg("command", |a| a.value_parser(values(commands.clone()))))
-                .mut_subcommand("list", |c| {
-                    c.mut_arg("service", |a| a.value_parser(values(services.clone())))
-                })
+                .mut_subcommand("list", |c| c.mut_arg("service", |a| a.value_parser(values(services.clone()))))
         })
         .mut_subcommand("callbacks", |c| {
-            c.mut_subcommand("trigger", |c| {
-                c.mut_arg("command", |a| a.value_parser(values(callbacks.clone())))
-            })
+            c.mut_subcommand("trigger", |c| c.mut_arg("command", |a| a.value_parser(values(callbacks.clone()))))
         })
 }
 

@@ -79,8 +79,9 @@ fn search(words: &[String]) -> Outcome {
     let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let hits: Vec<&'static CommandInfo> = tim_rest::registry::commands()
         .filter(|c| {
-            let hay = format!("{} {} {} {}/{} {} {}", c.path, c.title_en, c.title_zh, c.module, c.function, c.request_type, c.response_type)
-                .to_lowercase();
+            let hay =
+                format!("{} {} {} {}/{} {} {}", c.path, c.title_en, c.title_zh, c.module, c.function, c.request_type, c.response_type)
+                    .to_lowercase();
             words.iter().all(|w| hay.contains(w.as_str()))
         })
         .collect();
@@ -161,7 +162,12 @@ pub fn show(info: &CommandInfo, t: &Table) -> String {
         let _ = writeln!(out, "  paging:    {s}; last page when {} (tim call ... --all)", ends.join(" or "));
     }
     if !info.batch.is_empty() {
-        let _ = writeln!(out, "  batched:   {} (split into requests of the documented size by {}_batched)", info.batch.join(", "), info.function);
+        let _ = writeln!(
+            out,
+            "  batched:   {} (split into requests of the documented size by {}_batched)",
+            info.batch.join(", "),
+            info.function
+        );
     }
     let n = info.examples.iter().filter(|e| e.request.is_some()).count();
     if n > 0 {

@@ -29,8 +29,7 @@ fn tim(args: &[&str], env: &[(&str, String)]) -> Output {
 /// `tim` from an async test (the local server keeps running on the runtime's workers).
 async fn tim_async(args: &[&str], env: &[(&str, String)]) -> Output {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    let env: Vec<(&'static str, String)> =
-        env.iter().map(|(k, v)| (&*Box::leak((*k).to_owned().into_boxed_str()), v.clone())).collect();
+    let env: Vec<(&'static str, String)> = env.iter().map(|(k, v)| (&*Box::leak((*k).to_owned().into_boxed_str()), v.clone())).collect();
     tokio::task::spawn_blocking(move || {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         tim(&a, &env)
@@ -77,6 +76,21 @@ async fn a_call_sends_the_checked_request_and_prints_the_reply() {
     assert!(raw.status.success(), "{}", stderr(&raw));
     let body: Value = serde_json::from_str(stdout(&raw).trim()).expect("json");
     assert_eq!(body["ActionStatus"], "OK");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drift_corrections_go_to_stderr_and_the_corrected_reply_to_stdout() {
+    let server = MockServer::start(APPID, ADMIN, KEY).await.expect("server");
+    let drifted = json!({"ActionStatus": "OK", "ErrorCode": 0, "ErrorInfo": "", "MsgTime": "1572870301", "MsgKey": "k", "NewKey": 1});
+    server.set_reply("openim", "sendmsg", Reply::Json(drifted));
+    let out = tim_async(&["call", "openim/sendmsg", HELLO], &config(&server)).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reply: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(reply["MsgTime"], 1572870301, "read as the catalogue's integer");
+    let err = stderr(&out);
+    assert!(err.contains("drift") && err.contains("MsgTime") && err.contains("NewKey"), "{err}");
+    let raw = tim_async(&["call", "openim/sendmsg", "--raw", HELLO], &config(&server)).await;
+    assert!(stdout(&raw).contains(r#""MsgTime":"1572870301""#), "as received: {}", stdout(&raw));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -129,7 +143,8 @@ fn unknown_commands_fail_with_the_closest_names_and_missing_settings_are_named()
     let out = tim(&["call", "openim/sendmgs", "{}"], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("closest: openim/sendmsg"), "{}", stderr(&out));
-    let out = tim(&["call", "im_open_login_svc/kick", r#"{"UserID":"x"}"#], &[("TIM_SDKAPPID", APPID.to_string()), ("TIM_ADMIN", ADMIN.into())]);
+    let out =
+        tim(&["call", "im_open_login_svc/kick", r#"{"UserID":"x"}"#], &[("TIM_SDKAPPID", APPID.to_string()), ("TIM_ADMIN", ADMIN.into())]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("TIM_SECRET_KEY is not set (or pass --secret-key)"), "{}", stderr(&out));
 }
@@ -139,7 +154,9 @@ async fn all_follows_the_cursor_to_the_last_page() {
     let server = MockServer::start(APPID, ADMIN, KEY).await.expect("server");
     let members: Vec<Value> = (0..5).map(|i| json!({ "Member_Account": format!("user{i}") })).collect();
     server.set_items_json("group_open_http_svc", "get_group_member_info", members).expect("paged");
-    let out = tim_async(&["call", "group_open_http_svc/get_group_member_info", "--all", r#"{"GroupId":"@TGS#1","Limit":2}"#], &config(&server)).await;
+    let out =
+        tim_async(&["call", "group_open_http_svc/get_group_member_info", "--all", r#"{"GroupId":"@TGS#1","Limit":2}"#], &config(&server))
+            .await;
     assert!(out.status.success(), "{}", stderr(&out));
     let reply: Value = serde_json::from_str(&stdout(&out)).expect("json");
     let names: Vec<&str> = reply["MemberList"].as_array().expect("list").iter().filter_map(|m| m["Member_Account"].as_str()).collect();
@@ -204,7 +221,8 @@ async fn callback_app() -> (String, Arc<AtomicUsize>) {
 async fn callbacks_are_delivered_signed_like_the_server_and_refused_otherwise() {
     let (url, handled) = callback_app().await;
     let env = [("TIM_SDKAPPID", APPID.to_string())];
-    let signed = tim_async(&["callbacks", "trigger", "C2C.CallbackBeforeSendMsg", "--to", &url, "--token", TOKEN, "--example", "1"], &env).await;
+    let signed =
+        tim_async(&["callbacks", "trigger", "C2C.CallbackBeforeSendMsg", "--to", &url, "--token", TOKEN, "--example", "1"], &env).await;
     assert!(signed.status.success(), "{}{}", stdout(&signed), stderr(&signed));
     let text = stdout(&signed);
     assert!(text.contains("HTTP 200") && text.contains("ErrorCode 0: allow") && text.contains(" ms"), "{text}");
@@ -269,12 +287,8 @@ fn mock_serve_runs_the_local_server_as_a_process() {
     std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("start-up line");
     let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("URL in the start-up line").to_owned();
     assert!(!line.contains(KEY), "the key is not printed: {line}");
-    let env = [
-        ("TIM_SDKAPPID", APPID.to_string()),
-        ("TIM_ADMIN", ADMIN.to_owned()),
-        ("TIM_SECRET_KEY", KEY.to_owned()),
-        ("TIM_BASE_URL", url),
-    ];
+    let env =
+        [("TIM_SDKAPPID", APPID.to_string()), ("TIM_ADMIN", ADMIN.to_owned()), ("TIM_SECRET_KEY", KEY.to_owned()), ("TIM_BASE_URL", url)];
     let out = tim(&["call", "im_open_login_svc/account_check", r#"{"CheckItem":[{"UserID":"bob"}]}"#], &env);
     let _ = child.kill();
     let _ = child.wait();

@@ -209,7 +209,12 @@ pub fn claims(sig: &str) -> Result<Claims, VerifyError> {
     let doc = document(sig)?;
     let get_u64 = |k: &'static str| doc.get(k).and_then(serde_json::Value::as_u64).ok_or(VerifyError::Document(k));
     let identifier = doc.get("TLS.identifier").and_then(serde_json::Value::as_str).ok_or(VerifyError::Document("TLS.identifier"))?;
-    Ok(Claims { sdkappid: get_u64("TLS.sdkappid")?, identifier: identifier.to_owned(), time: get_u64("TLS.time")?, expire: get_u64("TLS.expire")? })
+    Ok(Claims {
+        sdkappid: get_u64("TLS.sdkappid")?,
+        identifier: identifier.to_owned(),
+        time: get_u64("TLS.time")?,
+        expire: get_u64("TLS.expire")?,
+    })
 }
 
 /// Verifies a UserSig for `sdkappid` and `identifier` at time `now` (unix seconds).
