@@ -119,10 +119,10 @@ fn meaning(info: &CallbackInfo, body: &[u8]) -> String {
             let extra = if a.fields.is_empty() {
                 String::new()
             } else {
-                format!(", with {}", a.fields.keys().cloned().collect::<Vec<_>>().join(", "))
+                format!("; the answer also sets {}", a.fields.keys().cloned().collect::<Vec<_>>().join(", "))
             };
             match outcome {
-                Some(o) => format!("ErrorCode {}: {} — {}{extra}", a.code, o.name, o.doc.trim()),
+                Some(o) => format!("ErrorCode {}: {} — {}{extra}", a.code, o.name, o.doc.trim().trim_end_matches('.')),
                 None => format!("ErrorCode {}: not a documented outcome of {}{extra}", a.code, info.command),
             }
         }
