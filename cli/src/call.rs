@@ -330,6 +330,9 @@ fn print_json(v: &Value) {
 /// Runs `tim call`.
 pub async fn run(args: CallArgs) -> Outcome {
     let info = names::command(&args.command)?;
+    if args.command != info.path {
+        eprintln!("tim: {} is {}", args.command, info.path);
+    }
     if let Some(n) = args.example {
         let text = example(info, n)?;
         println!("{}", text.trim_end());

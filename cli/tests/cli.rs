@@ -29,10 +29,11 @@ fn tim(args: &[&str], env: &[(&str, String)]) -> Output {
 /// `tim` from an async test (the local server keeps running on the runtime's workers).
 async fn tim_async(args: &[&str], env: &[(&str, String)]) -> Output {
     let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    let env: Vec<(&'static str, String)> = env.iter().map(|(k, v)| (&*Box::leak((*k).to_owned().into_boxed_str()), v.clone())).collect();
+    let env: Vec<(String, String)> = env.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     tokio::task::spawn_blocking(move || {
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
-        tim(&a, &env)
+        let e: Vec<(&str, String)> = env.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        tim(&a, &e)
     })
     .await
     .expect("joined")
@@ -274,24 +275,47 @@ fn spec_show_and_search() {
     assert_eq!(none.status.code(), Some(1));
 }
 
-#[test]
-fn mock_serve_runs_the_local_server_as_a_process() {
+/// Runs `tim mock serve` with `extra` arguments and calls `account_check` on it with `env`.
+fn serve_and_call(extra: &[&str], env: &[(&str, String)]) -> (String, Output) {
     use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tim"))
-        .args(["mock", "serve", "--sdkappid", &APPID.to_string(), "--admin", ADMIN, "--key", KEY])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
+    let appid = APPID.to_string();
+    let mut args = vec!["mock", "serve", "--sdkappid", &appid, "--admin", ADMIN, "--key", KEY];
+    args.extend_from_slice(extra);
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_tim")).args(&args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("starts");
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("start-up line");
-    let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("URL in the start-up line").to_owned();
-    assert!(!line.contains(KEY), "the key is not printed: {line}");
-    let env =
-        [("TIM_SDKAPPID", APPID.to_string()), ("TIM_ADMIN", ADMIN.to_owned()), ("TIM_SECRET_KEY", KEY.to_owned()), ("TIM_BASE_URL", url)];
+    let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:") || w.starts_with("https://127.0.0.1:"));
+    let url = url.expect("URL in the start-up line").to_owned();
+    let mut env: Vec<(&str, String)> = env.to_vec();
+    env.extend([
+        ("TIM_SDKAPPID", APPID.to_string()),
+        ("TIM_ADMIN", ADMIN.to_owned()),
+        ("TIM_SECRET_KEY", KEY.to_owned()),
+        ("TIM_BASE_URL", url),
+    ]);
     let out = tim(&["call", "im_open_login_svc/account_check", r#"{"CheckItem":[{"UserID":"bob"}]}"#], &env);
     let _ = child.kill();
     let _ = child.wait();
+    (line, out)
+}
+
+#[test]
+fn mock_serve_runs_the_local_server_as_a_process() {
+    let (line, out) = serve_and_call(&[], &[]);
+    assert!(line.starts_with("tim mock: serving http://127.0.0.1:"), "{line}");
+    assert!(!line.contains(KEY), "the key is not printed: {line}");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("ResultItem"), "{}", stdout(&out));
+}
+
+#[test]
+fn mock_serve_over_tls_writes_its_ca_for_the_caller() {
+    let ca = std::env::temp_dir().join(format!("tim-cli-test-ca-{}.pem", std::process::id()));
+    let ca_text = ca.display().to_string();
+    let (line, out) = serve_and_call(&["--tls", "--ca-out", &ca_text], &[("TIM_CA_FILE", ca_text.clone())]);
+    let _ = std::fs::remove_file(&ca);
+    assert!(line.contains("https://127.0.0.1:") && line.contains(&ca_text), "{line}");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("ResultItem"), "{}", stdout(&out));
 }
