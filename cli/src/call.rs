@@ -96,7 +96,8 @@ pub fn example(info: &CommandInfo, n: usize) -> Result<&'static str, Failure> {
 }
 
 /// Fills the top-level fields the SDK fills in (`auto: random` in the catalogue, e.g. `MsgRandom`) when
-/// the request leaves them out, the way the typed request's `new(..)` does.
+/// the request leaves them out, the way the typed request's `new(..)` does. The catalogue has such
+/// fields only at the top level of requests (a test checks it).
 fn fill_auto(info: &CommandInfo, body: &mut Value) -> Vec<String> {
     let mut filled = Vec::new();
     let (Some(t), Value::Object(m)) = (crate::catalogue::table(), body) else { return filled };
@@ -466,6 +467,20 @@ mod tests {
         let mut given = json!({"MsgRandom": 7});
         assert!(fill_auto(send_msg(), &mut given).is_empty());
         assert_eq!(given["MsgRandom"], 7);
+    }
+
+    #[test]
+    fn sdk_filled_fields_are_only_at_request_roots() {
+        // `fill_auto` looks at the top level only; the catalogue must keep it that way.
+        let t = crate::catalogue::table().expect("table");
+        let roots: Vec<usize> = t.commands.values().map(|c| c.request).collect();
+        for (id, ty) in t.types.iter().enumerate() {
+            if let crate::catalogue::TypeRow::Object { fields, .. } = ty {
+                for f in fields.iter().filter(|f| f.auto.is_some()) {
+                    assert!(roots.contains(&id), "{} of type #{id} is filled by the SDK but is not in a request root", f.key);
+                }
+            }
+        }
     }
 
     #[test]

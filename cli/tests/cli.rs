@@ -271,6 +271,8 @@ fn spec_show_and_search() {
     assert!(stdout(&search).contains("group_open_http_svc/get_group_member_info"), "{}", stdout(&search));
     let search = tim(&["spec", "search", "online", "status"], &[]);
     assert!(stdout(&search).contains("openim/query_online_status"), "{}", stdout(&search));
+    let list = tim(&["spec", "list", "--service", "openim"], &[]);
+    assert!(stdout(&list).contains("openim/sendmsg") && !stdout(&list).contains("group_open_http_svc/"), "{}", stdout(&list));
     let none = tim(&["spec", "search", "no-such-thing"], &[]);
     assert_eq!(none.status.code(), Some(1));
 }
