@@ -409,7 +409,9 @@ pub async fn run(args: CallArgs) -> Outcome {
         }
         print_json(&last_page);
     }
-    eprintln!("tim: {}: {pages} page(s)", info.path);
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("tim: {}: {pages} page(s)", info.path);
+    }
     Ok(())
 }
 

@@ -54,7 +54,7 @@ pub fn command(input: &str) -> Result<&'static CommandInfo, Failure> {
     if let Some(c) = found {
         return Ok(c);
     }
-    let mut names: Vec<&'static str> = all().map(|c| c.path).collect();
+    let names: Vec<&'static str> = all().map(|c| c.path).collect();
     // Rust spellings too, so that `openim/sendmessage` finds `openim/sendmsg` through `send_msg`.
     let rust: Vec<(String, &'static str)> = all().map(|c| (format!("{}/{}", c.module, c.function), c.path)).collect();
     let mut close = closest(input, names.iter().copied());
@@ -66,7 +66,6 @@ pub fn command(input: &str) -> Result<&'static CommandInfo, Failure> {
         }
     }
     close.truncate(3);
-    names.clear();
     Err(suggest("command", input, &close, "`tim spec list` lists them"))
 }
 
