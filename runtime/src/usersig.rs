@@ -6,11 +6,13 @@
 //! zlib-compressed, base64-encoded, with `+` `/` `=` replaced by `*` `-` `_`.
 //!
 //! ```
-//! use tim_rest_runtime::usersig::{generate, verify, SecretKey};
+//! use tim_rest_runtime::usersig::{claims, generate, verify, SecretKey};
 //! let key = SecretKey::new("5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e");
 //! let sig = generate(&key, 1400000000, "administrator", 1_700_000_000, 86400, None);
 //! let info = verify(&key, 1400000000, "administrator", sig.expose(), 1_700_000_100).unwrap();
 //! assert_eq!(info.expire, 86400);
+//! // What it claims, unverified (e.g. to say for whom it was issued when it is refused).
+//! assert_eq!(claims(sig.expose()).unwrap().identifier, "administrator");
 //! ```
 
 use base64::Engine;
@@ -179,13 +181,45 @@ pub enum VerifyError {
     BadSignature,
 }
 
-/// Verifies a UserSig for `sdkappid` and `identifier` at time `now` (unix seconds).
-pub fn verify(key: &SecretKey, sdkappid: u64, identifier: &str, sig: &str, now: u64) -> Result<SigInfo, VerifyError> {
+/// What a UserSig claims, read without checking its signature (for tools that say why a signature is
+/// refused, e.g. for which user it was issued). Never trust it without [`verify`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claims {
+    /// `TLS.sdkappid`.
+    pub sdkappid: u64,
+    /// `TLS.identifier`.
+    pub identifier: String,
+    /// `TLS.time`.
+    pub time: u64,
+    /// `TLS.expire`.
+    pub expire: u64,
+}
+
+fn document(sig: &str) -> Result<serde_json::Value, VerifyError> {
     let compressed = STANDARD.decode(from_url_safe(sig)).map_err(|_| VerifyError::Base64)?;
     // A signature document is a few hundred bytes; cap what we inflate.
     let mut json = Vec::new();
     ZlibDecoder::new(compressed.as_slice()).take(64 * 1024).read_to_end(&mut json).map_err(|_| VerifyError::Compression)?;
-    let doc: serde_json::Value = serde_json::from_slice(&json).map_err(|_| VerifyError::Document("not JSON"))?;
+    serde_json::from_slice(&json).map_err(|_| VerifyError::Document("not JSON"))
+}
+
+/// Reads what a UserSig claims without verifying it (see [`Claims`]).
+pub fn claims(sig: &str) -> Result<Claims, VerifyError> {
+    let doc = document(sig)?;
+    let get_u64 = |k: &'static str| doc.get(k).and_then(serde_json::Value::as_u64).ok_or(VerifyError::Document(k));
+    let identifier = doc.get("TLS.identifier").and_then(serde_json::Value::as_str).ok_or(VerifyError::Document("TLS.identifier"))?;
+    Ok(Claims {
+        sdkappid: get_u64("TLS.sdkappid")?,
+        identifier: identifier.to_owned(),
+        time: get_u64("TLS.time")?,
+        expire: get_u64("TLS.expire")?,
+    })
+}
+
+/// Verifies a UserSig for `sdkappid` and `identifier` at time `now` (unix seconds).
+pub fn verify(key: &SecretKey, sdkappid: u64, identifier: &str, sig: &str, now: u64) -> Result<SigInfo, VerifyError> {
+    let doc = document(sig)?;
     let get_u64 = |k: &'static str| doc.get(k).and_then(serde_json::Value::as_u64).ok_or(VerifyError::Document(k));
     let get_str = |k: &'static str| doc.get(k).and_then(serde_json::Value::as_str).ok_or(VerifyError::Document(k));
     let appid = get_u64("TLS.sdkappid")?;
