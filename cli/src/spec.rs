@@ -29,7 +29,12 @@ pub enum SpecCommand {
         #[arg(required = true)]
         words: Vec<String>,
     },
+    /// Print the catalogue as an OpenAPI 3.1 document (the same as `generated/openapi.json`).
+    Openapi,
 }
+
+/// The catalogue as OpenAPI 3.1, as `cargo xtask gen` wrote it (kept fresh by `cargo xtask gen --check`).
+const OPENAPI: &str = include_str!("../../generated/openapi.json");
 
 fn table() -> Result<&'static Table, Failure> {
     crate::catalogue::table().ok_or_else(|| Failure::failed("the embedded catalogue table is unreadable (a build problem)"))
@@ -45,6 +50,10 @@ pub fn run(cmd: SpecCommand) -> Outcome {
             Ok(())
         }
         SpecCommand::Search { words } => search(&words),
+        SpecCommand::Openapi => {
+            print!("{OPENAPI}");
+            Ok(())
+        }
     }
 }
 

@@ -277,6 +277,18 @@ fn spec_show_and_search() {
     assert_eq!(none.status.code(), Some(1));
 }
 
+#[test]
+fn spec_openapi_prints_the_document_with_every_command() {
+    let out = tim(&["spec", "openapi"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert_eq!(paths.len(), tim_rest::registry::commands().count());
+    assert!(paths.contains_key("/v4/openim/sendmsg"));
+    assert_eq!(doc["webhooks"].as_object().map(|w| w.len()), Some(tim_rest::callbacks::registry().count()));
+}
+
 /// Runs `tim mock serve` with `extra` arguments and calls `account_check` on it with `env`.
 fn serve_and_call(extra: &[&str], env: &[(&str, String)]) -> (String, Output) {
     use std::io::BufRead;
