@@ -83,6 +83,7 @@ impl FieldShape {
     pub const fn new(key: &'static str, aliases: &'static [&'static str], shape: Shape, required: bool) -> Self {
         FieldShape { key, aliases, shape, required }
     }
+
 }
 
 /// After a reply of a type drifts, how many of its next replies skip the strict attempt (each clean
@@ -127,6 +128,9 @@ pub struct ObjectShape {
     /// Whether a value in an object of this type (or below it) has drifted: until then the tolerant
     /// pass hands such objects to the strict generated code, at strict speed.
     inner_drift: std::sync::atomic::AtomicBool,
+    /// The fields (the first 64) a value of which has drifted, as bits: until then the tolerant pass
+    /// hands the field's values to the strict generated code.
+    fields_drifted: std::sync::atomic::AtomicU64,
 }
 
 impl ObjectShape {
@@ -140,6 +144,7 @@ impl ObjectShape {
             required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
             inner_drift: std::sync::atomic::AtomicBool::new(false),
+            fields_drifted: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -153,6 +158,7 @@ impl ObjectShape {
             required_mask: required_mask(fields),
             keys_match: std::sync::atomic::AtomicU8::new(0),
             inner_drift: std::sync::atomic::AtomicBool::new(false),
+            fields_drifted: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -205,6 +211,21 @@ impl ObjectShape {
         use std::sync::atomic::Ordering;
         if !self.inner_drift.load(Ordering::Relaxed) {
             self.inner_drift.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether no value of field `i` has drifted yet (fields past the 64th always count as drifted).
+    #[inline]
+    pub(crate) fn field_clean(&self, i: usize) -> bool {
+        i < 64 && self.fields_drifted.load(std::sync::atomic::Ordering::Relaxed) & (1 << i) == 0
+    }
+
+    /// Remembers that a value of field `i` drifted.
+    #[inline]
+    pub(crate) fn mark_field_drifted(&self, i: usize) {
+        use std::sync::atomic::Ordering;
+        if self.field_clean(i) {
+            self.fields_drifted.fetch_or(1 << i, Ordering::Relaxed);
         }
     }
 

@@ -172,9 +172,14 @@ impl Ctx {
     /// Records a correction at the current place: with its path while fewer than [`FULL_PATHS`] are
     /// recorded, otherwise counted in the group of its path pattern.
     fn report(&self, kind: Kind) {
-        for o in self.objs.get(..self.depth.get()).unwrap_or(&[]) {
+        // The objects and fields on the way to this value read it through the corrections from now
+        // on (an unknown key marks its object only).
+        for (o, frame) in self.objs.iter().zip(self.open_frames()) {
             if let Some(obj) = o.get() {
                 obj.mark_inner_drift();
+                if let (_, (2, i)) = frame.get() {
+                    obj.mark_field_drifted(i as usize);
+                }
             }
         }
         if self.out.borrow().len() >= FULL_PATHS {
@@ -1135,6 +1140,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Field(i) => {
                 let f = &self.obj.fields[i];
+                if self.ctx.strict_clean && self.obj.field_clean(i) {
+                    // No value of this field has drifted: the strict generated code reads it.
+                    return self.map.next_value_seed(seed);
+                }
                 self.ctx.at(self.frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
                 self.map.next_value_seed(Seed { seed, shape: f.shape, ctx: self.ctx, item: false })
             }
@@ -1348,6 +1357,8 @@ mod tests {
     struct Page {
         #[serde(rename = "Next")]
         next: u64,
+        #[serde(rename = "Total")]
+        total: u32,
         #[serde(rename = "Items", default)]
         items: Vec<Item>,
     }
@@ -1356,7 +1367,7 @@ mod tests {
     static ITEMS: Shape = Shape::Object(&ITEM);
     static PAGE: ObjectShape = ObjectShape::new(
         "Page",
-        &[FieldShape::new("Next", &[], Shape::U64, true), FieldShape::new("Items", &[], Shape::Array(&ITEMS), true)],
+        &[FieldShape::new("Next", &[], Shape::U64, true), FieldShape::new("Total", &[], Shape::U32, true), FieldShape::new("Items", &[], Shape::Array(&ITEMS), true)],
     );
     impl Schema for Page {
         fn shape() -> &'static ObjectShape {
@@ -1365,7 +1376,11 @@ mod tests {
     }
 
     fn page(next: &str, time_of_2: &str) -> Vec<u8> {
-        format!(r#"{{"Next":{next},"Items":[{{"Id":"a","Time":1}},{{"Id":"b","Time":{time_of_2}}},{{"Id":"c","Time":3}}]}}"#).into_bytes()
+        page_of(next, "5", time_of_2)
+    }
+
+    fn page_of(next: &str, total: &str, time_of_2: &str) -> Vec<u8> {
+        format!(r#"{{"Next":{next},"Total":{total},"Items":[{{"Id":"a","Time":1}},{{"Id":"b","Time":{time_of_2}}},{{"Id":"c","Time":3}}]}}"#).into_bytes()
     }
 
     #[test]
@@ -1385,6 +1400,10 @@ mod tests {
         let (p, c) = decode_document::<Page>(&page("\"9\"", "\"2\""), false).unwrap();
         assert_eq!((p.next, p.items[1].time), (9, 2));
         assert_eq!(c.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["Next", "Items[1].Time"]);
+        // A field of the page that never drifted is read strictly: when it drifts, it is found too.
+        let (p, c) = decode_document::<Page>(&page_of("\"9\"", "\"5\"", "\"2\""), false).unwrap();
+        assert_eq!((p.next, p.total, p.items[1].time), (9, 5, 2));
+        assert_eq!(c.iter().map(|c| c.path.as_str()).collect::<Vec<_>>(), ["Next", "Total", "Items[1].Time"]);
         // Strict decoding still refuses both.
         let err = decode_document::<Page>(&page("\"9\"", "\"2\""), true).unwrap_err().to_string();
         assert!(err.contains("Next") && err.contains("Items[1].Time"), "{err}");
