@@ -6,8 +6,8 @@ use crate::{Inner, fail, ok};
 use std::sync::Arc;
 use tim_rest::callbacks::sns::{FriendAddPair, SnsFriendAddEvent};
 use tim_rest::error_codes::{
-    SNS_ACCOUNT_NOT_FOUND, SNS_IN_PEER_BLACKLIST, SNS_NOT_FRIENDS, SNS_PEER_DISALLOWS_ADDING, SNS_PEER_IN_OWN_BLACKLIST,
-    SNS_PENDING_CREATED,
+    SNS_ACCOUNT_NOT_FOUND, SNS_IN_PEER_BLACKLIST, SNS_INVALID_PARAMETER, SNS_NOT_FRIENDS, SNS_PEER_DISALLOWS_ADDING,
+    SNS_PEER_IN_OWN_BLACKLIST, SNS_PENDING_CREATED,
 };
 use tim_rest::mock::Reply;
 use tim_rest::sns::*;
@@ -226,8 +226,8 @@ pub(crate) fn group_delete(inner: &Inner, r: &GroupDeleteRequest) -> Reply {
 }
 
 /// black_list_add (269/3718): adds to the blocklist and removes an existing friendship both ways; per
-/// item 30003 for an account that does not exist, 30515 when it is already on the list (the page: re-adding
-/// fails per item).
+/// item 30003 for an account that does not exist, 30001 `Err_SNS_BlackListAdd_Already_Exist` when it is
+/// already on the list (the page's example).
 pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
     let now = inner.now();
     let mut w = inner.world();
@@ -236,10 +236,10 @@ pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
     }
     let mut resp = BlackListAddResponse::new();
     for to in &r.to_account {
-        let code = if !w.has_account(to) {
-            SNS_ACCOUNT_NOT_FOUND
+        let (code, info) = if !w.has_account(to) {
+            (SNS_ACCOUNT_NOT_FOUND, "account not found")
         } else if blocked(&w, &r.from_account, to) {
-            SNS_PEER_IN_OWN_BLACKLIST
+            (SNS_INVALID_PARAMETER, "Err_SNS_BlackListAdd_Already_Exist")
         } else {
             w.blacklist.entry(r.from_account.clone()).or_default().insert(to.clone(), now);
             if let Some(f) = w.friends.get_mut(&r.from_account) {
@@ -248,12 +248,12 @@ pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
             if let Some(f) = w.friends.get_mut(to) {
                 f.remove(&r.from_account);
             }
-            0
+            (0, "")
         };
         if code != 0 {
             resp.fail_account.push(to.clone());
         }
-        resp.result_item.push(SnsResultItem::new(to, code, if code == 0 { "" } else { "not added" }));
+        resp.result_item.push(SnsResultItem::new(to, code, info));
     }
     ok(&resp)
 }
