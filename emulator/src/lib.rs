@@ -257,6 +257,20 @@ impl Emulator {
         Ok(Self::around(server, sdkappid, admin))
     }
 
+    /// [`Emulator::start`] on a given address (plain HTTP, or HTTPS with `tls`), for a process serving
+    /// on a known port.
+    pub async fn start_on(
+        addr: std::net::SocketAddr,
+        sdkappid: u64,
+        admin: impl Into<String>,
+        secret_key: impl Into<String>,
+        tls: bool,
+    ) -> std::io::Result<Emulator> {
+        let admin = admin.into();
+        let server = MockServer::start_on(addr, sdkappid, admin.clone(), secret_key, tls).await?;
+        Ok(Self::around(server, sdkappid, admin))
+    }
+
     /// Makes a running [`MockServer`] stateful.
     pub fn around(server: MockServer, sdkappid: u64, admin: impl Into<String>) -> Emulator {
         let inner = Arc::new(Inner {

@@ -104,7 +104,23 @@ impl<A: Api> MockServer<A> {
         Self::start_with(sdkappid, admin.into(), secret_key.into(), true).await
     }
 
+    /// Starts a server on `addr` (plain HTTP, or HTTPS with `tls`), for a process that serves on a
+    /// known port (the `tim-emulator` binary); tests use [`MockServer::start`], which takes a free port.
+    pub async fn start_on(
+        addr: SocketAddr,
+        sdkappid: u64,
+        admin: impl Into<String>,
+        secret_key: impl Into<String>,
+        tls: bool,
+    ) -> std::io::Result<Self> {
+        Self::start_at(addr, sdkappid, admin.into(), secret_key.into(), tls).await
+    }
+
     async fn start_with(sdkappid: u64, admin: String, secret_key: String, tls: bool) -> std::io::Result<Self> {
+        Self::start_at(SocketAddr::from(([127, 0, 0, 1], 0)), sdkappid, admin, secret_key, tls).await
+    }
+
+    async fn start_at(addr: SocketAddr, sdkappid: u64, admin: String, secret_key: String, tls: bool) -> std::io::Result<Self> {
         let (acceptor, ca_pem) = match tls {
             true => {
                 let (a, pem) = make_tls()?;
@@ -112,7 +128,7 @@ impl<A: Api> MockServer<A> {
             }
             false => (None, None),
         };
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(State {
             sdkappid,
