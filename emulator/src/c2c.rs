@@ -103,7 +103,7 @@ fn store(
     cloud: Option<String>,
     imported: bool,
 ) {
-    inner.world().c2c.push(C2cMessage {
+    inner.world().push_c2c(C2cMessage {
         from: from.to_owned(),
         to: to.to_owned(),
         seq,

@@ -305,7 +305,10 @@ impl Emulator {
 
     /// Runs `f` on the state under its lock (to inspect without copying, or to change it in a test).
     pub fn with_world<R>(&self, f: impl FnOnce(&mut World) -> R) -> R {
-        f(&mut self.inner.world())
+        let mut w = self.inner.world();
+        let r = f(&mut w);
+        w.reindex();
+        r
     }
 
     /// Replaces the whole state (a seed or a snapshot). The admin account is added if missing.

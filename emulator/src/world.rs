@@ -31,6 +31,9 @@ pub struct World {
     pub next_c2c_seq: u64,
     /// The number of the next group ID the server makes (`@TGS#` IDs).
     pub next_group_number: u64,
+    /// Positions in `c2c` by MsgRandom, for sendmsg's de-duplication (rebuilt from `c2c`; not saved).
+    #[serde(skip)]
+    pub(crate) c2c_by_random: std::collections::HashMap<u32, Vec<usize>>,
 }
 
 /// One imported account.
@@ -234,6 +237,20 @@ impl World {
     /// The state as YAML (the seed format).
     pub fn to_yaml(&self) -> String {
         serde_yaml::to_string(self).unwrap_or_default()
+    }
+
+    /// Rebuilds the indexes that are not saved (after a seed or snapshot was read).
+    pub(crate) fn reindex(&mut self) {
+        self.c2c_by_random.clear();
+        for (i, m) in self.c2c.iter().enumerate() {
+            self.c2c_by_random.entry(m.random).or_default().push(i);
+        }
+    }
+
+    /// Stores a one-to-one message.
+    pub(crate) fn push_c2c(&mut self, m: C2cMessage) {
+        self.c2c_by_random.entry(m.random).or_default().push(self.c2c.len());
+        self.c2c.push(m);
     }
 
     /// Whether `user` is an imported account.
