@@ -54,10 +54,12 @@ pub(crate) async fn send(inner: &Arc<Inner>, r: &SendMsgRequest) -> Reply {
         if !w.has_account(&r.to_account) {
             return fail(MSG_TO_ACCOUNT_NOT_REGISTERED, "To_Account is not an imported account");
         }
-        let dup = w.c2c.iter().rev().take_while(|m| m.time + DEDUPE_SECONDS >= now).find(|m| {
-            m.from == from
-                && m.to == r.to_account
+        let same_random = w.c2c_by_random.get(&r.msg_random).map_or(&[][..], Vec::as_slice);
+        let dup = same_random.iter().rev().filter_map(|i| w.c2c.get(*i)).find(|m| {
+            m.time + DEDUPE_SECONDS >= now
                 && m.random == r.msg_random
+                && m.from == from
+                && m.to == r.to_account
                 && r.msg_seq.is_none_or(|s| s == m.seq)
                 && m.body == r.msg_body
         });

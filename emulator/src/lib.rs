@@ -121,6 +121,7 @@ pub(crate) struct Inner {
     pub(crate) sent: Mutex<Vec<SentCallback>>,
     pub(crate) in_flight: AtomicUsize,
     pub(crate) settled: tokio::sync::Notify,
+    pub(crate) answered: Mutex<std::collections::BTreeSet<&'static str>>,
 }
 
 impl Inner {
@@ -145,7 +146,13 @@ struct Dispatcher(Arc<Inner>);
 impl Handler for Dispatcher {
     fn handle(&self, call: Call) -> BoxFuture<'static, Option<Reply>> {
         let inner = self.0.clone();
-        Box::pin(async move { dispatch(&inner, &call).await })
+        Box::pin(async move {
+            let reply = dispatch(&inner, &call).await;
+            if reply.is_some() {
+                lock(&inner.answered).insert(call.path());
+            }
+            reply
+        })
     }
 }
 
@@ -282,6 +289,7 @@ impl Emulator {
             sent: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             settled: tokio::sync::Notify::new(),
+            answered: Mutex::new(std::collections::BTreeSet::new()),
         });
         *inner.world() = inner.empty_world();
         server.set_handler(Arc::new(Dispatcher(inner.clone())));
@@ -347,6 +355,12 @@ impl Emulator {
     /// Calls the app's callback URL for the enabled callbacks (`None`: no callbacks, the default).
     pub fn set_callbacks(&self, config: Option<CallbackConfig>) {
         *lock(&self.inner.callbacks) = config.map(Arc::new);
+    }
+
+    /// The commands the emulator answered from its state so far (the others answered examples or
+    /// scripted replies).
+    pub fn commands_answered(&self) -> std::collections::BTreeSet<&'static str> {
+        lock(&self.inner.answered).clone()
     }
 
     /// Every callback sent so far, with the app's answer, in the order they were sent.
