@@ -195,7 +195,7 @@ pub(crate) fn roam(inner: &Inner, r: &AdminGetRoamMsgRequest) -> Reply {
         .collect();
     // Newest first; stable by storage order within a second.
     all.reverse();
-    all.sort_by(|x, y| y.time.cmp(&x.time));
+    all.sort_by_key(|m| std::cmp::Reverse(m.time));
     let start = match &r.last_msg_key {
         Some(k) if !k.is_empty() => all.iter().position(|m| &m.key == k).map_or(0, |i| i + 1),
         _ => 0,

@@ -2,7 +2,7 @@
 //!
 //! The protocol layer is the runtime's local test server (`tim_rest::mock::MockServer`): URL, query,
 //! UserSig, envelope, error codes, limits, rates, faults, TLS and the request log. The emulator plugs
-//! into it as its [`Handler`](tim_rest::mock::Handler) and keeps state: accounts, one-to-one messages,
+//! into it as its handler (`tim_rest::mock::Handler`) and keeps state: accounts, one-to-one messages,
 //! groups and members, group messages, profiles, friends and blocklists, recent contacts. It answers
 //! those commands as the documented service does (each rule names its page), calls the app's callback
 //! URL like the IM server (signed, "before" callbacks decide, "after" callbacks report), and falls back

@@ -55,7 +55,7 @@ pub(crate) fn get_list(inner: &Inner, r: &GetListRequest) -> Reply {
             items.push((t, s));
         }
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|i| std::cmp::Reverse(i.0));
     let mut resp = GetListResponse::new(1, 0, 0, 0, 0);
     resp.session_item = items.into_iter().map(|(_, s)| s).collect();
     ok(&resp)

@@ -85,7 +85,7 @@ async fn members_are_added_removed_listed_muted_and_promoted() {
         vec![AddGroupMemberItem::new("ben"), AddGroupMemberItem::new("ann"), AddGroupMemberItem::new("ghost")],
     );
     let added = g.add_group_member(&add).await.expect("add");
-    let results: Vec<GroupMemberAddResult> = added.member_list.iter().map(|m| m.result.clone()).collect();
+    let results: Vec<GroupMemberAddResult> = added.member_list.iter().map(|m| m.result).collect();
     assert_eq!(results, [GroupMemberAddResult::Added, GroupMemberAddResult::AlreadyMember, GroupMemberAddResult::Failed]);
     let none = g.add_group_member(&AddGroupMemberRequest::new("nope", vec![AddGroupMemberItem::new("ben")])).await.expect_err("no group");
     assert_eq!(none.code(), Some(GROUP_NOT_FOUND));
