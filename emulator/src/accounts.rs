@@ -46,12 +46,34 @@ pub(crate) fn multi_import(inner: &Inner, r: &MultiAccountImportRequest) -> Repl
     ok(&MultiAccountImportResponse::new())
 }
 
-/// account_delete (269/36443): per account, 0 when deleted, 70107 when it does not exist.
+/// account_delete (269/36443): per account, 0 when deleted, 70107 when it does not exist. The account
+/// goes with its relationship chain (friends, friend lists, blocklist, both ways), its profile, its group
+/// memberships and its conversation list; messages stay in the other party's history.
 pub(crate) fn delete(inner: &Inner, r: &AccountDeleteRequest) -> Reply {
     let mut w = inner.world();
     let mut resp = AccountDeleteResponse::new();
     for item in &r.delete_item {
-        let found = w.accounts.remove(&item.user_id).is_some();
+        let id = &item.user_id;
+        let found = w.accounts.remove(id).is_some();
+        if found {
+            w.friends.remove(id);
+            w.friend_groups.remove(id);
+            w.blacklist.remove(id);
+            w.deleted_contacts.remove(id);
+            w.c2c_read.remove(id);
+            for list in w.friends.values_mut() {
+                list.remove(id);
+            }
+            for list in w.blacklist.values_mut() {
+                list.remove(id);
+            }
+            for g in w.groups.values_mut() {
+                g.members.retain(|m| &m.account != id);
+                if g.owner.as_ref() == Some(id) {
+                    g.owner = None;
+                }
+            }
+        }
         let (code, info) = if found { (0, "") } else { (ACCOUNT_NOT_FOUND, "account not found") };
         resp.result_item.push(AccountDeleteResultItem::new(code, info, &item.user_id));
     }

@@ -71,6 +71,20 @@ async fn accounts_are_imported_checked_kicked_and_deleted() {
     assert_eq!(del.result_item[1].result_code, ACCOUNT_NOT_FOUND, "already gone");
     assert_eq!(del.failures().len(), 1);
     assert!(!emu.world().has_account("carol"));
+
+    // With its relationship chain and group memberships.
+    use tim_rest::group_open_http_svc::{CreateGroupMemberItem, CreateGroupRequest};
+    use tim_rest::sns::{FriendAddItem, FriendAddRequest};
+    c.sns().friend_add(&FriendAddRequest::new("alice", vec![FriendAddItem::new("bob", "AddSource_Type_Test")])).await.expect("friends");
+    let g = CreateGroupRequest::new(tim_rest::types::GroupType::Public, "G")
+        .group_id("g")
+        .owner_account("bob")
+        .member_list(vec![CreateGroupMemberItem::new("alice")]);
+    c.group_open_http_svc().create_group(&g).await.expect("group");
+    login.account_delete(&AccountDeleteRequest::new(vec![AccountDeleteItem::new("bob")])).await.expect("delete");
+    let w = emu.world();
+    assert!(w.friends.get("alice").is_none_or(|f| !f.contains_key("bob")));
+    assert!(w.groups["g"].member("bob").is_none() && w.groups["g"].owner.is_none());
 }
 
 #[tokio::test]
