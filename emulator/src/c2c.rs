@@ -4,7 +4,7 @@ use crate::callbacks::{self, Before};
 use crate::world::C2cMessage;
 use crate::{Inner, fail, ok};
 use std::sync::Arc;
-use tim_rest::callbacks::c2c::{C2cAfterSendMsgEvent, C2cBeforeSendMsgEvent};
+use tim_rest::callbacks::c2c::{C2cAfterMsgWithdrawEvent, C2cAfterSendMsgEvent, C2cBeforeSendMsgEvent};
 use tim_rest::error_codes::{
     ACCOUNT_NOT_FOUND, MSG_ALREADY_RECALLED, MSG_FROM_ACCOUNT_MISSING, MSG_RECALL_TARGET_NOT_FOUND, MSG_TO_ACCOUNT_NOT_REGISTERED,
 };
@@ -219,18 +219,21 @@ pub(crate) fn roam(inner: &Inner, r: &AdminGetRoamMsgRequest) -> Reply {
 }
 
 /// admin_msgwithdraw (269/38980): recalls the message with MsgKey between From_Account and To_Account;
-/// 20022 when there is none, 20023 when it was already recalled.
-pub(crate) fn withdraw(inner: &Inner, r: &AdminMsgWithdrawRequest) -> Reply {
-    let mut w = inner.world();
-    let found = w.c2c.iter_mut().find(|m| m.key == r.msg_key && m.from == r.from_account && m.to == r.to_account);
-    match found {
-        None => fail(MSG_RECALL_TARGET_NOT_FOUND, "the message to recall does not exist"),
-        Some(m) if m.recalled => fail(MSG_ALREADY_RECALLED, "the message was already recalled"),
-        Some(m) => {
-            m.recalled = true;
-            ok(&AdminMsgWithdrawResponse::new())
+/// 20022 when there is none, 20023 when it was already recalled. Sends C2C.CallbackAfterMsgWithDraw.
+pub(crate) fn withdraw(inner: &Arc<Inner>, r: &AdminMsgWithdrawRequest) -> Reply {
+    {
+        let mut w = inner.world();
+        let found = w.c2c.iter_mut().find(|m| m.key == r.msg_key && m.from == r.from_account && m.to == r.to_account);
+        match found {
+            None => return fail(MSG_RECALL_TARGET_NOT_FOUND, "the message to recall does not exist"),
+            Some(m) if m.recalled => return fail(MSG_ALREADY_RECALLED, "the message was already recalled"),
+            Some(m) => m.recalled = true,
         }
     }
+    let mut e = C2cAfterMsgWithdrawEvent::new("C2C.CallbackAfterMsgWithDraw", &r.from_account, &r.to_account, &r.msg_key);
+    e.event_time = Some(inner.now().saturating_mul(1000));
+    callbacks::after(inner, "C2C.CallbackAfterMsgWithDraw", &e);
+    ok(&AdminMsgWithdrawResponse::new())
 }
 
 /// admin_set_msg_read (269/50349): Report_Account has read Peer_Account's messages up to MsgReadTime

@@ -6,8 +6,9 @@ use crate::world::{Group, GroupMessage, GroupNotification, Member};
 use crate::{Inner, fail, ok};
 use std::sync::Arc;
 use tim_rest::callbacks::group::{
-    ExitType, GroupAfterCreateGroupEvent, GroupAfterMemberExitEvent, GroupAfterNewMemberJoinEvent, GroupAfterSendMsgEvent,
-    GroupBeforeSendMsgEvent, JoinType, MemberAccount,
+    ExitType, GroupAfterCreateGroupEvent, GroupAfterGroupDestroyedEvent, GroupAfterGroupInfoChangedEvent, GroupAfterMemberExitEvent,
+    GroupAfterNewMemberJoinEvent, GroupAfterRecallMsgEvent, GroupAfterSendMsgEvent, GroupBeforeSendMsgEvent, JoinType, MemberAccount,
+    RecalledGroupMsg,
 };
 use tim_rest::error_codes::{
     GROUP_ACCOUNT_NOT_FOUND, GROUP_FULL, GROUP_ID_IN_USE, GROUP_INVALID_PARAMETER, GROUP_NOT_FOUND, GROUP_PERMISSION_DENIED,
@@ -229,11 +230,27 @@ pub(crate) fn info(inner: &Inner, r: &GetGroupInfoRequest) -> Reply {
 }
 
 /// modify_group_base_info (269/1620): changes the given profile fields; an app-defined field with an
-/// empty value is deleted. InfoSeq grows with each change.
-pub(crate) fn modify(inner: &Inner, r: &ModifyGroupBaseInfoRequest) -> Reply {
+/// empty value is deleted. InfoSeq grows with each change. A change of the name, introduction, notice or
+/// avatar sends Group.CallbackAfterGroupInfoChanged with the changed fields.
+pub(crate) fn modify(inner: &Arc<Inner>, r: &ModifyGroupBaseInfoRequest) -> Reply {
     let now = inner.now();
     let mut w = inner.world();
     let Some(g) = w.groups.get_mut(&r.group_id) else { return not_found(&r.group_id) };
+    if r.name.is_some() || r.introduction.is_some() || r.notification.is_some() || r.face_url.is_some() {
+        let operator = r.from_account.clone().unwrap_or_else(|| inner.admin.clone());
+        let mut e = GroupAfterGroupInfoChangedEvent::new(
+            "Group.CallbackAfterGroupInfoChanged",
+            &r.group_id,
+            g.group_type.clone(),
+            operator,
+            now * 1000,
+        );
+        e.name = r.name.clone();
+        e.introduction = r.introduction.clone();
+        e.notification = r.notification.clone();
+        e.face_url = r.face_url.clone();
+        callbacks::after(inner, "Group.CallbackAfterGroupInfoChanged", &e);
+    }
     if let Some(v) = &r.name {
         g.name = v.clone();
     }
@@ -266,12 +283,23 @@ pub(crate) fn modify(inner: &Inner, r: &ModifyGroupBaseInfoRequest) -> Reply {
     ok(&ModifyGroupBaseInfoResponse::new())
 }
 
-/// destroy_group (269/1624): disbands the group; a group that does not exist fails with 10010.
-pub(crate) fn destroy(inner: &Inner, r: &DestroyGroupRequest) -> Reply {
-    match inner.world().groups.remove(&r.group_id) {
-        Some(_) => ok(&DestroyGroupResponse::new()),
-        None => not_found(&r.group_id),
-    }
+/// destroy_group (269/1624): disbands the group; a group that does not exist fails with 10010. Sends
+/// Group.CallbackAfterGroupDestroyed with the members.
+pub(crate) fn destroy(inner: &Arc<Inner>, r: &DestroyGroupRequest) -> Reply {
+    let Some(g) = inner.world().groups.remove(&r.group_id) else { return not_found(&r.group_id) };
+    let owner = g.owner.clone().unwrap_or_default();
+    let mut e = GroupAfterGroupDestroyedEvent::new(
+        "Group.CallbackAfterGroupDestroyed",
+        &r.group_id,
+        g.group_type.clone(),
+        owner,
+        &g.name,
+        inner.now() * 1000,
+    );
+    e.operator_account = Some(inner.admin.clone());
+    e.member_list = Some(g.members.iter().map(|m| MemberAccount::new(&m.account)).collect());
+    callbacks::after(inner, "Group.CallbackAfterGroupDestroyed", &e);
+    ok(&DestroyGroupResponse::new())
 }
 
 /// add_group_member (269/1621): per member, Added (1), AlreadyMember (2) or Failed (0, e.g. not
@@ -638,20 +666,31 @@ pub(crate) fn history(inner: &Inner, r: &GroupMsgGetSimpleRequest) -> Reply {
 }
 
 /// group_msg_recall (269/12341): recalls each listed message; a sequence number with no message gets
-/// RetCode 10030.
-pub(crate) fn recall(inner: &Inner, r: &GroupMsgRecallRequest) -> Reply {
-    let mut w = inner.world();
-    let Some(g) = w.groups.get_mut(&r.group_id) else { return not_found(&r.group_id) };
+/// RetCode 10030. Sends Group.CallbackAfterRecallMsg for the recalled ones.
+pub(crate) fn recall(inner: &Arc<Inner>, r: &GroupMsgRecallRequest) -> Reply {
     let mut resp = GroupMsgRecallResponse::new();
-    for item in &r.msg_seq_list {
-        let code = match g.messages.iter_mut().find(|m| m.seq == item.msg_seq) {
-            Some(m) => {
-                m.recalled = true;
-                0
-            }
-            None => GROUP_RECALL_MSG_NOT_FOUND,
-        };
-        resp.recall_ret_list.push(RecallRetItem::new(item.msg_seq, code));
+    let mut recalled = Vec::new();
+    let group_type = {
+        let mut w = inner.world();
+        let Some(g) = w.groups.get_mut(&r.group_id) else { return not_found(&r.group_id) };
+        for item in &r.msg_seq_list {
+            let code = match g.messages.iter_mut().find(|m| m.seq == item.msg_seq) {
+                Some(m) => {
+                    m.recalled = true;
+                    recalled.push(RecalledGroupMsg::new(item.msg_seq));
+                    0
+                }
+                None => GROUP_RECALL_MSG_NOT_FOUND,
+            };
+            resp.recall_ret_list.push(RecallRetItem::new(item.msg_seq, code));
+        }
+        g.group_type.clone()
+    };
+    if !recalled.is_empty() {
+        let mut e =
+            GroupAfterRecallMsgEvent::new("Group.CallbackAfterRecallMsg", &inner.admin, group_type, &r.group_id, inner.now() * 1000);
+        e.msg_seq_list = recalled;
+        callbacks::after(inner, "Group.CallbackAfterRecallMsg", &e);
     }
     ok(&resp)
 }

@@ -4,7 +4,9 @@ use crate::callbacks;
 use crate::world::Friend;
 use crate::{Inner, fail, ok};
 use std::sync::Arc;
-use tim_rest::callbacks::sns::{FriendAddPair, SnsFriendAddEvent};
+use tim_rest::callbacks::sns::{
+    AccountPair, FriendAddPair, SnsBlackListAddEvent, SnsBlackListDeleteEvent, SnsFriendAddEvent, SnsFriendDeleteEvent,
+};
 use tim_rest::error_codes::{
     SNS_ACCOUNT_NOT_FOUND, SNS_IN_PEER_BLACKLIST, SNS_INVALID_PARAMETER, SNS_NOT_FRIENDS, SNS_PEER_DISALLOWS_ADDING,
     SNS_PEER_IN_OWN_BLACKLIST, SNS_PENDING_CREATED,
@@ -85,8 +87,26 @@ pub(crate) fn friend_add(inner: &Arc<Inner>, r: &FriendAddRequest) -> Reply {
 }
 
 /// friend_delete (269/1644): one-way or two-way (the default); per item 31704 when there is no friend
-/// relationship.
-pub(crate) fn friend_delete(inner: &Inner, r: &FriendDeleteRequest) -> Reply {
+/// relationship. Sends Sns.CallbackFriendDelete for the relations removed.
+pub(crate) fn friend_delete(inner: &Arc<Inner>, r: &FriendDeleteRequest) -> Reply {
+    let mut pairs = Vec::new();
+    let reply = friend_delete_in(inner, r, &mut pairs);
+    pairs_after(inner, "Sns.CallbackFriendDelete", pairs, |p| {
+        let mut e = SnsFriendDeleteEvent::new("Sns.CallbackFriendDelete");
+        e.pair_list = p;
+        serde_json::to_value(e).unwrap_or_default()
+    });
+    reply
+}
+
+/// Sends an "after" callback with these pairs, when there are any.
+fn pairs_after(inner: &Arc<Inner>, command: &str, pairs: Vec<AccountPair>, event: impl FnOnce(Vec<AccountPair>) -> serde_json::Value) {
+    if !pairs.is_empty() {
+        callbacks::after(inner, command, &event(pairs));
+    }
+}
+
+fn friend_delete_in(inner: &Inner, r: &FriendDeleteRequest, pairs: &mut Vec<AccountPair>) -> Reply {
     let mut w = inner.world();
     if !w.has_account(&r.from_account) {
         return missing(&r.from_account);
@@ -95,11 +115,15 @@ pub(crate) fn friend_delete(inner: &Inner, r: &FriendDeleteRequest) -> Reply {
     let mut resp = FriendDeleteResponse::new();
     for to in &r.to_account {
         let removed = w.friends.get_mut(&r.from_account).and_then(|f| f.remove(to)).is_some();
+        if removed {
+            pairs.push(AccountPair::new(&r.from_account, to));
+        }
         if removed
             && both
             && let Some(f) = w.friends.get_mut(to)
+            && f.remove(&r.from_account).is_some()
         {
-            f.remove(&r.from_account);
+            pairs.push(AccountPair::new(to, &r.from_account));
         }
         let (code, info) = if removed { (0, "") } else { (SNS_NOT_FRIENDS, "not a friend") };
         resp.result_item.push(SnsResultItem::new(to, code, info));
@@ -227,8 +251,25 @@ pub(crate) fn group_delete(inner: &Inner, r: &GroupDeleteRequest) -> Reply {
 
 /// black_list_add (269/3718): adds to the blocklist and removes an existing friendship both ways; per
 /// item 30003 for an account that does not exist, 30001 `Err_SNS_BlackListAdd_Already_Exist` when it is
-/// already on the list (the page's example).
-pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
+/// already on the list (the page's example). Sends Sns.CallbackBlackListAdd, and Sns.CallbackFriendDelete
+/// for the friendships it removed (the newest zh page of the latter).
+pub(crate) fn black_add(inner: &Arc<Inner>, r: &BlackListAddRequest) -> Reply {
+    let (mut added, mut unfriended) = (Vec::new(), Vec::new());
+    let reply = black_add_in(inner, r, &mut added, &mut unfriended);
+    pairs_after(inner, "Sns.CallbackBlackListAdd", added, |p| {
+        let mut e = SnsBlackListAddEvent::new("Sns.CallbackBlackListAdd");
+        e.pair_list = p;
+        serde_json::to_value(e).unwrap_or_default()
+    });
+    pairs_after(inner, "Sns.CallbackFriendDelete", unfriended, |p| {
+        let mut e = SnsFriendDeleteEvent::new("Sns.CallbackFriendDelete");
+        e.pair_list = p;
+        serde_json::to_value(e).unwrap_or_default()
+    });
+    reply
+}
+
+fn black_add_in(inner: &Inner, r: &BlackListAddRequest, added: &mut Vec<AccountPair>, unfriended: &mut Vec<AccountPair>) -> Reply {
     let now = inner.now();
     let mut w = inner.world();
     if !w.has_account(&r.from_account) {
@@ -242,11 +283,12 @@ pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
             (SNS_INVALID_PARAMETER, "Err_SNS_BlackListAdd_Already_Exist")
         } else {
             w.blacklist.entry(r.from_account.clone()).or_default().insert(to.clone(), now);
-            if let Some(f) = w.friends.get_mut(&r.from_account) {
-                f.remove(to);
+            added.push(AccountPair::new(&r.from_account, to));
+            if w.friends.get_mut(&r.from_account).and_then(|f| f.remove(to)).is_some() {
+                unfriended.push(AccountPair::new(&r.from_account, to));
             }
-            if let Some(f) = w.friends.get_mut(to) {
-                f.remove(&r.from_account);
+            if w.friends.get_mut(to).and_then(|f| f.remove(&r.from_account)).is_some() {
+                unfriended.push(AccountPair::new(to, &r.from_account));
             }
             (0, "")
         };
@@ -258,20 +300,31 @@ pub(crate) fn black_add(inner: &Inner, r: &BlackListAddRequest) -> Reply {
     ok(&resp)
 }
 
-/// black_list_delete (269/3719): removes from the blocklist.
-pub(crate) fn black_delete(inner: &Inner, r: &BlackListDeleteRequest) -> Reply {
-    let mut w = inner.world();
-    if !w.has_account(&r.from_account) {
-        return missing(&r.from_account);
-    }
-    let mut resp = BlackListDeleteResponse::new();
-    for to in &r.to_account {
-        let removed = w.blacklist.get_mut(&r.from_account).and_then(|b| b.remove(to)).is_some();
-        if !removed {
-            resp.fail_account.push(to.clone());
+/// black_list_delete (269/3719): removes from the blocklist. Sends Sns.CallbackBlackListDelete.
+pub(crate) fn black_delete(inner: &Arc<Inner>, r: &BlackListDeleteRequest) -> Reply {
+    let mut pairs = Vec::new();
+    let resp = {
+        let mut w = inner.world();
+        if !w.has_account(&r.from_account) {
+            return missing(&r.from_account);
         }
-        resp.result_item.push(SnsResultItem::new(to, 0, ""));
-    }
+        let mut resp = BlackListDeleteResponse::new();
+        for to in &r.to_account {
+            let removed = w.blacklist.get_mut(&r.from_account).and_then(|b| b.remove(to)).is_some();
+            if removed {
+                pairs.push(AccountPair::new(&r.from_account, to));
+            } else {
+                resp.fail_account.push(to.clone());
+            }
+            resp.result_item.push(SnsResultItem::new(to, 0, ""));
+        }
+        resp
+    };
+    pairs_after(inner, "Sns.CallbackBlackListDelete", pairs, |p| {
+        let mut e = SnsBlackListDeleteEvent::new("Sns.CallbackBlackListDelete");
+        e.pair_list = p;
+        serde_json::to_value(e).unwrap_or_default()
+    });
     ok(&resp)
 }
 

@@ -170,6 +170,55 @@ async fn group_messages_are_moderated_and_membership_changes_are_reported() {
 }
 
 #[tokio::test]
+async fn recalls_group_changes_and_relationship_changes_are_reported() {
+    let enabled = [
+        "C2C.CallbackAfterMsgWithDraw",
+        "Group.CallbackAfterGroupInfoChanged",
+        "Group.CallbackAfterRecallMsg",
+        "Group.CallbackAfterGroupDestroyed",
+        "Sns.CallbackFriendDelete",
+        "Sns.CallbackBlackListAdd",
+        "Sns.CallbackBlackListDelete",
+    ];
+    let (emu, client, seen) = setup(&enabled).await;
+    let sent = client.openim().send_msg(&SendMsgRequest::new("ben", text("oops")).from_account("ann")).await.expect("send");
+    let key = sent.msg_key.expect("key");
+    client.openim().admin_msg_withdraw(&tim_rest::openim::AdminMsgWithdrawRequest::new("ann", "ben", &key)).await.expect("recall");
+
+    let g = client.group_open_http_svc();
+    g.create_group(&CreateGroupRequest::new(GroupType::Public, "Team").group_id("team").owner_account("ann")).await.expect("create");
+    g.modify_group_base_info(&tim_rest::group_open_http_svc::ModifyGroupBaseInfoRequest::new("team").name("Team 2")).await.expect("rename");
+    let seq = g.send_group_msg(&SendGroupMsgRequest::new("team", text("x")).from_account("ann")).await.expect("send").msg_seq;
+    let recall =
+        tim_rest::group_open_http_svc::GroupMsgRecallRequest::new("team", vec![tim_rest::group_open_http_svc::RecallMsgSeqItem::new(seq)]);
+    g.group_msg_recall(&recall).await.expect("recall");
+    g.destroy_group(&tim_rest::group_open_http_svc::DestroyGroupRequest::new("team")).await.expect("destroy");
+
+    let s = client.sns();
+    s.friend_add(&FriendAddRequest::new(
+        "ann",
+        vec![FriendAddItem::new("ben", "AddSource_Type_Test"), FriendAddItem::new("cid", "AddSource_Type_Test")],
+    ))
+    .await
+    .expect("friends");
+    s.friend_delete(&tim_rest::sns::FriendDeleteRequest::new("ann", vec!["ben".into()])).await.expect("unfriend");
+    s.black_list_add(&tim_rest::sns::BlackListAddRequest::new("ann", vec!["cid".into()])).await.expect("block");
+    s.black_list_delete(&tim_rest::sns::BlackListDeleteRequest::new("ann", vec!["cid".into()])).await.expect("unblock");
+    emu.settle().await;
+
+    let seen = seen.lock().expect("log").clone();
+    for cmd in enabled {
+        assert!(seen.iter().any(|c| c == cmd), "{cmd} not received: {seen:?}");
+    }
+    let sent = emu.callbacks_sent();
+    let deletes: Vec<&tim_emulator::SentCallback> = sent.iter().filter(|c| c.command == "Sns.CallbackFriendDelete").collect();
+    assert_eq!(deletes.len(), 2, "friend_delete, then the blocklist's removal of a friendship");
+    assert_eq!(deletes[0].event["PairList"].as_array().map(Vec::len), Some(2), "both ways");
+    let changed = sent.iter().find(|c| c.command == "Group.CallbackAfterGroupInfoChanged").expect("changed");
+    assert_eq!(changed.event["Name"], "Team 2");
+}
+
+#[tokio::test]
 async fn without_an_answer_in_time_the_documented_default_allows() {
     let emu = Emulator::start(APPID, "administrator", "test-key").await.expect("bind");
     let client = emu.client_builder().build().expect("client");
