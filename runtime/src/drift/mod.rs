@@ -15,7 +15,13 @@
 //!    a [`count`](Correction::count).
 //!
 //! A reply goes to the strict pass unless its type drifted within the last [`DRIFT_MEMORY`] replies; when
-//! the strict pass fails, the tolerant pass reads the body again (the only case with two passes). The
+//! the strict pass fails, the tolerant pass reads the body again (the only case with two passes).
+//! Inside the tolerant pass, what has never drifted is still read by the strict code: each object type
+//! remembers which of its fields (and whether anything inside it) drifted in an earlier reply, and the
+//! other fields and objects skip the adapter. A cursor sent as a string thus costs nothing on the
+//! thousands of list items beside it, and a systematic drift of one field costs the adapter on that
+//! field's objects only. If something drifts where it never did, the strict read of that part fails
+//! and the tolerant pass starts over with the adapter everywhere (once: the place is remembered). The
 //! rare corrections the tolerant pass cannot make as the tokens go by (an array item or map entry left
 //! out, a field sent under its key and under an alias, a union element whose content comes before its
 //! tag, objects nested deeper than 48 levels or with more than 256 fields) hand the reply to the

@@ -18,7 +18,9 @@
 //! inside a union element whose content comes before its tag, an unknown key next to a union's tag, more
 //! than 256 fields in one object, more than 48 levels of nesting.
 //!
-//! What keeps it close to the strict pass: fields are named to the derived code by index; each depth
+//! What keeps it close to the strict pass: with `strict_clean` (the reply's type is remembered as
+//! drifting), the fields of an object that never drifted and the objects of types inside which nothing
+//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen; fields are named to the derived code by index; each depth
 //! learns the order in which the server sends an object's keys, so the key lookup usually hits at the
 //! first comparison; where the walk is lives in fixed cells (no allocation per value); a required
 //! field's absence is checked with one mask.
@@ -330,6 +332,13 @@ fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cau
                 Ok(s)
             }
             Tok::S(s) => {
+                // The common case first: plain digits that fit in a u64 (19 digits always do).
+                if (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+                    let x = s.bytes().fold(0u64, |x, b| x * 10 + u64::from(b - b'0'));
+                    let s = fit(i128::from(x))?;
+                    coerced(JsonKind::String, "integer");
+                    return Ok(s);
+                }
                 let t = s.trim();
                 if t.is_empty() {
                     return Err(Cause::EmptyString);
