@@ -18,6 +18,10 @@ use serde::Deserialize;
 /// The acknowledgments file, relative to the spec folder.
 pub const ACKS_FILE: &str = "diff-acks.yaml";
 
+/// The `reason` of the entries the reports print for unacknowledged breaking findings: to be
+/// replaced, and refused as it stands.
+pub(crate) const REASON_PLACEHOLDER: &str = "(why this break is acceptable: the official page and date, who is affected)";
+
 /// One acknowledged finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
@@ -77,7 +81,7 @@ pub fn parse_acks(text: &str, shown: &str) -> Result<Vec<Ack>, Diagnostics> {
             problem("`at` is empty: give the finding's location, e.g. `openim/sendmsg request.MsgRandom`".into());
             continue;
         }
-        if e.reason.trim().is_empty() {
+        if e.reason.trim().is_empty() || e.reason.trim() == REASON_PLACEHOLDER {
             problem("`reason` is empty: say why this breaking change is acceptable".into());
             continue;
         }

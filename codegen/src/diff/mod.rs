@@ -187,6 +187,13 @@ impl Report {
         self.findings.iter().filter(|f| f.needs_ack()).count()
     }
 
+    /// The acknowledgments that match no finding, one `file:line: ...` line each (empty when none):
+    /// what `cargo xtask diff --leftovers` prints. The reports themselves only count them (text) or
+    /// leave them out (Markdown, JSON).
+    pub fn leftovers(&self) -> String {
+        render::leftovers(self)
+    }
+
     /// Renders the report in `format`.
     pub fn render(&self, format: Format) -> String {
         match format {
