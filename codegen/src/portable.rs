@@ -8,7 +8,7 @@
 //!
 //! - inside a flow collection (`{ ... }`, `[ ... ]`), PyYAML ends a plain scalar at `?` and then
 //!   fails: `{ type: u32? }` cannot be read at all (YAML 1.2 allows the `?`);
-//! - the YAML 1.1 implicit types of PyYAML's resolver (`resolver.py`): booleans `yes`/`no`/`on`/`off`,
+//! - the YAML 1.1 implicit types of PyYAML's resolver: booleans `yes`/`no`/`on`/`off`,
 //!   integers with `_`, a leading `0` (octal), `0b` or `:` (base 60), floats (which need a `.`),
 //!   dates and timestamps, `<<` and `=`. A plain scalar that resolves to one of these is reported when
 //!   `serde_yaml` reads something else (text, or another number).
@@ -124,7 +124,7 @@ fn describe(v: &serde_yaml::Value) -> String {
     }
 }
 
-/// PyYAML's implicit resolvers (`yaml/resolver.py`, in its order): bool, float, int, merge, null,
+/// PyYAML's implicit resolvers (its `resolver.py`, in its order): bool, float, int, merge, null,
 /// timestamp, value. `None`: a string.
 fn yaml11(s: &str) -> Option<Yaml11> {
     match s {
