@@ -606,26 +606,26 @@ fn json_output_is_an_array_of_findings() {
     assert_eq!(items[0]["command"], serde_json::Value::Null);
 }
 
-/// The rule table is generated from `Rule::ALL`; the module docs include `src/diff/RULES.md` and the
-/// README carries a copy. `UPDATE_SNAPSHOTS=1` rewrites both.
+/// The rule table is generated from `Rule::ALL`; the module docs include `src/diff/RULES.md` and
+/// CONTRIBUTING.md carries a copy. `UPDATE_SNAPSHOTS=1` rewrites both.
 #[test]
-fn rule_table_is_in_the_module_docs_and_the_readme() {
+fn rule_table_is_in_the_module_docs_and_contributing() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = diff::rules_table();
     let rules_md = root.join("src/diff/RULES.md");
-    let readme_path = root.join("../README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
+    let doc_path = root.join("../CONTRIBUTING.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let begin = "<!-- BEGIN rule table (codegen::diff::rules_table) -->\n";
     let end = "<!-- END rule table -->";
-    let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) else { panic!("README.md lacks the rule table markers") };
+    let (Some(b), Some(e)) = (doc.find(begin), doc.find(end)) else { panic!("CONTRIBUTING.md lacks the rule table markers") };
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&rules_md, &table).unwrap_or_else(|e| panic!("{e}"));
-        let updated = format!("{}{begin}{table}{}", &readme[..b], &readme[e..]);
-        std::fs::write(&readme_path, updated).unwrap_or_else(|e| panic!("{e}"));
+        let updated = format!("{}{begin}{table}{}", &doc[..b], &doc[e..]);
+        std::fs::write(&doc_path, updated).unwrap_or_else(|e| panic!("{e}"));
         return;
     }
     assert!(std::fs::read_to_string(&rules_md).unwrap_or_default() == table, "src/diff/RULES.md is stale; rerun with UPDATE_SNAPSHOTS=1");
-    assert!(readme[b + begin.len()..e] == table, "the README's rule table is stale; rerun with UPDATE_SNAPSHOTS=1");
+    assert!(doc[b + begin.len()..e] == table, "the rule table of CONTRIBUTING.md is stale; rerun with UPDATE_SNAPSHOTS=1");
 }
 
 #[test]

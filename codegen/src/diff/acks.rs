@@ -74,7 +74,7 @@ pub fn parse_acks(text: &str, shown: &str) -> Result<Vec<Ack>, Diagnostics> {
         let line = index.line(&format!("acknowledged[{i}]"));
         let mut problem = |message: String| diags.push(Diagnostic { file: shown.to_owned(), line, column: None, message });
         if Rule::from_id(e.rule.trim()).is_none() {
-            problem(format!("unknown rule `{}` (see the rule table: README, \"Reviewing a spec change\")", e.rule));
+            problem(format!("unknown rule `{}` (see the rule table: CONTRIBUTING.md, \"Reviewing a spec change\")", e.rule));
             continue;
         }
         if e.at.trim().is_empty() {

@@ -51,7 +51,7 @@
 //!
 //! # Rules
 //!
-//! The table below is generated from [`Rule::ALL`] (a test keeps it and the README's copy in sync).
+//! The table below is generated from [`Rule::ALL`] (a test keeps it and the copy in CONTRIBUTING.md in sync).
 //! "Breaking" in the Rust column follows from the generated code: a public item, field or variant
 //! disappears or changes its type, or `new(...)` changes its parameters.
 //!
