@@ -27,12 +27,8 @@ pub fn check(shown: &str, text: &str) -> Vec<Diagnostic> {
     let mut flow: Vec<bool> = Vec::new();
     for item in Parser::new_from_str(text) {
         let Ok((event, span)) = item else { return out };
-        let at = |message: String| Diagnostic {
-            file: shown.to_owned(),
-            line: span.start.line(),
-            column: Some(span.start.col() + 1),
-            message,
-        };
+        let at =
+            |message: String| Diagnostic { file: shown.to_owned(), line: span.start.line(), column: Some(span.start.col() + 1), message };
         match event {
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 let opens_flow = matches!(chars.get(span.start.index()), Some('{' | '['));
@@ -83,7 +79,9 @@ fn resolved_differently(s: &str) -> Option<String> {
     let Some(old) = old else {
         return match new {
             Some(V::String(_)) | None => None,
-            Some(other) => Some(format!("is read as {} by serde_yaml (YAML 1.2) but as text by YAML 1.1 parsers such as PyYAML", describe(&other))),
+            Some(other) => {
+                Some(format!("is read as {} by serde_yaml (YAML 1.2) but as text by YAML 1.1 parsers such as PyYAML", describe(&other)))
+            }
         };
     };
     let same = match (&old, &new) {
@@ -218,7 +216,12 @@ fn float11(s: &str) -> Option<f64> {
             if !whole_ok {
                 return None;
             }
-            let text = format!("{}.{}{}", whole.replace('_', ""), fraction.replace('_', ""), exponent.map(|e| format!("e{e}")).unwrap_or_default());
+            let text = format!(
+                "{}.{}{}",
+                whole.replace('_', ""),
+                fraction.replace('_', ""),
+                exponent.map(|e| format!("e{e}")).unwrap_or_default()
+            );
             let text = if text.starts_with('.') { format!("0{text}") } else { text };
             text.parse::<f64>().ok()?
         }

@@ -220,10 +220,8 @@ fn an_unquoted_question_mark_in_a_flow_mapping_names_the_line_and_the_fix() {
     let p = problems(&service(&text));
     assert_eq!(
         p,
-        [
-            "spec/services/svc.yaml:10:18: `u32?` must be quoted inside `{ }` or `[ ]`: YAML 1.1 parsers such as PyYAML \
-             end an unquoted scalar at `?` there and cannot read the file; write \"u32?\""
-        ]
+        ["spec/services/svc.yaml:10:18: `u32?` must be quoted inside `{ }` or `[ ]`: YAML 1.1 parsers such as PyYAML \
+             end an unquoted scalar at `?` there and cannot read the file; write \"u32?\""]
     );
     assert!(problems(&service(&cmd("      B: { type: \"u32?\", doc: Count. }\n      C:\n        type: u32?\n", ""))).is_empty());
     // Older revisions, read by the spec diff, are not held to it.

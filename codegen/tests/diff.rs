@@ -459,7 +459,11 @@ fn rust_name_changed() {
             "  Legacy:\n",
             "  Words:\n    doc: A text.\n    fields:\n      Text: { type: string, doc: \"The text.\" }\n  Legacy:\n",
         )
-        .edit(SVC_YAML, "      Quote: { type: \"TextBody?\", doc: \"A quote.\" }\n", "      Quote: { type: \"Words?\", doc: \"A quote.\" }\n");
+        .edit(
+            SVC_YAML,
+            "      Quote: { type: \"TextBody?\", doc: \"A quote.\" }\n",
+            "      Quote: { type: \"Words?\", doc: \"A quote.\" }\n",
+        );
     let found = diff::diff(&base.load(), &new.load());
     let got: Vec<(&str, &str, Verdict, Verdict)> = found.iter().map(|f| (f.rule.id(), f.location.as_str(), f.wire, f.rust)).collect();
     assert_eq!(
@@ -547,7 +551,11 @@ fn text_output_has_one_line_per_finding() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "spec diff old -> new");
     // The findings, the summary, then the entry to paste for the breaking one.
-    assert_eq!(lines[5..7], ["", "To accept the breaking finding(s), add under `acknowledged:` in diff-acks.yaml, with the reason written:"], "{text}");
+    assert_eq!(
+        lines[5..7],
+        ["", "To accept the breaking finding(s), add under `acknowledged:` in diff-acks.yaml, with the reason written:"],
+        "{text}"
+    );
     assert!(lines[1].starts_with("compatible   enum-value-added             svc types.Priority.Medium: "), "{text}");
     assert!(lines[2].starts_with("risky        retry-class-changed          svc/get: "), "{text}");
     assert!(lines[3].starts_with("BREAKING     request-field-added-required svc/get request.Kind: "), "{text}");
@@ -685,13 +693,21 @@ fn a_breaking_finding_prints_the_entry_to_paste_and_leftovers_stay_out_of_the_ma
     let entry = "  - rule: request-field-added-required\n    at: svc/get request.Kind\n    reason: >-\n      (why this break is acceptable: the official page and date, who is affected)\n";
     assert!(text.contains(&format!("add under `acknowledged:` in diff-acks.yaml, with the reason written:\n\n{entry}")), "{text}");
     // The text report counts the leftovers in one line; the Markdown and JSON leave them out.
-    assert!(text.ends_with("note: 1 acknowledgment(s) in diff-acks.yaml match no finding of this diff (`cargo xtask diff --leftovers` lists them)\n"), "{text}");
+    assert!(
+        text.ends_with(
+            "note: 1 acknowledgment(s) in diff-acks.yaml match no finding of this diff (`cargo xtask diff --leftovers` lists them)\n"
+        ),
+        "{text}"
+    );
     assert!(!text.contains("types.Nope"), "{text}");
     let md = r.render(diff::Format::Markdown);
     assert!(md.contains(&format!("```yaml\n{entry}```\n")), "{md}");
     assert!(!md.contains("types.Nope") && !md.contains("match no finding"), "{md}");
     assert!(!r.render(diff::Format::Json).contains("types.Nope"));
-    assert_eq!(r.leftovers(), "diff-acks.yaml:7: `type-removed` at `types.Nope` matches no finding of this diff (left over from an earlier change?)\n");
+    assert_eq!(
+        r.leftovers(),
+        "diff-acks.yaml:7: `type-removed` at `types.Nope` matches no finding of this diff (left over from an earlier change?)\n"
+    );
 
     // Pasted as printed, the placeholder reason is refused; with a reason written, it acknowledges the finding.
     let pasted = format!("acknowledged:\n{entry}");

@@ -194,9 +194,7 @@ fn generated_files_are_the_generators() {
 
 /// The keys of one `Deserialize` struct: each named field's `rename`, or its name.
 fn serde_keys(item: &syn::ItemStruct) -> Vec<String> {
-    let derives_deserialize = item.attrs.iter().any(|a| {
-        a.path().is_ident("derive") && a.to_token_stream_string().contains("Deserialize")
-    });
+    let derives_deserialize = item.attrs.iter().any(|a| a.path().is_ident("derive") && a.to_token_stream_string().contains("Deserialize"));
     if !derives_deserialize {
         return Vec::new();
     }

@@ -64,14 +64,17 @@ pub(super) fn leftovers(r: &Report) -> String {
     let file = r.acks_file.as_deref().unwrap_or(super::ACKS_FILE);
     r.unused_acks
         .iter()
-        .map(|a| format!("{file}:{}: `{}` at `{}` matches no finding of this diff (left over from an earlier change?)\n", a.line, a.rule, a.at))
+        .map(|a| {
+            format!("{file}:{}: `{}` at `{}` matches no finding of this diff (left over from an earlier change?)\n", a.line, a.rule, a.at)
+        })
         .collect()
 }
 
 /// A scalar as YAML that every parser reads back as the same text: plain when it is safe, else
 /// double-quoted (JSON's quoting is valid YAML).
 fn yaml_scalar(s: &str) -> String {
-    let plain = serde_yaml::from_str::<String>(s).is_ok_and(|back| back == s) && crate::portable::check("", &format!("k: {s}\n")).is_empty();
+    let plain =
+        serde_yaml::from_str::<String>(s).is_ok_and(|back| back == s) && crate::portable::check("", &format!("k: {s}\n")).is_empty();
     if plain { s.to_owned() } else { serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")) }
 }
 
