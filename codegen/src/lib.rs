@@ -18,6 +18,7 @@ pub mod load;
 pub mod locate;
 pub mod model;
 pub mod names;
+pub mod portable;
 pub mod spec;
 pub mod validate;
 

@@ -35,13 +35,16 @@ pub struct Rules {
     /// An event field is required only where every official example of its callback carries it (a rule
     /// newer than some revisions of the catalogue: `cargo xtask diff` reads old revisions without it).
     pub complete_examples: bool,
+    /// Every file reads the same with a YAML 1.1 parser such as PyYAML ([`crate::portable`]); older
+    /// revisions were checked only by `.ci/check_yaml.py`, if at all.
+    pub portable_yaml: bool,
 }
 
 impl Rules {
     /// Every rule: what `cargo xtask gen` and `validate` check.
-    pub const CURRENT: Rules = Rules { complete_examples: true };
+    pub const CURRENT: Rules = Rules { complete_examples: true, portable_yaml: true };
     /// The rules any revision of the catalogue must pass, for reading older revisions (the spec diff).
-    pub const HISTORICAL: Rules = Rules { complete_examples: false };
+    pub const HISTORICAL: Rules = Rules { complete_examples: false, portable_yaml: false };
 }
 
 /// [`load_dir`] with a choice of rules.
@@ -114,6 +117,9 @@ pub fn load_sources_with(sources: &[Source], rules: Rules) -> Result<Catalogue, 
     let mut parsed = SpecFiles::default();
     for (i, s) in sources.iter().enumerate() {
         parsed.files.push(FileInfo { shown: s.shown.clone(), rel: s.rel.clone(), index: LineIndex::new(&s.text) });
+        if rules.portable_yaml {
+            parsed.diags.extend(crate::portable::check(&s.shown, &s.text));
+        }
         if s.rel == "errors.yaml" {
             if let Some(f) = parsed.parse::<spec::ErrorsFile>(i, &s.text) {
                 parsed.errors = Some((i, f));

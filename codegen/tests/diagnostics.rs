@@ -195,3 +195,41 @@ fn a_required_event_field_that_an_official_example_lacks_is_reported_now_but_not
     // The spec diff reads older revisions, written before the rule, without it.
     assert!(codegen::validate::load_sources_with(&sources, codegen::validate::Rules::HISTORICAL).is_ok());
 }
+
+#[test]
+fn a_misspelt_type_is_one_error_with_the_closest_names() {
+    let types = "types:\n  MsgElement:\n    fields:\n      A: string\n  MsgElements:\n    fields:\n      A: string\n";
+    let rest = "    examples:\n      - request: |\n          {\"A\": \"x\", \"B\": [{\"A\": \"y\"}]}\n";
+    let mut s = service(&cmd("      B: \"[MsgElemnt]\"\n", rest));
+    s.push(Source { rel: "types/t.yaml".into(), shown: "spec/types/t.yaml".into(), text: types.into() });
+    let p = problems(&s);
+    // Not a second error for the example that carries the field.
+    assert_eq!(p, ["spec/services/svc.yaml:10: unknown type `MsgElemnt`; did you mean `MsgElement` or `MsgElements`?"]);
+    // A scalar spelt with a capital, and a scalar spelt wrong.
+    assert_one(&service(&cmd("      B: String?\n", "")), "spec/services/svc.yaml:10:", "unknown type `String`; did you mean `string`?");
+    assert_one(&service(&cmd("      B: strng\n", "")), "spec/services/svc.yaml:10:", "`strng` is not a type (did you mean `string`?)");
+    // Nothing close: no guess.
+    assert_one(&service(&cmd("      B: Widget\n", "")), "spec/services/svc.yaml:10:", "unknown type `Widget`");
+    assert!(!problems(&service(&cmd("      B: Widget\n", ""))).iter().any(|x| x.contains("did you mean")));
+}
+
+#[test]
+fn an_unquoted_question_mark_in_a_flow_mapping_names_the_line_and_the_fix() {
+    // serde_yaml reads it; PyYAML (and `.ci/check_yaml.py`) cannot. Quoted, or in block style, it is fine.
+    let text = cmd("      B: { type: u32?, doc: Count. }\n", "");
+    let p = problems(&service(&text));
+    assert_eq!(
+        p,
+        ["spec/services/svc.yaml:10:18: `u32?` must be quoted inside `{ }` or `[ ]`: YAML 1.1 parsers such as PyYAML \
+             end an unquoted scalar at `?` there and cannot read the file; write \"u32?\""]
+    );
+    assert!(problems(&service(&cmd("      B: { type: \"u32?\", doc: Count. }\n      C:\n        type: u32?\n", ""))).is_empty());
+    // Older revisions, read by the spec diff, are not held to it.
+    assert!(codegen::validate::load_sources_with(&service(&text), codegen::validate::Rules::HISTORICAL).is_ok());
+}
+
+#[test]
+fn a_yaml_1_1_boolean_is_reported() {
+    let text = cmd("", "").replace("title: { zh: 拉取, en: Get }", "title: { zh: 拉取, en: On }");
+    assert_one(&service(&text), "spec/services/svc.yaml:5:", "`On` is read as text by serde_yaml (YAML 1.2) but as the boolean true");
+}

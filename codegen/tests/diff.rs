@@ -78,8 +78,8 @@ fn request_field_added_required() {
     // `auto: random`: old clients do not send it, but `new` fills it in, so Rust code is unaffected.
     let auto = Fixture::base().edit(
         SVC_YAML,
-        "      Filter: { type: string?, doc: \"A filter.\" }\n",
-        "      Filter: { type: string?, doc: \"A filter.\" }\n      Nonce: { type: u64, auto: random }\n",
+        "      Filter: { type: \"string?\", doc: \"A filter.\" }\n",
+        "      Filter: { type: \"string?\", doc: \"A filter.\" }\n      Nonce: { type: u64, auto: random }\n",
     );
     expect(&auto, &[("request-field-added-required", "svc/get request.Nonce", Breaking, Compatible)]);
 }
@@ -114,8 +114,8 @@ fn request_field_removed() {
     // Inside an inline object: located through the field that holds it.
     let nested = Fixture::base().edit(
         SVC_YAML,
-        "          Flag: { type: i32?, doc: \"A flag.\" }\n",
-        "          Other: { type: bool?, doc: \"Something else.\" }\n",
+        "          Flag: { type: \"i32?\", doc: \"A flag.\" }\n",
+        "          Other: { type: \"bool?\", doc: \"Something else.\" }\n",
     );
     expect(
         &nested,
@@ -132,8 +132,8 @@ fn response_field_added() {
     let add = |line: &str| {
         Fixture::base().edit(
             SVC_YAML,
-            "      Value: { type: Loose?, doc: \"A value.\" }\n",
-            &format!("      Value: {{ type: Loose?, doc: \"A value.\" }}\n{line}"),
+            "      Value: { type: \"Loose?\", doc: \"A value.\" }\n",
+            &format!("      Value: {{ type: \"Loose?\", doc: \"A value.\" }}\n{line}"),
         )
     };
     // A required scalar joins the response's `new(...)` (used to build replies in tests).
@@ -151,7 +151,7 @@ fn response_field_added() {
     let unused = Fixture::base().edit(
         SHARED_YAML,
         "      A: { type: string, doc: \"A.\" }\n",
-        "      A: { type: string, doc: \"A.\" }\n      B: { type: string?, doc: \"B.\" }\n",
+        "      A: { type: string, doc: \"A.\" }\n      B: { type: \"string?\", doc: \"B.\" }\n",
     );
     let f = expect(&unused, &[("response-field-added", "types.Legacy.B", Compatible, Compatible)]);
     assert!(f[0].detail.contains("not used by any command"), "{}", f[0].detail);
@@ -162,7 +162,7 @@ fn response_field_removed() {
     // Required: old readers fail to decode a reply without it.
     expect(&rule_case("response-field-removed"), &[("response-field-removed", "svc/get response.Score", Breaking, Breaking)]);
     // Optional, or a list: it reads as absent or empty.
-    let optional = Fixture::base().edit(SVC_YAML, "      Key: { type: string?, doc: \"Message key.\" }\n", "");
+    let optional = Fixture::base().edit(SVC_YAML, "      Key: { type: \"string?\", doc: \"Message key.\" }\n", "");
     expect(&optional, &[("response-field-removed", "svc/send response.Key", Risky, Breaking)]);
     let list = Fixture::base().edit(SVC_YAML, "      Names: { type: \"[string]\", doc: \"Names.\" }\n", "");
     expect(&list, &[("response-field-removed", "svc/get response.Names", Risky, Breaking)]);
@@ -176,8 +176,8 @@ fn field_renamed() {
     // Same key ignoring case, and the Rust name stays `note`: only the wire breaks.
     let case_only = Fixture::base().edit(
         SVC_YAML,
-        "      Note: { type: string?, doc: \"A note.\" }\n",
-        "      NOTE: { type: string?, doc: \"Remark.\", rust: note }\n",
+        "      Note: { type: \"string?\", doc: \"A note.\" }\n",
+        "      NOTE: { type: \"string?\", doc: \"Remark.\", rust: note }\n",
     );
     expect(&case_only, &[("field-renamed", "svc/send request.Note", Breaking, Compatible)]);
     // Another doc and another type: not a rename.
@@ -216,8 +216,8 @@ fn integer_widened() {
     // Sent: every old value still fits.
     let sent = Fixture::base().edit(
         SVC_YAML,
-        "      Since: { type: u32?, doc: \"Since when.\" }\n",
-        "      Since: { type: u64?, doc: \"Since when.\" }\n",
+        "      Since: { type: \"u32?\", doc: \"Since when.\" }\n",
+        "      Since: { type: \"u64?\", doc: \"Since when.\" }\n",
     );
     expect(&sent, &[("integer-widened", "svc/get request.Since", Compatible, Breaking)]);
     // Inside a list.
@@ -381,8 +381,8 @@ fn type_direction_changed() {
     // Gaining a direction is compatible: `Loose` was only read and is now sent too.
     let gains = Fixture::base().edit(
         SVC_YAML,
-        "      Filter: { type: string?, doc: \"A filter.\" }\n",
-        "      Filter: { type: string?, doc: \"A filter.\" }\n      Hint: { type: Loose?, doc: \"A hint.\" }\n",
+        "      Filter: { type: \"string?\", doc: \"A filter.\" }\n",
+        "      Filter: { type: \"string?\", doc: \"A filter.\" }\n      Hint: { type: \"Loose?\", doc: \"A hint.\" }\n",
     );
     expect(
         &gains,
@@ -449,8 +449,8 @@ fn rust_name_changed() {
     // A field that now uses another named type of the same wire shape.
     let base = Fixture::base().edit(
         SVC_YAML,
-        "      Value: { type: Loose?, doc: \"A value.\" }\n",
-        "      Value: { type: Loose?, doc: \"A value.\" }\n      Quote: { type: TextBody?, doc: \"A quote.\" }\n",
+        "      Value: { type: \"Loose?\", doc: \"A value.\" }\n",
+        "      Value: { type: \"Loose?\", doc: \"A value.\" }\n      Quote: { type: \"TextBody?\", doc: \"A quote.\" }\n",
     );
     let new = base
         .clone()
@@ -459,7 +459,11 @@ fn rust_name_changed() {
             "  Legacy:\n",
             "  Words:\n    doc: A text.\n    fields:\n      Text: { type: string, doc: \"The text.\" }\n  Legacy:\n",
         )
-        .edit(SVC_YAML, "      Quote: { type: TextBody?, doc: \"A quote.\" }\n", "      Quote: { type: Words?, doc: \"A quote.\" }\n");
+        .edit(
+            SVC_YAML,
+            "      Quote: { type: \"TextBody?\", doc: \"A quote.\" }\n",
+            "      Quote: { type: \"Words?\", doc: \"A quote.\" }\n",
+        );
     let found = diff::diff(&base.load(), &new.load());
     let got: Vec<(&str, &str, Verdict, Verdict)> = found.iter().map(|f| (f.rule.id(), f.location.as_str(), f.wire, f.rust)).collect();
     assert_eq!(
@@ -502,7 +506,7 @@ fn findings_are_grouped_in_a_fixed_order() {
         .edit(SHARED_YAML, "  Legacy:\n", "  Fresh:\n    doc: New.\n    fields:\n      B: { type: string, doc: \"B.\" }\n  Legacy:\n")
         .edit(SVC_YAML, "      Low: Not urgent.\n", "")
         .edit(SVC_YAML, "    retry: safe\n", "    retry: never\n")
-        .edit(SVC_YAML, "      Note: { type: string?, doc: \"A note.\" }\n", "");
+        .edit(SVC_YAML, "      Note: { type: \"string?\", doc: \"A note.\" }\n", "");
     new = new.remove(OTHER_YAML);
     let found = findings(&new);
     let groups: Vec<String> = found.iter().map(Finding::group).collect();
@@ -534,8 +538,8 @@ fn sample_change() -> Fixture {
     Fixture::base()
         .edit(
             SVC_YAML,
-            "      Filter: { type: string?, doc: \"A filter.\" }\n",
-            "      Filter: { type: string?, doc: \"A filter.\" }\n      Kind: { type: string, doc: \"Kind.\" }\n",
+            "      Filter: { type: \"string?\", doc: \"A filter.\" }\n",
+            "      Filter: { type: \"string?\", doc: \"A filter.\" }\n      Kind: { type: string, doc: \"Kind.\" }\n",
         )
         .edit(SVC_YAML, "      Low: Not urgent.\n", "      Low: Not urgent.\n      Medium: Somewhat urgent.\n")
         .edit(SVC_YAML, "    retry: safe\n", "    retry: never\n")
@@ -546,7 +550,12 @@ fn text_output_has_one_line_per_finding() {
     let text = report(&sample_change(), &[]).render(diff::Format::Text);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "spec diff old -> new");
-    assert_eq!(lines.len(), 5, "{text}");
+    // The findings, the summary, then the entry to paste for the breaking one.
+    assert_eq!(
+        lines[5..7],
+        ["", "To accept the breaking finding(s), add under `acknowledged:` in diff-acks.yaml, with the reason written:"],
+        "{text}"
+    );
     assert!(lines[1].starts_with("compatible   enum-value-added             svc types.Priority.Medium: "), "{text}");
     assert!(lines[2].starts_with("risky        retry-class-changed          svc/get: "), "{text}");
     assert!(lines[3].starts_with("BREAKING     request-field-added-required svc/get request.Kind: "), "{text}");
@@ -605,26 +614,26 @@ fn json_output_is_an_array_of_findings() {
     assert_eq!(items[0]["command"], serde_json::Value::Null);
 }
 
-/// The rule table is generated from `Rule::ALL`; the module docs include `src/diff/RULES.md` and the
-/// README carries a copy. `UPDATE_SNAPSHOTS=1` rewrites both.
+/// The rule table is generated from `Rule::ALL`; the module docs include `src/diff/RULES.md` and
+/// CONTRIBUTING.md carries a copy. `UPDATE_SNAPSHOTS=1` rewrites both.
 #[test]
-fn rule_table_is_in_the_module_docs_and_the_readme() {
+fn rule_table_is_in_the_module_docs_and_contributing() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = diff::rules_table();
     let rules_md = root.join("src/diff/RULES.md");
-    let readme_path = root.join("../README.md");
-    let readme = std::fs::read_to_string(&readme_path).unwrap_or_default();
+    let doc_path = root.join("../CONTRIBUTING.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_default();
     let begin = "<!-- BEGIN rule table (codegen::diff::rules_table) -->\n";
     let end = "<!-- END rule table -->";
-    let (Some(b), Some(e)) = (readme.find(begin), readme.find(end)) else { panic!("README.md lacks the rule table markers") };
+    let (Some(b), Some(e)) = (doc.find(begin), doc.find(end)) else { panic!("CONTRIBUTING.md lacks the rule table markers") };
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
         std::fs::write(&rules_md, &table).unwrap_or_else(|e| panic!("{e}"));
-        let updated = format!("{}{begin}{table}{}", &readme[..b], &readme[e..]);
-        std::fs::write(&readme_path, updated).unwrap_or_else(|e| panic!("{e}"));
+        let updated = format!("{}{begin}{table}{}", &doc[..b], &doc[e..]);
+        std::fs::write(&doc_path, updated).unwrap_or_else(|e| panic!("{e}"));
         return;
     }
     assert!(std::fs::read_to_string(&rules_md).unwrap_or_default() == table, "src/diff/RULES.md is stale; rerun with UPDATE_SNAPSHOTS=1");
-    assert!(readme[b + begin.len()..e] == table, "the README's rule table is stale; rerun with UPDATE_SNAPSHOTS=1");
+    assert!(doc[b + begin.len()..e] == table, "the rule table of CONTRIBUTING.md is stale; rerun with UPDATE_SNAPSHOTS=1");
 }
 
 #[test]
@@ -674,4 +683,39 @@ fn callback_events_are_judged_as_read_and_replies_as_sent() {
         ),
         &[("request-field-added-optional", "callbacks/Cb.CallbackBefore reply.More", Compatible, Compatible)],
     );
+}
+
+#[test]
+fn a_breaking_finding_prints_the_entry_to_paste_and_leftovers_stay_out_of_the_markdown() {
+    let stale = diff::Ack { rule: "type-removed".into(), at: "types.Nope".into(), reason: "Stale.".into(), line: 7 };
+    let r = report(&sample_change(), std::slice::from_ref(&stale));
+    let text = r.render(diff::Format::Text);
+    let entry = "  - rule: request-field-added-required\n    at: svc/get request.Kind\n    reason: >-\n      (why this break is acceptable: the official page and date, who is affected)\n";
+    assert!(text.contains(&format!("add under `acknowledged:` in diff-acks.yaml, with the reason written:\n\n{entry}")), "{text}");
+    // The text report counts the leftovers in one line; the Markdown and JSON leave them out.
+    assert!(
+        text.ends_with(
+            "note: 1 acknowledgment(s) in diff-acks.yaml match no finding of this diff (`cargo xtask diff --leftovers` lists them)\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("types.Nope"), "{text}");
+    let md = r.render(diff::Format::Markdown);
+    assert!(md.contains(&format!("```yaml\n{entry}```\n")), "{md}");
+    assert!(!md.contains("types.Nope") && !md.contains("match no finding"), "{md}");
+    assert!(!r.render(diff::Format::Json).contains("types.Nope"));
+    assert_eq!(
+        r.leftovers(),
+        "diff-acks.yaml:7: `type-removed` at `types.Nope` matches no finding of this diff (left over from an earlier change?)\n"
+    );
+
+    // Pasted as printed, the placeholder reason is refused; with a reason written, it acknowledges the finding.
+    let pasted = format!("acknowledged:\n{entry}");
+    let err = diff::parse_acks(&pasted, "spec/diff-acks.yaml").err().map(|d| d.to_string()).unwrap_or_default();
+    assert_eq!(err, "spec/diff-acks.yaml:2: `reason` is empty: say why this breaking change is acceptable");
+    let written = pasted.replace("(why this break is acceptable: the official page and date, who is affected)", "The server requires it.");
+    let acks = diff::parse_acks(&written, "spec/diff-acks.yaml").unwrap_or_else(|d| panic!("{d}"));
+    let r = report(&sample_change(), &acks);
+    assert_eq!(r.unacknowledged_breaking(), 0);
+    assert!(r.unused_acks.is_empty());
 }

@@ -1,8 +1,9 @@
 //! Snapshot tests: the generator's output for a small fixture catalogue of awkward cases (keyword
 //! field names, an empty request, integer and string enums, a tagged union whose content may come
 //! first, maps with arbitrary keys, a sensitive field, an auto-filled random, per-item results) is
-//! compared with checked-in files. The `tim-rest` crate compiles those files as a test module
-//! (`generated/src/fixture_tests.rs`) and exercises them, so the snapshots are proven to compile.
+//! compared with the checked-in files under `codegen/tests/output/src/fixture_api/`. The crate
+//! `codegen/tests/output` compiles them and exercises them (`codegen/tests/output/src/fixture_tests.rs`),
+//! so the snapshots are proven to compile.
 //!
 //! After an intended generator change: `UPDATE_SNAPSHOTS=1 cargo test -p tim-codegen --test snapshots`.
 

@@ -21,10 +21,13 @@ const USAGE: &str = "usage:
   cargo xtask spec-json       every spec file as serde_yaml reads it, as one JSON object keyed by path
                               (`.ci/check_yaml.py` compares it with a second, independent YAML parser)
   cargo xtask diff [--base REV|DIR] [--head REV|DIR] [--format text|markdown|json] [--fail-on breaking|none] [--repo DIR]
+                   [--leftovers]
                               what a spec change does on the wire and to Rust users; --base defaults to HEAD,
                               --head to the working tree (an existing folder is a folder, anything else a git
                               revision). Exit 1 on breaking findings not acknowledged in spec/diff-acks.yaml
-                              (--fail-on none: never), 2 on bad arguments or an unloadable side
+                              (--fail-on none: never), 2 on bad arguments or an unloadable side. A breaking
+                              finding prints the entry to paste into spec/diff-acks.yaml; --leftovers lists the
+                              acknowledgments that match no finding (the text report only counts them)
   cargo xtask bench-compile   cold release builds, timed: tim-rest with every service, with openim only (with and
                               without the reqwest transport), applications calling send_msg (every service; openim
                               only; openim with their own reqwest::Client), and the hand-written tencent_im_rs 1.0.4
@@ -238,8 +241,8 @@ fn spec_json(root: &Path) -> ExitCode {
     }
 }
 
-/// Parses `--name value` / `--name=value` pairs.
-fn diff_options(root: &Path, args: &[&str]) -> Result<codegen::diff::Options, String> {
+/// Parses `--name value` / `--name=value` pairs (and the flag `--leftovers`, returned apart).
+fn diff_options(root: &Path, args: &[&str]) -> Result<(codegen::diff::Options, bool), String> {
     use codegen::diff::{FailOn, Format, Options, SpecSource};
     let mut opts = Options {
         repo: root.to_path_buf(),
@@ -248,8 +251,14 @@ fn diff_options(root: &Path, args: &[&str]) -> Result<codegen::diff::Options, St
         format: Format::Text,
         fail_on: FailOn::Breaking,
     };
+    let mut leftovers = false;
     let mut i = 0;
     while i < args.len() {
+        if args[i] == "--leftovers" {
+            leftovers = true;
+            i += 1;
+            continue;
+        }
         let (name, inline) = match args[i].split_once('=') {
             Some((n, v)) => (n, Some(v)),
             None => (args[i], None),
@@ -271,11 +280,11 @@ fn diff_options(root: &Path, args: &[&str]) -> Result<codegen::diff::Options, St
         }
         i += 1;
     }
-    Ok(opts)
+    Ok((opts, leftovers))
 }
 
 fn diff(root: &Path, args: &[&str]) -> ExitCode {
-    let opts = match diff_options(root, args) {
+    let (opts, leftovers) = match diff_options(root, args) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}\n{USAGE}");
@@ -285,9 +294,15 @@ fn diff(root: &Path, args: &[&str]) -> ExitCode {
     match codegen::diff::run(&opts) {
         Ok(outcome) => {
             print!("{}", outcome.output);
+            if leftovers {
+                match outcome.report.leftovers() {
+                    l if l.is_empty() => eprintln!("every acknowledgment matches a finding of this diff"),
+                    l => print!("{l}"),
+                }
+            }
             if outcome.failed {
                 eprintln!(
-                    "{} breaking finding(s) are not acknowledged: add each to spec/{} with `rule`, `at` (its location) and a `reason`",
+                    "{} breaking finding(s) are not acknowledged: paste the entries the report prints into spec/{} and write each `reason`",
                     outcome.report.unacknowledged_breaking(),
                     codegen::diff::ACKS_FILE
                 );

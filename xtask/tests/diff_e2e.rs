@@ -62,8 +62,8 @@ fn changed() -> Fixture {
     Fixture::base()
         .edit(
             SVC_YAML,
-            "      Filter: { type: string?, doc: \"A filter.\" }\n",
-            "      Filter: { type: string?, doc: \"A filter.\" }\n      Kind: { type: string, doc: \"Kind.\" }\n",
+            "      Filter: { type: \"string?\", doc: \"A filter.\" }\n",
+            "      Filter: { type: \"string?\", doc: \"A filter.\" }\n      Kind: { type: string, doc: \"Kind.\" }\n",
         )
         .edit(SVC_YAML, "      Low: Not urgent.\n", "      Low: Not urgent.\n      Medium: Somewhat urgent.\n")
 }
@@ -90,7 +90,8 @@ fn diff_between_two_commits_of_a_temporary_repository() {
     assert!(md.contains("|  | `enum-value-added` | `svc types.Priority.Medium` | compatible | compatible |"), "{md}");
     assert!(md.contains("\n#### `svc/get`\n"), "{md}");
     assert!(md.contains("| ❌ | `request-field-added-required` | `svc/get request.Kind` | **breaking** | **breaking** |"), "{md}");
-    assert!(stderr(&out).contains("1 breaking finding(s) are not acknowledged"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 breaking finding(s) are not acknowledged: paste the entries the report prints"), "{}", stderr(&out));
+    assert!(md.contains("```yaml\n  - rule: request-field-added-required\n    at: svc/get request.Kind\n    reason: >-\n"), "{md}");
 
     // JSON, and `--fail-on none` reports without failing.
     let out = xtask(repo, &["--base", "HEAD~1", "--head", "HEAD", "--format=json", "--fail-on", "none"]);
@@ -127,6 +128,15 @@ fn diff_between_two_commits_of_a_temporary_repository() {
     assert_eq!(out.status.code(), Some(0), "risky findings do not fail");
     assert!(stdout(&out).contains("risky        retry-class-changed svc/get: retry `safe` → `never`"), "{}", stdout(&out));
     assert!(stdout(&out).contains("note: 1 acknowledgment(s) in "), "an acknowledgment that matches nothing is noted: {}", stdout(&out));
+    assert!(!stdout(&out).contains("svc/get request.Kind"), "the text report only counts leftovers: {}", stdout(&out));
+    let out = xtask(repo, &["--leftovers"]);
+    assert!(
+        stdout(&out).contains("diff-acks.yaml:3: `request-field-added-required` at `svc/get request.Kind` matches no finding of this diff"),
+        "--leftovers lists them: {}",
+        stdout(&out)
+    );
+    let out = xtask(repo, &["--format", "markdown"]);
+    assert!(!stdout(&out).contains("svc/get request.Kind") && !stdout(&out).contains("match no finding"), "{}", stdout(&out));
 
     // Folders work as sides too.
     let old = Tmp::new("folder");

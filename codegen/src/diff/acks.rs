@@ -18,6 +18,10 @@ use serde::Deserialize;
 /// The acknowledgments file, relative to the spec folder.
 pub const ACKS_FILE: &str = "diff-acks.yaml";
 
+/// The `reason` of the entries the reports print for unacknowledged breaking findings: to be
+/// replaced, and refused as it stands.
+pub(crate) const REASON_PLACEHOLDER: &str = "(why this break is acceptable: the official page and date, who is affected)";
+
 /// One acknowledged finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ack {
@@ -70,14 +74,14 @@ pub fn parse_acks(text: &str, shown: &str) -> Result<Vec<Ack>, Diagnostics> {
         let line = index.line(&format!("acknowledged[{i}]"));
         let mut problem = |message: String| diags.push(Diagnostic { file: shown.to_owned(), line, column: None, message });
         if Rule::from_id(e.rule.trim()).is_none() {
-            problem(format!("unknown rule `{}` (see the rule table: README, \"Reviewing a spec change\")", e.rule));
+            problem(format!("unknown rule `{}` (see the rule table: CONTRIBUTING.md, \"Reviewing a spec change\")", e.rule));
             continue;
         }
         if e.at.trim().is_empty() {
             problem("`at` is empty: give the finding's location, e.g. `openim/sendmsg request.MsgRandom`".into());
             continue;
         }
-        if e.reason.trim().is_empty() {
+        if e.reason.trim().is_empty() || e.reason.trim() == REASON_PLACEHOLDER {
             problem("`reason` is empty: say why this breaking change is acceptable".into());
             continue;
         }

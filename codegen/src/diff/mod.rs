@@ -51,7 +51,7 @@
 //!
 //! # Rules
 //!
-//! The table below is generated from [`Rule::ALL`] (a test keeps it and the README's copy in sync).
+//! The table below is generated from [`Rule::ALL`] (a test keeps it and the copy in CONTRIBUTING.md in sync).
 //! "Breaking" in the Rust column follows from the generated code: a public item, field or variant
 //! disappears or changes its type, or `new(...)` changes its parameters.
 //!
@@ -185,6 +185,13 @@ impl Report {
     /// Findings that are breaking on either axis and not acknowledged.
     pub fn unacknowledged_breaking(&self) -> usize {
         self.findings.iter().filter(|f| f.needs_ack()).count()
+    }
+
+    /// The acknowledgments that match no finding, one `file:line: ...` line each (empty when none):
+    /// what `cargo xtask diff --leftovers` prints. The reports themselves only count them (text) or
+    /// leave them out (Markdown, JSON).
+    pub fn leftovers(&self) -> String {
+        render::leftovers(self)
     }
 
     /// Renders the report in `format`.

@@ -47,17 +47,54 @@ fn summary(r: &Report) -> String {
     format!("{n} finding(s): {breaking} breaking{ack}, {risky} risky, {compatible} compatible")
 }
 
+/// The one-line footer of the text report when acknowledgments match nothing (`--leftovers` lists them).
 fn unused_note(r: &Report) -> Option<String> {
     if r.unused_acks.is_empty() {
         return None;
     }
     let file = r.acks_file.as_deref().unwrap_or(super::ACKS_FILE);
-    let list: Vec<String> = r.unused_acks.iter().map(|a| format!("line {}: `{}` at `{}`", a.line, a.rule, a.at)).collect();
     Some(format!(
-        "{} acknowledgment(s) in {file} match no finding of this diff (left over from an earlier change?): {}",
-        r.unused_acks.len(),
-        list.join("; ")
+        "{} acknowledgment(s) in {file} match no finding of this diff (`cargo xtask diff --leftovers` lists them)",
+        r.unused_acks.len()
     ))
+}
+
+/// The acknowledgments that match no finding, one `file:line: ...` line each (empty when none).
+pub(super) fn leftovers(r: &Report) -> String {
+    let file = r.acks_file.as_deref().unwrap_or(super::ACKS_FILE);
+    r.unused_acks
+        .iter()
+        .map(|a| {
+            format!("{file}:{}: `{}` at `{}` matches no finding of this diff (left over from an earlier change?)\n", a.line, a.rule, a.at)
+        })
+        .collect()
+}
+
+/// A scalar as YAML that every parser reads back as the same text: plain when it is safe, else
+/// double-quoted (JSON's quoting is valid YAML).
+fn yaml_scalar(s: &str) -> String {
+    let plain =
+        serde_yaml::from_str::<String>(s).is_ok_and(|back| back == s) && crate::portable::check("", &format!("k: {s}\n")).is_empty();
+    if plain { s.to_owned() } else { serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}")) }
+}
+
+/// The entries to paste into the acknowledgments file for the unacknowledged breaking findings, as
+/// YAML list items (indented to sit under `acknowledged:`), or `None` when there are none.
+fn ack_entries(r: &Report) -> Option<String> {
+    let todo: Vec<&Finding> = r.findings.iter().filter(|f| f.needs_ack()).collect();
+    if todo.is_empty() {
+        return None;
+    }
+    let mut s = String::new();
+    for f in todo {
+        s.push_str(&format!(
+            "  - rule: {}\n    at: {}\n    reason: >-\n      {}\n",
+            f.rule.id(),
+            yaml_scalar(&f.location),
+            super::acks::REASON_PLACEHOLDER
+        ));
+    }
+    Some(s)
 }
 
 /// One line per finding: marker, rule, location, detail, verdicts, then a summary line.
@@ -77,6 +114,12 @@ pub(super) fn text(r: &Report) -> String {
     }
     s.push_str(&summary(r));
     s.push('\n');
+    if let Some(entries) = ack_entries(r) {
+        let file = r.acks_file.as_deref().unwrap_or(super::ACKS_FILE);
+        s.push_str(&format!(
+            "\nTo accept the breaking finding(s), add under `acknowledged:` in {file}, with the reason written:\n\n{entries}\n"
+        ));
+    }
     if let Some(n) = unused_note(r) {
         s.push_str(&format!("note: {n}\n"));
     }
@@ -148,15 +191,12 @@ pub(super) fn markdown(r: &Report) -> String {
             ));
         }
     }
-    let todo = r.unacknowledged_breaking();
-    if todo > 0 {
+    if let Some(entries) = ack_entries(r) {
         s.push_str(&format!(
-            "\n{todo} breaking finding(s) need an entry in `spec/{}` (`rule`, `at` = the location, `reason`) before this can merge.\n",
+            "\n{} breaking finding(s) need an entry in `spec/{}` before this can merge; under `acknowledged:`, with the reason written:\n\n```yaml\n{entries}```\n",
+            r.unacknowledged_breaking(),
             super::ACKS_FILE
         ));
-    }
-    if let Some(n) = unused_note(r) {
-        s.push_str(&format!("\n> Note: {n}\n"));
     }
     s
 }

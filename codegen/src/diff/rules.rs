@@ -1,5 +1,5 @@
 //! The rule table: every kind of change with its stable id, what it detects and its wire and Rust
-//! verdicts and why. The module docs, `RULES.md` and the README show it as [`rules_table`] renders it.
+//! verdicts and why. The module docs, `RULES.md` and CONTRIBUTING.md show it as [`rules_table`] renders it.
 
 macro_rules! rules {
     ($( $(#[$doc:meta])* $variant:ident = $id:literal, what: $what:literal, wire: $wire:literal, rust: $rust:literal; )*) => {
@@ -320,7 +320,7 @@ impl std::fmt::Display for Rule {
     }
 }
 
-/// The rule table in Markdown (rule, what, wire, Rust), as in the module docs and the README.
+/// The rule table in Markdown (rule, what, wire, Rust), as in the module docs and CONTRIBUTING.md.
 pub fn rules_table() -> String {
     let mut s = String::from("| rule | what | wire | Rust |\n|---|---|---|---|\n");
     for r in Rule::ALL {

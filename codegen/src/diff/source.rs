@@ -2,7 +2,7 @@
 //!
 //! A revision's `spec/` is copied out of git (`git ls-tree` + `git cat-file`) into a fresh folder
 //! under the system's temporary directory, loaded with [`crate::load::load_dir`], and removed
-//! again; messages name the files as `REV:spec/services/x.yaml`.
+//! again; messages name the files as `REV:spec/services/<name>.yaml`.
 
 use super::{ACKS_FILE, Ack, Error, parse_acks};
 use crate::diag::{Diagnostic, Diagnostics};

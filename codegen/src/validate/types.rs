@@ -27,6 +27,25 @@ impl TyExpr {
     }
 }
 
+/// The scalar spellings of a type expression.
+const SCALARS: [&str; 8] = ["string", "bool", "i32", "u32", "i64", "u64", "f64", "json"];
+
+/// The (at most three) candidates closest to `name` by edit distance, ignoring case: those within a
+/// third of its length (at least 1, at most 3 edits), nearest first, ties in name order.
+pub(super) fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let mut close: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| (strsim::damerau_levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    close.sort();
+    close.dedup();
+    close.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
 /// Parses a type expression; returns the expression and whether it is optional (`?`).
 fn parse_type_expr(s: &str) -> Result<(TyExpr, bool), String> {
     let s = s.trim();
@@ -66,8 +85,12 @@ fn parse_base(s: &str) -> Result<TyExpr, String> {
     if names::is_pascal_ident(s) {
         return Ok(TyExpr::Named(s.to_owned()));
     }
+    let hint = match did_you_mean(s, SCALARS.iter().copied()).first() {
+        Some(c) => format!(" (did you mean `{c}`?)"),
+        None => String::new(),
+    };
     Err(format!(
-        "`{s}` is not a type: expected a scalar (string, bool, i32, u32, i64, u64, f64, json), a PascalCase type name, \
+        "`{s}` is not a type{hint}: expected a scalar (string, bool, i32, u32, i64, u64, f64, json), a PascalCase type name, \
          `[T]`, `map<T>` or `object`, optionally followed by `?`"
     ))
 }
@@ -125,6 +148,23 @@ impl Builder {
 
     fn lookup(&self, owner: Owner, name: &str) -> Option<TypeId> {
         self.names.get(&(owner, name.to_owned())).or_else(|| self.names.get(&(Owner::Shared, name.to_owned()))).copied()
+    }
+
+    /// The message for a type name that `owner` cannot see: `unknown type `X``, with the closest names
+    /// it could have meant (named types it can use and the scalars).
+    fn unknown_type(&self, owner: Owner, name: &str) -> String {
+        let usable = self.names.iter().filter(|((o, _), id)| {
+            (*o == owner || *o == Owner::Shared) && !matches!(self.types[**id].role, Role::Request(..) | Role::Response(..))
+        });
+        let candidates = usable.map(|((_, n), _)| n.as_str()).chain(SCALARS.iter().copied());
+        match did_you_mean(name, candidates).as_slice() {
+            [] => format!("unknown type `{name}`"),
+            [one] => format!("unknown type `{name}`; did you mean `{one}`?"),
+            [init @ .., last] => {
+                let init: Vec<String> = init.iter().map(|n| format!("`{n}`")).collect();
+                format!("unknown type `{name}`; did you mean {} or `{last}`?", init.join(", "))
+            }
+        }
     }
 
     pub(super) fn fields_of(&self, id: TypeId) -> &[Field] {
@@ -213,7 +253,8 @@ impl Builder {
             for (tag, v) in variants.iter() {
                 let vpath = format!("{path}.variants.{tag}");
                 let Some(ty) = self.lookup(owner, &v.ty) else {
-                    self.err(file, &vpath, format!("unknown type `{}`", v.ty));
+                    let message = self.unknown_type(owner, &v.ty);
+                    self.err(file, &vpath, message);
                     continue;
                 };
                 let rust = v.name.clone().unwrap_or_else(|| names::pascal(tag));
@@ -270,7 +311,8 @@ impl Builder {
                     Ty::Ref(id)
                 }
                 None => {
-                    self.err(file, path, format!("unknown type `{n}`"));
+                    let message = self.unknown_type(owner, n);
+                    self.err(file, path, message);
                     return None;
                 }
             },
@@ -320,9 +362,9 @@ impl Builder {
                 }
                 None
             };
-            let Some(ty) = self.resolve(owner, &expr, file, &fpath, inline) else {
-                continue;
-            };
+            // A field whose type does not resolve (already reported) is kept as free-form JSON, so that
+            // the examples that carry it are not reported a second time as having an unknown key.
+            let ty = self.resolve(owner, &expr, file, &fpath, inline).unwrap_or(Ty::Scalar(Scalar::Json));
             let rust = match &fs.rust {
                 Some(r) => r.clone(),
                 None => names::field_ident(wire),

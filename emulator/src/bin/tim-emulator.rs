@@ -34,7 +34,7 @@ struct Args {
     /// A seed file (JSON or YAML, the snapshot format) to start from.
     #[arg(long)]
     seed: Option<PathBuf>,
-    /// Write the whole state to this file (JSON, or YAML for .yaml/.yml) on shutdown.
+    /// Write the whole state to this file (JSON, or YAML when the name ends in `.yaml` or `.yml`) on shutdown.
     #[arg(long)]
     snapshot: Option<PathBuf>,
     /// The app's callback URL.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::future::Future;
 
 /// A two-command event set for the runtime's own tests (the generated one is tested in
-/// `integration/tests/callbacks.rs`).
+/// `integration/tests/it/callbacks.rs`).
 #[derive(Debug, PartialEq)]
 pub(super) enum TestEvent {
     Ping(Value),

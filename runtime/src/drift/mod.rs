@@ -89,7 +89,6 @@ impl FieldShape {
     pub const fn new(key: &'static str, aliases: &'static [&'static str], shape: Shape, required: bool) -> Self {
         FieldShape { key, aliases, shape, required }
     }
-
 }
 
 /// After a reply of a type drifts, how many of its next replies skip the strict attempt (each clean

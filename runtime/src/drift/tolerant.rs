@@ -1376,7 +1376,11 @@ mod tests {
     static ITEMS: Shape = Shape::Object(&ITEM);
     static PAGE: ObjectShape = ObjectShape::new(
         "Page",
-        &[FieldShape::new("Next", &[], Shape::U64, true), FieldShape::new("Total", &[], Shape::U32, true), FieldShape::new("Items", &[], Shape::Array(&ITEMS), true)],
+        &[
+            FieldShape::new("Next", &[], Shape::U64, true),
+            FieldShape::new("Total", &[], Shape::U32, true),
+            FieldShape::new("Items", &[], Shape::Array(&ITEMS), true),
+        ],
     );
     impl Schema for Page {
         fn shape() -> &'static ObjectShape {
@@ -1389,7 +1393,10 @@ mod tests {
     }
 
     fn page_of(next: &str, total: &str, time_of_2: &str) -> Vec<u8> {
-        format!(r#"{{"Next":{next},"Total":{total},"Items":[{{"Id":"a","Time":1}},{{"Id":"b","Time":{time_of_2}}},{{"Id":"c","Time":3}}]}}"#).into_bytes()
+        format!(
+            r#"{{"Next":{next},"Total":{total},"Items":[{{"Id":"a","Time":1}},{{"Id":"b","Time":{time_of_2}}},{{"Id":"c","Time":3}}]}}"#
+        )
+        .into_bytes()
     }
 
     #[test]

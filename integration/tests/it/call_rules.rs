@@ -2,6 +2,7 @@
 //! batched calls with merged per-item outcomes, limit checks before sending, and pacing (in process, and
 //! shared by several clients through a real Redis), all against the local server on 127.0.0.1.
 
+use crate::support::{APPID, KEY, server};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -19,13 +20,6 @@ use tim_rest::sns::{FriendGetItem, FriendGetRequest};
 use tim_rest::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use tim_rest::types::{GroupHistoryMsg, GroupMemberInfo, MsgElement, TextElem};
 use tim_rest::{Error, ItemResults};
-
-const APPID: u64 = 1400000000;
-const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-
-async fn server() -> MockServer {
-    MockServer::start(APPID, "administrator", KEY).await.expect("bind 127.0.0.1")
-}
 
 fn body(srv: &MockServer, i: usize) -> serde_json::Value {
     serde_json::from_slice(&srv.requests()[i].body).expect("JSON body")

@@ -1,6 +1,7 @@
 //! Real calls over HTTP to the local server on 127.0.0.1: the exact URL and body the client sends, and
 //! the typed error each kind of bad reply gives.
 
+use crate::support::{APPID, KEY, server};
 use std::time::Duration;
 use tim_rest::config_svc::GetIpListRequest;
 use tim_rest::im_open_login_svc::{AccountCheckItem, AccountCheckRequest, KickRequest};
@@ -8,13 +9,6 @@ use tim_rest::mock::{MockServer, Reply};
 use tim_rest::openim::SendMsgRequest;
 use tim_rest::types::{MsgElement, TextElem};
 use tim_rest::{Error, ErrorClass, ItemResults};
-
-const APPID: u64 = 1400000000;
-const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-
-async fn server() -> MockServer {
-    MockServer::start(APPID, "administrator", KEY).await.expect("bind 127.0.0.1")
-}
 
 #[tokio::test]
 async fn url_query_and_body_are_exactly_the_documented_format() {

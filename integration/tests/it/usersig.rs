@@ -1,11 +1,9 @@
 //! UserSig (TLSSigAPIv2): the published test vectors, and generate -> verify round trips.
 
+use crate::support::{APPID, KEY};
 use base64::Engine;
 use std::io::Read;
 use tim_rest::usersig::{SecretKey, VerifyError, generate, hmac_sig, verify};
-
-const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-const APPID: u64 = 1400000000;
 
 /// Reverses the UserSig encoding and returns the signature document.
 fn document(sig: &str) -> serde_json::Value {

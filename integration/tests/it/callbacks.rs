@@ -3,6 +3,7 @@
 //! [`CallbackSender`] delivers, refusing wrong app ids, bad, missing and stale signatures before any
 //! handler runs.
 
+use crate::support::{APPID, TOKEN};
 use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,9 +14,6 @@ use tim_rest::callbacks::{Answer, Callbacks, Event, EventSet, Incoming};
 use tim_rest::mock::{CallbackSender, Signing};
 use tim_rest::types::{MsgElement, TextElem};
 use tim_rest_tests::covers;
-
-const APPID: u64 = 1400000000;
-const TOKEN: &str = "console-token";
 
 fn json(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).expect("JSON")

@@ -6,12 +6,7 @@ use tim_rest::mock::{MockServer, Reply};
 use tim_rest::openim::{SendMsgRequest, SendMsgResponse};
 use tim_rest::types::{MsgElement, TextElem};
 
-const APPID: u64 = 1400000000;
-const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-
-async fn server() -> MockServer {
-    MockServer::start(APPID, "administrator", KEY).await.expect("bind 127.0.0.1")
-}
+use crate::support::{APPID, server};
 
 fn hello() -> SendMsgRequest {
     SendMsgRequest::new("bob", vec![MsgElement::Text(TextElem::new("hello"))])

@@ -1,6 +1,7 @@
 //! Over HTTP against the local server: drift reported in `tracing`, the raw reply, the untyped call,
 //! extra request fields, and the ceiling on reply size.
 
+use crate::support::APPID;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tim_rest::group_open_http_svc::GetGroupMemberInfoRequest;
@@ -10,7 +11,6 @@ use tim_rest::openim::SendMsgRequest;
 use tim_rest::types::{MsgElement, TextElem};
 use tim_rest::{Error, RetryPolicy};
 
-const APPID: u64 = 1400000000;
 const KEY: &str = "drift-test-key";
 
 async fn server() -> MockServer {

@@ -4,6 +4,7 @@
 //! replayed requests and oversized bodies are refused, refusal bodies say nothing about the app, and
 //! the route merges into an application with its own state.
 
+use crate::support::{APPID, TOKEN};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,9 +12,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tim_rest::callbacks::{Answer, Callbacks, Event, Incoming, sign};
 use tim_rest::mock::{CallbackSender, Signing};
 use tim_rest::types::MsgElement;
-
-const APPID: u64 = 1400000000;
-const TOKEN: &str = "console-token";
 
 fn before_send(text: &str) -> Value {
     json!({

@@ -1,6 +1,7 @@
 //! The client against a misbehaving local server: HTTPS, retries, re-signing, load, secrets in logs,
 //! and arbitrary bytes as replies.
 
+use crate::support::{APPID, KEY};
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,9 +11,6 @@ use tim_rest::mock::{MockServer, Reply};
 use tim_rest::openim::SendMsgRequest;
 use tim_rest::types::{MsgElement, TextElem};
 use tim_rest::{Error, RetryPolicy};
-
-const APPID: u64 = 1400000000;
-const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 
 /// Retries without waiting long.
 fn fast_retries(attempts: u32) -> RetryPolicy {
