@@ -1,6 +1,8 @@
 //! `tim mock serve`: the SDK's local REST server (`tim_rest::mock`) as a process, for trying calls and
 //! for other programs' tests. Every catalogued command answers its official example reply; requests
-//! are checked like the real service (signature, query, body).
+//! are checked like the real service (signature, query, body). With `--stateful`, the emulator
+//! (`tim_emulator`) serves instead: accounts, messages, groups, profiles and friends keep their state,
+//! and the app's callback service can be called.
 
 use crate::{Failure, Outcome};
 use clap::Subcommand;
@@ -38,24 +40,69 @@ tim call im_open_login_svc/account_check '{\"CheckItem\":[{\"UserID\":\"bob\"}]}
         /// Where to write the CA certificate (with --tls).
         #[arg(long, requires = "tls", value_name = "FILE")]
         ca_out: Option<PathBuf>,
+        #[command(flatten)]
+        stateful: Stateful,
     },
+}
+
+/// The emulator's options of `tim mock serve`.
+#[derive(Debug, clap::Args)]
+pub struct Stateful {
+    /// Serve the stateful emulator (the commands it emulates keep state; the others answer examples).
+    #[arg(long)]
+    stateful: bool,
+    /// Start from this seed (JSON, or YAML when the name ends in `.yaml` or `.yml`; the snapshot format).
+    #[arg(long, requires = "stateful", value_name = "FILE")]
+    seed: Option<PathBuf>,
+    /// Write the whole state to this file when stopped.
+    #[arg(long, requires = "stateful", value_name = "FILE")]
+    snapshot: Option<PathBuf>,
+    /// The app's callback URL: the emulator calls it as the server does, signed with --callback-token.
+    #[arg(long, requires_all = ["stateful", "callbacks"], value_name = "URL")]
+    callback_url: Option<String>,
+    /// The console's callback token (never printed).
+    #[arg(long, env = "TIM_CALLBACK_TOKEN", hide_env_values = true, requires = "callback_url")]
+    callback_token: Option<String>,
+    /// The callback commands enabled, comma-separated (e.g. `C2C.CallbackBeforeSendMsg`).
+    #[arg(long, value_delimiter = ',', requires = "callback_url")]
+    callbacks: Vec<String>,
 }
 
 /// Runs `tim mock`.
 pub fn run(cmd: MockCommand) -> Outcome {
     match cmd {
-        MockCommand::Serve { port, sdkappid, admin, key, tls, ca_out } => {
-            crate::runtime()?.block_on(serve(port, sdkappid, admin, key, tls, ca_out))
+        MockCommand::Serve { port, sdkappid, admin, key, tls, ca_out, stateful } => {
+            crate::runtime()?.block_on(serve(port, sdkappid, admin, key, tls, ca_out, stateful))
         }
     }
 }
 
-async fn serve(port: u16, sdkappid: u64, admin: String, key: String, tls: bool, ca_out: Option<PathBuf>) -> Outcome {
+async fn serve(port: u16, sdkappid: u64, admin: String, key: String, tls: bool, ca_out: Option<PathBuf>, st: Stateful) -> Outcome {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let server = tim_rest::mock::MockServer::start_on(addr, sdkappid, admin.clone(), key, tls)
-        .await
-        .map_err(|e| Failure::failed(format!("cannot serve on {addr}: {e}")))?;
-    let mut line = format!("tim mock: serving {} (sdkappid {sdkappid}, admin {admin})", server.base_url());
+    let cannot = |e: std::io::Error| Failure::failed(format!("cannot serve on {addr}: {e}"));
+    let (emulator, plain) = if st.stateful {
+        let emu = tim_emulator::Emulator::start_on(addr, sdkappid, admin.clone(), key, tls).await.map_err(cannot)?;
+        if let Some(seed) = &st.seed {
+            emu.load_seed(seed).map_err(|e| Failure::input(format!("{}: {e}", seed.display())))?;
+        }
+        if let Some(url) = st.callback_url {
+            let mut config = tim_emulator::CallbackConfig::new(url, &st.callbacks).map_err(|e| Failure::input(e.to_string()))?;
+            if let Some(t) = st.callback_token {
+                config = config.token(t);
+            }
+            emu.set_callbacks(Some(config));
+        }
+        (Some(emu), None)
+    } else {
+        (None, Some(tim_rest::mock::MockServer::start_on(addr, sdkappid, admin.clone(), key, tls).await.map_err(cannot)?))
+    };
+    let server: &tim_rest::mock::MockServer = match (&emulator, &plain) {
+        (Some(emu), _) => emu,
+        (None, Some(s)) => s,
+        (None, None) => return Err(Failure::failed("no server started")),
+    };
+    let what = if emulator.is_some() { format!(", emulator: {} commands with state", tim_emulator::COMMANDS.len()) } else { String::new() };
+    let mut line = format!("tim mock: serving {} (sdkappid {sdkappid}, admin {admin}{what})", server.base_url());
     if let Some(pem) = server.ca_pem() {
         let path = ca_out.unwrap_or_else(|| std::env::temp_dir().join(format!("tim-mock-ca-{}.pem", server.addr().port())));
         std::fs::write(&path, pem).map_err(|e| Failure::failed(format!("cannot write the CA certificate to {}: {e}", path.display())))?;
@@ -66,7 +113,12 @@ async fn serve(port: u16, sdkappid: u64, admin: String, key: String, tls: bool, 
     // Scripts and tests read the line through a pipe.
     let _ = std::io::stdout().flush();
     shutdown_signal().await;
-    drop(server);
+    if let (Some(emu), Some(path)) = (&emulator, &st.snapshot) {
+        emu.save_snapshot(path).map_err(|e| Failure::failed(format!("cannot write the snapshot to {}: {e}", path.display())))?;
+        eprintln!("tim mock: state written to {}", path.display());
+    }
+    drop(emulator);
+    drop(plain);
     eprintln!("tim mock: stopped");
     Ok(())
 }

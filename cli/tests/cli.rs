@@ -340,3 +340,31 @@ fn completions_name_the_commands() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("openim/sendmsg"), "service/command names are completed");
 }
+
+#[test]
+fn mock_serve_stateful_keeps_what_calls_change() {
+    use std::io::BufRead;
+    let appid = APPID.to_string();
+    let args = ["mock", "serve", "--stateful", "--sdkappid", &appid, "--admin", ADMIN, "--key", KEY];
+    let mut child =
+        Command::new(env!("CARGO_BIN_EXE_tim")).args(args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("starts");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("start-up line");
+    assert!(line.contains("emulator"), "{line}");
+    let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect("URL").to_owned();
+    let env =
+        [("TIM_SDKAPPID", APPID.to_string()), ("TIM_ADMIN", ADMIN.to_owned()), ("TIM_SECRET_KEY", KEY.to_owned()), ("TIM_BASE_URL", url)];
+    let check = r#"{"CheckItem":[{"UserID":"carol"}]}"#;
+    let before = tim(&["call", "im_open_login_svc/account_check", check], &env);
+    let import = tim(&["call", "im_open_login_svc/account_import", r#"{"UserID":"carol"}"#], &env);
+    let after = tim(&["call", "im_open_login_svc/account_check", check], &env);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(import.status.success(), "{}", stderr(&import));
+    let status = |o: &Output| {
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(o)));
+        v["ResultItem"][0]["AccountStatus"].as_str().map(str::to_owned)
+    };
+    assert_eq!(status(&before).as_deref(), Some("NotImported"));
+    assert_eq!(status(&after).as_deref(), Some("Imported"));
+}
