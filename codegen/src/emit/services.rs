@@ -41,7 +41,7 @@ impl Emitter<'_> {
                     &self,
                     request: &'r #req,
                 ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
-                    self.client.call(request)
+                    self.client.runtime().call(request)
                 }
                 #rule_fns
             }

@@ -5,7 +5,7 @@
 //!
 //! Push a message to all users, or to users selected by attributes or tags, and manage the app's attribute names and the users' attributes and tags. The feature must be enabled for the app (Premium/Ultimate edition) before these APIs can be used.
 //!
-//! Call functions are on [`AllMemberPush`](crate::api::all_member_push::AllMemberPush), reached with [`Client::all_member_push`](crate::Client::all_member_push).
+//! Call functions are on [`AllMemberPush`](crate::all_member_push::AllMemberPush), reached with [`Client::all_member_push`](crate::Client::all_member_push).
 
 /// The attribute values of one user (used by im_get_attr and im_set_attr).
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +38,7 @@ impl ImUserAttrs {
     }
 }
 
-///How the drift corrector reads [`ImUserAttrs`].
+/// How the drift corrector reads [`ImUserAttrs`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImUserAttrs: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -112,7 +112,7 @@ impl ImUserTags {
     }
 }
 
-///How the drift corrector reads [`ImUserTags`].
+/// How the drift corrector reads [`ImUserTags`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImUserTags: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -135,7 +135,7 @@ impl crate::drift::Schema for ImUserTags {
 
 /// Request body of `all_member_push/im_push`.
 ///
-/// See [`AllMemberPush::im_push`](crate::api::all_member_push::AllMemberPush::im_push).
+/// See [`AllMemberPush::im_push`](crate::all_member_push::AllMemberPush::im_push).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -150,7 +150,7 @@ pub struct ImPushRequest {
     pub msg_random: u32,
     /// `MsgBody` (required). Message body: one or more message elements (text, location, face, custom, sound, image, file, video).
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `MsgLifeTime` (optional). Offline storage time in seconds, at most 7 days (604800). Default 0: not stored offline, only online users get the push.
     #[serde(rename = "MsgLifeTime", default, skip_serializing_if = "Option::is_none")]
     pub msg_life_time: Option<u32>,
@@ -163,7 +163,7 @@ pub struct ImPushRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    pub offline_push_info: Option<crate::types::OfflinePushInfo>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -173,7 +173,7 @@ impl ImPushRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
-    pub fn new(msg_body: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn new(msg_body: Vec<crate::types::MsgElement>) -> Self {
         Self {
             condition: None,
             msg_random: fastrand::u32(..),
@@ -215,10 +215,7 @@ impl ImPushRequest {
 
     /// Sets `OfflinePushInfo` (optional). Offline push settings of the message.
     #[must_use]
-    pub fn offline_push_info(
-        mut self,
-        value: crate::api::types::OfflinePushInfo,
-    ) -> Self {
+    pub fn offline_push_info(mut self, value: crate::types::OfflinePushInfo) -> Self {
         self.offline_push_info = Some(value);
         self
     }
@@ -239,7 +236,7 @@ impl ImPushRequest {
 
 /// Response payload of `all_member_push/im_push` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_push`](crate::api::all_member_push::AllMemberPush::im_push).
+/// See [`AllMemberPush::im_push`](crate::all_member_push::AllMemberPush::im_push).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -258,7 +255,7 @@ impl ImPushResponse {
     }
 }
 
-///How the drift corrector reads [`ImPushResponse`].
+/// How the drift corrector reads [`ImPushResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImPushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -273,7 +270,7 @@ impl crate::drift::Schema for ImPushResponse {
 
 /// Request body of `all_member_push/im_set_attr_name`.
 ///
-/// See [`AllMemberPush::im_set_attr_name`](crate::api::all_member_push::AllMemberPush::im_set_attr_name).
+/// See [`AllMemberPush::im_set_attr_name`](crate::all_member_push::AllMemberPush::im_set_attr_name).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -313,7 +310,7 @@ impl ImSetAttrNameRequest {
 
 /// Response payload of `all_member_push/im_set_attr_name` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_set_attr_name`](crate::api::all_member_push::AllMemberPush::im_set_attr_name).
+/// See [`AllMemberPush::im_set_attr_name`](crate::all_member_push::AllMemberPush::im_set_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -327,7 +324,7 @@ impl ImSetAttrNameResponse {
     }
 }
 
-///How the drift corrector reads [`ImSetAttrNameResponse`].
+/// How the drift corrector reads [`ImSetAttrNameResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImSetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -342,7 +339,7 @@ impl crate::drift::Schema for ImSetAttrNameResponse {
 
 /// Request body of `all_member_push/im_get_attr_name`.
 ///
-/// See [`AllMemberPush::im_get_attr_name`](crate::api::all_member_push::AllMemberPush::im_get_attr_name).
+/// See [`AllMemberPush::im_get_attr_name`](crate::all_member_push::AllMemberPush::im_get_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -378,7 +375,7 @@ impl ImGetAttrNameRequest {
 
 /// Response payload of `all_member_push/im_get_attr_name` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_get_attr_name`](crate::api::all_member_push::AllMemberPush::im_get_attr_name).
+/// See [`AllMemberPush::im_get_attr_name`](crate::all_member_push::AllMemberPush::im_get_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -413,7 +410,7 @@ impl ImGetAttrNameResponse {
     }
 }
 
-///How the drift corrector reads [`ImGetAttrNameResponse`].
+/// How the drift corrector reads [`ImGetAttrNameResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImGetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -435,7 +432,7 @@ impl crate::drift::Schema for ImGetAttrNameResponse {
 
 /// Request body of `all_member_push/im_get_attr`.
 ///
-/// See [`AllMemberPush::im_get_attr`](crate::api::all_member_push::AllMemberPush::im_get_attr).
+/// See [`AllMemberPush::im_get_attr`](crate::all_member_push::AllMemberPush::im_get_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -475,7 +472,7 @@ impl ImGetAttrRequest {
 
 /// Response payload of `all_member_push/im_get_attr` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_get_attr`](crate::api::all_member_push::AllMemberPush::im_get_attr).
+/// See [`AllMemberPush::im_get_attr`](crate::all_member_push::AllMemberPush::im_get_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -507,7 +504,7 @@ impl ImGetAttrResponse {
     }
 }
 
-///How the drift corrector reads [`ImGetAttrResponse`].
+/// How the drift corrector reads [`ImGetAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImGetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -529,7 +526,7 @@ impl crate::drift::Schema for ImGetAttrResponse {
 
 /// Request body of `all_member_push/im_set_attr`.
 ///
-/// See [`AllMemberPush::im_set_attr`](crate::api::all_member_push::AllMemberPush::im_set_attr).
+/// See [`AllMemberPush::im_set_attr`](crate::all_member_push::AllMemberPush::im_set_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -569,7 +566,7 @@ impl ImSetAttrRequest {
 
 /// Response payload of `all_member_push/im_set_attr` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_set_attr`](crate::api::all_member_push::AllMemberPush::im_set_attr).
+/// See [`AllMemberPush::im_set_attr`](crate::all_member_push::AllMemberPush::im_set_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -583,7 +580,7 @@ impl ImSetAttrResponse {
     }
 }
 
-///How the drift corrector reads [`ImSetAttrResponse`].
+/// How the drift corrector reads [`ImSetAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImSetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -598,7 +595,7 @@ impl crate::drift::Schema for ImSetAttrResponse {
 
 /// Request body of `all_member_push/im_remove_attr`.
 ///
-/// See [`AllMemberPush::im_remove_attr`](crate::api::all_member_push::AllMemberPush::im_remove_attr).
+/// See [`AllMemberPush::im_remove_attr`](crate::all_member_push::AllMemberPush::im_remove_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -638,7 +635,7 @@ impl ImRemoveAttrRequest {
 
 /// Response payload of `all_member_push/im_remove_attr` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_remove_attr`](crate::api::all_member_push::AllMemberPush::im_remove_attr).
+/// See [`AllMemberPush::im_remove_attr`](crate::all_member_push::AllMemberPush::im_remove_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -652,7 +649,7 @@ impl ImRemoveAttrResponse {
     }
 }
 
-///How the drift corrector reads [`ImRemoveAttrResponse`].
+/// How the drift corrector reads [`ImRemoveAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImRemoveAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -667,7 +664,7 @@ impl crate::drift::Schema for ImRemoveAttrResponse {
 
 /// Request body of `all_member_push/im_get_tag`.
 ///
-/// See [`AllMemberPush::im_get_tag`](crate::api::all_member_push::AllMemberPush::im_get_tag).
+/// See [`AllMemberPush::im_get_tag`](crate::all_member_push::AllMemberPush::im_get_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -707,7 +704,7 @@ impl ImGetTagRequest {
 
 /// Response payload of `all_member_push/im_get_tag` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_get_tag`](crate::api::all_member_push::AllMemberPush::im_get_tag).
+/// See [`AllMemberPush::im_get_tag`](crate::all_member_push::AllMemberPush::im_get_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -739,7 +736,7 @@ impl ImGetTagResponse {
     }
 }
 
-///How the drift corrector reads [`ImGetTagResponse`].
+/// How the drift corrector reads [`ImGetTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImGetTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -761,7 +758,7 @@ impl crate::drift::Schema for ImGetTagResponse {
 
 /// Request body of `all_member_push/im_add_tag`.
 ///
-/// See [`AllMemberPush::im_add_tag`](crate::api::all_member_push::AllMemberPush::im_add_tag).
+/// See [`AllMemberPush::im_add_tag`](crate::all_member_push::AllMemberPush::im_add_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -801,7 +798,7 @@ impl ImAddTagRequest {
 
 /// Response payload of `all_member_push/im_add_tag` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_add_tag`](crate::api::all_member_push::AllMemberPush::im_add_tag).
+/// See [`AllMemberPush::im_add_tag`](crate::all_member_push::AllMemberPush::im_add_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -815,7 +812,7 @@ impl ImAddTagResponse {
     }
 }
 
-///How the drift corrector reads [`ImAddTagResponse`].
+/// How the drift corrector reads [`ImAddTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImAddTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -830,7 +827,7 @@ impl crate::drift::Schema for ImAddTagResponse {
 
 /// Request body of `all_member_push/im_remove_tag`.
 ///
-/// See [`AllMemberPush::im_remove_tag`](crate::api::all_member_push::AllMemberPush::im_remove_tag).
+/// See [`AllMemberPush::im_remove_tag`](crate::all_member_push::AllMemberPush::im_remove_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -870,7 +867,7 @@ impl ImRemoveTagRequest {
 
 /// Response payload of `all_member_push/im_remove_tag` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_remove_tag`](crate::api::all_member_push::AllMemberPush::im_remove_tag).
+/// See [`AllMemberPush::im_remove_tag`](crate::all_member_push::AllMemberPush::im_remove_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -884,7 +881,7 @@ impl ImRemoveTagResponse {
     }
 }
 
-///How the drift corrector reads [`ImRemoveTagResponse`].
+/// How the drift corrector reads [`ImRemoveTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImRemoveTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -899,7 +896,7 @@ impl crate::drift::Schema for ImRemoveTagResponse {
 
 /// Request body of `all_member_push/im_remove_all_tags`.
 ///
-/// See [`AllMemberPush::im_remove_all_tags`](crate::api::all_member_push::AllMemberPush::im_remove_all_tags).
+/// See [`AllMemberPush::im_remove_all_tags`](crate::all_member_push::AllMemberPush::im_remove_all_tags).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -939,7 +936,7 @@ impl ImRemoveAllTagsRequest {
 
 /// Response payload of `all_member_push/im_remove_all_tags` (the envelope is decoded separately).
 ///
-/// See [`AllMemberPush::im_remove_all_tags`](crate::api::all_member_push::AllMemberPush::im_remove_all_tags).
+/// See [`AllMemberPush::im_remove_all_tags`](crate::all_member_push::AllMemberPush::im_remove_all_tags).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -953,7 +950,7 @@ impl ImRemoveAllTagsResponse {
     }
 }
 
-///How the drift corrector reads [`ImRemoveAllTagsResponse`].
+/// How the drift corrector reads [`ImRemoveAllTagsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImRemoveAllTagsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1035,7 +1032,7 @@ impl ImPushCondition {
 
 impl crate::ReplyPayload for ImPushResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1143,7 +1140,7 @@ impl crate::Endpoint for ImPushRequest {
 impl crate::ItemResults for ImPushResponse {}
 impl crate::ReplyPayload for ImSetAttrNameResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1187,7 +1184,7 @@ impl crate::Endpoint for ImSetAttrNameRequest {
 impl crate::ItemResults for ImSetAttrNameResponse {}
 impl crate::ReplyPayload for ImGetAttrNameResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1218,7 +1215,7 @@ impl crate::Endpoint for ImGetAttrNameRequest {
 impl crate::ItemResults for ImGetAttrNameResponse {}
 impl crate::ReplyPayload for ImGetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1290,7 +1287,7 @@ impl crate::batch::Batched for ImGetAttrRequest {
 
 impl crate::ReplyPayload for ImSetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1365,7 +1362,7 @@ impl crate::batch::Batched for ImSetAttrRequest {
 
 impl crate::ReplyPayload for ImRemoveAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1440,7 +1437,7 @@ impl crate::batch::Batched for ImRemoveAttrRequest {
 
 impl crate::ReplyPayload for ImGetTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1512,7 +1509,7 @@ impl crate::batch::Batched for ImGetTagRequest {
 
 impl crate::ReplyPayload for ImAddTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1619,7 +1616,7 @@ impl crate::batch::Batched for ImAddTagRequest {
 
 impl crate::ReplyPayload for ImRemoveTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1694,7 +1691,7 @@ impl crate::batch::Batched for ImRemoveTagRequest {
 
 impl crate::ReplyPayload for ImRemoveAllTagsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1773,7 +1770,7 @@ pub struct AllMemberPush<'a> {
 }
 
 impl crate::Client {
-    ///The `all_member_push` commands: Push to all users (全员推送).
+    /// The `all_member_push` commands: Push to all users (全员推送).
     pub fn all_member_push(&self) -> AllMemberPush<'_> {
         AllMemberPush { client: self }
     }
@@ -1799,7 +1796,7 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImPushResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Set app attribute names (设置应用属性名称)
@@ -1821,7 +1818,7 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImSetAttrNameResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get app attribute names (获取应用属性名称)
@@ -1841,7 +1838,7 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImGetAttrNameResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get user attributes (获取用户属性)
@@ -1863,17 +1860,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImGetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_get_attr_batched<'r>(
         &self,
         request: &'r ImGetAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImGetAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -1895,17 +1892,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImSetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_set_attr_batched<'r>(
         &self,
         request: &'r ImSetAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImSetAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -1927,17 +1924,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImRemoveAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_remove_attr_batched<'r>(
         &self,
         request: &'r ImRemoveAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImRemoveAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -1959,17 +1956,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImGetTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_get_tag_batched<'r>(
         &self,
         request: &'r ImGetTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImGetTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -1991,17 +1988,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImAddTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_add_tag_batched<'r>(
         &self,
         request: &'r ImAddTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImAddTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -2023,17 +2020,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImRemoveTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_remove_tag_batched<'r>(
         &self,
         request: &'r ImRemoveTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImRemoveTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -2055,17 +2052,17 @@ impl<'a> AllMemberPush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImRemoveAllTagsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::im_remove_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::im_remove_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn im_remove_all_tags_batched<'r>(
         &self,
         request: &'r ImRemoveAllTagsRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImRemoveAllTagsRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

@@ -5,11 +5,11 @@
 //!
 //! Get the IP addresses and IP ranges of the IM servers, e.g. to allow-list callback traffic.
 //!
-//! Call functions are on [`ConfigSvc`](crate::api::config_svc::ConfigSvc), reached with [`Client::config_svc`](crate::Client::config_svc).
+//! Call functions are on [`ConfigSvc`](crate::config_svc::ConfigSvc), reached with [`Client::config_svc`](crate::Client::config_svc).
 
 /// Request body of `ConfigSvc/GetIPList`.
 ///
-/// See [`ConfigSvc::get_ip_list`](crate::api::config_svc::ConfigSvc::get_ip_list).
+/// See [`ConfigSvc::get_ip_list`](crate::config_svc::ConfigSvc::get_ip_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -45,7 +45,7 @@ impl GetIpListRequest {
 
 /// Response payload of `ConfigSvc/GetIPList` (the envelope is decoded separately).
 ///
-/// See [`ConfigSvc::get_ip_list`](crate::api::config_svc::ConfigSvc::get_ip_list).
+/// See [`ConfigSvc::get_ip_list`](crate::config_svc::ConfigSvc::get_ip_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -77,7 +77,7 @@ impl GetIpListResponse {
     }
 }
 
-///How the drift corrector reads [`GetIpListResponse`].
+/// How the drift corrector reads [`GetIpListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetIpListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -99,7 +99,7 @@ impl crate::drift::Schema for GetIpListResponse {
 
 impl crate::ReplyPayload for GetIpListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -137,7 +137,7 @@ pub struct ConfigSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `ConfigSvc` commands: Server IP addresses (服务器 IP 地址).
+    /// The `ConfigSvc` commands: Server IP addresses (服务器 IP 地址).
     pub fn config_svc(&self) -> ConfigSvc<'_> {
         ConfigSvc { client: self }
     }
@@ -161,7 +161,7 @@ impl<'a> ConfigSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetIpListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

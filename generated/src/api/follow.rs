@@ -5,7 +5,7 @@
 //!
 //! Follow and unfollow users, check follow relationships, and pull follower/following/mutual lists and counts. The feature needs the Pro, Pro-plus or Enterprise edition and must be enabled in the console (Friends and relationship chains > Follow/Fan settings); otherwise calls fail with 30005.
 //!
-//! Call functions are on [`Follow`](crate::api::follow::Follow), reached with [`Client::follow`](crate::Client::follow).
+//! Call functions are on [`Follow`](crate::follow::Follow), reached with [`Client::follow`](crate::Client::follow).
 
 /// Per-user outcome of a follow or unfollow.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -40,7 +40,7 @@ impl FollowResultItem {
     }
 }
 
-///How the drift corrector reads [`FollowResultItem`].
+/// How the drift corrector reads [`FollowResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -183,7 +183,7 @@ impl FollowProfileItem {
     }
 }
 
-///How the drift corrector reads [`FollowProfileItem`].
+/// How the drift corrector reads [`FollowProfileItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -208,11 +208,11 @@ impl crate::drift::Schema for FollowProfileItem {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum FollowProfileValue {
-    ///A value of type `i64`.
+    /// A value of type `i64`.
     Integer(i64),
-    ///A value of type `string`.
+    /// A value of type `string`.
     Text(String),
-    ///A value of type `[string]`.
+    /// A value of type `[string]`.
     List(Vec<String>),
     /// Any other JSON value, kept verbatim.
     Other(serde_json::Value),
@@ -220,7 +220,7 @@ pub enum FollowProfileValue {
 
 /// Request body of `follow/follow_add`.
 ///
-/// See [`Follow::follow_add`](crate::api::follow::Follow::follow_add).
+/// See [`Follow::follow_add`](crate::follow::Follow::follow_add).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -267,7 +267,7 @@ impl FollowAddRequest {
 
 /// Response payload of `follow/follow_add` (the envelope is decoded separately).
 ///
-/// See [`Follow::follow_add`](crate::api::follow::Follow::follow_add).
+/// See [`Follow::follow_add`](crate::follow::Follow::follow_add).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -299,7 +299,7 @@ impl FollowAddResponse {
     }
 }
 
-///How the drift corrector reads [`FollowAddResponse`].
+/// How the drift corrector reads [`FollowAddResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -323,7 +323,7 @@ impl crate::drift::Schema for FollowAddResponse {
 
 /// Request body of `follow/follow_delete`.
 ///
-/// See [`Follow::follow_delete`](crate::api::follow::Follow::follow_delete).
+/// See [`Follow::follow_delete`](crate::follow::Follow::follow_delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -367,7 +367,7 @@ impl FollowDeleteRequest {
 
 /// Response payload of `follow/follow_delete` (the envelope is decoded separately).
 ///
-/// See [`Follow::follow_delete`](crate::api::follow::Follow::follow_delete).
+/// See [`Follow::follow_delete`](crate::follow::Follow::follow_delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -399,7 +399,7 @@ impl FollowDeleteResponse {
     }
 }
 
-///How the drift corrector reads [`FollowDeleteResponse`].
+/// How the drift corrector reads [`FollowDeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -423,7 +423,7 @@ impl crate::drift::Schema for FollowDeleteResponse {
 
 /// Request body of `follow/follow_check`.
 ///
-/// See [`Follow::follow_check`](crate::api::follow::Follow::follow_check).
+/// See [`Follow::follow_check`](crate::follow::Follow::follow_check).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -467,7 +467,7 @@ impl FollowCheckRequest {
 
 /// Response payload of `follow/follow_check` (the envelope is decoded separately).
 ///
-/// See [`Follow::follow_check`](crate::api::follow::Follow::follow_check).
+/// See [`Follow::follow_check`](crate::follow::Follow::follow_check).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -499,7 +499,7 @@ impl FollowCheckResponse {
     }
 }
 
-///How the drift corrector reads [`FollowCheckResponse`].
+/// How the drift corrector reads [`FollowCheckResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -523,7 +523,7 @@ impl crate::drift::Schema for FollowCheckResponse {
 
 /// Request body of `follow/follow_get`.
 ///
-/// See [`Follow::follow_get`](crate::api::follow::Follow::follow_get).
+/// See [`Follow::follow_get`](crate::follow::Follow::follow_get).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -580,7 +580,7 @@ impl FollowGetRequest {
 
 /// Response payload of `follow/follow_get` (the envelope is decoded separately).
 ///
-/// See [`Follow::follow_get`](crate::api::follow::Follow::follow_get).
+/// See [`Follow::follow_get`](crate::follow::Follow::follow_get).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -623,7 +623,7 @@ impl FollowGetResponse {
     }
 }
 
-///How the drift corrector reads [`FollowGetResponse`].
+/// How the drift corrector reads [`FollowGetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -648,7 +648,7 @@ impl crate::drift::Schema for FollowGetResponse {
 
 /// Request body of `follow/follow_get_info`.
 ///
-/// See [`Follow::follow_get_info`](crate::api::follow::Follow::follow_get_info).
+/// See [`Follow::follow_get_info`](crate::follow::Follow::follow_get_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -692,7 +692,7 @@ impl FollowGetInfoRequest {
 
 /// Response payload of `follow/follow_get_info` (the envelope is decoded separately).
 ///
-/// See [`Follow::follow_get_info`](crate::api::follow::Follow::follow_get_info).
+/// See [`Follow::follow_get_info`](crate::follow::Follow::follow_get_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -724,7 +724,7 @@ impl FollowGetInfoResponse {
     }
 }
 
-///How the drift corrector reads [`FollowGetInfoResponse`].
+/// How the drift corrector reads [`FollowGetInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowGetInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -811,7 +811,7 @@ impl FollowCheckItem {
     }
 }
 
-///How the drift corrector reads [`FollowCheckItem`].
+/// How the drift corrector reads [`FollowCheckItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -891,7 +891,7 @@ impl FollowGetItem {
     }
 }
 
-///How the drift corrector reads [`FollowGetItem`].
+/// How the drift corrector reads [`FollowGetItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowGetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -996,7 +996,7 @@ impl FollowInfoItem {
     }
 }
 
-///How the drift corrector reads [`FollowInfoItem`].
+/// How the drift corrector reads [`FollowInfoItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowInfoItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1033,7 +1033,7 @@ impl crate::drift::Schema for FollowInfoItem {
 
 impl crate::ReplyPayload for FollowAddResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1124,7 +1124,7 @@ impl crate::batch::Batched for FollowAddRequest {
 
 impl crate::ReplyPayload for FollowDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1215,7 +1215,7 @@ impl crate::batch::Batched for FollowDeleteRequest {
 
 impl crate::ReplyPayload for FollowCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1306,7 +1306,7 @@ impl crate::batch::Batched for FollowCheckRequest {
 
 impl crate::ReplyPayload for FollowGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1356,7 +1356,7 @@ impl crate::Endpoint for FollowGetRequest {
 impl crate::ItemResults for FollowGetResponse {}
 impl crate::ReplyPayload for FollowGetInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1454,7 +1454,7 @@ pub struct Follow<'a> {
 }
 
 impl crate::Client {
-    ///The `follow` commands: Following and followers (关注与粉丝).
+    /// The `follow` commands: Following and followers (关注与粉丝).
     pub fn follow(&self) -> Follow<'_> {
         Follow { client: self }
     }
@@ -1482,17 +1482,17 @@ impl<'a> Follow<'a> {
     ) -> impl std::future::Future<
         Output = Result<FollowAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::follow_add`] with any number of items: `FollowItem` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::follow_add`] with any number of items: `FollowItem` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn follow_add_batched<'r>(
         &self,
         request: &'r FollowAddRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FollowAddRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Unfollow users (取消关注用户)
@@ -1516,17 +1516,17 @@ impl<'a> Follow<'a> {
     ) -> impl std::future::Future<
         Output = Result<FollowDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::follow_delete`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::follow_delete`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn follow_delete_batched<'r>(
         &self,
         request: &'r FollowDeleteRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FollowDeleteRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Check follow relationship (检查关注关系)
@@ -1550,17 +1550,17 @@ impl<'a> Follow<'a> {
     ) -> impl std::future::Future<
         Output = Result<FollowCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::follow_check`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::follow_check`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn follow_check_batched<'r>(
         &self,
         request: &'r FollowCheckRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FollowCheckRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get following/followers/mutual list (拉取关注、粉丝与互关列表)
@@ -1582,7 +1582,7 @@ impl<'a> Follow<'a> {
     ) -> impl std::future::Future<
         Output = Result<FollowGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get following/follower/mutual counts (获取用户的关注、粉丝与互关数)
@@ -1606,17 +1606,17 @@ impl<'a> Follow<'a> {
     ) -> impl std::future::Future<
         Output = Result<FollowGetInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::follow_get_info`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::follow_get_info`] with any number of items: `To_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn follow_get_info_batched<'r>(
         &self,
         request: &'r FollowGetInfoRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FollowGetInfoRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Reads group custom attributes. Only get_group_attr lives under this servicename; modify_group_attr, clear_group_attr, set_group_attr and delete_group_attr are under group_open_http_svc.
 //!
-//! Call functions are on [`GroupOpenAttrHttpSvc`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc), reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
+//! Call functions are on [`GroupOpenAttrHttpSvc`](crate::group_open_attr_http_svc::GroupOpenAttrHttpSvc), reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
 
 /// One custom group attribute. Note the lower-case keys `key`/`value` (AppDefinedData uses `Key`/`Value`).
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -32,7 +32,7 @@ impl GroupAttrItem {
     }
 }
 
-///How the drift corrector reads [`GroupAttrItem`].
+/// How the drift corrector reads [`GroupAttrItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAttrItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -50,7 +50,7 @@ impl crate::drift::Schema for GroupAttrItem {
 
 /// Request body of `group_open_attr_http_svc/get_group_attr`.
 ///
-/// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
+/// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -90,7 +90,7 @@ impl GetGroupAttrRequest {
 
 /// Response payload of `group_open_attr_http_svc/get_group_attr` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::api::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
+/// See [`GroupOpenAttrHttpSvc::get_group_attr`](crate::group_open_attr_http_svc::GroupOpenAttrHttpSvc::get_group_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -122,7 +122,7 @@ impl GetGroupAttrResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupAttrResponse`].
+/// How the drift corrector reads [`GetGroupAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -146,7 +146,7 @@ impl crate::drift::Schema for GetGroupAttrResponse {
 
 impl crate::ReplyPayload for GetGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -184,7 +184,7 @@ pub struct GroupOpenAttrHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `group_open_attr_http_svc` commands: Group custom attributes (read) (群自定义属性（读取）).
+    /// The `group_open_attr_http_svc` commands: Group custom attributes (read) (群自定义属性（读取）).
     pub fn group_open_attr_http_svc(&self) -> GroupOpenAttrHttpSvc<'_> {
         GroupOpenAttrHttpSvc {
             client: self,
@@ -210,7 +210,7 @@ impl<'a> GroupOpenAttrHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

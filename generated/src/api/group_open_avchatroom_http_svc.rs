@@ -5,7 +5,7 @@
 //!
 //! Online member list, member marks and administrators of live groups (AVChatRoom). These features need the Premium (flagship) edition and the "live group online member list" switch in the IM console.
 //!
-//! Call functions are on [`GroupOpenAvchatroomHttpSvc`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc), reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
+//! Call functions are on [`GroupOpenAvchatroomHttpSvc`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc), reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
 
 /// One live-group member and its marks (modify_user_info).
 #[derive(Clone, Debug, PartialEq)]
@@ -35,7 +35,7 @@ impl ModifyUserInfoMember {
     }
 }
 
-///How the drift corrector reads [`ModifyUserInfoMember`].
+/// How the drift corrector reads [`ModifyUserInfoMember`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyUserInfoMember: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -164,7 +164,7 @@ impl<'de> serde::Deserialize<'de> for ModifyAdminCommandType {
 
 /// Request body of `group_open_avchatroom_http_svc/get_members`.
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
+/// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -219,7 +219,7 @@ impl GetMembersRequest {
 
 /// Response payload of `group_open_avchatroom_http_svc/get_members` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
+/// See [`GroupOpenAvchatroomHttpSvc::get_members`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_members).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -255,7 +255,7 @@ impl GetMembersResponse {
     }
 }
 
-///How the drift corrector reads [`GetMembersResponse`].
+/// How the drift corrector reads [`GetMembersResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetMembersResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -285,7 +285,7 @@ impl crate::drift::Schema for GetMembersResponse {
 
 /// Request body of `group_open_avchatroom_http_svc/modify_user_info`.
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
+/// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -337,7 +337,7 @@ impl ModifyUserInfoRequest {
 
 /// Response payload of `group_open_avchatroom_http_svc/modify_user_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
+/// See [`GroupOpenAvchatroomHttpSvc::modify_user_info`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_user_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -380,7 +380,7 @@ impl ModifyUserInfoResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyUserInfoResponse`].
+/// How the drift corrector reads [`ModifyUserInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyUserInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -410,7 +410,7 @@ impl crate::drift::Schema for ModifyUserInfoResponse {
 
 /// Request body of `group_open_avchatroom_http_svc/modify_admin`.
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
+/// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -462,7 +462,7 @@ impl ModifyAdminRequest {
 
 /// Response payload of `group_open_avchatroom_http_svc/modify_admin` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
+/// See [`GroupOpenAvchatroomHttpSvc::modify_admin`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::modify_admin).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -476,7 +476,7 @@ impl ModifyAdminResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyAdminResponse`].
+/// How the drift corrector reads [`ModifyAdminResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyAdminResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -491,7 +491,7 @@ impl crate::drift::Schema for ModifyAdminResponse {
 
 /// Request body of `group_open_avchatroom_http_svc/get_admin_list`.
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
+/// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -531,7 +531,7 @@ impl GetAdminListRequest {
 
 /// Response payload of `group_open_avchatroom_http_svc/get_admin_list` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
+/// See [`GroupOpenAvchatroomHttpSvc::get_admin_list`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::get_admin_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -563,7 +563,7 @@ impl GetAdminListResponse {
     }
 }
 
-///How the drift corrector reads [`GetAdminListResponse`].
+/// How the drift corrector reads [`GetAdminListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAdminListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -587,7 +587,7 @@ impl crate::drift::Schema for GetAdminListResponse {
 
 /// Request body of `group_open_avchatroom_http_svc/check_members`.
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
+/// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -631,7 +631,7 @@ impl CheckMembersRequest {
 
 /// Response payload of `group_open_avchatroom_http_svc/check_members` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::api::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
+/// See [`GroupOpenAvchatroomHttpSvc::check_members`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc::check_members).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -663,7 +663,7 @@ impl CheckMembersResponse {
     }
 }
 
-///How the drift corrector reads [`CheckMembersResponse`].
+/// How the drift corrector reads [`CheckMembersResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CheckMembersResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -730,7 +730,7 @@ impl GetMembersMember {
     }
 }
 
-///How the drift corrector reads [`GetMembersMember`].
+/// How the drift corrector reads [`GetMembersMember`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetMembersMember: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -796,7 +796,7 @@ impl GetAdminListAdmin {
     }
 }
 
-///How the drift corrector reads [`GetAdminListAdmin`].
+/// How the drift corrector reads [`GetAdminListAdmin`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAdminListAdmin: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -820,7 +820,7 @@ impl crate::drift::Schema for GetAdminListAdmin {
 
 impl crate::ReplyPayload for GetMembersResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -869,7 +869,7 @@ impl crate::paging::PagedItems for GetMembersRequest {
 
 impl crate::ReplyPayload for ModifyUserInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -948,7 +948,7 @@ impl crate::batch::Batched for ModifyUserInfoRequest {
 
 impl crate::ReplyPayload for ModifyAdminResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -996,7 +996,7 @@ impl crate::Endpoint for ModifyAdminRequest {
 impl crate::ItemResults for ModifyAdminResponse {}
 impl crate::ReplyPayload for GetAdminListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1027,7 +1027,7 @@ impl crate::Endpoint for GetAdminListRequest {
 impl crate::ItemResults for GetAdminListResponse {}
 impl crate::ReplyPayload for CheckMembersResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1065,7 +1065,7 @@ pub struct GroupOpenAvchatroomHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `group_open_avchatroom_http_svc` commands: Live group (AVChatRoom) management (直播群管理).
+    /// The `group_open_avchatroom_http_svc` commands: Live group (AVChatRoom) management (直播群管理).
     pub fn group_open_avchatroom_http_svc(&self) -> GroupOpenAvchatroomHttpSvc<'_> {
         GroupOpenAvchatroomHttpSvc {
             client: self,
@@ -1093,23 +1093,23 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetMembersResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_members`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Timestamp` from the reply's `NextTimestamp`; the last page: `NextTimestamp` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_members`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Timestamp` from the reply's `NextTimestamp`; the last page: `NextTimestamp` is 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_members_pages(
         &self,
         request: GetMembersRequest,
     ) -> crate::paging::Pages<GetMembersRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `MemberList` on every page of [`Self::get_members`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `MemberList` on every page of [`Self::get_members`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_members_items(
         &self,
         request: GetMembersRequest,
     ) -> crate::paging::Items<GetMembersRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Set AVChatRoom member marks (设置直播群成员标记)
@@ -1131,17 +1131,17 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyUserInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::modify_user_info`] with any number of items: `MemberList` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::modify_user_info`] with any number of items: `MemberList` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn modify_user_info_batched<'r>(
         &self,
         request: &'r ModifyUserInfoRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ModifyUserInfoRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Set/remove AVChatRoom admins (设置/取消直播群管理员)
@@ -1163,7 +1163,7 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyAdminResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get AVChatRoom admin list (获取直播群管理员列表)
@@ -1183,7 +1183,7 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAdminListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Check whether users are in an AVChatRoom (查询用户是否在直播群内)
@@ -1203,7 +1203,7 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CheckMembersResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

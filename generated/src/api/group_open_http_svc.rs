@@ -5,7 +5,7 @@
 //!
 //! Create, query, modify, import and disband groups; manage members, roles, mutes and bans; send, recall, import and pull group messages and their read receipts; group attributes and counters; live-group broadcasts; importing community topics; Community permission groups and their topic permissions.
 //!
-//! Call functions are on [`GroupOpenHttpSvc`](crate::api::group_open_http_svc::GroupOpenHttpSvc), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
+//! Call functions are on [`GroupOpenHttpSvc`](crate::group_open_http_svc::GroupOpenHttpSvc), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 
 /// Outcome for one account in add_group_member / import_group_member.
 ///
@@ -277,7 +277,7 @@ impl GetGroupCounterItem {
     }
 }
 
-///How the drift corrector reads [`GetGroupCounterItem`].
+/// How the drift corrector reads [`GetGroupCounterItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupCounterItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -355,7 +355,7 @@ impl<'de> serde::Deserialize<'de> for UpdateGroupCounterMode {
 
 /// Request body of `group_open_http_svc/get_appid_group_list`.
 ///
-/// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
+/// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -370,7 +370,7 @@ pub struct GetAppidGroupListRequest {
     pub next: Option<u64>,
     /// `GroupType` (optional). Only return groups of this type; TotalCount then counts only that type. All types when absent.
     #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
-    pub group_type: Option<crate::api::types::GroupType>,
+    pub group_type: Option<crate::types::GroupType>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -403,7 +403,7 @@ impl GetAppidGroupListRequest {
 
     /// Sets `GroupType` (optional). Only return groups of this type; TotalCount then counts only that type. All types when absent.
     #[must_use]
-    pub fn group_type(mut self, value: crate::api::types::GroupType) -> Self {
+    pub fn group_type(mut self, value: crate::types::GroupType) -> Self {
         self.group_type = Some(value);
         self
     }
@@ -424,7 +424,7 @@ impl GetAppidGroupListRequest {
 
 /// Response payload of `group_open_http_svc/get_appid_group_list` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
+/// See [`GroupOpenHttpSvc::get_appid_group_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_appid_group_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -464,7 +464,7 @@ impl GetAppidGroupListResponse {
     }
 }
 
-///How the drift corrector reads [`GetAppidGroupListResponse`].
+/// How the drift corrector reads [`GetAppidGroupListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAppidGroupListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -490,7 +490,7 @@ impl crate::drift::Schema for GetAppidGroupListResponse {
 
 /// Request body of `group_open_http_svc/create_group`.
 ///
-/// See [`GroupOpenHttpSvc::create_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_group).
+/// See [`GroupOpenHttpSvc::create_group`](crate::group_open_http_svc::GroupOpenHttpSvc::create_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -502,7 +502,7 @@ pub struct CreateGroupRequest {
     pub owner_account: Option<String>,
     /// `Type` (required). Group type: Public, Private (Work), ChatRoom (Meeting), AVChatRoom or Community.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `GroupId` (optional). Custom group ID; assigned by the server when absent.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -527,10 +527,10 @@ pub struct CreateGroupRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
+    pub apply_join_option: Option<crate::types::ApplyJoinOption>,
     /// `AppDefinedData` (optional). App-defined group fields (keys must be configured in the console first).
     #[serde(rename = "AppDefinedData", default, skip_serializing_if = "Option::is_none")]
-    pub app_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub app_defined_data: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `MemberList` (optional). Initial members, at most 100.
     #[serde(rename = "MemberList", default, skip_serializing_if = "Option::is_none")]
     pub member_list: Option<Vec<CreateGroupMemberItem>>,
@@ -544,7 +544,7 @@ pub struct CreateGroupRequest {
 
 impl CreateGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(r#type: crate::api::types::GroupType, name: impl Into<String>) -> Self {
+    pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
             r#type,
@@ -606,10 +606,7 @@ impl CreateGroupRequest {
 
     /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); only for group types that accept join requests, not for Community groups.
     #[must_use]
-    pub fn apply_join_option(
-        mut self,
-        value: crate::api::types::ApplyJoinOption,
-    ) -> Self {
+    pub fn apply_join_option(mut self, value: crate::types::ApplyJoinOption) -> Self {
         self.apply_join_option = Some(value);
         self
     }
@@ -618,7 +615,7 @@ impl CreateGroupRequest {
     #[must_use]
     pub fn app_defined_data(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.app_defined_data = Some(value);
         self
@@ -654,7 +651,7 @@ impl CreateGroupRequest {
 
 /// Response payload of `group_open_http_svc/create_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::create_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_group).
+/// See [`GroupOpenHttpSvc::create_group`](crate::group_open_http_svc::GroupOpenHttpSvc::create_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -669,7 +666,7 @@ pub struct CreateGroupResponse {
     pub huge_group_flag: Option<i32>,
     /// `Type` (optional). Type of the new group; returned when a topic-enabled community is created.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::api::types::GroupType>,
+    pub r#type: Option<crate::types::GroupType>,
 }
 
 impl CreateGroupResponse {
@@ -691,13 +688,13 @@ impl CreateGroupResponse {
 
     /// Sets `Type` (optional). Type of the new group; returned when a topic-enabled community is created.
     #[must_use]
-    pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
+    pub fn r#type(mut self, value: crate::types::GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
 }
 
-///How the drift corrector reads [`CreateGroupResponse`].
+/// How the drift corrector reads [`CreateGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -721,7 +718,7 @@ impl crate::drift::Schema for CreateGroupResponse {
 
 /// Request body of `group_open_http_svc/get_group_info`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
+/// See [`GroupOpenHttpSvc::get_group_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -772,7 +769,7 @@ impl GetGroupInfoRequest {
 
 /// Response payload of `group_open_http_svc/get_group_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
+/// See [`GroupOpenHttpSvc::get_group_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -785,7 +782,7 @@ pub struct GetGroupInfoResponse {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub group_info: Vec<crate::api::types::GroupInfo>,
+    pub group_info: Vec<crate::types::GroupInfo>,
 }
 
 impl GetGroupInfoResponse {
@@ -798,13 +795,13 @@ impl GetGroupInfoResponse {
 
     /// Sets `GroupInfo` (required). One entry per requested group, with its own ErrorCode/ErrorInfo and the requested fields.
     #[must_use]
-    pub fn group_info(mut self, value: Vec<crate::api::types::GroupInfo>) -> Self {
+    pub fn group_info(mut self, value: Vec<crate::types::GroupInfo>) -> Self {
         self.group_info = value;
         self
     }
 }
 
-///How the drift corrector reads [`GetGroupInfoResponse`].
+/// How the drift corrector reads [`GetGroupInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -814,7 +811,7 @@ pub static SHAPE_GetGroupInfoResponse: crate::drift::ObjectShape = crate::drift:
             "GroupInfo",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupInfo),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_GroupInfo),
             ),
             true,
         ),
@@ -828,7 +825,7 @@ impl crate::drift::Schema for GetGroupInfoResponse {
 
 /// Request body of `group_open_http_svc/get_group_member_info`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
+/// See [`GroupOpenHttpSvc::get_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -844,14 +841,14 @@ pub struct GetGroupMemberInfoRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub member_info_filter: Option<Vec<crate::api::types::GroupMemberInfoField>>,
+    pub member_info_filter: Option<Vec<crate::types::GroupMemberInfoField>>,
     /// `MemberRoleFilter` (optional). Only return members with these roles (Owner, Admin, Member); all roles when absent.
     #[serde(
         rename = "MemberRoleFilter",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub member_role_filter: Option<Vec<crate::api::types::GroupMemberRole>>,
+    pub member_role_filter: Option<Vec<crate::types::GroupMemberRole>>,
     /// `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[serde(
         rename = "AppDefinedDataFilter_GroupMember",
@@ -892,7 +889,7 @@ impl GetGroupMemberInfoRequest {
     #[must_use]
     pub fn member_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberInfoField>,
+        value: Vec<crate::types::GroupMemberInfoField>,
     ) -> Self {
         self.member_info_filter = Some(value);
         self
@@ -902,7 +899,7 @@ impl GetGroupMemberInfoRequest {
     #[must_use]
     pub fn member_role_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberRole>,
+        value: Vec<crate::types::GroupMemberRole>,
     ) -> Self {
         self.member_role_filter = Some(value);
         self
@@ -952,7 +949,7 @@ impl GetGroupMemberInfoRequest {
 
 /// Response payload of `group_open_http_svc/get_group_member_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
+/// See [`GroupOpenHttpSvc::get_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_member_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -968,7 +965,7 @@ pub struct GetGroupMemberInfoResponse {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub member_list: Vec<crate::api::types::GroupMemberInfo>,
+    pub member_list: Vec<crate::types::GroupMemberInfo>,
     /// `Next` (optional). Cursor for the next page; returned only for Community groups, "" when every member has been returned.
     #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
@@ -986,10 +983,7 @@ impl GetGroupMemberInfoResponse {
 
     /// Sets `MemberList` (required). The members of this page with the requested fields.
     #[must_use]
-    pub fn member_list(
-        mut self,
-        value: Vec<crate::api::types::GroupMemberInfo>,
-    ) -> Self {
+    pub fn member_list(mut self, value: Vec<crate::types::GroupMemberInfo>) -> Self {
         self.member_list = value;
         self
     }
@@ -1002,7 +996,7 @@ impl GetGroupMemberInfoResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupMemberInfoResponse`].
+/// How the drift corrector reads [`GetGroupMemberInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1013,7 +1007,7 @@ pub static SHAPE_GetGroupMemberInfoResponse: crate::drift::ObjectShape = crate::
             "MemberList",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupMemberInfo),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_GroupMemberInfo),
             ),
             true,
         ),
@@ -1028,7 +1022,7 @@ impl crate::drift::Schema for GetGroupMemberInfoResponse {
 
 /// Request body of `group_open_http_svc/get_specified_group_member_info`.
 ///
-/// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
+/// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1047,14 +1041,14 @@ pub struct GetSpecifiedGroupMemberInfoRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub member_info_filter: Option<Vec<crate::api::types::GroupMemberInfoField>>,
+    pub member_info_filter: Option<Vec<crate::types::GroupMemberInfoField>>,
     /// `MemberRoleFilter` (optional). Only return members with these roles (Owner, Admin, Member); all roles when absent.
     #[serde(
         rename = "MemberRoleFilter",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub member_role_filter: Option<Vec<crate::api::types::GroupMemberRole>>,
+    pub member_role_filter: Option<Vec<crate::types::GroupMemberRole>>,
     /// `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[serde(
         rename = "AppDefinedDataFilter_GroupMember",
@@ -1084,7 +1078,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
     #[must_use]
     pub fn member_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberInfoField>,
+        value: Vec<crate::types::GroupMemberInfoField>,
     ) -> Self {
         self.member_info_filter = Some(value);
         self
@@ -1094,7 +1088,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
     #[must_use]
     pub fn member_role_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberRole>,
+        value: Vec<crate::types::GroupMemberRole>,
     ) -> Self {
         self.member_role_filter = Some(value);
         self
@@ -1123,7 +1117,7 @@ impl GetSpecifiedGroupMemberInfoRequest {
 
 /// Response payload of `group_open_http_svc/get_specified_group_member_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
+/// See [`GroupOpenHttpSvc::get_specified_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::get_specified_group_member_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1139,7 +1133,7 @@ pub struct GetSpecifiedGroupMemberInfoResponse {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub member_list: Vec<crate::api::types::GroupMemberInfo>,
+    pub member_list: Vec<crate::types::GroupMemberInfo>,
 }
 
 impl GetSpecifiedGroupMemberInfoResponse {
@@ -1153,16 +1147,13 @@ impl GetSpecifiedGroupMemberInfoResponse {
 
     /// Sets `MemberList` (required). The requested members with the requested fields (the mute end is returned as MuteUntil).
     #[must_use]
-    pub fn member_list(
-        mut self,
-        value: Vec<crate::api::types::GroupMemberInfo>,
-    ) -> Self {
+    pub fn member_list(mut self, value: Vec<crate::types::GroupMemberInfo>) -> Self {
         self.member_list = value;
         self
     }
 }
 
-///How the drift corrector reads [`GetSpecifiedGroupMemberInfoResponse`].
+/// How the drift corrector reads [`GetSpecifiedGroupMemberInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetSpecifiedGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1173,7 +1164,7 @@ pub static SHAPE_GetSpecifiedGroupMemberInfoResponse: crate::drift::ObjectShape 
             "MemberList",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupMemberInfo),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_GroupMemberInfo),
             ),
             true,
         ),
@@ -1187,7 +1178,7 @@ impl crate::drift::Schema for GetSpecifiedGroupMemberInfoResponse {
 
 /// Request body of `group_open_http_svc/modify_group_base_info`.
 ///
-/// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
+/// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1218,10 +1209,10 @@ pub struct ModifyGroupBaseInfoRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
+    pub apply_join_option: Option<crate::types::ApplyJoinOption>,
     /// `AppDefinedData` (optional). App-defined group fields to set; an empty Value deletes the field.
     #[serde(rename = "AppDefinedData", default, skip_serializing_if = "Option::is_none")]
-    pub app_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub app_defined_data: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `MuteAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[serde(
         rename = "MuteAllMember",
@@ -1229,14 +1220,14 @@ pub struct ModifyGroupBaseInfoRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::types::ShutUpAllMember>,
     /// `InviteJoinOption` (optional). How invitations into the group are handled: FreeAccess, NeedPermission or DisableInvite.
     #[serde(
         rename = "InviteJoinOption",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub invite_join_option: Option<crate::api::types::InviteJoinOption>,
+    pub invite_join_option: Option<crate::types::InviteJoinOption>,
     /// `From_Account` (optional). Account on whose behalf the group profile is modified (optional).
     #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
     pub from_account: Option<String>,
@@ -1301,10 +1292,7 @@ impl ModifyGroupBaseInfoRequest {
 
     /// Sets `ApplyJoinOption` (optional). How join requests are handled; not supported by Community groups.
     #[must_use]
-    pub fn apply_join_option(
-        mut self,
-        value: crate::api::types::ApplyJoinOption,
-    ) -> Self {
+    pub fn apply_join_option(mut self, value: crate::types::ApplyJoinOption) -> Self {
         self.apply_join_option = Some(value);
         self
     }
@@ -1313,7 +1301,7 @@ impl ModifyGroupBaseInfoRequest {
     #[must_use]
     pub fn app_defined_data(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.app_defined_data = Some(value);
         self
@@ -1321,17 +1309,14 @@ impl ModifyGroupBaseInfoRequest {
 
     /// Sets `MuteAllMember` (optional). On: mute everyone except the owner, administrators and the app admin; Off: lift it. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[must_use]
-    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+    pub fn mute_all_member(mut self, value: crate::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
         self
     }
 
     /// Sets `InviteJoinOption` (optional). How invitations into the group are handled: FreeAccess, NeedPermission or DisableInvite.
     #[must_use]
-    pub fn invite_join_option(
-        mut self,
-        value: crate::api::types::InviteJoinOption,
-    ) -> Self {
+    pub fn invite_join_option(mut self, value: crate::types::InviteJoinOption) -> Self {
         self.invite_join_option = Some(value);
         self
     }
@@ -1359,7 +1344,7 @@ impl ModifyGroupBaseInfoRequest {
 
 /// Response payload of `group_open_http_svc/modify_group_base_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
+/// See [`GroupOpenHttpSvc::modify_group_base_info`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_base_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1373,7 +1358,7 @@ impl ModifyGroupBaseInfoResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyGroupBaseInfoResponse`].
+/// How the drift corrector reads [`ModifyGroupBaseInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyGroupBaseInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1388,7 +1373,7 @@ impl crate::drift::Schema for ModifyGroupBaseInfoResponse {
 
 /// Request body of `group_open_http_svc/add_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::add_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
+/// See [`GroupOpenHttpSvc::add_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1446,7 +1431,7 @@ impl AddGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/add_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::add_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
+/// See [`GroupOpenHttpSvc::add_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::add_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1478,7 +1463,7 @@ impl AddGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`AddGroupMemberResponse`].
+/// How the drift corrector reads [`AddGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1502,7 +1487,7 @@ impl crate::drift::Schema for AddGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/delete_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::delete_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
+/// See [`GroupOpenHttpSvc::delete_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1568,7 +1553,7 @@ impl DeleteGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/delete_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::delete_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
+/// See [`GroupOpenHttpSvc::delete_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1582,7 +1567,7 @@ impl DeleteGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteGroupMemberResponse`].
+/// How the drift corrector reads [`DeleteGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1597,7 +1582,7 @@ impl crate::drift::Schema for DeleteGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/modify_group_member_info`.
 ///
-/// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
+/// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1612,10 +1597,10 @@ pub struct ModifyGroupMemberInfoRequest {
     pub member_account: String,
     /// `Role` (optional). Admin: make administrator; Member: revoke administrator.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::api::types::GroupMemberRole>,
+    pub role: Option<crate::types::GroupMemberRole>,
     /// `MsgFlag` (optional). How the member receives the group's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
-    pub msg_flag: Option<crate::api::types::MsgFlag>,
+    pub msg_flag: Option<crate::types::MsgFlag>,
     /// `NameCard` (optional). Name card in the group, at most 50 bytes.
     #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
     pub name_card: Option<String>,
@@ -1625,7 +1610,7 @@ pub struct ModifyGroupMemberInfoRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_member_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub app_member_defined_data: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `MuteTime` (optional). Mute the member for this many seconds; 0 lifts the mute. Also read from `ShutUpTime` (the documentation names the key both ways); written as `MuteTime`.
     #[serde(
         rename = "MuteTime",
@@ -1656,14 +1641,14 @@ impl ModifyGroupMemberInfoRequest {
 
     /// Sets `Role` (optional). Admin: make administrator; Member: revoke administrator.
     #[must_use]
-    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+    pub fn role(mut self, value: crate::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
 
     /// Sets `MsgFlag` (optional). How the member receives the group's messages.
     #[must_use]
-    pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
+    pub fn msg_flag(mut self, value: crate::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
@@ -1679,7 +1664,7 @@ impl ModifyGroupMemberInfoRequest {
     #[must_use]
     pub fn app_member_defined_data(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.app_member_defined_data = Some(value);
         self
@@ -1708,7 +1693,7 @@ impl ModifyGroupMemberInfoRequest {
 
 /// Response payload of `group_open_http_svc/modify_group_member_info` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
+/// See [`GroupOpenHttpSvc::modify_group_member_info`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_member_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1722,7 +1707,7 @@ impl ModifyGroupMemberInfoResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyGroupMemberInfoResponse`].
+/// How the drift corrector reads [`ModifyGroupMemberInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyGroupMemberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1737,7 +1722,7 @@ impl crate::drift::Schema for ModifyGroupMemberInfoResponse {
 
 /// Request body of `group_open_http_svc/destroy_group`.
 ///
-/// See [`GroupOpenHttpSvc::destroy_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
+/// See [`GroupOpenHttpSvc::destroy_group`](crate::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1777,7 +1762,7 @@ impl DestroyGroupRequest {
 
 /// Response payload of `group_open_http_svc/destroy_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::destroy_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
+/// See [`GroupOpenHttpSvc::destroy_group`](crate::group_open_http_svc::GroupOpenHttpSvc::destroy_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1791,7 +1776,7 @@ impl DestroyGroupResponse {
     }
 }
 
-///How the drift corrector reads [`DestroyGroupResponse`].
+/// How the drift corrector reads [`DestroyGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1806,7 +1791,7 @@ impl crate::drift::Schema for DestroyGroupResponse {
 
 /// Request body of `group_open_http_svc/get_joined_group_list`.
 ///
-/// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
+/// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1834,7 +1819,7 @@ pub struct GetJoinedGroupListRequest {
     pub offset: Option<u32>,
     /// `GroupType` (optional). Only list groups of this type; all types when absent.
     #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
-    pub group_type: Option<crate::api::types::GroupType>,
+    pub group_type: Option<crate::types::GroupType>,
     /// `SupportTopic` (optional). 1: only communities that support topics; 0: only those that do not. When set, GroupType must be Community.
     #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
     pub support_topic: Option<i32>,
@@ -1892,7 +1877,7 @@ impl GetJoinedGroupListRequest {
 
     /// Sets `GroupType` (optional). Only list groups of this type; all types when absent.
     #[must_use]
-    pub fn group_type(mut self, value: crate::api::types::GroupType) -> Self {
+    pub fn group_type(mut self, value: crate::types::GroupType) -> Self {
         self.group_type = Some(value);
         self
     }
@@ -1927,7 +1912,7 @@ impl GetJoinedGroupListRequest {
 
 /// Response payload of `group_open_http_svc/get_joined_group_list` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
+/// See [`GroupOpenHttpSvc::get_joined_group_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_joined_group_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1963,7 +1948,7 @@ impl GetJoinedGroupListResponse {
     }
 }
 
-///How the drift corrector reads [`GetJoinedGroupListResponse`].
+/// How the drift corrector reads [`GetJoinedGroupListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetJoinedGroupListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1988,7 +1973,7 @@ impl crate::drift::Schema for GetJoinedGroupListResponse {
 
 /// Request body of `group_open_http_svc/get_role_in_group`.
 ///
-/// See [`GroupOpenHttpSvc::get_role_in_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
+/// See [`GroupOpenHttpSvc::get_role_in_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2032,7 +2017,7 @@ impl GetRoleInGroupRequest {
 
 /// Response payload of `group_open_http_svc/get_role_in_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_role_in_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
+/// See [`GroupOpenHttpSvc::get_role_in_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_role_in_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2064,7 +2049,7 @@ impl GetRoleInGroupResponse {
     }
 }
 
-///How the drift corrector reads [`GetRoleInGroupResponse`].
+/// How the drift corrector reads [`GetRoleInGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetRoleInGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2088,7 +2073,7 @@ impl crate::drift::Schema for GetRoleInGroupResponse {
 
 /// Request body of `group_open_http_svc/forbid_send_msg`.
 ///
-/// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
+/// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2151,7 +2136,7 @@ impl ForbidSendMsgRequest {
 
 /// Response payload of `group_open_http_svc/forbid_send_msg` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
+/// See [`GroupOpenHttpSvc::forbid_send_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::forbid_send_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2165,7 +2150,7 @@ impl ForbidSendMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ForbidSendMsgResponse`].
+/// How the drift corrector reads [`ForbidSendMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ForbidSendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2180,7 +2165,7 @@ impl crate::drift::Schema for ForbidSendMsgResponse {
 
 /// Request body of `group_open_http_svc/get_group_muted_account`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
+/// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2231,7 +2216,7 @@ impl GetGroupMutedAccountRequest {
 
 /// Response payload of `group_open_http_svc/get_group_muted_account` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
+/// See [`GroupOpenHttpSvc::get_group_muted_account`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_muted_account).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2289,7 +2274,7 @@ impl GetGroupMutedAccountResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupMutedAccountResponse`].
+/// How the drift corrector reads [`GetGroupMutedAccountResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMutedAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2322,7 +2307,7 @@ impl crate::drift::Schema for GetGroupMutedAccountResponse {
 
 /// Request body of `group_open_http_svc/send_group_msg`.
 ///
-/// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
+/// See [`GroupOpenHttpSvc::send_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2337,10 +2322,10 @@ pub struct SendGroupMsgRequest {
     pub random: u32,
     /// `MsgPriority` (optional). Message priority: High, Normal (default) or Low (case-sensitive).
     #[serde(rename = "MsgPriority", default, skip_serializing_if = "Option::is_none")]
-    pub msg_priority: Option<crate::api::types::GroupMsgPriority>,
+    pub msg_priority: Option<crate::types::GroupMsgPriority>,
     /// `MsgBody` (required). Message body: an array of message elements.
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `From_Account` (optional). Sender shown to members (must be an existing account); the app admin when absent.
     #[serde(rename = "From_Account", default, skip_serializing_if = "Option::is_none")]
     pub from_account: Option<String>,
@@ -2350,20 +2335,20 @@ pub struct SendGroupMsgRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    pub offline_push_info: Option<crate::types::OfflinePushInfo>,
     /// `ForbidCallbackControl` (optional). Callbacks to suppress for this message.
     #[serde(
         rename = "ForbidCallbackControl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub forbid_callback_control: Option<Vec<crate::api::types::ForbidCallbackControl>>,
+    pub forbid_callback_control: Option<Vec<crate::types::ForbidCallbackControl>>,
     /// `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
     #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
     pub online_only_flag: Option<i32>,
     /// `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::types::SendMsgControl>>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message and delivered to receivers.
     #[serde(
         rename = "CloudCustomData",
@@ -2398,7 +2383,7 @@ impl SendGroupMsgRequest {
     /// `Random` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         group_id: impl Into<String>,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             group_id: group_id.into(),
@@ -2428,7 +2413,7 @@ impl SendGroupMsgRequest {
 
     /// Sets `MsgPriority` (optional). Message priority: High, Normal (default) or Low (case-sensitive).
     #[must_use]
-    pub fn msg_priority(mut self, value: crate::api::types::GroupMsgPriority) -> Self {
+    pub fn msg_priority(mut self, value: crate::types::GroupMsgPriority) -> Self {
         self.msg_priority = Some(value);
         self
     }
@@ -2442,10 +2427,7 @@ impl SendGroupMsgRequest {
 
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
-    pub fn offline_push_info(
-        mut self,
-        value: crate::api::types::OfflinePushInfo,
-    ) -> Self {
+    pub fn offline_push_info(mut self, value: crate::types::OfflinePushInfo) -> Self {
         self.offline_push_info = Some(value);
         self
     }
@@ -2454,7 +2436,7 @@ impl SendGroupMsgRequest {
     #[must_use]
     pub fn forbid_callback_control(
         mut self,
-        value: Vec<crate::api::types::ForbidCallbackControl>,
+        value: Vec<crate::types::ForbidCallbackControl>,
     ) -> Self {
         self.forbid_callback_control = Some(value);
         self
@@ -2469,10 +2451,7 @@ impl SendGroupMsgRequest {
 
     /// Sets `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[must_use]
-    pub fn send_msg_control(
-        mut self,
-        value: Vec<crate::api::types::SendMsgControl>,
-    ) -> Self {
+    pub fn send_msg_control(mut self, value: Vec<crate::types::SendMsgControl>) -> Self {
         self.send_msg_control = Some(value);
         self
     }
@@ -2528,7 +2507,7 @@ impl SendGroupMsgRequest {
 
 /// Response payload of `group_open_http_svc/send_group_msg` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::send_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
+/// See [`GroupOpenHttpSvc::send_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::send_group_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2564,7 +2543,7 @@ impl SendGroupMsgResponse {
     }
 }
 
-///How the drift corrector reads [`SendGroupMsgResponse`].
+/// How the drift corrector reads [`SendGroupMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2588,7 +2567,7 @@ impl crate::drift::Schema for SendGroupMsgResponse {
 
 /// Request body of `group_open_http_svc/send_group_system_notification`.
 ///
-/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
+/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2658,7 +2637,7 @@ impl SendGroupSystemNotificationRequest {
 
 /// Response payload of `group_open_http_svc/send_group_system_notification` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
+/// See [`GroupOpenHttpSvc::send_group_system_notification`](crate::group_open_http_svc::GroupOpenHttpSvc::send_group_system_notification).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2672,7 +2651,7 @@ impl SendGroupSystemNotificationResponse {
     }
 }
 
-///How the drift corrector reads [`SendGroupSystemNotificationResponse`].
+/// How the drift corrector reads [`SendGroupSystemNotificationResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendGroupSystemNotificationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2687,7 +2666,7 @@ impl crate::drift::Schema for SendGroupSystemNotificationResponse {
 
 /// Request body of `group_open_http_svc/group_msg_recall`.
 ///
-/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
+/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2745,7 +2724,7 @@ impl GroupMsgRecallRequest {
 
 /// Response payload of `group_open_http_svc/group_msg_recall` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
+/// See [`GroupOpenHttpSvc::group_msg_recall`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_recall).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2777,7 +2756,7 @@ impl GroupMsgRecallResponse {
     }
 }
 
-///How the drift corrector reads [`GroupMsgRecallResponse`].
+/// How the drift corrector reads [`GroupMsgRecallResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMsgRecallResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2801,7 +2780,7 @@ impl crate::drift::Schema for GroupMsgRecallResponse {
 
 /// Request body of `group_open_http_svc/change_group_owner`.
 ///
-/// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
+/// See [`GroupOpenHttpSvc::change_group_owner`](crate::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2859,7 +2838,7 @@ impl ChangeGroupOwnerRequest {
 
 /// Response payload of `group_open_http_svc/change_group_owner` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::change_group_owner`](crate::api::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
+/// See [`GroupOpenHttpSvc::change_group_owner`](crate::group_open_http_svc::GroupOpenHttpSvc::change_group_owner).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2873,7 +2852,7 @@ impl ChangeGroupOwnerResponse {
     }
 }
 
-///How the drift corrector reads [`ChangeGroupOwnerResponse`].
+/// How the drift corrector reads [`ChangeGroupOwnerResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ChangeGroupOwnerResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2888,7 +2867,7 @@ impl crate::drift::Schema for ChangeGroupOwnerResponse {
 
 /// Request body of `group_open_http_svc/import_group`.
 ///
-/// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
+/// See [`GroupOpenHttpSvc::import_group`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2900,7 +2879,7 @@ pub struct ImportGroupRequest {
     pub owner_account: Option<String>,
     /// `Type` (required). Group type: Public, Private (Work), ChatRoom (Meeting) or Community.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `GroupId` (optional). Custom group ID; assigned by the server when absent.
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -2925,10 +2904,10 @@ pub struct ImportGroupRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
+    pub apply_join_option: Option<crate::types::ApplyJoinOption>,
     /// `AppDefinedData` (optional). App-defined group fields (the feature must be enabled).
     #[serde(rename = "AppDefinedData", default, skip_serializing_if = "Option::is_none")]
-    pub app_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub app_defined_data: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `CreateTime` (optional). Creation time of the group (UTC seconds); the time of the request when absent.
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<u64>,
@@ -2942,7 +2921,7 @@ pub struct ImportGroupRequest {
 
 impl ImportGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(r#type: crate::api::types::GroupType, name: impl Into<String>) -> Self {
+    pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
             r#type,
@@ -3004,10 +2983,7 @@ impl ImportGroupRequest {
 
     /// Sets `ApplyJoinOption` (optional). How join requests are handled (default NeedPermission); not supported for Community groups.
     #[must_use]
-    pub fn apply_join_option(
-        mut self,
-        value: crate::api::types::ApplyJoinOption,
-    ) -> Self {
+    pub fn apply_join_option(mut self, value: crate::types::ApplyJoinOption) -> Self {
         self.apply_join_option = Some(value);
         self
     }
@@ -3016,7 +2992,7 @@ impl ImportGroupRequest {
     #[must_use]
     pub fn app_defined_data(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.app_defined_data = Some(value);
         self
@@ -3052,7 +3028,7 @@ impl ImportGroupRequest {
 
 /// Response payload of `group_open_http_svc/import_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::import_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group).
+/// See [`GroupOpenHttpSvc::import_group`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3071,7 +3047,7 @@ impl ImportGroupResponse {
     }
 }
 
-///How the drift corrector reads [`ImportGroupResponse`].
+/// How the drift corrector reads [`ImportGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3086,7 +3062,7 @@ impl crate::drift::Schema for ImportGroupResponse {
 
 /// Request body of `group_open_http_svc/import_group_msg`.
 ///
-/// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
+/// See [`GroupOpenHttpSvc::import_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3156,7 +3132,7 @@ impl ImportGroupMsgRequest {
 
 /// Response payload of `group_open_http_svc/import_group_msg` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::import_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
+/// See [`GroupOpenHttpSvc::import_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3188,7 +3164,7 @@ impl ImportGroupMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ImportGroupMsgResponse`].
+/// How the drift corrector reads [`ImportGroupMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3212,7 +3188,7 @@ impl crate::drift::Schema for ImportGroupMsgResponse {
 
 /// Request body of `group_open_http_svc/import_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
+/// See [`GroupOpenHttpSvc::import_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3259,7 +3235,7 @@ impl ImportGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/import_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::import_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
+/// See [`GroupOpenHttpSvc::import_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::import_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3291,7 +3267,7 @@ impl ImportGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`ImportGroupMemberResponse`].
+/// How the drift corrector reads [`ImportGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3315,7 +3291,7 @@ impl crate::drift::Schema for ImportGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/set_unread_msg_num`.
 ///
-/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
+/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3367,7 +3343,7 @@ impl SetUnreadMsgNumRequest {
 
 /// Response payload of `group_open_http_svc/set_unread_msg_num` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
+/// See [`GroupOpenHttpSvc::set_unread_msg_num`](crate::group_open_http_svc::GroupOpenHttpSvc::set_unread_msg_num).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3381,7 +3357,7 @@ impl SetUnreadMsgNumResponse {
     }
 }
 
-///How the drift corrector reads [`SetUnreadMsgNumResponse`].
+/// How the drift corrector reads [`SetUnreadMsgNumResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetUnreadMsgNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3396,7 +3372,7 @@ impl crate::drift::Schema for SetUnreadMsgNumResponse {
 
 /// Request body of `group_open_http_svc/delete_group_msg_by_sender`.
 ///
-/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
+/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3451,7 +3427,7 @@ impl DeleteGroupMsgBySenderRequest {
 
 /// Response payload of `group_open_http_svc/delete_group_msg_by_sender` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
+/// See [`GroupOpenHttpSvc::delete_group_msg_by_sender`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_msg_by_sender).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3465,7 +3441,7 @@ impl DeleteGroupMsgBySenderResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteGroupMsgBySenderResponse`].
+/// How the drift corrector reads [`DeleteGroupMsgBySenderResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteGroupMsgBySenderResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3480,7 +3456,7 @@ impl crate::drift::Schema for DeleteGroupMsgBySenderResponse {
 
 /// Request body of `group_open_http_svc/group_msg_get_simple`.
 ///
-/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
+/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3561,7 +3537,7 @@ impl GroupMsgGetSimpleRequest {
 
 /// Response payload of `group_open_http_svc/group_msg_get_simple` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
+/// See [`GroupOpenHttpSvc::group_msg_get_simple`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_get_simple).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3580,7 +3556,7 @@ pub struct GroupMsgGetSimpleResponse {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub rsp_msg_list: Vec<crate::api::types::GroupHistoryMsg>,
+    pub rsp_msg_list: Vec<crate::types::GroupHistoryMsg>,
 }
 
 impl GroupMsgGetSimpleResponse {
@@ -3598,16 +3574,13 @@ impl GroupMsgGetSimpleResponse {
 
     /// Sets `RspMsgList` (required). The messages returned.
     #[must_use]
-    pub fn rsp_msg_list(
-        mut self,
-        value: Vec<crate::api::types::GroupHistoryMsg>,
-    ) -> Self {
+    pub fn rsp_msg_list(mut self, value: Vec<crate::types::GroupHistoryMsg>) -> Self {
         self.rsp_msg_list = value;
         self
     }
 }
 
-///How the drift corrector reads [`GroupMsgGetSimpleResponse`].
+/// How the drift corrector reads [`GroupMsgGetSimpleResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMsgGetSimpleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3619,7 +3592,7 @@ pub static SHAPE_GroupMsgGetSimpleResponse: crate::drift::ObjectShape = crate::d
             "RspMsgList",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&crate::api::types::SHAPE_GroupHistoryMsg),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_GroupHistoryMsg),
             ),
             true,
         ),
@@ -3633,7 +3606,7 @@ impl crate::drift::Schema for GroupMsgGetSimpleResponse {
 
 /// Request body of `group_open_http_svc/clear_group_msg`.
 ///
-/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
+/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3684,7 +3657,7 @@ impl ClearGroupMsgRequest {
 
 /// Response payload of `group_open_http_svc/clear_group_msg` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
+/// See [`GroupOpenHttpSvc::clear_group_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::clear_group_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3698,7 +3671,7 @@ impl ClearGroupMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ClearGroupMsgResponse`].
+/// How the drift corrector reads [`ClearGroupMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ClearGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3713,7 +3686,7 @@ impl crate::drift::Schema for ClearGroupMsgResponse {
 
 /// Request body of `group_open_http_svc/get_group_msg_receipt`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3760,7 +3733,7 @@ impl GetGroupMsgReceiptRequest {
 
 /// Response payload of `group_open_http_svc/get_group_msg_receipt` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3792,7 +3765,7 @@ impl GetGroupMsgReceiptResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupMsgReceiptResponse`].
+/// How the drift corrector reads [`GetGroupMsgReceiptResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3816,7 +3789,7 @@ impl crate::drift::Schema for GetGroupMsgReceiptResponse {
 
 /// Request body of `group_open_http_svc/get_group_msg_receipt_detail`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -3878,7 +3851,7 @@ impl GetGroupMsgReceiptDetailRequest {
 
 /// Response payload of `group_open_http_svc/get_group_msg_receipt_detail` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
+/// See [`GroupOpenHttpSvc::get_group_msg_receipt_detail`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_msg_receipt_detail).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -3940,7 +3913,7 @@ impl GetGroupMsgReceiptDetailResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupMsgReceiptDetailResponse`].
+/// How the drift corrector reads [`GetGroupMsgReceiptDetailResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptDetailResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3975,7 +3948,7 @@ impl crate::drift::Schema for GetGroupMsgReceiptDetailResponse {
 
 /// Request body of `group_open_http_svc/group_msg_receipt`.
 ///
-/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
+/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4027,7 +4000,7 @@ impl GroupMsgReceiptRequest {
 
 /// Response payload of `group_open_http_svc/group_msg_receipt` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::api::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
+/// See [`GroupOpenHttpSvc::group_msg_receipt`](crate::group_open_http_svc::GroupOpenHttpSvc::group_msg_receipt).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4041,7 +4014,7 @@ impl GroupMsgReceiptResponse {
     }
 }
 
-///How the drift corrector reads [`GroupMsgReceiptResponse`].
+/// How the drift corrector reads [`GroupMsgReceiptResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMsgReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4056,7 +4029,7 @@ impl crate::drift::Schema for GroupMsgReceiptResponse {
 
 /// Request body of `group_open_http_svc/get_group_ban_member`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
+/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4104,7 +4077,7 @@ impl GetGroupBanMemberRequest {
 
 /// Response payload of `group_open_http_svc/get_group_ban_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
+/// See [`GroupOpenHttpSvc::get_group_ban_member`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_ban_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4151,7 +4124,7 @@ impl GetGroupBanMemberResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupBanMemberResponse`].
+/// How the drift corrector reads [`GetGroupBanMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupBanMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4177,7 +4150,7 @@ impl crate::drift::Schema for GetGroupBanMemberResponse {
 
 /// Request body of `group_open_http_svc/ban_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
+/// See [`GroupOpenHttpSvc::ban_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4240,7 +4213,7 @@ impl BanGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/ban_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::ban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
+/// See [`GroupOpenHttpSvc::ban_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::ban_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4254,7 +4227,7 @@ impl BanGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`BanGroupMemberResponse`].
+/// How the drift corrector reads [`BanGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BanGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4269,7 +4242,7 @@ impl crate::drift::Schema for BanGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/unban_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
+/// See [`GroupOpenHttpSvc::unban_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4313,7 +4286,7 @@ impl UnbanGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/unban_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::unban_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
+/// See [`GroupOpenHttpSvc::unban_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::unban_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4327,7 +4300,7 @@ impl UnbanGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`UnbanGroupMemberResponse`].
+/// How the drift corrector reads [`UnbanGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UnbanGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4342,7 +4315,7 @@ impl crate::drift::Schema for UnbanGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/modify_group_attr`.
 ///
-/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
+/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4389,7 +4362,7 @@ impl ModifyGroupAttrRequest {
 
 /// Response payload of `group_open_http_svc/modify_group_attr` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
+/// See [`GroupOpenHttpSvc::modify_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_group_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4403,7 +4376,7 @@ impl ModifyGroupAttrResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyGroupAttrResponse`].
+/// How the drift corrector reads [`ModifyGroupAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4418,7 +4391,7 @@ impl crate::drift::Schema for ModifyGroupAttrResponse {
 
 /// Request body of `group_open_http_svc/clear_group_attr`.
 ///
-/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
+/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4458,7 +4431,7 @@ impl ClearGroupAttrRequest {
 
 /// Response payload of `group_open_http_svc/clear_group_attr` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
+/// See [`GroupOpenHttpSvc::clear_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::clear_group_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4472,7 +4445,7 @@ impl ClearGroupAttrResponse {
     }
 }
 
-///How the drift corrector reads [`ClearGroupAttrResponse`].
+/// How the drift corrector reads [`ClearGroupAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ClearGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4487,7 +4460,7 @@ impl crate::drift::Schema for ClearGroupAttrResponse {
 
 /// Request body of `group_open_http_svc/set_group_attr`.
 ///
-/// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
+/// See [`GroupOpenHttpSvc::set_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4534,7 +4507,7 @@ impl SetGroupAttrRequest {
 
 /// Response payload of `group_open_http_svc/set_group_attr` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::set_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
+/// See [`GroupOpenHttpSvc::set_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::set_group_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4548,7 +4521,7 @@ impl SetGroupAttrResponse {
     }
 }
 
-///How the drift corrector reads [`SetGroupAttrResponse`].
+/// How the drift corrector reads [`SetGroupAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4563,7 +4536,7 @@ impl crate::drift::Schema for SetGroupAttrResponse {
 
 /// Request body of `group_open_http_svc/delete_group_attr`.
 ///
-/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
+/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4610,7 +4583,7 @@ impl DeleteGroupAttrRequest {
 
 /// Response payload of `group_open_http_svc/delete_group_attr` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
+/// See [`GroupOpenHttpSvc::delete_group_attr`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4624,7 +4597,7 @@ impl DeleteGroupAttrResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteGroupAttrResponse`].
+/// How the drift corrector reads [`DeleteGroupAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteGroupAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4639,7 +4612,7 @@ impl crate::drift::Schema for DeleteGroupAttrResponse {
 
 /// Request body of `group_open_http_svc/get_group_counter`.
 ///
-/// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
+/// See [`GroupOpenHttpSvc::get_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4694,7 +4667,7 @@ impl GetGroupCounterRequest {
 
 /// Response payload of `group_open_http_svc/get_group_counter` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
+/// See [`GroupOpenHttpSvc::get_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::get_group_counter).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4726,7 +4699,7 @@ impl GetGroupCounterResponse {
     }
 }
 
-///How the drift corrector reads [`GetGroupCounterResponse`].
+/// How the drift corrector reads [`GetGroupCounterResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4750,7 +4723,7 @@ impl crate::drift::Schema for GetGroupCounterResponse {
 
 /// Request body of `group_open_http_svc/update_group_counter`.
 ///
-/// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
+/// See [`GroupOpenHttpSvc::update_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4808,7 +4781,7 @@ impl UpdateGroupCounterRequest {
 
 /// Response payload of `group_open_http_svc/update_group_counter` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::update_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
+/// See [`GroupOpenHttpSvc::update_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::update_group_counter).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4840,7 +4813,7 @@ impl UpdateGroupCounterResponse {
     }
 }
 
-///How the drift corrector reads [`UpdateGroupCounterResponse`].
+/// How the drift corrector reads [`UpdateGroupCounterResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UpdateGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4864,7 +4837,7 @@ impl crate::drift::Schema for UpdateGroupCounterResponse {
 
 /// Request body of `group_open_http_svc/delete_group_counter`.
 ///
-/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
+/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4919,7 +4892,7 @@ impl DeleteGroupCounterRequest {
 
 /// Response payload of `group_open_http_svc/delete_group_counter` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
+/// See [`GroupOpenHttpSvc::delete_group_counter`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_group_counter).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -4933,7 +4906,7 @@ impl DeleteGroupCounterResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteGroupCounterResponse`].
+/// How the drift corrector reads [`DeleteGroupCounterResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteGroupCounterResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -4948,7 +4921,7 @@ impl crate::drift::Schema for DeleteGroupCounterResponse {
 
 /// Request body of `group_open_http_svc/get_online_member_num`.
 ///
-/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
+/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -4988,7 +4961,7 @@ impl GetOnlineMemberNumRequest {
 
 /// Response payload of `group_open_http_svc/get_online_member_num` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
+/// See [`GroupOpenHttpSvc::get_online_member_num`](crate::group_open_http_svc::GroupOpenHttpSvc::get_online_member_num).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5007,7 +4980,7 @@ impl GetOnlineMemberNumResponse {
     }
 }
 
-///How the drift corrector reads [`GetOnlineMemberNumResponse`].
+/// How the drift corrector reads [`GetOnlineMemberNumResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetOnlineMemberNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5029,7 +5002,7 @@ impl crate::drift::Schema for GetOnlineMemberNumResponse {
 
 /// Request body of `group_open_http_svc/send_broadcast_msg`.
 ///
-/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
+/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5044,7 +5017,7 @@ pub struct SendBroadcastMsgRequest {
     pub random: u32,
     /// `MsgBody` (required). Message body; may hold several elements.
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -5061,7 +5034,7 @@ impl SendBroadcastMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
     /// `Random` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
-    pub fn new(msg_body: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn new(msg_body: Vec<crate::types::MsgElement>) -> Self {
         Self {
             from_account: None,
             random: fastrand::u32(..),
@@ -5108,7 +5081,7 @@ impl SendBroadcastMsgRequest {
 
 /// Response payload of `group_open_http_svc/send_broadcast_msg` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::api::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
+/// See [`GroupOpenHttpSvc::send_broadcast_msg`](crate::group_open_http_svc::GroupOpenHttpSvc::send_broadcast_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5127,7 +5100,7 @@ impl SendBroadcastMsgResponse {
     }
 }
 
-///How the drift corrector reads [`SendBroadcastMsgResponse`].
+/// How the drift corrector reads [`SendBroadcastMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendBroadcastMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5142,7 +5115,7 @@ impl crate::drift::Schema for SendBroadcastMsgResponse {
 
 /// Request body of `group_open_http_svc/import_topic`.
 ///
-/// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
+/// See [`GroupOpenHttpSvc::import_topic`](crate::group_open_http_svc::GroupOpenHttpSvc::import_topic).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5151,7 +5124,7 @@ impl crate::drift::Schema for SendBroadcastMsgResponse {
 pub struct ImportTopicRequest {
     /// `Type` (optional). Type of the group the topic belongs to; only Community is supported.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::api::types::GroupType>,
+    pub r#type: Option<crate::types::GroupType>,
     /// `GroupId` (required). ID of the community the topic is imported into.
     #[serde(rename = "GroupId")]
     pub group_id: String,
@@ -5204,7 +5177,7 @@ impl ImportTopicRequest {
 
     /// Sets `Type` (optional). Type of the group the topic belongs to; only Community is supported.
     #[must_use]
-    pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
+    pub fn r#type(mut self, value: crate::types::GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
@@ -5274,7 +5247,7 @@ impl ImportTopicRequest {
 
 /// Response payload of `group_open_http_svc/import_topic` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::import_topic`](crate::api::group_open_http_svc::GroupOpenHttpSvc::import_topic).
+/// See [`GroupOpenHttpSvc::import_topic`](crate::group_open_http_svc::GroupOpenHttpSvc::import_topic).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5293,7 +5266,7 @@ impl ImportTopicResponse {
     }
 }
 
-///How the drift corrector reads [`ImportTopicResponse`].
+/// How the drift corrector reads [`ImportTopicResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5308,7 +5281,7 @@ impl crate::drift::Schema for ImportTopicResponse {
 
 /// Request body of `group_open_http_svc/create_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::create_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
+/// See [`GroupOpenHttpSvc::create_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5392,7 +5365,7 @@ impl CreatePermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/create_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::create_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
+/// See [`GroupOpenHttpSvc::create_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::create_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5413,7 +5386,7 @@ impl CreatePermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`CreatePermissionGroupResponse`].
+/// How the drift corrector reads [`CreatePermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreatePermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -5428,7 +5401,7 @@ impl crate::drift::Schema for CreatePermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/destroy_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
+/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5475,7 +5448,7 @@ impl DestroyPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/destroy_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
+/// See [`GroupOpenHttpSvc::destroy_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::destroy_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5510,7 +5483,7 @@ impl DestroyPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`DestroyPermissionGroupResponse`].
+/// How the drift corrector reads [`DestroyPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5534,7 +5507,7 @@ impl crate::drift::Schema for DestroyPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/modify_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
+/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5618,7 +5591,7 @@ impl ModifyPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/modify_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
+/// See [`GroupOpenHttpSvc::modify_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::modify_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5632,7 +5605,7 @@ impl ModifyPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyPermissionGroupResponse`].
+/// How the drift corrector reads [`ModifyPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5647,7 +5620,7 @@ impl crate::drift::Schema for ModifyPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/get_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::get_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
+/// See [`GroupOpenHttpSvc::get_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5724,7 +5697,7 @@ impl GetPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/get_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
+/// See [`GroupOpenHttpSvc::get_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5763,7 +5736,7 @@ impl GetPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`GetPermissionGroupResponse`].
+/// How the drift corrector reads [`GetPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -5787,7 +5760,7 @@ impl crate::drift::Schema for GetPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/add_topic_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
+/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5839,7 +5812,7 @@ impl AddTopicPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/add_topic_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
+/// See [`GroupOpenHttpSvc::add_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::add_topic_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5874,7 +5847,7 @@ impl AddTopicPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`AddTopicPermissionGroupResponse`].
+/// How the drift corrector reads [`AddTopicPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -5898,7 +5871,7 @@ impl crate::drift::Schema for AddTopicPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/set_topic_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
+/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -5950,7 +5923,7 @@ impl SetTopicPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/set_topic_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
+/// See [`GroupOpenHttpSvc::set_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::set_topic_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -5971,7 +5944,7 @@ impl SetTopicPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`SetTopicPermissionGroupResponse`].
+/// How the drift corrector reads [`SetTopicPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -5986,7 +5959,7 @@ impl crate::drift::Schema for SetTopicPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/get_topic_permission_group`.
 ///
-/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
+/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -6044,7 +6017,7 @@ impl GetTopicPermissionGroupRequest {
 
 /// Response payload of `group_open_http_svc/get_topic_permission_group` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
+/// See [`GroupOpenHttpSvc::get_topic_permission_group`](crate::group_open_http_svc::GroupOpenHttpSvc::get_topic_permission_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -6079,7 +6052,7 @@ impl GetTopicPermissionGroupResponse {
     }
 }
 
-///How the drift corrector reads [`GetTopicPermissionGroupResponse`].
+/// How the drift corrector reads [`GetTopicPermissionGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicPermissionGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -6103,7 +6076,7 @@ impl crate::drift::Schema for GetTopicPermissionGroupResponse {
 
 /// Request body of `group_open_http_svc/add_permission_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
+/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -6155,7 +6128,7 @@ impl AddPermissionGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/add_permission_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
+/// See [`GroupOpenHttpSvc::add_permission_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::add_permission_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -6194,7 +6167,7 @@ impl AddPermissionGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`AddPermissionGroupMemberResponse`].
+/// How the drift corrector reads [`AddPermissionGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddPermissionGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -6218,7 +6191,7 @@ impl crate::drift::Schema for AddPermissionGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/delete_permission_group_member`.
 ///
-/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
+/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -6270,7 +6243,7 @@ impl DeletePermissionGroupMemberRequest {
 
 /// Response payload of `group_open_http_svc/delete_permission_group_member` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::api::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
+/// See [`GroupOpenHttpSvc::delete_permission_group_member`](crate::group_open_http_svc::GroupOpenHttpSvc::delete_permission_group_member).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -6291,7 +6264,7 @@ impl DeletePermissionGroupMemberResponse {
     }
 }
 
-///How the drift corrector reads [`DeletePermissionGroupMemberResponse`].
+/// How the drift corrector reads [`DeletePermissionGroupMemberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeletePermissionGroupMemberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -6306,7 +6279,7 @@ impl crate::drift::Schema for DeletePermissionGroupMemberResponse {
 
 /// Request body of `group_open_http_svc/get_permission_group_member_list`.
 ///
-/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
+/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -6375,7 +6348,7 @@ impl GetPermissionGroupMemberListRequest {
 
 /// Response payload of `group_open_http_svc/get_permission_group_member_list` (the envelope is decoded separately).
 ///
-/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::api::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
+/// See [`GroupOpenHttpSvc::get_permission_group_member_list`](crate::group_open_http_svc::GroupOpenHttpSvc::get_permission_group_member_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -6407,7 +6380,7 @@ impl GetPermissionGroupMemberListResponse {
     }
 }
 
-///How the drift corrector reads [`GetPermissionGroupMemberListResponse`].
+/// How the drift corrector reads [`GetPermissionGroupMemberListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetPermissionGroupMemberListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -6439,7 +6412,7 @@ impl AppGroupIdItem {
     }
 }
 
-///How the drift corrector reads [`AppGroupIdItem`].
+/// How the drift corrector reads [`AppGroupIdItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AppGroupIdItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -6464,14 +6437,14 @@ pub struct CreateGroupMemberItem {
     pub member_account: String,
     /// `Role` (optional). Role to give the member; only Admin is allowed.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::api::types::GroupMemberRole>,
+    pub role: Option<crate::types::GroupMemberRole>,
     /// `AppMemberDefinedData` (optional). App-defined member fields (keys must be configured in the console first).
     #[serde(
         rename = "AppMemberDefinedData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_member_defined_data: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub app_member_defined_data: Option<Vec<crate::types::AppDefinedDataItem>>,
 }
 
 impl CreateGroupMemberItem {
@@ -6486,7 +6459,7 @@ impl CreateGroupMemberItem {
 
     /// Sets `Role` (optional). Role to give the member; only Admin is allowed.
     #[must_use]
-    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+    pub fn role(mut self, value: crate::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
@@ -6495,7 +6468,7 @@ impl CreateGroupMemberItem {
     #[must_use]
     pub fn app_member_defined_data(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.app_member_defined_data = Some(value);
         self
@@ -6515,14 +6488,14 @@ pub struct GroupInfoResponseFilter {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub group_base_info_filter: Option<Vec<crate::api::types::GroupBaseInfoField>>,
+    pub group_base_info_filter: Option<Vec<crate::types::GroupBaseInfoField>>,
     /// `MemberInfoFilter` (optional). Member profile fields to return (the member account is named `Account` here).
     #[serde(
         rename = "MemberInfoFilter",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub member_info_filter: Option<Vec<crate::api::types::GroupMemberInfoField>>,
+    pub member_info_filter: Option<Vec<crate::types::GroupMemberInfoField>>,
     /// `AppDefinedDataFilter_Group` (optional). Keys of app-defined group fields to return (the feature must be enabled).
     #[serde(
         rename = "AppDefinedDataFilter_Group",
@@ -6554,7 +6527,7 @@ impl GroupInfoResponseFilter {
     #[must_use]
     pub fn group_base_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupBaseInfoField>,
+        value: Vec<crate::types::GroupBaseInfoField>,
     ) -> Self {
         self.group_base_info_filter = Some(value);
         self
@@ -6564,7 +6537,7 @@ impl GroupInfoResponseFilter {
     #[must_use]
     pub fn member_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberInfoField>,
+        value: Vec<crate::types::GroupMemberInfoField>,
     ) -> Self {
         self.member_info_filter = Some(value);
         self
@@ -6631,7 +6604,7 @@ impl AddGroupMemberResult {
     }
 }
 
-///How the drift corrector reads [`AddGroupMemberResult`].
+/// How the drift corrector reads [`AddGroupMemberResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddGroupMemberResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -6665,10 +6638,10 @@ pub struct JoinedGroupResponseFilter {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub group_base_info_filter: Option<Vec<crate::api::types::GroupBaseInfoField>>,
+    pub group_base_info_filter: Option<Vec<crate::types::GroupBaseInfoField>>,
     /// `SelfInfoFilter` (optional). Fields of the account's own membership to return (e.g. Role, JoinTime, MsgFlag, MsgSeq).
     #[serde(rename = "SelfInfoFilter", default, skip_serializing_if = "Option::is_none")]
-    pub self_info_filter: Option<Vec<crate::api::types::GroupMemberInfoField>>,
+    pub self_info_filter: Option<Vec<crate::types::GroupMemberInfoField>>,
 }
 
 impl JoinedGroupResponseFilter {
@@ -6684,7 +6657,7 @@ impl JoinedGroupResponseFilter {
     #[must_use]
     pub fn group_base_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupBaseInfoField>,
+        value: Vec<crate::types::GroupBaseInfoField>,
     ) -> Self {
         self.group_base_info_filter = Some(value);
         self
@@ -6694,7 +6667,7 @@ impl JoinedGroupResponseFilter {
     #[must_use]
     pub fn self_info_filter(
         mut self,
-        value: Vec<crate::api::types::GroupMemberInfoField>,
+        value: Vec<crate::types::GroupMemberInfoField>,
     ) -> Self {
         self.self_info_filter = Some(value);
         self
@@ -6713,7 +6686,7 @@ pub struct JoinedGroupItem {
     pub group_id: String,
     /// `Type` (optional). Group type.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<crate::api::types::GroupType>,
+    pub r#type: Option<crate::types::GroupType>,
     /// `Name` (optional). Group name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6753,7 +6726,7 @@ pub struct JoinedGroupItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub apply_join_option: Option<crate::api::types::ApplyJoinOption>,
+    pub apply_join_option: Option<crate::types::ApplyJoinOption>,
     /// `MuteAllMember` (optional). Mute-all state. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[serde(
         rename = "MuteAllMember",
@@ -6761,7 +6734,7 @@ pub struct JoinedGroupItem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::types::ShutUpAllMember>,
     /// `SupportTopic` (optional). 1: the community supports topics.
     #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
     pub support_topic: Option<i32>,
@@ -6808,7 +6781,7 @@ impl JoinedGroupItem {
 
     /// Sets `Type` (optional). Group type.
     #[must_use]
-    pub fn r#type(mut self, value: crate::api::types::GroupType) -> Self {
+    pub fn r#type(mut self, value: crate::types::GroupType) -> Self {
         self.r#type = Some(value);
         self
     }
@@ -6892,17 +6865,14 @@ impl JoinedGroupItem {
 
     /// Sets `ApplyJoinOption` (optional). How join requests are handled.
     #[must_use]
-    pub fn apply_join_option(
-        mut self,
-        value: crate::api::types::ApplyJoinOption,
-    ) -> Self {
+    pub fn apply_join_option(mut self, value: crate::types::ApplyJoinOption) -> Self {
         self.apply_join_option = Some(value);
         self
     }
 
     /// Sets `MuteAllMember` (optional). Mute-all state. Also read from `ShutUpAllMember` (the documentation names the key both ways); written as `MuteAllMember`.
     #[must_use]
-    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+    pub fn mute_all_member(mut self, value: crate::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
         self
     }
@@ -6936,7 +6906,7 @@ impl JoinedGroupItem {
     }
 }
 
-///How the drift corrector reads [`JoinedGroupItem`].
+/// How the drift corrector reads [`JoinedGroupItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_JoinedGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7048,13 +7018,13 @@ impl crate::drift::Schema for JoinedGroupItem {
 pub struct GroupSelfInfo {
     /// `Role` (optional). The account's role in the group.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::api::types::GroupMemberRole>,
+    pub role: Option<crate::types::GroupMemberRole>,
     /// `JoinTime` (optional). When the account joined (UTC seconds).
     #[serde(rename = "JoinTime", default, skip_serializing_if = "Option::is_none")]
     pub join_time: Option<u64>,
     /// `MsgFlag` (optional). How the account receives the group's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
-    pub msg_flag: Option<crate::api::types::MsgFlag>,
+    pub msg_flag: Option<crate::types::MsgFlag>,
     /// `MsgSeq` (optional). Sequence number of the last message the account has read.
     #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
     pub msg_seq: Option<u64>,
@@ -7085,7 +7055,7 @@ impl GroupSelfInfo {
 
     /// Sets `Role` (optional). The account's role in the group.
     #[must_use]
-    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+    pub fn role(mut self, value: crate::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
@@ -7099,7 +7069,7 @@ impl GroupSelfInfo {
 
     /// Sets `MsgFlag` (optional). How the account receives the group's messages.
     #[must_use]
-    pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
+    pub fn msg_flag(mut self, value: crate::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
@@ -7126,7 +7096,7 @@ impl GroupSelfInfo {
     }
 }
 
-///How the drift corrector reads [`GroupSelfInfo`].
+/// How the drift corrector reads [`GroupSelfInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7168,14 +7138,14 @@ pub struct GroupMemberRoleItem {
     pub member_account: String,
     /// `Role` (required). Owner, Admin, Member or NotMember.
     #[serde(rename = "Role")]
-    pub role: crate::api::types::GroupMemberRole,
+    pub role: crate::types::GroupMemberRole,
 }
 
 impl GroupMemberRoleItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         member_account: impl Into<String>,
-        role: crate::api::types::GroupMemberRole,
+        role: crate::types::GroupMemberRole,
     ) -> Self {
         Self {
             member_account: member_account.into(),
@@ -7184,7 +7154,7 @@ impl GroupMemberRoleItem {
     }
 }
 
-///How the drift corrector reads [`GroupMemberRoleItem`].
+/// How the drift corrector reads [`GroupMemberRoleItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMemberRoleItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7230,7 +7200,7 @@ impl MutedAccountItem {
     }
 }
 
-///How the drift corrector reads [`MutedAccountItem`].
+/// How the drift corrector reads [`MutedAccountItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MutedAccountItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7276,7 +7246,7 @@ impl ShuttedUinItem {
     }
 }
 
-///How the drift corrector reads [`ShuttedUinItem`].
+/// How the drift corrector reads [`ShuttedUinItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ShuttedUinItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7379,7 +7349,7 @@ impl RecallRetItem {
     }
 }
 
-///How the drift corrector reads [`RecallRetItem`].
+/// How the drift corrector reads [`RecallRetItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RecallRetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7413,7 +7383,7 @@ pub struct ImportGroupMsgItem {
     pub random: Option<u32>,
     /// `MsgBody` (required). Message body (text, face, location and custom elements are supported).
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
 }
 
 impl ImportGroupMsgItem {
@@ -7421,7 +7391,7 @@ impl ImportGroupMsgItem {
     pub fn new(
         from_account: impl Into<String>,
         send_time: u64,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -7464,7 +7434,7 @@ impl ImportGroupMsgResult {
     }
 }
 
-///How the drift corrector reads [`ImportGroupMsgResult`].
+/// How the drift corrector reads [`ImportGroupMsgResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupMsgResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7493,7 +7463,7 @@ pub struct ImportGroupMemberItem {
     pub member_account: String,
     /// `Role` (optional). Role of the member; only Admin is accepted, ordinary Member when absent.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::api::types::GroupMemberRole>,
+    pub role: Option<crate::types::GroupMemberRole>,
     /// `JoinTime` (optional). When the member joined (UTC seconds).
     #[serde(rename = "JoinTime", default, skip_serializing_if = "Option::is_none")]
     pub join_time: Option<u64>,
@@ -7515,7 +7485,7 @@ impl ImportGroupMemberItem {
 
     /// Sets `Role` (optional). Role of the member; only Admin is accepted, ordinary Member when absent.
     #[must_use]
-    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+    pub fn role(mut self, value: crate::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
@@ -7560,7 +7530,7 @@ impl ImportGroupMemberResult {
     }
 }
 
-///How the drift corrector reads [`ImportGroupMemberResult`].
+/// How the drift corrector reads [`ImportGroupMemberResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupMemberResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7647,7 +7617,7 @@ impl GetGroupMsgReceiptItem {
     }
 }
 
-///How the drift corrector reads [`GetGroupMsgReceiptItem`].
+/// How the drift corrector reads [`GetGroupMsgReceiptItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7686,7 +7656,7 @@ impl GetGroupMsgReceiptDetailReadItem {
     }
 }
 
-///How the drift corrector reads [`GetGroupMsgReceiptDetailReadItem`].
+/// How the drift corrector reads [`GetGroupMsgReceiptDetailReadItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptDetailReadItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7720,7 +7690,7 @@ impl GetGroupMsgReceiptDetailUnreadItem {
     }
 }
 
-///How the drift corrector reads [`GetGroupMsgReceiptDetailUnreadItem`].
+/// How the drift corrector reads [`GetGroupMsgReceiptDetailUnreadItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptDetailUnreadItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7784,7 +7754,7 @@ impl GetGroupBanMemberItem {
     }
 }
 
-///How the drift corrector reads [`GetGroupBanMemberItem`].
+/// How the drift corrector reads [`GetGroupBanMemberItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupBanMemberItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7865,7 +7835,7 @@ impl DestroyPermissionGroupResultItem {
     }
 }
 
-///How the drift corrector reads [`DestroyPermissionGroupResultItem`].
+/// How the drift corrector reads [`DestroyPermissionGroupResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyPermissionGroupResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -7971,7 +7941,7 @@ impl GetPermissionGroupInfoItem {
     }
 }
 
-///How the drift corrector reads [`GetPermissionGroupInfoItem`].
+/// How the drift corrector reads [`GetPermissionGroupInfoItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetPermissionGroupInfoItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -8078,7 +8048,7 @@ impl AddTopicPermissionResultItem {
     }
 }
 
-///How the drift corrector reads [`AddTopicPermissionResultItem`].
+/// How the drift corrector reads [`AddTopicPermissionResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddTopicPermissionResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -8167,7 +8137,7 @@ impl GetTopicPermissionResultItem {
     }
 }
 
-///How the drift corrector reads [`GetTopicPermissionResultItem`].
+/// How the drift corrector reads [`GetTopicPermissionResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicPermissionResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -8231,7 +8201,7 @@ impl AddPermissionGroupMemberResultItem {
     }
 }
 
-///How the drift corrector reads [`AddPermissionGroupMemberResultItem`].
+/// How the drift corrector reads [`AddPermissionGroupMemberResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddPermissionGroupMemberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -8275,7 +8245,7 @@ impl DeletePermissionGroupMemberItem {
 
 impl crate::ReplyPayload for GetAppidGroupListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8338,7 +8308,7 @@ impl crate::paging::PagedItems for GetAppidGroupListRequest {
 
 impl crate::ReplyPayload for CreateGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8435,7 +8405,7 @@ impl crate::Endpoint for CreateGroupRequest {
 impl crate::ItemResults for CreateGroupResponse {}
 impl crate::ReplyPayload for GetGroupInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8526,7 +8496,7 @@ impl crate::batch::Batched for GetGroupInfoRequest {
 
 impl crate::ReplyPayload for GetGroupMemberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8587,17 +8557,17 @@ impl crate::paging::Paged for GetGroupMemberInfoRequest {
 }
 
 impl crate::paging::PagedItems for GetGroupMemberInfoRequest {
-    type Item = crate::api::types::GroupMemberInfo;
+    type Item = crate::types::GroupMemberInfo;
     fn take_items(
         reply: &mut GetGroupMemberInfoResponse,
-    ) -> Vec<crate::api::types::GroupMemberInfo> {
+    ) -> Vec<crate::types::GroupMemberInfo> {
         std::mem::take(&mut reply.member_list)
     }
 }
 
 impl crate::ReplyPayload for GetSpecifiedGroupMemberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8675,7 +8645,7 @@ impl crate::batch::Batched for GetSpecifiedGroupMemberInfoRequest {
 
 impl crate::ReplyPayload for ModifyGroupBaseInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8761,7 +8731,7 @@ impl crate::Endpoint for ModifyGroupBaseInfoRequest {
 impl crate::ItemResults for ModifyGroupBaseInfoResponse {}
 impl crate::ReplyPayload for AddGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8852,7 +8822,7 @@ impl crate::batch::Batched for AddGroupMemberRequest {
 
 impl crate::ReplyPayload for DeleteGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8929,7 +8899,7 @@ impl crate::batch::Batched for DeleteGroupMemberRequest {
 
 impl crate::ReplyPayload for ModifyGroupMemberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -8981,7 +8951,7 @@ impl crate::Endpoint for ModifyGroupMemberInfoRequest {
 impl crate::ItemResults for ModifyGroupMemberInfoResponse {}
 impl crate::ReplyPayload for DestroyGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9012,7 +8982,7 @@ impl crate::Endpoint for DestroyGroupRequest {
 impl crate::ItemResults for DestroyGroupResponse {}
 impl crate::ReplyPayload for GetJoinedGroupListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9091,7 +9061,7 @@ impl crate::paging::PagedItems for GetJoinedGroupListRequest {
 
 impl crate::ReplyPayload for GetRoleInGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9163,7 +9133,7 @@ impl crate::batch::Batched for GetRoleInGroupRequest {
 
 impl crate::ReplyPayload for ForbidSendMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9240,7 +9210,7 @@ impl crate::batch::Batched for ForbidSendMsgRequest {
 
 impl crate::ReplyPayload for GetGroupMutedAccountResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9271,7 +9241,7 @@ impl crate::Endpoint for GetGroupMutedAccountRequest {
 impl crate::ItemResults for GetGroupMutedAccountResponse {}
 impl crate::ReplyPayload for SendGroupMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9330,7 +9300,7 @@ impl crate::Endpoint for SendGroupMsgRequest {
 impl crate::ItemResults for SendGroupMsgResponse {}
 impl crate::ReplyPayload for SendGroupSystemNotificationResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9407,7 +9377,7 @@ impl crate::batch::Batched for SendGroupSystemNotificationRequest {
 
 impl crate::ReplyPayload for GroupMsgRecallResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9501,7 +9471,7 @@ impl crate::batch::Batched for GroupMsgRecallRequest {
 
 impl crate::ReplyPayload for ChangeGroupOwnerResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9536,7 +9506,7 @@ impl crate::Endpoint for ChangeGroupOwnerRequest {
 impl crate::ItemResults for ChangeGroupOwnerResponse {}
 impl crate::ReplyPayload for ImportGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9623,7 +9593,7 @@ impl crate::Endpoint for ImportGroupRequest {
 impl crate::ItemResults for ImportGroupResponse {}
 impl crate::ReplyPayload for ImportGroupMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9723,7 +9693,7 @@ impl crate::batch::Batched for ImportGroupMsgRequest {
 
 impl crate::ReplyPayload for ImportGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9814,7 +9784,7 @@ impl crate::batch::Batched for ImportGroupMemberRequest {
 
 impl crate::ReplyPayload for SetUnreadMsgNumResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9849,7 +9819,7 @@ impl crate::Endpoint for SetUnreadMsgNumRequest {
 impl crate::ItemResults for SetUnreadMsgNumResponse {}
 impl crate::ReplyPayload for DeleteGroupMsgBySenderResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9884,7 +9854,7 @@ impl crate::Endpoint for DeleteGroupMsgBySenderRequest {
 impl crate::ItemResults for DeleteGroupMsgBySenderResponse {}
 impl crate::ReplyPayload for GroupMsgGetSimpleResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9939,17 +9909,17 @@ impl crate::paging::Paged for GroupMsgGetSimpleRequest {
 }
 
 impl crate::paging::PagedItems for GroupMsgGetSimpleRequest {
-    type Item = crate::api::types::GroupHistoryMsg;
+    type Item = crate::types::GroupHistoryMsg;
     fn take_items(
         reply: &mut GroupMsgGetSimpleResponse,
-    ) -> Vec<crate::api::types::GroupHistoryMsg> {
+    ) -> Vec<crate::types::GroupHistoryMsg> {
         std::mem::take(&mut reply.rsp_msg_list)
     }
 }
 
 impl crate::ReplyPayload for ClearGroupMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -9980,7 +9950,7 @@ impl crate::Endpoint for ClearGroupMsgRequest {
 impl crate::ItemResults for ClearGroupMsgResponse {}
 impl crate::ReplyPayload for GetGroupMsgReceiptResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10030,7 +10000,7 @@ impl crate::ItemResults for GetGroupMsgReceiptResponse {
 
 impl crate::ReplyPayload for GetGroupMsgReceiptDetailResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10092,7 +10062,7 @@ impl crate::paging::Paged for GetGroupMsgReceiptDetailRequest {
 
 impl crate::ReplyPayload for GroupMsgReceiptResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10171,7 +10141,7 @@ impl crate::batch::Batched for GroupMsgReceiptRequest {
 
 impl crate::ReplyPayload for GetGroupBanMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10234,7 +10204,7 @@ impl crate::paging::PagedItems for GetGroupBanMemberRequest {
 
 impl crate::ReplyPayload for BanGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10321,7 +10291,7 @@ impl crate::batch::Batched for BanGroupMemberRequest {
 
 impl crate::ReplyPayload for UnbanGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10393,7 +10363,7 @@ impl crate::batch::Batched for UnbanGroupMemberRequest {
 
 impl crate::ReplyPayload for ModifyGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10480,7 +10450,7 @@ impl crate::Endpoint for ModifyGroupAttrRequest {
 impl crate::ItemResults for ModifyGroupAttrResponse {}
 impl crate::ReplyPayload for ClearGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10525,7 +10495,7 @@ impl crate::Endpoint for ClearGroupAttrRequest {
 impl crate::ItemResults for ClearGroupAttrResponse {}
 impl crate::ReplyPayload for SetGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10612,7 +10582,7 @@ impl crate::Endpoint for SetGroupAttrRequest {
 impl crate::ItemResults for SetGroupAttrResponse {}
 impl crate::ReplyPayload for DeleteGroupAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10675,7 +10645,7 @@ impl crate::Endpoint for DeleteGroupAttrRequest {
 impl crate::ItemResults for DeleteGroupAttrResponse {}
 impl crate::ReplyPayload for GetGroupCounterResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10706,7 +10676,7 @@ impl crate::Endpoint for GetGroupCounterRequest {
 impl crate::ItemResults for GetGroupCounterResponse {}
 impl crate::ReplyPayload for UpdateGroupCounterResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10764,7 +10734,7 @@ impl crate::Endpoint for UpdateGroupCounterRequest {
 impl crate::ItemResults for UpdateGroupCounterResponse {}
 impl crate::ReplyPayload for DeleteGroupCounterResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10795,7 +10765,7 @@ impl crate::Endpoint for DeleteGroupCounterRequest {
 impl crate::ItemResults for DeleteGroupCounterResponse {}
 impl crate::ReplyPayload for GetOnlineMemberNumResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10826,7 +10796,7 @@ impl crate::Endpoint for GetOnlineMemberNumRequest {
 impl crate::ItemResults for GetOnlineMemberNumResponse {}
 impl crate::ReplyPayload for SendBroadcastMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10862,7 +10832,7 @@ impl crate::Endpoint for SendBroadcastMsgRequest {
 impl crate::ItemResults for SendBroadcastMsgResponse {}
 impl crate::ReplyPayload for ImportTopicResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -10957,7 +10927,7 @@ impl crate::Endpoint for ImportTopicRequest {
 impl crate::ItemResults for ImportTopicResponse {}
 impl crate::ReplyPayload for CreatePermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11007,7 +10977,7 @@ impl crate::Endpoint for CreatePermissionGroupRequest {
 impl crate::ItemResults for CreatePermissionGroupResponse {}
 impl crate::ReplyPayload for DestroyPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11098,7 +11068,7 @@ impl crate::batch::Batched for DestroyPermissionGroupRequest {
 
 impl crate::ReplyPayload for ModifyPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11158,7 +11128,7 @@ impl crate::Endpoint for ModifyPermissionGroupRequest {
 impl crate::ItemResults for ModifyPermissionGroupResponse {}
 impl crate::ReplyPayload for GetPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11227,7 +11197,7 @@ impl crate::ItemResults for GetPermissionGroupResponse {
 
 impl crate::ReplyPayload for AddTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11322,7 +11292,7 @@ impl crate::batch::Batched for AddTopicPermissionGroupRequest {
 
 impl crate::ReplyPayload for SetTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11357,7 +11327,7 @@ impl crate::Endpoint for SetTopicPermissionGroupRequest {
 impl crate::ItemResults for SetTopicPermissionGroupResponse {}
 impl crate::ReplyPayload for GetTopicPermissionGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11411,7 +11381,7 @@ impl crate::ItemResults for GetTopicPermissionGroupResponse {
 
 impl crate::ReplyPayload for AddPermissionGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11506,7 +11476,7 @@ impl crate::batch::Batched for AddPermissionGroupMemberRequest {
 
 impl crate::ReplyPayload for DeletePermissionGroupMemberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11585,7 +11555,7 @@ impl crate::batch::Batched for DeletePermissionGroupMemberRequest {
 
 impl crate::ReplyPayload for GetPermissionGroupMemberListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -11655,7 +11625,7 @@ pub struct GroupOpenHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `group_open_http_svc` commands: Group management (群组管理).
+    /// The `group_open_http_svc` commands: Group management (群组管理).
     pub fn group_open_http_svc(&self) -> GroupOpenHttpSvc<'_> {
         GroupOpenHttpSvc { client: self }
     }
@@ -11683,23 +11653,23 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAppidGroupListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_appid_group_list_pages(
         &self,
         request: GetAppidGroupListRequest,
     ) -> crate::paging::Pages<GetAppidGroupListRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `GroupIdList` on every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `GroupIdList` on every page of [`Self::get_appid_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_appid_group_list_items(
         &self,
         request: GetAppidGroupListRequest,
     ) -> crate::paging::Items<GetAppidGroupListRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Create a group (创建群组)
@@ -11721,7 +11691,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get group profiles (获取群详细资料)
@@ -11745,17 +11715,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_group_info`] with any number of items: `GroupIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_group_info`] with any number of items: `GroupIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_group_info_batched<'r>(
         &self,
         request: &'r GetGroupInfoRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetGroupInfoRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get group member profiles (获取群成员详细资料)
@@ -11777,23 +11747,23 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupMemberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received (unless the reply carries `Next`), `Next` from the reply's `Next`; the last page: `Next` is "" or `Offset` reaches `MemberNum` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received (unless the reply carries `Next`), `Next` from the reply's `Next`; the last page: `Next` is "" or `Offset` reaches `MemberNum` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_group_member_info_pages(
         &self,
         request: GetGroupMemberInfoRequest,
     ) -> crate::paging::Pages<GetGroupMemberInfoRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `MemberList` on every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `MemberList` on every page of [`Self::get_group_member_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_group_member_info_items(
         &self,
         request: GetGroupMemberInfoRequest,
     ) -> crate::paging::Items<GetGroupMemberInfoRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Get specified group member profiles (获取指定群成员详细资料)
@@ -11815,17 +11785,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetSpecifiedGroupMemberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_specified_group_member_info`] with any number of items: `Member_List_Account` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_specified_group_member_info`] with any number of items: `Member_List_Account` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_specified_group_member_info_batched<'r>(
         &self,
         request: &'r GetSpecifiedGroupMemberInfoRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetSpecifiedGroupMemberInfoRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify group profile (修改群基础资料)
@@ -11847,7 +11817,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyGroupBaseInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Add group members (增加群成员)
@@ -11871,17 +11841,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::add_group_member`] with any number of items: `MemberList` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::add_group_member`] with any number of items: `MemberList` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn add_group_member_batched<'r>(
         &self,
         request: &'r AddGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AddGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete group members (删除群成员)
@@ -11903,17 +11873,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::delete_group_member`] with any number of items: `MemberToDel_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::delete_group_member`] with any number of items: `MemberToDel_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn delete_group_member_batched<'r>(
         &self,
         request: &'r DeleteGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DeleteGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify group member profile (修改群成员资料)
@@ -11935,7 +11905,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyGroupMemberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Disband a group (解散群组)
@@ -11955,7 +11925,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DestroyGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get groups a user has joined (获取用户所加入的群组)
@@ -11979,23 +11949,23 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetJoinedGroupListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_joined_group_list_pages(
         &self,
         request: GetJoinedGroupListRequest,
     ) -> crate::paging::Pages<GetJoinedGroupListRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `GroupIdList` on every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `GroupIdList` on every page of [`Self::get_joined_group_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_joined_group_list_items(
         &self,
         request: GetJoinedGroupListRequest,
     ) -> crate::paging::Items<GetJoinedGroupListRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Query user roles in a group (查询用户在群组中的身份)
@@ -12017,17 +11987,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetRoleInGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_role_in_group`] with any number of items: `User_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_role_in_group`] with any number of items: `User_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_role_in_group_batched<'r>(
         &self,
         request: &'r GetRoleInGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetRoleInGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Mute/unmute group members (批量禁言和取消禁言)
@@ -12049,17 +12019,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ForbidSendMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::forbid_send_msg`] with any number of items: `Members_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::forbid_send_msg`] with any number of items: `Members_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn forbid_send_msg_batched<'r>(
         &self,
         request: &'r ForbidSendMsgRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ForbidSendMsgRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get muted group members (获取被禁言群成员列表)
@@ -12079,7 +12049,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupMutedAccountResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Send ordinary group message (在群组中发送普通消息)
@@ -12101,7 +12071,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SendGroupMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Send group system notification (在群组中发送系统通知)
@@ -12123,17 +12093,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SendGroupSystemNotificationResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::send_group_system_notification`] with any number of items: `ToMembers_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::send_group_system_notification`] with any number of items: `ToMembers_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn send_group_system_notification_batched<'r>(
         &self,
         request: &'r SendGroupSystemNotificationRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<SendGroupSystemNotificationRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Recall group messages (撤回群消息)
@@ -12157,17 +12127,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupMsgRecallResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::group_msg_recall`] with any number of items: `MsgSeqList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::group_msg_recall`] with any number of items: `MsgSeqList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn group_msg_recall_batched<'r>(
         &self,
         request: &'r GroupMsgRecallRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GroupMsgRecallRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Change group owner (转让群主)
@@ -12187,7 +12157,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ChangeGroupOwnerResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Import group profile (导入群基础资料)
@@ -12209,7 +12179,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImportGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Import group messages (导入群消息)
@@ -12233,17 +12203,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImportGroupMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::import_group_msg`] with any number of items: `MsgList` (7 per request) split into requests of the documented size, every other field unchanged. The requests go one after another, in list order. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::import_group_msg`] with any number of items: `MsgList` (7 per request) split into requests of the documented size, every other field unchanged. The requests go one after another, in list order. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn import_group_msg_batched<'r>(
         &self,
         request: &'r ImportGroupMsgRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImportGroupMsgRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Import group members (导入群成员)
@@ -12267,17 +12237,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImportGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::import_group_member`] with any number of items: `MemberList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::import_group_member`] with any number of items: `MemberList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn import_group_member_batched<'r>(
         &self,
         request: &'r ImportGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ImportGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Set member unread message count (设置成员未读消息计数)
@@ -12297,7 +12267,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetUnreadMsgNumResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete messages sent by a user (删除指定用户发送的消息)
@@ -12317,7 +12287,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteGroupMsgBySenderResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pull group message history (拉取群历史消息)
@@ -12339,23 +12309,23 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupMsgGetSimpleResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`ReqMsgSeq` = the smallest `MsgSeq` received minus 1; the last page: a page has no items or the next `ReqMsgSeq` would be 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`ReqMsgSeq` = the smallest `MsgSeq` received minus 1; the last page: a page has no items or the next `ReqMsgSeq` would be 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn group_msg_get_simple_pages(
         &self,
         request: GroupMsgGetSimpleRequest,
     ) -> crate::paging::Pages<GroupMsgGetSimpleRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `RspMsgList` on every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `RspMsgList` on every page of [`Self::group_msg_get_simple`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn group_msg_get_simple_items(
         &self,
         request: GroupMsgGetSimpleRequest,
     ) -> crate::paging::Items<GroupMsgGetSimpleRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Clear historical group messages (清空群聊历史消息)
@@ -12375,7 +12345,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ClearGroupMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pull group message read receipts (拉取群消息已读回执信息)
@@ -12397,7 +12367,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupMsgReceiptResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pull group message read receipt details (拉取群消息已读回执详情)
@@ -12421,15 +12391,15 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupMsgReceiptDetailResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_group_msg_receipt_detail`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `IsFinish` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_group_msg_receipt_detail`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `IsFinish` is 1) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_group_msg_receipt_detail_pages(
         &self,
         request: GetGroupMsgReceiptDetailRequest,
     ) -> crate::paging::Pages<GetGroupMsgReceiptDetailRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
     /// Send group message read receipt (发送群消息已读回执)
@@ -12451,17 +12421,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupMsgReceiptResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::group_msg_receipt`] with any number of items: `MsgSeqList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::group_msg_receipt`] with any number of items: `MsgSeqList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn group_msg_receipt_batched<'r>(
         &self,
         request: &'r GroupMsgReceiptRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GroupMsgReceiptRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get banned group members (获取封禁群成员列表)
@@ -12485,23 +12455,23 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupBanMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` from the reply's `NextOffset`; the last page: `NextOffset` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` from the reply's `NextOffset`; the last page: `NextOffset` is 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_group_ban_member_pages(
         &self,
         request: GetGroupBanMemberRequest,
     ) -> crate::paging::Pages<GetGroupBanMemberRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `BannedAccountList` on every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `BannedAccountList` on every page of [`Self::get_group_ban_member`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_group_ban_member_items(
         &self,
         request: GetGroupBanMemberRequest,
     ) -> crate::paging::Items<GetGroupBanMemberRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Ban group members (群成员封禁)
@@ -12523,17 +12493,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<BanGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::ban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::ban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn ban_group_member_batched<'r>(
         &self,
         request: &'r BanGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BanGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Unban group members (群成员解封)
@@ -12555,17 +12525,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<UnbanGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::unban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::unban_group_member`] with any number of items: `Members_Account` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn unban_group_member_batched<'r>(
         &self,
         request: &'r UnbanGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<UnbanGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify group custom attributes (修改群自定义属性)
@@ -12587,7 +12557,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyGroupAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Clear group custom attributes (清空群自定义属性)
@@ -12607,7 +12577,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ClearGroupAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Reset group custom attributes (重置群自定义属性)
@@ -12629,7 +12599,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetGroupAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete group custom attributes (删除群自定义属性)
@@ -12651,7 +12621,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteGroupAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get group counters (获取群计数器)
@@ -12671,7 +12641,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetGroupCounterResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Update group counters (更新群计数器)
@@ -12693,7 +12663,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<UpdateGroupCounterResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete group counters (删除群计数器)
@@ -12713,7 +12683,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteGroupCounterResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get AVChatRoom online member count (获取直播群在线人数)
@@ -12733,7 +12703,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetOnlineMemberNumResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Broadcast message to all AVChatRooms (直播群广播消息)
@@ -12753,7 +12723,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SendBroadcastMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Import topic profile (导入话题基础资料)
@@ -12775,7 +12745,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImportTopicResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Create permission groups
@@ -12797,7 +12767,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreatePermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Terminate permission groups
@@ -12821,17 +12791,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DestroyPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::destroy_permission_group`] with any number of items: `PermissionGroupIdList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::destroy_permission_group`] with any number of items: `PermissionGroupIdList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn destroy_permission_group_batched<'r>(
         &self,
         request: &'r DestroyPermissionGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DestroyPermissionGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify permission group information (修改权限组资料)
@@ -12853,7 +12823,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Obtain permission group information (获取权限组资料)
@@ -12877,7 +12847,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Add topic permissions
@@ -12901,17 +12871,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::add_topic_permission_group`] with any number of items: `TopicPermissionList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::add_topic_permission_group`] with any number of items: `TopicPermissionList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn add_topic_permission_group_batched<'r>(
         &self,
         request: &'r AddTopicPermissionGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AddTopicPermissionGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify topic permissions (修改话题权限)
@@ -12931,7 +12901,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Obtain topic permissions
@@ -12953,7 +12923,7 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetTopicPermissionGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Add members to a permission group (增加权限组成员)
@@ -12977,17 +12947,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddPermissionGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::add_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::add_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn add_permission_group_member_batched<'r>(
         &self,
         request: &'r AddPermissionGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AddPermissionGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete members from a permission group (删除权限组成员)
@@ -13009,17 +12979,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeletePermissionGroupMemberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::delete_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::delete_permission_group_member`] with any number of items: `MemberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn delete_permission_group_member_batched<'r>(
         &self,
         request: &'r DeletePermissionGroupMemberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DeletePermissionGroupMemberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Obtain permission group member list (获取权限组成员列表)
@@ -13043,15 +13013,15 @@ impl<'a> GroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetPermissionGroupMemberListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_permission_group_member_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_permission_group_member_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_permission_group_member_list_pages(
         &self,
         request: GetPermissionGroupMemberListRequest,
     ) -> crate::paging::Pages<GetPermissionGroupMemberListRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 }
 

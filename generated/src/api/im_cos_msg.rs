@@ -5,7 +5,7 @@
 //!
 //! Ban, unban and inspect rich-media files (images, audio, video, files) that IM SDKs uploaded for chat messages. Works only for files uploaded by IM SDK 4.9.x or later (Web SDK v2.0.0 or later).
 //!
-//! Call functions are on [`ImCosMsg`](crate::api::im_cos_msg::ImCosMsg), reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
+//! Call functions are on [`ImCosMsg`](crate::im_cos_msg::ImCosMsg), reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
 
 /// Status of a chat file.
 ///
@@ -63,7 +63,7 @@ impl<'de> serde::Deserialize<'de> for CosFileStatus {
 
 /// Request body of `im_cos_msg/forbid_illegal_object`.
 ///
-/// See [`ImCosMsg::forbid_illegal_object`](crate::api::im_cos_msg::ImCosMsg::forbid_illegal_object).
+/// See [`ImCosMsg::forbid_illegal_object`](crate::im_cos_msg::ImCosMsg::forbid_illegal_object).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -103,7 +103,7 @@ impl ForbidIllegalObjectRequest {
 
 /// Response payload of `im_cos_msg/forbid_illegal_object` (the envelope is decoded separately).
 ///
-/// See [`ImCosMsg::forbid_illegal_object`](crate::api::im_cos_msg::ImCosMsg::forbid_illegal_object).
+/// See [`ImCosMsg::forbid_illegal_object`](crate::im_cos_msg::ImCosMsg::forbid_illegal_object).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -117,7 +117,7 @@ impl ForbidIllegalObjectResponse {
     }
 }
 
-///How the drift corrector reads [`ForbidIllegalObjectResponse`].
+/// How the drift corrector reads [`ForbidIllegalObjectResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ForbidIllegalObjectResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -132,7 +132,7 @@ impl crate::drift::Schema for ForbidIllegalObjectResponse {
 
 /// Request body of `im_cos_msg/allow_banned_object`.
 ///
-/// See [`ImCosMsg::allow_banned_object`](crate::api::im_cos_msg::ImCosMsg::allow_banned_object).
+/// See [`ImCosMsg::allow_banned_object`](crate::im_cos_msg::ImCosMsg::allow_banned_object).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -172,7 +172,7 @@ impl AllowBannedObjectRequest {
 
 /// Response payload of `im_cos_msg/allow_banned_object` (the envelope is decoded separately).
 ///
-/// See [`ImCosMsg::allow_banned_object`](crate::api::im_cos_msg::ImCosMsg::allow_banned_object).
+/// See [`ImCosMsg::allow_banned_object`](crate::im_cos_msg::ImCosMsg::allow_banned_object).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -186,7 +186,7 @@ impl AllowBannedObjectResponse {
     }
 }
 
-///How the drift corrector reads [`AllowBannedObjectResponse`].
+/// How the drift corrector reads [`AllowBannedObjectResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AllowBannedObjectResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -201,7 +201,7 @@ impl crate::drift::Schema for AllowBannedObjectResponse {
 
 /// Request body of `im_cos_msg/get_cos_sig`.
 ///
-/// See [`ImCosMsg::get_cos_sig`](crate::api::im_cos_msg::ImCosMsg::get_cos_sig).
+/// See [`ImCosMsg::get_cos_sig`](crate::im_cos_msg::ImCosMsg::get_cos_sig).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -241,7 +241,7 @@ impl GetCosSigRequest {
 
 /// Response payload of `im_cos_msg/get_cos_sig` (the envelope is decoded separately).
 ///
-/// See [`ImCosMsg::get_cos_sig`](crate::api::im_cos_msg::ImCosMsg::get_cos_sig).
+/// See [`ImCosMsg::get_cos_sig`](crate::im_cos_msg::ImCosMsg::get_cos_sig).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -273,7 +273,7 @@ impl GetCosSigResponse {
     }
 }
 
-///How the drift corrector reads [`GetCosSigResponse`].
+/// How the drift corrector reads [`GetCosSigResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetCosSigResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -390,7 +390,7 @@ impl std::fmt::Debug for CosPreSigUrl {
     }
 }
 
-///How the drift corrector reads [`CosPreSigUrl`].
+/// How the drift corrector reads [`CosPreSigUrl`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CosPreSigUrl: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -411,7 +411,7 @@ impl crate::drift::Schema for CosPreSigUrl {
 
 impl crate::ReplyPayload for ForbidIllegalObjectResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -431,7 +431,7 @@ impl crate::Endpoint for ForbidIllegalObjectRequest {
 impl crate::ItemResults for ForbidIllegalObjectResponse {}
 impl crate::ReplyPayload for AllowBannedObjectResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -451,7 +451,7 @@ impl crate::Endpoint for AllowBannedObjectRequest {
 impl crate::ItemResults for AllowBannedObjectResponse {}
 impl crate::ReplyPayload for GetCosSigResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -497,7 +497,7 @@ pub struct ImCosMsg<'a> {
 }
 
 impl crate::Client {
-    ///The `im_cos_msg` commands: Chat files (聊天文件).
+    /// The `im_cos_msg` commands: Chat files (聊天文件).
     pub fn im_cos_msg(&self) -> ImCosMsg<'_> {
         ImCosMsg { client: self }
     }
@@ -519,7 +519,7 @@ impl<'a> ImCosMsg<'a> {
     ) -> impl std::future::Future<
         Output = Result<ForbidIllegalObjectResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Unban chat file (聊天文件解封)
@@ -537,7 +537,7 @@ impl<'a> ImCosMsg<'a> {
     ) -> impl std::future::Future<
         Output = Result<AllowBannedObjectResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get chat file signature (聊天文件签名)
@@ -557,7 +557,7 @@ impl<'a> ImCosMsg<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetCosSigResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

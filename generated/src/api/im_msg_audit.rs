@@ -5,7 +5,7 @@
 //!
 //! On-demand cloud moderation: submit text, images, audio or video for machine moderation from the app backend. Requires the cloud moderation (Content Understanding) service to be enabled.
 //!
-//! Call functions are on [`ImMsgAudit`](crate::api::im_msg_audit::ImMsgAudit), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
+//! Call functions are on [`ImMsgAudit`](crate::im_msg_audit::ImMsgAudit), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
 
 /// Built-in moderation configuration (scene); custom configuration IDs are also accepted.
 ///
@@ -205,7 +205,7 @@ impl<'de> serde::Deserialize<'de> for AuditSuggestion {
 
 /// Request body of `im_msg_audit/content_moderation`.
 ///
-/// See [`ImMsgAudit::content_moderation`](crate::api::im_msg_audit::ImMsgAudit::content_moderation).
+/// See [`ImMsgAudit::content_moderation`](crate::im_msg_audit::ImMsgAudit::content_moderation).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -279,7 +279,7 @@ impl ContentModerationRequest {
 
 /// Response payload of `im_msg_audit/content_moderation` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAudit::content_moderation`](crate::api::im_msg_audit::ImMsgAudit::content_moderation).
+/// See [`ImMsgAudit::content_moderation`](crate::im_msg_audit::ImMsgAudit::content_moderation).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -294,7 +294,7 @@ pub struct ContentModerationResponse {
     pub score: Option<u32>,
     /// `Label` (optional). Label the content hit.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<crate::api::types::ModerationLabel>,
+    pub label: Option<crate::types::ModerationLabel>,
     /// `Keywords` (required). Keywords the content hit.
     #[serde(
         rename = "Keywords",
@@ -331,7 +331,7 @@ impl ContentModerationResponse {
 
     /// Sets `Label` (optional). Label the content hit.
     #[must_use]
-    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
+    pub fn label(mut self, value: crate::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }
@@ -344,7 +344,7 @@ impl ContentModerationResponse {
     }
 }
 
-///How the drift corrector reads [`ContentModerationResponse`].
+/// How the drift corrector reads [`ContentModerationResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContentModerationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -369,7 +369,7 @@ impl crate::drift::Schema for ContentModerationResponse {
 
 /// Request body of `im_msg_audit/batch_content_moderation`.
 ///
-/// See [`ImMsgAudit::batch_content_moderation`](crate::api::im_msg_audit::ImMsgAudit::batch_content_moderation).
+/// See [`ImMsgAudit::batch_content_moderation`](crate::im_msg_audit::ImMsgAudit::batch_content_moderation).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -435,7 +435,7 @@ impl BatchContentModerationRequest {
 
 /// Response payload of `im_msg_audit/batch_content_moderation` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAudit::batch_content_moderation`](crate::api::im_msg_audit::ImMsgAudit::batch_content_moderation).
+/// See [`ImMsgAudit::batch_content_moderation`](crate::im_msg_audit::ImMsgAudit::batch_content_moderation).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -471,7 +471,7 @@ impl BatchContentModerationResponse {
     }
 }
 
-///How the drift corrector reads [`BatchContentModerationResponse`].
+/// How the drift corrector reads [`BatchContentModerationResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchContentModerationResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -553,7 +553,7 @@ pub struct BatchModerationResult {
     pub score: Option<u32>,
     /// `Label` (optional). Label the content hit.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<crate::api::types::ModerationLabel>,
+    pub label: Option<crate::types::ModerationLabel>,
     /// `SubLabel` (optional). Sub-label the content hit.
     #[serde(rename = "SubLabel", default, skip_serializing_if = "Option::is_none")]
     pub sub_label: Option<String>,
@@ -626,7 +626,7 @@ impl BatchModerationResult {
 
     /// Sets `Label` (optional). Label the content hit.
     #[must_use]
-    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
+    pub fn label(mut self, value: crate::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }
@@ -646,7 +646,7 @@ impl BatchModerationResult {
     }
 }
 
-///How the drift corrector reads [`BatchModerationResult`].
+/// How the drift corrector reads [`BatchModerationResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchModerationResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -676,7 +676,7 @@ impl crate::drift::Schema for BatchModerationResult {
 
 impl crate::ReplyPayload for ContentModerationResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -726,7 +726,7 @@ impl crate::Endpoint for ContentModerationRequest {
 impl crate::ItemResults for ContentModerationResponse {}
 impl crate::ReplyPayload for BatchContentModerationResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -813,7 +813,7 @@ pub struct ImMsgAudit<'a> {
 }
 
 impl crate::Client {
-    ///The `im_msg_audit` commands: Content moderation (内容审核).
+    /// The `im_msg_audit` commands: Content moderation (内容审核).
     pub fn im_msg_audit(&self) -> ImMsgAudit<'_> {
         ImMsgAudit { client: self }
     }
@@ -839,7 +839,7 @@ impl<'a> ImMsgAudit<'a> {
     ) -> impl std::future::Future<
         Output = Result<ContentModerationResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Cloud moderation: batch moderate content (云端审核批量审核)
@@ -861,17 +861,17 @@ impl<'a> ImMsgAudit<'a> {
     ) -> impl std::future::Future<
         Output = Result<BatchContentModerationResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::batch_content_moderation`] with any number of items: `Contents` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::batch_content_moderation`] with any number of items: `Contents` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn batch_content_moderation_batched<'r>(
         &self,
         request: &'r BatchContentModerationRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BatchContentModerationRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

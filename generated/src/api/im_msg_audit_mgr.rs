@@ -5,11 +5,11 @@
 //!
 //! Manage the keyword libraries of cloud moderation: list libraries, and list, add or delete the sensitive words of a library. The Chinese pages (269/94301-94304, 2025-11-12) list the China, Singapore and Seoul data centers; the English pages (1047/77829-77832, 2026-03-09) say only Singapore (adminapisgp.im.qcloud.com). Each allows at most 200 calls per second.
 //!
-//! Call functions are on [`ImMsgAuditMgr`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
+//! Call functions are on [`ImMsgAuditMgr`](crate::im_msg_audit_mgr::ImMsgAuditMgr), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords_ids`.
 ///
-/// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
+/// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -57,7 +57,7 @@ impl GetCloudAuditKeywordsIdsRequest {
 
 /// Response payload of `im_msg_audit_mgr/get_cloud_audit_keywords_ids` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
+/// See [`ImMsgAuditMgr::get_cloud_audit_keywords_ids`](crate::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords_ids).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -100,7 +100,7 @@ impl GetCloudAuditKeywordsIdsResponse {
     }
 }
 
-///How the drift corrector reads [`GetCloudAuditKeywordsIdsResponse`].
+/// How the drift corrector reads [`GetCloudAuditKeywordsIdsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetCloudAuditKeywordsIdsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -130,7 +130,7 @@ impl crate::drift::Schema for GetCloudAuditKeywordsIdsResponse {
 
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords`.
 ///
-/// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -198,7 +198,7 @@ impl GetCloudAuditKeywordsRequest {
 
 /// Response payload of `im_msg_audit_mgr/get_cloud_audit_keywords` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::get_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::get_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -234,7 +234,7 @@ impl GetCloudAuditKeywordsResponse {
     }
 }
 
-///How the drift corrector reads [`GetCloudAuditKeywordsResponse`].
+/// How the drift corrector reads [`GetCloudAuditKeywordsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -259,7 +259,7 @@ impl crate::drift::Schema for GetCloudAuditKeywordsResponse {
 
 /// Request body of `im_msg_audit_mgr/add_cloud_audit_keywords`.
 ///
-/// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -311,7 +311,7 @@ impl AddCloudAuditKeywordsRequest {
 
 /// Response payload of `im_msg_audit_mgr/add_cloud_audit_keywords` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::add_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::add_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -325,7 +325,7 @@ impl AddCloudAuditKeywordsResponse {
     }
 }
 
-///How the drift corrector reads [`AddCloudAuditKeywordsResponse`].
+/// How the drift corrector reads [`AddCloudAuditKeywordsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -340,7 +340,7 @@ impl crate::drift::Schema for AddCloudAuditKeywordsResponse {
 
 /// Request body of `im_msg_audit_mgr/delete_cloud_audit_keywords`.
 ///
-/// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -392,7 +392,7 @@ impl DeleteCloudAuditKeywordsRequest {
 
 /// Response payload of `im_msg_audit_mgr/delete_cloud_audit_keywords` (the envelope is decoded separately).
 ///
-/// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::api::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
+/// See [`ImMsgAuditMgr::delete_cloud_audit_keywords`](crate::im_msg_audit_mgr::ImMsgAuditMgr::delete_cloud_audit_keywords).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -435,7 +435,7 @@ impl DeleteCloudAuditKeywordsResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteCloudAuditKeywordsResponse`].
+/// How the drift corrector reads [`DeleteCloudAuditKeywordsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteCloudAuditKeywordsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -516,7 +516,7 @@ impl AuditKeywordLib {
     }
 }
 
-///How the drift corrector reads [`AuditKeywordLib`].
+/// How the drift corrector reads [`AuditKeywordLib`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AuditKeywordLib: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -576,7 +576,7 @@ impl AuditKeyword {
     }
 }
 
-///How the drift corrector reads [`AuditKeyword`].
+/// How the drift corrector reads [`AuditKeyword`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AuditKeyword: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -605,7 +605,7 @@ pub struct AuditUserKeyword {
     pub content: String,
     /// `Label` (optional). Category of the word.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<crate::api::types::ModerationLabel>,
+    pub label: Option<crate::types::ModerationLabel>,
 }
 
 impl AuditUserKeyword {
@@ -619,7 +619,7 @@ impl AuditUserKeyword {
 
     /// Sets `Label` (optional). Category of the word.
     #[must_use]
-    pub fn label(mut self, value: crate::api::types::ModerationLabel) -> Self {
+    pub fn label(mut self, value: crate::types::ModerationLabel) -> Self {
         self.label = Some(value);
         self
     }
@@ -679,7 +679,7 @@ impl AuditKeywordDeleteDetail {
     }
 }
 
-///How the drift corrector reads [`AuditKeywordDeleteDetail`].
+/// How the drift corrector reads [`AuditKeywordDeleteDetail`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AuditKeywordDeleteDetail: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -699,7 +699,7 @@ impl crate::drift::Schema for AuditKeywordDeleteDetail {
 
 impl crate::ReplyPayload for GetCloudAuditKeywordsIdsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -744,7 +744,7 @@ impl crate::Endpoint for GetCloudAuditKeywordsIdsRequest {
 impl crate::ItemResults for GetCloudAuditKeywordsIdsResponse {}
 impl crate::ReplyPayload for GetCloudAuditKeywordsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -818,7 +818,7 @@ impl crate::paging::PagedItems for GetCloudAuditKeywordsRequest {
 
 impl crate::ReplyPayload for AddCloudAuditKeywordsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -849,7 +849,7 @@ impl crate::Endpoint for AddCloudAuditKeywordsRequest {
 impl crate::ItemResults for AddCloudAuditKeywordsResponse {}
 impl crate::ReplyPayload for DeleteCloudAuditKeywordsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -928,7 +928,7 @@ pub struct ImMsgAuditMgr<'a> {
 }
 
 impl crate::Client {
-    ///The `im_msg_audit_mgr` commands: Content moderation management (内容审核管理).
+    /// The `im_msg_audit_mgr` commands: Content moderation management (内容审核管理).
     pub fn im_msg_audit_mgr(&self) -> ImMsgAuditMgr<'_> {
         ImMsgAuditMgr { client: self }
     }
@@ -954,7 +954,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetCloudAuditKeywordsIdsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Cloud moderation: get keywords (云端审核获取敏感词)
@@ -978,23 +978,23 @@ impl<'a> ImMsgAuditMgr<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetCloudAuditKeywordsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `Offset` reaches `TotalCount` or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_cloud_audit_keywords_pages(
         &self,
         request: GetCloudAuditKeywordsRequest,
     ) -> crate::paging::Pages<GetCloudAuditKeywordsRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `Infos` on every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `Infos` on every page of [`Self::get_cloud_audit_keywords`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_cloud_audit_keywords_items(
         &self,
         request: GetCloudAuditKeywordsRequest,
     ) -> crate::paging::Items<GetCloudAuditKeywordsRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Cloud moderation: add keywords (云端审核添加敏感词)
@@ -1014,7 +1014,7 @@ impl<'a> ImMsgAuditMgr<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddCloudAuditKeywordsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Cloud moderation: delete keywords (云端审核删除敏感词)
@@ -1036,17 +1036,17 @@ impl<'a> ImMsgAuditMgr<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteCloudAuditKeywordsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::delete_cloud_audit_keywords`] with any number of items: `Keywords` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::delete_cloud_audit_keywords`] with any number of items: `Keywords` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn delete_cloud_audit_keywords_batched<'r>(
         &self,
         request: &'r DeleteCloudAuditKeywordsRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DeleteCloudAuditKeywordsRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

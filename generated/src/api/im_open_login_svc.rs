@@ -5,7 +5,7 @@
 //!
 //! Import app accounts into Chat, delete and check them, and invalidate their login state.
 //!
-//! Call functions are on [`ImOpenLoginSvc`](crate::api::im_open_login_svc::ImOpenLoginSvc), reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
+//! Call functions are on [`ImOpenLoginSvc`](crate::im_open_login_svc::ImOpenLoginSvc), reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
 
 /// One account of the new-form multi-account import.
 #[derive(Clone, Debug, PartialEq)]
@@ -108,7 +108,7 @@ impl<'de> serde::Deserialize<'de> for AccountStatus {
 
 /// Request body of `im_open_login_svc/account_import`.
 ///
-/// See [`ImOpenLoginSvc::account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_import).
+/// See [`ImOpenLoginSvc::account_import`](crate::im_open_login_svc::ImOpenLoginSvc::account_import).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -170,7 +170,7 @@ impl AccountImportRequest {
 
 /// Response payload of `im_open_login_svc/account_import` (the envelope is decoded separately).
 ///
-/// See [`ImOpenLoginSvc::account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_import).
+/// See [`ImOpenLoginSvc::account_import`](crate::im_open_login_svc::ImOpenLoginSvc::account_import).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -184,7 +184,7 @@ impl AccountImportResponse {
     }
 }
 
-///How the drift corrector reads [`AccountImportResponse`].
+/// How the drift corrector reads [`AccountImportResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -199,7 +199,7 @@ impl crate::drift::Schema for AccountImportResponse {
 
 /// Request body of `im_open_login_svc/multiaccount_import`.
 ///
-/// See [`ImOpenLoginSvc::multi_account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
+/// See [`ImOpenLoginSvc::multi_account_import`](crate::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -257,7 +257,7 @@ impl MultiAccountImportRequest {
 
 /// Response payload of `im_open_login_svc/multiaccount_import` (the envelope is decoded separately).
 ///
-/// See [`ImOpenLoginSvc::multi_account_import`](crate::api::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
+/// See [`ImOpenLoginSvc::multi_account_import`](crate::im_open_login_svc::ImOpenLoginSvc::multi_account_import).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -289,7 +289,7 @@ impl MultiAccountImportResponse {
     }
 }
 
-///How the drift corrector reads [`MultiAccountImportResponse`].
+/// How the drift corrector reads [`MultiAccountImportResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MultiAccountImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -311,7 +311,7 @@ impl crate::drift::Schema for MultiAccountImportResponse {
 
 /// Request body of `im_open_login_svc/account_delete`.
 ///
-/// See [`ImOpenLoginSvc::account_delete`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_delete).
+/// See [`ImOpenLoginSvc::account_delete`](crate::im_open_login_svc::ImOpenLoginSvc::account_delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -351,7 +351,7 @@ impl AccountDeleteRequest {
 
 /// Response payload of `im_open_login_svc/account_delete` (the envelope is decoded separately).
 ///
-/// See [`ImOpenLoginSvc::account_delete`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_delete).
+/// See [`ImOpenLoginSvc::account_delete`](crate::im_open_login_svc::ImOpenLoginSvc::account_delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -383,7 +383,7 @@ impl AccountDeleteResponse {
     }
 }
 
-///How the drift corrector reads [`AccountDeleteResponse`].
+/// How the drift corrector reads [`AccountDeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -407,7 +407,7 @@ impl crate::drift::Schema for AccountDeleteResponse {
 
 /// Request body of `im_open_login_svc/account_check`.
 ///
-/// See [`ImOpenLoginSvc::account_check`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_check).
+/// See [`ImOpenLoginSvc::account_check`](crate::im_open_login_svc::ImOpenLoginSvc::account_check).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -447,7 +447,7 @@ impl AccountCheckRequest {
 
 /// Response payload of `im_open_login_svc/account_check` (the envelope is decoded separately).
 ///
-/// See [`ImOpenLoginSvc::account_check`](crate::api::im_open_login_svc::ImOpenLoginSvc::account_check).
+/// See [`ImOpenLoginSvc::account_check`](crate::im_open_login_svc::ImOpenLoginSvc::account_check).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -479,7 +479,7 @@ impl AccountCheckResponse {
     }
 }
 
-///How the drift corrector reads [`AccountCheckResponse`].
+/// How the drift corrector reads [`AccountCheckResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -503,7 +503,7 @@ impl crate::drift::Schema for AccountCheckResponse {
 
 /// Request body of `im_open_login_svc/kick`.
 ///
-/// See [`ImOpenLoginSvc::kick`](crate::api::im_open_login_svc::ImOpenLoginSvc::kick).
+/// See [`ImOpenLoginSvc::kick`](crate::im_open_login_svc::ImOpenLoginSvc::kick).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -543,7 +543,7 @@ impl KickRequest {
 
 /// Response payload of `im_open_login_svc/kick` (the envelope is decoded separately).
 ///
-/// See [`ImOpenLoginSvc::kick`](crate::api::im_open_login_svc::ImOpenLoginSvc::kick).
+/// See [`ImOpenLoginSvc::kick`](crate::im_open_login_svc::ImOpenLoginSvc::kick).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -557,7 +557,7 @@ impl KickResponse {
     }
 }
 
-///How the drift corrector reads [`KickResponse`].
+/// How the drift corrector reads [`KickResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_KickResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -622,7 +622,7 @@ impl AccountDeleteResultItem {
     }
 }
 
-///How the drift corrector reads [`AccountDeleteResultItem`].
+/// How the drift corrector reads [`AccountDeleteResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountDeleteResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -702,7 +702,7 @@ impl AccountCheckResultItem {
     }
 }
 
-///How the drift corrector reads [`AccountCheckResultItem`].
+/// How the drift corrector reads [`AccountCheckResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountCheckResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -727,7 +727,7 @@ impl crate::drift::Schema for AccountCheckResultItem {
 
 impl crate::ReplyPayload for AccountImportResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -791,7 +791,7 @@ impl crate::Endpoint for AccountImportRequest {
 impl crate::ItemResults for AccountImportResponse {}
 impl crate::ReplyPayload for MultiAccountImportResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -936,7 +936,7 @@ impl crate::batch::Batched for MultiAccountImportRequest {
 
 impl crate::ReplyPayload for AccountDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1027,7 +1027,7 @@ impl crate::batch::Batched for AccountDeleteRequest {
 
 impl crate::ReplyPayload for AccountCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1118,7 +1118,7 @@ impl crate::batch::Batched for AccountCheckRequest {
 
 impl crate::ReplyPayload for KickResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1156,7 +1156,7 @@ pub struct ImOpenLoginSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `im_open_login_svc` commands: Account management (账号管理).
+    /// The `im_open_login_svc` commands: Account management (账号管理).
     pub fn im_open_login_svc(&self) -> ImOpenLoginSvc<'_> {
         ImOpenLoginSvc { client: self }
     }
@@ -1182,7 +1182,7 @@ impl<'a> ImOpenLoginSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AccountImportResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Import multiple accounts (导入多个账号)
@@ -1206,17 +1206,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<MultiAccountImportResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::multi_account_import`] with any number of items: `Accounts` (100 per request) and `AccountList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::multi_account_import`] with any number of items: `Accounts` (100 per request) and `AccountList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn multi_account_import_batched<'r>(
         &self,
         request: &'r MultiAccountImportRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<MultiAccountImportRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete accounts (删除账号)
@@ -1240,17 +1240,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AccountDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::account_delete`] with any number of items: `DeleteItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::account_delete`] with any number of items: `DeleteItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn account_delete_batched<'r>(
         &self,
         request: &'r AccountDeleteRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AccountDeleteRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Query accounts (查询账号)
@@ -1274,17 +1274,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AccountCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::account_check`] with any number of items: `CheckItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::account_check`] with any number of items: `CheckItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn account_check_batched<'r>(
         &self,
         request: &'r AccountCheckRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AccountCheckRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Invalidate account login status (失效账号登录状态)
@@ -1304,7 +1304,7 @@ impl<'a> ImOpenLoginSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<KickResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,11 +5,11 @@
 //!
 //! Create, disband, read and modify topics of topic-enabled Community groups. The community and topic features must be switched on in the IM console (Premium/flagship edition). Topic import (import_topic) is under group_open_http_svc.
 //!
-//! Call functions are on [`MillionGroupOpenHttpSvc`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
+//! Call functions are on [`MillionGroupOpenHttpSvc`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
 
 /// Request body of `million_group_open_http_svc/create_topic`.
 ///
-/// See [`MillionGroupOpenHttpSvc::create_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
+/// See [`MillionGroupOpenHttpSvc::create_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -119,7 +119,7 @@ impl CreateTopicRequest {
 
 /// Response payload of `million_group_open_http_svc/create_topic` (the envelope is decoded separately).
 ///
-/// See [`MillionGroupOpenHttpSvc::create_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
+/// See [`MillionGroupOpenHttpSvc::create_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::create_topic).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -138,7 +138,7 @@ impl CreateTopicResponse {
     }
 }
 
-///How the drift corrector reads [`CreateTopicResponse`].
+/// How the drift corrector reads [`CreateTopicResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -153,7 +153,7 @@ impl crate::drift::Schema for CreateTopicResponse {
 
 /// Request body of `million_group_open_http_svc/destroy_topic`.
 ///
-/// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
+/// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -197,7 +197,7 @@ impl DestroyTopicRequest {
 
 /// Response payload of `million_group_open_http_svc/destroy_topic` (the envelope is decoded separately).
 ///
-/// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
+/// See [`MillionGroupOpenHttpSvc::destroy_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::destroy_topic).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -229,7 +229,7 @@ impl DestroyTopicResponse {
     }
 }
 
-///How the drift corrector reads [`DestroyTopicResponse`].
+/// How the drift corrector reads [`DestroyTopicResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -253,7 +253,7 @@ impl crate::drift::Schema for DestroyTopicResponse {
 
 /// Request body of `million_group_open_http_svc/get_topic`.
 ///
-/// See [`MillionGroupOpenHttpSvc::get_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
+/// See [`MillionGroupOpenHttpSvc::get_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -319,7 +319,7 @@ impl GetTopicRequest {
 
 /// Response payload of `million_group_open_http_svc/get_topic` (the envelope is decoded separately).
 ///
-/// See [`MillionGroupOpenHttpSvc::get_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
+/// See [`MillionGroupOpenHttpSvc::get_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_topic).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -351,7 +351,7 @@ impl GetTopicResponse {
     }
 }
 
-///How the drift corrector reads [`GetTopicResponse`].
+/// How the drift corrector reads [`GetTopicResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -375,7 +375,7 @@ impl crate::drift::Schema for GetTopicResponse {
 
 /// Request body of `million_group_open_http_svc/modify_topic`.
 ///
-/// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
+/// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -408,7 +408,7 @@ pub struct ModifyTopicRequest {
     pub introduction: Option<String>,
     /// `MuteAllMember` (optional). Mute the whole topic (On) so that only the owner, administrators and the app admin can speak, or lift it (Off).
     #[serde(rename = "MuteAllMember", default, skip_serializing_if = "Option::is_none")]
-    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::types::ShutUpAllMember>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -475,7 +475,7 @@ impl ModifyTopicRequest {
 
     /// Sets `MuteAllMember` (optional). Mute the whole topic (On) so that only the owner, administrators and the app admin can speak, or lift it (Off).
     #[must_use]
-    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+    pub fn mute_all_member(mut self, value: crate::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
         self
     }
@@ -496,7 +496,7 @@ impl ModifyTopicRequest {
 
 /// Response payload of `million_group_open_http_svc/modify_topic` (the envelope is decoded separately).
 ///
-/// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
+/// See [`MillionGroupOpenHttpSvc::modify_topic`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::modify_topic).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -510,7 +510,7 @@ impl ModifyTopicResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyTopicResponse`].
+/// How the drift corrector reads [`ModifyTopicResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyTopicResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -525,7 +525,7 @@ impl crate::drift::Schema for ModifyTopicResponse {
 
 /// Request body of `million_group_open_http_svc/get_online_member_num`.
 ///
-/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
+/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -565,7 +565,7 @@ impl GetOnlineMemberNumRequest {
 
 /// Response payload of `million_group_open_http_svc/get_online_member_num` (the envelope is decoded separately).
 ///
-/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::api::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
+/// See [`MillionGroupOpenHttpSvc::get_online_member_num`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc::get_online_member_num).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -584,7 +584,7 @@ impl GetOnlineMemberNumResponse {
     }
 }
 
-///How the drift corrector reads [`GetOnlineMemberNumResponse`].
+/// How the drift corrector reads [`GetOnlineMemberNumResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetOnlineMemberNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -640,7 +640,7 @@ impl DestroyTopicResultItem {
     }
 }
 
-///How the drift corrector reads [`DestroyTopicResultItem`].
+/// How the drift corrector reads [`DestroyTopicResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyTopicResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -711,7 +711,7 @@ impl GetTopicResultItem {
     }
 }
 
-///How the drift corrector reads [`GetTopicResultItem`].
+/// How the drift corrector reads [`GetTopicResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -754,7 +754,7 @@ pub struct GetTopicSelfInfo {
     pub msg_seq: Option<u64>,
     /// `MsgFlag` (optional). How the user receives the topic's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
-    pub msg_flag: Option<crate::api::types::MsgFlag>,
+    pub msg_flag: Option<crate::types::MsgFlag>,
 }
 
 impl GetTopicSelfInfo {
@@ -783,13 +783,13 @@ impl GetTopicSelfInfo {
 
     /// Sets `MsgFlag` (optional). How the user receives the topic's messages.
     #[must_use]
-    pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
+    pub fn msg_flag(mut self, value: crate::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
 }
 
-///How the drift corrector reads [`GetTopicSelfInfo`].
+/// How the drift corrector reads [`GetTopicSelfInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -847,7 +847,7 @@ pub struct GetTopicInfo {
     pub last_msg_time: Option<u64>,
     /// `MuteAllMember` (optional). Whether the whole topic is muted: On or Off.
     #[serde(rename = "MuteAllMember", default, skip_serializing_if = "Option::is_none")]
-    pub mute_all_member: Option<crate::api::types::ShutUpAllMember>,
+    pub mute_all_member: Option<crate::types::ShutUpAllMember>,
     /// `CustomString` (optional). Custom string of the topic.
     #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
     pub custom_string: Option<String>,
@@ -929,7 +929,7 @@ impl GetTopicInfo {
 
     /// Sets `MuteAllMember` (optional). Whether the whole topic is muted: On or Off.
     #[must_use]
-    pub fn mute_all_member(mut self, value: crate::api::types::ShutUpAllMember) -> Self {
+    pub fn mute_all_member(mut self, value: crate::types::ShutUpAllMember) -> Self {
         self.mute_all_member = Some(value);
         self
     }
@@ -942,7 +942,7 @@ impl GetTopicInfo {
     }
 }
 
-///How the drift corrector reads [`GetTopicInfo`].
+/// How the drift corrector reads [`GetTopicInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1004,7 +1004,7 @@ impl crate::drift::Schema for GetTopicInfo {
 
 impl crate::ReplyPayload for CreateTopicResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1097,7 +1097,7 @@ impl crate::Endpoint for CreateTopicRequest {
 impl crate::ItemResults for CreateTopicResponse {}
 impl crate::ReplyPayload for DestroyTopicResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1147,7 +1147,7 @@ impl crate::ItemResults for DestroyTopicResponse {
 
 impl crate::ReplyPayload for GetTopicResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1202,7 +1202,7 @@ impl crate::ItemResults for GetTopicResponse {
 
 impl crate::ReplyPayload for ModifyTopicResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1296,7 +1296,7 @@ impl crate::Endpoint for ModifyTopicRequest {
 impl crate::ItemResults for ModifyTopicResponse {}
 impl crate::ReplyPayload for GetOnlineMemberNumResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1334,7 +1334,7 @@ pub struct MillionGroupOpenHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `million_group_open_http_svc` commands: Community topics (社群话题).
+    /// The `million_group_open_http_svc` commands: Community topics (社群话题).
     pub fn million_group_open_http_svc(&self) -> MillionGroupOpenHttpSvc<'_> {
         MillionGroupOpenHttpSvc {
             client: self,
@@ -1362,7 +1362,7 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateTopicResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Disband topic (解散话题)
@@ -1384,7 +1384,7 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DestroyTopicResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get topic profile (获取话题资料)
@@ -1406,7 +1406,7 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetTopicResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Modify topic profile (修改话题资料)
@@ -1428,7 +1428,7 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyTopicResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get Community online member count (获取社群在线人数)
@@ -1448,7 +1448,7 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetOnlineMemberNumResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Official accounts (公众号 / "official channels"): create, modify and destroy accounts, manage their subscribers, recall and pull their broadcast messages. Official account IDs start with "@TOA#_". The feature needs the Ultimate/Enterprise edition (or a developer trial).
 //!
-//! Call functions are on [`OfficialAccountOpenHttpSvc`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc), reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
+//! Call functions are on [`OfficialAccountOpenHttpSvc`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc), reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
 
 /// Outcome of adding one subscriber.
 ///
@@ -259,7 +259,7 @@ impl<'de> serde::Deserialize<'de> for SubscriberSelfInfoField {
 
 /// Request body of `official_account_open_http_svc/create_official_account`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
+/// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -377,7 +377,7 @@ impl CreateOfficialAccountRequest {
 
 /// Response payload of `official_account_open_http_svc/create_official_account` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
+/// See [`OfficialAccountOpenHttpSvc::create_official_account`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::create_official_account).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -398,7 +398,7 @@ impl CreateOfficialAccountResponse {
     }
 }
 
-///How the drift corrector reads [`CreateOfficialAccountResponse`].
+/// How the drift corrector reads [`CreateOfficialAccountResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateOfficialAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -420,7 +420,7 @@ impl crate::drift::Schema for CreateOfficialAccountResponse {
 
 /// Request body of `official_account_open_http_svc/destroy_official_account`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
+/// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -460,7 +460,7 @@ impl DestroyOfficialAccountRequest {
 
 /// Response payload of `official_account_open_http_svc/destroy_official_account` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
+/// See [`OfficialAccountOpenHttpSvc::destroy_official_account`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::destroy_official_account).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -474,7 +474,7 @@ impl DestroyOfficialAccountResponse {
     }
 }
 
-///How the drift corrector reads [`DestroyOfficialAccountResponse`].
+/// How the drift corrector reads [`DestroyOfficialAccountResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyOfficialAccountResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -489,7 +489,7 @@ impl crate::drift::Schema for DestroyOfficialAccountResponse {
 
 /// Request body of `official_account_open_http_svc/modify_official_account_base_info`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
+/// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -599,7 +599,7 @@ impl ModifyOfficialAccountBaseInfoRequest {
 
 /// Response payload of `official_account_open_http_svc/modify_official_account_base_info` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
+/// See [`OfficialAccountOpenHttpSvc::modify_official_account_base_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_official_account_base_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -613,7 +613,7 @@ impl ModifyOfficialAccountBaseInfoResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyOfficialAccountBaseInfoResponse`].
+/// How the drift corrector reads [`ModifyOfficialAccountBaseInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyOfficialAccountBaseInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -628,7 +628,7 @@ impl crate::drift::Schema for ModifyOfficialAccountBaseInfoResponse {
 
 /// Request body of `official_account_open_http_svc/get_official_account_info`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
+/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -679,7 +679,7 @@ impl GetOfficialAccountInfoRequest {
 
 /// Response payload of `official_account_open_http_svc/get_official_account_info` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
+/// See [`OfficialAccountOpenHttpSvc::get_official_account_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_official_account_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -718,7 +718,7 @@ impl GetOfficialAccountInfoResponse {
     }
 }
 
-///How the drift corrector reads [`GetOfficialAccountInfoResponse`].
+/// How the drift corrector reads [`GetOfficialAccountInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetOfficialAccountInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -742,7 +742,7 @@ impl crate::drift::Schema for GetOfficialAccountInfoResponse {
 
 /// Request body of `official_account_open_http_svc/get_subscriber_info`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
+/// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -797,7 +797,7 @@ impl GetSubscriberInfoRequest {
 
 /// Response payload of `official_account_open_http_svc/get_subscriber_info` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
+/// See [`OfficialAccountOpenHttpSvc::get_subscriber_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscriber_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -851,7 +851,7 @@ impl GetSubscriberInfoResponse {
     }
 }
 
-///How the drift corrector reads [`GetSubscriberInfoResponse`].
+/// How the drift corrector reads [`GetSubscriberInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetSubscriberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -882,7 +882,7 @@ impl crate::drift::Schema for GetSubscriberInfoResponse {
 
 /// Request body of `official_account_open_http_svc/add_subscriber`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
+/// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -929,7 +929,7 @@ impl AddSubscriberRequest {
 
 /// Response payload of `official_account_open_http_svc/add_subscriber` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
+/// See [`OfficialAccountOpenHttpSvc::add_subscriber`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::add_subscriber).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -961,7 +961,7 @@ impl AddSubscriberResponse {
     }
 }
 
-///How the drift corrector reads [`AddSubscriberResponse`].
+/// How the drift corrector reads [`AddSubscriberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddSubscriberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -985,7 +985,7 @@ impl crate::drift::Schema for AddSubscriberResponse {
 
 /// Request body of `official_account_open_http_svc/delete_subscriber`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
+/// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1032,7 +1032,7 @@ impl DeleteSubscriberRequest {
 
 /// Response payload of `official_account_open_http_svc/delete_subscriber` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
+/// See [`OfficialAccountOpenHttpSvc::delete_subscriber`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::delete_subscriber).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1064,7 +1064,7 @@ impl DeleteSubscriberResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteSubscriberResponse`].
+/// How the drift corrector reads [`DeleteSubscriberResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteSubscriberResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1088,7 +1088,7 @@ impl crate::drift::Schema for DeleteSubscriberResponse {
 
 /// Request body of `official_account_open_http_svc/modify_subscriber_info`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
+/// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1140,7 +1140,7 @@ impl ModifySubscriberInfoRequest {
 
 /// Response payload of `official_account_open_http_svc/modify_subscriber_info` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
+/// See [`OfficialAccountOpenHttpSvc::modify_subscriber_info`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::modify_subscriber_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1154,7 +1154,7 @@ impl ModifySubscriberInfoResponse {
     }
 }
 
-///How the drift corrector reads [`ModifySubscriberInfoResponse`].
+/// How the drift corrector reads [`ModifySubscriberInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifySubscriberInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1169,7 +1169,7 @@ impl crate::drift::Schema for ModifySubscriberInfoResponse {
 
 /// Request body of `official_account_open_http_svc/get_subscribed_official_account_list`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
+/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1242,7 +1242,7 @@ impl GetSubscribedOfficialAccountListRequest {
 
 /// Response payload of `official_account_open_http_svc/get_subscribed_official_account_list` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
+/// See [`OfficialAccountOpenHttpSvc::get_subscribed_official_account_list`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::get_subscribed_official_account_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1314,7 +1314,7 @@ impl GetSubscribedOfficialAccountListResponse {
     }
 }
 
-///How the drift corrector reads [`GetSubscribedOfficialAccountListResponse`].
+/// How the drift corrector reads [`GetSubscribedOfficialAccountListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetSubscribedOfficialAccountListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -1351,7 +1351,7 @@ impl crate::drift::Schema for GetSubscribedOfficialAccountListResponse {
 
 /// Request body of `official_account_open_http_svc/official_account_msg_recall`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
+/// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1406,7 +1406,7 @@ impl OfficialAccountMsgRecallRequest {
 
 /// Response payload of `official_account_open_http_svc/official_account_msg_recall` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
+/// See [`OfficialAccountOpenHttpSvc::official_account_msg_recall`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_recall).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1438,7 +1438,7 @@ impl OfficialAccountMsgRecallResponse {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountMsgRecallResponse`].
+/// How the drift corrector reads [`OfficialAccountMsgRecallResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountMsgRecallResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1462,7 +1462,7 @@ impl crate::drift::Schema for OfficialAccountMsgRecallResponse {
 
 /// Request body of `official_account_open_http_svc/official_account_msg_get_simple`.
 ///
-/// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
+/// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1539,7 +1539,7 @@ impl OfficialAccountMsgGetSimpleRequest {
 
 /// Response payload of `official_account_open_http_svc/official_account_msg_get_simple` (the envelope is decoded separately).
 ///
-/// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::api::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
+/// See [`OfficialAccountOpenHttpSvc::official_account_msg_get_simple`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc::official_account_msg_get_simple).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1608,7 +1608,7 @@ impl OfficialAccountMsgGetSimpleResponse {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountMsgGetSimpleResponse`].
+/// How the drift corrector reads [`OfficialAccountMsgGetSimpleResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountMsgGetSimpleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1857,7 +1857,7 @@ impl OfficialAccountProfile {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountProfile`].
+/// How the drift corrector reads [`OfficialAccountProfile`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountProfile: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1941,7 +1941,7 @@ pub struct OfficialAccountSubscriber {
     pub custom_string: Option<String>,
     /// `MsgFlag` (optional). How the subscriber receives the official account's messages (like a group member's option).
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
-    pub msg_flag: Option<crate::api::types::MsgFlag>,
+    pub msg_flag: Option<crate::types::MsgFlag>,
     /// `LastSendMsgTime` (optional). Time of the subscriber's last message (the comment in the example is cut off).
     #[serde(
         rename = "LastSendMsgTime",
@@ -1979,7 +1979,7 @@ impl OfficialAccountSubscriber {
 
     /// Sets `MsgFlag` (optional). How the subscriber receives the official account's messages (like a group member's option).
     #[must_use]
-    pub fn msg_flag(mut self, value: crate::api::types::MsgFlag) -> Self {
+    pub fn msg_flag(mut self, value: crate::types::MsgFlag) -> Self {
         self.msg_flag = Some(value);
         self
     }
@@ -1992,7 +1992,7 @@ impl OfficialAccountSubscriber {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountSubscriber`].
+/// How the drift corrector reads [`OfficialAccountSubscriber`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountSubscriber: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2080,7 +2080,7 @@ impl AddSubscriberResultItem {
     }
 }
 
-///How the drift corrector reads [`AddSubscriberResultItem`].
+/// How the drift corrector reads [`AddSubscriberResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddSubscriberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2129,7 +2129,7 @@ impl DeleteSubscriberResultItem {
     }
 }
 
-///How the drift corrector reads [`DeleteSubscriberResultItem`].
+/// How the drift corrector reads [`DeleteSubscriberResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteSubscriberResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2338,7 +2338,7 @@ impl SubscribedOfficialAccount {
     }
 }
 
-///How the drift corrector reads [`SubscribedOfficialAccount`].
+/// How the drift corrector reads [`SubscribedOfficialAccount`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SubscribedOfficialAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2447,7 +2447,7 @@ impl SubscribedOfficialAccountSelfInfo {
     }
 }
 
-///How the drift corrector reads [`SubscribedOfficialAccountSelfInfo`].
+/// How the drift corrector reads [`SubscribedOfficialAccountSelfInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SubscribedOfficialAccountSelfInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2498,7 +2498,7 @@ impl OfficialAccountRecallResult {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountRecallResult`].
+/// How the drift corrector reads [`OfficialAccountRecallResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountRecallResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2533,7 +2533,7 @@ pub struct OfficialAccountHistoryMsg {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `MsgSeq` (required). Sequence number of the message.
     #[serde(rename = "MsgSeq")]
     pub msg_seq: u64,
@@ -2567,7 +2567,7 @@ impl OfficialAccountHistoryMsg {
 
     /// Sets `MsgBody` (required). Message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -2587,7 +2587,7 @@ impl OfficialAccountHistoryMsg {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountHistoryMsg`].
+/// How the drift corrector reads [`OfficialAccountHistoryMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2609,7 +2609,7 @@ pub static SHAPE_OfficialAccountHistoryMsg: crate::drift::ObjectShape = crate::d
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -2631,7 +2631,7 @@ impl crate::drift::Schema for OfficialAccountHistoryMsg {
 
 impl crate::ReplyPayload for CreateOfficialAccountResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2734,7 +2734,7 @@ impl crate::Endpoint for CreateOfficialAccountRequest {
 impl crate::ItemResults for CreateOfficialAccountResponse {}
 impl crate::ReplyPayload for DestroyOfficialAccountResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2765,7 +2765,7 @@ impl crate::Endpoint for DestroyOfficialAccountRequest {
 impl crate::ItemResults for DestroyOfficialAccountResponse {}
 impl crate::ReplyPayload for ModifyOfficialAccountBaseInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2857,7 +2857,7 @@ impl crate::Endpoint for ModifyOfficialAccountBaseInfoRequest {
 impl crate::ItemResults for ModifyOfficialAccountBaseInfoResponse {}
 impl crate::ReplyPayload for GetOfficialAccountInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2935,7 +2935,7 @@ impl crate::batch::Batched for GetOfficialAccountInfoRequest {
 
 impl crate::ReplyPayload for GetSubscriberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3002,7 +3002,7 @@ impl crate::paging::PagedItems for GetSubscriberInfoRequest {
 
 impl crate::ReplyPayload for AddSubscriberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3096,7 +3096,7 @@ impl crate::batch::Batched for AddSubscriberRequest {
 
 impl crate::ReplyPayload for DeleteSubscriberResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3149,7 +3149,7 @@ impl crate::ItemResults for DeleteSubscriberResponse {
 
 impl crate::ReplyPayload for ModifySubscriberInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3197,7 +3197,7 @@ impl crate::Endpoint for ModifySubscriberInfoRequest {
 impl crate::ItemResults for ModifySubscriberInfoResponse {}
 impl crate::ReplyPayload for GetSubscribedOfficialAccountListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3274,7 +3274,7 @@ impl crate::paging::PagedItems for GetSubscribedOfficialAccountListRequest {
 
 impl crate::ReplyPayload for OfficialAccountMsgRecallResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3379,7 +3379,7 @@ impl crate::batch::Batched for OfficialAccountMsgRecallRequest {
 
 impl crate::ReplyPayload for OfficialAccountMsgGetSimpleResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3422,7 +3422,7 @@ pub struct OfficialAccountOpenHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `official_account_open_http_svc` commands: Official accounts (公众号).
+    /// The `official_account_open_http_svc` commands: Official accounts (公众号).
     pub fn official_account_open_http_svc(&self) -> OfficialAccountOpenHttpSvc<'_> {
         OfficialAccountOpenHttpSvc {
             client: self,
@@ -3450,7 +3450,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateOfficialAccountResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Destroy official account (销毁公众号)
@@ -3470,7 +3470,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DestroyOfficialAccountResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Modify official account profile (修改公众号资料)
@@ -3492,7 +3492,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyOfficialAccountBaseInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get official account profiles (获取公众号详细资料)
@@ -3514,17 +3514,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetOfficialAccountInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_official_account_info`] with any number of items: `OfficialAccountIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_official_account_info`] with any number of items: `OfficialAccountIdList` (50 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_official_account_info_batched<'r>(
         &self,
         request: &'r GetOfficialAccountInfoRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetOfficialAccountInfoRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get official account subscribers (获取公众号订阅者列表)
@@ -3548,23 +3548,23 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetSubscriberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Next` from the reply's `Next`; the last page: `Next` is "") and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_subscriber_info_pages(
         &self,
         request: GetSubscriberInfoRequest,
     ) -> crate::paging::Pages<GetSubscriberInfoRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `SubscriberList` on every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `SubscriberList` on every page of [`Self::get_subscriber_info`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_subscriber_info_items(
         &self,
         request: GetSubscriberInfoRequest,
     ) -> crate::paging::Items<GetSubscriberInfoRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Add subscribers (公众号添加订阅者)
@@ -3588,17 +3588,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddSubscriberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::add_subscriber`] with any number of items: `SubscriberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::add_subscriber`] with any number of items: `SubscriberList` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn add_subscriber_batched<'r>(
         &self,
         request: &'r AddSubscriberRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AddSubscriberRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete subscribers (公众号删除订阅者)
@@ -3620,7 +3620,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteSubscriberResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Modify subscriber info (修改订阅者信息)
@@ -3642,7 +3642,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifySubscriberInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get subscribed official accounts (获取订阅公众号列表)
@@ -3666,23 +3666,23 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetSubscribedOfficialAccountListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `CompleteFlag` is not 0 or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: `CompleteFlag` is not 0 or a page has no items) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_subscribed_official_account_list_pages(
         &self,
         request: GetSubscribedOfficialAccountListRequest,
     ) -> crate::paging::Pages<GetSubscribedOfficialAccountListRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `OfficialAccountInfoList` on every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `OfficialAccountInfoList` on every page of [`Self::get_subscribed_official_account_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_subscribed_official_account_list_items(
         &self,
         request: GetSubscribedOfficialAccountListRequest,
     ) -> crate::paging::Items<GetSubscribedOfficialAccountListRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Recall official account message (撤回公众号消息)
@@ -3706,17 +3706,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<OfficialAccountMsgRecallResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::official_account_msg_recall`] with any number of items: `MsgKeyList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::official_account_msg_recall`] with any number of items: `MsgKeyList` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn official_account_msg_recall_batched<'r>(
         &self,
         request: &'r OfficialAccountMsgRecallRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<OfficialAccountMsgRecallRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull official account message history (拉取公众号用户历史消息)
@@ -3736,7 +3736,7 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<OfficialAccountMsgGetSimpleResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Get download links of the app's message history files (one file set per hour, kept for 7 days).
 //!
-//! Call functions are on [`OpenMsgSvc`](crate::api::open_msg_svc::OpenMsgSvc), reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
+//! Call functions are on [`OpenMsgSvc`](crate::open_msg_svc::OpenMsgSvc), reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
 
 /// Kind of messages in a history file.
 ///
@@ -103,7 +103,7 @@ impl HistoryFileContent {
     }
 }
 
-///How the drift corrector reads [`HistoryFileContent`].
+/// How the drift corrector reads [`HistoryFileContent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryFileContent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -158,7 +158,7 @@ pub struct HistoryMessage {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
 }
 
 impl HistoryMessage {
@@ -167,7 +167,7 @@ impl HistoryMessage {
         from_account: impl Into<String>,
         msg_timestamp: u64,
         msg_seq: u64,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -202,7 +202,7 @@ impl HistoryMessage {
     }
 }
 
-///How the drift corrector reads [`HistoryMessage`].
+/// How the drift corrector reads [`HistoryMessage`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryMessage: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -233,7 +233,7 @@ pub static SHAPE_HistoryMessage: crate::drift::ObjectShape = crate::drift::Objec
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -247,7 +247,7 @@ impl crate::drift::Schema for HistoryMessage {
 
 /// Request body of `open_msg_svc/get_history`.
 ///
-/// See [`OpenMsgSvc::get_history`](crate::api::open_msg_svc::OpenMsgSvc::get_history).
+/// See [`OpenMsgSvc::get_history`](crate::open_msg_svc::OpenMsgSvc::get_history).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -291,7 +291,7 @@ impl GetHistoryRequest {
 
 /// Response payload of `open_msg_svc/get_history` (the envelope is decoded separately).
 ///
-/// See [`OpenMsgSvc::get_history`](crate::api::open_msg_svc::OpenMsgSvc::get_history).
+/// See [`OpenMsgSvc::get_history`](crate::open_msg_svc::OpenMsgSvc::get_history).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -321,7 +321,7 @@ impl GetHistoryResponse {
     }
 }
 
-///How the drift corrector reads [`GetHistoryResponse`].
+/// How the drift corrector reads [`GetHistoryResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetHistoryResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -391,7 +391,7 @@ impl HistoryFileInfo {
     }
 }
 
-///How the drift corrector reads [`HistoryFileInfo`].
+/// How the drift corrector reads [`HistoryFileInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryFileInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -413,7 +413,7 @@ impl crate::drift::Schema for HistoryFileInfo {
 
 impl crate::ReplyPayload for GetHistoryResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -451,7 +451,7 @@ pub struct OpenMsgSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `open_msg_svc` commands: Message history download (消息记录下载).
+    /// The `open_msg_svc` commands: Message history download (消息记录下载).
     pub fn open_msg_svc(&self) -> OpenMsgSvc<'_> {
         OpenMsgSvc { client: self }
     }
@@ -475,7 +475,7 @@ impl<'a> OpenMsgSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetHistoryResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Set and query an account's global mute for one-to-one and group messages, and pull the app's operations data of the last 30 days.
 //!
-//! Call functions are on [`Openconfigsvr`](crate::api::openconfigsvr::Openconfigsvr), reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
+//! Call functions are on [`Openconfigsvr`](crate::openconfigsvr::Openconfigsvr), reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
 
 /// A metric that `getappinfo` can pull (the doc's table of pullable fields).
 ///
@@ -600,7 +600,7 @@ impl AppInfo {
     }
 }
 
-///How the drift corrector reads [`AppInfo`].
+/// How the drift corrector reads [`AppInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AppInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -783,7 +783,7 @@ impl crate::drift::Schema for AppInfo {
 
 /// Request body of `openconfigsvr/setnospeaking`.
 ///
-/// See [`Openconfigsvr::set_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::set_no_speaking).
+/// See [`Openconfigsvr::set_no_speaking`](crate::openconfigsvr::Openconfigsvr::set_no_speaking).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -853,7 +853,7 @@ impl SetNoSpeakingRequest {
 
 /// Response payload of `openconfigsvr/setnospeaking` (the envelope is decoded separately).
 ///
-/// See [`Openconfigsvr::set_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::set_no_speaking).
+/// See [`Openconfigsvr::set_no_speaking`](crate::openconfigsvr::Openconfigsvr::set_no_speaking).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -867,7 +867,7 @@ impl SetNoSpeakingResponse {
     }
 }
 
-///How the drift corrector reads [`SetNoSpeakingResponse`].
+/// How the drift corrector reads [`SetNoSpeakingResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetNoSpeakingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -882,7 +882,7 @@ impl crate::drift::Schema for SetNoSpeakingResponse {
 
 /// Request body of `openconfigsvr/getnospeaking`.
 ///
-/// See [`Openconfigsvr::get_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::get_no_speaking).
+/// See [`Openconfigsvr::get_no_speaking`](crate::openconfigsvr::Openconfigsvr::get_no_speaking).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -922,7 +922,7 @@ impl GetNoSpeakingRequest {
 
 /// Response payload of `openconfigsvr/getnospeaking` (the envelope is decoded separately).
 ///
-/// See [`Openconfigsvr::get_no_speaking`](crate::api::openconfigsvr::Openconfigsvr::get_no_speaking).
+/// See [`Openconfigsvr::get_no_speaking`](crate::openconfigsvr::Openconfigsvr::get_no_speaking).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -947,7 +947,7 @@ impl GetNoSpeakingResponse {
     }
 }
 
-///How the drift corrector reads [`GetNoSpeakingResponse`].
+/// How the drift corrector reads [`GetNoSpeakingResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetNoSpeakingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -975,7 +975,7 @@ impl crate::drift::Schema for GetNoSpeakingResponse {
 
 /// Request body of `openconfigsvr/getappinfo`.
 ///
-/// See [`Openconfigsvr::get_app_info`](crate::api::openconfigsvr::Openconfigsvr::get_app_info).
+/// See [`Openconfigsvr::get_app_info`](crate::openconfigsvr::Openconfigsvr::get_app_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1022,7 +1022,7 @@ impl GetAppInfoRequest {
 
 /// Response payload of `openconfigsvr/getappinfo` (the envelope is decoded separately).
 ///
-/// See [`Openconfigsvr::get_app_info`](crate::api::openconfigsvr::Openconfigsvr::get_app_info).
+/// See [`Openconfigsvr::get_app_info`](crate::openconfigsvr::Openconfigsvr::get_app_info).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1052,7 +1052,7 @@ impl GetAppInfoResponse {
     }
 }
 
-///How the drift corrector reads [`GetAppInfoResponse`].
+/// How the drift corrector reads [`GetAppInfoResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAppInfoResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1074,7 +1074,7 @@ impl crate::drift::Schema for GetAppInfoResponse {
 
 impl crate::ReplyPayload for SetNoSpeakingResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1109,7 +1109,7 @@ impl crate::Endpoint for SetNoSpeakingRequest {
 impl crate::ItemResults for SetNoSpeakingResponse {}
 impl crate::ReplyPayload for GetNoSpeakingResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1140,7 +1140,7 @@ impl crate::Endpoint for GetNoSpeakingRequest {
 impl crate::ItemResults for GetNoSpeakingResponse {}
 impl crate::ReplyPayload for GetAppInfoResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1178,7 +1178,7 @@ pub struct Openconfigsvr<'a> {
 }
 
 impl crate::Client {
-    ///The `openconfigsvr` commands: Global mute and operations data (全局禁言与运营数据).
+    /// The `openconfigsvr` commands: Global mute and operations data (全局禁言与运营数据).
     pub fn openconfigsvr(&self) -> Openconfigsvr<'_> {
         Openconfigsvr { client: self }
     }
@@ -1202,7 +1202,7 @@ impl<'a> Openconfigsvr<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetNoSpeakingResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Query global mute (查询全局禁言)
@@ -1222,7 +1222,7 @@ impl<'a> Openconfigsvr<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetNoSpeakingResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pull operations data (拉取运营数据)
@@ -1242,7 +1242,7 @@ impl<'a> Openconfigsvr<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAppInfoResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

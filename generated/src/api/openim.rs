@@ -5,7 +5,7 @@
 //!
 //! Online status queries, sending, importing, querying, recalling, modifying and deleting one-to-one messages, read state and unread counts, plus modifying historical group messages.
 //!
-//! Call functions are on [`Openim`](crate::api::openim::Openim), reached with [`Client::openim`](crate::Client::openim).
+//! Call functions are on [`Openim`](crate::openim::Openim), reached with [`Client::openim`](crate::Client::openim).
 
 /// Login status of an account or of one of its platforms.
 ///
@@ -332,7 +332,7 @@ pub struct C2CRoamMsg {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored with the message in the cloud.
     #[serde(
         rename = "CloudCustomData",
@@ -376,7 +376,7 @@ impl C2CRoamMsg {
 
     /// Sets `MsgBody` (required). Message elements.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -389,7 +389,7 @@ impl C2CRoamMsg {
     }
 }
 
-///How the drift corrector reads [`C2CRoamMsg`].
+/// How the drift corrector reads [`C2CRoamMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CRoamMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -427,7 +427,7 @@ pub static SHAPE_C2CRoamMsg: crate::drift::ObjectShape = crate::drift::ObjectSha
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -447,7 +447,7 @@ impl crate::drift::Schema for C2CRoamMsg {
 
 /// Request body of `openim/query_online_status`.
 ///
-/// See [`Openim::query_online_status`](crate::api::openim::Openim::query_online_status).
+/// See [`Openim::query_online_status`](crate::openim::Openim::query_online_status).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -524,7 +524,7 @@ impl QueryOnlineStatusRequest {
 
 /// Response payload of `openim/query_online_status` (the envelope is decoded separately).
 ///
-/// See [`Openim::query_online_status`](crate::api::openim::Openim::query_online_status).
+/// See [`Openim::query_online_status`](crate::openim::Openim::query_online_status).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -575,7 +575,7 @@ impl QueryOnlineStatusResponse {
     }
 }
 
-///How the drift corrector reads [`QueryOnlineStatusResponse`].
+/// How the drift corrector reads [`QueryOnlineStatusResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_QueryOnlineStatusResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -607,7 +607,7 @@ impl crate::drift::Schema for QueryOnlineStatusResponse {
 
 /// Request body of `openim/sendmsg`.
 ///
-/// See [`Openim::send_msg`](crate::api::openim::Openim::send_msg).
+/// See [`Openim::send_msg`](crate::openim::Openim::send_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -645,13 +645,13 @@ pub struct SendMsgRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub forbid_callback_control: Option<Vec<crate::api::types::ForbidCallbackControl>>,
+    pub forbid_callback_control: Option<Vec<crate::types::ForbidCallbackControl>>,
     /// `SendMsgControl` (optional). Delivery options for this message.
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::types::SendMsgControl>>,
     /// `MsgBody` (required). Message elements (see the message format description).
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored with the message in the cloud and delivered to the peer.
     #[serde(
         rename = "CloudCustomData",
@@ -672,7 +672,7 @@ pub struct SendMsgRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    pub offline_push_info: Option<crate::types::OfflinePushInfo>,
     /// `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not.
     #[serde(
         rename = "IsNeedReadReceipt",
@@ -691,7 +691,7 @@ impl SendMsgRequest {
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         to_account: impl Into<String>,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             sync_other_machine: None,
@@ -758,7 +758,7 @@ impl SendMsgRequest {
     #[must_use]
     pub fn forbid_callback_control(
         mut self,
-        value: Vec<crate::api::types::ForbidCallbackControl>,
+        value: Vec<crate::types::ForbidCallbackControl>,
     ) -> Self {
         self.forbid_callback_control = Some(value);
         self
@@ -766,10 +766,7 @@ impl SendMsgRequest {
 
     /// Sets `SendMsgControl` (optional). Delivery options for this message.
     #[must_use]
-    pub fn send_msg_control(
-        mut self,
-        value: Vec<crate::api::types::SendMsgControl>,
-    ) -> Self {
+    pub fn send_msg_control(mut self, value: Vec<crate::types::SendMsgControl>) -> Self {
         self.send_msg_control = Some(value);
         self
     }
@@ -790,10 +787,7 @@ impl SendMsgRequest {
 
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
-    pub fn offline_push_info(
-        mut self,
-        value: crate::api::types::OfflinePushInfo,
-    ) -> Self {
+    pub fn offline_push_info(mut self, value: crate::types::OfflinePushInfo) -> Self {
         self.offline_push_info = Some(value);
         self
     }
@@ -821,7 +815,7 @@ impl SendMsgRequest {
 
 /// Response payload of `openim/sendmsg` (the envelope is decoded separately).
 ///
-/// See [`Openim::send_msg`](crate::api::openim::Openim::send_msg).
+/// See [`Openim::send_msg`](crate::openim::Openim::send_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -850,7 +844,7 @@ impl SendMsgResponse {
     }
 }
 
-///How the drift corrector reads [`SendMsgResponse`].
+/// How the drift corrector reads [`SendMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -868,7 +862,7 @@ impl crate::drift::Schema for SendMsgResponse {
 
 /// Request body of `openim/batchsendmsg`.
 ///
-/// See [`Openim::batch_send_msg`](crate::api::openim::Openim::batch_send_msg).
+/// See [`Openim::batch_send_msg`](crate::openim::Openim::batch_send_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -896,7 +890,7 @@ pub struct BatchSendMsgRequest {
     pub msg_random: u32,
     /// `MsgBody` (required). Message elements (see the message format description).
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `MsgLifeTime` (optional). Offline storage time in seconds, at most 604800 (7 days); 0 delivers only to online users and stores neither offline nor roaming copies.
     #[serde(rename = "MsgLifeTime", default, skip_serializing_if = "Option::is_none")]
     pub msg_life_time: Option<u32>,
@@ -909,14 +903,14 @@ pub struct BatchSendMsgRequest {
     pub cloud_custom_data: Option<String>,
     /// `SendMsgControl` (optional). Delivery options for this request.
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
-    pub send_msg_control: Option<Vec<crate::api::types::SendMsgControl>>,
+    pub send_msg_control: Option<Vec<crate::types::SendMsgControl>>,
     /// `OfflinePushInfo` (optional). Offline push settings.
     #[serde(
         rename = "OfflinePushInfo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    pub offline_push_info: Option<crate::types::OfflinePushInfo>,
     /// `IsNeedReadReceipt` (optional). 1: the message asks its receivers for read receipts; 0 (default): it does not.
     #[serde(
         rename = "IsNeedReadReceipt",
@@ -938,7 +932,7 @@ impl BatchSendMsgRequest {
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         to_account: Vec<String>,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             sync_other_machine: None,
@@ -1001,20 +995,14 @@ impl BatchSendMsgRequest {
 
     /// Sets `SendMsgControl` (optional). Delivery options for this request.
     #[must_use]
-    pub fn send_msg_control(
-        mut self,
-        value: Vec<crate::api::types::SendMsgControl>,
-    ) -> Self {
+    pub fn send_msg_control(mut self, value: Vec<crate::types::SendMsgControl>) -> Self {
         self.send_msg_control = Some(value);
         self
     }
 
     /// Sets `OfflinePushInfo` (optional). Offline push settings.
     #[must_use]
-    pub fn offline_push_info(
-        mut self,
-        value: crate::api::types::OfflinePushInfo,
-    ) -> Self {
+    pub fn offline_push_info(mut self, value: crate::types::OfflinePushInfo) -> Self {
         self.offline_push_info = Some(value);
         self
     }
@@ -1049,7 +1037,7 @@ impl BatchSendMsgRequest {
 
 /// Response payload of `openim/batchsendmsg` (the envelope is decoded separately).
 ///
-/// See [`Openim::batch_send_msg`](crate::api::openim::Openim::batch_send_msg).
+/// See [`Openim::batch_send_msg`](crate::openim::Openim::batch_send_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1092,7 +1080,7 @@ impl BatchSendMsgResponse {
     }
 }
 
-///How the drift corrector reads [`BatchSendMsgResponse`].
+/// How the drift corrector reads [`BatchSendMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchSendMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1117,7 +1105,7 @@ impl crate::drift::Schema for BatchSendMsgResponse {
 
 /// Request body of `openim/importmsg`.
 ///
-/// See [`Openim::import_msg`](crate::api::openim::Openim::import_msg).
+/// See [`Openim::import_msg`](crate::openim::Openim::import_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1144,7 +1132,7 @@ pub struct ImportMsgRequest {
     pub msg_time_stamp: u64,
     /// `MsgBody` (required). Message elements (see the message format description).
     #[serde(rename = "MsgBody")]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored with the message in the cloud and delivered to the peer.
     #[serde(
         rename = "CloudCustomData",
@@ -1166,7 +1154,7 @@ impl ImportMsgRequest {
         from_account: impl Into<String>,
         to_account: impl Into<String>,
         msg_time_stamp: u64,
-        msg_body: Vec<crate::api::types::MsgElement>,
+        msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             sync_from_old_system,
@@ -1218,7 +1206,7 @@ impl ImportMsgRequest {
 
 /// Response payload of `openim/importmsg` (the envelope is decoded separately).
 ///
-/// See [`Openim::import_msg`](crate::api::openim::Openim::import_msg).
+/// See [`Openim::import_msg`](crate::openim::Openim::import_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1232,7 +1220,7 @@ impl ImportMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ImportMsgResponse`].
+/// How the drift corrector reads [`ImportMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1247,7 +1235,7 @@ impl crate::drift::Schema for ImportMsgResponse {
 
 /// Request body of `openim/admin_getroammsg`.
 ///
-/// See [`Openim::admin_get_roam_msg`](crate::api::openim::Openim::admin_get_roam_msg).
+/// See [`Openim::admin_get_roam_msg`](crate::openim::Openim::admin_get_roam_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1320,7 +1308,7 @@ impl AdminGetRoamMsgRequest {
 
 /// Response payload of `openim/admin_getroammsg` (the envelope is decoded separately).
 ///
-/// See [`Openim::admin_get_roam_msg`](crate::api::openim::Openim::admin_get_roam_msg).
+/// See [`Openim::admin_get_roam_msg`](crate::openim::Openim::admin_get_roam_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1373,7 +1361,7 @@ impl AdminGetRoamMsgResponse {
     }
 }
 
-///How the drift corrector reads [`AdminGetRoamMsgResponse`].
+/// How the drift corrector reads [`AdminGetRoamMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AdminGetRoamMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1404,7 +1392,7 @@ impl crate::drift::Schema for AdminGetRoamMsgResponse {
 
 /// Request body of `openim/admin_msgwithdraw`.
 ///
-/// See [`Openim::admin_msg_withdraw`](crate::api::openim::Openim::admin_msg_withdraw).
+/// See [`Openim::admin_msg_withdraw`](crate::openim::Openim::admin_msg_withdraw).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1456,7 +1444,7 @@ impl AdminMsgWithdrawRequest {
 
 /// Response payload of `openim/admin_msgwithdraw` (the envelope is decoded separately).
 ///
-/// See [`Openim::admin_msg_withdraw`](crate::api::openim::Openim::admin_msg_withdraw).
+/// See [`Openim::admin_msg_withdraw`](crate::openim::Openim::admin_msg_withdraw).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1470,7 +1458,7 @@ impl AdminMsgWithdrawResponse {
     }
 }
 
-///How the drift corrector reads [`AdminMsgWithdrawResponse`].
+/// How the drift corrector reads [`AdminMsgWithdrawResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AdminMsgWithdrawResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1485,7 +1473,7 @@ impl crate::drift::Schema for AdminMsgWithdrawResponse {
 
 /// Request body of `openim/admin_set_msg_read`.
 ///
-/// See [`Openim::admin_set_msg_read`](crate::api::openim::Openim::admin_set_msg_read).
+/// See [`Openim::admin_set_msg_read`](crate::openim::Openim::admin_set_msg_read).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1543,7 +1531,7 @@ impl AdminSetMsgReadRequest {
 
 /// Response payload of `openim/admin_set_msg_read` (the envelope is decoded separately).
 ///
-/// See [`Openim::admin_set_msg_read`](crate::api::openim::Openim::admin_set_msg_read).
+/// See [`Openim::admin_set_msg_read`](crate::openim::Openim::admin_set_msg_read).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1557,7 +1545,7 @@ impl AdminSetMsgReadResponse {
     }
 }
 
-///How the drift corrector reads [`AdminSetMsgReadResponse`].
+/// How the drift corrector reads [`AdminSetMsgReadResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AdminSetMsgReadResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1572,7 +1560,7 @@ impl crate::drift::Schema for AdminSetMsgReadResponse {
 
 /// Request body of `openim/get_c2c_unread_msg_num`.
 ///
-/// See [`Openim::get_c2c_unread_msg_num`](crate::api::openim::Openim::get_c2c_unread_msg_num).
+/// See [`Openim::get_c2c_unread_msg_num`](crate::openim::Openim::get_c2c_unread_msg_num).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1623,7 +1611,7 @@ impl GetC2cUnreadMsgNumRequest {
 
 /// Response payload of `openim/get_c2c_unread_msg_num` (the envelope is decoded separately).
 ///
-/// See [`Openim::get_c2c_unread_msg_num`](crate::api::openim::Openim::get_c2c_unread_msg_num).
+/// See [`Openim::get_c2c_unread_msg_num`](crate::openim::Openim::get_c2c_unread_msg_num).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1685,7 +1673,7 @@ impl GetC2cUnreadMsgNumResponse {
     }
 }
 
-///How the drift corrector reads [`GetC2cUnreadMsgNumResponse`].
+/// How the drift corrector reads [`GetC2cUnreadMsgNumResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetC2cUnreadMsgNumResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1723,7 +1711,7 @@ impl crate::drift::Schema for GetC2cUnreadMsgNumResponse {
 
 /// Request body of `openim/modify_c2c_msg`.
 ///
-/// See [`Openim::modify_c2c_msg`](crate::api::openim::Openim::modify_c2c_msg).
+/// See [`Openim::modify_c2c_msg`](crate::openim::Openim::modify_c2c_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1741,7 +1729,7 @@ pub struct ModifyC2cMsgRequest {
     pub msg_key: String,
     /// `MsgBody` (optional). New message elements; unchanged when absent.
     #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
-    pub msg_body: Option<Vec<crate::api::types::MsgElement>>,
+    pub msg_body: Option<Vec<crate::types::MsgElement>>,
     /// `CloudCustomData` (optional). New custom data; unchanged when absent.
     #[serde(
         rename = "CloudCustomData",
@@ -1773,7 +1761,7 @@ impl ModifyC2cMsgRequest {
 
     /// Sets `MsgBody` (optional). New message elements; unchanged when absent.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
@@ -1801,7 +1789,7 @@ impl ModifyC2cMsgRequest {
 
 /// Response payload of `openim/modify_c2c_msg` (the envelope is decoded separately).
 ///
-/// See [`Openim::modify_c2c_msg`](crate::api::openim::Openim::modify_c2c_msg).
+/// See [`Openim::modify_c2c_msg`](crate::openim::Openim::modify_c2c_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1815,7 +1803,7 @@ impl ModifyC2cMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyC2cMsgResponse`].
+/// How the drift corrector reads [`ModifyC2cMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyC2cMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1830,7 +1818,7 @@ impl crate::drift::Schema for ModifyC2cMsgResponse {
 
 /// Request body of `openim/delete_c2c_msg_ramble`.
 ///
-/// See [`Openim::delete_c2c_msg_ramble`](crate::api::openim::Openim::delete_c2c_msg_ramble).
+/// See [`Openim::delete_c2c_msg_ramble`](crate::openim::Openim::delete_c2c_msg_ramble).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1882,7 +1870,7 @@ impl DeleteC2cMsgRambleRequest {
 
 /// Response payload of `openim/delete_c2c_msg_ramble` (the envelope is decoded separately).
 ///
-/// See [`Openim::delete_c2c_msg_ramble`](crate::api::openim::Openim::delete_c2c_msg_ramble).
+/// See [`Openim::delete_c2c_msg_ramble`](crate::openim::Openim::delete_c2c_msg_ramble).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1896,7 +1884,7 @@ impl DeleteC2cMsgRambleResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteC2cMsgRambleResponse`].
+/// How the drift corrector reads [`DeleteC2cMsgRambleResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteC2cMsgRambleResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1911,7 +1899,7 @@ impl crate::drift::Schema for DeleteC2cMsgRambleResponse {
 
 /// Request body of `openim/c2c_msg_read_receipt`.
 ///
-/// See [`Openim::c2c_msg_read_receipt`](crate::api::openim::Openim::c2c_msg_read_receipt).
+/// See [`Openim::c2c_msg_read_receipt`](crate::openim::Openim::c2c_msg_read_receipt).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1963,7 +1951,7 @@ impl C2cMsgReadReceiptRequest {
 
 /// Response payload of `openim/c2c_msg_read_receipt` (the envelope is decoded separately).
 ///
-/// See [`Openim::c2c_msg_read_receipt`](crate::api::openim::Openim::c2c_msg_read_receipt).
+/// See [`Openim::c2c_msg_read_receipt`](crate::openim::Openim::c2c_msg_read_receipt).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1977,7 +1965,7 @@ impl C2cMsgReadReceiptResponse {
     }
 }
 
-///How the drift corrector reads [`C2cMsgReadReceiptResponse`].
+/// How the drift corrector reads [`C2cMsgReadReceiptResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cMsgReadReceiptResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1992,7 +1980,7 @@ impl crate::drift::Schema for C2cMsgReadReceiptResponse {
 
 /// Request body of `openim/modify_group_msg`.
 ///
-/// See [`Openim::modify_group_msg`](crate::api::openim::Openim::modify_group_msg).
+/// See [`Openim::modify_group_msg`](crate::openim::Openim::modify_group_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2007,7 +1995,7 @@ pub struct ModifyGroupMsgRequest {
     pub msg_seq: u64,
     /// `MsgBody` (optional). New message elements; unchanged when absent.
     #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
-    pub msg_body: Option<Vec<crate::api::types::MsgElement>>,
+    pub msg_body: Option<Vec<crate::types::MsgElement>>,
     /// `CloudCustomData` (optional). New custom data; unchanged when absent.
     #[serde(
         rename = "CloudCustomData",
@@ -2038,7 +2026,7 @@ impl ModifyGroupMsgRequest {
 
     /// Sets `MsgBody` (optional). New message elements; unchanged when absent.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
@@ -2073,7 +2061,7 @@ impl ModifyGroupMsgRequest {
 
 /// Response payload of `openim/modify_group_msg` (the envelope is decoded separately).
 ///
-/// See [`Openim::modify_group_msg`](crate::api::openim::Openim::modify_group_msg).
+/// See [`Openim::modify_group_msg`](crate::openim::Openim::modify_group_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2087,7 +2075,7 @@ impl ModifyGroupMsgResponse {
     }
 }
 
-///How the drift corrector reads [`ModifyGroupMsgResponse`].
+/// How the drift corrector reads [`ModifyGroupMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifyGroupMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2140,7 +2128,7 @@ impl OnlineStatusResult {
     }
 }
 
-///How the drift corrector reads [`OnlineStatusResult`].
+/// How the drift corrector reads [`OnlineStatusResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OnlineStatusResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2191,7 +2179,7 @@ impl PlatformStatus {
     }
 }
 
-///How the drift corrector reads [`PlatformStatus`].
+/// How the drift corrector reads [`PlatformStatus`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PlatformStatus: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2232,7 +2220,7 @@ impl OnlineStatusError {
     }
 }
 
-///How the drift corrector reads [`OnlineStatusError`].
+/// How the drift corrector reads [`OnlineStatusError`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OnlineStatusError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2273,7 +2261,7 @@ impl BatchSendMsgError {
     }
 }
 
-///How the drift corrector reads [`BatchSendMsgError`].
+/// How the drift corrector reads [`BatchSendMsgError`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchSendMsgError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2314,7 +2302,7 @@ impl C2CUnreadMsgNum {
     }
 }
 
-///How the drift corrector reads [`C2CUnreadMsgNum`].
+/// How the drift corrector reads [`C2CUnreadMsgNum`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CUnreadMsgNum: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2365,7 +2353,7 @@ impl C2CUnreadMsgNumError {
     }
 }
 
-///How the drift corrector reads [`C2CUnreadMsgNumError`].
+/// How the drift corrector reads [`C2CUnreadMsgNumError`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CUnreadMsgNumError: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2421,7 +2409,7 @@ impl C2CReadReceiptMsg {
 
 impl crate::ReplyPayload for QueryOnlineStatusResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2517,7 +2505,7 @@ impl crate::batch::Batched for QueryOnlineStatusRequest {
 
 impl crate::ReplyPayload for SendMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2577,7 +2565,7 @@ impl crate::Endpoint for SendMsgRequest {
 impl crate::ItemResults for SendMsgResponse {}
 impl crate::ReplyPayload for BatchSendMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2721,7 +2709,7 @@ impl crate::batch::Batched for BatchSendMsgRequest {
 
 impl crate::ReplyPayload for ImportMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2775,7 +2763,7 @@ impl crate::Endpoint for ImportMsgRequest {
 impl crate::ItemResults for ImportMsgResponse {}
 impl crate::ReplyPayload for AdminGetRoamMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2832,7 +2820,7 @@ impl crate::paging::PagedItems for AdminGetRoamMsgRequest {
 
 impl crate::ReplyPayload for AdminMsgWithdrawResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2867,7 +2855,7 @@ impl crate::Endpoint for AdminMsgWithdrawRequest {
 impl crate::ItemResults for AdminMsgWithdrawResponse {}
 impl crate::ReplyPayload for AdminSetMsgReadResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2902,7 +2890,7 @@ impl crate::Endpoint for AdminSetMsgReadRequest {
 impl crate::ItemResults for AdminSetMsgReadResponse {}
 impl crate::ReplyPayload for GetC2cUnreadMsgNumResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2993,7 +2981,7 @@ impl crate::batch::Batched for GetC2cUnreadMsgNumRequest {
 
 impl crate::ReplyPayload for ModifyC2cMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3030,7 +3018,7 @@ impl crate::Endpoint for ModifyC2cMsgRequest {
 impl crate::ItemResults for ModifyC2cMsgResponse {}
 impl crate::ReplyPayload for DeleteC2cMsgRambleResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3106,7 +3094,7 @@ impl crate::batch::Batched for DeleteC2cMsgRambleRequest {
 
 impl crate::ReplyPayload for C2cMsgReadReceiptResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3130,7 +3118,7 @@ impl crate::Endpoint for C2cMsgReadReceiptRequest {
 impl crate::ItemResults for C2cMsgReadReceiptResponse {}
 impl crate::ReplyPayload for ModifyGroupMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3174,7 +3162,7 @@ pub struct Openim<'a> {
 }
 
 impl crate::Client {
-    ///The `openim` commands: One-to-one messages and online status (单聊消息与在线状态).
+    /// The `openim` commands: One-to-one messages and online status (单聊消息与在线状态).
     pub fn openim(&self) -> Openim<'_> {
         Openim { client: self }
     }
@@ -3202,17 +3190,17 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<QueryOnlineStatusResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::query_online_status`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::query_online_status`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn query_online_status_batched<'r>(
         &self,
         request: &'r QueryOnlineStatusRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<QueryOnlineStatusRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Send one-to-one message to one user (单发单聊消息)
@@ -3234,7 +3222,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<SendMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Send one-to-one messages to multiple users (批量发单聊消息)
@@ -3258,17 +3246,17 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<BatchSendMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::batch_send_msg`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::batch_send_msg`] with any number of items: `To_Account` (500 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn batch_send_msg_batched<'r>(
         &self,
         request: &'r BatchSendMsgRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BatchSendMsgRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Import one-to-one messages (导入单聊消息)
@@ -3290,7 +3278,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<ImportMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Query (pull) historical one-to-one messages (查询单聊消息（拉取单聊历史消息）)
@@ -3312,23 +3300,23 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<AdminGetRoamMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`MaxTime` from the reply's `LastMsgTime`, `LastMsgKey` from the reply's `LastMsgKey`; the last page: `Complete` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`MaxTime` from the reply's `LastMsgTime`, `LastMsgKey` from the reply's `LastMsgKey`; the last page: `Complete` is 1) and ends after the last page. A page that fails ends the stream with its error.
     pub fn admin_get_roam_msg_pages(
         &self,
         request: AdminGetRoamMsgRequest,
     ) -> crate::paging::Pages<AdminGetRoamMsgRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `MsgList` on every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `MsgList` on every page of [`Self::admin_get_roam_msg`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn admin_get_roam_msg_items(
         &self,
         request: AdminGetRoamMsgRequest,
     ) -> crate::paging::Items<AdminGetRoamMsgRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Recall one-to-one message (撤回单聊消息)
@@ -3348,7 +3336,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<AdminMsgWithdrawResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Mark one-to-one messages as read (设置单聊消息已读（清理单聊会话的未读消息计数）)
@@ -3368,7 +3356,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<AdminSetMsgReadResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Query unread one-to-one message count (查询单聊未读消息计数)
@@ -3392,17 +3380,17 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetC2cUnreadMsgNumResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_c2c_unread_msg_num`] with any number of items: `Peer_Account` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_c2c_unread_msg_num`] with any number of items: `Peer_Account` (10 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_c2c_unread_msg_num_batched<'r>(
         &self,
         request: &'r GetC2cUnreadMsgNumRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetC2cUnreadMsgNumRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Modify historical one-to-one message (修改单聊历史消息)
@@ -3422,7 +3410,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyC2cMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// One-way delete historical one-to-one messages (单向删除单聊历史消息)
@@ -3444,17 +3432,17 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteC2cMsgRambleResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::delete_c2c_msg_ramble`] with any number of items: `MsgKeyList` (30 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::delete_c2c_msg_ramble`] with any number of items: `MsgKeyList` (30 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn delete_c2c_msg_ramble_batched<'r>(
         &self,
         request: &'r DeleteC2cMsgRambleRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DeleteC2cMsgRambleRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Send one-to-one message read receipt (发送单聊消息已读回执)
@@ -3472,7 +3460,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<C2cMsgReadReceiptResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Modify historical group message (修改群聊历史消息)
@@ -3492,7 +3480,7 @@ impl<'a> Openim<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifyGroupMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Pull and set message extensions (custom key-value pairs) of one-to-one and group messages. Needs the Premium edition with message extension enabled in the console; the message must have been sent with message extension support. At most 300 pairs per message.
 //!
-//! Call functions are on [`OpenimMsgExtHttpSvc`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc), reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
+//! Call functions are on [`OpenimMsgExtHttpSvc`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc), reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
 
 /// Operation of a set-extension call.
 ///
@@ -90,7 +90,7 @@ impl MsgExtension {
     }
 }
 
-///How the drift corrector reads [`MsgExtension`].
+/// How the drift corrector reads [`MsgExtension`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtension: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -165,7 +165,7 @@ impl MsgExtensionResult {
     }
 }
 
-///How the drift corrector reads [`MsgExtensionResult`].
+/// How the drift corrector reads [`MsgExtensionResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtensionResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -188,7 +188,7 @@ impl crate::drift::Schema for MsgExtensionResult {
 
 /// Request body of `openim_msg_ext_http_svc/get_key_values`.
 ///
-/// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
+/// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -254,7 +254,7 @@ impl GetKeyValuesRequest {
 
 /// Response payload of `openim_msg_ext_http_svc/get_key_values` (the envelope is decoded separately).
 ///
-/// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
+/// See [`OpenimMsgExtHttpSvc::get_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::get_key_values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -298,7 +298,7 @@ impl GetKeyValuesResponse {
     }
 }
 
-///How the drift corrector reads [`GetKeyValuesResponse`].
+/// How the drift corrector reads [`GetKeyValuesResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -330,7 +330,7 @@ impl crate::drift::Schema for GetKeyValuesResponse {
 
 /// Request body of `openim_msg_ext_http_svc/set_key_values`.
 ///
-/// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
+/// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -404,7 +404,7 @@ impl SetKeyValuesRequest {
 
 /// Response payload of `openim_msg_ext_http_svc/set_key_values` (the envelope is decoded separately).
 ///
-/// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
+/// See [`OpenimMsgExtHttpSvc::set_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::set_key_values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -436,7 +436,7 @@ impl SetKeyValuesResponse {
     }
 }
 
-///How the drift corrector reads [`SetKeyValuesResponse`].
+/// How the drift corrector reads [`SetKeyValuesResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -460,7 +460,7 @@ impl crate::drift::Schema for SetKeyValuesResponse {
 
 /// Request body of `openim_msg_ext_http_svc/group_get_key_values`.
 ///
-/// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
+/// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -515,7 +515,7 @@ impl GroupGetKeyValuesRequest {
 
 /// Response payload of `openim_msg_ext_http_svc/group_get_key_values` (the envelope is decoded separately).
 ///
-/// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
+/// See [`OpenimMsgExtHttpSvc::group_get_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_get_key_values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -559,7 +559,7 @@ impl GroupGetKeyValuesResponse {
     }
 }
 
-///How the drift corrector reads [`GroupGetKeyValuesResponse`].
+/// How the drift corrector reads [`GroupGetKeyValuesResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupGetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -591,7 +591,7 @@ impl crate::drift::Schema for GroupGetKeyValuesResponse {
 
 /// Request body of `openim_msg_ext_http_svc/group_set_key_values`.
 ///
-/// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
+/// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -654,7 +654,7 @@ impl GroupSetKeyValuesRequest {
 
 /// Response payload of `openim_msg_ext_http_svc/group_set_key_values` (the envelope is decoded separately).
 ///
-/// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::api::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
+/// See [`OpenimMsgExtHttpSvc::group_set_key_values`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc::group_set_key_values).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -686,7 +686,7 @@ impl GroupSetKeyValuesResponse {
     }
 }
 
-///How the drift corrector reads [`GroupSetKeyValuesResponse`].
+/// How the drift corrector reads [`GroupSetKeyValuesResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupSetKeyValuesResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -710,7 +710,7 @@ impl crate::drift::Schema for GroupSetKeyValuesResponse {
 
 impl crate::ReplyPayload for GetKeyValuesResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -746,7 +746,7 @@ impl crate::Endpoint for GetKeyValuesRequest {
 impl crate::ItemResults for GetKeyValuesResponse {}
 impl crate::ReplyPayload for SetKeyValuesResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -889,7 +889,7 @@ impl crate::batch::Batched for SetKeyValuesRequest {
 
 impl crate::ReplyPayload for GroupGetKeyValuesResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -920,7 +920,7 @@ impl crate::Endpoint for GroupGetKeyValuesRequest {
 impl crate::ItemResults for GroupGetKeyValuesResponse {}
 impl crate::ReplyPayload for GroupSetKeyValuesResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -1069,7 +1069,7 @@ pub struct OpenimMsgExtHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `openim_msg_ext_http_svc` commands: Message extension (消息扩展).
+    /// The `openim_msg_ext_http_svc` commands: Message extension (消息扩展).
     pub fn openim_msg_ext_http_svc(&self) -> OpenimMsgExtHttpSvc<'_> {
         OpenimMsgExtHttpSvc {
             client: self,
@@ -1095,7 +1095,7 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Set one-to-one message extension (设置单聊消息扩展)
@@ -1119,17 +1119,17 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn set_key_values_batched<'r>(
         &self,
         request: &'r SetKeyValuesRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<SetKeyValuesRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull group message extension (拉取群消息扩展)
@@ -1149,7 +1149,7 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupGetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Set group message extension (设置群消息扩展)
@@ -1173,17 +1173,17 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupSetKeyValuesResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::group_set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::group_set_key_values`] with any number of items: `ExtensionList` (20 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn group_set_key_values_batched<'r>(
         &self,
         request: &'r GroupSetKeyValuesRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GroupSetKeyValuesRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

@@ -5,11 +5,11 @@
 //!
 //! Chatbot accounts: special accounts whose UserID starts with "@RBT#". Create, invalidate and list them, and send streaming (chunked) text replies from a chatbot.
 //!
-//! Call functions are on [`OpenimRobotHttpSvc`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc), reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
+//! Call functions are on [`OpenimRobotHttpSvc`](crate::openim_robot_http_svc::OpenimRobotHttpSvc), reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
 
 /// Request body of `openim_robot_http_svc/create_robot`.
 ///
-/// See [`OpenimRobotHttpSvc::create_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
+/// See [`OpenimRobotHttpSvc::create_robot`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -82,7 +82,7 @@ impl CreateRobotRequest {
 
 /// Response payload of `openim_robot_http_svc/create_robot` (the envelope is decoded separately).
 ///
-/// See [`OpenimRobotHttpSvc::create_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
+/// See [`OpenimRobotHttpSvc::create_robot`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::create_robot).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -96,7 +96,7 @@ impl CreateRobotResponse {
     }
 }
 
-///How the drift corrector reads [`CreateRobotResponse`].
+/// How the drift corrector reads [`CreateRobotResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateRobotResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -111,7 +111,7 @@ impl crate::drift::Schema for CreateRobotResponse {
 
 /// Request body of `openim_robot_http_svc/delete_robot`.
 ///
-/// See [`OpenimRobotHttpSvc::delete_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
+/// See [`OpenimRobotHttpSvc::delete_robot`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -151,7 +151,7 @@ impl DeleteRobotRequest {
 
 /// Response payload of `openim_robot_http_svc/delete_robot` (the envelope is decoded separately).
 ///
-/// See [`OpenimRobotHttpSvc::delete_robot`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
+/// See [`OpenimRobotHttpSvc::delete_robot`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::delete_robot).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -165,7 +165,7 @@ impl DeleteRobotResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteRobotResponse`].
+/// How the drift corrector reads [`DeleteRobotResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteRobotResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -180,7 +180,7 @@ impl crate::drift::Schema for DeleteRobotResponse {
 
 /// Request body of `openim_robot_http_svc/get_all_robots`.
 ///
-/// See [`OpenimRobotHttpSvc::get_all_robots`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
+/// See [`OpenimRobotHttpSvc::get_all_robots`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -216,7 +216,7 @@ impl GetAllRobotsRequest {
 
 /// Response payload of `openim_robot_http_svc/get_all_robots` (the envelope is decoded separately).
 ///
-/// See [`OpenimRobotHttpSvc::get_all_robots`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
+/// See [`OpenimRobotHttpSvc::get_all_robots`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::get_all_robots).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -248,7 +248,7 @@ impl GetAllRobotsResponse {
     }
 }
 
-///How the drift corrector reads [`GetAllRobotsResponse`].
+/// How the drift corrector reads [`GetAllRobotsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAllRobotsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -270,7 +270,7 @@ impl crate::drift::Schema for GetAllRobotsResponse {
 
 /// Request body of `openim_robot_http_svc/send_stream_msg`.
 ///
-/// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
+/// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -344,7 +344,7 @@ impl SendStreamMsgRequest {
 
 /// Response payload of `openim_robot_http_svc/send_stream_msg` (the envelope is decoded separately).
 ///
-/// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::api::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
+/// See [`OpenimRobotHttpSvc::send_stream_msg`](crate::openim_robot_http_svc::OpenimRobotHttpSvc::send_stream_msg).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -370,7 +370,7 @@ impl SendStreamMsgResponse {
     }
 }
 
-///How the drift corrector reads [`SendStreamMsgResponse`].
+/// How the drift corrector reads [`SendStreamMsgResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendStreamMsgResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -385,7 +385,7 @@ impl crate::drift::Schema for SendStreamMsgResponse {
 
 impl crate::ReplyPayload for CreateRobotResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -444,7 +444,7 @@ impl crate::Endpoint for CreateRobotRequest {
 impl crate::ItemResults for CreateRobotResponse {}
 impl crate::ReplyPayload for DeleteRobotResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -488,7 +488,7 @@ impl crate::Endpoint for DeleteRobotRequest {
 impl crate::ItemResults for DeleteRobotResponse {}
 impl crate::ReplyPayload for GetAllRobotsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -519,7 +519,7 @@ impl crate::Endpoint for GetAllRobotsRequest {
 impl crate::ItemResults for GetAllRobotsResponse {}
 impl crate::ReplyPayload for SendStreamMsgResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -563,7 +563,7 @@ pub struct OpenimRobotHttpSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `openim_robot_http_svc` commands: Chatbots (机器人).
+    /// The `openim_robot_http_svc` commands: Chatbots (机器人).
     pub fn openim_robot_http_svc(&self) -> OpenimRobotHttpSvc<'_> {
         OpenimRobotHttpSvc { client: self }
     }
@@ -589,7 +589,7 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateRobotResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete chatbot (删除机器人)
@@ -611,7 +611,7 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteRobotResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get all chatbots (拉取所有机器人)
@@ -631,7 +631,7 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAllRobotsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Send streaming response message (发送流式消息)
@@ -651,7 +651,7 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<SendStreamMsgResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -5,7 +5,7 @@
 //!
 //! Set and pull user profile fields (standard `Tag_Profile_IM_*` and custom `Tag_Profile_Custom_*` tags).
 //!
-//! Call functions are on [`Profile`](crate::api::profile::Profile), reached with [`Client::profile`](crate::Client::profile).
+//! Call functions are on [`Profile`](crate::profile::Profile), reached with [`Client::profile`](crate::Client::profile).
 
 /// One profile field.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +28,7 @@ impl ProfileItem {
     }
 }
 
-///How the drift corrector reads [`ProfileItem`].
+/// How the drift corrector reads [`ProfileItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -52,9 +52,9 @@ impl crate::drift::Schema for ProfileItem {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ProfileValue {
-    ///A value of type `u64`.
+    /// A value of type `u64`.
     Integer(u64),
-    ///A value of type `string`.
+    /// A value of type `string`.
     Text(String),
     /// Any other JSON value, kept verbatim.
     Other(serde_json::Value),
@@ -62,7 +62,7 @@ pub enum ProfileValue {
 
 /// Request body of `profile/portrait_set`.
 ///
-/// See [`Profile::portrait_set`](crate::api::profile::Profile::portrait_set).
+/// See [`Profile::portrait_set`](crate::profile::Profile::portrait_set).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -106,7 +106,7 @@ impl PortraitSetRequest {
 
 /// Response payload of `profile/portrait_set` (the envelope is decoded separately).
 ///
-/// See [`Profile::portrait_set`](crate::api::profile::Profile::portrait_set).
+/// See [`Profile::portrait_set`](crate::profile::Profile::portrait_set).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -120,7 +120,7 @@ impl PortraitSetResponse {
     }
 }
 
-///How the drift corrector reads [`PortraitSetResponse`].
+/// How the drift corrector reads [`PortraitSetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PortraitSetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -135,7 +135,7 @@ impl crate::drift::Schema for PortraitSetResponse {
 
 /// Request body of `profile/portrait_get`.
 ///
-/// See [`Profile::portrait_get`](crate::api::profile::Profile::portrait_get).
+/// See [`Profile::portrait_get`](crate::profile::Profile::portrait_get).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -179,7 +179,7 @@ impl PortraitGetRequest {
 
 /// Response payload of `profile/portrait_get` (the envelope is decoded separately).
 ///
-/// See [`Profile::portrait_get`](crate::api::profile::Profile::portrait_get).
+/// See [`Profile::portrait_get`](crate::profile::Profile::portrait_get).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -226,7 +226,7 @@ impl PortraitGetResponse {
     }
 }
 
-///How the drift corrector reads [`PortraitGetResponse`].
+/// How the drift corrector reads [`PortraitGetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PortraitGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -302,7 +302,7 @@ impl UserProfileItem {
     }
 }
 
-///How the drift corrector reads [`UserProfileItem`].
+/// How the drift corrector reads [`UserProfileItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UserProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -327,7 +327,7 @@ impl crate::drift::Schema for UserProfileItem {
 
 impl crate::ReplyPayload for PortraitSetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -358,7 +358,7 @@ impl crate::Endpoint for PortraitSetRequest {
 impl crate::ItemResults for PortraitSetResponse {}
 impl crate::ReplyPayload for PortraitGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -456,7 +456,7 @@ pub struct Profile<'a> {
 }
 
 impl crate::Client {
-    ///The `profile` commands: Profile management (资料管理).
+    /// The `profile` commands: Profile management (资料管理).
     pub fn profile(&self) -> Profile<'_> {
         Profile { client: self }
     }
@@ -480,7 +480,7 @@ impl<'a> Profile<'a> {
     ) -> impl std::future::Future<
         Output = Result<PortraitSetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pull profile (拉取资料)
@@ -504,17 +504,17 @@ impl<'a> Profile<'a> {
     ) -> impl std::future::Future<
         Output = Result<PortraitGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::portrait_get`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::portrait_get`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn portrait_get_batched<'r>(
         &self,
         request: &'r PortraitGetRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<PortraitGetRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

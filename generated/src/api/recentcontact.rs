@@ -5,7 +5,7 @@
 //!
 //! Pull, pin and delete a user's conversations, and manage conversation groups, standard marks and custom marks. Conversation groups and marks are stored apart from the conversation list; standard marks and groups need the Premium (Ultimate) edition.
 //!
-//! Call functions are on [`Recentcontact`](crate::api::recentcontact::Recentcontact), reached with [`Client::recentcontact`](crate::Client::recentcontact).
+//! Call functions are on [`Recentcontact`](crate::recentcontact::Recentcontact), reached with [`Client::recentcontact`](crate::Client::recentcontact).
 
 /// Conversation type.
 ///
@@ -98,7 +98,7 @@ impl ContactItem {
     }
 }
 
-///How the drift corrector reads [`ContactItem`].
+/// How the drift corrector reads [`ContactItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -140,7 +140,7 @@ impl ContactGroupItem {
     }
 }
 
-///How the drift corrector reads [`ContactGroupItem`].
+/// How the drift corrector reads [`ContactGroupItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -240,7 +240,7 @@ impl ContactMarkItem {
     }
 }
 
-///How the drift corrector reads [`ContactMarkItem`].
+/// How the drift corrector reads [`ContactMarkItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactMarkItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -531,7 +531,7 @@ impl<'de> serde::Deserialize<'de> for MarkOptType {
 
 /// Request body of `recentcontact/get_list`.
 ///
-/// See [`Recentcontact::get_list`](crate::api::recentcontact::Recentcontact::get_list).
+/// See [`Recentcontact::get_list`](crate::recentcontact::Recentcontact::get_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -598,7 +598,7 @@ impl GetListRequest {
 
 /// Response payload of `recentcontact/get_list` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::get_list`](crate::api::recentcontact::Recentcontact::get_list).
+/// See [`Recentcontact::get_list`](crate::recentcontact::Recentcontact::get_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -656,7 +656,7 @@ impl GetListResponse {
     }
 }
 
-///How the drift corrector reads [`GetListResponse`].
+/// How the drift corrector reads [`GetListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -698,7 +698,7 @@ impl crate::drift::Schema for GetListResponse {
 
 /// Request body of `recentcontact/delete`.
 ///
-/// See [`Recentcontact::delete`](crate::api::recentcontact::Recentcontact::delete).
+/// See [`Recentcontact::delete`](crate::recentcontact::Recentcontact::delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -775,7 +775,7 @@ impl DeleteRequest {
 
 /// Response payload of `recentcontact/delete` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::delete`](crate::api::recentcontact::Recentcontact::delete).
+/// See [`Recentcontact::delete`](crate::recentcontact::Recentcontact::delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -789,7 +789,7 @@ impl DeleteResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteResponse`].
+/// How the drift corrector reads [`DeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -804,7 +804,7 @@ impl crate::drift::Schema for DeleteResponse {
 
 /// Request body of `recentcontact/top`.
 ///
-/// See [`Recentcontact::top`](crate::api::recentcontact::Recentcontact::top).
+/// See [`Recentcontact::top`](crate::recentcontact::Recentcontact::top).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -856,7 +856,7 @@ impl TopRequest {
 
 /// Response payload of `recentcontact/top` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::top`](crate::api::recentcontact::Recentcontact::top).
+/// See [`Recentcontact::top`](crate::recentcontact::Recentcontact::top).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -870,7 +870,7 @@ impl TopResponse {
     }
 }
 
-///How the drift corrector reads [`TopResponse`].
+/// How the drift corrector reads [`TopResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_TopResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -885,7 +885,7 @@ impl crate::drift::Schema for TopResponse {
 
 /// Request body of `recentcontact/create_contact_group`.
 ///
-/// See [`Recentcontact::create_contact_group`](crate::api::recentcontact::Recentcontact::create_contact_group).
+/// See [`Recentcontact::create_contact_group`](crate::recentcontact::Recentcontact::create_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -932,7 +932,7 @@ impl CreateContactGroupRequest {
 
 /// Response payload of `recentcontact/create_contact_group` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::create_contact_group`](crate::api::recentcontact::Recentcontact::create_contact_group).
+/// See [`Recentcontact::create_contact_group`](crate::recentcontact::Recentcontact::create_contact_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -964,7 +964,7 @@ impl CreateContactGroupResponse {
     }
 }
 
-///How the drift corrector reads [`CreateContactGroupResponse`].
+/// How the drift corrector reads [`CreateContactGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -988,7 +988,7 @@ impl crate::drift::Schema for CreateContactGroupResponse {
 
 /// Request body of `recentcontact/del_contact_group`.
 ///
-/// See [`Recentcontact::del_contact_group`](crate::api::recentcontact::Recentcontact::del_contact_group).
+/// See [`Recentcontact::del_contact_group`](crate::recentcontact::Recentcontact::del_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1032,7 +1032,7 @@ impl DelContactGroupRequest {
 
 /// Response payload of `recentcontact/del_contact_group` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::del_contact_group`](crate::api::recentcontact::Recentcontact::del_contact_group).
+/// See [`Recentcontact::del_contact_group`](crate::recentcontact::Recentcontact::del_contact_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1064,7 +1064,7 @@ impl DelContactGroupResponse {
     }
 }
 
-///How the drift corrector reads [`DelContactGroupResponse`].
+/// How the drift corrector reads [`DelContactGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DelContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1088,7 +1088,7 @@ impl crate::drift::Schema for DelContactGroupResponse {
 
 /// Request body of `recentcontact/update_contact_group`.
 ///
-/// See [`Recentcontact::update_contact_group`](crate::api::recentcontact::Recentcontact::update_contact_group).
+/// See [`Recentcontact::update_contact_group`](crate::recentcontact::Recentcontact::update_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1140,7 +1140,7 @@ impl UpdateContactGroupRequest {
 
 /// Response payload of `recentcontact/update_contact_group` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::update_contact_group`](crate::api::recentcontact::Recentcontact::update_contact_group).
+/// See [`Recentcontact::update_contact_group`](crate::recentcontact::Recentcontact::update_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1168,7 +1168,7 @@ impl UpdateContactGroupResponse {
     }
 }
 
-///How the drift corrector reads [`UpdateContactGroupResponse`].
+/// How the drift corrector reads [`UpdateContactGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UpdateContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1191,7 +1191,7 @@ impl crate::drift::Schema for UpdateContactGroupResponse {
 
 /// Request body of `recentcontact/search_contact_group`.
 ///
-/// See [`Recentcontact::search_contact_group`](crate::api::recentcontact::Recentcontact::search_contact_group).
+/// See [`Recentcontact::search_contact_group`](crate::recentcontact::Recentcontact::search_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1235,7 +1235,7 @@ impl SearchContactGroupRequest {
 
 /// Response payload of `recentcontact/search_contact_group` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::search_contact_group`](crate::api::recentcontact::Recentcontact::search_contact_group).
+/// See [`Recentcontact::search_contact_group`](crate::recentcontact::Recentcontact::search_contact_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1282,7 +1282,7 @@ impl SearchContactGroupResponse {
     }
 }
 
-///How the drift corrector reads [`SearchContactGroupResponse`].
+/// How the drift corrector reads [`SearchContactGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SearchContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1314,7 +1314,7 @@ impl crate::drift::Schema for SearchContactGroupResponse {
 
 /// Request body of `recentcontact/mark_contact`.
 ///
-/// See [`Recentcontact::mark_contact`](crate::api::recentcontact::Recentcontact::mark_contact).
+/// See [`Recentcontact::mark_contact`](crate::recentcontact::Recentcontact::mark_contact).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1358,7 +1358,7 @@ impl MarkContactRequest {
 
 /// Response payload of `recentcontact/mark_contact` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::mark_contact`](crate::api::recentcontact::Recentcontact::mark_contact).
+/// See [`Recentcontact::mark_contact`](crate::recentcontact::Recentcontact::mark_contact).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1390,7 +1390,7 @@ impl MarkContactResponse {
     }
 }
 
-///How the drift corrector reads [`MarkContactResponse`].
+/// How the drift corrector reads [`MarkContactResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MarkContactResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1414,7 +1414,7 @@ impl crate::drift::Schema for MarkContactResponse {
 
 /// Request body of `recentcontact/get_contact_group`.
 ///
-/// See [`Recentcontact::get_contact_group`](crate::api::recentcontact::Recentcontact::get_contact_group).
+/// See [`Recentcontact::get_contact_group`](crate::recentcontact::Recentcontact::get_contact_group).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1458,7 +1458,7 @@ impl GetContactGroupRequest {
 
 /// Response payload of `recentcontact/get_contact_group` (the envelope is decoded separately).
 ///
-/// See [`Recentcontact::get_contact_group`](crate::api::recentcontact::Recentcontact::get_contact_group).
+/// See [`Recentcontact::get_contact_group`](crate::recentcontact::Recentcontact::get_contact_group).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1513,7 +1513,7 @@ impl GetContactGroupResponse {
     }
 }
 
-///How the drift corrector reads [`GetContactGroupResponse`].
+/// How the drift corrector reads [`GetContactGroupResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetContactGroupResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1643,7 +1643,7 @@ impl SessionItem {
     }
 }
 
-///How the drift corrector reads [`SessionItem`].
+/// How the drift corrector reads [`SessionItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SessionItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1789,7 +1789,7 @@ impl GroupResultItem {
     }
 }
 
-///How the drift corrector reads [`GroupResultItem`].
+/// How the drift corrector reads [`GroupResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1850,7 +1850,7 @@ impl ContactResultItem {
     }
 }
 
-///How the drift corrector reads [`ContactResultItem`].
+/// How the drift corrector reads [`ContactResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2008,7 +2008,7 @@ impl UpdateGroupResult {
     }
 }
 
-///How the drift corrector reads [`UpdateGroupResult`].
+/// How the drift corrector reads [`UpdateGroupResult`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UpdateGroupResult: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2082,7 +2082,7 @@ impl ContactUpdateResultItem {
     }
 }
 
-///How the drift corrector reads [`ContactUpdateResultItem`].
+/// How the drift corrector reads [`ContactUpdateResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactUpdateResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2206,7 +2206,7 @@ impl MarkResultItem {
     }
 }
 
-///How the drift corrector reads [`MarkResultItem`].
+/// How the drift corrector reads [`MarkResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MarkResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2231,7 +2231,7 @@ impl crate::drift::Schema for MarkResultItem {
 
 impl crate::ReplyPayload for GetListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2290,7 +2290,7 @@ impl crate::paging::PagedItems for GetListRequest {
 
 impl crate::ReplyPayload for DeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2327,7 +2327,7 @@ impl crate::Endpoint for DeleteRequest {
 impl crate::ItemResults for DeleteResponse {}
 impl crate::ReplyPayload for TopResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2362,7 +2362,7 @@ impl crate::Endpoint for TopRequest {
 impl crate::ItemResults for TopResponse {}
 impl crate::ReplyPayload for CreateContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2451,7 +2451,7 @@ impl crate::batch::Batched for CreateContactGroupRequest {
 
 impl crate::ReplyPayload for DelContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2523,7 +2523,7 @@ impl crate::batch::Batched for DelContactGroupRequest {
 
 impl crate::ReplyPayload for UpdateContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2571,7 +2571,7 @@ impl crate::Endpoint for UpdateContactGroupRequest {
 impl crate::ItemResults for UpdateContactGroupResponse {}
 impl crate::ReplyPayload for SearchContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2646,7 +2646,7 @@ impl crate::batch::Batched for SearchContactGroupRequest {
 
 impl crate::ReplyPayload for MarkContactResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2754,7 +2754,7 @@ impl crate::batch::Batched for MarkContactRequest {
 
 impl crate::ReplyPayload for GetContactGroupResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2792,7 +2792,7 @@ pub struct Recentcontact<'a> {
 }
 
 impl crate::Client {
-    ///The `recentcontact` commands: Conversations (最近联系人).
+    /// The `recentcontact` commands: Conversations (最近联系人).
     pub fn recentcontact(&self) -> Recentcontact<'_> {
         Recentcontact { client: self }
     }
@@ -2818,23 +2818,23 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::get_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`TimeStamp` from the reply's `TimeStamp`, `StartIndex` from the reply's `StartIndex`, `TopTimeStamp` from the reply's `TopTimeStamp`, `TopStartIndex` from the reply's `TopStartIndex`; the last page: `CompleteFlag` is 1) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::get_list`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`TimeStamp` from the reply's `TimeStamp`, `StartIndex` from the reply's `StartIndex`, `TopTimeStamp` from the reply's `TopTimeStamp`, `TopStartIndex` from the reply's `TopStartIndex`; the last page: `CompleteFlag` is 1) and ends after the last page. A page that fails ends the stream with its error.
     pub fn get_list_pages(
         &self,
         request: GetListRequest,
     ) -> crate::paging::Pages<GetListRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `SessionItem` on every page of [`Self::get_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `SessionItem` on every page of [`Self::get_list`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn get_list_items(
         &self,
         request: GetListRequest,
     ) -> crate::paging::Items<GetListRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Delete a conversation (删除单个会话)
@@ -2854,7 +2854,7 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Pin a conversation
@@ -2874,7 +2874,7 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<TopResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Create conversation group data (创建会话分组数据)
@@ -2896,17 +2896,17 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<CreateContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::create_contact_group`] with any number of items: `GroupContactItem` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::create_contact_group`] with any number of items: `GroupContactItem` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn create_contact_group_batched<'r>(
         &self,
         request: &'r CreateContactGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<CreateContactGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete conversation group data (删除会话分组数据)
@@ -2928,17 +2928,17 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<DelContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::del_contact_group`] with any number of items: `GroupName` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::del_contact_group`] with any number of items: `GroupName` (1 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn del_contact_group_batched<'r>(
         &self,
         request: &'r DelContactGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<DelContactGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Update conversation group data (更新会话分组数据)
@@ -2960,7 +2960,7 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<UpdateContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Search conversation group mark data (搜索会话分组标记数据)
@@ -2982,17 +2982,17 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<SearchContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::search_contact_group`] with any number of items: `ContactItem` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::search_contact_group`] with any number of items: `ContactItem` (300 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn search_contact_group_batched<'r>(
         &self,
         request: &'r SearchContactGroupRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<SearchContactGroupRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Create or update conversation mark data (创建或更新会话标记数据)
@@ -3016,17 +3016,17 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<MarkContactResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::mark_contact`] with any number of items: `MarkItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::mark_contact`] with any number of items: `MarkItem` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn mark_contact_batched<'r>(
         &self,
         request: &'r MarkContactRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<MarkContactRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull conversation group mark data (拉取会话分组标记数据)
@@ -3046,7 +3046,7 @@ impl<'a> Recentcontact<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetContactGroupResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

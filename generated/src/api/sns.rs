@@ -5,7 +5,7 @@
 //!
 //! Add, import, update, delete, check and pull friends; manage the blocklist; add, delete and pull friend lists (friend groups). Every call acts on behalf of one account (`From_Account`).
 //!
-//! Call functions are on [`Sns`](crate::api::sns::Sns), reached with [`Client::sns`](crate::Client::sns).
+//! Call functions are on [`Sns`](crate::sns::Sns), reached with [`Client::sns`](crate::Client::sns).
 
 /// Per-account outcome of a batched relationship-chain operation.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -40,7 +40,7 @@ impl SnsResultItem {
     }
 }
 
-///How the drift corrector reads [`SnsResultItem`].
+/// How the drift corrector reads [`SnsResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -78,7 +78,7 @@ impl SnsItem {
     }
 }
 
-///How the drift corrector reads [`SnsItem`].
+/// How the drift corrector reads [`SnsItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -102,11 +102,11 @@ impl crate::drift::Schema for SnsItem {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum SnsValue {
-    ///A value of type `i64`.
+    /// A value of type `i64`.
     Integer(i64),
-    ///A value of type `string`.
+    /// A value of type `string`.
     Text(String),
-    ///A value of type `[string]`.
+    /// A value of type `[string]`.
     List(Vec<String>),
     /// Any other JSON value, kept verbatim.
     Other(serde_json::Value),
@@ -518,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for NeedFriend {
 
 /// Request body of `sns/friend_add`.
 ///
-/// See [`Sns::friend_add`](crate::api::sns::Sns::friend_add).
+/// See [`Sns::friend_add`](crate::sns::Sns::friend_add).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -587,7 +587,7 @@ impl FriendAddRequest {
 
 /// Response payload of `sns/friend_add` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_add`](crate::api::sns::Sns::friend_add).
+/// See [`Sns::friend_add`](crate::sns::Sns::friend_add).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -649,7 +649,7 @@ impl FriendAddResponse {
     }
 }
 
-///How the drift corrector reads [`FriendAddResponse`].
+/// How the drift corrector reads [`FriendAddResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -685,7 +685,7 @@ impl crate::drift::Schema for FriendAddResponse {
 
 /// Request body of `sns/friend_import`.
 ///
-/// See [`Sns::friend_import`](crate::api::sns::Sns::friend_import).
+/// See [`Sns::friend_import`](crate::sns::Sns::friend_import).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -732,7 +732,7 @@ impl FriendImportRequest {
 
 /// Response payload of `sns/friend_import` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_import`](crate::api::sns::Sns::friend_import).
+/// See [`Sns::friend_import`](crate::sns::Sns::friend_import).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -794,7 +794,7 @@ impl FriendImportResponse {
     }
 }
 
-///How the drift corrector reads [`FriendImportResponse`].
+/// How the drift corrector reads [`FriendImportResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendImportResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -830,7 +830,7 @@ impl crate::drift::Schema for FriendImportResponse {
 
 /// Request body of `sns/friend_update`.
 ///
-/// See [`Sns::friend_update`](crate::api::sns::Sns::friend_update).
+/// See [`Sns::friend_update`](crate::sns::Sns::friend_update).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -877,7 +877,7 @@ impl FriendUpdateRequest {
 
 /// Response payload of `sns/friend_update` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_update`](crate::api::sns::Sns::friend_update).
+/// See [`Sns::friend_update`](crate::sns::Sns::friend_update).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -924,7 +924,7 @@ impl FriendUpdateResponse {
     }
 }
 
-///How the drift corrector reads [`FriendUpdateResponse`].
+/// How the drift corrector reads [`FriendUpdateResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendUpdateResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -954,7 +954,7 @@ impl crate::drift::Schema for FriendUpdateResponse {
 
 /// Request body of `sns/friend_delete`.
 ///
-/// See [`Sns::friend_delete`](crate::api::sns::Sns::friend_delete).
+/// See [`Sns::friend_delete`](crate::sns::Sns::friend_delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1009,7 +1009,7 @@ impl FriendDeleteRequest {
 
 /// Response payload of `sns/friend_delete` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_delete`](crate::api::sns::Sns::friend_delete).
+/// See [`Sns::friend_delete`](crate::sns::Sns::friend_delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1041,7 +1041,7 @@ impl FriendDeleteResponse {
     }
 }
 
-///How the drift corrector reads [`FriendDeleteResponse`].
+/// How the drift corrector reads [`FriendDeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1065,7 +1065,7 @@ impl crate::drift::Schema for FriendDeleteResponse {
 
 /// Request body of `sns/friend_delete_all`.
 ///
-/// See [`Sns::friend_delete_all`](crate::api::sns::Sns::friend_delete_all).
+/// See [`Sns::friend_delete_all`](crate::sns::Sns::friend_delete_all).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1116,7 +1116,7 @@ impl FriendDeleteAllRequest {
 
 /// Response payload of `sns/friend_delete_all` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_delete_all`](crate::api::sns::Sns::friend_delete_all).
+/// See [`Sns::friend_delete_all`](crate::sns::Sns::friend_delete_all).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1130,7 +1130,7 @@ impl FriendDeleteAllResponse {
     }
 }
 
-///How the drift corrector reads [`FriendDeleteAllResponse`].
+/// How the drift corrector reads [`FriendDeleteAllResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendDeleteAllResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1145,7 +1145,7 @@ impl crate::drift::Schema for FriendDeleteAllResponse {
 
 /// Request body of `sns/friend_check`.
 ///
-/// See [`Sns::friend_check`](crate::api::sns::Sns::friend_check).
+/// See [`Sns::friend_check`](crate::sns::Sns::friend_check).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1197,7 +1197,7 @@ impl FriendCheckRequest {
 
 /// Response payload of `sns/friend_check` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_check`](crate::api::sns::Sns::friend_check).
+/// See [`Sns::friend_check`](crate::sns::Sns::friend_check).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1244,7 +1244,7 @@ impl FriendCheckResponse {
     }
 }
 
-///How the drift corrector reads [`FriendCheckResponse`].
+/// How the drift corrector reads [`FriendCheckResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1274,7 +1274,7 @@ impl crate::drift::Schema for FriendCheckResponse {
 
 /// Request body of `sns/friend_get`.
 ///
-/// See [`Sns::friend_get`](crate::api::sns::Sns::friend_get).
+/// See [`Sns::friend_get`](crate::sns::Sns::friend_get).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1344,7 +1344,7 @@ impl FriendGetRequest {
 
 /// Response payload of `sns/friend_get` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_get`](crate::api::sns::Sns::friend_get).
+/// See [`Sns::friend_get`](crate::sns::Sns::friend_get).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1408,7 +1408,7 @@ impl FriendGetResponse {
     }
 }
 
-///How the drift corrector reads [`FriendGetResponse`].
+/// How the drift corrector reads [`FriendGetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1457,7 +1457,7 @@ impl crate::drift::Schema for FriendGetResponse {
 
 /// Request body of `sns/friend_get_list`.
 ///
-/// See [`Sns::friend_get_list`](crate::api::sns::Sns::friend_get_list).
+/// See [`Sns::friend_get_list`](crate::sns::Sns::friend_get_list).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1509,7 +1509,7 @@ impl FriendGetListRequest {
 
 /// Response payload of `sns/friend_get_list` (the envelope is decoded separately).
 ///
-/// See [`Sns::friend_get_list`](crate::api::sns::Sns::friend_get_list).
+/// See [`Sns::friend_get_list`](crate::sns::Sns::friend_get_list).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1556,7 +1556,7 @@ impl FriendGetListResponse {
     }
 }
 
-///How the drift corrector reads [`FriendGetListResponse`].
+/// How the drift corrector reads [`FriendGetListResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetListResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1586,7 +1586,7 @@ impl crate::drift::Schema for FriendGetListResponse {
 
 /// Request body of `sns/black_list_add`.
 ///
-/// See [`Sns::black_list_add`](crate::api::sns::Sns::black_list_add).
+/// See [`Sns::black_list_add`](crate::sns::Sns::black_list_add).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1630,7 +1630,7 @@ impl BlackListAddRequest {
 
 /// Response payload of `sns/black_list_add` (the envelope is decoded separately).
 ///
-/// See [`Sns::black_list_add`](crate::api::sns::Sns::black_list_add).
+/// See [`Sns::black_list_add`](crate::sns::Sns::black_list_add).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1677,7 +1677,7 @@ impl BlackListAddResponse {
     }
 }
 
-///How the drift corrector reads [`BlackListAddResponse`].
+/// How the drift corrector reads [`BlackListAddResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1707,7 +1707,7 @@ impl crate::drift::Schema for BlackListAddResponse {
 
 /// Request body of `sns/black_list_delete`.
 ///
-/// See [`Sns::black_list_delete`](crate::api::sns::Sns::black_list_delete).
+/// See [`Sns::black_list_delete`](crate::sns::Sns::black_list_delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1751,7 +1751,7 @@ impl BlackListDeleteRequest {
 
 /// Response payload of `sns/black_list_delete` (the envelope is decoded separately).
 ///
-/// See [`Sns::black_list_delete`](crate::api::sns::Sns::black_list_delete).
+/// See [`Sns::black_list_delete`](crate::sns::Sns::black_list_delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1798,7 +1798,7 @@ impl BlackListDeleteResponse {
     }
 }
 
-///How the drift corrector reads [`BlackListDeleteResponse`].
+/// How the drift corrector reads [`BlackListDeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1828,7 +1828,7 @@ impl crate::drift::Schema for BlackListDeleteResponse {
 
 /// Request body of `sns/black_list_get`.
 ///
-/// See [`Sns::black_list_get`](crate::api::sns::Sns::black_list_get).
+/// See [`Sns::black_list_get`](crate::sns::Sns::black_list_get).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1885,7 +1885,7 @@ impl BlackListGetRequest {
 
 /// Response payload of `sns/black_list_get` (the envelope is decoded separately).
 ///
-/// See [`Sns::black_list_get`](crate::api::sns::Sns::black_list_get).
+/// See [`Sns::black_list_get`](crate::sns::Sns::black_list_get).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1925,7 +1925,7 @@ impl BlackListGetResponse {
     }
 }
 
-///How the drift corrector reads [`BlackListGetResponse`].
+/// How the drift corrector reads [`BlackListGetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1956,7 +1956,7 @@ impl crate::drift::Schema for BlackListGetResponse {
 
 /// Request body of `sns/black_list_check`.
 ///
-/// See [`Sns::black_list_check`](crate::api::sns::Sns::black_list_check).
+/// See [`Sns::black_list_check`](crate::sns::Sns::black_list_check).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2008,7 +2008,7 @@ impl BlackListCheckRequest {
 
 /// Response payload of `sns/black_list_check` (the envelope is decoded separately).
 ///
-/// See [`Sns::black_list_check`](crate::api::sns::Sns::black_list_check).
+/// See [`Sns::black_list_check`](crate::sns::Sns::black_list_check).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2055,7 +2055,7 @@ impl BlackListCheckResponse {
     }
 }
 
-///How the drift corrector reads [`BlackListCheckResponse`].
+/// How the drift corrector reads [`BlackListCheckResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListCheckResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2085,7 +2085,7 @@ impl crate::drift::Schema for BlackListCheckResponse {
 
 /// Request body of `sns/group_add`.
 ///
-/// See [`Sns::group_add`](crate::api::sns::Sns::group_add).
+/// See [`Sns::group_add`](crate::sns::Sns::group_add).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2140,7 +2140,7 @@ impl GroupAddRequest {
 
 /// Response payload of `sns/group_add` (the envelope is decoded separately).
 ///
-/// See [`Sns::group_add`](crate::api::sns::Sns::group_add).
+/// See [`Sns::group_add`](crate::sns::Sns::group_add).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2206,7 +2206,7 @@ impl GroupAddResponse {
     }
 }
 
-///How the drift corrector reads [`GroupAddResponse`].
+/// How the drift corrector reads [`GroupAddResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAddResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2248,7 +2248,7 @@ impl crate::drift::Schema for GroupAddResponse {
 
 /// Request body of `sns/group_delete`.
 ///
-/// See [`Sns::group_delete`](crate::api::sns::Sns::group_delete).
+/// See [`Sns::group_delete`](crate::sns::Sns::group_delete).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2292,7 +2292,7 @@ impl GroupDeleteRequest {
 
 /// Response payload of `sns/group_delete` (the envelope is decoded separately).
 ///
-/// See [`Sns::group_delete`](crate::api::sns::Sns::group_delete).
+/// See [`Sns::group_delete`](crate::sns::Sns::group_delete).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2311,7 +2311,7 @@ impl GroupDeleteResponse {
     }
 }
 
-///How the drift corrector reads [`GroupDeleteResponse`].
+/// How the drift corrector reads [`GroupDeleteResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupDeleteResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2333,7 +2333,7 @@ impl crate::drift::Schema for GroupDeleteResponse {
 
 /// Request body of `sns/group_get`.
 ///
-/// See [`Sns::group_get`](crate::api::sns::Sns::group_get).
+/// See [`Sns::group_get`](crate::sns::Sns::group_get).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2395,7 +2395,7 @@ impl GroupGetRequest {
 
 /// Response payload of `sns/group_get` (the envelope is decoded separately).
 ///
-/// See [`Sns::group_get`](crate::api::sns::Sns::group_get).
+/// See [`Sns::group_get`](crate::sns::Sns::group_get).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2431,7 +2431,7 @@ impl GroupGetResponse {
     }
 }
 
-///How the drift corrector reads [`GroupGetResponse`].
+/// How the drift corrector reads [`GroupGetResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupGetResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2713,7 +2713,7 @@ impl FriendCheckItem {
     }
 }
 
-///How the drift corrector reads [`FriendCheckItem`].
+/// How the drift corrector reads [`FriendCheckItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2767,7 +2767,7 @@ impl FriendGetItem {
     }
 }
 
-///How the drift corrector reads [`FriendGetItem`].
+/// How the drift corrector reads [`FriendGetItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2836,7 +2836,7 @@ impl FriendGetListItem {
     }
 }
 
-///How the drift corrector reads [`FriendGetListItem`].
+/// How the drift corrector reads [`FriendGetListItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetListItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2884,7 +2884,7 @@ impl BlackListEntry {
     }
 }
 
-///How the drift corrector reads [`BlackListEntry`].
+/// How the drift corrector reads [`BlackListEntry`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListEntry: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2949,7 +2949,7 @@ impl BlackListCheckItem {
     }
 }
 
-///How the drift corrector reads [`BlackListCheckItem`].
+/// How the drift corrector reads [`BlackListCheckItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListCheckItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3007,7 +3007,7 @@ impl FriendGroupItem {
     }
 }
 
-///How the drift corrector reads [`FriendGroupItem`].
+/// How the drift corrector reads [`FriendGroupItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGroupItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -3036,7 +3036,7 @@ impl crate::drift::Schema for FriendGroupItem {
 
 impl crate::ReplyPayload for FriendAddResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3109,7 +3109,7 @@ impl crate::ItemResults for FriendAddResponse {
 
 impl crate::ReplyPayload for FriendImportResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3218,7 +3218,7 @@ impl crate::batch::Batched for FriendImportRequest {
 
 impl crate::ReplyPayload for FriendUpdateResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3318,7 +3318,7 @@ impl crate::batch::Batched for FriendUpdateRequest {
 
 impl crate::ReplyPayload for FriendDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3413,7 +3413,7 @@ impl crate::batch::Batched for FriendDeleteRequest {
 
 impl crate::ReplyPayload for FriendDeleteAllResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3444,7 +3444,7 @@ impl crate::Endpoint for FriendDeleteAllRequest {
 impl crate::ItemResults for FriendDeleteAllResponse {}
 impl crate::ReplyPayload for FriendCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3548,7 +3548,7 @@ impl crate::batch::Batched for FriendCheckRequest {
 
 impl crate::ReplyPayload for FriendGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3602,7 +3602,7 @@ impl crate::paging::PagedItems for FriendGetRequest {
 
 impl crate::ReplyPayload for FriendGetListResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3665,7 +3665,7 @@ impl crate::ItemResults for FriendGetListResponse {
 
 impl crate::ReplyPayload for BlackListAddResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3765,7 +3765,7 @@ impl crate::batch::Batched for BlackListAddRequest {
 
 impl crate::ReplyPayload for BlackListDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3865,7 +3865,7 @@ impl crate::batch::Batched for BlackListDeleteRequest {
 
 impl crate::ReplyPayload for BlackListGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3933,7 +3933,7 @@ impl crate::paging::PagedItems for BlackListGetRequest {
 
 impl crate::ReplyPayload for BlackListCheckResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4037,7 +4037,7 @@ impl crate::batch::Batched for BlackListCheckRequest {
 
 impl crate::ReplyPayload for GroupAddResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4132,7 +4132,7 @@ impl crate::ItemResults for GroupAddResponse {
 
 impl crate::ReplyPayload for GroupDeleteResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4204,7 +4204,7 @@ impl crate::batch::Batched for GroupDeleteRequest {
 
 impl crate::ReplyPayload for GroupGetResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4287,7 +4287,7 @@ pub struct Sns<'a> {
 }
 
 impl crate::Client {
-    ///The `sns` commands: Relationship chain management (关系链管理).
+    /// The `sns` commands: Relationship chain management (关系链管理).
     pub fn sns(&self) -> Sns<'_> {
         Sns { client: self }
     }
@@ -4313,7 +4313,7 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Import friends (导入好友)
@@ -4337,17 +4337,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendImportResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::friend_import`] with any number of items: `AddFriendItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::friend_import`] with any number of items: `AddFriendItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn friend_import_batched<'r>(
         &self,
         request: &'r FriendImportRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FriendImportRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Update friends (更新好友)
@@ -4371,17 +4371,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendUpdateResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::friend_update`] with any number of items: `UpdateItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::friend_update`] with any number of items: `UpdateItem` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn friend_update_batched<'r>(
         &self,
         request: &'r FriendUpdateRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FriendUpdateRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete friends (删除好友)
@@ -4405,17 +4405,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::friend_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::friend_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn friend_delete_batched<'r>(
         &self,
         request: &'r FriendDeleteRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FriendDeleteRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete all friends (删除所有好友)
@@ -4435,7 +4435,7 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendDeleteAllResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Check friends (校验好友)
@@ -4459,17 +4459,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::friend_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::friend_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn friend_check_batched<'r>(
         &self,
         request: &'r FriendCheckRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<FriendCheckRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull friends (拉取好友)
@@ -4491,23 +4491,23 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::friend_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `NextStartIndex`; the last page: `CompleteFlag` is not 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::friend_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `NextStartIndex`; the last page: `CompleteFlag` is not 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn friend_get_pages(
         &self,
         request: FriendGetRequest,
     ) -> crate::paging::Pages<FriendGetRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `UserDataItem` on every page of [`Self::friend_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `UserDataItem` on every page of [`Self::friend_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn friend_get_items(
         &self,
         request: FriendGetRequest,
     ) -> crate::paging::Items<FriendGetRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Pull specified friends (拉取指定好友)
@@ -4529,7 +4529,7 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<FriendGetListResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Add to blocklist (添加黑名单)
@@ -4553,17 +4553,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<BlackListAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::black_list_add`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::black_list_add`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn black_list_add_batched<'r>(
         &self,
         request: &'r BlackListAddRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BlackListAddRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Remove from blocklist (删除黑名单)
@@ -4587,17 +4587,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<BlackListDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::black_list_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::black_list_delete`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn black_list_delete_batched<'r>(
         &self,
         request: &'r BlackListDeleteRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BlackListDeleteRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull blocklist (拉取黑名单)
@@ -4621,23 +4621,23 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<BlackListGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::black_list_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `StartIndex`; the last page: `StartIndex` is 0) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::black_list_get`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`StartIndex` from the reply's `StartIndex`; the last page: `StartIndex` is 0) and ends after the last page. A page that fails ends the stream with its error.
     pub fn black_list_get_pages(
         &self,
         request: BlackListGetRequest,
     ) -> crate::paging::Pages<BlackListGetRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `BlackListItem` on every page of [`Self::black_list_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `BlackListItem` on every page of [`Self::black_list_get`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn black_list_get_items(
         &self,
         request: BlackListGetRequest,
     ) -> crate::paging::Items<BlackListGetRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Check blocklist (校验黑名单)
@@ -4661,17 +4661,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<BlackListCheckResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::black_list_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::black_list_check`] with any number of items: `To_Account` (1000 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn black_list_check_batched<'r>(
         &self,
         request: &'r BlackListCheckRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<BlackListCheckRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Add friend lists (添加分组)
@@ -4695,7 +4695,7 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupAddResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete friend lists (删除分组)
@@ -4717,17 +4717,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupDeleteResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::group_delete`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::group_delete`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn group_delete_batched<'r>(
         &self,
         request: &'r GroupDeleteRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GroupDeleteRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Pull friend lists (拉取分组)
@@ -4749,17 +4749,17 @@ impl<'a> Sns<'a> {
     ) -> impl std::future::Future<
         Output = Result<GroupGetResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::group_get`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::group_get`] with any number of items: `GroupName` (32 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn group_get_batched<'r>(
         &self,
         request: &'r GroupGetRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GroupGetRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 

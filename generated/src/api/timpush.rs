@@ -5,7 +5,7 @@
 //!
 //! Push notifications through online and vendor channels to all users, to users selected by tags or attributes, or to listed accounts; recall all-user/tag pushes; manage app attribute names, user attributes and user tags. Accounts may be Chat UserIDs or the RegistrationIDs generated when a device registers for the push service.
 //!
-//! Call functions are on [`Timpush`](crate::api::timpush::Timpush), reached with [`Client::timpush`](crate::Client::timpush).
+//! Call functions are on [`Timpush`](crate::timpush::Timpush), reached with [`Client::timpush`](crate::Client::timpush).
 
 /// Target conditions of an all-user/tag push; without conditions the push goes to every user.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -310,7 +310,7 @@ impl PushUserAttrs {
     }
 }
 
-///How the drift corrector reads [`PushUserAttrs`].
+/// How the drift corrector reads [`PushUserAttrs`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushUserAttrs: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -384,7 +384,7 @@ impl PushUserTags {
     }
 }
 
-///How the drift corrector reads [`PushUserTags`].
+/// How the drift corrector reads [`PushUserTags`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushUserTags: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -441,7 +441,7 @@ impl PushErrorItem {
     }
 }
 
-///How the drift corrector reads [`PushErrorItem`].
+/// How the drift corrector reads [`PushErrorItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushErrorItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -460,7 +460,7 @@ impl crate::drift::Schema for PushErrorItem {
 
 /// Request body of `timpush/push`.
 ///
-/// See [`Timpush::push`](crate::api::timpush::Timpush::push).
+/// See [`Timpush::push`](crate::timpush::Timpush::push).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -481,14 +481,14 @@ pub struct PushRequest {
     pub condition: Option<TimPushCondition>,
     /// `MsgBody` (optional). Message body (message elements) delivered with the push.
     #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
-    pub msg_body: Option<Vec<crate::api::types::MsgElement>>,
+    pub msg_body: Option<Vec<crate::types::MsgElement>>,
     /// `OfflinePushInfo` (optional). Notification settings: title, text, pass-through content, vendor options; PushFlag 1 disables offline push.
     #[serde(
         rename = "OfflinePushInfo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub offline_push_info: Option<crate::api::types::OfflinePushInfo>,
+    pub offline_push_info: Option<crate::types::OfflinePushInfo>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -533,17 +533,14 @@ impl PushRequest {
 
     /// Sets `MsgBody` (optional). Message body (message elements) delivered with the push.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
 
     /// Sets `OfflinePushInfo` (optional). Notification settings: title, text, pass-through content, vendor options; PushFlag 1 disables offline push.
     #[must_use]
-    pub fn offline_push_info(
-        mut self,
-        value: crate::api::types::OfflinePushInfo,
-    ) -> Self {
+    pub fn offline_push_info(mut self, value: crate::types::OfflinePushInfo) -> Self {
         self.offline_push_info = Some(value);
         self
     }
@@ -564,7 +561,7 @@ impl PushRequest {
 
 /// Response payload of `timpush/push` (the envelope is decoded separately).
 ///
-/// See [`Timpush::push`](crate::api::timpush::Timpush::push).
+/// See [`Timpush::push`](crate::timpush::Timpush::push).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -590,7 +587,7 @@ impl PushResponse {
     }
 }
 
-///How the drift corrector reads [`PushResponse`].
+/// How the drift corrector reads [`PushResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -605,7 +602,7 @@ impl crate::drift::Schema for PushResponse {
 
 /// Request body of `timpush/batch`.
 ///
-/// See [`Timpush::batch`](crate::api::timpush::Timpush::batch).
+/// See [`Timpush::batch`](crate::timpush::Timpush::batch).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -623,7 +620,7 @@ pub struct BatchRequest {
     pub msg_random: u32,
     /// `OfflinePushInfo` (required). Notification settings (title, text, pass-through content, vendor options).
     #[serde(rename = "OfflinePushInfo")]
-    pub offline_push_info: crate::api::types::OfflinePushInfo,
+    pub offline_push_info: crate::types::OfflinePushInfo,
     /// `DataId` (optional). App-defined business identifier (at most 64 bytes), passed through to the app backend in the push callback.
     #[serde(rename = "DataId", default, skip_serializing_if = "Option::is_none")]
     pub data_id: Option<String>,
@@ -639,7 +636,7 @@ impl BatchRequest {
     pub fn new(
         from_account: impl Into<String>,
         to_account: Vec<String>,
-        offline_push_info: crate::api::types::OfflinePushInfo,
+        offline_push_info: crate::types::OfflinePushInfo,
     ) -> Self {
         Self {
             from_account: from_account.into(),
@@ -681,7 +678,7 @@ impl BatchRequest {
 
 /// Response payload of `timpush/batch` (the envelope is decoded separately).
 ///
-/// See [`Timpush::batch`](crate::api::timpush::Timpush::batch).
+/// See [`Timpush::batch`](crate::timpush::Timpush::batch).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -717,7 +714,7 @@ impl BatchResponse {
     }
 }
 
-///How the drift corrector reads [`BatchResponse`].
+/// How the drift corrector reads [`BatchResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -742,7 +739,7 @@ impl crate::drift::Schema for BatchResponse {
 
 /// Request body of `timpush/revoke`.
 ///
-/// See [`Timpush::revoke`](crate::api::timpush::Timpush::revoke).
+/// See [`Timpush::revoke`](crate::timpush::Timpush::revoke).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -754,7 +751,7 @@ pub struct RevokeRequest {
     pub task_id: String,
     /// `OfflinePushInfo` (required). Notification that overwrites the delivered one; with PushFlag 1 the offline push is not overwritten.
     #[serde(rename = "OfflinePushInfo")]
-    pub offline_push_info: crate::api::types::OfflinePushInfo,
+    pub offline_push_info: crate::types::OfflinePushInfo,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -764,7 +761,7 @@ impl RevokeRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         task_id: impl Into<String>,
-        offline_push_info: crate::api::types::OfflinePushInfo,
+        offline_push_info: crate::types::OfflinePushInfo,
     ) -> Self {
         Self {
             task_id: task_id.into(),
@@ -789,7 +786,7 @@ impl RevokeRequest {
 
 /// Response payload of `timpush/revoke` (the envelope is decoded separately).
 ///
-/// See [`Timpush::revoke`](crate::api::timpush::Timpush::revoke).
+/// See [`Timpush::revoke`](crate::timpush::Timpush::revoke).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -803,7 +800,7 @@ impl RevokeResponse {
     }
 }
 
-///How the drift corrector reads [`RevokeResponse`].
+/// How the drift corrector reads [`RevokeResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RevokeResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -818,7 +815,7 @@ impl crate::drift::Schema for RevokeResponse {
 
 /// Request body of `timpush/set_attr_name`.
 ///
-/// See [`Timpush::set_attr_name`](crate::api::timpush::Timpush::set_attr_name).
+/// See [`Timpush::set_attr_name`](crate::timpush::Timpush::set_attr_name).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -872,7 +869,7 @@ impl SetAttrNameRequest {
 
 /// Response payload of `timpush/set_attr_name` (the envelope is decoded separately).
 ///
-/// See [`Timpush::set_attr_name`](crate::api::timpush::Timpush::set_attr_name).
+/// See [`Timpush::set_attr_name`](crate::timpush::Timpush::set_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -886,7 +883,7 @@ impl SetAttrNameResponse {
     }
 }
 
-///How the drift corrector reads [`SetAttrNameResponse`].
+/// How the drift corrector reads [`SetAttrNameResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -901,7 +898,7 @@ impl crate::drift::Schema for SetAttrNameResponse {
 
 /// Request body of `timpush/get_attr_name`.
 ///
-/// See [`Timpush::get_attr_name`](crate::api::timpush::Timpush::get_attr_name).
+/// See [`Timpush::get_attr_name`](crate::timpush::Timpush::get_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -937,7 +934,7 @@ impl GetAttrNameRequest {
 
 /// Response payload of `timpush/get_attr_name` (the envelope is decoded separately).
 ///
-/// See [`Timpush::get_attr_name`](crate::api::timpush::Timpush::get_attr_name).
+/// See [`Timpush::get_attr_name`](crate::timpush::Timpush::get_attr_name).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -986,7 +983,7 @@ impl GetAttrNameResponse {
     }
 }
 
-///How the drift corrector reads [`GetAttrNameResponse`].
+/// How the drift corrector reads [`GetAttrNameResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAttrNameResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1014,7 +1011,7 @@ impl crate::drift::Schema for GetAttrNameResponse {
 
 /// Request body of `timpush/get_attr`.
 ///
-/// See [`Timpush::get_attr`](crate::api::timpush::Timpush::get_attr).
+/// See [`Timpush::get_attr`](crate::timpush::Timpush::get_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1054,7 +1051,7 @@ impl GetAttrRequest {
 
 /// Response payload of `timpush/get_attr` (the envelope is decoded separately).
 ///
-/// See [`Timpush::get_attr`](crate::api::timpush::Timpush::get_attr).
+/// See [`Timpush::get_attr`](crate::timpush::Timpush::get_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1101,7 +1098,7 @@ impl GetAttrResponse {
     }
 }
 
-///How the drift corrector reads [`GetAttrResponse`].
+/// How the drift corrector reads [`GetAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1133,7 +1130,7 @@ impl crate::drift::Schema for GetAttrResponse {
 
 /// Request body of `timpush/set_attr`.
 ///
-/// See [`Timpush::set_attr`](crate::api::timpush::Timpush::set_attr).
+/// See [`Timpush::set_attr`](crate::timpush::Timpush::set_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1173,7 +1170,7 @@ impl SetAttrRequest {
 
 /// Response payload of `timpush/set_attr` (the envelope is decoded separately).
 ///
-/// See [`Timpush::set_attr`](crate::api::timpush::Timpush::set_attr).
+/// See [`Timpush::set_attr`](crate::timpush::Timpush::set_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1205,7 +1202,7 @@ impl SetAttrResponse {
     }
 }
 
-///How the drift corrector reads [`SetAttrResponse`].
+/// How the drift corrector reads [`SetAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SetAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1229,7 +1226,7 @@ impl crate::drift::Schema for SetAttrResponse {
 
 /// Request body of `timpush/remove_attr`.
 ///
-/// See [`Timpush::remove_attr`](crate::api::timpush::Timpush::remove_attr).
+/// See [`Timpush::remove_attr`](crate::timpush::Timpush::remove_attr).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1269,7 +1266,7 @@ impl RemoveAttrRequest {
 
 /// Response payload of `timpush/remove_attr` (the envelope is decoded separately).
 ///
-/// See [`Timpush::remove_attr`](crate::api::timpush::Timpush::remove_attr).
+/// See [`Timpush::remove_attr`](crate::timpush::Timpush::remove_attr).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1301,7 +1298,7 @@ impl RemoveAttrResponse {
     }
 }
 
-///How the drift corrector reads [`RemoveAttrResponse`].
+/// How the drift corrector reads [`RemoveAttrResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RemoveAttrResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1325,7 +1322,7 @@ impl crate::drift::Schema for RemoveAttrResponse {
 
 /// Request body of `timpush/get_tag`.
 ///
-/// See [`Timpush::get_tag`](crate::api::timpush::Timpush::get_tag).
+/// See [`Timpush::get_tag`](crate::timpush::Timpush::get_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1365,7 +1362,7 @@ impl GetTagRequest {
 
 /// Response payload of `timpush/get_tag` (the envelope is decoded separately).
 ///
-/// See [`Timpush::get_tag`](crate::api::timpush::Timpush::get_tag).
+/// See [`Timpush::get_tag`](crate::timpush::Timpush::get_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1412,7 +1409,7 @@ impl GetTagResponse {
     }
 }
 
-///How the drift corrector reads [`GetTagResponse`].
+/// How the drift corrector reads [`GetTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1444,7 +1441,7 @@ impl crate::drift::Schema for GetTagResponse {
 
 /// Request body of `timpush/add_tag`.
 ///
-/// See [`Timpush::add_tag`](crate::api::timpush::Timpush::add_tag).
+/// See [`Timpush::add_tag`](crate::timpush::Timpush::add_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1495,7 +1492,7 @@ impl AddTagRequest {
 
 /// Response payload of `timpush/add_tag` (the envelope is decoded separately).
 ///
-/// See [`Timpush::add_tag`](crate::api::timpush::Timpush::add_tag).
+/// See [`Timpush::add_tag`](crate::timpush::Timpush::add_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1527,7 +1524,7 @@ impl AddTagResponse {
     }
 }
 
-///How the drift corrector reads [`AddTagResponse`].
+/// How the drift corrector reads [`AddTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1551,7 +1548,7 @@ impl crate::drift::Schema for AddTagResponse {
 
 /// Request body of `timpush/remove_tag`.
 ///
-/// See [`Timpush::remove_tag`](crate::api::timpush::Timpush::remove_tag).
+/// See [`Timpush::remove_tag`](crate::timpush::Timpush::remove_tag).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1591,7 +1588,7 @@ impl RemoveTagRequest {
 
 /// Response payload of `timpush/remove_tag` (the envelope is decoded separately).
 ///
-/// See [`Timpush::remove_tag`](crate::api::timpush::Timpush::remove_tag).
+/// See [`Timpush::remove_tag`](crate::timpush::Timpush::remove_tag).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1623,7 +1620,7 @@ impl RemoveTagResponse {
     }
 }
 
-///How the drift corrector reads [`RemoveTagResponse`].
+/// How the drift corrector reads [`RemoveTagResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RemoveTagResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1647,7 +1644,7 @@ impl crate::drift::Schema for RemoveTagResponse {
 
 /// Request body of `timpush/clear_all_tags`.
 ///
-/// See [`Timpush::clear_all_tags`](crate::api::timpush::Timpush::clear_all_tags).
+/// See [`Timpush::clear_all_tags`](crate::timpush::Timpush::clear_all_tags).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1687,7 +1684,7 @@ impl ClearAllTagsRequest {
 
 /// Response payload of `timpush/clear_all_tags` (the envelope is decoded separately).
 ///
-/// See [`Timpush::clear_all_tags`](crate::api::timpush::Timpush::clear_all_tags).
+/// See [`Timpush::clear_all_tags`](crate::timpush::Timpush::clear_all_tags).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1719,7 +1716,7 @@ impl ClearAllTagsResponse {
     }
 }
 
-///How the drift corrector reads [`ClearAllTagsResponse`].
+/// How the drift corrector reads [`ClearAllTagsResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ClearAllTagsResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1743,7 +1740,7 @@ impl crate::drift::Schema for ClearAllTagsResponse {
 
 /// Request body of `timpush/add_sched_task`.
 ///
-/// See [`Timpush::add_sched_task`](crate::api::timpush::Timpush::add_sched_task).
+/// See [`Timpush::add_sched_task`](crate::timpush::Timpush::add_sched_task).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1800,7 +1797,7 @@ impl AddSchedTaskRequest {
 
 /// Response payload of `timpush/add_sched_task` (the envelope is decoded separately).
 ///
-/// See [`Timpush::add_sched_task`](crate::api::timpush::Timpush::add_sched_task).
+/// See [`Timpush::add_sched_task`](crate::timpush::Timpush::add_sched_task).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1832,7 +1829,7 @@ impl AddSchedTaskResponse {
     }
 }
 
-///How the drift corrector reads [`AddSchedTaskResponse`].
+/// How the drift corrector reads [`AddSchedTaskResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -1847,7 +1844,7 @@ impl crate::drift::Schema for AddSchedTaskResponse {
 
 /// Request body of `timpush/modify_sched_task`.
 ///
-/// See [`Timpush::modify_sched_task`](crate::api::timpush::Timpush::modify_sched_task).
+/// See [`Timpush::modify_sched_task`](crate::timpush::Timpush::modify_sched_task).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -1917,7 +1914,7 @@ impl ModifySchedTaskRequest {
 
 /// Response payload of `timpush/modify_sched_task` (the envelope is decoded separately).
 ///
-/// See [`Timpush::modify_sched_task`](crate::api::timpush::Timpush::modify_sched_task).
+/// See [`Timpush::modify_sched_task`](crate::timpush::Timpush::modify_sched_task).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -1938,7 +1935,7 @@ impl ModifySchedTaskResponse {
     }
 }
 
-///How the drift corrector reads [`ModifySchedTaskResponse`].
+/// How the drift corrector reads [`ModifySchedTaskResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModifySchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -1953,7 +1950,7 @@ impl crate::drift::Schema for ModifySchedTaskResponse {
 
 /// Request body of `timpush/delete_sched_task`.
 ///
-/// See [`Timpush::delete_sched_task`](crate::api::timpush::Timpush::delete_sched_task).
+/// See [`Timpush::delete_sched_task`](crate::timpush::Timpush::delete_sched_task).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2001,7 +1998,7 @@ impl DeleteSchedTaskRequest {
 
 /// Response payload of `timpush/delete_sched_task` (the envelope is decoded separately).
 ///
-/// See [`Timpush::delete_sched_task`](crate::api::timpush::Timpush::delete_sched_task).
+/// See [`Timpush::delete_sched_task`](crate::timpush::Timpush::delete_sched_task).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2020,7 +2017,7 @@ impl DeleteSchedTaskResponse {
     }
 }
 
-///How the drift corrector reads [`DeleteSchedTaskResponse`].
+/// How the drift corrector reads [`DeleteSchedTaskResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2035,7 +2032,7 @@ impl crate::drift::Schema for DeleteSchedTaskResponse {
 
 /// Request body of `timpush/get_sched_task`.
 ///
-/// See [`Timpush::get_sched_task`](crate::api::timpush::Timpush::get_sched_task).
+/// See [`Timpush::get_sched_task`](crate::timpush::Timpush::get_sched_task).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2079,7 +2076,7 @@ impl GetSchedTaskRequest {
 
 /// Response payload of `timpush/get_sched_task` (the envelope is decoded separately).
 ///
-/// See [`Timpush::get_sched_task`](crate::api::timpush::Timpush::get_sched_task).
+/// See [`Timpush::get_sched_task`](crate::timpush::Timpush::get_sched_task).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2098,7 +2095,7 @@ impl GetSchedTaskResponse {
     }
 }
 
-///How the drift corrector reads [`GetSchedTaskResponse`].
+/// How the drift corrector reads [`GetSchedTaskResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2120,7 +2117,7 @@ impl crate::drift::Schema for GetSchedTaskResponse {
 
 /// Request body of `timpush/list_sched_task`.
 ///
-/// See [`Timpush::list_sched_task`](crate::api::timpush::Timpush::list_sched_task).
+/// See [`Timpush::list_sched_task`](crate::timpush::Timpush::list_sched_task).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2203,7 +2200,7 @@ impl ListSchedTaskRequest {
 
 /// Response payload of `timpush/list_sched_task` (the envelope is decoded separately).
 ///
-/// See [`Timpush::list_sched_task`](crate::api::timpush::Timpush::list_sched_task).
+/// See [`Timpush::list_sched_task`](crate::timpush::Timpush::list_sched_task).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2250,7 +2247,7 @@ impl ListSchedTaskResponse {
     }
 }
 
-///How the drift corrector reads [`ListSchedTaskResponse`].
+/// How the drift corrector reads [`ListSchedTaskResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ListSchedTaskResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -2275,7 +2272,7 @@ impl crate::drift::Schema for ListSchedTaskResponse {
 
 /// Request body of `timpush/webpush`.
 ///
-/// See [`Timpush::webpush`](crate::api::timpush::Timpush::webpush).
+/// See [`Timpush::webpush`](crate::timpush::Timpush::webpush).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2350,7 +2347,7 @@ impl WebpushRequest {
 
 /// Response payload of `timpush/webpush` (the envelope is decoded separately).
 ///
-/// See [`Timpush::webpush`](crate::api::timpush::Timpush::webpush).
+/// See [`Timpush::webpush`](crate::timpush::Timpush::webpush).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2371,7 +2368,7 @@ impl WebpushResponse {
     }
 }
 
-///How the drift corrector reads [`WebpushResponse`].
+/// How the drift corrector reads [`WebpushResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_WebpushResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -2386,7 +2383,7 @@ impl crate::drift::Schema for WebpushResponse {
 
 /// Request body of `timpush/webbatch`.
 ///
-/// See [`Timpush::webbatch`](crate::api::timpush::Timpush::webbatch).
+/// See [`Timpush::webbatch`](crate::timpush::Timpush::webbatch).
 #[derive(Clone, Debug, PartialEq)]
 #[derive(serde::Serialize)]
 #[cfg_attr(feature = "codec", derive(serde::Deserialize))]
@@ -2487,7 +2484,7 @@ impl WebbatchRequest {
 
 /// Response payload of `timpush/webbatch` (the envelope is decoded separately).
 ///
-/// See [`Timpush::webbatch`](crate::api::timpush::Timpush::webbatch).
+/// See [`Timpush::webbatch`](crate::timpush::Timpush::webbatch).
 #[derive(Clone, Debug, PartialEq, Default)]
 #[derive(serde::Deserialize)]
 #[cfg_attr(feature = "codec", derive(serde::Serialize))]
@@ -2519,7 +2516,7 @@ impl WebbatchResponse {
     }
 }
 
-///How the drift corrector reads [`WebbatchResponse`].
+/// How the drift corrector reads [`WebbatchResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_WebbatchResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -2678,7 +2675,7 @@ impl SchedTaskInfo {
     }
 }
 
-///How the drift corrector reads [`SchedTaskInfo`].
+/// How the drift corrector reads [`SchedTaskInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SchedTaskInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2753,7 +2750,7 @@ impl SchedTaskListItem {
     }
 }
 
-///How the drift corrector reads [`SchedTaskListItem`].
+/// How the drift corrector reads [`SchedTaskListItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SchedTaskListItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2771,7 +2768,7 @@ impl crate::drift::Schema for SchedTaskListItem {
 
 impl crate::ReplyPayload for PushResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2892,7 +2889,7 @@ impl crate::Endpoint for PushRequest {
 impl crate::ItemResults for PushResponse {}
 impl crate::ReplyPayload for BatchResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -2986,7 +2983,7 @@ impl crate::ItemResults for BatchResponse {
 
 impl crate::ReplyPayload for RevokeResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3017,7 +3014,7 @@ impl crate::Endpoint for RevokeRequest {
 impl crate::ItemResults for RevokeResponse {}
 impl crate::ReplyPayload for SetAttrNameResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3071,7 +3068,7 @@ impl crate::Endpoint for SetAttrNameRequest {
 impl crate::ItemResults for SetAttrNameResponse {}
 impl crate::ReplyPayload for GetAttrNameResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3102,7 +3099,7 @@ impl crate::Endpoint for GetAttrNameRequest {
 impl crate::ItemResults for GetAttrNameResponse {}
 impl crate::ReplyPayload for GetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3193,7 +3190,7 @@ impl crate::batch::Batched for GetAttrRequest {
 
 impl crate::ReplyPayload for SetAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3284,7 +3281,7 @@ impl crate::batch::Batched for SetAttrRequest {
 
 impl crate::ReplyPayload for RemoveAttrResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3375,7 +3372,7 @@ impl crate::batch::Batched for RemoveAttrRequest {
 
 impl crate::ReplyPayload for GetTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3466,7 +3463,7 @@ impl crate::batch::Batched for GetTagRequest {
 
 impl crate::ReplyPayload for AddTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3589,7 +3586,7 @@ impl crate::batch::Batched for AddTagRequest {
 
 impl crate::ReplyPayload for RemoveTagResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3680,7 +3677,7 @@ impl crate::batch::Batched for RemoveTagRequest {
 
 impl crate::ReplyPayload for ClearAllTagsResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3771,7 +3768,7 @@ impl crate::batch::Batched for ClearAllTagsRequest {
 
 impl crate::ReplyPayload for AddSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3807,7 +3804,7 @@ impl crate::Endpoint for AddSchedTaskRequest {
 impl crate::ItemResults for AddSchedTaskResponse {}
 impl crate::ReplyPayload for ModifySchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3844,7 +3841,7 @@ impl crate::Endpoint for ModifySchedTaskRequest {
 impl crate::ItemResults for ModifySchedTaskResponse {}
 impl crate::ReplyPayload for DeleteSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3875,7 +3872,7 @@ impl crate::Endpoint for DeleteSchedTaskRequest {
 impl crate::ItemResults for DeleteSchedTaskResponse {}
 impl crate::ReplyPayload for GetSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3906,7 +3903,7 @@ impl crate::Endpoint for GetSchedTaskRequest {
 impl crate::ItemResults for GetSchedTaskResponse {}
 impl crate::ReplyPayload for ListSchedTaskResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -3980,7 +3977,7 @@ impl crate::paging::PagedItems for ListSchedTaskRequest {
 
 impl crate::ReplyPayload for WebpushResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4024,7 +4021,7 @@ impl crate::Endpoint for WebpushRequest {
 impl crate::ItemResults for WebpushResponse {}
 impl crate::ReplyPayload for WebbatchResponse {
     fn error_codes() -> &'static [crate::ErrorCodeInfo] {
-        crate::api::error_codes::TABLE
+        crate::error_codes::TABLE
     }
 }
 
@@ -4110,7 +4107,7 @@ pub struct Timpush<'a> {
 }
 
 impl crate::Client {
-    ///The `timpush` commands: Push service (推送服务).
+    /// The `timpush` commands: Push service (推送服务).
     pub fn timpush(&self) -> Timpush<'_> {
         Timpush { client: self }
     }
@@ -4136,7 +4133,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<PushResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Push to specified users (batch) (单推/批量推送)
@@ -4160,7 +4157,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<BatchResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Revoke an all/tag push task (推送撤回)
@@ -4180,7 +4177,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<RevokeResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Set app attribute names (设置应用属性名称)
@@ -4202,7 +4199,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetAttrNameResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get app attribute names (获取应用属性名称)
@@ -4222,7 +4219,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAttrNameResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get user attributes (获取用户属性)
@@ -4246,17 +4243,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_attr`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_attr_batched<'r>(
         &self,
         request: &'r GetAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Set user attributes (设置用户属性)
@@ -4280,17 +4277,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<SetAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::set_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn set_attr_batched<'r>(
         &self,
         request: &'r SetAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<SetAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete user attributes (删除用户属性)
@@ -4314,17 +4311,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<RemoveAttrResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::remove_attr`] with any number of items: `UserAttrs` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn remove_attr_batched<'r>(
         &self,
         request: &'r RemoveAttrRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<RemoveAttrRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Get user tags (获取用户标签)
@@ -4348,17 +4345,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::get_tag`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn get_tag_batched<'r>(
         &self,
         request: &'r GetTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<GetTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Add user tags (添加用户标签)
@@ -4382,17 +4379,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::add_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn add_tag_batched<'r>(
         &self,
         request: &'r AddTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<AddTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete user tags (删除用户标签)
@@ -4416,17 +4413,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<RemoveTagResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::remove_tag`] with any number of items: `UserTags` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn remove_tag_batched<'r>(
         &self,
         request: &'r RemoveTagRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<RemoveTagRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Delete all tags of a user (删除用户所有标签)
@@ -4450,17 +4447,17 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ClearAllTagsResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///[`Self::clear_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::clear_all_tags`] with any number of items: `To_Account` (100 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn clear_all_tags_batched<'r>(
         &self,
         request: &'r ClearAllTagsRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<ClearAllTagsRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 
     /// Create a scheduled push task (创建定时任务)
@@ -4480,7 +4477,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<AddSchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Modify a scheduled push task (修改定时任务)
@@ -4500,7 +4497,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ModifySchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Delete a scheduled push task
@@ -4520,7 +4517,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<DeleteSchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get a scheduled push task
@@ -4540,7 +4537,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetSchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Get the scheduled push task list (获取定时任务列表)
@@ -4564,23 +4561,23 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<ListSchedTaskResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::list_sched_task`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: a page has no items) and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::list_sched_task`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Offset` advanced by the items received; the last page: a page has no items) and ends after the last page. A page that fails ends the stream with its error.
     pub fn list_sched_task_pages(
         &self,
         request: ListSchedTaskRequest,
     ) -> crate::paging::Pages<ListSchedTaskRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `Tasks` on every page of [`Self::list_sched_task`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `Tasks` on every page of [`Self::list_sched_task`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn list_sched_task_items(
         &self,
         request: ListSchedTaskRequest,
     ) -> crate::paging::Items<ListSchedTaskRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
     /// Web push to all/tagged users (全员/标签推送)
@@ -4600,7 +4597,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<WebpushResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Web push to specified users (batch) (单发推送)
@@ -4622,7 +4619,7 @@ impl<'a> Timpush<'a> {
     ) -> impl std::future::Future<
         Output = Result<WebbatchResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 }
 

@@ -477,7 +477,7 @@ impl AppDefinedDataItem {
     }
 }
 
-///How the drift corrector reads [`AppDefinedDataItem`].
+/// How the drift corrector reads [`AppDefinedDataItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AppDefinedDataItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -685,7 +685,7 @@ impl GroupMemberInfo {
     }
 }
 
-///How the drift corrector reads [`GroupMemberInfo`].
+/// How the drift corrector reads [`GroupMemberInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMemberInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -987,7 +987,7 @@ impl GroupInfo {
     }
 }
 
-///How the drift corrector reads [`GroupInfo`].
+/// How the drift corrector reads [`GroupInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1166,7 +1166,7 @@ impl GroupHistoryMsg {
     }
 }
 
-///How the drift corrector reads [`GroupHistoryMsg`].
+/// How the drift corrector reads [`GroupHistoryMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1643,7 +1643,7 @@ impl<'de> serde::Deserialize<'de> for MsgElement {
     }
 }
 
-///How the drift corrector reads [`MsgElement`].
+/// How the drift corrector reads [`MsgElement`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgElement: crate::drift::UnionShape = crate::drift::UnionShape::new(
@@ -1680,7 +1680,7 @@ impl TextElem {
     }
 }
 
-///How the drift corrector reads [`TextElem`].
+/// How the drift corrector reads [`TextElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_TextElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1721,7 +1721,7 @@ impl LocationElem {
     }
 }
 
-///How the drift corrector reads [`LocationElem`].
+/// How the drift corrector reads [`LocationElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_LocationElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1759,7 +1759,7 @@ impl FaceElem {
     }
 }
 
-///How the drift corrector reads [`FaceElem`].
+/// How the drift corrector reads [`FaceElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FaceElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1828,7 +1828,7 @@ impl CustomElem {
     }
 }
 
-///How the drift corrector reads [`CustomElem`].
+/// How the drift corrector reads [`CustomElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CustomElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1903,7 +1903,7 @@ impl SoundElem {
     }
 }
 
-///How the drift corrector reads [`SoundElem`].
+/// How the drift corrector reads [`SoundElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SoundElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1963,7 +1963,7 @@ impl ImageElem {
     }
 }
 
-///How the drift corrector reads [`ImageElem`].
+/// How the drift corrector reads [`ImageElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImageElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2032,7 +2032,7 @@ impl ImageInfo {
     }
 }
 
-///How the drift corrector reads [`ImageInfo`].
+/// How the drift corrector reads [`ImageInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImageInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2108,7 +2108,7 @@ impl FileElem {
     }
 }
 
-///How the drift corrector reads [`FileElem`].
+/// How the drift corrector reads [`FileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2258,7 +2258,7 @@ impl VideoFileElem {
     }
 }
 
-///How the drift corrector reads [`VideoFileElem`].
+/// How the drift corrector reads [`VideoFileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_VideoFileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2751,7 +2751,7 @@ impl RelayElem {
     }
 }
 
-///How the drift corrector reads [`RelayElem`].
+/// How the drift corrector reads [`RelayElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2877,7 +2877,7 @@ impl RelayMsgItem {
     }
 }
 
-///How the drift corrector reads [`RelayMsgItem`].
+/// How the drift corrector reads [`RelayMsgItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayMsgItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

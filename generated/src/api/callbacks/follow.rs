@@ -57,7 +57,7 @@ impl FollowAfterFollowAddEvent {
     }
 }
 
-///How the drift corrector reads [`FollowAfterFollowAddEvent`].
+/// How the drift corrector reads [`FollowAfterFollowAddEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowAfterFollowAddEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -142,7 +142,7 @@ impl FollowAfterFollowDeleteEvent {
     }
 }
 
-///How the drift corrector reads [`FollowAfterFollowDeleteEvent`].
+/// How the drift corrector reads [`FollowAfterFollowDeleteEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowAfterFollowDeleteEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -196,7 +196,7 @@ impl FollowedAccount {
     }
 }
 
-///How the drift corrector reads [`FollowedAccount`].
+/// How the drift corrector reads [`FollowedAccount`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowedAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

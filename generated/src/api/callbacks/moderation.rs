@@ -190,7 +190,7 @@ pub struct ContentCallbackResultNotifyEvent {
     pub ctxcb_suggestion: String,
     /// `CtxcbLabel` (required). Main moderation label of the content.
     #[serde(rename = "CtxcbLabel")]
-    pub ctxcb_label: crate::api::types::ModerationLabel,
+    pub ctxcb_label: crate::types::ModerationLabel,
     /// `CtxcbSubLabel` (required). Finer-grained label.
     #[serde(rename = "CtxcbSubLabel")]
     pub ctxcb_sub_label: String,
@@ -220,7 +220,7 @@ impl ContentCallbackResultNotifyEvent {
         ctxcb_result: i32,
         ctxcb_request_id: impl Into<String>,
         ctxcb_suggestion: impl Into<String>,
-        ctxcb_label: crate::api::types::ModerationLabel,
+        ctxcb_label: crate::types::ModerationLabel,
         ctxcb_sub_label: impl Into<String>,
         ctxcb_sub_label_desc: impl Into<String>,
         ctxcb_lib_name: impl Into<String>,
@@ -281,7 +281,7 @@ impl ContentCallbackResultNotifyEvent {
     }
 }
 
-///How the drift corrector reads [`ContentCallbackResultNotifyEvent`].
+/// How the drift corrector reads [`ContentCallbackResultNotifyEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContentCallbackResultNotifyEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -414,7 +414,7 @@ impl ModerationContact {
     }
 }
 
-///How the drift corrector reads [`ModerationContact`].
+/// How the drift corrector reads [`ModerationContact`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModerationContact: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
