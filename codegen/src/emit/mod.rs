@@ -138,13 +138,15 @@ pub struct Emitter<'a> {
     pub codec_feature: Option<&'a str>,
     /// The runtime crate as generated code names it (`tim_rest_runtime`).
     pub runtime: &'a str,
+    /// The generated crate as its doc examples name it (`tim_rest`).
+    pub crate_name: &'a str,
 }
 
 impl<'a> Emitter<'a> {
     /// The emitter for the `tim-rest` crate: modules under `crate::api`, named through their re-exports at
     /// the crate root (`crate::openim`), one feature per service.
     pub fn new(cat: &'a Catalogue) -> Self {
-        Emitter { cat, root: "crate", features: true, codec_feature: Some("codec"), runtime: "tim_rest_runtime" }
+        Emitter { cat, root: "crate", features: true, codec_feature: Some("codec"), runtime: "tim_rest_runtime", crate_name: "tim_rest" }
     }
 
     fn root_path(&self) -> TokenStream {

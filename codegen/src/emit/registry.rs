@@ -106,6 +106,12 @@ impl Emitter<'_> {
              The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime \
              crate alone.";
         let client_doc = doc_attrs(client_doc);
+        let from_env_example = doc_attrs(&format!(
+            "```no_run\n# fn demo() -> Result<(), {k}::Error> {{\n\
+             // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore\n\
+             let client = {k}::Client::from_env()?;\n# let _ = client;\n# Ok(()) }}\n```",
+            k = self.crate_name
+        ));
         let mock = if self.features {
             quote! {
                 #[doc = #mock_doc]
@@ -167,12 +173,7 @@ impl Emitter<'_> {
                 /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
                 /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
                 ///
-                /// ```no_run
-                /// # fn demo() -> Result<(), tim_rest::Error> {
-                /// // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore
-                /// let client = tim_rest::Client::from_env()?;
-                /// # let _ = client; Ok(()) }
-                /// ```
+                #from_env_example
                 pub fn from_env() -> Result<Client, #rt::Error> {
                     ClientBuilder::from_env()?.build()
                 }

@@ -97,6 +97,22 @@ impl Emitter<'_> {
         }
     }
 
+    /// The parameter type of a field in `new(..)` and its setter, and the expression that turns the
+    /// parameter `n` into the field's value: strings take `impl Into<String>`, lists of strings any
+    /// iterable of them (`["bob", "carol"]`, a `Vec<String>`), anything else its own type.
+    fn param_conversion(&self, ty: &Ty, owner: Owner, n: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+        match ty {
+            Ty::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(#n.into())),
+            Ty::Array(t) if **t == Ty::Scalar(Scalar::String) => {
+                (quote!(impl IntoIterator<Item = impl Into<String>>), quote!(#n.into_iter().map(Into::into).collect()))
+            }
+            _ => {
+                let t = self.rust_ty(ty, owner);
+                (t, quote!(#n))
+            }
+        }
+    }
+
     /// Documentation of a field, with its wire key.
     fn field_doc(f: &Field) -> String {
         let presence = if f.optional {
@@ -175,12 +191,8 @@ impl Emitter<'_> {
         let required = self.cat.new_params(id);
         let params = required.iter().map(|f| {
             let n = ident(&f.rust);
-            if f.ty == Ty::Scalar(Scalar::String) {
-                quote!(#n: impl Into<String>)
-            } else {
-                let t = self.rust_ty(&f.ty, td.owner);
-                quote!(#n: #t)
-            }
+            let (param, _) = self.param_conversion(&f.ty, td.owner, &n);
+            quote!(#n: #param)
         });
         let envelope_defs = if reply_of.is_some() {
             quote! {
@@ -242,10 +254,9 @@ impl Emitter<'_> {
                 quote!(#n: Default::default())
             } else if let Some(Auto::Random) = f.auto {
                 if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
-            } else if f.ty == Ty::Scalar(Scalar::String) {
-                quote!(#n: #n.into())
             } else {
-                quote!(#n)
+                let (_, value) = self.param_conversion(&f.ty, td.owner, &n);
+                quote!(#n: #value)
             }
         });
         let inits: Vec<TokenStream> = inits.chain(extra_init).collect();
@@ -269,12 +280,8 @@ impl Emitter<'_> {
         let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || td.starts_empty(f)).map(|f| {
             let n = ident(&f.rust);
             let sdoc = doc_attrs(&format!("Sets {}", Self::field_doc(f)));
-            let (param, value) = if f.ty == Ty::Scalar(Scalar::String) {
-                (quote!(value: impl Into<String>), quote!(value.into()))
-            } else {
-                let t = self.rust_ty(&f.ty, td.owner);
-                (quote!(value: #t), quote!(value))
-            };
+            let (param, value) = self.param_conversion(&f.ty, td.owner, &format_ident!("value"));
+            let param = quote!(value: #param);
             let assign = if f.optional { quote!(Some(#value)) } else { value };
             quote! {
                 #sdoc

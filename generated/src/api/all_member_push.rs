@@ -33,7 +33,7 @@ impl ImUserAttrs {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs,
+            attrs: attrs,
         }
     }
 }
@@ -76,10 +76,13 @@ pub struct ImUserAttrNames {
 
 impl ImUserAttrNames {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: impl Into<String>, attrs: Vec<String>) -> Self {
+    pub fn new(
+        to_account: impl Into<String>,
+        attrs: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs,
+            attrs: attrs.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -104,10 +107,13 @@ pub struct ImUserTags {
 
 impl ImUserTags {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: impl Into<String>, tags: Vec<String>) -> Self {
+    pub fn new(
+        to_account: impl Into<String>,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             to_account: to_account.into(),
-            tags,
+            tags: tags.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -177,7 +183,7 @@ impl ImPushRequest {
         Self {
             condition: None,
             msg_random: fastrand::u32(..),
-            msg_body,
+            msg_body: msg_body,
             msg_life_time: None,
             from_account: None,
             offline_push_info: None,
@@ -289,7 +295,7 @@ impl ImSetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
         Self {
-            attr_names,
+            attr_names: attr_names,
             extra: serde_json::Map::new(),
         }
     }
@@ -449,9 +455,9 @@ pub struct ImGetAttrRequest {
 
 impl ImGetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -545,7 +551,7 @@ impl ImSetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrs>) -> Self {
         Self {
-            user_attrs,
+            user_attrs: user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -614,7 +620,7 @@ impl ImRemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrNames>) -> Self {
         Self {
-            user_attrs,
+            user_attrs: user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -681,9 +687,9 @@ pub struct ImGetTagRequest {
 
 impl ImGetTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -777,7 +783,7 @@ impl ImAddTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
         Self {
-            user_tags,
+            user_tags: user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -846,7 +852,7 @@ impl ImRemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
         Self {
-            user_tags,
+            user_tags: user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -913,9 +919,9 @@ pub struct ImRemoveAllTagsRequest {
 
 impl ImRemoveAllTagsRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1017,15 +1023,21 @@ impl ImPushCondition {
 
     /// Sets `TagsOr` (optional). Union of tag conditions; at most 10 tags, each at most 50 bytes.
     #[must_use]
-    pub fn tags_or(mut self, value: Vec<String>) -> Self {
-        self.tags_or = Some(value);
+    pub fn tags_or(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_or = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `TagsAnd` (optional). Intersection of tag conditions; at most 10 tags, each at most 50 bytes.
     #[must_use]
-    pub fn tags_and(mut self, value: Vec<String>) -> Self {
-        self.tags_and = Some(value);
+    pub fn tags_and(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_and = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }

@@ -71,8 +71,11 @@ impl GetIpListResponse {
 
     /// Sets `IPList` (required). Server IP addresses and CIDR ranges, e.g. "183.192.202.0/25".
     #[must_use]
-    pub fn ip_list(mut self, value: Vec<String>) -> Self {
-        self.ip_list = value;
+    pub fn ip_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ip_list = value.into_iter().map(Into::into).collect();
         self
     }
 }

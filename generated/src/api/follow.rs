@@ -34,7 +34,7 @@ impl FollowResultItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -179,7 +179,10 @@ pub struct FollowProfileItem {
 impl FollowProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: FollowProfileValue) -> Self {
-        Self { tag: tag.into(), value }
+        Self {
+            tag: tag.into(),
+            value: value,
+        }
     }
 }
 
@@ -246,7 +249,7 @@ impl FollowAddRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            follow_item,
+            follow_item: follow_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -343,10 +346,13 @@ pub struct FollowDeleteRequest {
 
 impl FollowDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -443,10 +449,13 @@ pub struct FollowCheckRequest {
 
 impl FollowCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -557,9 +566,9 @@ impl FollowGetRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            follow_type,
+            follow_type: follow_type,
             start_cursor: start_cursor.into(),
-            want_num,
+            want_num: want_num,
             extra: serde_json::Map::new(),
         }
     }
@@ -668,10 +677,13 @@ pub struct FollowGetInfoRequest {
 
 impl FollowGetInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -797,7 +809,7 @@ impl FollowCheckItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
             follow_type: None,
         }
@@ -966,7 +978,7 @@ impl FollowInfoItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
             follower_count: None,
             following_count: None,

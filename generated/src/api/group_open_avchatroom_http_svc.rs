@@ -30,7 +30,7 @@ impl ModifyUserInfoMember {
     pub fn new(member_account: impl Into<String>, marks: Vec<i64>) -> Self {
         Self {
             member_account: member_account.into(),
-            marks,
+            marks: marks,
         }
     }
 }
@@ -191,7 +191,7 @@ impl GetMembersRequest {
         Self {
             group_id: group_id.into(),
             mark: None,
-            timestamp,
+            timestamp: timestamp,
             extra: serde_json::Map::new(),
         }
     }
@@ -243,7 +243,7 @@ impl GetMembersResponse {
     pub fn new(next_timestamp: u64) -> Self {
         Self {
             member_list: Default::default(),
-            next_timestamp,
+            next_timestamp: next_timestamp,
         }
     }
 
@@ -315,8 +315,8 @@ impl ModifyUserInfoRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            command_type,
-            member_list,
+            command_type: command_type,
+            member_list: member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -436,12 +436,12 @@ impl ModifyAdminRequest {
     pub fn new(
         group_id: impl Into<String>,
         command_type: ModifyAdminCommandType,
-        admin_account: Vec<String>,
+        admin_account: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            command_type,
-            admin_account,
+            command_type: command_type,
+            admin_account: admin_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -607,10 +607,13 @@ pub struct CheckMembersRequest {
 
 impl CheckMembersRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, member_account: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        member_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
-            member_account,
+            member_account: member_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -657,8 +660,11 @@ impl CheckMembersResponse {
 
     /// Sets `Member_Account` (required). The UserIDs of the request that are in the live group.
     #[must_use]
-    pub fn member_account(mut self, value: Vec<String>) -> Self {
-        self.member_account = value;
+    pub fn member_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.member_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -708,7 +714,7 @@ impl GetMembersMember {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(join_time: u64, member_account: impl Into<String>) -> Self {
         Self {
-            join_time,
+            join_time: join_time,
             member_account: member_account.into(),
             nick_name: None,
             avatar: None,

@@ -273,7 +273,10 @@ pub struct GetGroupCounterItem {
 impl GetGroupCounterItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(key: impl Into<String>, value: i64) -> Self {
-        Self { key: key.into(), value }
+        Self {
+            key: key.into(),
+            value: value,
+        }
     }
 }
 
@@ -450,9 +453,9 @@ impl GetAppidGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u64, next: u64) -> Self {
         Self {
-            total_count,
+            total_count: total_count,
             group_id_list: Default::default(),
-            next,
+            next: next,
         }
     }
 
@@ -547,7 +550,7 @@ impl CreateGroupRequest {
     pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
-            r#type,
+            r#type: r#type,
             group_id: None,
             name: name.into(),
             introduction: None,
@@ -738,9 +741,9 @@ pub struct GetGroupInfoRequest {
 
 impl GetGroupInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id_list: Vec<String>) -> Self {
+    pub fn new(group_id_list: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            group_id_list,
+            group_id_list: group_id_list.into_iter().map(Into::into).collect(),
             response_filter: None,
             extra: serde_json::Map::new(),
         }
@@ -907,8 +910,13 @@ impl GetGroupMemberInfoRequest {
 
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[must_use]
-    pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
-        self.app_defined_data_filter_group_member = Some(value);
+    pub fn app_defined_data_filter_group_member(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.app_defined_data_filter_group_member = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -975,7 +983,7 @@ impl GetGroupMemberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(member_num: u32) -> Self {
         Self {
-            member_num,
+            member_num: member_num,
             member_list: Default::default(),
             next: None,
         }
@@ -1063,10 +1071,16 @@ pub struct GetSpecifiedGroupMemberInfoRequest {
 
 impl GetSpecifiedGroupMemberInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, member_list_account: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        member_list_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
-            member_list_account,
+            member_list_account: member_list_account
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             member_info_filter: None,
             member_role_filter: None,
             app_defined_data_filter_group_member: None,
@@ -1096,8 +1110,13 @@ impl GetSpecifiedGroupMemberInfoRequest {
 
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return; none by default.
     #[must_use]
-    pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
-        self.app_defined_data_filter_group_member = Some(value);
+    pub fn app_defined_data_filter_group_member(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.app_defined_data_filter_group_member = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -1403,7 +1422,7 @@ impl AddGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             silence: None,
-            member_list,
+            member_list: member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -1513,12 +1532,18 @@ pub struct DeleteGroupMemberRequest {
 
 impl DeleteGroupMemberRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, member_to_del_account: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        member_to_del_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
             silence: None,
             reason: None,
-            member_to_del_account,
+            member_to_del_account: member_to_del_account
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1935,7 +1960,7 @@ impl GetJoinedGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u32) -> Self {
         Self {
-            total_count,
+            total_count: total_count,
             group_id_list: Default::default(),
         }
     }
@@ -1993,10 +2018,13 @@ pub struct GetRoleInGroupRequest {
 
 impl GetRoleInGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, user_account: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        user_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
-            user_account,
+            user_account: user_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -2101,13 +2129,13 @@ impl ForbidSendMsgRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         group_id: impl Into<String>,
-        members_account: Vec<String>,
+        members_account: impl IntoIterator<Item = impl Into<String>>,
         mute_time: u32,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            members_account,
-            mute_time,
+            members_account: members_account.into_iter().map(Into::into).collect(),
+            mute_time: mute_time,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -2389,7 +2417,7 @@ impl SendGroupMsgRequest {
             group_id: group_id.into(),
             random: fastrand::u32(..),
             msg_priority: None,
-            msg_body,
+            msg_body: msg_body,
             from_account: None,
             offline_push_info: None,
             forbid_callback_control: None,
@@ -2472,8 +2500,11 @@ impl SendGroupMsgRequest {
 
     /// Sets `To_Account` (optional). Send only to these members (at most 50); the message then does not count as unread. Ultimate edition only; Work, Public and Meeting groups.
     #[must_use]
-    pub fn to_account(mut self, value: Vec<String>) -> Self {
-        self.to_account = Some(value);
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2529,8 +2560,8 @@ impl SendGroupMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_time: u64, msg_seq: u64) -> Self {
         Self {
-            msg_time,
-            msg_seq,
+            msg_time: msg_time,
+            msg_seq: msg_seq,
             msg_drop_reason: None,
         }
     }
@@ -2609,8 +2640,11 @@ impl SendGroupSystemNotificationRequest {
 
     /// Sets `ToMembers_Account` (optional). Receiving members (at most 500); all members when absent or empty (the only option for live-streaming groups).
     #[must_use]
-    pub fn to_members_account(mut self, value: Vec<String>) -> Self {
-        self.to_members_account = Some(value);
+    pub fn to_members_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_members_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2695,7 +2729,7 @@ impl GroupMsgRecallRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq_list,
+            msg_seq_list: msg_seq_list,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -2924,7 +2958,7 @@ impl ImportGroupRequest {
     pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
-            r#type,
+            r#type: r#type,
             group_id: None,
             name: name.into(),
             introduction: None,
@@ -3096,7 +3130,7 @@ impl ImportGroupMsgRequest {
         Self {
             group_id: group_id.into(),
             recent_contact_flag: None,
-            msg_list,
+            msg_list: msg_list,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -3214,7 +3248,7 @@ impl ImportGroupMemberRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            member_list,
+            member_list: member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -3322,7 +3356,7 @@ impl SetUnreadMsgNumRequest {
         Self {
             group_id: group_id.into(),
             member_account: member_account.into(),
-            unread_msg_num,
+            unread_msg_num: unread_msg_num,
             extra: serde_json::Map::new(),
         }
     }
@@ -3492,7 +3526,7 @@ impl GroupMsgGetSimpleRequest {
     pub fn new(group_id: impl Into<String>, req_msg_number: u32) -> Self {
         Self {
             group_id: group_id.into(),
-            req_msg_number,
+            req_msg_number: req_msg_number,
             req_msg_seq: None,
             with_recalled_msg: None,
             topic_id: None,
@@ -3567,7 +3601,7 @@ impl GroupMsgGetSimpleResponse {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            is_finished,
+            is_finished: is_finished,
             rsp_msg_list: Default::default(),
         }
     }
@@ -3712,7 +3746,7 @@ impl GetGroupMsgReceiptRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq_list,
+            msg_seq_list: msg_seq_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -3827,10 +3861,10 @@ impl GetGroupMsgReceiptDetailRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq,
-            filter,
+            msg_seq: msg_seq,
+            filter: filter,
             cursor: cursor.into(),
-            count,
+            count: count,
             extra: serde_json::Map::new(),
         }
     }
@@ -3887,8 +3921,8 @@ impl GetGroupMsgReceiptDetailResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(is_finish: i32, msg_seq: u64, cursor: impl Into<String>) -> Self {
         Self {
-            is_finish,
-            msg_seq,
+            is_finish: is_finish,
+            msg_seq: msg_seq,
             read_list: Default::default(),
             unread_list: Default::default(),
             cursor: cursor.into(),
@@ -3979,7 +4013,7 @@ impl GroupMsgReceiptRequest {
         Self {
             group_id: group_id.into(),
             from_account: from_account.into(),
-            msg_seq_list,
+            msg_seq_list: msg_seq_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -4055,8 +4089,8 @@ impl GetGroupBanMemberRequest {
     pub fn new(group_id: impl Into<String>, limit: u32, offset: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            limit,
-            offset,
+            limit: limit,
+            offset: offset,
             extra: serde_json::Map::new(),
         }
     }
@@ -4105,7 +4139,7 @@ impl GetGroupBanMemberResponse {
         Self {
             group_id: None,
             banned_account_list: Default::default(),
-            next_offset,
+            next_offset: next_offset,
         }
     }
 
@@ -4178,13 +4212,13 @@ impl BanGroupMemberRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         group_id: impl Into<String>,
-        members_account: Vec<String>,
+        members_account: impl IntoIterator<Item = impl Into<String>>,
         duration: u32,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            members_account,
-            duration,
+            members_account: members_account.into_iter().map(Into::into).collect(),
+            duration: duration,
             description: None,
             extra: serde_json::Map::new(),
         }
@@ -4262,10 +4296,13 @@ pub struct UnbanGroupMemberRequest {
 
 impl UnbanGroupMemberRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, members_account: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        members_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
-            members_account,
+            members_account: members_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -4341,7 +4378,7 @@ impl ModifyGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr,
+            group_attr: group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4486,7 +4523,7 @@ impl SetGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr,
+            group_attr: group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4562,7 +4599,7 @@ impl DeleteGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr,
+            group_attr: group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4646,8 +4683,11 @@ impl GetGroupCounterRequest {
 
     /// Sets `GroupCounterKeys` (optional). Keys of the counters to return; omit to return all counters.
     #[must_use]
-    pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
-        self.group_counter_keys = Some(value);
+    pub fn group_counter_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_counter_keys = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -4752,7 +4792,7 @@ impl UpdateGroupCounterRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_counter,
+            group_counter: group_counter,
             mode: None,
             extra: serde_json::Map::new(),
         }
@@ -4871,8 +4911,11 @@ impl DeleteGroupCounterRequest {
 
     /// Sets `GroupCounterKeys` (optional). Keys of the counters to delete; omit to delete all counters.
     #[must_use]
-    pub fn group_counter_keys(mut self, value: Vec<String>) -> Self {
-        self.group_counter_keys = Some(value);
+    pub fn group_counter_keys(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_counter_keys = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -4976,7 +5019,9 @@ pub struct GetOnlineMemberNumResponse {
 impl GetOnlineMemberNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(online_member_num: u64) -> Self {
-        Self { online_member_num }
+        Self {
+            online_member_num: online_member_num,
+        }
     }
 }
 
@@ -5038,7 +5083,7 @@ impl SendBroadcastMsgRequest {
         Self {
             from_account: None,
             random: fastrand::u32(..),
-            msg_body,
+            msg_body: msg_body,
             cloud_custom_data: None,
             extra: serde_json::Map::new(),
         }
@@ -5096,7 +5141,7 @@ pub struct SendBroadcastMsgResponse {
 impl SendBroadcastMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq }
+        Self { msg_seq: msg_seq }
     }
 }
 
@@ -5423,11 +5468,14 @@ impl DestroyPermissionGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         group_id: impl Into<String>,
-        permission_group_id_list: Vec<String>,
+        permission_group_id_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            permission_group_id_list,
+            permission_group_id_list: permission_group_id_list
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -5662,8 +5710,13 @@ impl GetPermissionGroupRequest {
 
     /// Sets `PermissionGroupIdList` (optional). IDs of the permission groups to return; all permission groups when absent or empty.
     #[must_use]
-    pub fn permission_group_id_list(mut self, value: Vec<String>) -> Self {
-        self.permission_group_id_list = Some(value);
+    pub fn permission_group_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.permission_group_id_list = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
@@ -5791,7 +5844,7 @@ impl AddTopicPermissionGroupRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            topic_permission_list,
+            topic_permission_list: topic_permission_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -5902,7 +5955,7 @@ impl SetTopicPermissionGroupRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            topic_permission_list,
+            topic_permission_list: topic_permission_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -5996,8 +6049,11 @@ impl GetTopicPermissionGroupRequest {
 
     /// Sets `TopicIdList` (optional). Topics whose permissions are returned; omit for all topics.
     #[must_use]
-    pub fn topic_id_list(mut self, value: Vec<String>) -> Self {
-        self.topic_id_list = Some(value);
+    pub fn topic_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.topic_id_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -6107,7 +6163,7 @@ impl AddPermissionGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            member_list,
+            member_list: member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -6222,7 +6278,7 @@ impl DeletePermissionGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            member_list,
+            member_list: member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -6545,15 +6601,25 @@ impl GroupInfoResponseFilter {
 
     /// Sets `AppDefinedDataFilter_Group` (optional). Keys of app-defined group fields to return (the feature must be enabled).
     #[must_use]
-    pub fn app_defined_data_filter_group(mut self, value: Vec<String>) -> Self {
-        self.app_defined_data_filter_group = Some(value);
+    pub fn app_defined_data_filter_group(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.app_defined_data_filter_group = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 
     /// Sets `AppDefinedDataFilter_GroupMember` (optional). Keys of app-defined member fields to return (the feature must be enabled).
     #[must_use]
-    pub fn app_defined_data_filter_group_member(mut self, value: Vec<String>) -> Self {
-        self.app_defined_data_filter_group_member = Some(value);
+    pub fn app_defined_data_filter_group_member(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.app_defined_data_filter_group_member = Some(
+            value.into_iter().map(Into::into).collect(),
+        );
         self
     }
 }
@@ -6599,7 +6665,7 @@ impl AddGroupMemberResult {
     pub fn new(member_account: impl Into<String>, result: GroupMemberAddResult) -> Self {
         Self {
             member_account: member_account.into(),
-            result,
+            result: result,
         }
     }
 }
@@ -7149,7 +7215,7 @@ impl GroupMemberRoleItem {
     ) -> Self {
         Self {
             member_account: member_account.into(),
-            role,
+            role: role,
         }
     }
 }
@@ -7195,7 +7261,7 @@ impl MutedAccountItem {
     pub fn new(member_account: impl Into<String>, muted_until: u64) -> Self {
         Self {
             member_account: member_account.into(),
-            muted_until,
+            muted_until: muted_until,
         }
     }
 }
@@ -7241,7 +7307,7 @@ impl ShuttedUinItem {
     pub fn new(member_account: impl Into<String>, shutted_until: u64) -> Self {
         Self {
             member_account: member_account.into(),
-            shutted_until,
+            shutted_until: shutted_until,
         }
     }
 }
@@ -7295,7 +7361,7 @@ impl GroupAtInfoItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_at_all_flag: i32) -> Self {
         Self {
-            group_at_all_flag,
+            group_at_all_flag: group_at_all_flag,
             group_at_account: None,
         }
     }
@@ -7323,7 +7389,7 @@ pub struct RecallMsgSeqItem {
 impl RecallMsgSeqItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq }
+        Self { msg_seq: msg_seq }
     }
 }
 
@@ -7345,7 +7411,10 @@ pub struct RecallRetItem {
 impl RecallRetItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, ret_code: i64) -> Self {
-        Self { msg_seq, ret_code }
+        Self {
+            msg_seq: msg_seq,
+            ret_code: ret_code,
+        }
     }
 }
 
@@ -7395,9 +7464,9 @@ impl ImportGroupMsgItem {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            send_time,
+            send_time: send_time,
             random: None,
-            msg_body,
+            msg_body: msg_body,
         }
     }
 
@@ -7430,7 +7499,11 @@ pub struct ImportGroupMsgResult {
 impl ImportGroupMsgResult {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, msg_time: u64, result: ImportGroupMsgResultCode) -> Self {
-        Self { msg_seq, msg_time, result }
+        Self {
+            msg_seq: msg_seq,
+            msg_time: msg_time,
+            result: result,
+        }
     }
 }
 
@@ -7525,7 +7598,7 @@ impl ImportGroupMemberResult {
     pub fn new(member_account: impl Into<String>, result: GroupMemberAddResult) -> Self {
         Self {
             member_account: member_account.into(),
-            result,
+            result: result,
         }
     }
 }
@@ -7566,7 +7639,7 @@ pub struct GetGroupMsgReceiptMsgSeq {
 impl GetGroupMsgReceiptMsgSeq {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq }
+        Self { msg_seq: msg_seq }
     }
 }
 
@@ -7595,8 +7668,8 @@ impl GetGroupMsgReceiptItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(code: i64, msg_seq: u64) -> Self {
         Self {
-            code,
-            msg_seq,
+            code: code,
+            msg_seq: msg_seq,
             read_num: None,
             unread_num: None,
         }
@@ -7725,7 +7798,7 @@ pub struct GroupMsgReceiptMsgSeq {
 impl GroupMsgReceiptMsgSeq {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq }
+        Self { msg_seq: msg_seq }
     }
 }
 
@@ -7748,7 +7821,7 @@ impl GetGroupBanMemberItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(banned_until: u64, member_account: impl Into<String>) -> Self {
         Self {
-            banned_until,
+            banned_until: banned_until,
             member_account: member_account.into(),
         }
     }
@@ -7821,7 +7894,7 @@ impl DestroyPermissionGroupResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             permission_group_id: permission_group_id.into(),
         }
@@ -7895,7 +7968,7 @@ impl GetPermissionGroupInfoItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             permission_group_id: permission_group_id.into(),
             permission_group_name: None,
@@ -8007,7 +8080,7 @@ impl TopicPermissionItem {
     pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
         Self {
             topic_id: topic_id.into(),
-            permission,
+            permission: permission,
         }
     }
 }
@@ -8034,7 +8107,7 @@ impl AddTopicPermissionResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             topic_id: topic_id.into(),
         }
@@ -8085,7 +8158,7 @@ impl SetTopicPermissionItem {
     pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
         Self {
             topic_id: topic_id.into(),
-            permission,
+            permission: permission,
         }
     }
 }
@@ -8115,7 +8188,7 @@ impl GetTopicPermissionResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             topic_id: topic_id.into(),
             permission: None,
@@ -8196,7 +8269,7 @@ impl AddPermissionGroupMemberResultItem {
     pub fn new(member_account: impl Into<String>, result: i64) -> Self {
         Self {
             member_account: member_account.into(),
-            result,
+            result: result,
         }
     }
 }

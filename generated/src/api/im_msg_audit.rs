@@ -240,8 +240,8 @@ impl ContentModerationRequest {
         content: impl Into<String>,
     ) -> Self {
         Self {
-            audit_name,
-            content_type,
+            audit_name: audit_name,
+            content_type: content_type,
             content: content.into(),
             ext_sender: None,
             ext_receiver: None,
@@ -338,8 +338,11 @@ impl ContentModerationResponse {
 
     /// Sets `Keywords` (required). Keywords the content hit.
     #[must_use]
-    pub fn keywords(mut self, value: Vec<String>) -> Self {
-        self.keywords = value;
+    pub fn keywords(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keywords = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -397,8 +400,8 @@ impl BatchContentModerationRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(audit_name: AuditName, contents: Vec<BatchModerationContent>) -> Self {
         Self {
-            audit_name,
-            contents,
+            audit_name: audit_name,
+            contents: contents,
             ext_sender: None,
             ext_receiver: None,
             extra: serde_json::Map::new(),
@@ -519,8 +522,8 @@ impl BatchModerationContent {
         content: impl Into<String>,
     ) -> Self {
         Self {
-            content_id,
-            content_type,
+            content_id: content_id,
+            content_type: content_type,
             content: content.into(),
         }
     }
@@ -640,8 +643,11 @@ impl BatchModerationResult {
 
     /// Sets `Keywords` (required). Keywords the content hit.
     #[must_use]
-    pub fn keywords(mut self, value: Vec<String>) -> Self {
-        self.keywords = value;
+    pub fn keywords(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.keywords = value.into_iter().map(Into::into).collect();
         self
     }
 }

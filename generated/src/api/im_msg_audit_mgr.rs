@@ -34,9 +34,9 @@ impl GetCloudAuditKeywordsIdsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdk_app_id: u64, offset: u64, limit: u32) -> Self {
         Self {
-            sdk_app_id,
-            offset,
-            limit,
+            sdk_app_id: sdk_app_id,
+            offset: offset,
+            limit: limit,
             extra: serde_json::Map::new(),
         }
     }
@@ -166,9 +166,9 @@ impl GetCloudAuditKeywordsRequest {
         lib_id: impl Into<String>,
     ) -> Self {
         Self {
-            sdk_app_id,
-            offset,
-            limit,
+            sdk_app_id: sdk_app_id,
+            offset: offset,
+            limit: limit,
             lib_id: lib_id.into(),
             content: None,
             extra: serde_json::Map::new(),
@@ -221,7 +221,7 @@ impl GetCloudAuditKeywordsResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u64) -> Self {
         Self {
-            total_count,
+            total_count: total_count,
             infos: Default::default(),
         }
     }
@@ -288,9 +288,9 @@ impl AddCloudAuditKeywordsRequest {
         user_keywords: Vec<AuditUserKeyword>,
     ) -> Self {
         Self {
-            sdk_app_id,
+            sdk_app_id: sdk_app_id,
             lib_id: lib_id.into(),
-            user_keywords,
+            user_keywords: user_keywords,
             extra: serde_json::Map::new(),
         }
     }
@@ -366,12 +366,12 @@ impl DeleteCloudAuditKeywordsRequest {
     pub fn new(
         sdk_app_id: u64,
         lib_id: impl Into<String>,
-        keywords: Vec<String>,
+        keywords: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
-            sdk_app_id,
+            sdk_app_id: sdk_app_id,
             lib_id: lib_id.into(),
-            keywords,
+            keywords: keywords.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }

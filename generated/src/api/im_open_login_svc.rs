@@ -229,8 +229,11 @@ impl MultiAccountImportRequest {
 
     /// Sets `Accounts` (optional). Old form: the UserIDs to import (each at most 32 bytes, at most 100).
     #[must_use]
-    pub fn accounts(mut self, value: Vec<String>) -> Self {
-        self.accounts = Some(value);
+    pub fn accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.accounts = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -283,8 +286,11 @@ impl MultiAccountImportResponse {
 
     /// Sets `FailAccounts` (required). UserIDs that could not be imported.
     #[must_use]
-    pub fn fail_accounts(mut self, value: Vec<String>) -> Self {
-        self.fail_accounts = value;
+    pub fn fail_accounts(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_accounts = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -330,7 +336,7 @@ impl AccountDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(delete_item: Vec<AccountDeleteItem>) -> Self {
         Self {
-            delete_item,
+            delete_item: delete_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -426,7 +432,7 @@ impl AccountCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(check_item: Vec<AccountCheckItem>) -> Self {
         Self {
-            check_item,
+            check_item: check_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -615,7 +621,7 @@ impl AccountDeleteResultItem {
         user_id: impl Into<String>,
     ) -> Self {
         Self {
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
             user_id: user_id.into(),
         }
@@ -688,7 +694,7 @@ impl AccountCheckResultItem {
     ) -> Self {
         Self {
             user_id: user_id.into(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
             account_status: None,
         }

@@ -173,10 +173,13 @@ pub struct DestroyTopicRequest {
 
 impl DestroyTopicRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(group_id: impl Into<String>, topic_id_list: Vec<String>) -> Self {
+    pub fn new(
+        group_id: impl Into<String>,
+        topic_id_list: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             group_id: group_id.into(),
-            topic_id_list,
+            topic_id_list: topic_id_list.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -291,15 +294,21 @@ impl GetTopicRequest {
 
     /// Sets `TopicIdList` (optional). Topics to return; omit for all topics of the community.
     #[must_use]
-    pub fn topic_id_list(mut self, value: Vec<String>) -> Self {
-        self.topic_id_list = Some(value);
+    pub fn topic_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.topic_id_list = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `ResponseFilter` (optional). Names of the topic fields to return (e.g. TopicName, FaceUrl, Notification, Introduction); unlisted fields are left out.
     #[must_use]
-    pub fn response_filter(mut self, value: Vec<String>) -> Self {
-        self.response_filter = Some(value);
+    pub fn response_filter(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.response_filter = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -580,7 +589,9 @@ pub struct GetOnlineMemberNumResponse {
 impl GetOnlineMemberNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(online_member_num: u64) -> Self {
-        Self { online_member_num }
+        Self {
+            online_member_num: online_member_num,
+        }
     }
 }
 
@@ -626,7 +637,7 @@ impl DestroyTopicResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             topic_id: topic_id.into(),
         }
@@ -682,7 +693,7 @@ impl GetTopicResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64) -> Self {
         Self {
-            error_code,
+            error_code: error_code,
             error_info: None,
             self_info: None,
             topic_info: None,

@@ -2327,7 +2327,8 @@ impl Client {
     /// # fn demo() -> Result<(), tim_rest::Error> {
     /// // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore
     /// let client = tim_rest::Client::from_env()?;
-    /// # let _ = client; Ok(()) }
+    /// # let _ = client;
+    /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<Client, tim_rest_runtime::Error> {
         ClientBuilder::from_env()?.build()

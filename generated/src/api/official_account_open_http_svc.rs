@@ -650,7 +650,7 @@ impl GetOfficialAccountInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(official_account_id_list: Vec<OfficialAccountIdItem>) -> Self {
         Self {
-            official_account_id_list,
+            official_account_id_list: official_account_id_list,
             response_filter: None,
             extra: serde_json::Map::new(),
         }
@@ -908,7 +908,7 @@ impl AddSubscriberRequest {
     ) -> Self {
         Self {
             official_account: official_account.into(),
-            subscriber_list,
+            subscriber_list: subscriber_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -1007,11 +1007,14 @@ impl DeleteSubscriberRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         official_account: impl Into<String>,
-        subscriber_to_del_account: Vec<String>,
+        subscriber_to_del_account: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             official_account: official_account.into(),
-            subscriber_to_del_account,
+            subscriber_to_del_account: subscriber_to_del_account
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1374,10 +1377,13 @@ pub struct OfficialAccountMsgRecallRequest {
 
 impl OfficialAccountMsgRecallRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(official_account: impl Into<String>, msg_key_list: Vec<String>) -> Self {
+    pub fn new(
+        official_account: impl Into<String>,
+        msg_key_list: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             official_account: official_account.into(),
-            msg_key_list,
+            msg_key_list: msg_key_list.into_iter().map(Into::into).collect(),
             reason: None,
             extra: serde_json::Map::new(),
         }
@@ -2075,7 +2081,7 @@ impl AddSubscriberResultItem {
     ) -> Self {
         Self {
             subscriber_account: subscriber_account.into(),
-            result,
+            result: result,
         }
     }
 }
@@ -2124,7 +2130,7 @@ impl DeleteSubscriberResultItem {
     ) -> Self {
         Self {
             subscriber_account: subscriber_account.into(),
-            result,
+            result: result,
         }
     }
 }
@@ -2493,7 +2499,7 @@ impl OfficialAccountRecallResult {
     pub fn new(msg_key: impl Into<String>, ret_code: i64) -> Self {
         Self {
             msg_key: msg_key.into(),
-            ret_code,
+            ret_code: ret_code,
         }
     }
 }
@@ -2552,7 +2558,7 @@ impl OfficialAccountHistoryMsg {
             from_account: from_account.into(),
             is_place_msg: None,
             msg_body: Default::default(),
-            msg_seq,
+            msg_seq: msg_seq,
             msg_key: None,
             msg_time_stamp: None,
         }

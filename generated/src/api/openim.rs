@@ -356,10 +356,10 @@ impl C2CRoamMsg {
         Self {
             from_account: from_account.into(),
             to_account: to_account.into(),
-            msg_seq,
-            msg_random,
-            msg_time_stamp,
-            msg_flag_bits,
+            msg_seq: msg_seq,
+            msg_random: msg_random,
+            msg_time_stamp: msg_time_stamp,
+            msg_flag_bits: msg_flag_bits,
             is_peer_read: None,
             msg_key: msg_key.into(),
             msg_body: Default::default(),
@@ -477,9 +477,9 @@ pub struct QueryOnlineStatusRequest {
 
 impl QueryOnlineStatusRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             is_need_detail: None,
             is_return_instid: None,
             is_return_custom_status: None,
@@ -703,7 +703,7 @@ impl SendMsgRequest {
             msg_time_stamp: None,
             forbid_callback_control: None,
             send_msg_control: None,
-            msg_body,
+            msg_body: msg_body,
             cloud_custom_data: None,
             support_message_extension: None,
             offline_push_info: None,
@@ -833,7 +833,10 @@ pub struct SendMsgResponse {
 impl SendMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_time: u64) -> Self {
-        Self { msg_time, msg_key: None }
+        Self {
+            msg_time: msg_time,
+            msg_key: None,
+        }
     }
 
     /// Sets `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall or modify it.
@@ -931,16 +934,16 @@ impl BatchSendMsgRequest {
     ///
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
-        to_account: Vec<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
         msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
             sync_other_machine: None,
             from_account: None,
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             msg_seq: None,
             msg_random: fastrand::u32(..),
-            msg_body,
+            msg_body: msg_body,
             msg_life_time: None,
             cloud_custom_data: None,
             send_msg_control: None,
@@ -1157,13 +1160,13 @@ impl ImportMsgRequest {
         msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
-            sync_from_old_system,
+            sync_from_old_system: sync_from_old_system,
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_seq: None,
             msg_random: fastrand::u32(..),
-            msg_time_stamp,
-            msg_body,
+            msg_time_stamp: msg_time_stamp,
+            msg_body: msg_body,
             cloud_custom_data: None,
             extra: serde_json::Map::new(),
         }
@@ -1277,9 +1280,9 @@ impl AdminGetRoamMsgRequest {
         Self {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
-            max_cnt,
-            min_time,
-            max_time,
+            max_cnt: max_cnt,
+            min_time: min_time,
+            max_time: max_time,
             last_msg_key: None,
             extra: serde_json::Map::new(),
         }
@@ -1345,9 +1348,9 @@ impl AdminGetRoamMsgResponse {
         last_msg_key: impl Into<String>,
     ) -> Self {
         Self {
-            complete,
-            msg_cnt,
-            last_msg_time,
+            complete: complete,
+            msg_cnt: msg_cnt,
+            last_msg_time: last_msg_time,
             last_msg_key: last_msg_key.into(),
             msg_list: Default::default(),
         }
@@ -1590,8 +1593,11 @@ impl GetC2cUnreadMsgNumRequest {
 
     /// Sets `Peer_Account` (optional). Peers of the conversations to query (at most 10); omit to get the total unread count.
     #[must_use]
-    pub fn peer_account(mut self, value: Vec<String>) -> Self {
-        self.peer_account = Some(value);
+    pub fn peer_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.peer_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -1844,12 +1850,12 @@ impl DeleteC2cMsgRambleRequest {
     pub fn new(
         operator_account: impl Into<String>,
         peer_account: impl Into<String>,
-        msg_key_list: Vec<String>,
+        msg_key_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
-            msg_key_list,
+            msg_key_list: msg_key_list.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1930,7 +1936,7 @@ impl C2cMsgReadReceiptRequest {
         Self {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
-            c2c_msg_info,
+            c2c_msg_info: c2c_msg_info,
             extra: serde_json::Map::new(),
         }
     }
@@ -2016,7 +2022,7 @@ impl ModifyGroupMsgRequest {
     pub fn new(group_id: impl Into<String>, msg_seq: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq,
+            msg_seq: msg_seq,
             msg_body: None,
             cloud_custom_data: None,
             topic_id: None,
@@ -2115,7 +2121,7 @@ impl OnlineStatusResult {
     pub fn new(to_account: impl Into<String>, status: OnlineStatus) -> Self {
         Self {
             to_account: to_account.into(),
-            status,
+            status: status,
             detail: Default::default(),
         }
     }
@@ -2175,7 +2181,10 @@ pub struct PlatformStatus {
 impl PlatformStatus {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(platform: LoginPlatform, status: OnlineStatus) -> Self {
-        Self { platform, status }
+        Self {
+            platform: platform,
+            status: status,
+        }
     }
 }
 
@@ -2215,7 +2224,7 @@ impl OnlineStatusError {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code,
+            error_code: error_code,
         }
     }
 }
@@ -2256,7 +2265,7 @@ impl BatchSendMsgError {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code,
+            error_code: error_code,
         }
     }
 }
@@ -2297,7 +2306,7 @@ impl C2CUnreadMsgNum {
     pub fn new(peer_account: impl Into<String>, c2c_unread_msg_num: u64) -> Self {
         Self {
             peer_account: peer_account.into(),
-            c2c_unread_msg_num,
+            c2c_unread_msg_num: c2c_unread_msg_num,
         }
     }
 }
@@ -2348,7 +2357,7 @@ impl C2CUnreadMsgNumError {
     pub fn new(peer_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             peer_account: peer_account.into(),
-            error_code,
+            error_code: error_code,
         }
     }
 }

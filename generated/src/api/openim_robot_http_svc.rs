@@ -242,8 +242,11 @@ impl GetAllRobotsResponse {
 
     /// Sets `Robot_Account` (required). UserIDs of the chatbots.
     #[must_use]
-    pub fn robot_account(mut self, value: Vec<String>) -> Self {
-        self.robot_account = value;
+    pub fn robot_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.robot_account = value.into_iter().map(Into::into).collect();
         self
     }
 }

@@ -24,7 +24,10 @@ pub struct ProfileItem {
 impl ProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: ProfileValue) -> Self {
-        Self { tag: tag.into(), value }
+        Self {
+            tag: tag.into(),
+            value: value,
+        }
     }
 }
 
@@ -85,7 +88,7 @@ impl PortraitSetRequest {
     pub fn new(from_account: impl Into<String>, profile_item: Vec<ProfileItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            profile_item,
+            profile_item: profile_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -155,10 +158,13 @@ pub struct PortraitGetRequest {
 
 impl PortraitGetRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>, tag_list: Vec<String>) -> Self {
+    pub fn new(
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+        tag_list: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
-            to_account,
-            tag_list,
+            to_account: to_account.into_iter().map(Into::into).collect(),
+            tag_list: tag_list.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -220,8 +226,11 @@ impl PortraitGetResponse {
 
     /// Sets `Fail_Account` (required). UserIDs that failed; only present when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -289,7 +298,7 @@ impl UserProfileItem {
         Self {
             to_account: to_account.into(),
             profile_item: Default::default(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }

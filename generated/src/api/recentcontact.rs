@@ -77,7 +77,7 @@ impl ContactItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             to_group_id: None,
             to_account: None,
         }
@@ -135,7 +135,7 @@ impl ContactGroupItem {
     pub fn new(group_name: impl Into<String>, group_id: i64) -> Self {
         Self {
             group_name: group_name.into(),
-            group_id,
+            group_id: group_id,
         }
     }
 }
@@ -194,10 +194,10 @@ impl ContactMarkItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType, timestamp: u64) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             to_group_id: None,
             to_account: None,
-            timestamp,
+            timestamp: timestamp,
             standard_mark: None,
             custom_mark: None,
             contact_group_id: Default::default(),
@@ -573,11 +573,11 @@ impl GetListRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            time_stamp,
-            start_index,
-            top_time_stamp,
-            top_start_index,
-            assist_flags,
+            time_stamp: time_stamp,
+            start_index: start_index,
+            top_time_stamp: top_time_stamp,
+            top_start_index: top_start_index,
+            assist_flags: assist_flags,
             extra: serde_json::Map::new(),
         }
     }
@@ -640,11 +640,11 @@ impl GetListResponse {
     ) -> Self {
         Self {
             session_item: Default::default(),
-            complete_flag,
-            time_stamp,
-            start_index,
-            top_time_stamp,
-            top_start_index,
+            complete_flag: complete_flag,
+            time_stamp: time_stamp,
+            start_index: start_index,
+            top_time_stamp: top_time_stamp,
+            top_start_index: top_start_index,
         }
     }
 
@@ -730,7 +730,7 @@ impl DeleteRequest {
     pub fn new(from_account: impl Into<String>, r#type: ContactType) -> Self {
         Self {
             from_account: from_account.into(),
-            r#type,
+            r#type: r#type,
             to_account: None,
             to_groupid: None,
             clear_ramble: None,
@@ -834,8 +834,8 @@ impl TopRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            operation_type,
-            recent_contact_item,
+            operation_type: operation_type,
+            recent_contact_item: recent_contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -911,7 +911,7 @@ impl CreateContactGroupRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            group_contact_item,
+            group_contact_item: group_contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1008,10 +1008,13 @@ pub struct DelContactGroupRequest {
 
 impl DelContactGroupRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, group_name: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        group_name: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            group_name,
+            group_name: group_name.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1118,8 +1121,8 @@ impl UpdateContactGroupRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            update_type,
-            update_group,
+            update_type: update_type,
+            update_group: update_group,
             extra: serde_json::Map::new(),
         }
     }
@@ -1162,8 +1165,8 @@ impl UpdateContactGroupResponse {
         update_group_result: UpdateGroupResult,
     ) -> Self {
         Self {
-            update_type,
-            update_group_result,
+            update_type: update_type,
+            update_group_result: update_group_result,
         }
     }
 }
@@ -1214,7 +1217,7 @@ impl SearchContactGroupRequest {
     pub fn new(from_account: impl Into<String>, contact_item: Vec<ContactItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            contact_item,
+            contact_item: contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1337,7 +1340,7 @@ impl MarkContactRequest {
     pub fn new(from_account: impl Into<String>, mark_item: Vec<MarkItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            mark_item,
+            mark_item: mark_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1437,7 +1440,7 @@ impl GetContactGroupRequest {
     pub fn new(from_account: impl Into<String>, start_index: u64) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index,
+            start_index: start_index,
             extra: serde_json::Map::new(),
         }
     }
@@ -1493,8 +1496,8 @@ impl GetContactGroupResponse {
         Self {
             contact_item: Default::default(),
             group_item: Default::default(),
-            complete_flag,
-            next_start_index,
+            complete_flag: complete_flag,
+            next_start_index: next_start_index,
         }
     }
 
@@ -1596,11 +1599,11 @@ impl SessionItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType, msg_time: u64, top_flag: i32) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             to_account: None,
             group_id: None,
-            msg_time,
-            top_flag,
+            msg_time: msg_time,
+            top_flag: top_flag,
             standard_mark: None,
             custom_mark: None,
             contact_group_id: Default::default(),
@@ -1707,7 +1710,7 @@ impl PinContactItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType) -> Self {
         Self {
-            r#type,
+            r#type: r#type,
             to_account: None,
             group_id: None,
         }
@@ -1748,7 +1751,7 @@ impl GroupContactItem {
     pub fn new(group_name: impl Into<String>, contact_item: Vec<ContactItem>) -> Self {
         Self {
             group_name: group_name.into(),
-            contact_item,
+            contact_item: contact_item,
         }
     }
 }
@@ -1776,7 +1779,7 @@ impl GroupResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_item: ContactGroupItem) -> Self {
         Self {
-            group_item,
+            group_item: group_item,
             result_item: Default::default(),
         }
     }
@@ -1843,8 +1846,8 @@ impl ContactResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            contact_item,
-            result_code,
+            contact_item: contact_item,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -1901,7 +1904,7 @@ impl UpdateGroup {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(update_group_type: UpdateGroupType) -> Self {
         Self {
-            update_group_type,
+            update_group_type: update_group_type,
             old_group_name: None,
             new_group_name: None,
             contact_update_item: None,
@@ -1949,8 +1952,8 @@ impl ContactUpdateItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(contact_opt_type: ContactOptType, contact_item: ContactItem) -> Self {
         Self {
-            contact_opt_type,
-            contact_item,
+            contact_opt_type: contact_opt_type,
+            contact_item: contact_item,
         }
     }
 }
@@ -1992,9 +1995,9 @@ impl UpdateGroupResult {
         old_group_name: impl Into<String>,
     ) -> Self {
         Self {
-            update_group_type,
+            update_group_type: update_group_type,
             group_name: group_name.into(),
-            group_id,
+            group_id: group_id,
             old_group_name: old_group_name.into(),
             contact_result_item: Default::default(),
         }
@@ -2074,9 +2077,9 @@ impl ContactUpdateResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            contact_opt_type,
-            contact_item,
-            result_code,
+            contact_opt_type: contact_opt_type,
+            contact_item: contact_item,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -2138,8 +2141,8 @@ impl MarkItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(opt_type: MarkOptType, contact_item: ContactItem) -> Self {
         Self {
-            opt_type,
-            contact_item,
+            opt_type: opt_type,
+            contact_item: contact_item,
             clear_mark: None,
             set_mark: None,
             custom_mark: None,
@@ -2198,9 +2201,9 @@ impl MarkResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            opt_type,
-            contact_item,
-            result_code,
+            opt_type: opt_type,
+            contact_item: contact_item,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }

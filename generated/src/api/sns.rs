@@ -34,7 +34,7 @@ impl SnsResultItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -74,7 +74,10 @@ pub struct SnsItem {
 impl SnsItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: SnsValue) -> Self {
-        Self { tag: tag.into(), value }
+        Self {
+            tag: tag.into(),
+            value: value,
+        }
     }
 }
 
@@ -550,7 +553,7 @@ impl FriendAddRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            add_friend_item,
+            add_friend_item: add_friend_item,
             add_type: None,
             force_add_flags: None,
             extra: serde_json::Map::new(),
@@ -636,15 +639,21 @@ impl FriendAddResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
-    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
-        self.invalid_account = value;
+    pub fn invalid_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalid_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -711,7 +720,7 @@ impl FriendImportRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            add_friend_item,
+            add_friend_item: add_friend_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -781,15 +790,21 @@ impl FriendImportResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
-    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
-        self.invalid_account = value;
+    pub fn invalid_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalid_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -856,7 +871,7 @@ impl FriendUpdateRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            update_item,
+            update_item: update_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -918,8 +933,11 @@ impl FriendUpdateResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -977,10 +995,13 @@ pub struct FriendDeleteRequest {
 
 impl FriendDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             delete_type: None,
             extra: serde_json::Map::new(),
         }
@@ -1170,13 +1191,13 @@ impl FriendCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         from_account: impl Into<String>,
-        to_account: Vec<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
         check_type: FriendCheckType,
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
-            check_type,
+            to_account: to_account.into_iter().map(Into::into).collect(),
+            check_type: check_type,
             extra: serde_json::Map::new(),
         }
     }
@@ -1238,8 +1259,11 @@ impl FriendCheckResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1307,7 +1331,7 @@ impl FriendGetRequest {
     pub fn new(from_account: impl Into<String>, start_index: u64) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index,
+            start_index: start_index,
             standard_sequence: None,
             custom_sequence: None,
             extra: serde_json::Map::new(),
@@ -1385,11 +1409,11 @@ impl FriendGetResponse {
     ) -> Self {
         Self {
             user_data_item: Default::default(),
-            standard_sequence,
+            standard_sequence: standard_sequence,
             custom_sequence: None,
-            friend_num,
-            complete_flag,
-            next_start_index,
+            friend_num: friend_num,
+            complete_flag: complete_flag,
+            next_start_index: next_start_index,
         }
     }
 
@@ -1482,13 +1506,13 @@ impl FriendGetListRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         from_account: impl Into<String>,
-        to_account: Vec<String>,
-        tag_list: Vec<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+        tag_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
-            tag_list,
+            to_account: to_account.into_iter().map(Into::into).collect(),
+            tag_list: tag_list.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1550,8 +1574,11 @@ impl FriendGetListResponse {
 
     /// Sets `Fail_Account` (required). UserIDs that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1606,10 +1633,13 @@ pub struct BlackListAddRequest {
 
 impl BlackListAddRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1671,8 +1701,11 @@ impl BlackListAddResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1727,10 +1760,13 @@ pub struct BlackListDeleteRequest {
 
 impl BlackListDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1792,8 +1828,11 @@ impl BlackListDeleteResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -1862,9 +1901,9 @@ impl BlackListGetRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index,
-            max_limited,
-            last_sequence,
+            start_index: start_index,
+            max_limited: max_limited,
+            last_sequence: last_sequence,
             extra: serde_json::Map::new(),
         }
     }
@@ -1912,8 +1951,8 @@ impl BlackListGetResponse {
     pub fn new(start_index: u64, current_sequence: u64) -> Self {
         Self {
             black_list_item: Default::default(),
-            start_index,
-            current_sequence,
+            start_index: start_index,
+            current_sequence: current_sequence,
         }
     }
 
@@ -1981,13 +2020,13 @@ impl BlackListCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(
         from_account: impl Into<String>,
-        to_account: Vec<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
         check_type: BlackCheckType,
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
-            check_type,
+            to_account: to_account.into_iter().map(Into::into).collect(),
+            check_type: check_type,
             extra: serde_json::Map::new(),
         }
     }
@@ -2049,8 +2088,11 @@ impl BlackListCheckResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2108,10 +2150,13 @@ pub struct GroupAddRequest {
 
 impl GroupAddRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, group_name: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        group_name: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            group_name,
+            group_name: group_name.into_iter().map(Into::into).collect(),
             to_account: None,
             extra: serde_json::Map::new(),
         }
@@ -2119,8 +2164,11 @@ impl GroupAddRequest {
 
     /// Sets `To_Account` (optional). Friends to put into the new lists (at most 1000 per request).
     #[must_use]
-    pub fn to_account(mut self, value: Vec<String>) -> Self {
-        self.to_account = Some(value);
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2180,7 +2228,7 @@ impl GroupAddResponse {
             result_item: Default::default(),
             fail_account: Default::default(),
             invalid_account: Default::default(),
-            current_sequence,
+            current_sequence: current_sequence,
         }
     }
 
@@ -2193,15 +2241,21 @@ impl GroupAddResponse {
 
     /// Sets `Fail_Account` (required). Accounts that failed; present only when some failed.
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 
     /// Sets `Invalid_Account` (required). Accounts whose SDKAppID does not match (illegal accounts); present only when there are some.
     #[must_use]
-    pub fn invalid_account(mut self, value: Vec<String>) -> Self {
-        self.invalid_account = value;
+    pub fn invalid_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalid_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
@@ -2268,10 +2322,13 @@ pub struct GroupDeleteRequest {
 
 impl GroupDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(from_account: impl Into<String>, group_name: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        group_name: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            group_name,
+            group_name: group_name.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -2307,7 +2364,9 @@ pub struct GroupDeleteResponse {
 impl GroupDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(current_sequence: u64) -> Self {
-        Self { current_sequence }
+        Self {
+            current_sequence: current_sequence,
+        }
     }
 }
 
@@ -2374,8 +2433,11 @@ impl GroupGetRequest {
 
     /// Sets `GroupName` (optional). Names of the friend lists to pull (at most 32 per request, as an account has at most 32 friend lists).
     #[must_use]
-    pub fn group_name(mut self, value: Vec<String>) -> Self {
-        self.group_name = Some(value);
+    pub fn group_name(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2419,7 +2481,7 @@ impl GroupGetResponse {
     pub fn new(current_sequence: u64) -> Self {
         Self {
             result_item: Default::default(),
-            current_sequence,
+            current_sequence: current_sequence,
         }
     }
 
@@ -2581,8 +2643,11 @@ impl FriendImportItem {
 
     /// Sets `GroupName` (optional). Friend lists (groups) that To_Account belongs to.
     #[must_use]
-    pub fn group_name(mut self, value: Vec<String>) -> Self {
-        self.group_name = Some(value);
+    pub fn group_name(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.group_name = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -2664,7 +2729,7 @@ impl FriendUpdateItem {
     pub fn new(to_account: impl Into<String>, sns_item: Vec<SnsItem>) -> Self {
         Self {
             to_account: to_account.into(),
-            sns_item,
+            sns_item: sns_item,
         }
     }
 }
@@ -2700,7 +2765,7 @@ impl FriendCheckItem {
         Self {
             to_account: to_account.into(),
             relation: None,
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -2823,7 +2888,7 @@ impl FriendGetListItem {
         Self {
             to_account: to_account.into(),
             sns_profile_item: Default::default(),
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -2879,7 +2944,7 @@ impl BlackListEntry {
     pub fn new(to_account: impl Into<String>, add_black_time_stamp: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            add_black_time_stamp,
+            add_black_time_stamp: add_black_time_stamp,
         }
     }
 }
@@ -2936,7 +3001,7 @@ impl BlackListCheckItem {
         Self {
             to_account: to_account.into(),
             relation: None,
-            result_code,
+            result_code: result_code,
             result_info: result_info.into(),
         }
     }
@@ -2994,15 +3059,18 @@ impl FriendGroupItem {
     pub fn new(group_name: impl Into<String>, friend_number: u64) -> Self {
         Self {
             group_name: group_name.into(),
-            friend_number,
+            friend_number: friend_number,
             to_account: Default::default(),
         }
     }
 
     /// Sets `To_Account` (required). UserIDs of the friends in the list (only when requested).
     #[must_use]
-    pub fn to_account(mut self, value: Vec<String>) -> Self {
-        self.to_account = value;
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = value.into_iter().map(Into::into).collect();
         self
     }
 }

@@ -41,22 +41,31 @@ impl TimPushCondition {
 
     /// Sets `TagsAnd` (optional). The account must have all of these tags.
     #[must_use]
-    pub fn tags_and(mut self, value: Vec<String>) -> Self {
-        self.tags_and = Some(value);
+    pub fn tags_and(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_and = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `TagsOr` (optional). The account must have at least one of these tags.
     #[must_use]
-    pub fn tags_or(mut self, value: Vec<String>) -> Self {
-        self.tags_or = Some(value);
+    pub fn tags_or(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_or = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `TagsNot` (optional). Excludes accounts with these tags; the example's comment reads ("Stock A" or "stock B") and not ("Stock C" and "Stock D").
     #[must_use]
-    pub fn tags_not(mut self, value: Vec<String>) -> Self {
-        self.tags_not = Some(value);
+    pub fn tags_not(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_not = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
@@ -158,15 +167,21 @@ impl WebPushCondition {
 
     /// Sets `TagsAnd` (optional). The account must have all of these tags.
     #[must_use]
-    pub fn tags_and(mut self, value: Vec<String>) -> Self {
-        self.tags_and = Some(value);
+    pub fn tags_and(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_and = Some(value.into_iter().map(Into::into).collect());
         self
     }
 
     /// Sets `TagsOr` (optional). The account must have at least one of these tags.
     #[must_use]
-    pub fn tags_or(mut self, value: Vec<String>) -> Self {
-        self.tags_or = Some(value);
+    pub fn tags_or(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.tags_or = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -305,7 +320,7 @@ impl PushUserAttrs {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs,
+            attrs: attrs,
         }
     }
 }
@@ -348,10 +363,13 @@ pub struct PushUserAttrNames {
 
 impl PushUserAttrNames {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: impl Into<String>, attrs: Vec<String>) -> Self {
+    pub fn new(
+        to_account: impl Into<String>,
+        attrs: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs,
+            attrs: attrs.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -376,10 +394,13 @@ pub struct PushUserTags {
 
 impl PushUserTags {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: impl Into<String>, tags: Vec<String>) -> Self {
+    pub fn new(
+        to_account: impl Into<String>,
+        tags: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             to_account: to_account.into(),
-            tags,
+            tags: tags.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -428,7 +449,7 @@ impl PushErrorItem {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code,
+            error_code: error_code,
             error_info: None,
         }
     }
@@ -635,14 +656,14 @@ impl BatchRequest {
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
     pub fn new(
         from_account: impl Into<String>,
-        to_account: Vec<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
         offline_push_info: crate::types::OfflinePushInfo,
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             msg_random: fastrand::u32(..),
-            offline_push_info,
+            offline_push_info: offline_push_info,
             data_id: None,
             extra: serde_json::Map::new(),
         }
@@ -765,7 +786,7 @@ impl RevokeRequest {
     ) -> Self {
         Self {
             task_id: task_id.into(),
-            offline_push_info,
+            offline_push_info: offline_push_info,
             extra: serde_json::Map::new(),
         }
     }
@@ -837,7 +858,7 @@ impl SetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
         Self {
-            attr_names,
+            attr_names: attr_names,
             attr_types: None,
             extra: serde_json::Map::new(),
         }
@@ -1028,9 +1049,9 @@ pub struct GetAttrRequest {
 
 impl GetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1149,7 +1170,7 @@ impl SetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrs>) -> Self {
         Self {
-            user_attrs,
+            user_attrs: user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -1245,7 +1266,7 @@ impl RemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrNames>) -> Self {
         Self {
-            user_attrs,
+            user_attrs: user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -1339,9 +1360,9 @@ pub struct GetTagRequest {
 
 impl GetTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1464,7 +1485,7 @@ impl AddTagRequest {
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
         Self {
             replace: None,
-            user_tags,
+            user_tags: user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -1567,7 +1588,7 @@ impl RemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
         Self {
-            user_tags,
+            user_tags: user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -1661,9 +1682,9 @@ pub struct ClearAllTagsRequest {
 
 impl ClearAllTagsRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(to_account: Vec<String>) -> Self {
+    pub fn new(to_account: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1773,10 +1794,10 @@ impl AddSchedTaskRequest {
         content: serde_json::Value,
     ) -> Self {
         Self {
-            sdkappid,
-            r#type,
+            sdkappid: sdkappid,
+            r#type: r#type,
             sched_at: sched_at.into(),
-            content,
+            content: content,
             extra: serde_json::Map::new(),
         }
     }
@@ -1875,9 +1896,9 @@ impl ModifySchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
         Self {
-            sdkappid,
-            task_id,
-            r#type,
+            sdkappid: sdkappid,
+            task_id: task_id,
+            r#type: r#type,
             sched_at: None,
             content: None,
             extra: serde_json::Map::new(),
@@ -1975,9 +1996,9 @@ impl DeleteSchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
         Self {
-            sdkappid,
-            task_id,
-            r#type,
+            sdkappid: sdkappid,
+            task_id: task_id,
+            r#type: r#type,
             extra: serde_json::Map::new(),
         }
     }
@@ -2013,7 +2034,7 @@ pub struct DeleteSchedTaskResponse {
 impl DeleteSchedTaskResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_id: u64) -> Self {
-        Self { task_id }
+        Self { task_id: task_id }
     }
 }
 
@@ -2054,8 +2075,8 @@ impl GetSchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64) -> Self {
         Self {
-            sdkappid,
-            task_id,
+            sdkappid: sdkappid,
+            task_id: task_id,
             extra: serde_json::Map::new(),
         }
     }
@@ -2091,7 +2112,7 @@ pub struct GetSchedTaskResponse {
 impl GetSchedTaskResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_info: SchedTaskInfo) -> Self {
-        Self { task_info }
+        Self { task_info: task_info }
     }
 }
 
@@ -2165,11 +2186,11 @@ impl ListSchedTaskRequest {
         end_time: impl Into<String>,
     ) -> Self {
         Self {
-            sdkappid,
-            offset,
-            want,
+            sdkappid: sdkappid,
+            offset: offset,
+            want: want,
             order_by: order_by.into(),
-            asc,
+            asc: asc,
             begin_time: begin_time.into(),
             end_time: end_time.into(),
             keyword: None,
@@ -2420,10 +2441,13 @@ impl WebbatchRequest {
     /// Creates the value from its required fields; optional fields start unset.
     ///
     /// `MsgRandom` starts as a fresh random number; it is serialized once per call and stays the same across retries, which lets the server de-duplicate a repeated call.
-    pub fn new(from_account: impl Into<String>, to_account: Vec<String>) -> Self {
+    pub fn new(
+        from_account: impl Into<String>,
+        to_account: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             from_account: from_account.into(),
-            to_account,
+            to_account: to_account.into_iter().map(Into::into).collect(),
             msg_random: fastrand::u32(..),
             web_info: None,
             message: None,
@@ -2582,7 +2606,7 @@ impl SchedTaskInfo {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_id: u64) -> Self {
         Self {
-            task_id,
+            task_id: task_id,
             sdkappid: None,
             create_at: None,
             r#type: None,

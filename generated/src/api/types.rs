@@ -830,7 +830,7 @@ impl GroupInfo {
     pub fn new(group_id: impl Into<String>, error_code: i64) -> Self {
         Self {
             group_id: group_id.into(),
-            error_code,
+            error_code: error_code,
             error_info: None,
             r#type: None,
             name: None,
@@ -1134,12 +1134,12 @@ impl GroupHistoryMsg {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            is_place_msg,
+            is_place_msg: is_place_msg,
             msg_body: Default::default(),
             msg_priority: None,
-            msg_random,
-            msg_seq,
-            msg_time_stamp,
+            msg_random: msg_random,
+            msg_seq: msg_seq,
+            msg_time_stamp: msg_time_stamp,
             is_system_msg: None,
         }
     }
@@ -1715,8 +1715,8 @@ impl LocationElem {
     pub fn new(desc: impl Into<String>, latitude: f64, longitude: f64) -> Self {
         Self {
             desc: desc.into(),
-            latitude,
-            longitude,
+            latitude: latitude,
+            longitude: longitude,
         }
     }
 }
@@ -1755,7 +1755,10 @@ pub struct FaceElem {
 impl FaceElem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(index: i64, data: impl Into<String>) -> Self {
-        Self { index, data: data.into() }
+        Self {
+            index: index,
+            data: data.into(),
+        }
     }
 }
 
@@ -1875,8 +1878,8 @@ impl SoundElem {
         Self {
             url: None,
             uuid: None,
-            size,
-            second,
+            size: size,
+            second: second,
             download_flag: None,
         }
     }
@@ -1957,8 +1960,8 @@ impl ImageElem {
     ) -> Self {
         Self {
             uuid: uuid.into(),
-            image_format,
-            image_info_array,
+            image_format: image_format,
+            image_info_array: image_info_array,
         }
     }
 }
@@ -2023,10 +2026,10 @@ impl ImageInfo {
         url: impl Into<String>,
     ) -> Self {
         Self {
-            r#type,
-            size,
-            width,
-            height,
+            r#type: r#type,
+            size: size,
+            width: width,
+            height: height,
             url: url.into(),
         }
     }
@@ -2080,7 +2083,7 @@ impl FileElem {
         Self {
             url: None,
             uuid: None,
-            file_size,
+            file_size: file_size,
             file_name: file_name.into(),
             download_flag: None,
         }
@@ -2201,15 +2204,15 @@ impl VideoFileElem {
         Self {
             video_url: None,
             video_uuid: None,
-            video_size,
-            video_second,
+            video_size: video_size,
+            video_second: video_second,
             video_format: video_format.into(),
             video_download_flag: None,
             thumb_url: None,
             thumb_uuid: None,
-            thumb_size,
-            thumb_width,
-            thumb_height,
+            thumb_size: thumb_size,
+            thumb_width: thumb_width,
+            thumb_height: thumb_height,
             thumb_format: thumb_format.into(),
             thumb_download_flag: None,
         }
@@ -2724,13 +2727,13 @@ impl RelayElem {
         title: impl Into<String>,
         msg_num: u32,
         compatible_text: impl Into<String>,
-        abstract_list: Vec<String>,
+        abstract_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             title: title.into(),
-            msg_num,
+            msg_num: msg_num,
             compatible_text: compatible_text.into(),
-            abstract_list,
+            abstract_list: abstract_list.into_iter().map(Into::into).collect(),
             msg_list: None,
             json_msg_key: None,
         }
@@ -2840,10 +2843,10 @@ impl RelayMsgItem {
             from_account: None,
             to_account: None,
             group_id: None,
-            msg_seq,
-            msg_random,
-            msg_time_stamp,
-            msg_body,
+            msg_seq: msg_seq,
+            msg_random: msg_random,
+            msg_time_stamp: msg_time_stamp,
+            msg_body: msg_body,
             cloud_custom_data: None,
         }
     }

@@ -45,7 +45,7 @@ impl FollowAfterFollowAddEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             follow_list: Default::default(),
-            event_time,
+            event_time: event_time,
         }
     }
 
@@ -130,14 +130,17 @@ impl FollowAfterFollowDeleteEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             to_account: Default::default(),
-            event_time,
+            event_time: event_time,
         }
     }
 
     /// Sets `To_Account` (required). UserIDs of the users that are no longer followed.
     #[must_use]
-    pub fn to_account(mut self, value: Vec<String>) -> Self {
-        self.to_account = value;
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = value.into_iter().map(Into::into).collect();
         self
     }
 }

@@ -226,18 +226,18 @@ impl ContentCallbackResultNotifyEvent {
         ctxcb_lib_name: impl Into<String>,
     ) -> Self {
         Self {
-            scene,
-            sdk_app_id,
+            scene: scene,
+            sdk_app_id: sdk_app_id,
             from_account: from_account.into(),
             contact_item: None,
             content_type: content_type.into(),
             text_content: Default::default(),
             msg_id: None,
-            ctxcb_result,
+            ctxcb_result: ctxcb_result,
             ctxcb_request_id: ctxcb_request_id.into(),
             ctxcb_keywords: Default::default(),
             ctxcb_suggestion: ctxcb_suggestion.into(),
-            ctxcb_label,
+            ctxcb_label: ctxcb_label,
             ctxcb_sub_label: ctxcb_sub_label.into(),
             ctxcb_sub_label_desc: ctxcb_sub_label_desc.into(),
             ctxcb_lib_name: ctxcb_lib_name.into(),
@@ -254,8 +254,11 @@ impl ContentCallbackResultNotifyEvent {
 
     /// Sets `TextContent` (required). The text pieces that were checked (text content).
     #[must_use]
-    pub fn text_content(mut self, value: Vec<String>) -> Self {
-        self.text_content = value;
+    pub fn text_content(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.text_content = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -268,8 +271,11 @@ impl ContentCallbackResultNotifyEvent {
 
     /// Sets `CtxcbKeywords` (required). Keywords that were hit.
     #[must_use]
-    pub fn ctxcb_keywords(mut self, value: Vec<String>) -> Self {
-        self.ctxcb_keywords = value;
+    pub fn ctxcb_keywords(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ctxcb_keywords = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -393,7 +399,7 @@ impl ModerationContact {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(contact_type: ModerationContactType) -> Self {
         Self {
-            contact_type,
+            contact_type: contact_type,
             to_account: None,
             to_group_id: None,
         }

@@ -191,7 +191,7 @@ impl GetThingResponse {
         Self {
             r#type: None,
             self_: None,
-            next,
+            next: next,
             items: Default::default(),
             extra: Default::default(),
             value: None,
@@ -234,7 +234,7 @@ impl GetThingResponse {
     }
 }
 
-///How the drift corrector reads [`GetThingResponse`].
+/// How the drift corrector reads [`GetThingResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetThingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -412,13 +412,16 @@ impl PutThingResponse {
 
     /// Sets `Fail_Account` (required).
     #[must_use]
-    pub fn fail_account(mut self, value: Vec<String>) -> Self {
-        self.fail_account = value;
+    pub fn fail_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.fail_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
 
-///How the drift corrector reads [`PutThingResponse`].
+/// How the drift corrector reads [`PutThingResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PutThingResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -471,9 +474,9 @@ pub struct HalfKnownRequest {
 
 impl HalfKnownRequest {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(ids: Vec<String>) -> Self {
+    pub fn new(ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            ids,
+            ids: ids.into_iter().map(Into::into).collect(),
             limit: None,
             cursor: None,
             extra: serde_json::Map::new(),
@@ -555,8 +558,8 @@ impl HalfKnownResponse {
 
     /// Sets `Rows` (required). A page of rows.
     #[must_use]
-    pub fn rows(mut self, value: Vec<String>) -> Self {
-        self.rows = value;
+    pub fn rows(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.rows = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -568,7 +571,7 @@ impl HalfKnownResponse {
     }
 }
 
-///How the drift corrector reads [`HalfKnownResponse`].
+/// How the drift corrector reads [`HalfKnownResponse`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HalfKnownResponse: crate::drift::ObjectShape = crate::drift::ObjectShape::open(
@@ -637,7 +640,7 @@ pub struct DeepThing {
 impl DeepThing {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(depth: i32) -> Self {
-        Self { depth }
+        Self { depth: depth }
     }
 }
 
@@ -661,12 +664,12 @@ impl PutThingResultItem {
     pub fn new(user_id: impl Into<String>, result_code: Flag) -> Self {
         Self {
             user_id: user_id.into(),
-            result_code,
+            result_code: result_code,
         }
     }
 }
 
-///How the drift corrector reads [`PutThingResultItem`].
+/// How the drift corrector reads [`PutThingResultItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PutThingResultItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -897,7 +900,7 @@ pub struct WeirdSvc<'a> {
 }
 
 impl crate::Client {
-    ///The `WeirdSvc` commands: Weird service (奇怪服务).
+    /// The `WeirdSvc` commands: Weird service (奇怪服务).
     pub fn weird_svc(&self) -> WeirdSvc<'_> {
         WeirdSvc { client: self }
     }
@@ -917,7 +920,7 @@ impl<'a> WeirdSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<GetThingResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// Put a thing (写入)
@@ -935,7 +938,7 @@ impl<'a> WeirdSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<PutThingResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
     /// A reply only partly documented (半知)
@@ -957,33 +960,33 @@ impl<'a> WeirdSvc<'a> {
     ) -> impl std::future::Future<
         Output = Result<HalfKnownResponse, crate::Error>,
     > + Send + use<'a, 'r> {
-        self.client.call(request)
+        self.client.runtime().call(request)
     }
 
-    ///Every page of [`Self::half_known`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `Cursor` is "") and ends after the last page. A page that fails ends the stream with its error.
+    /// Every page of [`Self::half_known`], starting with `request`: a lazy stream of replies that builds each next request from the last reply (`Cursor` from the reply's `Cursor`; the last page: `Cursor` is "") and ends after the last page. A page that fails ends the stream with its error.
     pub fn half_known_pages(
         &self,
         request: HalfKnownRequest,
     ) -> crate::paging::Pages<HalfKnownRequest> {
-        self.client.pages(request)
+        self.client.runtime().pages(request)
     }
 
-    ///Every item of `Rows` on every page of [`Self::half_known`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
+    /// Every item of `Rows` on every page of [`Self::half_known`], starting with `request`: a lazy stream that fetches the next page only when the items read so far are used up. A page that fails ends the stream with its error, after the items already read.
     pub fn half_known_items(
         &self,
         request: HalfKnownRequest,
     ) -> crate::paging::Items<HalfKnownRequest> {
-        self.client.items(request)
+        self.client.runtime().items(request)
     }
 
-    ///[`Self::half_known`] with any number of items: `Ids` (2 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
+    /// [`Self::half_known`] with any number of items: `Ids` (2 per request) split into requests of the documented size, every other field unchanged. The outcome lists every item with its own result (see [`crate::batch`]).
     pub fn half_known_batched<'r>(
         &self,
         request: &'r HalfKnownRequest,
     ) -> impl std::future::Future<
         Output = crate::batch::BatchOutcome<HalfKnownRequest>,
     > + Send + use<'a, 'r> {
-        self.client.call_batched(request)
+        self.client.runtime().call_batched(request)
     }
 }
 
