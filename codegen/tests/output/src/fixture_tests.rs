@@ -179,7 +179,7 @@ fn limits_are_checked_through_lists_and_ranges() {
     assert_eq!(e.field, "Ids");
     let e = HalfKnownRequest::new(["ok", "toolong"]).check_limits().expect_err("too long");
     assert_eq!(e.field, "Ids[1]");
-    let e = HalfKnownRequest::new(vec![]).limit(0).check_limits().expect_err("zero");
+    let e = HalfKnownRequest::new(Vec::<String>::new()).limit(0).check_limits().expect_err("zero");
     assert_eq!(e.field, "Limit");
     assert_eq!(<HalfKnownRequest as Endpoint>::RATES.len(), 2);
     assert_eq!(HalfKnownRequest::new(["a", "b"]).rate_units(1), 2);
