@@ -14,8 +14,10 @@ impl Emitter<'_> {
         let owner = Owner::Service(si);
         let handle = format_ident!("{}", svc.handle);
         let module = format_ident!("{}", svc.module);
+        let summary = svc.summary.as_deref().unwrap_or(&svc.title.en).trim().trim_end_matches('.');
         let mod_doc = inner_doc_attrs(&format!(
-            "{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
+            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
+            escape_md(summary),
             svc.title.en,
             svc.title.zh,
             svc.wire,

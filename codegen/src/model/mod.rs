@@ -178,6 +178,8 @@ pub struct Service {
     pub title: Title,
     /// Description.
     pub description: Option<String>,
+    /// One line saying what the service is for (`summary:`).
+    pub summary: Option<String>,
     /// Spec file, relative to the spec root (e.g. `services/openim.yaml`).
     pub file: String,
     /// Commands in documentation order.
