@@ -1804,6 +1804,10 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `Condition.TagsOr` at most 10 items; `Condition.TagsOr` at most 50 bytes; `Condition.TagsAnd` at most 10 items; `Condition.TagsAnd` at most 50 bytes; `MsgLifeTime` at most 604800.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::all_member_push::ImPushRequest = serde_json::from_str(r#\"\n {\n \t\"From_Account\": \"admin\",\n     \"MsgRandom\": 56512,\n     \"MsgLifeTime\": 120,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hi, beauty\"\n             }\n         }\n     ]\n }\n \"#)?;\n let reply = client.all_member_push().im_push(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn im_push<'r>(
         &self,
         request: &'r ImPushRequest,
@@ -1826,6 +1830,10 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `AttrNames` at most 10 items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::all_member_push::ImSetAttrNameRequest = serde_json::from_str(r#\"\n {\n \t\"AttrNames\": {\n \t\t\"0\": \"sex\",\n \t\t\"1\": \"city\",\n \t\t\"2\": \"country\"\n \t}\n }\n \"#)?;\n let reply = client.all_member_push().im_set_attr_name(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn im_set_attr_name<'r>(
         &self,
         request: &'r ImSetAttrNameRequest,
@@ -1846,6 +1854,17 @@ impl<'a> AllMemberPush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::ImGetAttrNameRequest;
+    /// let request = ImGetAttrNameRequest::new();
+    /// let reply = client.all_member_push().im_get_attr_name(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_get_attr_name<'r>(
         &self,
         request: &'r ImGetAttrNameRequest,
@@ -1868,6 +1887,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `im_get_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::ImGetAttrRequest;
+    /// let request = ImGetAttrRequest::new(["张小红", "陈小明", "abc"]);
+    /// let reply = client.all_member_push().im_get_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_get_attr<'r>(
         &self,
         request: &'r ImGetAttrRequest,
@@ -1900,6 +1930,10 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `UserAttrs` at most 100 items. `im_set_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::all_member_push::ImSetAttrRequest = serde_json::from_str(r#\"\n {\n \t\"UserAttrs\":\n \t[\n \t\t{\n \t\t\t\"To_Account\": \"xiaojun012\",\n \t\t\t\"Attrs\": {\n \t\t\t\t\"sex\": \"attr1\",\n \t\t\t\t\"city\": \"attr2\"\n \t\t\t}\n \t\t},\n \t\t{\n \t\t\t\"To_Account\": \"xiaojun013\",\n \t\t\t\"Attrs\": {\n \t\t\t\t\"city\": \"attr3\",\n \t\t\t\t\"sex\": \"attr4\"\n \t\t\t}\n \t\t}\n \t]\n }\n \"#)?;\n let reply = client.all_member_push().im_set_attr(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn im_set_attr<'r>(
         &self,
         request: &'r ImSetAttrRequest,
@@ -1932,6 +1966,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `UserAttrs` at most 100 items. `im_remove_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::{ImRemoveAttrRequest, ImUserAttrNames};
+    /// let request = ImRemoveAttrRequest::new(vec![ImUserAttrNames::new("xiaojun013", ["sex", "city"]), ImUserAttrNames::new("xiaojun012", ["sex", "city"])]);
+    /// let reply = client.all_member_push().im_remove_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_remove_attr<'r>(
         &self,
         request: &'r ImRemoveAttrRequest,
@@ -1964,6 +2009,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `im_get_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::ImGetTagRequest;
+    /// let request = ImGetTagRequest::new(["xiaojun012", "xiaojun013"]);
+    /// let reply = client.all_member_push().im_get_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_get_tag<'r>(
         &self,
         request: &'r ImGetTagRequest,
@@ -1996,6 +2052,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `UserTags` at most 100 items; `UserTags.Tags` at most 10 items; `UserTags.Tags` at most 50 bytes. `im_add_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::{ImAddTagRequest, ImUserTags};
+    /// let request = ImAddTagRequest::new(vec![ImUserTags::new("xiaojun012", ["a", "b"]), ImUserTags::new("xiaojun013", ["a", "b"])]);
+    /// let reply = client.all_member_push().im_add_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_add_tag<'r>(
         &self,
         request: &'r ImAddTagRequest,
@@ -2028,6 +2095,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `UserTags` at most 100 items. `im_remove_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::{ImRemoveTagRequest, ImUserTags};
+    /// let request = ImRemoveTagRequest::new(vec![ImUserTags::new("xiaojun012", ["a", "b"]), ImUserTags::new("xiaojun013", ["a", "b"])]);
+    /// let reply = client.all_member_push().im_remove_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_remove_tag<'r>(
         &self,
         request: &'r ImRemoveTagRequest,
@@ -2060,6 +2138,17 @@ impl<'a> AllMemberPush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `im_remove_all_tags_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::all_member_push::ImRemoveAllTagsRequest;
+    /// let request = ImRemoveAllTagsRequest::new(["xiaojun012", "xiaojun013"]);
+    /// let reply = client.all_member_push().im_remove_all_tags(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn im_remove_all_tags<'r>(
         &self,
         request: &'r ImRemoveAllTagsRequest,

@@ -160,6 +160,17 @@ impl<'a> ConfigSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::config_svc::GetIpListRequest;
+    /// let request = GetIpListRequest::new();
+    /// let reply = client.config_svc().get_ip_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_ip_list<'r>(
         &self,
         request: &'r GetIpListRequest,

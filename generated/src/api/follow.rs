@@ -1490,6 +1490,17 @@ impl<'a> Follow<'a> {
     /// Limits, checked before sending: `FollowItem` at most 20 items. `follow_add_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::follow::{FollowAddItem, FollowAddRequest};
+    /// let request = FollowAddRequest::new("UserID_001", vec![FollowAddItem::new("UserID_002"), FollowAddItem::new("UserID_003")]);
+    /// let reply = client.follow().follow_add(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn follow_add<'r>(
         &self,
         request: &'r FollowAddRequest,
@@ -1524,6 +1535,17 @@ impl<'a> Follow<'a> {
     /// Limits, checked before sending: `To_Account` at most 20 items. `follow_delete_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::follow::FollowDeleteRequest;
+    /// let request = FollowDeleteRequest::new("UserID_001", ["UserID_002", "UserID_003"]);
+    /// let reply = client.follow().follow_delete(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn follow_delete<'r>(
         &self,
         request: &'r FollowDeleteRequest,
@@ -1558,6 +1580,17 @@ impl<'a> Follow<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `follow_check_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::follow::FollowCheckRequest;
+    /// let request = FollowCheckRequest::new("UserID_001", ["UserID_002", "UserID_003"]);
+    /// let reply = client.follow().follow_check(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn follow_check<'r>(
         &self,
         request: &'r FollowCheckRequest,
@@ -1590,6 +1623,10 @@ impl<'a> Follow<'a> {
     /// Limits, checked before sending: `WantNum` at most 1000.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::follow::FollowGetRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\": \"UserID_001\",\n     \"FollowType\": 1,\n     \"StartCursor\": \"\",\n     \"WantNum\": 100\n }\n \"#)?;\n let reply = client.follow().follow_get(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn follow_get<'r>(
         &self,
         request: &'r FollowGetRequest,
@@ -1614,6 +1651,17 @@ impl<'a> Follow<'a> {
     /// Limits, checked before sending: `To_Account` at most 20 items. `follow_get_info_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::follow::FollowGetInfoRequest;
+    /// let request = FollowGetInfoRequest::new("UserID_001", ["UserID_001", "UserID_002", "UserID_003"]);
+    /// let reply = client.follow().follow_get_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn follow_get_info<'r>(
         &self,
         request: &'r FollowGetInfoRequest,

@@ -206,6 +206,17 @@ impl<'a> GroupOpenAttrHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_attr_http_svc::GetGroupAttrRequest;
+    /// let request = GetGroupAttrRequest::new("@TGS#aC5SZEAEF");
+    /// let reply = client.group_open_attr_http_svc().get_group_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_attr<'r>(
         &self,
         request: &'r GetGroupAttrRequest,

@@ -1095,6 +1095,17 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Paged: `Timestamp` from the reply's `NextTimestamp`; the last page: `NextTimestamp` is 0. `get_members_pages` and `get_members_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_avchatroom_http_svc::GetMembersRequest;
+    /// let request = GetMembersRequest::new("@TGS#a6I4ZUUGO", 0);
+    /// let reply = client.group_open_avchatroom_http_svc().get_members(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_members<'r>(
         &self,
         request: &'r GetMembersRequest,
@@ -1133,6 +1144,10 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Limits, checked before sending: `MemberList` at most 500 items. `modify_user_info_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_avchatroom_http_svc::ModifyUserInfoRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#a6I4ZUUGO\",\n     \"CommandType\": 1,\n     \"MemberList\": [\n         {\n             \"Member_Account\": \"teacher10\",\n             \"Marks\": [1000]\n         },\n         {\n             \"Member_Account\": \"student9\",\n             \"Marks\": [1001]\n         }\n     ]\n }\n \"#)?;\n let reply = client.group_open_avchatroom_http_svc().modify_user_info(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_user_info<'r>(
         &self,
         request: &'r ModifyUserInfoRequest,
@@ -1165,6 +1180,10 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Limits, checked before sending: `Admin_Account` at most 5 items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_avchatroom_http_svc::ModifyAdminRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\":\"@TGS#a6I4ZUUGO\",\n     \"CommandType\": 1,\n     \"Admin_Account\": [\"user1\"]\n }\n \"#)?;\n let reply = client.group_open_avchatroom_http_svc().modify_admin(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_admin<'r>(
         &self,
         request: &'r ModifyAdminRequest,
@@ -1185,6 +1204,17 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_avchatroom_http_svc::GetAdminListRequest;
+    /// let request = GetAdminListRequest::new("@TGS#a6I4ZUUGO");
+    /// let reply = client.group_open_avchatroom_http_svc().get_admin_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_admin_list<'r>(
         &self,
         request: &'r GetAdminListRequest,
@@ -1205,6 +1235,17 @@ impl<'a> GroupOpenAvchatroomHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_avchatroom_http_svc::CheckMembersRequest;
+    /// let request = CheckMembersRequest::new("@TGS#a6I4ZUUGO", ["245000", "202200", "239017", "361697"]);
+    /// let reply = client.group_open_avchatroom_http_svc().check_members(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_members<'r>(
         &self,
         request: &'r CheckMembersRequest,

@@ -11722,6 +11722,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 10000.
     ///
     /// Documented rate (the client paces calls to it): 1 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetAppidGroupListRequest;
+    /// let request = GetAppidGroupListRequest::new();
+    /// let reply = client.group_open_http_svc().get_appid_group_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_appid_group_list<'r>(
         &self,
         request: &'r GetAppidGroupListRequest,
@@ -11760,6 +11771,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes; `MemberList` at most 100 items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::CreateGroupRequest = serde_json::from_str(r#\"\n {\n     \"Owner_Account\": \"leckie\",\n     \"Type\": \"Public\",\n     \"Name\": \"TestGroup\"\n }\n \"#)?;\n let reply = client.group_open_http_svc().create_group(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn create_group<'r>(
         &self,
         request: &'r CreateGroupRequest,
@@ -11784,6 +11799,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `GroupIdList` at most 50 items. `get_group_info_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetGroupInfoRequest;
+    /// let request = GetGroupInfoRequest::new(["@TGS#1NVTZEAE4", "@TGS#1CXTZEAET"]);
+    /// let reply = client.group_open_http_svc().get_group_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_info<'r>(
         &self,
         request: &'r GetGroupInfoRequest,
@@ -11816,6 +11842,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Paged: `Offset` advanced by the items received (unless the reply carries `Next`), `Next` from the reply's `Next`; the last page: `Next` is "" or `Offset` reaches `MemberNum` or a page has no items. `get_group_member_info_pages` and `get_group_member_info_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetGroupMemberInfoRequest;
+    /// let request = GetGroupMemberInfoRequest::new("@TGS#1NVTZEAE4");
+    /// let reply = client.group_open_http_svc().get_group_member_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_member_info<'r>(
         &self,
         request: &'r GetGroupMemberInfoRequest,
@@ -11854,6 +11891,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Member_List_Account` at most 50 items. `get_specified_group_member_info_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetSpecifiedGroupMemberInfoRequest;
+    /// let request = GetSpecifiedGroupMemberInfoRequest::new("@TGS#2KIFZCIPQ", ["bob", "peter"]);
+    /// let reply = client.group_open_http_svc().get_specified_group_member_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_specified_group_member_info<'r>(
         &self,
         request: &'r GetSpecifiedGroupMemberInfoRequest,
@@ -11886,6 +11934,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::ModifyGroupBaseInfoRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#1NVTZEAE4\",\n     \"Name\": \"NewName\",\n     \"Introduction\": \"NewIntroduction\",\n     \"Notification\": \"NewNotification\",\n     \"FaceUrl\": \"http://this.is.new.face.url\",\n     \"MaxMemberNum\": 500,\n     \"ApplyJoinOption\": \"NeedPermission\",\n     \"MuteAllMember\": \"On\"\n }\n \"#)?;\n let reply = client.group_open_http_svc().modify_group_base_info(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_group_base_info<'r>(
         &self,
         request: &'r ModifyGroupBaseInfoRequest,
@@ -11910,6 +11962,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MemberList` at most 300 items. `add_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{AddGroupMemberItem, AddGroupMemberRequest};
+    /// let request = AddGroupMemberRequest::new("@TGS#2J4SZEAEL", vec![AddGroupMemberItem::new("tommy"), AddGroupMemberItem::new("jared")]);
+    /// let reply = client.group_open_http_svc().add_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_group_member<'r>(
         &self,
         request: &'r AddGroupMemberRequest,
@@ -11942,6 +12005,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MemberToDel_Account` at most 100 items. `delete_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::DeleteGroupMemberRequest;
+    /// let request = DeleteGroupMemberRequest::new("@TGS#2J4SZEAEL", ["tommy", "jared"]);
+    /// let reply = client.group_open_http_svc().delete_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group_member<'r>(
         &self,
         request: &'r DeleteGroupMemberRequest,
@@ -11974,6 +12048,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `NameCard` at most 50 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::ModifyGroupMemberInfoRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#2CLUZEAEJ\",\n     \"Member_Account\": \"bob\",\n     \"Role\": \"Admin\"\n }\n \"#)?;\n let reply = client.group_open_http_svc().modify_group_member_info(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_group_member_info<'r>(
         &self,
         request: &'r ModifyGroupMemberInfoRequest,
@@ -11994,6 +12072,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::DestroyGroupRequest;
+    /// let request = DestroyGroupRequest::new("@TGS#2J4SZEAEL");
+    /// let reply = client.group_open_http_svc().destroy_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn destroy_group<'r>(
         &self,
         request: &'r DestroyGroupRequest,
@@ -12018,6 +12107,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 5000.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetJoinedGroupListRequest;
+    /// let request = GetJoinedGroupListRequest::new("leckie");
+    /// let reply = client.group_open_http_svc().get_joined_group_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_joined_group_list<'r>(
         &self,
         request: &'r GetJoinedGroupListRequest,
@@ -12056,6 +12156,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `User_Account` at most 500 items. `get_role_in_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetRoleInGroupRequest;
+    /// let request = GetRoleInGroupRequest::new("@TGS#2C5SZEAEF", ["leckie", "peter", "wesley"]);
+    /// let reply = client.group_open_http_svc().get_role_in_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_role_in_group<'r>(
         &self,
         request: &'r GetRoleInGroupRequest,
@@ -12088,6 +12199,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Members_Account` at most 500 items. `forbid_send_msg_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ForbidSendMsgRequest;
+    /// let request = ForbidSendMsgRequest::new("@TGS#2C5SZEAEF", ["peter", "leckie"], 60);
+    /// let reply = client.group_open_http_svc().forbid_send_msg(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forbid_send_msg<'r>(
         &self,
         request: &'r ForbidSendMsgRequest,
@@ -12118,6 +12240,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetGroupMutedAccountRequest;
+    /// let request = GetGroupMutedAccountRequest::new("@TGS#1KGZ2RAEU");
+    /// let reply = client.group_open_http_svc().get_group_muted_account(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_muted_account<'r>(
         &self,
         request: &'r GetGroupMutedAccountRequest,
@@ -12140,6 +12273,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `To_Account` at most 50 items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::SendGroupMsgRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#2C5SZEAEF\",\n     \"Random\": 8912345,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"red packet\"\n             }\n         },\n         {\n             \"MsgType\": \"TIMFaceElem\",\n             \"MsgContent\": {\n                 \"Index\": 6,\n                 \"Data\": \"abc\\u0000\\u0001\"\n             }\n         }\n     ],\n     \"CloudCustomData\": \"your cloud custom data\",\n     \"SupportMessageExtension\": 0,\n     \"OfflinePushInfo\": {\n         \"PushFlag\": 0,\n         \"Desc\": \"离线推送内容\",\n         \"Ext\": \"这是透传的内容\",\n         \"AndroidInfo\": {\n             \"Sound\": \"android.mp3\"\n         },\n         \"ApnsInfo\": {\n             \"Sound\": \"apns.mp3\",\n             \"BadgeMode\": 1,\n             \"Title\":\"apns title\",\n             \"SubTitle\":\"apns subtitle\",\n             \"Image\":\"www.image.com\"\n         }\n     }\n }\n \"#)?;\n let reply = client.group_open_http_svc().send_group_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn send_group_msg<'r>(
         &self,
         request: &'r SendGroupMsgRequest,
@@ -12162,6 +12299,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `ToMembers_Account` at most 500 items. `send_group_system_notification_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::SendGroupSystemNotificationRequest;
+    /// let request = SendGroupSystemNotificationRequest::new("@TGS#2C5SZEAEF", "Hello World");
+    /// let reply = client.group_open_http_svc().send_group_system_notification(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_group_system_notification<'r>(
         &self,
         request: &'r SendGroupSystemNotificationRequest,
@@ -12196,6 +12344,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MsgSeqList` at most 10 items. `group_msg_recall_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{GroupMsgRecallRequest, RecallMsgSeqItem};
+    /// let request = GroupMsgRecallRequest::new("@TGS#2J4SZEAEL", vec![RecallMsgSeqItem::new(100), RecallMsgSeqItem::new(101)]);
+    /// let reply = client.group_open_http_svc().group_msg_recall(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_msg_recall<'r>(
         &self,
         request: &'r GroupMsgRecallRequest,
@@ -12226,6 +12385,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ChangeGroupOwnerRequest;
+    /// let request = ChangeGroupOwnerRequest::new("@TGS#1NVTZEAE4", "peter");
+    /// let reply = client.group_open_http_svc().change_group_owner(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn change_group_owner<'r>(
         &self,
         request: &'r ChangeGroupOwnerRequest,
@@ -12248,6 +12418,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Name` at most 30 bytes; `Introduction` at most 240 bytes; `Notification` at most 300 bytes; `FaceUrl` at most 100 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::ImportGroupRequest = serde_json::from_str(r#\"\n {\n     \"Owner_Account\": \"leckie\",\n     \"Type\": \"Public\",\n     \"Name\": \"TestGroup\",\n     \"CreateTime\": 1448357837\n }\n \"#)?;\n let reply = client.group_open_http_svc().import_group(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn import_group<'r>(
         &self,
         request: &'r ImportGroupRequest,
@@ -12272,6 +12446,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MsgList` at most 7 items. `import_group_msg_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::ImportGroupMsgRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#2C5SZEAEF\",\n     \"RecentContactFlag\":1,\n     \"MsgList\": [\n         {\n             \"From_Account\": \"leckie\",\n             \"SendTime\":1620808101,\n             \"Random\": 8912345,\n             \"MsgBody\": [\n                 {\n                     \"MsgType\": \"TIMTextElem\",\n                     \"MsgContent\": {\n                         \"Text\": \"red packet\"\n                     }\n                 },\n                 {\n                     \"MsgType\": \"TIMFaceElem\",\n                     \"MsgContent\": {\n                         \"Index\": 6,\n                         \"Data\": \"abc\\u0000\\u0001\"\n                     }\n                 }\n             ]\n         },\n         {\n             \"From_Account\": \"peter\",\n             \"SendTime\":1620892821,\n             \"MsgBody\": [\n                 {\n                     \"MsgType\": \"TIMTextElem\",\n                     \"MsgContent\": {\n                         \"Text\": \"red packet\"\n                     }\n                 }\n             ]\n         }\n\n     ]\n }\n \"#)?;\n let reply = client.group_open_http_svc().import_group_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn import_group_msg<'r>(
         &self,
         request: &'r ImportGroupMsgRequest,
@@ -12306,6 +12484,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MemberList` at most 20 items. `import_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::ImportGroupMemberRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#2J4SZEAEL\",\n     \"MemberList\": [\n     {\n         \"Member_Account\": \"tommy\",\n         \"Role\":\"Admin\",\n         \"JoinTime\":1448357837,\n         \"UnreadMsgNum\":5\n\n     },\n     {\n         \"Member_Account\": \"jared\",\n         \"JoinTime\":1448357857,\n         \"UnreadMsgNum\":2\n     }]\n }\n \"#)?;\n let reply = client.group_open_http_svc().import_group_member(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn import_group_member<'r>(
         &self,
         request: &'r ImportGroupMemberRequest,
@@ -12336,6 +12518,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::SetUnreadMsgNumRequest;
+    /// let request = SetUnreadMsgNumRequest::new("@TGS#2CLUZEAEJ", "bob", 5);
+    /// let reply = client.group_open_http_svc().set_unread_msg_num(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_unread_msg_num<'r>(
         &self,
         request: &'r SetUnreadMsgNumRequest,
@@ -12356,6 +12549,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::DeleteGroupMsgBySenderRequest;
+    /// let request = DeleteGroupMsgBySenderRequest::new("@TGS#2C5SZEAEF", "leckie");
+    /// let reply = client.group_open_http_svc().delete_group_msg_by_sender(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group_msg_by_sender<'r>(
         &self,
         request: &'r DeleteGroupMsgBySenderRequest,
@@ -12378,6 +12582,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Paged: `ReqMsgSeq` = the smallest `MsgSeq` received minus 1; the last page: a page has no items or the next `ReqMsgSeq` would be 0. `group_msg_get_simple_pages` and `group_msg_get_simple_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GroupMsgGetSimpleRequest;
+    /// let request = GroupMsgGetSimpleRequest::new("@TGS#15ERQPAER", 2);
+    /// let reply = client.group_open_http_svc().group_msg_get_simple(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_msg_get_simple<'r>(
         &self,
         request: &'r GroupMsgGetSimpleRequest,
@@ -12414,6 +12629,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ClearGroupMsgRequest;
+    /// let request = ClearGroupMsgRequest::new("@TGS#15ERQPAER");
+    /// let reply = client.group_open_http_svc().clear_group_msg(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_group_msg<'r>(
         &self,
         request: &'r ClearGroupMsgRequest,
@@ -12436,6 +12662,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{GetGroupMsgReceiptMsgSeq, GetGroupMsgReceiptRequest};
+    /// let request = GetGroupMsgReceiptRequest::new("@TGS#2TTV7VSII", vec![GetGroupMsgReceiptMsgSeq::new(1), GetGroupMsgReceiptMsgSeq::new(2)]);
+    /// let reply = client.group_open_http_svc().get_group_msg_receipt(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_msg_receipt<'r>(
         &self,
         request: &'r GetGroupMsgReceiptRequest,
@@ -12460,6 +12697,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Count` at most 200.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::GetGroupMsgReceiptDetailRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\":\"@TGS#2TTV7VSII\",\n     \"MsgSeq\": 1,\n     \"Filter\": 1,\n     \"Cursor\":\"\",\n     \"Count\":5\n }\n \"#)?;\n let reply = client.group_open_http_svc().get_group_msg_receipt_detail(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn get_group_msg_receipt_detail<'r>(
         &self,
         request: &'r GetGroupMsgReceiptDetailRequest,
@@ -12490,6 +12731,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MsgSeqList` at most 50 items. `group_msg_receipt_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{GroupMsgReceiptMsgSeq, GroupMsgReceiptRequest};
+    /// let request = GroupMsgReceiptRequest::new("public123", "user2", vec![GroupMsgReceiptMsgSeq::new(1)]);
+    /// let reply = client.group_open_http_svc().group_msg_receipt(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_msg_receipt<'r>(
         &self,
         request: &'r GroupMsgReceiptRequest,
@@ -12524,6 +12776,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 100.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetGroupBanMemberRequest;
+    /// let request = GetGroupBanMemberRequest::new("@TGS#aJRGC4MH6", 20, 0);
+    /// let reply = client.group_open_http_svc().get_group_ban_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_ban_member<'r>(
         &self,
         request: &'r GetGroupBanMemberRequest,
@@ -12562,6 +12825,18 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Members_Account` at most 20 items; `Description` at most 1000 bytes. `ban_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::BanGroupMemberRequest;
+    /// let request = BanGroupMemberRequest::new("@TGS#aJRGC4MH6", ["brennanli3", "brennanli12"], 3600)
+    ///     .description("you are banned because of irregularities");
+    /// let reply = client.group_open_http_svc().ban_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ban_group_member<'r>(
         &self,
         request: &'r BanGroupMemberRequest,
@@ -12594,6 +12869,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Members_Account` at most 20 items. `unban_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::UnbanGroupMemberRequest;
+    /// let request = UnbanGroupMemberRequest::new("@TGS#aJRGC4MH6", ["brennanli3", "brennanli12"]);
+    /// let reply = client.group_open_http_svc().unban_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unban_group_member<'r>(
         &self,
         request: &'r UnbanGroupMemberRequest,
@@ -12626,6 +12912,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `GroupAttr` at most 16 items; `GroupAttr.key` at most 32 bytes; `GroupAttr.value` at most 4000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{ModifyGroupAttrItem, ModifyGroupAttrRequest};
+    /// let request = ModifyGroupAttrRequest::new("@TGS#aC5SZEAEF", vec![ModifyGroupAttrItem::new("attr_key", "attr_val"), ModifyGroupAttrItem::new("attr_key1", "attr_val1")]);
+    /// let reply = client.group_open_http_svc().modify_group_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_group_attr<'r>(
         &self,
         request: &'r ModifyGroupAttrRequest,
@@ -12646,6 +12943,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ClearGroupAttrRequest;
+    /// let request = ClearGroupAttrRequest::new("@TGS#aC5SZEAEF");
+    /// let reply = client.group_open_http_svc().clear_group_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_group_attr<'r>(
         &self,
         request: &'r ClearGroupAttrRequest,
@@ -12668,6 +12976,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `GroupAttr` at most 16 items; `GroupAttr.key` at most 32 bytes; `GroupAttr.value` at most 4000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{ModifyGroupAttrItem, SetGroupAttrRequest};
+    /// let request = SetGroupAttrRequest::new("@TGS#aC5SZEAEF", vec![ModifyGroupAttrItem::new("attr_key", "attr_val"), ModifyGroupAttrItem::new("attr_key1", "attr_val1")]);
+    /// let reply = client.group_open_http_svc().set_group_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_group_attr<'r>(
         &self,
         request: &'r SetGroupAttrRequest,
@@ -12690,6 +13009,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `GroupAttr.key` at most 32 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 5 calls per second per `GroupId`.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{DeleteGroupAttrItem, DeleteGroupAttrRequest};
+    /// let request = DeleteGroupAttrRequest::new("@TGS#aC5SZEAEF", vec![DeleteGroupAttrItem::new("attr_key"), DeleteGroupAttrItem::new("attr_key1")]);
+    /// let reply = client.group_open_http_svc().delete_group_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group_attr<'r>(
         &self,
         request: &'r DeleteGroupAttrRequest,
@@ -12710,6 +13040,18 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetGroupCounterRequest;
+    /// let request = GetGroupCounterRequest::new("@TGS#aC5SZEAEF")
+    ///     .group_counter_keys(["like", "unlike"]);
+    /// let reply = client.group_open_http_svc().get_group_counter(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_group_counter<'r>(
         &self,
         request: &'r GetGroupCounterRequest,
@@ -12732,6 +13074,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `GroupCounter` at most 20 items; `GroupCounter.Key` at most 128 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::UpdateGroupCounterRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#aC5SZEAEF\",\n     \"GroupCounter\":[\n         {\n             \"Key\":\"like\",\n             \"Value\":5\n         },\n         {\n             \"Key\":\"unlike\",\n             \"Value\":1\n         }\n     ],\n     \"Mode\": \"Set\"\n }\n \"#)?;\n let reply = client.group_open_http_svc().update_group_counter(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn update_group_counter<'r>(
         &self,
         request: &'r UpdateGroupCounterRequest,
@@ -12752,6 +13098,18 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::DeleteGroupCounterRequest;
+    /// let request = DeleteGroupCounterRequest::new("@TGS#aC5SZEAEF")
+    ///     .group_counter_keys(["like", "unlike"]);
+    /// let reply = client.group_open_http_svc().delete_group_counter(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_group_counter<'r>(
         &self,
         request: &'r DeleteGroupCounterRequest,
@@ -12772,6 +13130,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetOnlineMemberNumRequest;
+    /// let request = GetOnlineMemberNumRequest::new("@TGS#a6I4ZUUGO");
+    /// let reply = client.group_open_http_svc().get_online_member_num(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_online_member_num<'r>(
         &self,
         request: &'r GetOnlineMemberNumRequest,
@@ -12792,6 +13161,10 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 1 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::group_open_http_svc::SendBroadcastMsgRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\": \"test\",\n     \"Random\":8912345,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMCustomElem\",\n             \"MsgContent\": {\n                 \"Data\": \"{ \\\"type\\\":1, \\\"content\\\":\\\"hello world\\\"}\"\n             }\n         }\n     ],\n     \"CloudCustomData\": \"your cloud custom data\"\n }\n \"#)?;\n let reply = client.group_open_http_svc().send_broadcast_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn send_broadcast_msg<'r>(
         &self,
         request: &'r SendBroadcastMsgRequest,
@@ -12814,6 +13187,18 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ImportTopicRequest;
+    /// let request = ImportTopicRequest::new("@TGS#_@TGS#cBZXAIIM62CV", "test_topic3")
+    ///     .create_time(1448357837);
+    /// let reply = client.group_open_http_svc().import_topic(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn import_topic<'r>(
         &self,
         request: &'r ImportTopicRequest,
@@ -12836,6 +13221,20 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `PermissionGroupName` at most 150 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::CreatePermissionGroupRequest;
+    /// let request = CreatePermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", "test_permission_group")
+    ///     .permission_group_id("@PMG#_test_permission_group")
+    ///     .permission(123)
+    ///     .custom_string("test_custom_string");
+    /// let reply = client.group_open_http_svc().create_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_permission_group<'r>(
         &self,
         request: &'r CreatePermissionGroupRequest,
@@ -12860,6 +13259,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `PermissionGroupIdList` at most 20 items. `destroy_permission_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::DestroyPermissionGroupRequest;
+    /// let request = DestroyPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", ["@PMG#_@PMG#cM2", "@PMG#_@PMG#cN3"]);
+    /// let reply = client.group_open_http_svc().destroy_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn destroy_permission_group<'r>(
         &self,
         request: &'r DestroyPermissionGroupRequest,
@@ -12892,6 +13302,20 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `PermissionGroupName` at most 150 bytes; `CustomString` at most 3000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::ModifyPermissionGroupRequest;
+    /// let request = ModifyPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", "@PMG#_test_permission_group")
+    ///     .permission_group_name("test_modify_group_name")
+    ///     .permission(123)
+    ///     .custom_string("test_modify_custom_string");
+    /// let reply = client.group_open_http_svc().modify_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_permission_group<'r>(
         &self,
         request: &'r ModifyPermissionGroupRequest,
@@ -12916,6 +13340,19 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 20.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetPermissionGroupRequest;
+    /// let request = GetPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4")
+    ///     .limit(20)
+    ///     .next("");
+    /// let reply = client.group_open_http_svc().get_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_permission_group<'r>(
         &self,
         request: &'r GetPermissionGroupRequest,
@@ -12940,6 +13377,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `TopicPermissionList` at most 50 items. `add_topic_permission_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{AddTopicPermissionGroupRequest, TopicPermissionItem};
+    /// let request = AddTopicPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", "@PMG#_test_permission_group_with_topic", vec![TopicPermissionItem::new("@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cKXPQIIM62CD", 1234)]);
+    /// let reply = client.group_open_http_svc().add_topic_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_topic_permission_group<'r>(
         &self,
         request: &'r AddTopicPermissionGroupRequest,
@@ -12970,6 +13418,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{SetTopicPermissionGroupRequest, SetTopicPermissionItem};
+    /// let request = SetTopicPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", "@PMG#_test_permission_group_with_topic", vec![SetTopicPermissionItem::new("@TGS#_@TGS#cV6IHIIM62C4@TOPIC#_@TOPIC#cTEJHIIM62CJ", 123456)]);
+    /// let reply = client.group_open_http_svc().set_topic_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_topic_permission_group<'r>(
         &self,
         request: &'r SetTopicPermissionGroupRequest,
@@ -12992,6 +13451,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetTopicPermissionGroupRequest;
+    /// let request = GetTopicPermissionGroupRequest::new("@TGS#_@TGS#cV6IHIIM62C4", "@PMG#_test_permission_group_with_topic");
+    /// let reply = client.group_open_http_svc().get_topic_permission_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_topic_permission_group<'r>(
         &self,
         request: &'r GetTopicPermissionGroupRequest,
@@ -13016,6 +13486,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MemberList` at most 100 items. `add_permission_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{AddPermissionGroupMemberItem, AddPermissionGroupMemberRequest};
+    /// let request = AddPermissionGroupMemberRequest::new("@TGS#_@TGS#cAVQXXXXXX", "@PMG#_@PMG#cDR", vec![AddPermissionGroupMemberItem::new("tommy"), AddPermissionGroupMemberItem::new("jared")]);
+    /// let reply = client.group_open_http_svc().add_permission_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_permission_group_member<'r>(
         &self,
         request: &'r AddPermissionGroupMemberRequest,
@@ -13048,6 +13529,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MemberList` at most 100 items. `delete_permission_group_member_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::{DeletePermissionGroupMemberItem, DeletePermissionGroupMemberRequest};
+    /// let request = DeletePermissionGroupMemberRequest::new("@TGS#_@TGS#cQVLVHIM62CJ", "@PMG#_@PMG#cDR", vec![DeletePermissionGroupMemberItem::new("tommy"), DeletePermissionGroupMemberItem::new("jared")]);
+    /// let reply = client.group_open_http_svc().delete_permission_group_member(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_permission_group_member<'r>(
         &self,
         request: &'r DeletePermissionGroupMemberRequest,
@@ -13082,6 +13574,17 @@ impl<'a> GroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 50.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::group_open_http_svc::GetPermissionGroupMemberListRequest;
+    /// let request = GetPermissionGroupMemberListRequest::new("@TGS#_@TGS#cAVQXXXXXX", "@PMG#_@PMG#cDR");
+    /// let reply = client.group_open_http_svc().get_permission_group_member_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_permission_group_member_list<'r>(
         &self,
         request: &'r GetPermissionGroupMemberListRequest,

@@ -515,6 +515,17 @@ impl<'a> ImCosMsg<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74775>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_cos_msg::ForbidIllegalObjectRequest;
+    /// let request = ForbidIllegalObjectRequest::new("https://cos.ap-shanghai.myqcloud.com/005f-shanghai-360-shared-01-1256635546/76aa-1400152839/2f3b-2273451635034382/699eb4ee5ffa9aeb70627958766f2927-142072.jpg");
+    /// let reply = client.im_cos_msg().forbid_illegal_object(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forbid_illegal_object<'r>(
         &self,
         request: &'r ForbidIllegalObjectRequest,
@@ -533,6 +544,17 @@ impl<'a> ImCosMsg<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/74776>
     ///
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_cos_msg::AllowBannedObjectRequest;
+    /// let request = AllowBannedObjectRequest::new("https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc6.png");
+    /// let reply = client.im_cos_msg().allow_banned_object(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn allow_banned_object<'r>(
         &self,
         request: &'r AllowBannedObjectRequest,
@@ -553,6 +575,17 @@ impl<'a> ImCosMsg<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_cos_msg::{CosRawUrl, GetCosSigRequest};
+    /// let request = GetCosSigRequest::new(vec![CosRawUrl::new(1, "https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc6.png"), CosRawUrl::new(2, "https://cos.ap-shanghai.myqcloud.com/98ec-shanghai-007-privatev2-01-1256635546/0345-1400187352/0612-yyy/9a0f4c42d208ccfb5aa47c29284aefc7.png")]);
+    /// let reply = client.im_cos_msg().get_cos_sig(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cos_sig<'r>(
         &self,
         request: &'r GetCosSigRequest,

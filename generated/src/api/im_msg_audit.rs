@@ -841,6 +841,10 @@ impl<'a> ImMsgAudit<'a> {
     /// Limits, checked before sending: `Content` at most 8192 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::im_msg_audit::ContentModerationRequest = serde_json::from_str(r#\"\n {\n     \"AuditName\":\"C2C\",\n     \"ContentType\":\"Text\",\n     \"Content\":\"违规词汇\"\n }\n \"#)?;\n let reply = client.im_msg_audit().content_moderation(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn content_moderation<'r>(
         &self,
         request: &'r ContentModerationRequest,
@@ -863,6 +867,10 @@ impl<'a> ImMsgAudit<'a> {
     /// Limits, checked before sending: `Contents` at most 10 items. `batch_content_moderation_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::im_msg_audit::BatchContentModerationRequest = serde_json::from_str(r#\"\n {\n     \"AuditName\":\"Group\",\n     \"Contents\":[\n         {\n             \"ContentId\":0,\n             \"ContentType\":\"Text\",\n             \"Content\":\"abc123\"\n         },\n         {\n             \"ContentId\":1,\n             \"ContentType\":\"Text\",\n             \"Content\":\"abc1234\"\n         },\n         {\n             \"ContentId\":2,\n             \"ContentType\":\"Image\",\n             \"Content\":\"https://www.simple.com/1.jpg\"\n         },\n         {\n             \"ContentId\":3,\n             \"ContentType\":\"Text\",\n             \"Content\":\"tttcccc\"\n         }\n     ],\n     \"ExtSender\":\"sender_xx\",\n     \"ExtReceiver\":\"receiver_yy\"\n }\n \"#)?;\n let reply = client.im_msg_audit().batch_content_moderation(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn batch_content_moderation<'r>(
         &self,
         request: &'r BatchContentModerationRequest,

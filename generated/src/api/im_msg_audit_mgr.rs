@@ -950,6 +950,17 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Limits, checked before sending: `Limit` at most 100.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_msg_audit_mgr::GetCloudAuditKeywordsIdsRequest;
+    /// let request = GetCloudAuditKeywordsIdsRequest::new(1400187352, 0, 3);
+    /// let reply = client.im_msg_audit_mgr().get_cloud_audit_keywords_ids(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloud_audit_keywords_ids<'r>(
         &self,
         request: &'r GetCloudAuditKeywordsIdsRequest,
@@ -974,6 +985,18 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Limits, checked before sending: `Limit` at most 100.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_msg_audit_mgr::GetCloudAuditKeywordsRequest;
+    /// let request = GetCloudAuditKeywordsRequest::new(1400187352, 0, 10, "1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d")
+    ///     .content("test123456xyz1");
+    /// let reply = client.im_msg_audit_mgr().get_cloud_audit_keywords(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_cloud_audit_keywords<'r>(
         &self,
         request: &'r GetCloudAuditKeywordsRequest,
@@ -1010,6 +1033,10 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::im_msg_audit_mgr::AddCloudAuditKeywordsRequest = serde_json::from_str(r#\"\n {\n     \"SdkAppId\":1400187352,\n     \"LibID\":\"1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d\",\n     \"UserKeywords\":[\n         {\n             \"Content\":\"xyz123456test1\",\n             \"Label\":\"Ad\"\n         }\n     ]\n }\n \"#)?;\n let reply = client.im_msg_audit_mgr().add_cloud_audit_keywords(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn add_cloud_audit_keywords<'r>(
         &self,
         request: &'r AddCloudAuditKeywordsRequest,
@@ -1032,6 +1059,17 @@ impl<'a> ImMsgAuditMgr<'a> {
     /// Limits, checked before sending: `Keywords` at most 10 items. `delete_cloud_audit_keywords_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_msg_audit_mgr::DeleteCloudAuditKeywordsRequest;
+    /// let request = DeleteCloudAuditKeywordsRequest::new(1400187352, "1cd0d0ed-0e2c-4d35-ae86-2a1a8697706d", ["test123456xyz2"]);
+    /// let reply = client.im_msg_audit_mgr().delete_cloud_audit_keywords(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_cloud_audit_keywords<'r>(
         &self,
         request: &'r DeleteCloudAuditKeywordsRequest,

@@ -1184,6 +1184,19 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Limits, checked before sending: `UserID` at most 32 bytes; `Nick` at most 500 bytes; `FaceUrl` at most 500 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_open_login_svc::AccountImportRequest;
+    /// let request = AccountImportRequest::new("test")
+    ///     .nick("test")
+    ///     .face_url("http://www.qq.com");
+    /// let reply = client.im_open_login_svc().account_import(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn account_import<'r>(
         &self,
         request: &'r AccountImportRequest,
@@ -1208,6 +1221,18 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Limits, checked before sending: `Accounts` at most 100 items; `Accounts` at most 32 bytes; `AccountList` at most 100 items; `AccountList.UserID` at most 32 bytes. `multi_account_import_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_open_login_svc::MultiAccountImportRequest;
+    /// let request = MultiAccountImportRequest::new()
+    ///     .accounts(["test1", "test2", "test3", "test4", "test5"]);
+    /// let reply = client.im_open_login_svc().multi_account_import(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn multi_account_import<'r>(
         &self,
         request: &'r MultiAccountImportRequest,
@@ -1242,6 +1267,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Limits, checked before sending: `DeleteItem` at most 100 items. `account_delete_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_open_login_svc::{AccountDeleteItem, AccountDeleteRequest};
+    /// let request = AccountDeleteRequest::new(vec![AccountDeleteItem::new("UserID_1"), AccountDeleteItem::new("UserID_2")]);
+    /// let reply = client.im_open_login_svc().account_delete(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn account_delete<'r>(
         &self,
         request: &'r AccountDeleteRequest,
@@ -1276,6 +1312,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Limits, checked before sending: `CheckItem` at most 100 items. `account_check_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_open_login_svc::{AccountCheckItem, AccountCheckRequest};
+    /// let request = AccountCheckRequest::new(vec![AccountCheckItem::new("UserID_1"), AccountCheckItem::new("UserID_2")]);
+    /// let reply = client.im_open_login_svc().account_check(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn account_check<'r>(
         &self,
         request: &'r AccountCheckRequest,
@@ -1306,6 +1353,17 @@ impl<'a> ImOpenLoginSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::im_open_login_svc::KickRequest;
+    /// let request = KickRequest::new("test");
+    /// let reply = client.im_open_login_svc().kick(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn kick<'r>(
         &self,
         request: &'r KickRequest,

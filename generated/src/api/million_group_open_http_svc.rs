@@ -1369,6 +1369,17 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::million_group_open_http_svc::CreateTopicRequest;
+    /// let request = CreateTopicRequest::new("@TGS#_@TGS#cQVLVHIM62CJ", "TestTopic");
+    /// let reply = client.million_group_open_http_svc().create_topic(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_topic<'r>(
         &self,
         request: &'r CreateTopicRequest,
@@ -1391,6 +1402,17 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::million_group_open_http_svc::DestroyTopicRequest;
+    /// let request = DestroyTopicRequest::new("@TGS#_@TGS#cQVLVHIM62CJ", ["@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic", "@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic_1"]);
+    /// let reply = client.million_group_open_http_svc().destroy_topic(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn destroy_topic<'r>(
         &self,
         request: &'r DestroyTopicRequest,
@@ -1413,6 +1435,17 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::million_group_open_http_svc::GetTopicRequest;
+    /// let request = GetTopicRequest::new("@TGS#_@TGS#cQVLVHIM62CJ", "test_user");
+    /// let reply = client.million_group_open_http_svc().get_topic(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_topic<'r>(
         &self,
         request: &'r GetTopicRequest,
@@ -1435,6 +1468,19 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Limits, checked before sending: `TopicName` at most 30 bytes; `CustomString` at most 3000 bytes; `FaceUrl` at most 100 bytes; `Notification` at most 300 bytes; `Introduction` at most 240 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::million_group_open_http_svc::ModifyTopicRequest;
+    /// let request = ModifyTopicRequest::new("@TGS#_@TGS#cQVLVHIM62CJ", "@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_@TOPIC#cRTE3HIM62C5")
+    ///     .topic_name("TestTopicName")
+    ///     .notification("Notification");
+    /// let reply = client.million_group_open_http_svc().modify_topic(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_topic<'r>(
         &self,
         request: &'r ModifyTopicRequest,
@@ -1455,6 +1501,17 @@ impl<'a> MillionGroupOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::million_group_open_http_svc::GetOnlineMemberNumRequest;
+    /// let request = GetOnlineMemberNumRequest::new("@TGS#_@TGS#cQVLVHIM62CJ");
+    /// let reply = client.million_group_open_http_svc().get_online_member_num(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_online_member_num<'r>(
         &self,
         request: &'r GetOnlineMemberNumRequest,

@@ -3452,6 +3452,23 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `OfficialAccountUserID` at most 48 bytes; `Name` at most 150 bytes; `Introduction` at most 400 bytes; `FaceUrl` at most 500 bytes; `Organization` at most 500 bytes; `CustomString` at most 3000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::CreateOfficialAccountRequest;
+    /// let request = CreateOfficialAccountRequest::new("107867", "test_official_account")
+    ///     .official_account_user_id("@TOA#_test_id")
+    ///     .introduction("This is test Introduction")
+    ///     .face_url("http://this.is.face.url")
+    ///     .max_subscriber_num(1000)
+    ///     .organization("test_organization")
+    ///     .custom_string("test_custom_string");
+    /// let reply = client.official_account_open_http_svc().create_official_account(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_official_account<'r>(
         &self,
         request: &'r CreateOfficialAccountRequest,
@@ -3472,6 +3489,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::DestroyOfficialAccountRequest;
+    /// let request = DestroyOfficialAccountRequest::new("@TOA#_test_id");
+    /// let reply = client.official_account_open_http_svc().destroy_official_account(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn destroy_official_account<'r>(
         &self,
         request: &'r DestroyOfficialAccountRequest,
@@ -3494,6 +3522,23 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Name` at most 150 bytes; `Introduction` at most 400 bytes; `FaceUrl` at most 500 bytes; `Organization` at most 500 bytes; `CustomString` at most 3000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::ModifyOfficialAccountBaseInfoRequest;
+    /// let request = ModifyOfficialAccountBaseInfoRequest::new("@TOA#_@TOA#dOEF")
+    ///     .name("test_modify_official_account")
+    ///     .introduction("This is modify test Introduction")
+    ///     .face_url("http://this.is.face.url")
+    ///     .organization("modify_organization")
+    ///     .custom_string("modify_custom_string")
+    ///     .max_subscriber_num(1000);
+    /// let reply = client.official_account_open_http_svc().modify_official_account_base_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_official_account_base_info<'r>(
         &self,
         request: &'r ModifyOfficialAccountBaseInfoRequest,
@@ -3516,6 +3561,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `OfficialAccountIdList` at most 50 items. `get_official_account_info_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::official_account_open_http_svc::GetOfficialAccountInfoRequest = serde_json::from_str(r#\"\n {\n     \"OfficialAccountIdList\": [\n         {\n             \"Official_Account\": \"@TOA#_test_for_penn\"\n         },\n         {\n             \"Official_Account\": \"@TOA#_@TOA#dZDP\"\n         }\n     ],\n     \"ResponseFilter\": {\n         \"OfficialAccountBaseInfoFilter\": [\n             \"CreateTime\",\n             \"Name\",\n             \"Owner_Account\",\n             \"LastMsgTime\",\n             \"SubscriberNum\",\n             \"Introduction\",\n             \"FaceUrl\",\n             \"Organization\",\n             \"CustomString\"\n         ]\n     }\n }\n \"#)?;\n let reply = client.official_account_open_http_svc().get_official_account_info(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn get_official_account_info<'r>(
         &self,
         request: &'r GetOfficialAccountInfoRequest,
@@ -3550,6 +3599,18 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 200.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::GetSubscriberInfoRequest;
+    /// let request = GetSubscriberInfoRequest::new("@TOA#_test_for_penn", "")
+    ///     .limit(50);
+    /// let reply = client.official_account_open_http_svc().get_subscriber_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_subscriber_info<'r>(
         &self,
         request: &'r GetSubscriberInfoRequest,
@@ -3590,6 +3651,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `SubscriberList` at most 100 items. `add_subscriber_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::{AddSubscriberRequest, SubscriberAccountItem};
+    /// let request = AddSubscriberRequest::new("@TOA#_@TOA#dOEF", vec![SubscriberAccountItem::new("107867"), SubscriberAccountItem::new("966582476")]);
+    /// let reply = client.official_account_open_http_svc().add_subscriber(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_subscriber<'r>(
         &self,
         request: &'r AddSubscriberRequest,
@@ -3622,6 +3694,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::DeleteSubscriberRequest;
+    /// let request = DeleteSubscriberRequest::new("@TOA#_@TOA#dOEF", ["107867", "966582476"]);
+    /// let reply = client.official_account_open_http_svc().delete_subscriber(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_subscriber<'r>(
         &self,
         request: &'r DeleteSubscriberRequest,
@@ -3644,6 +3727,17 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `CustomString` at most 3000 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::ModifySubscriberInfoRequest;
+    /// let request = ModifySubscriberInfoRequest::new("@TOA#_test_for_penn", "107867", "test_modify_subscriber_custom_string");
+    /// let reply = client.official_account_open_http_svc().modify_subscriber_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn modify_subscriber_info<'r>(
         &self,
         request: &'r ModifySubscriberInfoRequest,
@@ -3668,6 +3762,10 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `Limit` at most 200.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::official_account_open_http_svc::GetSubscribedOfficialAccountListRequest = serde_json::from_str(r#\"\n {\n     \"Subscriber_Account\": \"107867\",\n     \"Limit\": 200,\n     \"Offset\": 0,\n     \"ResponseFilter\":{\n         \"OfficialAccountBaseInfoFilter\":[\n             \"CreateTime\",\n             \"Name\",\n             \"Owner_Account\",\n             \"LastMsgTime\",\n             \"SubscriberNum\",\n             \"Introduction\",\n             \"FaceUrl\",\n             \"Organization\",\n             \"CustomString\"\n         ],\n         \"SelfInfoFilter\":[\n             \"SubscribeTime\",\n             \"CustomString\"\n         ]\n     }\n }\n \"#)?;\n let reply = client.official_account_open_http_svc().get_subscribed_official_account_list(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn get_subscribed_official_account_list<'r>(
         &self,
         request: &'r GetSubscribedOfficialAccountListRequest,
@@ -3708,6 +3806,18 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Limits, checked before sending: `MsgKeyList` at most 10 items; `Reason` at most 100 bytes. `official_account_msg_recall_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::OfficialAccountMsgRecallRequest;
+    /// let request = OfficialAccountMsgRecallRequest::new("@TOA#_2J4SZEAEL", ["71_1_1698741698", "72_1_1698741698"])
+    ///     .reason("Revocation Reason");
+    /// let reply = client.official_account_open_http_svc().official_account_msg_recall(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn official_account_msg_recall<'r>(
         &self,
         request: &'r OfficialAccountMsgRecallRequest,
@@ -3738,6 +3848,18 @@ impl<'a> OfficialAccountOpenHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::official_account_open_http_svc::OfficialAccountMsgGetSimpleRequest;
+    /// let request = OfficialAccountMsgGetSimpleRequest::new("@TOA#_15ERQPAER")
+    ///     .req_msg_number(2);
+    /// let reply = client.official_account_open_http_svc().official_account_msg_get_simple(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn official_account_msg_get_simple<'r>(
         &self,
         request: &'r OfficialAccountMsgGetSimpleRequest,

@@ -471,6 +471,10 @@ impl<'a> OpenMsgSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 10 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::open_msg_svc::GetHistoryRequest = serde_json::from_str(r#\"\n {\n     \"ChatType\": \"C2C\",\n     \"MsgTime\": \"2015120121\"\n }\n \"#)?;\n let reply = client.open_msg_svc().get_history(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn get_history<'r>(
         &self,
         request: &'r GetHistoryRequest,

@@ -1198,6 +1198,19 @@ impl<'a> Openconfigsvr<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openconfigsvr::SetNoSpeakingRequest;
+    /// let request = SetNoSpeakingRequest::new("lumotuwe")
+    ///     .c2c_msg_nospeaking_time(4294967295)
+    ///     .group_msg_nospeaking_time(7200);
+    /// let reply = client.openconfigsvr().set_no_speaking(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_no_speaking<'r>(
         &self,
         request: &'r SetNoSpeakingRequest,
@@ -1218,6 +1231,17 @@ impl<'a> Openconfigsvr<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openconfigsvr::GetNoSpeakingRequest;
+    /// let request = GetNoSpeakingRequest::new("lumotuwe");
+    /// let reply = client.openconfigsvr().get_no_speaking(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_no_speaking<'r>(
         &self,
         request: &'r GetNoSpeakingRequest,
@@ -1238,6 +1262,17 @@ impl<'a> Openconfigsvr<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openconfigsvr::GetAppInfoRequest;
+    /// let request = GetAppInfoRequest::new();
+    /// let reply = client.openconfigsvr().get_app_info(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_app_info<'r>(
         &self,
         request: &'r GetAppInfoRequest,

@@ -3195,6 +3195,17 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `To_Account` at most 500 items. `query_online_status_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::QueryOnlineStatusRequest;
+    /// let request = QueryOnlineStatusRequest::new(["id1", "id2", "id3", "id4"]);
+    /// let reply = client.openim().query_online_status(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn query_online_status<'r>(
         &self,
         request: &'r QueryOnlineStatusRequest,
@@ -3227,6 +3238,10 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `MsgSeq` at most 4294967295.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim::SendMsgRequest = serde_json::from_str(r#\"\n {\n     \"SyncOtherMachine\": 2,\n     \"To_Account\": \"lumotuwe2\",\n     \"MsgLifeTime\":60,\n     \"MsgSeq\": 93847636,\n     \"MsgRandom\": 1287657,\n     \"MsgTimeStamp\": 1557387418,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hi, beauty\"\n             }\n         }\n     ],\n     \"CloudCustomData\": \"your cloud custom data\"\n }\n \"#)?;\n let reply = client.openim().send_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn send_msg<'r>(
         &self,
         request: &'r SendMsgRequest,
@@ -3251,6 +3266,10 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `To_Account` at most 500 items; `MsgSeq` at most 4294967295; `MsgLifeTime` at most 604800. `batch_send_msg_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 12000 items of `To_Account` per minute.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim::BatchSendMsgRequest = serde_json::from_str(r#\"\n {\n     \"SyncOtherMachine\": 2,\n     \"To_Account\": [\n         \"bonnie\",\n         \"rong\"\n     ],\n     \"MsgSeq\": 28360,\n     \"MsgRandom\": 19901224,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hi, beauty\"\n             }\n         }\n     ],\n     \"CloudCustomData\": \"your cloud custom data\"\n }\n \"#)?;\n let reply = client.openim().batch_send_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn batch_send_msg<'r>(
         &self,
         request: &'r BatchSendMsgRequest,
@@ -3283,6 +3302,10 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `MsgSeq` at most 4294967295.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim::ImportMsgRequest = serde_json::from_str(r#\"\n {\n     \"SyncFromOldSystem\": 1,\n     \"From_Account\": \"lumotuwe1\",\n     \"To_Account\": \"lumotuwe2\",\n     \"MsgSeq\": 827092,\n     \"MsgRandom\": 1287657,\n     \"MsgTimeStamp\": 1556178721,\n     \"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hi, beauty\"\n             }\n         }\n     ],\n     \"CloudCustomData\": \"your cloud custom data\"\n }\n \"#)?;\n let reply = client.openim().import_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn import_msg<'r>(
         &self,
         request: &'r ImportMsgRequest,
@@ -3305,6 +3328,17 @@ impl<'a> Openim<'a> {
     /// Paged: `MaxTime` from the reply's `LastMsgTime`, `LastMsgKey` from the reply's `LastMsgKey`; the last page: `Complete` is 1. `admin_get_roam_msg_pages` and `admin_get_roam_msg_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::AdminGetRoamMsgRequest;
+    /// let request = AdminGetRoamMsgRequest::new("user2", "user1", 100, 1584669600, 1584673200);
+    /// let reply = client.openim().admin_get_roam_msg(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn admin_get_roam_msg<'r>(
         &self,
         request: &'r AdminGetRoamMsgRequest,
@@ -3341,6 +3375,17 @@ impl<'a> Openim<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::AdminMsgWithdrawRequest;
+    /// let request = AdminMsgWithdrawRequest::new("vinson", "dramon", "31906_833502_1572869830");
+    /// let reply = client.openim().admin_msg_withdraw(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn admin_msg_withdraw<'r>(
         &self,
         request: &'r AdminMsgWithdrawRequest,
@@ -3361,6 +3406,17 @@ impl<'a> Openim<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::AdminSetMsgReadRequest;
+    /// let request = AdminSetMsgReadRequest::new("dramon1", "dramon2");
+    /// let reply = client.openim().admin_set_msg_read(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn admin_set_msg_read<'r>(
         &self,
         request: &'r AdminSetMsgReadRequest,
@@ -3385,6 +3441,17 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `Peer_Account` at most 10 items. `get_c2c_unread_msg_num_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::GetC2cUnreadMsgNumRequest;
+    /// let request = GetC2cUnreadMsgNumRequest::new("dramon1");
+    /// let reply = client.openim().get_c2c_unread_msg_num(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_c2c_unread_msg_num<'r>(
         &self,
         request: &'r GetC2cUnreadMsgNumRequest,
@@ -3415,6 +3482,10 @@ impl<'a> Openim<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim::ModifyC2cMsgRequest = serde_json::from_str(r#\"\n {\n \t\"From_Account\": \"dramon1\",\n \t\"To_Account\": \"dramon2\",\n \t\"MsgKey\": \"1_2_3\",\n \t\"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hello\"\n             }\n         }\n     ]\n }\n \"#)?;\n let reply = client.openim().modify_c2c_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_c2c_msg<'r>(
         &self,
         request: &'r ModifyC2cMsgRequest,
@@ -3437,6 +3508,17 @@ impl<'a> Openim<'a> {
     /// Limits, checked before sending: `MsgKeyList` at most 30 items. `delete_c2c_msg_ramble_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::DeleteC2cMsgRambleRequest;
+    /// let request = DeleteC2cMsgRambleRequest::new("user0", "user1", ["1472765512_1000001_1697790495", "1085536171_2000001_1697790694"]);
+    /// let reply = client.openim().delete_c2c_msg_ramble(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_c2c_msg_ramble<'r>(
         &self,
         request: &'r DeleteC2cMsgRambleRequest,
@@ -3465,6 +3547,17 @@ impl<'a> Openim<'a> {
     /// Documentation: <https://cloud.tencent.com/document/product/269/104121> (English: <https://www.tencentcloud.com/document/product/1047/77776>)
     ///
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim::{C2CReadReceiptMsg, C2cMsgReadReceiptRequest};
+    /// let request = C2cMsgReadReceiptRequest::new("user1", "user2", vec![C2CReadReceiptMsg::new("user2", "user1", "1467329515_5675354_1708676941")]);
+    /// let reply = client.openim().c2c_msg_read_receipt(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn c2c_msg_read_receipt<'r>(
         &self,
         request: &'r C2cMsgReadReceiptRequest,
@@ -3485,6 +3578,10 @@ impl<'a> Openim<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim::ModifyGroupMsgRequest = serde_json::from_str(r#\"\n {\n \t\"GroupId\": \"@TGS#1HYEP2SHC\",\n \t\"MsgSeq\": 23,\n \t\"MsgBody\": [\n         {\n             \"MsgType\": \"TIMTextElem\",\n             \"MsgContent\": {\n                 \"Text\": \"hello\"\n             }\n         }\n     ]\n }\n \"#)?;\n let reply = client.openim().modify_group_msg(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_group_msg<'r>(
         &self,
         request: &'r ModifyGroupMsgRequest,

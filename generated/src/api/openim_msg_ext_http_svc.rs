@@ -1094,6 +1094,18 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_msg_ext_http_svc::GetKeyValuesRequest;
+    /// let request = GetKeyValuesRequest::new("116400", "44739199_12_1665388280")
+    ///     .from_account("62768");
+    /// let reply = client.openim_msg_ext_http_svc().get_key_values(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_key_values<'r>(
         &self,
         request: &'r GetKeyValuesRequest,
@@ -1118,6 +1130,10 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Limits, checked before sending: `ExtensionList` at most 20 items; `ExtensionList.Key` at most 100 bytes; `ExtensionList.Value` at most 1000 bytes. `set_key_values_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 200 calls per minute per `MsgKey`.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim_msg_ext_http_svc::SetKeyValuesRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\": \"62768\",\n     \"To_Account\": \"116400\",\n     \"MsgKey\": \"44739199_12_1665388280\",\n     \"OperateType\": 1,\n     \"ExtensionList\": [\n         {\"Key\": \"k1\", \"Value\": \"v1\", \"Seq\": 0},\n         {\"Key\": \"k2\", \"Value\": \"v2\", \"Seq\": 0},\n         {\"Key\": \"k3\", \"Value\": \"v3\", \"Seq\": 0}\n     ]\n }\n \"#)?;\n let reply = client.openim_msg_ext_http_svc().set_key_values(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn set_key_values<'r>(
         &self,
         request: &'r SetKeyValuesRequest,
@@ -1148,6 +1164,17 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_msg_ext_http_svc::GroupGetKeyValuesRequest;
+    /// let request = GroupGetKeyValuesRequest::new("@TGS#1YMVAB3IZ", 158);
+    /// let reply = client.openim_msg_ext_http_svc().group_get_key_values(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_get_key_values<'r>(
         &self,
         request: &'r GroupGetKeyValuesRequest,
@@ -1172,6 +1199,10 @@ impl<'a> OpenimMsgExtHttpSvc<'a> {
     /// Limits, checked before sending: `ExtensionList` at most 20 items; `ExtensionList.Key` at most 100 bytes; `ExtensionList.Value` at most 1000 bytes. `group_set_key_values_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second, 200 calls per minute per `MsgSeq`.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::openim_msg_ext_http_svc::GroupSetKeyValuesRequest = serde_json::from_str(r#\"\n {\n     \"GroupId\": \"@TGS#1YMVAB3IZ\",\n     \"MsgSeq\": 158,\n     \"OperateType\": 1,\n     \"ExtensionList\": [\n         {\"Key\": \"key1\", \"Value\": \"value1\", \"Seq\": 0},\n \t\t{\"Key\": \"key2\", \"Value\": \"value2\", \"Seq\": 0}\n     ]\n }\n \"#)?;\n let reply = client.openim_msg_ext_http_svc().group_set_key_values(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn group_set_key_values<'r>(
         &self,
         request: &'r GroupSetKeyValuesRequest,

@@ -588,6 +588,20 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Limits, checked before sending: `UserID` at most 32 bytes; `SelfSignature` at most 500 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_robot_http_svc::CreateRobotRequest;
+    /// let request = CreateRobotRequest::new("@RBT#001")
+    ///     .nick("Jarvis")
+    ///     .face_url("www.example.com/head.jpg")
+    ///     .self_signature("hello, world");
+    /// let reply = client.openim_robot_http_svc().create_robot(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_robot<'r>(
         &self,
         request: &'r CreateRobotRequest,
@@ -610,6 +624,17 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Limits, checked before sending: `Robot_Account` at most 32 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_robot_http_svc::DeleteRobotRequest;
+    /// let request = DeleteRobotRequest::new("@RBT#001");
+    /// let reply = client.openim_robot_http_svc().delete_robot(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_robot<'r>(
         &self,
         request: &'r DeleteRobotRequest,
@@ -630,6 +655,17 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_robot_http_svc::GetAllRobotsRequest;
+    /// let request = GetAllRobotsRequest::new();
+    /// let reply = client.openim_robot_http_svc().get_all_robots(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_all_robots<'r>(
         &self,
         request: &'r GetAllRobotsRequest,
@@ -650,6 +686,17 @@ impl<'a> OpenimRobotHttpSvc<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::openim_robot_http_svc::SendStreamMsgRequest;
+    /// let request = SendStreamMsgRequest::new("@RBT#my_bot", "user01", "hello, ");
+    /// let reply = client.openim_robot_http_svc().send_stream_msg(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn send_stream_msg<'r>(
         &self,
         request: &'r SendStreamMsgRequest,

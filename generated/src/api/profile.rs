@@ -485,6 +485,10 @@ impl<'a> Profile<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::profile::PortraitSetRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"id\",\n     \"ProfileItem\":\n     [\n         {\n             \"Tag\":\"Tag_Profile_IM_Nick\",\n             \"Value\":\"MyNickName\"\n         }\n     ]\n }\n \"#)?;\n let reply = client.profile().portrait_set(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn portrait_set<'r>(
         &self,
         request: &'r PortraitSetRequest,
@@ -509,6 +513,17 @@ impl<'a> Profile<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `portrait_get_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::profile::PortraitGetRequest;
+    /// let request = PortraitGetRequest::new(["id1"], ["Tag_Profile_IM_Nick"]);
+    /// let reply = client.profile().portrait_get(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn portrait_get<'r>(
         &self,
         request: &'r PortraitGetRequest,

@@ -2817,6 +2817,17 @@ impl<'a> Recentcontact<'a> {
     /// Paged: `TimeStamp` from the reply's `TimeStamp`, `StartIndex` from the reply's `StartIndex`, `TopTimeStamp` from the reply's `TopTimeStamp`, `TopStartIndex` from the reply's `TopStartIndex`; the last page: `CompleteFlag` is 1. `get_list_pages` and `get_list_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::recentcontact::GetListRequest;
+    /// let request = GetListRequest::new("id1", 0, 0, 0, 0, 7);
+    /// let reply = client.recentcontact().get_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_list<'r>(
         &self,
         request: &'r GetListRequest,
@@ -2853,6 +2864,10 @@ impl<'a> Recentcontact<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::DeleteRequest = serde_json::from_str(r#\"\n {\n \t\"From_Account\":\"id1\",\n \t\"Type\":1,\n \t\"To_Account\":\"id2\",\n \t\"ClearRamble\":1\n }\n \"#)?;\n let reply = client.recentcontact().delete(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn delete<'r>(
         &self,
         request: &'r DeleteRequest,
@@ -2873,6 +2888,10 @@ impl<'a> Recentcontact<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::TopRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\": \"user_0001\",\n     \"OperationType\": 1,\n     \"RecentContactItem\": [\n         {\n             \"Type\": 1,\n             \"To_Account\": \"user_0002\"\n         },\n         {\n             \"Type\": 2,\n             \"GroupId\": \"@TGS#1B2AUI7RZ\"\n         }\n     ]\n }\n \"#)?;\n let reply = client.recentcontact().top(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn top<'r>(
         &self,
         request: &'r TopRequest,
@@ -2895,6 +2914,10 @@ impl<'a> Recentcontact<'a> {
     /// Limits, checked before sending: `GroupContactItem` at most 1 items; `GroupContactItem.GroupName` at most 32 bytes. `create_contact_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::CreateContactGroupRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"user15\",\n     \"GroupContactItem\":[\n         {\n             \"GroupName\":\"test0\",\n             \"ContactItem\": [\n                 {\n                     \"Type\": 1,\n                     \"To_Account\": \"user0\"\n                 }\n             ]\n         }\n     ]\n }\n \"#)?;\n let reply = client.recentcontact().create_contact_group(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn create_contact_group<'r>(
         &self,
         request: &'r CreateContactGroupRequest,
@@ -2927,6 +2950,17 @@ impl<'a> Recentcontact<'a> {
     /// Limits, checked before sending: `GroupName` at most 1 items. `del_contact_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::recentcontact::DelContactGroupRequest;
+    /// let request = DelContactGroupRequest::new("user15", ["test0"]);
+    /// let reply = client.recentcontact().del_contact_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn del_contact_group<'r>(
         &self,
         request: &'r DelContactGroupRequest,
@@ -2959,6 +2993,10 @@ impl<'a> Recentcontact<'a> {
     /// Limits, checked before sending: `UpdateGroup.NewGroupName` at most 32 bytes.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::UpdateContactGroupRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"user20\",\n     \"UpdateType\":1,\n     \"UpdateGroup\":{\n         \"UpdateGroupType\":2,\n         \"OldGroupName\":\"test1\",\n         \"ContactUpdateItem\":[\n             {\n                 \"ContactOptType\":1,\n                 \"ContactItem\":{\n                     \"Type\": 1,\n                     \"To_Account\": \"user1\"\n                 }\n             }\n         ]\n     }\n }\n \"#)?;\n let reply = client.recentcontact().update_contact_group(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn update_contact_group<'r>(
         &self,
         request: &'r UpdateContactGroupRequest,
@@ -2981,6 +3019,10 @@ impl<'a> Recentcontact<'a> {
     /// Limits, checked before sending: `ContactItem` at most 300 items. `search_contact_group_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::SearchContactGroupRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"yahaha\",\n     \"ContactItem\":[\n         {\n             \"Type\":1,\n             \"To_Account\":\"xixi\"\n         }\n     ]\n }\n \"#)?;\n let reply = client.recentcontact().search_contact_group(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn search_contact_group<'r>(
         &self,
         request: &'r SearchContactGroupRequest,
@@ -3015,6 +3057,10 @@ impl<'a> Recentcontact<'a> {
     /// Limits, checked before sending: `MarkItem` at most 100 items; `MarkItem.CustomMark` at most 256 bytes. `mark_contact_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::recentcontact::MarkContactRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"user0\",\n     \"MarkItem\":[\n         {\n             \"OptType\":3,\n             \"ContactItem\":{\n                 \"Type\":1,\n                 \"To_Account\":\"user1\"\n             },\n             \"SetMark\":[1,2,3],\n             \"CustomMark\":\"abcd\"\n         }\n     ]\n }\n \"#)?;\n let reply = client.recentcontact().mark_contact(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn mark_contact<'r>(
         &self,
         request: &'r MarkContactRequest,
@@ -3045,6 +3091,17 @@ impl<'a> Recentcontact<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::recentcontact::GetContactGroupRequest;
+    /// let request = GetContactGroupRequest::new("user0", 0);
+    /// let reply = client.recentcontact().get_contact_group(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_contact_group<'r>(
         &self,
         request: &'r GetContactGroupRequest,

@@ -4377,6 +4377,17 @@ impl<'a> Sns<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::{FriendAddItem, FriendAddRequest};
+    /// let request = FriendAddRequest::new("id", vec![FriendAddItem::new("id1", "AddSource_Type_XXXXXXXX")]);
+    /// let reply = client.sns().friend_add(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn friend_add<'r>(
         &self,
         request: &'r FriendAddRequest,
@@ -4401,6 +4412,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `AddFriendItem` at most 1000 items. `friend_import_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::{FriendImportItem, FriendImportRequest};
+    /// let request = FriendImportRequest::new("id", vec![FriendImportItem::new("id1", "AddSource_Type_XXXXXXXX")]);
+    /// let reply = client.sns().friend_import(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn friend_import<'r>(
         &self,
         request: &'r FriendImportRequest,
@@ -4435,6 +4457,10 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `UpdateItem` at most 1000 items. `friend_update_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::sns::FriendUpdateRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"id\",\n     \"UpdateItem\":\n     [\n         {\n             \"To_Account\":\"id1\",\n             \"SnsItem\":\n             [\n                 {\n                     \"Tag\":\"Tag_SNS_IM_Remark\",\n                     \"Value\":\"remark1\"\n                 }\n             ]\n         }\n     ]\n }\n \"#)?;\n let reply = client.sns().friend_update(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn friend_update<'r>(
         &self,
         request: &'r FriendUpdateRequest,
@@ -4469,6 +4495,10 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `To_Account` at most 1000 items. `friend_delete_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::sns::FriendDeleteRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"id\",\n     \"To_Account\":[\"id1\",\"id2\",\"id3\"],\n     \"DeleteType\":\"Delete_Type_Single\"\n }\n \"#)?;\n let reply = client.sns().friend_delete(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn friend_delete<'r>(
         &self,
         request: &'r FriendDeleteRequest,
@@ -4499,6 +4529,17 @@ impl<'a> Sns<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::FriendDeleteAllRequest;
+    /// let request = FriendDeleteAllRequest::new("id");
+    /// let reply = client.sns().friend_delete_all(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn friend_delete_all<'r>(
         &self,
         request: &'r FriendDeleteAllRequest,
@@ -4523,6 +4564,10 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `To_Account` at most 1000 items. `friend_check_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::sns::FriendCheckRequest = serde_json::from_str(r#\"\n {\n     \"From_Account\":\"id\",\n     \"To_Account\":[\"id1\",\"id2\",\"id3\",\"id4\",\"id5\"],\n     \"CheckType\":\"CheckResult_Type_Both\"\n }\n \"#)?;\n let reply = client.sns().friend_check(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn friend_check<'r>(
         &self,
         request: &'r FriendCheckRequest,
@@ -4555,6 +4600,19 @@ impl<'a> Sns<'a> {
     /// Paged: `StartIndex` from the reply's `NextStartIndex`; the last page: `CompleteFlag` is not 0. `friend_get_pages` and `friend_get_items` read every page.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::FriendGetRequest;
+    /// let request = FriendGetRequest::new("id", 0)
+    ///     .standard_sequence(0)
+    ///     .custom_sequence(0);
+    /// let reply = client.sns().friend_get(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn friend_get<'r>(
         &self,
         request: &'r FriendGetRequest,
@@ -4593,6 +4651,17 @@ impl<'a> Sns<'a> {
     /// A successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::FriendGetListRequest;
+    /// let request = FriendGetListRequest::new("UserID_1", ["UserID_2"], ["Tag_Profile_Custom_Test", "Tag_Profile_IM_Image", "Tag_Profile_IM_Nick", "Tag_SNS_Custom_Test", "Tag_SNS_IM_Remark", "Tag_SNS_IM_Group"]);
+    /// let reply = client.sns().friend_get_list(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn friend_get_list<'r>(
         &self,
         request: &'r FriendGetListRequest,
@@ -4617,6 +4686,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_add_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::BlackListAddRequest;
+    /// let request = BlackListAddRequest::new("id", ["id1", "id2", "id3"]);
+    /// let reply = client.sns().black_list_add(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn black_list_add<'r>(
         &self,
         request: &'r BlackListAddRequest,
@@ -4651,6 +4731,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_delete_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::BlackListDeleteRequest;
+    /// let request = BlackListDeleteRequest::new("id", ["id1", "id2", "id3"]);
+    /// let reply = client.sns().black_list_delete(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn black_list_delete<'r>(
         &self,
         request: &'r BlackListDeleteRequest,
@@ -4685,6 +4776,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `MaxLimited` at most 1000.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::BlackListGetRequest;
+    /// let request = BlackListGetRequest::new("id", 0, 30, 12);
+    /// let reply = client.sns().black_list_get(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn black_list_get<'r>(
         &self,
         request: &'r BlackListGetRequest,
@@ -4725,6 +4827,10 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `To_Account` at most 1000 items. `black_list_check_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::sns::BlackListCheckRequest = serde_json::from_str(r#\"\n {\n \t\"From_Account\":\"id\",\n \t\"To_Account\":[\"id1\",\"id2\",\"id3\",\"id4\",\"id5\"],\n \t\"CheckType\":\"BlackCheckResult_Type_Both\"\n }\n \"#)?;\n let reply = client.sns().black_list_check(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn black_list_check<'r>(
         &self,
         request: &'r BlackListCheckRequest,
@@ -4759,6 +4865,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `GroupName` at most 32 items; `To_Account` at most 1000 items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::GroupAddRequest;
+    /// let request = GroupAddRequest::new("id", ["group1", "group2", "group3"]);
+    /// let reply = client.sns().group_add(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_add<'r>(
         &self,
         request: &'r GroupAddRequest,
@@ -4781,6 +4898,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `GroupName` at most 32 items. `group_delete_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::GroupDeleteRequest;
+    /// let request = GroupDeleteRequest::new("id", ["group1", "group2", "group3"]);
+    /// let reply = client.sns().group_delete(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_delete<'r>(
         &self,
         request: &'r GroupDeleteRequest,
@@ -4813,6 +4941,17 @@ impl<'a> Sns<'a> {
     /// Limits, checked before sending: `GroupName` at most 32 items. `group_get_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 200 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::sns::GroupGetRequest;
+    /// let request = GroupGetRequest::new("id");
+    /// let reply = client.sns().group_get(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn group_get<'r>(
         &self,
         request: &'r GroupGetRequest,

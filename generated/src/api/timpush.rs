@@ -4153,6 +4153,19 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `Condition.TagsAnd` at most 10 items; `Condition.TagsAnd` at most 50 bytes; `Condition.TagsOr` at most 10 items; `Condition.TagsOr` at most 50 bytes; `Condition.TagsNot` at most 10 items; `Condition.TagsNot` at most 50 bytes.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::PushRequest;
+    /// use tim_rest::types::OfflinePushInfo;
+    /// let request = PushRequest::new("administrator")
+    ///     .offline_push_info(OfflinePushInfo::new().push_flag(0).title("Offline Push Title").desc("Offline Push Content"));
+    /// let reply = client.timpush().push(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn push<'r>(
         &self,
         request: &'r PushRequest,
@@ -4177,6 +4190,18 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `To_Account` at most 500 items; `DataId` at most 64 bytes.
     ///
     /// Documented rate (the client paces calls to it): 30 calls per second, 500 items of `To_Account` per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::BatchRequest;
+    /// use tim_rest::types::OfflinePushInfo;
+    /// let request = BatchRequest::new("administrator", ["user1", "user2"], OfflinePushInfo::new().push_flag(0).title("Offline Push Title").desc("Offline Push Content"));
+    /// let reply = client.timpush().batch(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn batch<'r>(
         &self,
         request: &'r BatchRequest,
@@ -4197,6 +4222,18 @@ impl<'a> Timpush<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 1 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::RevokeRequest;
+    /// use tim_rest::types::OfflinePushInfo;
+    /// let request = RevokeRequest::new("660cc447_537ed82a_200000cd7ee17f5_84035729_bc614e", OfflinePushInfo::new().title("Recall Title").desc("The other party has recalled a message").ext("{\"entity\":{\"key1\":\"value1\",\"key2\":\"value2\"}}"));
+    /// let reply = client.timpush().revoke(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn revoke<'r>(
         &self,
         request: &'r RevokeRequest,
@@ -4219,6 +4256,10 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `AttrNames` at most 10 items; `AttrTypes` at most 10 items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::timpush::SetAttrNameRequest = serde_json::from_str(r#\"\n {\n     \"AttrNames\": {\n         \"0\": \"sex\",\n         \"1\": \"city\",\n         \"2\": \"country\"\n     }\n }\n \"#)?;\n let reply = client.timpush().set_attr_name(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn set_attr_name<'r>(
         &self,
         request: &'r SetAttrNameRequest,
@@ -4239,6 +4280,17 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::GetAttrNameRequest;
+    /// let request = GetAttrNameRequest::new();
+    /// let reply = client.timpush().get_attr_name(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_attr_name<'r>(
         &self,
         request: &'r GetAttrNameRequest,
@@ -4263,6 +4315,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `get_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::GetAttrRequest;
+    /// let request = GetAttrRequest::new(["Mary", "xiaoming", "xiaohua"]);
+    /// let reply = client.timpush().get_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_attr<'r>(
         &self,
         request: &'r GetAttrRequest,
@@ -4297,6 +4360,10 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `UserAttrs` at most 100 items. `set_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::timpush::SetAttrRequest = serde_json::from_str(r#\"\n {\n     \"UserAttrs\": [\n         {\n             \"To_Account\": \"379C2F0D-290D-47AE-94D1-919058C39C77\",\n             \"Attrs\": {\n                 \"sex\": \"female\",\n                 \"city\": \"NewYork\"\n             }\n         },\n         {\n             \"To_Account\": \"xiaoming\",\n             \"Attrs\": {\n                 \"sex\": \"male\",\n                 \"city\": \"ShenZhen\"\n             }\n         }\n     ]\n }\n \"#)?;\n let reply = client.timpush().set_attr(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn set_attr<'r>(
         &self,
         request: &'r SetAttrRequest,
@@ -4331,6 +4398,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `UserAttrs` at most 100 items. `remove_attr_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::{PushUserAttrNames, RemoveAttrRequest};
+    /// let request = RemoveAttrRequest::new(vec![PushUserAttrNames::new("Mary", ["sex", "city"]), PushUserAttrNames::new("xiaoming", ["sex", "city"])]);
+    /// let reply = client.timpush().remove_attr(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_attr<'r>(
         &self,
         request: &'r RemoveAttrRequest,
@@ -4365,6 +4443,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `get_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::GetTagRequest;
+    /// let request = GetTagRequest::new(["xiaoming", "xiaohong"]);
+    /// let reply = client.timpush().get_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_tag<'r>(
         &self,
         request: &'r GetTagRequest,
@@ -4399,6 +4488,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `UserTags` at most 100 items; `UserTags.Tags` at most 100 items; `UserTags.Tags` at most 50 bytes. `add_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::{AddTagRequest, PushUserTags};
+    /// let request = AddTagRequest::new(vec![PushUserTags::new("xiaoming", ["GoldMember", "WeekPassUser"]), PushUserTags::new("379C2F0D-290D-47AE-94D1-919058C39C77", ["PlatinumMember", "MonthPassUser"])]);
+    /// let reply = client.timpush().add_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_tag<'r>(
         &self,
         request: &'r AddTagRequest,
@@ -4433,6 +4533,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `UserTags` at most 100 items. `remove_tag_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::{PushUserTags, RemoveTagRequest};
+    /// let request = RemoveTagRequest::new(vec![PushUserTags::new("xiaoming", ["GoldMember", "WeekPassUser"]), PushUserTags::new("xiaohong", ["Platinum Member", "MonthPassUser"])]);
+    /// let reply = client.timpush().remove_tag(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_tag<'r>(
         &self,
         request: &'r RemoveTagRequest,
@@ -4467,6 +4578,17 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `To_Account` at most 100 items. `clear_all_tags_batched` takes any number of items.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::ClearAllTagsRequest;
+    /// let request = ClearAllTagsRequest::new(["xiaoming", "xiaohong"]);
+    /// let reply = client.timpush().clear_all_tags(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn clear_all_tags<'r>(
         &self,
         request: &'r ClearAllTagsRequest,
@@ -4497,6 +4619,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 5 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::timpush::AddSchedTaskRequest = serde_json::from_str(r#\"\n {\n     \"Sdkappid\": 88888888,\n     \"Type\": \"Tag\",\n     \"SchedAt\": \"2025-06-01 10:00:00\",\n     \"Content\": {\n         \"From_Account\": \"administrator\",\n         \"Condition\": {\n             \"TagsAnd\": [\"Stock A\", \"Stock B\"]\n         },\n         \"OfflinePushInfo\": {\n             \"Title\": \"Offline Push Title\",\n             \"Desc\": \"Offline Push Content\"\n         }\n     }\n }\n \"#)?;\n let reply = client.timpush().add_sched_task(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn add_sched_task<'r>(
         &self,
         request: &'r AddSchedTaskRequest,
@@ -4517,6 +4643,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 5 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::timpush::ModifySchedTaskRequest = serde_json::from_str(r#\"\n {\n     \"Sdkappid\": 88888888,\n     \"TaskID\": 1234567890,\n     \"Type\": \"All\",\n     \"SchedAt\": \"2025-06-15 14:00:00\"\n }\n \"#)?;\n let reply = client.timpush().modify_sched_task(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn modify_sched_task<'r>(
         &self,
         request: &'r ModifySchedTaskRequest,
@@ -4537,6 +4667,10 @@ impl<'a> Timpush<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 5 calls per second.
+    #[cfg_attr(
+        feature = "codec",
+        doc = " # Example\n\n ```no_run\n # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {\n let request: tim_rest::timpush::DeleteSchedTaskRequest = serde_json::from_str(r#\"\n {\n     \"Sdkappid\": 88888888,\n     \"TaskID\": 1234567890,\n     \"Type\": \"All\"\n }\n \"#)?;\n let reply = client.timpush().delete_sched_task(&request).await?;\n # let _ = reply;\n # Ok(())\n # }\n ```"
+    )]
     pub fn delete_sched_task<'r>(
         &self,
         request: &'r DeleteSchedTaskRequest,
@@ -4557,6 +4691,17 @@ impl<'a> Timpush<'a> {
     /// Retry class: `safe`. Repeating the call has no further effect, so transient failures are retried.
     ///
     /// Documented rate (the client paces calls to it): 5 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::GetSchedTaskRequest;
+    /// let request = GetSchedTaskRequest::new(88888888, 1234567890);
+    /// let reply = client.timpush().get_sched_task(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_sched_task<'r>(
         &self,
         request: &'r GetSchedTaskRequest,
@@ -4581,6 +4726,18 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `Want` at least 1.
     ///
     /// Documented rate (the client paces calls to it): 5 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::ListSchedTaskRequest;
+    /// let request = ListSchedTaskRequest::new(88888888, 0, 20, "schedat", false, "2025-05-01 00:00:00", "2025-06-01 00:00:00")
+    ///     .keyword("Push Title");
+    /// let reply = client.timpush().list_sched_task(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_sched_task<'r>(
         &self,
         request: &'r ListSchedTaskRequest,
@@ -4617,6 +4774,18 @@ impl<'a> Timpush<'a> {
     /// Retry class: `never`. Retried only when the failure shows the call did not take effect.
     ///
     /// Documented rate (the client paces calls to it): 100 calls per day, 1 calls per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::{WebPushInfo, WebpushRequest};
+    /// let request = WebpushRequest::new("administrator")
+    ///     .web_info(WebPushInfo::new().title("离线推送标题").desc("离线推送内容").ext("{\"entity\":{\"key1\":\"value1\",\"key2\":\"value2\"}}").url("https://xxx.com"));
+    /// let reply = client.timpush().webpush(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn webpush<'r>(
         &self,
         request: &'r WebpushRequest,
@@ -4639,6 +4808,18 @@ impl<'a> Timpush<'a> {
     /// Limits, checked before sending: `To_Account` at most 500 items; `DataId` at most 64 bytes; `TaskName` at most 20 bytes.
     ///
     /// Documented rate (the client paces calls to it): 500 items of `To_Account` per second.
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn demo(client: &tim_rest::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use tim_rest::timpush::{WebPushInfo, WebbatchRequest};
+    /// let request = WebbatchRequest::new("administrator", ["user1", "user2"])
+    ///     .web_info(WebPushInfo::new().title("离线推送标题").desc("离线推送内容").url("http://url"));
+    /// let reply = client.timpush().webbatch(&request).await?;
+    /// # let _ = reply;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn webbatch<'r>(
         &self,
         request: &'r WebbatchRequest,
