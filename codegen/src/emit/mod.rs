@@ -161,7 +161,7 @@ impl<'a> Emitter<'a> {
     fn scalar(s: Scalar) -> TokenStream {
         match s {
             Scalar::String => quote!(String),
-            Scalar::Bool => quote!(bool),
+            Scalar::Bool | Scalar::Flag => quote!(bool),
             Scalar::I32 => quote!(i32),
             Scalar::U32 => quote!(u32),
             Scalar::I64 => quote!(i64),

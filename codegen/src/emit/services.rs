@@ -250,6 +250,7 @@ impl Emitter<'_> {
         match ty {
             Ty::Scalar(Scalar::String) => v.as_str().map(|s| format!("{s:?}")),
             Ty::Scalar(Scalar::Bool) => v.as_bool().map(|b| b.to_string()),
+            Ty::Scalar(Scalar::Flag) => v.as_u64().filter(|n| *n <= 1).map(|n| (n == 1).to_string()),
             Ty::Scalar(Scalar::I32) => v.as_i64().filter(|n| i32::try_from(*n).is_ok()).map(|n| n.to_string()),
             Ty::Scalar(Scalar::U32) => v.as_u64().filter(|n| u32::try_from(*n).is_ok()).map(|n| n.to_string()),
             Ty::Scalar(Scalar::I64) => v.as_i64().map(|n| n.to_string()),

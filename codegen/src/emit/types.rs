@@ -128,6 +128,11 @@ impl Emitter<'_> {
             let keys: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
             format!(" Also read from {} (the documentation names the key both ways); written as `{}`.", keys.join(", "), f.wire)
         };
+        let aliases = if f.ty == Ty::Scalar(Scalar::Flag) {
+            format!("{aliases} On the wire `true` is 1 and `false` is 0.")
+        } else {
+            aliases
+        };
         match &f.doc {
             Some(d) => format!("`{}` ({presence}). {}{aliases}", f.wire, escape_md(d.trim())),
             None => format!("`{}` ({presence}).{aliases}", f.wire),
@@ -173,7 +178,13 @@ impl Emitter<'_> {
             let ty = self.field_ty(f, td.owner);
             let fdoc = doc_attrs(&Self::field_doc(f));
             let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
-            let serde_attr = if f.optional {
+            let flag = f.ty == Ty::Scalar(Scalar::Flag);
+            let serde_attr = if flag && f.optional {
+                // A 0/1 flag: `bool` in Rust, 0/1 on the wire (`crate::codec::flag`).
+                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", with = "crate::codec::opt_flag")])
+            } else if flag {
+                quote!(#[serde(rename = #wire #(#aliases)*, with = "crate::codec::flag")])
+            } else if f.optional {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
             } else if lenient && f.ty.is_collection() {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])

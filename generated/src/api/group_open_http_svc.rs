@@ -1404,9 +1404,14 @@ pub struct AddGroupMemberRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `Silence` (optional). 1: add silently (no system notification to anyone); 0 (default): notify.
-    #[serde(rename = "Silence", default, skip_serializing_if = "Option::is_none")]
-    pub silence: Option<i32>,
+    /// `Silence` (optional). 1: add silently (no system notification to anyone); 0 (default): notify. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "Silence",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub silence: Option<bool>,
     /// `MemberList` (required). Members to add (at most 300).
     #[serde(rename = "MemberList")]
     pub member_list: Vec<AddGroupMemberItem>,
@@ -1429,9 +1434,9 @@ impl AddGroupMemberRequest {
         }
     }
 
-    /// Sets `Silence` (optional). 1: add silently (no system notification to anyone); 0 (default): notify.
+    /// Sets `Silence` (optional). 1: add silently (no system notification to anyone); 0 (default): notify. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn silence(mut self, value: i32) -> Self {
+    pub fn silence(mut self, value: bool) -> Self {
         self.silence = Some(value);
         self
     }
@@ -1518,9 +1523,14 @@ pub struct DeleteGroupMemberRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `Silence` (optional). 1: remove silently (only the removed members are notified); 0 (default): notify all members.
-    #[serde(rename = "Silence", default, skip_serializing_if = "Option::is_none")]
-    pub silence: Option<i32>,
+    /// `Silence` (optional). 1: remove silently (only the removed members are notified); 0 (default): notify all members. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "Silence",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub silence: Option<bool>,
     /// `Reason` (optional). Reason for the removal, shown in the notification.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -1550,9 +1560,9 @@ impl DeleteGroupMemberRequest {
         }
     }
 
-    /// Sets `Silence` (optional). 1: remove silently (only the removed members are notified); 0 (default): notify all members.
+    /// Sets `Silence` (optional). 1: remove silently (only the removed members are notified); 0 (default): notify all members. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn silence(mut self, value: i32) -> Self {
+    pub fn silence(mut self, value: bool) -> Self {
         self.silence = Some(value);
         self
     }
@@ -1828,16 +1838,22 @@ pub struct GetJoinedGroupListRequest {
     /// `Member_Account` (required). Account whose groups are listed.
     #[serde(rename = "Member_Account")]
     pub member_account: String,
-    /// `WithHugeGroups` (optional). 1: include live-streaming groups (AVChatRoom); 0 (default): leave them out.
-    #[serde(rename = "WithHugeGroups", default, skip_serializing_if = "Option::is_none")]
-    pub with_huge_groups: Option<i32>,
-    /// `WithNoActiveGroups` (optional). 1: include joined but not yet activated Private (Work) groups; 0 (default): leave them out.
+    /// `WithHugeGroups` (optional). 1: include live-streaming groups (AVChatRoom); 0 (default): leave them out. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "WithHugeGroups",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub with_huge_groups: Option<bool>,
+    /// `WithNoActiveGroups` (optional). 1: include joined but not yet activated Private (Work) groups; 0 (default): leave them out. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "WithNoActiveGroups",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub with_no_active_groups: Option<i32>,
+    pub with_no_active_groups: Option<bool>,
     /// `Limit` (optional). Maximum number of groups to return (at most 5000); all when absent.
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
@@ -1874,16 +1890,16 @@ impl GetJoinedGroupListRequest {
         }
     }
 
-    /// Sets `WithHugeGroups` (optional). 1: include live-streaming groups (AVChatRoom); 0 (default): leave them out.
+    /// Sets `WithHugeGroups` (optional). 1: include live-streaming groups (AVChatRoom); 0 (default): leave them out. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn with_huge_groups(mut self, value: i32) -> Self {
+    pub fn with_huge_groups(mut self, value: bool) -> Self {
         self.with_huge_groups = Some(value);
         self
     }
 
-    /// Sets `WithNoActiveGroups` (optional). 1: include joined but not yet activated Private (Work) groups; 0 (default): leave them out.
+    /// Sets `WithNoActiveGroups` (optional). 1: include joined but not yet activated Private (Work) groups; 0 (default): leave them out. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn with_no_active_groups(mut self, value: i32) -> Self {
+    pub fn with_no_active_groups(mut self, value: bool) -> Self {
         self.with_no_active_groups = Some(value);
         self
     }
@@ -2373,9 +2389,14 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub forbid_callback_control: Option<Vec<crate::types::ForbidCallbackControl>>,
-    /// `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
-    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
-    pub online_only_flag: Option<i32>,
+    /// `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub online_only_flag: Option<bool>,
     /// `SendMsgControl` (optional). Delivery options for this message; not allowed together with OnlineOnlyFlag 1 or in live-streaming groups (NoUnread in Meeting groups needs the feature enabled).
     #[serde(rename = "SendMsgControl", default, skip_serializing_if = "Option::is_none")]
     pub send_msg_control: Option<Vec<crate::types::SendMsgControl>>,
@@ -2386,13 +2407,14 @@ pub struct SendGroupMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
-    /// `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not.
+    /// `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "SupportMessageExtension",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub support_message_extension: Option<i32>,
+    pub support_message_extension: Option<bool>,
     /// `To_Account` (optional). Send only to these members (at most 50); the message then does not count as unread. Ultimate edition only; Work, Public and Meeting groups.
     #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
     pub to_account: Option<Vec<String>>,
@@ -2472,9 +2494,9 @@ impl SendGroupMsgRequest {
         self
     }
 
-    /// Sets `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups.
+    /// Sets `OnlineOnlyFlag` (optional). 1: deliver only to online members, without offline storage or roaming; 0 (default): all members. Not for live-streaming groups. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn online_only_flag(mut self, value: i32) -> Self {
+    pub fn online_only_flag(mut self, value: bool) -> Self {
         self.online_only_flag = Some(value);
         self
     }
@@ -2493,9 +2515,9 @@ impl SendGroupMsgRequest {
         self
     }
 
-    /// Sets `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not.
+    /// Sets `SupportMessageExtension` (optional). 1: the message supports message extensions; 0: it does not. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn support_message_extension(mut self, value: i32) -> Self {
+    pub fn support_message_extension(mut self, value: bool) -> Self {
         self.support_message_extension = Some(value);
         self
     }
@@ -3108,13 +3130,14 @@ pub struct ImportGroupMsgRequest {
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
-    /// `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups).
+    /// `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups). On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "RecentContactFlag",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub recent_contact_flag: Option<i32>,
+    pub recent_contact_flag: Option<bool>,
     /// `MsgList` (required). The messages to import (at most 7), in increasing time order.
     #[serde(rename = "MsgList")]
     pub msg_list: Vec<ImportGroupMsgItem>,
@@ -3138,9 +3161,9 @@ impl ImportGroupMsgRequest {
         }
     }
 
-    /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups).
+    /// Sets `RecentContactFlag` (optional). 1: update the members' conversations; by default they are not updated (not for live-streaming or Community groups). On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn recent_contact_flag(mut self, value: i32) -> Self {
+    pub fn recent_contact_flag(mut self, value: bool) -> Self {
         self.recent_contact_flag = Some(value);
         self
     }
@@ -3508,13 +3531,14 @@ pub struct GroupMsgGetSimpleRequest {
     /// `ReqMsgSeq` (optional). Largest sequence number to return (messages with MsgSeq <= ReqMsgSeq); omit for the latest messages.
     #[serde(rename = "ReqMsgSeq", default, skip_serializing_if = "Option::is_none")]
     pub req_msg_seq: Option<u64>,
-    /// `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default.
+    /// `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "WithRecalledMsg",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub with_recalled_msg: Option<i32>,
+    pub with_recalled_msg: Option<bool>,
     /// `TopicId` (optional). ID of the topic whose messages are pulled (Community groups with topics only).
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
@@ -3543,9 +3567,9 @@ impl GroupMsgGetSimpleRequest {
         self
     }
 
-    /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default.
+    /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; they are left out by default. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn with_recalled_msg(mut self, value: i32) -> Self {
+    pub fn with_recalled_msg(mut self, value: bool) -> Self {
         self.with_recalled_msg = Some(value);
         self
     }

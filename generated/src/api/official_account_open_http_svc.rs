@@ -1486,13 +1486,14 @@ pub struct OfficialAccountMsgGetSimpleRequest {
     /// `ReqMsgNumber` (optional). Number of messages requested.
     #[serde(rename = "ReqMsgNumber", default, skip_serializing_if = "Option::is_none")]
     pub req_msg_number: Option<u32>,
-    /// `WithRecalledMsg` (optional). 1: also return recalled messages; by default they are not returned.
+    /// `WithRecalledMsg` (optional). 1: also return recalled messages; by default they are not returned. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "WithRecalledMsg",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub with_recalled_msg: Option<i32>,
+    pub with_recalled_msg: Option<bool>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -1524,9 +1525,9 @@ impl OfficialAccountMsgGetSimpleRequest {
         self
     }
 
-    /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; by default they are not returned.
+    /// Sets `WithRecalledMsg` (optional). 1: also return recalled messages; by default they are not returned. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn with_recalled_msg(mut self, value: i32) -> Self {
+    pub fn with_recalled_msg(mut self, value: bool) -> Self {
         self.with_recalled_msg = Some(value);
         self
     }

@@ -459,12 +459,22 @@ pub struct QueryOnlineStatusRequest {
     /// `To_Account` (required). UserIDs to query (at most 500).
     #[serde(rename = "To_Account")]
     pub to_account: Vec<String>,
-    /// `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not.
-    #[serde(rename = "IsNeedDetail", default, skip_serializing_if = "Option::is_none")]
-    pub is_need_detail: Option<i32>,
-    /// `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not.
-    #[serde(rename = "IsReturnInstid", default, skip_serializing_if = "Option::is_none")]
-    pub is_return_instid: Option<i32>,
+    /// `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "IsNeedDetail",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub is_need_detail: Option<bool>,
+    /// `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "IsReturnInstid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub is_return_instid: Option<bool>,
     /// `IsReturnCustomStatus` (optional). 1: also return the custom status of the queried accounts; 0: do not.
     #[serde(
         rename = "IsReturnCustomStatus",
@@ -489,16 +499,16 @@ impl QueryOnlineStatusRequest {
         }
     }
 
-    /// Sets `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not.
+    /// Sets `IsNeedDetail` (optional). 1: also return the status of each login platform; 0 (default): do not. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn is_need_detail(mut self, value: i32) -> Self {
+    pub fn is_need_detail(mut self, value: bool) -> Self {
         self.is_need_detail = Some(value);
         self
     }
 
-    /// Sets `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not.
+    /// Sets `IsReturnInstid` (optional). 1: also return the device instance ID (Instid) of each login; 0: do not. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn is_return_instid(mut self, value: i32) -> Self {
+    pub fn is_return_instid(mut self, value: bool) -> Self {
         self.is_return_instid = Some(value);
         self
     }
@@ -661,13 +671,14 @@ pub struct SendMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_custom_data: Option<String>,
-    /// `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not.
+    /// `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "SupportMessageExtension",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub support_message_extension: Option<i32>,
+    pub support_message_extension: Option<bool>,
     /// `OfflinePushInfo` (optional). Offline push settings.
     #[serde(
         rename = "OfflinePushInfo",
@@ -675,13 +686,14 @@ pub struct SendMsgRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub offline_push_info: Option<crate::types::OfflinePushInfo>,
-    /// `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not.
+    /// `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not. On the wire `true` is 1 and `false` is 0.
     #[serde(
         rename = "IsNeedReadReceipt",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
     )]
-    pub is_need_read_receipt: Option<i32>,
+    pub is_need_read_receipt: Option<bool>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -780,9 +792,9 @@ impl SendMsgRequest {
         self
     }
 
-    /// Sets `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not.
+    /// Sets `SupportMessageExtension` (optional). 1: the message accepts message extensions (key-value pairs set later through openim_msg_ext_http_svc); 0 (default): it does not. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn support_message_extension(mut self, value: i32) -> Self {
+    pub fn support_message_extension(mut self, value: bool) -> Self {
         self.support_message_extension = Some(value);
         self
     }
@@ -794,9 +806,9 @@ impl SendMsgRequest {
         self
     }
 
-    /// Sets `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not.
+    /// Sets `IsNeedReadReceipt` (optional). 1: the message asks the receiver for a read receipt; 0 (default): it does not. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn is_need_read_receipt(mut self, value: i32) -> Self {
+    pub fn is_need_read_receipt(mut self, value: bool) -> Self {
         self.is_need_read_receipt = Some(value);
         self
     }

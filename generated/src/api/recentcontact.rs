@@ -719,9 +719,14 @@ pub struct DeleteRequest {
     /// `ToGroupid` (optional). Group ID; set only for group conversations.
     #[serde(rename = "ToGroupid", default, skip_serializing_if = "Option::is_none")]
     pub to_groupid: Option<String>,
-    /// `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them.
-    #[serde(rename = "ClearRamble", default, skip_serializing_if = "Option::is_none")]
-    pub clear_ramble: Option<i32>,
+    /// `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "ClearRamble",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub clear_ramble: Option<bool>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -754,9 +759,9 @@ impl DeleteRequest {
         self
     }
 
-    /// Sets `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them.
+    /// Sets `ClearRamble` (optional). 1: also clear roaming messages; 0: keep them. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn clear_ramble(mut self, value: i32) -> Self {
+    pub fn clear_ramble(mut self, value: bool) -> Self {
         self.clear_ramble = Some(value);
         self
     }
@@ -1579,9 +1584,9 @@ pub struct SessionItem {
     /// `MsgTime` (required). Conversation time (Unix seconds).
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
-    /// `TopFlag` (required). 0: ordinary conversation; 1: pinned conversation.
-    #[serde(rename = "TopFlag")]
-    pub top_flag: i32,
+    /// `TopFlag` (required). 0: ordinary conversation; 1: pinned conversation. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "TopFlag", with = "crate::codec::flag")]
+    pub top_flag: bool,
     /// `StandardMark` (optional). Standard mark bits of the conversation as a bit string, e.g. "111001".
     #[serde(rename = "StandardMark", default, skip_serializing_if = "Option::is_none")]
     pub standard_mark: Option<String>,
@@ -1599,7 +1604,7 @@ pub struct SessionItem {
 
 impl SessionItem {
     /// Creates the value from its required fields; optional fields start unset.
-    pub fn new(r#type: ContactType, msg_time: u64, top_flag: i32) -> Self {
+    pub fn new(r#type: ContactType, msg_time: u64, top_flag: bool) -> Self {
         Self {
             r#type: r#type,
             to_account: None,
@@ -1663,7 +1668,7 @@ pub static SHAPE_SessionItem: crate::drift::ObjectShape = crate::drift::ObjectSh
         ),
         crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
         crate::drift::FieldShape::new("MsgTime", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("TopFlag", &[], crate::drift::Shape::I32, true),
+        crate::drift::FieldShape::new("TopFlag", &[], crate::drift::Shape::U32, true),
         crate::drift::FieldShape::new(
             "StandardMark",
             &[],

@@ -539,9 +539,14 @@ pub struct FriendAddRequest {
     /// `AddType` (optional). Single (one-way) or both (two-way, the default) friendship.
     #[serde(rename = "AddType", default, skip_serializing_if = "Option::is_none")]
     pub add_type: Option<AddType>,
-    /// `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add.
-    #[serde(rename = "ForceAddFlags", default, skip_serializing_if = "Option::is_none")]
-    pub force_add_flags: Option<i32>,
+    /// `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "ForceAddFlags",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub force_add_flags: Option<bool>,
     /// Wire fields the catalogue does not have yet (see `extra_field`).
     #[serde(skip)]
     extra: serde_json::Map<String, serde_json::Value>,
@@ -569,9 +574,9 @@ impl FriendAddRequest {
         self
     }
 
-    /// Sets `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add.
+    /// Sets `ForceAddFlags` (optional). 1 = admin forces the friendship (skips the other side's verification); 0 = normal add. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn force_add_flags(mut self, value: i32) -> Self {
+    pub fn force_add_flags(mut self, value: bool) -> Self {
         self.force_add_flags = Some(value);
         self
     }

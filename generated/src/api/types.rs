@@ -2630,9 +2630,14 @@ pub struct ApnsPushInfo {
     /// `Image` (optional). URL of an image the client downloads and shows with the notification.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    /// `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled.
-    #[serde(rename = "MutableContent", default, skip_serializing_if = "Option::is_none")]
-    pub mutable_content: Option<i32>,
+    /// `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "MutableContent",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub mutable_content: Option<bool>,
 }
 
 impl ApnsPushInfo {
@@ -2683,9 +2688,9 @@ impl ApnsPushInfo {
         self
     }
 
-    /// Sets `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled.
+    /// Sets `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn mutable_content(mut self, value: i32) -> Self {
+    pub fn mutable_content(mut self, value: bool) -> Self {
         self.mutable_content = Some(value);
         self
     }
