@@ -39,7 +39,7 @@
 //! transport of yours ([`ClientBuilder::transport`]). `callbacks` adds `callbacks`: the typed events
 //! and replies of the IM server's callbacks and their verification (`axum` adds a ready route).
 //! `codec` adds the other serde direction to every type and the registry's decoders; `mock` (which
-//! implies `codec`, `reqwest` and `callbacks`) adds [`mock`], a local server for tests.
+//! implies `codec`, `reqwest` and `callbacks`) adds `mock`, a local server for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
