@@ -121,6 +121,7 @@ rust-version.workspace = true
 license.workspace = true
 version.workspace = true
 readme = "../README.md"
+documentation = "https://docs.rs/tim-rest"
 keywords = ["tencent", "im", "chat", "rest", "tim"]
 categories = ["api-bindings", "web-programming::http-client"]
 # What the published crate holds: the sources and the records of what is covered (not openapi.json or the tests).
