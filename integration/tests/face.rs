@@ -96,9 +96,11 @@ fn a_reply_flag_decodes_from_0_1_strictly_and_from_either_form_after_drift() {
     assert_eq!(flags(&drifted), [true, false]);
     assert!(!drifted.corrections.is_empty(), "the drifted TimeStamp takes the tolerant pass");
     assert!(!drifted.corrections.iter().any(|c| c.to_string().contains("TopFlag")), "{:?}", drifted.corrections);
-    let as_bools = tim_rest::envelope::decode::<GetListResponse>(EP, 200, get_list_reply([json!(true), json!(false)], true), false).unwrap();
+    let as_bools =
+        tim_rest::envelope::decode::<GetListResponse>(EP, 200, get_list_reply([json!(true), json!(false)], true), false).unwrap();
     assert_eq!(flags(&as_bools), [true, false]);
-    let strict_bools = tim_rest::envelope::decode::<GetListResponse>(EP, 200, get_list_reply([json!(true), json!(false)], false), true).unwrap();
+    let strict_bools =
+        tim_rest::envelope::decode::<GetListResponse>(EP, 200, get_list_reply([json!(true), json!(false)], false), true).unwrap();
     assert_eq!(flags(&strict_bools), [true, false]);
 }
 

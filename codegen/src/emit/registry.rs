@@ -70,11 +70,7 @@ impl Emitter<'_> {
     /// (with the `mock` feature) `mock` modules tied to this catalogue.
     pub fn api_mod(&self) -> Result<String, String> {
         let gate = |feature: &str| {
-            if self.features {
-                quote!(#[cfg(feature = #feature)] #[cfg_attr(docsrs, doc(cfg(feature = #feature)))])
-            } else {
-                quote!()
-            }
+            if self.features { quote!(#[cfg(feature = #feature)] #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]) } else { quote!() }
         };
         let rt = self.runtime_path();
         let mods = self.cat.services.iter().map(|s| {

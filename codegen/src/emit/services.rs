@@ -166,11 +166,8 @@ impl Emitter<'_> {
         while text.contains(&format!("\"{hashes}")) {
             hashes.push('#');
         }
-        let body = format!(
-            "{}let request: {module}::{req} = serde_json::from_str(r{hashes}\"\n{}\n\"{hashes})?;\n{call}",
-            head(""),
-            text.trim()
-        );
+        let body =
+            format!("{}let request: {module}::{req} = serde_json::from_str(r{hashes}\"\n{}\n\"{hashes})?;\n{call}", head(""), text.trim());
         match self.codec_feature {
             None => doc_attrs(&body),
             Some(feature) => {

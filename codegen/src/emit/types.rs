@@ -128,11 +128,8 @@ impl Emitter<'_> {
             let keys: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
             format!(" Also read from {} (the documentation names the key both ways); written as `{}`.", keys.join(", "), f.wire)
         };
-        let aliases = if f.ty == Ty::Scalar(Scalar::Flag) {
-            format!("{aliases} On the wire `true` is 1 and `false` is 0.")
-        } else {
-            aliases
-        };
+        let aliases =
+            if f.ty == Ty::Scalar(Scalar::Flag) { format!("{aliases} On the wire `true` is 1 and `false` is 0.") } else { aliases };
         match &f.doc {
             Some(d) => format!("`{}` ({presence}). {}{aliases}", f.wire, escape_md(d.trim())),
             None => format!("`{}` ({presence}).{aliases}", f.wire),
