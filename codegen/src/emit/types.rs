@@ -113,6 +113,15 @@ impl Emitter<'_> {
         }
     }
 
+    /// Whether [`Self::param_conversion`] converts the parameter (else it is the field's value as is).
+    fn param_converts(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Scalar(Scalar::String) => true,
+            Ty::Array(t) => **t == Ty::Scalar(Scalar::String),
+            _ => false,
+        }
+    }
+
     /// Documentation of a field, with its wire key.
     fn field_doc(f: &Field) -> String {
         let presence = if f.optional {
@@ -262,9 +271,11 @@ impl Emitter<'_> {
                 quote!(#n: Default::default())
             } else if let Some(Auto::Random) = f.auto {
                 if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
-            } else {
+            } else if self.param_converts(&f.ty) {
                 let (_, value) = self.param_conversion(&f.ty, td.owner, &n);
                 quote!(#n: #value)
+            } else {
+                quote!(#n)
             }
         });
         let inits: Vec<TokenStream> = inits.chain(extra_init).collect();

@@ -35,7 +35,7 @@ impl ImUserAttrs {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs: attrs,
+            attrs,
         }
     }
 }
@@ -185,7 +185,7 @@ impl ImPushRequest {
         Self {
             condition: None,
             msg_random: fastrand::u32(..),
-            msg_body: msg_body,
+            msg_body,
             msg_life_time: None,
             from_account: None,
             offline_push_info: None,
@@ -297,7 +297,7 @@ impl ImSetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
         Self {
-            attr_names: attr_names,
+            attr_names,
             extra: serde_json::Map::new(),
         }
     }
@@ -553,7 +553,7 @@ impl ImSetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrs>) -> Self {
         Self {
-            user_attrs: user_attrs,
+            user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -622,7 +622,7 @@ impl ImRemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<ImUserAttrNames>) -> Self {
         Self {
-            user_attrs: user_attrs,
+            user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -785,7 +785,7 @@ impl ImAddTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
         Self {
-            user_tags: user_tags,
+            user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -854,7 +854,7 @@ impl ImRemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<ImUserTags>) -> Self {
         Self {
-            user_tags: user_tags,
+            user_tags,
             extra: serde_json::Map::new(),
         }
     }

@@ -36,7 +36,7 @@ impl FollowResultItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -181,10 +181,7 @@ pub struct FollowProfileItem {
 impl FollowProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: FollowProfileValue) -> Self {
-        Self {
-            tag: tag.into(),
-            value: value,
-        }
+        Self { tag: tag.into(), value }
     }
 }
 
@@ -251,7 +248,7 @@ impl FollowAddRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            follow_item: follow_item,
+            follow_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -568,9 +565,9 @@ impl FollowGetRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            follow_type: follow_type,
+            follow_type,
             start_cursor: start_cursor.into(),
-            want_num: want_num,
+            want_num,
             extra: serde_json::Map::new(),
         }
     }
@@ -811,7 +808,7 @@ impl FollowCheckItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
             follow_type: None,
         }
@@ -980,7 +977,7 @@ impl FollowInfoItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
             follower_count: None,
             following_count: None,

@@ -32,7 +32,7 @@ impl ModifyUserInfoMember {
     pub fn new(member_account: impl Into<String>, marks: Vec<i64>) -> Self {
         Self {
             member_account: member_account.into(),
-            marks: marks,
+            marks,
         }
     }
 }
@@ -193,7 +193,7 @@ impl GetMembersRequest {
         Self {
             group_id: group_id.into(),
             mark: None,
-            timestamp: timestamp,
+            timestamp,
             extra: serde_json::Map::new(),
         }
     }
@@ -245,7 +245,7 @@ impl GetMembersResponse {
     pub fn new(next_timestamp: u64) -> Self {
         Self {
             member_list: Default::default(),
-            next_timestamp: next_timestamp,
+            next_timestamp,
         }
     }
 
@@ -317,8 +317,8 @@ impl ModifyUserInfoRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            command_type: command_type,
-            member_list: member_list,
+            command_type,
+            member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -442,7 +442,7 @@ impl ModifyAdminRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            command_type: command_type,
+            command_type,
             admin_account: admin_account.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),
         }
@@ -716,7 +716,7 @@ impl GetMembersMember {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(join_time: u64, member_account: impl Into<String>) -> Self {
         Self {
-            join_time: join_time,
+            join_time,
             member_account: member_account.into(),
             nick_name: None,
             avatar: None,

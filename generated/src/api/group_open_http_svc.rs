@@ -275,10 +275,7 @@ pub struct GetGroupCounterItem {
 impl GetGroupCounterItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(key: impl Into<String>, value: i64) -> Self {
-        Self {
-            key: key.into(),
-            value: value,
-        }
+        Self { key: key.into(), value }
     }
 }
 
@@ -455,9 +452,9 @@ impl GetAppidGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u64, next: u64) -> Self {
         Self {
-            total_count: total_count,
+            total_count,
             group_id_list: Default::default(),
-            next: next,
+            next,
         }
     }
 
@@ -552,7 +549,7 @@ impl CreateGroupRequest {
     pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
-            r#type: r#type,
+            r#type,
             group_id: None,
             name: name.into(),
             introduction: None,
@@ -985,7 +982,7 @@ impl GetGroupMemberInfoResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(member_num: u32) -> Self {
         Self {
-            member_num: member_num,
+            member_num,
             member_list: Default::default(),
             next: None,
         }
@@ -1429,7 +1426,7 @@ impl AddGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             silence: None,
-            member_list: member_list,
+            member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -1978,7 +1975,7 @@ impl GetJoinedGroupListResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u32) -> Self {
         Self {
-            total_count: total_count,
+            total_count,
             group_id_list: Default::default(),
         }
     }
@@ -2153,7 +2150,7 @@ impl ForbidSendMsgRequest {
         Self {
             group_id: group_id.into(),
             members_account: members_account.into_iter().map(Into::into).collect(),
-            mute_time: mute_time,
+            mute_time,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -2441,7 +2438,7 @@ impl SendGroupMsgRequest {
             group_id: group_id.into(),
             random: fastrand::u32(..),
             msg_priority: None,
-            msg_body: msg_body,
+            msg_body,
             from_account: None,
             offline_push_info: None,
             forbid_callback_control: None,
@@ -2584,8 +2581,8 @@ impl SendGroupMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_time: u64, msg_seq: u64) -> Self {
         Self {
-            msg_time: msg_time,
-            msg_seq: msg_seq,
+            msg_time,
+            msg_seq,
             msg_drop_reason: None,
         }
     }
@@ -2753,7 +2750,7 @@ impl GroupMsgRecallRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq_list: msg_seq_list,
+            msg_seq_list,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -2982,7 +2979,7 @@ impl ImportGroupRequest {
     pub fn new(r#type: crate::types::GroupType, name: impl Into<String>) -> Self {
         Self {
             owner_account: None,
-            r#type: r#type,
+            r#type,
             group_id: None,
             name: name.into(),
             introduction: None,
@@ -3155,7 +3152,7 @@ impl ImportGroupMsgRequest {
         Self {
             group_id: group_id.into(),
             recent_contact_flag: None,
-            msg_list: msg_list,
+            msg_list,
             topic_id: None,
             extra: serde_json::Map::new(),
         }
@@ -3273,7 +3270,7 @@ impl ImportGroupMemberRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            member_list: member_list,
+            member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -3381,7 +3378,7 @@ impl SetUnreadMsgNumRequest {
         Self {
             group_id: group_id.into(),
             member_account: member_account.into(),
-            unread_msg_num: unread_msg_num,
+            unread_msg_num,
             extra: serde_json::Map::new(),
         }
     }
@@ -3552,7 +3549,7 @@ impl GroupMsgGetSimpleRequest {
     pub fn new(group_id: impl Into<String>, req_msg_number: u32) -> Self {
         Self {
             group_id: group_id.into(),
-            req_msg_number: req_msg_number,
+            req_msg_number,
             req_msg_seq: None,
             with_recalled_msg: None,
             topic_id: None,
@@ -3627,7 +3624,7 @@ impl GroupMsgGetSimpleResponse {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            is_finished: is_finished,
+            is_finished,
             rsp_msg_list: Default::default(),
         }
     }
@@ -3772,7 +3769,7 @@ impl GetGroupMsgReceiptRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq_list: msg_seq_list,
+            msg_seq_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -3887,10 +3884,10 @@ impl GetGroupMsgReceiptDetailRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: msg_seq,
-            filter: filter,
+            msg_seq,
+            filter,
             cursor: cursor.into(),
-            count: count,
+            count,
             extra: serde_json::Map::new(),
         }
     }
@@ -3947,8 +3944,8 @@ impl GetGroupMsgReceiptDetailResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(is_finish: i32, msg_seq: u64, cursor: impl Into<String>) -> Self {
         Self {
-            is_finish: is_finish,
-            msg_seq: msg_seq,
+            is_finish,
+            msg_seq,
             read_list: Default::default(),
             unread_list: Default::default(),
             cursor: cursor.into(),
@@ -4039,7 +4036,7 @@ impl GroupMsgReceiptRequest {
         Self {
             group_id: group_id.into(),
             from_account: from_account.into(),
-            msg_seq_list: msg_seq_list,
+            msg_seq_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -4115,8 +4112,8 @@ impl GetGroupBanMemberRequest {
     pub fn new(group_id: impl Into<String>, limit: u32, offset: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            limit: limit,
-            offset: offset,
+            limit,
+            offset,
             extra: serde_json::Map::new(),
         }
     }
@@ -4165,7 +4162,7 @@ impl GetGroupBanMemberResponse {
         Self {
             group_id: None,
             banned_account_list: Default::default(),
-            next_offset: next_offset,
+            next_offset,
         }
     }
 
@@ -4244,7 +4241,7 @@ impl BanGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             members_account: members_account.into_iter().map(Into::into).collect(),
-            duration: duration,
+            duration,
             description: None,
             extra: serde_json::Map::new(),
         }
@@ -4404,7 +4401,7 @@ impl ModifyGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr: group_attr,
+            group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4549,7 +4546,7 @@ impl SetGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr: group_attr,
+            group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4625,7 +4622,7 @@ impl DeleteGroupAttrRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_attr: group_attr,
+            group_attr,
             extra: serde_json::Map::new(),
         }
     }
@@ -4818,7 +4815,7 @@ impl UpdateGroupCounterRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            group_counter: group_counter,
+            group_counter,
             mode: None,
             extra: serde_json::Map::new(),
         }
@@ -5045,9 +5042,7 @@ pub struct GetOnlineMemberNumResponse {
 impl GetOnlineMemberNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(online_member_num: u64) -> Self {
-        Self {
-            online_member_num: online_member_num,
-        }
+        Self { online_member_num }
     }
 }
 
@@ -5109,7 +5104,7 @@ impl SendBroadcastMsgRequest {
         Self {
             from_account: None,
             random: fastrand::u32(..),
-            msg_body: msg_body,
+            msg_body,
             cloud_custom_data: None,
             extra: serde_json::Map::new(),
         }
@@ -5167,7 +5162,7 @@ pub struct SendBroadcastMsgResponse {
 impl SendBroadcastMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq: msg_seq }
+        Self { msg_seq }
     }
 }
 
@@ -5870,7 +5865,7 @@ impl AddTopicPermissionGroupRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            topic_permission_list: topic_permission_list,
+            topic_permission_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -5981,7 +5976,7 @@ impl SetTopicPermissionGroupRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            topic_permission_list: topic_permission_list,
+            topic_permission_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -6189,7 +6184,7 @@ impl AddPermissionGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            member_list: member_list,
+            member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -6304,7 +6299,7 @@ impl DeletePermissionGroupMemberRequest {
         Self {
             group_id: group_id.into(),
             permission_group_id: permission_group_id.into(),
-            member_list: member_list,
+            member_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -6691,7 +6686,7 @@ impl AddGroupMemberResult {
     pub fn new(member_account: impl Into<String>, result: GroupMemberAddResult) -> Self {
         Self {
             member_account: member_account.into(),
-            result: result,
+            result,
         }
     }
 }
@@ -7241,7 +7236,7 @@ impl GroupMemberRoleItem {
     ) -> Self {
         Self {
             member_account: member_account.into(),
-            role: role,
+            role,
         }
     }
 }
@@ -7287,7 +7282,7 @@ impl MutedAccountItem {
     pub fn new(member_account: impl Into<String>, muted_until: u64) -> Self {
         Self {
             member_account: member_account.into(),
-            muted_until: muted_until,
+            muted_until,
         }
     }
 }
@@ -7333,7 +7328,7 @@ impl ShuttedUinItem {
     pub fn new(member_account: impl Into<String>, shutted_until: u64) -> Self {
         Self {
             member_account: member_account.into(),
-            shutted_until: shutted_until,
+            shutted_until,
         }
     }
 }
@@ -7387,7 +7382,7 @@ impl GroupAtInfoItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_at_all_flag: i32) -> Self {
         Self {
-            group_at_all_flag: group_at_all_flag,
+            group_at_all_flag,
             group_at_account: None,
         }
     }
@@ -7415,7 +7410,7 @@ pub struct RecallMsgSeqItem {
 impl RecallMsgSeqItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq: msg_seq }
+        Self { msg_seq }
     }
 }
 
@@ -7437,10 +7432,7 @@ pub struct RecallRetItem {
 impl RecallRetItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, ret_code: i64) -> Self {
-        Self {
-            msg_seq: msg_seq,
-            ret_code: ret_code,
-        }
+        Self { msg_seq, ret_code }
     }
 }
 
@@ -7490,9 +7482,9 @@ impl ImportGroupMsgItem {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            send_time: send_time,
+            send_time,
             random: None,
-            msg_body: msg_body,
+            msg_body,
         }
     }
 
@@ -7525,11 +7517,7 @@ pub struct ImportGroupMsgResult {
 impl ImportGroupMsgResult {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, msg_time: u64, result: ImportGroupMsgResultCode) -> Self {
-        Self {
-            msg_seq: msg_seq,
-            msg_time: msg_time,
-            result: result,
-        }
+        Self { msg_seq, msg_time, result }
     }
 }
 
@@ -7624,7 +7612,7 @@ impl ImportGroupMemberResult {
     pub fn new(member_account: impl Into<String>, result: GroupMemberAddResult) -> Self {
         Self {
             member_account: member_account.into(),
-            result: result,
+            result,
         }
     }
 }
@@ -7665,7 +7653,7 @@ pub struct GetGroupMsgReceiptMsgSeq {
 impl GetGroupMsgReceiptMsgSeq {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq: msg_seq }
+        Self { msg_seq }
     }
 }
 
@@ -7694,8 +7682,8 @@ impl GetGroupMsgReceiptItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(code: i64, msg_seq: u64) -> Self {
         Self {
-            code: code,
-            msg_seq: msg_seq,
+            code,
+            msg_seq,
             read_num: None,
             unread_num: None,
         }
@@ -7824,7 +7812,7 @@ pub struct GroupMsgReceiptMsgSeq {
 impl GroupMsgReceiptMsgSeq {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self { msg_seq: msg_seq }
+        Self { msg_seq }
     }
 }
 
@@ -7847,7 +7835,7 @@ impl GetGroupBanMemberItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(banned_until: u64, member_account: impl Into<String>) -> Self {
         Self {
-            banned_until: banned_until,
+            banned_until,
             member_account: member_account.into(),
         }
     }
@@ -7920,7 +7908,7 @@ impl DestroyPermissionGroupResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             permission_group_id: permission_group_id.into(),
         }
@@ -7994,7 +7982,7 @@ impl GetPermissionGroupInfoItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, permission_group_id: impl Into<String>) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             permission_group_id: permission_group_id.into(),
             permission_group_name: None,
@@ -8106,7 +8094,7 @@ impl TopicPermissionItem {
     pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
         Self {
             topic_id: topic_id.into(),
-            permission: permission,
+            permission,
         }
     }
 }
@@ -8133,7 +8121,7 @@ impl AddTopicPermissionResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             topic_id: topic_id.into(),
         }
@@ -8184,7 +8172,7 @@ impl SetTopicPermissionItem {
     pub fn new(topic_id: impl Into<String>, permission: u64) -> Self {
         Self {
             topic_id: topic_id.into(),
-            permission: permission,
+            permission,
         }
     }
 }
@@ -8214,7 +8202,7 @@ impl GetTopicPermissionResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             topic_id: topic_id.into(),
             permission: None,
@@ -8295,7 +8283,7 @@ impl AddPermissionGroupMemberResultItem {
     pub fn new(member_account: impl Into<String>, result: i64) -> Self {
         Self {
             member_account: member_account.into(),
-            result: result,
+            result,
         }
     }
 }

@@ -222,7 +222,7 @@ impl GetCosSigRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(raw_urls: Vec<CosRawUrl>) -> Self {
         Self {
-            raw_urls: raw_urls,
+            raw_urls,
             extra: serde_json::Map::new(),
         }
     }
@@ -316,7 +316,7 @@ impl CosRawUrl {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(resource_id: i64, raw_url: impl Into<String>) -> Self {
         Self {
-            resource_id: resource_id,
+            resource_id,
             raw_url: raw_url.into(),
         }
     }
@@ -350,9 +350,9 @@ impl CosPreSigUrl {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(code: i64, resource_id: i64) -> Self {
         Self {
-            code: code,
+            code,
             desc: None,
-            resource_id: resource_id,
+            resource_id,
             pre_sig_url: None,
             status: None,
         }

@@ -242,8 +242,8 @@ impl ContentModerationRequest {
         content: impl Into<String>,
     ) -> Self {
         Self {
-            audit_name: audit_name,
-            content_type: content_type,
+            audit_name,
+            content_type,
             content: content.into(),
             ext_sender: None,
             ext_receiver: None,
@@ -402,8 +402,8 @@ impl BatchContentModerationRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(audit_name: AuditName, contents: Vec<BatchModerationContent>) -> Self {
         Self {
-            audit_name: audit_name,
-            contents: contents,
+            audit_name,
+            contents,
             ext_sender: None,
             ext_receiver: None,
             extra: serde_json::Map::new(),
@@ -524,8 +524,8 @@ impl BatchModerationContent {
         content: impl Into<String>,
     ) -> Self {
         Self {
-            content_id: content_id,
-            content_type: content_type,
+            content_id,
+            content_type,
             content: content.into(),
         }
     }

@@ -36,9 +36,9 @@ impl GetCloudAuditKeywordsIdsRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdk_app_id: u64, offset: u64, limit: u32) -> Self {
         Self {
-            sdk_app_id: sdk_app_id,
-            offset: offset,
-            limit: limit,
+            sdk_app_id,
+            offset,
+            limit,
             extra: serde_json::Map::new(),
         }
     }
@@ -168,9 +168,9 @@ impl GetCloudAuditKeywordsRequest {
         lib_id: impl Into<String>,
     ) -> Self {
         Self {
-            sdk_app_id: sdk_app_id,
-            offset: offset,
-            limit: limit,
+            sdk_app_id,
+            offset,
+            limit,
             lib_id: lib_id.into(),
             content: None,
             extra: serde_json::Map::new(),
@@ -223,7 +223,7 @@ impl GetCloudAuditKeywordsResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(total_count: u64) -> Self {
         Self {
-            total_count: total_count,
+            total_count,
             infos: Default::default(),
         }
     }
@@ -290,9 +290,9 @@ impl AddCloudAuditKeywordsRequest {
         user_keywords: Vec<AuditUserKeyword>,
     ) -> Self {
         Self {
-            sdk_app_id: sdk_app_id,
+            sdk_app_id,
             lib_id: lib_id.into(),
-            user_keywords: user_keywords,
+            user_keywords,
             extra: serde_json::Map::new(),
         }
     }
@@ -371,7 +371,7 @@ impl DeleteCloudAuditKeywordsRequest {
         keywords: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
-            sdk_app_id: sdk_app_id,
+            sdk_app_id,
             lib_id: lib_id.into(),
             keywords: keywords.into_iter().map(Into::into).collect(),
             extra: serde_json::Map::new(),

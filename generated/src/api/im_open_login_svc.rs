@@ -338,7 +338,7 @@ impl AccountDeleteRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(delete_item: Vec<AccountDeleteItem>) -> Self {
         Self {
-            delete_item: delete_item,
+            delete_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -434,7 +434,7 @@ impl AccountCheckRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(check_item: Vec<AccountCheckItem>) -> Self {
         Self {
-            check_item: check_item,
+            check_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -623,7 +623,7 @@ impl AccountDeleteResultItem {
         user_id: impl Into<String>,
     ) -> Self {
         Self {
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
             user_id: user_id.into(),
         }
@@ -696,7 +696,7 @@ impl AccountCheckResultItem {
     ) -> Self {
         Self {
             user_id: user_id.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
             account_status: None,
         }

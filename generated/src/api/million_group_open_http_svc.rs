@@ -591,9 +591,7 @@ pub struct GetOnlineMemberNumResponse {
 impl GetOnlineMemberNumResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(online_member_num: u64) -> Self {
-        Self {
-            online_member_num: online_member_num,
-        }
+        Self { online_member_num }
     }
 }
 
@@ -639,7 +637,7 @@ impl DestroyTopicResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, topic_id: impl Into<String>) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             topic_id: topic_id.into(),
         }
@@ -695,7 +693,7 @@ impl GetTopicResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64) -> Self {
         Self {
-            error_code: error_code,
+            error_code,
             error_info: None,
             self_info: None,
             topic_info: None,

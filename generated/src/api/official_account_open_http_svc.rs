@@ -652,7 +652,7 @@ impl GetOfficialAccountInfoRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(official_account_id_list: Vec<OfficialAccountIdItem>) -> Self {
         Self {
-            official_account_id_list: official_account_id_list,
+            official_account_id_list,
             response_filter: None,
             extra: serde_json::Map::new(),
         }
@@ -910,7 +910,7 @@ impl AddSubscriberRequest {
     ) -> Self {
         Self {
             official_account: official_account.into(),
-            subscriber_list: subscriber_list,
+            subscriber_list,
             extra: serde_json::Map::new(),
         }
     }
@@ -2084,7 +2084,7 @@ impl AddSubscriberResultItem {
     ) -> Self {
         Self {
             subscriber_account: subscriber_account.into(),
-            result: result,
+            result,
         }
     }
 }
@@ -2133,7 +2133,7 @@ impl DeleteSubscriberResultItem {
     ) -> Self {
         Self {
             subscriber_account: subscriber_account.into(),
-            result: result,
+            result,
         }
     }
 }
@@ -2502,7 +2502,7 @@ impl OfficialAccountRecallResult {
     pub fn new(msg_key: impl Into<String>, ret_code: i64) -> Self {
         Self {
             msg_key: msg_key.into(),
-            ret_code: ret_code,
+            ret_code,
         }
     }
 }
@@ -2561,7 +2561,7 @@ impl OfficialAccountHistoryMsg {
             from_account: from_account.into(),
             is_place_msg: None,
             msg_body: Default::default(),
-            msg_seq: msg_seq,
+            msg_seq,
             msg_key: None,
             msg_time_stamp: None,
         }

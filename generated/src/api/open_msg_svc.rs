@@ -97,10 +97,10 @@ impl HistoryFileContent {
         msg_list: Vec<HistoryMessage>,
     ) -> Self {
         Self {
-            sdk_app_id: sdk_app_id,
-            chat_type: chat_type,
+            sdk_app_id,
+            chat_type,
             msg_time: msg_time.into(),
-            msg_list: msg_list,
+            msg_list,
         }
     }
 }
@@ -175,10 +175,10 @@ impl HistoryMessage {
             from_account: from_account.into(),
             to_account: None,
             group_id: None,
-            msg_timestamp: msg_timestamp,
-            msg_seq: msg_seq,
+            msg_timestamp,
+            msg_seq,
             msg_random: None,
-            msg_body: msg_body,
+            msg_body,
         }
     }
 
@@ -271,7 +271,7 @@ impl GetHistoryRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(chat_type: HistoryChatType, msg_time: impl Into<String>) -> Self {
         Self {
-            chat_type: chat_type,
+            chat_type,
             msg_time: msg_time.into(),
             extra: serde_json::Map::new(),
         }
@@ -385,9 +385,9 @@ impl HistoryFileInfo {
         Self {
             url: url.into(),
             expire_time: expire_time.into(),
-            file_size: file_size,
+            file_size,
             file_md5: file_md5.into(),
-            gzip_size: gzip_size,
+            gzip_size,
             gzip_md5: gzip_md5.into(),
         }
     }

@@ -943,8 +943,8 @@ impl GetNoSpeakingResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(c2c_msg_nospeaking_time: u32, group_msg_nospeaking_time: u32) -> Self {
         Self {
-            c2c_msg_nospeaking_time: c2c_msg_nospeaking_time,
-            group_msg_nospeaking_time: group_msg_nospeaking_time,
+            c2c_msg_nospeaking_time,
+            group_msg_nospeaking_time,
         }
     }
 }

@@ -358,10 +358,10 @@ impl C2CRoamMsg {
         Self {
             from_account: from_account.into(),
             to_account: to_account.into(),
-            msg_seq: msg_seq,
-            msg_random: msg_random,
-            msg_time_stamp: msg_time_stamp,
-            msg_flag_bits: msg_flag_bits,
+            msg_seq,
+            msg_random,
+            msg_time_stamp,
+            msg_flag_bits,
             is_peer_read: None,
             msg_key: msg_key.into(),
             msg_body: Default::default(),
@@ -717,7 +717,7 @@ impl SendMsgRequest {
             msg_time_stamp: None,
             forbid_callback_control: None,
             send_msg_control: None,
-            msg_body: msg_body,
+            msg_body,
             cloud_custom_data: None,
             support_message_extension: None,
             offline_push_info: None,
@@ -847,10 +847,7 @@ pub struct SendMsgResponse {
 impl SendMsgResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_time: u64) -> Self {
-        Self {
-            msg_time: msg_time,
-            msg_key: None,
-        }
+        Self { msg_time, msg_key: None }
     }
 
     /// Sets `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall or modify it.
@@ -957,7 +954,7 @@ impl BatchSendMsgRequest {
             to_account: to_account.into_iter().map(Into::into).collect(),
             msg_seq: None,
             msg_random: fastrand::u32(..),
-            msg_body: msg_body,
+            msg_body,
             msg_life_time: None,
             cloud_custom_data: None,
             send_msg_control: None,
@@ -1174,13 +1171,13 @@ impl ImportMsgRequest {
         msg_body: Vec<crate::types::MsgElement>,
     ) -> Self {
         Self {
-            sync_from_old_system: sync_from_old_system,
+            sync_from_old_system,
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_seq: None,
             msg_random: fastrand::u32(..),
-            msg_time_stamp: msg_time_stamp,
-            msg_body: msg_body,
+            msg_time_stamp,
+            msg_body,
             cloud_custom_data: None,
             extra: serde_json::Map::new(),
         }
@@ -1294,9 +1291,9 @@ impl AdminGetRoamMsgRequest {
         Self {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
-            max_cnt: max_cnt,
-            min_time: min_time,
-            max_time: max_time,
+            max_cnt,
+            min_time,
+            max_time,
             last_msg_key: None,
             extra: serde_json::Map::new(),
         }
@@ -1362,9 +1359,9 @@ impl AdminGetRoamMsgResponse {
         last_msg_key: impl Into<String>,
     ) -> Self {
         Self {
-            complete: complete,
-            msg_cnt: msg_cnt,
-            last_msg_time: last_msg_time,
+            complete,
+            msg_cnt,
+            last_msg_time,
             last_msg_key: last_msg_key.into(),
             msg_list: Default::default(),
         }
@@ -1950,7 +1947,7 @@ impl C2cMsgReadReceiptRequest {
         Self {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
-            c2c_msg_info: c2c_msg_info,
+            c2c_msg_info,
             extra: serde_json::Map::new(),
         }
     }
@@ -2036,7 +2033,7 @@ impl ModifyGroupMsgRequest {
     pub fn new(group_id: impl Into<String>, msg_seq: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: msg_seq,
+            msg_seq,
             msg_body: None,
             cloud_custom_data: None,
             topic_id: None,
@@ -2135,7 +2132,7 @@ impl OnlineStatusResult {
     pub fn new(to_account: impl Into<String>, status: OnlineStatus) -> Self {
         Self {
             to_account: to_account.into(),
-            status: status,
+            status,
             detail: Default::default(),
         }
     }
@@ -2195,10 +2192,7 @@ pub struct PlatformStatus {
 impl PlatformStatus {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(platform: LoginPlatform, status: OnlineStatus) -> Self {
-        Self {
-            platform: platform,
-            status: status,
-        }
+        Self { platform, status }
     }
 }
 
@@ -2238,7 +2232,7 @@ impl OnlineStatusError {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code: error_code,
+            error_code,
         }
     }
 }
@@ -2279,7 +2273,7 @@ impl BatchSendMsgError {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code: error_code,
+            error_code,
         }
     }
 }
@@ -2320,7 +2314,7 @@ impl C2CUnreadMsgNum {
     pub fn new(peer_account: impl Into<String>, c2c_unread_msg_num: u64) -> Self {
         Self {
             peer_account: peer_account.into(),
-            c2c_unread_msg_num: c2c_unread_msg_num,
+            c2c_unread_msg_num,
         }
     }
 }
@@ -2371,7 +2365,7 @@ impl C2CUnreadMsgNumError {
     pub fn new(peer_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             peer_account: peer_account.into(),
-            error_code: error_code,
+            error_code,
         }
     }
 }

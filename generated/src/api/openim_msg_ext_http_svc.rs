@@ -87,7 +87,7 @@ impl MsgExtension {
         Self {
             key: key.into(),
             value: value.into(),
-            seq: seq,
+            seq,
         }
     }
 }
@@ -163,10 +163,7 @@ pub struct MsgExtensionResult {
 impl MsgExtensionResult {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(error_code: i64, extension: MsgExtension) -> Self {
-        Self {
-            error_code: error_code,
-            extension: extension,
-        }
+        Self { error_code, extension }
     }
 }
 
@@ -289,9 +286,9 @@ impl GetKeyValuesResponse {
     pub fn new(complete_flag: i32, latest_seq: u64, clear_seq: u64) -> Self {
         Self {
             extension_list: Default::default(),
-            complete_flag: complete_flag,
-            latest_seq: latest_seq,
-            clear_seq: clear_seq,
+            complete_flag,
+            latest_seq,
+            clear_seq,
         }
     }
 
@@ -373,7 +370,7 @@ impl SetKeyValuesRequest {
             from_account: None,
             to_account: to_account.into(),
             msg_key: msg_key.into(),
-            operate_type: operate_type,
+            operate_type,
             extension_list: None,
             extra: serde_json::Map::new(),
         }
@@ -491,7 +488,7 @@ impl GroupGetKeyValuesRequest {
     pub fn new(group_id: impl Into<String>, msg_seq: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: msg_seq,
+            msg_seq,
             start_seq: None,
             extra: serde_json::Map::new(),
         }
@@ -550,9 +547,9 @@ impl GroupGetKeyValuesResponse {
     pub fn new(complete_flag: i32, latest_seq: u64, clear_seq: u64) -> Self {
         Self {
             extension_list: Default::default(),
-            complete_flag: complete_flag,
-            latest_seq: latest_seq,
-            clear_seq: clear_seq,
+            complete_flag,
+            latest_seq,
+            clear_seq,
         }
     }
 
@@ -629,8 +626,8 @@ impl GroupSetKeyValuesRequest {
     ) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: msg_seq,
-            operate_type: operate_type,
+            msg_seq,
+            operate_type,
             extension_list: None,
             extra: serde_json::Map::new(),
         }

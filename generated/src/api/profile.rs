@@ -26,10 +26,7 @@ pub struct ProfileItem {
 impl ProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: ProfileValue) -> Self {
-        Self {
-            tag: tag.into(),
-            value: value,
-        }
+        Self { tag: tag.into(), value }
     }
 }
 
@@ -90,7 +87,7 @@ impl PortraitSetRequest {
     pub fn new(from_account: impl Into<String>, profile_item: Vec<ProfileItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            profile_item: profile_item,
+            profile_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -300,7 +297,7 @@ impl UserProfileItem {
         Self {
             to_account: to_account.into(),
             profile_item: Default::default(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }

@@ -79,7 +79,7 @@ impl ContactItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             to_group_id: None,
             to_account: None,
         }
@@ -137,7 +137,7 @@ impl ContactGroupItem {
     pub fn new(group_name: impl Into<String>, group_id: i64) -> Self {
         Self {
             group_name: group_name.into(),
-            group_id: group_id,
+            group_id,
         }
     }
 }
@@ -196,10 +196,10 @@ impl ContactMarkItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType, timestamp: u64) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             to_group_id: None,
             to_account: None,
-            timestamp: timestamp,
+            timestamp,
             standard_mark: None,
             custom_mark: None,
             contact_group_id: Default::default(),
@@ -575,11 +575,11 @@ impl GetListRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            time_stamp: time_stamp,
-            start_index: start_index,
-            top_time_stamp: top_time_stamp,
-            top_start_index: top_start_index,
-            assist_flags: assist_flags,
+            time_stamp,
+            start_index,
+            top_time_stamp,
+            top_start_index,
+            assist_flags,
             extra: serde_json::Map::new(),
         }
     }
@@ -642,11 +642,11 @@ impl GetListResponse {
     ) -> Self {
         Self {
             session_item: Default::default(),
-            complete_flag: complete_flag,
-            time_stamp: time_stamp,
-            start_index: start_index,
-            top_time_stamp: top_time_stamp,
-            top_start_index: top_start_index,
+            complete_flag,
+            time_stamp,
+            start_index,
+            top_time_stamp,
+            top_start_index,
         }
     }
 
@@ -737,7 +737,7 @@ impl DeleteRequest {
     pub fn new(from_account: impl Into<String>, r#type: ContactType) -> Self {
         Self {
             from_account: from_account.into(),
-            r#type: r#type,
+            r#type,
             to_account: None,
             to_groupid: None,
             clear_ramble: None,
@@ -841,8 +841,8 @@ impl TopRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            operation_type: operation_type,
-            recent_contact_item: recent_contact_item,
+            operation_type,
+            recent_contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -918,7 +918,7 @@ impl CreateContactGroupRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            group_contact_item: group_contact_item,
+            group_contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1128,8 +1128,8 @@ impl UpdateContactGroupRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            update_type: update_type,
-            update_group: update_group,
+            update_type,
+            update_group,
             extra: serde_json::Map::new(),
         }
     }
@@ -1172,8 +1172,8 @@ impl UpdateContactGroupResponse {
         update_group_result: UpdateGroupResult,
     ) -> Self {
         Self {
-            update_type: update_type,
-            update_group_result: update_group_result,
+            update_type,
+            update_group_result,
         }
     }
 }
@@ -1224,7 +1224,7 @@ impl SearchContactGroupRequest {
     pub fn new(from_account: impl Into<String>, contact_item: Vec<ContactItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            contact_item: contact_item,
+            contact_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1347,7 +1347,7 @@ impl MarkContactRequest {
     pub fn new(from_account: impl Into<String>, mark_item: Vec<MarkItem>) -> Self {
         Self {
             from_account: from_account.into(),
-            mark_item: mark_item,
+            mark_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1447,7 +1447,7 @@ impl GetContactGroupRequest {
     pub fn new(from_account: impl Into<String>, start_index: u64) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index: start_index,
+            start_index,
             extra: serde_json::Map::new(),
         }
     }
@@ -1503,8 +1503,8 @@ impl GetContactGroupResponse {
         Self {
             contact_item: Default::default(),
             group_item: Default::default(),
-            complete_flag: complete_flag,
-            next_start_index: next_start_index,
+            complete_flag,
+            next_start_index,
         }
     }
 
@@ -1606,11 +1606,11 @@ impl SessionItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType, msg_time: u64, top_flag: bool) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             to_account: None,
             group_id: None,
-            msg_time: msg_time,
-            top_flag: top_flag,
+            msg_time,
+            top_flag,
             standard_mark: None,
             custom_mark: None,
             contact_group_id: Default::default(),
@@ -1717,7 +1717,7 @@ impl PinContactItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(r#type: ContactType) -> Self {
         Self {
-            r#type: r#type,
+            r#type,
             to_account: None,
             group_id: None,
         }
@@ -1758,7 +1758,7 @@ impl GroupContactItem {
     pub fn new(group_name: impl Into<String>, contact_item: Vec<ContactItem>) -> Self {
         Self {
             group_name: group_name.into(),
-            contact_item: contact_item,
+            contact_item,
         }
     }
 }
@@ -1786,7 +1786,7 @@ impl GroupResultItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_item: ContactGroupItem) -> Self {
         Self {
-            group_item: group_item,
+            group_item,
             result_item: Default::default(),
         }
     }
@@ -1853,8 +1853,8 @@ impl ContactResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            contact_item: contact_item,
-            result_code: result_code,
+            contact_item,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -1911,7 +1911,7 @@ impl UpdateGroup {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(update_group_type: UpdateGroupType) -> Self {
         Self {
-            update_group_type: update_group_type,
+            update_group_type,
             old_group_name: None,
             new_group_name: None,
             contact_update_item: None,
@@ -1959,8 +1959,8 @@ impl ContactUpdateItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(contact_opt_type: ContactOptType, contact_item: ContactItem) -> Self {
         Self {
-            contact_opt_type: contact_opt_type,
-            contact_item: contact_item,
+            contact_opt_type,
+            contact_item,
         }
     }
 }
@@ -2002,9 +2002,9 @@ impl UpdateGroupResult {
         old_group_name: impl Into<String>,
     ) -> Self {
         Self {
-            update_group_type: update_group_type,
+            update_group_type,
             group_name: group_name.into(),
-            group_id: group_id,
+            group_id,
             old_group_name: old_group_name.into(),
             contact_result_item: Default::default(),
         }
@@ -2084,9 +2084,9 @@ impl ContactUpdateResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            contact_opt_type: contact_opt_type,
-            contact_item: contact_item,
-            result_code: result_code,
+            contact_opt_type,
+            contact_item,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -2148,8 +2148,8 @@ impl MarkItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(opt_type: MarkOptType, contact_item: ContactItem) -> Self {
         Self {
-            opt_type: opt_type,
-            contact_item: contact_item,
+            opt_type,
+            contact_item,
             clear_mark: None,
             set_mark: None,
             custom_mark: None,
@@ -2208,9 +2208,9 @@ impl MarkResultItem {
         result_info: impl Into<String>,
     ) -> Self {
         Self {
-            opt_type: opt_type,
-            contact_item: contact_item,
-            result_code: result_code,
+            opt_type,
+            contact_item,
+            result_code,
             result_info: result_info.into(),
         }
     }

@@ -36,7 +36,7 @@ impl SnsResultItem {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -76,10 +76,7 @@ pub struct SnsItem {
 impl SnsItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: SnsValue) -> Self {
-        Self {
-            tag: tag.into(),
-            value: value,
-        }
+        Self { tag: tag.into(), value }
     }
 }
 
@@ -560,7 +557,7 @@ impl FriendAddRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            add_friend_item: add_friend_item,
+            add_friend_item,
             add_type: None,
             force_add_flags: None,
             extra: serde_json::Map::new(),
@@ -727,7 +724,7 @@ impl FriendImportRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            add_friend_item: add_friend_item,
+            add_friend_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -878,7 +875,7 @@ impl FriendUpdateRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            update_item: update_item,
+            update_item,
             extra: serde_json::Map::new(),
         }
     }
@@ -1204,7 +1201,7 @@ impl FriendCheckRequest {
         Self {
             from_account: from_account.into(),
             to_account: to_account.into_iter().map(Into::into).collect(),
-            check_type: check_type,
+            check_type,
             extra: serde_json::Map::new(),
         }
     }
@@ -1338,7 +1335,7 @@ impl FriendGetRequest {
     pub fn new(from_account: impl Into<String>, start_index: u64) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index: start_index,
+            start_index,
             standard_sequence: None,
             custom_sequence: None,
             extra: serde_json::Map::new(),
@@ -1416,11 +1413,11 @@ impl FriendGetResponse {
     ) -> Self {
         Self {
             user_data_item: Default::default(),
-            standard_sequence: standard_sequence,
+            standard_sequence,
             custom_sequence: None,
-            friend_num: friend_num,
-            complete_flag: complete_flag,
-            next_start_index: next_start_index,
+            friend_num,
+            complete_flag,
+            next_start_index,
         }
     }
 
@@ -1908,9 +1905,9 @@ impl BlackListGetRequest {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            start_index: start_index,
-            max_limited: max_limited,
-            last_sequence: last_sequence,
+            start_index,
+            max_limited,
+            last_sequence,
             extra: serde_json::Map::new(),
         }
     }
@@ -1958,8 +1955,8 @@ impl BlackListGetResponse {
     pub fn new(start_index: u64, current_sequence: u64) -> Self {
         Self {
             black_list_item: Default::default(),
-            start_index: start_index,
-            current_sequence: current_sequence,
+            start_index,
+            current_sequence,
         }
     }
 
@@ -2033,7 +2030,7 @@ impl BlackListCheckRequest {
         Self {
             from_account: from_account.into(),
             to_account: to_account.into_iter().map(Into::into).collect(),
-            check_type: check_type,
+            check_type,
             extra: serde_json::Map::new(),
         }
     }
@@ -2235,7 +2232,7 @@ impl GroupAddResponse {
             result_item: Default::default(),
             fail_account: Default::default(),
             invalid_account: Default::default(),
-            current_sequence: current_sequence,
+            current_sequence,
         }
     }
 
@@ -2371,9 +2368,7 @@ pub struct GroupDeleteResponse {
 impl GroupDeleteResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(current_sequence: u64) -> Self {
-        Self {
-            current_sequence: current_sequence,
-        }
+        Self { current_sequence }
     }
 }
 
@@ -2488,7 +2483,7 @@ impl GroupGetResponse {
     pub fn new(current_sequence: u64) -> Self {
         Self {
             result_item: Default::default(),
-            current_sequence: current_sequence,
+            current_sequence,
         }
     }
 
@@ -2736,7 +2731,7 @@ impl FriendUpdateItem {
     pub fn new(to_account: impl Into<String>, sns_item: Vec<SnsItem>) -> Self {
         Self {
             to_account: to_account.into(),
-            sns_item: sns_item,
+            sns_item,
         }
     }
 }
@@ -2772,7 +2767,7 @@ impl FriendCheckItem {
         Self {
             to_account: to_account.into(),
             relation: None,
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -2895,7 +2890,7 @@ impl FriendGetListItem {
         Self {
             to_account: to_account.into(),
             sns_profile_item: Default::default(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -2951,7 +2946,7 @@ impl BlackListEntry {
     pub fn new(to_account: impl Into<String>, add_black_time_stamp: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            add_black_time_stamp: add_black_time_stamp,
+            add_black_time_stamp,
         }
     }
 }
@@ -3008,7 +3003,7 @@ impl BlackListCheckItem {
         Self {
             to_account: to_account.into(),
             relation: None,
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -3066,7 +3061,7 @@ impl FriendGroupItem {
     pub fn new(group_name: impl Into<String>, friend_number: u64) -> Self {
         Self {
             group_name: group_name.into(),
-            friend_number: friend_number,
+            friend_number,
             to_account: Default::default(),
         }
     }

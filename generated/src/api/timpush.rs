@@ -322,7 +322,7 @@ impl PushUserAttrs {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            attrs: attrs,
+            attrs,
         }
     }
 }
@@ -451,7 +451,7 @@ impl PushErrorItem {
     pub fn new(to_account: impl Into<String>, error_code: i64) -> Self {
         Self {
             to_account: to_account.into(),
-            error_code: error_code,
+            error_code,
             error_info: None,
         }
     }
@@ -665,7 +665,7 @@ impl BatchRequest {
             from_account: from_account.into(),
             to_account: to_account.into_iter().map(Into::into).collect(),
             msg_random: fastrand::u32(..),
-            offline_push_info: offline_push_info,
+            offline_push_info,
             data_id: None,
             extra: serde_json::Map::new(),
         }
@@ -788,7 +788,7 @@ impl RevokeRequest {
     ) -> Self {
         Self {
             task_id: task_id.into(),
-            offline_push_info: offline_push_info,
+            offline_push_info,
             extra: serde_json::Map::new(),
         }
     }
@@ -860,7 +860,7 @@ impl SetAttrNameRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(attr_names: std::collections::BTreeMap<String, String>) -> Self {
         Self {
-            attr_names: attr_names,
+            attr_names,
             attr_types: None,
             extra: serde_json::Map::new(),
         }
@@ -1172,7 +1172,7 @@ impl SetAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrs>) -> Self {
         Self {
-            user_attrs: user_attrs,
+            user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -1268,7 +1268,7 @@ impl RemoveAttrRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_attrs: Vec<PushUserAttrNames>) -> Self {
         Self {
-            user_attrs: user_attrs,
+            user_attrs,
             extra: serde_json::Map::new(),
         }
     }
@@ -1487,7 +1487,7 @@ impl AddTagRequest {
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
         Self {
             replace: None,
-            user_tags: user_tags,
+            user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -1590,7 +1590,7 @@ impl RemoveTagRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(user_tags: Vec<PushUserTags>) -> Self {
         Self {
-            user_tags: user_tags,
+            user_tags,
             extra: serde_json::Map::new(),
         }
     }
@@ -1796,10 +1796,10 @@ impl AddSchedTaskRequest {
         content: serde_json::Value,
     ) -> Self {
         Self {
-            sdkappid: sdkappid,
-            r#type: r#type,
+            sdkappid,
+            r#type,
             sched_at: sched_at.into(),
-            content: content,
+            content,
             extra: serde_json::Map::new(),
         }
     }
@@ -1898,9 +1898,9 @@ impl ModifySchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
         Self {
-            sdkappid: sdkappid,
-            task_id: task_id,
-            r#type: r#type,
+            sdkappid,
+            task_id,
+            r#type,
             sched_at: None,
             content: None,
             extra: serde_json::Map::new(),
@@ -1998,9 +1998,9 @@ impl DeleteSchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64, r#type: SchedPushType) -> Self {
         Self {
-            sdkappid: sdkappid,
-            task_id: task_id,
-            r#type: r#type,
+            sdkappid,
+            task_id,
+            r#type,
             extra: serde_json::Map::new(),
         }
     }
@@ -2036,7 +2036,7 @@ pub struct DeleteSchedTaskResponse {
 impl DeleteSchedTaskResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_id: u64) -> Self {
-        Self { task_id: task_id }
+        Self { task_id }
     }
 }
 
@@ -2077,8 +2077,8 @@ impl GetSchedTaskRequest {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(sdkappid: u64, task_id: u64) -> Self {
         Self {
-            sdkappid: sdkappid,
-            task_id: task_id,
+            sdkappid,
+            task_id,
             extra: serde_json::Map::new(),
         }
     }
@@ -2114,7 +2114,7 @@ pub struct GetSchedTaskResponse {
 impl GetSchedTaskResponse {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_info: SchedTaskInfo) -> Self {
-        Self { task_info: task_info }
+        Self { task_info }
     }
 }
 
@@ -2188,11 +2188,11 @@ impl ListSchedTaskRequest {
         end_time: impl Into<String>,
     ) -> Self {
         Self {
-            sdkappid: sdkappid,
-            offset: offset,
-            want: want,
+            sdkappid,
+            offset,
+            want,
             order_by: order_by.into(),
-            asc: asc,
+            asc,
             begin_time: begin_time.into(),
             end_time: end_time.into(),
             keyword: None,
@@ -2608,7 +2608,7 @@ impl SchedTaskInfo {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(task_id: u64) -> Self {
         Self {
-            task_id: task_id,
+            task_id,
             sdkappid: None,
             create_at: None,
             r#type: None,

@@ -830,7 +830,7 @@ impl GroupInfo {
     pub fn new(group_id: impl Into<String>, error_code: i64) -> Self {
         Self {
             group_id: group_id.into(),
-            error_code: error_code,
+            error_code,
             error_info: None,
             r#type: None,
             name: None,
@@ -1134,12 +1134,12 @@ impl GroupHistoryMsg {
     ) -> Self {
         Self {
             from_account: from_account.into(),
-            is_place_msg: is_place_msg,
+            is_place_msg,
             msg_body: Default::default(),
             msg_priority: None,
-            msg_random: msg_random,
-            msg_seq: msg_seq,
-            msg_time_stamp: msg_time_stamp,
+            msg_random,
+            msg_seq,
+            msg_time_stamp,
             is_system_msg: None,
         }
     }
@@ -1715,8 +1715,8 @@ impl LocationElem {
     pub fn new(desc: impl Into<String>, latitude: f64, longitude: f64) -> Self {
         Self {
             desc: desc.into(),
-            latitude: latitude,
-            longitude: longitude,
+            latitude,
+            longitude,
         }
     }
 }
@@ -1755,10 +1755,7 @@ pub struct FaceElem {
 impl FaceElem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(index: i64, data: impl Into<String>) -> Self {
-        Self {
-            index: index,
-            data: data.into(),
-        }
+        Self { index, data: data.into() }
     }
 }
 
@@ -1878,8 +1875,8 @@ impl SoundElem {
         Self {
             url: None,
             uuid: None,
-            size: size,
-            second: second,
+            size,
+            second,
             download_flag: None,
         }
     }
@@ -1960,8 +1957,8 @@ impl ImageElem {
     ) -> Self {
         Self {
             uuid: uuid.into(),
-            image_format: image_format,
-            image_info_array: image_info_array,
+            image_format,
+            image_info_array,
         }
     }
 }
@@ -2026,10 +2023,10 @@ impl ImageInfo {
         url: impl Into<String>,
     ) -> Self {
         Self {
-            r#type: r#type,
-            size: size,
-            width: width,
-            height: height,
+            r#type,
+            size,
+            width,
+            height,
             url: url.into(),
         }
     }
@@ -2083,7 +2080,7 @@ impl FileElem {
         Self {
             url: None,
             uuid: None,
-            file_size: file_size,
+            file_size,
             file_name: file_name.into(),
             download_flag: None,
         }
@@ -2204,15 +2201,15 @@ impl VideoFileElem {
         Self {
             video_url: None,
             video_uuid: None,
-            video_size: video_size,
-            video_second: video_second,
+            video_size,
+            video_second,
             video_format: video_format.into(),
             video_download_flag: None,
             thumb_url: None,
             thumb_uuid: None,
-            thumb_size: thumb_size,
-            thumb_width: thumb_width,
-            thumb_height: thumb_height,
+            thumb_size,
+            thumb_width,
+            thumb_height,
             thumb_format: thumb_format.into(),
             thumb_download_flag: None,
         }
@@ -2736,7 +2733,7 @@ impl RelayElem {
     ) -> Self {
         Self {
             title: title.into(),
-            msg_num: msg_num,
+            msg_num,
             compatible_text: compatible_text.into(),
             abstract_list: abstract_list.into_iter().map(Into::into).collect(),
             msg_list: None,
@@ -2848,10 +2845,10 @@ impl RelayMsgItem {
             from_account: None,
             to_account: None,
             group_id: None,
-            msg_seq: msg_seq,
-            msg_random: msg_random,
-            msg_time_stamp: msg_time_stamp,
-            msg_body: msg_body,
+            msg_seq,
+            msg_random,
+            msg_time_stamp,
+            msg_body,
             cloud_custom_data: None,
         }
     }

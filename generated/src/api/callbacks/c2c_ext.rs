@@ -86,7 +86,7 @@ impl MsgExtensionItem {
         Self {
             key: key.into(),
             value: value.into(),
-            seq: seq,
+            seq,
         }
     }
 }
@@ -163,10 +163,10 @@ impl C2cAfterC2cMsgExtensionEvent {
             from_account: from_account.into(),
             to_account: to_account.into(),
             msg_key: msg_key.into(),
-            operate_type: operate_type,
+            operate_type,
             extension_list: Default::default(),
-            seq: seq,
-            event_time: event_time,
+            seq,
+            event_time,
         }
     }
 
@@ -265,7 +265,7 @@ impl C2cAfterMsgReadReceiptEvent {
             operator_account: operator_account.into(),
             peer_account: peer_account.into(),
             c2c_msg_info: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -388,11 +388,11 @@ impl C2cAfterModifyMsgEvent {
             operator_account: operator_account.into(),
             from_account: from_account.into(),
             to_account: to_account.into(),
-            msg_random: msg_random,
-            msg_seq: msg_seq,
-            msg_time: msg_time,
+            msg_random,
+            msg_seq,
+            msg_time,
             msg_key: msg_key.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -493,7 +493,7 @@ impl C2cAfterMsgReadAllEvent {
         Self {
             callback_command: callback_command.into(),
             report_account: report_account.into(),
-            event_time: event_time,
+            event_time,
             group_read_info: Default::default(),
         }
     }
@@ -622,7 +622,7 @@ impl ReadAllGroupInfo {
     pub fn new(group_id: impl Into<String>, msg_seq: u64) -> Self {
         Self {
             group_id: group_id.into(),
-            msg_seq: msg_seq,
+            msg_seq,
         }
     }
 }

@@ -45,7 +45,7 @@ impl FollowAfterFollowAddEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             follow_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -130,7 +130,7 @@ impl FollowAfterFollowDeleteEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             to_account: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 

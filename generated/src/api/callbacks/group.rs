@@ -337,7 +337,7 @@ impl GroupBeforeCreateGroupEvent {
             callback_command: callback_command.into(),
             operator_account: operator_account.into(),
             owner_account: owner_account.into(),
-            r#type: r#type,
+            r#type,
             name: name.into(),
             create_group_num: None,
             member_list: Default::default(),
@@ -536,11 +536,11 @@ impl GroupAfterCreateGroupEvent {
             group_id: group_id.into(),
             operator_account: operator_account.into(),
             owner_account: owner_account.into(),
-            r#type: r#type,
+            r#type,
             name: name.into(),
             member_list: Default::default(),
             user_defined_data_list: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -652,9 +652,9 @@ impl GroupBeforeApplyJoinGroupEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             requestor_account: requestor_account.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -794,10 +794,10 @@ impl GroupBeforeInviteJoinGroupEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
             destination_members: Default::default(),
-            event_time: event_time,
+            event_time,
             topic_id: None,
         }
     }
@@ -982,11 +982,11 @@ impl GroupAfterNewMemberJoinEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
-            join_type: join_type,
+            r#type,
+            join_type,
             operator_account: operator_account.into(),
             new_member_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1085,11 +1085,11 @@ impl GroupAfterMemberExitEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
-            exit_type: exit_type,
+            r#type,
+            exit_type,
             operator_account: operator_account.into(),
             exit_member_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1210,16 +1210,16 @@ impl GroupBeforeSendMsgEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             from_account: from_account.into(),
             operator_account: operator_account.into(),
-            random: random,
+            random,
             msg_id: None,
-            online_only_flag: online_only_flag,
+            online_only_flag,
             msg_body: Default::default(),
             cloud_custom_data: None,
             topic_id: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1490,18 +1490,18 @@ impl GroupAfterSendMsgEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             from_account: from_account.into(),
             operator_account: operator_account.into(),
-            random: random,
-            msg_seq: msg_seq,
+            random,
+            msg_seq,
             msg_id: None,
-            msg_time: msg_time,
-            online_only_flag: online_only_flag,
+            msg_time,
+            online_only_flag,
             msg_body: Default::default(),
             cloud_custom_data: None,
             topic_id: None,
-            event_time: event_time,
+            event_time,
             group_at_info: None,
         }
     }
@@ -1643,7 +1643,7 @@ impl GroupAfterGroupFullEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            event_time: event_time,
+            event_time,
             topic_id: None,
         }
     }
@@ -1732,11 +1732,11 @@ impl GroupAfterGroupDestroyedEvent {
             callback_command: callback_command.into(),
             operator_account: None,
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             owner_account: owner_account.into(),
             name: name.into(),
             member_list: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1849,13 +1849,13 @@ impl GroupAfterGroupInfoChangedEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
             name: None,
             introduction: None,
             notification: None,
             face_url: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1971,7 +1971,7 @@ impl GroupOnMemberStateChangeEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            event_type: event_type,
+            event_type,
             event_cause: None,
             member_list: Default::default(),
         }
@@ -2101,16 +2101,16 @@ impl GroupSendMsgExceptionEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             from_account: from_account.into(),
             operator_account: operator_account.into(),
-            random: random,
-            online_only_flag: online_only_flag,
+            random,
+            online_only_flag,
             msg_body: Default::default(),
             cloud_custom_data: None,
-            error_code: error_code,
+            error_code,
             error_info: error_info.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -2221,7 +2221,7 @@ impl GroupBeforeCreateTopicEvent {
         Self {
             callback_command: callback_command.into(),
             operator_account: operator_account.into(),
-            r#type: r#type,
+            r#type,
             name: name.into(),
         }
     }
@@ -2369,7 +2369,7 @@ impl GroupAfterCreateTopicEvent {
             topic_id: topic_id.into(),
             operator_account: operator_account.into(),
             owner_account: owner_account.into(),
-            r#type: r#type,
+            r#type,
             name: name.into(),
             user_defined_data_list: None,
         }
@@ -2467,7 +2467,7 @@ impl GroupAfterTopicDestroyedEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             topic_id_list: Default::default(),
         }
     }
@@ -2557,7 +2557,7 @@ impl GroupAfterTopicInfoChangedEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
             name: None,
             introduction: None,
@@ -2685,11 +2685,11 @@ impl GroupAfterRecallMsgEvent {
         Self {
             callback_command: callback_command.into(),
             operator_account: operator_account.into(),
-            r#type: r#type,
+            r#type,
             group_id: group_id.into(),
             msg_seq_list: Default::default(),
             topic_id: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -2769,7 +2769,7 @@ impl GroupAtInfoItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(group_at_all_flag: i32) -> Self {
         Self {
-            group_at_all_flag: group_at_all_flag,
+            group_at_all_flag,
             group_at_account: None,
         }
     }
@@ -2826,10 +2826,7 @@ pub struct RecalledGroupMsg {
 impl RecalledGroupMsg {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64) -> Self {
-        Self {
-            msg_seq: msg_seq,
-            msg_id: None,
-        }
+        Self { msg_seq, msg_id: None }
     }
 
     /// Sets `MsgId` (optional). Unique identifier of the recalled message on the client.

@@ -86,7 +86,7 @@ impl MsgExtensionItem {
         Self {
             key: key.into(),
             value: value.into(),
-            seq: seq,
+            seq,
         }
     }
 }
@@ -287,9 +287,9 @@ impl GroupOnDailyGroupQuotaAlarmEvent {
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
-            quota_used: quota_used,
-            quota: quota,
-            event_time: event_time,
+            quota_used,
+            quota,
+            event_time,
         }
     }
 }
@@ -366,11 +366,11 @@ impl GroupAfterGroupMsgExtensionEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            msg_seq: msg_seq,
-            operate_type: operate_type,
+            msg_seq,
+            operate_type,
             extension_list: Default::default(),
-            seq: seq,
-            event_time: event_time,
+            seq,
+            event_time,
         }
     }
 
@@ -468,12 +468,12 @@ impl GroupAfterMemberFieldChangedEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
             modified_account: modified_account.into(),
             role: None,
             name_card: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -578,11 +578,11 @@ impl GroupAfterGroupAttrChangedEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
-            option_type: option_type,
+            option_type,
             group_attr: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -673,9 +673,9 @@ impl GroupAfterReadReceiptEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             group_msg_receipt_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -764,11 +764,11 @@ impl GroupAfterChangeGroupOwnerEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             operator_account: operator_account.into(),
             old_owner_account: old_owner_account.into(),
             new_owner_account: new_owner_account.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -865,8 +865,8 @@ impl GroupAfterModifyMsgEvent {
             operator_account: operator_account.into(),
             group_id: group_id.into(),
             topic_id: None,
-            msg_seq: msg_seq,
-            event_time: event_time,
+            msg_seq,
+            event_time,
         }
     }
 
@@ -952,9 +952,9 @@ impl GroupMsgReceipt {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(msg_seq: u64, read_num: u32, unread_num: u32) -> Self {
         Self {
-            msg_seq: msg_seq,
-            read_num: read_num,
-            unread_num: unread_num,
+            msg_seq,
+            read_num,
+            unread_num,
             read_receipt_members: Default::default(),
         }
     }

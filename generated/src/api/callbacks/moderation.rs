@@ -226,18 +226,18 @@ impl ContentCallbackResultNotifyEvent {
         ctxcb_lib_name: impl Into<String>,
     ) -> Self {
         Self {
-            scene: scene,
-            sdk_app_id: sdk_app_id,
+            scene,
+            sdk_app_id,
             from_account: from_account.into(),
             contact_item: None,
             content_type: content_type.into(),
             text_content: Default::default(),
             msg_id: None,
-            ctxcb_result: ctxcb_result,
+            ctxcb_result,
             ctxcb_request_id: ctxcb_request_id.into(),
             ctxcb_keywords: Default::default(),
             ctxcb_suggestion: ctxcb_suggestion.into(),
-            ctxcb_label: ctxcb_label,
+            ctxcb_label,
             ctxcb_sub_label: ctxcb_sub_label.into(),
             ctxcb_sub_label_desc: ctxcb_sub_label_desc.into(),
             ctxcb_lib_name: ctxcb_lib_name.into(),
@@ -399,7 +399,7 @@ impl ModerationContact {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(contact_type: ModerationContactType) -> Self {
         Self {
-            contact_type: contact_type,
+            contact_type,
             to_account: None,
             to_group_id: None,
         }

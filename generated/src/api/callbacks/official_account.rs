@@ -88,7 +88,7 @@ impl OfficialAccountBeforeCreateEvent {
             operator_account: operator_account.into(),
             owner_account: owner_account.into(),
             name: name.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -220,7 +220,7 @@ impl OfficialAccountAfterCreateEvent {
             operator_account: operator_account.into(),
             owner_account: owner_account.into(),
             name: name.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -316,7 +316,7 @@ impl OfficialAccountAfterInfoChangedEvent {
             name: None,
             face_url: None,
             organization: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -436,7 +436,7 @@ impl OfficialAccountAfterDestroyedEvent {
             official_account: official_account.into(),
             owner_account: owner_account.into(),
             name: name.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -518,7 +518,7 @@ impl OfficialAccountBeforeAddSubscriberEvent {
             official_account: official_account.into(),
             operator_account: operator_account.into(),
             subscribe_account_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -676,7 +676,7 @@ impl OfficialAccountAfterAddSubscriberEvent {
             official_account: official_account.into(),
             operator_account: operator_account.into(),
             subscribe_account_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -762,7 +762,7 @@ impl OfficialAccountAfterFullEvent {
         Self {
             callback_command: callback_command.into(),
             official_account: official_account.into(),
-            event_time: event_time,
+            event_time,
         }
     }
 }
@@ -837,7 +837,7 @@ impl OfficialAccountAfterDeleteSubscriberEvent {
             official_account: official_account.into(),
             operator_account: operator_account.into(),
             subscribe_account_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -941,10 +941,10 @@ impl OfficialAccountBeforeSendMsgEvent {
         Self {
             callback_command: callback_command.into(),
             official_account: official_account.into(),
-            online_only_flag: online_only_flag,
+            online_only_flag,
             msg_body: Default::default(),
             cloud_custom_data: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1107,11 +1107,11 @@ impl OfficialAccountAfterSendMsgEvent {
             callback_command: callback_command.into(),
             official_account: official_account.into(),
             msg_key: msg_key.into(),
-            msg_time: msg_time,
-            online_only_flag: online_only_flag,
+            msg_time,
+            online_only_flag,
             msg_body: Default::default(),
             cloud_custom_data: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -1217,7 +1217,7 @@ impl OfficialAccountAfterMsgWithdrawEvent {
             callback_command: callback_command.into(),
             official_account: official_account.into(),
             withdraw_msg_list: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 

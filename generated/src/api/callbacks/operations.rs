@@ -46,8 +46,8 @@ impl AlertRequestOverLimitEvent {
             callback_command: callback_command.into(),
             service_name: service_name.into(),
             command: command.into(),
-            request: request,
-            limit: limit,
+            request,
+            limit,
         }
     }
 }

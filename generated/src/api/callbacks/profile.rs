@@ -25,10 +25,7 @@ pub struct ProfileItem {
 impl ProfileItem {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(tag: impl Into<String>, value: ProfileValue) -> Self {
-        Self {
-            tag: tag.into(),
-            value: value,
-        }
+        Self { tag: tag.into(), value }
     }
 }
 
@@ -107,7 +104,7 @@ impl ProfilePortraitSetEvent {
             callback_command: callback_command.into(),
             operator_account: operator_account.into(),
             from_account: from_account.into(),
-            event_time: event_time,
+            event_time,
             profile_item: Default::default(),
         }
     }

@@ -272,14 +272,14 @@ impl AllMemberPushEvent {
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
-            event_type: event_type,
+            event_type,
             task_id: task_id.into(),
-            task_time: task_time,
-            event_time: event_time,
+            task_time,
+            event_time,
             to_account: to_account.into(),
-            push_platform: push_platform,
-            push_stage: push_stage,
-            err_code: err_code,
+            push_platform,
+            push_stage,
+            err_code,
             err_info: None,
         }
     }
@@ -395,15 +395,15 @@ impl OfflinePushEvent {
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
-            event_type: event_type,
-            event_time: event_time,
+            event_type,
+            event_time,
             from_account: from_account.into(),
             to_account: to_account.into(),
-            push_platform: push_platform,
-            push_stage: push_stage,
+            push_platform,
+            push_stage,
             msg_key: None,
             group_id: None,
-            msg_seq: msg_seq,
+            msg_seq,
             msg_random: None,
             msg_time: None,
             push_id: None,

@@ -88,17 +88,17 @@ impl BotOnC2cMessageEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             to_account: to_account.into(),
-            msg_seq: msg_seq,
-            msg_random: msg_random,
-            msg_time: msg_time,
+            msg_seq,
+            msg_random,
+            msg_time,
             msg_key: msg_key.into(),
             msg_id: None,
-            online_only_flag: online_only_flag,
-            send_msg_result: send_msg_result,
+            online_only_flag,
+            send_msg_result,
             error_info: error_info.into(),
             msg_body: Default::default(),
             cloud_custom_data: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -264,17 +264,17 @@ impl BotOnGroupMessageEvent {
         Self {
             callback_command: callback_command.into(),
             group_id: group_id.into(),
-            r#type: r#type,
+            r#type,
             from_account: from_account.into(),
             operator_account: operator_account.into(),
-            random: random,
-            msg_seq: msg_seq,
-            msg_time: msg_time,
-            online_only_flag: online_only_flag,
+            random,
+            msg_seq,
+            msg_time,
+            online_only_flag,
             msg_body: Default::default(),
             at_robots_account: Default::default(),
             cloud_custom_data: None,
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -419,10 +419,10 @@ impl ChatbotOnC2cSignalMessageEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             to_account: to_account.into(),
-            msg_seq: msg_seq,
-            msg_random: msg_random,
+            msg_seq,
+            msg_random,
             msg_key: msg_key.into(),
-            event_time: event_time,
+            event_time,
             data: data.into(),
         }
     }

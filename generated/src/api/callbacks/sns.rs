@@ -80,7 +80,7 @@ impl FriendRequestResult {
     ) -> Self {
         Self {
             to_account: to_account.into(),
-            result_code: result_code,
+            result_code,
             result_info: result_info.into(),
         }
     }
@@ -253,9 +253,9 @@ impl SnsPrevFriendAddEvent {
             requester_account: requester_account.into(),
             from_account: from_account.into(),
             friend_item: Default::default(),
-            add_type: add_type,
-            force_add_flags: force_add_flags,
-            event_time: event_time,
+            add_type,
+            force_add_flags,
+            event_time,
         }
     }
 
@@ -420,7 +420,7 @@ impl SnsPrevFriendResponseEvent {
             requester_account: requester_account.into(),
             from_account: from_account.into(),
             response_friend_item: Default::default(),
-            event_time: event_time,
+            event_time,
         }
     }
 
@@ -578,7 +578,7 @@ impl SnsFriendAddEvent {
             pair_list: Default::default(),
             client_cmd: client_cmd.into(),
             admin_account: admin_account.into(),
-            force_flag: force_flag,
+            force_flag,
         }
     }
 
@@ -913,7 +913,7 @@ impl PrevFriendResponseItem {
             to_account: to_account.into(),
             remark: remark.into(),
             tag_name: tag_name.into(),
-            response_action: response_action,
+            response_action,
         }
     }
 }

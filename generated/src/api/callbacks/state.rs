@@ -236,7 +236,7 @@ impl StateChangeEvent {
         Self {
             callback_command: callback_command.into(),
             event_time: None,
-            info: info,
+            info,
             kicked_device: None,
         }
     }
@@ -317,9 +317,9 @@ impl StateChangeInfo {
         reason: StateReason,
     ) -> Self {
         Self {
-            action: action,
+            action,
             to_account: to_account.into(),
-            reason: reason,
+            reason,
         }
     }
 }
@@ -356,7 +356,7 @@ pub struct KickedDevice {
 impl KickedDevice {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(platform: DevicePlatform) -> Self {
-        Self { platform: platform }
+        Self { platform }
     }
 }
 

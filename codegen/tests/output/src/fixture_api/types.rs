@@ -159,7 +159,7 @@ pub struct PosBody {
 impl PosBody {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(lat: f64, lng: f64) -> Self {
-        Self { lat: lat, lng: lng }
+        Self { lat, lng }
     }
 }
 

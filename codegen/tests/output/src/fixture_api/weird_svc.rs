@@ -193,7 +193,7 @@ impl GetThingResponse {
         Self {
             r#type: None,
             self_: None,
-            next: next,
+            next,
             items: Default::default(),
             extra: Default::default(),
             value: None,
@@ -642,7 +642,7 @@ pub struct DeepThing {
 impl DeepThing {
     /// Creates the value from its required fields; optional fields start unset.
     pub fn new(depth: i32) -> Self {
-        Self { depth: depth }
+        Self { depth }
     }
 }
 
@@ -666,7 +666,7 @@ impl PutThingResultItem {
     pub fn new(user_id: impl Into<String>, result_code: Flag) -> Self {
         Self {
             user_id: user_id.into(),
-            result_code: result_code,
+            result_code,
         }
     }
 }

@@ -48,7 +48,7 @@ impl DemoBeforeSendEvent {
             callback_command: callback_command.into(),
             from_account: from_account.into(),
             body: Default::default(),
-            seq: seq,
+            seq,
             note: None,
         }
     }
