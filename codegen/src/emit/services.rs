@@ -16,15 +16,12 @@ impl Emitter<'_> {
         let module = format_ident!("{}", svc.module);
         let summary = svc.summary.as_deref().unwrap_or(&svc.title.en).trim().trim_end_matches('.');
         let mod_doc = inner_doc_attrs(&format!(
-            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
+            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`], reached with [`Client::{}`](crate::Client::{}).",
             escape_md(summary),
             svc.title.en,
             svc.title.zh,
             svc.wire,
             svc.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
-            svc.handle,
-            self.root,
-            svc.module,
             svc.handle,
             svc.module,
             svc.module

@@ -7,7 +7,7 @@
 //!
 //! Push a message to all users, or to users selected by attributes or tags, and manage the app's attribute names and the users' attributes and tags. The feature must be enabled for the app (Premium/Ultimate edition) before these APIs can be used.
 //!
-//! Call functions are on [`AllMemberPush`](crate::all_member_push::AllMemberPush), reached with [`Client::all_member_push`](crate::Client::all_member_push).
+//! Call functions are on [`AllMemberPush`], reached with [`Client::all_member_push`](crate::Client::all_member_push).
 
 /// The attribute values of one user (used by im_get_attr and im_set_attr).
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 //!
 //! Get the IP addresses and IP ranges of the IM servers, e.g. to allow-list callback traffic.
 //!
-//! Call functions are on [`ConfigSvc`](crate::config_svc::ConfigSvc), reached with [`Client::config_svc`](crate::Client::config_svc).
+//! Call functions are on [`ConfigSvc`], reached with [`Client::config_svc`](crate::Client::config_svc).
 
 /// Request body of `ConfigSvc/GetIPList`.
 ///

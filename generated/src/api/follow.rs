@@ -7,7 +7,7 @@
 //!
 //! Follow and unfollow users, check follow relationships, and pull follower/following/mutual lists and counts. The feature needs the Pro, Pro-plus or Enterprise edition and must be enabled in the console (Friends and relationship chains > Follow/Fan settings); otherwise calls fail with 30005.
 //!
-//! Call functions are on [`Follow`](crate::follow::Follow), reached with [`Client::follow`](crate::Client::follow).
+//! Call functions are on [`Follow`], reached with [`Client::follow`](crate::Client::follow).
 
 /// Per-user outcome of a follow or unfollow.
 #[derive(Clone, Debug, PartialEq, Default)]

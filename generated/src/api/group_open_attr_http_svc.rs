@@ -7,7 +7,7 @@
 //!
 //! Reads group custom attributes. Only get_group_attr lives under this servicename; modify_group_attr, clear_group_attr, set_group_attr and delete_group_attr are under group_open_http_svc.
 //!
-//! Call functions are on [`GroupOpenAttrHttpSvc`](crate::group_open_attr_http_svc::GroupOpenAttrHttpSvc), reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
+//! Call functions are on [`GroupOpenAttrHttpSvc`], reached with [`Client::group_open_attr_http_svc`](crate::Client::group_open_attr_http_svc).
 
 /// One custom group attribute. Note the lower-case keys `key`/`value` (AppDefinedData uses `Key`/`Value`).
 #[derive(Clone, Debug, PartialEq, Default)]

@@ -7,7 +7,7 @@
 //!
 //! Online member list, member marks and administrators of live groups (AVChatRoom). These features need the Premium (flagship) edition and the "live group online member list" switch in the IM console.
 //!
-//! Call functions are on [`GroupOpenAvchatroomHttpSvc`](crate::group_open_avchatroom_http_svc::GroupOpenAvchatroomHttpSvc), reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
+//! Call functions are on [`GroupOpenAvchatroomHttpSvc`], reached with [`Client::group_open_avchatroom_http_svc`](crate::Client::group_open_avchatroom_http_svc).
 
 /// One live-group member and its marks (modify_user_info).
 #[derive(Clone, Debug, PartialEq)]

@@ -7,7 +7,7 @@
 //!
 //! Create, query, modify, import and disband groups; manage members, roles, mutes and bans; send, recall, import and pull group messages and their read receipts; group attributes and counters; live-group broadcasts; importing community topics; Community permission groups and their topic permissions.
 //!
-//! Call functions are on [`GroupOpenHttpSvc`](crate::group_open_http_svc::GroupOpenHttpSvc), reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
+//! Call functions are on [`GroupOpenHttpSvc`], reached with [`Client::group_open_http_svc`](crate::Client::group_open_http_svc).
 
 /// Outcome for one account in add_group_member / import_group_member.
 ///

@@ -7,7 +7,7 @@
 //!
 //! Ban, unban and inspect rich-media files (images, audio, video, files) that IM SDKs uploaded for chat messages. Works only for files uploaded by IM SDK 4.9.x or later (Web SDK v2.0.0 or later).
 //!
-//! Call functions are on [`ImCosMsg`](crate::im_cos_msg::ImCosMsg), reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
+//! Call functions are on [`ImCosMsg`], reached with [`Client::im_cos_msg`](crate::Client::im_cos_msg).
 
 /// Status of a chat file.
 ///

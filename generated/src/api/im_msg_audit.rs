@@ -7,7 +7,7 @@
 //!
 //! On-demand cloud moderation: submit text, images, audio or video for machine moderation from the app backend. Requires the cloud moderation (Content Understanding) service to be enabled.
 //!
-//! Call functions are on [`ImMsgAudit`](crate::im_msg_audit::ImMsgAudit), reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
+//! Call functions are on [`ImMsgAudit`], reached with [`Client::im_msg_audit`](crate::Client::im_msg_audit).
 
 /// Built-in moderation configuration (scene); custom configuration IDs are also accepted.
 ///

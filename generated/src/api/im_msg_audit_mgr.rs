@@ -7,7 +7,7 @@
 //!
 //! Manage the keyword libraries of cloud moderation: list libraries, and list, add or delete the sensitive words of a library. The Chinese pages (269/94301-94304, 2025-11-12) list the China, Singapore and Seoul data centers; the English pages (1047/77829-77832, 2026-03-09) say only Singapore (adminapisgp.im.qcloud.com). Each allows at most 200 calls per second.
 //!
-//! Call functions are on [`ImMsgAuditMgr`](crate::im_msg_audit_mgr::ImMsgAuditMgr), reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
+//! Call functions are on [`ImMsgAuditMgr`], reached with [`Client::im_msg_audit_mgr`](crate::Client::im_msg_audit_mgr).
 
 /// Request body of `im_msg_audit_mgr/get_cloud_audit_keywords_ids`.
 ///

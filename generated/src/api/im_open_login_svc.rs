@@ -7,7 +7,7 @@
 //!
 //! Import app accounts into Chat, delete and check them, and invalidate their login state.
 //!
-//! Call functions are on [`ImOpenLoginSvc`](crate::im_open_login_svc::ImOpenLoginSvc), reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
+//! Call functions are on [`ImOpenLoginSvc`], reached with [`Client::im_open_login_svc`](crate::Client::im_open_login_svc).
 
 /// One account of the new-form multi-account import.
 #[derive(Clone, Debug, PartialEq)]

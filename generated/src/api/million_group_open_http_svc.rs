@@ -7,7 +7,7 @@
 //!
 //! Create, disband, read and modify topics of topic-enabled Community groups. The community and topic features must be switched on in the IM console (Premium/flagship edition). Topic import (import_topic) is under group_open_http_svc.
 //!
-//! Call functions are on [`MillionGroupOpenHttpSvc`](crate::million_group_open_http_svc::MillionGroupOpenHttpSvc), reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
+//! Call functions are on [`MillionGroupOpenHttpSvc`], reached with [`Client::million_group_open_http_svc`](crate::Client::million_group_open_http_svc).
 
 /// Request body of `million_group_open_http_svc/create_topic`.
 ///

@@ -7,7 +7,7 @@
 //!
 //! Official accounts (公众号 / "official channels"): create, modify and destroy accounts, manage their subscribers, recall and pull their broadcast messages. Official account IDs start with "@TOA#_". The feature needs the Ultimate/Enterprise edition (or a developer trial).
 //!
-//! Call functions are on [`OfficialAccountOpenHttpSvc`](crate::official_account_open_http_svc::OfficialAccountOpenHttpSvc), reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
+//! Call functions are on [`OfficialAccountOpenHttpSvc`], reached with [`Client::official_account_open_http_svc`](crate::Client::official_account_open_http_svc).
 
 /// Outcome of adding one subscriber.
 ///

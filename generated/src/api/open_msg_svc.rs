@@ -7,7 +7,7 @@
 //!
 //! Get download links of the app's message history files (one file set per hour, kept for 7 days).
 //!
-//! Call functions are on [`OpenMsgSvc`](crate::open_msg_svc::OpenMsgSvc), reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
+//! Call functions are on [`OpenMsgSvc`], reached with [`Client::open_msg_svc`](crate::Client::open_msg_svc).
 
 /// Kind of messages in a history file.
 ///

@@ -7,7 +7,7 @@
 //!
 //! Set and query an account's global mute for one-to-one and group messages, and pull the app's operations data of the last 30 days.
 //!
-//! Call functions are on [`Openconfigsvr`](crate::openconfigsvr::Openconfigsvr), reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
+//! Call functions are on [`Openconfigsvr`], reached with [`Client::openconfigsvr`](crate::Client::openconfigsvr).
 
 /// A metric that `getappinfo` can pull (the doc's table of pullable fields).
 ///

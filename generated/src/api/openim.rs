@@ -7,7 +7,7 @@
 //!
 //! Online status queries, sending, importing, querying, recalling, modifying and deleting one-to-one messages, read state and unread counts, plus modifying historical group messages.
 //!
-//! Call functions are on [`Openim`](crate::openim::Openim), reached with [`Client::openim`](crate::Client::openim).
+//! Call functions are on [`Openim`], reached with [`Client::openim`](crate::Client::openim).
 
 /// Login status of an account or of one of its platforms.
 ///

@@ -7,7 +7,7 @@
 //!
 //! Pull and set message extensions (custom key-value pairs) of one-to-one and group messages. Needs the Premium edition with message extension enabled in the console; the message must have been sent with message extension support. At most 300 pairs per message.
 //!
-//! Call functions are on [`OpenimMsgExtHttpSvc`](crate::openim_msg_ext_http_svc::OpenimMsgExtHttpSvc), reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
+//! Call functions are on [`OpenimMsgExtHttpSvc`], reached with [`Client::openim_msg_ext_http_svc`](crate::Client::openim_msg_ext_http_svc).
 
 /// Operation of a set-extension call.
 ///

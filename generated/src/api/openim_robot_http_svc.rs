@@ -7,7 +7,7 @@
 //!
 //! Chatbot accounts: special accounts whose UserID starts with "@RBT#". Create, invalidate and list them, and send streaming (chunked) text replies from a chatbot.
 //!
-//! Call functions are on [`OpenimRobotHttpSvc`](crate::openim_robot_http_svc::OpenimRobotHttpSvc), reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
+//! Call functions are on [`OpenimRobotHttpSvc`], reached with [`Client::openim_robot_http_svc`](crate::Client::openim_robot_http_svc).
 
 /// Request body of `openim_robot_http_svc/create_robot`.
 ///

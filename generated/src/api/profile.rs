@@ -7,7 +7,7 @@
 //!
 //! Set and pull user profile fields (standard `Tag_Profile_IM_*` and custom `Tag_Profile_Custom_*` tags).
 //!
-//! Call functions are on [`Profile`](crate::profile::Profile), reached with [`Client::profile`](crate::Client::profile).
+//! Call functions are on [`Profile`], reached with [`Client::profile`](crate::Client::profile).
 
 /// One profile field.
 #[derive(Clone, Debug, PartialEq)]

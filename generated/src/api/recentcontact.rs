@@ -7,7 +7,7 @@
 //!
 //! Pull, pin and delete a user's conversations, and manage conversation groups, standard marks and custom marks. Conversation groups and marks are stored apart from the conversation list; standard marks and groups need the Premium (Ultimate) edition.
 //!
-//! Call functions are on [`Recentcontact`](crate::recentcontact::Recentcontact), reached with [`Client::recentcontact`](crate::Client::recentcontact).
+//! Call functions are on [`Recentcontact`], reached with [`Client::recentcontact`](crate::Client::recentcontact).
 
 /// Conversation type.
 ///

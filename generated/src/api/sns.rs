@@ -7,7 +7,7 @@
 //!
 //! Add, import, update, delete, check and pull friends; manage the blocklist; add, delete and pull friend lists (friend groups). Every call acts on behalf of one account (`From_Account`).
 //!
-//! Call functions are on [`Sns`](crate::sns::Sns), reached with [`Client::sns`](crate::Client::sns).
+//! Call functions are on [`Sns`], reached with [`Client::sns`](crate::Client::sns).
 
 /// Per-account outcome of a batched relationship-chain operation.
 #[derive(Clone, Debug, PartialEq, Default)]

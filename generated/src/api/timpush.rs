@@ -7,7 +7,7 @@
 //!
 //! Push notifications through online and vendor channels to all users, to users selected by tags or attributes, or to listed accounts; recall all-user/tag pushes; manage app attribute names, user attributes and user tags. Accounts may be Chat UserIDs or the RegistrationIDs generated when a device registers for the push service.
 //!
-//! Call functions are on [`Timpush`](crate::timpush::Timpush), reached with [`Client::timpush`](crate::Client::timpush).
+//! Call functions are on [`Timpush`], reached with [`Client::timpush`](crate::Client::timpush).
 
 /// Target conditions of an all-user/tag push; without conditions the push goes to every user.
 #[derive(Clone, Debug, PartialEq, Default)]

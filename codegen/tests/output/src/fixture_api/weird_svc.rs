@@ -7,7 +7,7 @@
 //!
 //! Keyword field names, an empty request, enums of both kinds, a union, maps, secrets.
 //!
-//! Call functions are on [`WeirdSvc`](crate::fixture_api::weird_svc::WeirdSvc), reached with [`Client::weird_svc`](crate::Client::weird_svc).
+//! Call functions are on [`WeirdSvc`], reached with [`Client::weird_svc`](crate::Client::weird_svc).
 
 /// An open string enum.
 ///
