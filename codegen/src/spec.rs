@@ -121,6 +121,10 @@ pub struct ServiceFile {
     /// Longer English description of the service.
     #[serde(default)]
     pub description: Option<String>,
+    /// One line saying what the service is for, in words (`Accounts: import, delete, check, kick`): the
+    /// first line of the Rust module's documentation.
+    #[serde(default)]
+    pub summary: Option<String>,
     /// Commands in documentation order, keyed by wire command.
     pub commands: OrderedMap<CommandSpec>,
     /// Named types local to this service.

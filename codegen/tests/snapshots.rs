@@ -16,7 +16,14 @@ fn dir(rel: &str) -> PathBuf {
 
 fn generate() -> Vec<codegen::GeneratedFile> {
     let cat = codegen::validate::load_dir(&dir("tests/fixtures/awkward")).unwrap_or_else(|d| panic!("fixture is invalid:\n{d}"));
-    let em = Emitter { cat: &cat, root: "crate::fixture_api", features: false, codec_feature: Some("codec"), runtime: "tim_rest_runtime" };
+    let em = Emitter {
+        cat: &cat,
+        root: "crate::fixture_api",
+        features: false,
+        codec_feature: Some("codec"),
+        runtime: "tim_rest_runtime",
+        crate_name: "tim_codegen_output",
+    };
     codegen::api_files(&em).unwrap_or_else(|e| panic!("{e}"))
 }
 

@@ -39,18 +39,72 @@
 //! transport of yours ([`ClientBuilder::transport`]). `callbacks` adds `callbacks`: the typed events
 //! and replies of the IM server's callbacks and their verification (`axum` adds a ready route).
 //! `codec` adds the other serde direction to every type and the registry's decoders; `mock` (which
-//! implies `codec`, `reqwest` and `callbacks`) adds [`mock`], a local server for tests.
+//! implies `codec`, `reqwest` and `callbacks`) adds `mock`, a local server for tests.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
+// The generated modules live under `api`; everything a user names is re-exported here, once.
 #[rustfmt::skip] // generated and formatted in-process by prettyplease
-pub mod api;
+mod api;
+
+#[cfg(feature = "all_member_push")]
+pub use api::all_member_push;
+#[cfg(feature = "config_svc")]
+pub use api::config_svc;
+#[cfg(feature = "follow")]
+pub use api::follow;
+#[cfg(feature = "group_open_attr_http_svc")]
+pub use api::group_open_attr_http_svc;
+#[cfg(feature = "group_open_avchatroom_http_svc")]
+pub use api::group_open_avchatroom_http_svc;
+#[cfg(feature = "group_open_http_svc")]
+pub use api::group_open_http_svc;
+#[cfg(feature = "im_cos_msg")]
+pub use api::im_cos_msg;
+#[cfg(feature = "im_msg_audit")]
+pub use api::im_msg_audit;
+#[cfg(feature = "im_msg_audit_mgr")]
+pub use api::im_msg_audit_mgr;
+#[cfg(feature = "im_open_login_svc")]
+pub use api::im_open_login_svc;
+#[cfg(feature = "million_group_open_http_svc")]
+pub use api::million_group_open_http_svc;
+#[cfg(feature = "official_account_open_http_svc")]
+pub use api::official_account_open_http_svc;
+#[cfg(feature = "open_msg_svc")]
+pub use api::open_msg_svc;
+#[cfg(feature = "openconfigsvr")]
+pub use api::openconfigsvr;
+#[cfg(feature = "openim")]
+pub use api::openim;
+#[cfg(feature = "openim_msg_ext_http_svc")]
+pub use api::openim_msg_ext_http_svc;
+#[cfg(feature = "openim_robot_http_svc")]
+pub use api::openim_robot_http_svc;
+#[cfg(feature = "profile")]
+pub use api::profile;
+#[cfg(feature = "recentcontact")]
+pub use api::recentcontact;
+#[cfg(feature = "sns")]
+pub use api::sns;
+#[cfg(feature = "timpush")]
+pub use api::timpush;
 
 #[cfg(feature = "callbacks")]
 pub use api::callbacks;
 #[cfg(feature = "mock")]
 pub use api::mock;
-pub use api::*;
-pub use api::{Client, ClientBuilder, registry};
-pub use tim_rest_runtime::*;
+pub use api::{CATALOGUE_COMMANDS, COMMAND_LISTS, Client, ClientBuilder, RATE_TABLE, commands, error_codes, registry, types};
+
+// The runtime (`tim-rest-runtime`): its modules and the items a user names.
+#[doc(hidden)] // the serde helpers generated code calls
+pub use tim_rest_runtime::codec;
+pub use tim_rest_runtime::{
+    Api, BatchOptions, BatchOutcome, Batched, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_BYTES, DEFAULT_SIG_LIFETIME, DEFAULT_TIMEOUT,
+    Decoded, Endpoint, Envelope, Error, ErrorClass, ErrorCodeInfo, ItemResult, ItemResults, Items, LimitViolation, Pacing, Paged,
+    PagedItems, Pages, PreparedRequest, Rate, Region, ReplyPayload, RetryClass, RetryPolicy, ServiceError, Stream, TransportFailure,
+    lookup_error_code,
+};
+pub use tim_rest_runtime::{batch, bytes, drift, envelope, history, limits, pacing, paging, region, results, retry, transport, usersig};

@@ -9,7 +9,7 @@
 #[rustfmt::skip]
 mod every_command {
     #![allow(unused_imports)]
-    use tim_rest::api::*;
+    use tim_rest::*;
     use tim_rest::mock::MockServer;
     #[cfg(feature = "config_svc")]
     #[tokio::test]

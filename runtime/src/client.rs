@@ -619,6 +619,7 @@ impl<C: Api> ClientBuilder<C> {
     /// Sends with the application's own `reqwest::Client` (its proxies, its TLS settings). The
     /// transport options of this builder do not apply to it; `timeout` and `max_reply_bytes` still do.
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     #[must_use]
     pub fn reqwest_client(mut self, http: reqwest::Client) -> Self {
         self.reqwest_client = Some(http);
@@ -680,6 +681,7 @@ impl<C: Api> ClientBuilder<C> {
     /// Trusts an extra root certificate (PEM or DER), e.g. a local test server's (default reqwest
     /// transport).
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     #[must_use]
     pub fn add_root_certificate(mut self, pem_or_der: impl Into<Vec<u8>>) -> Self {
         self.reqwest.root_certificates.push(pem_or_der.into());
@@ -697,6 +699,7 @@ impl<C: Api> ClientBuilder<C> {
     /// Time allowed to open a connection (default 3 s; default reqwest transport). A connection not
     /// made in time is [`Error::Connect`] (nothing was sent, so every command may be repeated).
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.reqwest.connect_timeout = timeout;
@@ -705,6 +708,7 @@ impl<C: Api> ClientBuilder<C> {
 
     /// How long an idle pooled connection is kept (default 90 s; default reqwest transport).
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     #[must_use]
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
         self.reqwest.pool_idle_timeout = timeout;
@@ -713,6 +717,7 @@ impl<C: Api> ClientBuilder<C> {
 
     /// The most idle connections kept per host (default 32; default reqwest transport).
     #[cfg(feature = "reqwest")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
     #[must_use]
     pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
         self.reqwest.pool_max_idle_per_host = n;

@@ -18,10 +18,12 @@
 //! The traits [`Endpoint`], [`ReplyPayload`] and [`Api`] are how generated code plugs in.
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 
 pub mod batch;
 #[cfg(feature = "callbacks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "callbacks")))]
 pub mod callbacks;
 mod client;
 mod clock;
@@ -45,6 +47,7 @@ pub mod transport;
 pub mod usersig;
 
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
 
 pub use batch::{BatchOptions, BatchOutcome, Batched};

@@ -30,6 +30,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 #[cfg(feature = "reqwest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "reqwest")))]
 pub mod reqwest;
 
 /// A boxed, `Send` future (what [`Transport`] methods return).

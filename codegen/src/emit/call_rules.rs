@@ -590,7 +590,7 @@ impl Emitter<'_> {
             out.extend(quote! {
                 #[doc = #doc]
                 pub fn #pages(&self, request: #req) -> crate::paging::Pages<#req> {
-                    self.client.pages(request)
+                    self.client.runtime().pages(request)
                 }
             });
             if let Some(i) = p.items {
@@ -604,7 +604,7 @@ impl Emitter<'_> {
                 out.extend(quote! {
                     #[doc = #doc]
                     pub fn #items(&self, request: #req) -> crate::paging::Items<#req> {
-                        self.client.items(request)
+                        self.client.runtime().items(request)
                     }
                 });
             }
@@ -625,7 +625,7 @@ impl Emitter<'_> {
                     &self,
                     request: &'r #req,
                 ) -> impl std::future::Future<Output = crate::batch::BatchOutcome<#req>> + Send + use<'a, 'r> {
-                    self.client.call_batched(request)
+                    self.client.runtime().call_batched(request)
                 }
             });
         }

@@ -75,7 +75,7 @@ impl Emitter<'_> {
             #[rustfmt::skip]
             mod every_command {
                 #![allow(unused_imports)]
-                use tim_rest::api::*;
+                use tim_rest::*;
                 use tim_rest::mock::MockServer;
                 #(#tests)*
             }

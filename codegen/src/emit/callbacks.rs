@@ -225,6 +225,7 @@ impl Emitter<'_> {
             Some(f) => quote!(#[cfg(feature = #f)]),
             None => quote!(),
         };
+        let count_lit = proc_macro2::Literal::usize_unsuffixed(count);
         let count_doc = format!("Callback commands in the whole catalogue: {count}.");
         let axum = if self.features {
             quote! {
@@ -256,7 +257,7 @@ impl Emitter<'_> {
             pub type Callbacks = #rt::callbacks::Callbacks<Event>;
 
             #[doc = #count_doc]
-            pub const CATALOGUE_CALLBACKS: usize = #count;
+            pub const CATALOGUE_CALLBACKS: usize = #count_lit;
 
             /// The registry entries, group by group in file order.
             pub static CALLBACK_LISTS: &[&[CallbackInfo]] = &[#(#lists),*];

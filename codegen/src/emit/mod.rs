@@ -42,7 +42,16 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     let text = prettyplease::unparse(&file);
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev = "";
-    for line in text.lines() {
+    // prettyplease prints `#[doc = "X"]` as `///X`; doc comments read `/// X`.
+    let lines: Vec<std::borrow::Cow<'_, str>> = text
+        .lines()
+        .map(|line| match doc_needs_space(line) {
+            Some(at) => format!("{} {}", &line[..at], &line[at..]).into(),
+            None => line.into(),
+        })
+        .collect();
+    for line in &lines {
+        let line: &str = line;
         let item_start = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']) && !line.starts_with("//!");
         let after_item = prev == "}" || prev.ends_with("};") || (prev.starts_with("//!") && !line.starts_with("//!"));
         // Also between the items of an impl block: a `}` closing one item, then the next item's doc or
@@ -60,6 +69,20 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
         prev = line;
     }
     Ok(out)
+}
+
+/// Where a space goes in a doc-comment line printed without one (`///X`, `//!X`): the byte offset
+/// of the text after the slashes.
+fn doc_needs_space(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let indent = line.len() - trimmed.len();
+    let rest = trimmed.strip_prefix("///").or_else(|| trimmed.strip_prefix("//!"))?;
+    // `////` is an ordinary comment; an empty doc line needs no space.
+    let first = rest.chars().next()?;
+    if first == ' ' || (first == '/' && trimmed.starts_with("///")) {
+        return None;
+    }
+    Some(indent + 3)
 }
 
 /// `#[doc = "..."]` attributes, one per line, so the formatter prints `///` lines.
@@ -105,7 +128,8 @@ fn escape_md(s: &str) -> String {
 pub struct Emitter<'a> {
     /// The catalogue.
     pub cat: &'a Catalogue,
-    /// The Rust path of the generated API module inside its crate (`crate::api` in `tim-rest`).
+    /// The Rust path generated code names the API modules by (`crate` in `tim-rest`, whose root re-exports
+    /// them from the private `api` module).
     pub root: &'a str,
     /// Whether service modules sit behind cargo features named after them.
     pub features: bool,
@@ -114,12 +138,15 @@ pub struct Emitter<'a> {
     pub codec_feature: Option<&'a str>,
     /// The runtime crate as generated code names it (`tim_rest_runtime`).
     pub runtime: &'a str,
+    /// The generated crate as its doc examples name it (`tim_rest`).
+    pub crate_name: &'a str,
 }
 
 impl<'a> Emitter<'a> {
-    /// The emitter for the `tim-rest` crate: modules under `crate::api`, one feature per service.
+    /// The emitter for the `tim-rest` crate: modules under `crate::api`, named through their re-exports at
+    /// the crate root (`crate::openim`), one feature per service.
     pub fn new(cat: &'a Catalogue) -> Self {
-        Emitter { cat, root: "crate::api", features: true, codec_feature: Some("codec"), runtime: "tim_rest_runtime" }
+        Emitter { cat, root: "crate", features: true, codec_feature: Some("codec"), runtime: "tim_rest_runtime", crate_name: "tim_rest" }
     }
 
     fn root_path(&self) -> TokenStream {
@@ -134,7 +161,7 @@ impl<'a> Emitter<'a> {
     fn scalar(s: Scalar) -> TokenStream {
         match s {
             Scalar::String => quote!(String),
-            Scalar::Bool => quote!(bool),
+            Scalar::Bool | Scalar::Flag => quote!(bool),
             Scalar::I32 => quote!(i32),
             Scalar::U32 => quote!(u32),
             Scalar::I64 => quote!(i64),

@@ -728,6 +728,7 @@ fn scalar_schema(s: Scalar) -> Json {
     match s {
         Scalar::String => Json::obj().set("type", "string"),
         Scalar::Bool => Json::obj().set("type", "boolean"),
+        Scalar::Flag => Json::obj().set("type", "integer").set("enum", Json::Array(vec![0i64.into(), 1i64.into()])),
         Scalar::I32 => int("int32", i64::from(i32::MIN).into(), i64::from(i32::MAX).into()),
         Scalar::U32 => int("uint32", 0i64.into(), u64::from(u32::MAX).into()),
         Scalar::I64 => int("int64", i64::MIN.into(), i64::MAX.into()),

@@ -2,7 +2,7 @@
 //! codec), and `api/mod.rs`, which declares the modules, lists the entries and defines the crate's
 //! `Client`.
 
-use super::{Emitter, format_file, header, retry_class};
+use super::{Emitter, doc_attrs, format_file, header, retry_class};
 use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -69,13 +69,15 @@ impl Emitter<'_> {
     /// (a wrapper of the runtime's core client with one accessor per service), the `registry` and
     /// (with the `mock` feature) `mock` modules tied to this catalogue.
     pub fn api_mod(&self) -> Result<String, String> {
-        let gate = |feature: &str| if self.features { quote!(#[cfg(feature = #feature)]) } else { quote!() };
+        let gate = |feature: &str| {
+            if self.features { quote!(#[cfg(feature = #feature)] #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]) } else { quote!() }
+        };
         let rt = self.runtime_path();
         let mods = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
             let cfg = gate(&s.module);
-            let d = format!("{} ({}): servicename `{}`.", s.title.en, s.title.zh, s.wire);
-            quote!(#cfg #[doc = #d] pub mod #m;)
+            // The module's own `//!` docs describe it (an outer doc here would print its summary twice).
+            quote!(#cfg pub mod #m;)
         });
         let lists = self.cat.services.iter().map(|s| {
             let m = format_ident!("{}", s.module);
@@ -86,22 +88,31 @@ impl Emitter<'_> {
         let callbacks_mod = if self.cat.callbacks.is_empty() {
             quote!()
         } else {
-            let cfg = if self.features { quote!(#[cfg(feature = "callbacks")]) } else { quote!() };
+            let cfg = gate("callbacks");
             quote!(#cfg pub mod callbacks;)
         };
         let table = self.rate_table();
+        let count_lit = proc_macro2::Literal::usize_unsuffixed(count);
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
         let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
-        let client_doc = format!(
-            "A Tencent Cloud IM REST client: the runtime's core client (every method of `{}::Client` is available \
-             through `Deref`) with one accessor per servicename (`client.openim().send_msg(..)`). Cheap to clone: \
-             clones share one connection pool and one UserSig cache.",
-            self.runtime
-        );
+        let client_doc = "A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), \
+             the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, \
+             batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache \
+             and one pacing schedule.\n\n\
+             The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime \
+             crate alone.";
+        let client_doc = doc_attrs(client_doc);
+        let from_env_example = doc_attrs(&format!(
+            "```no_run\n# fn demo() -> Result<(), {k}::Error> {{\n\
+             // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore\n\
+             let client = {k}::Client::from_env()?;\n# let _ = client;\n# Ok(()) }}\n```",
+            k = self.crate_name
+        ));
         let mock = if self.features {
             quote! {
                 #[doc = #mock_doc]
                 #[cfg(feature = "mock")]
+                #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
                 pub mod mock {
                     pub use #rt::mock::*;
                     /// A local Tencent IM REST server for tests, serving every command of this crate;
@@ -121,7 +132,7 @@ impl Emitter<'_> {
             #callbacks_mod
 
             #[doc = #count_doc]
-            pub const CATALOGUE_COMMANDS: usize = #count;
+            pub const CATALOGUE_COMMANDS: usize = #count_lit;
 
             /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
             /// pacing schedules.
@@ -135,7 +146,7 @@ impl Emitter<'_> {
                 COMMAND_LISTS.iter().flat_map(|list| list.iter())
             }
 
-            #[doc = #client_doc]
+            #client_doc
             #[derive(Clone)]
             pub struct Client(#rt::Client);
 
@@ -145,14 +156,165 @@ impl Emitter<'_> {
                 pub fn builder(sdkappid: u64, identifier: impl Into<String>) -> ClientBuilder {
                     #rt::ClientBuilder::new(sdkappid, identifier)
                 }
+
+                /// Builds a client from environment variables, every other setting at its default:
+                /// `TIM_SDKAPPID` (the application id), `TIM_ADMIN` (the App admin identifier) and
+                /// `TIM_SECRET_KEY` (the secret key) are required; `TIM_REGION` (`china`, `singapore`,
+                /// `silicon-valley`, ...; default `china`) and `TIM_BASE_URL` (a custom base URL, e.g. a
+                /// proxy) are optional. An empty variable counts as unset. For further settings start from
+                /// [`ClientBuilder::from_env`] instead.
+                ///
+                /// # Errors
+                ///
+                /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
+                /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
+                ///
+                #from_env_example
+                pub fn from_env() -> Result<Client, #rt::Error> {
+                    ClientBuilder::from_env()?.build()
+                }
+
+                /// The runtime's core client this client wraps: what code written against
+                /// `tim-rest-runtime` alone takes.
+                pub fn runtime(&self) -> &#rt::Client {
+                    &self.0
+                }
+
+                /// The application id (SDKAppID).
+                pub fn sdkappid(&self) -> u64 {
+                    self.0.sdkappid()
+                }
+
+                /// The App admin identifier the client calls as.
+                pub fn identifier(&self) -> &str {
+                    self.0.identifier()
+                }
+
+                /// Generates a UserSig for one of the application's users (e.g. to hand to a client app at
+                /// login), valid for `lifetime`.
+                ///
+                /// # Errors
+                ///
+                /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
+                /// instead of the secret key.
+                pub fn user_sig(
+                    &self,
+                    user_id: &str,
+                    lifetime: std::time::Duration,
+                ) -> Result<#rt::usersig::UserSig, #rt::Error> {
+                    self.0.user_sig(user_id, lifetime)
+                }
+
+                /// Calls any catalogued command: what every generated call function does. The body is
+                /// serialized once; failures are retried per the client's retry policy and the command's
+                /// retry class.
+                pub async fn call<E: #rt::Endpoint>(&self, request: &E) -> Result<E::Response, #rt::Error> {
+                    self.0.call(request).await
+                }
+
+                /// [`Client::call`] with another retry policy for this call only (e.g.
+                /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+                pub async fn call_with<E: #rt::Endpoint>(
+                    &self,
+                    request: &E,
+                    policy: &#rt::RetryPolicy,
+                ) -> Result<E::Response, #rt::Error> {
+                    self.0.call_with(request, policy).await
+                }
+
+                /// [`Client::call`], also handing back the raw reply body, the envelope (with its
+                /// `RequestId`) and the corrections the tolerant decoder made.
+                pub async fn call_raw<E: #rt::Endpoint>(
+                    &self,
+                    request: &E,
+                ) -> Result<#rt::Decoded<E::Response>, #rt::Error> {
+                    self.0.call_raw(request).await
+                }
+
+                /// [`Client::call_raw`] with another retry policy for this call only.
+                pub async fn call_raw_with<E: #rt::Endpoint>(
+                    &self,
+                    request: &E,
+                    policy: &#rt::RetryPolicy,
+                ) -> Result<#rt::Decoded<E::Response>, #rt::Error> {
+                    self.0.call_raw_with(request, policy).await
+                }
+
+                /// Calls any command, catalogued or not, with a JSON body, and returns the reply's payload
+                /// as JSON (the envelope keys taken out), with the same signing, envelope handling, errors
+                /// and retries as the typed calls.
+                pub async fn call_json(
+                    &self,
+                    service: &str,
+                    command: &str,
+                    body: &serde_json::Value,
+                ) -> Result<serde_json::Value, #rt::Error> {
+                    self.0.call_json(service, command, body).await
+                }
+
+                /// Sends a request of any size as requests of the documented size, with the client's batch
+                /// options; the generated `<function>_batched` functions call this.
+                pub async fn call_batched<E: #rt::Batched>(&self, request: &E) -> #rt::BatchOutcome<E> {
+                    self.0.call_batched(request).await
+                }
+
+                /// [`Client::call_batched`] with other options for this call.
+                pub async fn call_batched_with<E: #rt::Batched>(
+                    &self,
+                    request: &E,
+                    options: &#rt::BatchOptions,
+                ) -> #rt::BatchOutcome<E> {
+                    self.0.call_batched_with(request, options).await
+                }
+
+                /// The pages of a paged command, starting with `first`; the generated `<function>_pages`
+                /// functions call this.
+                pub fn pages<E: #rt::Paged>(&self, first: E) -> #rt::Pages<E> {
+                    self.0.pages(first)
+                }
+
+                /// The items of every page of a paged command, starting with `first`; the generated
+                /// `<function>_items` functions call this.
+                pub fn items<E: #rt::PagedItems>(&self, first: E) -> #rt::Items<E> {
+                    self.0.items(first)
+                }
+
+                /// Waits for `request`'s turn under the client's pacing without sending it, for callers that
+                /// send [`Client::prepare`]d requests with their own HTTP stack.
+                pub async fn pace<E: #rt::Endpoint>(&self, request: &E) -> Result<(), #rt::Error> {
+                    self.0.pace(request).await
+                }
+
+                /// The URL (with the UserSig: a secret) and body the client would send for `request`, for
+                /// callers that send with their own HTTP stack.
+                pub fn prepare<E: #rt::Endpoint>(&self, request: &E) -> Result<#rt::PreparedRequest, #rt::Error> {
+                    self.0.prepare(request)
+                }
+
+                /// [`Client::pace`], then [`Client::prepare`].
+                pub async fn prepare_paced<E: #rt::Endpoint>(
+                    &self,
+                    request: &E,
+                ) -> Result<#rt::PreparedRequest, #rt::Error> {
+                    self.0.prepare_paced(request).await
+                }
+
+                /// The options of [`Client::call_batched`].
+                pub fn batch_options(&self) -> &#rt::BatchOptions {
+                    self.0.batch_options()
+                }
+
+                /// The pacing configuration.
+                pub fn pacing(&self) -> &#rt::Pacing {
+                    self.0.pacing()
+                }
             }
 
             /// Builds a [`Client`].
             pub type ClientBuilder = #rt::ClientBuilder<Client>;
 
-            impl std::ops::Deref for Client {
-                type Target = #rt::Client;
-                fn deref(&self) -> &#rt::Client {
+            impl AsRef<#rt::Client> for Client {
+                fn as_ref(&self) -> &#rt::Client {
                     &self.0
                 }
             }

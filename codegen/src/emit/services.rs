@@ -14,15 +14,14 @@ impl Emitter<'_> {
         let owner = Owner::Service(si);
         let handle = format_ident!("{}", svc.handle);
         let module = format_ident!("{}", svc.module);
+        let summary = svc.summary.as_deref().unwrap_or(&svc.title.en).trim().trim_end_matches('.');
         let mod_doc = inner_doc_attrs(&format!(
-            "{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`]({}::{}::{}), reached with [`Client::{}`](crate::Client::{}).",
+            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`], reached with [`Client::{}`](crate::Client::{}).",
+            escape_md(summary),
             svc.title.en,
             svc.title.zh,
             svc.wire,
             svc.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
-            svc.handle,
-            self.root,
-            svc.module,
             svc.handle,
             svc.module,
             svc.module
@@ -34,14 +33,16 @@ impl Emitter<'_> {
             let req = format_ident!("{}", self.cat.types[c.request].name);
             let resp = format_ident!("{}", self.cat.types[c.response].name);
             let doc = doc_attrs(&self.command_doc(svc, c));
+            let example = self.command_example(svc, c);
             let rule_fns = self.rule_call_fns(c);
             quote! {
                 #doc
+                #example
                 pub fn #f<'r>(
                     &self,
                     request: &'r #req,
                 ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
-                    self.client.call(request)
+                    self.client.runtime().call(request)
                 }
                 #rule_fns
             }
@@ -137,6 +138,140 @@ impl Emitter<'_> {
             s.push_str(&format!("\n\nDocumented rate (the client paces calls to it): {}.", rates.join(", ")));
         }
         s
+    }
+
+    /// The doc example of a call function (a `no_run` doctest): the request built from the first
+    /// official request example through `new(..)` and setters when every value is a plain literal,
+    /// else decoded from the example's JSON (which needs `Deserialize` on the request: behind the codec
+    /// feature, so the example is only in the docs when that feature is on); a command without an
+    /// example request takes the request as a parameter.
+    fn command_example(&self, svc: &Service, c: &Command) -> TokenStream {
+        let k = self.crate_name;
+        let module = format!("{}::{}", self.root.replacen("crate", k, 1), svc.module);
+        let req = &self.cat.types[c.request].name;
+        let call = format!("let reply = client.{}().{}(&request).await?;\n# let _ = reply;\n# Ok(())\n# }}\n```", svc.module, c.fn_name);
+        let head = |params: &str| {
+            format!("# Example\n\n```no_run\n# async fn demo(client: &{k}::Client{params}) -> Result<(), Box<dyn std::error::Error>> {{\n")
+        };
+        let Some((text, value)) = c.examples.iter().find_map(|e| e.request.as_ref()) else {
+            return doc_attrs(&format!("{}{call}", head(&format!(", request: {module}::{req}"))));
+        };
+        if let Some((uses, build)) = self.example_construction(c.request, value) {
+            return doc_attrs(&format!("{}{uses}let request = {build};\n{call}", head("")));
+        }
+        let mut hashes = String::from("#");
+        while text.contains(&format!("\"{hashes}")) {
+            hashes.push('#');
+        }
+        let body =
+            format!("{}let request: {module}::{req} = serde_json::from_str(r{hashes}\"\n{}\n\"{hashes})?;\n{call}", head(""), text.trim());
+        match self.codec_feature {
+            None => doc_attrs(&body),
+            Some(feature) => {
+                let lines: Vec<String> =
+                    body.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {}", l.trim_end()) }).collect();
+                let text = lines.join("\n");
+                quote!(#[cfg_attr(feature = #feature, doc = #text)])
+            }
+        }
+    }
+
+    /// `Type::new(..)` with setters, as Rust source, from an example value; `None` unless every field the
+    /// example sets is a plain literal (a string, a number, a bool, a non-empty list of strings).
+    /// With the `use` lines of the types it names.
+    fn example_construction(&self, id: TypeId, value: &serde_json::Value) -> Option<(String, String)> {
+        let mut uses = std::collections::BTreeMap::new();
+        let build = self.example_construction_at(id, value, 0, &mut uses)?;
+        let mut by_path: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+        for (name, path) in &uses {
+            by_path.entry(path.as_str()).or_default().push(name.as_str());
+        }
+        let lines: Vec<String> = by_path
+            .iter()
+            .map(|(path, names)| match names.as_slice() {
+                [one] => format!("use {path}::{one};\n"),
+                many => format!("use {path}::{{{}}};\n", many.join(", ")),
+            })
+            .collect();
+        Some((lines.concat(), build))
+    }
+
+    /// `uses` maps each type named to its module path; two types of one name give up (`None`).
+    fn example_construction_at(
+        &self,
+        id: TypeId,
+        value: &serde_json::Value,
+        depth: usize,
+        uses: &mut std::collections::BTreeMap<String, String>,
+    ) -> Option<String> {
+        let td = &self.cat.types[id];
+        let TypeKind::Object(fields) = &td.kind else { return None };
+        let obj = value.as_object()?;
+        if !obj.keys().all(|k| fields.iter().any(|f| f.wire == *k || f.aliases.contains(k))) {
+            return None;
+        }
+        let (mut args, mut setters) = (Vec::new(), String::new());
+        for f in fields {
+            let v = obj.get(&f.wire).or_else(|| f.aliases.iter().find_map(|a| obj.get(a)));
+            if f.auto.is_some() {
+                continue;
+            }
+            if td.is_new_param(f) {
+                args.push(self.example_literal(&f.ty, v?, depth, uses)?);
+            } else if let Some(v) = v.filter(|v| !v.is_null()) {
+                // One setter a line at the top level.
+                let sep = if depth == 0 { "\n    ." } else { "." };
+                setters.push_str(&format!("{sep}{}({})", f.rust, self.example_literal(&f.ty, v, depth, uses)?));
+            }
+        }
+        let path = self.example_module(td.owner)?;
+        if uses.insert(td.name.clone(), path.clone()).is_some_and(|p| p != path) {
+            return None;
+        }
+        Some(format!("{}::new({}){setters}", td.name, args.join(", ")))
+    }
+
+    /// A plain Rust expression for an example value of a field: strings, numbers that fit, bools,
+    /// non-empty lists (of strings: an array, which `new(..)` and setters take; else `vec![..]`), and
+    /// objects of the catalogue built the same way; `None` for anything else (enums, maps, JSON).
+    fn example_literal(
+        &self,
+        ty: &Ty,
+        v: &serde_json::Value,
+        depth: usize,
+        uses: &mut std::collections::BTreeMap<String, String>,
+    ) -> Option<String> {
+        match ty {
+            Ty::Scalar(Scalar::String) => v.as_str().map(|s| format!("{s:?}")),
+            Ty::Scalar(Scalar::Bool) => v.as_bool().map(|b| b.to_string()),
+            Ty::Scalar(Scalar::Flag) => v.as_u64().filter(|n| *n <= 1).map(|n| (n == 1).to_string()),
+            Ty::Scalar(Scalar::I32) => v.as_i64().filter(|n| i32::try_from(*n).is_ok()).map(|n| n.to_string()),
+            Ty::Scalar(Scalar::U32) => v.as_u64().filter(|n| u32::try_from(*n).is_ok()).map(|n| n.to_string()),
+            Ty::Scalar(Scalar::I64) => v.as_i64().map(|n| n.to_string()),
+            Ty::Scalar(Scalar::U64) => v.as_u64().map(|n| n.to_string()),
+            Ty::Scalar(Scalar::F64) => v.as_f64().filter(|x| x.is_finite()).map(|x| format!("{x:?}")),
+            Ty::Array(t) => {
+                let items: Option<Vec<String>> = v.as_array()?.iter().map(|i| self.example_literal(t, i, depth, uses)).collect();
+                let items = items.filter(|i| !i.is_empty())?;
+                if **t == Ty::Scalar(Scalar::String) {
+                    Some(format!("[{}]", items.join(", ")))
+                } else {
+                    Some(format!("vec![{}]", items.join(", ")))
+                }
+            }
+            Ty::Ref(id) if depth < 3 => self.example_construction_at(*id, v, depth + 1, uses),
+            _ => None,
+        }
+    }
+
+    /// The module of a type as doc examples name it (`tim_rest::openim`).
+    fn example_module(&self, owner: Owner) -> Option<String> {
+        let root = self.root.replacen("crate", self.crate_name, 1);
+        match owner {
+            Owner::Shared => Some(format!("{root}::types")),
+            Owner::Service(s) => Some(format!("{root}::{}", self.cat.services[s].module)),
+            Owner::Callbacks(_) => None,
+        }
     }
 
     /// The `Endpoint` and `ItemResults` impls of a command.

@@ -38,6 +38,9 @@ impl Emitter<'_> {
         let scalar = |s: Scalar| match s {
             Scalar::String => quote!(crate::drift::Shape::Str),
             Scalar::Bool => quote!(crate::drift::Shape::Bool),
+            // 0/1 read as an integer (no correction reported); `true`/`false` are corrected to 1/0 and
+            // the flag's deserializer takes either.
+            Scalar::Flag => quote!(crate::drift::Shape::U32),
             Scalar::I32 => quote!(crate::drift::Shape::I32),
             Scalar::U32 => quote!(crate::drift::Shape::U32),
             Scalar::I64 => quote!(crate::drift::Shape::I64),

@@ -97,6 +97,31 @@ impl Emitter<'_> {
         }
     }
 
+    /// The parameter type of a field in `new(..)` and its setter, and the expression that turns the
+    /// parameter `n` into the field's value: strings take `impl Into<String>`, lists of strings any
+    /// iterable of them (`["bob", "carol"]`, a `Vec<String>`), anything else its own type.
+    fn param_conversion(&self, ty: &Ty, owner: Owner, n: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+        match ty {
+            Ty::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(#n.into())),
+            Ty::Array(t) if **t == Ty::Scalar(Scalar::String) => {
+                (quote!(impl IntoIterator<Item = impl Into<String>>), quote!(#n.into_iter().map(Into::into).collect()))
+            }
+            _ => {
+                let t = self.rust_ty(ty, owner);
+                (t, quote!(#n))
+            }
+        }
+    }
+
+    /// Whether [`Self::param_conversion`] converts the parameter (else it is the field's value as is).
+    fn param_converts(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Scalar(Scalar::String) => true,
+            Ty::Array(t) => **t == Ty::Scalar(Scalar::String),
+            _ => false,
+        }
+    }
+
     /// Documentation of a field, with its wire key.
     fn field_doc(f: &Field) -> String {
         let presence = if f.optional {
@@ -112,6 +137,8 @@ impl Emitter<'_> {
             let keys: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
             format!(" Also read from {} (the documentation names the key both ways); written as `{}`.", keys.join(", "), f.wire)
         };
+        let aliases =
+            if f.ty == Ty::Scalar(Scalar::Flag) { format!("{aliases} On the wire `true` is 1 and `false` is 0.") } else { aliases };
         match &f.doc {
             Some(d) => format!("`{}` ({presence}). {}{aliases}", f.wire, escape_md(d.trim())),
             None => format!("`{}` ({presence}).{aliases}", f.wire),
@@ -157,7 +184,13 @@ impl Emitter<'_> {
             let ty = self.field_ty(f, td.owner);
             let fdoc = doc_attrs(&Self::field_doc(f));
             let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
-            let serde_attr = if f.optional {
+            let flag = f.ty == Ty::Scalar(Scalar::Flag);
+            let serde_attr = if flag && f.optional {
+                // A 0/1 flag: `bool` in Rust, 0/1 on the wire (`crate::codec::flag`).
+                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", with = "crate::codec::opt_flag")])
+            } else if flag {
+                quote!(#[serde(rename = #wire #(#aliases)*, with = "crate::codec::flag")])
+            } else if f.optional {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
             } else if lenient && f.ty.is_collection() {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])
@@ -175,12 +208,8 @@ impl Emitter<'_> {
         let required = self.cat.new_params(id);
         let params = required.iter().map(|f| {
             let n = ident(&f.rust);
-            if f.ty == Ty::Scalar(Scalar::String) {
-                quote!(#n: impl Into<String>)
-            } else {
-                let t = self.rust_ty(&f.ty, td.owner);
-                quote!(#n: #t)
-            }
+            let (param, _) = self.param_conversion(&f.ty, td.owner, &n);
+            quote!(#n: #param)
         });
         let envelope_defs = if reply_of.is_some() {
             quote! {
@@ -242,8 +271,9 @@ impl Emitter<'_> {
                 quote!(#n: Default::default())
             } else if let Some(Auto::Random) = f.auto {
                 if f.ty == Ty::Scalar(Scalar::U64) { quote!(#n: fastrand::u64(..)) } else { quote!(#n: fastrand::u32(..)) }
-            } else if f.ty == Ty::Scalar(Scalar::String) {
-                quote!(#n: #n.into())
+            } else if self.param_converts(&f.ty) {
+                let (_, value) = self.param_conversion(&f.ty, td.owner, &n);
+                quote!(#n: #value)
             } else {
                 quote!(#n)
             }
@@ -269,12 +299,8 @@ impl Emitter<'_> {
         let setters = fields.iter().filter(|f| f.optional || f.auto.is_some() || td.starts_empty(f)).map(|f| {
             let n = ident(&f.rust);
             let sdoc = doc_attrs(&format!("Sets {}", Self::field_doc(f)));
-            let (param, value) = if f.ty == Ty::Scalar(Scalar::String) {
-                (quote!(value: impl Into<String>), quote!(value.into()))
-            } else {
-                let t = self.rust_ty(&f.ty, td.owner);
-                (quote!(value: #t), quote!(value))
-            };
+            let (param, value) = self.param_conversion(&f.ty, td.owner, &format_ident!("value"));
+            let param = quote!(value: #param);
             let assign = if f.optional { quote!(Some(#value)) } else { value };
             quote! {
                 #sdoc

@@ -178,6 +178,8 @@ pub struct Service {
     pub title: Title,
     /// Description.
     pub description: Option<String>,
+    /// One line saying what the service is for (`summary:`).
+    pub summary: Option<String>,
     /// Spec file, relative to the spec root (e.g. `services/openim.yaml`).
     pub file: String,
     /// Commands in documentation order.
@@ -640,6 +642,8 @@ pub enum Scalar {
     String,
     /// `true`/`false`.
     Bool,
+    /// A documented 0/1 flag (off/on): the integer 0 or 1 on the wire, `bool` in Rust.
+    Flag,
     /// 32-bit signed.
     I32,
     /// 32-bit unsigned.
@@ -660,6 +664,7 @@ impl Scalar {
         Some(match s {
             "string" => Scalar::String,
             "bool" => Scalar::Bool,
+            "flag" => Scalar::Flag,
             "i32" => Scalar::I32,
             "u32" => Scalar::U32,
             "i64" => Scalar::I64,
@@ -674,6 +679,7 @@ impl Scalar {
         match self {
             Scalar::String => "string",
             Scalar::Bool => "bool",
+            Scalar::Flag => "flag",
             Scalar::I32 => "i32",
             Scalar::U32 => "u32",
             Scalar::I64 => "i64",
@@ -693,6 +699,7 @@ impl Scalar {
             Scalar::U32 => v.as_u64().is_some_and(|x| u32::try_from(x).is_ok()),
             Scalar::I64 => v.as_i64().is_some(),
             Scalar::U64 => v.as_u64().is_some(),
+            Scalar::Flag => matches!(v.as_u64(), Some(0 | 1)),
             _ => false,
         }
     }

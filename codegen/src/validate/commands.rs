@@ -61,6 +61,7 @@ impl Builder {
                 handle,
                 title: Title { zh: sf.title.zh.clone(), en: sf.title.en.clone() },
                 description: sf.description.clone(),
+                summary: sf.summary.clone(),
                 file: rel,
                 commands: Vec::new(),
                 types: Vec::new(),

@@ -105,6 +105,8 @@ impl Builder {
                 let ok = match s {
                     Scalar::String => v.is_string() || (mode == Check::Legacy && (v.is_number() || v.is_boolean())),
                     Scalar::Bool => v.is_boolean(),
+                    // The wire form of a flag is 0 or 1.
+                    Scalar::Flag => matches!(v, Value::Number(n) if Scalar::Flag.int_fits(n)),
                     Scalar::F64 => v.is_number(),
                     Scalar::Json => true,
                     int => matches!(v, Value::Number(n) if int.int_fits(n)) || (mode == Check::Legacy && legacy_int_text(v, *int)),

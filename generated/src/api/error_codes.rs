@@ -4,467 +4,467 @@
 //! The error-code table (`spec/errors.yaml`): named constants for matching, and each code's
 //! meaning and retry class.
 
-///1001: Invalid request; check the request URL (operations-data APIs). (请求非法；请检查“请求 URL”是否正确)
+/// 1001: Invalid request; check the request URL (operations-data APIs). (请求非法；请检查“请求 URL”是否正确)
 pub const OPDATA_INVALID_REQUEST: i64 = 1001;
-///1002: Invalid parameter; check the admin account, required fields and their format (operations-data APIs). (参数非法；请检查是否管理员帐号，必填字段是否填充，或者字段的填充是否满足协议要求)
+/// 1002: Invalid parameter; check the admin account, required fields and their format (operations-data APIs). (参数非法；请检查是否管理员帐号，必填字段是否填充，或者字段的填充是否满足协议要求)
 pub const OPDATA_INVALID_PARAMETER: i64 = 1002;
-///1003: System error (operations-data APIs). (系统错误)
+/// 1003: System error (operations-data APIs). (系统错误)
 pub const OPDATA_SYSTEM_ERROR: i64 = 1003;
-///1004: The file has not been generated yet, or there are no messages in the requested period. (文件尚未生成，或者请求时段内没有消息)
+/// 1004: The file has not been generated yet, or there are no messages in the requested period. (文件尚未生成，或者请求时段内没有消息)
 pub const OPDATA_FILE_NOT_READY: i64 = 1004;
-///1005: The file has expired. (文件已过期)
+/// 1005: The file has expired. (文件已过期)
 pub const OPDATA_FILE_EXPIRED: i64 = 1005;
-///2001: Internal server error (cloud moderation). (服务器内部错误)
+/// 2001: Internal server error (cloud moderation). (服务器内部错误)
 pub const MODERATION_INTERNAL_ERROR: i64 = 2001;
-///2002: This command is not supported yet (cloud moderation). (暂不支持该命令字)
+/// 2002: This command is not supported yet (cloud moderation). (暂不支持该命令字)
 pub const MODERATION_UNSUPPORTED_COMMAND: i64 = 2002;
-///2003: Invalid request parameter (cloud moderation). (请求参数无效)
+/// 2003: Invalid request parameter (cloud moderation). (请求参数无效)
 pub const MODERATION_INVALID_PARAMETER: i64 = 2003;
-///2004: No permission for this request (cloud moderation). (该请求没有权限)
+/// 2004: No permission for this request (cloud moderation). (该请求没有权限)
 pub const MODERATION_PERMISSION_DENIED: i64 = 2004;
-///2015: The moderation service is not enabled. (未开启审核服务)
+/// 2015: The moderation service is not enabled. (未开启审核服务)
 pub const MODERATION_NOT_ENABLED: i64 = 2015;
-///2016: The request adds more sensitive words than one request may. (添加脏词超过每次请求的限制)
+/// 2016: The request adds more sensitive words than one request may. (添加脏词超过每次请求的限制)
 pub const MODERATION_TOO_MANY_KEYWORDS: i64 = 2016;
-///6017: Invalid request parameter; correct it and try again (official-account commands). (请求参数非法，请修改后重试)
+/// 6017: Invalid request parameter; correct it and try again (official-account commands). (请求参数非法，请修改后重试)
 pub const OFFICIAL_ACCOUNT_INVALID_PARAMETER: i64 = 6017;
-///10002: Internal server error; retry. (服务端内部错误，请重试)
+/// 10002: Internal server error; retry. (服务端内部错误，请重试)
 pub const GROUP_INTERNAL_ERROR: i64 = 10002;
-///10003: The API name in the request is wrong; check it. (请求中的接口名称错误，请核对接口名称并重试)
+/// 10003: The API name in the request is wrong; check it. (请求中的接口名称错误，请核对接口名称并重试)
 pub const GROUP_INVALID_COMMAND: i64 = 10003;
-///10004: Invalid parameter; see the error message. (参数非法，请根据错误描述检查请求是否正确)
+/// 10004: Invalid parameter; see the error message. (参数非法，请根据错误描述检查请求是否正确)
 pub const GROUP_INVALID_PARAMETER: i64 = 10004;
-///10005: Too many accounts in the request body. (请求包体中携带的帐号数量过多)
+/// 10005: Too many accounts in the request body. (请求包体中携带的帐号数量过多)
 pub const GROUP_TOO_MANY_ACCOUNTS: i64 = 10005;
-///10006: Operation rate limit hit; call less often. (操作频率限制，请尝试降低调用的频率)
+/// 10006: Operation rate limit hit; call less often. (操作频率限制，请尝试降低调用的频率)
 pub const GROUP_RATE_LIMITED: i64 = 10006;
-///10007: Insufficient permission for this operation (for example a non-admin or non-member acting). (操作权限不足)
+/// 10007: Insufficient permission for this operation (for example a non-admin or non-member acting). (操作权限不足)
 pub const GROUP_PERMISSION_DENIED: i64 = 10007;
-///10009: The owner is not allowed to leave this group. (该群不允许群主主动退出)
+/// 10009: The owner is not allowed to leave this group. (该群不允许群主主动退出)
 pub const GROUP_OWNER_CANNOT_QUIT: i64 = 10009;
-///10010: The group does not exist or has been disbanded. (群组不存在，或者曾经存在过，但是目前已经被解散)
+/// 10010: The group does not exist or has been disbanded. (群组不存在，或者曾经存在过，但是目前已经被解散)
 pub const GROUP_NOT_FOUND: i64 = 10010;
-///10011: The JSON body could not be parsed. (解析 JSON 包体失败，请检查包体的格式是否符合 JSON 格式)
+/// 10011: The JSON body could not be parsed. (解析 JSON 包体失败，请检查包体的格式是否符合 JSON 格式)
 pub const GROUP_JSON_PARSE_ERROR: i64 = 10011;
-///10012: The operator's UserID is invalid. (发起操作的 UserID 非法，请检查发起操作的用户 UserID 是否填写正确)
+/// 10012: The operator's UserID is invalid. (发起操作的 UserID 非法，请检查发起操作的用户 UserID 是否填写正确)
 pub const GROUP_INVALID_OPERATOR: i64 = 10012;
-///10013: The user is already a group member. (用户已经是群成员)
+/// 10013: The user is already a group member. (用户已经是群成员)
 pub const GROUP_ALREADY_MEMBER: i64 = 10013;
-///10014: The group is full; the users cannot be added (try fewer in a batch). (群已满员，无法将请求中的用户加入群组)
+/// 10014: The group is full; the users cannot be added (try fewer in a batch). (群已满员，无法将请求中的用户加入群组)
 pub const GROUP_FULL: i64 = 10014;
-///10015: Invalid group ID: the group does not exist or has been disbanded. (无效的群组 ID，表示群组不存在或已经被解散)
+/// 10015: Invalid group ID: the group does not exist or has been disbanded. (无效的群组 ID，表示群组不存在或已经被解散)
 pub const GROUP_INVALID_GROUP_ID: i64 = 10015;
-///10016: The App backend refused the operation through a callback. (App 后台通过第三方回调拒绝本次操作)
+/// 10016: The App backend refused the operation through a callback. (App 后台通过第三方回调拒绝本次操作)
 pub const GROUP_REJECTED_BY_CALLBACK: i64 = 10016;
-///10017: The sender is muted and cannot send messages. (因被禁言而不能发送消息，请检查发送者是否被设置禁言)
+/// 10017: The sender is muted and cannot send messages. (因被禁言而不能发送消息，请检查发送者是否被设置禁言)
 pub const GROUP_SENDER_MUTED: i64 = 10017;
-///10018: The response would exceed 1 MB; request less data at a time. (应答包长度超过最大包长（1MB），请求的内容过多，请尝试减少单次请求的数据量)
+/// 10018: The response would exceed 1 MB; request less data at a time. (应答包长度超过最大包长（1MB），请求的内容过多，请尝试减少单次请求的数据量)
 pub const GROUP_RESPONSE_TOO_LARGE: i64 = 10018;
-///10019: The requested user account does not exist. (请求的用户帐号不存在)
+/// 10019: The requested user account does not exist. (请求的用户帐号不存在)
 pub const GROUP_ACCOUNT_NOT_FOUND: i64 = 10019;
-///10021: The group ID is taken; choose another. (群组 ID 已被使用，请选择其他的群组 ID)
+/// 10021: The group ID is taken; choose another. (群组 ID 已被使用，请选择其他的群组 ID)
 pub const GROUP_ID_IN_USE: i64 = 10021;
-///10023: Message rate limit exceeded; leave more time between messages. (发消息的频率超限，请延长两次发消息时间的间隔)
+/// 10023: Message rate limit exceeded; leave more time between messages. (发消息的频率超限，请延长两次发消息时间的间隔)
 pub const GROUP_SEND_RATE_EXCEEDED: i64 = 10023;
-///10024: This invitation or join request has already been handled. (此邀请或者申请请求已经被处理)
+/// 10024: This invitation or join request has already been handled. (此邀请或者申请请求已经被处理)
 pub const GROUP_REQUEST_ALREADY_HANDLED: i64 = 10024;
-///10025: The group ID is taken, but the operator owns that group and can use it directly. (群组 ID 已被使用，并且操作者为群主，可以直接使用)
+/// 10025: The group ID is taken, but the operator owns that group and can use it directly. (群组 ID 已被使用，并且操作者为群主，可以直接使用)
 pub const GROUP_ID_IN_USE_BY_OWNER: i64 = 10025;
-///10026: This command has been disabled for the SDKAppID. (该 SDKAppID 请求的命令字已被禁用)
+/// 10026: This command has been disabled for the SDKAppID. (该 SDKAppID 请求的命令字已被禁用)
 pub const GROUP_COMMAND_DISABLED: i64 = 10026;
-///10030: The message to recall does not exist. (请求撤回的消息不存在)
+/// 10030: The message to recall does not exist. (请求撤回的消息不存在)
 pub const GROUP_RECALL_MSG_NOT_FOUND: i64 = 10030;
-///10031: The recall time limit (2 minutes by default) has passed. (消息撤回超过了时间限制（默认2分钟）)
+/// 10031: The recall time limit (2 minutes by default) has passed. (消息撤回超过了时间限制（默认2分钟）)
 pub const GROUP_RECALL_TIME_EXCEEDED: i64 = 10031;
-///10032: This message cannot be recalled. (请求撤回的消息不支持撤回操作)
+/// 10032: This message cannot be recalled. (请求撤回的消息不支持撤回操作)
 pub const GROUP_MSG_NOT_RECALLABLE: i64 = 10032;
-///10033: This group type does not support message recall. (群组类型不支持消息撤回操作)
+/// 10033: This group type does not support message recall. (群组类型不支持消息撤回操作)
 pub const GROUP_TYPE_NO_RECALL: i64 = 10033;
-///10034: This message type cannot be deleted. (该消息类型不支持删除操作)
+/// 10034: This message type cannot be deleted. (该消息类型不支持删除操作)
 pub const GROUP_MSG_TYPE_NO_DELETE: i64 = 10034;
-///10035: Audio-video chat rooms and broadcast groups do not support deleting messages. (音视频聊天室和在线成员广播大群不支持删除消息)
+/// 10035: Audio-video chat rooms and broadcast groups do not support deleting messages. (音视频聊天室和在线成员广播大群不支持删除消息)
 pub const GROUP_AVCHATROOM_NO_DELETE: i64 = 10035;
-///10036: Too many audio-video chat rooms have been created. (音视频聊天室创建数量超过了限制)
+/// 10036: Too many audio-video chat rooms have been created. (音视频聊天室创建数量超过了限制)
 pub const GROUP_AVCHATROOM_LIMIT: i64 = 10036;
-///10037: The user has created or joined too many groups. (单个用户可创建和加入的群组数量超过了限制)
+/// 10037: The user has created or joined too many groups. (单个用户可创建和加入的群组数量超过了限制)
 pub const GROUP_JOINED_LIMIT: i64 = 10037;
-///10038: The group has too many members. (群成员数量超过限制)
+/// 10038: The group has too many members. (群成员数量超过限制)
 pub const GROUP_MEMBER_LIMIT: i64 = 10038;
-///10041: This application is configured not to allow group message recall. (该应用（SDKAppID）已配置不支持群消息撤回)
+/// 10041: This application is configured not to allow group message recall. (该应用（SDKAppID）已配置不支持群消息撤回)
 pub const GROUP_RECALL_DISABLED: i64 = 10041;
-///10045: A custom attribute key exceeds 32 bytes. (自定义属性 key 超过大小限制32字节)
+/// 10045: A custom attribute key exceeds 32 bytes. (自定义属性 key 超过大小限制32字节)
 pub const GROUP_ATTR_KEY_TOO_LONG: i64 = 10045;
-///10046: A custom attribute value exceeds 4000 bytes. (自定义属性单个 val 超过了大小限制4000字节)
+/// 10046: A custom attribute value exceeds 4000 bytes. (自定义属性单个 val 超过了大小限制4000字节)
 pub const GROUP_ATTR_VALUE_TOO_LONG: i64 = 10046;
-///10047: More than 16 custom attribute keys. (自定义属性 key 数量超过了限制16)
+/// 10047: More than 16 custom attribute keys. (自定义属性 key 数量超过了限制16)
 pub const GROUP_ATTR_KEY_COUNT_EXCEEDED: i64 = 10047;
-///10048: The custom attribute values together exceed 16000 bytes. (自定义属性所有 key 对应的 val 大小之和超过上限16000字节)
+/// 10048: The custom attribute values together exceed 16000 bytes. (自定义属性所有 key 对应的 val 大小之和超过上限16000字节)
 pub const GROUP_ATTR_TOTAL_SIZE_EXCEEDED: i64 = 10048;
-///10049: Custom attribute writes hit the rate limit. (自定义属性写操作触发频控)
+/// 10049: Custom attribute writes hit the rate limit. (自定义属性写操作触发频控)
 pub const GROUP_ATTR_WRITE_RATE_LIMITED: i64 = 10049;
-///10050: Tried to delete a custom attribute that does not exist. (删除不存在的自定义属性)
+/// 10050: Tried to delete a custom attribute that does not exist. (删除不存在的自定义属性)
 pub const GROUP_ATTR_NOT_FOUND: i64 = 10050;
-///10051: The message deletion exceeds the maximum range. (消息删除超过最大范围限制)
+/// 10051: The message deletion exceeds the maximum range. (消息删除超过最大范围限制)
 pub const GROUP_DELETE_RANGE_EXCEEDED: i64 = 10051;
-///10052: The group has no messages to delete. (消息删除时候群里不存在消息)
+/// 10052: The group has no messages to delete. (消息删除时候群里不存在消息)
 pub const GROUP_NO_MSG_TO_DELETE: i64 = 10052;
-///10053: More than 30 @-mentions in a group message. (群@数量超过上限30)
+/// 10053: More than 30 @-mentions in a group message. (群@数量超过上限30)
 pub const GROUP_TOO_MANY_AT: i64 = 10053;
-///10054: The group has too many members; fetch them page by page. (群成员过多，请分页拉取)
+/// 10054: The group has too many members; fetch them page by page. (群成员过多，请分页拉取)
 pub const GROUP_TOO_MANY_MEMBERS_PAGINATE: i64 = 10054;
-///10056: Conflicting custom attribute writes; fetch the latest attributes before writing again. (自定义属性写操作竞争冲突，请获取最新的自定义属性后再进行写操作)
+/// 10056: Conflicting custom attribute writes; fetch the latest attributes before writing again. (自定义属性写操作竞争冲突，请获取最新的自定义属性后再进行写操作)
 pub const GROUP_ATTR_WRITE_CONFLICT: i64 = 10056;
-///10058: The trial edition's limit of 100 groups is reached; buy a plan to raise it. (体验版超过100个群的限制，需要购买套餐包提升建群数量限制)
+/// 10058: The trial edition's limit of 100 groups is reached; buy a plan to raise it. (体验版超过100个群的限制，需要购买套餐包提升建群数量限制)
 pub const GROUP_TRIAL_GROUP_LIMIT: i64 = 10058;
-///10063: Too many group counter keys (at most 20). (群计数器 Key 数量超过限制，最大为20个)
+/// 10063: Too many group counter keys (at most 20). (群计数器 Key 数量超过限制，最大为20个)
 pub const GROUP_COUNTER_TOO_MANY_KEYS: i64 = 10063;
-///20001: The request packet is invalid. (请求包非法)
+/// 20001: The request packet is invalid. (请求包非法)
 pub const MSG_INVALID_REQUEST: i64 = 20001;
-///20002: The UserSig (or internal A2 ticket) is no longer valid. (UserSig 或 A2 失效)
+/// 20002: The UserSig (or internal A2 ticket) is no longer valid. (UserSig 或 A2 失效)
 pub const MSG_USERSIG_INVALID: i64 = 20002;
-///20003: The sender or recipient UserID is invalid or does not exist; check that it has been imported. (消息发送方或接收方 UserID 无效或不存在，请检查 UserID 是否已导入即时通信 IM)
+/// 20003: The sender or recipient UserID is invalid or does not exist; check that it has been imported. (消息发送方或接收方 UserID 无效或不存在，请检查 UserID 是否已导入即时通信 IM)
 pub const MSG_INVALID_USER_ID: i64 = 20003;
-///20004: Network error; retry. (网络异常，请重试)
+/// 20004: Network error; retry. (网络异常，请重试)
 pub const MSG_NETWORK_ERROR: i64 = 20004;
-///20005: Internal server error; retry. (服务端内部错误，请重试)
+/// 20005: Internal server error; retry. (服务端内部错误，请重试)
 pub const MSG_SERVER_ERROR: i64 = 20005;
-///20006: The App backend's before-send callback refused the one-to-one message. (触发发送单聊消息之前回调，App 后台返回禁止下发该消息)
+/// 20006: The App backend's before-send callback refused the one-to-one message. (触发发送单聊消息之前回调，App 后台返回禁止下发该消息)
 pub const MSG_REJECTED_BY_CALLBACK: i64 = 20006;
-///20007: The recipient has blocklisted the sender, so the message is refused. (发送单聊消息，被对方拉黑，禁止发送)
+/// 20007: The recipient has blocklisted the sender, so the message is refused. (发送单聊消息，被对方拉黑，禁止发送)
 pub const MSG_BLOCKED_BY_PEER: i64 = 20007;
-///20008: The sender and recipient belong to different SDKAppIDs. (消息发送方和接收方属于不同的 SDKAppID)
+/// 20008: The sender and recipient belong to different SDKAppIDs. (消息发送方和接收方属于不同的 SDKAppID)
 pub const MSG_SDKAPPID_MISMATCH: i64 = 20008;
-///20009: The two parties are not friends, so the message is refused (only when friend checks are enabled). (消息发送双方互相不是好友，禁止发送（配置单聊消息校验好友关系才会出现）)
+/// 20009: The two parties are not friends, so the message is refused (only when friend checks are enabled). (消息发送双方互相不是好友，禁止发送（配置单聊消息校验好友关系才会出现）)
 pub const MSG_NOT_FRIENDS: i64 = 20009;
-///20010: The sender is not on the recipient's friend list (one-way relationship), so the message is refused. (发送单聊消息，自己不是对方的好友（单向关系），禁止发送)
+/// 20010: The sender is not on the recipient's friend list (one-way relationship), so the message is refused. (发送单聊消息，自己不是对方的好友（单向关系），禁止发送)
 pub const MSG_SENDER_NOT_FRIEND_OF_PEER: i64 = 20010;
-///20011: The recipient is not on the sender's friend list (one-way relationship), so the message is refused. (发送单聊消息，对方不是自己的好友（单向关系），禁止发送)
+/// 20011: The recipient is not on the sender's friend list (one-way relationship), so the message is refused. (发送单聊消息，对方不是自己的好友（单向关系），禁止发送)
 pub const MSG_PEER_NOT_FRIEND_OF_SENDER: i64 = 20011;
-///20012: The sender is muted, so the message is refused. (发送方被禁言，该条消息被禁止发送)
+/// 20012: The sender is muted, so the message is refused. (发送方被禁言，该条消息被禁止发送)
 pub const MSG_SENDER_MUTED: i64 = 20012;
-///20016: The recall time limit (2 minutes by default) has passed. (消息撤回超过了时间限制（默认2分钟）)
+/// 20016: The recall time limit (2 minutes by default) has passed. (消息撤回超过了时间限制（默认2分钟）)
 pub const MSG_RECALL_TIME_EXCEEDED: i64 = 20016;
-///20018: Internal error while deleting roaming messages. (删除漫游内部错误)
+/// 20018: Internal error while deleting roaming messages. (删除漫游内部错误)
 pub const MSG_DELETE_ROAMING_INTERNAL_ERROR: i64 = 20018;
-///20022: The message to recall does not exist. (该待撤回的消息不存在，请检查)
+/// 20022: The message to recall does not exist. (该待撤回的消息不存在，请检查)
 pub const MSG_RECALL_TARGET_NOT_FOUND: i64 = 20022;
-///20023: The message has already been recalled. (该消息已被撤回)
+/// 20023: The message has already been recalled. (该消息已被撤回)
 pub const MSG_ALREADY_RECALLED: i64 = 20023;
-///21005: The set-token request reached the server before the login; log in first, then set the token. (设置 token 请求比登录请求先到后台，请确保先登录，后设置 token)
+/// 21005: The set-token request reached the server before the login; log in first, then set the token. (设置 token 请求比登录请求先到后台，请确保先登录，后设置 token)
 pub const PUSH_TOKEN_BEFORE_LOGIN: i64 = 21005;
-///22001: No offline push certificate has been uploaded. (没有上传过任何离线推送证书)
+/// 22001: No offline push certificate has been uploaded. (没有上传过任何离线推送证书)
 pub const PUSH_NO_CERTIFICATE: i64 = 22001;
-///22002: Network error; retry. (网络异常，请重试)
+/// 22002: Network error; retry. (网络异常，请重试)
 pub const PUSH_NETWORK_ERROR: i64 = 22002;
-///22003: The uploaded token is empty. (上传的 token 为空)
+/// 22003: The uploaded token is empty. (上传的 token 为空)
 pub const PUSH_TOKEN_EMPTY: i64 = 22003;
-///22004: The uploaded token is longer than 256 bytes. (上传的 token 长度超过256字节)
+/// 22004: The uploaded token is longer than 256 bytes. (上传的 token 长度超过256字节)
 pub const PUSH_TOKEN_TOO_LONG: i64 = 22004;
-///22005: The login request data exceeds 1024 bytes. (登录请求数据超过1024字节)
+/// 22005: The login request data exceeds 1024 bytes. (登录请求数据超过1024字节)
 pub const PUSH_LOGIN_REQUEST_TOO_LARGE: i64 = 22005;
-///22006: Request rate exceeded. (请求超频)
+/// 22006: Request rate exceeded. (请求超频)
 pub const PUSH_RATE_LIMITED: i64 = 22006;
-///23001: Seq conflict: the key-value pair was changed by someone else; fetch the latest Seq and try again. (Seq冲突，表示设置的KV被其他人修改过，需拉取最新的Seq再次请求)
+/// 23001: Seq conflict: the key-value pair was changed by someone else; fetch the latest Seq and try again. (Seq冲突，表示设置的KV被其他人修改过，需拉取最新的Seq再次请求)
 pub const MSG_EXT_SEQ_CONFLICT: i64 = 23001;
-///23002: The message (one-to-one or group) does not support message extensions. (被设置的单聊消息不支持设置消息扩展)
+/// 23002: The message (one-to-one or group) does not support message extensions. (被设置的单聊消息不支持设置消息扩展)
 pub const MSG_EXT_NOT_SUPPORTED: i64 = 23002;
-///23003: Key-value pairs are set too often (more than 200 a minute on one message). (设置KV过于频繁（单条消息超过200/min）)
+/// 23003: Key-value pairs are set too often (more than 200 a minute on one message). (设置KV过于频繁（单条消息超过200/min）)
 pub const MSG_EXT_TOO_FREQUENT: i64 = 23003;
-///23004: The message (one-to-one or group) does not exist. (被设置的单聊消息不存在)
+/// 23004: The message (one-to-one or group) does not exist. (被设置的单聊消息不存在)
 pub const MSG_EXT_MSG_NOT_FOUND: i64 = 23004;
-///30001: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
+/// 30001: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
 pub const SNS_INVALID_PARAMETER: i64 = 30001;
-///30002: SDKAppID mismatch. (SDKAppID 不匹配)
+/// 30002: SDKAppID mismatch. (SDKAppID 不匹配)
 pub const SNS_SDKAPPID_MISMATCH: i64 = 30002;
-///30003: The requested user account does not exist. (请求的用户帐号不存在)
+/// 30003: The requested user account does not exist. (请求的用户帐号不存在)
 pub const SNS_ACCOUNT_NOT_FOUND: i64 = 30003;
-///30004: The request requires App admin permission. (请求需要 App 管理员权限)
+/// 30004: The request requires App admin permission. (请求需要 App 管理员权限)
 pub const SNS_ADMIN_REQUIRED: i64 = 30004;
-///30005: A relationship field contains sensitive words. (关系链字段中包含敏感词)
+/// 30005: A relationship field contains sensitive words. (关系链字段中包含敏感词)
 pub const SNS_SENSITIVE_WORD: i64 = 30005;
-///30006: Internal server error; retry. (服务端内部错误，请重试)
+/// 30006: Internal server error; retry. (服务端内部错误，请重试)
 pub const SNS_INTERNAL_ERROR: i64 = 30006;
-///30007: Network timeout; try again later. (网络超时，请稍后重试)
+/// 30007: Network timeout; try again later. (网络超时，请稍后重试)
 pub const SNS_NETWORK_TIMEOUT: i64 = 30007;
-///30008: Concurrent writes conflicted; use the batch API instead. (并发写导致写冲突，建议使用批量方式)
+/// 30008: Concurrent writes conflicted; use the batch API instead. (并发写导致写冲突，建议使用批量方式)
 pub const SNS_WRITE_CONFLICT: i64 = 30008;
-///30009: The server forbids this user from sending friend requests. (后台禁止该用户发起加好友请求)
+/// 30009: The server forbids this user from sending friend requests. (后台禁止该用户发起加好友请求)
 pub const SNS_ADD_FRIEND_FORBIDDEN: i64 = 30009;
-///30010: The user's friend count has reached the system limit. (自己的好友数已达系统上限)
+/// 30010: The user's friend count has reached the system limit. (自己的好友数已达系统上限)
 pub const SNS_FRIEND_LIMIT: i64 = 30010;
-///30011: The number of friend lists has reached the system limit. (分组已达系统上限)
+/// 30011: The number of friend lists has reached the system limit. (分组已达系统上限)
 pub const SNS_FRIEND_GROUP_LIMIT: i64 = 30011;
-///30012: The number of pending friend requests has reached the system limit. (未决数已达系统上限)
+/// 30012: The number of pending friend requests has reached the system limit. (未决数已达系统上限)
 pub const SNS_PENDING_LIMIT: i64 = 30012;
-///30013: The blocklist has reached the system limit. (黑名单数已达系统上限)
+/// 30013: The blocklist has reached the system limit. (黑名单数已达系统上限)
 pub const SNS_BLACKLIST_LIMIT: i64 = 30013;
-///30014: The other user's friend count has reached the system limit. (对方的好友数已达系统上限)
+/// 30014: The other user's friend count has reached the system limit. (对方的好友数已达系统上限)
 pub const SNS_PEER_FRIEND_LIMIT: i64 = 30014;
-///30515: Cannot add a friend who is on your own blocklist. (请求添加好友时，对方在自己的黑名单中，不允许加好友)
+/// 30515: Cannot add a friend who is on your own blocklist. (请求添加好友时，对方在自己的黑名单中，不允许加好友)
 pub const SNS_PEER_IN_OWN_BLACKLIST: i64 = 30515;
-///30516: The other user does not allow anyone to add them as a friend. (请求添加好友时，对方的加好友验证方式是不允许任何人添加自己为好友)
+/// 30516: The other user does not allow anyone to add them as a friend. (请求添加好友时，对方的加好友验证方式是不允许任何人添加自己为好友)
 pub const SNS_PEER_DISALLOWS_ADDING: i64 = 30516;
-///30525: Cannot add a friend whose blocklist contains you. (请求添加好友时，自己在对方的黑名单中，不允许加好友)
+/// 30525: Cannot add a friend whose blocklist contains you. (请求添加好友时，自己在对方的黑名单中，不允许加好友)
 pub const SNS_IN_PEER_BLACKLIST: i64 = 30525;
-///30539: The other user must confirm, so only a pending request was created; this code marks that the pending request succeeded. (加好友需对方确认，只形成了未决关系，该返回码用于标识加未决成功)
+/// 30539: The other user must confirm, so only a pending request was created; this code marks that the pending request succeeded. (加好友需对方确认，只形成了未决关系，该返回码用于标识加未决成功)
 pub const SNS_PENDING_CREATED: i64 = 30539;
-///30540: The friend request was blocked by security policy; do not send friend requests so often. (添加好友请求被安全策略打击，请勿频繁发起添加好友请求)
+/// 30540: The friend request was blocked by security policy; do not send friend requests so often. (添加好友请求被安全策略打击，请勿频繁发起添加好友请求)
 pub const SNS_ADD_FRIEND_BLOCKED_BY_SECURITY: i64 = 30540;
-///30614: The pending friend request does not exist. (请求的未决不存在)
+/// 30614: The pending friend request does not exist. (请求的未决不存在)
 pub const SNS_PENDING_NOT_FOUND: i64 = 30614;
-///31704: There is no friend relationship with the account to delete. (与请求删除的帐号之间不存在好友关系)
+/// 31704: There is no friend relationship with the account to delete. (与请求删除的帐号之间不存在好友关系)
 pub const SNS_NOT_FRIENDS: i64 = 31704;
-///31707: The delete-friend request was blocked by security policy; do not send such requests so often. (删除好友请求被安全策略打击，请勿频繁发起删除好友请求)
+/// 31707: The delete-friend request was blocked by security policy; do not send such requests so often. (删除好友请求被安全策略打击，请勿频繁发起删除好友请求)
 pub const SNS_DELETE_FRIEND_BLOCKED_BY_SECURITY: i64 = 31707;
-///31804: The requested user account does not exist (second code with the same meaning). (请求的用户帐号不存在)
+/// 31804: The requested user account does not exist (second code with the same meaning). (请求的用户帐号不存在)
 pub const SNS_ACCOUNT_NOT_FOUND_ALT: i64 = 31804;
-///40001: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
+/// 40001: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
 pub const PROFILE_INVALID_PARAMETER: i64 = 40001;
-///40002: Invalid request: no account given whose profile to fetch. (请求参数错误，没有指定需要拉取资料的用户帐号)
+/// 40002: Invalid request: no account given whose profile to fetch. (请求参数错误，没有指定需要拉取资料的用户帐号)
 pub const PROFILE_ACCOUNT_MISSING: i64 = 40002;
-///40003: The requested user account does not exist. (请求的用户帐号不存在)
+/// 40003: The requested user account does not exist. (请求的用户帐号不存在)
 pub const PROFILE_ACCOUNT_NOT_FOUND: i64 = 40003;
-///40004: The request requires App admin permission. (请求需要 App 管理员权限)
+/// 40004: The request requires App admin permission. (请求需要 App 管理员权限)
 pub const PROFILE_ADMIN_REQUIRED: i64 = 40004;
-///40005: A profile field contains sensitive words. (资料字段中包含敏感词)
+/// 40005: A profile field contains sensitive words. (资料字段中包含敏感词)
 pub const PROFILE_SENSITIVE_WORD: i64 = 40005;
-///40006: Internal server error; try again later. (服务端内部错误，请稍后重试)
+/// 40006: Internal server error; try again later. (服务端内部错误，请稍后重试)
 pub const PROFILE_INTERNAL_ERROR: i64 = 40006;
-///40007: No read permission for the profile field. (没有资料字段的读权限)
+/// 40007: No read permission for the profile field. (没有资料字段的读权限)
 pub const PROFILE_NO_READ_PERMISSION: i64 = 40007;
-///40008: No write permission for the profile field. (没有资料字段的写权限)
+/// 40008: No write permission for the profile field. (没有资料字段的写权限)
 pub const PROFILE_NO_WRITE_PERMISSION: i64 = 40008;
-///40009: The profile field tag does not exist. (资料字段的 Tag 不存在)
+/// 40009: The profile field tag does not exist. (资料字段的 Tag 不存在)
 pub const PROFILE_TAG_NOT_FOUND: i64 = 40009;
-///40601: A profile field value is longer than 500 bytes. (资料字段的 Value 长度超过500字节)
+/// 40601: A profile field value is longer than 500 bytes. (资料字段的 Value 长度超过500字节)
 pub const PROFILE_VALUE_TOO_LONG: i64 = 40601;
-///40605: The value of a standard profile field is wrong. (标配资料字段的 Value 错误)
+/// 40605: The value of a standard profile field is wrong. (标配资料字段的 Value 错误)
 pub const PROFILE_STANDARD_VALUE_INVALID: i64 = 40605;
-///40610: The profile field value has the wrong type. (资料字段的 Value 类型不匹配)
+/// 40610: The profile field value has the wrong type. (资料字段的 Value 类型不匹配)
 pub const PROFILE_VALUE_TYPE_MISMATCH: i64 = 40610;
-///50001: The requested user account does not exist. (请求的用户帐号不存在)
+/// 50001: The requested user account does not exist. (请求的用户帐号不存在)
 pub const RECENT_CONTACT_ACCOUNT_NOT_FOUND: i64 = 50001;
-///50002: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
+/// 50002: Invalid request parameter; see the error message. (请求参数错误，请根据错误描述检查请求是否正确)
 pub const RECENT_CONTACT_INVALID_PARAMETER: i64 = 50002;
-///50003: The request requires App admin permission. (请求需要 App 管理员权限)
+/// 50003: The request requires App admin permission. (请求需要 App 管理员权限)
 pub const RECENT_CONTACT_ADMIN_REQUIRED: i64 = 50003;
-///50004: Internal server error; retry. (服务端内部错误，请重试)
+/// 50004: Internal server error; retry. (服务端内部错误，请重试)
 pub const RECENT_CONTACT_INTERNAL_ERROR: i64 = 50004;
-///50005: Network timeout; try again later. (网络超时，请稍后重试)
+/// 50005: Network timeout; try again later. (网络超时，请稍后重试)
 pub const RECENT_CONTACT_NETWORK_TIMEOUT: i64 = 50005;
-///51006: A conversation-mark change names no conversations or more than 100. (修改会话标记时，调整的会话数为空或者超过了100个上限)
+/// 51006: A conversation-mark change names no conversations or more than 100. (修改会话标记时，调整的会话数为空或者超过了100个上限)
 pub const RECENT_CONTACT_MARK_COUNT_INVALID: i64 = 51006;
-///51007: The GroupID could not be mapped to its internal code: an internal error, or the group was disbanded. (GroupID换GroupCode失败，内部错误或Group已经解散)
+/// 51007: The GroupID could not be mapped to its internal code: an internal error, or the group was disbanded. (GroupID换GroupCode失败，内部错误或Group已经解散)
 pub const RECENT_CONTACT_GROUP_CODE_LOOKUP_FAILED: i64 = 51007;
-///51008: More than 1000 conversations in conversation groups in total. (会话分组的总的会话数超过了1000)
+/// 51008: More than 1000 conversations in conversation groups in total. (会话分组的总的会话数超过了1000)
 pub const RECENT_CONTACT_GROUPED_TOTAL_EXCEEDED: i64 = 51008;
-///51009: The conversation group to delete does not exist. (删除会话分组时分组不存在)
+/// 51009: The conversation group to delete does not exist. (删除会话分组时分组不存在)
 pub const RECENT_CONTACT_GROUP_NOT_FOUND: i64 = 51009;
-///51010: More than 20 conversation groups. (会话分组数超过了20个上限)
+/// 51010: More than 20 conversation groups. (会话分组数超过了20个上限)
 pub const RECENT_CONTACT_TOO_MANY_GROUPS: i64 = 51010;
-///51011: The conversation group name is longer than 32 bytes. (会话分组名超过了32个字节)
+/// 51011: The conversation group name is longer than 32 bytes. (会话分组名超过了32个字节)
 pub const RECENT_CONTACT_GROUP_NAME_TOO_LONG: i64 = 51011;
-///51012: Too many pinned conversations. (超过置顶会话数量上限)
+/// 51012: Too many pinned conversations. (超过置顶会话数量上限)
 pub const RECENT_CONTACT_TOO_MANY_PINNED: i64 = 51012;
-///51013: Standard conversation marks and conversation groups can be changed only by Premium (flagship) edition apps. (若请求的应用非旗舰版，修改标准会话标记或者会话分组报错)
+/// 51013: Standard conversation marks and conversation groups can be changed only by Premium (flagship) edition apps. (若请求的应用非旗舰版，修改标准会话标记或者会话分组报错)
 pub const RECENT_CONTACT_PREMIUM_REQUIRED: i64 = 51013;
-///60002: The HTTP request could not be parsed; check the URL format. (HTTP 解析错误，请检查 HTTP 请求 URL 格式)
+/// 60002: The HTTP request could not be parsed; check the URL format. (HTTP 解析错误，请检查 HTTP 请求 URL 格式)
 pub const HTTP_PARSE_ERROR: i64 = 60002;
-///60003: The JSON request body could not be parsed; check the JSON syntax. (HTTP 请求 JSON 解析错误，请检查 JSON 格式)
+/// 60003: The JSON request body could not be parsed; check the JSON syntax. (HTTP 请求 JSON 解析错误，请检查 JSON 格式)
 pub const JSON_PARSE_ERROR: i64 = 60003;
-///60004: The UserID or UserSig in the URL or body is wrong. (请求 URI 或 JSON 包体中 UserID 或 UserSig 错误)
+/// 60004: The UserID or UserSig in the URL or body is wrong. (请求 URI 或 JSON 包体中 UserID 或 UserSig 错误)
 pub const IDENTITY_OR_SIG_ERROR: i64 = 60004;
-///60005: The UserID or UserSig in the URL or body is wrong (second code with the same meaning). (请求 URI 或 JSON 包体中 UserID 或 UserSig 错误)
+/// 60005: The UserID or UserSig in the URL or body is wrong (second code with the same meaning). (请求 URI 或 JSON 包体中 UserID 或 UserSig 错误)
 pub const IDENTITY_OR_SIG_ERROR_ALT: i64 = 60005;
-///60006: The SDKAppID is not valid; check it. (SDKAppID 失效，请核对 SDKAppID 有效性)
+/// 60006: The SDKAppID is not valid; check it. (SDKAppID 失效，请核对 SDKAppID 有效性)
 pub const SDKAPPID_INVALID: i64 = 60006;
-///60007: The REST API call rate limit was exceeded; slow down. (REST 接口调用频率超过限制，请降低请求频率)
+/// 60007: The REST API call rate limit was exceeded; slow down. (REST 接口调用频率超过限制，请降低请求频率)
 pub const REST_API_RATE_LIMITED: i64 = 60007;
-///60008: The service timed out (or the HTTP request was malformed); check and retry. (服务请求超时或 HTTP 请求格式错误，请检查并重试)
+/// 60008: The service timed out (or the HTTP request was malformed); check and retry. (服务请求超时或 HTTP 请求格式错误，请检查并重试)
 pub const SERVICE_TIMEOUT: i64 = 60008;
-///60009: The requested resource is wrong; check the request URL. (请求资源错误，请检查请求 URL)
+/// 60009: The requested resource is wrong; check the request URL. (请求资源错误，请检查请求 URL)
 pub const RESOURCE_ERROR: i64 = 60009;
-///60010: The identifier in a REST API request must be an App admin account. (REST API 请求的 UserID 字段请填写 App 管理员帐号)
+/// 60010: The identifier in a REST API request must be an App admin account. (REST API 请求的 UserID 字段请填写 App 管理员帐号)
 pub const ADMIN_IDENTIFIER_REQUIRED: i64 = 60010;
-///60011: The request rate for this SDKAppID was exceeded; slow down. (SDKAppID 请求频率超限，请降低请求频率)
+/// 60011: The request rate for this SDKAppID was exceeded; slow down. (SDKAppID 请求频率超限，请降低请求频率)
 pub const SDKAPPID_RATE_LIMITED: i64 = 60011;
-///60012: The request URL lacks the SDKAppID. (REST 接口需要带 SDKAppID，请检查请求 URL 中的 SDKAppID)
+/// 60012: The request URL lacks the SDKAppID. (REST 接口需要带 SDKAppID，请检查请求 URL 中的 SDKAppID)
 pub const SDKAPPID_MISSING: i64 = 60012;
-///60013: The JSON of an HTTP response could not be parsed. (HTTP 响应包 JSON 解析错误)
+/// 60013: The JSON of an HTTP response could not be parsed. (HTTP 响应包 JSON 解析错误)
 pub const RESPONSE_JSON_PARSE_ERROR: i64 = 60013;
-///60014: Account conversion timed out on the server. (置换帐号超时)
+/// 60014: Account conversion timed out on the server. (置换帐号超时)
 pub const ACCOUNT_EXCHANGE_TIMEOUT: i64 = 60014;
-///60015: A UserID in the request body has the wrong type; it must be a string. (请求包体 UserID 类型错误，请确认 UserID 为字符串格式)
+/// 60015: A UserID in the request body has the wrong type; it must be a string. (请求包体 UserID 类型错误，请确认 UserID 为字符串格式)
 pub const USER_ID_TYPE_ERROR: i64 = 60015;
-///60016: The SDKAppID has been disabled. (SDKAppID 被禁用)
+/// 60016: The SDKAppID has been disabled. (SDKAppID 被禁用)
 pub const SDKAPPID_DISABLED: i64 = 60016;
-///60017: The request has been disabled. (请求被禁用)
+/// 60017: The request has been disabled. (请求被禁用)
 pub const REQUEST_DISABLED: i64 = 60017;
-///60018: Too many requests; try again later. (请求过于频繁，请稍后重试)
+/// 60018: Too many requests; try again later. (请求过于频繁，请稍后重试)
 pub const TOO_FREQUENT: i64 = 60018;
-///60019: Too many requests; try again later (second code with the same meaning). (请求过于频繁，请稍后重试)
+/// 60019: Too many requests; try again later (second code with the same meaning). (请求过于频繁，请稍后重试)
 pub const TOO_FREQUENT_ALT: i64 = 60019;
-///60020: The Pro plan has expired and been suspended; buy a plan again (it takes effect after about 5 minutes). (您的专业版套餐包已到期并停用，请重新购买套餐包，购买后将在5分钟后生效)
+/// 60020: The Pro plan has expired and been suspended; buy a plan again (it takes effect after about 5 minutes). (您的专业版套餐包已到期并停用，请重新购买套餐包，购买后将在5分钟后生效)
 pub const PRO_PACKAGE_EXPIRED: i64 = 60020;
-///60021: The source IP of the REST API call is not allowed. (RestAPI 调用来源 IP 非法)
+/// 60021: The source IP of the REST API call is not allowed. (RestAPI 调用来源 IP 非法)
 pub const SOURCE_IP_NOT_ALLOWED: i64 = 60021;
-///70001: The UserSig has expired; generate a new one (a validity of at least 24 hours is recommended). (UserSig 已过期，请重新生成，建议 UserSig 有效期设置不小于24小时)
+/// 70001: The UserSig has expired; generate a new one (a validity of at least 24 hours is recommended). (UserSig 已过期，请重新生成，建议 UserSig 有效期设置不小于24小时)
 pub const USERSIG_EXPIRED: i64 = 70001;
-///70002: The UserSig is empty; check the UserSig passed in. (UserSig 长度为0，请检查传入的 UserSig 是否正确)
+/// 70002: The UserSig is empty; check the UserSig passed in. (UserSig 长度为0，请检查传入的 UserSig 是否正确)
 pub const USERSIG_EMPTY: i64 = 70002;
-///70003: The UserSig is invalid; generate it again with the official API. (UserSig 非法，请使用官网提供的 API 重新生成 UserSig)
+/// 70003: The UserSig is invalid; generate it again with the official API. (UserSig 非法，请使用官网提供的 API 重新生成 UserSig)
 pub const USERSIG_INVALID: i64 = 70003;
-///70005: The UserSig is invalid; generate it again with the official API (second code with the same meaning). (UserSig 非法，请使用官网提供的 API 重新生成 UserSig)
+/// 70005: The UserSig is invalid; generate it again with the official API (second code with the same meaning). (UserSig 非法，请使用官网提供的 API 重新生成 UserSig)
 pub const USERSIG_INVALID_ALT: i64 = 70005;
-///70009: UserSig verification failed, probably because it was signed with the key of another SDKAppID; sign again with this SDKAppID's key. (UserSig 验证失败，可能因为生成 UserSig 时混用了其他 SDKAppID 的私钥或密钥导致，请使用对应 SDKAppID 下的密钥重新生成 UserSig)
+/// 70009: UserSig verification failed, probably because it was signed with the key of another SDKAppID; sign again with this SDKAppID's key. (UserSig 验证失败，可能因为生成 UserSig 时混用了其他 SDKAppID 的私钥或密钥导致，请使用对应 SDKAppID 下的密钥重新生成 UserSig)
 pub const USERSIG_VERIFY_FAILED: i64 = 70009;
-///70013: The UserID in the request differs from the one the UserSig was generated for. (请求中的 UserID 与生成 UserSig 时使用的 UserID 不匹配)
+/// 70013: The UserID in the request differs from the one the UserSig was generated for. (请求中的 UserID 与生成 UserSig 时使用的 UserID 不匹配)
 pub const USERSIG_USER_ID_MISMATCH: i64 = 70013;
-///70014: The SDKAppID in the request differs from the one the UserSig was generated for. (请求中的 SDKAppID 与生成 UserSig 时使用的 SDKAppID 不匹配)
+/// 70014: The SDKAppID in the request differs from the one the UserSig was generated for. (请求中的 SDKAppID 与生成 UserSig 时使用的 SDKAppID 不匹配)
 pub const USERSIG_SDKAPPID_MISMATCH: i64 = 70014;
-///70016: No key exists to verify the UserSig; obtain the key in the IM console. (公钥不存在，UserSig 验证失败，请在即时通信 IM 控制台获取密钥)
+/// 70016: No key exists to verify the UserSig; obtain the key in the IM console. (公钥不存在，UserSig 验证失败，请在即时通信 IM 控制台获取密钥)
 pub const USERSIG_PUBLIC_KEY_MISSING: i64 = 70016;
-///70020: The SDKAppID was not found; check the application in the IM console. (SDKAppID 未找到，请在即时通信 IM 控制台确认应用信息)
+/// 70020: The SDKAppID was not found; check the application in the IM console. (SDKAppID 未找到，请在即时通信 IM 控制台确认应用信息)
 pub const SDKAPPID_NOT_FOUND: i64 = 70020;
-///70050: Too many UserSig verification attempts; check the UserSig and try again after 1 minute. (UserSig 验证次数过于频繁，请检查 UserSig 是否正确，并于1分钟后重新验证)
+/// 70050: Too many UserSig verification attempts; check the UserSig and try again after 1 minute. (UserSig 验证次数过于频繁，请检查 UserSig 是否正确，并于1分钟后重新验证)
 pub const USERSIG_VERIFY_TOO_FREQUENT: i64 = 70050;
-///70051: The account has been blocklisted. (帐号被拉入黑名单)
+/// 70051: The account has been blocklisted. (帐号被拉入黑名单)
 pub const ACCOUNT_BLACKLISTED: i64 = 70051;
-///70052: The UserSig is no longer valid; generate a new one and try again. (UserSig 已经失效，请重新生成，再次尝试)
+/// 70052: The UserSig is no longer valid; generate a new one and try again. (UserSig 已经失效，请重新生成，再次尝试)
 pub const USERSIG_REVOKED: i64 = 70052;
-///70107: The requested user account does not exist. (请求的用户帐号不存在)
+/// 70107: The requested user account does not exist. (请求的用户帐号不存在)
 pub const ACCOUNT_NOT_FOUND: i64 = 70107;
-///70114: Login is restricted for security reasons; do not log in so often. (因安全原因被限制登录，请不要频繁登录)
+/// 70114: Login is restricted for security reasons; do not log in so often. (因安全原因被限制登录，请不要频繁登录)
 pub const LOGIN_RESTRICTED_FOR_SECURITY: i64 = 70114;
-///70169: Internal server timeout; try again later. (服务端内部超时，请稍后重试)
+/// 70169: Internal server timeout; try again later. (服务端内部超时，请稍后重试)
 pub const ACCOUNT_INTERNAL_TIMEOUT: i64 = 70169;
-///70202: Internal server timeout; try again later (second code with the same meaning). (服务端内部超时，请稍后重试)
+/// 70202: Internal server timeout; try again later (second code with the same meaning). (服务端内部超时，请稍后重试)
 pub const ACCOUNT_INTERNAL_TIMEOUT_ALT: i64 = 70202;
-///70206: The number of items in the batch request is invalid. (请求中批量数量不合法)
+/// 70206: The number of items in the batch request is invalid. (请求中批量数量不合法)
 pub const ACCOUNT_INVALID_BATCH_COUNT: i64 = 70206;
-///70398: Too many accounts; upgrade to the Pro edition to create more than 100. (帐号数超限，如需创建多于100个帐号，请将应用升级为专业版)
+/// 70398: Too many accounts; upgrade to the Pro edition to create more than 100. (帐号数超限，如需创建多于100个帐号，请将应用升级为专业版)
 pub const ACCOUNT_COUNT_EXCEEDED: i64 = 70398;
-///70402: Invalid parameter; check required fields and their format. (参数非法，请检查必填字段是否填充，或者字段的填充是否满足协议要求)
+/// 70402: Invalid parameter; check required fields and their format. (参数非法，请检查必填字段是否填充，或者字段的填充是否满足协议要求)
 pub const ACCOUNT_INVALID_PARAMETER: i64 = 70402;
-///70403: The request requires App admin permission. (请求失败，需要 App 管理员权限)
+/// 70403: The request requires App admin permission. (请求失败，需要 App 管理员权限)
 pub const ACCOUNT_ADMIN_REQUIRED: i64 = 70403;
-///70500: Internal server error; try again later. (服务端内部错误，请稍后重试)
+/// 70500: Internal server error; try again later. (服务端内部错误，请稍后重试)
 pub const ACCOUNT_INTERNAL_ERROR: i64 = 70500;
-///71000: Deleting accounts is supported only for trial-edition apps, not Pro ones. (删除帐号失败，仅支持删除体验版帐号，您当前应用为专业版，暂不支持帐号删除)
+/// 71000: Deleting accounts is supported only for trial-edition apps, not Pro ones. (删除帐号失败，仅支持删除体验版帐号，您当前应用为专业版，暂不支持帐号删除)
 pub const ACCOUNT_DELETE_NOT_SUPPORTED: i64 = 71000;
-///80001: The text was blocked by content security; it may contain sensitive words. (文本安全打击，文本中可能包含敏感词汇)
+/// 80001: The text was blocked by content security; it may contain sensitive words. (文本安全打击，文本中可能包含敏感词汇)
 pub const CONTENT_TEXT_FILTERED: i64 = 80001;
-///80002: The message body is too long (the limit on the page is 8 KB); shrink it. (发消息包体过长，目前支持最大8k消息包体长度，请减少包体大小重试)
+/// 80002: The message body is too long (the limit on the page is 8 KB); shrink it. (发消息包体过长，目前支持最大8k消息包体长度，请减少包体大小重试)
 pub const CONTENT_MESSAGE_TOO_LONG: i64 = 80002;
-///80003: The before-send callback (one-to-one or group) failed or timed out, so the message was not delivered. (发单聊消息前回调或发群聊消息前回调失败或回包超时，消息不下发)
+/// 80003: The before-send callback (one-to-one or group) failed or timed out, so the message was not delivered. (发单聊消息前回调或发群聊消息前回调失败或回包超时，消息不下发)
 pub const CONTENT_BEFORE_SEND_CALLBACK_FAILED: i64 = 80003;
-///90001: The JSON could not be parsed; check the request body. (JSON 格式解析失败，请检查请求包是否符合 JSON 规范)
+/// 90001: The JSON could not be parsed; check the request body. (JSON 格式解析失败，请检查请求包是否符合 JSON 规范)
 pub const MSG_JSON_PARSE_FAILED: i64 = 90001;
-///90002: MsgBody does not follow the message format or is not an array. (JSON 格式请求包中 MsgBody 不符合消息格式描述，或者 MsgBody 不是 Array 类型)
+/// 90002: MsgBody does not follow the message format or is not an array. (JSON 格式请求包中 MsgBody 不符合消息格式描述，或者 MsgBody 不是 Array 类型)
 pub const MSG_BODY_INVALID: i64 = 90002;
-///90003: To_Account is missing or names an account that does not exist. (JSON 格式请求包体中缺少 To_Account 字段或者 To_Account 帐号不存在)
+/// 90003: To_Account is missing or names an account that does not exist. (JSON 格式请求包体中缺少 To_Account 字段或者 To_Account 帐号不存在)
 pub const MSG_TO_ACCOUNT_MISSING: i64 = 90003;
-///90004: The MsgSeq field of the request is invalid. (JSON 格式请求包中 MsgSeq 字段非法)
+/// 90004: The MsgSeq field of the request is invalid. (JSON 格式请求包中 MsgSeq 字段非法)
 pub const MSG_SEQ_INVALID: i64 = 90004;
-///90005: MsgRandom is missing or is not an integer. (JSON 格式请求包体中缺少 MsgRandom 字段或者 MsgRandom 字段不是 Integer 类型)
+/// 90005: MsgRandom is missing or is not an integer. (JSON 格式请求包体中缺少 MsgRandom 字段或者 MsgRandom 字段不是 Integer 类型)
 pub const MSG_RANDOM_INVALID: i64 = 90005;
-///90006: MsgTimeStamp is missing or is not an integer. (JSON 格式请求包体中缺少 MsgTimeStamp 字段或者 MsgTimeStamp 字段不是 Integer 类型)
+/// 90006: MsgTimeStamp is missing or is not an integer. (JSON 格式请求包体中缺少 MsgTimeStamp 字段或者 MsgTimeStamp 字段不是 Integer 类型)
 pub const MSG_TIMESTAMP_INVALID: i64 = 90006;
-///90007: MsgBody must be an array. (JSON 格式请求包体中 MsgBody 类型不是 Array 类型，请将其修改为 Array 类型)
+/// 90007: MsgBody must be an array. (JSON 格式请求包体中 MsgBody 类型不是 Array 类型，请将其修改为 Array 类型)
 pub const MSG_BODY_NOT_ARRAY: i64 = 90007;
-///90008: From_Account is missing or names an account that does not exist. (JSON 格式请求包体中缺少 From_Account 字段或者 From_Account 帐号不存在)
+/// 90008: From_Account is missing or names an account that does not exist. (JSON 格式请求包体中缺少 From_Account 字段或者 From_Account 帐号不存在)
 pub const MSG_FROM_ACCOUNT_MISSING: i64 = 90008;
-///90009: The request requires App admin permission. (请求需要 App 管理员权限)
+/// 90009: The request requires App admin permission. (请求需要 App 管理员权限)
 pub const MSG_ADMIN_REQUIRED: i64 = 90009;
-///90010: The request does not follow the message format. (JSON 格式请求包不符合消息格式描述)
+/// 90010: The request does not follow the message format. (JSON 格式请求包不符合消息格式描述)
 pub const MSG_FORMAT_INVALID: i64 = 90010;
-///90011: A batch send targets more than 500 accounts; reduce To_Account. (批量发消息目标帐号超过500，请减少 To_Account 中目标帐号数量)
+/// 90011: A batch send targets more than 500 accounts; reduce To_Account. (批量发消息目标帐号超过500，请减少 To_Account 中目标帐号数量)
 pub const MSG_BATCH_TOO_MANY_TARGETS: i64 = 90011;
-///90012: To_Account is not registered or does not exist; check it was imported and is spelled right. (To_Account 没有注册或不存在，请确认 To_Account 是否导入即时通信 IM 或者是否拼写错误)
+/// 90012: To_Account is not registered or does not exist; check it was imported and is spelled right. (To_Account 没有注册或不存在，请确认 To_Account 是否导入即时通信 IM 或者是否拼写错误)
 pub const MSG_TO_ACCOUNT_NOT_REGISTERED: i64 = 90012;
-///90018: Too many accounts in the request. (请求的帐号数量超过限制)
+/// 90018: Too many accounts in the request. (请求的帐号数量超过限制)
 pub const MSG_TOO_MANY_ACCOUNTS: i64 = 90018;
-///90020: A tag is too long (at most 50 bytes). (标签长度超过限制（不能超过50字节）)
+/// 90020: A tag is too long (at most 50 bytes). (标签长度超过限制（不能超过50字节）)
 pub const PUSH_TAG_LENGTH_EXCEEDED: i64 = 90020;
-///90022: TagsOr and TagsAnd in the push condition contain the same tag. (推送条件中的 TagsOr 和 TagsAnd 有重复标签)
+/// 90022: TagsOr and TagsAnd in the push condition contain the same tag. (推送条件中的 TagsOr 和 TagsAnd 有重复标签)
 pub const PUSH_DUPLICATE_TAGS: i64 = 90022;
-///90024: Pushes are too frequent; leave more than 1 second between two pushes. (推送过于频繁，每两次推送间隔必须大于1秒)
+/// 90024: Pushes are too frequent; leave more than 1 second between two pushes. (推送过于频繁，每两次推送间隔必须大于1秒)
 pub const PUSH_TOO_FREQUENT: i64 = 90024;
-///90026: The offline storage time of the message is wrong (at most 7 days). (消息离线存储时间错误（最多不能超过7天）)
+/// 90026: The offline storage time of the message is wrong (at most 7 days). (消息离线存储时间错误（最多不能超过7天）)
 pub const MSG_OFFLINE_STORAGE_TIME_INVALID: i64 = 90026;
-///90030: An attribute is empty or longer than 50. (属性长度为0或大于50)
+/// 90030: An attribute is empty or longer than 50. (属性长度为0或大于50)
 pub const PUSH_ATTR_LENGTH_INVALID: i64 = 90030;
-///90031: SyncOtherMachine is not an integer. (JSON 格式请求包体中 SyncOtherMachine 字段不是 Integer 类型)
+/// 90031: SyncOtherMachine is not an integer. (JSON 格式请求包体中 SyncOtherMachine 字段不是 Integer 类型)
 pub const MSG_SYNC_OTHER_MACHINE_INVALID: i64 = 90031;
-///90032: More than 10 tags in the push condition or in an add-tags request. (推送条件中的 tag 数量大于10，或添加标签请求中的标签数量大于10)
+/// 90032: More than 10 tags in the push condition or in an add-tags request. (推送条件中的 tag 数量大于10，或添加标签请求中的标签数量大于10)
 pub const PUSH_TOO_MANY_TAGS: i64 = 90032;
-///90033: Invalid attribute. (属性无效)
+/// 90033: Invalid attribute. (属性无效)
 pub const PUSH_ATTR_INVALID: i64 = 90033;
-///90034: A tag is longer than 50. (标签长度大于50)
+/// 90034: A tag is longer than 50. (标签长度大于50)
 pub const PUSH_TAG_TOO_LONG: i64 = 90034;
-///90039: Push by attribute and push by tag cannot be combined. (按属性推送和按标签推送不可同时存在)
+/// 90039: Push by attribute and push by tag cannot be combined. (按属性推送和按标签推送不可同时存在)
 pub const PUSH_ATTR_AND_TAG_CONFLICT: i64 = 90039;
-///90040: One of the tags in the push condition is empty. (推送条件中其中1个 tag 为空)
+/// 90040: One of the tags in the push condition is empty. (推送条件中其中1个 tag 为空)
 pub const PUSH_TAG_EMPTY: i64 = 90040;
-///90043: OfflinePushInfo does not follow the message format. (JSON 格式请求包中 OfflinePushInfo 不符合消息格式描述)
+/// 90043: OfflinePushInfo does not follow the message format. (JSON 格式请求包中 OfflinePushInfo 不符合消息格式描述)
 pub const MSG_OFFLINE_PUSH_INFO_INVALID: i64 = 90043;
-///90044: MsgLifeTime is not an integer. (JSON 格式请求包体中 MsgLifeTime 字段不是 Integer 类型)
+/// 90044: MsgLifeTime is not an integer. (JSON 格式请求包体中 MsgLifeTime 字段不是 Integer 类型)
 pub const MSG_LIFE_TIME_INVALID: i64 = 90044;
-///90045: Push to all users is not enabled. (未开通全员推送功能)
+/// 90045: Push to all users is not enabled. (未开通全员推送功能)
 pub const PUSH_ALL_NOT_ENABLED: i64 = 90045;
-///90047: The daily push quota (100 by default) is used up. (推送次数超过当天限额（默认为100次）)
+/// 90047: The daily push quota (100 by default) is used up. (推送次数超过当天限额（默认为100次）)
 pub const PUSH_DAILY_LIMIT_EXCEEDED: i64 = 90047;
-///90048: The requested user account does not exist. (请求的用户帐号不存在)
+/// 90048: The requested user account does not exist. (请求的用户帐号不存在)
 pub const MSG_ACCOUNT_NOT_FOUND: i64 = 90048;
-///90050: The push task has already been recalled; it cannot be recalled again. (重复撤回，已经撤回的推送任务不能重复调用)
+/// 90050: The push task has already been recalled; it cannot be recalled again. (重复撤回，已经撤回的推送任务不能重复调用)
 pub const PUSH_REVOKE_DUPLICATE: i64 = 90050;
-///90051: Recalls are too frequent (at most 1 a second). (撤回过于频繁，撤回限频1次/s)
+/// 90051: Recalls are too frequent (at most 1 a second). (撤回过于频繁，撤回限频1次/s)
 pub const PUSH_REVOKE_TOO_FREQUENT: i64 = 90051;
-///90052: The recall period has passed: a push task can be recalled only within 24 hours. (超过撤回有效期，撤回要求在24小时内，超过24小时的推送任务无法撤回)
+/// 90052: The recall period has passed: a push task can be recalled only within 24 hours. (超过撤回有效期，撤回要求在24小时内，超过24小时的推送任务无法撤回)
 pub const PUSH_REVOKE_EXPIRED: i64 = 90052;
-///90053: Recall rejected: the push task stored no roaming/unread messages (OnlineOnlyFlag = 0) but the recall carries no OfflinePushInfo. (撤回无效。推送任务指定不存漫游/未读（OnlineOnlyFlag = 0），但是撤回时没有带上 OfflinePushInfo)
+/// 90053: Recall rejected: the push task stored no roaming/unread messages (OnlineOnlyFlag = 0) but the recall carries no OfflinePushInfo. (撤回无效。推送任务指定不存漫游/未读（OnlineOnlyFlag = 0），但是撤回时没有带上 OfflinePushInfo)
 pub const PUSH_REVOKE_OFFLINE_PUSH_INFO_MISSING: i64 = 90053;
-///90054: The MsgKey in the recall request is invalid. (撤回请求中的 MsgKey 不合法)
+/// 90054: The MsgKey in the recall request is invalid. (撤回请求中的 MsgKey 不合法)
 pub const MSG_RECALL_KEY_INVALID: i64 = 90054;
-///90055: The batch message body is too long (the limit on the page is 8 KB). (批量发消息的包体过长，目前支持最大8k消息包体长度)
+/// 90055: The batch message body is too long (the limit on the page is 8 KB). (批量发消息的包体过长，目前支持最大8k消息包体长度)
 pub const MSG_BATCH_BODY_TOO_LONG: i64 = 90055;
-///90056: The all-user push request body is too large (at most 10K). (全员推送的请求体过大，目前支持最大10K长度)
+/// 90056: The all-user push request body is too large (at most 10K). (全员推送的请求体过大，目前支持最大10K长度)
 pub const PUSH_ALL_BODY_TOO_LARGE: i64 = 90056;
-///90992: Internal service error; retry. If every request fails this way and callbacks are configured, check that the App server answers its callbacks. (服务内部错误，请重试；如果所有请求都返回该错误码，且 App 配置了第三方回调，请检查 App 服务端是否正常向即时通信 IM 后台服务端返回回调结果)
+/// 90992: Internal service error; retry. If every request fails this way and callbacks are configured, check that the App server answers its callbacks. (服务内部错误，请重试；如果所有请求都返回该错误码，且 App 配置了第三方回调，请检查 App 服务端是否正常向即时通信 IM 后台服务端返回回调结果)
 pub const MSG_INTERNAL_ERROR_CALLBACK: i64 = 90992;
-///90994: Internal service error; retry. (服务内部错误，请重试)
+/// 90994: Internal service error; retry. (服务内部错误，请重试)
 pub const MSG_INTERNAL_ERROR: i64 = 90994;
-///90995: Internal service error; retry (second code with the same meaning). (服务内部错误，请重试)
+/// 90995: Internal service error; retry (second code with the same meaning). (服务内部错误，请重试)
 pub const MSG_INTERNAL_ERROR_ALT: i64 = 90995;
-///91000: Internal service error; retry (third code with the same meaning). (服务内部错误，请重试)
+/// 91000: Internal service error; retry (third code with the same meaning). (服务内部错误，请重试)
 pub const MSG_INTERNAL_ERROR_ALT2: i64 = 91000;
-///91101: A Web long-poll session was kicked because too many Web instances were online. (Web 端长轮询被踢（Web 端同时在线实例个数超出限制）)
+/// 91101: A Web long-poll session was kicked because too many Web instances were online. (Web 端长轮询被踢（Web 端同时在线实例个数超出限制）)
 pub const MSG_WEB_LONG_POLL_KICKED: i64 = 91101;
-///93000: The JSON packet is too long; keep the message body under 8 KB. (JSON 数据包超长，消息包体请不要超过8k)
+/// 93000: The JSON packet is too long; keep the message body under 8 KB. (JSON 数据包超长，消息包体请不要超过8k)
 pub const MSG_JSON_TOO_LONG: i64 = 93000;
-///130001: The JSON request could not be parsed (global mute, operations data). (JSON 格式解析失败，请检查请求包是否符合 JSON 规范)
+/// 130001: The JSON request could not be parsed (global mute, operations data). (JSON 格式解析失败，请检查请求包是否符合 JSON 规范)
 pub const OPENCONFIG_JSON_PARSE_ERROR: i64 = 130001;
-///130002: The request has no Get_Account field. (Official-account commands use this code for insufficient permission.) (JSON 格式请求包中没有 Get_Account 字段)
+/// 130002: The request has no Get_Account field. (Official-account commands use this code for insufficient permission.) (JSON 格式请求包中没有 Get_Account 字段)
 pub const OPENCONFIG_GET_ACCOUNT_MISSING: i64 = 130002;
-///130003: The Get_Account field of the request is invalid. (JSON 格式请求包中的 Get_Account 字段无效)
+/// 130003: The Get_Account field of the request is invalid. (JSON 格式请求包中的 Get_Account 字段无效)
 pub const OPENCONFIG_GET_ACCOUNT_INVALID: i64 = 130003;
-///130004: The request has no Set_Account field. (Official-account commands use this code for an official account that does not exist or was destroyed.) (JSON 格式请求包中没有 Set_Account 字段)
+/// 130004: The request has no Set_Account field. (Official-account commands use this code for an official account that does not exist or was destroyed.) (JSON 格式请求包中没有 Set_Account 字段)
 pub const OPENCONFIG_SET_ACCOUNT_MISSING: i64 = 130004;
-///130005: The Set_Account field of the request is invalid. (JSON 格式请求包中的 Set_Account 字段无效)
+/// 130005: The Set_Account field of the request is invalid. (JSON 格式请求包中的 Set_Account 字段无效)
 pub const OPENCONFIG_SET_ACCOUNT_INVALID: i64 = 130005;
-///130007: The official account ID is wrong; correct it and try again. (公众号用户 ID 错误，请修改后重试)
+/// 130007: The official account ID is wrong; correct it and try again. (公众号用户 ID 错误，请修改后重试)
 pub const OFFICIAL_ACCOUNT_ID_INVALID: i64 = 130007;
-///130008: Neither GroupmsgNospeakingTime nor C2CmsgNospeakingTime is set. (Official-account commands use this code for an official account ID that is already taken.) (JSON 格式请求包中 GroupmsgNospeakingTime 和 C2CmsgNospeakingTime 这两个字段都没有填写)
+/// 130008: Neither GroupmsgNospeakingTime nor C2CmsgNospeakingTime is set. (Official-account commands use this code for an official account ID that is already taken.) (JSON 格式请求包中 GroupmsgNospeakingTime 和 C2CmsgNospeakingTime 这两个字段都没有填写)
 pub const OPENCONFIG_NO_MUTE_TIME: i64 = 130008;
-///130009: Database open error (operations data). (SQL Open 错误)
+/// 130009: Database open error (operations data). (SQL Open 错误)
 pub const OPENCONFIG_SQL_OPEN_ERROR: i64 = 130009;
-///130010: Database ping error (operations data). (SQL Ping 错误)
+/// 130010: Database ping error (operations data). (SQL Ping 错误)
 pub const OPENCONFIG_SQL_PING_ERROR: i64 = 130010;
-///130011: Database query error (operations data). (SQL 查询错误)
+/// 130011: Database query error (operations data). (SQL 查询错误)
 pub const OPENCONFIG_SQL_QUERY_ERROR: i64 = 130011;
-///130012: Database result parse error (operations data). (SQL 结果解析错误)
+/// 130012: Database result parse error (operations data). (SQL 结果解析错误)
 pub const OPENCONFIG_SQL_RESULT_PARSE_ERROR: i64 = 130012;
-///130014: System error; try again or contact support. (系统错误，请再次尝试或联系技术客服)
+/// 130014: System error; try again or contact support. (系统错误，请再次尝试或联系技术客服)
 pub const OPENCONFIG_SYSTEM_ERROR: i64 = 130014;
 /// Every documented code, in ascending order (binary-searchable).
 pub static TABLE: &[crate::ErrorCodeInfo] = &[

@@ -7,72 +7,73 @@
 pub mod error_codes;
 pub mod types;
 #[cfg(feature = "config_svc")]
-///Server IP addresses (服务器 IP 地址): servicename `ConfigSvc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "config_svc")))]
 pub mod config_svc;
 #[cfg(feature = "all_member_push")]
-///Push to all users (全员推送): servicename `all_member_push`.
+#[cfg_attr(docsrs, doc(cfg(feature = "all_member_push")))]
 pub mod all_member_push;
 #[cfg(feature = "follow")]
-///Following and followers (关注与粉丝): servicename `follow`.
+#[cfg_attr(docsrs, doc(cfg(feature = "follow")))]
 pub mod follow;
 #[cfg(feature = "group_open_attr_http_svc")]
-///Group custom attributes (read) (群自定义属性（读取）): servicename `group_open_attr_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "group_open_attr_http_svc")))]
 pub mod group_open_attr_http_svc;
 #[cfg(feature = "group_open_avchatroom_http_svc")]
-///Live group (AVChatRoom) management (直播群管理): servicename `group_open_avchatroom_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "group_open_avchatroom_http_svc")))]
 pub mod group_open_avchatroom_http_svc;
 #[cfg(feature = "group_open_http_svc")]
-///Group management (群组管理): servicename `group_open_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "group_open_http_svc")))]
 pub mod group_open_http_svc;
 #[cfg(feature = "im_cos_msg")]
-///Chat files (聊天文件): servicename `im_cos_msg`.
+#[cfg_attr(docsrs, doc(cfg(feature = "im_cos_msg")))]
 pub mod im_cos_msg;
 #[cfg(feature = "im_msg_audit")]
-///Content moderation (内容审核): servicename `im_msg_audit`.
+#[cfg_attr(docsrs, doc(cfg(feature = "im_msg_audit")))]
 pub mod im_msg_audit;
 #[cfg(feature = "im_msg_audit_mgr")]
-///Content moderation management (内容审核管理): servicename `im_msg_audit_mgr`.
+#[cfg_attr(docsrs, doc(cfg(feature = "im_msg_audit_mgr")))]
 pub mod im_msg_audit_mgr;
 #[cfg(feature = "im_open_login_svc")]
-///Account management (账号管理): servicename `im_open_login_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "im_open_login_svc")))]
 pub mod im_open_login_svc;
 #[cfg(feature = "million_group_open_http_svc")]
-///Community topics (社群话题): servicename `million_group_open_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "million_group_open_http_svc")))]
 pub mod million_group_open_http_svc;
 #[cfg(feature = "official_account_open_http_svc")]
-///Official accounts (公众号): servicename `official_account_open_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "official_account_open_http_svc")))]
 pub mod official_account_open_http_svc;
 #[cfg(feature = "open_msg_svc")]
-///Message history download (消息记录下载): servicename `open_msg_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "open_msg_svc")))]
 pub mod open_msg_svc;
 #[cfg(feature = "openconfigsvr")]
-///Global mute and operations data (全局禁言与运营数据): servicename `openconfigsvr`.
+#[cfg_attr(docsrs, doc(cfg(feature = "openconfigsvr")))]
 pub mod openconfigsvr;
 #[cfg(feature = "openim")]
-///One-to-one messages and online status (单聊消息与在线状态): servicename `openim`.
+#[cfg_attr(docsrs, doc(cfg(feature = "openim")))]
 pub mod openim;
 #[cfg(feature = "openim_msg_ext_http_svc")]
-///Message extension (消息扩展): servicename `openim_msg_ext_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "openim_msg_ext_http_svc")))]
 pub mod openim_msg_ext_http_svc;
 #[cfg(feature = "openim_robot_http_svc")]
-///Chatbots (机器人): servicename `openim_robot_http_svc`.
+#[cfg_attr(docsrs, doc(cfg(feature = "openim_robot_http_svc")))]
 pub mod openim_robot_http_svc;
 #[cfg(feature = "profile")]
-///Profile management (资料管理): servicename `profile`.
+#[cfg_attr(docsrs, doc(cfg(feature = "profile")))]
 pub mod profile;
 #[cfg(feature = "recentcontact")]
-///Conversations (最近联系人): servicename `recentcontact`.
+#[cfg_attr(docsrs, doc(cfg(feature = "recentcontact")))]
 pub mod recentcontact;
 #[cfg(feature = "sns")]
-///Relationship chain management (关系链管理): servicename `sns`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sns")))]
 pub mod sns;
 #[cfg(feature = "timpush")]
-///Push service (推送服务): servicename `timpush`.
+#[cfg_attr(docsrs, doc(cfg(feature = "timpush")))]
 pub mod timpush;
 #[cfg(feature = "callbacks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "callbacks")))]
 pub mod callbacks;
-///Commands in the whole catalogue, whatever features are enabled: 172.
-pub const CATALOGUE_COMMANDS: usize = 172usize;
+/// Commands in the whole catalogue, whatever features are enabled: 172.
+pub const CATALOGUE_COMMANDS: usize = 172;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
@@ -2228,46 +2229,67 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
 /// The registry entries compiled in (per the enabled features), service by service in file order.
 pub static COMMAND_LISTS: &[&[tim_rest_runtime::registry::CommandInfo]] = &[
     #[cfg(feature = "config_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "config_svc")))]
     config_svc::COMMANDS,
     #[cfg(feature = "all_member_push")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "all_member_push")))]
     all_member_push::COMMANDS,
     #[cfg(feature = "follow")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "follow")))]
     follow::COMMANDS,
     #[cfg(feature = "group_open_attr_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "group_open_attr_http_svc")))]
     group_open_attr_http_svc::COMMANDS,
     #[cfg(feature = "group_open_avchatroom_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "group_open_avchatroom_http_svc")))]
     group_open_avchatroom_http_svc::COMMANDS,
     #[cfg(feature = "group_open_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "group_open_http_svc")))]
     group_open_http_svc::COMMANDS,
     #[cfg(feature = "im_cos_msg")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "im_cos_msg")))]
     im_cos_msg::COMMANDS,
     #[cfg(feature = "im_msg_audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "im_msg_audit")))]
     im_msg_audit::COMMANDS,
     #[cfg(feature = "im_msg_audit_mgr")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "im_msg_audit_mgr")))]
     im_msg_audit_mgr::COMMANDS,
     #[cfg(feature = "im_open_login_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "im_open_login_svc")))]
     im_open_login_svc::COMMANDS,
     #[cfg(feature = "million_group_open_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "million_group_open_http_svc")))]
     million_group_open_http_svc::COMMANDS,
     #[cfg(feature = "official_account_open_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "official_account_open_http_svc")))]
     official_account_open_http_svc::COMMANDS,
     #[cfg(feature = "open_msg_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "open_msg_svc")))]
     open_msg_svc::COMMANDS,
     #[cfg(feature = "openconfigsvr")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "openconfigsvr")))]
     openconfigsvr::COMMANDS,
     #[cfg(feature = "openim")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "openim")))]
     openim::COMMANDS,
     #[cfg(feature = "openim_msg_ext_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "openim_msg_ext_http_svc")))]
     openim_msg_ext_http_svc::COMMANDS,
     #[cfg(feature = "openim_robot_http_svc")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "openim_robot_http_svc")))]
     openim_robot_http_svc::COMMANDS,
     #[cfg(feature = "profile")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "profile")))]
     profile::COMMANDS,
     #[cfg(feature = "recentcontact")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "recentcontact")))]
     recentcontact::COMMANDS,
     #[cfg(feature = "sns")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sns")))]
     sns::COMMANDS,
     #[cfg(feature = "timpush")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "timpush")))]
     timpush::COMMANDS,
 ];
 /// Every command compiled in (per the enabled features), service by service in file order.
@@ -2277,7 +2299,9 @@ pub fn commands() -> impl Iterator<
     COMMAND_LISTS.iter().flat_map(|list| list.iter())
 }
 
-///A Tencent Cloud IM REST client: the runtime's core client (every method of `tim_rest_runtime::Client` is available through `Deref`) with one accessor per servicename (`client.openim().send_msg(..)`). Cheap to clone: clones share one connection pool and one UserSig cache.
+/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
+///
+/// The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime crate alone.
 #[derive(Clone)]
 pub struct Client(tim_rest_runtime::Client);
 impl Client {
@@ -2286,13 +2310,188 @@ impl Client {
     pub fn builder(sdkappid: u64, identifier: impl Into<String>) -> ClientBuilder {
         tim_rest_runtime::ClientBuilder::new(sdkappid, identifier)
     }
+
+    /// Builds a client from environment variables, every other setting at its default:
+    /// `TIM_SDKAPPID` (the application id), `TIM_ADMIN` (the App admin identifier) and
+    /// `TIM_SECRET_KEY` (the secret key) are required; `TIM_REGION` (`china`, `singapore`,
+    /// `silicon-valley`, ...; default `china`) and `TIM_BASE_URL` (a custom base URL, e.g. a
+    /// proxy) are optional. An empty variable counts as unset. For further settings start from
+    /// [`ClientBuilder::from_env`] instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
+    /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), tim_rest::Error> {
+    /// // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore
+    /// let client = tim_rest::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Client, tim_rest_runtime::Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The runtime's core client this client wraps: what code written against
+    /// `tim-rest-runtime` alone takes.
+    pub fn runtime(&self) -> &tim_rest_runtime::Client {
+        &self.0
+    }
+
+    /// The application id (SDKAppID).
+    pub fn sdkappid(&self) -> u64 {
+        self.0.sdkappid()
+    }
+
+    /// The App admin identifier the client calls as.
+    pub fn identifier(&self) -> &str {
+        self.0.identifier()
+    }
+
+    /// Generates a UserSig for one of the application's users (e.g. to hand to a client app at
+    /// login), valid for `lifetime`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
+    /// instead of the secret key.
+    pub fn user_sig(
+        &self,
+        user_id: &str,
+        lifetime: std::time::Duration,
+    ) -> Result<tim_rest_runtime::usersig::UserSig, tim_rest_runtime::Error> {
+        self.0.user_sig(user_id, lifetime)
+    }
+
+    /// Calls any catalogued command: what every generated call function does. The body is
+    /// serialized once; failures are retried per the client's retry policy and the command's
+    /// retry class.
+    pub async fn call<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, tim_rest_runtime::Error> {
+        self.0.call(request).await
+    }
+
+    /// [`Client::call`] with another retry policy for this call only (e.g.
+    /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+    pub async fn call_with<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+        policy: &tim_rest_runtime::RetryPolicy,
+    ) -> Result<E::Response, tim_rest_runtime::Error> {
+        self.0.call_with(request, policy).await
+    }
+
+    /// [`Client::call`], also handing back the raw reply body, the envelope (with its
+    /// `RequestId`) and the corrections the tolerant decoder made.
+    pub async fn call_raw<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::Decoded<E::Response>, tim_rest_runtime::Error> {
+        self.0.call_raw(request).await
+    }
+
+    /// [`Client::call_raw`] with another retry policy for this call only.
+    pub async fn call_raw_with<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+        policy: &tim_rest_runtime::RetryPolicy,
+    ) -> Result<tim_rest_runtime::Decoded<E::Response>, tim_rest_runtime::Error> {
+        self.0.call_raw_with(request, policy).await
+    }
+
+    /// Calls any command, catalogued or not, with a JSON body, and returns the reply's payload
+    /// as JSON (the envelope keys taken out), with the same signing, envelope handling, errors
+    /// and retries as the typed calls.
+    pub async fn call_json(
+        &self,
+        service: &str,
+        command: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, tim_rest_runtime::Error> {
+        self.0.call_json(service, command, body).await
+    }
+
+    /// Sends a request of any size as requests of the documented size, with the client's batch
+    /// options; the generated `<function>_batched` functions call this.
+    pub async fn call_batched<E: tim_rest_runtime::Batched>(
+        &self,
+        request: &E,
+    ) -> tim_rest_runtime::BatchOutcome<E> {
+        self.0.call_batched(request).await
+    }
+
+    /// [`Client::call_batched`] with other options for this call.
+    pub async fn call_batched_with<E: tim_rest_runtime::Batched>(
+        &self,
+        request: &E,
+        options: &tim_rest_runtime::BatchOptions,
+    ) -> tim_rest_runtime::BatchOutcome<E> {
+        self.0.call_batched_with(request, options).await
+    }
+
+    /// The pages of a paged command, starting with `first`; the generated `<function>_pages`
+    /// functions call this.
+    pub fn pages<E: tim_rest_runtime::Paged>(
+        &self,
+        first: E,
+    ) -> tim_rest_runtime::Pages<E> {
+        self.0.pages(first)
+    }
+
+    /// The items of every page of a paged command, starting with `first`; the generated
+    /// `<function>_items` functions call this.
+    pub fn items<E: tim_rest_runtime::PagedItems>(
+        &self,
+        first: E,
+    ) -> tim_rest_runtime::Items<E> {
+        self.0.items(first)
+    }
+
+    /// Waits for `request`'s turn under the client's pacing without sending it, for callers that
+    /// send [`Client::prepare`]d requests with their own HTTP stack.
+    pub async fn pace<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<(), tim_rest_runtime::Error> {
+        self.0.pace(request).await
+    }
+
+    /// The URL (with the UserSig: a secret) and body the client would send for `request`, for
+    /// callers that send with their own HTTP stack.
+    pub fn prepare<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::PreparedRequest, tim_rest_runtime::Error> {
+        self.0.prepare(request)
+    }
+
+    /// [`Client::pace`], then [`Client::prepare`].
+    pub async fn prepare_paced<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::PreparedRequest, tim_rest_runtime::Error> {
+        self.0.prepare_paced(request).await
+    }
+
+    /// The options of [`Client::call_batched`].
+    pub fn batch_options(&self) -> &tim_rest_runtime::BatchOptions {
+        self.0.batch_options()
+    }
+
+    /// The pacing configuration.
+    pub fn pacing(&self) -> &tim_rest_runtime::Pacing {
+        self.0.pacing()
+    }
 }
 
 /// Builds a [`Client`].
 pub type ClientBuilder = tim_rest_runtime::ClientBuilder<Client>;
-impl std::ops::Deref for Client {
-    type Target = tim_rest_runtime::Client;
-    fn deref(&self) -> &tim_rest_runtime::Client {
+impl AsRef<tim_rest_runtime::Client> for Client {
+    fn as_ref(&self) -> &tim_rest_runtime::Client {
         &self.0
     }
 }
@@ -2338,8 +2537,9 @@ pub mod registry {
     }
 }
 
-///The local test server (feature `mock`) serving this catalogue; see `tim_rest_runtime::mock`.
+/// The local test server (feature `mock`) serving this catalogue; see `tim_rest_runtime::mock`.
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock {
     pub use tim_rest_runtime::mock::*;
     /// A local Tencent IM REST server for tests, serving every command of this crate;

@@ -477,7 +477,7 @@ impl AppDefinedDataItem {
     }
 }
 
-///How the drift corrector reads [`AppDefinedDataItem`].
+/// How the drift corrector reads [`AppDefinedDataItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AppDefinedDataItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -685,7 +685,7 @@ impl GroupMemberInfo {
     }
 }
 
-///How the drift corrector reads [`GroupMemberInfo`].
+/// How the drift corrector reads [`GroupMemberInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMemberInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -987,7 +987,7 @@ impl GroupInfo {
     }
 }
 
-///How the drift corrector reads [`GroupInfo`].
+/// How the drift corrector reads [`GroupInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1166,7 +1166,7 @@ impl GroupHistoryMsg {
     }
 }
 
-///How the drift corrector reads [`GroupHistoryMsg`].
+/// How the drift corrector reads [`GroupHistoryMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1643,7 +1643,7 @@ impl<'de> serde::Deserialize<'de> for MsgElement {
     }
 }
 
-///How the drift corrector reads [`MsgElement`].
+/// How the drift corrector reads [`MsgElement`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgElement: crate::drift::UnionShape = crate::drift::UnionShape::new(
@@ -1680,7 +1680,7 @@ impl TextElem {
     }
 }
 
-///How the drift corrector reads [`TextElem`].
+/// How the drift corrector reads [`TextElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_TextElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1721,7 +1721,7 @@ impl LocationElem {
     }
 }
 
-///How the drift corrector reads [`LocationElem`].
+/// How the drift corrector reads [`LocationElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_LocationElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1759,7 +1759,7 @@ impl FaceElem {
     }
 }
 
-///How the drift corrector reads [`FaceElem`].
+/// How the drift corrector reads [`FaceElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FaceElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1828,7 +1828,7 @@ impl CustomElem {
     }
 }
 
-///How the drift corrector reads [`CustomElem`].
+/// How the drift corrector reads [`CustomElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CustomElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1903,7 +1903,7 @@ impl SoundElem {
     }
 }
 
-///How the drift corrector reads [`SoundElem`].
+/// How the drift corrector reads [`SoundElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SoundElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1963,7 +1963,7 @@ impl ImageElem {
     }
 }
 
-///How the drift corrector reads [`ImageElem`].
+/// How the drift corrector reads [`ImageElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImageElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2032,7 +2032,7 @@ impl ImageInfo {
     }
 }
 
-///How the drift corrector reads [`ImageInfo`].
+/// How the drift corrector reads [`ImageInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImageInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2108,7 +2108,7 @@ impl FileElem {
     }
 }
 
-///How the drift corrector reads [`FileElem`].
+/// How the drift corrector reads [`FileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2258,7 +2258,7 @@ impl VideoFileElem {
     }
 }
 
-///How the drift corrector reads [`VideoFileElem`].
+/// How the drift corrector reads [`VideoFileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_VideoFileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2627,9 +2627,14 @@ pub struct ApnsPushInfo {
     /// `Image` (optional). URL of an image the client downloads and shows with the notification.
     #[serde(rename = "Image", default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    /// `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled.
-    #[serde(rename = "MutableContent", default, skip_serializing_if = "Option::is_none")]
-    pub mutable_content: Option<i32>,
+    /// `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "MutableContent",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::codec::opt_flag"
+    )]
+    pub mutable_content: Option<bool>,
 }
 
 impl ApnsPushInfo {
@@ -2680,9 +2685,9 @@ impl ApnsPushInfo {
         self
     }
 
-    /// Sets `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled.
+    /// Sets `MutableContent` (optional). 1: enable the iOS 10+ notification service extension; 0 (default): disabled. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn mutable_content(mut self, value: i32) -> Self {
+    pub fn mutable_content(mut self, value: bool) -> Self {
         self.mutable_content = Some(value);
         self
     }
@@ -2724,13 +2729,13 @@ impl RelayElem {
         title: impl Into<String>,
         msg_num: u32,
         compatible_text: impl Into<String>,
-        abstract_list: Vec<String>,
+        abstract_list: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             title: title.into(),
             msg_num,
             compatible_text: compatible_text.into(),
-            abstract_list,
+            abstract_list: abstract_list.into_iter().map(Into::into).collect(),
             msg_list: None,
             json_msg_key: None,
         }
@@ -2751,7 +2756,7 @@ impl RelayElem {
     }
 }
 
-///How the drift corrector reads [`RelayElem`].
+/// How the drift corrector reads [`RelayElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2877,7 +2882,7 @@ impl RelayMsgItem {
     }
 }
 
-///How the drift corrector reads [`RelayMsgItem`].
+/// How the drift corrector reads [`RelayMsgItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayMsgItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -571,7 +571,7 @@ fn rules_in_the_registry_match_the_docs() {
     let paced = tim_rest::registry::commands().filter(|c| !c.rates.is_empty()).count();
     assert!(paged >= 10 && batched >= 30 && paced >= 140, "paged {paged}, batched {batched}, paced {paced}");
     // The ItemResults of a response still work with the batch outcome's per-item matching.
-    let r = tim_rest::im_open_login_svc::MultiAccountImportResponse::new().fail_accounts(vec!["x".into()]);
+    let r = tim_rest::im_open_login_svc::MultiAccountImportResponse::new().fail_accounts(["x"]);
     assert_eq!(r.failures().len(), 1);
 }
 

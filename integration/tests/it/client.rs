@@ -77,7 +77,7 @@ async fn online_status_reads_the_key_either_way_the_docs_spell_it() {
                              "Detail": [{"Platform": "IPhone", "Status": "PushOnline"}]}]
         });
         srv.push_reply("openim", "query_online_status", Reply::Json(body));
-        let reply = client.openim().query_online_status(&QueryOnlineStatusRequest::new(vec!["id1".into()])).await.expect(key);
+        let reply = client.openim().query_online_status(&QueryOnlineStatusRequest::new(["id1"])).await.expect(key);
         assert_eq!(reply.query_result[0].status, OnlineStatus::PushOnline, "read from `{key}`");
         assert_eq!(reply.query_result[0].detail[0].platform.as_str(), "IPhone", "unknown platform spellings are kept");
     }

@@ -52,6 +52,7 @@
 mod admit;
 mod answer;
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod config;
 mod event;

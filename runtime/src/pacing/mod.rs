@@ -30,6 +30,7 @@ use std::time::Duration;
 #[cfg(feature = "redis")]
 mod redis;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use self::redis::{RedisStore, Unavailable};
 
 /// One documented rate of a command (generated from `rate:` in `spec/`).

@@ -173,23 +173,23 @@ fn a_partial_reply_keeps_every_key_the_catalogue_does_not_model() {
 
 #[test]
 fn limits_are_checked_through_lists_and_ranges() {
-    let ok = HalfKnownRequest::new(vec!["ab".into()]).limit(50);
+    let ok = HalfKnownRequest::new(["ab"]).limit(50);
     assert!(ok.check_limits().is_ok());
-    let e = HalfKnownRequest::new(vec!["a".into(), "b".into(), "c".into()]).check_limits().expect_err("three ids");
+    let e = HalfKnownRequest::new(["a", "b", "c"]).check_limits().expect_err("three ids");
     assert_eq!(e.field, "Ids");
-    let e = HalfKnownRequest::new(vec!["ok".into(), "toolong".into()]).check_limits().expect_err("too long");
+    let e = HalfKnownRequest::new(["ok", "toolong"]).check_limits().expect_err("too long");
     assert_eq!(e.field, "Ids[1]");
-    let e = HalfKnownRequest::new(vec![]).limit(0).check_limits().expect_err("zero");
+    let e = HalfKnownRequest::new(Vec::<String>::new()).limit(0).check_limits().expect_err("zero");
     assert_eq!(e.field, "Limit");
     assert_eq!(<HalfKnownRequest as Endpoint>::RATES.len(), 2);
-    assert_eq!(HalfKnownRequest::new(vec!["a".into(), "b".into()]).rate_units(1), 2);
+    assert_eq!(HalfKnownRequest::new(["a", "b"]).rate_units(1), 2);
 }
 
 #[test]
 fn the_next_page_follows_the_cursor_and_stops_at_the_end_value() {
     use crate::paging::Paged;
-    let first = HalfKnownRequest::new(vec![]);
-    let more = HalfKnownResponse::new().rows(vec!["r".into()]).cursor("c1");
+    let first = HalfKnownRequest::new(Vec::<String>::new());
+    let more = HalfKnownResponse::new().rows(["r"]).cursor("c1");
     let next = first.next_page(&more).expect("a next page");
     assert_eq!(next.cursor.as_deref(), Some("c1"));
     let last = HalfKnownResponse::new().cursor("");

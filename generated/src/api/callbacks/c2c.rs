@@ -49,7 +49,7 @@ pub struct C2cBeforeSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -101,7 +101,7 @@ impl C2cBeforeSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -114,7 +114,7 @@ impl C2cBeforeSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`C2cBeforeSendMsgEvent`].
+/// How the drift corrector reads [`C2cBeforeSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cBeforeSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -148,7 +148,7 @@ pub static SHAPE_C2cBeforeSendMsgEvent: crate::drift::ObjectShape = crate::drift
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -183,7 +183,7 @@ pub struct C2cBeforeSendMsgReply {
     pub error_info: String,
     /// `MsgBody` (optional). A replacement body to deliver instead of the sender's (with the `allow` code).
     #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
-    pub msg_body: Option<Vec<crate::api::types::MsgElement>>,
+    pub msg_body: Option<Vec<crate::types::MsgElement>>,
     /// `CloudCustomData` (optional). Replacement custom data to deliver (with the `allow` code).
     #[serde(
         rename = "CloudCustomData",
@@ -245,7 +245,7 @@ impl C2cBeforeSendMsgReply {
 
     /// Sets `MsgBody` (optional). A replacement body to deliver instead of the sender's (with the `allow` code).
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
@@ -315,7 +315,7 @@ pub struct C2cAfterSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -380,7 +380,7 @@ impl C2cAfterSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -393,7 +393,7 @@ impl C2cAfterSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterSendMsgEvent`].
+/// How the drift corrector reads [`C2cAfterSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -440,7 +440,7 @@ pub static SHAPE_C2cAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift:
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -520,7 +520,7 @@ impl C2cAfterMsgReportEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterMsgReportEvent`].
+/// How the drift corrector reads [`C2cAfterMsgReportEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgReportEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -627,7 +627,7 @@ impl C2cAfterMsgWithdrawEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterMsgWithdrawEvent`].
+/// How the drift corrector reads [`C2cAfterMsgWithdrawEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgWithdrawEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -91,7 +91,7 @@ impl MsgExtensionItem {
     }
 }
 
-///How the drift corrector reads [`MsgExtensionItem`].
+/// How the drift corrector reads [`MsgExtensionItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtensionItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -178,7 +178,7 @@ impl C2cAfterC2cMsgExtensionEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterC2cMsgExtensionEvent`].
+/// How the drift corrector reads [`C2cAfterC2cMsgExtensionEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterC2cMsgExtensionEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -277,7 +277,7 @@ impl C2cAfterMsgReadReceiptEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterMsgReadReceiptEvent`].
+/// How the drift corrector reads [`C2cAfterMsgReadReceiptEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgReadReceiptEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -336,7 +336,7 @@ pub struct C2cAfterModifyMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CallbackCommand` (required). The callback command, `C2C.CallbackAfterModifyMsg`.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
@@ -398,13 +398,13 @@ impl C2cAfterModifyMsgEvent {
 
     /// Sets `MsgBody` (required). Body of the message after the edit.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
 }
 
-///How the drift corrector reads [`C2cAfterModifyMsgEvent`].
+/// How the drift corrector reads [`C2cAfterModifyMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterModifyMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -420,7 +420,7 @@ pub static SHAPE_C2cAfterModifyMsgEvent: crate::drift::ObjectShape = crate::drif
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -506,7 +506,7 @@ impl C2cAfterMsgReadAllEvent {
     }
 }
 
-///How the drift corrector reads [`C2cAfterMsgReadAllEvent`].
+/// How the drift corrector reads [`C2cAfterMsgReadAllEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgReadAllEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -579,7 +579,7 @@ impl ReadReceiptC2cMsg {
     }
 }
 
-///How the drift corrector reads [`ReadReceiptC2cMsg`].
+/// How the drift corrector reads [`ReadReceiptC2cMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ReadReceiptC2cMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -627,7 +627,7 @@ impl ReadAllGroupInfo {
     }
 }
 
-///How the drift corrector reads [`ReadAllGroupInfo`].
+/// How the drift corrector reads [`ReadAllGroupInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ReadAllGroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

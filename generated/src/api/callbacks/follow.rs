@@ -57,7 +57,7 @@ impl FollowAfterFollowAddEvent {
     }
 }
 
-///How the drift corrector reads [`FollowAfterFollowAddEvent`].
+/// How the drift corrector reads [`FollowAfterFollowAddEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowAfterFollowAddEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -136,13 +136,16 @@ impl FollowAfterFollowDeleteEvent {
 
     /// Sets `To_Account` (required). UserIDs of the users that are no longer followed.
     #[must_use]
-    pub fn to_account(mut self, value: Vec<String>) -> Self {
-        self.to_account = value;
+    pub fn to_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.to_account = value.into_iter().map(Into::into).collect();
         self
     }
 }
 
-///How the drift corrector reads [`FollowAfterFollowDeleteEvent`].
+/// How the drift corrector reads [`FollowAfterFollowDeleteEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowAfterFollowDeleteEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -196,7 +199,7 @@ impl FollowedAccount {
     }
 }
 
-///How the drift corrector reads [`FollowedAccount`].
+/// How the drift corrector reads [`FollowedAccount`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowedAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

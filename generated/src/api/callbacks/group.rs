@@ -28,7 +28,7 @@ impl MemberAccount {
     }
 }
 
-///How the drift corrector reads [`MemberAccount`].
+/// How the drift corrector reads [`MemberAccount`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MemberAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -300,7 +300,7 @@ pub struct GroupBeforeCreateGroupEvent {
     pub owner_account: String,
     /// `Type` (required). Type of the group to be created, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Name` (required). Name of the group to be created.
     #[serde(rename = "Name")]
     pub name: String,
@@ -330,7 +330,7 @@ impl GroupBeforeCreateGroupEvent {
         callback_command: impl Into<String>,
         operator_account: impl Into<String>,
         owner_account: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         name: impl Into<String>,
     ) -> Self {
         Self {
@@ -367,7 +367,7 @@ impl GroupBeforeCreateGroupEvent {
     }
 }
 
-///How the drift corrector reads [`GroupBeforeCreateGroupEvent`].
+/// How the drift corrector reads [`GroupBeforeCreateGroupEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupBeforeCreateGroupEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -497,7 +497,7 @@ pub struct GroupAfterCreateGroupEvent {
     pub owner_account: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Name` (required). Name of the group.
     #[serde(rename = "Name")]
     pub name: String,
@@ -514,7 +514,7 @@ pub struct GroupAfterCreateGroupEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_defined_data_list: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub user_defined_data_list: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
     #[serde(rename = "EventTime")]
     pub event_time: u64,
@@ -527,7 +527,7 @@ impl GroupAfterCreateGroupEvent {
         group_id: impl Into<String>,
         operator_account: impl Into<String>,
         owner_account: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         name: impl Into<String>,
         event_time: u64,
     ) -> Self {
@@ -555,14 +555,14 @@ impl GroupAfterCreateGroupEvent {
     #[must_use]
     pub fn user_defined_data_list(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.user_defined_data_list = Some(value);
         self
     }
 }
 
-///How the drift corrector reads [`GroupAfterCreateGroupEvent`].
+/// How the drift corrector reads [`GroupAfterCreateGroupEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterCreateGroupEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -601,9 +601,7 @@ pub static SHAPE_GroupAfterCreateGroupEvent: crate::drift::ObjectShape = crate::
             "UserDefinedDataList",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(
-                    &crate::api::types::SHAPE_AppDefinedDataItem,
-                ),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_AppDefinedDataItem),
             ),
             false,
         ),
@@ -633,7 +631,7 @@ pub struct GroupBeforeApplyJoinGroupEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Requestor_Account` (required). UserID of the applicant.
     #[serde(rename = "Requestor_Account")]
     pub requestor_account: String,
@@ -647,7 +645,7 @@ impl GroupBeforeApplyJoinGroupEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         requestor_account: impl Into<String>,
         event_time: u64,
     ) -> Self {
@@ -661,7 +659,7 @@ impl GroupBeforeApplyJoinGroupEvent {
     }
 }
 
-///How the drift corrector reads [`GroupBeforeApplyJoinGroupEvent`].
+/// How the drift corrector reads [`GroupBeforeApplyJoinGroupEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupBeforeApplyJoinGroupEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -765,7 +763,7 @@ pub struct GroupBeforeInviteJoinGroupEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who made the request.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -789,7 +787,7 @@ impl GroupBeforeInviteJoinGroupEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
         event_time: u64,
     ) -> Self {
@@ -819,7 +817,7 @@ impl GroupBeforeInviteJoinGroupEvent {
     }
 }
 
-///How the drift corrector reads [`GroupBeforeInviteJoinGroupEvent`].
+/// How the drift corrector reads [`GroupBeforeInviteJoinGroupEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupBeforeInviteJoinGroupEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -920,8 +918,11 @@ impl GroupBeforeInviteJoinGroupReply {
 
     /// Sets `RefusedMembers_Account` (optional). Users that must not be added (with the `allow` code; the others are added).
     #[must_use]
-    pub fn refused_members_account(mut self, value: Vec<String>) -> Self {
-        self.refused_members_account = Some(value);
+    pub fn refused_members_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.refused_members_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -949,7 +950,7 @@ pub struct GroupAfterNewMemberJoinEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `JoinType` (required). How the users joined: Apply or Invited.
     #[serde(rename = "JoinType")]
     pub join_type: JoinType,
@@ -973,7 +974,7 @@ impl GroupAfterNewMemberJoinEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         join_type: JoinType,
         operator_account: impl Into<String>,
         event_time: u64,
@@ -997,7 +998,7 @@ impl GroupAfterNewMemberJoinEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterNewMemberJoinEvent`].
+/// How the drift corrector reads [`GroupAfterNewMemberJoinEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterNewMemberJoinEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1052,7 +1053,7 @@ pub struct GroupAfterMemberExitEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `ExitType` (required). How the members left: Kicked (removed) or Quit (left on their own).
     #[serde(rename = "ExitType")]
     pub exit_type: ExitType,
@@ -1076,7 +1077,7 @@ impl GroupAfterMemberExitEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         exit_type: ExitType,
         operator_account: impl Into<String>,
         event_time: u64,
@@ -1100,7 +1101,7 @@ impl GroupAfterMemberExitEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterMemberExitEvent`].
+/// How the drift corrector reads [`GroupAfterMemberExitEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterMemberExitEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1155,7 +1156,7 @@ pub struct GroupBeforeSendMsgEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public or Community.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `From_Account` (required). UserID of the sender.
     #[serde(rename = "From_Account")]
     pub from_account: String,
@@ -1177,7 +1178,7 @@ pub struct GroupBeforeSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -1199,7 +1200,7 @@ impl GroupBeforeSendMsgEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
@@ -1231,7 +1232,7 @@ impl GroupBeforeSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -1251,7 +1252,7 @@ impl GroupBeforeSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`GroupBeforeSendMsgEvent`].
+/// How the drift corrector reads [`GroupBeforeSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupBeforeSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1289,7 +1290,7 @@ pub static SHAPE_GroupBeforeSendMsgEvent: crate::drift::ObjectShape = crate::dri
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -1326,7 +1327,7 @@ pub struct GroupBeforeSendMsgReply {
     pub error_info: String,
     /// `MsgBody` (optional). A replacement body to deliver instead of the sender's (with the `allow` code).
     #[serde(rename = "MsgBody", default, skip_serializing_if = "Option::is_none")]
-    pub msg_body: Option<Vec<crate::api::types::MsgElement>>,
+    pub msg_body: Option<Vec<crate::types::MsgElement>>,
     /// `CloudCustomData` (optional). Replacement custom data to deliver (with the `allow` code).
     #[serde(
         rename = "CloudCustomData",
@@ -1388,7 +1389,7 @@ impl GroupBeforeSendMsgReply {
 
     /// Sets `MsgBody` (optional). A replacement body to deliver instead of the sender's (with the `allow` code).
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = Some(value);
         self
     }
@@ -1424,7 +1425,7 @@ pub struct GroupAfterSendMsgEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `From_Account` (required). UserID of the sender.
     #[serde(rename = "From_Account")]
     pub from_account: String,
@@ -1452,7 +1453,7 @@ pub struct GroupAfterSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -1477,7 +1478,7 @@ impl GroupAfterSendMsgEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
@@ -1514,7 +1515,7 @@ impl GroupAfterSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -1541,7 +1542,7 @@ impl GroupAfterSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterSendMsgEvent`].
+/// How the drift corrector reads [`GroupAfterSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1581,7 +1582,7 @@ pub static SHAPE_GroupAfterSendMsgEvent: crate::drift::ObjectShape = crate::drif
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -1655,7 +1656,7 @@ impl GroupAfterGroupFullEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterGroupFullEvent`].
+/// How the drift corrector reads [`GroupAfterGroupFullEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterGroupFullEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1702,7 +1703,7 @@ pub struct GroupAfterGroupDestroyedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the disbanded group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Owner_Account` (required). UserID of the group owner.
     #[serde(rename = "Owner_Account")]
     pub owner_account: String,
@@ -1722,7 +1723,7 @@ impl GroupAfterGroupDestroyedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         owner_account: impl Into<String>,
         name: impl Into<String>,
         event_time: u64,
@@ -1754,7 +1755,7 @@ impl GroupAfterGroupDestroyedEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterGroupDestroyedEvent`].
+/// How the drift corrector reads [`GroupAfterGroupDestroyedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterGroupDestroyedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1815,7 +1816,7 @@ pub struct GroupAfterGroupInfoChangedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who changed the profile.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -1841,7 +1842,7 @@ impl GroupAfterGroupInfoChangedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
         event_time: u64,
     ) -> Self {
@@ -1887,7 +1888,7 @@ impl GroupAfterGroupInfoChangedEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterGroupInfoChangedEvent`].
+/// How the drift corrector reads [`GroupAfterGroupInfoChangedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterGroupInfoChangedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1991,7 +1992,7 @@ impl GroupOnMemberStateChangeEvent {
     }
 }
 
-///How the drift corrector reads [`GroupOnMemberStateChangeEvent`].
+/// How the drift corrector reads [`GroupOnMemberStateChangeEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupOnMemberStateChangeEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2044,7 +2045,7 @@ pub struct GroupSendMsgExceptionEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `From_Account` (required). UserID of the sender.
     #[serde(rename = "From_Account")]
     pub from_account: String,
@@ -2063,7 +2064,7 @@ pub struct GroupSendMsgExceptionEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -2088,7 +2089,7 @@ impl GroupSendMsgExceptionEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
@@ -2115,7 +2116,7 @@ impl GroupSendMsgExceptionEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -2128,7 +2129,7 @@ impl GroupSendMsgExceptionEvent {
     }
 }
 
-///How the drift corrector reads [`GroupSendMsgExceptionEvent`].
+/// How the drift corrector reads [`GroupSendMsgExceptionEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupSendMsgExceptionEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2165,7 +2166,7 @@ pub static SHAPE_GroupSendMsgExceptionEvent: crate::drift::ObjectShape = crate::
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -2203,7 +2204,7 @@ pub struct GroupBeforeCreateTopicEvent {
     pub operator_account: String,
     /// `Type` (required). Type of the group the topic belongs to (Community).
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Name` (required). Name of the topic to be created.
     #[serde(rename = "Name")]
     pub name: String,
@@ -2214,7 +2215,7 @@ impl GroupBeforeCreateTopicEvent {
     pub fn new(
         callback_command: impl Into<String>,
         operator_account: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         name: impl Into<String>,
     ) -> Self {
         Self {
@@ -2226,7 +2227,7 @@ impl GroupBeforeCreateTopicEvent {
     }
 }
 
-///How the drift corrector reads [`GroupBeforeCreateTopicEvent`].
+/// How the drift corrector reads [`GroupBeforeCreateTopicEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupBeforeCreateTopicEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2338,7 +2339,7 @@ pub struct GroupAfterCreateTopicEvent {
     pub owner_account: String,
     /// `Type` (required). Type of the group (Community).
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Name` (required). Name of the topic.
     #[serde(rename = "Name")]
     pub name: String,
@@ -2348,7 +2349,7 @@ pub struct GroupAfterCreateTopicEvent {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub user_defined_data_list: Option<Vec<crate::api::types::AppDefinedDataItem>>,
+    pub user_defined_data_list: Option<Vec<crate::types::AppDefinedDataItem>>,
 }
 
 impl GroupAfterCreateTopicEvent {
@@ -2359,7 +2360,7 @@ impl GroupAfterCreateTopicEvent {
         topic_id: impl Into<String>,
         operator_account: impl Into<String>,
         owner_account: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         name: impl Into<String>,
     ) -> Self {
         Self {
@@ -2378,14 +2379,14 @@ impl GroupAfterCreateTopicEvent {
     #[must_use]
     pub fn user_defined_data_list(
         mut self,
-        value: Vec<crate::api::types::AppDefinedDataItem>,
+        value: Vec<crate::types::AppDefinedDataItem>,
     ) -> Self {
         self.user_defined_data_list = Some(value);
         self
     }
 }
 
-///How the drift corrector reads [`GroupAfterCreateTopicEvent`].
+/// How the drift corrector reads [`GroupAfterCreateTopicEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterCreateTopicEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2417,9 +2418,7 @@ pub static SHAPE_GroupAfterCreateTopicEvent: crate::drift::ObjectShape = crate::
             "UserDefinedDataList",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(
-                    &crate::api::types::SHAPE_AppDefinedDataItem,
-                ),
+                &crate::drift::Shape::Object(&crate::types::SHAPE_AppDefinedDataItem),
             ),
             false,
         ),
@@ -2448,7 +2447,7 @@ pub struct GroupAfterTopicDestroyedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group (Community).
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `TopicIdList` (required). IDs of the deleted topics.
     #[serde(
         rename = "TopicIdList",
@@ -2463,7 +2462,7 @@ impl GroupAfterTopicDestroyedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
@@ -2475,13 +2474,16 @@ impl GroupAfterTopicDestroyedEvent {
 
     /// Sets `TopicIdList` (required). IDs of the deleted topics.
     #[must_use]
-    pub fn topic_id_list(mut self, value: Vec<String>) -> Self {
-        self.topic_id_list = value;
+    pub fn topic_id_list(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.topic_id_list = value.into_iter().map(Into::into).collect();
         self
     }
 }
 
-///How the drift corrector reads [`GroupAfterTopicDestroyedEvent`].
+/// How the drift corrector reads [`GroupAfterTopicDestroyedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterTopicDestroyedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2526,7 +2528,7 @@ pub struct GroupAfterTopicInfoChangedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group (Community).
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who changed the topic.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -2549,7 +2551,7 @@ impl GroupAfterTopicInfoChangedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
     ) -> Self {
         Self {
@@ -2593,7 +2595,7 @@ impl GroupAfterTopicInfoChangedEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterTopicInfoChangedEvent`].
+/// How the drift corrector reads [`GroupAfterTopicInfoChangedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterTopicInfoChangedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2652,7 +2654,7 @@ pub struct GroupAfterRecallMsgEvent {
     pub operator_account: String,
     /// `Type` (required). Type of the group, e.g. Public or Community.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `GroupId` (required). ID of the group.
     #[serde(rename = "GroupId")]
     pub group_id: String,
@@ -2676,7 +2678,7 @@ impl GroupAfterRecallMsgEvent {
     pub fn new(
         callback_command: impl Into<String>,
         operator_account: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         group_id: impl Into<String>,
         event_time: u64,
     ) -> Self {
@@ -2706,7 +2708,7 @@ impl GroupAfterRecallMsgEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterRecallMsgEvent`].
+/// How the drift corrector reads [`GroupAfterRecallMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterRecallMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2780,7 +2782,7 @@ impl GroupAtInfoItem {
     }
 }
 
-///How the drift corrector reads [`GroupAtInfoItem`].
+/// How the drift corrector reads [`GroupAtInfoItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAtInfoItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -2835,7 +2837,7 @@ impl RecalledGroupMsg {
     }
 }
 
-///How the drift corrector reads [`RecalledGroupMsg`].
+/// How the drift corrector reads [`RecalledGroupMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RecalledGroupMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -91,7 +91,7 @@ impl MsgExtensionItem {
     }
 }
 
-///How the drift corrector reads [`MsgExtensionItem`].
+/// How the drift corrector reads [`MsgExtensionItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtensionItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -197,7 +197,7 @@ impl GroupAttrItem {
     }
 }
 
-///How the drift corrector reads [`GroupAttrItem`].
+/// How the drift corrector reads [`GroupAttrItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAttrItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -234,7 +234,7 @@ impl GroupMemberAccount {
     }
 }
 
-///How the drift corrector reads [`GroupMemberAccount`].
+/// How the drift corrector reads [`GroupMemberAccount`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMemberAccount: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -294,7 +294,7 @@ impl GroupOnDailyGroupQuotaAlarmEvent {
     }
 }
 
-///How the drift corrector reads [`GroupOnDailyGroupQuotaAlarmEvent`].
+/// How the drift corrector reads [`GroupOnDailyGroupQuotaAlarmEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupOnDailyGroupQuotaAlarmEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -382,7 +382,7 @@ impl GroupAfterGroupMsgExtensionEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterGroupMsgExtensionEvent`].
+/// How the drift corrector reads [`GroupAfterGroupMsgExtensionEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterGroupMsgExtensionEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -437,7 +437,7 @@ pub struct GroupAfterMemberFieldChangedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Community.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who made the change.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -446,7 +446,7 @@ pub struct GroupAfterMemberFieldChangedEvent {
     pub modified_account: String,
     /// `Role` (optional). The member's role after the change: Admin when made an administrator, Member when that was revoked.
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<crate::api::types::GroupMemberRole>,
+    pub role: Option<crate::types::GroupMemberRole>,
     /// `NameCard` (optional). The member's name card after the change.
     #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
     pub name_card: Option<String>,
@@ -460,7 +460,7 @@ impl GroupAfterMemberFieldChangedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
         modified_account: impl Into<String>,
         event_time: u64,
@@ -479,7 +479,7 @@ impl GroupAfterMemberFieldChangedEvent {
 
     /// Sets `Role` (optional). The member's role after the change: Admin when made an administrator, Member when that was revoked.
     #[must_use]
-    pub fn role(mut self, value: crate::api::types::GroupMemberRole) -> Self {
+    pub fn role(mut self, value: crate::types::GroupMemberRole) -> Self {
         self.role = Some(value);
         self
     }
@@ -492,7 +492,7 @@ impl GroupAfterMemberFieldChangedEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterMemberFieldChangedEvent`].
+/// How the drift corrector reads [`GroupAfterMemberFieldChangedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterMemberFieldChangedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -546,7 +546,7 @@ pub struct GroupAfterGroupAttrChangedEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who changed the attributes.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -570,7 +570,7 @@ impl GroupAfterGroupAttrChangedEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
         option_type: GroupAttrOptionType,
         event_time: u64,
@@ -594,7 +594,7 @@ impl GroupAfterGroupAttrChangedEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterGroupAttrChangedEvent`].
+/// How the drift corrector reads [`GroupAfterGroupAttrChangedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterGroupAttrChangedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -649,7 +649,7 @@ pub struct GroupAfterReadReceiptEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group (Community is not supported yet).
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `GroupMsgReceiptList` (required). Read-receipt state of each message concerned.
     #[serde(
         rename = "GroupMsgReceiptList",
@@ -667,7 +667,7 @@ impl GroupAfterReadReceiptEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         event_time: u64,
     ) -> Self {
         Self {
@@ -687,7 +687,7 @@ impl GroupAfterReadReceiptEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterReadReceiptEvent`].
+/// How the drift corrector reads [`GroupAfterReadReceiptEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterReadReceiptEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -735,7 +735,7 @@ pub struct GroupAfterChangeGroupOwnerEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `Operator_Account` (required). UserID of the user who transferred the ownership.
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
@@ -755,7 +755,7 @@ impl GroupAfterChangeGroupOwnerEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         operator_account: impl Into<String>,
         old_owner_account: impl Into<String>,
         new_owner_account: impl Into<String>,
@@ -773,7 +773,7 @@ impl GroupAfterChangeGroupOwnerEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterChangeGroupOwnerEvent`].
+/// How the drift corrector reads [`GroupAfterChangeGroupOwnerEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterChangeGroupOwnerEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -829,7 +829,7 @@ pub struct GroupAfterModifyMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CallbackCommand` (required). The callback command, `Group.CallbackAfterModifyMsg`.
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
@@ -872,7 +872,7 @@ impl GroupAfterModifyMsgEvent {
 
     /// Sets `MsgBody` (required). Body of the message after the edit.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -885,7 +885,7 @@ impl GroupAfterModifyMsgEvent {
     }
 }
 
-///How the drift corrector reads [`GroupAfterModifyMsgEvent`].
+/// How the drift corrector reads [`GroupAfterModifyMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAfterModifyMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -895,7 +895,7 @@ pub static SHAPE_GroupAfterModifyMsgEvent: crate::drift::ObjectShape = crate::dr
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -967,7 +967,7 @@ impl GroupMsgReceipt {
     }
 }
 
-///How the drift corrector reads [`GroupMsgReceipt`].
+/// How the drift corrector reads [`GroupMsgReceipt`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMsgReceipt: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

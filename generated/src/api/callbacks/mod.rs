@@ -7,31 +7,31 @@
 //! and [`Callbacks`], which verifies, decodes and answers requests (see the runtime's
 //! `callbacks` module for the protocol).
 
-///One-to-one message callbacks (单聊消息相关回调): callback group `c2c`.
+/// One-to-one message callbacks (单聊消息相关回调): callback group `c2c`.
 pub mod c2c;
-///One-to-one message callbacks (newer) (单聊消息相关回调（新增）): callback group `c2c_ext`.
+/// One-to-one message callbacks (newer) (单聊消息相关回调（新增）): callback group `c2c_ext`.
 pub mod c2c_ext;
-///Follow callbacks (关注与粉丝相关回调): callback group `follow`.
+/// Follow callbacks (关注与粉丝相关回调): callback group `follow`.
 pub mod follow;
-///Group callbacks (群组系统相关回调): callback group `group`.
+/// Group callbacks (群组系统相关回调): callback group `group`.
 pub mod group;
-///Group callbacks (newer) (群组系统相关回调（新增）): callback group `group_ext`.
+/// Group callbacks (newer) (群组系统相关回调（新增）): callback group `group_ext`.
 pub mod group_ext;
-///Content moderation callbacks (内容审核相关回调): callback group `moderation`.
+/// Content moderation callbacks (内容审核相关回调): callback group `moderation`.
 pub mod moderation;
-///Official account callbacks (公众号系统相关回调): callback group `official_account`.
+/// Official account callbacks (公众号系统相关回调): callback group `official_account`.
 pub mod official_account;
-///Operations callbacks (运营管理相关回调): callback group `operations`.
+/// Operations callbacks (运营管理相关回调): callback group `operations`.
 pub mod operations;
-///Profile callbacks (资料相关回调): callback group `profile`.
+/// Profile callbacks (资料相关回调): callback group `profile`.
 pub mod profile;
-///Push callbacks (推送回调): callback group `push`.
+/// Push callbacks (推送回调): callback group `push`.
 pub mod push;
-///Chatbot callbacks (机器人相关回调): callback group `robot`.
+/// Chatbot callbacks (机器人相关回调): callback group `robot`.
 pub mod robot;
-///Relationship chain callbacks (关系链相关回调): callback group `sns`.
+/// Relationship chain callbacks (关系链相关回调): callback group `sns`.
 pub mod sns;
-///Online status callbacks (在线状态相关回调): callback group `state`.
+/// Online status callbacks (在线状态相关回调): callback group `state`.
 pub mod state;
 pub use tim_rest_runtime::callbacks::{
     Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse,
@@ -44,8 +44,8 @@ pub use tim_rest_runtime::callbacks::{
 pub use tim_rest_runtime::callbacks::axum;
 /// The app's side of the callback protocol for this crate's events.
 pub type Callbacks = tim_rest_runtime::callbacks::Callbacks<Event>;
-///Callback commands in the whole catalogue: 61.
-pub const CATALOGUE_CALLBACKS: usize = 61usize;
+/// Callback commands in the whole catalogue: 61.
+pub const CATALOGUE_CALLBACKS: usize = 61;
 /// The registry entries, group by group in file order.
 pub static CALLBACK_LISTS: &[&[CallbackInfo]] = &[
     c2c::CALLBACKS,
@@ -78,203 +78,181 @@ pub fn find(command: &str) -> Option<&'static CallbackInfo> {
 #[non_exhaustive]
 pub enum Event {
     /// `C2C.CallbackBeforeSendMsg`: Before a one-to-one message is sent (发单聊消息之前回调).
-    C2cBeforeSendMsg(Box<crate::api::callbacks::c2c::C2cBeforeSendMsgEvent>),
+    C2cBeforeSendMsg(Box<crate::callbacks::c2c::C2cBeforeSendMsgEvent>),
     /// `C2C.CallbackAfterSendMsg`: After a one-to-one message is sent (发单聊消息之后回调).
-    C2cAfterSendMsg(Box<crate::api::callbacks::c2c::C2cAfterSendMsgEvent>),
+    C2cAfterSendMsg(Box<crate::callbacks::c2c::C2cAfterSendMsgEvent>),
     /// `C2C.CallbackAfterMsgReport`: After a one-to-one message is marked as read (单聊消息已读上报后回调).
-    C2cAfterMsgReport(Box<crate::api::callbacks::c2c::C2cAfterMsgReportEvent>),
+    C2cAfterMsgReport(Box<crate::callbacks::c2c::C2cAfterMsgReportEvent>),
     /// `C2C.CallbackAfterMsgWithDraw`: After a one-to-one message is recalled (单聊消息撤回后回调).
-    C2cAfterMsgWithdraw(Box<crate::api::callbacks::c2c::C2cAfterMsgWithdrawEvent>),
+    C2cAfterMsgWithdraw(Box<crate::callbacks::c2c::C2cAfterMsgWithdrawEvent>),
     /// `C2C.CallbackAfterC2CMsgExtension`: After a one-to-one message extension is configured (设置单聊消息扩展回调).
     C2cAfterC2cMsgExtension(
-        Box<crate::api::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent>,
+        Box<crate::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent>,
     ),
     /// `C2C.CallbackAfterMsgReadReceipt`: After a read receipt is sent for one-to-one messages (单聊单条消息已读回执之后回调).
-    C2cAfterMsgReadReceipt(
-        Box<crate::api::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent>,
-    ),
+    C2cAfterMsgReadReceipt(Box<crate::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent>),
     /// `C2C.CallbackAfterModifyMsg`: After a one-to-one message is edited (单聊消息编辑之后回调).
-    C2cAfterModifyMsg(Box<crate::api::callbacks::c2c_ext::C2cAfterModifyMsgEvent>),
+    C2cAfterModifyMsg(Box<crate::callbacks::c2c_ext::C2cAfterModifyMsgEvent>),
     /// `C2C.CallbackAfterMsgReadAll`: After all unread messages are cleared (one-to-one and group) (清除全部未读消息之后回调（含单/群聊）).
-    C2cAfterMsgReadAll(Box<crate::api::callbacks::c2c_ext::C2cAfterMsgReadAllEvent>),
+    C2cAfterMsgReadAll(Box<crate::callbacks::c2c_ext::C2cAfterMsgReadAllEvent>),
     /// `Follow.CallbackAfterFollowAdd`: After a user is followed (关注之后回调).
-    FollowAfterFollowAdd(Box<crate::api::callbacks::follow::FollowAfterFollowAddEvent>),
+    FollowAfterFollowAdd(Box<crate::callbacks::follow::FollowAfterFollowAddEvent>),
     /// `Follow.CallbackAfterFollowDelete`: After a user is unfollowed (取关之后回调).
-    FollowAfterFollowDelete(
-        Box<crate::api::callbacks::follow::FollowAfterFollowDeleteEvent>,
-    ),
+    FollowAfterFollowDelete(Box<crate::callbacks::follow::FollowAfterFollowDeleteEvent>),
     /// `Group.CallbackBeforeCreateGroup`: Before a group is created (创建群组之前回调).
-    GroupBeforeCreateGroup(
-        Box<crate::api::callbacks::group::GroupBeforeCreateGroupEvent>,
-    ),
+    GroupBeforeCreateGroup(Box<crate::callbacks::group::GroupBeforeCreateGroupEvent>),
     /// `Group.CallbackAfterCreateGroup`: After a group is created (创建群组之后回调).
-    GroupAfterCreateGroup(Box<crate::api::callbacks::group::GroupAfterCreateGroupEvent>),
+    GroupAfterCreateGroup(Box<crate::callbacks::group::GroupAfterCreateGroupEvent>),
     /// `Group.CallbackBeforeApplyJoinGroup`: Before a user applies to join a group (申请入群之前回调).
     GroupBeforeApplyJoinGroup(
-        Box<crate::api::callbacks::group::GroupBeforeApplyJoinGroupEvent>,
+        Box<crate::callbacks::group::GroupBeforeApplyJoinGroupEvent>,
     ),
     /// `Group.CallbackBeforeInviteJoinGroup`: Before users are invited into a group (拉人入群之前回调).
     GroupBeforeInviteJoinGroup(
-        Box<crate::api::callbacks::group::GroupBeforeInviteJoinGroupEvent>,
+        Box<crate::callbacks::group::GroupBeforeInviteJoinGroupEvent>,
     ),
     /// `Group.CallbackAfterNewMemberJoin`: After users join a group (新成员入群之后回调).
-    GroupAfterNewMemberJoin(
-        Box<crate::api::callbacks::group::GroupAfterNewMemberJoinEvent>,
-    ),
+    GroupAfterNewMemberJoin(Box<crate::callbacks::group::GroupAfterNewMemberJoinEvent>),
     /// `Group.CallbackAfterMemberExit`: After members leave a group (群成员离开之后回调).
-    GroupAfterMemberExit(Box<crate::api::callbacks::group::GroupAfterMemberExitEvent>),
+    GroupAfterMemberExit(Box<crate::callbacks::group::GroupAfterMemberExitEvent>),
     /// `Group.CallbackBeforeSendMsg`: Before a group message is sent (群内发言之前回调).
-    GroupBeforeSendMsg(Box<crate::api::callbacks::group::GroupBeforeSendMsgEvent>),
+    GroupBeforeSendMsg(Box<crate::callbacks::group::GroupBeforeSendMsgEvent>),
     /// `Group.CallbackAfterSendMsg`: After a group message is sent (群内发言之后回调).
-    GroupAfterSendMsg(Box<crate::api::callbacks::group::GroupAfterSendMsgEvent>),
+    GroupAfterSendMsg(Box<crate::callbacks::group::GroupAfterSendMsgEvent>),
     /// `Group.CallbackAfterGroupFull`: After a group is full (群组满员之后回调).
-    GroupAfterGroupFull(Box<crate::api::callbacks::group::GroupAfterGroupFullEvent>),
+    GroupAfterGroupFull(Box<crate::callbacks::group::GroupAfterGroupFullEvent>),
     /// `Group.CallbackAfterGroupDestroyed`: After a group is disbanded (群组解散之后回调).
     GroupAfterGroupDestroyed(
-        Box<crate::api::callbacks::group::GroupAfterGroupDestroyedEvent>,
+        Box<crate::callbacks::group::GroupAfterGroupDestroyedEvent>,
     ),
     /// `Group.CallbackAfterGroupInfoChanged`: After a group's profile is changed (群组资料变动之后回调).
     GroupAfterGroupInfoChanged(
-        Box<crate::api::callbacks::group::GroupAfterGroupInfoChangedEvent>,
+        Box<crate::callbacks::group::GroupAfterGroupInfoChangedEvent>,
     ),
     /// `Group.CallbackOnMemberStateChange`: Live-streaming group member online status (直播群成员在线状态回调).
     GroupOnMemberStateChange(
-        Box<crate::api::callbacks::group::GroupOnMemberStateChangeEvent>,
+        Box<crate::callbacks::group::GroupOnMemberStateChangeEvent>,
     ),
     /// `Group.CallbackSendMsgException`: After a group message fails to be delivered (发送群聊消息异常回调).
-    GroupSendMsgException(Box<crate::api::callbacks::group::GroupSendMsgExceptionEvent>),
+    GroupSendMsgException(Box<crate::callbacks::group::GroupSendMsgExceptionEvent>),
     /// `Group.CallbackBeforeCreateTopic`: Before a topic is created (创建话题之前回调).
-    GroupBeforeCreateTopic(
-        Box<crate::api::callbacks::group::GroupBeforeCreateTopicEvent>,
-    ),
+    GroupBeforeCreateTopic(Box<crate::callbacks::group::GroupBeforeCreateTopicEvent>),
     /// `Group.CallbackAfterCreateTopic`: After a topic is created (创建话题之后回调).
-    GroupAfterCreateTopic(Box<crate::api::callbacks::group::GroupAfterCreateTopicEvent>),
+    GroupAfterCreateTopic(Box<crate::callbacks::group::GroupAfterCreateTopicEvent>),
     /// `Group.CallbackAfterTopicDestroyed`: After topics are deleted (解散话题之后回调).
     GroupAfterTopicDestroyed(
-        Box<crate::api::callbacks::group::GroupAfterTopicDestroyedEvent>,
+        Box<crate::callbacks::group::GroupAfterTopicDestroyedEvent>,
     ),
     /// `Group.CallbackAfterTopicInfoChanged`: After a topic's profile is changed (话题资料修改之后回调).
     GroupAfterTopicInfoChanged(
-        Box<crate::api::callbacks::group::GroupAfterTopicInfoChangedEvent>,
+        Box<crate::callbacks::group::GroupAfterTopicInfoChangedEvent>,
     ),
     /// `Group.CallbackAfterRecallMsg`: After group messages are recalled (撤回群消息之后回调).
-    GroupAfterRecallMsg(Box<crate::api::callbacks::group::GroupAfterRecallMsgEvent>),
+    GroupAfterRecallMsg(Box<crate::callbacks::group::GroupAfterRecallMsgEvent>),
     /// `Group.CallbackOnDailyGroupQuotaAlarm`: Group creation daily net increase threshold alarm (群组日净增上限阈值告警回调).
     GroupOnDailyGroupQuotaAlarm(
-        Box<crate::api::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent>,
+        Box<crate::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent>,
     ),
     /// `Group.CallbackAfterGroupMsgExtension`: After a group message extension is configured (设置群消息扩展回调).
     GroupAfterGroupMsgExtension(
-        Box<crate::api::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent>,
+        Box<crate::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent>,
     ),
     /// `Group.CallbackAfterMemberFieldChanged`: Callback after group member profile changed (群成员资料变更后回调).
     GroupAfterMemberFieldChanged(
-        Box<crate::api::callbacks::group_ext::GroupAfterMemberFieldChangedEvent>,
+        Box<crate::callbacks::group_ext::GroupAfterMemberFieldChangedEvent>,
     ),
     /// `Group.CallbackAfterGroupAttrChanged`: Callback after group attribute changed (群自定义属性变更后回调).
     GroupAfterGroupAttrChanged(
-        Box<crate::api::callbacks::group_ext::GroupAfterGroupAttrChangedEvent>,
+        Box<crate::callbacks::group_ext::GroupAfterGroupAttrChangedEvent>,
     ),
     /// `Group.CallbackAfterReadReceipt`: Callback after read receipt (已读回执后回调).
-    GroupAfterReadReceipt(
-        Box<crate::api::callbacks::group_ext::GroupAfterReadReceiptEvent>,
-    ),
+    GroupAfterReadReceipt(Box<crate::callbacks::group_ext::GroupAfterReadReceiptEvent>),
     /// `Group.CallbackAfterChangeGroupOwner`: Callback after the group owner changed (转让群主后回调).
     GroupAfterChangeGroupOwner(
-        Box<crate::api::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent>,
+        Box<crate::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent>,
     ),
     /// `Group.CallbackAfterModifyMsg`: After a group message is edited (群内消息编辑后回调).
-    GroupAfterModifyMsg(Box<crate::api::callbacks::group_ext::GroupAfterModifyMsgEvent>),
+    GroupAfterModifyMsg(Box<crate::callbacks::group_ext::GroupAfterModifyMsgEvent>),
     /// `ContentCallback.ResultNotify`: Cloud moderation result callback (云端审核结果回调).
     ContentCallbackResultNotify(
-        Box<crate::api::callbacks::moderation::ContentCallbackResultNotifyEvent>,
+        Box<crate::callbacks::moderation::ContentCallbackResultNotifyEvent>,
     ),
     /// `OfficialAccount.CallbackBeforeCreateOfficialAccount`: Before an official account is created (创建公众号之前回调).
     OfficialAccountBeforeCreate(
-        Box<crate::api::callbacks::official_account::OfficialAccountBeforeCreateEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountBeforeCreateEvent>,
     ),
     /// `OfficialAccount.CallbackAfterCreateOfficialAccount`: After an official account is created (创建公众号之后回调).
     OfficialAccountAfterCreate(
-        Box<crate::api::callbacks::official_account::OfficialAccountAfterCreateEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountAfterCreateEvent>,
     ),
     /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`: After an official account profile is modified (公众号资料变动之后回调).
     OfficialAccountAfterInfoChanged(
-        Box<
-            crate::api::callbacks::official_account::OfficialAccountAfterInfoChangedEvent,
-        >,
+        Box<crate::callbacks::official_account::OfficialAccountAfterInfoChangedEvent>,
     ),
     /// `OfficialAccount.CallbackAfterOfficialAccountDestroyed`: After an official account is destroyed (销毁公众号之后回调).
     OfficialAccountAfterDestroyed(
-        Box<crate::api::callbacks::official_account::OfficialAccountAfterDestroyedEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountAfterDestroyedEvent>,
     ),
     /// `OfficialAccount.CallbackBeforeAddSubscriber`: Before an official account is subscribed (订阅公众号之前回调).
     OfficialAccountBeforeAddSubscriber(
-        Box<
-            crate::api::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent,
-        >,
+        Box<crate::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent>,
     ),
     /// `OfficialAccount.CallbackAfterAddSubscriber`: After an official account is subscribed (订阅公众号之后回调).
     OfficialAccountAfterAddSubscriber(
-        Box<
-            crate::api::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent,
-        >,
+        Box<crate::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent>,
     ),
     /// `OfficialAccount.CallbackAfterOfficialAccountFull`: After an official account is full (公众号可订阅的人数已满之后回调).
     OfficialAccountAfterFull(
-        Box<crate::api::callbacks::official_account::OfficialAccountAfterFullEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountAfterFullEvent>,
     ),
     /// `OfficialAccount.CallbackAfterDeleteSubscriber`: After subscribers are removed from an official account (删除订阅者之后回调).
     OfficialAccountAfterDeleteSubscriber(
         Box<
-            crate::api::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
+            crate::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
         >,
     ),
     /// `OfficialAccount.CallbackBeforeSendMsg`: Before an official account message is sent (发公众号消息之前回调).
     OfficialAccountBeforeSendMsg(
-        Box<crate::api::callbacks::official_account::OfficialAccountBeforeSendMsgEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountBeforeSendMsgEvent>,
     ),
     /// `OfficialAccount.CallbackAfterSendMsg`: After an official account message is sent (发公众号消息之后回调).
     OfficialAccountAfterSendMsg(
-        Box<crate::api::callbacks::official_account::OfficialAccountAfterSendMsgEvent>,
+        Box<crate::callbacks::official_account::OfficialAccountAfterSendMsgEvent>,
     ),
     /// `OfficialAccount.CallbackAfterMsgWithDraw`: After official account messages are recalled (撤回公众号消息之后回调).
     OfficialAccountAfterMsgWithdraw(
-        Box<
-            crate::api::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent,
-        >,
+        Box<crate::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent>,
     ),
     /// `Alert.RequestOverLimit`: API rate limit alarm (接口超频告警回调).
-    AlertRequestOverLimit(
-        Box<crate::api::callbacks::operations::AlertRequestOverLimitEvent>,
-    ),
+    AlertRequestOverLimit(Box<crate::callbacks::operations::AlertRequestOverLimitEvent>),
     /// `Profile.CallbackPortraitSet`: After a profile is updated (更新资料之后回调).
-    ProfilePortraitSet(Box<crate::api::callbacks::profile::ProfilePortraitSetEvent>),
+    ProfilePortraitSet(Box<crate::callbacks::profile::ProfilePortraitSetEvent>),
     /// `Push.AllMemberPush`: All users / tags / UserID push callback (全员/标签/单推回调).
-    PushAllMemberPush(Box<crate::api::callbacks::push::PushAllMemberPushEvent>),
+    PushAllMemberPush(Box<crate::callbacks::push::PushAllMemberPushEvent>),
     /// `Push.OfflinePush`: Other push callbacks (IM 消息推送回调).
-    PushOfflinePush(Box<crate::api::callbacks::push::PushOfflinePushEvent>),
+    PushOfflinePush(Box<crate::callbacks::push::PushOfflinePushEvent>),
     /// `Bot.OnC2CMessage`: Callback after sending a one-to-one message to a chatbot (单聊机器人消息回调).
-    BotOnC2cMessage(Box<crate::api::callbacks::robot::BotOnC2cMessageEvent>),
+    BotOnC2cMessage(Box<crate::callbacks::robot::BotOnC2cMessageEvent>),
     /// `Bot.OnGroupMessage`: Callback after reminding a chatbot in a group (群内@机器人之后回调).
-    BotOnGroupMessage(Box<crate::api::callbacks::robot::BotOnGroupMessageEvent>),
+    BotOnGroupMessage(Box<crate::callbacks::robot::BotOnGroupMessageEvent>),
     /// `Chatbot.OnC2CSignalMessage`: Chatbot passthrough message callback (智能机器人自定义消息回调).
     ChatbotOnC2cSignalMessage(
-        Box<crate::api::callbacks::robot::ChatbotOnC2cSignalMessageEvent>,
+        Box<crate::callbacks::robot::ChatbotOnC2cSignalMessageEvent>,
     ),
     /// `Sns.CallbackPrevFriendAdd`: Before a friend is added (添加好友之前回调).
-    SnsPrevFriendAdd(Box<crate::api::callbacks::sns::SnsPrevFriendAddEvent>),
+    SnsPrevFriendAdd(Box<crate::callbacks::sns::SnsPrevFriendAddEvent>),
     /// `Sns.CallbackPrevFriendResponse`: Before a friend request is answered (添加好友回应之前回调).
-    SnsPrevFriendResponse(Box<crate::api::callbacks::sns::SnsPrevFriendResponseEvent>),
+    SnsPrevFriendResponse(Box<crate::callbacks::sns::SnsPrevFriendResponseEvent>),
     /// `Sns.CallbackFriendAdd`: After friends are added (添加好友之后回调).
-    SnsFriendAdd(Box<crate::api::callbacks::sns::SnsFriendAddEvent>),
+    SnsFriendAdd(Box<crate::callbacks::sns::SnsFriendAddEvent>),
     /// `Sns.CallbackFriendDelete`: After friends are deleted (删除好友之后回调).
-    SnsFriendDelete(Box<crate::api::callbacks::sns::SnsFriendDeleteEvent>),
+    SnsFriendDelete(Box<crate::callbacks::sns::SnsFriendDeleteEvent>),
     /// `Sns.CallbackBlackListAdd`: After users are added to the blocklist (添加黑名单之后回调).
-    SnsBlackListAdd(Box<crate::api::callbacks::sns::SnsBlackListAddEvent>),
+    SnsBlackListAdd(Box<crate::callbacks::sns::SnsBlackListAddEvent>),
     /// `Sns.CallbackBlackListDelete`: After users are removed from the blocklist (删除黑名单之后回调).
-    SnsBlackListDelete(Box<crate::api::callbacks::sns::SnsBlackListDeleteEvent>),
+    SnsBlackListDelete(Box<crate::callbacks::sns::SnsBlackListDeleteEvent>),
     /// `State.StateChange`: After a user's online status changes (状态变更回调).
-    StateChange(Box<crate::api::callbacks::state::StateChangeEvent>),
+    StateChange(Box<crate::callbacks::state::StateChangeEvent>),
     /// A command the catalogue does not have.
     Unknown {
         /// `CallbackCommand`.
@@ -402,7 +380,7 @@ impl Event {
             "C2C.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cBeforeSendMsgEvent,
+                        crate::callbacks::c2c::C2cBeforeSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cBeforeSendMsg(Box::new(e))),
                 )
@@ -410,7 +388,7 @@ impl Event {
             "C2C.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterSendMsgEvent,
+                        crate::callbacks::c2c::C2cAfterSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterSendMsg(Box::new(e))),
                 )
@@ -418,7 +396,7 @@ impl Event {
             "C2C.CallbackAfterMsgReport" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterMsgReportEvent,
+                        crate::callbacks::c2c::C2cAfterMsgReportEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterMsgReport(Box::new(e))),
                 )
@@ -426,7 +404,7 @@ impl Event {
             "C2C.CallbackAfterMsgWithDraw" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterMsgWithdrawEvent,
+                        crate::callbacks::c2c::C2cAfterMsgWithdrawEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterMsgWithdraw(Box::new(e))),
                 )
@@ -434,7 +412,7 @@ impl Event {
             "C2C.CallbackAfterC2CMsgExtension" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent,
+                        crate::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterC2cMsgExtension(Box::new(e))),
                 )
@@ -442,7 +420,7 @@ impl Event {
             "C2C.CallbackAfterMsgReadReceipt" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent,
+                        crate::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterMsgReadReceipt(Box::new(e))),
                 )
@@ -450,7 +428,7 @@ impl Event {
             "C2C.CallbackAfterModifyMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterModifyMsgEvent,
+                        crate::callbacks::c2c_ext::C2cAfterModifyMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterModifyMsg(Box::new(e))),
                 )
@@ -458,7 +436,7 @@ impl Event {
             "C2C.CallbackAfterMsgReadAll" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterMsgReadAllEvent,
+                        crate::callbacks::c2c_ext::C2cAfterMsgReadAllEvent,
                     >(body, true)
                         .map(|(e, _)| Event::C2cAfterMsgReadAll(Box::new(e))),
                 )
@@ -466,7 +444,7 @@ impl Event {
             "Follow.CallbackAfterFollowAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::follow::FollowAfterFollowAddEvent,
+                        crate::callbacks::follow::FollowAfterFollowAddEvent,
                     >(body, true)
                         .map(|(e, _)| Event::FollowAfterFollowAdd(Box::new(e))),
                 )
@@ -474,7 +452,7 @@ impl Event {
             "Follow.CallbackAfterFollowDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::follow::FollowAfterFollowDeleteEvent,
+                        crate::callbacks::follow::FollowAfterFollowDeleteEvent,
                     >(body, true)
                         .map(|(e, _)| Event::FollowAfterFollowDelete(Box::new(e))),
                 )
@@ -482,7 +460,7 @@ impl Event {
             "Group.CallbackBeforeCreateGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeCreateGroupEvent,
+                        crate::callbacks::group::GroupBeforeCreateGroupEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupBeforeCreateGroup(Box::new(e))),
                 )
@@ -490,7 +468,7 @@ impl Event {
             "Group.CallbackAfterCreateGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterCreateGroupEvent,
+                        crate::callbacks::group::GroupAfterCreateGroupEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterCreateGroup(Box::new(e))),
                 )
@@ -498,7 +476,7 @@ impl Event {
             "Group.CallbackBeforeApplyJoinGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeApplyJoinGroupEvent,
+                        crate::callbacks::group::GroupBeforeApplyJoinGroupEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupBeforeApplyJoinGroup(Box::new(e))),
                 )
@@ -506,7 +484,7 @@ impl Event {
             "Group.CallbackBeforeInviteJoinGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeInviteJoinGroupEvent,
+                        crate::callbacks::group::GroupBeforeInviteJoinGroupEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupBeforeInviteJoinGroup(Box::new(e))),
                 )
@@ -514,7 +492,7 @@ impl Event {
             "Group.CallbackAfterNewMemberJoin" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterNewMemberJoinEvent,
+                        crate::callbacks::group::GroupAfterNewMemberJoinEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterNewMemberJoin(Box::new(e))),
                 )
@@ -522,7 +500,7 @@ impl Event {
             "Group.CallbackAfterMemberExit" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterMemberExitEvent,
+                        crate::callbacks::group::GroupAfterMemberExitEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterMemberExit(Box::new(e))),
                 )
@@ -530,7 +508,7 @@ impl Event {
             "Group.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeSendMsgEvent,
+                        crate::callbacks::group::GroupBeforeSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupBeforeSendMsg(Box::new(e))),
                 )
@@ -538,7 +516,7 @@ impl Event {
             "Group.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterSendMsgEvent,
+                        crate::callbacks::group::GroupAfterSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterSendMsg(Box::new(e))),
                 )
@@ -546,7 +524,7 @@ impl Event {
             "Group.CallbackAfterGroupFull" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupFullEvent,
+                        crate::callbacks::group::GroupAfterGroupFullEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterGroupFull(Box::new(e))),
                 )
@@ -554,7 +532,7 @@ impl Event {
             "Group.CallbackAfterGroupDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupDestroyedEvent,
+                        crate::callbacks::group::GroupAfterGroupDestroyedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterGroupDestroyed(Box::new(e))),
                 )
@@ -562,7 +540,7 @@ impl Event {
             "Group.CallbackAfterGroupInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupInfoChangedEvent,
+                        crate::callbacks::group::GroupAfterGroupInfoChangedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterGroupInfoChanged(Box::new(e))),
                 )
@@ -570,7 +548,7 @@ impl Event {
             "Group.CallbackOnMemberStateChange" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupOnMemberStateChangeEvent,
+                        crate::callbacks::group::GroupOnMemberStateChangeEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupOnMemberStateChange(Box::new(e))),
                 )
@@ -578,7 +556,7 @@ impl Event {
             "Group.CallbackSendMsgException" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupSendMsgExceptionEvent,
+                        crate::callbacks::group::GroupSendMsgExceptionEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupSendMsgException(Box::new(e))),
                 )
@@ -586,7 +564,7 @@ impl Event {
             "Group.CallbackBeforeCreateTopic" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeCreateTopicEvent,
+                        crate::callbacks::group::GroupBeforeCreateTopicEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupBeforeCreateTopic(Box::new(e))),
                 )
@@ -594,7 +572,7 @@ impl Event {
             "Group.CallbackAfterCreateTopic" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterCreateTopicEvent,
+                        crate::callbacks::group::GroupAfterCreateTopicEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterCreateTopic(Box::new(e))),
                 )
@@ -602,7 +580,7 @@ impl Event {
             "Group.CallbackAfterTopicDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterTopicDestroyedEvent,
+                        crate::callbacks::group::GroupAfterTopicDestroyedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterTopicDestroyed(Box::new(e))),
                 )
@@ -610,7 +588,7 @@ impl Event {
             "Group.CallbackAfterTopicInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterTopicInfoChangedEvent,
+                        crate::callbacks::group::GroupAfterTopicInfoChangedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterTopicInfoChanged(Box::new(e))),
                 )
@@ -618,7 +596,7 @@ impl Event {
             "Group.CallbackAfterRecallMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterRecallMsgEvent,
+                        crate::callbacks::group::GroupAfterRecallMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterRecallMsg(Box::new(e))),
                 )
@@ -626,7 +604,7 @@ impl Event {
             "Group.CallbackOnDailyGroupQuotaAlarm" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent,
+                        crate::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupOnDailyGroupQuotaAlarm(Box::new(e))),
                 )
@@ -634,7 +612,7 @@ impl Event {
             "Group.CallbackAfterGroupMsgExtension" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent,
+                        crate::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterGroupMsgExtension(Box::new(e))),
                 )
@@ -642,7 +620,7 @@ impl Event {
             "Group.CallbackAfterMemberFieldChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterMemberFieldChangedEvent,
+                        crate::callbacks::group_ext::GroupAfterMemberFieldChangedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterMemberFieldChanged(Box::new(e))),
                 )
@@ -650,7 +628,7 @@ impl Event {
             "Group.CallbackAfterGroupAttrChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterGroupAttrChangedEvent,
+                        crate::callbacks::group_ext::GroupAfterGroupAttrChangedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterGroupAttrChanged(Box::new(e))),
                 )
@@ -658,7 +636,7 @@ impl Event {
             "Group.CallbackAfterReadReceipt" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterReadReceiptEvent,
+                        crate::callbacks::group_ext::GroupAfterReadReceiptEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterReadReceipt(Box::new(e))),
                 )
@@ -666,7 +644,7 @@ impl Event {
             "Group.CallbackAfterChangeGroupOwner" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent,
+                        crate::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterChangeGroupOwner(Box::new(e))),
                 )
@@ -674,7 +652,7 @@ impl Event {
             "Group.CallbackAfterModifyMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterModifyMsgEvent,
+                        crate::callbacks::group_ext::GroupAfterModifyMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::GroupAfterModifyMsg(Box::new(e))),
                 )
@@ -682,7 +660,7 @@ impl Event {
             "ContentCallback.ResultNotify" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::moderation::ContentCallbackResultNotifyEvent,
+                        crate::callbacks::moderation::ContentCallbackResultNotifyEvent,
                     >(body, true)
                         .map(|(e, _)| Event::ContentCallbackResultNotify(Box::new(e))),
                 )
@@ -690,7 +668,7 @@ impl Event {
             "OfficialAccount.CallbackBeforeCreateOfficialAccount" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeCreateEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeCreateEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountBeforeCreate(Box::new(e))),
                 )
@@ -698,7 +676,7 @@ impl Event {
             "OfficialAccount.CallbackAfterCreateOfficialAccount" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterCreateEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterCreateEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterCreate(Box::new(e))),
                 )
@@ -706,7 +684,7 @@ impl Event {
             "OfficialAccount.CallbackAfterOfficialAccountInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterInfoChangedEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterInfoChangedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterInfoChanged(
                             Box::new(e),
@@ -716,7 +694,7 @@ impl Event {
             "OfficialAccount.CallbackAfterOfficialAccountDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterDestroyedEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterDestroyedEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterDestroyed(Box::new(e))),
                 )
@@ -724,7 +702,7 @@ impl Event {
             "OfficialAccount.CallbackBeforeAddSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountBeforeAddSubscriber(
                             Box::new(e),
@@ -734,7 +712,7 @@ impl Event {
             "OfficialAccount.CallbackAfterAddSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterAddSubscriber(
                             Box::new(e),
@@ -744,7 +722,7 @@ impl Event {
             "OfficialAccount.CallbackAfterOfficialAccountFull" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterFullEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterFullEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterFull(Box::new(e))),
                 )
@@ -752,7 +730,7 @@ impl Event {
             "OfficialAccount.CallbackAfterDeleteSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterDeleteSubscriber(
                             Box::new(e),
@@ -762,7 +740,7 @@ impl Event {
             "OfficialAccount.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeSendMsgEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountBeforeSendMsg(Box::new(e))),
                 )
@@ -770,7 +748,7 @@ impl Event {
             "OfficialAccount.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterSendMsgEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterSendMsgEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterSendMsg(Box::new(e))),
                 )
@@ -778,7 +756,7 @@ impl Event {
             "OfficialAccount.CallbackAfterMsgWithDraw" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent,
                     >(body, true)
                         .map(|(e, _)| Event::OfficialAccountAfterMsgWithdraw(
                             Box::new(e),
@@ -788,7 +766,7 @@ impl Event {
             "Alert.RequestOverLimit" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::operations::AlertRequestOverLimitEvent,
+                        crate::callbacks::operations::AlertRequestOverLimitEvent,
                     >(body, true)
                         .map(|(e, _)| Event::AlertRequestOverLimit(Box::new(e))),
                 )
@@ -796,7 +774,7 @@ impl Event {
             "Profile.CallbackPortraitSet" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::profile::ProfilePortraitSetEvent,
+                        crate::callbacks::profile::ProfilePortraitSetEvent,
                     >(body, true)
                         .map(|(e, _)| Event::ProfilePortraitSet(Box::new(e))),
                 )
@@ -804,7 +782,7 @@ impl Event {
             "Push.AllMemberPush" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::push::PushAllMemberPushEvent,
+                        crate::callbacks::push::PushAllMemberPushEvent,
                     >(body, true)
                         .map(|(e, _)| Event::PushAllMemberPush(Box::new(e))),
                 )
@@ -812,7 +790,7 @@ impl Event {
             "Push.OfflinePush" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::push::PushOfflinePushEvent,
+                        crate::callbacks::push::PushOfflinePushEvent,
                     >(body, true)
                         .map(|(e, _)| Event::PushOfflinePush(Box::new(e))),
                 )
@@ -820,7 +798,7 @@ impl Event {
             "Bot.OnC2CMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::BotOnC2cMessageEvent,
+                        crate::callbacks::robot::BotOnC2cMessageEvent,
                     >(body, true)
                         .map(|(e, _)| Event::BotOnC2cMessage(Box::new(e))),
                 )
@@ -828,7 +806,7 @@ impl Event {
             "Bot.OnGroupMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::BotOnGroupMessageEvent,
+                        crate::callbacks::robot::BotOnGroupMessageEvent,
                     >(body, true)
                         .map(|(e, _)| Event::BotOnGroupMessage(Box::new(e))),
                 )
@@ -836,7 +814,7 @@ impl Event {
             "Chatbot.OnC2CSignalMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::ChatbotOnC2cSignalMessageEvent,
+                        crate::callbacks::robot::ChatbotOnC2cSignalMessageEvent,
                     >(body, true)
                         .map(|(e, _)| Event::ChatbotOnC2cSignalMessage(Box::new(e))),
                 )
@@ -844,7 +822,7 @@ impl Event {
             "Sns.CallbackPrevFriendAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsPrevFriendAddEvent,
+                        crate::callbacks::sns::SnsPrevFriendAddEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsPrevFriendAdd(Box::new(e))),
                 )
@@ -852,7 +830,7 @@ impl Event {
             "Sns.CallbackPrevFriendResponse" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsPrevFriendResponseEvent,
+                        crate::callbacks::sns::SnsPrevFriendResponseEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsPrevFriendResponse(Box::new(e))),
                 )
@@ -860,7 +838,7 @@ impl Event {
             "Sns.CallbackFriendAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsFriendAddEvent,
+                        crate::callbacks::sns::SnsFriendAddEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsFriendAdd(Box::new(e))),
                 )
@@ -868,7 +846,7 @@ impl Event {
             "Sns.CallbackFriendDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsFriendDeleteEvent,
+                        crate::callbacks::sns::SnsFriendDeleteEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsFriendDelete(Box::new(e))),
                 )
@@ -876,7 +854,7 @@ impl Event {
             "Sns.CallbackBlackListAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsBlackListAddEvent,
+                        crate::callbacks::sns::SnsBlackListAddEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsBlackListAdd(Box::new(e))),
                 )
@@ -884,7 +862,7 @@ impl Event {
             "Sns.CallbackBlackListDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsBlackListDeleteEvent,
+                        crate::callbacks::sns::SnsBlackListDeleteEvent,
                     >(body, true)
                         .map(|(e, _)| Event::SnsBlackListDelete(Box::new(e))),
                 )
@@ -892,7 +870,7 @@ impl Event {
             "State.StateChange" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::state::StateChangeEvent,
+                        crate::callbacks::state::StateChangeEvent,
                     >(body, true)
                         .map(|(e, _)| Event::StateChange(Box::new(e))),
                 )
@@ -983,7 +961,7 @@ impl EventSet for Event {
             "C2C.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cBeforeSendMsgEvent,
+                        crate::callbacks::c2c::C2cBeforeSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cBeforeSendMsg(Box::new(e)), c)),
                 )
@@ -991,7 +969,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterSendMsgEvent,
+                        crate::callbacks::c2c::C2cAfterSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterSendMsg(Box::new(e)), c)),
                 )
@@ -999,7 +977,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterMsgReport" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterMsgReportEvent,
+                        crate::callbacks::c2c::C2cAfterMsgReportEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterMsgReport(Box::new(e)), c)),
                 )
@@ -1007,7 +985,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterMsgWithDraw" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c::C2cAfterMsgWithdrawEvent,
+                        crate::callbacks::c2c::C2cAfterMsgWithdrawEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterMsgWithdraw(Box::new(e)), c)),
                 )
@@ -1015,7 +993,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterC2CMsgExtension" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent,
+                        crate::callbacks::c2c_ext::C2cAfterC2cMsgExtensionEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterC2cMsgExtension(Box::new(e)), c)),
                 )
@@ -1023,7 +1001,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterMsgReadReceipt" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent,
+                        crate::callbacks::c2c_ext::C2cAfterMsgReadReceiptEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterMsgReadReceipt(Box::new(e)), c)),
                 )
@@ -1031,7 +1009,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterModifyMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterModifyMsgEvent,
+                        crate::callbacks::c2c_ext::C2cAfterModifyMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterModifyMsg(Box::new(e)), c)),
                 )
@@ -1039,7 +1017,7 @@ impl EventSet for Event {
             "C2C.CallbackAfterMsgReadAll" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::c2c_ext::C2cAfterMsgReadAllEvent,
+                        crate::callbacks::c2c_ext::C2cAfterMsgReadAllEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::C2cAfterMsgReadAll(Box::new(e)), c)),
                 )
@@ -1047,7 +1025,7 @@ impl EventSet for Event {
             "Follow.CallbackAfterFollowAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::follow::FollowAfterFollowAddEvent,
+                        crate::callbacks::follow::FollowAfterFollowAddEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::FollowAfterFollowAdd(Box::new(e)), c)),
                 )
@@ -1055,7 +1033,7 @@ impl EventSet for Event {
             "Follow.CallbackAfterFollowDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::follow::FollowAfterFollowDeleteEvent,
+                        crate::callbacks::follow::FollowAfterFollowDeleteEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::FollowAfterFollowDelete(Box::new(e)), c)),
                 )
@@ -1063,7 +1041,7 @@ impl EventSet for Event {
             "Group.CallbackBeforeCreateGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeCreateGroupEvent,
+                        crate::callbacks::group::GroupBeforeCreateGroupEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupBeforeCreateGroup(Box::new(e)), c)),
                 )
@@ -1071,7 +1049,7 @@ impl EventSet for Event {
             "Group.CallbackAfterCreateGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterCreateGroupEvent,
+                        crate::callbacks::group::GroupAfterCreateGroupEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterCreateGroup(Box::new(e)), c)),
                 )
@@ -1079,7 +1057,7 @@ impl EventSet for Event {
             "Group.CallbackBeforeApplyJoinGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeApplyJoinGroupEvent,
+                        crate::callbacks::group::GroupBeforeApplyJoinGroupEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupBeforeApplyJoinGroup(Box::new(e)), c)),
                 )
@@ -1087,7 +1065,7 @@ impl EventSet for Event {
             "Group.CallbackBeforeInviteJoinGroup" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeInviteJoinGroupEvent,
+                        crate::callbacks::group::GroupBeforeInviteJoinGroupEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupBeforeInviteJoinGroup(Box::new(e)),
@@ -1098,7 +1076,7 @@ impl EventSet for Event {
             "Group.CallbackAfterNewMemberJoin" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterNewMemberJoinEvent,
+                        crate::callbacks::group::GroupAfterNewMemberJoinEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterNewMemberJoin(Box::new(e)), c)),
                 )
@@ -1106,7 +1084,7 @@ impl EventSet for Event {
             "Group.CallbackAfterMemberExit" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterMemberExitEvent,
+                        crate::callbacks::group::GroupAfterMemberExitEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterMemberExit(Box::new(e)), c)),
                 )
@@ -1114,7 +1092,7 @@ impl EventSet for Event {
             "Group.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeSendMsgEvent,
+                        crate::callbacks::group::GroupBeforeSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupBeforeSendMsg(Box::new(e)), c)),
                 )
@@ -1122,7 +1100,7 @@ impl EventSet for Event {
             "Group.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterSendMsgEvent,
+                        crate::callbacks::group::GroupAfterSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterSendMsg(Box::new(e)), c)),
                 )
@@ -1130,7 +1108,7 @@ impl EventSet for Event {
             "Group.CallbackAfterGroupFull" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupFullEvent,
+                        crate::callbacks::group::GroupAfterGroupFullEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterGroupFull(Box::new(e)), c)),
                 )
@@ -1138,7 +1116,7 @@ impl EventSet for Event {
             "Group.CallbackAfterGroupDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupDestroyedEvent,
+                        crate::callbacks::group::GroupAfterGroupDestroyedEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterGroupDestroyed(Box::new(e)), c)),
                 )
@@ -1146,7 +1124,7 @@ impl EventSet for Event {
             "Group.CallbackAfterGroupInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterGroupInfoChangedEvent,
+                        crate::callbacks::group::GroupAfterGroupInfoChangedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterGroupInfoChanged(Box::new(e)),
@@ -1157,7 +1135,7 @@ impl EventSet for Event {
             "Group.CallbackOnMemberStateChange" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupOnMemberStateChangeEvent,
+                        crate::callbacks::group::GroupOnMemberStateChangeEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupOnMemberStateChange(Box::new(e)), c)),
                 )
@@ -1165,7 +1143,7 @@ impl EventSet for Event {
             "Group.CallbackSendMsgException" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupSendMsgExceptionEvent,
+                        crate::callbacks::group::GroupSendMsgExceptionEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupSendMsgException(Box::new(e)), c)),
                 )
@@ -1173,7 +1151,7 @@ impl EventSet for Event {
             "Group.CallbackBeforeCreateTopic" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupBeforeCreateTopicEvent,
+                        crate::callbacks::group::GroupBeforeCreateTopicEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupBeforeCreateTopic(Box::new(e)), c)),
                 )
@@ -1181,7 +1159,7 @@ impl EventSet for Event {
             "Group.CallbackAfterCreateTopic" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterCreateTopicEvent,
+                        crate::callbacks::group::GroupAfterCreateTopicEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterCreateTopic(Box::new(e)), c)),
                 )
@@ -1189,7 +1167,7 @@ impl EventSet for Event {
             "Group.CallbackAfterTopicDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterTopicDestroyedEvent,
+                        crate::callbacks::group::GroupAfterTopicDestroyedEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterTopicDestroyed(Box::new(e)), c)),
                 )
@@ -1197,7 +1175,7 @@ impl EventSet for Event {
             "Group.CallbackAfterTopicInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterTopicInfoChangedEvent,
+                        crate::callbacks::group::GroupAfterTopicInfoChangedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterTopicInfoChanged(Box::new(e)),
@@ -1208,7 +1186,7 @@ impl EventSet for Event {
             "Group.CallbackAfterRecallMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group::GroupAfterRecallMsgEvent,
+                        crate::callbacks::group::GroupAfterRecallMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterRecallMsg(Box::new(e)), c)),
                 )
@@ -1216,7 +1194,7 @@ impl EventSet for Event {
             "Group.CallbackOnDailyGroupQuotaAlarm" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent,
+                        crate::callbacks::group_ext::GroupOnDailyGroupQuotaAlarmEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupOnDailyGroupQuotaAlarm(Box::new(e)),
@@ -1227,7 +1205,7 @@ impl EventSet for Event {
             "Group.CallbackAfterGroupMsgExtension" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent,
+                        crate::callbacks::group_ext::GroupAfterGroupMsgExtensionEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterGroupMsgExtension(Box::new(e)),
@@ -1238,7 +1216,7 @@ impl EventSet for Event {
             "Group.CallbackAfterMemberFieldChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterMemberFieldChangedEvent,
+                        crate::callbacks::group_ext::GroupAfterMemberFieldChangedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterMemberFieldChanged(Box::new(e)),
@@ -1249,7 +1227,7 @@ impl EventSet for Event {
             "Group.CallbackAfterGroupAttrChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterGroupAttrChangedEvent,
+                        crate::callbacks::group_ext::GroupAfterGroupAttrChangedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterGroupAttrChanged(Box::new(e)),
@@ -1260,7 +1238,7 @@ impl EventSet for Event {
             "Group.CallbackAfterReadReceipt" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterReadReceiptEvent,
+                        crate::callbacks::group_ext::GroupAfterReadReceiptEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterReadReceipt(Box::new(e)), c)),
                 )
@@ -1268,7 +1246,7 @@ impl EventSet for Event {
             "Group.CallbackAfterChangeGroupOwner" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent,
+                        crate::callbacks::group_ext::GroupAfterChangeGroupOwnerEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::GroupAfterChangeGroupOwner(Box::new(e)),
@@ -1279,7 +1257,7 @@ impl EventSet for Event {
             "Group.CallbackAfterModifyMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::group_ext::GroupAfterModifyMsgEvent,
+                        crate::callbacks::group_ext::GroupAfterModifyMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::GroupAfterModifyMsg(Box::new(e)), c)),
                 )
@@ -1287,7 +1265,7 @@ impl EventSet for Event {
             "ContentCallback.ResultNotify" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::moderation::ContentCallbackResultNotifyEvent,
+                        crate::callbacks::moderation::ContentCallbackResultNotifyEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::ContentCallbackResultNotify(Box::new(e)),
@@ -1298,7 +1276,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackBeforeCreateOfficialAccount" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeCreateEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeCreateEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountBeforeCreate(Box::new(e)),
@@ -1309,7 +1287,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterCreateOfficialAccount" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterCreateEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterCreateEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterCreate(Box::new(e)),
@@ -1320,7 +1298,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterOfficialAccountInfoChanged" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterInfoChangedEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterInfoChangedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterInfoChanged(Box::new(e)),
@@ -1331,7 +1309,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterOfficialAccountDestroyed" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterDestroyedEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterDestroyedEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterDestroyed(Box::new(e)),
@@ -1342,7 +1320,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackBeforeAddSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeAddSubscriberEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountBeforeAddSubscriber(Box::new(e)),
@@ -1353,7 +1331,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterAddSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterAddSubscriberEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterAddSubscriber(Box::new(e)),
@@ -1364,7 +1342,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterOfficialAccountFull" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterFullEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterFullEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::OfficialAccountAfterFull(Box::new(e)), c)),
                 )
@@ -1372,7 +1350,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterDeleteSubscriber" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterDeleteSubscriberEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterDeleteSubscriber(Box::new(e)),
@@ -1383,7 +1361,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackBeforeSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountBeforeSendMsgEvent,
+                        crate::callbacks::official_account::OfficialAccountBeforeSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountBeforeSendMsg(Box::new(e)),
@@ -1394,7 +1372,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterSendMsg" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterSendMsgEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterSendMsgEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterSendMsg(Box::new(e)),
@@ -1405,7 +1383,7 @@ impl EventSet for Event {
             "OfficialAccount.CallbackAfterMsgWithDraw" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent,
+                        crate::callbacks::official_account::OfficialAccountAfterMsgWithdrawEvent,
                     >(body, false)
                         .map(|(e, c)| (
                             Event::OfficialAccountAfterMsgWithdraw(Box::new(e)),
@@ -1416,7 +1394,7 @@ impl EventSet for Event {
             "Alert.RequestOverLimit" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::operations::AlertRequestOverLimitEvent,
+                        crate::callbacks::operations::AlertRequestOverLimitEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::AlertRequestOverLimit(Box::new(e)), c)),
                 )
@@ -1424,7 +1402,7 @@ impl EventSet for Event {
             "Profile.CallbackPortraitSet" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::profile::ProfilePortraitSetEvent,
+                        crate::callbacks::profile::ProfilePortraitSetEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::ProfilePortraitSet(Box::new(e)), c)),
                 )
@@ -1432,7 +1410,7 @@ impl EventSet for Event {
             "Push.AllMemberPush" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::push::PushAllMemberPushEvent,
+                        crate::callbacks::push::PushAllMemberPushEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::PushAllMemberPush(Box::new(e)), c)),
                 )
@@ -1440,7 +1418,7 @@ impl EventSet for Event {
             "Push.OfflinePush" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::push::PushOfflinePushEvent,
+                        crate::callbacks::push::PushOfflinePushEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::PushOfflinePush(Box::new(e)), c)),
                 )
@@ -1448,7 +1426,7 @@ impl EventSet for Event {
             "Bot.OnC2CMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::BotOnC2cMessageEvent,
+                        crate::callbacks::robot::BotOnC2cMessageEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::BotOnC2cMessage(Box::new(e)), c)),
                 )
@@ -1456,7 +1434,7 @@ impl EventSet for Event {
             "Bot.OnGroupMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::BotOnGroupMessageEvent,
+                        crate::callbacks::robot::BotOnGroupMessageEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::BotOnGroupMessage(Box::new(e)), c)),
                 )
@@ -1464,7 +1442,7 @@ impl EventSet for Event {
             "Chatbot.OnC2CSignalMessage" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::robot::ChatbotOnC2cSignalMessageEvent,
+                        crate::callbacks::robot::ChatbotOnC2cSignalMessageEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::ChatbotOnC2cSignalMessage(Box::new(e)), c)),
                 )
@@ -1472,7 +1450,7 @@ impl EventSet for Event {
             "Sns.CallbackPrevFriendAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsPrevFriendAddEvent,
+                        crate::callbacks::sns::SnsPrevFriendAddEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsPrevFriendAdd(Box::new(e)), c)),
                 )
@@ -1480,7 +1458,7 @@ impl EventSet for Event {
             "Sns.CallbackPrevFriendResponse" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsPrevFriendResponseEvent,
+                        crate::callbacks::sns::SnsPrevFriendResponseEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsPrevFriendResponse(Box::new(e)), c)),
                 )
@@ -1488,7 +1466,7 @@ impl EventSet for Event {
             "Sns.CallbackFriendAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsFriendAddEvent,
+                        crate::callbacks::sns::SnsFriendAddEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsFriendAdd(Box::new(e)), c)),
                 )
@@ -1496,7 +1474,7 @@ impl EventSet for Event {
             "Sns.CallbackFriendDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsFriendDeleteEvent,
+                        crate::callbacks::sns::SnsFriendDeleteEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsFriendDelete(Box::new(e)), c)),
                 )
@@ -1504,7 +1482,7 @@ impl EventSet for Event {
             "Sns.CallbackBlackListAdd" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsBlackListAddEvent,
+                        crate::callbacks::sns::SnsBlackListAddEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsBlackListAdd(Box::new(e)), c)),
                 )
@@ -1512,7 +1490,7 @@ impl EventSet for Event {
             "Sns.CallbackBlackListDelete" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::sns::SnsBlackListDeleteEvent,
+                        crate::callbacks::sns::SnsBlackListDeleteEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::SnsBlackListDelete(Box::new(e)), c)),
                 )
@@ -1520,7 +1498,7 @@ impl EventSet for Event {
             "State.StateChange" => {
                 Some(
                     tim_rest_runtime::drift::decode_document::<
-                        crate::api::callbacks::state::StateChangeEvent,
+                        crate::callbacks::state::StateChangeEvent,
                     >(body, false)
                         .map(|(e, c)| (Event::StateChange(Box::new(e)), c)),
                 )

@@ -190,7 +190,7 @@ pub struct ContentCallbackResultNotifyEvent {
     pub ctxcb_suggestion: String,
     /// `CtxcbLabel` (required). Main moderation label of the content.
     #[serde(rename = "CtxcbLabel")]
-    pub ctxcb_label: crate::api::types::ModerationLabel,
+    pub ctxcb_label: crate::types::ModerationLabel,
     /// `CtxcbSubLabel` (required). Finer-grained label.
     #[serde(rename = "CtxcbSubLabel")]
     pub ctxcb_sub_label: String,
@@ -220,7 +220,7 @@ impl ContentCallbackResultNotifyEvent {
         ctxcb_result: i32,
         ctxcb_request_id: impl Into<String>,
         ctxcb_suggestion: impl Into<String>,
-        ctxcb_label: crate::api::types::ModerationLabel,
+        ctxcb_label: crate::types::ModerationLabel,
         ctxcb_sub_label: impl Into<String>,
         ctxcb_sub_label_desc: impl Into<String>,
         ctxcb_lib_name: impl Into<String>,
@@ -254,8 +254,11 @@ impl ContentCallbackResultNotifyEvent {
 
     /// Sets `TextContent` (required). The text pieces that were checked (text content).
     #[must_use]
-    pub fn text_content(mut self, value: Vec<String>) -> Self {
-        self.text_content = value;
+    pub fn text_content(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.text_content = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -268,8 +271,11 @@ impl ContentCallbackResultNotifyEvent {
 
     /// Sets `CtxcbKeywords` (required). Keywords that were hit.
     #[must_use]
-    pub fn ctxcb_keywords(mut self, value: Vec<String>) -> Self {
-        self.ctxcb_keywords = value;
+    pub fn ctxcb_keywords(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ctxcb_keywords = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -281,7 +287,7 @@ impl ContentCallbackResultNotifyEvent {
     }
 }
 
-///How the drift corrector reads [`ContentCallbackResultNotifyEvent`].
+/// How the drift corrector reads [`ContentCallbackResultNotifyEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContentCallbackResultNotifyEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -414,7 +420,7 @@ impl ModerationContact {
     }
 }
 
-///How the drift corrector reads [`ModerationContact`].
+/// How the drift corrector reads [`ModerationContact`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ModerationContact: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

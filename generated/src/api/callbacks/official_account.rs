@@ -28,7 +28,7 @@ impl OfficialAccountSubscriber {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountSubscriber`].
+/// How the drift corrector reads [`OfficialAccountSubscriber`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountSubscriber: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -93,7 +93,7 @@ impl OfficialAccountBeforeCreateEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountBeforeCreateEvent`].
+/// How the drift corrector reads [`OfficialAccountBeforeCreateEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeCreateEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -225,7 +225,7 @@ impl OfficialAccountAfterCreateEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterCreateEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterCreateEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterCreateEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -349,7 +349,7 @@ impl OfficialAccountAfterInfoChangedEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterInfoChangedEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterInfoChangedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterInfoChangedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -441,7 +441,7 @@ impl OfficialAccountAfterDestroyedEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterDestroyedEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterDestroyedEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterDestroyedEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -533,7 +533,7 @@ impl OfficialAccountBeforeAddSubscriberEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountBeforeAddSubscriberEvent`].
+/// How the drift corrector reads [`OfficialAccountBeforeAddSubscriberEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeAddSubscriberEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -617,8 +617,11 @@ impl OfficialAccountBeforeAddSubscriberReply {
 
     /// Sets `RefusedMembers_Account` (optional). UserIDs of the users who must not subscribe (the others do).
     #[must_use]
-    pub fn refused_members_account(mut self, value: Vec<String>) -> Self {
-        self.refused_members_account = Some(value);
+    pub fn refused_members_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.refused_members_account = Some(value.into_iter().map(Into::into).collect());
         self
     }
 }
@@ -688,7 +691,7 @@ impl OfficialAccountAfterAddSubscriberEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterAddSubscriberEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterAddSubscriberEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterAddSubscriberEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -764,7 +767,7 @@ impl OfficialAccountAfterFullEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterFullEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterFullEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterFullEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -849,7 +852,7 @@ impl OfficialAccountAfterDeleteSubscriberEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterDeleteSubscriberEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterDeleteSubscriberEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterDeleteSubscriberEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -914,7 +917,7 @@ pub struct OfficialAccountBeforeSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -947,7 +950,7 @@ impl OfficialAccountBeforeSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -960,7 +963,7 @@ impl OfficialAccountBeforeSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountBeforeSendMsgEvent`].
+/// How the drift corrector reads [`OfficialAccountBeforeSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -988,7 +991,7 @@ pub static SHAPE_OfficialAccountBeforeSendMsgEvent: crate::drift::ObjectShape = 
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -1077,7 +1080,7 @@ pub struct OfficialAccountAfterSendMsgEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -1114,7 +1117,7 @@ impl OfficialAccountAfterSendMsgEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -1127,7 +1130,7 @@ impl OfficialAccountAfterSendMsgEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterSendMsgEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterSendMsgEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterSendMsgEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1157,7 +1160,7 @@ pub static SHAPE_OfficialAccountAfterSendMsgEvent: crate::drift::ObjectShape = c
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -1226,7 +1229,7 @@ impl OfficialAccountAfterMsgWithdrawEvent {
     }
 }
 
-///How the drift corrector reads [`OfficialAccountAfterMsgWithdrawEvent`].
+/// How the drift corrector reads [`OfficialAccountAfterMsgWithdrawEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterMsgWithdrawEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -1280,7 +1283,7 @@ impl WithdrawnOfficialAccountMsg {
     }
 }
 
-///How the drift corrector reads [`WithdrawnOfficialAccountMsg`].
+/// How the drift corrector reads [`WithdrawnOfficialAccountMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_WithdrawnOfficialAccountMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

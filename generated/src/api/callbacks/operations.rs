@@ -52,7 +52,7 @@ impl AlertRequestOverLimitEvent {
     }
 }
 
-///How the drift corrector reads [`AlertRequestOverLimitEvent`].
+/// How the drift corrector reads [`AlertRequestOverLimitEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AlertRequestOverLimitEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -29,7 +29,7 @@ impl ProfileItem {
     }
 }
 
-///How the drift corrector reads [`ProfileItem`].
+/// How the drift corrector reads [`ProfileItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ProfileItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -54,9 +54,9 @@ impl crate::drift::Schema for ProfileItem {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ProfileValue {
-    ///A value of type `u64`.
+    /// A value of type `u64`.
     Integer(u64),
-    ///A value of type `string`.
+    /// A value of type `string`.
     Text(String),
     /// Any other JSON value, kept verbatim.
     Other(serde_json::Value),
@@ -117,7 +117,7 @@ impl ProfilePortraitSetEvent {
     }
 }
 
-///How the drift corrector reads [`ProfilePortraitSetEvent`].
+/// How the drift corrector reads [`ProfilePortraitSetEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ProfilePortraitSetEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -141,7 +141,7 @@ impl PushAllMemberPushEvent {
     }
 }
 
-///How the drift corrector reads [`PushAllMemberPushEvent`].
+/// How the drift corrector reads [`PushAllMemberPushEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushAllMemberPushEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -195,7 +195,7 @@ impl PushOfflinePushEvent {
     }
 }
 
-///How the drift corrector reads [`PushOfflinePushEvent`].
+/// How the drift corrector reads [`PushOfflinePushEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushOfflinePushEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -292,7 +292,7 @@ impl AllMemberPushEvent {
     }
 }
 
-///How the drift corrector reads [`AllMemberPushEvent`].
+/// How the drift corrector reads [`AllMemberPushEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AllMemberPushEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -462,7 +462,7 @@ impl OfflinePushEvent {
     }
 }
 
-///How the drift corrector reads [`OfflinePushEvent`].
+/// How the drift corrector reads [`OfflinePushEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfflinePushEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

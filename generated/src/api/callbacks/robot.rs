@@ -55,7 +55,7 @@ pub struct BotOnC2cMessageEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored in the cloud with the message.
     #[serde(
         rename = "CloudCustomData",
@@ -111,7 +111,7 @@ impl BotOnC2cMessageEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
@@ -124,7 +124,7 @@ impl BotOnC2cMessageEvent {
     }
 }
 
-///How the drift corrector reads [`BotOnC2cMessageEvent`].
+/// How the drift corrector reads [`BotOnC2cMessageEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BotOnC2cMessageEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -165,7 +165,7 @@ pub static SHAPE_BotOnC2cMessageEvent: crate::drift::ObjectShape = crate::drift:
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -201,7 +201,7 @@ pub struct BotOnGroupMessageEvent {
     pub group_id: String,
     /// `Type` (required). Type of the group, e.g. Public.
     #[serde(rename = "Type")]
-    pub r#type: crate::api::types::GroupType,
+    pub r#type: crate::types::GroupType,
     /// `From_Account` (required). UserID of the sender.
     #[serde(rename = "From_Account")]
     pub from_account: String,
@@ -226,7 +226,7 @@ pub struct BotOnGroupMessageEvent {
         default,
         deserialize_with = "crate::codec::null_as_default"
     )]
-    pub msg_body: Vec<crate::api::types::MsgElement>,
+    pub msg_body: Vec<crate::types::MsgElement>,
     /// `AtRobots_Account` (required). UserIDs of the chatbots that were mentioned (several when a group has several chatbots).
     #[serde(
         rename = "AtRobots_Account",
@@ -252,7 +252,7 @@ impl BotOnGroupMessageEvent {
     pub fn new(
         callback_command: impl Into<String>,
         group_id: impl Into<String>,
-        r#type: crate::api::types::GroupType,
+        r#type: crate::types::GroupType,
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
@@ -280,15 +280,18 @@ impl BotOnGroupMessageEvent {
 
     /// Sets `MsgBody` (required). The message body.
     #[must_use]
-    pub fn msg_body(mut self, value: Vec<crate::api::types::MsgElement>) -> Self {
+    pub fn msg_body(mut self, value: Vec<crate::types::MsgElement>) -> Self {
         self.msg_body = value;
         self
     }
 
     /// Sets `AtRobots_Account` (required). UserIDs of the chatbots that were mentioned (several when a group has several chatbots).
     #[must_use]
-    pub fn at_robots_account(mut self, value: Vec<String>) -> Self {
-        self.at_robots_account = value;
+    pub fn at_robots_account(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.at_robots_account = value.into_iter().map(Into::into).collect();
         self
     }
 
@@ -300,7 +303,7 @@ impl BotOnGroupMessageEvent {
     }
 }
 
-///How the drift corrector reads [`BotOnGroupMessageEvent`].
+/// How the drift corrector reads [`BotOnGroupMessageEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BotOnGroupMessageEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -339,7 +342,7 @@ pub static SHAPE_BotOnGroupMessageEvent: crate::drift::ObjectShape = crate::drif
             "MsgBody",
             &[],
             crate::drift::Shape::Array(
-                &crate::drift::Shape::Union(&crate::api::types::SHAPE_MsgElement),
+                &crate::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
             ),
             true,
         ),
@@ -425,7 +428,7 @@ impl ChatbotOnC2cSignalMessageEvent {
     }
 }
 
-///How the drift corrector reads [`ChatbotOnC2cSignalMessageEvent`].
+/// How the drift corrector reads [`ChatbotOnC2cSignalMessageEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ChatbotOnC2cSignalMessageEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -32,7 +32,7 @@ impl AccountPair {
     }
 }
 
-///How the drift corrector reads [`AccountPair`].
+/// How the drift corrector reads [`AccountPair`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountPair: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -267,7 +267,7 @@ impl SnsPrevFriendAddEvent {
     }
 }
 
-///How the drift corrector reads [`SnsPrevFriendAddEvent`].
+/// How the drift corrector reads [`SnsPrevFriendAddEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsPrevFriendAddEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -432,7 +432,7 @@ impl SnsPrevFriendResponseEvent {
     }
 }
 
-///How the drift corrector reads [`SnsPrevFriendResponseEvent`].
+/// How the drift corrector reads [`SnsPrevFriendResponseEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsPrevFriendResponseEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -590,7 +590,7 @@ impl SnsFriendAddEvent {
     }
 }
 
-///How the drift corrector reads [`SnsFriendAddEvent`].
+/// How the drift corrector reads [`SnsFriendAddEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsFriendAddEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -664,7 +664,7 @@ impl SnsFriendDeleteEvent {
     }
 }
 
-///How the drift corrector reads [`SnsFriendDeleteEvent`].
+/// How the drift corrector reads [`SnsFriendDeleteEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsFriendDeleteEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -728,7 +728,7 @@ impl SnsBlackListAddEvent {
     }
 }
 
-///How the drift corrector reads [`SnsBlackListAddEvent`].
+/// How the drift corrector reads [`SnsBlackListAddEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsBlackListAddEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -792,7 +792,7 @@ impl SnsBlackListDeleteEvent {
     }
 }
 
-///How the drift corrector reads [`SnsBlackListDeleteEvent`].
+/// How the drift corrector reads [`SnsBlackListDeleteEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsBlackListDeleteEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -861,7 +861,7 @@ impl PrevFriendAddItem {
     }
 }
 
-///How the drift corrector reads [`PrevFriendAddItem`].
+/// How the drift corrector reads [`PrevFriendAddItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PrevFriendAddItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -918,7 +918,7 @@ impl PrevFriendResponseItem {
     }
 }
 
-///How the drift corrector reads [`PrevFriendResponseItem`].
+/// How the drift corrector reads [`PrevFriendResponseItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PrevFriendResponseItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -974,7 +974,7 @@ impl FriendAddPair {
     }
 }
 
-///How the drift corrector reads [`FriendAddPair`].
+/// How the drift corrector reads [`FriendAddPair`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendAddPair: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -256,7 +256,7 @@ impl StateChangeEvent {
     }
 }
 
-///How the drift corrector reads [`StateChangeEvent`].
+/// How the drift corrector reads [`StateChangeEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_StateChangeEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -324,7 +324,7 @@ impl StateChangeInfo {
     }
 }
 
-///How the drift corrector reads [`StateChangeInfo`].
+/// How the drift corrector reads [`StateChangeInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_StateChangeInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -360,7 +360,7 @@ impl KickedDevice {
     }
 }
 
-///How the drift corrector reads [`KickedDevice`].
+/// How the drift corrector reads [`KickedDevice`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_KickedDevice: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

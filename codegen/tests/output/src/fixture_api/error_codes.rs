@@ -4,9 +4,9 @@
 //! The error-code table (`spec/errors.yaml`): named constants for matching, and each code's
 //! meaning and retry class.
 
-///60007: Rate limited. (REST 接口调用频率超过限制)
+/// 60007: Rate limited. (REST 接口调用频率超过限制)
 pub const RATE_LIMITED: i64 = 60007;
-///70001: The UserSig expired. (UserSig 已过期)
+/// 70001: The UserSig expired. (UserSig 已过期)
 pub const SIG_EXPIRED: i64 = 70001;
 /// Every documented code, in ascending order (binary-searchable).
 pub static TABLE: &[crate::ErrorCodeInfo] = &[

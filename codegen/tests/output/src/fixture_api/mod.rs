@@ -6,11 +6,10 @@
 
 pub mod error_codes;
 pub mod types;
-///Weird service (奇怪服务): servicename `WeirdSvc`.
 pub mod weird_svc;
 pub mod callbacks;
-///Commands in the whole catalogue, whatever features are enabled: 3.
-pub const CATALOGUE_COMMANDS: usize = 3usize;
+/// Commands in the whole catalogue, whatever features are enabled: 3.
+pub const CATALOGUE_COMMANDS: usize = 3;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
@@ -50,7 +49,9 @@ pub fn commands() -> impl Iterator<
     COMMAND_LISTS.iter().flat_map(|list| list.iter())
 }
 
-///A Tencent Cloud IM REST client: the runtime's core client (every method of `tim_rest_runtime::Client` is available through `Deref`) with one accessor per servicename (`client.openim().send_msg(..)`). Cheap to clone: clones share one connection pool and one UserSig cache.
+/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
+///
+/// The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime crate alone.
 #[derive(Clone)]
 pub struct Client(tim_rest_runtime::Client);
 impl Client {
@@ -59,13 +60,188 @@ impl Client {
     pub fn builder(sdkappid: u64, identifier: impl Into<String>) -> ClientBuilder {
         tim_rest_runtime::ClientBuilder::new(sdkappid, identifier)
     }
+
+    /// Builds a client from environment variables, every other setting at its default:
+    /// `TIM_SDKAPPID` (the application id), `TIM_ADMIN` (the App admin identifier) and
+    /// `TIM_SECRET_KEY` (the secret key) are required; `TIM_REGION` (`china`, `singapore`,
+    /// `silicon-valley`, ...; default `china`) and `TIM_BASE_URL` (a custom base URL, e.g. a
+    /// proxy) are optional. An empty variable counts as unset. For further settings start from
+    /// [`ClientBuilder::from_env`] instead.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
+    /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), tim_codegen_output::Error> {
+    /// // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore
+    /// let client = tim_codegen_output::Client::from_env()?;
+    /// # let _ = client;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Client, tim_rest_runtime::Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The runtime's core client this client wraps: what code written against
+    /// `tim-rest-runtime` alone takes.
+    pub fn runtime(&self) -> &tim_rest_runtime::Client {
+        &self.0
+    }
+
+    /// The application id (SDKAppID).
+    pub fn sdkappid(&self) -> u64 {
+        self.0.sdkappid()
+    }
+
+    /// The App admin identifier the client calls as.
+    pub fn identifier(&self) -> &str {
+        self.0.identifier()
+    }
+
+    /// Generates a UserSig for one of the application's users (e.g. to hand to a client app at
+    /// login), valid for `lifetime`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
+    /// instead of the secret key.
+    pub fn user_sig(
+        &self,
+        user_id: &str,
+        lifetime: std::time::Duration,
+    ) -> Result<tim_rest_runtime::usersig::UserSig, tim_rest_runtime::Error> {
+        self.0.user_sig(user_id, lifetime)
+    }
+
+    /// Calls any catalogued command: what every generated call function does. The body is
+    /// serialized once; failures are retried per the client's retry policy and the command's
+    /// retry class.
+    pub async fn call<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<E::Response, tim_rest_runtime::Error> {
+        self.0.call(request).await
+    }
+
+    /// [`Client::call`] with another retry policy for this call only (e.g.
+    /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+    pub async fn call_with<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+        policy: &tim_rest_runtime::RetryPolicy,
+    ) -> Result<E::Response, tim_rest_runtime::Error> {
+        self.0.call_with(request, policy).await
+    }
+
+    /// [`Client::call`], also handing back the raw reply body, the envelope (with its
+    /// `RequestId`) and the corrections the tolerant decoder made.
+    pub async fn call_raw<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::Decoded<E::Response>, tim_rest_runtime::Error> {
+        self.0.call_raw(request).await
+    }
+
+    /// [`Client::call_raw`] with another retry policy for this call only.
+    pub async fn call_raw_with<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+        policy: &tim_rest_runtime::RetryPolicy,
+    ) -> Result<tim_rest_runtime::Decoded<E::Response>, tim_rest_runtime::Error> {
+        self.0.call_raw_with(request, policy).await
+    }
+
+    /// Calls any command, catalogued or not, with a JSON body, and returns the reply's payload
+    /// as JSON (the envelope keys taken out), with the same signing, envelope handling, errors
+    /// and retries as the typed calls.
+    pub async fn call_json(
+        &self,
+        service: &str,
+        command: &str,
+        body: &serde_json::Value,
+    ) -> Result<serde_json::Value, tim_rest_runtime::Error> {
+        self.0.call_json(service, command, body).await
+    }
+
+    /// Sends a request of any size as requests of the documented size, with the client's batch
+    /// options; the generated `<function>_batched` functions call this.
+    pub async fn call_batched<E: tim_rest_runtime::Batched>(
+        &self,
+        request: &E,
+    ) -> tim_rest_runtime::BatchOutcome<E> {
+        self.0.call_batched(request).await
+    }
+
+    /// [`Client::call_batched`] with other options for this call.
+    pub async fn call_batched_with<E: tim_rest_runtime::Batched>(
+        &self,
+        request: &E,
+        options: &tim_rest_runtime::BatchOptions,
+    ) -> tim_rest_runtime::BatchOutcome<E> {
+        self.0.call_batched_with(request, options).await
+    }
+
+    /// The pages of a paged command, starting with `first`; the generated `<function>_pages`
+    /// functions call this.
+    pub fn pages<E: tim_rest_runtime::Paged>(
+        &self,
+        first: E,
+    ) -> tim_rest_runtime::Pages<E> {
+        self.0.pages(first)
+    }
+
+    /// The items of every page of a paged command, starting with `first`; the generated
+    /// `<function>_items` functions call this.
+    pub fn items<E: tim_rest_runtime::PagedItems>(
+        &self,
+        first: E,
+    ) -> tim_rest_runtime::Items<E> {
+        self.0.items(first)
+    }
+
+    /// Waits for `request`'s turn under the client's pacing without sending it, for callers that
+    /// send [`Client::prepare`]d requests with their own HTTP stack.
+    pub async fn pace<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<(), tim_rest_runtime::Error> {
+        self.0.pace(request).await
+    }
+
+    /// The URL (with the UserSig: a secret) and body the client would send for `request`, for
+    /// callers that send with their own HTTP stack.
+    pub fn prepare<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::PreparedRequest, tim_rest_runtime::Error> {
+        self.0.prepare(request)
+    }
+
+    /// [`Client::pace`], then [`Client::prepare`].
+    pub async fn prepare_paced<E: tim_rest_runtime::Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<tim_rest_runtime::PreparedRequest, tim_rest_runtime::Error> {
+        self.0.prepare_paced(request).await
+    }
+
+    /// The options of [`Client::call_batched`].
+    pub fn batch_options(&self) -> &tim_rest_runtime::BatchOptions {
+        self.0.batch_options()
+    }
+
+    /// The pacing configuration.
+    pub fn pacing(&self) -> &tim_rest_runtime::Pacing {
+        self.0.pacing()
+    }
 }
 
 /// Builds a [`Client`].
 pub type ClientBuilder = tim_rest_runtime::ClientBuilder<Client>;
-impl std::ops::Deref for Client {
-    type Target = tim_rest_runtime::Client;
-    fn deref(&self) -> &tim_rest_runtime::Client {
+impl AsRef<tim_rest_runtime::Client> for Client {
+    fn as_ref(&self) -> &tim_rest_runtime::Client {
         &self.0
     }
 }

@@ -102,7 +102,7 @@ impl<'de> serde::Deserialize<'de> for Element {
     }
 }
 
-///How the drift corrector reads [`Element`].
+/// How the drift corrector reads [`Element`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_Element: crate::drift::UnionShape = crate::drift::UnionShape::new(
@@ -129,7 +129,7 @@ impl TextBody {
     }
 }
 
-///How the drift corrector reads [`TextBody`].
+/// How the drift corrector reads [`TextBody`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_TextBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -163,7 +163,7 @@ impl PosBody {
     }
 }
 
-///How the drift corrector reads [`PosBody`].
+/// How the drift corrector reads [`PosBody`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PosBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -188,11 +188,11 @@ impl crate::drift::Schema for PosBody {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Scalarish {
-    ///A value of type `i64`.
+    /// A value of type `i64`.
     Integer(i64),
-    ///A value of type `string`.
+    /// A value of type `string`.
     Text(String),
-    ///A value of type `[string]`.
+    /// A value of type `[string]`.
     List(Vec<String>),
     /// Any other JSON value, kept verbatim.
     Other(serde_json::Value),

@@ -68,7 +68,7 @@ impl DemoBeforeSendEvent {
     }
 }
 
-///How the drift corrector reads [`DemoBeforeSendEvent`].
+/// How the drift corrector reads [`DemoBeforeSendEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DemoBeforeSendEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -213,7 +213,7 @@ impl DemoAfterEvent {
     }
 }
 
-///How the drift corrector reads [`DemoAfterEvent`].
+/// How the drift corrector reads [`DemoAfterEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DemoAfterEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
@@ -262,7 +262,7 @@ impl DemoBeforeQuietEvent {
     }
 }
 
-///How the drift corrector reads [`DemoBeforeQuietEvent`].
+/// How the drift corrector reads [`DemoBeforeQuietEvent`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DemoBeforeQuietEvent: crate::drift::ObjectShape = crate::drift::ObjectShape::new(

@@ -7,7 +7,7 @@
 //! and [`Callbacks`], which verifies, decodes and answers requests (see the runtime's
 //! `callbacks` module for the protocol).
 
-///Demo callbacks (回调): callback group `demo`.
+/// Demo callbacks (回调): callback group `demo`.
 pub mod demo;
 pub use tim_rest_runtime::callbacks::{
     Answer, CallbackExample, CallbackInfo, CallbackQuery, CallbackResponse,
@@ -17,8 +17,8 @@ pub use tim_rest_runtime::callbacks::{
 
 /// The app's side of the callback protocol for this crate's events.
 pub type Callbacks = tim_rest_runtime::callbacks::Callbacks<Event>;
-///Callback commands in the whole catalogue: 3.
-pub const CATALOGUE_CALLBACKS: usize = 3usize;
+/// Callback commands in the whole catalogue: 3.
+pub const CATALOGUE_CALLBACKS: usize = 3;
 /// The registry entries, group by group in file order.
 pub static CALLBACK_LISTS: &[&[CallbackInfo]] = &[demo::CALLBACKS];
 /// Every catalogued callback command.
