@@ -11,6 +11,7 @@ mod client;
 mod drift;
 mod escape_hatches;
 mod examples;
+mod face;
 mod history;
 mod mock_scripting;
 mod region;
