@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
         emulator.set_recording(false);
         let plain = Arc::new(stateless.client_builder().pool_max_idle_per_host(CONCURRENT).build().expect("client"));
         let stateful = Arc::new(emulator.client_builder().pool_max_idle_per_host(CONCURRENT).build().expect("client"));
-        let accounts = MultiAccountImportRequest::new().accounts(vec!["alice".into(), "bob".into()]);
+        let accounts = MultiAccountImportRequest::new().accounts(["alice", "bob"]);
         stateful.im_open_login_svc().multi_account_import(&accounts).await.expect("import");
         (stateless, emulator, plain, stateful)
     });

@@ -461,7 +461,7 @@ pub(crate) fn joined(inner: &Inner, r: &GetJoinedGroupListRequest) -> Reply {
     if !w.has_account(&r.member_account) {
         return fail(GROUP_ACCOUNT_NOT_FOUND, "Member_Account is not an imported account");
     }
-    let huge = r.with_huge_groups == Some(1);
+    let huge = r.with_huge_groups == Some(true);
     let mine: Vec<(&String, &Group, &Member)> = w
         .groups
         .iter()
@@ -571,7 +571,7 @@ pub(crate) async fn send_msg(inner: &Arc<Inner>, r: &SendGroupMsgRequest) -> Rep
             &sender,
             &inner.admin,
             r.random,
-            r.online_only_flag.unwrap_or(0),
+            i32::from(r.online_only_flag.unwrap_or(false)),
             now * 1000,
         );
         e.msg_body = body.clone();
@@ -620,7 +620,7 @@ pub(crate) async fn send_msg(inner: &Arc<Inner>, r: &SendGroupMsgRequest) -> Rep
             r.random,
             seq,
             now,
-            r.online_only_flag.unwrap_or(0),
+            i32::from(r.online_only_flag.unwrap_or(false)),
             now * 1000,
         );
         e.msg_body = body;
@@ -649,7 +649,7 @@ pub(crate) fn history(inner: &Inner, r: &GroupMsgGetSimpleRequest) -> Reply {
     let top = r.req_msg_seq.unwrap_or(u64::MAX);
     let want = r.req_msg_number as usize;
     let take = want.min(20);
-    let with_recalled = r.with_recalled_msg == Some(1);
+    let with_recalled = r.with_recalled_msg == Some(true);
     let mut list = Vec::new();
     for m in g.messages.iter().rev().filter(|m| m.seq <= top).take(take) {
         if m.recalled && !with_recalled {

@@ -39,7 +39,7 @@ pub(crate) fn get_list(inner: &Inner, r: &GetListRequest) -> Reply {
     }
     for (peer, t) in last {
         if !gone(&c2c_key(peer), t) {
-            let mut s = SessionItem::new(ContactType::C2c, t, 0);
+            let mut s = SessionItem::new(ContactType::C2c, t, false);
             s.to_account = Some(peer.to_owned());
             items.push((t, s));
         }
@@ -50,7 +50,7 @@ pub(crate) fn get_list(inner: &Inner, r: &GetListRequest) -> Reply {
         }
         let Some(t) = g.messages.last().map(|m| m.time) else { continue };
         if !gone(&group_key(id), t) {
-            let mut s = SessionItem::new(ContactType::Group, t, 0);
+            let mut s = SessionItem::new(ContactType::Group, t, false);
             s.group_id = Some(id.clone());
             items.push((t, s));
         }

@@ -33,7 +33,7 @@ fn blocked(w: &crate::World, owner: &str, other: &str) -> bool {
 pub(crate) fn friend_add(inner: &Arc<Inner>, r: &FriendAddRequest) -> Reply {
     let now = inner.now();
     let both = !matches!(r.add_type, Some(AddType::Single));
-    let force = r.force_add_flags == Some(1);
+    let force = r.force_add_flags == Some(true);
     let mut pairs = Vec::new();
     let mut resp = FriendAddResponse::new();
     {

@@ -28,7 +28,7 @@ fn text_of(body: &[MsgElement]) -> String {
 }
 
 async fn import(c: &Client, ids: &[&str]) {
-    let r = MultiAccountImportRequest::new().accounts(ids.iter().map(|s| s.to_string()).collect());
+    let r = MultiAccountImportRequest::new().accounts(ids.iter().copied());
     c.im_open_login_svc().multi_account_import(&r).await.expect("import");
 }
 
@@ -40,7 +40,7 @@ async fn accounts_are_imported_checked_kicked_and_deleted() {
     login.account_import(&AccountImportRequest::new("alice")).await.expect("importing again is fine");
     assert_eq!(emu.world().accounts["alice"].profile["Tag_Profile_IM_Nick"], "Alice");
 
-    let both = MultiAccountImportRequest::new().accounts(vec!["bob".into()]).account_list(vec![ImportAccountItem::new("carol")]);
+    let both = MultiAccountImportRequest::new().accounts(["bob"]).account_list(vec![ImportAccountItem::new("carol")]);
     assert_eq!(login.multi_account_import(&both).await.expect_err("one form only").code(), Some(ACCOUNT_INVALID_PARAMETER));
     let new_form =
         MultiAccountImportRequest::new().account_list(vec![ImportAccountItem::new("bob").nick("Bob"), ImportAccountItem::new("carol")]);
@@ -56,11 +56,11 @@ async fn accounts_are_imported_checked_kicked_and_deleted() {
 
     assert_eq!(login.kick(&KickRequest::new("nobody")).await.expect_err("unknown").code(), Some(ACCOUNT_NOT_FOUND));
     emu.set_online("bob", true);
-    let state = c.openim().query_online_status(&QueryOnlineStatusRequest::new(vec!["bob".into(), "ghost".into()])).await.expect("state");
+    let state = c.openim().query_online_status(&QueryOnlineStatusRequest::new(["bob", "ghost"])).await.expect("state");
     assert_eq!(state.query_result[0].status, OnlineStatus::Online);
     assert_eq!(state.error_list[0].error_code, ACCOUNT_NOT_FOUND);
     login.kick(&KickRequest::new("bob")).await.expect("kick");
-    let state = c.openim().query_online_status(&QueryOnlineStatusRequest::new(vec!["bob".into()])).await.expect("state");
+    let state = c.openim().query_online_status(&QueryOnlineStatusRequest::new(["bob"])).await.expect("state");
     assert_eq!(state.query_result[0].status, OnlineStatus::Offline, "kicked");
 
     let del = login
@@ -132,10 +132,7 @@ async fn messages_are_stored_read_back_page_by_page_recalled_and_counted() {
     // Unread counts, read reports, recalls.
     let unread = im.get_c2c_unread_msg_num(&GetC2cUnreadMsgNumRequest::new("bob")).await.expect("unread");
     assert_eq!(unread.all_c2c_unread_msg_num, Some(6));
-    let per = im
-        .get_c2c_unread_msg_num(&GetC2cUnreadMsgNumRequest::new("bob").peer_account(vec!["alice".into(), "ghost".into()]))
-        .await
-        .expect("per peer");
+    let per = im.get_c2c_unread_msg_num(&GetC2cUnreadMsgNumRequest::new("bob").peer_account(["alice", "ghost"])).await.expect("per peer");
     assert_eq!(per.c2c_unread_msg_num_list[0].c2c_unread_msg_num, 6);
     assert_eq!(per.error_list[0].error_code, ACCOUNT_NOT_FOUND);
     im.admin_msg_withdraw(&AdminMsgWithdrawRequest::new("alice", "bob", &keys[0])).await.expect("recall");
@@ -159,7 +156,7 @@ async fn batch_sends_report_unknown_recipients_and_imports_are_not_duplicated() 
     let (emu, c) = emu().await;
     import(&c, &["alice", "bob", "carol"]).await;
     let im = c.openim();
-    let raw = c.call_raw(&BatchSendMsgRequest::new(vec!["bob".into(), "ghost".into(), "carol".into()], text("news"))).await;
+    let raw = c.call_raw(&BatchSendMsgRequest::new(["bob", "ghost", "carol"], text("news"))).await;
     let raw = raw.expect("partial success is a success");
     assert_eq!(raw.value.error_list.len(), 1);
     assert_eq!(raw.value.error_list[0].to_account, "ghost");

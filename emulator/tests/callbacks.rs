@@ -85,7 +85,7 @@ async fn moderation_service() -> (String, Arc<Mutex<Vec<String>>>) {
 async fn setup(enabled: &[&str]) -> (Emulator, Client, Arc<Mutex<Vec<String>>>) {
     let emu = Emulator::start(APPID, "administrator", "test-key").await.expect("bind");
     let client = emu.client_builder().build().expect("client");
-    let r = MultiAccountImportRequest::new().accounts(["ann", "ben", "cid"].iter().map(|s| s.to_string()).collect());
+    let r = MultiAccountImportRequest::new().accounts(["ann", "ben", "cid"]);
     client.im_open_login_svc().multi_account_import(&r).await.expect("import");
     let (url, seen) = moderation_service().await;
     emu.set_callbacks(Some(CallbackConfig::new(url, enabled.iter().copied()).expect("catalogued").token(TOKEN)));
@@ -147,7 +147,7 @@ async fn group_messages_are_moderated_and_membership_changes_are_reported() {
         .member_list(vec![CreateGroupMemberItem::new("ben")]);
     g.create_group(&create).await.expect("create");
     g.add_group_member(&AddGroupMemberRequest::new("team", vec![AddGroupMemberItem::new("cid")])).await.expect("join");
-    g.delete_group_member(&DeleteGroupMemberRequest::new("team", vec!["cid".into()])).await.expect("leave");
+    g.delete_group_member(&DeleteGroupMemberRequest::new("team", ["cid"])).await.expect("leave");
 
     let err = g.send_group_msg(&SendGroupMsgRequest::new("team", text("banned")).from_account("ben")).await.expect_err("rejected");
     assert_eq!(err.code(), Some(GROUP_REJECTED_BY_CALLBACK));
@@ -201,9 +201,9 @@ async fn recalls_group_changes_and_relationship_changes_are_reported() {
     ))
     .await
     .expect("friends");
-    s.friend_delete(&tim_rest::sns::FriendDeleteRequest::new("ann", vec!["ben".into()])).await.expect("unfriend");
-    s.black_list_add(&tim_rest::sns::BlackListAddRequest::new("ann", vec!["cid".into()])).await.expect("block");
-    s.black_list_delete(&tim_rest::sns::BlackListDeleteRequest::new("ann", vec!["cid".into()])).await.expect("unblock");
+    s.friend_delete(&tim_rest::sns::FriendDeleteRequest::new("ann", ["ben"])).await.expect("unfriend");
+    s.black_list_add(&tim_rest::sns::BlackListAddRequest::new("ann", ["cid"])).await.expect("block");
+    s.black_list_delete(&tim_rest::sns::BlackListDeleteRequest::new("ann", ["cid"])).await.expect("unblock");
     emu.settle().await;
 
     let seen = seen.lock().expect("log").clone();
@@ -222,7 +222,7 @@ async fn recalls_group_changes_and_relationship_changes_are_reported() {
 async fn without_an_answer_in_time_the_documented_default_allows() {
     let emu = Emulator::start(APPID, "administrator", "test-key").await.expect("bind");
     let client = emu.client_builder().build().expect("client");
-    let r = MultiAccountImportRequest::new().accounts(vec!["ann".into(), "ben".into()]);
+    let r = MultiAccountImportRequest::new().accounts(["ann", "ben"]);
     client.im_open_login_svc().multi_account_import(&r).await.expect("import");
     // A service that never answers in time.
     let app = axum::Router::new().route(

@@ -11,7 +11,7 @@ use tim_rest::types::{GroupMemberRole, GroupType, MsgElement, ShutUpAllMember, T
 async fn emu() -> (Emulator, Client) {
     let e = Emulator::start(1400000000, "administrator", "test-key").await.expect("bind");
     let c = e.client_builder().build().expect("client");
-    let r = MultiAccountImportRequest::new().accounts(["owner", "ann", "ben", "cid"].iter().map(|s| s.to_string()).collect());
+    let r = MultiAccountImportRequest::new().accounts(["owner", "ann", "ben", "cid"]);
     c.im_open_login_svc().multi_account_import(&r).await.expect("import");
     (e, c)
 }
@@ -48,7 +48,7 @@ async fn groups_are_created_read_changed_listed_and_destroyed() {
     g.modify_group_base_info(&ModifyGroupBaseInfoRequest::new("team").name("Team 2").mute_all_member(ShutUpAllMember::On))
         .await
         .expect("modify");
-    let info = g.get_group_info(&GetGroupInfoRequest::new(vec!["team".into(), "nope".into()])).await.expect("info");
+    let info = g.get_group_info(&GetGroupInfoRequest::new(["team", "nope"])).await.expect("info");
     assert_eq!(info.group_info[0].name.as_deref(), Some("Team 2"));
     assert_eq!(info.group_info[0].owner_account.as_deref(), Some("owner"));
     assert_eq!(info.group_info[0].member_num, Some(2));
@@ -118,7 +118,7 @@ async fn members_are_added_removed_listed_muted_and_promoted() {
         .await
         .expect_err("owner");
     assert_eq!(owner.code(), Some(GROUP_INVALID_PARAMETER));
-    g.forbid_send_msg(&ForbidSendMsgRequest::new("team", vec!["ben".into()], 60)).await.expect("mute");
+    g.forbid_send_msg(&ForbidSendMsgRequest::new("team", ["ben"], 60)).await.expect("mute");
     let muted = g.send_group_msg(&SendGroupMsgRequest::new("team", text("hi")).from_account("ben")).await.expect_err("muted");
     assert_eq!(muted.code(), Some(GROUP_SENDER_MUTED));
     g.modify_group_member_info(&ModifyGroupMemberInfoRequest::new("team", "ben").mute_time(0)).await.expect("unmute");
@@ -127,14 +127,14 @@ async fn members_are_added_removed_listed_muted_and_promoted() {
     let not_in = g.change_group_owner(&ChangeGroupOwnerRequest::new("team", "cid")).await.expect_err("not a member");
     assert_eq!(not_in.code(), Some(GROUP_PERMISSION_DENIED));
     g.change_group_owner(&ChangeGroupOwnerRequest::new("team", "ben")).await.expect("new owner");
-    let info = g.get_group_info(&GetGroupInfoRequest::new(vec!["team".into()])).await.expect("info");
+    let info = g.get_group_info(&GetGroupInfoRequest::new(["team"])).await.expect("info");
     assert_eq!(info.group_info[0].owner_account.as_deref(), Some("ben"));
     let roles: Vec<(String, Option<GroupMemberRole>)> =
         info.group_info[0].member_list.iter().map(|m| (m.member_account.clone(), m.role.clone())).collect();
     assert!(roles.contains(&("owner".into(), Some(GroupMemberRole::Member))));
     assert!(roles.contains(&("ann".into(), Some(GroupMemberRole::Admin))));
 
-    g.delete_group_member(&DeleteGroupMemberRequest::new("team", vec!["ann".into(), "cid".into()])).await.expect("delete");
+    g.delete_group_member(&DeleteGroupMemberRequest::new("team", ["ann", "cid"])).await.expect("delete");
     let left = g.get_group_member_info(&GetGroupMemberInfoRequest::new("team")).await.expect("members");
     assert_eq!(left.member_num, 2);
 }
@@ -177,6 +177,6 @@ async fn group_messages_are_stored_paged_recalled_and_checked() {
     assert_eq!(recall.recall_ret_list[1].ret_code, GROUP_RECALL_MSG_NOT_FOUND);
     let plain = g.group_msg_get_simple(&GroupMsgGetSimpleRequest::new("team", 1)).await.expect("latest");
     assert!(plain.rsp_msg_list.is_empty(), "the recalled message is left out by default");
-    let with = g.group_msg_get_simple(&GroupMsgGetSimpleRequest::new("team", 1).with_recalled_msg(1)).await.expect("latest");
+    let with = g.group_msg_get_simple(&GroupMsgGetSimpleRequest::new("team", 1).with_recalled_msg(true)).await.expect("latest");
     assert_eq!(with.rsp_msg_list[0].is_place_msg, 2);
 }

@@ -13,7 +13,7 @@ use tim_rest::types::{MsgElement, TextElem};
 async fn emu() -> (Emulator, Client) {
     let e = Emulator::start(1400000000, "administrator", "test-key").await.expect("bind");
     let c = e.client_builder().build().expect("client");
-    let r = MultiAccountImportRequest::new().accounts(["ann", "ben", "cid", "dan"].iter().map(|s| s.to_string()).collect());
+    let r = MultiAccountImportRequest::new().accounts(["ann", "ben", "cid", "dan"]);
     c.im_open_login_svc().multi_account_import(&r).await.expect("import");
     (e, c)
 }
@@ -32,13 +32,8 @@ async fn profiles_are_set_and_read_back() {
     p.portrait_set(&set).await.expect("set");
     let err = p.portrait_set(&PortraitSetRequest::new("ghost", vec![])).await.expect_err("unknown");
     assert_eq!(err.code(), Some(PROFILE_ACCOUNT_NOT_FOUND));
-    let got = p
-        .portrait_get(&PortraitGetRequest::new(
-            vec!["ann".into(), "ghost".into()],
-            vec!["Tag_Profile_IM_Nick".into(), "Tag_Profile_IM_Level".into()],
-        ))
-        .await
-        .expect("get");
+    let got =
+        p.portrait_get(&PortraitGetRequest::new(["ann", "ghost"], ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Level"])).await.expect("get");
     assert_eq!(got.user_profile_item[0].profile_item[0].value, ProfileValue::Text("Ann".into()));
     assert_eq!(got.user_profile_item[0].profile_item[1].value, ProfileValue::Integer(3));
     assert_eq!(got.user_profile_item[1].result_code, PROFILE_ACCOUNT_NOT_FOUND);
@@ -68,17 +63,14 @@ async fn friends_are_added_checked_listed_grouped_and_deleted() {
     let r = s.friend_add(&add).await.expect("add");
     let codes: Vec<i64> = r.result_item.iter().map(|i| i.result_code).collect();
     assert_eq!(codes, [0, SNS_ACCOUNT_NOT_FOUND, SNS_PENDING_CREATED]);
-    s.friend_add(&FriendAddRequest::new("ann", vec![FriendAddItem::new("dan", "AddSource_Type_Test")]).force_add_flags(1))
+    s.friend_add(&FriendAddRequest::new("ann", vec![FriendAddItem::new("dan", "AddSource_Type_Test")]).force_add_flags(true))
         .await
         .expect("forced");
     s.friend_add(&FriendAddRequest::new("cid", vec![FriendAddItem::new("ann", "AddSource_Type_Test")]).add_type(AddType::Single))
         .await
         .expect("one way");
 
-    let check = s
-        .friend_check(&FriendCheckRequest::new("ann", vec!["ben".into(), "cid".into(), "ghost".into()], FriendCheckType::Both))
-        .await
-        .expect("check");
+    let check = s.friend_check(&FriendCheckRequest::new("ann", ["ben", "cid", "ghost"], FriendCheckType::Both)).await.expect("check");
     let rel: Vec<Option<FriendRelation>> = check.info_item.iter().map(|i| i.relation.clone()).collect();
     assert_eq!(rel, [Some(FriendRelation::BothWay), Some(FriendRelation::BWithA), Some(FriendRelation::NoRelation)]);
 
@@ -88,19 +80,18 @@ async fn friends_are_added_checked_listed_grouped_and_deleted() {
     let ben = list.user_data_item.iter().find(|i| i.to_account == "ben").expect("ben");
     assert!(ben.value_item.iter().any(|v| v.tag == "Tag_SNS_IM_Remark" && v.value == SnsValue::Text("B".into())));
 
-    let grouped =
-        s.group_add(&GroupAddRequest::new("ann", vec!["work".into()]).to_account(vec!["ben".into(), "cid".into()])).await.expect("lists");
+    let grouped = s.group_add(&GroupAddRequest::new("ann", ["work"]).to_account(["ben", "cid"])).await.expect("lists");
     assert_eq!(grouped.result_item[0].result_code, 0);
     assert_eq!(grouped.result_item[1].result_code, SNS_NOT_FRIENDS);
     let list = s.friend_get(&FriendGetRequest::new("ann", 0)).await.expect("list");
     let ben = list.user_data_item.iter().find(|i| i.to_account == "ben").expect("ben");
-    assert!(ben.value_item.iter().any(|v| v.tag == "Tag_SNS_IM_Group" && v.value == SnsValue::List(vec!["work".into()])));
-    s.group_delete(&GroupDeleteRequest::new("ann", vec!["work".into()])).await.expect("delete list");
+    assert!(ben.value_item.iter().any(|v| v.tag == "Tag_SNS_IM_Group" && v.value == SnsValue::List(vec!["work".to_owned()])));
+    s.group_delete(&GroupDeleteRequest::new("ann", ["work"])).await.expect("delete list");
 
-    let del = s.friend_delete(&FriendDeleteRequest::new("ann", vec!["ben".into(), "cid".into()])).await.expect("delete");
+    let del = s.friend_delete(&FriendDeleteRequest::new("ann", ["ben", "cid"])).await.expect("delete");
     assert_eq!(del.result_item[0].result_code, 0);
     assert_eq!(del.result_item[1].result_code, SNS_NOT_FRIENDS);
-    let check = s.friend_check(&FriendCheckRequest::new("ben", vec!["ann".into()], FriendCheckType::Both)).await.expect("check");
+    let check = s.friend_check(&FriendCheckRequest::new("ben", ["ann"], FriendCheckType::Both)).await.expect("check");
     assert_eq!(check.info_item[0].relation, Some(FriendRelation::NoRelation), "deleted both ways");
     let err = s.friend_get(&FriendGetRequest::new("ghost", 0)).await.expect_err("unknown");
     assert_eq!(err.code(), Some(SNS_ACCOUNT_NOT_FOUND));
@@ -111,28 +102,28 @@ async fn blocklists_remove_friendships_and_refuse_friend_requests() {
     let (_emu, c) = emu().await;
     let s = c.sns();
     s.friend_add(&FriendAddRequest::new("ann", vec![FriendAddItem::new("ben", "AddSource_Type_Test")])).await.expect("friends");
-    let r = s.black_list_add(&BlackListAddRequest::new("ann", vec!["ben".into(), "ghost".into()])).await.expect("block");
+    let r = s.black_list_add(&BlackListAddRequest::new("ann", ["ben", "ghost"])).await.expect("block");
     assert_eq!(r.result_item[0].result_code, 0);
     assert_eq!(r.result_item[1].result_code, SNS_ACCOUNT_NOT_FOUND);
-    let again = s.black_list_add(&BlackListAddRequest::new("ann", vec!["ben".into()])).await.expect("again");
+    let again = s.black_list_add(&BlackListAddRequest::new("ann", ["ben"])).await.expect("again");
     assert_eq!(again.result_item[0].result_code, SNS_INVALID_PARAMETER, "re-adding fails per item");
     assert_eq!(again.result_item[0].result_info, "Err_SNS_BlackListAdd_Already_Exist");
-    let check = s.friend_check(&FriendCheckRequest::new("ann", vec!["ben".into()], FriendCheckType::Both)).await.expect("check");
+    let check = s.friend_check(&FriendCheckRequest::new("ann", ["ben"], FriendCheckType::Both)).await.expect("check");
     assert_eq!(check.info_item[0].relation, Some(FriendRelation::NoRelation));
     let refused = s.friend_add(&FriendAddRequest::new("ben", vec![FriendAddItem::new("ann", "AddSource_Type_Test")])).await.expect("add");
     assert_eq!(refused.result_item[0].result_code, SNS_IN_PEER_BLACKLIST);
 
-    s.black_list_add(&BlackListAddRequest::new("ann", vec!["cid".into(), "dan".into()])).await.expect("block more");
+    s.black_list_add(&BlackListAddRequest::new("ann", ["cid", "dan"])).await.expect("block more");
     let page = s.black_list_get(&BlackListGetRequest::new("ann", 0, 2, 0)).await.expect("page");
     assert_eq!(page.black_list_item.len(), 2);
     assert_ne!(page.start_index, 0);
     let rest = s.black_list_get(&BlackListGetRequest::new("ann", page.start_index, 2, 0)).await.expect("rest");
     assert_eq!(rest.black_list_item.len(), 1);
     assert_eq!(rest.start_index, 0);
-    let check = s.black_list_check(&BlackListCheckRequest::new("ben", vec!["ann".into()], BlackCheckType::Both)).await.expect("check");
+    let check = s.black_list_check(&BlackListCheckRequest::new("ben", ["ann"], BlackCheckType::Both)).await.expect("check");
     assert_eq!(check.black_list_check_item[0].relation, Some(BlackRelation::BWithA));
-    s.black_list_delete(&BlackListDeleteRequest::new("ann", vec!["ben".into()])).await.expect("unblock");
-    let check = s.black_list_check(&BlackListCheckRequest::new("ann", vec!["ben".into()], BlackCheckType::Single)).await.expect("check");
+    s.black_list_delete(&BlackListDeleteRequest::new("ann", ["ben"])).await.expect("unblock");
+    let check = s.black_list_check(&BlackListCheckRequest::new("ann", ["ben"], BlackCheckType::Single)).await.expect("check");
     assert_eq!(check.black_list_check_item[0].relation, Some(BlackRelation::No));
 }
 

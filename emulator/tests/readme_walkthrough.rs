@@ -35,7 +35,7 @@ async fn walkthrough() -> Result<(), Box<dyn std::error::Error>> {
     let client = emu.client_builder().build()?;
 
     // 3. Accounts, a group, messages.
-    let users = MultiAccountImportRequest::new().accounts(vec!["alice".into(), "bob".into()]);
+    let users = MultiAccountImportRequest::new().accounts(["alice", "bob"]);
     client.im_open_login_svc().multi_account_import(&users).await?;
     let group =
         CreateGroupRequest::new(GroupType::Public, "Book club").owner_account("alice").member_list(vec![CreateGroupMemberItem::new("bob")]);
