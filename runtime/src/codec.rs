@@ -15,8 +15,9 @@ where
 }
 
 /// A documented 0/1 flag (`flag` in the catalogue): `bool` in Rust, the integer 0 or 1 on the wire.
-/// Reading is tolerant: `0`/`1` (any non-zero integer is `true`), `true`/`false`, and those as strings.
-/// Use with `#[serde(with = "flag")]`.
+/// Reading takes the integer the catalogue describes (any non-zero integer is `true`); a flag sent as
+/// `true`/`false` or as a string is drift, which the tolerant pass converts and reports like any other
+/// integer's (and strict decoding refuses). Use with `#[serde(with = "flag")]`.
 pub mod flag {
     use serde::de::{self, Deserializer, Visitor};
     use serde::ser::Serializer;
@@ -28,7 +29,7 @@ pub mod flag {
         serializer.serialize_u8(u8::from(*value))
     }
 
-    /// Reads `0`/`1`, `true`/`false`, or either as a string.
+    /// Reads `0`/`1` (any non-zero integer as `true`).
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
         deserializer.deserialize_any(FlagVisitor)
     }
@@ -40,21 +41,11 @@ pub mod flag {
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a 0/1 flag")
         }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-            Ok(v)
-        }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
             Ok(v != 0)
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
             Ok(v != 0)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-            match v.trim() {
-                "1" | "true" => Ok(true),
-                "0" | "false" => Ok(false),
-                _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
-            }
         }
     }
 }
