@@ -10,6 +10,7 @@ use crate::model::{Catalogue, Ty, TypeId, TypeKind};
 mod call_rules;
 mod callbacks;
 mod fields;
+mod operations;
 mod services;
 mod ty;
 mod types;
@@ -129,7 +130,7 @@ impl Reach {
     fn mark(cat: &Catalogue, root: TypeId, seen: &mut [bool]) {
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
-            match seen.get_mut(id) {
+            match seen.get_mut(id.0) {
                 Some(s) if !*s => *s = true,
                 _ => continue,
             }
@@ -189,7 +190,7 @@ impl Differ<'_> {
     /// The directions an object travels in, in either catalogue.
     fn usage(&self, o: TypeId, n: TypeId) -> Usage {
         let (a, b) = (&self.old_reach, &self.new_reach);
-        Usage { request: a.sent[o] || b.sent[n], response: a.read[o] || b.read[n] }
+        Usage { request: a.sent[o.0] || b.sent[n.0], response: a.read[o.0] || b.read[n.0] }
     }
 }
 
