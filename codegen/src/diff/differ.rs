@@ -1,8 +1,8 @@
 //! The differ: walks two catalogues side by side and records a [`Finding`] per change. This file holds
 //! the walk's state, where findings are located ([`Loc`]) and which directions a type travels in
-//! ([`Usage`], [`Reach`]); the comparisons are by concern: `services.rs` (services, commands, error
-//! codes), `fields.rs` (objects field by field), `types.rs` (named types) and `ty.rs` (type
-//! expressions).
+//! ([`Usage`], [`Reach`]); the comparisons are by concern: `operations.rs` (what commands and callbacks
+//! share: docs and examples), `services.rs` (services, commands, error codes), `callbacks.rs`,
+//! `fields.rs` (objects field by field), `types.rs` (named types) and `ty.rs` (type expressions).
 
 use super::{Finding, Rule, Verdict};
 use crate::model::{Catalogue, Ty, TypeId, TypeKind};

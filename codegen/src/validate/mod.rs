@@ -12,9 +12,10 @@
 //! 3. commands and callbacks: their fields, retry class, per-item results, outcomes;
 //! 4. usage (which types are sent and which are read), then the examples, which are checked against it.
 //!
-//! By concern: `types.rs` (type expressions, fields, named types), `commands.rs`, `callbacks.rs`,
-//! `sources.rs` (doc links and the currency record), `examples.rs`, `usage.rs`, `errors.rs` and
-//! `gaps.rs`.
+//! By concern: `types.rs` (type expressions, fields, named types), `operations.rs` (what commands and
+//! callbacks share: Rust names, doc links and sources, the examples), `commands.rs` and `callbacks.rs`
+//! (what is their own, including how an example body fits), `sources.rs` (doc links and the currency
+//! record), `examples.rs`, `usage.rs`, `errors.rs` and `gaps.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{FileInfo, SpecFiles};
