@@ -23,7 +23,7 @@ use std::path::PathBuf;
 fn ty(t: &Ty) -> Value {
     match t {
         Ty::Scalar(s) => Value::from(s.spelling()),
-        Ty::Ref(id) => json!({ "ref": id }),
+        Ty::Ref(id) => json!({ "ref": id.0 }),
         Ty::Array(inner) => json!({ "array": ty(inner) }),
         Ty::Map(inner) => json!({ "map": ty(inner) }),
     }
@@ -43,7 +43,7 @@ fn table(cat: &Catalogue) -> Value {
         };
         commands.insert(
             format!("{}/{}", s.wire, c.wire),
-            json!({ "request": c.request, "response": c.response, "description": c.description, "retry": retry }),
+            json!({ "request": c.request.0, "response": c.response.0, "description": c.description, "retry": retry }),
         );
     }
     let types: Vec<Value> = cat
@@ -70,7 +70,7 @@ fn table(cat: &Catalogue) -> Value {
                     "kind": "union",
                     "tag": tag,
                     "content": content,
-                    "variants": variants.iter().map(|v| json!({ "tag": v.tag, "ty": v.ty })).collect::<Vec<_>>(),
+                    "variants": variants.iter().map(|v| json!({ "tag": v.tag, "ty": v.ty.0 })).collect::<Vec<_>>(),
                 }),
                 TypeKind::OneOf(alternatives) => json!({
                     "kind": "oneof",

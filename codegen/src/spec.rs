@@ -147,51 +147,109 @@ pub struct TypesFile {
     pub types: OrderedMap<TypeSpec>,
 }
 
-/// One command (`servicename/command` pair).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommandSpec {
-    /// The Rust function name; defaults to the snake case of the wire command.
-    #[serde(default)]
-    pub name: Option<String>,
+/// Declares the spec of an operation (a command or a callback): the keys both have (`name`, `title`,
+/// `doc`, `doc_en`, `description`, `examples`, `sources`), written once here, then the kind's own
+/// keys. A macro rather than a shared struct because serde's `flatten` cannot be combined with
+/// `deny_unknown_fields`, which reports a misspelt key with its line.
+macro_rules! operation_spec {
+    (
+        $(#[$meta:meta])*
+        pub struct $spec:ident {
+            name: $name_doc:literal,
+            examples: $example:ty,
+            $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $spec {
+            #[doc = $name_doc]
+            #[serde(default)]
+            pub name: Option<String>,
+            /// Title in both languages.
+            pub title: Title,
+            /// Link to the official Chinese documentation page.
+            pub doc: String,
+            /// Link to the official English documentation page, when there is one.
+            #[serde(default)]
+            pub doc_en: Option<String>,
+            /// Longer English description.
+            #[serde(default)]
+            pub description: Option<String>,
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// The official examples, verbatim JSON text.
+            #[serde(default)]
+            pub examples: Vec<$example>,
+            /// The official pages the schema was checked against (the currency record).
+            #[serde(default)]
+            pub sources: Vec<SourceSpec>,
+        }
+
+        impl $spec {
+            /// The keys every operation has.
+            pub fn common(&self) -> OperationSpec<'_> {
+                OperationSpec {
+                    name: self.name.as_deref(),
+                    title: &self.title,
+                    doc: &self.doc,
+                    doc_en: self.doc_en.as_deref(),
+                    description: self.description.as_deref(),
+                    examples: self.examples.iter().map(|e| ExampleSpec::from(e.clone())).collect(),
+                    sources: &self.sources,
+                }
+            }
+        }
+    };
+}
+
+/// The keys commands and callbacks share, borrowed from either spec (examples in one shape).
+#[derive(Debug, Clone)]
+pub struct OperationSpec<'a> {
+    /// The Rust name, when set.
+    pub name: Option<&'a str>,
     /// Title in both languages.
-    pub title: Title,
-    /// Link to the official Chinese documentation page.
-    pub doc: String,
-    /// Link to the official English documentation page, when there is one.
-    #[serde(default)]
-    pub doc_en: Option<String>,
+    pub title: &'a Title,
+    /// Chinese documentation link.
+    pub doc: &'a str,
+    /// English documentation link.
+    pub doc_en: Option<&'a str>,
     /// Longer English description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Retry class: `safe`, `never`, or `dedupe(Field, ...)`.
-    pub retry: String,
-    /// Request body fields; `{}` when the body is an empty object.
-    pub request: OrderedMap<FieldSpec>,
-    /// Response payload fields (the envelope fields are implicit).
-    pub response: OrderedMap<FieldSpec>,
-    /// Per-item results inside a successful reply.
-    #[serde(default)]
-    pub results: Vec<ResultsSpec>,
-    /// The official examples, verbatim JSON text.
-    #[serde(default)]
+    pub description: Option<&'a str>,
+    /// The official examples (a callback's event as `request`, its reply as `response`).
     pub examples: Vec<ExampleSpec>,
-    /// The official pages the schema was checked against (the currency record).
-    #[serde(default)]
-    pub sources: Vec<SourceSpec>,
-    /// `partial`: the official reply table could not be read whole; `response` lists what is known (all
-    /// optional) and the generated reply keeps every other key.
-    #[serde(default)]
-    pub reply: Option<String>,
-    /// How the command pages through a list (its cursor scheme), when it does.
-    #[serde(default)]
-    pub paging: Option<PagingSpec>,
-    /// Documented limits on request fields (list sizes, string lengths, ranges), keyed by field path.
-    #[serde(default)]
-    pub limits: OrderedMap<LimitSpec>,
-    /// Documented call rates: one mapping, or a list when several apply.
-    #[serde(default)]
-    pub rate: Option<OneOrMany<RateSpec>>,
+    /// The currency record.
+    pub sources: &'a [SourceSpec],
+}
+
+operation_spec! {
+    /// One command (`servicename/command` pair).
+    pub struct CommandSpec {
+        name: "The Rust function name; defaults to the snake case of the wire command.",
+        examples: ExampleSpec,
+        /// Retry class: `safe`, `never`, or `dedupe(Field, ...)`.
+        pub retry: String,
+        /// Request body fields; `{}` when the body is an empty object.
+        pub request: OrderedMap<FieldSpec>,
+        /// Response payload fields (the envelope fields are implicit).
+        pub response: OrderedMap<FieldSpec>,
+        /// Per-item results inside a successful reply.
+        #[serde(default)]
+        pub results: Vec<ResultsSpec>,
+        /// `partial`: the official reply table could not be read whole; `response` lists what is known (all
+        /// optional) and the generated reply keeps every other key.
+        #[serde(default)]
+        pub reply: Option<String>,
+        /// How the command pages through a list (its cursor scheme), when it does.
+        #[serde(default)]
+        pub paging: Option<PagingSpec>,
+        /// Documented limits on request fields (list sizes, string lengths, ranges), keyed by field path.
+        #[serde(default)]
+        pub limits: OrderedMap<LimitSpec>,
+        /// Documented call rates: one mapping, or a list when several apply.
+        #[serde(default)]
+        pub rate: Option<OneOrMany<RateSpec>>,
+    }
 }
 
 /// A value written either alone or as a list.
@@ -455,28 +513,58 @@ pub struct ResultsSpec {
     pub ok: Option<Vec<i64>>,
 }
 
-/// One official example.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExampleSpec {
-    /// The doc's caption for the example.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// What was changed from the doc's text (trailing commas, full-width commas...) and why; for a
-    /// `legacy` example, the older page it comes from.
-    #[serde(default)]
-    pub note: Option<String>,
-    /// An example from an older version of the page that the current schema no longer matches
-    /// exactly (a renamed key, a number that is now a string). It is checked tolerantly and kept to
-    /// prove such replies still decode.
-    #[serde(default)]
-    pub legacy: bool,
-    /// The request body as JSON text.
-    #[serde(default)]
-    pub request: Option<String>,
-    /// The response body as JSON text.
-    #[serde(default)]
-    pub response: Option<String>,
+/// Declares the spec of an official example with the keys of its two bodies (`request`/`response` for
+/// commands, `event`/`reply` for callbacks); in Rust both are `request` and `response`.
+macro_rules! example_spec {
+    ($(#[$meta:meta])* $spec:ident, $req:tt, $req_doc:literal, $resp:tt, $resp_doc:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $spec {
+            /// The doc's caption for the example.
+            #[serde(default)]
+            pub title: Option<String>,
+            /// What was changed from the doc's text (trailing commas, full-width commas...) and why; for a
+            /// `legacy` example, the older page it comes from.
+            #[serde(default)]
+            pub note: Option<String>,
+            /// An example from an older version of the page that the current schema no longer matches
+            /// exactly (a renamed key, a number that is now a string). It is checked tolerantly and kept to
+            /// prove such replies still decode.
+            #[serde(default)]
+            pub legacy: bool,
+            #[doc = $req_doc]
+            #[serde(default, rename = $req)]
+            pub request: Option<String>,
+            #[doc = $resp_doc]
+            #[serde(default, rename = $resp)]
+            pub response: Option<String>,
+        }
+    };
+}
+
+example_spec!(
+    /// One official example of a command.
+    ExampleSpec,
+    "request",
+    "The request body as JSON text.",
+    "response",
+    "The response body as JSON text."
+);
+
+example_spec!(
+    /// One official callback example.
+    CallbackExampleSpec,
+    "event",
+    "The event body as JSON text (key `event`).",
+    "reply",
+    "The app's reply as JSON text (key `reply`)."
+);
+
+impl From<CallbackExampleSpec> for ExampleSpec {
+    fn from(e: CallbackExampleSpec) -> Self {
+        ExampleSpec { title: e.title, note: e.note, legacy: e.legacy, request: e.request, response: e.response }
+    }
 }
 
 /// A field: either a bare type expression (`To_Account: string`) or a mapping.
@@ -701,44 +789,27 @@ pub struct CallbackFile {
     pub types: OrderedMap<TypeSpec>,
 }
 
-/// One callback command.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CallbackSpec {
-    /// Rust name stem (snake_case); defaults to the command without `Callback`, in snake case
-    /// (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Title in both languages.
-    pub title: Title,
-    /// Link to the official Chinese page.
-    pub doc: String,
-    /// Link to the official English page.
-    #[serde(default)]
-    pub doc_en: Option<String>,
-    /// Longer English description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// `before`: the app's reply decides the outcome; `after`: a notification whose reply is ignored.
-    pub when: String,
-    /// The fields of the JSON body the IM server sends.
-    pub event: OrderedMap<FieldSpec>,
-    /// Fields of the app's reply besides the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`).
-    #[serde(default)]
-    pub reply: OrderedMap<FieldSpec>,
-    /// What the reply's `ErrorCode` decides (`before` callbacks), keyed by a snake_case name that
-    /// becomes the reply's constructor.
-    #[serde(default)]
-    pub outcomes: OrderedMap<OutcomeSpec>,
-    /// The outcome the IM server applies when the app does not answer in time or answers badly.
-    #[serde(default)]
-    pub on_failure: Option<String>,
-    /// The official examples, verbatim JSON text.
-    #[serde(default)]
-    pub examples: Vec<CallbackExampleSpec>,
-    /// The official pages the schema was checked against.
-    #[serde(default)]
-    pub sources: Vec<SourceSpec>,
+operation_spec! {
+    /// One callback command.
+    pub struct CallbackSpec {
+        name: "Rust name stem (snake_case); defaults to the command without `Callback`, in snake case \
+               (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`).",
+        examples: CallbackExampleSpec,
+        /// `before`: the app's reply decides the outcome; `after`: a notification whose reply is ignored.
+        pub when: String,
+        /// The fields of the JSON body the IM server sends.
+        pub event: OrderedMap<FieldSpec>,
+        /// Fields of the app's reply besides the envelope (`ActionStatus`, `ErrorCode`, `ErrorInfo`).
+        #[serde(default)]
+        pub reply: OrderedMap<FieldSpec>,
+        /// What the reply's `ErrorCode` decides (`before` callbacks), keyed by a snake_case name that
+        /// becomes the reply's constructor.
+        #[serde(default)]
+        pub outcomes: OrderedMap<OutcomeSpec>,
+        /// The outcome the IM server applies when the app does not answer in time or answers badly.
+        #[serde(default)]
+        pub on_failure: Option<String>,
+    }
 }
 
 /// One documented outcome of a `before` callback.
@@ -753,27 +824,6 @@ pub struct OutcomeSpec {
     pub codes: Option<Vec<i64>>,
     /// What the IM server does.
     pub doc: String,
-}
-
-/// One official callback example.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CallbackExampleSpec {
-    /// The doc's caption.
-    #[serde(default)]
-    pub title: Option<String>,
-    /// What was changed from the doc's text, or the older page a legacy example comes from.
-    #[serde(default)]
-    pub note: Option<String>,
-    /// From an older version of the page (checked tolerantly).
-    #[serde(default)]
-    pub legacy: bool,
-    /// The event body as JSON text.
-    #[serde(default)]
-    pub event: Option<String>,
-    /// The app's reply as JSON text.
-    #[serde(default)]
-    pub reply: Option<String>,
 }
 
 /// `spec/errors.yaml`.

@@ -93,28 +93,40 @@ pub fn decode_with<T: DeserializeOwned + Schema>(
     strict: bool,
     errors: &'static [ErrorCodeInfo],
 ) -> Result<Decoded<T>, Error> {
-    // The fast path: one strict pass over the body reads envelope and payload together. Skipped while
-    // the replies of this type drift (a type the server changed drifts in every reply).
-    let remembered = T::shape().drifting();
-    if !remembered && let Ok((envelope, value)) = decode_with_envelope::<T>(&body) {
-        fail_or_status(endpoint, status, &envelope, &body, errors)?;
-        return Ok(Decoded { value, envelope, body, corrections: Vec::new() });
+    let frame = Reply { endpoint, status, body: &body, errors };
+    let (value, envelope, corrections) = crate::drift::decode_framed::<T, _>(&body, &frame, strict, false)?;
+    Ok(Decoded { value, envelope, body, corrections })
+}
+
+/// A reply as [`crate::drift::decode_framed`] sees it: the strict pass reads envelope and payload
+/// together ([`decode_with_envelope`]); the envelope decides first, then the HTTP status.
+struct Reply<'a> {
+    endpoint: &'static str,
+    status: u16,
+    body: &'a Bytes,
+    errors: &'static [ErrorCodeInfo],
+}
+
+impl crate::drift::Frame for Reply<'_> {
+    type Envelope = Envelope;
+    type Error = Error;
+    const ENVELOPE: bool = true;
+    const WHAT: &'static str = "reply";
+    fn strict<T: DeserializeOwned>(&self, body: &[u8]) -> Option<(T, Envelope)> {
+        decode_with_envelope::<T>(body).ok().map(|(envelope, value)| (value, envelope))
     }
-    // One tolerant pass corrects the common kinds of drift as it reads (see `crate::drift`).
-    if let Some((value, mut env_map, payload_corrections)) = crate::drift::decode_reply_once::<T>(&body, remembered) {
-        let mut corrections = Vec::new();
-        let envelope = take_envelope(&mut env_map, &mut corrections);
-        fail_or_status(endpoint, status, &envelope, &body, errors)?;
-        corrections.extend(payload_corrections);
-        let corrections = crate::drift::fold(corrections);
-        crate::drift::note_drift::<T>(!corrections.is_empty());
-        if strict && !corrections.is_empty() {
-            let source = serde::de::Error::custom(crate::drift::describe(&corrections));
-            return Err(Error::Decode { endpoint, source, body });
-        }
-        return Ok(Decoded { value, envelope, body, corrections });
+    fn envelope(&self, object: &mut serde_json::Map<String, Value>, corrections: &mut Vec<Correction>) -> Envelope {
+        take_envelope(object, corrections)
     }
-    decode_drifted(endpoint, status, body, strict, errors)
+    fn check(&self, envelope: &Envelope) -> Result<(), Error> {
+        fail_or_status(self.endpoint, self.status, envelope, self.body, self.errors)
+    }
+    fn unreadable(&self, source: serde_json::Error) -> Error {
+        unreadable(self.endpoint, self.status, self.body, source)
+    }
+    fn invalid(&self, source: serde_json::Error) -> Error {
+        Error::Decode { endpoint: self.endpoint, source, body: self.body.clone() }
+    }
 }
 
 /// The error a reply stands for, if any: the envelope first, then the HTTP status. The one place
@@ -140,44 +152,26 @@ fn fail_or_status(
 /// takes this pass only for the rare corrections the single pass leaves to it; the two give the same
 /// value and the same corrections (the drift suite checks it on every official example).
 pub fn decode_correcting<T: ReplyPayload>(endpoint: &'static str, status: u16, body: Bytes, strict: bool) -> Result<Decoded<T>, Error> {
-    decode_drifted(endpoint, status, body, strict, T::error_codes())
-}
-
-/// The correcting pass: parse the reply, take out the envelope, correct the payload with the type's
-/// shape, then decode the corrected payload.
-fn decode_drifted<T: DeserializeOwned + Schema>(
-    endpoint: &'static str,
-    status: u16,
-    body: Bytes,
-    strict: bool,
-    errors: &'static [ErrorCodeInfo],
-) -> Result<Decoded<T>, Error> {
-    let mut map = parse_object(endpoint, status, &body)?;
-    let mut corrections = Vec::new();
-    let envelope = take_envelope(&mut map, &mut corrections);
-    fail_or_status(endpoint, status, &envelope, &body, errors)?;
-    corrections.extend(crate::drift::correct_payload(&mut map, T::shape()));
-    let corrections = crate::drift::fold(corrections);
-    if strict && !corrections.is_empty() {
-        let source = serde::de::Error::custom(crate::drift::describe(&corrections));
-        return Err(Error::Decode { endpoint, source, body });
-    }
-    match serde_json::from_value::<T>(Value::Object(map)) {
-        Ok(value) => Ok(Decoded { value, envelope, body, corrections }),
-        Err(source) => Err(Error::Decode { endpoint, source, body }),
-    }
+    let frame = Reply { endpoint, status, body: &body, errors: T::error_codes() };
+    let (value, envelope, corrections) = crate::drift::decode_framed::<T, _>(&body, &frame, strict, true)?;
+    Ok(Decoded { value, envelope, body, corrections })
 }
 
 /// Parses a reply body as a JSON object: anything else is [`Error::Decode`] (raw body kept), or
 /// [`Error::Http`] under a non-2xx status.
 fn parse_object(endpoint: &'static str, status: u16, body: &Bytes) -> Result<serde_json::Map<String, Value>, Error> {
-    let source = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(m)) => return Ok(m),
-        Ok(_) => serde::de::Error::custom("the reply is not a JSON object"),
-        Err(e) => e,
-    };
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(unreadable(endpoint, status, body, serde::de::Error::custom("the reply is not a JSON object"))),
+        Err(e) => Err(unreadable(endpoint, status, body, e)),
+    }
+}
+
+/// A reply body that is not a JSON object: [`Error::Decode`] (raw body kept), or [`Error::Http`]
+/// under a non-2xx status.
+fn unreadable(endpoint: &'static str, status: u16, body: &Bytes, source: serde_json::Error) -> Error {
     let body = body.clone();
-    Err(if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } })
+    if (200..300).contains(&status) { Error::Decode { endpoint, source, body } } else { Error::Http { endpoint, status, body } }
 }
 
 /// Decodes a reply of a command called without types ([`crate::Client::call_json`]): the envelope

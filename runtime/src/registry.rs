@@ -236,6 +236,22 @@ pub enum EndInfo {
     },
 }
 
+/// What the registry records of commands and callbacks share: titles and doc links.
+/// [`CommandInfo`] and [`crate::callbacks::CallbackInfo`] embed it as `op` and dereference to it, so
+/// `info.doc` or `info.title_en` reads the same on both. (The official examples stay fields of each
+/// record: a command's have a request and a response, a callback's an event and a reply.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// Chinese title.
+    pub title_zh: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+    /// Official Chinese documentation.
+    pub doc: &'static str,
+    /// Official English documentation.
+    pub doc_en: Option<&'static str>,
+}
+
 /// One catalogued command (built by generated code, as a `static` table).
 pub struct CommandInfo {
     /// Wire servicename, e.g. `openim`.
@@ -250,14 +266,8 @@ pub struct CommandInfo {
     pub request_type: &'static str,
     /// Rust response type, e.g. `SendMsgResponse`.
     pub response_type: &'static str,
-    /// Chinese title.
-    pub title_zh: &'static str,
-    /// English title.
-    pub title_en: &'static str,
-    /// Official Chinese documentation.
-    pub doc: &'static str,
-    /// Official English documentation.
-    pub doc_en: Option<&'static str>,
+    /// Titles and doc links (also readable as fields of the record itself).
+    pub op: OperationInfo,
     /// Retry class.
     pub retry: RetryClass,
     /// `servicename/command`, the URL path after `/v4/`.
@@ -281,7 +291,12 @@ pub struct CommandInfo {
     pub codec: &'static dyn CommandCodec,
 }
 
-impl CommandInfo {}
+impl std::ops::Deref for CommandInfo {
+    type Target = OperationInfo;
+    fn deref(&self) -> &OperationInfo {
+        &self.op
+    }
+}
 
 impl CommandInfo {
     /// `servicename/command` (the same text as the `path` field).

@@ -1,9 +1,9 @@
 //! The differ: walks two catalogues side by side and records a [`Finding`] per change. This file holds
 //! the walk's state, where findings are located ([`Loc`]) and which directions a type travels in
-//! ([`Usage`], [`Reach`]); the comparisons are by concern, in `differ/`: `services.rs` (services,
-//! commands, error codes), `call_rules.rs` (paging, limits, rates), `callbacks.rs` (callback groups,
-//! events, replies, outcomes), `fields.rs` (objects field by field), `types.rs` (named types) and
-//! `ty.rs` (type expressions).
+//! ([`Usage`], [`Reach`]); the comparisons are by concern, in `differ/`: `operations.rs` (what commands
+//! and callbacks share: docs and examples), `services.rs` (services, commands, error codes),
+//! `call_rules.rs` (paging, limits, rates), `callbacks.rs` (callback groups, events, replies, outcomes),
+//! `fields.rs` (objects field by field), `types.rs` (named types) and `ty.rs` (type expressions).
 
 use super::{Finding, Rule, Verdict};
 use crate::model::{Catalogue, Ty, TypeId, TypeKind};
@@ -11,6 +11,7 @@ use crate::model::{Catalogue, Ty, TypeId, TypeKind};
 mod call_rules;
 mod callbacks;
 mod fields;
+mod operations;
 mod services;
 mod ty;
 mod types;
@@ -130,7 +131,7 @@ impl Reach {
     fn mark(cat: &Catalogue, root: TypeId, seen: &mut [bool]) {
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
-            match seen.get_mut(id) {
+            match seen.get_mut(id.0) {
                 Some(s) if !*s => *s = true,
                 _ => continue,
             }
@@ -190,7 +191,7 @@ impl Differ<'_> {
     /// The directions an object travels in, in either catalogue.
     fn usage(&self, o: TypeId, n: TypeId) -> Usage {
         let (a, b) = (&self.old_reach, &self.new_reach);
-        Usage { request: a.sent[o] || b.sent[n], response: a.read[o] || b.read[n] }
+        Usage { request: a.sent[o.0] || b.sent[n.0], response: a.read[o.0] || b.read[n.0] }
     }
 }
 

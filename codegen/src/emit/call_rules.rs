@@ -688,7 +688,7 @@ pub fn paging_summary(cat: &Catalogue, c: &Command, p: &Paging) -> String {
 impl Emitter<'_> {
     /// The registry fields of the rules: `rates`, `rate_slot`, `limits`, `paging`, `batch`.
     pub(super) fn registry_rule_fields(&self, si: usize, ci: usize, c: &Command) -> TokenStream {
-        let req_ty = self.type_path(c.request, Owner::Service(si));
+        let req_ty = self.type_path(c.request, Owner::Service(ServiceId(si)));
         let rates = if c.rates.is_empty() { quote!(&[]) } else { quote!(<#req_ty as crate::Endpoint>::RATES) };
         let slot = match self.rate_slot(si, ci) {
             Some(s) => {

@@ -2,6 +2,7 @@
 //! group's registry entries) and `api/callbacks/mod.rs` (the `Event` enum over every command, its
 //! `EventSet` impl, the registry).
 
+use super::registry::operation_info;
 use super::{Emitter, doc_attrs, escape_md, format_file, header, inner_doc_attrs};
 use crate::model::*;
 use proc_macro2::{Literal, TokenStream};
@@ -88,7 +89,7 @@ impl Emitter<'_> {
     fn callback_info(&self, gi: usize, c: &Callback) -> TokenStream {
         let rt = self.runtime_path();
         let g = &self.cat.callbacks[gi];
-        let owner = Owner::Callbacks(gi);
+        let owner = Owner::Callbacks(GroupId(gi));
         let command = &c.command;
         let group = &g.module;
         let event_type = &self.cat.types[c.event].name;
@@ -99,11 +100,7 @@ impl Emitter<'_> {
             }
             None => quote!(None),
         };
-        let (zh, en, doc) = (&c.title.zh, &c.title.en, &c.doc);
-        let doc_en = match &c.doc_en {
-            Some(d) => quote!(Some(#d)),
-            None => quote!(None),
-        };
+        let (op, examples) = operation_info(&c.op, quote!(#rt::registry), quote!(#rt::callbacks::CallbackExample), ["event", "reply"]);
         let when = match c.when {
             When::Before => "before",
             When::After => "after",
@@ -117,17 +114,6 @@ impl Emitter<'_> {
             let (lo, hi) = (Literal::i64_unsuffixed(lo), Literal::i64_unsuffixed(hi));
             let d = o.doc.trim();
             quote!(#rt::callbacks::OutcomeInfo { name: #name, code: #lo, code_max: #hi, doc: #d })
-        });
-        let examples = c.examples.iter().map(|e| {
-            let opt = |s: Option<&String>| match s {
-                Some(t) => quote!(Some(#t)),
-                None => quote!(None),
-            };
-            let title = opt(e.title.as_ref());
-            let event = opt(e.event.as_ref().map(|(t, _)| t));
-            let reply = opt(e.reply.as_ref().map(|(t, _)| t));
-            let legacy = e.legacy;
-            quote!(#rt::callbacks::CallbackExample { title: #title, legacy: #legacy, event: #event, reply: #reply })
         });
         let decode = match c.reply {
             Some(r) => {
@@ -146,13 +132,10 @@ impl Emitter<'_> {
                 group: #group,
                 event_type: #event_type,
                 reply_type: #reply_type,
-                title_zh: #zh,
-                title_en: #en,
-                doc: #doc,
-                doc_en: #doc_en,
+                #op
                 when: #when,
                 outcomes: &[#(#outcomes),*],
-                examples: &[#(#examples),*],
+                #examples
                 #decode
             }
         }

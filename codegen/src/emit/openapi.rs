@@ -111,10 +111,10 @@ impl<'a> Doc<'a> {
             names.push(unique(&mut taken, base));
         }
         let mut variant_names = BTreeMap::new();
-        for (id, t) in cat.types.iter().enumerate() {
+        for (id, t) in cat.types_with_ids() {
             if let TypeKind::Union { variants, .. } = &t.kind {
                 for (i, v) in variants.iter().enumerate() {
-                    variant_names.insert((id, i), unique(&mut taken, format!("{}{}", names[id], v.rust)));
+                    variant_names.insert((id, i), unique(&mut taken, format!("{}{}", names[id.0], v.rust)));
                 }
             }
         }
@@ -243,7 +243,7 @@ impl<'a> Doc<'a> {
             .set("x-retry", c.retry.spelling())
             .set("parameters", Json::Array(params));
         let (req_ex, resp_ex) = command_examples(c);
-        let mut req_media = Json::obj().set("schema", schema_ref(&self.names[c.request]));
+        let mut req_media = Json::obj().set("schema", schema_ref(&self.names[c.request.0]));
         if !req_ex.is_empty_object() {
             req_media.insert("examples", req_ex);
         }
@@ -254,8 +254,9 @@ impl<'a> Doc<'a> {
                 .set("description", "The command's JSON body; `{}` when it has no fields.")
                 .set("content", Json::obj().set("application/json", req_media)),
         );
-        let success =
-            Json::obj().set("title", "Success").set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[c.response])]));
+        let success = Json::obj()
+            .set("title", "Success")
+            .set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[c.response.0])]));
         let mut resp_media = Json::obj().set("schema", Json::obj().set("anyOf", Json::Array(vec![success, schema_ref(ERROR_REPLY)])));
         if !resp_ex.is_empty_object() {
             resp_media.insert("examples", resp_ex);
@@ -443,20 +444,20 @@ impl<'a> Doc<'a> {
         let mut reply_ex = Json::obj();
         for (i, e) in c.examples.iter().enumerate() {
             let key = format!("example{}", i + 1);
-            if let Some((text, _)) = &e.event {
+            if let Some((text, _)) = &e.request {
                 event_ex.insert(&key, example_object(e.title.as_deref(), e.note.as_deref(), e.legacy, text));
             }
-            if let Some((text, _)) = &e.reply {
+            if let Some((text, _)) = &e.response {
                 reply_ex.insert(&key, example_object(e.title.as_deref(), e.note.as_deref(), e.legacy, text));
             }
         }
-        let mut event_media = Json::obj().set("schema", schema_ref(&self.names[c.event]));
+        let mut event_media = Json::obj().set("schema", schema_ref(&self.names[c.event.0]));
         if !event_ex.is_empty_object() {
             event_media.insert("examples", event_ex);
         }
         // The app writes the reply: nothing but the envelope and the reply fields (strict, like a request).
         let reply_schema = match c.reply {
-            Some(r) => Json::obj().set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[r])])),
+            Some(r) => Json::obj().set("allOf", Json::Array(vec![schema_ref(ENVELOPE), schema_ref(&self.names[r.0])])),
             None => Json::obj().set("allOf", Json::Array(vec![schema_ref(ENVELOPE)])),
         }
         .set("unevaluatedProperties", false);
@@ -558,14 +559,14 @@ impl<'a> Doc<'a> {
         }
         let mut seen = vec![false; self.cat.types.len()];
         let mut ordered = Vec::with_capacity(self.cat.types.len());
-        for id in order.into_iter().chain(0..self.cat.types.len()) {
-            if id < seen.len() && !seen[id] {
-                seen[id] = true;
+        for id in order.into_iter().chain((0..self.cat.types.len()).map(TypeId)) {
+            if id.0 < seen.len() && !seen[id.0] {
+                seen[id.0] = true;
                 ordered.push(id);
             }
         }
         for id in ordered {
-            schemas.insert(&self.names[id], self.type_schema(id));
+            schemas.insert(&self.names[id.0], self.type_schema(id));
             if let TypeKind::Union { tag, content, variants } = &self.cat.types[id].kind {
                 for (i, v) in variants.iter().enumerate() {
                     let name = &self.variant_names[&(id, i)];
@@ -596,7 +597,9 @@ impl<'a> Doc<'a> {
                 // field schemas (limits deeper down stay in the operation's `x-limits`, since the
                 // types there may be shared).
                 let limits: &[Limit] = match t.role {
-                    Role::Request(s, c) => self.cat.services.get(s).and_then(|x| x.commands.get(c)).map_or(&[], |c| &c.limits),
+                    Role::Request(id) => {
+                        self.cat.services.get(id.service.0).and_then(|x| x.commands.get(id.index)).map_or(&[], |c| &c.limits)
+                    }
                     _ => &[],
                 };
                 for (fi, f) in fields.iter().enumerate() {
@@ -682,7 +685,7 @@ impl<'a> Doc<'a> {
             .set_opt("description", v.doc.as_ref())
             .set(
                 "properties",
-                Json::obj().set(tag, Json::obj().set("type", "string").set("const", &v.tag)).set(content, schema_ref(&self.names[v.ty])),
+                Json::obj().set(tag, Json::obj().set("type", "string").set("const", &v.tag)).set(content, schema_ref(&self.names[v.ty.0])),
             )
             .set("required", Json::Array(vec![Json::from(tag), Json::from(content)]));
         if u.in_request && !u.in_response {
@@ -713,7 +716,7 @@ impl<'a> Doc<'a> {
     fn ty_schema(&self, ty: &Ty) -> Json {
         match ty {
             Ty::Scalar(sc) => scalar_schema(*sc),
-            Ty::Ref(id) => schema_ref(&self.names[*id]),
+            Ty::Ref(id) => schema_ref(&self.names[id.0]),
             Ty::Array(t) => Json::obj().set("type", "array").set("items", self.ty_schema(t)),
             Ty::Map(t) => Json::obj().set("type", "object").set("additionalProperties", self.ty_schema(t)),
         }
@@ -950,15 +953,15 @@ fn callback_tag(g: &CallbackGroup) -> String {
 }
 
 fn role_doc(cat: &Catalogue, role: Role) -> Option<String> {
-    let cmd = |s: usize, c: usize| cat.services.get(s).and_then(|svc| svc.commands.get(c).map(|cm| (svc, cm)));
-    let cb = |g: usize, c: usize| cat.callbacks.get(g).and_then(|grp| grp.callbacks.get(c));
+    let cmd = |id: CommandId| cat.services.get(id.service.0).and_then(|svc| svc.commands.get(id.index).map(|cm| (svc, cm)));
+    let cb = |id: CallbackId| cat.callbacks.get(id.group.0).and_then(|grp| grp.callbacks.get(id.index));
     match role {
-        Role::Request(s, c) => cmd(s, c).map(|(svc, cm)| format!("The body of `{}/{}` ({}).", svc.wire, cm.wire, cm.title.en)),
-        Role::Response(s, c) => {
-            cmd(s, c).map(|(svc, cm)| format!("The payload of a successful `{}/{}` reply ({}).", svc.wire, cm.wire, cm.title.en))
+        Role::Request(id) => cmd(id).map(|(svc, cm)| format!("The body of `{}/{}` ({}).", svc.wire, cm.wire, cm.title.en)),
+        Role::Response(id) => {
+            cmd(id).map(|(svc, cm)| format!("The payload of a successful `{}/{}` reply ({}).", svc.wire, cm.wire, cm.title.en))
         }
-        Role::Event(g, c) => cb(g, c).map(|cm| format!("The event of `{}` ({}).", cm.command, cm.title.en)),
-        Role::Reply(g, c) => cb(g, c).map(|cm| format!("The app's reply to `{}` besides the envelope.", cm.command)),
+        Role::Event(id) => cb(id).map(|cm| format!("The event of `{}` ({}).", cm.command, cm.title.en)),
+        Role::Reply(id) => cb(id).map(|cm| format!("The app's reply to `{}` besides the envelope.", cm.command)),
         Role::Named | Role::Inline => None,
     }
 }
@@ -966,8 +969,8 @@ fn role_doc(cat: &Catalogue, role: Role) -> Option<String> {
 fn owner_module(cat: &Catalogue, owner: Owner) -> &str {
     match owner {
         Owner::Shared => "types",
-        Owner::Service(s) => cat.services.get(s).map_or("service", |x| x.module.as_str()),
-        Owner::Callbacks(g) => cat.callbacks.get(g).map_or("callbacks", |x| x.module.as_str()),
+        Owner::Service(s) => cat.services.get(s.0).map_or("service", |x| x.module.as_str()),
+        Owner::Callbacks(g) => cat.callbacks.get(g.0).map_or("callbacks", |x| x.module.as_str()),
     }
 }
 

@@ -19,30 +19,13 @@ impl Emitter<'_> {
         let resp_name = &self.cat.types[c.response].name;
         let path = format!("{}/{}", svc.wire, c.wire);
         let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
-        let zh = &c.title.zh;
-        let en = &c.title.en;
-        let doc = &c.doc;
-        let doc_en = match &c.doc_en {
-            Some(d) => quote!(Some(#d)),
-            None => quote!(None),
-        };
+        let (op, examples) = operation_info(&c.op, quote!(crate::registry), quote!(crate::registry::Example), ["request", "response"]);
         let retry = retry_class(&c.retry);
         let rules = self.registry_rule_fields(si, ci, c);
         let codec = match self.codec_feature {
             Some(f) => quote!(#[cfg(feature = #f)] codec: &crate::registry::Codec::<#req>::NEW,),
             None => quote!(codec: &crate::registry::Codec::<#req>::NEW,),
         };
-        let examples = c.examples.iter().map(|e| {
-            let opt = |s: &Option<String>| match s {
-                Some(t) => quote!(Some(#t)),
-                None => quote!(None),
-            };
-            let title = opt(&e.title);
-            let request = opt(&e.request.as_ref().map(|(t, _)| t.clone()));
-            let response = opt(&e.response.as_ref().map(|(t, _)| t.clone()));
-            let legacy = e.legacy;
-            quote!(crate::registry::Example { title: #title, legacy: #legacy, request: #request, response: #response })
-        });
         quote! {
             crate::registry::CommandInfo {
                 service: #service,
@@ -51,14 +34,11 @@ impl Emitter<'_> {
                 function: #function,
                 request_type: #req_name,
                 response_type: #resp_name,
-                title_zh: #zh,
-                title_en: #en,
-                doc: #doc,
-                doc_en: #doc_en,
+                #op
                 retry: #retry,
                 path: #path,
                 request_keys: &[#(#keys),*],
-                examples: &[#(#examples),*],
+                #examples
                 #rules
                 #codec
             }
@@ -363,4 +343,29 @@ impl Emitter<'_> {
         };
         Ok(format!("{}{}", header("spec/services"), format_file(tokens)?))
     }
+}
+
+/// The part of a registry record commands and callbacks share: `op: OperationInfo { .. },` (titles
+/// and doc links; `registry` is the path of the runtime's `registry` module as the generated file
+/// sees it), and the official examples, `examples: &[..],`, each an `example` record whose two bodies
+/// are named `keys` (`request`/`response` for commands, `event`/`reply` for callbacks).
+pub(super) fn operation_info(op: &Operation, registry: TokenStream, example: TokenStream, keys: [&str; 2]) -> (TokenStream, TokenStream) {
+    let opt = |s: Option<&String>| match s {
+        Some(t) => quote!(Some(#t)),
+        None => quote!(None),
+    };
+    let (zh, en, doc) = (&op.title.zh, &op.title.en, &op.doc);
+    let doc_en = opt(op.doc_en.as_ref());
+    let [req_key, resp_key] = keys.map(|k| format_ident!("{k}"));
+    let examples = op.examples.iter().map(|e| {
+        let title = opt(e.title.as_ref());
+        let request = opt(e.request.as_ref().map(|(t, _)| t));
+        let response = opt(e.response.as_ref().map(|(t, _)| t));
+        let legacy = e.legacy;
+        quote!(#example { title: #title, legacy: #legacy, #req_key: #request, #resp_key: #response })
+    });
+    (
+        quote!(op: #registry::OperationInfo { title_zh: #zh, title_en: #en, doc: #doc, doc_en: #doc_en },),
+        quote!(examples: &[#(#examples),*],),
+    )
 }

@@ -11,7 +11,7 @@ impl Emitter<'_> {
     /// One service module.
     pub fn service_module(&self, si: usize) -> Result<String, String> {
         let svc = &self.cat.services[si];
-        let owner = Owner::Service(si);
+        let owner = Owner::Service(ServiceId(si));
         let handle = format_ident!("{}", svc.handle);
         let module = format_ident!("{}", svc.module);
         let summary = svc.summary.as_deref().unwrap_or(&svc.title.en).trim().trim_end_matches('.');

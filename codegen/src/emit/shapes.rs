@@ -93,7 +93,7 @@ impl Emitter<'_> {
                     let required = !f.optional;
                     quote!(crate::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
                 });
-                let partial = matches!(td.role, Role::Response(si, ci) if self.cat.services[si].commands[ci].partial);
+                let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
                 let ctor = if partial { quote!(open) } else { quote!(new) };
                 quote! {
                     #[doc = #doc]

@@ -35,16 +35,16 @@ impl Emitter<'_> {
             Some(d) => escape_md(d.trim()),
             None => format!("`{}`.", td.name),
         };
-        if let Role::Request(si, ci) | Role::Response(si, ci) = td.role {
-            let svc = &self.cat.services[si];
-            let c = &svc.commands[ci];
+        if let Role::Request(id) | Role::Response(id) = td.role {
+            let svc = &self.cat.services[id.service];
+            let c = self.cat.command(id);
             s.push_str(&format!(
                 "\n\nSee [`{}::{}`]({}::{}::{}::{}).",
                 svc.handle, c.fn_name, self.root, svc.module, svc.handle, c.fn_name
             ));
         }
-        if let Role::Event(g, c) | Role::Reply(g, c) = td.role {
-            let cb = &self.cat.callbacks[g].callbacks[c];
+        if let Role::Event(id) | Role::Reply(id) = td.role {
+            let cb = self.cat.callback(id);
             s.push_str(&format!("\n\n{}. Documentation: <{}>", cb.title.both(), cb.doc));
             if let Some(en) = &cb.doc_en {
                 s.push_str(&format!(" (English: <{en}>)"));
@@ -158,7 +158,7 @@ impl Emitter<'_> {
         // A callback reply is built with an outcome constructor, never `Default` (which would hide what
         // `ErrorCode` 0 decides).
         let reply_of = match td.role {
-            Role::Reply(g, c) => Some(&self.cat.callbacks[g].callbacks[c]),
+            Role::Reply(id) => Some(self.cat.callback(id)),
             _ => None,
         };
         let defaultable = self.object_defaultable(id, 0) && !(td.in_request && has_required) && reply_of.is_none();
@@ -176,7 +176,7 @@ impl Emitter<'_> {
         let is_request_root = matches!(td.role, Role::Request(..));
         // A partly documented reply keeps the keys the catalogue does not model (flattened into
         // `other`), so it cannot deny unknown keys.
-        let partial = matches!(td.role, Role::Response(si, ci) if self.cat.services[si].commands[ci].partial);
+        let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
         let deny = if partial { quote!() } else { quote!(#[serde(deny_unknown_fields)]) };
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);

@@ -6,11 +6,10 @@
 
 use serde_json::Value;
 
+mod ids;
 mod rules;
+pub use ids::{CallbackId, CommandId, GroupId, ServiceId, TypeId};
 pub use rules::Directions;
-
-/// Index into [`Catalogue::types`].
-pub type TypeId = usize;
 
 /// The whole validated catalogue.
 #[derive(Debug, Clone)]
@@ -73,18 +72,9 @@ pub enum When {
 pub struct Callback {
     /// The `CallbackCommand`, e.g. `C2C.CallbackBeforeSendMsg`.
     pub command: String,
-    /// Rust name stem, e.g. `c2c_before_send_msg`.
-    pub fn_name: String,
-    /// PascalCase stem, e.g. `C2cBeforeSendMsg`.
-    pub pascal: String,
-    /// Title.
-    pub title: Title,
-    /// Chinese doc link.
-    pub doc: String,
-    /// English doc link.
-    pub doc_en: Option<String>,
-    /// Description.
-    pub description: Option<String>,
+    /// Names, docs, examples and sources (`fn_name` is the Rust name stem, e.g.
+    /// `c2c_before_send_msg`; an example's `request` is the event, its `response` the app's reply).
+    pub op: Operation,
     /// Before or after.
     pub when: When,
     /// The event body type.
@@ -95,10 +85,6 @@ pub struct Callback {
     pub outcomes: Vec<Outcome>,
     /// Index into `outcomes` of what the server does when the app fails to answer.
     pub on_failure: Option<usize>,
-    /// Official examples.
-    pub examples: Vec<CallbackExample>,
-    /// Official pages compared.
-    pub sources: Vec<SourceRef>,
 }
 
 /// One documented outcome of a `before` callback.
@@ -119,21 +105,6 @@ pub enum OutcomeCode {
     Fixed(i64),
     /// Any code in this inclusive range.
     Range(i64, i64),
-}
-
-/// One official callback example.
-#[derive(Debug, Clone)]
-pub struct CallbackExample {
-    /// Caption.
-    pub title: Option<String>,
-    /// What was fixed, or where a legacy example comes from.
-    pub note: Option<String>,
-    /// From an older page.
-    pub legacy: bool,
-    /// Event JSON text and value.
-    pub event: Option<(String, Value)>,
-    /// Reply JSON text and value.
-    pub reply: Option<(String, Value)>,
 }
 
 /// A command known to exist but not modelled, and why (usually: no readable official page).
@@ -213,12 +184,12 @@ impl Retry {
     }
 }
 
-/// One command.
+/// What commands and callbacks share (an operation: one body in, one reply out): names, titles, doc
+/// links, the official examples and the currency record. [`Command`] and [`Callback`] embed it as
+/// `op` and dereference to it, so `c.fn_name` or `c.examples` reads the same on both.
 #[derive(Debug, Clone)]
-pub struct Command {
-    /// Wire command, e.g. `sendmsg`.
-    pub wire: String,
-    /// Rust function name, e.g. `send_msg`.
+pub struct Operation {
+    /// Rust function name (or name stem), e.g. `send_msg`.
     pub fn_name: String,
     /// PascalCase stem, e.g. `SendMsg`.
     pub pascal: String,
@@ -230,6 +201,33 @@ pub struct Command {
     pub doc_en: Option<String>,
     /// Description.
     pub description: Option<String>,
+    /// Official examples.
+    pub examples: Vec<Example>,
+    /// The official pages the schema was checked against.
+    pub sources: Vec<SourceRef>,
+}
+
+impl std::ops::Deref for Command {
+    type Target = Operation;
+    fn deref(&self) -> &Operation {
+        &self.op
+    }
+}
+
+impl std::ops::Deref for Callback {
+    type Target = Operation;
+    fn deref(&self) -> &Operation {
+        &self.op
+    }
+}
+
+/// One command.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// Wire command, e.g. `sendmsg`.
+    pub wire: String,
+    /// Names, docs, examples and sources.
+    pub op: Operation,
     /// Retry class.
     pub retry: Retry,
     /// The request root type.
@@ -238,10 +236,6 @@ pub struct Command {
     pub response: TypeId,
     /// Per-item result lists.
     pub results: Vec<Results>,
-    /// Official examples.
-    pub examples: Vec<Example>,
-    /// The official pages the schema was checked against.
-    pub sources: Vec<SourceRef>,
     /// The reply is only partly documented (`reply: partial`): its known fields are optional and every
     /// other key is kept.
     pub partial: bool,
@@ -494,18 +488,18 @@ pub struct Results {
     pub ok: Vec<i64>,
 }
 
-/// One official example.
+/// One official example of a command or a callback.
 #[derive(Debug, Clone)]
 pub struct Example {
     /// Caption.
     pub title: Option<String>,
-    /// What was fixed in the doc's text.
+    /// What was fixed in the doc's text, or where a legacy example comes from.
     pub note: Option<String>,
     /// From an older page; decoded tolerantly, not round-tripped.
     pub legacy: bool,
-    /// Request JSON text and its parsed value.
+    /// The body sent (a command's request, a callback's event): JSON text and its parsed value.
     pub request: Option<(String, Value)>,
-    /// Response JSON text and its parsed value.
+    /// The body answered (a command's response, a callback's reply): JSON text and its parsed value.
     pub response: Option<(String, Value)>,
 }
 
@@ -515,9 +509,9 @@ pub enum Owner {
     /// `api/types.rs`.
     Shared,
     /// A service module.
-    Service(usize),
+    Service(ServiceId),
     /// A callback group's module.
-    Callbacks(usize),
+    Callbacks(GroupId),
 }
 
 /// What a type is for.
@@ -527,14 +521,14 @@ pub enum Role {
     Named,
     /// An inline object.
     Inline,
-    /// The request body of command (service, command index).
-    Request(usize, usize),
-    /// The response payload of command (service, command index).
-    Response(usize, usize),
-    /// The event body of callback (group, callback index).
-    Event(usize, usize),
-    /// The reply of callback (group, callback index).
-    Reply(usize, usize),
+    /// The request body of a command.
+    Request(CommandId),
+    /// The response payload of a command.
+    Response(CommandId),
+    /// The event body of a callback.
+    Event(CallbackId),
+    /// The reply of a callback.
+    Reply(CallbackId),
 }
 
 /// A type definition.

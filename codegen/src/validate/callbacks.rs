@@ -1,8 +1,8 @@
 //! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
 //! outcomes, and the examples checked against the event and reply types.
 
-use super::examples::Check;
-use super::{Builder, ENVELOPE_KEYS, PendingCallback, PendingCallbackExamples, PendingType};
+use super::operations::{Body, CALLBACK, OpRef, complete_unless};
+use super::{Builder, ENVELOPE_KEYS, PendingCallback, PendingExamples, PendingType};
 use crate::model::*;
 use crate::names;
 use crate::spec;
@@ -31,7 +31,7 @@ impl Builder {
         let mut commands: BTreeSet<String> = BTreeSet::new();
         let mut modules: BTreeSet<String> = BTreeSet::new();
         for (file, cf) in files {
-            let gidx = self.callbacks.len();
+            let gidx = GroupId(self.callbacks.len());
             let owner = Owner::Callbacks(gidx);
             let rel = self.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default();
             if rel != format!("callbacks/{}.yaml", cf.group) {
@@ -61,25 +61,32 @@ impl Builder {
                     self.err(*file, &path, format!("callback command `{command}` is defined twice"));
                     continue;
                 }
-                let fn_name = cs.name.clone().unwrap_or_else(|| default_name(command));
-                if !names::is_snake_ident(&fn_name) || names::is_keyword(&fn_name) {
-                    self.err(*file, &format!("{path}.name"), format!("callback name `{fn_name}` must be a snake_case identifier"));
-                    continue;
-                }
-                if !fn_names.insert(fn_name.clone()) {
-                    self.err(*file, &path, format!("callback name `{fn_name}` is used twice (set `name:`)"));
-                    continue;
-                }
-                let pascal = names::pascal(&fn_name);
-                let event_doc = Some(format!("The body of callback `{command}`."));
-                let Some(event) =
-                    self.alloc(format!("{pascal}Event"), owner, Role::Event(gidx, cidx), event_doc, *file, &format!("{path}.event"))
+                let Some((fn_name, pascal)) =
+                    self.op_name(&CALLBACK, cs.name.as_deref(), || default_name(command), &mut fn_names, *file, &path)
                 else {
+                    continue;
+                };
+                let event_doc = Some(format!("The body of callback `{command}`."));
+                let Some(event) = self.alloc(
+                    format!("{pascal}Event"),
+                    owner,
+                    Role::Event(CallbackId { group: gidx, index: cidx }),
+                    event_doc,
+                    *file,
+                    &format!("{path}.event"),
+                ) else {
                     continue;
                 };
                 let reply = if cs.when == "before" {
                     let reply_doc = Some(format!("The app's reply to callback `{command}`."));
-                    self.alloc(format!("{pascal}Reply"), owner, Role::Reply(gidx, cidx), reply_doc, *file, &format!("{path}.reply"))
+                    self.alloc(
+                        format!("{pascal}Reply"),
+                        owner,
+                        Role::Reply(CallbackId { group: gidx, index: cidx }),
+                        reply_doc,
+                        *file,
+                        &format!("{path}.reply"),
+                    )
                 } else {
                     None
                 };
@@ -99,7 +106,7 @@ impl Builder {
     }
 
     /// Phase 3 for callbacks: fields, before/after rules and outcomes.
-    pub(super) fn callbacks(&mut self, pending: Vec<PendingCallback>) -> Vec<PendingCallbackExamples> {
+    pub(super) fn callbacks(&mut self, pending: Vec<PendingCallback>) -> Vec<PendingExamples> {
         let mut examples = Vec::new();
         for p in pending {
             let owner = Owner::Callbacks(p.group);
@@ -195,108 +202,74 @@ impl Builder {
                 }
                 _ => {}
             }
-            self.doc_links(&cs.doc, cs.doc_en.as_deref(), file, &path);
-            let sources = self.sources(&cs.sources, file, &path);
+            let common = cs.common();
+            let op = self.operation(&common, p.fn_name, p.pascal, file, &path);
             let index = self.callbacks[p.group].callbacks.len();
             self.callbacks[p.group].callbacks.push(Callback {
                 command: p.command.clone(),
-                fn_name: p.fn_name,
-                pascal: p.pascal,
-                title: Title { zh: cs.title.zh.clone(), en: cs.title.en.clone() },
-                doc: cs.doc.clone(),
-                doc_en: cs.doc_en.clone(),
-                description: cs.description.clone(),
+                op,
                 when,
                 event: p.event,
                 reply: p.reply,
                 outcomes,
                 on_failure,
-                examples: Vec::new(),
-                sources,
             });
-            examples.push(PendingCallbackExamples { group: p.group, index, file, path, specs: cs.examples.clone() });
+            let op = OpRef::Callback(CallbackId { group: p.group, index });
+            examples.push(PendingExamples { op, file, path, specs: common.examples });
         }
         examples
     }
 
-    /// Phase 4 for callbacks: every example parses and fits its type.
-    pub(super) fn callback_examples(&mut self, pending: Vec<PendingCallbackExamples>) {
-        for p in pending {
-            let cb = self.callbacks[p.group].callbacks[p.index].clone();
-            let mut out = Vec::new();
-            for (i, e) in p.specs.iter().enumerate() {
-                let path = format!("{}.examples[{i}]", p.path);
-                if e.event.is_none() && e.reply.is_none() {
-                    self.err(p.file, &path, "an example needs an `event` or a `reply`".into());
+    /// How a callback example's body fits: the event its event type (every required field present
+    /// where the check asks for complete examples, `CallbackCommand` the callback's), the reply its reply
+    /// type (or the envelope alone for `after` callbacks).
+    pub(super) fn callback_example(&self, cb: &Callback, body: Body, v: &Value, legacy: bool) -> (String, Vec<String>) {
+        let mut problems = Vec::new();
+        let mode = complete_unless(legacy);
+        if body == Body::Request {
+            self.check_value(v, &Ty::Ref(cb.event), "$", mode, &mut problems);
+            // A field is required only where every official event of the command carries it,
+            // older pages' examples included: a required field the server may leave out would
+            // reach handlers as a zero it never sent.
+            let mut missing = Vec::new();
+            if self.complete_examples {
+                self.missing_required(v, &Ty::Ref(cb.event), "$", &mut missing, 0);
+            }
+            for (at, ty) in missing {
+                problems.push(format!("`{at}` is required in `{ty}` but this official example lacks it: make the field optional (`T?`)"));
+            }
+            if let Some(c) = v.get("CallbackCommand").and_then(Value::as_str)
+                && c != cb.command
+            {
+                problems.push(format!("`CallbackCommand` is `{c}`, not `{}`", cb.command));
+            }
+            return (format!(" `{}`", self.types[cb.event].name), problems);
+        }
+        match v {
+            Value::Object(m) => {
+                if let Some(x) = m.get("ErrorCode")
+                    && !x.is_i64()
+                {
+                    problems.push("envelope key `ErrorCode` must be an integer".into());
                 }
-                if e.legacy && e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-                    self.err(p.file, &path, "a `legacy` example needs a `note` naming the older page it comes from".into());
+                let mut rest = m.clone();
+                for k in REPLY_ENVELOPE {
+                    rest.remove(k);
                 }
-                let event = self.parse_example_json(&e.event, p.file, &path, "event");
-                let reply = self.parse_example_json(&e.reply, p.file, &path, "reply");
-                let mode = if e.legacy { Check::Legacy } else { Check::Complete };
-                if let Some((_, v)) = &event {
-                    let mut problems = Vec::new();
-                    self.check_value(v, &Ty::Ref(cb.event), "$", mode, &mut problems);
-                    // A field is required only where every official event of the command carries it,
-                    // older pages' examples included: a required field the server may leave out would
-                    // reach handlers as a zero it never sent.
-                    let mut missing = Vec::new();
-                    if self.complete_examples {
-                        self.missing_required(v, &Ty::Ref(cb.event), "$", &mut missing, 0);
-                    }
-                    for (at, ty) in missing {
-                        problems.push(format!(
-                            "`{at}` is required in `{ty}` but this official example lacks it: make the field optional (`T?`)"
-                        ));
-                    }
-                    if let Some(c) = v.get("CallbackCommand").and_then(Value::as_str)
-                        && c != cb.command
-                    {
-                        problems.push(format!("`CallbackCommand` is `{c}`, not `{}`", cb.command));
-                    }
-                    for pr in problems {
-                        self.err(
-                            p.file,
-                            &format!("{path}.event"),
-                            format!("example event does not fit `{}`: {pr}", self.types[cb.event].name),
-                        );
-                    }
-                }
-                if let Some((_, v)) = &reply {
-                    let mut problems = Vec::new();
-                    match v {
-                        Value::Object(m) => {
-                            if let Some(x) = m.get("ErrorCode")
-                                && !x.is_i64()
-                            {
-                                problems.push("envelope key `ErrorCode` must be an integer".into());
-                            }
-                            let mut rest = m.clone();
-                            for k in REPLY_ENVELOPE {
-                                rest.remove(k);
-                            }
-                            match cb.reply {
-                                Some(r) => self.check_value(&Value::Object(rest), &Ty::Ref(r), "$", mode, &mut problems),
-                                None => {
-                                    for k in rest.keys() {
-                                        if !ENVELOPE_KEYS.contains(&k.as_str()) {
-                                            problems.push(format!("key `{k}`: an `after` callback's reply is the envelope only"));
-                                        }
-                                    }
-                                }
+                match cb.reply {
+                    Some(r) => self.check_value(&Value::Object(rest), &Ty::Ref(r), "$", mode, &mut problems),
+                    None => {
+                        for k in rest.keys() {
+                            if !ENVELOPE_KEYS.contains(&k.as_str()) {
+                                problems.push(format!("key `{k}`: an `after` callback's reply is the envelope only"));
                             }
                         }
-                        _ => problems.push("a reply must be a JSON object".into()),
-                    }
-                    for pr in problems {
-                        self.err(p.file, &format!("{path}.reply"), format!("example reply does not fit: {pr}"));
                     }
                 }
-                out.push(CallbackExample { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, event, reply });
             }
-            self.callbacks[p.group].callbacks[p.index].examples = out;
+            _ => problems.push("a reply must be a JSON object".into()),
         }
+        (String::new(), problems)
     }
 
     /// The required (non-collection) fields an example value leaves out, as (JSON path, type name).

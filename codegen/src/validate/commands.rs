@@ -2,6 +2,7 @@
 //! per-item result lists.
 
 use super::call_rules::RuleCtx;
+use super::operations::{COMMAND, OpRef};
 use super::{Builder, ENVELOPE_KEYS, PendingCommand, PendingExamples, PendingType};
 use crate::model::*;
 use crate::names;
@@ -38,7 +39,7 @@ impl Builder {
         let mut wires = BTreeSet::new();
         let mut pending = Vec::new();
         for (file, sf) in service_files {
-            let sidx = self.services.len();
+            let sidx = ServiceId(self.services.len());
             let owner = Owner::Service(sidx);
             let rel = self.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default();
             if rel != format!("services/{}.yaml", sf.service) {
@@ -80,24 +81,25 @@ impl Builder {
                     self.err(*file, &path, format!("command `{wire}` must be ASCII letters, digits and `_`"));
                     continue;
                 }
-                let fn_name = cs.name.clone().unwrap_or_else(|| names::snake(wire));
-                if !names::is_snake_ident(&fn_name) || names::is_keyword(&fn_name) {
-                    self.err(*file, &format!("{path}.name"), format!("function name `{fn_name}` must be a snake_case identifier"));
+                let Some((fn_name, pascal)) =
+                    self.op_name(&COMMAND, cs.name.as_deref(), || names::snake(wire), &mut fn_names, *file, &path)
+                else {
                     continue;
-                }
-                if !fn_names.insert(fn_name.clone()) {
-                    self.err(*file, &path, format!("function name `{fn_name}` is used by two commands"));
-                    continue;
-                }
-                let pascal = names::pascal(&fn_name);
+                };
                 let req_doc = Some(format!("Request body of `{}/{}`.", sf.service, wire));
                 let resp_doc = Some(format!("Response payload of `{}/{}` (the envelope is decoded separately).", sf.service, wire));
-                let req =
-                    self.alloc(format!("{pascal}Request"), owner, Role::Request(sidx, cidx), req_doc, *file, &format!("{path}.request"));
+                let req = self.alloc(
+                    format!("{pascal}Request"),
+                    owner,
+                    Role::Request(CommandId { service: sidx, index: cidx }),
+                    req_doc,
+                    *file,
+                    &format!("{path}.request"),
+                );
                 let resp = self.alloc(
                     format!("{pascal}Response"),
                     owner,
-                    Role::Response(sidx, cidx),
+                    Role::Response(CommandId { service: sidx, index: cidx }),
                     resp_doc,
                     *file,
                     &format!("{path}.response"),
@@ -155,8 +157,8 @@ impl Builder {
             }
             let results: Vec<Results> =
                 cs.results.iter().enumerate().filter_map(|(i, r)| self.results(resp, r, file, &format!("{path}.results[{i}]"))).collect();
-            self.doc_links(&cs.doc, cs.doc_en.as_deref(), file, &path);
-            let sources = self.sources(&cs.sources, file, &path);
+            let common = cs.common();
+            let op = self.operation(&common, fn_name, pascal, file, &path);
             let partial = match cs.reply.as_deref() {
                 None => false,
                 Some("partial") => {
@@ -179,29 +181,12 @@ impl Builder {
             let limit_code = self.services[sidx].limit_code;
             let cx = RuleCtx { file, path: &path, request: req, response: resp, doc: &cs.doc, results: &results, limit_code };
             let (paging, limits, batch, rates) = self.call_rules(&cx, &cs);
-            let cmd = Command {
-                wire: wire.clone(),
-                fn_name,
-                pascal,
-                title: Title { zh: cs.title.zh.clone(), en: cs.title.en.clone() },
-                doc: cs.doc.clone(),
-                doc_en: cs.doc_en.clone(),
-                description: cs.description.clone(),
-                retry,
-                request: req,
-                response: resp,
-                results,
-                examples: Vec::new(),
-                sources,
-                partial,
-                paging,
-                limits,
-                batch,
-                rates,
-            };
-            let cidx = self.services[sidx].commands.len();
+            let cmd =
+                Command { wire: wire.clone(), op, retry, request: req, response: resp, results, partial, paging, limits, batch, rates };
+            let index = self.services[sidx].commands.len();
             self.services[sidx].commands.push(cmd);
-            examples.push(PendingExamples { service: sidx, command: cidx, file, path, specs: cs.examples.clone() });
+            let op = OpRef::Command(CommandId { service: sidx, index });
+            examples.push(PendingExamples { op, file, path, specs: common.examples });
         }
         examples
     }

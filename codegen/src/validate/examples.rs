@@ -2,89 +2,59 @@
 //! documentation shows. Checked last, once it is known which types are read (a list or map missing from
 //! a reply reads as empty).
 
-use super::{Builder, ENVELOPE_KEYS, PendingExamples};
+use super::operations::{Body, complete_unless};
+use super::{Builder, ENVELOPE_KEYS};
 use crate::diag::Diagnostic;
 use crate::model::*;
-use crate::spec;
 use serde_json::Value;
 
 impl Builder {
-    /// Phase 4 for commands: every example parses and fits its type.
-    pub(super) fn command_examples(&mut self, pending: Vec<PendingExamples>) {
-        for p in pending {
-            let cmd = self.services[p.service].commands[p.command].clone();
-            let out =
-                p.specs.iter().enumerate().map(|(i, e)| self.example(&cmd, e, p.file, &format!("{}.examples[{i}]", p.path))).collect();
-            self.services[p.service].commands[p.command].examples = out;
+    /// How a command example's body fits: the request its request type, the response (envelope keys
+    /// typed, then taken off) its response type. Returns the type named in messages and the problems.
+    pub(super) fn command_example(&self, cmd: &Command, body: Body, v: &Value, legacy: bool) -> (String, Vec<String>) {
+        let mut problems = Vec::new();
+        if body == Body::Request {
+            self.check_value(v, &Ty::Ref(cmd.request), "$", complete_unless(legacy), &mut problems);
+            return (format!(" `{}`", self.types[cmd.request].name), problems);
         }
-    }
-
-    /// One command example: its JSON parses, and fits the request or response type.
-    fn example(&mut self, cmd: &Command, e: &spec::ExampleSpec, file: usize, path: &str) -> Example {
-        if e.request.is_none() && e.response.is_none() {
-            self.err(file, path, "an example needs a `request` or a `response`".into());
-        }
-        let request = self.parse_example_json(&e.request, file, path, "request");
-        let response = self.parse_example_json(&e.response, file, path, "response");
-        if let Some((_, v)) = &request {
-            let mut problems = Vec::new();
-            let mode = if e.legacy { Check::Legacy } else { Check::Complete };
-            self.check_value(v, &Ty::Ref(cmd.request), "$", mode, &mut problems);
-            for p in problems {
-                self.err(file, &format!("{path}.request"), format!("example request does not fit `{}`: {p}", self.types[cmd.request].name));
-            }
-        }
-        if let Some((_, v)) = &response {
-            let mut problems = Vec::new();
-            match v {
-                Value::Object(m) => {
-                    let code = m.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0);
-                    let status = m.get("ActionStatus").and_then(Value::as_str).unwrap_or("OK");
-                    let success = code == 0 && status != "FAIL";
-                    let mut payload = m.clone();
-                    for k in ENVELOPE_KEYS {
-                        payload.remove(k);
-                    }
-                    if cmd.partial {
-                        // A partial reply keeps the keys the catalogue does not model yet.
-                        let known: Vec<&str> = self.fields_of(cmd.response).iter().map(|f| f.wire.as_str()).collect();
-                        payload.retain(|k, _| known.contains(&k.as_str()));
-                    }
-                    for (k, want) in [
-                        ("ActionStatus", "string"),
-                        ("ErrorCode", "integer"),
-                        ("ErrorInfo", "string"),
-                        ("RequestId", "string"),
-                        ("ErrorDisplay", "string"),
-                    ] {
-                        if let Some(x) = m.get(k) {
-                            let ok = if want == "string" { x.is_string() } else { x.is_i64() };
-                            if !ok {
-                                problems.push(format!("envelope key `{k}` must be a {want}"));
-                            }
+        match v {
+            Value::Object(m) => {
+                let code = m.get("ErrorCode").and_then(Value::as_i64).unwrap_or(0);
+                let status = m.get("ActionStatus").and_then(Value::as_str).unwrap_or("OK");
+                let success = code == 0 && status != "FAIL";
+                let mut payload = m.clone();
+                for k in ENVELOPE_KEYS {
+                    payload.remove(k);
+                }
+                if cmd.partial {
+                    // A partial reply keeps the keys the catalogue does not model yet.
+                    let known: Vec<&str> = self.fields_of(cmd.response).iter().map(|f| f.wire.as_str()).collect();
+                    payload.retain(|k, _| known.contains(&k.as_str()));
+                }
+                for (k, want) in [
+                    ("ActionStatus", "string"),
+                    ("ErrorCode", "integer"),
+                    ("ErrorInfo", "string"),
+                    ("RequestId", "string"),
+                    ("ErrorDisplay", "string"),
+                ] {
+                    if let Some(x) = m.get(k) {
+                        let ok = if want == "string" { x.is_string() } else { x.is_i64() };
+                        if !ok {
+                            problems.push(format!("envelope key `{k}` must be a {want}"));
                         }
                     }
-                    let mode = match (e.legacy, success) {
-                        (true, _) => Check::Legacy,
-                        (false, true) => Check::Complete,
-                        (false, false) => Check::Partial,
-                    };
-                    self.check_value(&Value::Object(payload), &Ty::Ref(cmd.response), "$", mode, &mut problems);
                 }
-                _ => problems.push("a response must be a JSON object".into()),
+                let mode = match (legacy, success) {
+                    (true, _) => Check::Legacy,
+                    (false, true) => Check::Complete,
+                    (false, false) => Check::Partial,
+                };
+                self.check_value(&Value::Object(payload), &Ty::Ref(cmd.response), "$", mode, &mut problems);
             }
-            for p in problems {
-                self.err(
-                    file,
-                    &format!("{path}.response"),
-                    format!("example response does not fit `{}`: {p}", self.types[cmd.response].name),
-                );
-            }
+            _ => problems.push("a response must be a JSON object".into()),
         }
-        if e.legacy && e.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            self.err(file, path, "a `legacy` example needs a `note` naming the older page it comes from".into());
-        }
-        Example { title: e.title.clone(), note: e.note.clone(), legacy: e.legacy, request, response }
+        (format!(" `{}`", self.types[cmd.response].name), problems)
     }
 
     /// Checks an example value against a type. `complete` demands required fields (requests and

@@ -12,9 +12,10 @@
 //! 3. commands and callbacks: their fields, retry class, per-item results, outcomes;
 //! 4. usage (which types are sent and which are read), then the examples, which are checked against it.
 //!
-//! By concern: `types.rs` (type expressions, fields, named types), `commands.rs`, `callbacks.rs`,
-//! `sources.rs` (doc links and the currency record), `examples.rs`, `usage.rs`, `errors.rs` and
-//! `gaps.rs`.
+//! By concern: `types.rs` (type expressions, fields, named types), `operations.rs` (what commands and
+//! callbacks share: Rust names, doc links and sources, the examples), `commands.rs` and `callbacks.rs`
+//! (what is their own, including how an example body fits), `sources.rs` (doc links and the currency
+//! record), `examples.rs`, `usage.rs`, `errors.rs` and `gaps.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{FileInfo, SpecFiles};
@@ -28,6 +29,7 @@ mod commands;
 mod errors;
 mod examples;
 mod gaps;
+mod operations;
 mod sources;
 mod types;
 mod usage;
@@ -81,7 +83,7 @@ struct PendingType {
 
 /// A command whose request and response roots are allocated but whose fields are not resolved yet.
 struct PendingCommand {
-    service: usize,
+    service: ServiceId,
     file: usize,
     wire: String,
     fn_name: String,
@@ -91,10 +93,9 @@ struct PendingCommand {
     spec: spec::CommandSpec,
 }
 
-/// A command's examples, checked once type usage is known.
+/// An operation's examples, checked once type usage is known.
 struct PendingExamples {
-    service: usize,
-    command: usize,
+    op: operations::OpRef,
     file: usize,
     path: String,
     specs: Vec<spec::ExampleSpec>,
@@ -102,7 +103,7 @@ struct PendingExamples {
 
 /// A callback whose roots are allocated but whose fields are not resolved yet.
 struct PendingCallback {
-    group: usize,
+    group: GroupId,
     file: usize,
     command: String,
     fn_name: String,
@@ -110,15 +111,6 @@ struct PendingCallback {
     event: TypeId,
     reply: Option<TypeId>,
     spec: spec::CallbackSpec,
-}
-
-/// A callback's examples, checked once type usage is known.
-struct PendingCallbackExamples {
-    group: usize,
-    index: usize,
-    file: usize,
-    path: String,
-    specs: Vec<spec::CallbackExampleSpec>,
 }
 
 impl Builder {
@@ -153,13 +145,14 @@ impl Builder {
         let callback_examples = self.callbacks(callbacks);
         // Phase 4: examples, once every type and its usage is known.
         self.mark_usage();
-        self.callback_examples(callback_examples);
-        self.command_examples(examples);
+        self.operation_examples(callback_examples);
+        self.operation_examples(examples);
     }
 
     /// The catalogue: each type listed under the module it is emitted in, error codes ascending.
     fn finish(mut self) -> Catalogue {
         for (id, td) in self.types.iter().enumerate() {
+            let id = TypeId(id);
             match td.owner {
                 Owner::Service(s) => self.services[s].types.push(id),
                 Owner::Callbacks(g) => self.callbacks[g].types.push(id),

@@ -130,7 +130,7 @@ impl Builder {
             self.err(file, path, format!("type name `{name}` would hide the shared type defined at {pf} `{pp}`"));
             return None;
         }
-        let id = self.types.len();
+        let id = TypeId(self.types.len());
         let origin = (self.files.get(file).map(|f| f.rel.clone()).unwrap_or_default(), path.to_owned());
         self.types.push(TypeDef {
             name: name.clone(),

@@ -23,6 +23,7 @@ impl Builder {
         self.mark_from(roots);
         // A named type no command uses (yet) is emitted for both directions, and so is everything it uses.
         let unused: Vec<(TypeId, bool)> = (0..self.types.len())
+            .map(TypeId)
             .filter(|&id| !self.types[id].in_request && !self.types[id].in_response)
             .flat_map(|id| [(id, true), (id, false)])
             .collect();

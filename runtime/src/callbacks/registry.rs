@@ -2,6 +2,7 @@
 
 #[cfg(feature = "codec")]
 use super::Answer;
+use crate::registry::OperationInfo;
 use std::fmt;
 
 /// One documented outcome of a "before" callback: what an `ErrorCode` (or a range of them) makes the
@@ -42,14 +43,8 @@ pub struct CallbackInfo {
     pub event_type: &'static str,
     /// The Rust reply type of a "before" callback, e.g. `C2cBeforeSendMsgReply`.
     pub reply_type: Option<&'static str>,
-    /// Chinese title.
-    pub title_zh: &'static str,
-    /// English title.
-    pub title_en: &'static str,
-    /// Official Chinese documentation.
-    pub doc: &'static str,
-    /// Official English documentation.
-    pub doc_en: Option<&'static str>,
+    /// Titles and doc links (also readable as fields of the record itself).
+    pub op: OperationInfo,
     /// `before` (the reply decides) or `after` (the reply is ignored).
     pub when: &'static str,
     /// The documented outcomes of a "before" callback.
@@ -60,6 +55,13 @@ pub struct CallbackInfo {
     /// `codec`).
     #[cfg(feature = "codec")]
     pub decode_reply: fn(&[u8]) -> Result<Answer, serde_json::Error>,
+}
+
+impl std::ops::Deref for CallbackInfo {
+    type Target = OperationInfo;
+    fn deref(&self) -> &OperationInfo {
+        &self.op
+    }
 }
 
 impl fmt::Debug for CallbackInfo {

@@ -866,38 +866,137 @@ pub fn correct_value(v: &mut Value, shape: &'static Shape) -> Result<Vec<Correct
     Ok(c.out)
 }
 
+/// How a decoded JSON document is framed: a bare document (a callback event, a history file) or a
+/// reply with its envelope. [`decode_framed`] runs the same passes for both; the frame says how the
+/// envelope is read and checked, and what the errors are.
+pub(crate) trait Frame {
+    /// What is read beside the payload: `()`, or the reply's envelope.
+    type Envelope;
+    /// What a body that cannot be decoded (or a failure reply) becomes.
+    type Error;
+    /// Whether the top-level object carries envelope keys that the payload's type does not describe.
+    const ENVELOPE: bool;
+    /// What the body is, for messages ("reply", "document").
+    const WHAT: &'static str;
+    /// The strict pass: the payload (and the envelope) in one read; `None` when anything does not fit.
+    fn strict<T: serde::de::DeserializeOwned>(&self, body: &[u8]) -> Option<(T, Self::Envelope)>;
+    /// Reads the envelope keys out of the top-level object; drift in them goes to `corrections`.
+    fn envelope(&self, object: &mut Map<String, Value>, corrections: &mut Vec<Correction>) -> Self::Envelope;
+    /// The error the envelope stands for, if any: checked before the payload's decoding counts.
+    fn check(&self, envelope: &Self::Envelope) -> Result<(), Self::Error>;
+    /// A body that is not a JSON object.
+    fn unreadable(&self, source: serde_json::Error) -> Self::Error;
+    /// A payload that does not decode, or (strict) that had to be corrected.
+    fn invalid(&self, source: serde_json::Error) -> Self::Error;
+}
+
+/// A document without an envelope.
+pub(crate) struct Document;
+
+impl Frame for Document {
+    type Envelope = ();
+    type Error = serde_json::Error;
+    const ENVELOPE: bool = false;
+    const WHAT: &'static str = "document";
+    fn strict<T: serde::de::DeserializeOwned>(&self, body: &[u8]) -> Option<(T, ())> {
+        serde_json::from_slice::<T>(body).ok().map(|v| (v, ()))
+    }
+    fn envelope(&self, _: &mut Map<String, Value>, _: &mut Vec<Correction>) {}
+    fn check(&self, _: &()) -> Result<(), serde_json::Error> {
+        Ok(())
+    }
+    fn unreadable(&self, source: serde_json::Error) -> serde_json::Error {
+        source
+    }
+    fn invalid(&self, source: serde_json::Error) -> serde_json::Error {
+        source
+    }
+}
+
+/// The one decoder of replies and documents: strict, then tolerant, then correcting.
+///
+/// 1. The strict pass ([`Frame::strict`]), skipped while the replies of `T` drift (a type the server
+///    changed drifts in every reply).
+/// 2. One tolerant pass that corrects the common kinds of drift as it reads (see `tolerant.rs`). While
+///    `T` drifts, objects of types in which nothing has drifted yet are read by the strict generated
+///    code inside the pass; if one of them drifts after all, the body is read once more with every
+///    object corrected (which remembers the new place). Whether this body drifted is remembered.
+/// 3. The correcting pass, for the rare corrections the tolerant pass leaves to it: the body parsed
+///    into a JSON value, corrected in place ([`correct_payload`]) and decoded. With `correcting_only`,
+///    this pass alone (the reference the tolerant pass is tested against).
+///
+/// The envelope is checked ([`Frame::check`]) before the payload's corrections count; with `strict`,
+/// any correction is [`Frame::invalid`] naming the paths.
+pub(crate) fn decode_framed<T: serde::de::DeserializeOwned + Schema, F: Frame>(
+    body: &[u8],
+    frame: &F,
+    strict: bool,
+    correcting_only: bool,
+) -> Result<(T, F::Envelope, Vec<Correction>), F::Error> {
+    let shape = T::shape();
+    if !correcting_only {
+        let remembered = shape.drifting();
+        if !remembered && let Some((value, envelope)) = frame.strict::<T>(body) {
+            frame.check(&envelope)?;
+            return Ok((value, envelope, Vec::new()));
+        }
+        let keys = std::cell::RefCell::new(Map::new());
+        let envelope_keys = if F::ENVELOPE { Some(&keys) } else { None };
+        let once = tolerant::decode::<T>(body, shape, envelope_keys, remembered).or_else(|e| {
+            // Drift in an object read strictly (a new place): read again with every object corrected.
+            if remembered && !tolerant::is_fallback(&e) {
+                keys.borrow_mut().clear();
+                tolerant::decode::<T>(body, shape, envelope_keys, false)
+            } else {
+                Err(e)
+            }
+        });
+        if let Ok((value, payload)) = once {
+            let mut corrections = Vec::new();
+            let envelope = frame.envelope(&mut keys.into_inner(), &mut corrections);
+            frame.check(&envelope)?;
+            // The envelope's corrections come first; joined with the payload's, they are grouped again.
+            let corrections = if F::ENVELOPE {
+                corrections.extend(payload);
+                fold(corrections)
+            } else {
+                payload
+            };
+            shape.set_drifting(!corrections.is_empty());
+            if strict && !corrections.is_empty() {
+                return Err(frame.invalid(serde::de::Error::custom(describe(&corrections))));
+            }
+            return Ok((value, envelope, corrections));
+        }
+    }
+    let mut map = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(m)) => m,
+        Ok(_) => return Err(frame.unreadable(serde::de::Error::custom(format!("the {} is not a JSON object", F::WHAT)))),
+        Err(e) => return Err(frame.unreadable(e)),
+    };
+    let mut corrections = Vec::new();
+    let envelope = frame.envelope(&mut map, &mut corrections);
+    frame.check(&envelope)?;
+    corrections.extend(correct_payload(&mut map, shape));
+    let corrections = fold(corrections);
+    if strict && !corrections.is_empty() {
+        return Err(frame.invalid(serde::de::Error::custom(describe(&corrections))));
+    }
+    match serde_json::from_value::<T>(Value::Object(map)) {
+        Ok(value) => Ok((value, envelope, corrections)),
+        Err(source) => Err(frame.invalid(source)),
+    }
+}
+
 /// Decodes a JSON document that has no reply envelope (a callback event, a history file) the way
-/// replies are decoded: strictly first, then with correction. `Err` only when the bytes are not JSON or
-/// not an object, or (with `strict`) when something had to be corrected (the message names the paths).
+/// replies are decoded ([`decode_framed`]): strictly first, then with correction. `Err` only when the
+/// bytes are not JSON or not an object, or (with `strict`) when something had to be corrected (the
+/// message names the paths).
 pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(
     body: &[u8],
     strict: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
-    let shape = T::shape();
-    let remembered = shape.drifting();
-    if !remembered && let Ok(v) = serde_json::from_slice::<T>(body) {
-        return Ok((v, Vec::new()));
-    }
-    let once = tolerant::decode::<T>(body, shape, None, remembered).or_else(|e| {
-        // Drift in an object read strictly (a new place): read again with every object corrected.
-        if remembered && !tolerant::is_fallback(&e) { tolerant::decode::<T>(body, shape, None, false) } else { Err(e) }
-    });
-    if let Ok((v, corrections)) = once {
-        shape.set_drifting(!corrections.is_empty());
-        if strict && !corrections.is_empty() {
-            return Err(serde::de::Error::custom(describe(&corrections)));
-        }
-        return Ok((v, corrections));
-    }
-    let mut map = match serde_json::from_slice::<Value>(body)? {
-        Value::Object(m) => m,
-        _ => return Err(serde::de::Error::custom("the document is not a JSON object")),
-    };
-    let corrections = fold(correct_payload(&mut map, T::shape()));
-    if strict && !corrections.is_empty() {
-        return Err(serde::de::Error::custom(describe(&corrections)));
-    }
-    Ok((serde_json::from_value::<T>(Value::Object(map))?, corrections))
+    decode_framed::<T, Document>(body, &Document, strict, false).map(|(v, (), c)| (v, c))
 }
 
 /// Emits one `tracing` event per correction (target `tim_rest::drift`; lossy ones at WARN, the
@@ -927,32 +1026,4 @@ pub(crate) fn describe(corrections: &[Correction]) -> String {
         s.push_str(&format!("; and {} more", corrections.len() - SHOWN));
     }
     s
-}
-
-/// One tolerant pass over a reply body: the payload as `T`, its envelope keys (still to be read), and
-/// the corrections; `None` when the reply needs the correcting pass (or is not a JSON object).
-///
-/// With `remembered` (the type drifted in one of its last replies), objects of types in which nothing
-/// has drifted yet are read by the strict generated code inside the pass; if one of them drifts after
-/// all, the body is read once more with every object corrected (which remembers the new place).
-pub(crate) fn decode_reply_once<T: serde::de::DeserializeOwned + Schema>(
-    body: &[u8],
-    remembered: bool,
-) -> Option<(T, Map<String, Value>, Vec<Correction>)> {
-    let envelope = std::cell::RefCell::new(Map::new());
-    match tolerant::decode::<T>(body, T::shape(), Some(&envelope), remembered) {
-        Ok((value, corrections)) => Some((value, envelope.into_inner(), corrections)),
-        Err(e) if remembered && !tolerant::is_fallback(&e) => {
-            let envelope = std::cell::RefCell::new(Map::new());
-            let (value, corrections) = tolerant::decode::<T>(body, T::shape(), Some(&envelope), false).ok()?;
-            Some((value, envelope.into_inner(), corrections))
-        }
-        Err(_) => None,
-    }
-}
-
-/// Records whether a reply of `T` drifted, so that the next one goes straight to the tolerant pass (or
-/// back to the strict one).
-pub(crate) fn note_drift<T: Schema>(drifted: bool) {
-    T::shape().set_drifting(drifted);
 }

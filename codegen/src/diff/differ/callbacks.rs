@@ -4,7 +4,7 @@
 
 use super::{Differ, Loc};
 use crate::diff::{Rule, Verdict};
-use crate::model::{Callback, CallbackExample, CallbackGroup, Catalogue, Outcome, OutcomeCode, Role, TypeId, When};
+use crate::model::{Callback, CallbackGroup, Catalogue, Outcome, OutcomeCode, Role, TypeId, When};
 
 /// Where a callback's findings are: `callbacks/<command>`.
 fn loc(command: &str) -> Loc {
@@ -31,12 +31,6 @@ fn code(c: OutcomeCode) -> String {
 
 fn on_failure(c: &Callback) -> Option<&Outcome> {
     c.on_failure.and_then(|i| c.outcomes.get(i))
-}
-
-type ExampleKey<'a> = (Option<&'a str>, Option<&'a str>, bool, Option<&'a str>, Option<&'a str>);
-
-fn example_key(e: &CallbackExample) -> ExampleKey<'_> {
-    (e.title.as_deref(), e.note.as_deref(), e.legacy, e.event.as_ref().map(|(t, _)| t.as_str()), e.reply.as_ref().map(|(t, _)| t.as_str()))
 }
 
 impl Differ<'_> {
@@ -97,11 +91,7 @@ impl Differ<'_> {
                 format!("`{}` → `{}`", when(oc.when), when(nc.when)),
             );
         }
-        self.doc_change(&l, "title.en", Some(&oc.title.en), Some(&nc.title.en));
-        self.doc_change(&l, "title.zh", Some(&oc.title.zh), Some(&nc.title.zh));
-        self.doc_change(&l, "doc", Some(&oc.doc), Some(&nc.doc));
-        self.doc_change(&l, "doc_en", oc.doc_en.as_deref(), nc.doc_en.as_deref());
-        self.doc_change(&l, "description", oc.description.as_deref(), nc.description.as_deref());
+        self.operation(&oc.op, &nc.op, &l);
         for no in &nc.outcomes {
             match oc.outcomes.iter().find(|o| o.name == no.name) {
                 None => self.push(
@@ -145,17 +135,6 @@ impl Differ<'_> {
                 Verdict::Risky,
                 Verdict::Compatible,
                 format!("{} → {}", show(of), show(nf)),
-            );
-        }
-        let oe: Vec<ExampleKey<'_>> = oc.examples.iter().map(example_key).collect();
-        let ne: Vec<ExampleKey<'_>> = nc.examples.iter().map(example_key).collect();
-        if oe != ne {
-            self.push(
-                Rule::ExampleChanged,
-                &l,
-                Verdict::Compatible,
-                Verdict::Compatible,
-                format!("{} example(s) → {}", oe.len(), ne.len()),
             );
         }
         self.object(oc.event, nc.event, &l.join(" ", "event"));

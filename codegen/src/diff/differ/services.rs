@@ -3,7 +3,7 @@
 
 use super::{Differ, Loc, short};
 use crate::diff::{Rule, Verdict};
-use crate::model::{Catalogue, Command, Example, Field, Role, TypeId};
+use crate::model::{Catalogue, Command, Field, Role, TypeId};
 
 impl Differ<'_> {
     pub(super) fn services(&mut self) {
@@ -106,11 +106,7 @@ impl Differ<'_> {
                 ),
             );
         }
-        self.doc_change(loc, "title.en", Some(&oc.title.en), Some(&nc.title.en));
-        self.doc_change(loc, "title.zh", Some(&oc.title.zh), Some(&nc.title.zh));
-        self.doc_change(loc, "doc", Some(&oc.doc), Some(&nc.doc));
-        self.doc_change(loc, "doc_en", oc.doc_en.as_deref(), nc.doc_en.as_deref());
-        self.doc_change(loc, "description", oc.description.as_deref(), nc.description.as_deref());
+        self.operation(&oc.op, &nc.op, loc);
         if oc.retry != nc.retry {
             self.push(
                 Rule::RetryClassChanged,
@@ -124,19 +120,6 @@ impl Differ<'_> {
         if or != nr {
             let show = |v: &[String]| if v.is_empty() { "(none)".to_owned() } else { v.join(", ") };
             self.push(Rule::ResultsChanged, loc, Verdict::Risky, Verdict::Compatible, format!("results {} → {}", show(&or), show(&nr)));
-        }
-        let oe: Vec<ExampleKey<'_>> = oc.examples.iter().map(example_key).collect();
-        let ne: Vec<ExampleKey<'_>> = nc.examples.iter().map(example_key).collect();
-        if oe != ne {
-            let changed: Vec<String> = (0..oe.len().min(ne.len())).filter(|i| oe[*i] != ne[*i]).map(|i| format!("#{}", i + 1)).collect();
-            let mut parts = Vec::new();
-            if oe.len() != ne.len() {
-                parts.push(format!("{} example(s) → {}", oe.len(), ne.len()));
-            }
-            if !changed.is_empty() {
-                parts.push(format!("changed: {}", changed.join(", ")));
-            }
-            self.push(Rule::ExampleChanged, loc, Verdict::Compatible, Verdict::Compatible, parts.join("; "));
         }
         self.call_rules(oc, nc, loc);
         self.object(oc.request, nc.request, &loc.join(" ", "request"));
@@ -193,13 +176,6 @@ impl Differ<'_> {
             }
         }
     }
-}
-
-/// What identifies an example's text: title, note, request and response.
-type ExampleKey<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>);
-
-fn example_key(e: &Example) -> ExampleKey<'_> {
-    (e.title.as_deref(), e.note.as_deref(), e.request.as_ref().map(|(t, _)| t.as_str()), e.response.as_ref().map(|(t, _)| t.as_str()))
 }
 
 /// The per-item result lists of a command, spelled with wire keys.

@@ -200,8 +200,8 @@ fn named_key(cat: &Catalogue, id: TypeId) -> (Option<&str>, &str) {
     let td = &cat.types[id];
     let owner = match td.owner {
         Owner::Shared => None,
-        Owner::Service(s) => cat.services.get(s).map(|s| s.wire.as_str()),
-        Owner::Callbacks(g) => cat.callbacks.get(g).map(|g| g.file.as_str()),
+        Owner::Service(s) => cat.services.get(s.0).map(|s| s.wire.as_str()),
+        Owner::Callbacks(g) => cat.callbacks.get(g.0).map(|g| g.file.as_str()),
     };
     (owner, td.name.as_str())
 }

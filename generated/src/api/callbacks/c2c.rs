@@ -669,10 +669,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "c2c",
         event_type: "C2cBeforeSendMsgEvent",
         reply_type: Some("C2cBeforeSendMsgReply"),
-        title_zh: "发单聊消息之前回调",
-        title_en: "Before a one-to-one message is sent",
-        doc: "https://cloud.tencent.com/document/product/269/1632",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34364"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "发单聊消息之前回调",
+            title_en: "Before a one-to-one message is sent",
+            doc: "https://cloud.tencent.com/document/product/269/1632",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34364"),
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {
@@ -760,10 +762,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "c2c",
         event_type: "C2cAfterSendMsgEvent",
         reply_type: None,
-        title_zh: "发单聊消息之后回调",
-        title_en: "After a one-to-one message is sent",
-        doc: "https://cloud.tencent.com/document/product/269/2716",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34365"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "发单聊消息之后回调",
+            title_en: "After a one-to-one message is sent",
+            doc: "https://cloud.tencent.com/document/product/269/2716",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34365"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -800,10 +804,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "c2c",
         event_type: "C2cAfterMsgReportEvent",
         reply_type: None,
-        title_zh: "单聊消息已读上报后回调",
-        title_en: "After a one-to-one message is marked as read",
-        doc: "https://cloud.tencent.com/document/product/269/61696",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/43465"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "单聊消息已读上报后回调",
+            title_en: "After a one-to-one message is marked as read",
+            doc: "https://cloud.tencent.com/document/product/269/61696",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/43465"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -840,10 +846,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "c2c",
         event_type: "C2cAfterMsgWithdrawEvent",
         reply_type: None,
-        title_zh: "单聊消息撤回后回调",
-        title_en: "After a one-to-one message is recalled",
-        doc: "https://cloud.tencent.com/document/product/269/61697",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/43466"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "单聊消息撤回后回调",
+            title_en: "After a one-to-one message is recalled",
+            doc: "https://cloud.tencent.com/document/product/269/61697",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/43466"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -219,10 +219,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "follow",
         event_type: "FollowAfterFollowAddEvent",
         reply_type: None,
-        title_zh: "关注之后回调",
-        title_en: "After a user is followed",
-        doc: "https://cloud.tencent.com/document/product/269/118915",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/70355"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "关注之后回调",
+            title_en: "After a user is followed",
+            doc: "https://cloud.tencent.com/document/product/269/118915",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/70355"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -251,10 +253,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "follow",
         event_type: "FollowAfterFollowDeleteEvent",
         reply_type: None,
-        title_zh: "取关之后回调",
-        title_en: "After a user is unfollowed",
-        doc: "https://www.tencentcloud.com/document/product/1047/70356",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/70356"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "取关之后回调",
+            title_en: "After a user is unfollowed",
+            doc: "https://www.tencentcloud.com/document/product/1047/70356",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/70356"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -454,10 +454,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "moderation",
         event_type: "ContentCallbackResultNotifyEvent",
         reply_type: None,
-        title_zh: "云端审核结果回调",
-        title_en: "Cloud moderation result callback",
-        doc: "https://cloud.tencent.com/document/product/269/95616",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/78240"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "云端审核结果回调",
+            title_en: "Cloud moderation result callback",
+            doc: "https://cloud.tencent.com/document/product/269/95616",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/78240"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

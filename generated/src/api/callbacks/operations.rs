@@ -88,10 +88,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "operations",
         event_type: "AlertRequestOverLimitEvent",
         reply_type: None,
-        title_zh: "接口超频告警回调",
-        title_en: "API rate limit alarm",
-        doc: "https://cloud.tencent.com/document/product/269/105418",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/60256"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "接口超频告警回调",
+            title_en: "API rate limit alarm",
+            doc: "https://cloud.tencent.com/document/product/269/105418",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/60256"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -163,10 +163,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "profile",
         event_type: "ProfilePortraitSetEvent",
         reply_type: None,
-        title_zh: "更新资料之后回调",
-        title_en: "After a profile is updated",
-        doc: "https://cloud.tencent.com/document/product/269/76489",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/48733"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "更新资料之后回调",
+            title_en: "After a profile is updated",
+            doc: "https://cloud.tencent.com/document/product/269/76489",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/48733"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -527,10 +527,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "robot",
         event_type: "BotOnC2cMessageEvent",
         reply_type: None,
-        title_zh: "单聊机器人消息回调",
-        title_en: "Callback after sending a one-to-one message to a chatbot",
-        doc: "https://cloud.tencent.com/document/product/269/90407",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/68952"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "单聊机器人消息回调",
+            title_en: "Callback after sending a one-to-one message to a chatbot",
+            doc: "https://cloud.tencent.com/document/product/269/90407",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/68952"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -551,10 +553,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "robot",
         event_type: "BotOnGroupMessageEvent",
         reply_type: None,
-        title_zh: "群内@机器人之后回调",
-        title_en: "Callback after reminding a chatbot in a group",
-        doc: "https://cloud.tencent.com/document/product/269/89994",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/68953"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "群内@机器人之后回调",
+            title_en: "Callback after reminding a chatbot in a group",
+            doc: "https://cloud.tencent.com/document/product/269/89994",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/68953"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -575,10 +579,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "robot",
         event_type: "ChatbotOnC2cSignalMessageEvent",
         reply_type: Some("ChatbotOnC2cSignalMessageReply"),
-        title_zh: "智能机器人自定义消息回调",
-        title_en: "Chatbot passthrough message callback",
-        doc: "https://cloud.tencent.com/document/product/269/103730",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/59057"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "智能机器人自定义消息回调",
+            title_en: "Chatbot passthrough message callback",
+            doc: "https://cloud.tencent.com/document/product/269/103730",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/59057"),
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {

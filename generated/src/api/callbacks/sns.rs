@@ -1008,10 +1008,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsPrevFriendAddEvent",
         reply_type: Some("SnsPrevFriendAddReply"),
-        title_zh: "添加好友之前回调",
-        title_en: "Before a friend is added",
-        doc: "https://cloud.tencent.com/document/product/269/61698",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/43468"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "添加好友之前回调",
+            title_en: "Before a friend is added",
+            doc: "https://cloud.tencent.com/document/product/269/61698",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/43468"),
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {
@@ -1055,10 +1057,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsPrevFriendResponseEvent",
         reply_type: Some("SnsPrevFriendResponseReply"),
-        title_zh: "添加好友回应之前回调",
-        title_en: "Before a friend request is answered",
-        doc: "https://cloud.tencent.com/document/product/269/61699",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/43467"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "添加好友回应之前回调",
+            title_en: "Before a friend request is answered",
+            doc: "https://cloud.tencent.com/document/product/269/61699",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/43467"),
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {
@@ -1102,10 +1106,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsFriendAddEvent",
         reply_type: None,
-        title_zh: "添加好友之后回调",
-        title_en: "After friends are added",
-        doc: "https://cloud.tencent.com/document/product/269/1657",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34359"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "添加好友之后回调",
+            title_en: "After friends are added",
+            doc: "https://cloud.tencent.com/document/product/269/1657",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34359"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -1134,10 +1140,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsFriendDeleteEvent",
         reply_type: None,
-        title_zh: "删除好友之后回调",
-        title_en: "After friends are deleted",
-        doc: "https://cloud.tencent.com/document/product/269/1659",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34360"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "删除好友之后回调",
+            title_en: "After friends are deleted",
+            doc: "https://cloud.tencent.com/document/product/269/1659",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34360"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -1166,10 +1174,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsBlackListAddEvent",
         reply_type: None,
-        title_zh: "添加黑名单之后回调",
-        title_en: "After users are added to the blocklist",
-        doc: "https://cloud.tencent.com/document/product/269/1660",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34361"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "添加黑名单之后回调",
+            title_en: "After users are added to the blocklist",
+            doc: "https://cloud.tencent.com/document/product/269/1660",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34361"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[
@@ -1198,10 +1208,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "sns",
         event_type: "SnsBlackListDeleteEvent",
         reply_type: None,
-        title_zh: "删除黑名单之后回调",
-        title_en: "After users are removed from the blocklist",
-        doc: "https://cloud.tencent.com/document/product/269/1661",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34362"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "删除黑名单之后回调",
+            title_en: "After users are removed from the blocklist",
+            doc: "https://cloud.tencent.com/document/product/269/1661",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34362"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -380,10 +380,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "state",
         event_type: "StateChangeEvent",
         reply_type: None,
-        title_zh: "状态变更回调",
-        title_en: "After a user's online status changes",
-        doc: "https://cloud.tencent.com/document/product/269/2570",
-        doc_en: Some("https://www.tencentcloud.com/document/product/1047/34357"),
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "状态变更回调",
+            title_en: "After a user's online status changes",
+            doc: "https://cloud.tencent.com/document/product/269/2570",
+            doc_en: Some("https://www.tencentcloud.com/document/product/1047/34357"),
+        },
         when: "after",
         outcomes: &[],
         examples: &[

@@ -337,10 +337,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "demo",
         event_type: "DemoBeforeSendEvent",
         reply_type: Some("DemoBeforeSendReply"),
-        title_zh: "发送之前",
-        title_en: "Before sending",
-        doc: "https://cloud.tencent.com/document/product/269/1",
-        doc_en: None,
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "发送之前",
+            title_en: "Before sending",
+            doc: "https://cloud.tencent.com/document/product/269/1",
+            doc_en: None,
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {
@@ -388,10 +390,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "demo",
         event_type: "DemoAfterEvent",
         reply_type: None,
-        title_zh: "之后",
-        title_en: "After the thing",
-        doc: "https://cloud.tencent.com/document/product/269/2",
-        doc_en: None,
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "之后",
+            title_en: "After the thing",
+            doc: "https://cloud.tencent.com/document/product/269/2",
+            doc_en: None,
+        },
         when: "after",
         outcomes: &[],
         examples: &[],
@@ -403,10 +407,12 @@ pub(crate) static CALLBACKS: &[tim_rest_runtime::callbacks::CallbackInfo] = &[
         group: "demo",
         event_type: "DemoBeforeQuietEvent",
         reply_type: Some("DemoBeforeQuietReply"),
-        title_zh: "安静之前",
-        title_en: "Before a quiet thing",
-        doc: "https://cloud.tencent.com/document/product/269/3",
-        doc_en: None,
+        op: tim_rest_runtime::registry::OperationInfo {
+            title_zh: "安静之前",
+            title_en: "Before a quiet thing",
+            doc: "https://cloud.tencent.com/document/product/269/3",
+            doc_en: None,
+        },
         when: "before",
         outcomes: &[
             tim_rest_runtime::callbacks::OutcomeInfo {
