@@ -51,8 +51,12 @@ pub fn run(cmd: SpecCommand) -> Outcome {
         }
         SpecCommand::Search { words } => search(&words),
         SpecCommand::Openapi => {
-            print!("{OPENAPI}");
-            Ok(())
+            use std::io::Write as _;
+            // A reader that stops early (`| head`) is not an error.
+            match std::io::stdout().lock().write_all(OPENAPI.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::failed(format!("cannot write: {e}"))),
+                _ => Ok(()),
+            }
         }
     }
 }

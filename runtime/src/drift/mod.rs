@@ -989,7 +989,7 @@ pub(crate) fn decode_framed<T: serde::de::DeserializeOwned + Schema, F: Frame>(
 }
 
 /// Decodes a JSON document that has no reply envelope (a callback event, a history file) the way
-/// replies are decoded ([`decode_framed`]): strictly first, then with correction. `Err` only when the
+/// replies are decoded (`decode_framed`): strictly first, then with correction. `Err` only when the
 /// bytes are not JSON or not an object, or (with `strict`) when something had to be corrected (the
 /// message names the paths).
 pub fn decode_document<T: serde::de::DeserializeOwned + Schema>(

@@ -1028,7 +1028,7 @@ impl Visitor<'_> for FindKey<'_> {
             return Ok(at(i));
         }
         if self.root
-            && let Some(e) = crate::envelope::ENVELOPE_KEYS.iter().position(|e| *e == k)
+            && let Some(e) = crate::split::ENVELOPE_KEYS.iter().position(|e| *e == k)
         {
             return Ok(Found::Envelope(u8::try_from(e).unwrap_or(u8::MAX)));
         }
@@ -1104,7 +1104,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
                 }
                 Some(Found::Envelope(k)) => {
                     let v: serde_json::Value = self.map.next_value()?;
-                    if let (Some(env), Some(k)) = (self.envelope, crate::envelope::ENVELOPE_KEYS.get(usize::from(k))) {
+                    if let (Some(env), Some(k)) = (self.envelope, crate::split::ENVELOPE_KEYS.get(usize::from(k))) {
                         env.borrow_mut().insert((*k).to_owned(), v);
                     }
                 }
