@@ -239,12 +239,62 @@ fn every_spec_key_is_documented_in_the_spec_readme() {
     let source = std::fs::read_to_string(root.join("codegen/src/spec.rs")).unwrap_or_else(|e| panic!("codegen/src/spec.rs: {e}"));
     let file = syn::parse_file(&source).unwrap_or_else(|e| panic!("codegen/src/spec.rs: {e}"));
     let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
+    // Keys written once for every operation kind by `operation_spec!` (its fixed fields).
+    let mut shared: Vec<String> = Vec::new();
     for item in &file.items {
-        if let syn::Item::Struct(s) = item {
-            for k in serde_keys(s) {
-                keys.insert((k, s.ident.to_string()));
+        match item {
+            syn::Item::Struct(s) => {
+                for k in serde_keys(s) {
+                    keys.insert((k, s.ident.to_string()));
+                }
             }
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") && m.ident.as_ref().is_some_and(|i| i == "operation_spec") => {
+                let text = m.mac.tokens.to_string();
+                for part in text.split("pub ").skip(1) {
+                    let name = part.split(':').next().unwrap_or("").trim();
+                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.starts_with("struct") {
+                        shared.push(name.to_owned());
+                    }
+                }
+            }
+            syn::Item::Macro(m) if m.mac.path.is_ident("operation_spec") => {
+                // `pub struct X { name: "doc", examples: Ty, fields... }`: the fields after the first two.
+                let tokens: Vec<proc_macro2::TokenTree> = m.mac.tokens.clone().into_iter().collect();
+                let Some(pos) = tokens.iter().position(|t| matches!(t, proc_macro2::TokenTree::Ident(i) if i == "struct")) else {
+                    continue;
+                };
+                let (Some(proc_macro2::TokenTree::Ident(name)), Some(proc_macro2::TokenTree::Group(body))) =
+                    (tokens.get(pos + 1), tokens.get(pos + 2))
+                else {
+                    continue;
+                };
+                let inner: Vec<proc_macro2::TokenTree> = body.stream().into_iter().collect();
+                let mut commas = 0;
+                let rest: proc_macro2::TokenStream = inner
+                    .into_iter()
+                    .skip_while(|t| {
+                        if commas >= 2 {
+                            return false;
+                        }
+                        if matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == ',') {
+                            commas += 1;
+                        }
+                        true
+                    })
+                    .collect();
+                let item: syn::ItemStruct = syn::parse_str(&format!("#[derive(Deserialize)] pub struct {name} {{ {rest} }}"))
+                    .unwrap_or_else(|e| panic!("operation_spec! {name}: {e}"));
+                for k in serde_keys(&item) {
+                    keys.insert((k, name.to_string()));
+                }
+                keys.extend(["name", "examples"].iter().map(|k| ((*k).to_owned(), name.to_string())));
+            }
+            _ => {}
         }
+    }
+    assert!(shared.iter().any(|k| k == "title"), "the fixed fields of `operation_spec!` were not found: {shared:?}");
+    for op in ["CommandSpec", "CallbackSpec"] {
+        keys.extend(shared.iter().map(|k| (k.clone(), op.to_owned())));
     }
     // The parse found the structs (a guard against a rewrite this test no longer understands).
     assert!(keys.iter().any(|(k, s)| k == "retry" && s == "CommandSpec"), "no `retry` key of `CommandSpec` found in codegen/src/spec.rs");
