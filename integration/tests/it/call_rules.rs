@@ -2,7 +2,7 @@
 //! batched calls with merged per-item outcomes, limit checks before sending, and pacing (in process, and
 //! shared by several clients through a real Redis), all against the local server on 127.0.0.1.
 
-use crate::support::{APPID, KEY, server};
+use crate::support::{APPID, KEY, capture, server};
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -494,38 +494,6 @@ async fn four_clients_sharing_one_redis_keep_their_combined_rate_within_ten_perc
     let rate = (times.len() - 1) as f64 / span;
     assert!(per_client.iter().all(|n| *n > 5), "every client sent: {per_client:?}");
     assert!((rate - LIMIT as f64).abs() <= LIMIT as f64 * 0.1, "combined rate {rate:.1}/s for a limit of {LIMIT}/s ({per_client:?})");
-}
-
-/// A log sink for tracing events.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
-    }
-}
-
-/// Tests that capture logs run one at a time: tracing's level filter is shared by every subscriber of
-/// the process.
-static CAPTURING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-async fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard, tokio::sync::MutexGuard<'static, ()>) {
-    let lock = CAPTURING.lock().await;
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(move || writer.clone()).finish();
-    (logs, tracing::subscriber::set_default(subscriber), lock)
 }
 
 #[tokio::test]

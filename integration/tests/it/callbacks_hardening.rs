@@ -4,10 +4,10 @@
 //! replayed requests and oversized bodies are refused, refusal bodies say nothing about the app, and
 //! the route merges into an application with its own state.
 
-use crate::support::{APPID, TOKEN};
+use crate::support::{APPID, TOKEN, capture};
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tim_rest::callbacks::{Answer, Callbacks, Event, Incoming, sign};
 use tim_rest::mock::{CallbackSender, Signing};
@@ -268,32 +268,15 @@ async fn the_route_merges_into_an_application_with_its_own_state() {
     assert_eq!((r.status, r.error_code()), (200, Some(0)));
 }
 
-/// A log sink.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn accepted_callbacks_log_their_command_and_refusals_the_command_and_the_reason() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::DEBUG).with_writer(move || writer.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::DEBUG).await;
     let c = Callbacks::new(APPID).token(TOKEN);
     let body = before_send("hi").to_string();
     let ok = c.handle(&query("C2C.CallbackBeforeSendMsg", now()), body.as_bytes(), |_| async { Answer::ok() }).await;
     let bad = c.handle(&query("C2C.CallbackBeforeSendMsg", now() - 3600), body.as_bytes(), |_| async { Answer::ok() }).await;
     assert_eq!((ok.status, bad.status), (200, 403));
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let text = logs.text();
     assert!(text.contains("DEBUG") && text.contains("callback accepted") && text.contains("C2C.CallbackBeforeSendMsg"), "{text}");
     assert!(text.contains("WARN") && text.contains("callback refused") && text.contains("outside the window"), "{text}");
     assert!(!text.contains(TOKEN), "the token never reaches the logs");

@@ -1,8 +1,7 @@
 //! Over HTTP against the local server: drift reported in `tracing`, the raw reply, the untyped call,
 //! extra request fields, and the ceiling on reply size.
 
-use crate::support::APPID;
-use std::sync::{Arc, Mutex};
+use crate::support::{APPID, capture};
 use std::time::Duration;
 use tim_rest::group_open_http_svc::GetGroupMemberInfoRequest;
 use tim_rest::im_open_login_svc::{AccountCheckItem, AccountCheckRequest, KickRequest};
@@ -15,20 +14,6 @@ const KEY: &str = "drift-test-key";
 
 async fn server() -> MockServer {
     MockServer::start(APPID, "administrator", KEY).await.expect("bind 127.0.0.1")
-}
-
-/// A `tracing` writer that keeps everything written.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 fn drifted_member_list() -> serde_json::Value {
@@ -44,10 +29,7 @@ fn drifted_member_list() -> serde_json::Value {
 
 #[tokio::test]
 async fn drift_is_corrected_and_each_correction_is_a_tracing_event_without_the_value() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::INFO).with_writer(move || writer.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::INFO).await;
 
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");
@@ -57,7 +39,7 @@ async fn drift_is_corrected_and_each_correction_is_a_tracing_event_without_the_v
     assert_eq!(reply.member_list[0].join_time, Some(1_700_000_000));
     assert_eq!(reply.member_list[1].member_account, "bob");
 
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let text = logs.text();
     assert!(text.contains("tim_rest::drift"), "{text}");
     assert!(text.contains("group_open_http_svc/get_group_member_info"), "{text}");
     assert!(text.contains("MemberList[0].JoinTime") && text.contains("string read as integer"), "{text}");

@@ -1,9 +1,8 @@
 //! The client against a misbehaving local server: HTTPS, retries, re-signing, load, secrets in logs,
 //! and arbitrary bytes as replies.
 
-use crate::support::{APPID, KEY};
+use crate::support::{APPID, KEY, capture};
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tim_rest::group_open_http_svc::SendGroupMsgRequest;
 use tim_rest::im_open_login_svc::KickRequest;
@@ -350,26 +349,9 @@ async fn ten_thousand_calls_from_64_tasks_each_answered_once_over_few_connection
     assert!(srv.connections() <= 2 * TASKS, "keep-alive bounds connections: {} opened", srv.connections());
 }
 
-/// A `tracing` writer that keeps everything written.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn logs_never_show_the_key_or_the_user_sig() {
-    let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::TRACE).await;
 
     let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
     let client = srv.client_builder().timeout(Duration::from_millis(150)).retry_policy(fast_retries(3)).build().expect("client");
@@ -387,7 +369,7 @@ async fn logs_never_show_the_key_or_the_user_sig() {
         let _ = client.openim().send_msg(&req).await;
     }
     let sig = srv.requests()[0].param("usersig").expect("sig").to_owned();
-    let text = String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned();
+    let text = logs.text();
     assert!(text.contains("retrying"), "the run was logged: {text}");
     assert!(!text.contains(KEY), "secret key in logs");
     assert!(!text.contains(&sig), "UserSig in logs");

@@ -15,3 +15,37 @@ pub const TOKEN: &str = "console-token";
 pub async fn server() -> MockServer {
     MockServer::start(APPID, "administrator", KEY).await.expect("bind 127.0.0.1")
 }
+
+/// A log sink for `tracing` events.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|p| p.into_inner())).into_owned()
+    }
+}
+
+/// Tests that capture logs run one at a time: tracing's level filter is shared by every subscriber of
+/// the process.
+static CAPTURING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Captures the events of this thread at `level` and above until the guards drop.
+pub async fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard, tokio::sync::MutexGuard<'static, ()>) {
+    let lock = CAPTURING.lock().await;
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(move || writer.clone()).finish();
+    (logs, tracing::subscriber::set_default(subscriber), lock)
+}
