@@ -242,7 +242,7 @@ impl<'a> Doc<'a> {
             .set_opt("x-doc-en", c.doc_en.as_ref())
             .set("x-retry", c.retry.spelling())
             .set("parameters", Json::Array(params));
-        let (req_ex, resp_ex) = command_examples(c);
+        let (req_ex, resp_ex) = examples(&c.examples);
         let mut req_media = Json::obj().set("schema", schema_ref(&self.names[c.request.0]));
         if !req_ex.is_empty_object() {
             req_media.insert("examples", req_ex);
@@ -440,17 +440,8 @@ impl<'a> Doc<'a> {
                 .set("schema", Json::obj().set("type", "string").set("const", &c.command)),
         );
         params.extend(CALLBACK_PARAMS[1..].iter().map(|p| param_ref(p)));
-        let mut event_ex = Json::obj();
-        let mut reply_ex = Json::obj();
-        for (i, e) in c.examples.iter().enumerate() {
-            let key = format!("example{}", i + 1);
-            if let Some((text, _)) = &e.request {
-                event_ex.insert(&key, example_object(e.title.as_deref(), e.note.as_deref(), e.legacy, text));
-            }
-            if let Some((text, _)) = &e.response {
-                reply_ex.insert(&key, example_object(e.title.as_deref(), e.note.as_deref(), e.legacy, text));
-            }
-        }
+        // A callback example's request is the event and its response the reply.
+        let (event_ex, reply_ex) = examples(&c.examples);
         let mut event_media = Json::obj().set("schema", schema_ref(&self.names[c.event.0]));
         if !event_ex.is_empty_object() {
             event_media.insert("examples", event_ex);
@@ -881,12 +872,12 @@ fn parameters() -> Json {
         )
 }
 
-/// The request and response examples of a command, keyed `example1`, `example2`... (the same key on
-/// both sides for a pair).
-fn command_examples(c: &Command) -> (Json, Json) {
+/// The request and response examples of an operation, keyed `example1`, `example2`... (the same key
+/// on both sides for a pair).
+fn examples(examples: &[Example]) -> (Json, Json) {
     let mut req = Json::obj();
     let mut resp = Json::obj();
-    for (i, e) in c.examples.iter().enumerate() {
+    for (i, e) in examples.iter().enumerate() {
         let key = format!("example{}", i + 1);
         if let Some((text, _)) = &e.request {
             req.insert(&key, example_object(e.title.as_deref(), e.note.as_deref(), e.legacy, text));
