@@ -3,7 +3,8 @@
 //!
 //! - [`load::load_dir`] reads the YAML (with `serde_yaml`) and [`validate`] resolves it into a
 //!   [`model::Catalogue`]; every problem is a [`diag::Diagnostic`] that names the file and the line.
-//! - [`generate`] emits every generated file as text, deterministically.
+//! - [`generate`] emits every generated file as text, deterministically ([`emit::layout`] lists
+//!   them).
 //! - [`write()`] and [`check`] put those files on disk or compare them with what is there.
 //! - [`openapi`] renders the catalogue as an OpenAPI 3.1 document (`generated/openapi.json`).
 //! - [`diff`] compares two catalogues and judges every change on the wire and for Rust users.
@@ -54,56 +55,12 @@ pub enum Error {
     },
 }
 
-/// Where the generated files live, relative to the repository root.
-pub const API_DIR: &str = "generated/src/api";
-/// The generated crate's manifest (written whole by the generator).
-pub const CRATE_MANIFEST: &str = "generated/Cargo.toml";
-/// The generated crate's root.
-pub const CRATE_LIB: &str = "generated/src/lib.rs";
-/// The endpoint coverage table.
-pub const ENDPOINTS_MD: &str = "generated/ENDPOINTS.md";
-/// The currency record: per command, the official pages its schema was checked against.
-pub const SOURCES_MD: &str = "generated/SOURCES.md";
-/// The generated test that calls every command against the local server.
-pub const CALL_TESTS: &str = "generated/tests/every_command.rs";
-/// The OpenAPI 3.1 document of the whole catalogue ([`openapi::render`]).
-pub const OPENAPI_JSON: &str = "generated/openapi.json";
+pub use emit::layout::{API_DIR, CALL_TESTS, CRATE_LIB, CRATE_MANIFEST, ENDPOINTS_MD, OPENAPI_JSON, SOURCES_MD};
 
-/// The Rust files of the API module (`mod.rs`, `types.rs`, `error_codes.rs`, one per service), named
-/// relative to the module directory, for the emitter `em`.
-pub fn api_files(em: &emit::Emitter<'_>) -> Result<Vec<GeneratedFile>, Error> {
-    let mut files = vec![
-        GeneratedFile { path: "mod.rs".into(), contents: em.api_mod().map_err(Error::Emit)? },
-        GeneratedFile { path: "types.rs".into(), contents: em.shared_module().map_err(Error::Emit)? },
-        GeneratedFile { path: "error_codes.rs".into(), contents: em.error_codes().map_err(Error::Emit)? },
-    ];
-    for (i, s) in em.cat.services.iter().enumerate() {
-        files.push(GeneratedFile { path: format!("{}.rs", s.module), contents: em.service_module(i).map_err(Error::Emit)? });
-    }
-    if !em.cat.callbacks.is_empty() {
-        files.push(GeneratedFile { path: "callbacks/mod.rs".into(), contents: em.callbacks_mod().map_err(Error::Emit)? });
-        for (i, g) in em.cat.callbacks.iter().enumerate() {
-            files.push(GeneratedFile {
-                path: format!("callbacks/{}.rs", g.module),
-                contents: em.callback_group_module(i).map_err(Error::Emit)?,
-            });
-        }
-    }
-    Ok(files)
-}
-
-/// Generates every file of the `tim-rest` crate (`generated/`) from a validated catalogue.
+/// Generates every file of the `tim-rest` crate (`generated/`) from a validated catalogue; the list
+/// and the layout are [`emit::layout`]'s.
 pub fn generate(cat: &model::Catalogue) -> Result<Vec<GeneratedFile>, Error> {
-    let em = emit::Emitter::new(cat);
-    let mut files: Vec<GeneratedFile> =
-        api_files(&em)?.into_iter().map(|f| GeneratedFile { path: format!("{API_DIR}/{}", f.path), contents: f.contents }).collect();
-    files.push(GeneratedFile { path: CRATE_MANIFEST.to_owned(), contents: emit::crate_files::manifest(cat) });
-    files.push(GeneratedFile { path: CRATE_LIB.to_owned(), contents: emit::crate_files::lib_rs(cat) });
-    files.push(GeneratedFile { path: ENDPOINTS_MD.to_owned(), contents: emit::docs::endpoints_md(cat) });
-    files.push(GeneratedFile { path: SOURCES_MD.to_owned(), contents: emit::docs::sources_md(cat) });
-    files.push(GeneratedFile { path: CALL_TESTS.to_owned(), contents: em.call_tests().map_err(Error::Emit)? });
-    files.push(GeneratedFile { path: OPENAPI_JSON.to_owned(), contents: openapi::render(cat) });
-    Ok(files)
+    emit::layout::files(cat)
 }
 
 /// Loads `root/spec` and generates every file.
@@ -137,6 +94,26 @@ fn stale_files(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Erro
     Ok(out)
 }
 
+/// Removes the folders under `dir` (not `dir` itself) that hold no file, e.g. the directory of a
+/// removed service; returns whether `dir` is left empty.
+fn remove_empty_dirs(dir: &Path) -> Result<bool, Error> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(true),
+        Err(source) => return Err(Error::Io { path: dir.to_owned(), source }),
+    };
+    let mut empty = true;
+    for e in entries.flatten() {
+        let path = e.path();
+        if path.is_dir() && remove_empty_dirs(&path)? {
+            std::fs::remove_dir(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        } else {
+            empty = false;
+        }
+    }
+    Ok(empty)
+}
+
 /// Writes every generated file under `root` and removes stale ones; returns the paths that changed.
 pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Error> {
     let mut changed = Vec::new();
@@ -156,6 +133,7 @@ pub fn write(root: &Path, files: &[GeneratedFile]) -> Result<Vec<String>, Error>
         std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?;
         changed.push(stale);
     }
+    remove_empty_dirs(&root.join(API_DIR))?;
     Ok(changed)
 }
 

@@ -80,35 +80,36 @@ fn opt_str(v: Option<&str>) -> TokenStream {
 }
 
 impl Emitter<'_> {
-    /// Index of the first rate rule of command `ci` of service `si` in the catalogue's table of pacing
-    /// schedules, or `None` when it has no rules.
-    pub(super) fn rate_slot(&self, si: usize, ci: usize) -> Option<usize> {
+    /// Index of the first rate rule of command `id` in the catalogue's table of pacing schedules, or
+    /// `None` when it has no rules.
+    pub(super) fn rate_slot(&self, id: CommandId) -> Option<usize> {
         let mut slot = 0usize;
-        for (s, svc) in self.cat.services.iter().enumerate() {
-            for (c, cmd) in svc.commands.iter().enumerate() {
-                if (s, c) == (si, ci) {
-                    return (!cmd.rates.is_empty()).then_some(slot);
-                }
-                slot += cmd.rates.len();
+        for cid in self.service_ids().flat_map(|s| self.command_ids(s)) {
+            let rates = self.cat.command(cid).rates.len();
+            if cid == id {
+                return (rates > 0).then_some(slot);
             }
+            slot += rates;
         }
         None
     }
 
     /// The table of every documented rate rule, in slot order (`Api::rate_table`).
     pub(super) fn rate_table(&self) -> Vec<TokenStream> {
+        let rt = self.runtime_path();
         let mut out = Vec::new();
         for (svc, c) in self.cat.commands() {
             let path = format!("{}/{}", svc.wire, c.wire);
             for (i, r) in self.rate_rules(c).into_iter().enumerate() {
                 let i = Literal::usize_unsuffixed(i);
-                out.push(quote!(crate::pacing::SlotRule::new(#path, #i, #r)));
+                out.push(quote!(#rt::pacing::SlotRule::new(#path, #i, #r)));
             }
         }
         out
     }
 
     fn rate_rules(&self, c: &Command) -> Vec<TokenStream> {
+        let rt = self.runtime_path();
         let req = self.cat.fields(c.request);
         c.rates
             .iter()
@@ -119,17 +120,19 @@ impl Emitter<'_> {
                 let scope = opt_str(r.scope.map(|i| req[i].wire.as_str()));
                 let code = Literal::i64_unsuffixed(r.code);
                 let source = &r.source;
-                quote!(crate::pacing::RateRule::new(#limit, #per, #counts, #scope, #code, #source))
+                quote!(#rt::pacing::RateRule::new(#limit, #per, #counts, #scope, #code, #source))
             })
             .collect()
     }
 
     /// The items of the `Endpoint` impl that come from the rules: `DOC`, `RATES`, `RATE_SLOT`,
     /// `check_limits`, `rate_units` and `rate_scope`.
-    pub(super) fn endpoint_rule_items(&self, si: usize, ci: usize, c: &Command) -> TokenStream {
+    pub(super) fn endpoint_rule_items(&self, id: CommandId) -> TokenStream {
+        let rt = self.runtime_path();
+        let c = self.cat.command(id);
         let doc = &c.doc;
         let rules = self.rate_rules(c);
-        let slot = match self.rate_slot(si, ci) {
+        let slot = match self.rate_slot(id) {
             Some(s) => {
                 let s = Literal::usize_unsuffixed(s);
                 quote!(Some(#s))
@@ -192,7 +195,7 @@ impl Emitter<'_> {
                 }
             }
         };
-        let rates = if rules.is_empty() { quote!() } else { quote!(const RATES: &'static [crate::pacing::RateRule] = &[#(#rules),*];) };
+        let rates = if rules.is_empty() { quote!() } else { quote!(const RATES: &'static [#rt::pacing::RateRule] = &[#(#rules),*];) };
         let slot = if c.rates.is_empty() { quote!() } else { quote!(const RATE_SLOT: Option<usize> = #slot;) };
         quote! {
             const DOC: &'static str = #doc;
@@ -206,6 +209,7 @@ impl Emitter<'_> {
 
     /// `check_limits`: one check per documented limit, walking the field path through options and lists.
     fn check_limits_fn(&self, c: &Command) -> TokenStream {
+        let rt = self.runtime_path();
         if c.limits.is_empty() {
             return quote!();
         }
@@ -214,7 +218,7 @@ impl Emitter<'_> {
             self.limit_step(l, 0, at)
         });
         quote! {
-            fn check_limits(&self) -> Result<(), Box<crate::LimitViolation>> {
+            fn check_limits(&self) -> Result<(), Box<#rt::LimitViolation>> {
                 #(#checks)*
                 Ok(())
             }
@@ -259,13 +263,14 @@ impl Emitter<'_> {
 
     /// The check itself (lists of strings or integers are checked item by item).
     fn limit_leaf(&self, l: &Limit, ty: &Ty, at: Walk, n: usize) -> TokenStream {
+        let rt = self.runtime_path();
         let code = opt_i64(l.code);
         let source = &l.source;
         match (l.rule, ty) {
             (LimitRule::MaxItems(max), _) => {
                 let max = Literal::u64_unsuffixed(max);
                 let (value, field) = (&at.value, at.field());
-                wrap(at.conds, quote!(crate::limits::items(Self::PATH, #value.len(), #max, #code, #source, #field)?;))
+                wrap(at.conds, quote!(#rt::limits::items(Self::PATH, #value.len(), #max, #code, #source, #field)?;))
             }
             (_, Ty::Array(t)) => {
                 let (conds, value, mut inner_at) = at.into_loop(n);
@@ -284,7 +289,7 @@ impl Emitter<'_> {
                     let v = &at.value;
                     quote!(&#v)
                 };
-                wrap(at.conds, quote!(crate::limits::bytes(Self::PATH, #value, #max, #code, #source, #field)?;))
+                wrap(at.conds, quote!(#rt::limits::bytes(Self::PATH, #value, #max, #code, #source, #field)?;))
             }
             (LimitRule::Range { min, max }, _) => {
                 let (min, max) = (opt_i64(min), opt_i64(max));
@@ -295,13 +300,14 @@ impl Emitter<'_> {
                 } else {
                     at.value.clone()
                 };
-                wrap(at.conds, quote!(crate::limits::range(Self::PATH, #value, #min, #max, #code, #source, #field)?;))
+                wrap(at.conds, quote!(#rt::limits::range(Self::PATH, #value, #min, #max, #code, #source, #field)?;))
             }
         }
     }
 
     /// The `Paged` (and, with an items list, `PagedItems`) impl of a paged command.
     pub(super) fn paged_impls(&self, c: &Command) -> TokenStream {
+        let rt = self.runtime_path();
         let Some(p) = &c.paging else { return quote!() };
         let owner = self.cat.types[c.request].owner;
         let req_ty = format_ident!("{}", self.cat.types[c.request].name);
@@ -423,7 +429,7 @@ impl Emitter<'_> {
                 let n = ident(&f.rust);
                 let take = if f.optional { quote!(reply.#n.take().unwrap_or_default()) } else { quote!(std::mem::take(&mut reply.#n)) };
                 quote! {
-                    impl crate::paging::PagedItems for #req_ty {
+                    impl #rt::paging::PagedItems for #req_ty {
                         type Item = #item;
                         fn take_items(reply: &mut #resp_ty) -> Vec<#item> {
                             #take
@@ -434,7 +440,7 @@ impl Emitter<'_> {
             None => quote!(),
         };
         quote! {
-            impl crate::paging::Paged for #req_ty {
+            impl #rt::paging::Paged for #req_ty {
                 fn next_page(&self, reply: &#resp_ty) -> Option<Self> {
                     #count
                     #reply_check
@@ -484,6 +490,7 @@ impl Emitter<'_> {
 
     /// The `Batched` impl of a command with batched lists.
     pub(super) fn batched_impl(&self, c: &Command) -> TokenStream {
+        let rt = self.runtime_path();
         if c.batch.is_empty() {
             return quote!();
         }
@@ -543,10 +550,10 @@ impl Emitter<'_> {
                     let items = chunk
                         .iter()
                         .enumerate()
-                        .map(|(i, item)| crate::batch::ItemRef::new(#wire, start + i, #id))
+                        .map(|(i, item)| #rt::batch::ItemRef::new(#wire, start + i, #id))
                         .collect();
                     start += chunk.len();
-                    parts.push(crate::batch::BatchPart::new(request, items));
+                    parts.push(#rt::batch::BatchPart::new(request, items));
                 }
             }
         });
@@ -559,15 +566,15 @@ impl Emitter<'_> {
             quote!()
         };
         quote! {
-            impl crate::batch::Batched for #req_ty {
+            impl #rt::batch::Batched for #req_ty {
                 #ordered
-                fn split(&self) -> Vec<crate::batch::BatchPart<Self>> {
+                fn split(&self) -> Vec<#rt::batch::BatchPart<Self>> {
                     let mut template = self.clone();
                     #(#clear)*
                     let mut parts = Vec::new();
                     #(#lists)*
                     if parts.is_empty() {
-                        parts.push(crate::batch::BatchPart::new(self.clone(), Vec::new()));
+                        parts.push(#rt::batch::BatchPart::new(self.clone(), Vec::new()));
                     }
                     parts
                 }
@@ -577,6 +584,7 @@ impl Emitter<'_> {
 
     /// The `_pages`, `_items` and `_batched` call functions of a command, for its service handle.
     pub(super) fn rule_call_fns(&self, c: &Command) -> TokenStream {
+        let rt = self.runtime_path();
         let req = format_ident!("{}", self.cat.types[c.request].name);
         let f = &c.fn_name;
         let mut out = TokenStream::new();
@@ -589,7 +597,7 @@ impl Emitter<'_> {
             );
             out.extend(quote! {
                 #[doc = #doc]
-                pub fn #pages(&self, request: #req) -> crate::paging::Pages<#req> {
+                pub fn #pages(&self, request: #req) -> #rt::paging::Pages<#req> {
                     self.client.runtime().pages(request)
                 }
             });
@@ -603,7 +611,7 @@ impl Emitter<'_> {
                 );
                 out.extend(quote! {
                     #[doc = #doc]
-                    pub fn #items(&self, request: #req) -> crate::paging::Items<#req> {
+                    pub fn #items(&self, request: #req) -> #rt::paging::Items<#req> {
                         self.client.runtime().items(request)
                     }
                 });
@@ -616,15 +624,16 @@ impl Emitter<'_> {
             let ordered = if c.batch.iter().any(|b| b.ordered) { " The requests go one after another, in list order." } else { "" };
             let doc = format!(
                 "[`Self::{f}`] with any number of items: {} split into requests of the documented size, every other field \
-                 unchanged.{ordered} The outcome lists every item with its own result (see [`crate::batch`]).",
-                lists.join(" and ")
+                 unchanged.{ordered} The outcome lists every item with its own result (see [`batch`]({rt}::batch)).",
+                lists.join(" and "),
+                rt = self.runtime
             );
             out.extend(quote! {
                 #[doc = #doc]
                 pub fn #batched<'r>(
                     &self,
                     request: &'r #req,
-                ) -> impl std::future::Future<Output = crate::batch::BatchOutcome<#req>> + Send + use<'a, 'r> {
+                ) -> impl std::future::Future<Output = #rt::batch::BatchOutcome<#req>> + Send + use<'a, 'r> {
                     self.client.runtime().call_batched(request)
                 }
             });
@@ -687,10 +696,12 @@ pub fn paging_summary(cat: &Catalogue, c: &Command, p: &Paging) -> String {
 
 impl Emitter<'_> {
     /// The registry fields of the rules: `rates`, `rate_slot`, `limits`, `paging`, `batch`.
-    pub(super) fn registry_rule_fields(&self, si: usize, ci: usize, c: &Command) -> TokenStream {
-        let req_ty = self.type_path(c.request, Owner::Service(ServiceId(si)));
-        let rates = if c.rates.is_empty() { quote!(&[]) } else { quote!(<#req_ty as crate::Endpoint>::RATES) };
-        let slot = match self.rate_slot(si, ci) {
+    pub(super) fn registry_rule_fields(&self, id: CommandId) -> TokenStream {
+        let rt = self.runtime_path();
+        let c = self.cat.command(id);
+        let req_ty = self.type_path(c.request, Owner::Service(id.service));
+        let rates = if c.rates.is_empty() { quote!(&[]) } else { quote!(<#req_ty as #rt::Endpoint>::RATES) };
+        let slot = match self.rate_slot(id) {
             Some(s) => {
                 let s = Literal::usize_unsuffixed(s);
                 quote!(Some(#s))
@@ -702,20 +713,20 @@ impl Emitter<'_> {
             let limit = match l.rule {
                 LimitRule::MaxItems(n) => {
                     let n = Literal::u64_unsuffixed(n);
-                    quote!(crate::limits::Limit::MaxItems(#n))
+                    quote!(#rt::limits::Limit::MaxItems(#n))
                 }
                 LimitRule::MaxBytes(n) => {
                     let n = Literal::u64_unsuffixed(n);
-                    quote!(crate::limits::Limit::MaxBytes(#n))
+                    quote!(#rt::limits::Limit::MaxBytes(#n))
                 }
                 LimitRule::Range { min, max } => {
                     let (min, max) = (opt_i64(min), opt_i64(max));
-                    quote!(crate::limits::Limit::Range { min: #min, max: #max })
+                    quote!(#rt::limits::Limit::Range { min: #min, max: #max })
                 }
             };
             let code = opt_i64(l.code);
             let source = &l.source;
-            quote!(crate::limits::LimitInfo::new(#field, #limit, #code, #source))
+            quote!(#rt::limits::LimitInfo::new(#field, #limit, #code, #source))
         });
         let req = self.cat.fields(c.request);
         let resp = self.cat.fields(c.response);
@@ -731,11 +742,11 @@ impl Emitter<'_> {
                     let how = match &cur.how {
                         CursorHow::AddItems { unless } => {
                             let unless = opt_str(unless.map(|u| resp[u].wire.as_str()));
-                            quote!(crate::registry::CursorHow::AddItems { unless: #unless })
+                            quote!(#rt::registry::CursorHow::AddItems { unless: #unless })
                         }
                         CursorHow::From(s) => {
                             let s = &resp[*s].wire;
-                            quote!(crate::registry::CursorHow::From(#s))
+                            quote!(#rt::registry::CursorHow::From(#s))
                         }
                         CursorHow::MinOf { item_field, minus } => {
                             let item = p
@@ -749,20 +760,20 @@ impl Emitter<'_> {
                                 })
                                 .unwrap_or_default();
                             let minus = Literal::u64_unsuffixed(*minus);
-                            quote!(crate::registry::CursorHow::MinOf { field: #item, minus: #minus })
+                            quote!(#rt::registry::CursorHow::MinOf { field: #item, minus: #minus })
                         }
                     };
-                    quote!(crate::registry::CursorInfo::new(#field, #string, #how))
+                    quote!(#rt::registry::CursorInfo::new(#field, #string, #how))
                 });
                 let end = p.end.iter().map(|e| match e {
-                    End::NoItems => quote!(crate::registry::EndInfo::NoItems),
+                    End::NoItems => quote!(#rt::registry::EndInfo::NoItems),
                     End::Field { field, value, negated } => {
                         let field = &resp[*field].wire;
                         match value {
-                            Value::String(s) => quote!(crate::registry::EndInfo::Str { field: #field, value: #s, negated: #negated }),
+                            Value::String(s) => quote!(#rt::registry::EndInfo::Str { field: #field, value: #s, negated: #negated }),
                             v => {
                                 let lit = Literal::i64_unsuffixed(v.as_i64().unwrap_or(0));
-                                quote!(crate::registry::EndInfo::Int { field: #field, value: #lit, negated: #negated })
+                                quote!(#rt::registry::EndInfo::Int { field: #field, value: #lit, negated: #negated })
                             }
                         }
                     }
@@ -770,20 +781,20 @@ impl Emitter<'_> {
                         // As data, a condition on the next request: the same field name on the request side.
                         let field = &req[*field].wire;
                         match value {
-                            Value::String(s) => quote!(crate::registry::EndInfo::NextStr { field: #field, value: #s }),
+                            Value::String(s) => quote!(#rt::registry::EndInfo::NextStr { field: #field, value: #s }),
                             v => {
                                 let lit = Literal::i64_unsuffixed(v.as_i64().unwrap_or(0));
-                                quote!(crate::registry::EndInfo::NextInt { field: #field, value: #lit })
+                                quote!(#rt::registry::EndInfo::NextInt { field: #field, value: #lit })
                             }
                         }
                     }
                     End::Reached { total, by } => {
                         let total = &resp[*total].wire;
                         let by = &req[*by].wire;
-                        quote!(crate::registry::EndInfo::Reached { total: #total, by: #by })
+                        quote!(#rt::registry::EndInfo::Reached { total: #total, by: #by })
                     }
                 });
-                quote!(Some(&crate::registry::PagingInfo::new(#items, #size, &[#(#next),*], &[#(#end),*])))
+                quote!(Some(&#rt::registry::PagingInfo::new(#items, #size, &[#(#next),*], &[#(#end),*])))
             }
         };
         let batch = c.batch.iter().map(|b| req[b.list].wire.as_str());

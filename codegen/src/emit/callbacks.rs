@@ -1,8 +1,7 @@
-//! Callbacks: one module per callback group (`api/callbacks/<group>.rs`: event and reply types, the
-//! group's registry entries) and `api/callbacks/mod.rs` (the `Event` enum over every command, its
-//! `EventSet` impl, the registry).
+//! What is particular to callbacks: the docs of a group's module, the outcome constructors of the
+//! "before" callbacks' replies, and `api/callbacks/mod.rs` (the `Event` enum over every command, its
+//! `EventSet` impl, the registry). A group's module is laid out like a service's (`layout.rs`).
 
-use super::registry::operation_info;
 use super::{Emitter, doc_attrs, escape_md, format_file, header, inner_doc_attrs};
 use crate::model::*;
 use proc_macro2::{Literal, TokenStream};
@@ -60,85 +59,18 @@ impl Emitter<'_> {
         (ctors, answer)
     }
 
-    /// `api/callbacks/<group>.rs`.
-    pub fn callback_group_module(&self, gi: usize) -> Result<String, String> {
-        let g = &self.cat.callbacks[gi];
+    /// The `//!` docs of a callback group's module.
+    pub(super) fn group_doc(&self, id: GroupId) -> TokenStream {
+        let g = &self.cat.callbacks[id];
         let commands: Vec<String> = g.callbacks.iter().map(|c| format!("`{}`", c.command)).collect();
-        let mod_doc = inner_doc_attrs(&format!(
+        inner_doc_attrs(&format!(
             "{} ({}): callback group `{}`.\n\n{}Commands: {}.",
             g.title.en,
             g.title.zh,
             g.module,
             g.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
             commands.join(", ")
-        ));
-        let types = g.types.iter().map(|id| self.type_def(*id));
-        let infos = g.callbacks.iter().map(|c| self.callback_info(gi, c));
-        let rt = self.runtime_path();
-        let tokens = quote! {
-            #mod_doc
-
-            #(#types)*
-
-            /// Registry entries of this group, in documentation order.
-            pub(crate) static CALLBACKS: &[#rt::callbacks::CallbackInfo] = &[#(#infos),*];
-        };
-        Ok(format!("{}{}", header(&format!("spec/{}", g.file)), format_file(tokens)?))
-    }
-
-    fn callback_info(&self, gi: usize, c: &Callback) -> TokenStream {
-        let rt = self.runtime_path();
-        let g = &self.cat.callbacks[gi];
-        let owner = Owner::Callbacks(GroupId(gi));
-        let command = &c.command;
-        let group = &g.module;
-        let event_type = &self.cat.types[c.event].name;
-        let reply_type = match c.reply {
-            Some(r) => {
-                let n = &self.cat.types[r].name;
-                quote!(Some(#n))
-            }
-            None => quote!(None),
-        };
-        let (op, examples) = operation_info(&c.op, quote!(#rt::registry), quote!(#rt::callbacks::CallbackExample), ["event", "reply"]);
-        let when = match c.when {
-            When::Before => "before",
-            When::After => "after",
-        };
-        let outcomes = c.outcomes.iter().map(|o| {
-            let name = &o.name;
-            let (lo, hi) = match o.code {
-                OutcomeCode::Fixed(x) => (x, x),
-                OutcomeCode::Range(a, b) => (a, b),
-            };
-            let (lo, hi) = (Literal::i64_unsuffixed(lo), Literal::i64_unsuffixed(hi));
-            let d = o.doc.trim();
-            quote!(#rt::callbacks::OutcomeInfo { name: #name, code: #lo, code_max: #hi, doc: #d })
-        });
-        let decode = match c.reply {
-            Some(r) => {
-                let p = self.type_path(r, owner);
-                quote!(#rt::callbacks::decode_reply_as::<#p>)
-            }
-            None => quote!(#rt::callbacks::decode_ack),
-        };
-        let decode = match self.codec_feature {
-            Some(f) => quote!(#[cfg(feature = #f)] decode_reply: #decode,),
-            None => quote!(decode_reply: #decode,),
-        };
-        quote! {
-            #rt::callbacks::CallbackInfo {
-                command: #command,
-                group: #group,
-                event_type: #event_type,
-                reply_type: #reply_type,
-                #op
-                when: #when,
-                outcomes: &[#(#outcomes),*],
-                #examples
-                #decode
-            }
-        }
+        ))
     }
 
     /// `api/callbacks/mod.rs`: the group modules, the `Event` enum over every callback command and its

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 impl Emitter<'_> {
     /// An open enum: known values as variants, anything else kept in `Unknown`.
     pub(super) fn enum_type(&self, id: TypeId) -> TokenStream {
+        let rt = self.runtime_path();
         let td = &self.cat.types[id];
         let TypeKind::Enum { base, values } = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
@@ -76,7 +77,7 @@ impl Emitter<'_> {
                 #de_gate
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::codec::deserialize_str_enum(deserializer)
+                        #rt::codec::deserialize_str_enum(deserializer)
                     }
                 }
             }
@@ -136,6 +137,7 @@ impl Emitter<'_> {
 
     /// A tagged union: one variant per known tag, anything else kept in `Unknown { tag, content }`.
     pub(super) fn union_type(&self, id: TypeId) -> TokenStream {
+        let rt = self.runtime_path();
         let td = &self.cat.types[id];
         let TypeKind::Union { tag, content, variants } = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
@@ -218,7 +220,7 @@ impl Emitter<'_> {
                 }
             }
             #de_gate
-            impl crate::codec::TaggedUnion for #name {
+            impl #rt::codec::TaggedUnion for #name {
                 const TAG: &'static str = #tag;
                 const CONTENT: &'static str = #content;
                 fn content_from_map<'de, A: serde::de::MapAccess<'de>>(tag: String, map: &mut A) -> Result<Self, A::Error> {
@@ -240,7 +242,7 @@ impl Emitter<'_> {
             #de_gate
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    crate::codec::deserialize_union(deserializer)
+                    #rt::codec::deserialize_union(deserializer)
                 }
             }
         }

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 impl Emitter<'_> {
     /// `api/error_codes.rs`.
     pub fn error_codes(&self) -> Result<String, String> {
+        let rt = self.runtime_path();
         let consts = self.cat.errors.iter().map(|e| {
             let n = format_ident!("{}", e.constant);
             let code = Literal::i64_unsuffixed(e.code);
@@ -21,7 +22,7 @@ impl Emitter<'_> {
             let class = format_ident!("{}", e.class.variant());
             let zh = &e.zh;
             let en = &e.en;
-            quote!(crate::ErrorCodeInfo { code: #code, name: #name, family: #family, class: crate::ErrorClass::#class, zh: #zh, en: #en })
+            quote!(#rt::ErrorCodeInfo { code: #code, name: #name, family: #family, class: #rt::ErrorClass::#class, zh: #zh, en: #en })
         });
         let tokens = quote! {
             //! The error-code table (`spec/errors.yaml`): named constants for matching, and each code's
@@ -29,10 +30,10 @@ impl Emitter<'_> {
             #(#consts)*
 
             /// Every documented code, in ascending order (binary-searchable).
-            pub static TABLE: &[crate::ErrorCodeInfo] = &[#(#rows),*];
+            pub static TABLE: &[#rt::ErrorCodeInfo] = &[#(#rows),*];
 
             /// The documented meaning and class of `code`, if the table has it.
-            pub fn lookup(code: i64) -> Option<&'static crate::ErrorCodeInfo> {
+            pub fn lookup(code: i64) -> Option<&'static #rt::ErrorCodeInfo> {
                 TABLE.binary_search_by_key(&code, |e| e.code).ok().map(|i| &TABLE[i])
             }
         };

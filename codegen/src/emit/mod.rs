@@ -23,6 +23,7 @@ pub mod docs;
 mod enums;
 mod error_codes;
 pub mod json;
+pub mod layout;
 pub mod openapi;
 mod registry;
 pub(crate) mod services;
@@ -53,7 +54,10 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     for line in &lines {
         let line: &str = line;
         let item_start = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']) && !line.starts_with("//!");
-        let after_item = prev == "}" || prev.ends_with("};") || (prev.starts_with("//!") && !line.starts_with("//!"));
+        let after_item = prev == "}"
+            || prev.ends_with("};")
+            || (prev.starts_with("//!") && !line.starts_with("//!"))
+            || (prev.starts_with("use ") && !line.starts_with("use "));
         // Also between the items of an impl block: a `}` closing one item, then the next item's doc or
         // signature at the same indentation.
         let indent = line.len() - line.trim_start().len();
@@ -217,11 +221,34 @@ impl<'a> Emitter<'a> {
     }
 }
 
-/// The runtime's `RetryClass` of a command.
-fn retry_class(retry: &Retry) -> TokenStream {
-    match retry {
-        Retry::Safe => quote!(crate::RetryClass::Safe),
-        Retry::Dedupe(_) => quote!(crate::RetryClass::Dedupe),
-        Retry::Never => quote!(crate::RetryClass::Never),
+impl Emitter<'_> {
+    /// The runtime's `RetryClass` of a command.
+    fn retry_class(&self, retry: &Retry) -> TokenStream {
+        let rt = self.runtime_path();
+        match retry {
+            Retry::Safe => quote!(#rt::RetryClass::Safe),
+            Retry::Dedupe(_) => quote!(#rt::RetryClass::Dedupe),
+            Retry::Never => quote!(#rt::RetryClass::Never),
+        }
+    }
+
+    /// Every service with its id.
+    fn service_ids(&self) -> impl Iterator<Item = ServiceId> + use<> {
+        (0..self.cat.services.len()).map(ServiceId)
+    }
+
+    /// Every callback group with its id.
+    fn group_ids(&self) -> impl Iterator<Item = GroupId> + use<> {
+        (0..self.cat.callbacks.len()).map(GroupId)
+    }
+
+    /// The commands of a service, by id.
+    fn command_ids(&self, service: ServiceId) -> impl Iterator<Item = CommandId> + use<> {
+        (0..self.cat.services[service].commands.len()).map(move |index| CommandId { service, index })
+    }
+
+    /// The callbacks of a group, by id.
+    fn callback_ids(&self, group: GroupId) -> impl Iterator<Item = CallbackId> + use<> {
+        (0..self.cat.callbacks[group].callbacks.len()).map(move |index| CallbackId { group, index })
     }
 }

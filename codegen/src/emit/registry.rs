@@ -1,48 +1,200 @@
-//! The registry: one `CommandInfo` entry per command (names, doc links, retry class, examples, the
-//! codec), and `api/mod.rs`, which declares the modules, lists the entries and defines the crate's
-//! `Client`.
+//! The registry: one record per operation, built by one function over the operation model
+//! ([`Operation`]): a `CommandInfo` per command (names, doc links, retry class, the rules, the codec)
+//! and a `CallbackInfo` per callback (names, doc links, outcomes, the reply decoder), each with its
+//! official examples (a static of the module's `examples.rs`); and `api/mod.rs`, which declares the
+//! modules, lists the records and defines the crate's `Client`.
 
-use super::{Emitter, doc_attrs, format_file, header, retry_class};
+use super::{Emitter, doc_attrs, format_file, header};
 use crate::model::*;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+/// An operation of the catalogue by id: a command or a callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OpId {
+    /// A command.
+    Command(CommandId),
+    /// A callback.
+    Callback(CallbackId),
+}
+
 impl Emitter<'_> {
-    /// The registry entry of a command, in its service's `COMMANDS`.
-    pub(super) fn command_info(&self, si: usize, svc: &Service, ci: usize, c: &Command, owner: Owner) -> TokenStream {
-        let req = self.type_path(c.request, owner);
-        let service = &svc.wire;
-        let command = &c.wire;
-        let module = &svc.module;
-        let function = &c.fn_name;
+    /// What commands and callbacks share.
+    pub(super) fn operation(&self, id: OpId) -> &Operation {
+        match id {
+            OpId::Command(c) => &self.cat.command(c).op,
+            OpId::Callback(c) => &self.cat.callback(c).op,
+        }
+    }
+
+    /// The name of the static holding an operation's official examples (`SEND_MSG`).
+    fn examples_ident(&self, id: OpId) -> proc_macro2::Ident {
+        format_ident!("{}", self.operation(id).fn_name.to_uppercase())
+    }
+
+    /// The official examples of an operation as a static of the module's `examples.rs`; nothing
+    /// when it has none. The two bodies are `request`/`response` for a command, `event`/`reply` for
+    /// a callback.
+    pub(super) fn examples_static(&self, id: OpId) -> TokenStream {
+        let op = self.operation(id);
+        if op.examples.is_empty() {
+            return quote!();
+        }
+        let rt = self.runtime_path();
+        let (ty, [req_key, resp_key]) = match id {
+            OpId::Command(_) => (quote!(#rt::registry::Example), ["request", "response"]),
+            OpId::Callback(_) => (quote!(#rt::callbacks::CallbackExample), ["event", "reply"]),
+        };
+        let (req_key, resp_key) = (format_ident!("{req_key}"), format_ident!("{resp_key}"));
+        let examples = op.examples.iter().map(|e| {
+            let title = opt_str(e.title.as_ref());
+            let request = opt_str(e.request.as_ref().map(|(t, _)| t));
+            let response = opt_str(e.response.as_ref().map(|(t, _)| t));
+            let legacy = e.legacy;
+            quote!(#ty { title: #title, legacy: #legacy, #req_key: #request, #resp_key: #response })
+        });
+        let name = self.examples_ident(id);
+        let doc = format!("The official examples of {}.", op.title.both());
+        quote! {
+            #[doc = #doc]
+            pub(super) static #name: &[#ty] = &[#(#examples),*];
+        }
+    }
+
+    /// The registry record of an operation: `OperationInfo` (titles, doc links) and the examples,
+    /// then the fields of its kind.
+    pub(super) fn registry_entry(&self, id: OpId) -> TokenStream {
+        let rt = self.runtime_path();
+        let op = self.operation(id);
+        let (zh, en, doc) = (&op.title.zh, &op.title.en, &op.doc);
+        let doc_en = opt_str(op.doc_en.as_ref());
+        let examples = if op.examples.is_empty() {
+            quote!(&[])
+        } else {
+            let name = self.examples_ident(id);
+            quote!(super::examples::#name)
+        };
+        let (record, fields, codec) = match id {
+            OpId::Command(c) => (quote!(#rt::registry::CommandInfo), self.command_fields(c), self.command_codec(c)),
+            OpId::Callback(c) => (quote!(#rt::callbacks::CallbackInfo), self.callback_fields(c), self.callback_codec(c)),
+        };
+        // The decoders need the other serde direction: behind the codec feature.
+        let codec = match self.codec_feature {
+            Some(f) => quote!(#[cfg(feature = #f)] #codec,),
+            None => quote!(#codec,),
+        };
+        quote! {
+            #record {
+                #fields
+                op: #rt::registry::OperationInfo { title_zh: #zh, title_en: #en, doc: #doc, doc_en: #doc_en },
+                examples: #examples,
+                #codec
+            }
+        }
+    }
+
+    /// The registry part of a module (`registry.rs`): for a service, the impls that describe each
+    /// command to the runtime and `COMMANDS`; for a callback group, `CALLBACKS`.
+    pub(super) fn registry_part(&self, owner: Owner) -> TokenStream {
+        let rt = self.runtime_path();
+        match owner {
+            Owner::Service(s) => {
+                let impls = self.command_ids(s).map(|c| self.command_impls(c));
+                let entries = self.command_ids(s).map(|c| self.registry_entry(OpId::Command(c)));
+                quote! {
+                    #(#impls)*
+
+                    /// Registry entries of this service, in documentation order.
+                    pub(crate) static COMMANDS: &[#rt::registry::CommandInfo] = &[#(#entries),*];
+                }
+            }
+            Owner::Callbacks(g) => {
+                let entries = self.callback_ids(g).map(|c| self.registry_entry(OpId::Callback(c)));
+                quote! {
+                    /// Registry entries of this group, in documentation order.
+                    pub(crate) static CALLBACKS: &[#rt::callbacks::CallbackInfo] = &[#(#entries),*];
+                }
+            }
+            Owner::Shared => quote!(),
+        }
+    }
+
+    /// The fields of a command's record besides the shared ones and the codec.
+    fn command_fields(&self, id: CommandId) -> TokenStream {
+        let svc = &self.cat.services[id.service];
+        let c = self.cat.command(id);
+        let (service, command, module, function) = (&svc.wire, &c.wire, &svc.module, &c.fn_name);
         let req_name = &self.cat.types[c.request].name;
         let resp_name = &self.cat.types[c.response].name;
         let path = format!("{}/{}", svc.wire, c.wire);
         let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
-        let (op, examples) = operation_info(&c.op, quote!(crate::registry), quote!(crate::registry::Example), ["request", "response"]);
-        let retry = retry_class(&c.retry);
-        let rules = self.registry_rule_fields(si, ci, c);
-        let codec = match self.codec_feature {
-            Some(f) => quote!(#[cfg(feature = #f)] codec: &crate::registry::Codec::<#req>::NEW,),
-            None => quote!(codec: &crate::registry::Codec::<#req>::NEW,),
-        };
+        let retry = self.retry_class(&c.retry);
+        let rules = self.registry_rule_fields(id);
         quote! {
-            crate::registry::CommandInfo {
-                service: #service,
-                command: #command,
-                module: #module,
-                function: #function,
-                request_type: #req_name,
-                response_type: #resp_name,
-                #op
-                retry: #retry,
-                path: #path,
-                request_keys: &[#(#keys),*],
-                #examples
-                #rules
-                #codec
-            }
+            service: #service,
+            command: #command,
+            module: #module,
+            function: #function,
+            request_type: #req_name,
+            response_type: #resp_name,
+            retry: #retry,
+            path: #path,
+            request_keys: &[#(#keys),*],
+            #rules
         }
+    }
+
+    /// `codec: ..`: the request and response decoders of a command.
+    fn command_codec(&self, id: CommandId) -> TokenStream {
+        let rt = self.runtime_path();
+        let c = self.cat.command(id);
+        let req = self.type_path(c.request, Owner::Service(id.service));
+        quote!(codec: &#rt::registry::Codec::<#req>::NEW)
+    }
+
+    /// The fields of a callback's record besides the shared ones and the reply decoder.
+    fn callback_fields(&self, id: CallbackId) -> TokenStream {
+        let rt = self.runtime_path();
+        let c = self.cat.callback(id);
+        let command = &c.command;
+        let group = &self.cat.callbacks[id.group].module;
+        let event_type = &self.cat.types[c.event].name;
+        let reply_type = opt_str(c.reply.map(|r| &self.cat.types[r].name));
+        let when = match c.when {
+            When::Before => "before",
+            When::After => "after",
+        };
+        let outcomes = c.outcomes.iter().map(|o| {
+            let name = &o.name;
+            let (lo, hi) = match o.code {
+                OutcomeCode::Fixed(x) => (x, x),
+                OutcomeCode::Range(a, b) => (a, b),
+            };
+            let (lo, hi) = (Literal::i64_unsuffixed(lo), Literal::i64_unsuffixed(hi));
+            let d = o.doc.trim();
+            quote!(#rt::callbacks::OutcomeInfo { name: #name, code: #lo, code_max: #hi, doc: #d })
+        });
+        quote! {
+            command: #command,
+            group: #group,
+            event_type: #event_type,
+            reply_type: #reply_type,
+            when: #when,
+            outcomes: &[#(#outcomes),*],
+        }
+    }
+
+    /// `decode_reply: ..`: the decoder of a callback's reply (an acknowledgement when it has none).
+    fn callback_codec(&self, id: CallbackId) -> TokenStream {
+        let rt = self.runtime_path();
+        let decode = match self.cat.callback(id).reply {
+            Some(r) => {
+                let p = self.type_path(r, Owner::Callbacks(id.group));
+                quote!(#rt::callbacks::decode_reply_as::<#p>)
+            }
+            None => quote!(#rt::callbacks::decode_ack),
+        };
+        quote!(decode_reply: #decode)
     }
 
     /// `api/mod.rs`: module declarations behind features, the command lists, and the crate's `Client`
@@ -75,15 +227,45 @@ impl Emitter<'_> {
         let count_lit = proc_macro2::Literal::usize_unsuffixed(count);
         let count_doc = format!("Commands in the whole catalogue, whatever features are enabled: {count}.");
         let mock_doc = format!("The local test server (feature `mock`) serving this catalogue; see `{}::mock`.", self.runtime);
-        let client_doc = "A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), \
-             the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, \
+        let r = self.runtime;
+        let client_doc = doc_attrs(&format!(
+            "A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), \
+             the generic calls of the runtime's core client (any [`Endpoint`]({r}::Endpoint), untyped JSON, pages, \
              batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache \
              and one pacing schedule.\n\n\
              The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime \
-             crate alone.";
-        let client_doc = doc_attrs(client_doc);
+             crate alone."
+        ));
+        let mock_server_doc = doc_attrs(&format!(
+            "A local Tencent IM REST server for tests, serving every command of this crate;\n\
+             [`MockServer::client_builder`] builds a [`Client`]({}::Client) pointed at it.",
+            self.root
+        ));
+        let from_env_doc = doc_attrs(&format!(
+            "Builds a client from environment variables, every other setting at its default:\n\
+             `TIM_SDKAPPID` (the application id), `TIM_ADMIN` (the App admin identifier) and\n\
+             `TIM_SECRET_KEY` (the secret key) are required; `TIM_REGION` (`china`, `singapore`,\n\
+             `silicon-valley`, ...; default `china`) and `TIM_BASE_URL` (a custom base URL, e.g. a\n\
+             proxy) are optional. An empty variable counts as unset. For further settings start from\n\
+             [`ClientBuilder::from_env`] instead.\n\n\
+             # Errors\n\n\
+             [`Error::Build`]({r}::Error::Build) naming the variable that is missing or invalid (the\n\
+             secret key's value is never shown), or what [`ClientBuilder::build`] refuses.\n"
+        ));
+        let user_sig_doc = doc_attrs(&format!(
+            "Generates a UserSig for one of the application's users (e.g. to hand to a client app at\n\
+             login), valid for `lifetime`.\n\n\
+             # Errors\n\n\
+             [`Error::Build`]({r}::Error::Build) when the client was built with a fixed UserSig\n\
+             instead of the secret key."
+        ));
+        let call_with_doc = doc_attrs(&format!(
+            "[`Client::call`] with another retry policy for this call only (e.g.\n\
+             [`RetryPolicy::none`]({r}::RetryPolicy::none))."
+        ));
+        // A blank doc line first: the example is a paragraph of its own.
         let from_env_example = doc_attrs(&format!(
-            "```no_run\n# fn demo() -> Result<(), {k}::Error> {{\n\
+            "\n```no_run\n# fn demo() -> Result<(), {k}::Error> {{\n\
              // TIM_SDKAPPID=1400000000 TIM_ADMIN=administrator TIM_SECRET_KEY=... TIM_REGION=singapore\n\
              let client = {k}::Client::from_env()?;\n# let _ = client;\n# Ok(()) }}\n```",
             k = self.crate_name
@@ -95,8 +277,7 @@ impl Emitter<'_> {
                 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
                 pub mod mock {
                     pub use #rt::mock::*;
-                    /// A local Tencent IM REST server for tests, serving every command of this crate;
-                    /// [`MockServer::client_builder`] builds a [`crate::Client`] pointed at it.
+                    #mock_server_doc
                     pub type MockServer = #rt::mock::MockServer<super::Client>;
                 }
             }
@@ -137,18 +318,7 @@ impl Emitter<'_> {
                     #rt::ClientBuilder::new(sdkappid, identifier)
                 }
 
-                /// Builds a client from environment variables, every other setting at its default:
-                /// `TIM_SDKAPPID` (the application id), `TIM_ADMIN` (the App admin identifier) and
-                /// `TIM_SECRET_KEY` (the secret key) are required; `TIM_REGION` (`china`, `singapore`,
-                /// `silicon-valley`, ...; default `china`) and `TIM_BASE_URL` (a custom base URL, e.g. a
-                /// proxy) are optional. An empty variable counts as unset. For further settings start from
-                /// [`ClientBuilder::from_env`] instead.
-                ///
-                /// # Errors
-                ///
-                /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
-                /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
-                ///
+                #from_env_doc
                 #from_env_example
                 pub fn from_env() -> Result<Client, #rt::Error> {
                     ClientBuilder::from_env()?.build()
@@ -170,13 +340,7 @@ impl Emitter<'_> {
                     self.0.identifier()
                 }
 
-                /// Generates a UserSig for one of the application's users (e.g. to hand to a client app at
-                /// login), valid for `lifetime`.
-                ///
-                /// # Errors
-                ///
-                /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
-                /// instead of the secret key.
+                #user_sig_doc
                 pub fn user_sig(
                     &self,
                     user_id: &str,
@@ -192,8 +356,7 @@ impl Emitter<'_> {
                     self.0.call(request).await
                 }
 
-                /// [`Client::call`] with another retry policy for this call only (e.g.
-                /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+                #call_with_doc
                 pub async fn call_with<E: #rt::Endpoint>(
                     &self,
                     request: &E,
@@ -345,27 +508,10 @@ impl Emitter<'_> {
     }
 }
 
-/// The part of a registry record commands and callbacks share: `op: OperationInfo { .. },` (titles
-/// and doc links; `registry` is the path of the runtime's `registry` module as the generated file
-/// sees it), and the official examples, `examples: &[..],`, each an `example` record whose two bodies
-/// are named `keys` (`request`/`response` for commands, `event`/`reply` for callbacks).
-pub(super) fn operation_info(op: &Operation, registry: TokenStream, example: TokenStream, keys: [&str; 2]) -> (TokenStream, TokenStream) {
-    let opt = |s: Option<&String>| match s {
+/// `Some("text")` or `None`.
+fn opt_str(s: Option<&String>) -> TokenStream {
+    match s {
         Some(t) => quote!(Some(#t)),
         None => quote!(None),
-    };
-    let (zh, en, doc) = (&op.title.zh, &op.title.en, &op.doc);
-    let doc_en = opt(op.doc_en.as_ref());
-    let [req_key, resp_key] = keys.map(|k| format_ident!("{k}"));
-    let examples = op.examples.iter().map(|e| {
-        let title = opt(e.title.as_ref());
-        let request = opt(e.request.as_ref().map(|(t, _)| t));
-        let response = opt(e.response.as_ref().map(|(t, _)| t));
-        let legacy = e.legacy;
-        quote!(#example { title: #title, legacy: #legacy, #req_key: #request, #resp_key: #response })
-    });
-    (
-        quote!(op: #registry::OperationInfo { title_zh: #zh, title_en: #en, doc: #doc, doc_en: #doc_en },),
-        quote!(examples: &[#(#examples),*],),
-    )
+    }
 }

@@ -1,22 +1,19 @@
-//! Service modules: the types of a service, the `Endpoint`, `ReplyPayload` and `ItemResults` impls of
-//! its commands, its handle with one call function per command, and its registry entries (each one
-//! built by `registry.rs`).
+//! What is particular to a service's module: its docs, its calls (the handle with one call function
+//! per command, with their docs and examples) and the impls that describe each command to the
+//! runtime (`Endpoint`, `ReplyPayload`, `ItemResults`; the rules' impls come from `call_rules.rs`).
 
-use super::{Emitter, doc_attrs, escape_md, format_file, header, ident, inner_doc_attrs, retry_class};
+use super::{Emitter, doc_attrs, escape_md, ident, inner_doc_attrs};
 use crate::model::*;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 impl Emitter<'_> {
-    /// One service module.
-    pub fn service_module(&self, si: usize) -> Result<String, String> {
-        let svc = &self.cat.services[si];
-        let owner = Owner::Service(ServiceId(si));
-        let handle = format_ident!("{}", svc.handle);
-        let module = format_ident!("{}", svc.module);
+    /// The `//!` docs of a service's module.
+    pub(super) fn service_doc(&self, id: ServiceId) -> TokenStream {
+        let svc = &self.cat.services[id];
         let summary = svc.summary.as_deref().unwrap_or(&svc.title.en).trim().trim_end_matches('.');
-        let mod_doc = inner_doc_attrs(&format!(
-            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`], reached with [`Client::{}`](crate::Client::{}).",
+        inner_doc_attrs(&format!(
+            "{}.\n\n{} ({}): servicename `{}`.\n\n{}Call functions are on [`{}`], reached with [`Client::{}`]({}::Client::{}).",
             escape_md(summary),
             svc.title.en,
             svc.title.zh,
@@ -24,10 +21,18 @@ impl Emitter<'_> {
             svc.description.as_deref().map(|d| format!("{}\n\n", escape_md(d.trim()))).unwrap_or_default(),
             svc.handle,
             svc.module,
+            self.root,
             svc.module
-        ));
-        let types = svc.types.iter().map(|id| self.type_def(*id));
-        let impls = svc.commands.iter().enumerate().map(|(ci, c)| self.command_impls(si, svc, ci, c));
+        ))
+    }
+
+    /// The calls of a service (`calls.rs`): its handle, the handle's accessor on the crate's `Client`
+    /// and one call function per command (with the `_pages`, `_items` and `_batched` ones of its rules).
+    pub(super) fn service_calls(&self, id: ServiceId) -> TokenStream {
+        let svc = &self.cat.services[id];
+        let (rt, root) = (self.runtime_path(), self.root_path());
+        let handle = format_ident!("{}", svc.handle);
+        let module = format_ident!("{}", svc.module);
         let fns = svc.commands.iter().map(|c| {
             let f = format_ident!("{}", c.fn_name);
             let req = format_ident!("{}", self.cat.types[c.request].name);
@@ -41,35 +46,28 @@ impl Emitter<'_> {
                 pub fn #f<'r>(
                     &self,
                     request: &'r #req,
-                ) -> impl std::future::Future<Output = Result<#resp, crate::Error>> + Send + use<'a, 'r> {
+                ) -> impl std::future::Future<Output = Result<#resp, #rt::Error>> + Send + use<'a, 'r> {
                     self.client.runtime().call(request)
                 }
                 #rule_fns
             }
         });
-        let infos = svc.commands.iter().enumerate().map(|(ci, c)| self.command_info(si, svc, ci, c, owner));
         let handle_doc = format!(
-            "The `{}` commands ({}), reached with [`Client::{}`](crate::Client::{}).\n\n\
+            "The `{}` commands ({}), reached with [`Client::{}`]({}::Client::{}).\n\n\
              Each call function returns a `Send` future that borrows the client and the request, not this handle: \
              it can be stored, joined with others or spawned.",
-            svc.wire, svc.title.en, svc.module, svc.module
+            svc.wire, svc.title.en, svc.module, self.root, svc.module
         );
         let handle_doc = doc_attrs(&handle_doc);
         let accessor_doc = format!("The `{}` commands: {} ({}).", svc.wire, svc.title.en, svc.title.zh);
-        let tokens = quote! {
-            #mod_doc
-
-            #(#types)*
-
-            #(#impls)*
-
+        quote! {
             #handle_doc
             #[derive(Clone, Copy, Debug)]
             pub struct #handle<'a> {
-                client: &'a crate::Client,
+                client: &'a #root::Client,
             }
 
-            impl crate::Client {
+            impl #root::Client {
                 #[doc = #accessor_doc]
                 pub fn #module(&self) -> #handle<'_> {
                     #handle { client: self }
@@ -79,13 +77,7 @@ impl Emitter<'_> {
             impl<'a> #handle<'a> {
                 #(#fns)*
             }
-
-            /// Registry entries of this service, in documentation order.
-            pub(crate) static COMMANDS: &[crate::registry::CommandInfo] = &[
-                #(#infos),*
-            ];
-        };
-        Ok(format!("{}{}", header(&format!("spec/{}", svc.file)), format_file(tokens)?))
+        }
     }
 
     fn command_doc(&self, svc: &Service, c: &Command) -> String {
@@ -107,14 +99,15 @@ impl Emitter<'_> {
             }
         ));
         if !c.results.is_empty() {
-            s.push_str("\n\nA successful reply can still carry per-item failures: see [`crate::ItemResults`] on the response.");
+            s.push_str(&format!(
+                "\n\nA successful reply can still carry per-item failures: see [`ItemResults`]({}::ItemResults) on the response.",
+                self.runtime
+            ));
         }
         if let Some(p) = &c.paging {
             s.push_str(&format!("\n\nPaged: {}. `{f}_pages` and `{f}_items` read every page.", self.paging_summary(c, p), f = c.fn_name));
         }
         if !c.limits.is_empty() {
-            let req = self.cat.fields(c.request);
-            let _ = req;
             let limits: Vec<String> = c.limits.iter().map(|l| format!("`{}` {}", l.wire, limit_words(l.rule))).collect();
             s.push_str(&format!("\n\nLimits, checked before sending: {}.", limits.join("; ")));
             if !c.batch.is_empty() {
@@ -274,14 +267,17 @@ impl Emitter<'_> {
         }
     }
 
-    /// The `Endpoint` and `ItemResults` impls of a command.
-    fn command_impls(&self, si: usize, svc: &Service, ci: usize, c: &Command) -> TokenStream {
+    /// The impls that describe a command to the runtime: `Endpoint` (with the rules), `ReplyPayload`,
+    /// `ItemResults`, and `Paged`/`PagedItems`/`Batched` when its rules say so.
+    pub(super) fn command_impls(&self, id: CommandId) -> TokenStream {
+        let (svc, c) = (&self.cat.services[id.service], self.cat.command(id));
+        let rt = self.runtime_path();
         let req = format_ident!("{}", self.cat.types[c.request].name);
         let resp = format_ident!("{}", self.cat.types[c.response].name);
         let service = &svc.wire;
         let command = &c.wire;
         let path = format!("{}/{}", svc.wire, c.wire);
-        let retry = retry_class(&c.retry);
+        let retry = self.retry_class(&c.retry);
         let resp_fields = self.cat.fields(c.response);
         let keys: Vec<&String> = self.cat.fields(c.request).iter().map(|f| &f.wire).collect();
         let lists = c.results.iter().map(|r| {
@@ -292,7 +288,7 @@ impl Emitter<'_> {
             match r.item {
                 None => quote! {
                     for item in #iter {
-                        out.push(crate::ItemResult { list: #lname, id: Some(item.as_str()), code: None, info: None, ok: false });
+                        out.push(#rt::ItemResult { list: #lname, id: Some(item.as_str()), code: None, info: None, ok: false });
                     }
                 },
                 Some(item_ty) => {
@@ -313,8 +309,8 @@ impl Emitter<'_> {
                             let f = &item_fields[i];
                             let n = ident(&f.rust);
                             let conv = match &f.ty {
-                                Ty::Ref(e) if self.is_copy_enum(*e) => quote!(crate::results::code_i64(v.value())),
-                                _ => quote!(crate::results::code_i64(v)),
+                                Ty::Ref(e) if self.is_copy_enum(*e) => quote!(#rt::results::code_i64(v.value())),
+                                _ => quote!(#rt::results::code_i64(v)),
                             };
                             if f.optional { quote!(item.#n.map(|v| #conv)) } else { quote!({ let v = item.#n; Some(#conv) }) }
                         }
@@ -324,18 +320,18 @@ impl Emitter<'_> {
                     quote! {
                         for item in #iter {
                             let code: Option<i64> = #code;
-                            out.push(crate::ItemResult { list: #lname, id: #id, code, info: #info, ok: #ok });
+                            out.push(#rt::ItemResult { list: #lname, id: #id, code, info: #info, ok: #ok });
                         }
                     }
                 }
             }
         });
         let results_impl = if c.results.is_empty() {
-            quote!(impl crate::ItemResults for #resp {})
+            quote!(impl #rt::ItemResults for #resp {})
         } else {
             quote! {
-                impl crate::ItemResults for #resp {
-                    fn item_results(&self) -> Vec<crate::ItemResult<'_>> {
+                impl #rt::ItemResults for #resp {
+                    fn item_results(&self) -> Vec<#rt::ItemResult<'_>> {
                         let mut out = Vec::new();
                         #(#lists)*
                         out
@@ -344,22 +340,22 @@ impl Emitter<'_> {
             }
         };
         let root = self.root_path();
-        let rule_items = self.endpoint_rule_items(si, ci, c);
+        let rule_items = self.endpoint_rule_items(id);
         let paged = self.paged_impls(c);
         let batched = self.batched_impl(c);
         quote! {
-            impl crate::ReplyPayload for #resp {
-                fn error_codes() -> &'static [crate::ErrorCodeInfo] {
+            impl #rt::ReplyPayload for #resp {
+                fn error_codes() -> &'static [#rt::ErrorCodeInfo] {
                     #root::error_codes::TABLE
                 }
             }
 
-            impl crate::Endpoint for #req {
+            impl #rt::Endpoint for #req {
                 type Response = #resp;
                 const SERVICE: &'static str = #service;
                 const COMMAND: &'static str = #command;
                 const PATH: &'static str = #path;
-                const RETRY: crate::RetryClass = #retry;
+                const RETRY: #rt::RetryClass = #retry;
                 const REQUEST_KEYS: &'static [&'static str] = &[#(#keys),*];
                 fn extra_fields(&self) -> &serde_json::Map<String, serde_json::Value> {
                     &self.extra

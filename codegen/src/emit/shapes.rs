@@ -35,47 +35,49 @@ impl Emitter<'_> {
 
     /// How the drift corrector reads a value of type `ty`.
     fn shape_expr(&self, ty: &Ty, from: Owner) -> TokenStream {
+        let rt = self.runtime_path();
         let scalar = |s: Scalar| match s {
-            Scalar::String => quote!(crate::drift::Shape::Str),
-            Scalar::Bool => quote!(crate::drift::Shape::Bool),
+            Scalar::String => quote!(#rt::drift::Shape::Str),
+            Scalar::Bool => quote!(#rt::drift::Shape::Bool),
             // 0/1 read as an integer (no correction reported); `true`/`false` are corrected to 1/0 and
             // the flag's deserializer takes either.
-            Scalar::Flag => quote!(crate::drift::Shape::U32),
-            Scalar::I32 => quote!(crate::drift::Shape::I32),
-            Scalar::U32 => quote!(crate::drift::Shape::U32),
-            Scalar::I64 => quote!(crate::drift::Shape::I64),
-            Scalar::U64 => quote!(crate::drift::Shape::U64),
-            Scalar::F64 => quote!(crate::drift::Shape::F64),
-            Scalar::Json => quote!(crate::drift::Shape::Any),
+            Scalar::Flag => quote!(#rt::drift::Shape::U32),
+            Scalar::I32 => quote!(#rt::drift::Shape::I32),
+            Scalar::U32 => quote!(#rt::drift::Shape::U32),
+            Scalar::I64 => quote!(#rt::drift::Shape::I64),
+            Scalar::U64 => quote!(#rt::drift::Shape::U64),
+            Scalar::F64 => quote!(#rt::drift::Shape::F64),
+            Scalar::Json => quote!(#rt::drift::Shape::Any),
         };
         match ty {
             Ty::Scalar(s) => scalar(*s),
             Ty::Array(t) => {
                 let inner = self.shape_expr(t, from);
-                quote!(crate::drift::Shape::Array(&#inner))
+                quote!(#rt::drift::Shape::Array(&#inner))
             }
             Ty::Map(t) => {
                 let inner = self.shape_expr(t, from);
-                quote!(crate::drift::Shape::Map(&#inner))
+                quote!(#rt::drift::Shape::Map(&#inner))
             }
             Ty::Ref(id) => match &self.cat.types[*id].kind {
                 TypeKind::Object(_) => {
                     let p = self.shape_path(*id, from);
-                    quote!(crate::drift::Shape::Object(&#p))
+                    quote!(#rt::drift::Shape::Object(&#p))
                 }
                 TypeKind::Union { .. } => {
                     let p = self.shape_path(*id, from);
-                    quote!(crate::drift::Shape::Union(&#p))
+                    quote!(#rt::drift::Shape::Union(&#p))
                 }
                 TypeKind::Enum { base, .. } => scalar(*base),
-                TypeKind::OneOf(_) => quote!(crate::drift::Shape::Any),
+                TypeKind::OneOf(_) => quote!(#rt::drift::Shape::Any),
             },
         }
     }
 
     /// The drift description of an object or union type that is read (from replies or callbacks), and
     /// the `Schema` impl that links an object type to it.
-    pub(super) fn shape_static(&self, id: TypeId) -> TokenStream {
+    pub fn shape_static(&self, id: TypeId) -> TokenStream {
+        let rt = self.runtime_path();
         let td = &self.cat.types[id];
         if !td.in_response {
             return quote!();
@@ -91,7 +93,7 @@ impl Emitter<'_> {
                     let aliases = &f.aliases;
                     let shape = self.shape_expr(&f.ty, td.owner);
                     let required = !f.optional;
-                    quote!(crate::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
+                    quote!(#rt::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
                 });
                 let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
                 let ctor = if partial { quote!(open) } else { quote!(new) };
@@ -99,9 +101,9 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[allow(non_upper_case_globals)]
                     #[doc(hidden)]
-                    pub static #sname: crate::drift::ObjectShape = crate::drift::ObjectShape::#ctor(#name_str, &[#(#fs),*]);
-                    impl crate::drift::Schema for #tname {
-                        fn shape() -> &'static crate::drift::ObjectShape {
+                    pub static #sname: #rt::drift::ObjectShape = #rt::drift::ObjectShape::#ctor(#name_str, &[#(#fs),*]);
+                    impl #rt::drift::Schema for #tname {
+                        fn shape() -> &'static #rt::drift::ObjectShape {
                             &#sname
                         }
                     }
@@ -117,7 +119,7 @@ impl Emitter<'_> {
                     #[doc = #doc]
                     #[allow(non_upper_case_globals)]
                     #[doc(hidden)]
-                    pub static #sname: crate::drift::UnionShape = crate::drift::UnionShape::new(#name_str, #tag, #content, &[#(#vs),*]);
+                    pub static #sname: #rt::drift::UnionShape = #rt::drift::UnionShape::new(#name_str, #tag, #content, &[#(#vs),*]);
                 }
             }
             _ => quote!(),

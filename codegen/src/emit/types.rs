@@ -7,21 +7,22 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 impl Emitter<'_> {
-    /// Any named or inline type, with its drift description when it is read.
+    /// Any named or inline type with its serde impls (its drift description is [`Self::shape_static`]).
     pub fn type_def(&self, id: TypeId) -> TokenStream {
-        let def = match &self.cat.types[id].kind {
+        match &self.cat.types[id].kind {
             TypeKind::Object(_) => self.object(id),
             TypeKind::Enum { .. } => self.enum_type(id),
             TypeKind::Union { .. } => self.union_type(id),
             TypeKind::OneOf(_) => self.oneof_type(id),
-        };
-        let shape = self.shape_static(id);
-        quote!(#def #shape)
+        }
     }
 
-    /// `api/types.rs`.
+    /// `api/types.rs`: one file, each type followed by its drift description.
     pub fn shared_module(&self) -> Result<String, String> {
-        let types = self.cat.shared.iter().map(|id| self.type_def(*id));
+        let types = self.cat.shared.iter().map(|id| {
+            let (def, shape) = (self.type_def(*id), self.shape_static(*id));
+            quote!(#def #shape)
+        });
         let tokens = quote! {
             //! Types shared by several services (message elements, offline push information, ...).
             #(#types)*
@@ -147,6 +148,7 @@ impl Emitter<'_> {
 
     /// One object type (struct, constructor, setters).
     fn object(&self, id: TypeId) -> TokenStream {
+        let rt = self.runtime_path();
         let td = &self.cat.types[id];
         let TypeKind::Object(fields) = &td.kind else { return quote!() };
         let name = format_ident!("{}", td.name);
@@ -178,6 +180,9 @@ impl Emitter<'_> {
         // `other`), so it cannot deny unknown keys.
         let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
         let deny = if partial { quote!() } else { quote!(#[serde(deny_unknown_fields)]) };
+        // The serde helpers of the runtime's `codec` module, as serde attributes name them.
+        let codec_fn = |name: &str| format!("{}::codec::{name}", self.runtime);
+        let (flag_with, opt_flag, null_as_default) = (codec_fn("flag"), codec_fn("opt_flag"), codec_fn("null_as_default"));
         let field_defs = fields.iter().map(|f| {
             let fname = ident(&f.rust);
             let wire = &f.wire;
@@ -186,14 +191,14 @@ impl Emitter<'_> {
             let aliases = f.aliases.iter().map(|a| quote!(, alias = #a));
             let flag = f.ty == Ty::Scalar(Scalar::Flag);
             let serde_attr = if flag && f.optional {
-                // A 0/1 flag: `bool` in Rust, 0/1 on the wire (`crate::codec::flag`).
-                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", with = "crate::codec::opt_flag")])
+                // A 0/1 flag: `bool` in Rust, 0/1 on the wire (the runtime's `codec::flag`).
+                quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", with = #opt_flag)])
             } else if flag {
-                quote!(#[serde(rename = #wire #(#aliases)*, with = "crate::codec::flag")])
+                quote!(#[serde(rename = #wire #(#aliases)*, with = #flag_with)])
             } else if f.optional {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
             } else if lenient && f.ty.is_collection() {
-                quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = "crate::codec::null_as_default")])
+                quote!(#[serde(rename = #wire #(#aliases)*, default, deserialize_with = #null_as_default)])
             } else {
                 quote!(#[serde(rename = #wire #(#aliases)*)])
             };
@@ -225,9 +230,10 @@ impl Emitter<'_> {
         };
         let extra_def = if is_request_root {
             quote! {
-                /// Wire fields the catalogue does not have yet (see `extra_field`).
+                /// Wire fields the catalogue does not have yet (see `extra_field`); the module's `Endpoint`
+                /// impl (`registry.rs`) hands them to the runtime.
                 #[serde(skip)]
-                extra: serde_json::Map<String, serde_json::Value>,
+                pub(super) extra: serde_json::Map<String, serde_json::Value>,
             }
         } else {
             quote!()
@@ -250,10 +256,14 @@ impl Emitter<'_> {
             None
         };
         let extra_setter = if is_request_root {
+            let doc = doc_attrs(&format!(
+                "Adds a wire field the catalogue does not have yet (a field the server just added). It is\n\
+                 sent after the known fields; a key that is already a field of this request is refused when\n\
+                 the call is made ([`Error::Build`]({}::Error::Build)).",
+                self.runtime
+            ));
             quote! {
-                /// Adds a wire field the catalogue does not have yet (a field the server just added). It is
-                /// sent after the known fields; a key that is already a field of this request is refused when
-                /// the call is made ([`crate::Error::Build`]).
+                #doc
                 #[must_use]
                 pub fn extra_field(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
                     self.extra.insert(key.into(), value.into());
@@ -330,7 +340,7 @@ impl Emitter<'_> {
             let entries = fields.iter().map(|f| {
                 let n = ident(&f.rust);
                 let label = f.rust.trim_start_matches("r#");
-                if f.sensitive { quote!(.field(#label, &crate::codec::Redacted)) } else { quote!(.field(#label, &self.#n)) }
+                if f.sensitive { quote!(.field(#label, &#rt::codec::Redacted)) } else { quote!(.field(#label, &self.#n)) }
             });
             quote! {
                 impl std::fmt::Debug for #name {

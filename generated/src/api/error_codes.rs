@@ -467,1857 +467,1857 @@ pub const OPENCONFIG_SQL_RESULT_PARSE_ERROR: i64 = 130012;
 /// 130014: System error; try again or contact support. (系统错误，请再次尝试或联系技术客服)
 pub const OPENCONFIG_SYSTEM_ERROR: i64 = 130014;
 /// Every documented code, in ascending order (binary-searchable).
-pub static TABLE: &[crate::ErrorCodeInfo] = &[
-    crate::ErrorCodeInfo {
+pub static TABLE: &[tim_rest_runtime::ErrorCodeInfo] = &[
+    tim_rest_runtime::ErrorCodeInfo {
         code: 1001,
         name: "OPDATA_INVALID_REQUEST",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求非法；请检查“请求 URL”是否正确",
         en: "Invalid request; check the request URL (operations-data APIs).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 1002,
         name: "OPDATA_INVALID_PARAMETER",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "参数非法；请检查是否管理员帐号，必填字段是否填充，或者字段的填充是否满足协议要求",
         en: "Invalid parameter; check the admin account, required fields and their format (operations-data APIs).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 1003,
         name: "OPDATA_SYSTEM_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "系统错误",
         en: "System error (operations-data APIs).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 1004,
         name: "OPDATA_FILE_NOT_READY",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "文件尚未生成，或者请求时段内没有消息",
         en: "The file has not been generated yet, or there are no messages in the requested period.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 1005,
         name: "OPDATA_FILE_EXPIRED",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "文件已过期",
         en: "The file has expired.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2001,
         name: "MODERATION_INTERNAL_ERROR",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "服务器内部错误",
         en: "Internal server error (cloud moderation).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2002,
         name: "MODERATION_UNSUPPORTED_COMMAND",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "暂不支持该命令字",
         en: "This command is not supported yet (cloud moderation).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2003,
         name: "MODERATION_INVALID_PARAMETER",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数无效",
         en: "Invalid request parameter (cloud moderation).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2004,
         name: "MODERATION_PERMISSION_DENIED",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该请求没有权限",
         en: "No permission for this request (cloud moderation).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2015,
         name: "MODERATION_NOT_ENABLED",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "未开启审核服务",
         en: "The moderation service is not enabled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 2016,
         name: "MODERATION_TOO_MANY_KEYWORDS",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "添加脏词超过每次请求的限制",
         en: "The request adds more sensitive words than one request may.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 6017,
         name: "OFFICIAL_ACCOUNT_INVALID_PARAMETER",
         family: "official_account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数非法，请修改后重试",
         en: "Invalid request parameter; correct it and try again (official-account commands).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10002,
         name: "GROUP_INTERNAL_ERROR",
         family: "group",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请重试",
         en: "Internal server error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10003,
         name: "GROUP_INVALID_COMMAND",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求中的接口名称错误，请核对接口名称并重试",
         en: "The API name in the request is wrong; check it.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10004,
         name: "GROUP_INVALID_PARAMETER",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "参数非法，请根据错误描述检查请求是否正确",
         en: "Invalid parameter; see the error message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10005,
         name: "GROUP_TOO_MANY_ACCOUNTS",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求包体中携带的帐号数量过多",
         en: "Too many accounts in the request body.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10006,
         name: "GROUP_RATE_LIMITED",
         family: "group",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "操作频率限制，请尝试降低调用的频率",
         en: "Operation rate limit hit; call less often.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10007,
         name: "GROUP_PERMISSION_DENIED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "操作权限不足",
         en: "Insufficient permission for this operation (for example a non-admin or non-member acting).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10009,
         name: "GROUP_OWNER_CANNOT_QUIT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该群不允许群主主动退出",
         en: "The owner is not allowed to leave this group.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10010,
         name: "GROUP_NOT_FOUND",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群组不存在，或者曾经存在过，但是目前已经被解散",
         en: "The group does not exist or has been disbanded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10011,
         name: "GROUP_JSON_PARSE_ERROR",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "解析 JSON 包体失败，请检查包体的格式是否符合 JSON 格式",
         en: "The JSON body could not be parsed.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10012,
         name: "GROUP_INVALID_OPERATOR",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发起操作的 UserID 非法，请检查发起操作的用户 UserID 是否填写正确",
         en: "The operator's UserID is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10013,
         name: "GROUP_ALREADY_MEMBER",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "用户已经是群成员",
         en: "The user is already a group member.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10014,
         name: "GROUP_FULL",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群已满员，无法将请求中的用户加入群组",
         en: "The group is full; the users cannot be added (try fewer in a batch).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10015,
         name: "GROUP_INVALID_GROUP_ID",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "无效的群组 ID，表示群组不存在或已经被解散",
         en: "Invalid group ID: the group does not exist or has been disbanded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10016,
         name: "GROUP_REJECTED_BY_CALLBACK",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "App 后台通过第三方回调拒绝本次操作",
         en: "The App backend refused the operation through a callback.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10017,
         name: "GROUP_SENDER_MUTED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "因被禁言而不能发送消息，请检查发送者是否被设置禁言",
         en: "The sender is muted and cannot send messages.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10018,
         name: "GROUP_RESPONSE_TOO_LARGE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "应答包长度超过最大包长（1MB），请求的内容过多，请尝试减少单次请求的数据量",
         en: "The response would exceed 1 MB; request less data at a time.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10019,
         name: "GROUP_ACCOUNT_NOT_FOUND",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10021,
         name: "GROUP_ID_IN_USE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群组 ID 已被使用，请选择其他的群组 ID",
         en: "The group ID is taken; choose another.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10023,
         name: "GROUP_SEND_RATE_EXCEEDED",
         family: "group",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "发消息的频率超限，请延长两次发消息时间的间隔",
         en: "Message rate limit exceeded; leave more time between messages.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10024,
         name: "GROUP_REQUEST_ALREADY_HANDLED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "此邀请或者申请请求已经被处理",
         en: "This invitation or join request has already been handled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10025,
         name: "GROUP_ID_IN_USE_BY_OWNER",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群组 ID 已被使用，并且操作者为群主，可以直接使用",
         en: "The group ID is taken, but the operator owns that group and can use it directly.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10026,
         name: "GROUP_COMMAND_DISABLED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该 SDKAppID 请求的命令字已被禁用",
         en: "This command has been disabled for the SDKAppID.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10030,
         name: "GROUP_RECALL_MSG_NOT_FOUND",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求撤回的消息不存在",
         en: "The message to recall does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10031,
         name: "GROUP_RECALL_TIME_EXCEEDED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息撤回超过了时间限制（默认2分钟）",
         en: "The recall time limit (2 minutes by default) has passed.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10032,
         name: "GROUP_MSG_NOT_RECALLABLE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求撤回的消息不支持撤回操作",
         en: "This message cannot be recalled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10033,
         name: "GROUP_TYPE_NO_RECALL",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群组类型不支持消息撤回操作",
         en: "This group type does not support message recall.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10034,
         name: "GROUP_MSG_TYPE_NO_DELETE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该消息类型不支持删除操作",
         en: "This message type cannot be deleted.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10035,
         name: "GROUP_AVCHATROOM_NO_DELETE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "音视频聊天室和在线成员广播大群不支持删除消息",
         en: "Audio-video chat rooms and broadcast groups do not support deleting messages.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10036,
         name: "GROUP_AVCHATROOM_LIMIT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "音视频聊天室创建数量超过了限制",
         en: "Too many audio-video chat rooms have been created.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10037,
         name: "GROUP_JOINED_LIMIT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "单个用户可创建和加入的群组数量超过了限制",
         en: "The user has created or joined too many groups.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10038,
         name: "GROUP_MEMBER_LIMIT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群成员数量超过限制",
         en: "The group has too many members.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10041,
         name: "GROUP_RECALL_DISABLED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该应用（SDKAppID）已配置不支持群消息撤回",
         en: "This application is configured not to allow group message recall.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10045,
         name: "GROUP_ATTR_KEY_TOO_LONG",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自定义属性 key 超过大小限制32字节",
         en: "A custom attribute key exceeds 32 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10046,
         name: "GROUP_ATTR_VALUE_TOO_LONG",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自定义属性单个 val 超过了大小限制4000字节",
         en: "A custom attribute value exceeds 4000 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10047,
         name: "GROUP_ATTR_KEY_COUNT_EXCEEDED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自定义属性 key 数量超过了限制16",
         en: "More than 16 custom attribute keys.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10048,
         name: "GROUP_ATTR_TOTAL_SIZE_EXCEEDED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自定义属性所有 key 对应的 val 大小之和超过上限16000字节",
         en: "The custom attribute values together exceed 16000 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10049,
         name: "GROUP_ATTR_WRITE_RATE_LIMITED",
         family: "group",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "自定义属性写操作触发频控",
         en: "Custom attribute writes hit the rate limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10050,
         name: "GROUP_ATTR_NOT_FOUND",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "删除不存在的自定义属性",
         en: "Tried to delete a custom attribute that does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10051,
         name: "GROUP_DELETE_RANGE_EXCEEDED",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息删除超过最大范围限制",
         en: "The message deletion exceeds the maximum range.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10052,
         name: "GROUP_NO_MSG_TO_DELETE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息删除时候群里不存在消息",
         en: "The group has no messages to delete.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10053,
         name: "GROUP_TOO_MANY_AT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群@数量超过上限30",
         en: "More than 30 @-mentions in a group message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10054,
         name: "GROUP_TOO_MANY_MEMBERS_PAGINATE",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群成员过多，请分页拉取",
         en: "The group has too many members; fetch them page by page.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10056,
         name: "GROUP_ATTR_WRITE_CONFLICT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自定义属性写操作竞争冲突，请获取最新的自定义属性后再进行写操作",
         en: "Conflicting custom attribute writes; fetch the latest attributes before writing again.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10058,
         name: "GROUP_TRIAL_GROUP_LIMIT",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "体验版超过100个群的限制，需要购买套餐包提升建群数量限制",
         en: "The trial edition's limit of 100 groups is reached; buy a plan to raise it.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 10063,
         name: "GROUP_COUNTER_TOO_MANY_KEYS",
         family: "group",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "群计数器 Key 数量超过限制，最大为20个",
         en: "Too many group counter keys (at most 20).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20001,
         name: "MSG_INVALID_REQUEST",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求包非法",
         en: "The request packet is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20002,
         name: "MSG_USERSIG_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 或 A2 失效",
         en: "The UserSig (or internal A2 ticket) is no longer valid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20003,
         name: "MSG_INVALID_USER_ID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息发送方或接收方 UserID 无效或不存在，请检查 UserID 是否已导入即时通信 IM",
         en: "The sender or recipient UserID is invalid or does not exist; check that it has been imported.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20004,
         name: "MSG_NETWORK_ERROR",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "网络异常，请重试",
         en: "Network error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20005,
         name: "MSG_SERVER_ERROR",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请重试",
         en: "Internal server error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20006,
         name: "MSG_REJECTED_BY_CALLBACK",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "触发发送单聊消息之前回调，App 后台返回禁止下发该消息",
         en: "The App backend's before-send callback refused the one-to-one message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20007,
         name: "MSG_BLOCKED_BY_PEER",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发送单聊消息，被对方拉黑，禁止发送",
         en: "The recipient has blocklisted the sender, so the message is refused.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20008,
         name: "MSG_SDKAPPID_MISMATCH",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息发送方和接收方属于不同的 SDKAppID",
         en: "The sender and recipient belong to different SDKAppIDs.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20009,
         name: "MSG_NOT_FRIENDS",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息发送双方互相不是好友，禁止发送（配置单聊消息校验好友关系才会出现）",
         en: "The two parties are not friends, so the message is refused (only when friend checks are enabled).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20010,
         name: "MSG_SENDER_NOT_FRIEND_OF_PEER",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发送单聊消息，自己不是对方的好友（单向关系），禁止发送",
         en: "The sender is not on the recipient's friend list (one-way relationship), so the message is refused.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20011,
         name: "MSG_PEER_NOT_FRIEND_OF_SENDER",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发送单聊消息，对方不是自己的好友（单向关系），禁止发送",
         en: "The recipient is not on the sender's friend list (one-way relationship), so the message is refused.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20012,
         name: "MSG_SENDER_MUTED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发送方被禁言，该条消息被禁止发送",
         en: "The sender is muted, so the message is refused.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20016,
         name: "MSG_RECALL_TIME_EXCEEDED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息撤回超过了时间限制（默认2分钟）",
         en: "The recall time limit (2 minutes by default) has passed.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20018,
         name: "MSG_DELETE_ROAMING_INTERNAL_ERROR",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "删除漫游内部错误",
         en: "Internal error while deleting roaming messages.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20022,
         name: "MSG_RECALL_TARGET_NOT_FOUND",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该待撤回的消息不存在，请检查",
         en: "The message to recall does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 20023,
         name: "MSG_ALREADY_RECALLED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "该消息已被撤回",
         en: "The message has already been recalled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 21005,
         name: "PUSH_TOKEN_BEFORE_LOGIN",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "设置 token 请求比登录请求先到后台，请确保先登录，后设置 token",
         en: "The set-token request reached the server before the login; log in first, then set the token.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22001,
         name: "PUSH_NO_CERTIFICATE",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "没有上传过任何离线推送证书",
         en: "No offline push certificate has been uploaded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22002,
         name: "PUSH_NETWORK_ERROR",
         family: "push",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "网络异常，请重试",
         en: "Network error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22003,
         name: "PUSH_TOKEN_EMPTY",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "上传的 token 为空",
         en: "The uploaded token is empty.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22004,
         name: "PUSH_TOKEN_TOO_LONG",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "上传的 token 长度超过256字节",
         en: "The uploaded token is longer than 256 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22005,
         name: "PUSH_LOGIN_REQUEST_TOO_LARGE",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "登录请求数据超过1024字节",
         en: "The login request data exceeds 1024 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 22006,
         name: "PUSH_RATE_LIMITED",
         family: "push",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "请求超频",
         en: "Request rate exceeded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 23001,
         name: "MSG_EXT_SEQ_CONFLICT",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "Seq冲突，表示设置的KV被其他人修改过，需拉取最新的Seq再次请求",
         en: "Seq conflict: the key-value pair was changed by someone else; fetch the latest Seq and try again.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 23002,
         name: "MSG_EXT_NOT_SUPPORTED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "被设置的单聊消息不支持设置消息扩展",
         en: "The message (one-to-one or group) does not support message extensions.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 23003,
         name: "MSG_EXT_TOO_FREQUENT",
         family: "c2c",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "设置KV过于频繁（单条消息超过200/min）",
         en: "Key-value pairs are set too often (more than 200 a minute on one message).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 23004,
         name: "MSG_EXT_MSG_NOT_FOUND",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "被设置的单聊消息不存在",
         en: "The message (one-to-one or group) does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30001,
         name: "SNS_INVALID_PARAMETER",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数错误，请根据错误描述检查请求是否正确",
         en: "Invalid request parameter; see the error message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30002,
         name: "SNS_SDKAPPID_MISMATCH",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SDKAppID 不匹配",
         en: "SDKAppID mismatch.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30003,
         name: "SNS_ACCOUNT_NOT_FOUND",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30004,
         name: "SNS_ADMIN_REQUIRED",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求需要 App 管理员权限",
         en: "The request requires App admin permission.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30005,
         name: "SNS_SENSITIVE_WORD",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "关系链字段中包含敏感词",
         en: "A relationship field contains sensitive words.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30006,
         name: "SNS_INTERNAL_ERROR",
         family: "sns",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请重试",
         en: "Internal server error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30007,
         name: "SNS_NETWORK_TIMEOUT",
         family: "sns",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "网络超时，请稍后重试",
         en: "Network timeout; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30008,
         name: "SNS_WRITE_CONFLICT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "并发写导致写冲突，建议使用批量方式",
         en: "Concurrent writes conflicted; use the batch API instead.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30009,
         name: "SNS_ADD_FRIEND_FORBIDDEN",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "后台禁止该用户发起加好友请求",
         en: "The server forbids this user from sending friend requests.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30010,
         name: "SNS_FRIEND_LIMIT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "自己的好友数已达系统上限",
         en: "The user's friend count has reached the system limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30011,
         name: "SNS_FRIEND_GROUP_LIMIT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "分组已达系统上限",
         en: "The number of friend lists has reached the system limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30012,
         name: "SNS_PENDING_LIMIT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "未决数已达系统上限",
         en: "The number of pending friend requests has reached the system limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30013,
         name: "SNS_BLACKLIST_LIMIT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "黑名单数已达系统上限",
         en: "The blocklist has reached the system limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30014,
         name: "SNS_PEER_FRIEND_LIMIT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "对方的好友数已达系统上限",
         en: "The other user's friend count has reached the system limit.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30515,
         name: "SNS_PEER_IN_OWN_BLACKLIST",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求添加好友时，对方在自己的黑名单中，不允许加好友",
         en: "Cannot add a friend who is on your own blocklist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30516,
         name: "SNS_PEER_DISALLOWS_ADDING",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求添加好友时，对方的加好友验证方式是不允许任何人添加自己为好友",
         en: "The other user does not allow anyone to add them as a friend.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30525,
         name: "SNS_IN_PEER_BLACKLIST",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求添加好友时，自己在对方的黑名单中，不允许加好友",
         en: "Cannot add a friend whose blocklist contains you.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30539,
         name: "SNS_PENDING_CREATED",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "加好友需对方确认，只形成了未决关系，该返回码用于标识加未决成功",
         en: "The other user must confirm, so only a pending request was created; this code marks that the pending request succeeded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30540,
         name: "SNS_ADD_FRIEND_BLOCKED_BY_SECURITY",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "添加好友请求被安全策略打击，请勿频繁发起添加好友请求",
         en: "The friend request was blocked by security policy; do not send friend requests so often.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 30614,
         name: "SNS_PENDING_NOT_FOUND",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的未决不存在",
         en: "The pending friend request does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 31704,
         name: "SNS_NOT_FRIENDS",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "与请求删除的帐号之间不存在好友关系",
         en: "There is no friend relationship with the account to delete.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 31707,
         name: "SNS_DELETE_FRIEND_BLOCKED_BY_SECURITY",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "删除好友请求被安全策略打击，请勿频繁发起删除好友请求",
         en: "The delete-friend request was blocked by security policy; do not send such requests so often.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 31804,
         name: "SNS_ACCOUNT_NOT_FOUND_ALT",
         family: "sns",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40001,
         name: "PROFILE_INVALID_PARAMETER",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数错误，请根据错误描述检查请求是否正确",
         en: "Invalid request parameter; see the error message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40002,
         name: "PROFILE_ACCOUNT_MISSING",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数错误，没有指定需要拉取资料的用户帐号",
         en: "Invalid request: no account given whose profile to fetch.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40003,
         name: "PROFILE_ACCOUNT_NOT_FOUND",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40004,
         name: "PROFILE_ADMIN_REQUIRED",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求需要 App 管理员权限",
         en: "The request requires App admin permission.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40005,
         name: "PROFILE_SENSITIVE_WORD",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "资料字段中包含敏感词",
         en: "A profile field contains sensitive words.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40006,
         name: "PROFILE_INTERNAL_ERROR",
         family: "profile",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请稍后重试",
         en: "Internal server error; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40007,
         name: "PROFILE_NO_READ_PERMISSION",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "没有资料字段的读权限",
         en: "No read permission for the profile field.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40008,
         name: "PROFILE_NO_WRITE_PERMISSION",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "没有资料字段的写权限",
         en: "No write permission for the profile field.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40009,
         name: "PROFILE_TAG_NOT_FOUND",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "资料字段的 Tag 不存在",
         en: "The profile field tag does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40601,
         name: "PROFILE_VALUE_TOO_LONG",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "资料字段的 Value 长度超过500字节",
         en: "A profile field value is longer than 500 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40605,
         name: "PROFILE_STANDARD_VALUE_INVALID",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "标配资料字段的 Value 错误",
         en: "The value of a standard profile field is wrong.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 40610,
         name: "PROFILE_VALUE_TYPE_MISMATCH",
         family: "profile",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "资料字段的 Value 类型不匹配",
         en: "The profile field value has the wrong type.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 50001,
         name: "RECENT_CONTACT_ACCOUNT_NOT_FOUND",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 50002,
         name: "RECENT_CONTACT_INVALID_PARAMETER",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求参数错误，请根据错误描述检查请求是否正确",
         en: "Invalid request parameter; see the error message.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 50003,
         name: "RECENT_CONTACT_ADMIN_REQUIRED",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求需要 App 管理员权限",
         en: "The request requires App admin permission.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 50004,
         name: "RECENT_CONTACT_INTERNAL_ERROR",
         family: "recentcontact",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请重试",
         en: "Internal server error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 50005,
         name: "RECENT_CONTACT_NETWORK_TIMEOUT",
         family: "recentcontact",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "网络超时，请稍后重试",
         en: "Network timeout; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51006,
         name: "RECENT_CONTACT_MARK_COUNT_INVALID",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "修改会话标记时，调整的会话数为空或者超过了100个上限",
         en: "A conversation-mark change names no conversations or more than 100.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51007,
         name: "RECENT_CONTACT_GROUP_CODE_LOOKUP_FAILED",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "GroupID换GroupCode失败，内部错误或Group已经解散",
         en: "The GroupID could not be mapped to its internal code: an internal error, or the group was disbanded.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51008,
         name: "RECENT_CONTACT_GROUPED_TOTAL_EXCEEDED",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "会话分组的总的会话数超过了1000",
         en: "More than 1000 conversations in conversation groups in total.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51009,
         name: "RECENT_CONTACT_GROUP_NOT_FOUND",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "删除会话分组时分组不存在",
         en: "The conversation group to delete does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51010,
         name: "RECENT_CONTACT_TOO_MANY_GROUPS",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "会话分组数超过了20个上限",
         en: "More than 20 conversation groups.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51011,
         name: "RECENT_CONTACT_GROUP_NAME_TOO_LONG",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "会话分组名超过了32个字节",
         en: "The conversation group name is longer than 32 bytes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51012,
         name: "RECENT_CONTACT_TOO_MANY_PINNED",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "超过置顶会话数量上限",
         en: "Too many pinned conversations.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 51013,
         name: "RECENT_CONTACT_PREMIUM_REQUIRED",
         family: "recentcontact",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "若请求的应用非旗舰版，修改标准会话标记或者会话分组报错",
         en: "Standard conversation marks and conversation groups can be changed only by Premium (flagship) edition apps.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60002,
         name: "HTTP_PARSE_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "HTTP 解析错误，请检查 HTTP 请求 URL 格式",
         en: "The HTTP request could not be parsed; check the URL format.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60003,
         name: "JSON_PARSE_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "HTTP 请求 JSON 解析错误，请检查 JSON 格式",
         en: "The JSON request body could not be parsed; check the JSON syntax.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60004,
         name: "IDENTITY_OR_SIG_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求 URI 或 JSON 包体中 UserID 或 UserSig 错误",
         en: "The UserID or UserSig in the URL or body is wrong.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60005,
         name: "IDENTITY_OR_SIG_ERROR_ALT",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求 URI 或 JSON 包体中 UserID 或 UserSig 错误",
         en: "The UserID or UserSig in the URL or body is wrong (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60006,
         name: "SDKAPPID_INVALID",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SDKAppID 失效，请核对 SDKAppID 有效性",
         en: "The SDKAppID is not valid; check it.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60007,
         name: "REST_API_RATE_LIMITED",
         family: "common",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "REST 接口调用频率超过限制，请降低请求频率",
         en: "The REST API call rate limit was exceeded; slow down.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60008,
         name: "SERVICE_TIMEOUT",
         family: "common",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务请求超时或 HTTP 请求格式错误，请检查并重试",
         en: "The service timed out (or the HTTP request was malformed); check and retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60009,
         name: "RESOURCE_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求资源错误，请检查请求 URL",
         en: "The requested resource is wrong; check the request URL.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60010,
         name: "ADMIN_IDENTIFIER_REQUIRED",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "REST API 请求的 UserID 字段请填写 App 管理员帐号",
         en: "The identifier in a REST API request must be an App admin account.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60011,
         name: "SDKAPPID_RATE_LIMITED",
         family: "common",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "SDKAppID 请求频率超限，请降低请求频率",
         en: "The request rate for this SDKAppID was exceeded; slow down.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60012,
         name: "SDKAPPID_MISSING",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "REST 接口需要带 SDKAppID，请检查请求 URL 中的 SDKAppID",
         en: "The request URL lacks the SDKAppID.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60013,
         name: "RESPONSE_JSON_PARSE_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "HTTP 响应包 JSON 解析错误",
         en: "The JSON of an HTTP response could not be parsed.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60014,
         name: "ACCOUNT_EXCHANGE_TIMEOUT",
         family: "common",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "置换帐号超时",
         en: "Account conversion timed out on the server.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60015,
         name: "USER_ID_TYPE_ERROR",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求包体 UserID 类型错误，请确认 UserID 为字符串格式",
         en: "A UserID in the request body has the wrong type; it must be a string.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60016,
         name: "SDKAPPID_DISABLED",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SDKAppID 被禁用",
         en: "The SDKAppID has been disabled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60017,
         name: "REQUEST_DISABLED",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求被禁用",
         en: "The request has been disabled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60018,
         name: "TOO_FREQUENT",
         family: "common",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "请求过于频繁，请稍后重试",
         en: "Too many requests; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60019,
         name: "TOO_FREQUENT_ALT",
         family: "common",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "请求过于频繁，请稍后重试",
         en: "Too many requests; try again later (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60020,
         name: "PRO_PACKAGE_EXPIRED",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "您的专业版套餐包已到期并停用，请重新购买套餐包，购买后将在5分钟后生效",
         en: "The Pro plan has expired and been suspended; buy a plan again (it takes effect after about 5 minutes).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60021,
         name: "SOURCE_IP_NOT_ALLOWED",
         family: "common",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "RestAPI 调用来源 IP 非法",
         en: "The source IP of the REST API call is not allowed.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70001,
         name: "USERSIG_EXPIRED",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 已过期，请重新生成，建议 UserSig 有效期设置不小于24小时",
         en: "The UserSig has expired; generate a new one (a validity of at least 24 hours is recommended).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70002,
         name: "USERSIG_EMPTY",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 长度为0，请检查传入的 UserSig 是否正确",
         en: "The UserSig is empty; check the UserSig passed in.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70003,
         name: "USERSIG_INVALID",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 非法，请使用官网提供的 API 重新生成 UserSig",
         en: "The UserSig is invalid; generate it again with the official API.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70005,
         name: "USERSIG_INVALID_ALT",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 非法，请使用官网提供的 API 重新生成 UserSig",
         en: "The UserSig is invalid; generate it again with the official API (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70009,
         name: "USERSIG_VERIFY_FAILED",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 验证失败，可能因为生成 UserSig 时混用了其他 SDKAppID 的私钥或密钥导致，请使用对应 SDKAppID 下的密钥重新生成 UserSig",
         en: "UserSig verification failed, probably because it was signed with the key of another SDKAppID; sign again with this SDKAppID's key.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70013,
         name: "USERSIG_USER_ID_MISMATCH",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "请求中的 UserID 与生成 UserSig 时使用的 UserID 不匹配",
         en: "The UserID in the request differs from the one the UserSig was generated for.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70014,
         name: "USERSIG_SDKAPPID_MISMATCH",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "请求中的 SDKAppID 与生成 UserSig 时使用的 SDKAppID 不匹配",
         en: "The SDKAppID in the request differs from the one the UserSig was generated for.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70016,
         name: "USERSIG_PUBLIC_KEY_MISSING",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "公钥不存在，UserSig 验证失败，请在即时通信 IM 控制台获取密钥",
         en: "No key exists to verify the UserSig; obtain the key in the IM console.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70020,
         name: "SDKAPPID_NOT_FOUND",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SDKAppID 未找到，请在即时通信 IM 控制台确认应用信息",
         en: "The SDKAppID was not found; check the application in the IM console.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70050,
         name: "USERSIG_VERIFY_TOO_FREQUENT",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "UserSig 验证次数过于频繁，请检查 UserSig 是否正确，并于1分钟后重新验证",
         en: "Too many UserSig verification attempts; check the UserSig and try again after 1 minute.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70051,
         name: "ACCOUNT_BLACKLISTED",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "帐号被拉入黑名单",
         en: "The account has been blocklisted.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70052,
         name: "USERSIG_REVOKED",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 已经失效，请重新生成，再次尝试",
         en: "The UserSig is no longer valid; generate a new one and try again.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70107,
         name: "ACCOUNT_NOT_FOUND",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70114,
         name: "LOGIN_RESTRICTED_FOR_SECURITY",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "因安全原因被限制登录，请不要频繁登录",
         en: "Login is restricted for security reasons; do not log in so often.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70169,
         name: "ACCOUNT_INTERNAL_TIMEOUT",
         family: "account",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部超时，请稍后重试",
         en: "Internal server timeout; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70202,
         name: "ACCOUNT_INTERNAL_TIMEOUT_ALT",
         family: "account",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部超时，请稍后重试",
         en: "Internal server timeout; try again later (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70206,
         name: "ACCOUNT_INVALID_BATCH_COUNT",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求中批量数量不合法",
         en: "The number of items in the batch request is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70398,
         name: "ACCOUNT_COUNT_EXCEEDED",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "帐号数超限，如需创建多于100个帐号，请将应用升级为专业版",
         en: "Too many accounts; upgrade to the Pro edition to create more than 100.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70402,
         name: "ACCOUNT_INVALID_PARAMETER",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "参数非法，请检查必填字段是否填充，或者字段的填充是否满足协议要求",
         en: "Invalid parameter; check required fields and their format.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70403,
         name: "ACCOUNT_ADMIN_REQUIRED",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求失败，需要 App 管理员权限",
         en: "The request requires App admin permission.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70500,
         name: "ACCOUNT_INTERNAL_ERROR",
         family: "account",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务端内部错误，请稍后重试",
         en: "Internal server error; try again later.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 71000,
         name: "ACCOUNT_DELETE_NOT_SUPPORTED",
         family: "account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "删除帐号失败，仅支持删除体验版帐号，您当前应用为专业版，暂不支持帐号删除",
         en: "Deleting accounts is supported only for trial-edition apps, not Pro ones.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 80001,
         name: "CONTENT_TEXT_FILTERED",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "文本安全打击，文本中可能包含敏感词汇",
         en: "The text was blocked by content security; it may contain sensitive words.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 80002,
         name: "CONTENT_MESSAGE_TOO_LONG",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发消息包体过长，目前支持最大8k消息包体长度，请减少包体大小重试",
         en: "The message body is too long (the limit on the page is 8 KB); shrink it.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 80003,
         name: "CONTENT_BEFORE_SEND_CALLBACK_FAILED",
         family: "content",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "发单聊消息前回调或发群聊消息前回调失败或回包超时，消息不下发",
         en: "The before-send callback (one-to-one or group) failed or timed out, so the message was not delivered.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90001,
         name: "MSG_JSON_PARSE_FAILED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式解析失败，请检查请求包是否符合 JSON 规范",
         en: "The JSON could not be parsed; check the request body.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90002,
         name: "MSG_BODY_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中 MsgBody 不符合消息格式描述，或者 MsgBody 不是 Array 类型",
         en: "MsgBody does not follow the message format or is not an array.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90003,
         name: "MSG_TO_ACCOUNT_MISSING",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中缺少 To_Account 字段或者 To_Account 帐号不存在",
         en: "To_Account is missing or names an account that does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90004,
         name: "MSG_SEQ_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中 MsgSeq 字段非法",
         en: "The MsgSeq field of the request is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90005,
         name: "MSG_RANDOM_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中缺少 MsgRandom 字段或者 MsgRandom 字段不是 Integer 类型",
         en: "MsgRandom is missing or is not an integer.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90006,
         name: "MSG_TIMESTAMP_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中缺少 MsgTimeStamp 字段或者 MsgTimeStamp 字段不是 Integer 类型",
         en: "MsgTimeStamp is missing or is not an integer.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90007,
         name: "MSG_BODY_NOT_ARRAY",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中 MsgBody 类型不是 Array 类型，请将其修改为 Array 类型",
         en: "MsgBody must be an array.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90008,
         name: "MSG_FROM_ACCOUNT_MISSING",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中缺少 From_Account 字段或者 From_Account 帐号不存在",
         en: "From_Account is missing or names an account that does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90009,
         name: "MSG_ADMIN_REQUIRED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求需要 App 管理员权限",
         en: "The request requires App admin permission.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90010,
         name: "MSG_FORMAT_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包不符合消息格式描述",
         en: "The request does not follow the message format.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90011,
         name: "MSG_BATCH_TOO_MANY_TARGETS",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "批量发消息目标帐号超过500，请减少 To_Account 中目标帐号数量",
         en: "A batch send targets more than 500 accounts; reduce To_Account.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90012,
         name: "MSG_TO_ACCOUNT_NOT_REGISTERED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "To_Account 没有注册或不存在，请确认 To_Account 是否导入即时通信 IM 或者是否拼写错误",
         en: "To_Account is not registered or does not exist; check it was imported and is spelled right.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90018,
         name: "MSG_TOO_MANY_ACCOUNTS",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的帐号数量超过限制",
         en: "Too many accounts in the request.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90020,
         name: "PUSH_TAG_LENGTH_EXCEEDED",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "标签长度超过限制（不能超过50字节）",
         en: "A tag is too long (at most 50 bytes).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90022,
         name: "PUSH_DUPLICATE_TAGS",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "推送条件中的 TagsOr 和 TagsAnd 有重复标签",
         en: "TagsOr and TagsAnd in the push condition contain the same tag.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90024,
         name: "PUSH_TOO_FREQUENT",
         family: "push",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "推送过于频繁，每两次推送间隔必须大于1秒",
         en: "Pushes are too frequent; leave more than 1 second between two pushes.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90026,
         name: "MSG_OFFLINE_STORAGE_TIME_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "消息离线存储时间错误（最多不能超过7天）",
         en: "The offline storage time of the message is wrong (at most 7 days).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90030,
         name: "PUSH_ATTR_LENGTH_INVALID",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "属性长度为0或大于50",
         en: "An attribute is empty or longer than 50.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90031,
         name: "MSG_SYNC_OTHER_MACHINE_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中 SyncOtherMachine 字段不是 Integer 类型",
         en: "SyncOtherMachine is not an integer.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90032,
         name: "PUSH_TOO_MANY_TAGS",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "推送条件中的 tag 数量大于10，或添加标签请求中的标签数量大于10",
         en: "More than 10 tags in the push condition or in an add-tags request.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90033,
         name: "PUSH_ATTR_INVALID",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "属性无效",
         en: "Invalid attribute.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90034,
         name: "PUSH_TAG_TOO_LONG",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "标签长度大于50",
         en: "A tag is longer than 50.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90039,
         name: "PUSH_ATTR_AND_TAG_CONFLICT",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "按属性推送和按标签推送不可同时存在",
         en: "Push by attribute and push by tag cannot be combined.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90040,
         name: "PUSH_TAG_EMPTY",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "推送条件中其中1个 tag 为空",
         en: "One of the tags in the push condition is empty.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90043,
         name: "MSG_OFFLINE_PUSH_INFO_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中 OfflinePushInfo 不符合消息格式描述",
         en: "OfflinePushInfo does not follow the message format.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90044,
         name: "MSG_LIFE_TIME_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包体中 MsgLifeTime 字段不是 Integer 类型",
         en: "MsgLifeTime is not an integer.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90045,
         name: "PUSH_ALL_NOT_ENABLED",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "未开通全员推送功能",
         en: "Push to all users is not enabled.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90047,
         name: "PUSH_DAILY_LIMIT_EXCEEDED",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "推送次数超过当天限额（默认为100次）",
         en: "The daily push quota (100 by default) is used up.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90048,
         name: "MSG_ACCOUNT_NOT_FOUND",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "请求的用户帐号不存在",
         en: "The requested user account does not exist.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90050,
         name: "PUSH_REVOKE_DUPLICATE",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "重复撤回，已经撤回的推送任务不能重复调用",
         en: "The push task has already been recalled; it cannot be recalled again.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90051,
         name: "PUSH_REVOKE_TOO_FREQUENT",
         family: "push",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "撤回过于频繁，撤回限频1次/s",
         en: "Recalls are too frequent (at most 1 a second).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90052,
         name: "PUSH_REVOKE_EXPIRED",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "超过撤回有效期，撤回要求在24小时内，超过24小时的推送任务无法撤回",
         en: "The recall period has passed: a push task can be recalled only within 24 hours.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90053,
         name: "PUSH_REVOKE_OFFLINE_PUSH_INFO_MISSING",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "撤回无效。推送任务指定不存漫游/未读（OnlineOnlyFlag = 0），但是撤回时没有带上 OfflinePushInfo",
         en: "Recall rejected: the push task stored no roaming/unread messages (OnlineOnlyFlag = 0) but the recall carries no OfflinePushInfo.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90054,
         name: "MSG_RECALL_KEY_INVALID",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "撤回请求中的 MsgKey 不合法",
         en: "The MsgKey in the recall request is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90055,
         name: "MSG_BATCH_BODY_TOO_LONG",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "批量发消息的包体过长，目前支持最大8k消息包体长度",
         en: "The batch message body is too long (the limit on the page is 8 KB).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90056,
         name: "PUSH_ALL_BODY_TOO_LARGE",
         family: "push",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "全员推送的请求体过大，目前支持最大10K长度",
         en: "The all-user push request body is too large (at most 10K).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90992,
         name: "MSG_INTERNAL_ERROR_CALLBACK",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务内部错误，请重试；如果所有请求都返回该错误码，且 App 配置了第三方回调，请检查 App 服务端是否正常向即时通信 IM 后台服务端返回回调结果",
         en: "Internal service error; retry. If every request fails this way and callbacks are configured, check that the App server answers its callbacks.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90994,
         name: "MSG_INTERNAL_ERROR",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务内部错误，请重试",
         en: "Internal service error; retry.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 90995,
         name: "MSG_INTERNAL_ERROR_ALT",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务内部错误，请重试",
         en: "Internal service error; retry (second code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 91000,
         name: "MSG_INTERNAL_ERROR_ALT2",
         family: "c2c",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "服务内部错误，请重试",
         en: "Internal service error; retry (third code with the same meaning).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 91101,
         name: "MSG_WEB_LONG_POLL_KICKED",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "Web 端长轮询被踢（Web 端同时在线实例个数超出限制）",
         en: "A Web long-poll session was kicked because too many Web instances were online.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 93000,
         name: "MSG_JSON_TOO_LONG",
         family: "c2c",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 数据包超长，消息包体请不要超过8k",
         en: "The JSON packet is too long; keep the message body under 8 KB.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130001,
         name: "OPENCONFIG_JSON_PARSE_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式解析失败，请检查请求包是否符合 JSON 规范",
         en: "The JSON request could not be parsed (global mute, operations data).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130002,
         name: "OPENCONFIG_GET_ACCOUNT_MISSING",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中没有 Get_Account 字段",
         en: "The request has no Get_Account field. (Official-account commands use this code for insufficient permission.)",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130003,
         name: "OPENCONFIG_GET_ACCOUNT_INVALID",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中的 Get_Account 字段无效",
         en: "The Get_Account field of the request is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130004,
         name: "OPENCONFIG_SET_ACCOUNT_MISSING",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中没有 Set_Account 字段",
         en: "The request has no Set_Account field. (Official-account commands use this code for an official account that does not exist or was destroyed.)",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130005,
         name: "OPENCONFIG_SET_ACCOUNT_INVALID",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中的 Set_Account 字段无效",
         en: "The Set_Account field of the request is invalid.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130007,
         name: "OFFICIAL_ACCOUNT_ID_INVALID",
         family: "official_account",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "公众号用户 ID 错误，请修改后重试",
         en: "The official account ID is wrong; correct it and try again.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130008,
         name: "OPENCONFIG_NO_MUTE_TIME",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "JSON 格式请求包中 GroupmsgNospeakingTime 和 C2CmsgNospeakingTime 这两个字段都没有填写",
         en: "Neither GroupmsgNospeakingTime nor C2CmsgNospeakingTime is set. (Official-account commands use this code for an official account ID that is already taken.)",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130009,
         name: "OPENCONFIG_SQL_OPEN_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SQL Open 错误",
         en: "Database open error (operations data).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130010,
         name: "OPENCONFIG_SQL_PING_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SQL Ping 错误",
         en: "Database ping error (operations data).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130011,
         name: "OPENCONFIG_SQL_QUERY_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SQL 查询错误",
         en: "Database query error (operations data).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130012,
         name: "OPENCONFIG_SQL_RESULT_PARSE_ERROR",
         family: "other",
-        class: crate::ErrorClass::Permanent,
+        class: tim_rest_runtime::ErrorClass::Permanent,
         zh: "SQL 结果解析错误",
         en: "Database result parse error (operations data).",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 130014,
         name: "OPENCONFIG_SYSTEM_ERROR",
         family: "other",
-        class: crate::ErrorClass::Transient,
+        class: tim_rest_runtime::ErrorClass::Transient,
         zh: "系统错误，请再次尝试或联系技术客服",
         en: "System error; try again or contact support.",
     },
 ];
 /// The documented meaning and class of `code`, if the table has it.
-pub fn lookup(code: i64) -> Option<&'static crate::ErrorCodeInfo> {
+pub fn lookup(code: i64) -> Option<&'static tim_rest_runtime::ErrorCodeInfo> {
     TABLE.binary_search_by_key(&code, |e| e.code).ok().map(|i| &TABLE[i])
 }

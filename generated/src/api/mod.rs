@@ -77,10 +77,10 @@ pub const CATALOGUE_COMMANDS: usize = 172;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "ConfigSvc/GetIPList",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -89,10 +89,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45438",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_push",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             86400,
             None,
@@ -101,10 +101,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45934",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_push",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -113,10 +113,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45934",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_set_attr_name",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -125,10 +125,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45935",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_get_attr_name",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -137,10 +137,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45936",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_get_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -149,10 +149,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45937",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_set_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -161,10 +161,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45938",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_remove_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -173,10 +173,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45939",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_get_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -185,10 +185,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45940",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_add_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -197,10 +197,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45941",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_remove_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -209,10 +209,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45942",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "all_member_push/im_remove_all_tags",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -221,10 +221,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/45943",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "follow/follow_add",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -233,10 +233,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/70345",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "follow/follow_delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -245,10 +245,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/70346",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "follow/follow_check",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -257,10 +257,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/70349",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "follow/follow_get",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -269,10 +269,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/70347",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "follow/follow_get_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -281,10 +281,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/70350",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_attr_http_svc/get_group_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -293,10 +293,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67012",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_avchatroom_http_svc/get_members",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -305,10 +305,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/77266",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_avchatroom_http_svc/modify_user_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -317,10 +317,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/79267",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_avchatroom_http_svc/modify_admin",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -329,10 +329,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102857",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_avchatroom_http_svc/get_admin_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -341,10 +341,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102858",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_avchatroom_http_svc/check_members",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -353,10 +353,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/95618",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_appid_group_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -365,10 +365,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1614",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/create_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -377,10 +377,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1615",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -389,10 +389,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1616",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_member_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -401,10 +401,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1617",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_specified_group_member_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -413,10 +413,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/112002",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/modify_group_base_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -425,10 +425,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1620",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/add_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -437,10 +437,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1621",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -449,10 +449,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1622",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/modify_group_member_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -461,10 +461,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1623",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/destroy_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -473,10 +473,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1624",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_joined_group_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -485,10 +485,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1625",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_role_in_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -497,10 +497,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1626",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/forbid_send_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -509,10 +509,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1627",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_muted_account",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -521,10 +521,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/2925",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/send_group_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -533,10 +533,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1629",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/send_group_system_notification",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -545,10 +545,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1630",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/group_msg_recall",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -557,10 +557,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/12341",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/change_group_owner",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -569,10 +569,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1633",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/import_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -581,10 +581,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1634",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/import_group_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -593,10 +593,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1635",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/import_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -605,10 +605,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1636",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/set_unread_msg_num",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -617,10 +617,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1637",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_group_msg_by_sender",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -629,10 +629,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://trtc.io/ko/document/34970",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/group_msg_get_simple",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -641,10 +641,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/2738",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/clear_group_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -653,10 +653,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://trtc.io/document/65970",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_msg_receipt",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -665,10 +665,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/77694",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_msg_receipt_detail",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -677,10 +677,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/77693",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/group_msg_receipt",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -689,10 +689,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/107478",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_ban_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -701,10 +701,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/89989",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/ban_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -713,10 +713,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/79249",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/unban_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -725,10 +725,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/50297",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/modify_group_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -737,10 +737,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67010",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/modify_group_attr",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -749,10 +749,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67010",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/clear_group_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -761,10 +761,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67009",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/clear_group_attr",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -773,10 +773,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67009",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/set_group_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -785,10 +785,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67011",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/set_group_attr",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -797,10 +797,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/67011",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_group_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -809,10 +809,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/104440",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_group_attr",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -821,10 +821,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/104440",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_group_counter",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -833,10 +833,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/85953",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/update_group_counter",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -845,10 +845,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/85952",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_group_counter",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -857,10 +857,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/85954",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_online_member_num",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -869,10 +869,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/49180",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/send_broadcast_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -881,10 +881,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/77402",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/import_topic",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -893,10 +893,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/85313",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/create_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -905,10 +905,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/61232",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/destroy_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -917,10 +917,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/61233",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/modify_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -929,10 +929,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/103968",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -941,10 +941,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/103969",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/add_topic_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -953,10 +953,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/61236",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/set_topic_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -965,10 +965,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/61237",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_topic_permission_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -977,10 +977,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/61239",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/add_permission_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -989,10 +989,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/103974",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/delete_permission_group_member",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1001,10 +1001,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/103975",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "group_open_http_svc/get_permission_group_member_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1013,10 +1013,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/103976",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit/content_moderation",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1025,10 +1025,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/94300",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit/batch_content_moderation",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1037,10 +1037,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/100243",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit_mgr/get_cloud_audit_keywords_ids",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1049,10 +1049,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/94301",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit_mgr/get_cloud_audit_keywords",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1061,10 +1061,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/94302",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit_mgr/add_cloud_audit_keywords",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1073,10 +1073,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/94303",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_msg_audit_mgr/delete_cloud_audit_keywords",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1085,10 +1085,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/94304",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_open_login_svc/account_import",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1097,10 +1097,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1608",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_open_login_svc/multiaccount_import",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -1109,10 +1109,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/4919",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_open_login_svc/account_delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -1121,10 +1121,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/36443",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_open_login_svc/account_check",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -1133,10 +1133,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/38417",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "im_open_login_svc/kick",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1145,10 +1145,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3853",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "million_group_open_http_svc/create_topic",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1157,10 +1157,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/78203",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "million_group_open_http_svc/destroy_topic",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1169,10 +1169,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/78202",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "million_group_open_http_svc/get_topic",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1181,10 +1181,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/78204",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "million_group_open_http_svc/modify_topic",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1193,10 +1193,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/78205",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "million_group_open_http_svc/get_online_member_num",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1205,10 +1205,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102707",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/create_official_account",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1217,10 +1217,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102302",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/destroy_official_account",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1229,10 +1229,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60756",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/modify_official_account_base_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1241,10 +1241,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102304",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/get_official_account_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1253,10 +1253,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102305",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/get_subscriber_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1265,10 +1265,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102306",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/add_subscriber",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1277,10 +1277,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60760",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/delete_subscriber",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1289,10 +1289,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60761",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/modify_subscriber_info",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1301,10 +1301,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102310",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/get_subscribed_official_account_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1313,10 +1313,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102311",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/official_account_msg_recall",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1325,10 +1325,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102327",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "official_account_open_http_svc/official_account_msg_get_simple",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1337,10 +1337,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/102299",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "open_msg_svc/get_history",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             10,
             1,
             None,
@@ -1349,10 +1349,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1650",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openconfigsvr/setnospeaking",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1361,10 +1361,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/4230",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openconfigsvr/getnospeaking",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1373,10 +1373,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/4229",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openconfigsvr/getappinfo",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1385,10 +1385,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/4193",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/query_online_status",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1397,10 +1397,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/2566",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/sendmsg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1409,10 +1409,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/2282",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/batchsendmsg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1421,10 +1421,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1612",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/batchsendmsg",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             12000,
             60,
             Some("To_Account"),
@@ -1433,10 +1433,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1612",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/importmsg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1445,10 +1445,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/2568",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/admin_getroammsg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1457,10 +1457,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "intlcloud-documents:yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/消息相关/查询消息/查询单聊消息_intl_zh.md",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/admin_msgwithdraw",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1469,10 +1469,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/38980",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/admin_set_msg_read",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1481,10 +1481,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/50349",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/get_c2c_unread_msg_num",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1493,10 +1493,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/56043",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/modify_c2c_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1505,10 +1505,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/74740",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/delete_c2c_msg_ramble",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1517,10 +1517,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/101439",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim/modify_group_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1529,10 +1529,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/74741",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/get_key_values",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1541,10 +1541,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82029",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/set_key_values",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1553,10 +1553,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82030",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/set_key_values",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             60,
             None,
@@ -1565,10 +1565,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82030",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/group_get_key_values",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1577,10 +1577,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82031",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/group_set_key_values",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1589,10 +1589,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82032",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_msg_ext_http_svc/group_set_key_values",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             60,
             None,
@@ -1601,10 +1601,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/82032",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_robot_http_svc/create_robot",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1613,10 +1613,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/89991",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_robot_http_svc/delete_robot",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1625,10 +1625,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/55282",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_robot_http_svc/get_all_robots",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1637,10 +1637,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/55280",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "openim_robot_http_svc/send_stream_msg",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1649,10 +1649,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/104537",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "profile/portrait_set",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1661,10 +1661,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1640",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "profile/portrait_get",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1673,10 +1673,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1639",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/get_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1685,10 +1685,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/62118",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1697,10 +1697,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/62119",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/top",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1709,10 +1709,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://trtc.io/ko/document/78304",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/create_contact_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1721,10 +1721,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53437",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/del_contact_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1733,10 +1733,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53441",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/update_contact_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1745,10 +1745,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53439",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/search_contact_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1757,10 +1757,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53442",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/mark_contact",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1769,10 +1769,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53438",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "recentcontact/get_contact_group",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1781,10 +1781,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/53440",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_add",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1793,10 +1793,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1643",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_import",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1805,10 +1805,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/8301",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_update",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1817,10 +1817,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/12525",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1829,10 +1829,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1644",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_delete_all",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1841,10 +1841,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1645",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_check",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1853,10 +1853,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1646",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_get",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1865,10 +1865,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/1647",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/friend_get_list",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1877,10 +1877,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/8609",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/black_list_add",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1889,10 +1889,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3718",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/black_list_delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1901,10 +1901,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3719",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/black_list_get",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1913,10 +1913,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3722",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/black_list_check",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1925,10 +1925,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3725",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/group_add",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1937,10 +1937,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/10107",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/group_delete",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1949,10 +1949,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/10108",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "sns/group_get",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             200,
             1,
             None,
@@ -1961,10 +1961,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/54763",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/push",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             86400,
             None,
@@ -1973,10 +1973,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/100634",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/push",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -1985,10 +1985,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/100634",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/batch",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             30,
             1,
             None,
@@ -1997,10 +1997,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/67553",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/batch",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             500,
             1,
             Some("To_Account"),
@@ -2009,10 +2009,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/137903",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/revoke",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -2021,10 +2021,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60571",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/set_attr_name",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2033,10 +2033,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60563",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/get_attr_name",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2045,10 +2045,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60562",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/get_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2057,10 +2057,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60564",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/set_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2069,10 +2069,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60565",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/remove_attr",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2081,10 +2081,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60566",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/get_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2093,10 +2093,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60567",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/add_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2105,10 +2105,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60568",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/remove_tag",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2117,10 +2117,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60569",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/clear_all_tags",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             1,
             None,
@@ -2129,10 +2129,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/60570",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/add_sched_task",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -2141,10 +2141,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/130277",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/modify_sched_task",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -2153,10 +2153,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/130278",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/delete_sched_task",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -2165,10 +2165,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://www.tencentcloud.com/document/product/1047/78841",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/get_sched_task",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -2177,10 +2177,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/130280",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/list_sched_task",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             5,
             1,
             None,
@@ -2189,10 +2189,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/130281",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/webpush",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             100,
             86400,
             None,
@@ -2201,10 +2201,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://trtc.io/zh/document/80440",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/webpush",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             1,
             1,
             None,
@@ -2213,10 +2213,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://trtc.io/zh/document/80440",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "timpush/webbatch",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             500,
             1,
             Some("To_Account"),
@@ -2299,7 +2299,7 @@ pub fn commands() -> impl Iterator<
     COMMAND_LISTS.iter().flat_map(|list| list.iter())
 }
 
-/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
+/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](tim_rest_runtime::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
 ///
 /// The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime crate alone.
 #[derive(Clone)]
@@ -2320,7 +2320,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
+    /// [`Error::Build`](tim_rest_runtime::Error::Build) naming the variable that is missing or invalid (the
     /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
     ///
     /// ```no_run
@@ -2355,7 +2355,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
+    /// [`Error::Build`](tim_rest_runtime::Error::Build) when the client was built with a fixed UserSig
     /// instead of the secret key.
     pub fn user_sig(
         &self,
@@ -2376,7 +2376,7 @@ impl Client {
     }
 
     /// [`Client::call`] with another retry policy for this call only (e.g.
-    /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+    /// [`RetryPolicy::none`](tim_rest_runtime::RetryPolicy::none)).
     pub async fn call_with<E: tim_rest_runtime::Endpoint>(
         &self,
         request: &E,
@@ -2543,6 +2543,6 @@ pub mod registry {
 pub mod mock {
     pub use tim_rest_runtime::mock::*;
     /// A local Tencent IM REST server for tests, serving every command of this crate;
-    /// [`MockServer::client_builder`] builds a [`crate::Client`] pointed at it.
+    /// [`MockServer::client_builder`] builds a [`Client`](crate::Client) pointed at it.
     pub type MockServer = tim_rest_runtime::mock::MockServer<super::Client>;
 }

@@ -82,7 +82,7 @@ impl<'de> serde::Deserialize<'de> for ModerationLabel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -153,7 +153,7 @@ impl<'de> serde::Deserialize<'de> for GroupType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -216,7 +216,7 @@ impl<'de> serde::Deserialize<'de> for GroupMemberRole {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -275,7 +275,7 @@ impl<'de> serde::Deserialize<'de> for MsgFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -334,7 +334,7 @@ impl<'de> serde::Deserialize<'de> for ApplyJoinOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -394,7 +394,7 @@ impl<'de> serde::Deserialize<'de> for InviteJoinOption {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -449,7 +449,7 @@ impl<'de> serde::Deserialize<'de> for ShutUpAllMember {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -480,15 +480,25 @@ impl AppDefinedDataItem {
 /// How the drift corrector reads [`AppDefinedDataItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_AppDefinedDataItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_AppDefinedDataItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "AppDefinedDataItem",
     &[
-        crate::drift::FieldShape::new("Key", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("Value", &[], crate::drift::Shape::Str, true),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Key",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Value",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
     ],
 );
-impl crate::drift::Schema for AppDefinedDataItem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for AppDefinedDataItem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AppDefinedDataItem
     }
 }
@@ -599,7 +609,7 @@ pub struct GroupMemberInfo {
     #[serde(
         rename = "AppMemberDefinedData",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub app_member_defined_data: Vec<AppDefinedDataItem>,
 }
@@ -688,50 +698,75 @@ impl GroupMemberInfo {
 /// How the drift corrector reads [`GroupMemberInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_GroupMemberInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_GroupMemberInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "GroupMemberInfo",
     &[
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "Member_Account",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new("Role", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("JoinTime", &[], crate::drift::Shape::U64, false),
-        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, false),
-        crate::drift::FieldShape::new("MsgFlag", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "Role",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "JoinTime",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgSeq",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgFlag",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "LastSendMsgTime",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MuteUntil",
             &["ShutUpUntil"],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new("NameCard", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "NameCard",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "OnlineStatus",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "AppMemberDefinedData",
             &[],
-            crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
             ),
             true,
         ),
     ],
 );
-impl crate::drift::Schema for GroupMemberInfo {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for GroupMemberInfo {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupMemberInfo
     }
 }
@@ -813,14 +848,14 @@ pub struct GroupInfo {
     #[serde(
         rename = "AppDefinedData",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub app_defined_data: Vec<AppDefinedDataItem>,
     /// `MemberList` (required). Members of the group with the requested member fields.
     #[serde(
         rename = "MemberList",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub member_list: Vec<GroupMemberInfo>,
 }
@@ -990,98 +1025,143 @@ impl GroupInfo {
 /// How the drift corrector reads [`GroupInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_GroupInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_GroupInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "GroupInfo",
     &[
-        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("ErrorCode", &[], crate::drift::Shape::I64, true),
-        crate::drift::FieldShape::new("ErrorInfo", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Name", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Appid", &[], crate::drift::Shape::U64, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "GroupId",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ErrorCode",
+            &[],
+            tim_rest_runtime::drift::Shape::I64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ErrorInfo",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Type",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Name",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Appid",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "Introduction",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "Notification",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new("FaceUrl", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "FaceUrl",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "Owner_Account",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "CreateTime",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new("InfoSeq", &[], crate::drift::Shape::U64, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "InfoSeq",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "LastInfoTime",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "LastMsgTime",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "NextMsgSeq",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             false,
         ),
-        crate::drift::FieldShape::new("MemberNum", &[], crate::drift::Shape::U32, false),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "MemberNum",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "MaxMemberNum",
             &[],
-            crate::drift::Shape::U32,
+            tim_rest_runtime::drift::Shape::U32,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "ApplyJoinOption",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MuteAllMember",
             &["ShutUpAllMember"],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "AppDefinedData",
             &[],
-            crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
             ),
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MemberList",
             &[],
-            crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&SHAPE_GroupMemberInfo),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Object(&SHAPE_GroupMemberInfo),
             ),
             true,
         ),
     ],
 );
-impl crate::drift::Schema for GroupInfo {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for GroupInfo {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupInfo
     }
 }
@@ -1103,7 +1183,7 @@ pub struct GroupHistoryMsg {
     #[serde(
         rename = "MsgBody",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub msg_body: Vec<MsgElement>,
     /// `MsgPriority` (optional). Message priority: 1 High, 2 Normal, 3 Low, 4 Lowest.
@@ -1169,46 +1249,63 @@ impl GroupHistoryMsg {
 /// How the drift corrector reads [`GroupHistoryMsg`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_GroupHistoryMsg: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_GroupHistoryMsg: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "GroupHistoryMsg",
     &[
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "From_Account",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new("IsPlaceMsg", &[], crate::drift::Shape::I32, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "IsPlaceMsg",
+            &[],
+            tim_rest_runtime::drift::Shape::I32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "MsgBody",
             &[],
-            crate::drift::Shape::Array(&crate::drift::Shape::Union(&SHAPE_MsgElement)),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+            ),
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MsgPriority",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::I32,
             false,
         ),
-        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new(
-            "MsgTimeStamp",
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgRandom",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgSeq",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgTimeStamp",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "IsSystemMsg",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::I32,
             false,
         ),
     ],
 );
-impl crate::drift::Schema for GroupHistoryMsg {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for GroupHistoryMsg {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupHistoryMsg
     }
 }
@@ -1269,7 +1366,7 @@ impl<'de> serde::Deserialize<'de> for GroupMsgPriority {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1381,7 +1478,7 @@ impl<'de> serde::Deserialize<'de> for GroupBaseInfoField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1473,7 +1570,7 @@ impl<'de> serde::Deserialize<'de> for GroupMemberInfoField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -1559,7 +1656,7 @@ impl serde::Serialize for MsgElement {
     }
 }
 
-impl crate::codec::TaggedUnion for MsgElement {
+impl tim_rest_runtime::codec::TaggedUnion for MsgElement {
     const TAG: &'static str = "MsgType";
     const CONTENT: &'static str = "MsgContent";
     fn content_from_map<'de, A: serde::de::MapAccess<'de>>(
@@ -1639,14 +1736,14 @@ impl<'de> serde::Deserialize<'de> for MsgElement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_union(deserializer)
+        tim_rest_runtime::codec::deserialize_union(deserializer)
     }
 }
 
 /// How the drift corrector reads [`MsgElement`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_MsgElement: crate::drift::UnionShape = crate::drift::UnionShape::new(
+pub static SHAPE_MsgElement: tim_rest_runtime::drift::UnionShape = tim_rest_runtime::drift::UnionShape::new(
     "MsgElement",
     "MsgType",
     "MsgContent",
@@ -1683,12 +1780,19 @@ impl TextElem {
 /// How the drift corrector reads [`TextElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_TextElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_TextElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "TextElem",
-    &[crate::drift::FieldShape::new("Text", &[], crate::drift::Shape::Str, true)],
+    &[
+        tim_rest_runtime::drift::FieldShape::new(
+            "Text",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+    ],
 );
-impl crate::drift::Schema for TextElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for TextElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_TextElem
     }
 }
@@ -1724,16 +1828,31 @@ impl LocationElem {
 /// How the drift corrector reads [`LocationElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_LocationElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_LocationElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "LocationElem",
     &[
-        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("Latitude", &[], crate::drift::Shape::F64, true),
-        crate::drift::FieldShape::new("Longitude", &[], crate::drift::Shape::F64, true),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Desc",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Latitude",
+            &[],
+            tim_rest_runtime::drift::Shape::F64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Longitude",
+            &[],
+            tim_rest_runtime::drift::Shape::F64,
+            true,
+        ),
     ],
 );
-impl crate::drift::Schema for LocationElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for LocationElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_LocationElem
     }
 }
@@ -1762,15 +1881,25 @@ impl FaceElem {
 /// How the drift corrector reads [`FaceElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_FaceElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_FaceElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "FaceElem",
     &[
-        crate::drift::FieldShape::new("Index", &[], crate::drift::Shape::I64, true),
-        crate::drift::FieldShape::new("Data", &[], crate::drift::Shape::Str, true),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Index",
+            &[],
+            tim_rest_runtime::drift::Shape::I64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Data",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
     ],
 );
-impl crate::drift::Schema for FaceElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for FaceElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FaceElem
     }
 }
@@ -1831,17 +1960,37 @@ impl CustomElem {
 /// How the drift corrector reads [`CustomElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_CustomElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_CustomElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "CustomElem",
     &[
-        crate::drift::FieldShape::new("Data", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("Desc", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Ext", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Sound", &[], crate::drift::Shape::Str, false),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Data",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Desc",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Ext",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Sound",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
     ],
 );
-impl crate::drift::Schema for CustomElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for CustomElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_CustomElem
     }
 }
@@ -1906,23 +2055,43 @@ impl SoundElem {
 /// How the drift corrector reads [`SoundElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_SoundElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_SoundElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "SoundElem",
     &[
-        crate::drift::FieldShape::new("Url", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("Size", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("Second", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "Url",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "UUID",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Size",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Second",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "Download_Flag",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::I32,
             false,
         ),
     ],
 );
-impl crate::drift::Schema for SoundElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for SoundElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SoundElem
     }
 }
@@ -1943,7 +2112,7 @@ pub struct ImageElem {
     #[serde(
         rename = "ImageInfoArray",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub image_info_array: Vec<ImageInfo>,
 }
@@ -1966,26 +2135,33 @@ impl ImageElem {
 /// How the drift corrector reads [`ImageElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_ImageElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_ImageElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "ImageElem",
     &[
-        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new(
-            "ImageFormat",
+        tim_rest_runtime::drift::FieldShape::new(
+            "UUID",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "ImageFormat",
+            &[],
+            tim_rest_runtime::drift::Shape::I32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "ImageInfoArray",
             &[],
-            crate::drift::Shape::Array(&crate::drift::Shape::Object(&SHAPE_ImageInfo)),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ImageInfo),
+            ),
             true,
         ),
     ],
 );
-impl crate::drift::Schema for ImageElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for ImageElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImageElem
     }
 }
@@ -2035,18 +2211,43 @@ impl ImageInfo {
 /// How the drift corrector reads [`ImageInfo`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_ImageInfo: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_ImageInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "ImageInfo",
     &[
-        crate::drift::FieldShape::new("Type", &[], crate::drift::Shape::I32, true),
-        crate::drift::FieldShape::new("Size", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("Width", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new("Height", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new("URL", &[], crate::drift::Shape::Str, true),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Type",
+            &[],
+            tim_rest_runtime::drift::Shape::I32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Size",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Width",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Height",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "URL",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
     ],
 );
-impl crate::drift::Schema for ImageInfo {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for ImageInfo {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImageInfo
     }
 }
@@ -2111,23 +2312,43 @@ impl FileElem {
 /// How the drift corrector reads [`FileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_FileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_FileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "FileElem",
     &[
-        crate::drift::FieldShape::new("Url", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("UUID", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("FileSize", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("FileName", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "Url",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "UUID",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "FileSize",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "FileName",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "Download_Flag",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::I32,
             false,
         ),
     ],
 );
-impl crate::drift::Schema for FileElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for FileElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FileElem
     }
 }
@@ -2261,56 +2482,91 @@ impl VideoFileElem {
 /// How the drift corrector reads [`VideoFileElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_VideoFileElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_VideoFileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "VideoFileElem",
     &[
-        crate::drift::FieldShape::new("VideoUrl", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("VideoUUID", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("VideoSize", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new(
-            "VideoSecond",
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoUrl",
             &[],
-            crate::drift::Shape::U32,
-            true,
-        ),
-        crate::drift::FieldShape::new(
-            "VideoFormat",
-            &[],
-            crate::drift::Shape::Str,
-            true,
-        ),
-        crate::drift::FieldShape::new(
-            "VideoDownloadFlag",
-            &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new("ThumbUrl", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("ThumbUUID", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("ThumbSize", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("ThumbWidth", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoUUID",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoSize",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoSecond",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoFormat",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "VideoDownloadFlag",
+            &[],
+            tim_rest_runtime::drift::Shape::I32,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ThumbUrl",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ThumbUUID",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ThumbSize",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "ThumbWidth",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "ThumbHeight",
             &[],
-            crate::drift::Shape::U32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "ThumbFormat",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "ThumbDownloadFlag",
             &[],
-            crate::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::I32,
             false,
         ),
     ],
 );
-impl crate::drift::Schema for VideoFileElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for VideoFileElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_VideoFileElem
     }
 }
@@ -2632,7 +2888,7 @@ pub struct ApnsPushInfo {
         rename = "MutableContent",
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::codec::opt_flag"
+        with = "tim_rest_runtime::codec::opt_flag"
     )]
     pub mutable_content: Option<bool>,
 }
@@ -2712,7 +2968,7 @@ pub struct RelayElem {
     #[serde(
         rename = "AbstractList",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub abstract_list: Vec<String>,
     /// `MsgList` (optional). The combined messages; only when their total size is at most 12 KB (otherwise absent and JsonMsgKey is set).
@@ -2759,36 +3015,51 @@ impl RelayElem {
 /// How the drift corrector reads [`RelayElem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_RelayElem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_RelayElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "RelayElem",
     &[
-        crate::drift::FieldShape::new("Title", &[], crate::drift::Shape::Str, true),
-        crate::drift::FieldShape::new("MsgNum", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "Title",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgNum",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "CompatibleText",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "AbstractList",
             &[],
-            crate::drift::Shape::Array(&crate::drift::Shape::Str),
+            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::Str),
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MsgList",
             &[],
-            crate::drift::Shape::Array(
-                &crate::drift::Shape::Object(&SHAPE_RelayMsgItem),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Object(&SHAPE_RelayMsgItem),
             ),
             false,
         ),
-        crate::drift::FieldShape::new("JsonMsgKey", &[], crate::drift::Shape::Str, false),
+        tim_rest_runtime::drift::FieldShape::new(
+            "JsonMsgKey",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
     ],
 );
-impl crate::drift::Schema for RelayElem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for RelayElem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayElem
     }
 }
@@ -2821,7 +3092,7 @@ pub struct RelayMsgItem {
     #[serde(
         rename = "MsgBody",
         default,
-        deserialize_with = "crate::codec::null_as_default"
+        deserialize_with = "tim_rest_runtime::codec::null_as_default"
     )]
     pub msg_body: Vec<MsgElement>,
     /// `CloudCustomData` (optional). Custom data stored with the message in the cloud.
@@ -2885,46 +3156,63 @@ impl RelayMsgItem {
 /// How the drift corrector reads [`RelayMsgItem`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_RelayMsgItem: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_RelayMsgItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "RelayMsgItem",
     &[
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "From_Account",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "To_Account",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
-        crate::drift::FieldShape::new("GroupId", &[], crate::drift::Shape::Str, false),
-        crate::drift::FieldShape::new("MsgSeq", &[], crate::drift::Shape::U64, true),
-        crate::drift::FieldShape::new("MsgRandom", &[], crate::drift::Shape::U32, true),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
+            "GroupId",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            false,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgSeq",
+            &[],
+            tim_rest_runtime::drift::Shape::U64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "MsgRandom",
+            &[],
+            tim_rest_runtime::drift::Shape::U32,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
             "MsgTimeStamp",
             &[],
-            crate::drift::Shape::U64,
+            tim_rest_runtime::drift::Shape::U64,
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "MsgBody",
             &[],
-            crate::drift::Shape::Array(&crate::drift::Shape::Union(&SHAPE_MsgElement)),
+            tim_rest_runtime::drift::Shape::Array(
+                &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+            ),
             true,
         ),
-        crate::drift::FieldShape::new(
+        tim_rest_runtime::drift::FieldShape::new(
             "CloudCustomData",
             &[],
-            crate::drift::Shape::Str,
+            tim_rest_runtime::drift::Shape::Str,
             false,
         ),
     ],
 );
-impl crate::drift::Schema for RelayMsgItem {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for RelayMsgItem {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayMsgItem
     }
 }
@@ -3032,7 +3320,7 @@ impl<'de> serde::Deserialize<'de> for HuaweiImportance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -3202,7 +3490,7 @@ impl<'de> serde::Deserialize<'de> for ForbidCallbackControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
 
@@ -3262,6 +3550,6 @@ impl<'de> serde::Deserialize<'de> for SendMsgControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_str_enum(deserializer)
+        tim_rest_runtime::codec::deserialize_str_enum(deserializer)
     }
 }
