@@ -10,6 +10,7 @@ impl Emitter<'_> {
     /// generated call function against the local server, with the doc's example request, and checks
     /// what the server received and what the client decoded.
     pub fn call_tests(&self) -> Result<String, String> {
+        let k = format_ident!("{}", self.crate_name);
         let tests = self.cat.services.iter().map(|svc| {
             let module = format_ident!("{}", svc.module);
             let feature = &svc.module;
@@ -35,7 +36,7 @@ impl Emitter<'_> {
                 let check = if has_ok_example || bare_ok_fits {
                     quote!(reply.unwrap_or_else(|e| panic!("{}: {e}", #path));)
                 } else {
-                    quote!(assert!(matches!(reply, Err(tim_rest::Error::Decode { .. })), "{}: a bare OK cannot fill the required fields: {reply:?}", #path);)
+                    quote!(assert!(matches!(reply, Err(#k::Error::Decode { .. })), "{}: a bare OK cannot fill the required fields: {reply:?}", #path);)
                 };
                 quote! {
                     {
@@ -75,8 +76,8 @@ impl Emitter<'_> {
             #[rustfmt::skip]
             mod every_command {
                 #![allow(unused_imports)]
-                use tim_rest::*;
-                use tim_rest::mock::MockServer;
+                use #k::*;
+                use #k::mock::MockServer;
                 #(#tests)*
             }
         };

@@ -9,25 +9,25 @@ pub const RATE_LIMITED: i64 = 60007;
 /// 70001: The UserSig expired. (UserSig 已过期)
 pub const SIG_EXPIRED: i64 = 70001;
 /// Every documented code, in ascending order (binary-searchable).
-pub static TABLE: &[crate::ErrorCodeInfo] = &[
-    crate::ErrorCodeInfo {
+pub static TABLE: &[tim_rest_runtime::ErrorCodeInfo] = &[
+    tim_rest_runtime::ErrorCodeInfo {
         code: 60007,
         name: "RATE_LIMITED",
         family: "common",
-        class: crate::ErrorClass::Retry,
+        class: tim_rest_runtime::ErrorClass::Retry,
         zh: "REST 接口调用频率超过限制",
         en: "Rate limited.",
     },
-    crate::ErrorCodeInfo {
+    tim_rest_runtime::ErrorCodeInfo {
         code: 70001,
         name: "SIG_EXPIRED",
         family: "account",
-        class: crate::ErrorClass::Resign,
+        class: tim_rest_runtime::ErrorClass::Resign,
         zh: "UserSig 已过期",
         en: "The UserSig expired.",
     },
 ];
 /// The documented meaning and class of `code`, if the table has it.
-pub fn lookup(code: i64) -> Option<&'static crate::ErrorCodeInfo> {
+pub fn lookup(code: i64) -> Option<&'static tim_rest_runtime::ErrorCodeInfo> {
     TABLE.binary_search_by_key(&code, |e| e.code).ok().map(|i| &TABLE[i])
 }

@@ -13,10 +13,10 @@ pub const CATALOGUE_COMMANDS: usize = 3;
 /// Every documented rate rule of the catalogue (whatever features are enabled), in the order of the
 /// pacing schedules.
 pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "WeirdSvc/halfknown",
         0,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             10,
             1,
             None,
@@ -25,10 +25,10 @@ pub static RATE_TABLE: &[tim_rest_runtime::pacing::SlotRule] = &[
             "https://cloud.tencent.com/document/product/269/3",
         ),
     ),
-    crate::pacing::SlotRule::new(
+    tim_rest_runtime::pacing::SlotRule::new(
         "WeirdSvc/halfknown",
         1,
-        crate::pacing::RateRule::new(
+        tim_rest_runtime::pacing::RateRule::new(
             60,
             60,
             Some("Ids"),
@@ -49,7 +49,7 @@ pub fn commands() -> impl Iterator<
     COMMAND_LISTS.iter().flat_map(|list| list.iter())
 }
 
-/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](crate::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
+/// A Tencent Cloud IM REST client: one accessor per servicename (`client.openim().send_msg(..)`), the generic calls of the runtime's core client (any [`Endpoint`](tim_rest_runtime::Endpoint), untyped JSON, pages, batches) and the UserSig generator. Cheap to clone: clones share one connection pool, one UserSig cache and one pacing schedule.
 ///
 /// The core client itself is [`Client::runtime`] (also `AsRef`), for code written against the runtime crate alone.
 #[derive(Clone)]
@@ -70,7 +70,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Build`](crate::Error::Build) naming the variable that is missing or invalid (the
+    /// [`Error::Build`](tim_rest_runtime::Error::Build) naming the variable that is missing or invalid (the
     /// secret key's value is never shown), or what [`ClientBuilder::build`] refuses.
     ///
     /// ```no_run
@@ -105,7 +105,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Build`](crate::Error::Build) when the client was built with a fixed UserSig
+    /// [`Error::Build`](tim_rest_runtime::Error::Build) when the client was built with a fixed UserSig
     /// instead of the secret key.
     pub fn user_sig(
         &self,
@@ -126,7 +126,7 @@ impl Client {
     }
 
     /// [`Client::call`] with another retry policy for this call only (e.g.
-    /// [`RetryPolicy::none`](crate::RetryPolicy::none)).
+    /// [`RetryPolicy::none`](tim_rest_runtime::RetryPolicy::none)).
     pub async fn call_with<E: tim_rest_runtime::Endpoint>(
         &self,
         request: &E,

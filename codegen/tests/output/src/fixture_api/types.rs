@@ -55,7 +55,7 @@ impl serde::Serialize for Element {
     }
 }
 
-impl crate::codec::TaggedUnion for Element {
+impl tim_rest_runtime::codec::TaggedUnion for Element {
     const TAG: &'static str = "Kind";
     const CONTENT: &'static str = "Body";
     fn content_from_map<'de, A: serde::de::MapAccess<'de>>(
@@ -98,14 +98,14 @@ impl<'de> serde::Deserialize<'de> for Element {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::codec::deserialize_union(deserializer)
+        tim_rest_runtime::codec::deserialize_union(deserializer)
     }
 }
 
 /// How the drift corrector reads [`Element`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_Element: crate::drift::UnionShape = crate::drift::UnionShape::new(
+pub static SHAPE_Element: tim_rest_runtime::drift::UnionShape = tim_rest_runtime::drift::UnionShape::new(
     "Element",
     "Kind",
     "Body",
@@ -132,12 +132,19 @@ impl TextBody {
 /// How the drift corrector reads [`TextBody`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_TextBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_TextBody: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "TextBody",
-    &[crate::drift::FieldShape::new("Text", &[], crate::drift::Shape::Str, true)],
+    &[
+        tim_rest_runtime::drift::FieldShape::new(
+            "Text",
+            &[],
+            tim_rest_runtime::drift::Shape::Str,
+            true,
+        ),
+    ],
 );
-impl crate::drift::Schema for TextBody {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for TextBody {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_TextBody
     }
 }
@@ -166,15 +173,25 @@ impl PosBody {
 /// How the drift corrector reads [`PosBody`].
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
-pub static SHAPE_PosBody: crate::drift::ObjectShape = crate::drift::ObjectShape::new(
+pub static SHAPE_PosBody: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
     "PosBody",
     &[
-        crate::drift::FieldShape::new("Lat", &[], crate::drift::Shape::F64, true),
-        crate::drift::FieldShape::new("Lng", &[], crate::drift::Shape::F64, true),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Lat",
+            &[],
+            tim_rest_runtime::drift::Shape::F64,
+            true,
+        ),
+        tim_rest_runtime::drift::FieldShape::new(
+            "Lng",
+            &[],
+            tim_rest_runtime::drift::Shape::F64,
+            true,
+        ),
     ],
 );
-impl crate::drift::Schema for PosBody {
-    fn shape() -> &'static crate::drift::ObjectShape {
+impl tim_rest_runtime::drift::Schema for PosBody {
+    fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_PosBody
     }
 }
