@@ -48,12 +48,8 @@ fn generated_code_names_the_runtime_and_the_root_only_through_the_emitter() {
 fn every_module_directory_declares_exactly_its_parts() {
     let cat = catalogue();
     let files = api_files(&Emitter::new(&cat)).unwrap_or_else(|e| panic!("{e}"));
-    let dirs: Vec<String> = cat
-        .services
-        .iter()
-        .map(|s| s.module.clone())
-        .chain(cat.callbacks.iter().map(|g| format!("callbacks/{}", g.module)))
-        .collect();
+    let dirs: Vec<String> =
+        cat.services.iter().map(|s| s.module.clone()).chain(cat.callbacks.iter().map(|g| format!("callbacks/{}", g.module))).collect();
     for d in &dirs {
         let mod_rs = &files.iter().find(|f| f.path == format!("{d}/mod.rs")).unwrap_or_else(|| panic!("{d}/mod.rs")).contents;
         assert!(!files.iter().any(|f| f.path == format!("{d}.rs")), "{d}.rs: the single-file layout is gone");
@@ -77,7 +73,8 @@ fn every_module_directory_declares_exactly_its_parts() {
     // Nothing else but the API root files and these directories.
     for f in &files {
         let top = ["mod.rs", "types.rs", "error_codes.rs", "callbacks/mod.rs"].contains(&f.path.as_str());
-        let in_dir = dirs.iter().any(|d| f.path.strip_prefix(d.as_str()).is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/')));
+        let in_dir =
+            dirs.iter().any(|d| f.path.strip_prefix(d.as_str()).is_some_and(|rest| rest.starts_with('/') && !rest[1..].contains('/')));
         assert!(top || in_dir, "{}: outside the layout", f.path);
     }
 }

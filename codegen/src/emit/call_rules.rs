@@ -72,7 +72,8 @@ fn wrap(conds: Vec<TokenStream>, body: TokenStream) -> TokenStream {
     if conds.is_empty() { quote!({ #body }) } else { quote!(if #(#conds)&&* { #body }) }
 }
 
-fn opt_str(v: Option<&str>) -> TokenStream {
+/// `Some("text")` or `None`.
+pub(super) fn opt_str(v: Option<&str>) -> TokenStream {
     match v {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),

@@ -142,15 +142,11 @@ impl Emitter<'_> {
         };
         let count_lit = proc_macro2::Literal::usize_unsuffixed(count);
         let count_doc = format!("Callback commands in the whole catalogue: {count}.");
-        let axum = if self.features {
-            quote! {
-                /// The axum route (feature `axum`).
-                #[cfg(feature = "axum")]
-                pub use #rt::callbacks::axum;
-            }
-        } else {
-            quote!()
-        };
+        let axum = self.if_features(quote! {
+            /// The axum route (feature `axum`).
+            #[cfg(feature = "axum")]
+            pub use #rt::callbacks::axum;
+        });
         let tokens = quote! {
             //! Callbacks (第三方回调) the IM server POSTs to the app: one module per callback group with
             //! the typed event of each command (and the reply of each "before" callback, built with

@@ -1,10 +1,40 @@
 //! Rust emission: the validated model to token streams (quote), formatted in-process (prettyplease)
 //! so the output does not depend on the installed rustfmt.
 //!
+//! # Output layout
+//!
+//! [`layout`] owns it: [`layout::files`] returns every file `cargo xtask gen` writes, and
+//! [`layout::api_files`] the API module's. `generated/src/api/` holds `mod.rs` (the module tree, the
+//! command lists, the crate's `Client`), `types.rs` (shared types, each followed by its drift shape),
+//! `error_codes.rs`, a directory per service (`api/<module>/`) and `callbacks/` (its `mod.rs`: the
+//! `Event` enum; a directory per callback group, `api/callbacks/<group>/`). A module's directory is
+//! split by construct ([`layout::Part`]), leaving out a file that would be empty:
+//!
+//! - `mod.rs`: the module docs and the declarations; `pub use` of `types`, `calls` and `shapes`, so
+//!   every public path is the module's (`tim_rest::openim::SendMsgRequest`, `tim_rest::openim::Openim`);
+//! - `types.rs`: the request, response, event, reply and named types with their serde impls,
+//!   constructors, setters and (replies) outcome constructors;
+//! - `calls.rs` (services): the handle, its accessor on `Client`, the call functions with their docs
+//!   and doc examples (the `_pages`, `_items`, `_batched` ones too);
+//! - `shapes.rs`: the drift descriptions of the types that are read and their `Schema` impls;
+//! - `registry.rs`: what the runtime knows of each operation: the `Endpoint` (with the call rules:
+//!   limits, rates), `ReplyPayload`, `ItemResults`, `Paged`/`PagedItems` and `Batched` impls of the
+//!   commands, and the registry records (`COMMANDS`, `CALLBACKS`; `pub(crate)`, for `api/mod.rs`);
+//! - `examples.rs`: the official example bodies, a static per operation that its record points to.
+//!
+//! Generated code names the runtime only through [`Emitter::runtime`] (`runtime_path`) and the API
+//! root only through [`Emitter::root`] (`root_path`); the crate's doc examples name the crate
+//! [`Emitter::crate_name`]. Emitters take typed ids ([`ServiceId`], [`CommandId`], [`GroupId`],
+//! [`CallbackId`], [`TypeId`]).
+//!
+//! # Files of this module
+//!
 //! This file holds the [`Emitter`] and what every construct uses (paths, Rust types, doc attributes,
 //! formatting); one file per emitted construct: `types.rs` (objects, and the serde derives of every
 //! type), `enums.rs` (enums, tagged unions, `oneof`), `shapes.rs` (drift shapes), `services.rs`
-//! (service modules, handles, command impls), `registry.rs` (registry entries, `api/mod.rs`),
+//! (a service's docs, calls and command impls), `callbacks.rs` (a group's docs, reply constructors,
+//! `api/callbacks/mod.rs`), [`call_rules`] (limits, rates, paging, batching), `registry.rs` (one
+//! record function over commands and callbacks, the examples statics, `api/mod.rs`),
 //! `error_codes.rs`, `call_tests.rs` (the every-command test), [`crate_files`] (the crate's manifest
 //! and `lib.rs`), [`docs`] (ENDPOINTS.md and SOURCES.md) and [`openapi`] (`openapi.json`, the catalogue
 //! as an OpenAPI 3.1 document, built with the order-keeping [`json::Json`]). Which fields become `new(...)`
@@ -133,14 +163,14 @@ pub struct Emitter<'a> {
     /// The catalogue.
     pub cat: &'a Catalogue,
     /// The Rust path generated code names the API modules by (`crate` in `tim-rest`, whose root re-exports
-    /// them from the private `api` module).
+    /// them from the private `api` module); generated code spells it through `root_path` only.
     pub root: &'a str,
     /// Whether service modules sit behind cargo features named after them.
     pub features: bool,
     /// The cargo feature that adds the serde derive a type's direction does not need (`Deserialize` on
     /// request-only types, `Serialize` on response-only types); `None` derives both always.
     pub codec_feature: Option<&'a str>,
-    /// The runtime crate as generated code names it (`tim_rest_runtime`).
+    /// The runtime crate as generated code names it (`tim_rest_runtime`), through `runtime_path` only.
     pub runtime: &'a str,
     /// The generated crate as its doc examples name it (`tim_rest`).
     pub crate_name: &'a str,
@@ -230,6 +260,11 @@ impl Emitter<'_> {
             Retry::Dedupe(_) => quote!(#rt::RetryClass::Dedupe),
             Retry::Never => quote!(#rt::RetryClass::Never),
         }
+    }
+
+    /// `tokens` when the generated crate has cargo features (`tim-rest`), else nothing.
+    fn if_features(&self, tokens: TokenStream) -> TokenStream {
+        if self.features { tokens } else { TokenStream::new() }
     }
 
     /// Every service with its id.

@@ -125,14 +125,15 @@ impl<'a> Doc<'a> {
         let cat = self.cat;
         let mut paths = Json::obj();
         for (si, s) in cat.services.iter().enumerate() {
-            for (ci, c) in s.commands.iter().enumerate() {
-                paths.insert(&format!("/v4/{}/{}", s.wire, c.wire), Json::obj().set("post", self.operation(si, ci)));
+            for (index, c) in s.commands.iter().enumerate() {
+                let id = CommandId { service: ServiceId(si), index };
+                paths.insert(&format!("/v4/{}/{}", s.wire, c.wire), Json::obj().set("post", self.operation(id)));
             }
         }
         let mut webhooks = Json::obj();
         for (gi, g) in cat.callbacks.iter().enumerate() {
-            for (ci, c) in g.callbacks.iter().enumerate() {
-                webhooks.insert(&c.command, Json::obj().set("post", self.webhook(gi, ci)));
+            for (index, c) in g.callbacks.iter().enumerate() {
+                webhooks.insert(&c.command, Json::obj().set("post", self.webhook(CallbackId { group: GroupId(gi), index })));
             }
         }
         let mut tags: Vec<Json> = cat
@@ -219,9 +220,9 @@ impl<'a> Doc<'a> {
 
     // ---- operations ----
 
-    fn operation(&self, si: usize, ci: usize) -> Json {
-        let s = &self.cat.services[si];
-        let c = &s.commands[ci];
+    fn operation(&self, id: CommandId) -> Json {
+        let s = &self.cat.services[id.service];
+        let c = self.cat.command(id);
         let mut notes = vec![c.description.clone()];
         if c.partial {
             notes.push(Some(
@@ -413,9 +414,9 @@ impl<'a> Doc<'a> {
 
     // ---- webhooks ----
 
-    fn webhook(&self, gi: usize, ci: usize) -> Json {
-        let g = &self.cat.callbacks[gi];
-        let c = &g.callbacks[ci];
+    fn webhook(&self, id: CallbackId) -> Json {
+        let g = &self.cat.callbacks[id.group];
+        let c = self.cat.callback(id);
         let when = match c.when {
             When::Before => "before",
             When::After => "after",

@@ -4,6 +4,7 @@
 //! official examples (a static of the module's `examples.rs`); and `api/mod.rs`, which declares the
 //! modules, lists the records and defines the crate's `Client`.
 
+use super::call_rules::opt_str;
 use super::{Emitter, doc_attrs, format_file, header};
 use crate::model::*;
 use proc_macro2::{Literal, TokenStream};
@@ -47,9 +48,9 @@ impl Emitter<'_> {
         };
         let (req_key, resp_key) = (format_ident!("{req_key}"), format_ident!("{resp_key}"));
         let examples = op.examples.iter().map(|e| {
-            let title = opt_str(e.title.as_ref());
-            let request = opt_str(e.request.as_ref().map(|(t, _)| t));
-            let response = opt_str(e.response.as_ref().map(|(t, _)| t));
+            let title = opt_str(e.title.as_deref());
+            let request = opt_str(e.request.as_ref().map(|(t, _)| t.as_str()));
+            let response = opt_str(e.response.as_ref().map(|(t, _)| t.as_str()));
             let legacy = e.legacy;
             quote!(#ty { title: #title, legacy: #legacy, #req_key: #request, #resp_key: #response })
         });
@@ -67,7 +68,7 @@ impl Emitter<'_> {
         let rt = self.runtime_path();
         let op = self.operation(id);
         let (zh, en, doc) = (&op.title.zh, &op.title.en, &op.doc);
-        let doc_en = opt_str(op.doc_en.as_ref());
+        let doc_en = opt_str(op.doc_en.as_deref());
         let examples = if op.examples.is_empty() {
             quote!(&[])
         } else {
@@ -159,7 +160,7 @@ impl Emitter<'_> {
         let command = &c.command;
         let group = &self.cat.callbacks[id.group].module;
         let event_type = &self.cat.types[c.event].name;
-        let reply_type = opt_str(c.reply.map(|r| &self.cat.types[r].name));
+        let reply_type = opt_str(c.reply.map(|r| self.cat.types[r].name.as_str()));
         let when = match c.when {
             When::Before => "before",
             When::After => "after",
@@ -270,20 +271,16 @@ impl Emitter<'_> {
              let client = {k}::Client::from_env()?;\n# let _ = client;\n# Ok(()) }}\n```",
             k = self.crate_name
         ));
-        let mock = if self.features {
-            quote! {
-                #[doc = #mock_doc]
-                #[cfg(feature = "mock")]
-                #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-                pub mod mock {
-                    pub use #rt::mock::*;
-                    #mock_server_doc
-                    pub type MockServer = #rt::mock::MockServer<super::Client>;
-                }
+        let mock = self.if_features(quote! {
+            #[doc = #mock_doc]
+            #[cfg(feature = "mock")]
+            #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+            pub mod mock {
+                pub use #rt::mock::*;
+                #mock_server_doc
+                pub type MockServer = #rt::mock::MockServer<super::Client>;
             }
-        } else {
-            quote!()
-        };
+        });
         let tokens = quote! {
             //! Generated API: one module per servicename, shared types, the error-code table, the command
             //! registry, and the [`Client`] with one accessor per service.
@@ -505,13 +502,5 @@ impl Emitter<'_> {
             #mock
         };
         Ok(format!("{}{}", header("spec/services"), format_file(tokens)?))
-    }
-}
-
-/// `Some("text")` or `None`.
-fn opt_str(s: Option<&String>) -> TokenStream {
-    match s {
-        Some(t) => quote!(Some(#t)),
-        None => quote!(None),
     }
 }
