@@ -233,3 +233,40 @@ fn a_yaml_1_1_boolean_is_reported() {
     let text = cmd("", "").replace("title: { zh: 拉取, en: Get }", "title: { zh: 拉取, en: On }");
     assert_one(&service(&text), "spec/services/svc.yaml:5:", "`On` is read as text by serde_yaml (YAML 1.2) but as the boolean true");
 }
+
+/// Commands and callbacks are registered by one routine: the same file, module and name rules hold for
+/// callback groups, with their own words.
+#[test]
+fn callback_groups_follow_the_registration_rules_of_services() {
+    let group = |name: &str, command: &str| {
+        format!(
+            "group: {name}\ntitle: {{ zh: 回调, en: Callbacks }}\ncallbacks:\n  {command}:\n    title: {{ zh: 之后, en: After }}\n    doc: https://cloud.tencent.com/document/product/269/10\n    when: after\n    event:\n      CallbackCommand: string\n"
+        )
+    };
+    let with = |files: &[(&str, String)]| {
+        let mut sources = service(&cmd("", ""));
+        for (rel, text) in files {
+            sources.push(Source { rel: format!("callbacks/{rel}"), shown: format!("spec/callbacks/{rel}"), text: text.clone() });
+        }
+        sources
+    };
+    assert_one(
+        &with(&[("cb.yaml", group("other", "Cb.CallbackAfter"))]),
+        "spec/callbacks/cb.yaml:1:",
+        "callback group `other` must live in `callbacks/other.yaml`",
+    );
+    assert_one(
+        &with(&[("Cb.yaml", group("Cb", "Cb.CallbackAfter"))]),
+        "spec/callbacks/Cb.yaml:1:",
+        "module name `Cb` must be a snake_case identifier",
+    );
+    assert_one(
+        &with(&[("cb.yaml", group("cb", "CallbackAfter"))]),
+        "spec/callbacks/cb.yaml:4:",
+        "callback command `CallbackAfter` must look like `Category.CallbackName`",
+    );
+    // A callback command is unique in the whole catalogue, not only in its file.
+    let twice = with(&[("a.yaml", group("a", "Cb.CallbackAfter")), ("b.yaml", group("b", "Cb.CallbackAfter"))]);
+    assert_one(&twice, "spec/callbacks/b.yaml:4:", "callback command `Cb.CallbackAfter` is defined twice");
+    assert!(problems(&with(&[("cb.yaml", group("cb", "Cb.CallbackAfter"))])).is_empty());
+}

@@ -1,13 +1,12 @@
 //! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
 //! outcomes, and the examples checked against the event and reply types.
 
-use super::operations::{Body, CALLBACK, OpRef, complete_unless};
-use super::{Builder, ENVELOPE_KEYS, PendingCallback, PendingExamples, PendingType};
+use super::operations::{Body, CALLBACK, Kind, OpFile, OpRef, OpSpec, complete_unless};
+use super::{Builder, ENVELOPE_KEYS, PendingExamples, PendingOp};
 use crate::model::*;
 use crate::names;
 use crate::spec;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// The envelope keys of a callback reply.
 const REPLY_ENVELOPE: [&str; 3] = ["ActionStatus", "ErrorCode", "ErrorInfo"];
@@ -19,102 +18,56 @@ pub fn default_name(command: &str) -> String {
     names::snake(&parts.join("_"))
 }
 
-impl Builder {
-    /// Phase 1 for callbacks: groups, named types and the event/reply roots.
-    pub(super) fn register_callbacks(
-        &mut self,
-        files: &[(usize, spec::CallbackFile)],
-        named: &mut Vec<PendingType>,
-    ) -> Vec<PendingCallback> {
-        let mut pending = Vec::new();
-        let mut fn_names: BTreeSet<String> = BTreeSet::new();
-        let mut commands: BTreeSet<String> = BTreeSet::new();
-        let mut modules: BTreeSet<String> = BTreeSet::new();
-        for (file, cf) in files {
-            let gidx = GroupId(self.callbacks.len());
-            let owner = Owner::Callbacks(gidx);
-            let rel = self.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default();
-            if rel != format!("callbacks/{}.yaml", cf.group) {
-                self.err(*file, "group", format!("callback group `{}` must live in `callbacks/{}.yaml`", cf.group, cf.group));
-            }
-            if !names::is_snake_ident(&cf.group) || names::is_keyword(&cf.group) || !modules.insert(cf.group.clone()) {
-                self.err(*file, "group", format!("callback group `{}` must be a unique snake_case identifier", cf.group));
-            }
-            self.callbacks.push(CallbackGroup {
-                module: cf.group.clone(),
-                title: Title { zh: cf.title.zh.clone(), en: cf.title.en.clone() },
-                description: cf.description.clone(),
-                file: rel,
-                callbacks: Vec::new(),
-                types: Vec::new(),
-            });
-            self.register_types(owner, *file, &cf.types, named);
-            for (cidx, (command, cs)) in cf.callbacks.iter().enumerate() {
-                let path = format!("callbacks.{command}");
-                let well_formed = command.split('.').count() >= 2
-                    && command.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-                if !well_formed {
-                    self.err(*file, &path, format!("callback command `{command}` must look like `Category.CallbackName`"));
-                    continue;
-                }
-                if !commands.insert(command.clone()) {
-                    self.err(*file, &path, format!("callback command `{command}` is defined twice"));
-                    continue;
-                }
-                let Some((fn_name, pascal)) =
-                    self.op_name(&CALLBACK, cs.name.as_deref(), || default_name(command), &mut fn_names, *file, &path)
-                else {
-                    continue;
-                };
-                let event_doc = Some(format!("The body of callback `{command}`."));
-                let Some(event) = self.alloc(
-                    format!("{pascal}Event"),
-                    owner,
-                    Role::Event(CallbackId { group: gidx, index: cidx }),
-                    event_doc,
-                    *file,
-                    &format!("{path}.event"),
-                ) else {
-                    continue;
-                };
-                let reply = if cs.when == "before" {
-                    let reply_doc = Some(format!("The app's reply to callback `{command}`."));
-                    self.alloc(
-                        format!("{pascal}Reply"),
-                        owner,
-                        Role::Reply(CallbackId { group: gidx, index: cidx }),
-                        reply_doc,
-                        *file,
-                        &format!("{path}.reply"),
-                    )
-                } else {
-                    None
-                };
-                pending.push(PendingCallback {
-                    group: gidx,
-                    file: *file,
-                    command: command.clone(),
-                    fn_name,
-                    pascal,
-                    event,
-                    reply,
-                    spec: cs.clone(),
-                });
-            }
-        }
-        pending
+impl OpFile for spec::CallbackFile {
+    type Op = spec::CallbackSpec;
+    const KIND: &'static Kind = &CALLBACK;
+    fn stem(&self) -> &str {
+        &self.group
     }
+    fn module(&self) -> Option<&str> {
+        None
+    }
+    fn types(&self) -> &spec::OrderedMap<spec::TypeSpec> {
+        &self.types
+    }
+    fn ops(&self) -> &spec::OrderedMap<spec::CallbackSpec> {
+        &self.callbacks
+    }
+    fn open(&self, b: &mut Builder, _file: usize, module: String, rel: String) -> usize {
+        b.callbacks.push(CallbackGroup {
+            module,
+            title: Title { zh: self.title.zh.clone(), en: self.title.en.clone() },
+            description: self.description.clone(),
+            file: rel,
+            callbacks: Vec::new(),
+            types: Vec::new(),
+        });
+        b.callbacks.len() - 1
+    }
+}
 
+impl OpSpec for spec::CallbackSpec {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    /// Only a `before` callback's reply is read by the server.
+    fn answered(&self) -> bool {
+        self.when == "before"
+    }
+}
+
+impl Builder {
     /// Phase 3 for callbacks: fields, before/after rules and outcomes.
-    pub(super) fn callbacks(&mut self, pending: Vec<PendingCallback>) -> Vec<PendingExamples> {
+    pub(super) fn callbacks(&mut self, pending: Vec<PendingOp<spec::CallbackSpec>>) -> Vec<PendingExamples> {
         let mut examples = Vec::new();
         for p in pending {
-            let owner = Owner::Callbacks(p.group);
+            let group = GroupId(p.parent);
+            let owner = Owner::Callbacks(group);
             let cs = &p.spec;
-            let path = format!("callbacks.{}", p.command);
+            let path = p.path;
             let file = p.file;
             let event_fields = self.fields(owner, &format!("{}Event", p.pascal), &cs.event, file, &format!("{path}.event"));
-            self.types[p.event].kind = TypeKind::Object(event_fields);
+            self.types[p.sent].kind = TypeKind::Object(event_fields);
             let when = match cs.when.as_str() {
                 "before" => When::Before,
                 "after" => When::After,
@@ -123,7 +76,7 @@ impl Builder {
                     When::After
                 }
             };
-            if let Some(reply) = p.reply {
+            if let Some(reply) = p.answer {
                 let reply_fields = self.fields(owner, &format!("{}Reply", p.pascal), &cs.reply, file, &format!("{path}.reply"));
                 for f in &reply_fields {
                     if REPLY_ENVELOPE.contains(&f.wire.as_str()) {
@@ -204,17 +157,17 @@ impl Builder {
             }
             let common = cs.common();
             let op = self.operation(&common, p.fn_name, p.pascal, file, &path);
-            let index = self.callbacks[p.group].callbacks.len();
-            self.callbacks[p.group].callbacks.push(Callback {
-                command: p.command.clone(),
+            let index = self.callbacks[group].callbacks.len();
+            self.callbacks[group].callbacks.push(Callback {
+                command: p.wire,
                 op,
                 when,
-                event: p.event,
-                reply: p.reply,
+                event: p.sent,
+                reply: p.answer,
                 outcomes,
                 on_failure,
             });
-            let op = OpRef::Callback(CallbackId { group: p.group, index });
+            let op = OpRef::Callback(CallbackId { group, index });
             examples.push(PendingExamples { op, file, path, specs: common.examples });
         }
         examples

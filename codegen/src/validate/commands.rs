@@ -2,12 +2,11 @@
 //! per-item result lists.
 
 use super::call_rules::RuleCtx;
-use super::operations::{COMMAND, OpRef};
-use super::{Builder, ENVELOPE_KEYS, PendingCommand, PendingExamples, PendingType};
+use super::operations::{COMMAND, Kind, OpFile, OpRef, OpSpec};
+use super::{Builder, ENVELOPE_KEYS, PendingExamples, PendingOp};
 use crate::model::*;
 use crate::names;
 use crate::spec;
-use std::collections::BTreeSet;
 
 /// Parses a retry class: `safe`, `never` or `dedupe(Field, ...)`.
 fn parse_retry(s: &str) -> Result<Retry, String> {
@@ -27,107 +26,63 @@ fn parse_retry(s: &str) -> Result<Retry, String> {
     Err(format!("retry `{s}`: expected `safe`, `never` or `dedupe(Field, ...)`"))
 }
 
-impl Builder {
-    /// Phase 1 for services: each service, its named types and its commands' request and response
-    /// roots.
-    pub(super) fn register_services(
-        &mut self,
-        service_files: &[(usize, spec::ServiceFile)],
-        named: &mut Vec<PendingType>,
-    ) -> Vec<PendingCommand> {
-        let mut modules = BTreeSet::new();
-        let mut wires = BTreeSet::new();
-        let mut pending = Vec::new();
-        for (file, sf) in service_files {
-            let sidx = ServiceId(self.services.len());
-            let owner = Owner::Service(sidx);
-            let rel = self.files.get(*file).map(|f| f.rel.clone()).unwrap_or_default();
-            if rel != format!("services/{}.yaml", sf.service) {
-                self.err(*file, "service", format!("service `{}` must live in `services/{}.yaml`", sf.service, sf.service));
-            }
-            if !wires.insert(sf.service.clone()) {
-                self.err(*file, "service", format!("service `{}` is defined twice", sf.service));
-            }
-            let module = sf.module.clone().unwrap_or_else(|| names::snake(&sf.service));
-            if !names::is_snake_ident(&module) || names::is_keyword(&module) {
-                self.err(*file, "module", format!("module name `{module}` must be a snake_case identifier (set `module:`)"));
-            }
-            if matches!(module.as_str(), "types" | "error_codes" | "registry") || !modules.insert(module.clone()) {
-                self.err(*file, "module", format!("module name `{module}` is taken"));
-            }
-            let handle = names::pascal(&module);
-            self.services.push(Service {
-                wire: sf.service.clone(),
-                module,
-                handle,
-                title: Title { zh: sf.title.zh.clone(), en: sf.title.en.clone() },
-                description: sf.description.clone(),
-                summary: sf.summary.clone(),
-                file: rel,
-                commands: Vec::new(),
-                types: Vec::new(),
-                limit_code: sf.limit_code,
-            });
-            if let Some(c) = sf.limit_code
-                && !self.errors.iter().any(|e| e.code == c)
-            {
-                self.err(*file, "limit_code", format!("`limit_code: {c}` is not in errors.yaml"));
-            }
-            self.register_types(owner, *file, &sf.types, named);
-            let mut fn_names = BTreeSet::new();
-            for (cidx, (wire, cs)) in sf.commands.iter().enumerate() {
-                let path = format!("commands.{wire}");
-                if wire.is_empty() || !wire.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    self.err(*file, &path, format!("command `{wire}` must be ASCII letters, digits and `_`"));
-                    continue;
-                }
-                let Some((fn_name, pascal)) =
-                    self.op_name(&COMMAND, cs.name.as_deref(), || names::snake(wire), &mut fn_names, *file, &path)
-                else {
-                    continue;
-                };
-                let req_doc = Some(format!("Request body of `{}/{}`.", sf.service, wire));
-                let resp_doc = Some(format!("Response payload of `{}/{}` (the envelope is decoded separately).", sf.service, wire));
-                let req = self.alloc(
-                    format!("{pascal}Request"),
-                    owner,
-                    Role::Request(CommandId { service: sidx, index: cidx }),
-                    req_doc,
-                    *file,
-                    &format!("{path}.request"),
-                );
-                let resp = self.alloc(
-                    format!("{pascal}Response"),
-                    owner,
-                    Role::Response(CommandId { service: sidx, index: cidx }),
-                    resp_doc,
-                    *file,
-                    &format!("{path}.response"),
-                );
-                if let (Some(req), Some(resp)) = (req, resp) {
-                    pending.push(PendingCommand {
-                        service: sidx,
-                        file: *file,
-                        wire: wire.clone(),
-                        fn_name,
-                        pascal,
-                        request: req,
-                        response: resp,
-                        spec: cs.clone(),
-                    });
-                }
-            }
-        }
-        pending
+impl OpFile for spec::ServiceFile {
+    type Op = spec::CommandSpec;
+    const KIND: &'static Kind = &COMMAND;
+    fn stem(&self) -> &str {
+        &self.service
     }
+    fn module(&self) -> Option<&str> {
+        self.module.as_deref()
+    }
+    fn types(&self) -> &spec::OrderedMap<spec::TypeSpec> {
+        &self.types
+    }
+    fn ops(&self) -> &spec::OrderedMap<spec::CommandSpec> {
+        &self.commands
+    }
+    /// The service, its `limit_code` checked against the error table.
+    fn open(&self, b: &mut Builder, file: usize, module: String, rel: String) -> usize {
+        if let Some(c) = self.limit_code
+            && !b.errors.iter().any(|e| e.code == c)
+        {
+            b.err(file, "limit_code", format!("`limit_code: {c}` is not in errors.yaml"));
+        }
+        b.services.push(Service {
+            wire: self.service.clone(),
+            handle: names::pascal(&module),
+            module,
+            title: Title { zh: self.title.zh.clone(), en: self.title.en.clone() },
+            description: self.description.clone(),
+            summary: self.summary.clone(),
+            file: rel,
+            commands: Vec::new(),
+            types: Vec::new(),
+            limit_code: self.limit_code,
+        });
+        b.services.len() - 1
+    }
+}
 
+impl OpSpec for spec::CommandSpec {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+    fn answered(&self) -> bool {
+        true
+    }
+}
+
+impl Builder {
     /// Phase 3 for commands: request and response fields, retry class, results, doc links and
     /// sources. Returns the examples, checked in phase 4.
-    pub(super) fn commands(&mut self, pending: Vec<PendingCommand>) -> Vec<PendingExamples> {
+    pub(super) fn commands(&mut self, pending: Vec<PendingOp<spec::CommandSpec>>) -> Vec<PendingExamples> {
         let mut examples = Vec::new();
-        for PendingCommand { service: sidx, file, wire, fn_name, pascal, request: req, response: resp, spec: cs } in pending {
+        for PendingOp { parent, file, wire, path, fn_name, pascal, sent: req, answer, spec: cs } in pending {
+            // Registration keeps a command only with both roots.
+            let Some(resp) = answer else { continue };
+            let sidx = ServiceId(parent);
             let owner = Owner::Service(sidx);
-            let path = format!("commands.{wire}");
             let req_fields = self.fields(owner, &pascal, &cs.request, file, &format!("{path}.request"));
             self.types[req].kind = TypeKind::Object(req_fields);
             let resp_fields = self.fields(owner, &pascal, &cs.response, file, &format!("{path}.response"));

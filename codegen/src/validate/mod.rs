@@ -81,16 +81,24 @@ struct PendingType {
     spec: spec::TypeSpec,
 }
 
-/// A command whose request and response roots are allocated but whose fields are not resolved yet.
-struct PendingCommand {
-    service: ServiceId,
+/// An operation (a command, a callback) whose roots are allocated but whose fields are not resolved
+/// yet; `S` is its spec.
+struct PendingOp<S> {
+    /// The index of its service or callback group.
+    parent: usize,
     file: usize,
+    /// The wire command or `CallbackCommand`.
     wire: String,
+    /// Its key path in the file (`commands.X`, `callbacks.X`).
+    path: String,
     fn_name: String,
     pascal: String,
-    request: TypeId,
-    response: TypeId,
-    spec: spec::CommandSpec,
+    /// The root of the body that is sent (a request, an event).
+    sent: TypeId,
+    /// The root of the answer, where the operation has one (a command's response, a `before`
+    /// callback's reply).
+    answer: Option<TypeId>,
+    spec: S,
 }
 
 /// An operation's examples, checked once type usage is known.
@@ -99,18 +107,6 @@ struct PendingExamples {
     file: usize,
     path: String,
     specs: Vec<spec::ExampleSpec>,
-}
-
-/// A callback whose roots are allocated but whose fields are not resolved yet.
-struct PendingCallback {
-    group: GroupId,
-    file: usize,
-    command: String,
-    fn_name: String,
-    pascal: String,
-    event: TypeId,
-    reply: Option<TypeId>,
-    spec: spec::CallbackSpec,
 }
 
 impl Builder {
@@ -136,8 +132,8 @@ impl Builder {
         for (file, tf) in types_files {
             self.register_types(Owner::Shared, *file, &tf.types, &mut named);
         }
-        let commands = self.register_services(service_files, &mut named);
-        let callbacks = self.register_callbacks(callback_files, &mut named);
+        let commands = self.register_operations(service_files, &mut named);
+        let callbacks = self.register_operations(callback_files, &mut named);
         // Phase 2: fill in named types.
         self.fill_named_types(named);
         // Phase 3: commands and callbacks.
