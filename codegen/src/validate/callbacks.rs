@@ -1,7 +1,7 @@
 //! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
 //! outcomes, and the examples checked against the event and reply types.
 
-use super::operations::{Body, CALLBACK, Kind, OpFile, OpRef, OpSpec, complete_unless};
+use super::operations::{Body, CALLBACK, FileView, Kind, OpFile, OpRef, OpSpec, complete_unless};
 use super::{Builder, ENVELOPE_KEYS, PendingExamples, PendingOp};
 use crate::model::*;
 use crate::names;
@@ -21,17 +21,8 @@ pub fn default_name(command: &str) -> String {
 impl OpFile for spec::CallbackFile {
     type Op = spec::CallbackSpec;
     const KIND: &'static Kind = &CALLBACK;
-    fn stem(&self) -> &str {
-        &self.group
-    }
-    fn module(&self) -> Option<&str> {
-        None
-    }
-    fn types(&self) -> &spec::OrderedMap<spec::TypeSpec> {
-        &self.types
-    }
-    fn ops(&self) -> &spec::OrderedMap<spec::CallbackSpec> {
-        &self.callbacks
+    fn view(&self) -> FileView<'_, spec::CallbackSpec> {
+        FileView { stem: &self.group, module: None, types: &self.types, ops: &self.callbacks }
     }
     fn open(&self, b: &mut Builder, _file: usize, module: String, rel: String) -> usize {
         b.callbacks.push(CallbackGroup {
@@ -78,14 +69,9 @@ impl Builder {
             };
             if let Some(reply) = p.answer {
                 let reply_fields = self.fields(owner, &format!("{}Reply", p.pascal), &cs.reply, file, &format!("{path}.reply"));
+                let why = "the runtime writes it from the outcome";
+                self.no_envelope_keys(&reply_fields, &REPLY_ENVELOPE, why, file, &format!("{path}.reply"));
                 for f in &reply_fields {
-                    if REPLY_ENVELOPE.contains(&f.wire.as_str()) {
-                        self.err(
-                            file,
-                            &format!("{path}.reply.{}", f.wire),
-                            format!("`{}` is an envelope key; the runtime writes it from the outcome", f.wire),
-                        );
-                    }
                     if !f.optional {
                         self.err(
                             file,

@@ -2,7 +2,7 @@
 //! per-item result lists.
 
 use super::call_rules::RuleCtx;
-use super::operations::{COMMAND, Kind, OpFile, OpRef, OpSpec};
+use super::operations::{COMMAND, FileView, Kind, OpFile, OpRef, OpSpec};
 use super::{Builder, ENVELOPE_KEYS, PendingExamples, PendingOp};
 use crate::model::*;
 use crate::names;
@@ -29,17 +29,8 @@ fn parse_retry(s: &str) -> Result<Retry, String> {
 impl OpFile for spec::ServiceFile {
     type Op = spec::CommandSpec;
     const KIND: &'static Kind = &COMMAND;
-    fn stem(&self) -> &str {
-        &self.service
-    }
-    fn module(&self) -> Option<&str> {
-        self.module.as_deref()
-    }
-    fn types(&self) -> &spec::OrderedMap<spec::TypeSpec> {
-        &self.types
-    }
-    fn ops(&self) -> &spec::OrderedMap<spec::CommandSpec> {
-        &self.commands
+    fn view(&self) -> FileView<'_, spec::CommandSpec> {
+        FileView { stem: &self.service, module: self.module.as_deref(), types: &self.types, ops: &self.commands }
     }
     /// The service, its `limit_code` checked against the error table.
     fn open(&self, b: &mut Builder, file: usize, module: String, rel: String) -> usize {
@@ -86,15 +77,8 @@ impl Builder {
             let req_fields = self.fields(owner, &pascal, &cs.request, file, &format!("{path}.request"));
             self.types[req].kind = TypeKind::Object(req_fields);
             let resp_fields = self.fields(owner, &pascal, &cs.response, file, &format!("{path}.response"));
-            for f in &resp_fields {
-                if ENVELOPE_KEYS.contains(&f.wire.as_str()) {
-                    self.err(
-                        file,
-                        &format!("{path}.response.{}", f.wire),
-                        format!("`{}` is an envelope key; it is decoded by the runtime, not listed in `response`", f.wire),
-                    );
-                }
-            }
+            let why = "it is decoded by the runtime, not listed in `response`";
+            self.no_envelope_keys(&resp_fields, &ENVELOPE_KEYS, why, file, &format!("{path}.response"));
             self.types[resp].kind = TypeKind::Object(resp_fields);
             let retry = match parse_retry(&cs.retry) {
                 Ok(r) => r,

@@ -143,17 +143,23 @@ pub(super) trait OpFile {
     type Op: OpSpec;
     /// How the kind is written and named.
     const KIND: &'static Kind;
-    /// The value of [`Kind::file_key`]: the wire servicename, the group.
-    fn stem(&self) -> &str;
-    /// The Rust module name the file sets, if the kind has the key.
-    fn module(&self) -> Option<&str>;
-    /// The file's named types.
-    fn types(&self) -> &spec::OrderedMap<spec::TypeSpec>;
-    /// The operations, keyed by their wire name.
-    fn ops(&self) -> &spec::OrderedMap<Self::Op>;
+    /// What the registration reads of the file.
+    fn view(&self) -> FileView<'_, Self::Op>;
     /// Pushes the file's own record (a [`Service`], a [`CallbackGroup`]) with its checks; returns its
     /// index.
     fn open(&self, b: &mut Builder, file: usize, module: String, rel: String) -> usize;
+}
+
+/// The keys of an operation file the shared registration reads.
+pub(super) struct FileView<'a, S> {
+    /// The value of [`Kind::file_key`]: the wire servicename, the group.
+    pub stem: &'a str,
+    /// The Rust module name the file sets, if the kind has the key.
+    pub module: Option<&'a str>,
+    /// The file's named types.
+    pub types: &'a spec::OrderedMap<spec::TypeSpec>,
+    /// The operations, keyed by their wire name.
+    pub ops: &'a spec::OrderedMap<S>,
 }
 
 /// The spec of one operation as the shared registration reads it.
@@ -175,7 +181,8 @@ impl Builder {
         let mut pending = Vec::new();
         for (file, f) in files {
             let file = *file;
-            let (stem, what, key) = (f.stem(), kind.file_what, kind.file_key);
+            let view = f.view();
+            let (stem, what, key) = (view.stem, kind.file_what, kind.file_key);
             let rel = self.files.get(file).map(|f| f.rel.clone()).unwrap_or_default();
             if rel != format!("{}/{stem}.yaml", kind.dir) {
                 self.err(file, key, format!("{what} `{stem}` must live in `{}/{stem}.yaml`", kind.dir));
@@ -183,7 +190,7 @@ impl Builder {
             if !stems.insert(stem.to_owned()) {
                 self.err(file, key, format!("{what} `{stem}` is defined twice"));
             }
-            let module = f.module().map_or_else(|| (kind.default_module)(stem), str::to_owned);
+            let module = view.module.map_or_else(|| (kind.default_module)(stem), str::to_owned);
             if !names::is_snake_ident(&module) || names::is_keyword(&module) {
                 let hint = kind.module_hint;
                 self.err(file, kind.module_key, format!("module name `{module}` must be a snake_case identifier{hint}"));
@@ -193,10 +200,10 @@ impl Builder {
             }
             let parent = f.open(self, file, module, rel);
             let owner = (kind.owner)(parent);
-            self.register_types(owner, file, f.types(), named);
+            self.register_types(owner, file, view.types, named);
             let (mut file_wires, mut file_names) = (BTreeSet::new(), BTreeSet::new());
             let (wires, fn_names) = if kind.catalogue_wide { (&mut all_wires, &mut all_names) } else { (&mut file_wires, &mut file_names) };
-            for (index, (wire, op)) in f.ops().iter().enumerate() {
+            for (index, (wire, op)) in view.ops.iter().enumerate() {
                 let path = format!("{}.{wire}", kind.ops_key);
                 if !(kind.wire_ok)(wire) {
                     self.err(file, &path, format!("{} `{wire}` {}", kind.op_what, kind.wire_rule));
@@ -223,6 +230,14 @@ impl Builder {
             }
         }
         pending
+    }
+
+    /// Reports each field of the body at `path` that is a key of the `envelope` around it; `why` says
+    /// what handles such a key instead.
+    pub(super) fn no_envelope_keys(&mut self, fields: &[Field], envelope: &[&str], why: &str, file: usize, path: &str) {
+        for f in fields.iter().filter(|f| envelope.contains(&f.wire.as_str())) {
+            self.err(file, &format!("{path}.{}", f.wire), format!("`{}` is an envelope key; {why}", f.wire));
+        }
     }
 
     /// The Rust name of an operation (`name:`, else `default`) and its PascalCase stem; `None` (reported)
