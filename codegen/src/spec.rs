@@ -408,68 +408,79 @@ impl<'de> Deserialize<'de> for EndSpec {
     }
 }
 
-/// A documented limit on one request field.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LimitSpec {
-    /// A list holds at most this many items.
-    #[serde(default)]
-    pub max_items: Option<u64>,
-    /// A string is at most this many bytes (UTF-8).
-    #[serde(default)]
-    pub max_bytes: Option<u64>,
-    /// An integer is at least this.
-    #[serde(default)]
-    pub min: Option<i64>,
-    /// An integer is at most this.
-    #[serde(default)]
-    pub max: Option<i64>,
-    /// For a top-level request list with `max_items`: whether the batched call may split it into
-    /// several requests (default: yes). `false` needs a `note` saying why.
-    #[serde(default)]
-    pub batch: Option<bool>,
-    /// For a batched list: its parts must be sent one after another, in list order (default: no; they
-    /// may run concurrently).
-    #[serde(default)]
-    pub ordered: bool,
-    /// For a batched list of objects: the item field naming each item in the reply's per-item results
-    /// (default: the `id` of the command's `results`).
-    #[serde(default)]
-    pub id: Option<String>,
-    /// The error code the server answers a request that breaks the limit, when the page names one.
-    #[serde(default)]
-    pub code: Option<i64>,
-    /// The official page the limit was read from (default: the command's `doc`).
-    #[serde(default)]
-    pub source: Option<String>,
-    /// Maintainer note.
-    #[serde(default)]
-    pub note: Option<String>,
+/// Declares the spec of a documented call rule (a limit, a rate): its own keys, then the keys every
+/// rule has (`code`, `source`, `note`), written once here. A macro for the reason given at
+/// `operation_spec!`: serde's `flatten` cannot be combined with `deny_unknown_fields`.
+macro_rules! rule_spec {
+    (
+        $(#[$meta:meta])*
+        pub struct $spec:ident {
+            $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $spec {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// The error code the server answers a call that breaks the rule (a limit: the page's, else
+            /// the service's `limit_code`; a rate: the page's, else 60007).
+            #[serde(default)]
+            pub code: Option<i64>,
+            /// The official page the rule was read from (default: the command's `doc`).
+            #[serde(default)]
+            pub source: Option<String>,
+            /// Maintainer note.
+            #[serde(default)]
+            pub note: Option<String>,
+        }
+    };
 }
 
-/// A documented call rate.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RateSpec {
-    /// How many units are allowed per period.
-    pub limit: u64,
-    /// The period: `second`, `minute`, `hour` or `day`.
-    pub per: String,
-    /// What one unit is: absent for one call; a request list field for each of its items.
-    #[serde(default)]
-    pub counts: Option<String>,
-    /// A request field whose every value has its own quota (e.g. `GroupId`: per group).
-    #[serde(default)]
-    pub scope: Option<String>,
-    /// The error code the server answers a call over the rate (default 60007).
-    #[serde(default)]
-    pub code: Option<i64>,
-    /// The official page the rate was read from (default: the command's `doc`).
-    #[serde(default)]
-    pub source: Option<String>,
-    /// Maintainer note.
-    #[serde(default)]
-    pub note: Option<String>,
+rule_spec! {
+    /// A documented limit on one request field.
+    pub struct LimitSpec {
+        /// A list holds at most this many items.
+        #[serde(default)]
+        pub max_items: Option<u64>,
+        /// A string is at most this many bytes (UTF-8).
+        #[serde(default)]
+        pub max_bytes: Option<u64>,
+        /// An integer is at least this.
+        #[serde(default)]
+        pub min: Option<i64>,
+        /// An integer is at most this.
+        #[serde(default)]
+        pub max: Option<i64>,
+        /// For a top-level request list with `max_items`: whether the batched call may split it into
+        /// several requests (default: yes). `false` needs a `note` saying why.
+        #[serde(default)]
+        pub batch: Option<bool>,
+        /// For a batched list: its parts must be sent one after another, in list order (default: no; they
+        /// may run concurrently).
+        #[serde(default)]
+        pub ordered: bool,
+        /// For a batched list of objects: the item field naming each item in the reply's per-item results
+        /// (default: the `id` of the command's `results`).
+        #[serde(default)]
+        pub id: Option<String>,
+    }
+}
+
+rule_spec! {
+    /// A documented call rate.
+    pub struct RateSpec {
+        /// How many units are allowed per period.
+        pub limit: u64,
+        /// The period: `second`, `minute`, `hour` or `day`.
+        pub per: String,
+        /// What one unit is: absent for one call; a request list field for each of its items.
+        #[serde(default)]
+        pub counts: Option<String>,
+        /// A request field whose every value has its own quota (e.g. `GroupId`: per group).
+        #[serde(default)]
+        pub scope: Option<String>,
+    }
 }
 
 /// One official page a command's schema was compared with.

@@ -241,6 +241,8 @@ fn every_spec_key_is_documented_in_the_spec_readme() {
     let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
     // Keys written once for every operation kind by `operation_spec!` (its fixed fields).
     let mut shared: Vec<String> = Vec::new();
+    // The same for every call rule kind by `rule_spec!`, and the structs it declares.
+    let (mut rule_keys, mut rules): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for item in &file.items {
         match item {
             syn::Item::Struct(s) => {
@@ -249,13 +251,19 @@ fn every_spec_key_is_documented_in_the_spec_readme() {
                 }
             }
             syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") && m.ident.as_ref().is_some_and(|i| i == "operation_spec") => {
-                let text = m.mac.tokens.to_string();
-                for part in text.split("pub ").skip(1) {
-                    let name = part.split(':').next().unwrap_or("").trim();
-                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.starts_with("struct") {
-                        shared.push(name.to_owned());
-                    }
+                shared = fixed_fields(&m.mac.tokens.to_string());
+            }
+            syn::Item::Macro(m) if m.mac.path.is_ident("macro_rules") && m.ident.as_ref().is_some_and(|i| i == "rule_spec") => {
+                rule_keys = fixed_fields(&m.mac.tokens.to_string());
+            }
+            syn::Item::Macro(m) if m.mac.path.is_ident("rule_spec") => {
+                // `pub struct X { own fields }`; the fixed fields are added below.
+                let mut item: syn::ItemStruct = syn::parse2(m.mac.tokens.clone()).unwrap_or_else(|e| panic!("rule_spec!: {e}"));
+                item.attrs.push(syn::parse_quote!(#[derive(Deserialize)]));
+                for k in serde_keys(&item) {
+                    keys.insert((k, item.ident.to_string()));
                 }
+                rules.push(item.ident.to_string());
             }
             syn::Item::Macro(m) if m.mac.path.is_ident("operation_spec") => {
                 // `pub struct X { name: "doc", examples: Ty, fields... }`: the fields after the first two.
@@ -296,6 +304,11 @@ fn every_spec_key_is_documented_in_the_spec_readme() {
     for op in ["CommandSpec", "CallbackSpec"] {
         keys.extend(shared.iter().map(|k| (k.clone(), op.to_owned())));
     }
+    assert!(rule_keys.iter().any(|k| k == "source"), "the fixed fields of `rule_spec!` were not found: {rule_keys:?}");
+    assert!(rules.iter().any(|r| r == "RateSpec"), "no `rule_spec!` struct `RateSpec` found: {rules:?}");
+    for rule in &rules {
+        keys.extend(rule_keys.iter().map(|k| (k.clone(), rule.clone())));
+    }
     // The parse found the structs (a guard against a rewrite this test no longer understands).
     assert!(keys.iter().any(|(k, s)| k == "retry" && s == "CommandSpec"), "no `retry` key of `CommandSpec` found in codegen/src/spec.rs");
     let readme = std::fs::read_to_string(root.join("spec/README.md")).unwrap_or_default();
@@ -305,6 +318,18 @@ fn every_spec_key_is_documented_in_the_spec_readme() {
         .map(|(k, s)| format!("`{k}` (a field of `{s}`)"))
         .collect();
     assert!(missing.is_empty(), "spec/README.md does not document these keys the loader accepts:\n{}", missing.join("\n"));
+}
+
+/// The fixed fields a spec-declaring `macro_rules!` adds (`pub name:` outside its repetitions).
+fn fixed_fields(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in text.split("pub ").skip(1) {
+        let name = part.split(':').next().unwrap_or("").trim();
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !part.starts_with("struct") {
+            out.push(name.to_owned());
+        }
+    }
+    out
 }
 
 #[test]

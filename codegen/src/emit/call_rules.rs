@@ -650,49 +650,20 @@ impl Emitter<'_> {
 
 /// A paging rule in words, e.g. "`Offset` advanced by the items received; the last page: `Next` is \"\"".
 pub fn paging_summary(cat: &Catalogue, c: &Command, p: &Paging) -> String {
-    {
-        let req = cat.fields(c.request);
-        let resp = cat.fields(c.response);
-        let next: Vec<String> = p
-            .next
-            .iter()
-            .map(|cur| {
-                let f = &req[cur.field].wire;
-                match &cur.how {
-                    CursorHow::AddItems { unless: None } => format!("`{f}` advanced by the items received"),
-                    CursorHow::AddItems { unless: Some(u) } => {
-                        format!("`{f}` advanced by the items received (unless the reply carries `{}`)", resp[*u].wire)
-                    }
-                    CursorHow::From(s) => format!("`{f}` from the reply's `{}`", resp[*s].wire),
-                    CursorHow::MinOf { item_field, minus } => {
-                        let item = p
-                            .items
-                            .and_then(|i| match &resp[i].ty {
-                                Ty::Array(t) => match **t {
-                                    Ty::Ref(id) => cat.fields(id).get(*item_field).map(|f| f.wire.clone()),
-                                    _ => None,
-                                },
-                                _ => None,
-                            })
-                            .unwrap_or_default();
-                        format!("`{f}` = the smallest `{item}` received minus {minus}")
-                    }
-                }
-            })
-            .collect();
-        let end: Vec<String> = p
-            .end
-            .iter()
-            .map(|e| match e {
-                End::NoItems => "a page has no items".to_owned(),
-                End::Field { field, value, negated: false } => format!("`{}` is {value}", resp[*field].wire),
-                End::Field { field, value, negated: true } => format!("`{}` is not {value}", resp[*field].wire),
-                End::Next { field, value } => format!("the next `{}` would be {value}", req[*field].wire),
-                End::Reached { total, by } => format!("`{}` reaches `{}`", req[*by].wire, resp[*total].wire),
-            })
-            .collect();
-        format!("{}; the last page: {}", next.join(", "), end.join(" or "))
-    }
+    const WORDS: PagingWords = PagingWords {
+        add_items: |f, unless| match unless {
+            None => format!("`{f}` advanced by the items received"),
+            Some(u) => format!("`{f}` advanced by the items received (unless the reply carries `{u}`)"),
+        },
+        from: |f, s| format!("`{f}` from the reply's `{s}`"),
+        min_of: |f, item, minus| format!("`{f}` = the smallest `{item}` received minus {minus}"),
+        no_items: "a page has no items",
+        field_is: |f, value, negated| format!("`{f}` is {}{value}", if negated { "not " } else { "" }),
+        next_is: |f, value| format!("the next `{f}` would be {value}"),
+        reached: |by, total| format!("`{by}` reaches `{total}`"),
+    };
+    let (next, end) = cat.paging_words(c, p, &WORDS);
+    format!("{}; the last page: {}", next.join(", "), end.join(" or "))
 }
 
 impl Emitter<'_> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 mod ids;
 mod rules;
 pub use ids::{CallbackId, CommandId, GroupId, ServiceId, TypeId};
-pub use rules::Directions;
+pub use rules::{Directions, PagingWords};
 
 /// The whole validated catalogue.
 #[derive(Debug, Clone)]

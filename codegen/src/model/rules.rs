@@ -1,9 +1,10 @@
 //! The rules every later stage asks the model rather than working out again: which types are
-//! collections, which fields become `new(...)` parameters, which serde impls a type always gets, and
-//! how a type is spelled in the spec. The emitter turns them into code; the spec diff judges a change
+//! collections, which fields become `new(...)` parameters, which serde impls a type always gets, how
+//! a type is spelled in the spec, and which keys a paging rule names. The emitter turns them into code; the spec diff judges a change
 //! by what they say the emitter does.
 
-use super::{Catalogue, Field, Ty, TypeDef, TypeId, TypeKind};
+use super::{Catalogue, Command, CursorHow, End, Field, Paging, Ty, TypeDef, TypeId, TypeKind};
+use serde_json::Value;
 
 impl Ty {
     /// Whether this is a JSON array or map: the kinds a reply may leave out or send as `null`, read
@@ -66,6 +67,72 @@ impl Catalogue {
             Ty::Ref(id) => self.types[*id].name.clone(),
             Ty::Array(t) => format!("[{}]", self.spelling(t)),
             Ty::Map(t) => format!("map<{}>", self.spelling(t)),
+        }
+    }
+}
+
+/// How one description of paging rules words each cursor and end condition, given the wire keys
+/// [`Catalogue::paging_words`] resolves for it (the generated docs and the spec diff word them
+/// differently, but name the same keys).
+#[derive(Debug, Clone, Copy)]
+pub struct PagingWords {
+    /// Cursor `field` advances by the items received, unless the reply carries `unless`.
+    pub add_items: fn(&str, Option<&str>) -> String,
+    /// Cursor `field` takes the value of reply field `from`.
+    pub from: fn(&str, &str) -> String,
+    /// Cursor `field` is the smallest item field `item` received, minus `minus`.
+    pub min_of: fn(&str, &str, u64) -> String,
+    /// The last page is one without items.
+    pub no_items: &'static str,
+    /// The last page is one whose reply field `field` is (`negated`: is present and is not) `value`.
+    pub field_is: fn(&str, &Value, bool) -> String,
+    /// The last page is one after which cursor `field` would be `value`.
+    pub next_is: fn(&str, &Value) -> String,
+    /// The last page is one where request field `by` reaches reply field `total`.
+    pub reached: fn(&str, &str) -> String,
+}
+
+impl Catalogue {
+    /// Paging rule `p` of command `c` as `words` put it: its cursors, then its end conditions, each
+    /// with its fields named by their wire keys.
+    pub fn paging_words(&self, c: &Command, p: &Paging, words: &PagingWords) -> (Vec<String>, Vec<String>) {
+        let req = self.fields(c.request);
+        let resp = self.fields(c.response);
+        let next = p
+            .next
+            .iter()
+            .map(|cur| {
+                let f = &req[cur.field].wire;
+                match &cur.how {
+                    CursorHow::AddItems { unless } => (words.add_items)(f, unless.map(|u| resp[u].wire.as_str())),
+                    CursorHow::From(s) => (words.from)(f, &resp[*s].wire),
+                    CursorHow::MinOf { item_field, minus } => (words.min_of)(f, &self.item_key(c, p, *item_field), *minus),
+                }
+            })
+            .collect();
+        let end = p
+            .end
+            .iter()
+            .map(|e| match e {
+                End::NoItems => words.no_items.to_owned(),
+                End::Field { field, value, negated } => (words.field_is)(&resp[*field].wire, value, *negated),
+                End::Next { field, value } => (words.next_is)(&req[*field].wire, value),
+                End::Reached { total, by } => (words.reached)(&req[*by].wire, &resp[*total].wire),
+            })
+            .collect();
+        (next, end)
+    }
+
+    /// The wire key of field `index` of the items of paging rule `p` (empty when the items are not
+    /// objects, which validation rules out for `min_of`).
+    fn item_key(&self, c: &Command, p: &Paging, index: usize) -> String {
+        let items = p.items.and_then(|i| self.fields(c.response).get(i));
+        match items.map(|f| &f.ty) {
+            Some(Ty::Array(t)) => match **t {
+                Ty::Ref(id) => self.fields(id).get(index).map(|f| f.wire.clone()).unwrap_or_default(),
+                _ => String::new(),
+            },
+            _ => String::new(),
         }
     }
 }

@@ -12,30 +12,16 @@ fn paging_desc(cat: &Catalogue, c: &Command, p: &Paging) -> (String, Option<Stri
     let resp = cat.fields(c.response);
     let items = p.items.map(|i| resp[i].wire.clone());
     let item_type = p.items.map(|i| format!("{:?}", resp[i].ty));
-    let next: Vec<String> = p
-        .next
-        .iter()
-        .map(|cur| {
-            let f = &req[cur.field].wire;
-            match &cur.how {
-                CursorHow::AddItems { unless } => {
-                    format!("{f} += items{}", unless.map(|u| format!(" unless {}", resp[u].wire)).unwrap_or_default())
-                }
-                CursorHow::From(s) => format!("{f} = {}", resp[*s].wire),
-                CursorHow::MinOf { item_field, minus } => format!("{f} = min(item field #{item_field}) - {minus}"),
-            }
-        })
-        .collect();
-    let end: Vec<String> = p
-        .end
-        .iter()
-        .map(|e| match e {
-            End::NoItems => "no items".to_owned(),
-            End::Field { field, value, negated } => format!("{} {} {value}", resp[*field].wire, if *negated { "!=" } else { "==" }),
-            End::Next { field, value } => format!("next {} == {value}", req[*field].wire),
-            End::Reached { total, by } => format!("{} >= {}", req[*by].wire, resp[*total].wire),
-        })
-        .collect();
+    const WORDS: PagingWords = PagingWords {
+        add_items: |f, unless| format!("{f} += items{}", unless.map(|u| format!(" unless {u}")).unwrap_or_default()),
+        from: |f, s| format!("{f} = {s}"),
+        min_of: |f, item, minus| format!("{f} = min({item}) - {minus}"),
+        no_items: "no items",
+        field_is: |f, value, negated| format!("{f} {} {value}", if negated { "!=" } else { "==" }),
+        next_is: |f, value| format!("next {f} == {value}"),
+        reached: |by, total| format!("{by} >= {total}"),
+    };
+    let (next, end) = cat.paging_words(c, p, &WORDS);
     let size = p.size.map(|i| req[i].wire.clone()).unwrap_or_else(|| "-".into());
     (
         format!("items {}, size {size}, next [{}], end [{}]", items.as_deref().unwrap_or("-"), next.join(", "), end.join(" | ")),
