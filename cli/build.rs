@@ -1,7 +1,7 @@
 //! Embeds what `tim spec show` and the request check need from the catalogue and the run-time registry
 //! does not carry: each command's request and response fields with their types, required flags, SDK-filled
 //! fields and descriptions, and each service's title. The catalogue is read with the generator's own
-//! loader (`codegen::validate::load_dir`), so the tool sees exactly what `cargo xtask gen` saw.
+//! loader (`codegen::load::load_dir`), so the tool sees exactly what `cargo xtask gen` saw.
 //!
 //! The table (`$OUT_DIR/catalogue.json`):
 //!
@@ -91,7 +91,7 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let spec = manifest.join("../spec");
     println!("cargo::rerun-if-changed={}", spec.display());
-    let cat = match codegen::validate::load_dir(&spec) {
+    let cat = match codegen::load::load_dir(&spec) {
         Ok(c) => c,
         Err(d) => {
             println!("cargo::error=the catalogue in {} does not load:\n{d}", spec.display());

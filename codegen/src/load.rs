@@ -8,7 +8,8 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::locate::LineIndex;
 use crate::model::Catalogue;
-use crate::{spec, validate};
+use crate::spec;
+use crate::validate::{self, FileInfo, SpecFiles};
 use std::path::Path;
 
 /// A source file as read from disk.
@@ -151,30 +152,7 @@ pub fn load_sources_with(sources: &[Source], rules: Rules) -> Result<Catalogue, 
             parsed.diags.push(d);
         }
     }
-    validate::validate(parsed, rules)
-}
-
-/// One spec file as diagnostics name it.
-pub(crate) struct FileInfo {
-    /// The path shown in messages.
-    pub(crate) shown: String,
-    /// The path relative to the spec root.
-    pub(crate) rel: String,
-    /// The lines of its keys.
-    pub(crate) index: LineIndex,
-}
-
-/// The spec files of one load, parsed by role (each with its index into `files`), and the problems
-/// found so far.
-#[derive(Default)]
-pub(crate) struct SpecFiles {
-    pub(crate) files: Vec<FileInfo>,
-    pub(crate) diags: Vec<Diagnostic>,
-    pub(crate) errors: Option<(usize, spec::ErrorsFile)>,
-    pub(crate) gaps: Option<(usize, spec::GapsFile)>,
-    pub(crate) types: Vec<(usize, spec::TypesFile)>,
-    pub(crate) services: Vec<(usize, spec::ServiceFile)>,
-    pub(crate) callbacks: Vec<(usize, spec::CallbackFile)>,
+    validate::validate(parsed, rules.complete_examples)
 }
 
 impl SpecFiles {

@@ -1,7 +1,7 @@
 //! A broken catalogue is reported, not a panic: every problem names the file, the line and what is
 //! wrong.
 
-use codegen::validate::{Source, load_sources};
+use codegen::load::{Source, load_sources};
 
 const ERRORS: &str = "codes:\n  60007:\n    name: rate_limited\n    family: common\n    class: retry\n    zh: x\n    en: y\n";
 
@@ -193,7 +193,7 @@ fn a_required_event_field_that_an_official_example_lacks_is_reported_now_but_not
     sources.push(Source { rel: "callbacks/cb.yaml".into(), shown: "spec/callbacks/cb.yaml".into(), text: cb.into() });
     assert_one(&sources, "spec/callbacks/cb.yaml:", "`$.EventTime` is required in `CbAfterEvent` but this official example lacks it");
     // The spec diff reads older revisions, written before the rule, without it.
-    assert!(codegen::validate::load_sources_with(&sources, codegen::validate::Rules::HISTORICAL).is_ok());
+    assert!(codegen::load::load_sources_with(&sources, codegen::load::Rules::HISTORICAL).is_ok());
 }
 
 #[test]
@@ -225,7 +225,7 @@ fn an_unquoted_question_mark_in_a_flow_mapping_names_the_line_and_the_fix() {
     );
     assert!(problems(&service(&cmd("      B: { type: \"u32?\", doc: Count. }\n      C:\n        type: u32?\n", ""))).is_empty());
     // Older revisions, read by the spec diff, are not held to it.
-    assert!(codegen::validate::load_sources_with(&service(&text), codegen::validate::Rules::HISTORICAL).is_ok());
+    assert!(codegen::load::load_sources_with(&service(&text), codegen::load::Rules::HISTORICAL).is_ok());
 }
 
 #[test]

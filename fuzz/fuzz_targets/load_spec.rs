@@ -3,7 +3,7 @@
 //! `../spec` (see README.md), so they never drift from the catalogue.
 #![no_main]
 
-use codegen::validate::{load_sources, Source};
+use codegen::load::{load_sources, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

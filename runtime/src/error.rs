@@ -359,9 +359,8 @@ impl fmt::Display for Cut {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::retry::{Decision, RetryClass, RetryPolicy};
 
     static CODES: [ErrorCodeInfo; 4] = [
         ErrorCodeInfo { code: 20004, name: "NET_ERROR", family: "c2c", class: ErrorClass::Transient, zh: "", en: "network error" },
@@ -383,8 +382,8 @@ mod tests {
         Error::Http { endpoint: "x/y", status, body: Bytes::new() }
     }
 
-    /// Every kind of failure, with the class it must have.
-    fn every_failure() -> Vec<(Error, ErrorClass)> {
+    /// Every kind of failure, with the class it must have (the retry policy's tests use it too).
+    pub(crate) fn every_failure() -> Vec<(Error, ErrorClass)> {
         let decode = serde_json::from_slice::<serde_json::Value>(b"<html>").expect_err("not JSON");
         vec![
             (Error::Connect { endpoint: "x/y", source: failure() }, ErrorClass::Retry),
@@ -416,33 +415,6 @@ mod tests {
         for (err, class) in every_failure() {
             assert_eq!(err.class(), class, "{err}");
             assert_eq!(err.is_retryable(), class != ErrorClass::Permanent, "{err}");
-        }
-    }
-
-    #[test]
-    fn the_retry_policy_follows_the_class() {
-        let policy = RetryPolicy::default().max_attempts(3);
-        let opt_in = policy.clone().retry_unconfirmed_never(true);
-        for (err, class) in every_failure() {
-            let safe = policy.decide(RetryClass::Safe, &err, 1);
-            let never = policy.decide(RetryClass::Never, &err, 1);
-            let never_opted_in = opt_in.decide(RetryClass::Never, &err, 1);
-            let last = policy.decide(RetryClass::Safe, &err, 3);
-            assert_eq!(last, Decision::Stop, "{err}: no attempt past the limit");
-            match class {
-                ErrorClass::Retry => {
-                    assert!(matches!((safe, never), (Decision::Retry(_), Decision::Retry(_))), "{err}");
-                }
-                ErrorClass::Transient => {
-                    assert!(matches!((safe, never, never_opted_in), (Decision::Retry(_), Decision::Stop, Decision::Retry(_))), "{err}");
-                }
-                ErrorClass::Resign => assert_eq!((safe, never), (Decision::Resign, Decision::Resign), "{err}"),
-                ErrorClass::Permanent => {
-                    assert_eq!((safe, never, never_opted_in), (Decision::Stop, Decision::Stop, Decision::Stop), "{err}")
-                }
-            }
-            // The policy repeats a call exactly when the error says it may succeed.
-            assert_eq!(safe != Decision::Stop, err.is_retryable(), "{err}");
         }
     }
 

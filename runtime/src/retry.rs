@@ -119,3 +119,36 @@ pub enum Decision {
     /// Regenerate the UserSig, then repeat once.
     Resign,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::tests::every_failure;
+
+    #[test]
+    fn the_retry_policy_follows_the_class() {
+        let policy = RetryPolicy::default().max_attempts(3);
+        let opt_in = policy.clone().retry_unconfirmed_never(true);
+        for (err, class) in every_failure() {
+            let safe = policy.decide(RetryClass::Safe, &err, 1);
+            let never = policy.decide(RetryClass::Never, &err, 1);
+            let never_opted_in = opt_in.decide(RetryClass::Never, &err, 1);
+            let last = policy.decide(RetryClass::Safe, &err, 3);
+            assert_eq!(last, Decision::Stop, "{err}: no attempt past the limit");
+            match class {
+                ErrorClass::Retry => {
+                    assert!(matches!((safe, never), (Decision::Retry(_), Decision::Retry(_))), "{err}");
+                }
+                ErrorClass::Transient => {
+                    assert!(matches!((safe, never, never_opted_in), (Decision::Retry(_), Decision::Stop, Decision::Retry(_))), "{err}");
+                }
+                ErrorClass::Resign => assert_eq!((safe, never), (Decision::Resign, Decision::Resign), "{err}"),
+                ErrorClass::Permanent => {
+                    assert_eq!((safe, never, never_opted_in), (Decision::Stop, Decision::Stop, Decision::Stop), "{err}")
+                }
+            }
+            // The policy repeats a call exactly when the error says it may succeed.
+            assert_eq!(safe != Decision::Stop, err.is_retryable(), "{err}");
+        }
+    }
+}

@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         ["openapi"] => openapi(&root, None),
         ["openapi", "--out", path] => openapi(&root, Some(Path::new(path))),
         ["openapi", out] if out.starts_with("--out=") => openapi(&root, Some(Path::new(&out["--out=".len()..]))),
-        ["validate"] => match codegen::validate::load_dir(&root.join("spec")) {
+        ["validate"] => match codegen::load::load_dir(&root.join("spec")) {
             Ok(cat) => {
                 let n: usize = cat.services.iter().map(|s| s.commands.len()).sum();
                 println!(

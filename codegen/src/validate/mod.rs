@@ -18,7 +18,7 @@
 //! record), `examples.rs`, `usage.rs`, `errors.rs` and `gaps.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::{FileInfo, SpecFiles};
+use crate::locate::LineIndex;
 use crate::model::*;
 use crate::spec;
 use std::collections::HashMap;
@@ -34,18 +34,17 @@ mod sources;
 mod types;
 mod usage;
 
-// The loader's entry points, at the paths callers used before loading moved to `crate::load`.
-pub use crate::load::{Rules, Source, load_dir, load_dir_with, load_sources, load_sources_with};
 pub use callbacks::default_name as default_callback_name;
 
 /// Keys of the reply envelope; they are never part of a response payload.
 pub const ENVELOPE_KEYS: [&str; 5] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId", "ErrorDisplay"];
 
-/// Validates parsed spec files: the error table, then the phases of [`Builder::build`], then the
-/// gaps (which must not name a modelled command).
-pub(crate) fn validate(parsed: SpecFiles, rules: crate::load::Rules) -> Result<Catalogue, Diagnostics> {
+/// Validates parsed spec files (which [`crate::load`] reads): the error table, then the phases of
+/// [`Builder::build`], then the gaps (which must not name a modelled command). `complete_examples`:
+/// apply the rule of that name (see `crate::load::Rules`).
+pub(crate) fn validate(parsed: SpecFiles, complete_examples: bool) -> Result<Catalogue, Diagnostics> {
     let SpecFiles { files, diags, errors, gaps, types, services, callbacks } = parsed;
-    let mut b = Builder { files, diags, complete_examples: rules.complete_examples, ..Builder::default() };
+    let mut b = Builder { files, diags, complete_examples, ..Builder::default() };
     if let Some((i, f)) = &errors {
         b.errors(*i, f);
     }
@@ -54,6 +53,29 @@ pub(crate) fn validate(parsed: SpecFiles, rules: crate::load::Rules) -> Result<C
         b.gaps(*i, f);
     }
     if b.diags.is_empty() { Ok(b.finish()) } else { Err(Diagnostics(b.diags)) }
+}
+
+/// One spec file as diagnostics name it.
+pub(crate) struct FileInfo {
+    /// The path shown in messages.
+    pub(crate) shown: String,
+    /// The path relative to the spec root.
+    pub(crate) rel: String,
+    /// The lines of its keys.
+    pub(crate) index: LineIndex,
+}
+
+/// The spec files of one load, parsed by role (each with its index into `files`), and the problems
+/// found so far.
+#[derive(Default)]
+pub(crate) struct SpecFiles {
+    pub(crate) files: Vec<FileInfo>,
+    pub(crate) diags: Vec<Diagnostic>,
+    pub(crate) errors: Option<(usize, spec::ErrorsFile)>,
+    pub(crate) gaps: Option<(usize, spec::GapsFile)>,
+    pub(crate) types: Vec<(usize, spec::TypesFile)>,
+    pub(crate) services: Vec<(usize, spec::ServiceFile)>,
+    pub(crate) callbacks: Vec<(usize, spec::CallbackFile)>,
 }
 
 /// The catalogue under construction, and the problems found so far.
@@ -69,7 +91,7 @@ struct Builder {
     gaps: Vec<Gap>,
     callbacks: Vec<CallbackGroup>,
     callback_gaps: Vec<CallbackGap>,
-    /// Apply [`crate::load::Rules::complete_examples`].
+    /// Apply the rule `complete_examples` (see `crate::load::Rules`).
     complete_examples: bool,
 }
 
