@@ -571,7 +571,7 @@ pub(crate) async fn send_msg(inner: &Arc<Inner>, r: &SendGroupMsgRequest) -> Rep
             &sender,
             &inner.admin,
             r.random,
-            i32::from(r.online_only_flag.unwrap_or(false)),
+            r.online_only_flag.unwrap_or(false),
             now * 1000,
         );
         e.msg_body = body.clone();
@@ -620,7 +620,7 @@ pub(crate) async fn send_msg(inner: &Arc<Inner>, r: &SendGroupMsgRequest) -> Rep
             r.random,
             seq,
             now,
-            i32::from(r.online_only_flag.unwrap_or(false)),
+            r.online_only_flag.unwrap_or(false),
             now * 1000,
         );
         e.msg_body = body;

@@ -79,7 +79,7 @@ pub(crate) fn friend_add(inner: &Arc<Inner>, r: &FriendAddRequest) -> Reply {
         }
     }
     if !pairs.is_empty() {
-        let mut e = SnsFriendAddEvent::new("Sns.CallbackFriendAdd", "friend_add", &inner.admin, i32::from(force));
+        let mut e = SnsFriendAddEvent::new("Sns.CallbackFriendAdd", "friend_add", &inner.admin, force);
         e.pair_list = pairs.iter().map(|to| FriendAddPair::new(&r.from_account, to, &r.from_account)).collect();
         callbacks::after(inner, "Sns.CallbackFriendAdd", &e);
     }

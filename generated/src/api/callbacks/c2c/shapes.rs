@@ -60,7 +60,7 @@ pub static SHAPE_C2cBeforeSendMsgEvent: tim_rest_runtime::drift::ObjectShape = t
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             false,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -142,7 +142,7 @@ pub static SHAPE_C2cAfterSendMsgEvent: tim_rest_runtime::drift::ObjectShape = ti
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             false,
         ),
         tim_rest_runtime::drift::FieldShape::new(

@@ -34,9 +34,14 @@ pub struct C2cBeforeSendMsgEvent {
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
-    pub online_only_flag: Option<i32>,
+    /// `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "tim_rest_runtime::codec::opt_flag"
+    )]
+    pub online_only_flag: Option<bool>,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -86,9 +91,9 @@ impl C2cBeforeSendMsgEvent {
         self
     }
 
-    /// Sets `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0.
+    /// Sets `OnlineOnlyFlag` (optional). 1 for an online-only message, otherwise 0. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn online_only_flag(mut self, value: i32) -> Self {
+    pub fn online_only_flag(mut self, value: bool) -> Self {
         self.online_only_flag = Some(value);
         self
     }
@@ -239,9 +244,14 @@ pub struct C2cAfterSendMsgEvent {
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag", default, skip_serializing_if = "Option::is_none")]
-    pub online_only_flag: Option<i32>,
+    /// `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0. On the wire `true` is 1 and `false` is 0.
+    #[serde(
+        rename = "OnlineOnlyFlag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "tim_rest_runtime::codec::opt_flag"
+    )]
+    pub online_only_flag: Option<bool>,
     /// `SendMsgResult` (required). Delivery result: 0 on success, otherwise the error code of the failure.
     #[serde(rename = "SendMsgResult")]
     pub send_msg_result: i64,
@@ -306,9 +316,9 @@ impl C2cAfterSendMsgEvent {
         self
     }
 
-    /// Sets `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0.
+    /// Sets `OnlineOnlyFlag` (optional). 1 if the message was sent to online users only, otherwise 0. On the wire `true` is 1 and `false` is 0.
     #[must_use]
-    pub fn online_only_flag(mut self, value: i32) -> Self {
+    pub fn online_only_flag(mut self, value: bool) -> Self {
         self.online_only_flag = Some(value);
         self
     }

@@ -430,7 +430,7 @@ pub static SHAPE_GroupBeforeSendMsgEvent: tim_rest_runtime::drift::ObjectShape =
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -530,7 +530,7 @@ pub static SHAPE_GroupAfterSendMsgEvent: tim_rest_runtime::drift::ObjectShape = 
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -836,7 +836,7 @@ pub static SHAPE_GroupSendMsgExceptionEvent: tim_rest_runtime::drift::ObjectShap
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(

@@ -899,9 +899,9 @@ pub struct GroupBeforeSendMsgEvent {
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups).
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -934,7 +934,7 @@ impl GroupBeforeSendMsgEvent {
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
-        online_only_flag: i32,
+        online_only_flag: bool,
         event_time: u64,
     ) -> Self {
         Self {
@@ -1116,9 +1116,9 @@ pub struct GroupAfterSendMsgEvent {
     /// `MsgTime` (required). Server time when the message was sent (Unix seconds).
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups).
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -1156,7 +1156,7 @@ impl GroupAfterSendMsgEvent {
         random: u32,
         msg_seq: u64,
         msg_time: u64,
-        online_only_flag: i32,
+        online_only_flag: bool,
         event_time: u64,
     ) -> Self {
         Self {
@@ -1513,9 +1513,9 @@ pub struct GroupSendMsgExceptionEvent {
     /// `Random` (required). The 32-bit random number of the send request.
     #[serde(rename = "Random")]
     pub random: u32,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups).
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -1551,7 +1551,7 @@ impl GroupSendMsgExceptionEvent {
         from_account: impl Into<String>,
         operator_account: impl Into<String>,
         random: u32,
-        online_only_flag: i32,
+        online_only_flag: bool,
         error_code: i64,
         error_info: impl Into<String>,
         event_time: u64,

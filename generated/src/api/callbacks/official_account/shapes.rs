@@ -414,7 +414,7 @@ pub static SHAPE_OfficialAccountBeforeSendMsgEvent: tim_rest_runtime::drift::Obj
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -478,7 +478,7 @@ pub static SHAPE_OfficialAccountAfterSendMsgEvent: tim_rest_runtime::drift::Obje
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(

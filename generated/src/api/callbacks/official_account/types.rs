@@ -577,9 +577,9 @@ pub struct OfficialAccountBeforeSendMsgEvent {
     /// `Official_Account` (required). ID of the official account sending the message.
     #[serde(rename = "Official_Account")]
     pub official_account: String,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -604,7 +604,7 @@ impl OfficialAccountBeforeSendMsgEvent {
     pub fn new(
         callback_command: impl Into<String>,
         official_account: impl Into<String>,
-        online_only_flag: i32,
+        online_only_flag: bool,
         event_time: u64,
     ) -> Self {
         Self {
@@ -693,9 +693,9 @@ pub struct OfficialAccountAfterSendMsgEvent {
     /// `MsgTime` (required). Time of the message (Unix seconds).
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -722,7 +722,7 @@ impl OfficialAccountAfterSendMsgEvent {
         official_account: impl Into<String>,
         msg_key: impl Into<String>,
         msg_time: u64,
-        online_only_flag: i32,
+        online_only_flag: bool,
         event_time: u64,
     ) -> Self {
         Self {

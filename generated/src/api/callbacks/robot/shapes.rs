@@ -60,7 +60,7 @@ pub static SHAPE_BotOnC2cMessageEvent: tim_rest_runtime::drift::ObjectShape = ti
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -160,7 +160,7 @@ pub static SHAPE_BotOnGroupMessageEvent: tim_rest_runtime::drift::ObjectShape = 
         tim_rest_runtime::drift::FieldShape::new(
             "OnlineOnlyFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(

@@ -34,9 +34,9 @@ pub struct BotOnC2cMessageEvent {
     /// `MsgId` (optional). Client-side unique ID of the message.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
-    /// `OnlineOnlyFlag` (required). 1 when the message was sent to online users only, otherwise 0.
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 when the message was sent to online users only, otherwise 0. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `SendMsgResult` (required). Delivery result of the message (0 when it was delivered).
     #[serde(rename = "SendMsgResult")]
     pub send_msg_result: i32,
@@ -73,7 +73,7 @@ impl BotOnC2cMessageEvent {
         msg_random: u32,
         msg_time: u64,
         msg_key: impl Into<String>,
-        online_only_flag: i32,
+        online_only_flag: bool,
         send_msg_result: i32,
         error_info: impl Into<String>,
         event_time: u64,
@@ -151,9 +151,9 @@ pub struct BotOnGroupMessageEvent {
     /// `MsgTime` (required). When the message was sent (Unix seconds).
     #[serde(rename = "MsgTime")]
     pub msg_time: u64,
-    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups).
-    #[serde(rename = "OnlineOnlyFlag")]
-    pub online_only_flag: i32,
+    /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
+    pub online_only_flag: bool,
     /// `MsgBody` (required). The message body.
     #[serde(
         rename = "MsgBody",
@@ -192,7 +192,7 @@ impl BotOnGroupMessageEvent {
         random: u32,
         msg_seq: u64,
         msg_time: u64,
-        online_only_flag: i32,
+        online_only_flag: bool,
         event_time: u64,
     ) -> Self {
         Self {

@@ -70,7 +70,7 @@ pub static SHAPE_SnsPrevFriendAddEvent: tim_rest_runtime::drift::ObjectShape = t
         tim_rest_runtime::drift::FieldShape::new(
             "ForceAddFlags",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
         tim_rest_runtime::drift::FieldShape::new(
@@ -168,7 +168,7 @@ pub static SHAPE_SnsFriendAddEvent: tim_rest_runtime::drift::ObjectShape = tim_r
         tim_rest_runtime::drift::FieldShape::new(
             "ForceFlag",
             &[],
-            tim_rest_runtime::drift::Shape::I32,
+            tim_rest_runtime::drift::Shape::U32,
             true,
         ),
     ],

@@ -203,9 +203,9 @@ pub struct SnsPrevFriendAddEvent {
     /// `AddType` (required). One-way or two-way friendship (two-way by default).
     #[serde(rename = "AddType")]
     pub add_type: AddType,
-    /// `ForceAddFlags` (required). 1: forced add by an administrator; 0: ordinary request.
-    #[serde(rename = "ForceAddFlags")]
-    pub force_add_flags: i32,
+    /// `ForceAddFlags` (required). 1: forced add by an administrator; 0: ordinary request. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "ForceAddFlags", with = "tim_rest_runtime::codec::flag")]
+    pub force_add_flags: bool,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
     #[serde(rename = "EventTime")]
     pub event_time: u64,
@@ -218,7 +218,7 @@ impl SnsPrevFriendAddEvent {
         requester_account: impl Into<String>,
         from_account: impl Into<String>,
         add_type: AddType,
-        force_add_flags: i32,
+        force_add_flags: bool,
         event_time: u64,
     ) -> Self {
         Self {
@@ -444,9 +444,9 @@ pub struct SnsFriendAddEvent {
     /// `Admin_Account` (required). The administrator account when the REST API made the request; otherwise empty.
     #[serde(rename = "Admin_Account")]
     pub admin_account: String,
-    /// `ForceFlag` (required). 1: forced add by an administrator; 0: ordinary add.
-    #[serde(rename = "ForceFlag")]
-    pub force_flag: i32,
+    /// `ForceFlag` (required). 1: forced add by an administrator; 0: ordinary add. On the wire `true` is 1 and `false` is 0.
+    #[serde(rename = "ForceFlag", with = "tim_rest_runtime::codec::flag")]
+    pub force_flag: bool,
 }
 
 impl SnsFriendAddEvent {
@@ -455,7 +455,7 @@ impl SnsFriendAddEvent {
         callback_command: impl Into<String>,
         client_cmd: impl Into<String>,
         admin_account: impl Into<String>,
-        force_flag: i32,
+        force_flag: bool,
     ) -> Self {
         Self {
             callback_command: callback_command.into(),
