@@ -321,10 +321,10 @@ async fn call_once(client: &tim_rest::Client, info: &CommandInfo, last: &Mutex<O
     }
 }
 
-fn print_json(v: &Value) {
+fn print_json(v: &Value) -> Outcome {
     match serde_json::to_string_pretty(v) {
-        Ok(s) => println!("{s}"),
-        Err(_) => println!("{v}"),
+        Ok(s) => outln!("{s}"),
+        Err(_) => outln!("{v}"),
     }
 }
 
@@ -336,8 +336,7 @@ pub async fn run(args: CallArgs) -> Outcome {
     }
     if let Some(n) = args.example {
         let text = example(info, n)?;
-        println!("{}", text.trim_end());
-        return Ok(());
+        return outln!("{}", text.trim_end());
     }
     if args.all && info.paging.is_none() {
         return Err(Failure::input(format!("{} does not page through a list: --all does not apply", info.path)));
@@ -358,18 +357,14 @@ pub async fn run(args: CallArgs) -> Outcome {
         if args.raw
             && let Some(b) = last.lock().unwrap_or_else(|p| p.into_inner()).take()
         {
-            println!("{}", String::from_utf8_lossy(&b));
+            // The failure is what is reported; a closed pipe changes nothing.
+            let _ = outln!("{}", String::from_utf8_lossy(&b));
         }
         f
     };
     let Some(paging) = info.paging.filter(|_| args.all) else {
         let reply = call_once(&client, info, &last, &body).await.map_err(raw_failure)?;
-        if args.raw {
-            println!("{}", String::from_utf8_lossy(&reply.body));
-        } else {
-            print_json(&reply.printed);
-        }
-        return Ok(());
+        return if args.raw { outln!("{}", String::from_utf8_lossy(&reply.body)) } else { print_json(&reply.printed) };
     };
     let pager = Pager { paging };
     let bar = indicatif::ProgressBar::new_spinner();
@@ -390,8 +385,10 @@ pub async fn run(args: CallArgs) -> Outcome {
         let parsed: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
         all_items.extend(pager.items(&reply.printed).iter().cloned());
         bar.set_message(format!("{}: page {pages}, {} items", info.path, all_items.len()));
-        if args.raw {
-            bar.suspend(|| println!("{}", String::from_utf8_lossy(&reply.body)));
+        if args.raw
+            && let Err(f) = bar.suspend(|| outln!("{}", String::from_utf8_lossy(&reply.body)))
+        {
+            break Err(f);
         }
         match pager.next(&request, &parsed) {
             None => break Ok(reply.printed),
@@ -407,7 +404,7 @@ pub async fn run(args: CallArgs) -> Outcome {
         if let (Some(key), Value::Object(m)) = (paging.items, &mut last_page) {
             m.insert(key.to_owned(), Value::Array(all_items));
         }
-        print_json(&last_page);
+        print_json(&last_page)?;
     }
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         eprintln!("tim: {}: {pages} page(s)", info.path);

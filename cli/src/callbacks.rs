@@ -33,6 +33,9 @@ pub enum CallbacksCommand {
 Signing: with a token (--token or TIM_CALLBACK_TOKEN) the request carries Sign and RequestTime like the IM server's; \
 --unsigned leaves them out (authentication off in the console); --wrong-sign signs with another token; --stale \
 signs a RequestTime ten minutes old. An app that verifies should accept the first and refuse the others.\n\
+Checking: the event must decode strictly as the callback's event type (no unknown keys, exact types, the \
+required fields), as `tim call` checks requests; --no-check sends it as given. A legacy example (from an \
+older page) is sent as documented, unchecked.\n\
 Exit codes: 0 the app answered HTTP 2xx, 1 it refused or could not be reached, 2 bad input."
 )]
 pub struct TriggerArgs {
@@ -63,6 +66,10 @@ pub struct TriggerArgs {
     /// The SDKAppID the request names.
     #[arg(long, env = "TIM_SDKAPPID")]
     pub sdkappid: Option<u64>,
+    /// Send the event without checking it against the catalogue (to see how an app takes a body the
+    /// catalogue does not describe).
+    #[arg(long)]
+    pub no_check: bool,
 }
 
 /// Runs `tim callbacks`.
@@ -72,22 +79,22 @@ pub fn run(cmd: CallbacksCommand) -> Outcome {
             let all: Vec<&CallbackInfo> = tim_rest::callbacks::registry().collect();
             let width = all.iter().map(|c| c.command.len()).max().unwrap_or(0);
             for c in all {
-                println!("{:width$}  {:6}  {} ({})", c.command, c.when, c.title_en, c.title_zh);
+                outln!("{:width$}  {:6}  {} ({})", c.command, c.when, c.title_en, c.title_zh)?;
             }
             Ok(())
         }
         CallbacksCommand::Sign { token, time } => {
-            println!("{}", tim_rest::callbacks::sign(&token, time));
-            Ok(())
+            outln!("{}", tim_rest::callbacks::sign(&token, time))
         }
         CallbacksCommand::Trigger(args) => crate::runtime()?.block_on(trigger(args)),
     }
 }
 
-fn event_example(info: &CallbackInfo, n: usize) -> Result<&'static str, Failure> {
-    let events: Vec<&'static str> = info.examples.iter().filter_map(|e| e.event).collect();
+/// Event example `n` (from 1) and whether it is `legacy` (from an older page).
+fn event_example(info: &CallbackInfo, n: usize) -> Result<(&'static str, bool), Failure> {
+    let events: Vec<(&'static str, bool)> = info.examples.iter().filter_map(|e| e.event.map(|t| (t, e.legacy))).collect();
     match n.checked_sub(1).and_then(|i| events.get(i)) {
-        Some(t) => Ok(t),
+        Some(t) => Ok(*t),
         None if events.is_empty() => Err(Failure::input(format!("{} has no event example; give the event JSON", info.command))),
         None => Err(Failure::input(format!("{} has {} event example(s); pick one of 1..={}", info.command, events.len(), events.len()))),
     }
@@ -130,6 +137,28 @@ fn meaning(info: &CallbackInfo, body: &[u8]) -> String {
     }
 }
 
+/// Checks an event the way the catalogue's own tests read the official examples: the callback's event
+/// type decodes it strictly (unknown keys, wrong types and missing required fields are errors, each
+/// named by its JSON path), and its `CallbackCommand`, when present, is this callback's.
+pub fn check_event(info: &CallbackInfo, event: &Value) -> Result<(), String> {
+    if !event.is_object() {
+        return Err(format!("{}: the event must be a JSON object", info.command));
+    }
+    let text = event.to_string();
+    if let Some(Err(e)) = tim_rest::callbacks::Event::decode_strict(info.command, text.as_bytes()) {
+        // The strict decoder lists each place as `Path: what the tolerant reading would do`.
+        let e = e.to_string();
+        let places = e.split_once("does not match the catalogue: ").map_or(e.as_str(), |(_, p)| p);
+        return Err(format!("{}: the event does not match {}: {places}", info.command, info.event_type));
+    }
+    match event.get("CallbackCommand") {
+        Some(Value::String(c)) if c != info.command => {
+            Err(format!("{}: `CallbackCommand` is `{c}`, another callback (use `tim callbacks trigger {c}`)", info.command))
+        }
+        _ => Ok(()),
+    }
+}
+
 async fn trigger(args: TriggerArgs) -> Outcome {
     let info = names::callback(&args.command)?;
     let sdkappid = args.sdkappid.ok_or_else(|| Failure::input("TIM_SDKAPPID is not set (or pass --sdkappid)"))?;
@@ -148,13 +177,17 @@ async fn trigger(args: TriggerArgs) -> Outcome {
     } else {
         return Err(Failure::input("TIM_CALLBACK_TOKEN is not set (or pass --token, or --unsigned to send without a signature)"));
     };
-    let text = match (&args.event, args.example) {
-        (Some(e), _) => read_event(e)?,
-        (None, n) => event_example(info, n.unwrap_or(1))?.to_owned(),
+    let (text, legacy) = match (&args.event, args.example) {
+        (Some(e), _) => (read_event(e)?, false),
+        (None, n) => event_example(info, n.unwrap_or(1)).map(|(t, legacy)| (t.to_owned(), legacy))?,
     };
     let event: Value = serde_json::from_str(&text).map_err(|e| Failure::input(format!("the event is not JSON: {e}")))?;
-    if let Some(Err(e)) = tim_rest::callbacks::Event::decode(info.command, text.as_bytes()) {
-        eprintln!("tim: note: the event does not decode as {}: {e} (sent anyway)", info.event_type);
+    if args.no_check || legacy {
+        if let Some(Err(e)) = tim_rest::callbacks::Event::decode(info.command, text.as_bytes()) {
+            eprintln!("tim: note: the event does not decode as {}: {e} (sent anyway)", info.event_type);
+        }
+    } else {
+        check_event(info, &event).map_err(|e| Failure::input(format!("event check failed, nothing sent: {e}")))?;
     }
     let sender = CallbackSender::new(sdkappid).token(token.unwrap_or_default());
     let started = Instant::now();
@@ -167,12 +200,11 @@ async fn trigger(args: TriggerArgs) -> Outcome {
         Signing::Stale => "signed, RequestTime 600 s old",
         _ => "signed",
     };
-    println!("POST {} ({}, {signed})", args.to, info.command);
-    println!("HTTP {} in {} ms", delivered.status, elapsed.as_millis());
-    println!("answer: {}", String::from_utf8_lossy(&delivered.body).trim());
+    outln!("POST {} ({}, {signed})", args.to, info.command)?;
+    outln!("HTTP {} in {} ms", delivered.status, elapsed.as_millis())?;
+    outln!("answer: {}", String::from_utf8_lossy(&delivered.body).trim())?;
     if (200..300).contains(&delivered.status) {
-        println!("meaning: {}", meaning(info, &delivered.body));
-        Ok(())
+        outln!("meaning: {}", meaning(info, &delivered.body))
     } else {
         Err(Failure::failed(format!("the app refused the request with HTTP {}", delivered.status)))
     }
@@ -181,6 +213,30 @@ async fn trigger(args: TriggerArgs) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_current_event_example_passes_the_check_and_a_wrong_event_is_refused_with_its_path() {
+        for info in tim_rest::callbacks::registry() {
+            for e in info.examples.iter().filter(|e| !e.legacy) {
+                let Some(text) = e.event else { continue };
+                let v: Value = serde_json::from_str(text).expect("examples are JSON");
+                assert_eq!(check_event(info, &v), Ok(()), "{}", info.command);
+            }
+        }
+        let info = names::callback("C2C.CallbackBeforeSendMsg").expect("catalogued");
+        let (text, _) = event_example(info, 1).expect("an example");
+        let mut v: Value = serde_json::from_str(text).expect("JSON");
+        v["MsgBody"][0]["MsgContent"]["Txet"] = Value::from("typo");
+        let e = check_event(info, &v).expect_err("unknown key");
+        assert!(e.contains("MsgBody[0].MsgContent.Txet: unknown key"), "{e}");
+        let mut v: Value = serde_json::from_str(text).expect("JSON");
+        v["MsgTime"] = Value::from("soon");
+        v.as_object_mut().expect("an object").remove("From_Account");
+        let e = check_event(info, &v).expect_err("wrong type, missing field");
+        assert!(e.contains("MsgTime: string where integer was expected") && e.contains("From_Account: required field missing"), "{e}");
+        v = serde_json::json!({"CallbackCommand": "Group.CallbackBeforeSendMsg"});
+        assert!(check_event(info, &v).is_err());
+    }
 
     #[test]
     fn answers_are_read_as_documented_outcomes() {

@@ -10,6 +10,11 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// Standard output goes through `output::write` (the `outln!` macro), which survives a closed pipe.
+#![deny(clippy::print_stdout)]
+
+#[macro_use]
+mod output;
 
 mod call;
 mod callbacks;
@@ -75,6 +80,10 @@ impl Failure {
     pub fn failed(message: impl Into<String>) -> Failure {
         Failure { message: message.into(), code: 1 }
     }
+    /// The reader of standard output has gone (`| head`): the command stops, exit code 0, no message.
+    pub fn closed() -> Failure {
+        Failure { message: String::new(), code: 0 }
+    }
 }
 
 /// What a subcommand returns.
@@ -106,8 +115,9 @@ fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Completions { shell } => {
             let mut cmd = completion_command();
-            clap_complete::generate(shell, &mut cmd, "tim", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "tim", &mut script);
+            output::write(&script)
         }
         Command::Spec(c) => spec::run(c),
         Command::Usersig(c) => usersig::run(c),

@@ -6,7 +6,6 @@
 
 use crate::{Failure, Outcome};
 use clap::Subcommand;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -109,9 +108,8 @@ async fn serve(port: u16, sdkappid: u64, admin: String, key: String, tls: bool, 
         line.push_str(&format!(", CA certificate {} (TIM_CA_FILE)", path.display()));
     }
     line.push_str("; Ctrl-C stops");
-    println!("{line}");
-    // Scripts and tests read the line through a pipe.
-    let _ = std::io::stdout().flush();
+    // Scripts and tests read the line through a pipe; a server nobody reads keeps serving.
+    let _ = outln!("{line}");
     shutdown_signal().await;
     if let (Some(emu), Some(path)) = (&emulator, &st.snapshot) {
         emu.save_snapshot(path).map_err(|e| Failure::failed(format!("cannot write the snapshot to {}: {e}", path.display())))?;

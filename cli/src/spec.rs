@@ -3,7 +3,7 @@
 //! from the catalogue table embedded at build time (`build.rs`), which the registry does not carry.
 
 use crate::catalogue::{Table, Ty, TypeRow};
-use crate::{Failure, Outcome, names};
+use crate::{Failure, Outcome, names, output};
 use clap::Subcommand;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -46,18 +46,10 @@ pub fn run(cmd: SpecCommand) -> Outcome {
         SpecCommand::List { service } => list(service.as_deref()),
         SpecCommand::Show { command } => {
             let info = names::command(&command)?;
-            print!("{}", show(info, table()?));
-            Ok(())
+            output::write(show(info, table()?).as_bytes())
         }
         SpecCommand::Search { words } => search(&words),
-        SpecCommand::Openapi => {
-            use std::io::Write as _;
-            // A reader that stops early (`| head`) is not an error.
-            match std::io::stdout().lock().write_all(OPENAPI.as_bytes()) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::failed(format!("cannot write: {e}"))),
-                _ => Ok(()),
-            }
-        }
+        SpecCommand::Openapi => output::write(OPENAPI.as_bytes()),
     }
 }
 
@@ -79,10 +71,10 @@ fn list(service: Option<&str>) -> Outcome {
         if cmds.is_empty() {
             continue;
         }
-        println!("{} — {} ({})", svc.wire, svc.en, svc.zh);
+        outln!("{} — {} ({})", svc.wire, svc.en, svc.zh)?;
         let width = cmds.iter().map(|c| c.path.len()).max().unwrap_or(0);
         for c in cmds {
-            println!("  {:width$}  {} ({})", c.path, c.title_en, c.title_zh);
+            outln!("  {:width$}  {} ({})", c.path, c.title_en, c.title_zh)?;
         }
     }
     Ok(())
@@ -103,7 +95,7 @@ fn search(words: &[String]) -> Outcome {
     }
     let width = hits.iter().map(|c| c.path.len()).max().unwrap_or(0);
     for c in hits {
-        println!("{:width$}  {} ({})", c.path, c.title_en, c.title_zh);
+        outln!("{:width$}  {} ({})", c.path, c.title_en, c.title_zh)?;
     }
     Ok(())
 }

@@ -45,8 +45,7 @@ pub fn run(cmd: UsersigCommand) -> Outcome {
             }
             let key = SecretKey::new(config.secret_key()?);
             let sig = usersig::generate(&key, config.sdkappid()?, &user, now(), expire, None);
-            println!("{}", sig.expose());
-            Ok(())
+            outln!("{}", sig.expose())
         }
         UsersigCommand::Verify { sig, user, config } => {
             let sdkappid = config.sdkappid()?;
@@ -57,12 +56,11 @@ pub fn run(cmd: UsersigCommand) -> Outcome {
             match usersig::verify(&key, sdkappid, &user, sig.trim(), at) {
                 Ok(info) => {
                     let end = info.time.saturating_add(info.expire);
-                    println!(
+                    outln!(
                         "valid: sdkappid {sdkappid}, user {user}, issued at {} (unix), expires at {end} (in {} s)",
                         info.time,
                         end.saturating_sub(at)
-                    );
-                    Ok(())
+                    )
                 }
                 Err(VerifyError::WrongAppId(got)) => {
                     Err(Failure::failed(format!("invalid: issued for sdkappid {got}, not {sdkappid} (app id)")))

@@ -250,6 +250,62 @@ async fn callbacks_are_delivered_signed_like_the_server_and_refused_otherwise() 
     assert_eq!(handled.load(Ordering::SeqCst), 2, "refused requests never reached the handler");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_event_that_fails_the_check_is_reported_with_its_path_and_not_sent() {
+    let (url, handled) = callback_app().await;
+    let env = [("TIM_SDKAPPID", APPID.to_string())];
+    let typo = json!({
+        "CallbackCommand": "C2C.CallbackBeforeSendMsg", "From_Account": "alice", "To_Account": "bob", "MsgSeq": 1,
+        "MsgRandom": 2, "MsgTime": "soon", "MsgKey": "1_2_1557481126",
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Txet": "hi"}}]
+    })
+    .to_string();
+    let refused = tim_async(&["callbacks", "trigger", "C2C.CallbackBeforeSendMsg", "--to", &url, "--token", TOKEN, &typo], &env).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    let err = stderr(&refused);
+    assert!(err.contains("event check failed, nothing sent"), "{err}");
+    assert!(err.contains("MsgTime: ") && err.contains("MsgBody[0].MsgContent.Txet: unknown key"), "{err}");
+    let other = json!({"CallbackCommand": "Group.CallbackBeforeSendMsg"}).to_string();
+    let refused = tim_async(&["callbacks", "trigger", "C2C.CallbackBeforeSendMsg", "--to", &url, "--token", TOKEN, &other], &env).await;
+    assert_eq!(refused.status.code(), Some(2), "{}", stdout(&refused));
+    assert_eq!(handled.load(Ordering::SeqCst), 0, "nothing was sent");
+
+    // `--no-check` sends it as given (the app's own decoding is what is being tried).
+    let sent =
+        tim_async(&["callbacks", "trigger", "C2C.CallbackBeforeSendMsg", "--to", &url, "--token", TOKEN, "--no-check", &typo], &env).await;
+    assert!(stdout(&sent).contains("POST "), "{}{}", stdout(&sent), stderr(&sent));
+    assert_eq!(handled.load(Ordering::SeqCst), 1);
+}
+
+/// Every subcommand that prints stops quietly when its reader has gone (`tim spec list | head`):
+/// exit code 0, no panic message.
+#[test]
+fn output_to_a_closed_pipe_ends_the_command_quietly() {
+    let runs: [&[&str]; 7] = [
+        &["spec", "list"],
+        &["spec", "search", "group"],
+        &["spec", "show", "openim/sendmsg"],
+        &["spec", "openapi"],
+        &["callbacks", "list"],
+        &["call", "openim/sendmsg", "--example"],
+        &["completions", "bash"],
+    ];
+    for args in runs {
+        // The reading end is closed before `tim` starts: its first write meets a closed pipe.
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_tim"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("tim runs");
+        assert!(out.status.success(), "{args:?}: {:?} {}", out.status, stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
+
 #[test]
 fn callbacks_sign_and_list() {
     // The official example: token xxxxyyyy, RequestTime 1669872112.
