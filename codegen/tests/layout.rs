@@ -11,7 +11,7 @@ fn dir(rel: &str) -> PathBuf {
 }
 
 fn catalogue() -> codegen::model::Catalogue {
-    codegen::validate::load_dir(&dir("../spec")).unwrap_or_else(|d| panic!("{d}"))
+    codegen::load::load_dir(&dir("../spec")).unwrap_or_else(|d| panic!("{d}"))
 }
 
 /// Every Rust file an emitter writes: the API module, the crate root and the every-command test.
