@@ -1,5 +1,5 @@
 //! Standard output, for every subcommand: `println!` panics when the reader has gone (`tim spec list |
-//! head`), so everything goes through [`write`], which ends the command quietly instead. The crate
+//! head`), so everything goes through [`write()`], which ends the command quietly instead. The crate
 //! denies `clippy::print_stdout` so that no subcommand prints another way.
 
 use crate::{Failure, Outcome};
@@ -17,7 +17,7 @@ pub fn write(bytes: &[u8]) -> Outcome {
     }
 }
 
-/// `println!` through [`write`]; evaluates to an [`Outcome`].
+/// `println!` through [`write()`]; evaluates to an [`Outcome`].
 macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::output::write(format!("{}\n", format_args!($($arg)*)).as_bytes())
