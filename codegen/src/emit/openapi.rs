@@ -232,15 +232,7 @@ impl<'a> Doc<'a> {
         notes.push(Some(format!("Rust: `client.{}().{}(&{})`.", s.module, c.fn_name, self.cat.types[c.request].name)));
         notes.push(Some(doc_links(&c.doc, c.doc_en.as_deref())));
         let params: Vec<Json> = REST_PARAMS.iter().map(|p| param_ref(p)).collect();
-        let mut op = Json::obj()
-            .set("tags", Json::Array(vec![Json::from(&s.wire)]))
-            .set("operationId", format!("{}_{}", s.module, c.fn_name))
-            .set("summary", &c.title.en)
-            .set("description", join_paragraphs(&notes))
-            .set("externalDocs", external_docs(&c.doc, c.doc_en.as_deref()))
-            .set("x-title-zh", &c.title.zh)
-            .set("x-doc-zh", &c.doc)
-            .set_opt("x-doc-en", c.doc_en.as_ref())
+        let mut op = operation_head(&c.op, &s.wire, format!("{}_{}", s.module, c.fn_name), &notes)
             .set("x-retry", c.retry.spelling())
             .set("parameters", Json::Array(params));
         let (req_ex, resp_ex) = examples(&c.examples);
@@ -457,15 +449,7 @@ impl<'a> Doc<'a> {
         if !reply_ex.is_empty_object() {
             reply_media.insert("examples", reply_ex);
         }
-        let mut op = Json::obj()
-            .set("tags", Json::Array(vec![Json::from(callback_tag(g))]))
-            .set("operationId", format!("callback_{}", c.fn_name))
-            .set("summary", &c.title.en)
-            .set("description", join_paragraphs(&notes))
-            .set("externalDocs", external_docs(&c.doc, c.doc_en.as_deref()))
-            .set("x-title-zh", &c.title.zh)
-            .set("x-doc-zh", &c.doc)
-            .set_opt("x-doc-en", c.doc_en.as_ref())
+        let mut op = operation_head(&c.op, &callback_tag(g), format!("callback_{}", c.fn_name), &notes)
             .set("x-when", when)
             .set("parameters", Json::Array(params))
             .set(
@@ -920,6 +904,20 @@ fn limit_entry(l: &Limit) -> Json {
         LimitRule::Range { min, max } => e.set_opt("minimum", min).set_opt("maximum", max),
     };
     e.set_opt("code", l.code).set("source", &l.source)
+}
+
+/// What an OpenAPI operation says of any [`Operation`], a command's or a callback's: tag, id, title,
+/// description and doc links.
+fn operation_head(op: &Operation, tag: &str, operation_id: String, notes: &[Option<String>]) -> Json {
+    Json::obj()
+        .set("tags", Json::Array(vec![Json::from(tag)]))
+        .set("operationId", operation_id)
+        .set("summary", &op.title.en)
+        .set("description", join_paragraphs(notes))
+        .set("externalDocs", external_docs(&op.doc, op.doc_en.as_deref()))
+        .set("x-title-zh", &op.title.zh)
+        .set("x-doc-zh", &op.doc)
+        .set_opt("x-doc-en", op.doc_en.as_ref())
 }
 
 fn external_docs(doc: &str, doc_en: Option<&str>) -> Json {
