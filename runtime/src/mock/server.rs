@@ -600,18 +600,7 @@ async fn handle(st: Arc<State>, req: Request<Incoming>) -> Result<Response<MockB
         }
         Ok(ok) => ok,
     };
-    let index = recording.then(|| {
-        let mut all = lock(&st.recorded);
-        all.push(rec);
-        all.len() - 1
-    });
-    let set_code = |code: Option<i64>| {
-        if let Some(i) = index
-            && let Some(r) = lock(&st.recorded).get_mut(i)
-        {
-            r.answered_code = code;
-        }
-    };
+    let set_code = record_pending(&st, recording, rec);
     // Rates, when enforced, and paged data need the body as JSON.
     let wants_json = lock(&st.rates).enforce || lock(&st.paged).items.contains_key(info.path);
     let json_body: Value = if wants_json { serde_json::from_slice(&body).unwrap_or(Value::Null) } else { Value::Null };
@@ -663,20 +652,26 @@ async fn uncatalogued(st: Arc<State>, rec: Recorded, method: &str, body: &Bytes)
         }
         return Ok(json_response(&env));
     }
+    let set_code = record_pending(&st, recording, rec);
+    let reply = lock(&st.scripts).next(&path).unwrap_or(Reply::Example);
+    serve(reply, None, set_code).await
+}
+
+/// Records a request whose answer is not known yet (when recording is on); the returned function
+/// sets the code it was answered with.
+fn record_pending(st: &State, recording: bool, rec: Recorded) -> impl Fn(Option<i64>) + '_ {
     let index = recording.then(|| {
         let mut all = lock(&st.recorded);
         all.push(rec);
         all.len() - 1
     });
-    let set_code = |code: Option<i64>| {
+    move |code: Option<i64>| {
         if let Some(i) = index
             && let Some(r) = lock(&st.recorded).get_mut(i)
         {
             r.answered_code = code;
         }
-    };
-    let reply = lock(&st.scripts).next(&path).unwrap_or(Reply::Example);
-    serve(reply, None, set_code).await
+    }
 }
 
 /// Sends `reply` (the example of `info`, or a bare success envelope without one).

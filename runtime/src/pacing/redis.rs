@@ -165,6 +165,29 @@ impl RedisStore {
     }
 }
 
+/// [`Unavailable::Wait`]: tries `attempt` again, pausing 50 ms and doubling up to 1 s, until it succeeds
+/// or `deadline` has passed; then the last error, saying how long it waited.
+async fn until_deadline<T, F, Fut>(deadline: Duration, attempt: F) -> Result<T, StoreError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let until = Instant::now() + deadline;
+    let mut pause = Duration::from_millis(50);
+    loop {
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(e) if Instant::now() + pause >= until => {
+                return Err(StoreError(format!("{e} (gave up after {deadline:?})")));
+            }
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+        }
+    }
+}
+
 impl RateStore for RedisStore {
     fn reserve<'a>(&'a self, r: Reservation<'a>) -> BoxFuture<'a, Result<Reserved, StoreError>> {
         Box::pin(async move {
@@ -176,22 +199,7 @@ impl RateStore for RedisStore {
                         Ok(self.fallback.reserve_now(&r))
                     }
                 },
-                Unavailable::Wait(deadline) => {
-                    let until = Instant::now() + deadline;
-                    let mut pause = Duration::from_millis(50);
-                    loop {
-                        match self.once(&r).await {
-                            Ok(v) => return Ok(v),
-                            Err(e) if Instant::now() + pause >= until => {
-                                return Err(StoreError(format!("{e} (gave up after {deadline:?})")));
-                            }
-                            Err(_) => {
-                                tokio::time::sleep(pause).await;
-                                pause = (pause * 2).min(Duration::from_secs(1));
-                            }
-                        }
-                    }
-                }
+                Unavailable::Wait(deadline) => until_deadline(deadline, || self.once(&r)).await,
             }
         })
     }
@@ -227,22 +235,7 @@ impl crate::callbacks::ReplayGuard for RedisStore {
                         self.replay_fallback.first_seen_now(key, ttl)
                     }
                 },
-                Unavailable::Wait(deadline) => {
-                    let until = Instant::now() + deadline;
-                    let mut pause = Duration::from_millis(50);
-                    loop {
-                        match once().await {
-                            Ok(v) => return Ok(v),
-                            Err(e) if Instant::now() + pause >= until => {
-                                return Err(StoreError(format!("{e} (gave up after {deadline:?})")));
-                            }
-                            Err(_) => {
-                                tokio::time::sleep(pause).await;
-                                pause = (pause * 2).min(Duration::from_secs(1));
-                            }
-                        }
-                    }
-                }
+                Unavailable::Wait(deadline) => until_deadline(deadline, once).await,
             }
         })
     }
