@@ -498,7 +498,7 @@ async fn four_clients_sharing_one_redis_keep_their_combined_rate_within_ten_perc
 
 #[tokio::test]
 async fn waiting_for_a_rate_is_a_tracing_event() {
-    let (logs, _guard, _lock) = capture(tracing::Level::DEBUG).await;
+    let (logs, _guard) = capture(tracing::Level::DEBUG);
     let (client, _t) = recording_client(Pacing::default().rate("im_open_login_svc/kick", Rate::per_second(10)));
     client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("first");
     client.im_open_login_svc().kick(&KickRequest::new("bob")).await.expect("second");
@@ -509,7 +509,7 @@ async fn waiting_for_a_rate_is_a_tracing_event() {
 #[tokio::test]
 async fn an_unreachable_redis_falls_back_with_a_warning_or_fails_after_its_deadline() {
     use tim_rest::pacing::{RedisStore, Unavailable};
-    let (logs, _guard, _lock) = capture(tracing::Level::WARN).await;
+    let (logs, _guard) = capture(tracing::Level::WARN);
     let srv = server().await;
     // Nothing listens on port 1.
     let store = RedisStore::new("redis://127.0.0.1:1/").expect("url").timeouts(Duration::from_millis(200), Duration::from_millis(200));

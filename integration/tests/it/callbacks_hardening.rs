@@ -270,7 +270,7 @@ async fn the_route_merges_into_an_application_with_its_own_state() {
 
 #[tokio::test]
 async fn accepted_callbacks_log_their_command_and_refusals_the_command_and_the_reason() {
-    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::DEBUG).await;
+    let (logs, _guard) = capture(tracing::Level::DEBUG);
     let c = Callbacks::new(APPID).token(TOKEN);
     let body = before_send("hi").to_string();
     let ok = c.handle(&query("C2C.CallbackBeforeSendMsg", now()), body.as_bytes(), |_| async { Answer::ok() }).await;

@@ -29,7 +29,7 @@ fn drifted_member_list() -> serde_json::Value {
 
 #[tokio::test]
 async fn drift_is_corrected_and_each_correction_is_a_tracing_event_without_the_value() {
-    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::INFO).await;
+    let (logs, _guard) = capture(tracing::Level::INFO);
 
     let srv = server().await;
     let client = srv.client_builder().build().expect("client");

@@ -351,7 +351,7 @@ async fn ten_thousand_calls_from_64_tasks_each_answered_once_over_few_connection
 
 #[tokio::test]
 async fn logs_never_show_the_key_or_the_user_sig() {
-    let (logs, _guard, _one_at_a_time) = capture(tracing::Level::TRACE).await;
+    let (logs, _guard) = capture(tracing::Level::TRACE);
 
     let srv = MockServer::start(APPID, "administrator", KEY).await.expect("bind");
     let client = srv.client_builder().timeout(Duration::from_millis(150)).retry_policy(fast_retries(3)).build().expect("client");

@@ -37,15 +37,53 @@ impl Captured {
     }
 }
 
-/// Tests that capture logs run one at a time: tracing's level filter is shared by every subscriber of
-/// the process.
-static CAPTURING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+thread_local! {
+    /// The sink and level of the capture running on this thread, if any.
+    static SINK: std::cell::RefCell<Option<(Captured, tracing::Level)>> = const { std::cell::RefCell::new(None) };
+}
 
-/// Captures the events of this thread at `level` and above until the guards drop.
-pub async fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard, tokio::sync::MutexGuard<'static, ()>) {
-    let lock = CAPTURING.lock().await;
+/// Writes an event to this thread's sink (an event another thread logs goes nowhere).
+struct ThreadSink;
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for ThreadSink {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Captured {
+        SINK.with(|s| s.borrow().as_ref().map(|(c, _)| c.clone())).unwrap_or_default()
+    }
+}
+
+/// One process-wide subscriber, installed once, that decides per event whether the event's thread is
+/// capturing at its level. Thread-local subscribers (`set_default`) are not enough: tracing caches each
+/// call site's interest across all subscribers, and a call site first reached on another thread while
+/// a capture starts or ends can stay switched off for it. Here every call site is asked each time.
+fn install() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        // A dynamic filter: its call-site interest is "sometimes", so it is asked at every event.
+        let capturing = tracing_subscriber::filter::dynamic_filter_fn(|meta, _| {
+            SINK.with(|s| s.borrow().as_ref().is_some_and(|(_, level)| meta.level() <= level))
+        });
+        let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(ThreadSink).finish().with(capturing);
+        // Another global subscriber would only mean no capture works; the tests that rely on one say so.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+}
+
+/// Ends the capture of its thread when dropped.
+pub struct CaptureGuard(());
+
+impl Drop for CaptureGuard {
+    fn drop(&mut self) {
+        SINK.with(|s| s.borrow_mut().take());
+    }
+}
+
+/// Captures the events logged on this thread at `level` and above until the guard drops. The
+/// `#[tokio::test]` runtime runs a test on one thread, so this is the test's own events.
+pub fn capture(level: tracing::Level) -> (Captured, CaptureGuard) {
+    install();
     let logs = Captured::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt().with_max_level(level).with_writer(move || writer.clone()).finish();
-    (logs, tracing::subscriber::set_default(subscriber), lock)
+    SINK.with(|s| *s.borrow_mut() = Some((logs.clone(), level)));
+    (logs, CaptureGuard(()))
 }
