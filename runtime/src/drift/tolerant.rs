@@ -179,8 +179,11 @@ impl Ctx {
         for (o, frame) in self.objs.iter().zip(self.open_frames()) {
             if let Some(obj) = o.get() {
                 obj.mark_inner_drift();
-                if let (_, (2, i)) = frame.get() {
-                    obj.mark_field_drifted(i as usize);
+                match frame.get() {
+                    (_, (2, i)) => obj.mark_field_drifted(i as usize),
+                    // An unknown key of this object (reported with its name in this frame).
+                    (_, (1, _)) => obj.mark_keys_drift(),
+                    _ => {}
                 }
             }
         }
@@ -810,7 +813,16 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                     if let Some(o) = self.ctx.objs.get(frame) {
                         o.set(Some(obj));
                     }
-                    self.ctx.learn(frame, obj);
+                    // Fields named by index (the derived code's own), at most 64 (the drift mask).
+                    let direct = (self.ctx.strict_clean
+                        && self.by_index
+                        && self.envelope.is_none()
+                        && obj.fields.len() <= 64
+                        && obj.keys_clean())
+                    .then(|| obj.drifted_fields());
+                    if direct.is_none() {
+                        self.ctx.learn(frame, obj);
+                    }
                     self.v.visit_map(Fields {
                         map,
                         obj,
@@ -823,6 +835,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                         missing: 0,
                         unknown: 0,
                         envelope: self.envelope,
+                        direct,
                     })
                 }
             }
@@ -1060,6 +1073,12 @@ struct Fields<'c, A> {
     missing: usize,
     unknown: u32,
     envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
+    /// With `strict_clean`, in an object of a type that never had an unknown key: the fields a value
+    /// of which drifted (as bits). The keys go to the derived code as they are, which names its fields
+    /// itself; only the drifted fields' keys are looked for, and only their values read through the
+    /// adapter. Anything else that does not fit (an unknown key, a required field missing, a key sent
+    /// twice) fails the derived code, and the reply is read again without it.
+    direct: Option<u64>,
 }
 
 impl<A> Fields<'_, A> {
@@ -1081,6 +1100,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     type Error = A::Error;
     #[inline]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if let Some(drifted) = self.direct {
+            return self.next_key_direct(seed, drifted);
+        }
         loop {
             let hint = self.ctx.expect(self.frame, self.prev);
             match self.map.next_key_seed(FindKey { obj: self.obj, ctx: self.ctx, root: self.envelope.is_some(), hint })? {
@@ -1159,6 +1181,158 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             State::Zero(i) => seed.deserialize(Zero::<A::Error>::new(self.obj.fields[i].shape, 1)),
             State::Pass | State::Idle => self.map.next_value_seed(seed),
         }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Fields<'_, A> {
+    /// The next key with `direct` (see [`Fields::direct`]): handed to the derived code, looked for among
+    /// the `drifted` fields only.
+    #[inline]
+    fn next_key_direct<K: DeserializeSeed<'de>>(&mut self, seed: K, drifted: u64) -> Result<Option<K::Value>, A::Error> {
+        let mut hit = None;
+        // The seed comes back when there is no key (then a missing field may need it).
+        let mut seed = Some(seed);
+        if let Some(key) = self.map.next_key_seed(Spy { seed: &mut seed, obj: self.obj, drifted, hit: &mut hit })? {
+            match hit {
+                Some(i) => {
+                    if self.seen(i) {
+                        // Sent under its key and under an alias: only the correcting pass keeps the right one.
+                        return Err(fallback());
+                    }
+                    self.mark(i);
+                    self.state = State::Field(i);
+                }
+                None => self.state = State::Pass,
+            }
+            return Ok(Some(key));
+        }
+        // The drifted required fields the input left out get their zero value (a missing field that
+        // never drifted fails the derived code).
+        let Some(seed) = seed else { return Ok(None) };
+        let mut rest = drifted & !self.seen[0] & u64::MAX.checked_shl(u32::try_from(self.missing).unwrap_or(64)).unwrap_or(0);
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            self.missing = i + 1;
+            let Some(f) = self.obj.fields.get(i) else { break };
+            if f.required && !is_collection(&f.shape) {
+                self.ctx.at(self.frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
+                self.ctx.report(Kind::Filled(Cause::Missing));
+                self.state = State::Zero(i);
+                return seed_by_index(i, seed);
+            }
+        }
+        self.missing = 64;
+        Ok(None)
+    }
+}
+
+/// Names field `i` to derived code that takes field indices.
+fn seed_by_index<'de, K: DeserializeSeed<'de>, E: de::Error>(i: usize, seed: K) -> Result<Option<K::Value>, E> {
+    seed.deserialize(de::value::U64Deserializer::<E>::new(i as u64)).map(Some)
+}
+
+/// Which of the `drifted` fields (bits) of `obj` has the key `k`.
+#[inline]
+fn drifted_field(obj: &ObjectShape, drifted: u64, k: &str) -> Option<usize> {
+    let mut rest = drifted;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        if let Some(f) = obj.fields.get(i)
+            && (f.key == k || f.aliases.contains(&k))
+        {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A key handed to the derived code as it is, noting which drifted field it names, if any.
+struct Spy<'h, K> {
+    seed: &'h mut Option<K>,
+    obj: &'static ObjectShape,
+    drifted: u64,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Spy<'_, K> {
+    type Value = K::Value;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
+        let Some(seed) = self.seed.take() else { return Err(de::Error::custom("a key read twice")) };
+        seed.deserialize(SpyDe { de: d, obj: self.obj, drifted: self.drifted, hit: self.hit })
+    }
+}
+
+/// The key's deserializer, seen by the derived code.
+struct SpyDe<'h, D> {
+    de: D,
+    obj: &'static ObjectShape,
+    drifted: u64,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for SpyDe<'_, D> {
+    type Error = D::Error;
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_any(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_identifier(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_str(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_string(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum ignored_any
+    }
+}
+
+/// The key's text, passed on after a look at it.
+struct SpyKey<'h, V> {
+    v: V,
+    obj: &'static ObjectShape,
+    drifted: u64,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for SpyKey<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.v.expecting(f)
+    }
+    #[inline]
+    fn visit_str<E: de::Error>(self, k: &str) -> Result<V::Value, E> {
+        *self.hit = drifted_field(self.obj, self.drifted, k);
+        self.v.visit_str(k)
+    }
+    #[inline]
+    fn visit_borrowed_str<E: de::Error>(self, k: &'de str) -> Result<V::Value, E> {
+        *self.hit = drifted_field(self.obj, self.drifted, k);
+        self.v.visit_borrowed_str(k)
+    }
+    #[inline]
+    fn visit_string<E: de::Error>(self, k: String) -> Result<V::Value, E> {
+        *self.hit = drifted_field(self.obj, self.drifted, &k);
+        self.v.visit_string(k)
+    }
+    // Keys that are not text are passed on as they are (JSON keys are always text).
+    #[inline]
+    fn visit_bytes<E: de::Error>(self, k: &[u8]) -> Result<V::Value, E> {
+        self.v.visit_bytes(k)
+    }
+    #[inline]
+    fn visit_u64<E: de::Error>(self, k: u64) -> Result<V::Value, E> {
+        self.v.visit_u64(k)
     }
 }
 
@@ -1348,6 +1522,10 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     de.end()?;
     Ok((value, ctx.take()))
 }
+
+#[cfg(test)]
+#[path = "direct_tests.rs"]
+mod direct_tests;
 
 #[cfg(test)]
 mod tests {
