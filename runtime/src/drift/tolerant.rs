@@ -90,6 +90,8 @@ pub(crate) struct Ctx {
     names: RefCell<Vec<String>>,
     out: RefCell<Vec<(SortKey, Correction)>>,
     groups: RefCell<Vec<(Vec<GroupSeg>, Correction)>>,
+    /// The group the last grouped correction went to.
+    last_group: Cell<usize>,
 }
 
 impl Ctx {
@@ -104,6 +106,7 @@ impl Ctx {
             names: RefCell::default(),
             out: RefCell::default(),
             groups: RefCell::default(),
+            last_group: Cell::new(0),
         }
     }
 }
@@ -175,9 +178,13 @@ impl Ctx {
     /// recorded, otherwise counted in the group of its path pattern.
     fn report(&self, kind: Kind) {
         // The objects and fields on the way to this value read it through the corrections from now
-        // on (an unknown key marks its object only).
-        for (o, frame) in self.objs.iter().zip(self.open_frames()) {
-            if let Some(obj) = o.get() {
+        // on (an unknown key marks its object only). With `strict_clean`, the way here already is
+        // marked (what is not is read by the strict code, which reports nothing) but for the innermost
+        // frame, which may be a field left out or an unknown key.
+        let open = self.depth.get().min(MAX_DEPTH);
+        let from = if self.strict_clean { open.saturating_sub(1) } else { 0 };
+        for at in from..open {
+            if let (Some(obj), Some(frame)) = (self.objs.get(at).and_then(Cell::get), self.frames.get(at)) {
                 obj.mark_inner_drift();
                 match frame.get() {
                     (_, (2, i)) => obj.mark_field_drifted(i as usize),
@@ -235,10 +242,21 @@ impl Ctx {
                 })
         };
         let mut groups = self.groups.borrow_mut();
-        if let Some((_, c)) = groups.iter_mut().find(|(segs, c)| c.kind == kind && same(segs)) {
+        // A systematic drift lands in the group of the previous one: that group is tried first.
+        let last = self.last_group.get();
+        if let Some((segs, c)) = groups.get_mut(last)
+            && same_kind(&c.kind, &kind)
+            && same(segs)
+        {
             c.count += 1;
             return;
         }
+        if let Some((i, (_, c))) = groups.iter_mut().enumerate().find(|(_, (segs, c))| same_kind(&c.kind, &kind) && same(segs)) {
+            c.count += 1;
+            self.last_group.set(i);
+            return;
+        }
+        self.last_group.set(groups.len());
         let segs: Vec<GroupSeg> = frames
             .iter()
             .map(|f| match f.get().0 {
@@ -272,6 +290,33 @@ impl Ctx {
         out.sort_by_key(|a| a.0);
         out.into_iter().map(|(_, c)| c).chain(self.groups.into_inner().into_iter().map(|(_, c)| c)).collect()
     }
+}
+
+/// Whether two corrections are of the same kind (the names of kinds are static: compared by address
+/// first).
+#[inline]
+fn same_kind(a: &Kind, b: &Kind) -> bool {
+    match (a, b) {
+        (Kind::Coerced { from: f, to: t }, Kind::Coerced { from: g, to: u }) => f == g && (std::ptr::eq(*t, *u) || t == u),
+        _ => a == b,
+    }
+}
+
+/// A string of 1 to 19 ASCII digits (always within a u64), as its value.
+#[inline]
+fn plain_digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut x = 0u64;
+    for b in s.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        x = x * 10 + u64::from(d);
+    }
+    Some(x)
 }
 
 /// A scalar read from a token, converted to what the shape wants.
@@ -336,8 +381,7 @@ fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cau
             }
             Tok::S(s) => {
                 // The common case first: plain digits that fit in a u64 (19 digits always do).
-                if (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-                    let x = s.bytes().fold(0u64, |x, b| x * 10 + u64::from(b - b'0'));
+                if let Some(x) = plain_digits(s) {
                     let s = fit(i128::from(x))?;
                     coerced(JsonKind::String, "integer");
                     return Ok(s);
@@ -1516,11 +1560,19 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     envelope: Option<&RefCell<serde_json::Map<String, serde_json::Value>>>,
     strict_clean: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
+    #[cfg(test)]
+    PASSES.with(|p| p.set(p.get() + 1));
     let ctx = Ctx::new(strict_clean);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
     de.end()?;
     Ok((value, ctx.take()))
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many tolerant passes this thread has run (the tests check that a reply is read once).
+    static PASSES: Cell<u32> = const { Cell::new(0) };
 }
 
 #[cfg(test)]
