@@ -75,11 +75,7 @@ fn main() {
         let members: Vec<serde_json::Value> = (0..5000u64)
             .map(|i| {
                 let t = 1425976500u64 + i;
-                let join = if drift(i) {
-                    serde_json::Value::from(t.to_string())
-                } else {
-                    serde_json::Value::from(t)
-                };
+                let join = if drift(i) { serde_json::Value::from(t.to_string()) } else { serde_json::Value::from(t) };
                 serde_json::json!({"Member_Account": format!("member_{i:05}"), "Role": "Member", "JoinTime": join, "MsgSeq": 1000 + i,
                     "MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 1425976500u64, "ShutUpUntil": 0, "NameCard": format!("card {i}")})
             })

@@ -85,10 +85,8 @@ fn a_drifted_field_is_corrected_while_the_other_fields_of_its_objects_are_read_s
     use super::super::{FieldShape, ObjectShape, Schema, Shape};
     types!();
     // The first drift: read again by the tolerant pass, which remembers the field.
-    let (_, c, _) = decode::<List>(&list(&[
-        r#"{"Account":"a","Join":"100","Seq":1,"Tags":["x"]}"#,
-        r#"{"Account":"b","Join":101,"Seq":2,"Tags":[]}"#,
-    ]));
+    let (_, c, _) =
+        decode::<List>(&list(&[r#"{"Account":"a","Join":"100","Seq":1,"Tags":["x"]}"#, r#"{"Account":"b","Join":101,"Seq":2,"Tags":[]}"#]));
     assert_eq!(paths(&c), ["Members[0].Join string read as integer"]);
     assert!(!MEMBER.field_clean(1) && MEMBER.field_clean(2) && MEMBER.keys_clean());
     // From then on: one pass, keys handed on, in any order from one item to the next; clean values
@@ -130,11 +128,7 @@ fn an_unknown_key_next_to_a_drifted_field_is_found_and_remembered() {
     assert_eq!(passes, 2);
     assert_eq!(
         paths(&c),
-        [
-            "Members[0].Join string read as integer",
-            "Members[1].Extra unknown key ignored",
-            "Members[1].Join string read as integer"
-        ]
+        ["Members[0].Join string read as integer", "Members[1].Extra unknown key ignored", "Members[1].Join string read as integer"]
     );
     assert_eq!((v.members[1].join, v.members[1].seq), (Some(101), 2));
     assert!(!MEMBER.keys_clean());
@@ -151,11 +145,13 @@ fn required_fields_left_out_get_their_zero_value_when_keys_are_handed_on() {
     // A required field that never drifted, left out: read again, filled, remembered.
     let (v, c, passes) = decode::<List>(&list(&[r#"{"Join":"100","Seq":1}"#]));
     assert_eq!(passes, 2);
-    assert_eq!(paths(&c), ["Members[0].Account required field missing; filled with the zero value", "Members[0].Join string read as integer"]);
+    assert_eq!(
+        paths(&c),
+        ["Members[0].Account required field missing; filled with the zero value", "Members[0].Join string read as integer"]
+    );
     assert_eq!(v.members[0].account, "");
     // Now a drifted field: filled in the one pass, wherever it is missing, `null` or unusable.
-    let (v, c, passes) =
-        decode::<List>(&list(&[r#"{"Seq":1,"Join":"100"}"#, r#"{"Account":"b","Seq":2}"#, r#"{"Account":null,"Seq":3}"#]));
+    let (v, c, passes) = decode::<List>(&list(&[r#"{"Seq":1,"Join":"100"}"#, r#"{"Account":"b","Seq":2}"#, r#"{"Account":null,"Seq":3}"#]));
     assert_eq!(passes, 1);
     assert_eq!(
         paths(&c),

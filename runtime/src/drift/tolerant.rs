@@ -858,12 +858,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                         o.set(Some(obj));
                     }
                     // Fields named by index (the derived code's own), at most 64 (the drift mask).
-                    let direct = (self.ctx.strict_clean
-                        && self.by_index
-                        && self.envelope.is_none()
-                        && obj.fields.len() <= 64
-                        && obj.keys_clean())
-                    .then(|| obj.drifted_fields());
+                    let direct =
+                        (self.ctx.strict_clean && self.by_index && self.envelope.is_none() && obj.fields.len() <= 64 && obj.keys_clean())
+                            .then(|| Look::new(obj, obj.drifted_fields()));
                     if direct.is_none() {
                         self.ctx.learn(frame, obj);
                     }
@@ -1122,7 +1119,7 @@ struct Fields<'c, A> {
     /// itself; only the drifted fields' keys are looked for, and only their values read through the
     /// adapter. Anything else that does not fit (an unknown key, a required field missing, a key sent
     /// twice) fails the derived code, and the reply is read again without it.
-    direct: Option<u64>,
+    direct: Option<Look>,
 }
 
 impl<A> Fields<'_, A> {
@@ -1142,11 +1139,27 @@ impl<A> Drop for Fields<'_, A> {
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     type Error = A::Error;
-    #[inline]
+    #[inline(always)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        if let Some(drifted) = self.direct {
-            return self.next_key_direct(seed, drifted);
+        match self.direct {
+            Some(look) => self.next_key_direct(seed, look),
+            None => self.next_key_found(seed),
         }
+    }
+    #[inline(always)]
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match self.state {
+            // A key that is not a drifted field's (keys handed on), or a kept unknown key.
+            State::Pass | State::Idle => self.map.next_value_seed(seed),
+            _ => self.next_value_field(seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Fields<'_, A> {
+    /// The next key, looked up in the shape.
+    #[inline(never)]
+    fn next_key_found<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         loop {
             let hint = self.ctx.expect(self.frame, self.prev);
             match self.map.next_key_seed(FindKey { obj: self.obj, ctx: self.ctx, root: self.envelope.is_some(), hint })? {
@@ -1210,8 +1223,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             }
         }
     }
-    #[inline]
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+    /// The value of a field named by its key (or filled).
+    #[inline(never)]
+    fn next_value_field<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Field(i) => {
                 let f = &self.obj.fields[i];
@@ -1226,17 +1240,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             State::Pass | State::Idle => self.map.next_value_seed(seed),
         }
     }
-}
 
-impl<'de, A: MapAccess<'de>> Fields<'_, A> {
     /// The next key with `direct` (see [`Fields::direct`]): handed to the derived code, looked for among
     /// the `drifted` fields only.
-    #[inline]
-    fn next_key_direct<K: DeserializeSeed<'de>>(&mut self, seed: K, drifted: u64) -> Result<Option<K::Value>, A::Error> {
+    #[inline(always)]
+    fn next_key_direct<K: DeserializeSeed<'de>>(&mut self, seed: K, look: Look) -> Result<Option<K::Value>, A::Error> {
         let mut hit = None;
         // The seed comes back when there is no key (then a missing field may need it).
         let mut seed = Some(seed);
-        if let Some(key) = self.map.next_key_seed(Spy { seed: &mut seed, obj: self.obj, drifted, hit: &mut hit })? {
+        if let Some(key) = self.map.next_key_seed(Spy { seed: &mut seed, look, hit: &mut hit })? {
             match hit {
                 Some(i) => {
                     if self.seen(i) {
@@ -1253,7 +1265,7 @@ impl<'de, A: MapAccess<'de>> Fields<'_, A> {
         // The drifted required fields the input left out get their zero value (a missing field that
         // never drifted fails the derived code).
         let Some(seed) = seed else { return Ok(None) };
-        let mut rest = drifted & !self.seen[0] & u64::MAX.checked_shl(u32::try_from(self.missing).unwrap_or(64)).unwrap_or(0);
+        let mut rest = look.drifted & !self.seen[0] & u64::MAX.checked_shl(u32::try_from(self.missing).unwrap_or(64)).unwrap_or(0);
         while rest != 0 {
             let i = rest.trailing_zeros() as usize;
             rest &= rest - 1;
@@ -1276,27 +1288,56 @@ fn seed_by_index<'de, K: DeserializeSeed<'de>, E: de::Error>(i: usize, seed: K) 
     seed.deserialize(de::value::U64Deserializer::<E>::new(i as u64)).map(Some)
 }
 
-/// Which of the `drifted` fields (bits) of `obj` has the key `k`.
-#[inline]
-fn drifted_field(obj: &ObjectShape, drifted: u64, k: &str) -> Option<usize> {
-    let mut rest = drifted;
-    while rest != 0 {
-        let i = rest.trailing_zeros() as usize;
-        rest &= rest - 1;
-        if let Some(f) = obj.fields.get(i)
-            && (f.key == k || f.aliases.contains(&k))
-        {
-            return Some(i);
+/// What the keys of an object are looked at for when they are handed to the derived code: its
+/// drifted fields (as bits), and the lengths of their keys and aliases (as bits, 63 for any longer),
+/// which most keys fail at once.
+#[derive(Clone, Copy)]
+struct Look {
+    obj: &'static ObjectShape,
+    drifted: u64,
+    lens: u64,
+}
+
+impl Look {
+    fn new(obj: &'static ObjectShape, drifted: u64) -> Self {
+        let mut lens = 0u64;
+        let mut rest = drifted;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(f) = obj.fields.get(i) {
+                for k in std::iter::once(&f.key).chain(f.aliases) {
+                    lens |= 1 << k.len().min(63);
+                }
+            }
         }
+        Look { obj, drifted, lens }
     }
-    None
+
+    /// Which of the drifted fields has the key `k`.
+    #[inline(always)]
+    fn field(&self, k: &str) -> Option<usize> {
+        if self.lens & (1 << k.len().min(63)) == 0 {
+            return None;
+        }
+        let mut rest = self.drifted;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(f) = self.obj.fields.get(i)
+                && (f.key == k || f.aliases.contains(&k))
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
 }
 
 /// A key handed to the derived code as it is, noting which drifted field it names, if any.
 struct Spy<'h, K> {
     seed: &'h mut Option<K>,
-    obj: &'static ObjectShape,
-    drifted: u64,
+    look: Look,
     hit: &'h mut Option<usize>,
 }
 
@@ -1305,15 +1346,14 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Spy<'_, K> {
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
         let Some(seed) = self.seed.take() else { return Err(de::Error::custom("a key read twice")) };
-        seed.deserialize(SpyDe { de: d, obj: self.obj, drifted: self.drifted, hit: self.hit })
+        seed.deserialize(SpyDe { de: d, look: self.look, hit: self.hit })
     }
 }
 
 /// The key's deserializer, seen by the derived code.
 struct SpyDe<'h, D> {
     de: D,
-    obj: &'static ObjectShape,
-    drifted: u64,
+    look: Look,
     hit: &'h mut Option<usize>,
 }
 
@@ -1321,19 +1361,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for SpyDe<'_, D> {
     type Error = D::Error;
     #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_any(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+        self.de.deserialize_any(SpyKey { v, look: self.look, hit: self.hit })
     }
     #[inline]
     fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_identifier(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+        self.de.deserialize_identifier(SpyKey { v, look: self.look, hit: self.hit })
     }
     #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_str(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+        self.de.deserialize_str(SpyKey { v, look: self.look, hit: self.hit })
     }
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_string(SpyKey { v, obj: self.obj, drifted: self.drifted, hit: self.hit })
+        self.de.deserialize_string(SpyKey { v, look: self.look, hit: self.hit })
     }
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option unit unit_struct
@@ -1344,8 +1384,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for SpyDe<'_, D> {
 /// The key's text, passed on after a look at it.
 struct SpyKey<'h, V> {
     v: V,
-    obj: &'static ObjectShape,
-    drifted: u64,
+    look: Look,
     hit: &'h mut Option<usize>,
 }
 
@@ -1356,17 +1395,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for SpyKey<'_, V> {
     }
     #[inline]
     fn visit_str<E: de::Error>(self, k: &str) -> Result<V::Value, E> {
-        *self.hit = drifted_field(self.obj, self.drifted, k);
+        *self.hit = self.look.field(k);
         self.v.visit_str(k)
     }
     #[inline]
     fn visit_borrowed_str<E: de::Error>(self, k: &'de str) -> Result<V::Value, E> {
-        *self.hit = drifted_field(self.obj, self.drifted, k);
+        *self.hit = self.look.field(k);
         self.v.visit_borrowed_str(k)
     }
     #[inline]
     fn visit_string<E: de::Error>(self, k: String) -> Result<V::Value, E> {
-        *self.hit = drifted_field(self.obj, self.drifted, &k);
+        *self.hit = self.look.field(&k);
         self.v.visit_string(k)
     }
     // Keys that are not text are passed on as they are (JSON keys are always text).
