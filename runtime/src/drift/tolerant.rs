@@ -20,10 +20,14 @@
 //!
 //! What keeps it close to the strict pass: with `strict_clean` (the reply's type is remembered as
 //! drifting), the fields of an object that never drifted and the objects of types inside which nothing
-//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen; fields are named to the derived code by index; each depth
-//! learns the order in which the server sends an object's keys, so the key lookup usually hits at the
-//! first comparison; where the walk is lives in fixed cells (no allocation per value); a required
-//! field's absence is checked with one mask.
+//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen. In
+//! such an object with drifted fields, the keys go to the derived code as they are and are only looked
+//! at for the drifted fields' keys (their lengths first); anything else that does not fit there (an
+//! unknown key, a required field left out, a key sent twice) fails the derived code, and the reply is
+//! read again with every key looked up, which the type remembers for unknown keys. Otherwise fields are
+//! named to the derived code by index; each depth learns the order in which the server sends an
+//! object's keys, so the key lookup usually hits at the first comparison; where the walk is lives in
+//! fixed cells (no allocation per value); a required field's absence is checked with one mask.
 
 use super::{Cause, Correction, FULL_PATHS, JsonKind, Kind, ObjectShape, Shape, UnionShape};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
