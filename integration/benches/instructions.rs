@@ -4,7 +4,10 @@
 //!
 //! `instructions <variant> <iterations>`; variants: `sendmsg-baseline` (the hand-written serde_json
 //! minimum of BENCHMARKS.md §2), `sendmsg` (`client.prepare`), `sendmsg-paced` (`client.prepare_paced`:
-//! the same plus the in-process pacing reservation every attempt makes).
+//! the same plus the in-process pacing reservation every attempt makes). The decoding of whole replies
+//! (BENCHMARKS.md §6): `members-clean`, `members-drift` (one `JoinTime` a string), `members-every` (every
+//! `JoinTime` a string), `members-clean-then-last` (two replies: a clean one, then one drifted at its
+//! last member), `groups-clean`, `groups-cursor` (the cursor and total as strings).
 
 use serde::Serialize;
 use std::hint::black_box;
@@ -68,23 +71,20 @@ fn main() {
     let client =
         tim_rest::Client::builder(APPID, "administrator").secret_key(KEY).transport(NoWait).pacing(pacing).build().expect("client");
     let query = format!("sdkappid={APPID}&identifier=administrator&usersig=eJw1jdEKgjAUht*");
-    let members = |drift: Option<u64>| {
+    let members = |drift: &dyn Fn(u64) -> bool| {
         let members: Vec<serde_json::Value> = (0..5000u64)
             .map(|i| {
                 let t = 1425976500u64 + i;
-                let join = if drift.is_some_and(|every| i % every == 0) {
-                    serde_json::Value::from(t.to_string())
-                } else {
-                    serde_json::Value::from(t)
-                };
+                let join = if drift(i) { serde_json::Value::from(t.to_string()) } else { serde_json::Value::from(t) };
                 serde_json::json!({"Member_Account": format!("member_{i:05}"), "Role": "Member", "JoinTime": join, "MsgSeq": 1000 + i,
                     "MsgFlag": "AcceptAndNotify", "LastSendMsgTime": 1425976500u64, "ShutUpUntil": 0, "NameCard": format!("card {i}")})
             })
             .collect();
         bytes::Bytes::from(serde_json::json!({"ActionStatus": "OK", "ErrorCode": 0, "MemberNum": 5000, "MemberList": members}).to_string())
     };
-    // One drifted value (member 0), or every JoinTime a string.
-    let (clean, drifted, every) = (members(None), members(Some(u64::MAX)), members(Some(1)));
+    // One drifted value (member 0 or the last one), or every JoinTime a string.
+    let (clean, drifted, every) = (members(&|_| false), members(&|i| i == 0), members(&|_| true));
+    let last = members(&|i| i == 4999);
     let groups = |as_string: bool| {
         let ids: Vec<serde_json::Value> = (0..10_000).map(|i| serde_json::json!({"GroupId": format!("@TGS#2{i:08}")})).collect();
         let (next, total) = if as_string {
@@ -114,6 +114,11 @@ fn main() {
             "members-clean" => member_list(&clean),
             "members-drift" => member_list(&drifted),
             "members-every" => member_list(&every),
+            // Two replies per iteration: a clean one, then one drifted at its last member.
+            "members-clean-then-last" => {
+                member_list(&clean);
+                member_list(&last);
+            }
             "groups-clean" => group_list(&page),
             "groups-cursor" => group_list(&cursor),
             "sendmsg-baseline" => {

@@ -136,6 +136,10 @@ pub struct ObjectShape {
     /// The fields (the first 64) a value of which has drifted, as bits: until then the tolerant pass
     /// hands the field's values to the strict generated code.
     fields_drifted: std::sync::atomic::AtomicU64,
+    /// Whether an object of this type has had a key the catalogue does not have: until then, in an
+    /// object with drifted fields, the tolerant pass hands the keys to the derived code and looks only
+    /// for the drifted fields' keys.
+    keys_drift: std::sync::atomic::AtomicBool,
 }
 
 impl ObjectShape {
@@ -150,6 +154,7 @@ impl ObjectShape {
             keys_match: std::sync::atomic::AtomicU8::new(0),
             inner_drift: std::sync::atomic::AtomicBool::new(false),
             fields_drifted: std::sync::atomic::AtomicU64::new(0),
+            keys_drift: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -164,6 +169,7 @@ impl ObjectShape {
             keys_match: std::sync::atomic::AtomicU8::new(0),
             inner_drift: std::sync::atomic::AtomicBool::new(false),
             fields_drifted: std::sync::atomic::AtomicU64::new(0),
+            keys_drift: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -231,6 +237,27 @@ impl ObjectShape {
         use std::sync::atomic::Ordering;
         if self.field_clean(i) {
             self.fields_drifted.fetch_or(1 << i, Ordering::Relaxed);
+        }
+    }
+
+    /// The fields (the first 64) a value of which has drifted, as bits.
+    #[inline]
+    pub(crate) fn drifted_fields(&self) -> u64 {
+        self.fields_drifted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether no object of this type has had an unknown key yet.
+    #[inline]
+    pub(crate) fn keys_clean(&self) -> bool {
+        !self.keys_drift.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Remembers that an object of this type had an unknown key.
+    #[inline]
+    pub(crate) fn mark_keys_drift(&self) {
+        use std::sync::atomic::Ordering;
+        if !self.keys_drift.load(Ordering::Relaxed) {
+            self.keys_drift.store(true, Ordering::Relaxed);
         }
     }
 

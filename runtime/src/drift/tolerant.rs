@@ -20,10 +20,14 @@
 //!
 //! What keeps it close to the strict pass: with `strict_clean` (the reply's type is remembered as
 //! drifting), the fields of an object that never drifted and the objects of types inside which nothing
-//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen; fields are named to the derived code by index; each depth
-//! learns the order in which the server sends an object's keys, so the key lookup usually hits at the
-//! first comparison; where the walk is lives in fixed cells (no allocation per value); a required
-//! field's absence is checked with one mask.
+//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen. In
+//! such an object with drifted fields, the keys go to the derived code as they are and are only looked
+//! at for the drifted fields' keys (their lengths first); anything else that does not fit there (an
+//! unknown key, a required field left out, a key sent twice) fails the derived code, and the reply is
+//! read again with every key looked up, which the type remembers for unknown keys. Otherwise fields are
+//! named to the derived code by index; each depth learns the order in which the server sends an
+//! object's keys, so the key lookup usually hits at the first comparison; where the walk is lives in
+//! fixed cells (no allocation per value); a required field's absence is checked with one mask.
 
 use super::{Cause, Correction, FULL_PATHS, JsonKind, Kind, ObjectShape, Shape, UnionShape};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -90,6 +94,8 @@ pub(crate) struct Ctx {
     names: RefCell<Vec<String>>,
     out: RefCell<Vec<(SortKey, Correction)>>,
     groups: RefCell<Vec<(Vec<GroupSeg>, Correction)>>,
+    /// The group the last grouped correction went to.
+    last_group: Cell<usize>,
 }
 
 impl Ctx {
@@ -104,6 +110,7 @@ impl Ctx {
             names: RefCell::default(),
             out: RefCell::default(),
             groups: RefCell::default(),
+            last_group: Cell::new(0),
         }
     }
 }
@@ -175,12 +182,19 @@ impl Ctx {
     /// recorded, otherwise counted in the group of its path pattern.
     fn report(&self, kind: Kind) {
         // The objects and fields on the way to this value read it through the corrections from now
-        // on (an unknown key marks its object only).
-        for (o, frame) in self.objs.iter().zip(self.open_frames()) {
-            if let Some(obj) = o.get() {
+        // on (an unknown key marks its object only). With `strict_clean`, the way here already is
+        // marked (what is not is read by the strict code, which reports nothing) but for the innermost
+        // frame, which may be a field left out or an unknown key.
+        let open = self.depth.get().min(MAX_DEPTH);
+        let from = if self.strict_clean { open.saturating_sub(1) } else { 0 };
+        for at in from..open {
+            if let (Some(obj), Some(frame)) = (self.objs.get(at).and_then(Cell::get), self.frames.get(at)) {
                 obj.mark_inner_drift();
-                if let (_, (2, i)) = frame.get() {
-                    obj.mark_field_drifted(i as usize);
+                match frame.get() {
+                    (_, (2, i)) => obj.mark_field_drifted(i as usize),
+                    // An unknown key of this object (reported with its name in this frame).
+                    (_, (1, _)) => obj.mark_keys_drift(),
+                    _ => {}
                 }
             }
         }
@@ -232,10 +246,21 @@ impl Ctx {
                 })
         };
         let mut groups = self.groups.borrow_mut();
-        if let Some((_, c)) = groups.iter_mut().find(|(segs, c)| c.kind == kind && same(segs)) {
+        // A systematic drift lands in the group of the previous one: that group is tried first.
+        let last = self.last_group.get();
+        if let Some((segs, c)) = groups.get_mut(last)
+            && same_kind(&c.kind, &kind)
+            && same(segs)
+        {
             c.count += 1;
             return;
         }
+        if let Some((i, (_, c))) = groups.iter_mut().enumerate().find(|(_, (segs, c))| same_kind(&c.kind, &kind) && same(segs)) {
+            c.count += 1;
+            self.last_group.set(i);
+            return;
+        }
+        self.last_group.set(groups.len());
         let segs: Vec<GroupSeg> = frames
             .iter()
             .map(|f| match f.get().0 {
@@ -269,6 +294,33 @@ impl Ctx {
         out.sort_by_key(|a| a.0);
         out.into_iter().map(|(_, c)| c).chain(self.groups.into_inner().into_iter().map(|(_, c)| c)).collect()
     }
+}
+
+/// Whether two corrections are of the same kind (the names of kinds are static: compared by address
+/// first).
+#[inline]
+fn same_kind(a: &Kind, b: &Kind) -> bool {
+    match (a, b) {
+        (Kind::Coerced { from: f, to: t }, Kind::Coerced { from: g, to: u }) => f == g && (std::ptr::eq(*t, *u) || t == u),
+        _ => a == b,
+    }
+}
+
+/// A string of 1 to 19 ASCII digits (always within a u64), as its value.
+#[inline]
+fn plain_digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut x = 0u64;
+    for b in s.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        x = x * 10 + u64::from(d);
+    }
+    Some(x)
 }
 
 /// A scalar read from a token, converted to what the shape wants.
@@ -333,8 +385,7 @@ fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cau
             }
             Tok::S(s) => {
                 // The common case first: plain digits that fit in a u64 (19 digits always do).
-                if (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-                    let x = s.bytes().fold(0u64, |x, b| x * 10 + u64::from(b - b'0'));
+                if let Some(x) = plain_digits(s) {
                     let s = fit(i128::from(x))?;
                     coerced(JsonKind::String, "integer");
                     return Ok(s);
@@ -810,7 +861,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                     if let Some(o) = self.ctx.objs.get(frame) {
                         o.set(Some(obj));
                     }
-                    self.ctx.learn(frame, obj);
+                    // Fields named by index (the derived code's own), at most 64 (the drift mask).
+                    let direct =
+                        (self.ctx.strict_clean && self.by_index && self.envelope.is_none() && obj.fields.len() <= 64 && obj.keys_clean())
+                            .then(|| Look::new(obj, obj.drifted_fields()));
+                    if direct.is_none() {
+                        self.ctx.learn(frame, obj);
+                    }
                     self.v.visit_map(Fields {
                         map,
                         obj,
@@ -823,6 +880,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                         missing: 0,
                         unknown: 0,
                         envelope: self.envelope,
+                        direct,
                     })
                 }
             }
@@ -1060,6 +1118,12 @@ struct Fields<'c, A> {
     missing: usize,
     unknown: u32,
     envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
+    /// With `strict_clean`, in an object of a type that never had an unknown key: the fields a value
+    /// of which drifted (as bits). The keys go to the derived code as they are, which names its fields
+    /// itself; only the drifted fields' keys are looked for, and only their values read through the
+    /// adapter. Anything else that does not fit (an unknown key, a required field missing, a key sent
+    /// twice) fails the derived code, and the reply is read again without it.
+    direct: Option<Look>,
 }
 
 impl<A> Fields<'_, A> {
@@ -1079,8 +1143,27 @@ impl<A> Drop for Fields<'_, A> {
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     type Error = A::Error;
-    #[inline]
+    #[inline(always)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        match self.direct {
+            Some(look) => self.next_key_direct(seed, look),
+            None => self.next_key_found(seed),
+        }
+    }
+    #[inline(always)]
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        match self.state {
+            // A key that is not a drifted field's (keys handed on), or a kept unknown key.
+            State::Pass | State::Idle => self.map.next_value_seed(seed),
+            _ => self.next_value_field(seed),
+        }
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Fields<'_, A> {
+    /// The next key, looked up in the shape.
+    #[inline(never)]
+    fn next_key_found<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         loop {
             let hint = self.ctx.expect(self.frame, self.prev);
             match self.map.next_key_seed(FindKey { obj: self.obj, ctx: self.ctx, root: self.envelope.is_some(), hint })? {
@@ -1144,8 +1227,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             }
         }
     }
-    #[inline]
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+    /// The value of a field named by its key (or filled).
+    #[inline(never)]
+    fn next_value_field<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         match std::mem::replace(&mut self.state, State::Idle) {
             State::Field(i) => {
                 let f = &self.obj.fields[i];
@@ -1159,6 +1243,183 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
             State::Zero(i) => seed.deserialize(Zero::<A::Error>::new(self.obj.fields[i].shape, 1)),
             State::Pass | State::Idle => self.map.next_value_seed(seed),
         }
+    }
+
+    /// The next key with `direct` (see [`Fields::direct`]): handed to the derived code, looked for among
+    /// the `drifted` fields only.
+    #[inline(always)]
+    fn next_key_direct<K: DeserializeSeed<'de>>(&mut self, seed: K, look: Look) -> Result<Option<K::Value>, A::Error> {
+        let mut hit = None;
+        // The seed comes back when there is no key (then a missing field may need it).
+        let mut seed = Some(seed);
+        if let Some(key) = self.map.next_key_seed(Spy { seed: &mut seed, look, hit: &mut hit })? {
+            match hit {
+                Some(i) => {
+                    if self.seen(i) {
+                        // Sent under its key and under an alias: only the correcting pass keeps the right one.
+                        return Err(fallback());
+                    }
+                    self.mark(i);
+                    self.state = State::Field(i);
+                }
+                None => self.state = State::Pass,
+            }
+            return Ok(Some(key));
+        }
+        // The drifted required fields the input left out get their zero value (a missing field that
+        // never drifted fails the derived code).
+        let Some(seed) = seed else { return Ok(None) };
+        let mut rest = look.drifted & !self.seen[0] & u64::MAX.checked_shl(u32::try_from(self.missing).unwrap_or(64)).unwrap_or(0);
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            self.missing = i + 1;
+            let Some(f) = self.obj.fields.get(i) else { break };
+            if f.required && !is_collection(&f.shape) {
+                self.ctx.at(self.frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
+                self.ctx.report(Kind::Filled(Cause::Missing));
+                self.state = State::Zero(i);
+                return seed_by_index(i, seed);
+            }
+        }
+        self.missing = 64;
+        Ok(None)
+    }
+}
+
+/// Names field `i` to derived code that takes field indices.
+fn seed_by_index<'de, K: DeserializeSeed<'de>, E: de::Error>(i: usize, seed: K) -> Result<Option<K::Value>, E> {
+    seed.deserialize(de::value::U64Deserializer::<E>::new(i as u64)).map(Some)
+}
+
+/// What the keys of an object are looked at for when they are handed to the derived code: its
+/// drifted fields (as bits), and the lengths of their keys and aliases (as bits, 63 for any longer),
+/// which most keys fail at once.
+#[derive(Clone, Copy)]
+struct Look {
+    obj: &'static ObjectShape,
+    drifted: u64,
+    lens: u64,
+}
+
+impl Look {
+    fn new(obj: &'static ObjectShape, drifted: u64) -> Self {
+        let mut lens = 0u64;
+        let mut rest = drifted;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(f) = obj.fields.get(i) {
+                for k in std::iter::once(&f.key).chain(f.aliases) {
+                    lens |= 1 << k.len().min(63);
+                }
+            }
+        }
+        Look { obj, drifted, lens }
+    }
+
+    /// Which of the drifted fields has the key `k`.
+    #[inline(always)]
+    fn field(&self, k: &str) -> Option<usize> {
+        if self.lens & (1 << k.len().min(63)) == 0 {
+            return None;
+        }
+        let mut rest = self.drifted;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(f) = self.obj.fields.get(i)
+                && (f.key == k || f.aliases.contains(&k))
+            {
+                return Some(i);
+            }
+        }
+        None
+    }
+}
+
+/// A key handed to the derived code as it is, noting which drifted field it names, if any.
+struct Spy<'h, K> {
+    seed: &'h mut Option<K>,
+    look: Look,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Spy<'_, K> {
+    type Value = K::Value;
+    #[inline]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<K::Value, D::Error> {
+        let Some(seed) = self.seed.take() else { return Err(de::Error::custom("a key read twice")) };
+        seed.deserialize(SpyDe { de: d, look: self.look, hit: self.hit })
+    }
+}
+
+/// The key's deserializer, seen by the derived code.
+struct SpyDe<'h, D> {
+    de: D,
+    look: Look,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for SpyDe<'_, D> {
+    type Error = D::Error;
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_any(SpyKey { v, look: self.look, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_identifier(SpyKey { v, look: self.look, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_str(SpyKey { v, look: self.look, hit: self.hit })
+    }
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, D::Error> {
+        self.de.deserialize_string(SpyKey { v, look: self.look, hit: self.hit })
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option unit unit_struct
+        newtype_struct seq tuple tuple_struct map struct enum ignored_any
+    }
+}
+
+/// The key's text, passed on after a look at it.
+struct SpyKey<'h, V> {
+    v: V,
+    look: Look,
+    hit: &'h mut Option<usize>,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for SpyKey<'_, V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.v.expecting(f)
+    }
+    #[inline]
+    fn visit_str<E: de::Error>(self, k: &str) -> Result<V::Value, E> {
+        *self.hit = self.look.field(k);
+        self.v.visit_str(k)
+    }
+    #[inline]
+    fn visit_borrowed_str<E: de::Error>(self, k: &'de str) -> Result<V::Value, E> {
+        *self.hit = self.look.field(k);
+        self.v.visit_borrowed_str(k)
+    }
+    #[inline]
+    fn visit_string<E: de::Error>(self, k: String) -> Result<V::Value, E> {
+        *self.hit = self.look.field(&k);
+        self.v.visit_string(k)
+    }
+    // Keys that are not text are passed on as they are (JSON keys are always text).
+    #[inline]
+    fn visit_bytes<E: de::Error>(self, k: &[u8]) -> Result<V::Value, E> {
+        self.v.visit_bytes(k)
+    }
+    #[inline]
+    fn visit_u64<E: de::Error>(self, k: u64) -> Result<V::Value, E> {
+        self.v.visit_u64(k)
     }
 }
 
@@ -1342,12 +1603,24 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     envelope: Option<&RefCell<serde_json::Map<String, serde_json::Value>>>,
     strict_clean: bool,
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
+    #[cfg(test)]
+    PASSES.with(|p| p.set(p.get() + 1));
     let ctx = Ctx::new(strict_clean);
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
     de.end()?;
     Ok((value, ctx.take()))
 }
+
+#[cfg(test)]
+thread_local! {
+    /// How many tolerant passes this thread has run (the tests check that a reply is read once).
+    static PASSES: Cell<u32> = const { Cell::new(0) };
+}
+
+#[cfg(test)]
+#[path = "direct_tests.rs"]
+mod direct_tests;
 
 #[cfg(test)]
 mod tests {
