@@ -146,7 +146,7 @@ pub fn check_event(info: &CallbackInfo, event: &Value) -> Result<(), String> {
     }
     let text = event.to_string();
     if let Some(Err(e)) = tim_rest::callbacks::Event::decode_strict(info.command, text.as_bytes()) {
-        // The strict decoder lists each place as `Path: what the tolerant reading would do`.
+        // The strict decoder lists each place as `Path: what is wrong`.
         let e = e.to_string();
         let places = e.split_once("does not match the catalogue: ").map_or(e.as_str(), |(_, p)| p);
         return Err(format!("{}: the event does not match {}: {places}", info.command, info.event_type));

@@ -383,7 +383,12 @@ fn corrections_name_the_path_and_never_the_value() {
     assert!(!format!("{corrections:?}").contains("personal data"));
     assert_eq!(v["MemberList"][1]["JoinTime"], 1_700_000_000u64);
     let strict = decode(info, &body, true).expect_err("strict");
-    assert!(strict.to_string().contains("MemberList[1].Secret: unknown key ignored"), "{strict}");
+    let strict = strict.to_string();
+    assert!(
+        strict.contains("MemberList[1].Secret: unknown key;")
+            && strict.contains("MemberList[1].JoinTime: string where the catalogue has integer"),
+        "{strict}"
+    );
 }
 
 #[test]

@@ -420,6 +420,18 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// What is wrong, without what the tolerant reading does about it (for strict-mode errors).
+    pub fn problem(&self) -> String {
+        match self {
+            Kind::Coerced { from, to } => format!("{from} where the catalogue has {to}"),
+            Kind::Absent(c) | Kind::Filled(c) | Kind::Dropped(c) => c.to_string(),
+            Kind::UnknownKey => "unknown key".to_owned(),
+            Kind::AliasIgnored => "sent under the field's own key and under an alias".to_owned(),
+        }
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -1042,12 +1054,15 @@ pub fn report(endpoint: &str, corrections: &[Correction]) {
 /// One line naming every correction, for strict-mode errors.
 pub(crate) fn describe(corrections: &[Correction]) -> String {
     const SHOWN: usize = 8;
-    let mut s = String::from("strict decoding: the reply does not match the catalogue: ");
+    let mut s = String::from("strict decoding: the body does not match the catalogue: ");
     for (i, c) in corrections.iter().take(SHOWN).enumerate() {
         if i > 0 {
             s.push_str("; ");
         }
-        s.push_str(&c.to_string());
+        s.push_str(&format!("{}: {}", c.path, c.kind.problem()));
+        if c.count > 1 {
+            s.push_str(&format!(" ({} times)", c.count));
+        }
     }
     if corrections.len() > SHOWN {
         s.push_str(&format!("; and {} more", corrections.len() - SHOWN));
