@@ -357,3 +357,114 @@ fn the_path_finder_finds_paths_and_skips_urls_and_patterns() {
     assert_eq!(paths_in("see `codegen/src/load.rs` and ../shared/x.tsv."), ["codegen/src/load.rs", "../shared/x.tsv"]);
     assert!(paths_in("https://example.com/a/b.md types/*.yaml services/<name>.yaml load.rs").is_empty());
 }
+
+/// The modules of the crate under `src` (`a::b` for the source file `b` in folder `a`, or folder `a/b`), each with the
+/// other modules its non-test code names through `crate::` or `super::` paths.
+fn module_graph(src: &Path) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut modules = std::collections::BTreeMap::new();
+    let mut dirs = vec![src.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read a source folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(src) else { continue };
+            let Some(rel) = rel.to_str().and_then(|r| r.strip_suffix(".rs")) else { continue };
+            let mut parts: Vec<&str> = rel.split('/').collect();
+            if matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
+                parts.pop();
+            }
+            modules.insert(parts.join("::"), path);
+        }
+    }
+    let path_re = |text: &str| -> Vec<(bool, Vec<String>)> {
+        let mut out = Vec::new();
+        for (kw, is_super) in [("crate::", false), ("super::", true)] {
+            let mut at = 0;
+            while let Some(i) = text[at..].find(kw) {
+                let start = at + i;
+                at = start + kw.len();
+                if start > 0 && text[..start].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &text[at..];
+                let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':')).unwrap_or(rest.len());
+                let segs: Vec<String> = rest[..end].split("::").filter(|s| !s.is_empty()).map(str::to_owned).collect();
+                out.push((is_super, segs));
+            }
+        }
+        out
+    };
+    let mut graph = std::collections::BTreeMap::new();
+    for (name, path) in &modules {
+        let text = std::fs::read_to_string(path).expect("read a source file");
+        // Test modules may name anything; they are not part of the structure.
+        let text = text.split("#[cfg(test)]").next().unwrap_or("");
+        let code: String = text.lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+        let own: Vec<&str> = if name.is_empty() { Vec::new() } else { name.split("::").collect() };
+        let mut uses = BTreeSet::new();
+        for (is_super, segs) in path_re(&code) {
+            let mut full: Vec<String> =
+                if is_super { own[..own.len().saturating_sub(1)].iter().map(|s| s.to_string()).collect() } else { Vec::new() };
+            full.extend(segs);
+            for k in (1..=full.len()).rev() {
+                let cand = full[..k].join("::");
+                if modules.contains_key(&cand) {
+                    let nested = cand.starts_with(&format!("{name}::")) || name.starts_with(&format!("{cand}::"));
+                    if &cand != name && !nested {
+                        uses.insert(cand);
+                    }
+                    break;
+                }
+            }
+        }
+        graph.insert(name.clone(), uses);
+    }
+    graph
+}
+
+/// The circles of a module graph: each a list of modules that reach one another.
+fn circles(graph: &std::collections::BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    let reach = |from: &str| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<String> = graph.get(from).map(|s| s.iter().cloned().collect()).unwrap_or_default();
+        while let Some(m) = todo.pop() {
+            if seen.insert(m.clone()) {
+                todo.extend(graph.get(&m).into_iter().flatten().cloned());
+            }
+        }
+        seen
+    };
+    let reached: std::collections::BTreeMap<&String, BTreeSet<String>> = graph.keys().map(|m| (m, reach(m))).collect();
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for (m, r) in &reached {
+        if !r.contains(*m) || out.iter().any(|c| c.contains(*m)) {
+            continue;
+        }
+        let circle: Vec<String> = reached.iter().filter(|(o, or)| r.contains(**o) && or.contains(*m)).map(|(o, _)| (*o).clone()).collect();
+        out.push(circle);
+    }
+    out
+}
+
+#[test]
+fn no_module_imports_another_that_imports_it_back() {
+    for krate in ["codegen/src", "runtime/src", "cli/src", "emulator/src"] {
+        let graph = module_graph(&root().join(krate));
+        assert!(graph.len() > 5, "{krate}: the modules were found");
+        let found = circles(&graph);
+        assert!(found.is_empty(), "{krate}: modules that import one another (move what they share into one of them or a third): {found:?}");
+    }
+}
+
+#[test]
+fn the_circle_finder_finds_a_circle() {
+    let graph: std::collections::BTreeMap<String, BTreeSet<String>> =
+        [("a", vec!["b"]), ("b", vec!["c"]), ("c", vec!["a"]), ("d", vec!["a"])]
+            .into_iter()
+            .map(|(m, uses)| (m.to_owned(), uses.into_iter().map(str::to_owned).collect()))
+            .collect();
+    assert_eq!(circles(&graph), vec![vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]]);
+}

@@ -1,7 +1,8 @@
 //! Validation of the callback catalogue (`spec/callbacks/*.yaml`): names, the before/after rules,
 //! outcomes, and the examples checked against the event and reply types.
 
-use super::operations::{Body, CALLBACK, FileView, Kind, OpFile, OpRef, OpSpec, complete_unless};
+use super::examples::complete_unless;
+use super::operations::{Body, CALLBACK, FileView, Kind, OpFile, OpRef, OpSpec};
 use super::{Builder, ENVELOPE_KEYS, PendingExamples, PendingOp};
 use crate::model::*;
 use crate::names;
@@ -10,13 +11,6 @@ use serde_json::Value;
 
 /// The envelope keys of a callback reply.
 const REPLY_ENVELOPE: [&str; 3] = ["ActionStatus", "ErrorCode", "ErrorInfo"];
-
-/// The default Rust name stem of a callback command: the command without `Callback`, in snake case
-/// (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`, `State.StateChange` -> `state_state_change`).
-pub fn default_name(command: &str) -> String {
-    let parts: Vec<String> = command.split('.').map(|p| p.strip_prefix("Callback").unwrap_or(p).to_owned()).collect();
-    names::snake(&parts.join("_"))
-}
 
 impl OpFile for spec::CallbackFile {
     type Op = spec::CallbackSpec;

@@ -2,7 +2,7 @@
 //! documentation shows. Checked last, once it is known which types are read (a list or map missing from
 //! a reply reads as empty).
 
-use super::operations::{Body, complete_unless};
+use super::operations::Body;
 use super::{Builder, ENVELOPE_KEYS};
 use crate::diag::Diagnostic;
 use crate::model::*;
@@ -221,6 +221,11 @@ pub(super) enum Check {
     /// An older page's example: also accepts alias keys, numbers where strings are modelled, decimal
     /// strings where integers are, and missing required fields (what the tolerant decoder corrects).
     Legacy,
+}
+
+/// The check mode of a body that must be complete unless the example is `legacy`.
+pub(super) fn complete_unless(legacy: bool) -> Check {
+    if legacy { Check::Legacy } else { Check::Complete }
 }
 
 /// A decimal string (or the empty string) where integer kind `int` is modelled.

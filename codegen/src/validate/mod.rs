@@ -34,7 +34,7 @@ mod sources;
 mod types;
 mod usage;
 
-pub use callbacks::default_name as default_callback_name;
+pub use operations::callback_default_name as default_callback_name;
 
 /// Keys of the reply envelope; they are never part of a response payload.
 pub const ENVELOPE_KEYS: [&str; 5] = ["ActionStatus", "ErrorCode", "ErrorInfo", "RequestId", "ErrorDisplay"];

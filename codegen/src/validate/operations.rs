@@ -2,7 +2,6 @@
 //! its file or catalogue), the doc links and currency record, and the official examples (each parses,
 //! names a body, and fits its type per the kind's own check).
 
-use super::examples::Check;
 use super::{Builder, PendingExamples, PendingOp, PendingType};
 use crate::model::*;
 use crate::names;
@@ -127,7 +126,7 @@ pub(super) const CALLBACK: Kind = Kind {
     },
     wire_rule: "must look like `Category.CallbackName`",
     catalogue_wide: true,
-    default_name: super::callbacks::default_name,
+    default_name: callback_default_name,
     owner: |g| Owner::Callbacks(GroupId(g)),
     suffixes: ["Event", "Reply"],
     roles: |group, index| {
@@ -334,7 +333,9 @@ impl Builder {
     }
 }
 
-/// The check mode of a body that must be complete unless the example is `legacy`.
-pub(super) fn complete_unless(legacy: bool) -> Check {
-    if legacy { Check::Legacy } else { Check::Complete }
+/// The default Rust name stem of a callback command: the command without `Callback`, in snake case
+/// (`C2C.CallbackBeforeSendMsg` -> `c2c_before_send_msg`, `State.StateChange` -> `state_state_change`).
+pub fn callback_default_name(command: &str) -> String {
+    let parts: Vec<String> = command.split('.').map(|p| p.strip_prefix("Callback").unwrap_or(p).to_owned()).collect();
+    names::snake(&parts.join("_"))
 }
