@@ -362,22 +362,13 @@ fn the_path_finder_finds_paths_and_skips_urls_and_patterns() {
 /// other modules its non-test code names through `crate::` or `super::` paths.
 fn module_graph(src: &Path) -> std::collections::BTreeMap<String, BTreeSet<String>> {
     let mut modules = std::collections::BTreeMap::new();
-    let mut dirs = vec![src.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("read a source folder").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
-            }
-            let Ok(rel) = path.strip_prefix(src) else { continue };
-            let Some(rel) = rel.to_str().and_then(|r| r.strip_suffix(".rs")) else { continue };
-            let mut parts: Vec<&str> = rel.split('/').collect();
-            if matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
-                parts.pop();
-            }
-            modules.insert(parts.join("::"), path);
+    for rel in files(src) {
+        let Some(stem) = rel.strip_suffix(".rs") else { continue };
+        let mut parts: Vec<&str> = stem.split('/').collect();
+        if matches!(parts.last(), Some(&("mod" | "lib" | "main"))) {
+            parts.pop();
         }
+        modules.insert(parts.join("::"), src.join(&rel));
     }
     let path_re = |text: &str| -> Vec<(bool, Vec<String>)> {
         let mut out = Vec::new();

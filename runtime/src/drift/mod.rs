@@ -418,9 +418,7 @@ impl Kind {
     pub fn is_lossy(&self) -> bool {
         matches!(self, Kind::Absent(_) | Kind::Filled(_) | Kind::Dropped(_) | Kind::AliasIgnored)
     }
-}
 
-impl Kind {
     /// What is wrong, without what the tolerant reading does about it (for strict-mode errors).
     pub fn problem(&self) -> String {
         match self {
@@ -1053,15 +1051,16 @@ pub fn report(endpoint: &str, corrections: &[Correction]) {
 
 /// One line naming every correction, for strict-mode errors.
 pub(crate) fn describe(corrections: &[Correction]) -> String {
+    use std::fmt::Write as _;
     const SHOWN: usize = 8;
     let mut s = String::from("strict decoding: the body does not match the catalogue: ");
     for (i, c) in corrections.iter().take(SHOWN).enumerate() {
         if i > 0 {
             s.push_str("; ");
         }
-        s.push_str(&format!("{}: {}", c.path, c.kind.problem()));
+        let _ = write!(s, "{}: {}", c.path, c.kind.problem());
         if c.count > 1 {
-            s.push_str(&format!(" ({} times)", c.count));
+            let _ = write!(s, " ({} times)", c.count);
         }
     }
     if corrections.len() > SHOWN {
