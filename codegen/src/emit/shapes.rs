@@ -74,6 +74,33 @@ impl Emitter<'_> {
         }
     }
 
+    /// The integer type of field `index` of object type `id` if its generated deserializer is lenient
+    /// (the runtime's `drift::lenient`): an integer field of a type that is read, among the first 64,
+    /// of a type that is not partly documented.
+    pub(super) fn lenient_int(&self, id: TypeId, index: usize) -> Option<&'static str> {
+        let td = &self.cat.types[id];
+        let TypeKind::Object(fields) = &td.kind else { return None };
+        let partial = matches!(td.role, Role::Response(c) if self.cat.command(c).partial);
+        if !td.in_response || partial || index >= 64 {
+            return None;
+        }
+        match fields.get(index)?.ty {
+            Ty::Scalar(Scalar::U64) => Some("u64"),
+            Ty::Scalar(Scalar::I64) => Some("i64"),
+            Ty::Scalar(Scalar::U32) => Some("u32"),
+            Ty::Scalar(Scalar::I32) => Some("i32"),
+            _ => None,
+        }
+    }
+
+    /// The `deserialize_with` path of field `index` of object type `id`, if it is lenient: the type's
+    /// number times 64 plus the field's index names it to the runtime.
+    pub(super) fn lenient_with(&self, id: TypeId, index: usize, optional: bool) -> Option<String> {
+        let int = self.lenient_int(id, index)?;
+        let f = if optional { "opt" } else { "req" };
+        Some(format!("{}::drift::lenient::{f}::<{}, {int}, _>", self.runtime, id.0 * 64 + index))
+    }
+
     /// The drift description of an object or union type that is read (from replies or callbacks), and
     /// the `Schema` impl that links an object type to it.
     pub fn shape_static(&self, id: TypeId) -> TokenStream {
@@ -97,11 +124,19 @@ impl Emitter<'_> {
                 });
                 let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
                 let ctor = if partial { quote!(open) } else { quote!(new) };
+                let mask = (0..fields.len()).filter(|i| self.lenient_int(id, *i).is_some()).fold(0u64, |m, i| m | 1 << i);
+                let lenient = if mask == 0 {
+                    quote!()
+                } else {
+                    let n = u32::try_from(id.0).unwrap_or(u32::MAX);
+                    let mask = proc_macro2::Literal::u64_unsuffixed(mask);
+                    quote!(.lenient(#n, #mask))
+                };
                 quote! {
                     #[doc = #doc]
                     #[allow(non_upper_case_globals)]
                     #[doc(hidden)]
-                    pub static #sname: #rt::drift::ObjectShape = #rt::drift::ObjectShape::#ctor(#name_str, &[#(#fs),*]);
+                    pub static #sname: #rt::drift::ObjectShape = #rt::drift::ObjectShape::#ctor(#name_str, &[#(#fs),*])#lenient;
                     impl #rt::drift::Schema for #tname {
                         fn shape() -> &'static #rt::drift::ObjectShape {
                             &#sname

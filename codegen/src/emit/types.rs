@@ -183,7 +183,7 @@ impl Emitter<'_> {
         // The serde helpers of the runtime's `codec` module, as serde attributes name them.
         let codec_fn = |name: &str| format!("{}::codec::{name}", self.runtime);
         let (flag_with, opt_flag, null_as_default) = (codec_fn("flag"), codec_fn("opt_flag"), codec_fn("null_as_default"));
-        let field_defs = fields.iter().map(|f| {
+        let field_defs = fields.iter().enumerate().map(|(index, f)| {
             let fname = ident(&f.rust);
             let wire = &f.wire;
             let ty = self.field_ty(f, td.owner);
@@ -195,6 +195,14 @@ impl Emitter<'_> {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", with = #opt_flag)])
             } else if flag {
                 quote!(#[serde(rename = #wire #(#aliases)*, with = #flag_with)])
+            } else if let Some(with) = self.lenient_with(id, index, f.optional) {
+                // An integer of a type that is read: as strict as serde's own, but it can convert a
+                // drifted value in the tolerant pass (the runtime's `drift::lenient`).
+                if f.optional {
+                    quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none", deserialize_with = #with)])
+                } else {
+                    quote!(#[serde(rename = #wire #(#aliases)*, deserialize_with = #with)])
+                }
             } else if f.optional {
                 quote!(#[serde(rename = #wire #(#aliases)*, default, skip_serializing_if = "Option::is_none")])
             } else if lenient && f.ty.is_collection() {

@@ -576,10 +576,20 @@ pub struct GroupMemberInfo {
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<GroupMemberRole>,
     /// `JoinTime` (optional). When the member joined (UTC seconds).
-    #[serde(rename = "JoinTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "JoinTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<578, u64, _>"
+    )]
     pub join_time: Option<u64>,
     /// `MsgSeq` (optional). Sequence number of the last message the member has read.
-    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<579, u64, _>"
+    )]
     pub msg_seq: Option<u64>,
     /// `MsgFlag` (optional). How the member receives the group's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
@@ -588,7 +598,8 @@ pub struct GroupMemberInfo {
     #[serde(
         rename = "LastSendMsgTime",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<581, u64, _>"
     )]
     pub last_send_msg_time: Option<u64>,
     /// `MuteUntil` (optional). End of the member's mute (UTC seconds); 0 means the member is not muted. Also read from `ShutUpUntil` (the documentation names the key both ways); written as `MuteUntil`.
@@ -596,7 +607,8 @@ pub struct GroupMemberInfo {
         rename = "MuteUntil",
         alias = "ShutUpUntil",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<582, u64, _>"
     )]
     pub mute_until: Option<u64>,
     /// `NameCard` (optional). The member's name card in the group.
@@ -699,72 +711,73 @@ impl GroupMemberInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupMemberInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupMemberInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Role",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "JoinTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastSendMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MuteUntil",
-            &["ShutUpUntil"],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NameCard",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "OnlineStatus",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AppMemberDefinedData",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+        "GroupMemberInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Role",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "JoinTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastSendMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MuteUntil",
+                &["ShutUpUntil"],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NameCard",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "OnlineStatus",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AppMemberDefinedData",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(9u32, 108);
 impl tim_rest_runtime::drift::Schema for GroupMemberInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupMemberInfo
@@ -782,7 +795,10 @@ pub struct GroupInfo {
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `ErrorCode` (required). Result for this group; 0 means success (the top-level code is meaningless).
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<641, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this group.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -794,7 +810,12 @@ pub struct GroupInfo {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `Appid` (optional). SDKAppID of the IM application (note the lower-case `id` in the key).
-    #[serde(rename = "Appid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Appid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<645, u64, _>"
+    )]
     pub appid: Option<u64>,
     /// `Introduction` (optional). Group introduction.
     #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
@@ -809,25 +830,60 @@ pub struct GroupInfo {
     #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<String>,
     /// `CreateTime` (optional). When the group was created (UTC seconds).
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<650, u64, _>"
+    )]
     pub create_time: Option<u64>,
     /// `InfoSeq` (optional). Sequence number of the group profile; it grows with every profile change (read-only).
-    #[serde(rename = "InfoSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InfoSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<651, u64, _>"
+    )]
     pub info_seq: Option<u64>,
     /// `LastInfoTime` (optional). When the group profile last changed (UTC seconds).
-    #[serde(rename = "LastInfoTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastInfoTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<652, u64, _>"
+    )]
     pub last_info_time: Option<u64>,
     /// `LastMsgTime` (optional). Time of the last message in the group (UTC seconds).
-    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastMsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<653, u64, _>"
+    )]
     pub last_msg_time: Option<u64>,
     /// `NextMsgSeq` (optional). Sequence number the next group message will get.
-    #[serde(rename = "NextMsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<654, u64, _>"
+    )]
     pub next_msg_seq: Option<u64>,
     /// `MemberNum` (optional). Current number of members.
-    #[serde(rename = "MemberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<655, u32, _>"
+    )]
     pub member_num: Option<u32>,
     /// `MaxMemberNum` (optional). Maximum number of members (`MaxMemberNum` here, `MaxMemberCount` in create/import).
-    #[serde(rename = "MaxMemberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxMemberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<656, u32, _>"
+    )]
     pub max_member_num: Option<u32>,
     /// `ApplyJoinOption` (optional). How join requests are handled.
     #[serde(
@@ -1026,140 +1082,141 @@ impl GroupInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Appid",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Notification",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "InfoSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastInfoTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextMsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MaxMemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ApplyJoinOption",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MuteAllMember",
-            &["ShutUpAllMember"],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AppDefinedData",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+        "GroupInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_GroupMemberInfo),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Appid",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Notification",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "InfoSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastInfoTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextMsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MaxMemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ApplyJoinOption",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MuteAllMember",
+                &["ShutUpAllMember"],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AppDefinedData",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppDefinedDataItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_GroupMemberInfo),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(10u32, 130082);
 impl tim_rest_runtime::drift::Schema for GroupInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupInfo
@@ -1177,7 +1234,10 @@ pub struct GroupHistoryMsg {
     #[serde(rename = "From_Account")]
     pub from_account: String,
     /// `IsPlaceMsg` (required). 0: normal; 1: placeholder for a deleted or expired message (MsgBody empty); 2: recalled message.
-    #[serde(rename = "IsPlaceMsg")]
+    #[serde(
+        rename = "IsPlaceMsg",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<705, i32, _>"
+    )]
     pub is_place_msg: i32,
     /// `MsgBody` (required). Message content (empty for placeholder messages).
     #[serde(
@@ -1190,16 +1250,30 @@ pub struct GroupHistoryMsg {
     #[serde(rename = "MsgPriority", default, skip_serializing_if = "Option::is_none")]
     pub msg_priority: Option<GroupMsgPriorityLevel>,
     /// `MsgRandom` (required). Random value used to de-duplicate the message; generated by the server when the sender gave none.
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<708, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgSeq` (required). Sequence number identifying the message; smaller is earlier.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<709, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgTimeStamp` (required). Server time when the message was sent (UTC seconds).
-    #[serde(rename = "MsgTimeStamp")]
+    #[serde(
+        rename = "MsgTimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<710, u64, _>"
+    )]
     pub msg_time_stamp: u64,
     /// `IsSystemMsg` (optional). 1: the message is a system message.
-    #[serde(rename = "IsSystemMsg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsSystemMsg",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<711, i32, _>"
+    )]
     pub is_system_msg: Option<i32>,
 }
 
@@ -1250,60 +1324,61 @@ impl GroupHistoryMsg {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupHistoryMsg: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupHistoryMsg",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsPlaceMsg",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+        "GroupHistoryMsg",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgPriority",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgRandom",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsSystemMsg",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsPlaceMsg",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgPriority",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgRandom",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsSystemMsg",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(11u32, 242);
 impl tim_rest_runtime::drift::Schema for GroupHistoryMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupHistoryMsg
@@ -1864,7 +1939,10 @@ impl tim_rest_runtime::drift::Schema for LocationElem {
 #[serde(deny_unknown_fields)]
 pub struct FaceElem {
     /// `Index` (required). App-defined emoji index.
-    #[serde(rename = "Index")]
+    #[serde(
+        rename = "Index",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1152, i64, _>"
+    )]
     pub index: i64,
     /// `Data` (required). Extra data (may contain any characters, including NUL).
     #[serde(rename = "Data")]
@@ -1882,22 +1960,23 @@ impl FaceElem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FaceElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FaceElem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Index",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Data",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "FaceElem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Index",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Data",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(18u32, 1);
 impl tim_rest_runtime::drift::Schema for FaceElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FaceElem
@@ -2008,13 +2087,24 @@ pub struct SoundElem {
     #[serde(rename = "UUID", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// `Size` (required). Size in bytes.
-    #[serde(rename = "Size")]
+    #[serde(
+        rename = "Size",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1282, u64, _>"
+    )]
     pub size: u64,
     /// `Second` (required). Duration in seconds.
-    #[serde(rename = "Second")]
+    #[serde(
+        rename = "Second",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1283, u32, _>"
+    )]
     pub second: u32,
     /// `Download_Flag` (optional). Download method flag; 2 means the audio can be downloaded from `Url`.
-    #[serde(rename = "Download_Flag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Download_Flag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<1284, i32, _>"
+    )]
     pub download_flag: Option<i32>,
 }
 
@@ -2056,40 +2146,41 @@ impl SoundElem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SoundElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SoundElem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Url",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UUID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Size",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Second",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Download_Flag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+        "SoundElem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Url",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UUID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Size",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Second",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Download_Flag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(20u32, 28);
 impl tim_rest_runtime::drift::Schema for SoundElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SoundElem
@@ -2176,13 +2267,22 @@ pub struct ImageInfo {
     #[serde(rename = "Type")]
     pub r#type: ImageSizeType,
     /// `Size` (required). Size in bytes.
-    #[serde(rename = "Size")]
+    #[serde(
+        rename = "Size",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1409, u64, _>"
+    )]
     pub size: u64,
     /// `Width` (required). Width in pixels.
-    #[serde(rename = "Width")]
+    #[serde(
+        rename = "Width",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1410, u32, _>"
+    )]
     pub width: u32,
     /// `Height` (required). Height in pixels.
-    #[serde(rename = "Height")]
+    #[serde(
+        rename = "Height",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1411, u32, _>"
+    )]
     pub height: u32,
     /// `URL` (required). Download URL.
     #[serde(rename = "URL")]
@@ -2212,40 +2312,41 @@ impl ImageInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImageInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ImageInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Size",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Width",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Height",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "URL",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "ImageInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Size",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Width",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Height",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "URL",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(22u32, 14);
 impl tim_rest_runtime::drift::Schema for ImageInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImageInfo
@@ -2265,13 +2366,21 @@ pub struct FileElem {
     #[serde(rename = "UUID", default, skip_serializing_if = "Option::is_none")]
     pub uuid: Option<String>,
     /// `FileSize` (required). Size in bytes.
-    #[serde(rename = "FileSize")]
+    #[serde(
+        rename = "FileSize",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1474, u64, _>"
+    )]
     pub file_size: u64,
     /// `FileName` (required). File name.
     #[serde(rename = "FileName")]
     pub file_name: String,
     /// `Download_Flag` (optional). Download method flag; 2 means the file can be downloaded from `Url`.
-    #[serde(rename = "Download_Flag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Download_Flag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<1476, i32, _>"
+    )]
     pub download_flag: Option<i32>,
 }
 
@@ -2313,40 +2422,41 @@ impl FileElem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FileElem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Url",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UUID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FileSize",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FileName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Download_Flag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+        "FileElem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Url",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UUID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FileSize",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FileName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Download_Flag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(23u32, 20);
 impl tim_rest_runtime::drift::Schema for FileElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FileElem
@@ -2366,10 +2476,16 @@ pub struct VideoFileElem {
     #[serde(rename = "VideoUUID", default, skip_serializing_if = "Option::is_none")]
     pub video_uuid: Option<String>,
     /// `VideoSize` (required). Size of the video in bytes.
-    #[serde(rename = "VideoSize")]
+    #[serde(
+        rename = "VideoSize",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1538, u64, _>"
+    )]
     pub video_size: u64,
     /// `VideoSecond` (required). Duration in seconds (web clients cannot read it and send 0).
-    #[serde(rename = "VideoSecond")]
+    #[serde(
+        rename = "VideoSecond",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1539, u32, _>"
+    )]
     pub video_second: u32,
     /// `VideoFormat` (required). Video format, e.g. mp4.
     #[serde(rename = "VideoFormat")]
@@ -2378,7 +2494,8 @@ pub struct VideoFileElem {
     #[serde(
         rename = "VideoDownloadFlag",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<1541, i32, _>"
     )]
     pub video_download_flag: Option<i32>,
     /// `ThumbUrl` (optional). Download URL of the thumbnail.
@@ -2388,13 +2505,22 @@ pub struct VideoFileElem {
     #[serde(rename = "ThumbUUID", default, skip_serializing_if = "Option::is_none")]
     pub thumb_uuid: Option<String>,
     /// `ThumbSize` (required). Size of the thumbnail in bytes.
-    #[serde(rename = "ThumbSize")]
+    #[serde(
+        rename = "ThumbSize",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1544, u64, _>"
+    )]
     pub thumb_size: u64,
     /// `ThumbWidth` (required). Thumbnail width.
-    #[serde(rename = "ThumbWidth")]
+    #[serde(
+        rename = "ThumbWidth",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1545, u32, _>"
+    )]
     pub thumb_width: u32,
     /// `ThumbHeight` (required). Thumbnail height.
-    #[serde(rename = "ThumbHeight")]
+    #[serde(
+        rename = "ThumbHeight",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1546, u32, _>"
+    )]
     pub thumb_height: u32,
     /// `ThumbFormat` (required). Thumbnail format, e.g. JPG.
     #[serde(rename = "ThumbFormat")]
@@ -2403,7 +2529,8 @@ pub struct VideoFileElem {
     #[serde(
         rename = "ThumbDownloadFlag",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<1548, i32, _>"
     )]
     pub thumb_download_flag: Option<i32>,
 }
@@ -2483,88 +2610,89 @@ impl VideoFileElem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_VideoFileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "VideoFileElem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoUUID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoSize",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoSecond",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoFormat",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "VideoDownloadFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbUUID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbSize",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbWidth",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbHeight",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbFormat",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ThumbDownloadFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+        "VideoFileElem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoUUID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoSize",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoSecond",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoFormat",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "VideoDownloadFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbUUID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbSize",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbWidth",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbHeight",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbFormat",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ThumbDownloadFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(24u32, 5932);
 impl tim_rest_runtime::drift::Schema for VideoFileElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_VideoFileElem
@@ -2959,7 +3087,10 @@ pub struct RelayElem {
     #[serde(rename = "Title")]
     pub title: String,
     /// `MsgNum` (required). Number of messages that were combined.
-    #[serde(rename = "MsgNum")]
+    #[serde(
+        rename = "MsgNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1793, u32, _>"
+    )]
     pub msg_num: u32,
     /// `CompatibleText` (required). Fallback text delivered to SDK versions that cannot show combined messages.
     #[serde(rename = "CompatibleText")]
@@ -3016,48 +3147,51 @@ impl RelayElem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "RelayElem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Title",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompatibleText",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AbstractList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::Str),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_RelayMsgItem),
+        "RelayElem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Title",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "JsonMsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompatibleText",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AbstractList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Str,
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_RelayMsgItem),
+                ),
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "JsonMsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(28u32, 2);
 impl tim_rest_runtime::drift::Schema for RelayElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayElem
@@ -3080,13 +3214,22 @@ pub struct RelayMsgItem {
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `MsgSeq` (required). Sequence number of the message (documented as a 32-bit unsigned integer).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1859, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1860, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgTimeStamp` (required). Message time, Unix seconds.
-    #[serde(rename = "MsgTimeStamp")]
+    #[serde(
+        rename = "MsgTimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<1861, u64, _>"
+    )]
     pub msg_time_stamp: u64,
     /// `MsgBody` (required). Message body.
     #[serde(
@@ -3157,60 +3300,61 @@ impl RelayMsgItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RelayMsgItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "RelayMsgItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgRandom",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+        "RelayMsgItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CloudCustomData",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgRandom",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(&SHAPE_MsgElement),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CloudCustomData",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(29u32, 56);
 impl tim_rest_runtime::drift::Schema for RelayMsgItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayMsgItem

@@ -37,6 +37,7 @@ use serde_json::{Map, Number, Value};
 use std::fmt;
 
 mod tolerant;
+pub mod lenient;
 pub use tolerant::{FALLBACK, is_fallback};
 
 /// How a value is read, as the generator describes each field. Enums are described by their wire type
@@ -140,6 +141,14 @@ pub struct ObjectShape {
     /// object with drifted fields, the tolerant pass hands the keys to the derived code and looks only
     /// for the drifted fields' keys.
     keys_drift: std::sync::atomic::AtomicBool,
+    /// The number the generator gave the type, which its lenient fields name ([`lenient`]);
+    /// `u32::MAX` when it has none.
+    pub(crate) id: u32,
+    /// The fields (of the first 64) whose generated deserializers are lenient ([`lenient`]), as bits.
+    pub(crate) lenient: u64,
+    /// The fields a value of which drifted in a way the lenient deserializers do not absorb (anything
+    /// but a conversion: a `null`, a field left out, an unusable value), as bits.
+    hard: std::sync::atomic::AtomicU64,
 }
 
 impl ObjectShape {
@@ -155,6 +164,9 @@ impl ObjectShape {
             inner_drift: std::sync::atomic::AtomicBool::new(false),
             fields_drifted: std::sync::atomic::AtomicU64::new(0),
             keys_drift: std::sync::atomic::AtomicBool::new(false),
+            id: u32::MAX,
+            lenient: 0,
+            hard: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -170,7 +182,20 @@ impl ObjectShape {
             inner_drift: std::sync::atomic::AtomicBool::new(false),
             fields_drifted: std::sync::atomic::AtomicU64::new(0),
             keys_drift: std::sync::atomic::AtomicBool::new(false),
+            id: u32::MAX,
+            lenient: 0,
+            hard: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// Names the type `id` and its fields whose generated deserializers are lenient (`fields`, as
+    /// bits): the generated code's `deserialize_with = "…::drift::lenient::req_u64::<ID, _>"` attributes
+    /// carry `id * 64 + field index` (used by the generated statics).
+    #[must_use]
+    pub const fn lenient(mut self, id: u32, fields: u64) -> Self {
+        self.id = id;
+        self.lenient = fields;
+        self
     }
 
     /// Whether one of the last [`DRIFT_MEMORY`] replies of this type drifted (the next one skips the
@@ -259,6 +284,28 @@ impl ObjectShape {
         if !self.keys_drift.load(Ordering::Relaxed) {
             self.keys_drift.store(true, Ordering::Relaxed);
         }
+    }
+
+    /// Remembers that a value of field `i` drifted in a way the lenient deserializers do not absorb.
+    #[inline]
+    pub(crate) fn mark_field_hard(&self, i: usize) {
+        use std::sync::atomic::Ordering;
+        if i < 64 && self.hard.load(Ordering::Relaxed) & (1 << i) == 0 {
+            self.hard.fetch_or(1 << i, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether an object of this type can be handed whole to its generated code in the tolerant pass:
+    /// no unknown key was seen, and every field that drifted has a lenient deserializer and drifted
+    /// only by conversions, which that deserializer absorbs ([`lenient`]).
+    #[inline]
+    pub(crate) fn whole(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.id != u32::MAX
+            && !self.open
+            && self.fields.len() <= 64
+            && self.keys_clean()
+            && self.drifted_fields() & (!self.lenient | self.hard.load(Ordering::Relaxed)) == 0
     }
 
     fn set_drifting(&self, yes: bool) {

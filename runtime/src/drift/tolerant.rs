@@ -191,7 +191,14 @@ impl Ctx {
             if let (Some(obj), Some(frame)) = (self.objs.get(at).and_then(Cell::get), self.frames.get(at)) {
                 obj.mark_inner_drift();
                 match frame.get() {
-                    (_, (2, i)) => obj.mark_field_drifted(i as usize),
+                    (_, (2, i)) => {
+                        obj.mark_field_drifted(i as usize);
+                        // What the lenient field deserializers cannot absorb keeps the object from
+                        // being read whole (see `lenient`).
+                        if at + 1 == open && !matches!(kind, Kind::Coerced { .. }) {
+                            obj.mark_field_hard(i as usize);
+                        }
+                    }
                     // An unknown key of this object (reported with its name in this frame).
                     (_, (1, _)) => obj.mark_keys_drift(),
                     _ => {}
@@ -324,7 +331,7 @@ fn plain_digits(s: &str) -> Option<u64> {
 }
 
 /// A scalar read from a token, converted to what the shape wants.
-enum Scalar<'a> {
+pub(crate) enum Scalar<'a> {
     U(u64),
     I(i64),
     F(f64),
@@ -335,7 +342,7 @@ enum Scalar<'a> {
 
 /// A token of the JSON input.
 #[derive(Clone, Copy)]
-enum Tok<'a> {
+pub(crate) enum Tok<'a> {
     U(u64),
     I(i64),
     F(f64),
@@ -355,9 +362,10 @@ impl Tok<'_> {
     }
 }
 
-/// Converts a token for `shape`, reporting a lossless conversion; `Err` when it cannot be used.
-fn convert<'a>(shape: &Shape, tok: Tok<'a>, ctx: &Ctx) -> Result<Scalar<'a>, Cause> {
-    let coerced = |from: JsonKind, to: &'static str| ctx.report(Kind::Coerced { from, to });
+/// Converts a token for `shape`, handing a lossless conversion's correction to `report`; `Err` when it
+/// cannot be used.
+pub(crate) fn convert<'a>(shape: &Shape, tok: Tok<'a>, report: impl Fn(Kind)) -> Result<Scalar<'a>, Cause> {
+    let coerced = |from: JsonKind, to: &'static str| report(Kind::Coerced { from, to });
     let int = |min: i128, max: i128| -> Result<Scalar<'a>, Cause> {
         let fit = |x: i128| -> Result<Scalar<'a>, Cause> {
             if !(min..=max).contains(&x) {
@@ -611,11 +619,47 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
     type Value = S::Value;
     #[inline]
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        if self.ctx.strict_clean && clean(&self.shape) {
-            return self.seed.deserialize(d);
+        if self.ctx.strict_clean {
+            if clean(&self.shape) {
+                return self.seed.deserialize(d);
+            }
+            if let Shape::Object(obj) = self.shape
+                && obj.whole()
+            {
+                return whole(obj, self.ctx, self.seed, d);
+            }
         }
         self.seed.deserialize(Tol { de: d, shape: self.shape, ctx: self.ctx, item: self.item, envelope: None, root: false })
     }
+}
+
+/// An object whose type drifted only in its lenient fields, by conversions ([`ObjectShape::whole`]):
+/// read by the generated code at strict speed, its lenient fields converting what drifted
+/// ([`super::lenient`]); their corrections are then reported with their paths.
+#[inline]
+fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
+    obj: &'static ObjectShape,
+    ctx: &Ctx,
+    seed: S,
+    d: D,
+) -> Result<S::Value, D::Error> {
+    let Some(frame) = ctx.open() else { return Err(fallback()) };
+    if let Some(o) = ctx.objs.get(frame) {
+        o.set(Some(obj));
+    }
+    let active = super::lenient::Whole::enter(obj.id);
+    let value = seed.deserialize(d);
+    if value.is_ok() {
+        active.hits(|i, kind| {
+            if let Some(f) = obj.fields.get(i) {
+                ctx.at(frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
+                ctx.report(kind);
+            }
+        });
+    }
+    drop(active);
+    ctx.close();
+    value
 }
 
 /// Whether values of `shape` are objects (or lists of objects) of types in which nothing has drifted.
@@ -786,7 +830,7 @@ impl<'de, V: Visitor<'de>> Req<'_, V> {
         Zero::<E>::new(self.shape, 0).deserialize_any(self.v)
     }
     fn scalar<E: de::Error>(self, tok: Tok<'_>) -> Result<V::Value, E> {
-        match convert(&self.shape, tok, self.ctx) {
+        match convert(&self.shape, tok, |k| self.ctx.report(k)) {
             Ok(s) => visit_scalar(self.v, s),
             Err(c) => self.unusable(c),
         }
@@ -935,7 +979,7 @@ impl<'de, V: Visitor<'de>> Opt<'_, V> {
         self.v.visit_none()
     }
     fn scalar<E: de::Error>(self, tok: Tok<'_>) -> Result<V::Value, E> {
-        match convert(&self.shape, tok, self.ctx) {
+        match convert(&self.shape, tok, |k| self.ctx.report(k)) {
             Ok(s) => self.v.visit_some(ScalarDe::<E>(s, std::marker::PhantomData)),
             Err(c) => self.absent(c),
         }
@@ -1621,6 +1665,10 @@ thread_local! {
 #[cfg(test)]
 #[path = "direct_tests.rs"]
 mod direct_tests;
+
+#[cfg(test)]
+#[path = "lenient_tests.rs"]
+mod lenient_tests;
 
 #[cfg(test)]
 mod tests {

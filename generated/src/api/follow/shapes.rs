@@ -7,28 +7,29 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FollowResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "FollowResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(61u32, 2);
 impl tim_rest_runtime::drift::Schema for FollowResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowResultItem
@@ -181,34 +182,35 @@ impl tim_rest_runtime::drift::Schema for FollowGetInfoResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowCheckItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FollowCheckItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FollowType",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+        "FollowCheckItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FollowType",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(555u32, 2);
 impl tim_rest_runtime::drift::Schema for FollowCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowCheckItem
@@ -219,36 +221,37 @@ impl tim_rest_runtime::drift::Schema for FollowCheckItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowGetItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FollowGetItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FollowTime",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ProfileItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_FollowProfileItem),
+        "FollowGetItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "profile_sequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "FollowTime",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ProfileItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_FollowProfileItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "profile_sequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(556u32, 10);
 impl tim_rest_runtime::drift::Schema for FollowGetItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowGetItem
@@ -259,46 +262,47 @@ impl tim_rest_runtime::drift::Schema for FollowGetItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FollowInfoItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FollowInfoItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FollowerCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FollowingCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MutualFollowingCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "FollowInfoItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FollowerCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FollowingCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MutualFollowingCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(557u32, 58);
 impl tim_rest_runtime::drift::Schema for FollowInfoItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowInfoItem

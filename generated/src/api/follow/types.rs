@@ -12,7 +12,10 @@ pub struct FollowResultItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this user.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<3905, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -642,7 +645,10 @@ pub struct FollowCheckItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this user.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<35521, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -686,7 +692,12 @@ pub struct FollowGetItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `FollowTime` (optional). When the follow happened (Unix time, as in the sample).
-    #[serde(rename = "FollowTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FollowTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35585, i64, _>"
+    )]
     pub follow_time: Option<i64>,
     /// `ProfileItem` (required). Profile fields of the user, each a Tag and a Value.
     #[serde(
@@ -699,7 +710,8 @@ pub struct FollowGetItem {
     #[serde(
         rename = "profile_sequence",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35587, u64, _>"
     )]
     pub profile_sequence: Option<u64>,
 }
@@ -748,22 +760,36 @@ pub struct FollowInfoItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this user.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<35649, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
     pub result_info: String,
     /// `FollowerCount` (optional). Number of followers (fans) of To_Account.
-    #[serde(rename = "FollowerCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FollowerCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35651, u64, _>"
+    )]
     pub follower_count: Option<u64>,
     /// `FollowingCount` (optional). Number of users To_Account follows.
-    #[serde(rename = "FollowingCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FollowingCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35652, u64, _>"
+    )]
     pub following_count: Option<u64>,
     /// `MutualFollowingCount` (optional). Number of mutual follows of To_Account.
     #[serde(
         rename = "MutualFollowingCount",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35653, u64, _>"
     )]
     pub mutual_following_count: Option<u64>,
 }

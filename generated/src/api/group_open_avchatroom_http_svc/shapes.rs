@@ -33,24 +33,25 @@ impl tim_rest_runtime::drift::Schema for ModifyUserInfoMember {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetMembersResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetMembersResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_GetMembersMember),
+        "GetMembersResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_GetMembersMember),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextTimestamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextTimestamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(83u32, 2);
 impl tim_rest_runtime::drift::Schema for GetMembersResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetMembersResponse
@@ -144,34 +145,35 @@ impl tim_rest_runtime::drift::Schema for CheckMembersResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetMembersMember: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetMembersMember",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "JoinTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NickName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Avatar",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "GetMembersMember",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "JoinTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NickName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Avatar",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(558u32, 1);
 impl tim_rest_runtime::drift::Schema for GetMembersMember {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetMembersMember

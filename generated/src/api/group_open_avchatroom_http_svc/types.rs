@@ -203,7 +203,10 @@ pub struct GetMembersResponse {
     )]
     pub member_list: Vec<GetMembersMember>,
     /// `NextTimestamp` (required). Non-zero: more members remain, pass it as Timestamp; 0: all members were returned.
-    #[serde(rename = "NextTimestamp")]
+    #[serde(
+        rename = "NextTimestamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<5313, u64, _>"
+    )]
     pub next_timestamp: u64,
 }
 
@@ -559,7 +562,10 @@ impl CheckMembersResponse {
 #[serde(deny_unknown_fields)]
 pub struct GetMembersMember {
     /// `JoinTime` (required). When the member joined the group (UTC seconds).
-    #[serde(rename = "JoinTime")]
+    #[serde(
+        rename = "JoinTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<35712, u64, _>"
+    )]
     pub join_time: u64,
     /// `Member_Account` (required). UserID of the member.
     #[serde(rename = "Member_Account")]

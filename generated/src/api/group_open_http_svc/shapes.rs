@@ -7,22 +7,23 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupCounterItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupCounterItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Key",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Value",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "GetGroupCounterItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Key",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Value",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(97u32, 2);
 impl tim_rest_runtime::drift::Schema for GetGroupCounterItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupCounterItem
@@ -33,30 +34,31 @@ impl tim_rest_runtime::drift::Schema for GetGroupCounterItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetAppidGroupListResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetAppidGroupListResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TotalCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupIdList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppGroupIdItem),
+        "GetAppidGroupListResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TotalCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Next",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupIdList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_AppGroupIdItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Next",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(100u32, 5);
 impl tim_rest_runtime::drift::Schema for GetAppidGroupListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetAppidGroupListResponse
@@ -67,28 +69,29 @@ impl tim_rest_runtime::drift::Schema for GetAppidGroupListResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CreateGroupResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "CreateGroupResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "HugeGroupFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "CreateGroupResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "HugeGroupFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(102u32, 2);
 impl tim_rest_runtime::drift::Schema for CreateGroupResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_CreateGroupResponse
@@ -121,32 +124,33 @@ impl tim_rest_runtime::drift::Schema for GetGroupInfoResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMemberInfoResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupMemberInfoResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(
-                    &crate::types::SHAPE_GroupMemberInfo,
-                ),
+        "GetGroupMemberInfoResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Next",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &crate::types::SHAPE_GroupMemberInfo,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Next",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(106u32, 1);
 impl tim_rest_runtime::drift::Schema for GetGroupMemberInfoResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMemberInfoResponse
@@ -261,24 +265,25 @@ impl tim_rest_runtime::drift::Schema for DestroyGroupResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetJoinedGroupListResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetJoinedGroupListResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TotalCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupIdList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_JoinedGroupItem),
+        "GetJoinedGroupListResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TotalCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupIdList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_JoinedGroupItem),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(120u32, 1);
 impl tim_rest_runtime::drift::Schema for GetJoinedGroupListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetJoinedGroupListResponse
@@ -360,28 +365,29 @@ impl tim_rest_runtime::drift::Schema for GetGroupMutedAccountResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendGroupMsgResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SendGroupMsgResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgDropReason",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "SendGroupMsgResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgDropReason",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(128u32, 3);
 impl tim_rest_runtime::drift::Schema for SendGroupMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendGroupMsgResponse
@@ -601,48 +607,49 @@ impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptDetailResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupMsgReceiptDetailResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsFinish",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ReadList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(
-                    &SHAPE_GetGroupMsgReceiptDetailReadItem,
-                ),
+        "GetGroupMsgReceiptDetailResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsFinish",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UnreadList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(
-                    &SHAPE_GetGroupMsgReceiptDetailUnreadItem,
-                ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Cursor",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "ReadList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_GetGroupMsgReceiptDetailReadItem,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UnreadList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_GetGroupMsgReceiptDetailUnreadItem,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Cursor",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(152u32, 3);
 impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptDetailResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMsgReceiptDetailResponse
@@ -666,30 +673,31 @@ impl tim_rest_runtime::drift::Schema for GroupMsgReceiptResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupBanMemberResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupBanMemberResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "BannedAccountList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_GetGroupBanMemberItem),
+        "GetGroupBanMemberResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextOffset",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "BannedAccountList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_GetGroupBanMemberItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextOffset",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(156u32, 4);
 impl tim_rest_runtime::drift::Schema for GetGroupBanMemberResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupBanMemberResponse
@@ -835,16 +843,17 @@ impl tim_rest_runtime::drift::Schema for DeleteGroupCounterResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetOnlineMemberNumResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetOnlineMemberNumResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "OnlineMemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "GetOnlineMemberNumResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "OnlineMemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(176u32, 1);
 impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetOnlineMemberNumResponse
@@ -855,16 +864,17 @@ impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendBroadcastMsgResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SendBroadcastMsgResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "SendBroadcastMsgResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(178u32, 1);
 impl tim_rest_runtime::drift::Schema for SendBroadcastMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendBroadcastMsgResponse
@@ -1133,124 +1143,125 @@ impl tim_rest_runtime::drift::Schema for AddGroupMemberResult {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_JoinedGroupItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "JoinedGroupItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Notification",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastInfoTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextMsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MaxMemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ApplyJoinOption",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MuteAllMember",
-            &["ShutUpAllMember"],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SupportTopic",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GrossTopicNextMsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SelfInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_GroupSelfInfo),
-            false,
-        ),
-    ],
-);
+        "JoinedGroupItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Notification",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastInfoTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextMsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MaxMemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ApplyJoinOption",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MuteAllMember",
+                &["ShutUpAllMember"],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SupportTopic",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GrossTopicNextMsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SelfInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_GroupSelfInfo),
+                false,
+            ),
+        ],
+    )
+    .lenient(566u32, 237440);
 impl tim_rest_runtime::drift::Schema for JoinedGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_JoinedGroupItem
@@ -1261,46 +1272,47 @@ impl tim_rest_runtime::drift::Schema for JoinedGroupItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupSelfInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupSelfInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Role",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "JoinTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UnreadMsgNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GrossTopicReadSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "GroupSelfInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Role",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "JoinTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UnreadMsgNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GrossTopicReadSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(567u32, 58);
 impl tim_rest_runtime::drift::Schema for GroupSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupSelfInfo
@@ -1337,22 +1349,23 @@ impl tim_rest_runtime::drift::Schema for GroupMemberRoleItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MutedAccountItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "MutedAccountItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MutedUntil",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "MutedAccountItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MutedUntil",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(569u32, 2);
 impl tim_rest_runtime::drift::Schema for MutedAccountItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MutedAccountItem
@@ -1363,22 +1376,23 @@ impl tim_rest_runtime::drift::Schema for MutedAccountItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ShuttedUinItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ShuttedUinItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ShuttedUntil",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "ShuttedUinItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ShuttedUntil",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(570u32, 2);
 impl tim_rest_runtime::drift::Schema for ShuttedUinItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ShuttedUinItem
@@ -1389,22 +1403,23 @@ impl tim_rest_runtime::drift::Schema for ShuttedUinItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_RecallRetItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "RecallRetItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "RetCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "RecallRetItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "RetCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(573u32, 3);
 impl tim_rest_runtime::drift::Schema for RecallRetItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RecallRetItem
@@ -1415,28 +1430,29 @@ impl tim_rest_runtime::drift::Schema for RecallRetItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ImportGroupMsgResult: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ImportGroupMsgResult",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Result",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "ImportGroupMsgResult",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Result",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(575u32, 3);
 impl tim_rest_runtime::drift::Schema for ImportGroupMsgResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImportGroupMsgResult
@@ -1473,34 +1489,35 @@ impl tim_rest_runtime::drift::Schema for ImportGroupMemberResult {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupMsgReceiptItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupMsgReceiptItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Code",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ReadNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UnreadNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "GetGroupMsgReceiptItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Code",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ReadNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UnreadNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(579u32, 15);
 impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMsgReceiptItem
@@ -1551,22 +1568,23 @@ impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptDetailUnreadItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetGroupBanMemberItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetGroupBanMemberItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "BannedUntil",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "GetGroupBanMemberItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "BannedUntil",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(583u32, 1);
 impl tim_rest_runtime::drift::Schema for GetGroupBanMemberItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupBanMemberItem
@@ -1577,28 +1595,29 @@ impl tim_rest_runtime::drift::Schema for GetGroupBanMemberItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyPermissionGroupResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "DestroyPermissionGroupResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "PermissionGroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "DestroyPermissionGroupResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "PermissionGroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(585u32, 1);
 impl tim_rest_runtime::drift::Schema for DestroyPermissionGroupResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DestroyPermissionGroupResultItem
@@ -1609,52 +1628,53 @@ impl tim_rest_runtime::drift::Schema for DestroyPermissionGroupResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetPermissionGroupInfoItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetPermissionGroupInfoItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "PermissionGroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "PermissionGroupName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Permission",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MemberCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-    ],
-);
+        "GetPermissionGroupInfoItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "PermissionGroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "PermissionGroupName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Permission",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MemberCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+        ],
+    )
+    .lenient(586u32, 97);
 impl tim_rest_runtime::drift::Schema for GetPermissionGroupInfoItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetPermissionGroupInfoItem
@@ -1665,28 +1685,29 @@ impl tim_rest_runtime::drift::Schema for GetPermissionGroupInfoItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddTopicPermissionResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AddTopicPermissionResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "AddTopicPermissionResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(588u32, 1);
 impl tim_rest_runtime::drift::Schema for AddTopicPermissionResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AddTopicPermissionResultItem
@@ -1697,34 +1718,35 @@ impl tim_rest_runtime::drift::Schema for AddTopicPermissionResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicPermissionResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetTopicPermissionResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Permission",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "GetTopicPermissionResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Permission",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(590u32, 9);
 impl tim_rest_runtime::drift::Schema for GetTopicPermissionResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicPermissionResultItem
@@ -1735,22 +1757,23 @@ impl tim_rest_runtime::drift::Schema for GetTopicPermissionResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AddPermissionGroupMemberResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AddPermissionGroupMemberResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Member_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Result",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "AddPermissionGroupMemberResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Member_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Result",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(592u32, 2);
 impl tim_rest_runtime::drift::Schema for AddPermissionGroupMemberResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AddPermissionGroupMemberResultItem

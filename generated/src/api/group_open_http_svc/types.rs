@@ -260,7 +260,10 @@ pub struct GetGroupCounterItem {
     #[serde(rename = "Key")]
     pub key: String,
     /// `Value` (required). Counter value (signed 64-bit).
-    #[serde(rename = "Value")]
+    #[serde(
+        rename = "Value",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<6209, i64, _>"
+    )]
     pub value: i64,
 }
 
@@ -411,7 +414,10 @@ impl GetAppidGroupListRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetAppidGroupListResponse {
     /// `TotalCount` (required). Total number of groups in the app (of the requested type, if any); not affected by Limit/Next.
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<6400, u64, _>"
+    )]
     pub total_count: u64,
     /// `GroupIdList` (required). The group IDs of this page.
     #[serde(
@@ -421,7 +427,10 @@ pub struct GetAppidGroupListResponse {
     )]
     pub group_id_list: Vec<AppGroupIdItem>,
     /// `Next` (required). Cursor for the next page; 0 when every group has been returned. Can exceed 2^32.
-    #[serde(rename = "Next")]
+    #[serde(
+        rename = "Next",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<6402, u64, _>"
+    )]
     pub next: u64,
 }
 
@@ -618,7 +627,12 @@ pub struct CreateGroupResponse {
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `HugeGroupFlag` (optional). Flag returned when a topic-enabled community is created; its meaning is not documented (0 in the only example).
-    #[serde(rename = "HugeGroupFlag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HugeGroupFlag",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<6529, i32, _>"
+    )]
     pub huge_group_flag: Option<i32>,
     /// `Type` (optional). Type of the new group; returned when a topic-enabled community is created.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
@@ -876,7 +890,10 @@ impl GetGroupMemberInfoRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMemberInfoResponse {
     /// `MemberNum` (required). Total number of members in the group.
-    #[serde(rename = "MemberNum")]
+    #[serde(
+        rename = "MemberNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<6784, u32, _>"
+    )]
     pub member_num: u32,
     /// `MemberList` (required). The members of this page with the requested fields.
     #[serde(
@@ -1758,7 +1775,10 @@ impl GetJoinedGroupListRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetJoinedGroupListResponse {
     /// `TotalCount` (required). Number of groups matching the request, regardless of Limit/Offset.
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<7680, u32, _>"
+    )]
     pub total_count: u32,
     /// `GroupIdList` (required). The groups of this page; apart from GroupId, fields appear only when the filters ask for them.
     #[serde(
@@ -2280,10 +2300,16 @@ impl SendGroupMsgRequest {
 #[serde(deny_unknown_fields)]
 pub struct SendGroupMsgResponse {
     /// `MsgTime` (required). Server time when the message was sent (UTC seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<8192, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgSeq` (required). Sequence number identifying the message in the group.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<8193, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgDropReason` (optional). Why the message was dropped; empty by default. Currently only frequency control (e.g. MsgFreqCtrl).
     #[serde(rename = "MsgDropReason", default, skip_serializing_if = "Option::is_none")]
@@ -3429,10 +3455,16 @@ impl GetGroupMsgReceiptDetailRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptDetailResponse {
     /// `IsFinish` (required). 1: the list is complete; 0: more members remain, call again with Cursor.
-    #[serde(rename = "IsFinish")]
+    #[serde(
+        rename = "IsFinish",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<9728, i32, _>"
+    )]
     pub is_finish: i32,
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<9729, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `ReadList` (required). Members who have read the message (when Filter is 0).
     #[serde(
@@ -3621,7 +3653,10 @@ pub struct GetGroupBanMemberResponse {
     )]
     pub banned_account_list: Vec<GetGroupBanMemberItem>,
     /// `NextOffset` (required). Offset for the next call; 0 means the whole list has been returned.
-    #[serde(rename = "NextOffset")]
+    #[serde(
+        rename = "NextOffset",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<9986, u64, _>"
+    )]
     pub next_offset: u64,
 }
 
@@ -4355,7 +4390,10 @@ impl GetOnlineMemberNumRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetOnlineMemberNumResponse {
     /// `OnlineMemberNum` (required). Number of online members.
-    #[serde(rename = "OnlineMemberNum")]
+    #[serde(
+        rename = "OnlineMemberNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<11264, u64, _>"
+    )]
     pub online_member_num: u64,
 }
 
@@ -4456,7 +4494,10 @@ impl SendBroadcastMsgRequest {
 #[serde(deny_unknown_fields)]
 pub struct SendBroadcastMsgResponse {
     /// `MsgSeq` (required). Sequence number identifying the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<11392, u64, _>"
+    )]
     pub msg_seq: u64,
 }
 
@@ -5867,22 +5908,52 @@ pub struct JoinedGroupItem {
     #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<String>,
     /// `CreateTime` (optional). Creation time (UTC seconds).
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36231, u64, _>"
+    )]
     pub create_time: Option<u64>,
     /// `LastInfoTime` (optional). Last profile change (UTC seconds).
-    #[serde(rename = "LastInfoTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastInfoTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36232, u64, _>"
+    )]
     pub last_info_time: Option<u64>,
     /// `LastMsgTime` (optional). Time of the last message (UTC seconds; 0 if none).
-    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastMsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36233, u64, _>"
+    )]
     pub last_msg_time: Option<u64>,
     /// `NextMsgSeq` (optional). Sequence number the next message will get.
-    #[serde(rename = "NextMsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36234, u64, _>"
+    )]
     pub next_msg_seq: Option<u64>,
     /// `MemberNum` (optional). Current number of members.
-    #[serde(rename = "MemberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36235, u32, _>"
+    )]
     pub member_num: Option<u32>,
     /// `MaxMemberNum` (optional). Maximum number of members.
-    #[serde(rename = "MaxMemberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxMemberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36236, u32, _>"
+    )]
     pub max_member_num: Option<u32>,
     /// `ApplyJoinOption` (optional). How join requests are handled.
     #[serde(
@@ -5900,17 +5971,28 @@ pub struct JoinedGroupItem {
     )]
     pub mute_all_member: Option<crate::types::ShutUpAllMember>,
     /// `SupportTopic` (optional). 1: the community supports topics.
-    #[serde(rename = "SupportTopic", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SupportTopic",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36239, i32, _>"
+    )]
     pub support_topic: Option<i32>,
     /// `GrossTopicNextMsgSeq` (optional). Topic-enabled communities: a message sequence number across the community's topics (not described by the field table).
     #[serde(
         rename = "GrossTopicNextMsgSeq",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36240, u64, _>"
     )]
     pub gross_topic_next_msg_seq: Option<u64>,
     /// `MemberCount` (optional). Current number of members (legacy key).
-    #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemberCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36241, u32, _>"
+    )]
     pub member_count: Option<u32>,
     /// `SelfInfo` (optional). The account's own membership info, as chosen by SelfInfoFilter.
     #[serde(rename = "SelfInfo", default, skip_serializing_if = "Option::is_none")]
@@ -6081,22 +6163,38 @@ pub struct GroupSelfInfo {
     #[serde(rename = "Role", default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::types::GroupMemberRole>,
     /// `JoinTime` (optional). When the account joined (UTC seconds).
-    #[serde(rename = "JoinTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "JoinTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36289, u64, _>"
+    )]
     pub join_time: Option<u64>,
     /// `MsgFlag` (optional). How the account receives the group's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
     pub msg_flag: Option<crate::types::MsgFlag>,
     /// `MsgSeq` (optional). Sequence number of the last message the account has read.
-    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36291, u64, _>"
+    )]
     pub msg_seq: Option<u64>,
     /// `UnreadMsgNum` (optional). Number of unread messages of the account in the group (computed by the server).
-    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreadMsgNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36292, u32, _>"
+    )]
     pub unread_msg_num: Option<u32>,
     /// `GrossTopicReadSeq` (optional). Topic-enabled communities: the account's read sequence number across the community's topics (not described by the field table).
     #[serde(
         rename = "GrossTopicReadSeq",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<36293, u64, _>"
     )]
     pub gross_topic_read_seq: Option<u64>,
 }
@@ -6196,7 +6294,10 @@ pub struct MutedAccountItem {
     #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// `MutedUntil` (required). When the mute ends (UTC seconds).
-    #[serde(rename = "MutedUntil")]
+    #[serde(
+        rename = "MutedUntil",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36417, u64, _>"
+    )]
     pub muted_until: u64,
 }
 
@@ -6221,7 +6322,10 @@ pub struct ShuttedUinItem {
     #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// `ShuttedUntil` (required). When the mute ends (UTC seconds).
-    #[serde(rename = "ShuttedUntil")]
+    #[serde(
+        rename = "ShuttedUntil",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36481, u64, _>"
+    )]
     pub shutted_until: u64,
 }
 
@@ -6298,10 +6402,16 @@ impl RecallMsgSeqItem {
 #[serde(deny_unknown_fields)]
 pub struct RecallRetItem {
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36672, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `RetCode` (required). 0: recalled; otherwise an error code (e.g. 10030 message not found, 10031 too old, 10032 cannot be recalled).
-    #[serde(rename = "RetCode")]
+    #[serde(
+        rename = "RetCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36673, i64, _>"
+    )]
     pub ret_code: i64,
 }
 
@@ -6364,10 +6474,16 @@ impl ImportGroupMsgItem {
 #[serde(deny_unknown_fields)]
 pub struct ImportGroupMsgResult {
     /// `MsgSeq` (required). Sequence number given to the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36800, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgTime` (required). Timestamp of the message.
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<36801, u64, _>"
+    )]
     pub msg_time: u64,
     /// `Result` (required). 0: imported; 10004: invalid send time; 80001: contains banned words; 80002: message too long.
     #[serde(rename = "Result")]
@@ -6487,16 +6603,32 @@ impl GetGroupMsgReceiptMsgSeq {
 #[serde(deny_unknown_fields)]
 pub struct GetGroupMsgReceiptItem {
     /// `Code` (required). Result for this message; 0 means success, e.g. 10062 means no read receipt exists for it.
-    #[serde(rename = "Code")]
+    #[serde(
+        rename = "Code",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37056, i64, _>"
+    )]
     pub code: i64,
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37057, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `ReadNum` (optional). Number of members who have read the message.
-    #[serde(rename = "ReadNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<37058, u64, _>"
+    )]
     pub read_num: Option<u64>,
     /// `UnreadNum` (optional). Number of members who have not read the message.
-    #[serde(rename = "UnreadNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreadNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<37059, u64, _>"
+    )]
     pub unread_num: Option<u64>,
 }
 
@@ -6595,7 +6727,10 @@ impl GroupMsgReceiptMsgSeq {
 #[serde(deny_unknown_fields)]
 pub struct GetGroupBanMemberItem {
     /// `BannedUntil` (required). When the ban ends (UTC seconds).
-    #[serde(rename = "BannedUntil")]
+    #[serde(
+        rename = "BannedUntil",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37312, u64, _>"
+    )]
     pub banned_until: u64,
     /// `Member_Account` (required). Account of the banned member.
     #[serde(rename = "Member_Account")]
@@ -6639,7 +6774,10 @@ impl DeleteGroupAttrItem {
 #[serde(deny_unknown_fields)]
 pub struct DestroyPermissionGroupResultItem {
     /// `ErrorCode` (required). Result for this permission group; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37440, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this permission group.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -6675,7 +6813,10 @@ impl DestroyPermissionGroupResultItem {
 #[serde(deny_unknown_fields)]
 pub struct GetPermissionGroupInfoItem {
     /// `ErrorCode` (required). Result for this permission group; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37504, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this permission group.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -6694,10 +6835,20 @@ pub struct GetPermissionGroupInfoItem {
     #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
     pub custom_string: Option<String>,
     /// `Permission` (optional). Group permission bits of the permission group (unsigned 64-bit as in add_topic_permission_group).
-    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Permission",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<37509, u64, _>"
+    )]
     pub permission: Option<u64>,
     /// `MemberCount` (optional). Number of members in the permission group.
-    #[serde(rename = "MemberCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MemberCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<37510, u32, _>"
+    )]
     pub member_count: Option<u32>,
 }
 
@@ -6784,7 +6935,10 @@ impl TopicPermissionItem {
 #[serde(deny_unknown_fields)]
 pub struct AddTopicPermissionResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37632, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this topic.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -6845,7 +6999,10 @@ impl SetTopicPermissionItem {
 #[serde(deny_unknown_fields)]
 pub struct GetTopicPermissionResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37760, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this topic.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -6854,7 +7011,12 @@ pub struct GetTopicPermissionResultItem {
     #[serde(rename = "TopicId")]
     pub topic_id: String,
     /// `Permission` (optional). Permission bits of the permission group in this topic.
-    #[serde(rename = "Permission", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Permission",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<37763, u64, _>"
+    )]
     pub permission: Option<u64>,
 }
 
@@ -6916,7 +7078,10 @@ pub struct AddPermissionGroupMemberResultItem {
     #[serde(rename = "Member_Account")]
     pub member_account: String,
     /// `Result` (required). Result for this member: 0 added, 10013 already a member; other values are error codes.
-    #[serde(rename = "Result")]
+    #[serde(
+        rename = "Result",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<37889, i64, _>"
+    )]
     pub result: i64,
 }
 

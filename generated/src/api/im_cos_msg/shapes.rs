@@ -55,40 +55,41 @@ impl tim_rest_runtime::drift::Schema for GetCosSigResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_CosPreSigUrl: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "CosPreSigUrl",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Code",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Desc",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResourceID",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "PreSigURL",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Status",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-    ],
-);
+        "CosPreSigUrl",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Code",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Desc",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResourceID",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "PreSigURL",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Status",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+        ],
+    )
+    .lenient(595u32, 5);
 impl tim_rest_runtime::drift::Schema for CosPreSigUrl {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_CosPreSigUrl

@@ -277,13 +277,19 @@ impl CosRawUrl {
 #[serde(deny_unknown_fields)]
 pub struct CosPreSigUrl {
     /// `Code` (required). Result code for this resource (0 = success).
-    #[serde(rename = "Code")]
+    #[serde(
+        rename = "Code",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38080, i64, _>"
+    )]
     pub code: i64,
     /// `Desc` (optional). Description of the result for this resource.
     #[serde(rename = "Desc", default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// `ResourceID` (required). The ResourceID given in the request.
-    #[serde(rename = "ResourceID")]
+    #[serde(
+        rename = "ResourceID",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38082, i64, _>"
+    )]
     pub resource_id: i64,
     /// `PreSigURL` (optional). Highest-privilege pre-signed URL of the file; it can download banned files and is valid for 15 minutes. Grants access: keep it secret.
     #[serde(rename = "PreSigURL", default, skip_serializing_if = "Option::is_none")]

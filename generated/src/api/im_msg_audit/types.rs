@@ -285,7 +285,12 @@ pub struct ContentModerationResponse {
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AuditSuggestion>,
     /// `Score` (optional). Maliciousness score for text and images, 0-100; higher means more malicious.
-    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Score",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<13569, u32, _>"
+    )]
     pub score: Option<u32>,
     /// `Label` (optional). Label the content hit.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]
@@ -488,10 +493,20 @@ impl BatchModerationContent {
 #[serde(deny_unknown_fields)]
 pub struct BatchModerationResult {
     /// `ContentId` (optional). The ContentId of the request item.
-    #[serde(rename = "ContentId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContentId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38208, i64, _>"
+    )]
     pub content_id: Option<i64>,
     /// `ErrorCode` (optional). Outcome for this item; 0 on success.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ErrorCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38209, i64, _>"
+    )]
     pub error_code: Option<i64>,
     /// `ErrorInfo` (optional). Error message for this item.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -503,7 +518,12 @@ pub struct BatchModerationResult {
     #[serde(rename = "Result", default, skip_serializing_if = "Option::is_none")]
     pub result: Option<AuditSuggestion>,
     /// `Score` (optional). Maliciousness score, 0-100; higher means more malicious.
-    #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Score",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38213, u32, _>"
+    )]
     pub score: Option<u32>,
     /// `Label` (optional). Label the content hit.
     #[serde(rename = "Label", default, skip_serializing_if = "Option::is_none")]

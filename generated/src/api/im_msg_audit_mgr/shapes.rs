@@ -7,24 +7,25 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetCloudAuditKeywordsIdsResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetCloudAuditKeywordsIdsResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TotalCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Infos",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AuditKeywordLib),
+        "GetCloudAuditKeywordsIdsResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TotalCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Infos",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_AuditKeywordLib),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(216u32, 1);
 impl tim_rest_runtime::drift::Schema for GetCloudAuditKeywordsIdsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetCloudAuditKeywordsIdsResponse
@@ -35,24 +36,25 @@ impl tim_rest_runtime::drift::Schema for GetCloudAuditKeywordsIdsResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetCloudAuditKeywordsResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetCloudAuditKeywordsResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TotalCount",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Infos",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AuditKeyword),
+        "GetCloudAuditKeywordsResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TotalCount",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Infos",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_AuditKeyword),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(218u32, 1);
 impl tim_rest_runtime::drift::Schema for GetCloudAuditKeywordsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetCloudAuditKeywordsResponse
@@ -76,24 +78,27 @@ impl tim_rest_runtime::drift::Schema for AddCloudAuditKeywordsResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteCloudAuditKeywordsResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "DeleteCloudAuditKeywordsResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Details",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_AuditKeywordDeleteDetail),
+        "DeleteCloudAuditKeywordsResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Details",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_AuditKeywordDeleteDetail,
+                    ),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Count",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Count",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(222u32, 2);
 impl tim_rest_runtime::drift::Schema for DeleteCloudAuditKeywordsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DeleteCloudAuditKeywordsResponse

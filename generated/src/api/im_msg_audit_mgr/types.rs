@@ -60,7 +60,12 @@ impl GetCloudAuditKeywordsIdsRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsIdsResponse {
     /// `TotalCount` (optional). Total number of keyword libraries.
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TotalCount",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<13824, u64, _>"
+    )]
     pub total_count: Option<u64>,
     /// `Infos` (required). The keyword libraries.
     #[serde(
@@ -174,7 +179,10 @@ impl GetCloudAuditKeywordsRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetCloudAuditKeywordsResponse {
     /// `TotalCount` (required). Total number of sensitive words.
-    #[serde(rename = "TotalCount")]
+    #[serde(
+        rename = "TotalCount",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<13952, u64, _>"
+    )]
     pub total_count: u64,
     /// `Infos` (required). The sensitive words and their attributes.
     #[serde(
@@ -341,7 +349,12 @@ pub struct DeleteCloudAuditKeywordsResponse {
     )]
     pub details: Vec<AuditKeywordDeleteDetail>,
     /// `Count` (optional). Number of words deleted successfully.
-    #[serde(rename = "Count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Count",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<14209, u64, _>"
+    )]
     pub count: Option<u64>,
 }
 

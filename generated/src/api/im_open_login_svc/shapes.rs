@@ -97,28 +97,29 @@ impl tim_rest_runtime::drift::Schema for KickResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountDeleteResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AccountDeleteResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "UserID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "AccountDeleteResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "UserID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(603u32, 1);
 impl tim_rest_runtime::drift::Schema for AccountDeleteResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AccountDeleteResultItem
@@ -129,34 +130,35 @@ impl tim_rest_runtime::drift::Schema for AccountDeleteResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AccountCheckResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AccountCheckResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "UserID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AccountStatus",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "AccountCheckResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "UserID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AccountStatus",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(605u32, 2);
 impl tim_rest_runtime::drift::Schema for AccountCheckResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AccountCheckResultItem

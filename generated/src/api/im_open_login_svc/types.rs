@@ -512,7 +512,10 @@ impl AccountDeleteItem {
 #[serde(deny_unknown_fields)]
 pub struct AccountDeleteResultItem {
     /// `ResultCode` (required). 0 on success, otherwise the error code for this account (70107: the account does not exist).
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38592, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description when deleting this account failed.
     #[serde(rename = "ResultInfo")]
@@ -567,7 +570,10 @@ pub struct AccountCheckResultItem {
     #[serde(rename = "UserID")]
     pub user_id: String,
     /// `ResultCode` (required). 0 when the check succeeded, otherwise the error code for this account.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38721, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description when the check failed.
     #[serde(rename = "ResultInfo")]

@@ -84,16 +84,17 @@ impl tim_rest_runtime::drift::Schema for ModifyTopicResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetOnlineMemberNumResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetOnlineMemberNumResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "OnlineMemberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "GetOnlineMemberNumResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "OnlineMemberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(244u32, 1);
 impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetOnlineMemberNumResponse
@@ -104,28 +105,29 @@ impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DestroyTopicResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "DestroyTopicResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "DestroyTopicResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(606u32, 1);
 impl tim_rest_runtime::drift::Schema for DestroyTopicResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DestroyTopicResultItem
@@ -136,34 +138,35 @@ impl tim_rest_runtime::drift::Schema for DestroyTopicResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetTopicResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SelfInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_GetTopicSelfInfo),
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_GetTopicInfo),
-            false,
-        ),
-    ],
-);
+        "GetTopicResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SelfInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_GetTopicSelfInfo),
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_GetTopicInfo),
+                false,
+            ),
+        ],
+    )
+    .lenient(607u32, 1);
 impl tim_rest_runtime::drift::Schema for GetTopicResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicResultItem
@@ -174,28 +177,29 @@ impl tim_rest_runtime::drift::Schema for GetTopicResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicSelfInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetTopicSelfInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ShutUpTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "GetTopicSelfInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ShutUpTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(608u32, 3);
 impl tim_rest_runtime::drift::Schema for GetTopicSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicSelfInfo
@@ -206,76 +210,77 @@ impl tim_rest_runtime::drift::Schema for GetTopicSelfInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetTopicInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetTopicInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopicId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextMsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Notification",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MuteAllMember",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "GetTopicInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopicId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextMsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Notification",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MuteAllMember",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(609u32, 400);
 impl tim_rest_runtime::drift::Schema for GetTopicInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicInfo

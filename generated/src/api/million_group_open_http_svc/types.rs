@@ -511,7 +511,10 @@ impl GetOnlineMemberNumRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetOnlineMemberNumResponse {
     /// `OnlineMemberNum` (required). Number of online members.
-    #[serde(rename = "OnlineMemberNum")]
+    #[serde(
+        rename = "OnlineMemberNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<15616, u64, _>"
+    )]
     pub online_member_num: u64,
 }
 
@@ -530,7 +533,10 @@ impl GetOnlineMemberNumResponse {
 #[serde(deny_unknown_fields)]
 pub struct DestroyTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38784, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this topic ("ok" on success).
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -566,7 +572,10 @@ impl DestroyTopicResultItem {
 #[serde(deny_unknown_fields)]
 pub struct GetTopicResultItem {
     /// `ErrorCode` (required). Result for this topic; 0 means success.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<38848, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error message for this topic ("ok" on success).
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -620,10 +629,20 @@ impl GetTopicResultItem {
 #[serde(deny_unknown_fields)]
 pub struct GetTopicSelfInfo {
     /// `ShutUpTime` (optional). The user's mute time in this topic (0 when not muted).
-    #[serde(rename = "ShutUpTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ShutUpTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38912, u64, _>"
+    )]
     pub shut_up_time: Option<u64>,
     /// `MsgSeq` (optional). Sequence number of the last message the user has read.
-    #[serde(rename = "MsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38913, u64, _>"
+    )]
     pub msg_seq: Option<u64>,
     /// `MsgFlag` (optional). How the user receives the topic's messages.
     #[serde(rename = "MsgFlag", default, skip_serializing_if = "Option::is_none")]
@@ -682,7 +701,12 @@ pub struct GetTopicInfo {
     #[serde(rename = "TopicId")]
     pub topic_id: String,
     /// `NextMsgSeq` (optional). Sequence number the next topic message will get.
-    #[serde(rename = "NextMsgSeq", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextMsgSeq",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38980, u64, _>"
+    )]
     pub next_msg_seq: Option<u64>,
     /// `Notification` (optional). Topic notice.
     #[serde(rename = "Notification", default, skip_serializing_if = "Option::is_none")]
@@ -691,10 +715,20 @@ pub struct GetTopicInfo {
     #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
     pub introduction: Option<String>,
     /// `CreateTime` (optional). When the topic was created (UTC seconds).
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38983, u64, _>"
+    )]
     pub create_time: Option<u64>,
     /// `LastMsgTime` (optional). Time of the last message in the topic (UTC seconds).
-    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastMsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<38984, u64, _>"
+    )]
     pub last_msg_time: Option<u64>,
     /// `MuteAllMember` (optional). Whether the whole topic is muted: On or Off.
     #[serde(rename = "MuteAllMember", default, skip_serializing_if = "Option::is_none")]

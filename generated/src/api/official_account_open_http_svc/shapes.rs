@@ -75,30 +75,33 @@ impl tim_rest_runtime::drift::Schema for GetOfficialAccountInfoResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetSubscriberInfoResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetSubscriberInfoResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Next",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscriberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscriberList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_OfficialAccountSubscriber),
+        "GetSubscriberInfoResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Next",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscriberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscriberList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_OfficialAccountSubscriber,
+                    ),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(258u32, 2);
 impl tim_rest_runtime::drift::Schema for GetSubscriberInfoResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetSubscriberInfoResponse
@@ -232,36 +235,39 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountMsgRecallResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountMsgGetSimpleResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountMsgGetSimpleResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsFinished",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "RspMsgList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_OfficialAccountHistoryMsg),
+        "OfficialAccountMsgGetSimpleResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsFinished",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "RspMsgList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_OfficialAccountHistoryMsg,
+                    ),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(270u32, 2);
 impl tim_rest_runtime::drift::Schema for OfficialAccountMsgGetSimpleResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountMsgGetSimpleResponse
@@ -272,82 +278,83 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountMsgGetSimpleResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountProfile: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountProfile",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscriberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Organization",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "OfficialAccountProfile",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscriberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Organization",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(612u32, 226);
 impl tim_rest_runtime::drift::Schema for OfficialAccountProfile {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountProfile
@@ -358,40 +365,41 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountProfile {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountSubscriber: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountSubscriber",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Subscriber_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscribeTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastSendMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "OfficialAccountSubscriber",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Subscriber_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscribeTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastSendMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(613u32, 18);
 impl tim_rest_runtime::drift::Schema for OfficialAccountSubscriber {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountSubscriber
@@ -454,78 +462,79 @@ impl tim_rest_runtime::drift::Schema for DeleteSubscriberResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SubscribedOfficialAccount: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SubscribedOfficialAccount",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscriberNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Organization",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SelfInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(
-                &SHAPE_SubscribedOfficialAccountSelfInfo,
+        "SubscribedOfficialAccount",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscriberNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Organization",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SelfInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(
+                    &SHAPE_SubscribedOfficialAccountSelfInfo,
+                ),
+                false,
+            ),
+        ],
+    )
+    .lenient(618u32, 56);
 impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccount {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SubscribedOfficialAccount
@@ -536,22 +545,23 @@ impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccount {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SubscribedOfficialAccountSelfInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SubscribedOfficialAccountSelfInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscribeTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomString",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "SubscribedOfficialAccountSelfInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscribeTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomString",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(619u32, 1);
 impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccountSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SubscribedOfficialAccountSelfInfo
@@ -562,22 +572,23 @@ impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccountSelfInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountRecallResult: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountRecallResult",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "RetCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountRecallResult",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "RetCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(620u32, 2);
 impl tim_rest_runtime::drift::Schema for OfficialAccountRecallResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountRecallResult
@@ -588,48 +599,51 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountRecallResult {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountHistoryMsg: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountHistoryMsg",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsPlaceMsg",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "OfficialAccountHistoryMsg",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsPlaceMsg",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(621u32, 42);
 impl tim_rest_runtime::drift::Schema for OfficialAccountHistoryMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountHistoryMsg

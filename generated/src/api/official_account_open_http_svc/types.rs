@@ -739,7 +739,12 @@ pub struct GetSubscriberInfoResponse {
     #[serde(rename = "Next", default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// `SubscriberNum` (optional). Total number of subscribers of the official account.
-    #[serde(rename = "SubscriberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubscriberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<16513, u64, _>"
+    )]
     pub subscriber_num: Option<u64>,
     /// `SubscriberList` (required). Subscribers in this page.
     #[serde(
@@ -1355,7 +1360,12 @@ pub struct OfficialAccountMsgGetSimpleResponse {
     )]
     pub official_account: Option<String>,
     /// `IsFinished` (optional). Whether the pull has reached the end (1 in the example).
-    #[serde(rename = "IsFinished", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsFinished",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<17281, i32, _>"
+    )]
     pub is_finished: Option<i32>,
     /// `LastMsgKey` (optional). MsgKey to pass as LastMsgKey on the next call.
     #[serde(rename = "LastMsgKey", default, skip_serializing_if = "Option::is_none")]
@@ -1480,7 +1490,12 @@ pub struct OfficialAccountProfile {
     )]
     pub official_account: Option<String>,
     /// `ErrorCode` (optional). Outcome for this official account; 0 on success.
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ErrorCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39169, i64, _>"
+    )]
     pub error_code: Option<i64>,
     /// `ErrorInfo` (optional). Error message for this official account.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -1492,13 +1507,28 @@ pub struct OfficialAccountProfile {
     #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<String>,
     /// `CreateTime` (optional). Creation time of the official account.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39173, u64, _>"
+    )]
     pub create_time: Option<u64>,
     /// `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
-    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastMsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39174, u64, _>"
+    )]
     pub last_msg_time: Option<u64>,
     /// `SubscriberNum` (optional). Current number of subscribers.
-    #[serde(rename = "SubscriberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubscriberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39175, u64, _>"
+    )]
     pub subscriber_num: Option<u64>,
     /// `Introduction` (optional). Introduction.
     #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
@@ -1629,7 +1659,12 @@ pub struct OfficialAccountSubscriber {
     #[serde(rename = "Subscriber_Account")]
     pub subscriber_account: String,
     /// `SubscribeTime` (optional). Time of subscription (Unix seconds in the example).
-    #[serde(rename = "SubscribeTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubscribeTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39233, u64, _>"
+    )]
     pub subscribe_time: Option<u64>,
     /// `CustomString` (optional). App-defined field of the subscriber; at most 3000 bytes.
     #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
@@ -1641,7 +1676,8 @@ pub struct OfficialAccountSubscriber {
     #[serde(
         rename = "LastSendMsgTime",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39236, u64, _>"
     )]
     pub last_send_msg_time: Option<u64>,
 }
@@ -1831,13 +1867,28 @@ pub struct SubscribedOfficialAccount {
     #[serde(rename = "Owner_Account", default, skip_serializing_if = "Option::is_none")]
     pub owner_account: Option<String>,
     /// `CreateTime` (optional). Creation time of the official account.
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39555, u64, _>"
+    )]
     pub create_time: Option<u64>,
     /// `LastMsgTime` (optional). Time of the last message between the official account and its subscribers.
-    #[serde(rename = "LastMsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastMsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39556, u64, _>"
+    )]
     pub last_msg_time: Option<u64>,
     /// `SubscriberNum` (optional). Current number of subscribers.
-    #[serde(rename = "SubscriberNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubscriberNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39557, u64, _>"
+    )]
     pub subscriber_num: Option<u64>,
     /// `Introduction` (optional). Introduction.
     #[serde(rename = "Introduction", default, skip_serializing_if = "Option::is_none")]
@@ -1960,7 +2011,12 @@ impl SubscribedOfficialAccount {
 #[serde(deny_unknown_fields)]
 pub struct SubscribedOfficialAccountSelfInfo {
     /// `SubscribeTime` (optional). Time the user subscribed.
-    #[serde(rename = "SubscribeTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SubscribeTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39616, u64, _>"
+    )]
     pub subscribe_time: Option<u64>,
     /// `CustomString` (optional). App-defined field of the subscriber.
     #[serde(rename = "CustomString", default, skip_serializing_if = "Option::is_none")]
@@ -2002,7 +2058,10 @@ pub struct OfficialAccountRecallResult {
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
     /// `RetCode` (required). 0 when the message was recalled; otherwise an error code (see the page's error codes).
-    #[serde(rename = "RetCode")]
+    #[serde(
+        rename = "RetCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<39681, i64, _>"
+    )]
     pub ret_code: i64,
 }
 
@@ -2027,7 +2086,12 @@ pub struct OfficialAccountHistoryMsg {
     #[serde(rename = "From_Account")]
     pub from_account: String,
     /// `IsPlaceMsg` (optional). 1: placeholder for a message that expired, failed to store or was deleted.
-    #[serde(rename = "IsPlaceMsg", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsPlaceMsg",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39745, i32, _>"
+    )]
     pub is_place_msg: Option<i32>,
     /// `MsgBody` (required). Message body.
     #[serde(
@@ -2037,13 +2101,21 @@ pub struct OfficialAccountHistoryMsg {
     )]
     pub msg_body: Vec<crate::types::MsgElement>,
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<39747, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgKey` (optional). Key of the message, "Seq_1_ServerTime"; used to recall it.
     #[serde(rename = "MsgKey", default, skip_serializing_if = "Option::is_none")]
     pub msg_key: Option<String>,
     /// `MsgTimeStamp` (optional). Time of the message (Unix seconds in the example).
-    #[serde(rename = "MsgTimeStamp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgTimeStamp",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<39749, u64, _>"
+    )]
     pub msg_time_stamp: Option<u64>,
 }
 

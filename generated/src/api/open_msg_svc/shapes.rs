@@ -7,36 +7,37 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryFileContent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "HistoryFileContent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "SdkAppId",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ChatType",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_HistoryMessage),
+        "HistoryFileContent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "SdkAppId",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "ChatType",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_HistoryMessage),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(272u32, 1);
 impl tim_rest_runtime::drift::Schema for HistoryFileContent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryFileContent
@@ -47,54 +48,57 @@ impl tim_rest_runtime::drift::Schema for HistoryFileContent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryMessage: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "HistoryMessage",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTimestamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgRandom",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "HistoryMessage",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTimestamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgRandom",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(273u32, 56);
 impl tim_rest_runtime::drift::Schema for HistoryMessage {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryMessage
@@ -127,46 +131,47 @@ impl tim_rest_runtime::drift::Schema for GetHistoryResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_HistoryFileInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "HistoryFileInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "URL",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ExpireTime",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FileSize",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FileMD5",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GzipSize",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GzipMD5",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "HistoryFileInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "URL",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ExpireTime",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FileSize",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FileMD5",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GzipSize",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GzipMD5",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(622u32, 20);
 impl tim_rest_runtime::drift::Schema for HistoryFileInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryFileInfo

@@ -63,7 +63,10 @@ impl<'de> serde::Deserialize<'de> for HistoryChatType {
 #[serde(deny_unknown_fields)]
 pub struct HistoryFileContent {
     /// `SdkAppId` (required). SDKAppID of the app (note the spelling `SdkAppId`).
-    #[serde(rename = "SdkAppId")]
+    #[serde(
+        rename = "SdkAppId",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<17408, u64, _>"
+    )]
     pub sdk_app_id: u64,
     /// `ChatType` (required). C2C or Group.
     #[serde(rename = "ChatType")]
@@ -113,13 +116,24 @@ pub struct HistoryMessage {
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `MsgTimestamp` (required). Send time (Unix seconds). Note the lower-case `s` in the key (MsgTimeStamp elsewhere).
-    #[serde(rename = "MsgTimestamp")]
+    #[serde(
+        rename = "MsgTimestamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<17475, u64, _>"
+    )]
     pub msg_timestamp: u64,
     /// `MsgSeq` (required). Message sequence number.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<17476, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgRandom` (optional). Message random number; one-to-one files only (the group example has none).
-    #[serde(rename = "MsgRandom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgRandom",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<17477, u32, _>"
+    )]
     pub msg_random: Option<u32>,
     /// `MsgBody` (required). Message body.
     #[serde(
@@ -262,13 +276,19 @@ pub struct HistoryFileInfo {
     #[serde(rename = "ExpireTime")]
     pub expire_time: String,
     /// `FileSize` (required). File size in bytes before GZip compression.
-    #[serde(rename = "FileSize")]
+    #[serde(
+        rename = "FileSize",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<39810, u64, _>"
+    )]
     pub file_size: u64,
     /// `FileMD5` (required). MD5 of the file before GZip compression.
     #[serde(rename = "FileMD5")]
     pub file_md5: String,
     /// `GzipSize` (required). File size in bytes after GZip compression.
-    #[serde(rename = "GzipSize")]
+    #[serde(
+        rename = "GzipSize",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<39812, u64, _>"
+    )]
     pub gzip_size: u64,
     /// `GzipMD5` (required). MD5 of the file after GZip compression.
     #[serde(rename = "GzipMD5")]

@@ -226,22 +226,23 @@ impl tim_rest_runtime::drift::Schema for SetNoSpeakingResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetNoSpeakingResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetNoSpeakingResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "C2CmsgNospeakingTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupmsgNospeakingTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-    ],
-);
+        "GetNoSpeakingResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "C2CmsgNospeakingTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupmsgNospeakingTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+        ],
+    )
+    .lenient(281u32, 3);
 impl tim_rest_runtime::drift::Schema for GetNoSpeakingResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetNoSpeakingResponse

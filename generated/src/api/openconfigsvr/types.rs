@@ -732,10 +732,16 @@ impl GetNoSpeakingRequest {
 #[serde(deny_unknown_fields)]
 pub struct GetNoSpeakingResponse {
     /// `C2CmsgNospeakingTime` (required). One-to-one mute duration in seconds: 0 not muted, 4294967295 (0xFFFFFFFF) muted forever, otherwise the mute duration.
-    #[serde(rename = "C2CmsgNospeakingTime")]
+    #[serde(
+        rename = "C2CmsgNospeakingTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<17984, u32, _>"
+    )]
     pub c2c_msg_nospeaking_time: u32,
     /// `GroupmsgNospeakingTime` (required). Group message mute duration in seconds: 0 not muted, 4294967295 (0xFFFFFFFF) muted forever, otherwise the mute duration.
-    #[serde(rename = "GroupmsgNospeakingTime")]
+    #[serde(
+        rename = "GroupmsgNospeakingTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<17985, u32, _>"
+    )]
     pub group_msg_nospeaking_time: u32,
 }
 

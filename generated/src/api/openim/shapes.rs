@@ -7,72 +7,75 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CRoamMsg: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2CRoamMsg",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgRandom",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgFlagBits",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "IsPeerRead",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "C2CRoamMsg",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CloudCustomData",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgRandom",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgFlagBits",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "IsPeerRead",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CloudCustomData",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(289u32, 92);
 impl tim_rest_runtime::drift::Schema for C2CRoamMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CRoamMsg
@@ -113,22 +116,23 @@ impl tim_rest_runtime::drift::Schema for QueryOnlineStatusResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SendMsgResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SendMsgResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "SendMsgResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(293u32, 1);
 impl tim_rest_runtime::drift::Schema for SendMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendMsgResponse
@@ -180,42 +184,43 @@ impl tim_rest_runtime::drift::Schema for ImportMsgResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AdminGetRoamMsgResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AdminGetRoamMsgResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Complete",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgCnt",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LastMsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CRoamMsg),
+        "AdminGetRoamMsgResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Complete",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgCnt",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LastMsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CRoamMsg),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(299u32, 7);
 impl tim_rest_runtime::drift::Schema for AdminGetRoamMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AdminGetRoamMsgResponse
@@ -252,32 +257,33 @@ impl tim_rest_runtime::drift::Schema for AdminSetMsgReadResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetC2cUnreadMsgNumResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetC2cUnreadMsgNumResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "AllC2CUnreadMsgNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "C2CUnreadMsgNumList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CUnreadMsgNum),
+        "GetC2cUnreadMsgNumResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "AllC2CUnreadMsgNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CUnreadMsgNumError),
+            tim_rest_runtime::drift::FieldShape::new(
+                "C2CUnreadMsgNumList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CUnreadMsgNum),
+                ),
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_C2CUnreadMsgNumError),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(305u32, 1);
 impl tim_rest_runtime::drift::Schema for GetC2cUnreadMsgNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetC2cUnreadMsgNumResponse
@@ -400,22 +406,23 @@ impl tim_rest_runtime::drift::Schema for PlatformStatus {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OnlineStatusError: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OnlineStatusError",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "OnlineStatusError",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(625u32, 2);
 impl tim_rest_runtime::drift::Schema for OnlineStatusError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OnlineStatusError
@@ -426,22 +433,23 @@ impl tim_rest_runtime::drift::Schema for OnlineStatusError {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BatchSendMsgError: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "BatchSendMsgError",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "BatchSendMsgError",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(626u32, 2);
 impl tim_rest_runtime::drift::Schema for BatchSendMsgError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BatchSendMsgError
@@ -452,22 +460,23 @@ impl tim_rest_runtime::drift::Schema for BatchSendMsgError {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CUnreadMsgNum: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2CUnreadMsgNum",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Peer_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "C2CUnreadMsgNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "C2CUnreadMsgNum",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Peer_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "C2CUnreadMsgNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(627u32, 2);
 impl tim_rest_runtime::drift::Schema for C2CUnreadMsgNum {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CUnreadMsgNum
@@ -478,22 +487,23 @@ impl tim_rest_runtime::drift::Schema for C2CUnreadMsgNum {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2CUnreadMsgNumError: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2CUnreadMsgNumError",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Peer_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "C2CUnreadMsgNumError",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Peer_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(628u32, 2);
 impl tim_rest_runtime::drift::Schema for C2CUnreadMsgNumError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CUnreadMsgNumError

@@ -303,19 +303,33 @@ pub struct C2CRoamMsg {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<18498, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgRandom` (required). Random number of the message.
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<18499, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgTimeStamp` (required). Message time, Unix seconds.
-    #[serde(rename = "MsgTimeStamp")]
+    #[serde(
+        rename = "MsgTimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<18500, u64, _>"
+    )]
     pub msg_time_stamp: u64,
     /// `MsgFlagBits` (required). 0: normal; 8: recalled.
     #[serde(rename = "MsgFlagBits")]
     pub msg_flag_bits: MsgFlagBits,
     /// `IsPeerRead` (optional). 1: the receiver has sent a read receipt for this message; 0: not.
-    #[serde(rename = "IsPeerRead", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsPeerRead",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<18502, i32, _>"
+    )]
     pub is_peer_read: Option<i32>,
     /// `MsgKey` (required). Key of the message, usable with admin_msgwithdraw.
     #[serde(rename = "MsgKey")]
@@ -745,7 +759,10 @@ impl SendMsgRequest {
 #[serde(deny_unknown_fields)]
 pub struct SendMsgResponse {
     /// `MsgTime` (required). Message time, Unix seconds.
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<18752, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgKey` (optional). Unique key of the message (at most 50 characters), used to recall or modify it.
     #[serde(rename = "MsgKey", default, skip_serializing_if = "Option::is_none")]
@@ -1189,13 +1206,22 @@ impl AdminGetRoamMsgRequest {
 #[serde(deny_unknown_fields)]
 pub struct AdminGetRoamMsgResponse {
     /// `Complete` (required). 1: all messages of the range were returned; 0: more remain, pull again.
-    #[serde(rename = "Complete")]
+    #[serde(
+        rename = "Complete",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<19136, i32, _>"
+    )]
     pub complete: i32,
     /// `MsgCnt` (required). Number of messages in this reply.
-    #[serde(rename = "MsgCnt")]
+    #[serde(
+        rename = "MsgCnt",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<19137, u32, _>"
+    )]
     pub msg_cnt: u32,
     /// `LastMsgTime` (required). Time of the last message in this reply.
-    #[serde(rename = "LastMsgTime")]
+    #[serde(
+        rename = "LastMsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<19138, u64, _>"
+    )]
     pub last_msg_time: u64,
     /// `LastMsgKey` (required). MsgKey of the last message in this reply.
     #[serde(rename = "LastMsgKey")]
@@ -1446,7 +1472,8 @@ pub struct GetC2cUnreadMsgNumResponse {
     #[serde(
         rename = "AllC2CUnreadMsgNum",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<19520, u64, _>"
     )]
     pub all_c2c_unread_msg_num: Option<u64>,
     /// `C2CUnreadMsgNumList` (required). Unread count per conversation; when Peer_Account was given.
@@ -1901,7 +1928,10 @@ pub struct OnlineStatusError {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ErrorCode` (required). Error code; 70107 means the account does not exist.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40001, i64, _>"
+    )]
     pub error_code: i64,
 }
 
@@ -1926,7 +1956,10 @@ pub struct BatchSendMsgError {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ErrorCode` (required). Error code; 70107 means the account does not exist.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40065, i64, _>"
+    )]
     pub error_code: i64,
 }
 
@@ -1951,7 +1984,10 @@ pub struct C2CUnreadMsgNum {
     #[serde(rename = "Peer_Account")]
     pub peer_account: String,
     /// `C2CUnreadMsgNum` (required). Unread count of this conversation.
-    #[serde(rename = "C2CUnreadMsgNum")]
+    #[serde(
+        rename = "C2CUnreadMsgNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40129, u64, _>"
+    )]
     pub c2c_unread_msg_num: u64,
 }
 
@@ -1976,7 +2012,10 @@ pub struct C2CUnreadMsgNumError {
     #[serde(rename = "Peer_Account")]
     pub peer_account: String,
     /// `ErrorCode` (required). Error code; 70107 means the account does not exist.
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40193, i64, _>"
+    )]
     pub error_code: i64,
 }
 

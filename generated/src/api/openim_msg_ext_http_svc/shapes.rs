@@ -7,28 +7,29 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtension: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "MsgExtension",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Key",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Value",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Seq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "MsgExtension",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Key",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Value",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Seq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(315u32, 4);
 impl tim_rest_runtime::drift::Schema for MsgExtension {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtension
@@ -39,22 +40,23 @@ impl tim_rest_runtime::drift::Schema for MsgExtension {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtensionResult: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "MsgExtensionResult",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Extension",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
-            true,
-        ),
-    ],
-);
+        "MsgExtensionResult",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Extension",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
+                true,
+            ),
+        ],
+    )
+    .lenient(317u32, 1);
 impl tim_rest_runtime::drift::Schema for MsgExtensionResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtensionResult
@@ -65,36 +67,37 @@ impl tim_rest_runtime::drift::Schema for MsgExtensionResult {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetKeyValuesResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetKeyValuesResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ExtensionList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
+        "GetKeyValuesResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ExtensionList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompleteFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LatestSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ClearSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompleteFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LatestSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ClearSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(319u32, 14);
 impl tim_rest_runtime::drift::Schema for GetKeyValuesResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetKeyValuesResponse
@@ -127,36 +130,37 @@ impl tim_rest_runtime::drift::Schema for SetKeyValuesResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupGetKeyValuesResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupGetKeyValuesResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ExtensionList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
+        "GroupGetKeyValuesResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ExtensionList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtension),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompleteFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "LatestSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ClearSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompleteFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "LatestSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ClearSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(323u32, 14);
 impl tim_rest_runtime::drift::Schema for GroupGetKeyValuesResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupGetKeyValuesResponse

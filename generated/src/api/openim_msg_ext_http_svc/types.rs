@@ -69,7 +69,10 @@ pub struct MsgExtension {
     #[serde(rename = "Value")]
     pub value: String,
     /// `Seq` (required). Version of the pair.
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20162, u64, _>"
+    )]
     pub seq: u64,
 }
 
@@ -128,7 +131,10 @@ impl MsgExtensionSetItem {
 #[serde(deny_unknown_fields)]
 pub struct MsgExtensionResult {
     /// `ErrorCode` (required). Error code of this pair; 0 means success (23001: Seq conflict).
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20288, i64, _>"
+    )]
     pub error_code: i64,
     /// `Extension` (required). The key-value pair this outcome is about, with its Seq.
     #[serde(rename = "Extension")]
@@ -226,13 +232,22 @@ pub struct GetKeyValuesResponse {
     )]
     pub extension_list: Vec<MsgExtension>,
     /// `CompleteFlag` (required). 1: all pairs returned; 0: more remain.
-    #[serde(rename = "CompleteFlag")]
+    #[serde(
+        rename = "CompleteFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20417, i32, _>"
+    )]
     pub complete_flag: i32,
     /// `LatestSeq` (required). Latest Seq on the server (the largest Seq of all pairs).
-    #[serde(rename = "LatestSeq")]
+    #[serde(
+        rename = "LatestSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20418, u64, _>"
+    )]
     pub latest_seq: u64,
     /// `ClearSeq` (required). Seq of the last clear; clients should drop local pairs with Seq up to this value.
-    #[serde(rename = "ClearSeq")]
+    #[serde(
+        rename = "ClearSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20419, u64, _>"
+    )]
     pub clear_seq: u64,
 }
 
@@ -437,13 +452,22 @@ pub struct GroupGetKeyValuesResponse {
     )]
     pub extension_list: Vec<MsgExtension>,
     /// `CompleteFlag` (required). 1: all pairs returned; 0: more remain.
-    #[serde(rename = "CompleteFlag")]
+    #[serde(
+        rename = "CompleteFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20673, i32, _>"
+    )]
     pub complete_flag: i32,
     /// `LatestSeq` (required). Latest Seq on the server (the largest Seq of all pairs).
-    #[serde(rename = "LatestSeq")]
+    #[serde(
+        rename = "LatestSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20674, u64, _>"
+    )]
     pub latest_seq: u64,
     /// `ClearSeq` (required). Seq of the last clear; clients should drop local pairs with Seq up to this value.
-    #[serde(rename = "ClearSeq")]
+    #[serde(
+        rename = "ClearSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<20675, u64, _>"
+    )]
     pub clear_seq: u64,
 }
 

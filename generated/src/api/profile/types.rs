@@ -217,7 +217,10 @@ pub struct UserProfileItem {
     )]
     pub profile_item: Vec<ProfileItem>,
     /// `ResultCode` (required). 0 on success, otherwise the error code for this user.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40322, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description for this user; empty on success.
     #[serde(rename = "ResultInfo")]

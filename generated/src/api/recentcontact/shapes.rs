@@ -39,22 +39,23 @@ impl tim_rest_runtime::drift::Schema for ContactItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactGroupItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ContactGroupItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "ContactGroupItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(342u32, 2);
 impl tim_rest_runtime::drift::Schema for ContactGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactGroupItem
@@ -65,52 +66,55 @@ impl tim_rest_runtime::drift::Schema for ContactGroupItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactMarkItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ContactMarkItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ToGroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Timestamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "StandardMark",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomMark",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactGroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::I64),
-            true,
-        ),
-    ],
-);
+        "ContactMarkItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ToGroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Timestamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "StandardMark",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomMark",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactGroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::I64,
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(343u32, 8);
 impl tim_rest_runtime::drift::Schema for ContactMarkItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactMarkItem
@@ -121,48 +125,49 @@ impl tim_rest_runtime::drift::Schema for ContactMarkItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetListResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetListResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "SessionItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_SessionItem),
+        "GetListResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "SessionItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_SessionItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompleteFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "StartIndex",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopStartIndex",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompleteFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "StartIndex",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopStartIndex",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(350u32, 62);
 impl tim_rest_runtime::drift::Schema for GetListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetListResponse
@@ -321,38 +326,39 @@ impl tim_rest_runtime::drift::Schema for MarkContactResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetContactGroupResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetContactGroupResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactMarkItem),
+        "GetContactGroupResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactMarkItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactGroupItem),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactGroupItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompleteFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextStartIndex",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompleteFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextStartIndex",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(366u32, 12);
 impl tim_rest_runtime::drift::Schema for GetContactGroupResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetContactGroupResponse
@@ -363,58 +369,61 @@ impl tim_rest_runtime::drift::Schema for GetContactGroupResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SessionItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SessionItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "TopFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "StandardMark",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomMark",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactGroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::I64),
-            true,
-        ),
-    ],
-);
+        "SessionItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "TopFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "StandardMark",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomMark",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactGroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::I64,
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(631u32, 8);
 impl tim_rest_runtime::drift::Schema for SessionItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SessionItem
@@ -453,28 +462,29 @@ impl tim_rest_runtime::drift::Schema for GroupResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ContactResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "ContactResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(635u32, 2);
 impl tim_rest_runtime::drift::Schema for ContactResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactResultItem
@@ -485,42 +495,45 @@ impl tim_rest_runtime::drift::Schema for ContactResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_UpdateGroupResult: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "UpdateGroupResult",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "UpdateGroupType",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "OldGroupName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactResultItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactUpdateResultItem),
+        "UpdateGroupResult",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "UpdateGroupType",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "OldGroupName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactResultItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_ContactUpdateResultItem,
+                    ),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(638u32, 4);
 impl tim_rest_runtime::drift::Schema for UpdateGroupResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_UpdateGroupResult
@@ -531,34 +544,35 @@ impl tim_rest_runtime::drift::Schema for UpdateGroupResult {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ContactUpdateResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ContactUpdateResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactOptType",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "ContactUpdateResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactOptType",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(639u32, 4);
 impl tim_rest_runtime::drift::Schema for ContactUpdateResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactUpdateResultItem
@@ -569,34 +583,35 @@ impl tim_rest_runtime::drift::Schema for ContactUpdateResultItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MarkResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "MarkResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "OptType",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ContactItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "MarkResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "OptType",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ContactItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_ContactItem),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(641u32, 4);
 impl tim_rest_runtime::drift::Schema for MarkResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MarkResultItem

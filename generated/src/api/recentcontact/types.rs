@@ -103,7 +103,10 @@ pub struct ContactGroupItem {
     #[serde(rename = "GroupName")]
     pub group_name: String,
     /// `GroupId` (required). Integer ID of the conversation group.
-    #[serde(rename = "GroupId")]
+    #[serde(
+        rename = "GroupId",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<21889, i64, _>"
+    )]
     pub group_id: i64,
 }
 
@@ -134,7 +137,10 @@ pub struct ContactMarkItem {
     #[serde(rename = "To_Account", default, skip_serializing_if = "Option::is_none")]
     pub to_account: Option<String>,
     /// `Timestamp` (required). Time of the latest group/mark update of this conversation (Unix seconds).
-    #[serde(rename = "Timestamp")]
+    #[serde(
+        rename = "Timestamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<21955, u64, _>"
+    )]
     pub timestamp: u64,
     /// `StandardMark` (optional). Standard mark bits as a bit string, e.g. "011111110".
     #[serde(rename = "StandardMark", default, skip_serializing_if = "Option::is_none")]
@@ -534,19 +540,34 @@ pub struct GetListResponse {
     )]
     pub session_item: Vec<SessionItem>,
     /// `CompleteFlag` (required). 1: every conversation has been returned; 0: more pages remain.
-    #[serde(rename = "CompleteFlag")]
+    #[serde(
+        rename = "CompleteFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<22401, i32, _>"
+    )]
     pub complete_flag: i32,
     /// `TimeStamp` (required). Start time of the next page of ordinary conversations (send back as `TimeStamp`).
-    #[serde(rename = "TimeStamp")]
+    #[serde(
+        rename = "TimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<22402, u64, _>"
+    )]
     pub time_stamp: u64,
     /// `StartIndex` (required). Start position of the next page of ordinary conversations (send back as `StartIndex`).
-    #[serde(rename = "StartIndex")]
+    #[serde(
+        rename = "StartIndex",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<22403, u64, _>"
+    )]
     pub start_index: u64,
     /// `TopTimeStamp` (required). Start time of the next page of pinned conversations (send back as `TopTimeStamp`).
-    #[serde(rename = "TopTimeStamp")]
+    #[serde(
+        rename = "TopTimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<22404, u64, _>"
+    )]
     pub top_time_stamp: u64,
     /// `TopStartIndex` (required). Start position of the next page of pinned conversations (send back as `TopStartIndex`).
-    #[serde(rename = "TopStartIndex")]
+    #[serde(
+        rename = "TopStartIndex",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<22405, u64, _>"
+    )]
     pub top_start_index: u64,
 }
 
@@ -1234,10 +1255,16 @@ pub struct GetContactGroupResponse {
     )]
     pub group_item: Vec<ContactGroupItem>,
     /// `CompleteFlag` (required). End-of-list flag of the paging (1 in the example when everything was returned).
-    #[serde(rename = "CompleteFlag")]
+    #[serde(
+        rename = "CompleteFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<23426, i32, _>"
+    )]
     pub complete_flag: i32,
     /// `NextStartIndex` (required). Start index of the next page.
-    #[serde(rename = "NextStartIndex")]
+    #[serde(
+        rename = "NextStartIndex",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<23427, u64, _>"
+    )]
     pub next_start_index: u64,
 }
 
@@ -1284,7 +1311,10 @@ pub struct SessionItem {
     #[serde(rename = "GroupId", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `MsgTime` (required). Conversation time (Unix seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40387, u64, _>"
+    )]
     pub msg_time: u64,
     /// `TopFlag` (required). 0: ordinary conversation; 1: pinned conversation. On the wire `true` is 1 and `false` is 0.
     #[serde(rename = "TopFlag", with = "tim_rest_runtime::codec::flag")]
@@ -1470,7 +1500,10 @@ pub struct ContactResultItem {
     #[serde(rename = "ContactItem")]
     pub contact_item: ContactItem,
     /// `ResultCode` (required). Error code of this conversation; 0 means success.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40641, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description of this conversation.
     #[serde(rename = "ResultInfo")]
@@ -1589,7 +1622,10 @@ pub struct UpdateGroupResult {
     #[serde(rename = "GroupName")]
     pub group_name: String,
     /// `GroupId` (required). ID of the group operated on.
-    #[serde(rename = "GroupId")]
+    #[serde(
+        rename = "GroupId",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40834, i64, _>"
+    )]
     pub group_id: i64,
     /// `OldGroupName` (required). Previous name of the group operated on.
     #[serde(rename = "OldGroupName")]
@@ -1642,7 +1678,10 @@ pub struct ContactUpdateResultItem {
     #[serde(rename = "ContactItem")]
     pub contact_item: ContactItem,
     /// `ResultCode` (required). Error code of this conversation; 0 means success.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<40898, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description of this conversation.
     #[serde(rename = "ResultInfo")]
@@ -1738,7 +1777,10 @@ pub struct MarkResultItem {
     #[serde(rename = "ContactItem")]
     pub contact_item: ContactItem,
     /// `ResultCode` (required). Error code of this conversation; 0 means success.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41026, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description of this conversation.
     #[serde(rename = "ResultInfo")]

@@ -7,28 +7,29 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SnsResultItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "SnsResultItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(367u32, 2);
 impl tim_rest_runtime::drift::Schema for SnsResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsResultItem
@@ -224,48 +225,49 @@ impl tim_rest_runtime::drift::Schema for FriendCheckResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FriendGetResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "UserDataItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_FriendGetItem),
+        "FriendGetResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "UserDataItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_FriendGetItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "StandardSequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CustomSequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FriendNum",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CompleteFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "NextStartIndex",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "StandardSequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CustomSequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FriendNum",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CompleteFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "NextStartIndex",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(390u32, 62);
 impl tim_rest_runtime::drift::Schema for FriendGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGetResponse
@@ -360,30 +362,31 @@ impl tim_rest_runtime::drift::Schema for BlackListDeleteResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListGetResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "BlackListGetResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "BlackListItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_BlackListEntry),
+        "BlackListGetResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "BlackListItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_BlackListEntry),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "StartIndex",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CurrentSequence",
-            &["CurruentSequence"],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "StartIndex",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CurrentSequence",
+                &["CurruentSequence"],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(398u32, 6);
 impl tim_rest_runtime::drift::Schema for BlackListGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListGetResponse
@@ -422,36 +425,41 @@ impl tim_rest_runtime::drift::Schema for BlackListCheckResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupAddResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupAddResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_SnsResultItem),
+        "GroupAddResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_SnsResultItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Fail_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::Str),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Invalid_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::Str),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CurrentSequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Fail_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Str,
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Invalid_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Str,
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CurrentSequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(402u32, 8);
 impl tim_rest_runtime::drift::Schema for GroupAddResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAddResponse
@@ -462,16 +470,17 @@ impl tim_rest_runtime::drift::Schema for GroupAddResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupDeleteResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupDeleteResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CurrentSequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "GroupDeleteResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CurrentSequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(404u32, 1);
 impl tim_rest_runtime::drift::Schema for GroupDeleteResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupDeleteResponse
@@ -482,24 +491,25 @@ impl tim_rest_runtime::drift::Schema for GroupDeleteResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GroupGetResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GroupGetResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_FriendGroupItem),
+        "GroupGetResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_FriendGroupItem),
+                ),
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CurrentSequence",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "CurrentSequence",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(406u32, 2);
 impl tim_rest_runtime::drift::Schema for GroupGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupGetResponse
@@ -510,34 +520,35 @@ impl tim_rest_runtime::drift::Schema for GroupGetResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendCheckItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FriendCheckItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Relation",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "FriendCheckItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Relation",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(646u32, 4);
 impl tim_rest_runtime::drift::Schema for FriendCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendCheckItem
@@ -576,36 +587,37 @@ impl tim_rest_runtime::drift::Schema for FriendGetItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGetListItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FriendGetListItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SnsProfileItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_SnsItem),
+        "FriendGetListItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "SnsProfileItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_SnsItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(648u32, 4);
 impl tim_rest_runtime::drift::Schema for FriendGetListItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGetListItem
@@ -616,22 +628,23 @@ impl tim_rest_runtime::drift::Schema for FriendGetListItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListEntry: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "BlackListEntry",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AddBlackTimeStamp",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-    ],
-);
+        "BlackListEntry",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AddBlackTimeStamp",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+        ],
+    )
+    .lenient(649u32, 2);
 impl tim_rest_runtime::drift::Schema for BlackListEntry {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListEntry
@@ -642,34 +655,35 @@ impl tim_rest_runtime::drift::Schema for BlackListEntry {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_BlackListCheckItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "BlackListCheckItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Relation",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResultInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-    ],
-);
+        "BlackListCheckItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Relation",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResultInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+        ],
+    )
+    .lenient(650u32, 4);
 impl tim_rest_runtime::drift::Schema for BlackListCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListCheckItem
@@ -680,28 +694,31 @@ impl tim_rest_runtime::drift::Schema for BlackListCheckItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_FriendGroupItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "FriendGroupItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FriendNumber",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(&tim_rest_runtime::drift::Shape::Str),
-            true,
-        ),
-    ],
-);
+        "FriendGroupItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FriendNumber",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Str,
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(651u32, 2);
 impl tim_rest_runtime::drift::Schema for FriendGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGroupItem

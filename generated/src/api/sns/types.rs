@@ -12,7 +12,10 @@ pub struct SnsResultItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this account.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<23489, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -1194,19 +1197,36 @@ pub struct FriendGetResponse {
     )]
     pub user_data_item: Vec<FriendGetItem>,
     /// `StandardSequence` (required). Sequence of the standard friend data; send it back in the next request.
-    #[serde(rename = "StandardSequence")]
+    #[serde(
+        rename = "StandardSequence",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<24961, u64, _>"
+    )]
     pub standard_sequence: u64,
     /// `CustomSequence` (optional). Sequence of the custom friend data; send it back in the next request.
-    #[serde(rename = "CustomSequence", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomSequence",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<24962, u64, _>"
+    )]
     pub custom_sequence: Option<u64>,
     /// `FriendNum` (required). Total number of friends.
-    #[serde(rename = "FriendNum")]
+    #[serde(
+        rename = "FriendNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<24963, u64, _>"
+    )]
     pub friend_num: u64,
     /// `CompleteFlag` (required). Non-zero when the whole list has been pulled.
-    #[serde(rename = "CompleteFlag")]
+    #[serde(
+        rename = "CompleteFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<24964, i32, _>"
+    )]
     pub complete_flag: i32,
     /// `NextStartIndex` (required). Start position of the next page.
-    #[serde(rename = "NextStartIndex")]
+    #[serde(
+        rename = "NextStartIndex",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<24965, u64, _>"
+    )]
     pub next_start_index: u64,
 }
 
@@ -1623,10 +1643,17 @@ pub struct BlackListGetResponse {
     )]
     pub black_list_item: Vec<BlackListEntry>,
     /// `StartIndex` (required). Start position of the next page; 0 when everything was pulled.
-    #[serde(rename = "StartIndex")]
+    #[serde(
+        rename = "StartIndex",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<25473, u64, _>"
+    )]
     pub start_index: u64,
     /// `CurrentSequence` (required). Latest sequence of the blocklist. Also read from `CurruentSequence` (the documentation names the key both ways); written as `CurrentSequence`.
-    #[serde(rename = "CurrentSequence", alias = "CurruentSequence")]
+    #[serde(
+        rename = "CurrentSequence",
+        alias = "CurruentSequence",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<25474, u64, _>"
+    )]
     pub current_sequence: u64,
 }
 
@@ -1846,7 +1873,10 @@ pub struct GroupAddResponse {
     )]
     pub invalid_account: Vec<String>,
     /// `CurrentSequence` (required). Latest sequence of the friend lists.
-    #[serde(rename = "CurrentSequence")]
+    #[serde(
+        rename = "CurrentSequence",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<25731, u64, _>"
+    )]
     pub current_sequence: u64,
 }
 
@@ -1947,7 +1977,10 @@ impl GroupDeleteRequest {
 #[serde(deny_unknown_fields)]
 pub struct GroupDeleteResponse {
     /// `CurrentSequence` (required). Latest sequence of the friend lists.
-    #[serde(rename = "CurrentSequence")]
+    #[serde(
+        rename = "CurrentSequence",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<25856, u64, _>"
+    )]
     pub current_sequence: u64,
 }
 
@@ -2041,7 +2074,10 @@ pub struct GroupGetResponse {
     )]
     pub result_item: Vec<FriendGroupItem>,
     /// `CurrentSequence` (required). Latest sequence of the friend lists.
-    #[serde(rename = "CurrentSequence")]
+    #[serde(
+        rename = "CurrentSequence",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<25985, u64, _>"
+    )]
     pub current_sequence: u64,
 }
 
@@ -2289,7 +2325,10 @@ pub struct FriendCheckItem {
     #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<FriendRelation>,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this account.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41346, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -2373,7 +2412,10 @@ pub struct FriendGetListItem {
     )]
     pub sns_profile_item: Vec<SnsItem>,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this friend.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41474, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -2414,7 +2456,10 @@ pub struct BlackListEntry {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `AddBlackTimeStamp` (required). When the account was blocked (Unix time).
-    #[serde(rename = "AddBlackTimeStamp")]
+    #[serde(
+        rename = "AddBlackTimeStamp",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41537, i64, _>"
+    )]
     pub add_black_time_stamp: i64,
 }
 
@@ -2442,7 +2487,10 @@ pub struct BlackListCheckItem {
     #[serde(rename = "Relation", default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<BlackRelation>,
     /// `ResultCode` (required). 0 = success, otherwise the error code for this account.
-    #[serde(rename = "ResultCode")]
+    #[serde(
+        rename = "ResultCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41602, i64, _>"
+    )]
     pub result_code: i64,
     /// `ResultInfo` (required). Error description; empty on success.
     #[serde(rename = "ResultInfo")]
@@ -2483,7 +2531,10 @@ pub struct FriendGroupItem {
     #[serde(rename = "GroupName")]
     pub group_name: String,
     /// `FriendNumber` (required). Number of friends in the list.
-    #[serde(rename = "FriendNumber")]
+    #[serde(
+        rename = "FriendNumber",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41665, u64, _>"
+    )]
     pub friend_number: u64,
     /// `To_Account` (required). UserIDs of the friends in the list (only when requested).
     #[serde(

@@ -59,28 +59,29 @@ impl tim_rest_runtime::drift::Schema for PushUserTags {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_PushErrorItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "PushErrorItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorCode",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ErrorInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "PushErrorItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorCode",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ErrorInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(415u32, 2);
 impl tim_rest_runtime::drift::Schema for PushErrorItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_PushErrorItem
@@ -394,16 +395,17 @@ impl tim_rest_runtime::drift::Schema for ModifySchedTaskResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DeleteSchedTaskResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "DeleteSchedTaskResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TaskID",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "DeleteSchedTaskResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TaskID",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(445u32, 1);
 impl tim_rest_runtime::drift::Schema for DeleteSchedTaskResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DeleteSchedTaskResponse
@@ -495,82 +497,83 @@ impl tim_rest_runtime::drift::Schema for WebbatchResponse {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SchedTaskInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SchedTaskInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TaskID",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Sdkappid",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CreateAt",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SchedAt",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Content",
-            &[],
-            tim_rest_runtime::drift::Shape::Any,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Title",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Desc",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Status",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "DispatchSuccess",
-            &[],
-            tim_rest_runtime::drift::Shape::I64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "DispatchErr",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "PushTaskID",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+        "SchedTaskInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TaskID",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Sdkappid",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CreateAt",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SchedAt",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Content",
+                &[],
+                tim_rest_runtime::drift::Shape::Any,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Title",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Desc",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Status",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "DispatchSuccess",
+                &[],
+                tim_rest_runtime::drift::Shape::I64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "DispatchErr",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "PushTaskID",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(652u32, 515);
 impl tim_rest_runtime::drift::Schema for SchedTaskInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SchedTaskInfo
@@ -581,22 +584,23 @@ impl tim_rest_runtime::drift::Schema for SchedTaskInfo {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SchedTaskListItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SchedTaskListItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "TaskID",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Sdkappid",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-    ],
-);
+        "SchedTaskListItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "TaskID",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Sdkappid",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+        ],
+    )
+    .lenient(653u32, 3);
 impl tim_rest_runtime::drift::Schema for SchedTaskListItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SchedTaskListItem

@@ -389,7 +389,10 @@ pub struct PushErrorItem {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `ErrorCode` (required). Error code, e.g. 70107 (account does not exist) or 90035 (wrong account type).
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<26561, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (optional). Error description; may be empty or absent.
     #[serde(rename = "ErrorInfo", default, skip_serializing_if = "Option::is_none")]
@@ -1693,7 +1696,10 @@ impl DeleteSchedTaskRequest {
 #[serde(deny_unknown_fields)]
 pub struct DeleteSchedTaskResponse {
     /// `TaskID` (required). ID of the deleted task.
-    #[serde(rename = "TaskID")]
+    #[serde(
+        rename = "TaskID",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<28480, u64, _>"
+    )]
     pub task_id: u64,
 }
 
@@ -2149,10 +2155,18 @@ impl WebbatchResponse {
 #[serde(deny_unknown_fields)]
 pub struct SchedTaskInfo {
     /// `TaskID` (required). ID of the scheduled task.
-    #[serde(rename = "TaskID")]
+    #[serde(
+        rename = "TaskID",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41728, u64, _>"
+    )]
     pub task_id: u64,
     /// `Sdkappid` (optional). SDKAppID of the app the task belongs to.
-    #[serde(rename = "Sdkappid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Sdkappid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<41729, u64, _>"
+    )]
     pub sdkappid: Option<u64>,
     /// `CreateAt` (optional). When the task was created, as text ("2025-05-20 08:30:00" in the example).
     #[serde(rename = "CreateAt", default, skip_serializing_if = "Option::is_none")]
@@ -2179,7 +2193,8 @@ pub struct SchedTaskInfo {
     #[serde(
         rename = "DispatchSuccess",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<41737, i64, _>"
     )]
     pub dispatch_success: Option<i64>,
     /// `DispatchErr` (optional). Dispatch error text; empty when there is none.
@@ -2295,10 +2310,20 @@ impl SchedTaskInfo {
 #[serde(deny_unknown_fields)]
 pub struct SchedTaskListItem {
     /// `TaskID` (optional). ID of the scheduled task.
-    #[serde(rename = "TaskID", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<41792, u64, _>"
+    )]
     pub task_id: Option<u64>,
     /// `Sdkappid` (optional). SDKAppID of the app the task belongs to.
-    #[serde(rename = "Sdkappid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Sdkappid",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<41793, u64, _>"
+    )]
     pub sdkappid: Option<u64>,
 }
 

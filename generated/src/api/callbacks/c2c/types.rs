@@ -20,13 +20,22 @@ pub struct C2cBeforeSendMsgEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgSeq` (required). Sequence number of the message (32-bit unsigned).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29059, u32, _>"
+    )]
     pub msg_seq: u32,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29060, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgTime` (required). When the message was sent (Unix seconds); messages sort by MsgTime, then MsgSeq.
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29061, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgKey` (required). Unique key of the message, usable to recall it over the REST API.
     #[serde(rename = "MsgKey")]
@@ -230,13 +239,22 @@ pub struct C2cAfterSendMsgEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgSeq` (required). Sequence number of the message (32-bit unsigned).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29187, u32, _>"
+    )]
     pub msg_seq: u32,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29188, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgTime` (required). When the message was sent (Unix seconds); messages sort by MsgTime, then MsgSeq.
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29189, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgKey` (required). Unique key of the message, usable to recall it over the REST API.
     #[serde(rename = "MsgKey")]
@@ -253,13 +271,21 @@ pub struct C2cAfterSendMsgEvent {
     )]
     pub online_only_flag: Option<bool>,
     /// `SendMsgResult` (required). Delivery result: 0 on success, otherwise the error code of the failure.
-    #[serde(rename = "SendMsgResult")]
+    #[serde(
+        rename = "SendMsgResult",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29193, i64, _>"
+    )]
     pub send_msg_result: i64,
     /// `ErrorInfo` (required). Why delivery failed; "send msg succeed" when it succeeded.
     #[serde(rename = "ErrorInfo")]
     pub error_info: String,
     /// `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations; -1 when delivery failed.
-    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreadMsgNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<29195, i32, _>"
+    )]
     pub unread_msg_num: Option<i32>,
     /// `MsgBody` (required). The message body.
     #[serde(
@@ -364,13 +390,26 @@ pub struct C2cAfterMsgReportEvent {
     #[serde(rename = "Peer_Account")]
     pub peer_account: String,
     /// `LastReadTime` (required). Read time (Unix seconds): every message of the conversation up to this time is read.
-    #[serde(rename = "LastReadTime")]
+    #[serde(
+        rename = "LastReadTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29251, u64, _>"
+    )]
     pub last_read_time: u64,
     /// `EventTime` (optional). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EventTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<29252, u64, _>"
+    )]
     pub event_time: Option<u64>,
     /// `UnreadMsgNum` (optional). Total unread one-to-one messages of Report_Account over all conversations.
-    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreadMsgNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<29253, i32, _>"
+    )]
     pub unread_msg_num: Option<i32>,
 }
 
@@ -429,10 +468,20 @@ pub struct C2cAfterMsgWithdrawEvent {
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
     /// `EventTime` (optional). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EventTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<29316, u64, _>"
+    )]
     pub event_time: Option<u64>,
     /// `UnreadMsgNum` (optional). Total unread one-to-one messages of To_Account over all conversations.
-    #[serde(rename = "UnreadMsgNum", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreadMsgNum",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<29317, i32, _>"
+    )]
     pub unread_msg_num: Option<i32>,
 }
 

@@ -7,28 +7,29 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_MsgExtensionItem: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "MsgExtensionItem",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Key",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Value",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Seq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "MsgExtensionItem",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Key",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Value",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Seq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(460u32, 4);
 impl tim_rest_runtime::drift::Schema for MsgExtensionItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtensionItem
@@ -39,60 +40,61 @@ impl tim_rest_runtime::drift::Schema for MsgExtensionItem {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterC2cMsgExtensionEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2cAfterC2cMsgExtensionEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "OperateType",
-            &[],
-            tim_rest_runtime::drift::Shape::I32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ExtensionList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtensionItem),
+        "C2cAfterC2cMsgExtensionEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Seq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "OperateType",
+                &[],
+                tim_rest_runtime::drift::Shape::I32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ExtensionList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_MsgExtensionItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Seq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(461u32, 192);
 impl tim_rest_runtime::drift::Schema for C2cAfterC2cMsgExtensionEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterC2cMsgExtensionEvent
@@ -103,42 +105,43 @@ impl tim_rest_runtime::drift::Schema for C2cAfterC2cMsgExtensionEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgReadReceiptEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2cAfterMsgReadReceiptEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Peer_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "C2CMsgInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ReadReceiptC2cMsg),
+        "C2cAfterMsgReadReceiptEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Peer_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "C2CMsgInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_ReadReceiptC2cMsg),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(462u32, 16);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgReadReceiptEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgReadReceiptEvent
@@ -149,78 +152,81 @@ impl tim_rest_runtime::drift::Schema for C2cAfterMsgReadReceiptEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterModifyMsgEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2cAfterModifyMsgEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CloudCustomData",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "C2cAfterModifyMsgEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CloudCustomData",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "To_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgRandom",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "To_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgRandom",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(463u32, 1472);
 impl tim_rest_runtime::drift::Schema for C2cAfterModifyMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterModifyMsgEvent
@@ -231,36 +237,37 @@ impl tim_rest_runtime::drift::Schema for C2cAfterModifyMsgEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_C2cAfterMsgReadAllEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "C2cAfterMsgReadAllEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Report_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupReadInfo",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_ReadAllGroupInfo),
+        "C2cAfterMsgReadAllEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Report_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupReadInfo",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_ReadAllGroupInfo),
+                ),
+                true,
+            ),
+        ],
+    )
+    .lenient(464u32, 4);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgReadAllEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgReadAllEvent
@@ -309,22 +316,23 @@ impl tim_rest_runtime::drift::Schema for ReadReceiptC2cMsg {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_ReadAllGroupInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "ReadAllGroupInfo",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "GroupId",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgSeq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "ReadAllGroupInfo",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "GroupId",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgSeq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(655u32, 2);
 impl tim_rest_runtime::drift::Schema for ReadAllGroupInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ReadAllGroupInfo

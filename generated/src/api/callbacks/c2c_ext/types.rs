@@ -70,7 +70,10 @@ pub struct MsgExtensionItem {
     #[serde(rename = "Value")]
     pub value: String,
     /// `Seq` (required). Version of this extension.
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29442, u64, _>"
+    )]
     pub seq: u64,
 }
 
@@ -117,10 +120,16 @@ pub struct C2cAfterC2cMsgExtensionEvent {
     )]
     pub extension_list: Vec<MsgExtensionItem>,
     /// `Seq` (required). Version of the message's extensions as a whole after this change.
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29510, u64, _>"
+    )]
     pub seq: u64,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29511, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -181,7 +190,10 @@ pub struct C2cAfterMsgReadReceiptEvent {
     )]
     pub c2c_msg_info: Vec<ReadReceiptC2cMsg>,
     /// `EventTime` (required). When the read receipt was sent (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29572, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -242,19 +254,31 @@ pub struct C2cAfterModifyMsgEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29638, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgSeq` (required). Sequence number of the message (32-bit unsigned).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29639, u32, _>"
+    )]
     pub msg_seq: u32,
     /// `MsgTime` (required). When the message was originally sent (Unix seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29640, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgKey` (required). Unique key of the message.
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
     /// `EventTime` (required). When the edit happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29642, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -312,7 +336,10 @@ pub struct C2cAfterMsgReadAllEvent {
     #[serde(rename = "Report_Account")]
     pub report_account: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29698, u64, _>"
+    )]
     pub event_time: u64,
     /// `GroupReadInfo` (required). The groups whose unread messages were cleared.
     #[serde(
@@ -395,7 +422,10 @@ pub struct ReadAllGroupInfo {
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `MsgSeq` (required). Group message sequence number given in the clear request.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<41921, u64, _>"
+    )]
     pub msg_seq: u64,
 }
 

@@ -24,7 +24,10 @@ pub struct FollowAfterFollowAddEvent {
     )]
     pub follow_list: Vec<FollowedAccount>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29763, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -74,7 +77,10 @@ pub struct FollowAfterFollowDeleteEvent {
     )]
     pub to_account: Vec<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<29827, u64, _>"
+    )]
     pub event_time: u64,
 }
 

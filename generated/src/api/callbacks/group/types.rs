@@ -283,7 +283,8 @@ pub struct GroupBeforeCreateGroupEvent {
         rename = "CreateGroupNum",
         alias = "CreatedGroupNum",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<30213, u32, _>"
     )]
     pub create_group_num: Option<u32>,
     /// `MemberList` (required). Initial members of the group to be created.
@@ -294,7 +295,12 @@ pub struct GroupBeforeCreateGroupEvent {
     )]
     pub member_list: Vec<MemberAccount>,
     /// `EventTime` (optional). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EventTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<30215, u64, _>"
+    )]
     pub event_time: Option<u64>,
 }
 
@@ -441,7 +447,10 @@ pub struct GroupAfterCreateGroupEvent {
     )]
     pub user_defined_data_list: Option<Vec<crate::types::AppDefinedDataItem>>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30344, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -509,7 +518,10 @@ pub struct GroupBeforeApplyJoinGroupEvent {
     #[serde(rename = "Requestor_Account")]
     pub requestor_account: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30404, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -619,7 +631,10 @@ pub struct GroupBeforeInviteJoinGroupEvent {
     )]
     pub destination_members: Vec<MemberAccount>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30533, u64, _>"
+    )]
     pub event_time: u64,
     /// `TopicId` (optional). ID of the topic; only for private topics.
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
@@ -771,7 +786,10 @@ pub struct GroupAfterNewMemberJoinEvent {
     )]
     pub new_member_list: Vec<MemberAccount>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30662, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -836,7 +854,10 @@ pub struct GroupAfterMemberExitEvent {
     )]
     pub exit_member_list: Vec<MemberAccount>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30726, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -894,7 +915,10 @@ pub struct GroupBeforeSendMsgEvent {
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
     /// `Random` (required). The 32-bit random number of the send request.
-    #[serde(rename = "Random")]
+    #[serde(
+        rename = "Random",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30789, u32, _>"
+    )]
     pub random: u32,
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
@@ -920,7 +944,10 @@ pub struct GroupBeforeSendMsgEvent {
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30795, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -1105,16 +1132,25 @@ pub struct GroupAfterSendMsgEvent {
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
     /// `Random` (required). The 32-bit random number of the send request.
-    #[serde(rename = "Random")]
+    #[serde(
+        rename = "Random",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30917, u32, _>"
+    )]
     pub random: u32,
     /// `MsgSeq` (required). Sequence number of the message in the group; later messages have larger numbers.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30918, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgId` (optional). Unique identifier of the message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// `MsgTime` (required). Server time when the message was sent (Unix seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30920, u64, _>"
+    )]
     pub msg_time: u64,
     /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
     #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
@@ -1137,7 +1173,10 @@ pub struct GroupAfterSendMsgEvent {
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30925, u64, _>"
+    )]
     pub event_time: u64,
     /// `GroupAtInfo` (optional). The @-mentions of the message.
     #[serde(rename = "GroupAtInfo", default, skip_serializing_if = "Option::is_none")]
@@ -1230,7 +1269,10 @@ pub struct GroupAfterGroupFullEvent {
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<30978, u64, _>"
+    )]
     pub event_time: u64,
     /// `TopicId` (optional). ID of the topic; only for private topics.
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
@@ -1295,7 +1337,10 @@ pub struct GroupAfterGroupDestroyedEvent {
     #[serde(rename = "MemberList", default, skip_serializing_if = "Option::is_none")]
     pub member_list: Option<Vec<MemberAccount>>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31047, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -1370,7 +1415,10 @@ pub struct GroupAfterGroupInfoChangedEvent {
     #[serde(rename = "FaceUrl", default, skip_serializing_if = "Option::is_none")]
     pub face_url: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31112, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -1511,7 +1559,10 @@ pub struct GroupSendMsgExceptionEvent {
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
     /// `Random` (required). The 32-bit random number of the send request.
-    #[serde(rename = "Random")]
+    #[serde(
+        rename = "Random",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31237, u32, _>"
+    )]
     pub random: u32,
     /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
     #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
@@ -1531,13 +1582,19 @@ pub struct GroupSendMsgExceptionEvent {
     )]
     pub cloud_custom_data: Option<String>,
     /// `ErrorCode` (required). Error code of the failure (a group error code, e.g. 10023).
-    #[serde(rename = "ErrorCode")]
+    #[serde(
+        rename = "ErrorCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31241, i64, _>"
+    )]
     pub error_code: i64,
     /// `ErrorInfo` (required). Details of the failure.
     #[serde(rename = "ErrorInfo")]
     pub error_info: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31243, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -1927,7 +1984,10 @@ pub struct GroupAfterRecallMsgEvent {
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31622, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -1974,7 +2034,10 @@ impl GroupAfterRecallMsgEvent {
 #[serde(deny_unknown_fields)]
 pub struct GroupAtInfoItem {
     /// `GroupAtAllFlag` (required). 1: @all; 0: @ one member.
-    #[serde(rename = "GroupAtAllFlag")]
+    #[serde(
+        rename = "GroupAtAllFlag",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42048, i32, _>"
+    )]
     pub group_at_all_flag: i32,
     /// `GroupAt_Account` (optional). The mentioned member (when GroupAtAllFlag is 0).
     #[serde(
@@ -2010,7 +2073,10 @@ impl GroupAtInfoItem {
 #[serde(deny_unknown_fields)]
 pub struct RecalledGroupMsg {
     /// `MsgSeq` (required). Sequence number of the recalled message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42112, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgId` (optional). Unique identifier of the recalled message on the client.
     #[serde(rename = "MsgId", default, skip_serializing_if = "Option::is_none")]

@@ -70,7 +70,10 @@ pub struct MsgExtensionItem {
     #[serde(rename = "Value")]
     pub value: String,
     /// `Seq` (required). Version of this extension.
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<31746, u64, _>"
+    )]
     pub seq: u64,
 }
 
@@ -208,13 +211,22 @@ pub struct GroupOnDailyGroupQuotaAlarmEvent {
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
     /// `QuotaUsed` (required). Net number of groups added so far today.
-    #[serde(rename = "QuotaUsed")]
+    #[serde(
+        rename = "QuotaUsed",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32001, u32, _>"
+    )]
     pub quota_used: u32,
     /// `Quota` (required). Daily limit on the net number of new groups.
-    #[serde(rename = "Quota")]
+    #[serde(
+        rename = "Quota",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32002, u32, _>"
+    )]
     pub quota: u32,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32003, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -251,7 +263,10 @@ pub struct GroupAfterGroupMsgExtensionEvent {
     #[serde(rename = "GroupId")]
     pub group_id: String,
     /// `MsgSeq` (required). Sequence number of the group message whose extensions changed.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32066, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `OperateType` (required). What was done to the extensions: 1 set, 2 delete, 3 clear.
     #[serde(rename = "OperateType")]
@@ -264,10 +279,16 @@ pub struct GroupAfterGroupMsgExtensionEvent {
     )]
     pub extension_list: Vec<MsgExtensionItem>,
     /// `Seq` (required). Version of the message's extensions as a whole after this change.
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32069, u64, _>"
+    )]
     pub seq: u64,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32070, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -331,7 +352,10 @@ pub struct GroupAfterMemberFieldChangedEvent {
     #[serde(rename = "NameCard", default, skip_serializing_if = "Option::is_none")]
     pub name_card: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32135, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -404,7 +428,10 @@ pub struct GroupAfterGroupAttrChangedEvent {
     )]
     pub group_attr: Vec<GroupAttrItem>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32198, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -463,7 +490,10 @@ pub struct GroupAfterReadReceiptEvent {
     )]
     pub group_msg_receipt_list: Vec<GroupMsgReceipt>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32260, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -520,7 +550,10 @@ pub struct GroupAfterChangeGroupOwnerEvent {
     #[serde(rename = "NewOwner_Account")]
     pub new_owner_account: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32326, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -576,10 +609,16 @@ pub struct GroupAfterModifyMsgEvent {
     #[serde(rename = "TopicId", default, skip_serializing_if = "Option::is_none")]
     pub topic_id: Option<String>,
     /// `MsgSeq` (required). Sequence number of the edited message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32389, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `EventTime` (required). When the edit happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32390, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -626,13 +665,22 @@ impl GroupAfterModifyMsgEvent {
 #[serde(deny_unknown_fields)]
 pub struct GroupMsgReceipt {
     /// `MsgSeq` (required). Sequence number of the group message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42176, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `ReadNum` (required). Number of members who have read it.
-    #[serde(rename = "ReadNum")]
+    #[serde(
+        rename = "ReadNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42177, u32, _>"
+    )]
     pub read_num: u32,
     /// `UnreadNum` (required). Number of members who have not read it yet.
-    #[serde(rename = "UnreadNum")]
+    #[serde(
+        rename = "UnreadNum",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42178, u32, _>"
+    )]
     pub unread_num: u32,
     /// `ReadReceiptMembers` (required). Members who have read it.
     #[serde(

@@ -145,7 +145,10 @@ pub struct ContentCallbackResultNotifyEvent {
     #[serde(rename = "Scene")]
     pub scene: ModerationScene,
     /// `SdkAppId` (required). SDKAppID of the app.
-    #[serde(rename = "SdkAppId")]
+    #[serde(
+        rename = "SdkAppId",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32577, u64, _>"
+    )]
     pub sdk_app_id: u64,
     /// `From_Account` (required). UserID of the user who produced the content.
     #[serde(rename = "From_Account")]
@@ -167,7 +170,10 @@ pub struct ContentCallbackResultNotifyEvent {
     #[serde(rename = "MsgID", default, skip_serializing_if = "Option::is_none")]
     pub msg_id: Option<String>,
     /// `CtxcbResult` (required). Moderation result code.
-    #[serde(rename = "CtxcbResult")]
+    #[serde(
+        rename = "CtxcbResult",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32583, i32, _>"
+    )]
     pub ctxcb_result: i32,
     /// `CtxcbRequestId` (required). Request ID of the moderation check.
     #[serde(rename = "CtxcbRequestId")]

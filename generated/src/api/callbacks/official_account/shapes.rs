@@ -27,40 +27,41 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountSubscriber {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeCreateEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountBeforeCreateEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountBeforeCreateEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(511u32, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeCreateEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeCreateEvent
@@ -71,46 +72,47 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeCreateEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterCreateEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterCreateEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountAfterCreateEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(513u32, 32);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterCreateEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterCreateEvent
@@ -121,58 +123,59 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterCreateEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterInfoChangedEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterInfoChangedEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Introduction",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FaceUrl",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Organization",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountAfterInfoChangedEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Introduction",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FaceUrl",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Organization",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(514u32, 128);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterInfoChangedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterInfoChangedEvent
@@ -183,40 +186,41 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterInfoChangedEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterDestroyedEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterDestroyedEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Owner_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Name",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountAfterDestroyedEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Owner_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Name",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(515u32, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDestroyedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterDestroyedEvent
@@ -227,42 +231,45 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDestroyedEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeAddSubscriberEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountBeforeAddSubscriberEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscribeAccountList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_OfficialAccountSubscriber),
+        "OfficialAccountBeforeAddSubscriberEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscribeAccountList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_OfficialAccountSubscriber,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(516u32, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeAddSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeAddSubscriberEvent
@@ -273,42 +280,45 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeAddSubscriberEvent
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterAddSubscriberEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterAddSubscriberEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscribeAccountList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_OfficialAccountSubscriber),
+        "OfficialAccountAfterAddSubscriberEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscribeAccountList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_OfficialAccountSubscriber,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(518u32, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterAddSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterAddSubscriberEvent
@@ -319,28 +329,29 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterAddSubscriberEvent 
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterFullEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterFullEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+        "OfficialAccountAfterFullEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(519u32, 4);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterFullEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterFullEvent
@@ -351,42 +362,45 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterFullEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterDeleteSubscriberEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterDeleteSubscriberEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Operator_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "SubscribeAccountList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_OfficialAccountSubscriber),
+        "OfficialAccountAfterDeleteSubscriberEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Operator_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "SubscribeAccountList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_OfficialAccountSubscriber,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(520u32, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDeleteSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterDeleteSubscriberEvent
@@ -397,48 +411,51 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDeleteSubscriberEve
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountBeforeSendMsgEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountBeforeSendMsgEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "OnlineOnlyFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "OfficialAccountBeforeSendMsgEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CloudCustomData",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "OnlineOnlyFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CloudCustomData",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(521u32, 32);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeSendMsgEvent
@@ -449,60 +466,63 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeSendMsgEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterSendMsgEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterSendMsgEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgKey",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "OnlineOnlyFlag",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "MsgBody",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(&crate::types::SHAPE_MsgElement),
+        "OfficialAccountAfterSendMsgEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "CloudCustomData",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgKey",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "OnlineOnlyFlag",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "MsgBody",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::types::SHAPE_MsgElement,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "CloudCustomData",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(523u32, 136);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterSendMsgEvent
@@ -513,38 +533,39 @@ impl tim_rest_runtime::drift::Schema for OfficialAccountAfterSendMsgEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_OfficialAccountAfterMsgWithdrawEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "OfficialAccountAfterMsgWithdrawEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Official_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "WithdrawMsgList",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(
-                    &SHAPE_WithdrawnOfficialAccountMsg,
-                ),
+        "OfficialAccountAfterMsgWithdrawEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Official_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "WithdrawMsgList",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_WithdrawnOfficialAccountMsg,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(524u32, 8);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterMsgWithdrawEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterMsgWithdrawEvent

@@ -44,7 +44,10 @@ pub struct OfficialAccountBeforeCreateEvent {
     #[serde(rename = "Name")]
     pub name: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32708, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -140,7 +143,10 @@ pub struct OfficialAccountAfterCreateEvent {
     #[serde(rename = "Name")]
     pub name: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32837, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -196,7 +202,10 @@ pub struct OfficialAccountAfterInfoChangedEvent {
     #[serde(rename = "Organization", default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32903, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -271,7 +280,10 @@ pub struct OfficialAccountAfterDestroyedEvent {
     #[serde(rename = "Name")]
     pub name: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<32964, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -320,7 +332,10 @@ pub struct OfficialAccountBeforeAddSubscriberEvent {
     )]
     pub subscribe_account_list: Vec<OfficialAccountSubscriber>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33028, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -437,7 +452,10 @@ pub struct OfficialAccountAfterAddSubscriberEvent {
     )]
     pub subscribe_account_list: Vec<OfficialAccountSubscriber>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33156, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -485,7 +503,10 @@ pub struct OfficialAccountAfterFullEvent {
     #[serde(rename = "Official_Account")]
     pub official_account: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33218, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -530,7 +551,10 @@ pub struct OfficialAccountAfterDeleteSubscriberEvent {
     )]
     pub subscribe_account_list: Vec<OfficialAccountSubscriber>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33284, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -595,7 +619,10 @@ pub struct OfficialAccountBeforeSendMsgEvent {
     )]
     pub cloud_custom_data: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33349, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -691,7 +718,10 @@ pub struct OfficialAccountAfterSendMsgEvent {
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
     /// `MsgTime` (required). Time of the message (Unix seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33475, u64, _>"
+    )]
     pub msg_time: u64,
     /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0. On the wire `true` is 1 and `false` is 0.
     #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
@@ -711,7 +741,10 @@ pub struct OfficialAccountAfterSendMsgEvent {
     )]
     pub cloud_custom_data: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33479, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -775,7 +808,10 @@ pub struct OfficialAccountAfterMsgWithdrawEvent {
     )]
     pub withdraw_msg_list: Vec<WithdrawnOfficialAccountMsg>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33539, u64, _>"
+    )]
     pub event_time: u64,
 }
 

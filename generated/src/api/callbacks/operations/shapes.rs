@@ -7,40 +7,41 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_AlertRequestOverLimitEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "AlertRequestOverLimitEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ServiceName",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Command",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Request",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Limit",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-    ],
-);
+        "AlertRequestOverLimitEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ServiceName",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Command",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Request",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Limit",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+        ],
+    )
+    .lenient(525u32, 24);
 impl tim_rest_runtime::drift::Schema for AlertRequestOverLimitEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AlertRequestOverLimitEvent

@@ -20,10 +20,16 @@ pub struct AlertRequestOverLimitEvent {
     #[serde(rename = "Command")]
     pub command: String,
     /// `Request` (required). Current request rate of the API (requests per second).
-    #[serde(rename = "Request")]
+    #[serde(
+        rename = "Request",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33603, u32, _>"
+    )]
     pub request: u32,
     /// `Limit` (required). Request-rate limit of the API (requests per second).
-    #[serde(rename = "Limit")]
+    #[serde(
+        rename = "Limit",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33604, u32, _>"
+    )]
     pub limit: u32,
 }
 

@@ -59,7 +59,10 @@ pub struct ProfilePortraitSetEvent {
     #[serde(rename = "From_Account")]
     pub from_account: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<33795, u64, _>"
+    )]
     pub event_time: u64,
     /// `ProfileItem` (required). The profile fields that were updated, with their new values.
     #[serde(

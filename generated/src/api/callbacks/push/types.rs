@@ -184,22 +184,37 @@ pub struct AllMemberPushEvent {
     #[serde(rename = "TaskId")]
     pub task_id: String,
     /// `TaskTime` (required). When the push task was started (Unix seconds).
-    #[serde(rename = "TaskTime")]
+    #[serde(
+        rename = "TaskTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42371, u64, _>"
+    )]
     pub task_time: u64,
     /// `EventTime` (required). When this event happened (Unix seconds, unlike the millisecond EventTime of other callbacks).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42372, u64, _>"
+    )]
     pub event_time: u64,
     /// `To_Account` (required). UserID of the recipient.
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `PushPlatform` (required). Push vendor channel used.
-    #[serde(rename = "PushPlatform")]
+    #[serde(
+        rename = "PushPlatform",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42374, i32, _>"
+    )]
     pub push_platform: i32,
     /// `PushStage` (required). Stage of the push the event reports.
-    #[serde(rename = "PushStage")]
+    #[serde(
+        rename = "PushStage",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42375, i32, _>"
+    )]
     pub push_stage: i32,
     /// `ErrCode` (required). Result of the push event (0 for success).
-    #[serde(rename = "ErrCode")]
+    #[serde(
+        rename = "ErrCode",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42376, i32, _>"
+    )]
     pub err_code: i32,
     /// `ErrInfo` (optional). Description of the result; may be empty.
     #[serde(rename = "ErrInfo", default, skip_serializing_if = "Option::is_none")]
@@ -256,7 +271,10 @@ pub struct OfflinePushEvent {
     #[serde(rename = "EventType")]
     pub event_type: OfflinePushEventType,
     /// `EventTime` (required). When this event happened (Unix seconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42434, u64, _>"
+    )]
     pub event_time: u64,
     /// `From_Account` (required). UserID of the sender of the message.
     #[serde(rename = "From_Account")]
@@ -265,10 +283,16 @@ pub struct OfflinePushEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `PushPlatform` (required). Push vendor channel used (value list not readable).
-    #[serde(rename = "PushPlatform")]
+    #[serde(
+        rename = "PushPlatform",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42437, i32, _>"
+    )]
     pub push_platform: i32,
     /// `PushStage` (required). Stage of the push the event reports (value list not readable).
-    #[serde(rename = "PushStage")]
+    #[serde(
+        rename = "PushStage",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42438, i32, _>"
+    )]
     pub push_stage: i32,
     /// `MsgKey` (optional). Unique key of the one-to-one message (one-to-one events).
     #[serde(rename = "MsgKey", default, skip_serializing_if = "Option::is_none")]
@@ -277,19 +301,37 @@ pub struct OfflinePushEvent {
     #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// `MsgSeq` (required). Sequence number of the message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<42441, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgRandom` (optional). Random number of the message (seen in the one-to-one event).
-    #[serde(rename = "MsgRandom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgRandom",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<42442, u32, _>"
+    )]
     pub msg_random: Option<u32>,
     /// `MsgTime` (optional). When the message was sent (Unix seconds; seen in the one-to-one event).
-    #[serde(rename = "MsgTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MsgTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<42443, u64, _>"
+    )]
     pub msg_time: Option<u64>,
     /// `PushID` (optional). Unique ID of the push (seen in the one-to-one event).
     #[serde(rename = "PushID", default, skip_serializing_if = "Option::is_none")]
     pub push_id: Option<String>,
     /// `ErrCode` (optional). Result of the push event (0 for success; seen in the one-to-one event).
-    #[serde(rename = "ErrCode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ErrCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<42445, i32, _>"
+    )]
     pub err_code: Option<i32>,
     /// `ErrInfo` (optional). Description of the result; may be empty.
     #[serde(rename = "ErrInfo", default, skip_serializing_if = "Option::is_none")]

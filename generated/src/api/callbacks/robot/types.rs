@@ -20,13 +20,22 @@ pub struct BotOnC2cMessageEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgSeq` (required). Sequence number of the message (32-bit unsigned).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34115, u32, _>"
+    )]
     pub msg_seq: u32,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34116, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgTime` (required). When the message was sent (Unix seconds); messages sort by MsgTime, then MsgSeq.
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34117, u64, _>"
+    )]
     pub msg_time: u64,
     /// `MsgKey` (required). Unique key of the message, usable to recall it over the REST API.
     #[serde(rename = "MsgKey")]
@@ -38,7 +47,10 @@ pub struct BotOnC2cMessageEvent {
     #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
     pub online_only_flag: bool,
     /// `SendMsgResult` (required). Delivery result of the message (0 when it was delivered).
-    #[serde(rename = "SendMsgResult")]
+    #[serde(
+        rename = "SendMsgResult",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34121, i32, _>"
+    )]
     pub send_msg_result: i32,
     /// `ErrorInfo` (required). Why delivery failed; `send msg succeed` when it was delivered.
     #[serde(rename = "ErrorInfo")]
@@ -58,7 +70,10 @@ pub struct BotOnC2cMessageEvent {
     )]
     pub cloud_custom_data: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34125, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -143,13 +158,22 @@ pub struct BotOnGroupMessageEvent {
     #[serde(rename = "Operator_Account")]
     pub operator_account: String,
     /// `Random` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "Random")]
+    #[serde(
+        rename = "Random",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34181, u32, _>"
+    )]
     pub random: u32,
     /// `MsgSeq` (required). Sequence number of the group message.
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34182, u64, _>"
+    )]
     pub msg_seq: u64,
     /// `MsgTime` (required). When the message was sent (Unix seconds).
-    #[serde(rename = "MsgTime")]
+    #[serde(
+        rename = "MsgTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34183, u64, _>"
+    )]
     pub msg_time: u64,
     /// `OnlineOnlyFlag` (required). 1 for an online-only message, otherwise 0 (always 0 in live-streaming groups). On the wire `true` is 1 and `false` is 0.
     #[serde(rename = "OnlineOnlyFlag", with = "tim_rest_runtime::codec::flag")]
@@ -176,7 +200,10 @@ pub struct BotOnGroupMessageEvent {
     )]
     pub cloud_custom_data: Option<String>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34188, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -256,16 +283,25 @@ pub struct ChatbotOnC2cSignalMessageEvent {
     #[serde(rename = "To_Account")]
     pub to_account: String,
     /// `MsgSeq` (required). Sequence number of the message (32-bit unsigned).
-    #[serde(rename = "MsgSeq")]
+    #[serde(
+        rename = "MsgSeq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34243, u32, _>"
+    )]
     pub msg_seq: u32,
     /// `MsgRandom` (required). Random number of the message (32-bit unsigned).
-    #[serde(rename = "MsgRandom")]
+    #[serde(
+        rename = "MsgRandom",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34244, u32, _>"
+    )]
     pub msg_random: u32,
     /// `MsgKey` (required). Unique key of the message, usable to recall it over the REST API.
     #[serde(rename = "MsgKey")]
     pub msg_key: String,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34246, u64, _>"
+    )]
     pub event_time: u64,
     /// `Data` (required). The `data` field of the custom pass-through message.
     #[serde(rename = "Data")]

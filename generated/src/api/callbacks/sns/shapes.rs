@@ -33,54 +33,55 @@ impl tim_rest_runtime::drift::Schema for AccountPair {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsPrevFriendAddEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SnsPrevFriendAddEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Requester_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "FriendItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_PrevFriendAddItem),
+        "SnsPrevFriendAddEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "AddType",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ForceAddFlags",
-            &[],
-            tim_rest_runtime::drift::Shape::U32,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Requester_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "FriendItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_PrevFriendAddItem),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "AddType",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ForceAddFlags",
+                &[],
+                tim_rest_runtime::drift::Shape::U32,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(541u32, 64);
 impl tim_rest_runtime::drift::Schema for SnsPrevFriendAddEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsPrevFriendAddEvent
@@ -91,42 +92,45 @@ impl tim_rest_runtime::drift::Schema for SnsPrevFriendAddEvent {
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_SnsPrevFriendResponseEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "SnsPrevFriendResponseEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Requester_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "ResponseFriendItem",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_PrevFriendResponseItem),
+        "SnsPrevFriendResponseEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Requester_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "ResponseFriendItem",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(
+                        &SHAPE_PrevFriendResponseItem,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+        ],
+    )
+    .lenient(543u32, 16);
 impl tim_rest_runtime::drift::Schema for SnsPrevFriendResponseEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsPrevFriendResponseEvent

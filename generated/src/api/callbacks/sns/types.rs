@@ -207,7 +207,10 @@ pub struct SnsPrevFriendAddEvent {
     #[serde(rename = "ForceAddFlags", with = "tim_rest_runtime::codec::flag")]
     pub force_add_flags: bool,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34630, u64, _>"
+    )]
     pub event_time: u64,
 }
 
@@ -328,7 +331,10 @@ pub struct SnsPrevFriendResponseEvent {
     )]
     pub response_friend_item: Vec<PrevFriendResponseItem>,
     /// `EventTime` (required). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime")]
+    #[serde(
+        rename = "EventTime",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<34756, u64, _>"
+    )]
     pub event_time: u64,
 }
 

@@ -7,36 +7,37 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_StateChangeEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "StateChangeEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "EventTime",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Info",
-            &[],
-            tim_rest_runtime::drift::Shape::Object(&SHAPE_StateChangeInfo),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "KickedDevice",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Object(&SHAPE_KickedDevice),
+        "StateChangeEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "EventTime",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Info",
+                &[],
+                tim_rest_runtime::drift::Shape::Object(&SHAPE_StateChangeInfo),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "KickedDevice",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Object(&SHAPE_KickedDevice),
+                ),
+                false,
+            ),
+        ],
+    )
+    .lenient(552u32, 2);
 impl tim_rest_runtime::drift::Schema for StateChangeEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_StateChangeEvent

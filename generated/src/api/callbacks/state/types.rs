@@ -214,7 +214,12 @@ pub struct StateChangeEvent {
     #[serde(rename = "CallbackCommand")]
     pub callback_command: String,
     /// `EventTime` (optional). When the event happened (Unix milliseconds).
-    #[serde(rename = "EventTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EventTime",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tim_rest_runtime::drift::lenient::opt::<35329, u64, _>"
+    )]
     pub event_time: Option<u64>,
     /// `Info` (required). What happened.
     #[serde(rename = "Info")]
