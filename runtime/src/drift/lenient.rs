@@ -14,18 +14,23 @@
 //! what a field cannot absorb fails the read as before, which the tolerant pass then reads with the
 //! adapter everywhere.
 
-use super::tolerant::{Scalar, Tok, convert};
-use super::{Kind, Shape};
+use super::tolerant::{Scalar, Tok, convert, plain_digits};
+use super::{JsonKind, Kind, Shape};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::marker::PhantomData;
 
-thread_local! {
-    /// The type whose object is being read whole in the tolerant pass (`u32::MAX`: none).
-    static ACTIVE: Cell<u32> = const { Cell::new(u32::MAX) };
+/// What this thread's tolerant pass is reading whole.
+struct Active {
+    /// The type whose object is being read whole (`u32::MAX`: none).
+    id: Cell<u32>,
     /// The corrections made so far in that object: field index and kind.
-    static HITS: RefCell<Vec<(u8, Kind)>> = const { RefCell::new(Vec::new()) };
+    hits: RefCell<Vec<(u8, Kind)>>,
+}
+
+thread_local! {
+    static ACTIVE: Active = const { Active { id: Cell::new(u32::MAX), hits: RefCell::new(Vec::new()) } };
 }
 
 /// An integer type a lenient field reads.
@@ -84,22 +89,30 @@ impl<T: Int> IntV<T> {
     /// an error (serde's own) otherwise.
     #[cold]
     fn drift<E: de::Error>(self, tok: Tok<'_>, unexpected: Unexpected<'_>) -> Result<T, E> {
-        if ACTIVE.get() == self.id >> 6 {
+        let converted = ACTIVE.with(|a| {
+            if a.id.get() != self.id >> 6 {
+                return None;
+            }
+            // The common case first: a string of plain digits (what `convert` reads the same way).
+            if let Tok::S(s) = tok
+                && let Some(value) = plain_digits(s).and_then(T::from_u64)
+            {
+                a.hits.borrow_mut().push(((self.id & 63) as u8, Kind::Coerced { from: JsonKind::String, to: "integer" }));
+                return Some(value);
+            }
             let kind = Cell::new(None);
             let value = match convert(&T::SHAPE, tok, |k| kind.set(Some(k))) {
                 Ok(Scalar::U(x)) => T::from_u64(x),
                 Ok(Scalar::I(x)) => T::from_i64(x),
                 _ => None,
-            };
-            if let Some(value) = value {
-                if let Some(kind) = kind.into_inner() {
-                    // The low 6 bits: the field's index.
-                    HITS.with_borrow_mut(|h| h.push(((self.id & 63) as u8, kind)));
-                }
-                return Ok(value);
+            }?;
+            if let Some(kind) = kind.into_inner() {
+                // The low 6 bits: the field's index.
+                a.hits.borrow_mut().push(((self.id & 63) as u8, kind));
             }
-        }
-        Err(E::invalid_type(unexpected, &self))
+            Some(value)
+        });
+        converted.ok_or_else(|| E::invalid_type(unexpected, &self))
     }
 }
 
@@ -162,24 +175,29 @@ pub fn opt<'de, const ID: u32, T: Int, D: Deserializer<'de>>(d: D) -> Result<Opt
 }
 
 /// An object of type `id` read whole in the tolerant pass: its type is active on this thread until
-/// this is dropped, and the corrections its lenient fields made are taken with [`Whole::hits`].
+/// this is dropped, and the corrections its lenient fields made are taken with [`Whole::finish`]. Objects
+/// read whole do not nest (nothing inside one goes through the tolerant pass's adapter).
 pub(crate) struct Whole {
     prev: u32,
-    from: usize,
+    done: bool,
 }
 
 impl Whole {
     #[inline]
     pub(crate) fn enter(id: u32) -> Self {
-        Whole { prev: ACTIVE.replace(id), from: HITS.with_borrow(Vec::len) }
+        Whole { prev: ACTIVE.with(|a| a.id.replace(id)), done: false }
     }
 
-    /// Hands over the corrections made since [`Whole::enter`]: field index and kind.
+    /// Ends the object read whole, handing over the corrections its lenient fields made: field index
+    /// and kind.
     #[inline]
-    pub(crate) fn hits(&self, mut f: impl FnMut(usize, Kind)) {
-        HITS.with_borrow_mut(|h| {
-            if h.len() > self.from {
-                for (i, kind) in h.drain(self.from..) {
+    pub(crate) fn finish(mut self, mut f: impl FnMut(usize, Kind)) {
+        self.done = true;
+        ACTIVE.with(|a| {
+            a.id.set(self.prev);
+            let mut hits = a.hits.borrow_mut();
+            if !hits.is_empty() {
+                for (i, kind) in hits.drain(..) {
                     f(usize::from(i), kind);
                 }
             }
@@ -188,9 +206,14 @@ impl Whole {
 }
 
 impl Drop for Whole {
+    /// An object whose read failed: its corrections are dropped with it.
     #[inline]
     fn drop(&mut self) {
-        ACTIVE.set(self.prev);
-        HITS.with_borrow_mut(|h| h.truncate(self.from));
+        if !self.done {
+            ACTIVE.with(|a| {
+                a.id.set(self.prev);
+                a.hits.borrow_mut().clear();
+            });
+        }
     }
 }

@@ -315,7 +315,7 @@ fn same_kind(a: &Kind, b: &Kind) -> bool {
 
 /// A string of 1 to 19 ASCII digits (always within a u64), as its value.
 #[inline]
-fn plain_digits(s: &str) -> Option<u64> {
+pub(crate) fn plain_digits(s: &str) -> Option<u64> {
     if s.is_empty() || s.len() > 19 {
         return None;
     }
@@ -636,7 +636,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
 /// An object whose type drifted only in its lenient fields, by conversions ([`ObjectShape::whole`]):
 /// read by the generated code at strict speed, its lenient fields converting what drifted
 /// ([`super::lenient`]); their corrections are then reported with their paths.
-#[inline]
+#[inline(always)]
 fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
     obj: &'static ObjectShape,
     ctx: &Ctx,
@@ -650,14 +650,15 @@ fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
     let active = super::lenient::Whole::enter(obj.id);
     let value = seed.deserialize(d);
     if value.is_ok() {
-        active.hits(|i, kind| {
+        active.finish(|i, kind| {
             if let Some(f) = obj.fields.get(i) {
                 ctx.at(frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
                 ctx.report(kind);
             }
         });
+    } else {
+        drop(active);
     }
-    drop(active);
     ctx.close();
     value
 }
