@@ -22,7 +22,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// What this thread's tolerant pass is reading whole.
-struct Active {
+pub(crate) struct Active {
     /// The type whose object is being read whole (`u32::MAX`: none).
     id: Cell<u32>,
     /// The corrections made so far in that object: field index and kind.
@@ -31,6 +31,13 @@ struct Active {
 
 thread_local! {
     static ACTIVE: Active = const { Active { id: Cell::new(u32::MAX), hits: RefCell::new(Vec::new()) } };
+}
+
+impl Active {
+    /// Runs a tolerant pass with this thread's state (looked up once per reply, not per object).
+    pub(crate) fn with<R>(f: impl FnOnce(&Active) -> R) -> R {
+        ACTIVE.with(f)
+    }
 }
 
 /// An integer type a lenient field reads.
@@ -175,45 +182,41 @@ pub fn opt<'de, const ID: u32, T: Int, D: Deserializer<'de>>(d: D) -> Result<Opt
 }
 
 /// An object of type `id` read whole in the tolerant pass: its type is active on this thread until
-/// this is dropped, and the corrections its lenient fields made are taken with [`Whole::finish`]. Objects
-/// read whole do not nest (nothing inside one goes through the tolerant pass's adapter).
-pub(crate) struct Whole {
+/// this is finished or dropped, and the corrections its lenient fields made are taken with
+/// [`Whole::finish`]. Objects read whole do not nest (nothing inside one goes through the tolerant
+/// pass's adapter).
+pub(crate) struct Whole<'a> {
+    active: &'a Active,
     prev: u32,
-    done: bool,
 }
 
-impl Whole {
+impl<'a> Whole<'a> {
     #[inline]
-    pub(crate) fn enter(id: u32) -> Self {
-        Whole { prev: ACTIVE.with(|a| a.id.replace(id)), done: false }
+    pub(crate) fn enter(active: &'a Active, id: u32) -> Self {
+        Whole { active, prev: active.id.replace(id) }
     }
 
     /// Ends the object read whole, handing over the corrections its lenient fields made: field index
     /// and kind.
     #[inline]
-    pub(crate) fn finish(mut self, mut f: impl FnMut(usize, Kind)) {
-        self.done = true;
-        ACTIVE.with(|a| {
-            a.id.set(self.prev);
-            let mut hits = a.hits.borrow_mut();
-            if !hits.is_empty() {
-                for (i, kind) in hits.drain(..) {
-                    f(usize::from(i), kind);
-                }
+    pub(crate) fn finish(self, mut f: impl FnMut(usize, Kind)) {
+        self.active.id.set(self.prev);
+        let mut hits = self.active.hits.borrow_mut();
+        if !hits.is_empty() {
+            for (i, kind) in hits.drain(..) {
+                f(usize::from(i), kind);
             }
-        });
+        }
+        drop(hits);
+        std::mem::forget(self);
     }
 }
 
-impl Drop for Whole {
+impl Drop for Whole<'_> {
     /// An object whose read failed: its corrections are dropped with it.
     #[inline]
     fn drop(&mut self) {
-        if !self.done {
-            ACTIVE.with(|a| {
-                a.id.set(self.prev);
-                a.hits.borrow_mut().clear();
-            });
-        }
+        self.active.id.set(self.prev);
+        self.active.hits.borrow_mut().clear();
     }
 }

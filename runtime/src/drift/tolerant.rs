@@ -29,6 +29,7 @@
 //! object's keys, so the key lookup usually hits at the first comparison; where the walk is lives in
 //! fixed cells (no allocation per value); a required field's absence is checked with one mask.
 
+use super::lenient::{Active, Whole};
 use super::{Cause, Correction, FULL_PATHS, JsonKind, Kind, ObjectShape, Shape, UnionShape};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::cell::{Cell, RefCell};
@@ -80,7 +81,9 @@ enum GroupSeg {
 /// The walk's state: one frame per open object, array or map, holding where in it the walk is; the
 /// key order learned per depth; and the corrections so far (the first [`FULL_PATHS`] with their paths,
 /// the rest grouped).
-pub(crate) struct Ctx {
+pub(crate) struct Ctx<'a> {
+    /// What the generated lenient fields see of this pass ([`super::lenient`]).
+    active: &'a Active,
     frames: [Cell<(Seg, Order)>; MAX_DEPTH],
     depth: Cell<usize>,
     /// Per depth: the object shape whose key order is learned there, and for each field (slot 0 for
@@ -98,9 +101,10 @@ pub(crate) struct Ctx {
     last_group: Cell<usize>,
 }
 
-impl Ctx {
-    fn new(strict_clean: bool) -> Self {
+impl<'a> Ctx<'a> {
+    fn new(strict_clean: bool, active: &'a Active) -> Self {
         Ctx {
+            active,
             frames: std::array::from_fn(|_| Cell::new((Seg::Index(0), (0, 0)))),
             depth: Cell::new(0),
             order_of: std::array::from_fn(|_| Cell::new(0)),
@@ -115,7 +119,7 @@ impl Ctx {
     }
 }
 
-impl Ctx {
+impl Ctx<'_> {
     /// Opens a frame (an object, array or map is entered); `None` past [`MAX_DEPTH`].
     #[inline]
     fn open(&self) -> Option<usize> {
@@ -305,7 +309,7 @@ impl Ctx {
 
 /// Whether two corrections are of the same kind (the names of kinds are static: compared by address
 /// first).
-#[inline]
+#[inline(always)]
 fn same_kind(a: &Kind, b: &Kind) -> bool {
     match (a, b) {
         (Kind::Coerced { from: f, to: t }, Kind::Coerced { from: g, to: u }) => f == g && (std::ptr::eq(*t, *u) || t == u),
@@ -546,7 +550,7 @@ impl<'de, E: de::Error> Deserializer<'de> for ScalarDe<'_, E> {
 pub(crate) struct Tol<'c, D> {
     pub de: D,
     pub shape: Shape,
-    pub ctx: &'c Ctx,
+    pub ctx: &'c Ctx<'c>,
     /// An array item or map entry: what cannot be used is left out, which only the correcting pass
     /// can do.
     pub item: bool,
@@ -611,7 +615,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tol<'_, D> {
 struct Seed<'c, S> {
     seed: S,
     shape: Shape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     item: bool,
 }
 
@@ -639,7 +643,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
 #[inline(always)]
 fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
     obj: &'static ObjectShape,
-    ctx: &Ctx,
+    ctx: &Ctx<'_>,
     seed: S,
     d: D,
 ) -> Result<S::Value, D::Error> {
@@ -647,17 +651,17 @@ fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
     if let Some(o) = ctx.objs.get(frame) {
         o.set(Some(obj));
     }
-    let active = super::lenient::Whole::enter(obj.id);
+    let whole = Whole::enter(ctx.active, obj.id);
     let value = seed.deserialize(d);
     if value.is_ok() {
-        active.finish(|i, kind| {
+        whole.finish(|i, kind| {
             if let Some(f) = obj.fields.get(i) {
                 ctx.at(frame, Seg::Key(f.key), (2, u32::try_from(i).unwrap_or(u32::MAX)));
                 ctx.report(kind);
             }
         });
     } else {
-        drop(active);
+        drop(whole);
     }
     ctx.close();
     value
@@ -810,7 +814,7 @@ fn drain_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<usize, A::Error> {
 struct Req<'c, V> {
     v: V,
     shape: Shape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     item: bool,
     envelope: Option<&'c RefCell<serde_json::Map<String, serde_json::Value>>>,
     root: bool,
@@ -971,7 +975,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
 struct Opt<'c, V> {
     v: V,
     shape: Shape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
 }
 
 impl<'de, V: Visitor<'de>> Opt<'_, V> {
@@ -1091,7 +1095,7 @@ enum Found {
 
 struct FindKey<'c> {
     obj: &'static ObjectShape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     root: bool,
     /// Where to look first: keys usually come in the order of the previous object of the same type.
     hint: usize,
@@ -1153,7 +1157,7 @@ enum State {
 struct Fields<'c, A> {
     map: A,
     obj: &'static ObjectShape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     frame: usize,
     /// The last field read (its index + 1), 0 at the start: where the learned key order continues.
     prev: usize,
@@ -1472,7 +1476,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for SpyKey<'_, V> {
 struct Items<'c, A> {
     seq: A,
     item: Shape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     frame: usize,
     index: usize,
 }
@@ -1500,7 +1504,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
 struct Entries<'c, A> {
     map: A,
     item: Shape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     frame: usize,
 }
 
@@ -1513,7 +1517,7 @@ impl<A> Drop for Entries<'_, A> {
 /// A key of a map, passed on and remembered for paths.
 struct TapKey<'c, K> {
     seed: K,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     frame: usize,
 }
 
@@ -1554,7 +1558,7 @@ enum UState {
 struct Element<'c, A> {
     map: A,
     u: &'static UnionShape,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     frame: usize,
     tag: Option<String>,
     state: UState,
@@ -1569,7 +1573,7 @@ impl<A> Drop for Element<'_, A> {
 /// The tag's value, passed on as a string when it is a scalar, and remembered.
 struct TagSeed<'c, 't, S> {
     seed: S,
-    ctx: &'c Ctx,
+    ctx: &'c Ctx<'c>,
     tag: &'t mut Option<String>,
 }
 
@@ -1650,11 +1654,13 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
 ) -> Result<(T, Vec<Correction>), serde_json::Error> {
     #[cfg(test)]
     PASSES.with(|p| p.set(p.get() + 1));
-    let ctx = Ctx::new(strict_clean);
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
-    de.end()?;
-    Ok((value, ctx.take()))
+    Active::with(|active| {
+        let ctx = Ctx::new(strict_clean, active);
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let value = T::deserialize(Tol { de: &mut de, shape: Shape::Object(obj), ctx: &ctx, item: false, envelope, root: true })?;
+        de.end()?;
+        Ok((value, ctx.take()))
+    })
 }
 
 #[cfg(test)]
