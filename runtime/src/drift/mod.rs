@@ -36,8 +36,8 @@
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-mod tolerant;
 pub mod lenient;
+mod tolerant;
 pub use tolerant::{FALLBACK, is_fallback};
 
 /// How a value is read, as the generator describes each field. Enums are described by their wire type
