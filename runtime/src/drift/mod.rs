@@ -19,8 +19,11 @@
 //! Inside the tolerant pass, what has never drifted is still read by the strict code: each object type
 //! remembers which of its fields (and whether anything inside it) drifted in an earlier reply, and the
 //! other fields and objects skip the adapter. A cursor sent as a string thus costs nothing on the
-//! thousands of list items beside it, and a systematic drift of one field costs the adapter on that
-//! field's objects only. If something drifts where it never did, the strict read of that part fails
+//! thousands of list items beside it. An object whose type drifted only in its integer fields, and only
+//! by conversions (a number as its string, a boolean, an integral float), is handed whole to the
+//! generated code, whose integer fields are [`lenient`]: strict anywhere else, they convert such a value
+//! there and note the correction, which the tolerant pass reports with its path. A systematic drift of
+//! a time or a sequence number in every item of a list is thus read at nearly strict speed. If something drifts where it never did, the strict read of that part fails
 //! and the tolerant pass starts over with the adapter everywhere (once: the place is remembered). The
 //! rare corrections the tolerant pass cannot make as the tokens go by (an array item or map entry left
 //! out, a field sent under its key and under an alias, a union element whose content comes before its

@@ -20,7 +20,10 @@
 //!
 //! What keeps it close to the strict pass: with `strict_clean` (the reply's type is remembered as
 //! drifting), the fields of an object that never drifted and the objects of types inside which nothing
-//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen. In
+//! drifted are handed to the strict generated code, so the adapter runs only where drift was seen. An
+//! object of a type whose drift was only conversions of its lenient integer fields
+//! ([`ObjectShape::whole`]) is handed to the generated code whole: those fields convert what drifted
+//! themselves ([`super::lenient`]) and [`whole`] reports their corrections with the object's path. In
 //! such an object with drifted fields, the keys go to the derived code as they are and are only looked
 //! at for the drifted fields' keys (their lengths first); anything else that does not fit there (an
 //! unknown key, a required field left out, a key sent twice) fails the derived code, and the reply is

@@ -7,50 +7,53 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_GetThingResponse: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "GetThingResponse",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "Type",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Self",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Next",
-            &["NextKey"],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Items",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(
-                    &crate::fixture_api::types::SHAPE_Element,
-                ),
+        "GetThingResponse",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "Type",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Extra",
-            &[],
-            tim_rest_runtime::drift::Shape::Map(&tim_rest_runtime::drift::Shape::Str),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Value",
-            &[],
-            tim_rest_runtime::drift::Shape::Any,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "Self",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Next",
+                &["NextKey"],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Items",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::fixture_api::types::SHAPE_Element,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Extra",
+                &[],
+                tim_rest_runtime::drift::Shape::Map(
+                    &tim_rest_runtime::drift::Shape::Str,
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Value",
+                &[],
+                tim_rest_runtime::drift::Shape::Any,
+                false,
+            ),
+        ],
+    )
+    .lenient(7u32, 4);
 impl tim_rest_runtime::drift::Schema for GetThingResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetThingResponse

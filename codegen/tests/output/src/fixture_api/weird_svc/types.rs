@@ -159,7 +159,11 @@ pub struct GetThingResponse {
     #[serde(rename = "Self", default, skip_serializing_if = "Option::is_none")]
     pub self_: Option<String>,
     /// `Next` (required). Bigger than u32. Also read from `NextKey` (the documentation names the key both ways); written as `Next`.
-    #[serde(rename = "Next", alias = "NextKey")]
+    #[serde(
+        rename = "Next",
+        alias = "NextKey",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<450, u64, _>"
+    )]
     pub next: u64,
     /// `Items` (required).
     #[serde(

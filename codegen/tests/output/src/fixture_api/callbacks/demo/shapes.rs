@@ -7,44 +7,45 @@ use super::types::*;
 #[allow(non_upper_case_globals)]
 #[doc(hidden)]
 pub static SHAPE_DemoBeforeSendEvent: tim_rest_runtime::drift::ObjectShape = tim_rest_runtime::drift::ObjectShape::new(
-    "DemoBeforeSendEvent",
-    &[
-        tim_rest_runtime::drift::FieldShape::new(
-            "CallbackCommand",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "From_Account",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Body",
-            &[],
-            tim_rest_runtime::drift::Shape::Array(
-                &tim_rest_runtime::drift::Shape::Union(
-                    &crate::fixture_api::types::SHAPE_Element,
-                ),
+        "DemoBeforeSendEvent",
+        &[
+            tim_rest_runtime::drift::FieldShape::new(
+                "CallbackCommand",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
             ),
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Seq",
-            &[],
-            tim_rest_runtime::drift::Shape::U64,
-            true,
-        ),
-        tim_rest_runtime::drift::FieldShape::new(
-            "Note",
-            &[],
-            tim_rest_runtime::drift::Shape::Str,
-            false,
-        ),
-    ],
-);
+            tim_rest_runtime::drift::FieldShape::new(
+                "From_Account",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Body",
+                &[],
+                tim_rest_runtime::drift::Shape::Array(
+                    &tim_rest_runtime::drift::Shape::Union(
+                        &crate::fixture_api::types::SHAPE_Element,
+                    ),
+                ),
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Seq",
+                &[],
+                tim_rest_runtime::drift::Shape::U64,
+                true,
+            ),
+            tim_rest_runtime::drift::FieldShape::new(
+                "Note",
+                &[],
+                tim_rest_runtime::drift::Shape::Str,
+                false,
+            ),
+        ],
+    )
+    .lenient(12u32, 8);
 impl tim_rest_runtime::drift::Schema for DemoBeforeSendEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DemoBeforeSendEvent

@@ -24,7 +24,10 @@ pub struct DemoBeforeSendEvent {
     )]
     pub body: Vec<crate::fixture_api::types::Element>,
     /// `Seq` (required).
-    #[serde(rename = "Seq")]
+    #[serde(
+        rename = "Seq",
+        deserialize_with = "tim_rest_runtime::drift::lenient::req::<771, u64, _>"
+    )]
     pub seq: u64,
     /// `Note` (optional).
     #[serde(rename = "Note", default, skip_serializing_if = "Option::is_none")]
