@@ -128,7 +128,7 @@ impl Emitter<'_> {
                 let lenient = if mask == 0 {
                     quote!()
                 } else {
-                    let n = u32::try_from(id.0).unwrap_or(u32::MAX);
+                    let n = proc_macro2::Literal::u32_unsuffixed(u32::try_from(id.0).unwrap_or(u32::MAX));
                     let mask = proc_macro2::Literal::u64_unsuffixed(mask);
                     quote!(.lenient(#n, #mask))
                 };

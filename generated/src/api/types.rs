@@ -777,7 +777,7 @@ pub static SHAPE_GroupMemberInfo: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(9u32, 108);
+    .lenient(9, 108);
 impl tim_rest_runtime::drift::Schema for GroupMemberInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupMemberInfo
@@ -1216,7 +1216,7 @@ pub static SHAPE_GroupInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runt
             ),
         ],
     )
-    .lenient(10u32, 130082);
+    .lenient(10, 130082);
 impl tim_rest_runtime::drift::Schema for GroupInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupInfo
@@ -1378,7 +1378,7 @@ pub static SHAPE_GroupHistoryMsg: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(11u32, 242);
+    .lenient(11, 242);
 impl tim_rest_runtime::drift::Schema for GroupHistoryMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupHistoryMsg
@@ -1976,7 +1976,7 @@ pub static SHAPE_FaceElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runti
             ),
         ],
     )
-    .lenient(18u32, 1);
+    .lenient(18, 1);
 impl tim_rest_runtime::drift::Schema for FaceElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FaceElem
@@ -2180,7 +2180,7 @@ pub static SHAPE_SoundElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runt
             ),
         ],
     )
-    .lenient(20u32, 28);
+    .lenient(20, 28);
 impl tim_rest_runtime::drift::Schema for SoundElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SoundElem
@@ -2346,7 +2346,7 @@ pub static SHAPE_ImageInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_runt
             ),
         ],
     )
-    .lenient(22u32, 14);
+    .lenient(22, 14);
 impl tim_rest_runtime::drift::Schema for ImageInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImageInfo
@@ -2456,7 +2456,7 @@ pub static SHAPE_FileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runti
             ),
         ],
     )
-    .lenient(23u32, 20);
+    .lenient(23, 20);
 impl tim_rest_runtime::drift::Schema for FileElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FileElem
@@ -2692,7 +2692,7 @@ pub static SHAPE_VideoFileElem: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(24u32, 5932);
+    .lenient(24, 5932);
 impl tim_rest_runtime::drift::Schema for VideoFileElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_VideoFileElem
@@ -3191,7 +3191,7 @@ pub static SHAPE_RelayElem: tim_rest_runtime::drift::ObjectShape = tim_rest_runt
             ),
         ],
     )
-    .lenient(28u32, 2);
+    .lenient(28, 2);
 impl tim_rest_runtime::drift::Schema for RelayElem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayElem
@@ -3354,7 +3354,7 @@ pub static SHAPE_RelayMsgItem: tim_rest_runtime::drift::ObjectShape = tim_rest_r
             ),
         ],
     )
-    .lenient(29u32, 56);
+    .lenient(29, 56);
 impl tim_rest_runtime::drift::Schema for RelayMsgItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RelayMsgItem

@@ -14,7 +14,7 @@
 //! what a field cannot absorb fails the read as before, which the tolerant pass then reads with the
 //! adapter everywhere.
 
-use super::tolerant::{Scalar, Tok, convert, plain_digits};
+use super::convert::{Scalar, Tok, convert, plain_digits};
 use super::{JsonKind, Kind, Shape};
 use serde::de::{self, Deserializer, Unexpected, Visitor};
 use std::cell::{Cell, RefCell};

@@ -39,6 +39,7 @@
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
+mod convert;
 pub mod lenient;
 mod tolerant;
 pub use tolerant::{FALLBACK, is_fallback};

@@ -29,7 +29,7 @@ pub static SHAPE_FollowResultItem: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(61u32, 2);
+    .lenient(61, 2);
 impl tim_rest_runtime::drift::Schema for FollowResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowResultItem
@@ -210,7 +210,7 @@ pub static SHAPE_FollowCheckItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(555u32, 2);
+    .lenient(555, 2);
 impl tim_rest_runtime::drift::Schema for FollowCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowCheckItem
@@ -251,7 +251,7 @@ pub static SHAPE_FollowGetItem: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(556u32, 10);
+    .lenient(556, 10);
 impl tim_rest_runtime::drift::Schema for FollowGetItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowGetItem
@@ -302,7 +302,7 @@ pub static SHAPE_FollowInfoItem: tim_rest_runtime::drift::ObjectShape = tim_rest
             ),
         ],
     )
-    .lenient(557u32, 58);
+    .lenient(557, 58);
 impl tim_rest_runtime::drift::Schema for FollowInfoItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowInfoItem

@@ -51,7 +51,7 @@ pub static SHAPE_GetMembersResponse: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(83u32, 2);
+    .lenient(83, 2);
 impl tim_rest_runtime::drift::Schema for GetMembersResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetMembersResponse
@@ -173,7 +173,7 @@ pub static SHAPE_GetMembersMember: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(558u32, 1);
+    .lenient(558, 1);
 impl tim_rest_runtime::drift::Schema for GetMembersMember {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetMembersMember

@@ -23,7 +23,7 @@ pub static SHAPE_GetGroupCounterItem: tim_rest_runtime::drift::ObjectShape = tim
             ),
         ],
     )
-    .lenient(97u32, 2);
+    .lenient(97, 2);
 impl tim_rest_runtime::drift::Schema for GetGroupCounterItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupCounterItem
@@ -58,7 +58,7 @@ pub static SHAPE_GetAppidGroupListResponse: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(100u32, 5);
+    .lenient(100, 5);
 impl tim_rest_runtime::drift::Schema for GetAppidGroupListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetAppidGroupListResponse
@@ -91,7 +91,7 @@ pub static SHAPE_CreateGroupResponse: tim_rest_runtime::drift::ObjectShape = tim
             ),
         ],
     )
-    .lenient(102u32, 2);
+    .lenient(102, 2);
 impl tim_rest_runtime::drift::Schema for CreateGroupResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_CreateGroupResponse
@@ -150,7 +150,7 @@ pub static SHAPE_GetGroupMemberInfoResponse: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(106u32, 1);
+    .lenient(106, 1);
 impl tim_rest_runtime::drift::Schema for GetGroupMemberInfoResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMemberInfoResponse
@@ -283,7 +283,7 @@ pub static SHAPE_GetJoinedGroupListResponse: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(120u32, 1);
+    .lenient(120, 1);
 impl tim_rest_runtime::drift::Schema for GetJoinedGroupListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetJoinedGroupListResponse
@@ -387,7 +387,7 @@ pub static SHAPE_SendGroupMsgResponse: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(128u32, 3);
+    .lenient(128, 3);
 impl tim_rest_runtime::drift::Schema for SendGroupMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendGroupMsgResponse
@@ -649,7 +649,7 @@ pub static SHAPE_GetGroupMsgReceiptDetailResponse: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(152u32, 3);
+    .lenient(152, 3);
 impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptDetailResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMsgReceiptDetailResponse
@@ -697,7 +697,7 @@ pub static SHAPE_GetGroupBanMemberResponse: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(156u32, 4);
+    .lenient(156, 4);
 impl tim_rest_runtime::drift::Schema for GetGroupBanMemberResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupBanMemberResponse
@@ -853,7 +853,7 @@ pub static SHAPE_GetOnlineMemberNumResponse: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(176u32, 1);
+    .lenient(176, 1);
 impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetOnlineMemberNumResponse
@@ -874,7 +874,7 @@ pub static SHAPE_SendBroadcastMsgResponse: tim_rest_runtime::drift::ObjectShape 
             ),
         ],
     )
-    .lenient(178u32, 1);
+    .lenient(178, 1);
 impl tim_rest_runtime::drift::Schema for SendBroadcastMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendBroadcastMsgResponse
@@ -1261,7 +1261,7 @@ pub static SHAPE_JoinedGroupItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(566u32, 237440);
+    .lenient(566, 237440);
 impl tim_rest_runtime::drift::Schema for JoinedGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_JoinedGroupItem
@@ -1312,7 +1312,7 @@ pub static SHAPE_GroupSelfInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(567u32, 58);
+    .lenient(567, 58);
 impl tim_rest_runtime::drift::Schema for GroupSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupSelfInfo
@@ -1365,7 +1365,7 @@ pub static SHAPE_MutedAccountItem: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(569u32, 2);
+    .lenient(569, 2);
 impl tim_rest_runtime::drift::Schema for MutedAccountItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MutedAccountItem
@@ -1392,7 +1392,7 @@ pub static SHAPE_ShuttedUinItem: tim_rest_runtime::drift::ObjectShape = tim_rest
             ),
         ],
     )
-    .lenient(570u32, 2);
+    .lenient(570, 2);
 impl tim_rest_runtime::drift::Schema for ShuttedUinItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ShuttedUinItem
@@ -1419,7 +1419,7 @@ pub static SHAPE_RecallRetItem: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(573u32, 3);
+    .lenient(573, 3);
 impl tim_rest_runtime::drift::Schema for RecallRetItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RecallRetItem
@@ -1452,7 +1452,7 @@ pub static SHAPE_ImportGroupMsgResult: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(575u32, 3);
+    .lenient(575, 3);
 impl tim_rest_runtime::drift::Schema for ImportGroupMsgResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ImportGroupMsgResult
@@ -1517,7 +1517,7 @@ pub static SHAPE_GetGroupMsgReceiptItem: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(579u32, 15);
+    .lenient(579, 15);
 impl tim_rest_runtime::drift::Schema for GetGroupMsgReceiptItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupMsgReceiptItem
@@ -1584,7 +1584,7 @@ pub static SHAPE_GetGroupBanMemberItem: tim_rest_runtime::drift::ObjectShape = t
             ),
         ],
     )
-    .lenient(583u32, 1);
+    .lenient(583, 1);
 impl tim_rest_runtime::drift::Schema for GetGroupBanMemberItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetGroupBanMemberItem
@@ -1617,7 +1617,7 @@ pub static SHAPE_DestroyPermissionGroupResultItem: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(585u32, 1);
+    .lenient(585, 1);
 impl tim_rest_runtime::drift::Schema for DestroyPermissionGroupResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DestroyPermissionGroupResultItem
@@ -1674,7 +1674,7 @@ pub static SHAPE_GetPermissionGroupInfoItem: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(586u32, 97);
+    .lenient(586, 97);
 impl tim_rest_runtime::drift::Schema for GetPermissionGroupInfoItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetPermissionGroupInfoItem
@@ -1707,7 +1707,7 @@ pub static SHAPE_AddTopicPermissionResultItem: tim_rest_runtime::drift::ObjectSh
             ),
         ],
     )
-    .lenient(588u32, 1);
+    .lenient(588, 1);
 impl tim_rest_runtime::drift::Schema for AddTopicPermissionResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AddTopicPermissionResultItem
@@ -1746,7 +1746,7 @@ pub static SHAPE_GetTopicPermissionResultItem: tim_rest_runtime::drift::ObjectSh
             ),
         ],
     )
-    .lenient(590u32, 9);
+    .lenient(590, 9);
 impl tim_rest_runtime::drift::Schema for GetTopicPermissionResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicPermissionResultItem
@@ -1773,7 +1773,7 @@ pub static SHAPE_AddPermissionGroupMemberResultItem: tim_rest_runtime::drift::Ob
             ),
         ],
     )
-    .lenient(592u32, 2);
+    .lenient(592, 2);
 impl tim_rest_runtime::drift::Schema for AddPermissionGroupMemberResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AddPermissionGroupMemberResultItem

@@ -89,7 +89,7 @@ pub static SHAPE_CosPreSigUrl: tim_rest_runtime::drift::ObjectShape = tim_rest_r
             ),
         ],
     )
-    .lenient(595u32, 5);
+    .lenient(595, 5);
 impl tim_rest_runtime::drift::Schema for CosPreSigUrl {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_CosPreSigUrl

@@ -37,7 +37,7 @@ pub static SHAPE_ContentModerationResponse: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(212u32, 2);
+    .lenient(212, 2);
 impl tim_rest_runtime::drift::Schema for ContentModerationResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContentModerationResponse
@@ -130,7 +130,7 @@ pub static SHAPE_BatchModerationResult: tim_rest_runtime::drift::ObjectShape = t
             ),
         ],
     )
-    .lenient(597u32, 35);
+    .lenient(597, 35);
 impl tim_rest_runtime::drift::Schema for BatchModerationResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BatchModerationResult

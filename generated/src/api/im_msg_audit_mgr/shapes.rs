@@ -25,7 +25,7 @@ pub static SHAPE_GetCloudAuditKeywordsIdsResponse: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(216u32, 1);
+    .lenient(216, 1);
 impl tim_rest_runtime::drift::Schema for GetCloudAuditKeywordsIdsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetCloudAuditKeywordsIdsResponse
@@ -54,7 +54,7 @@ pub static SHAPE_GetCloudAuditKeywordsResponse: tim_rest_runtime::drift::ObjectS
             ),
         ],
     )
-    .lenient(218u32, 1);
+    .lenient(218, 1);
 impl tim_rest_runtime::drift::Schema for GetCloudAuditKeywordsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetCloudAuditKeywordsResponse
@@ -98,7 +98,7 @@ pub static SHAPE_DeleteCloudAuditKeywordsResponse: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(222u32, 2);
+    .lenient(222, 2);
 impl tim_rest_runtime::drift::Schema for DeleteCloudAuditKeywordsResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DeleteCloudAuditKeywordsResponse

@@ -119,7 +119,7 @@ pub static SHAPE_AccountDeleteResultItem: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(603u32, 1);
+    .lenient(603, 1);
 impl tim_rest_runtime::drift::Schema for AccountDeleteResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AccountDeleteResultItem
@@ -158,7 +158,7 @@ pub static SHAPE_AccountCheckResultItem: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(605u32, 2);
+    .lenient(605, 2);
 impl tim_rest_runtime::drift::Schema for AccountCheckResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AccountCheckResultItem

@@ -94,7 +94,7 @@ pub static SHAPE_GetOnlineMemberNumResponse: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(244u32, 1);
+    .lenient(244, 1);
 impl tim_rest_runtime::drift::Schema for GetOnlineMemberNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetOnlineMemberNumResponse
@@ -127,7 +127,7 @@ pub static SHAPE_DestroyTopicResultItem: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(606u32, 1);
+    .lenient(606, 1);
 impl tim_rest_runtime::drift::Schema for DestroyTopicResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DestroyTopicResultItem
@@ -166,7 +166,7 @@ pub static SHAPE_GetTopicResultItem: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(607u32, 1);
+    .lenient(607, 1);
 impl tim_rest_runtime::drift::Schema for GetTopicResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicResultItem
@@ -199,7 +199,7 @@ pub static SHAPE_GetTopicSelfInfo: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(608u32, 3);
+    .lenient(608, 3);
 impl tim_rest_runtime::drift::Schema for GetTopicSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicSelfInfo
@@ -280,7 +280,7 @@ pub static SHAPE_GetTopicInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_r
             ),
         ],
     )
-    .lenient(609u32, 400);
+    .lenient(609, 400);
 impl tim_rest_runtime::drift::Schema for GetTopicInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetTopicInfo

@@ -101,7 +101,7 @@ pub static SHAPE_GetSubscriberInfoResponse: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(258u32, 2);
+    .lenient(258, 2);
 impl tim_rest_runtime::drift::Schema for GetSubscriberInfoResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetSubscriberInfoResponse
@@ -267,7 +267,7 @@ pub static SHAPE_OfficialAccountMsgGetSimpleResponse: tim_rest_runtime::drift::O
             ),
         ],
     )
-    .lenient(270u32, 2);
+    .lenient(270, 2);
 impl tim_rest_runtime::drift::Schema for OfficialAccountMsgGetSimpleResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountMsgGetSimpleResponse
@@ -354,7 +354,7 @@ pub static SHAPE_OfficialAccountProfile: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(612u32, 226);
+    .lenient(612, 226);
 impl tim_rest_runtime::drift::Schema for OfficialAccountProfile {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountProfile
@@ -399,7 +399,7 @@ pub static SHAPE_OfficialAccountSubscriber: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(613u32, 18);
+    .lenient(613, 18);
 impl tim_rest_runtime::drift::Schema for OfficialAccountSubscriber {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountSubscriber
@@ -534,7 +534,7 @@ pub static SHAPE_SubscribedOfficialAccount: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(618u32, 56);
+    .lenient(618, 56);
 impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccount {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SubscribedOfficialAccount
@@ -561,7 +561,7 @@ pub static SHAPE_SubscribedOfficialAccountSelfInfo: tim_rest_runtime::drift::Obj
             ),
         ],
     )
-    .lenient(619u32, 1);
+    .lenient(619, 1);
 impl tim_rest_runtime::drift::Schema for SubscribedOfficialAccountSelfInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SubscribedOfficialAccountSelfInfo
@@ -588,7 +588,7 @@ pub static SHAPE_OfficialAccountRecallResult: tim_rest_runtime::drift::ObjectSha
             ),
         ],
     )
-    .lenient(620u32, 2);
+    .lenient(620, 2);
 impl tim_rest_runtime::drift::Schema for OfficialAccountRecallResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountRecallResult
@@ -643,7 +643,7 @@ pub static SHAPE_OfficialAccountHistoryMsg: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(621u32, 42);
+    .lenient(621, 42);
 impl tim_rest_runtime::drift::Schema for OfficialAccountHistoryMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountHistoryMsg

@@ -37,7 +37,7 @@ pub static SHAPE_HistoryFileContent: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(272u32, 1);
+    .lenient(272, 1);
 impl tim_rest_runtime::drift::Schema for HistoryFileContent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryFileContent
@@ -98,7 +98,7 @@ pub static SHAPE_HistoryMessage: tim_rest_runtime::drift::ObjectShape = tim_rest
             ),
         ],
     )
-    .lenient(273u32, 56);
+    .lenient(273, 56);
 impl tim_rest_runtime::drift::Schema for HistoryMessage {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryMessage
@@ -171,7 +171,7 @@ pub static SHAPE_HistoryFileInfo: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(622u32, 20);
+    .lenient(622, 20);
 impl tim_rest_runtime::drift::Schema for HistoryFileInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_HistoryFileInfo

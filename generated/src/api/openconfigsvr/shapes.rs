@@ -242,7 +242,7 @@ pub static SHAPE_GetNoSpeakingResponse: tim_rest_runtime::drift::ObjectShape = t
             ),
         ],
     )
-    .lenient(281u32, 3);
+    .lenient(281, 3);
 impl tim_rest_runtime::drift::Schema for GetNoSpeakingResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetNoSpeakingResponse

@@ -75,7 +75,7 @@ pub static SHAPE_C2CRoamMsg: tim_rest_runtime::drift::ObjectShape = tim_rest_run
             ),
         ],
     )
-    .lenient(289u32, 92);
+    .lenient(289, 92);
 impl tim_rest_runtime::drift::Schema for C2CRoamMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CRoamMsg
@@ -132,7 +132,7 @@ pub static SHAPE_SendMsgResponse: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(293u32, 1);
+    .lenient(293, 1);
 impl tim_rest_runtime::drift::Schema for SendMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SendMsgResponse
@@ -220,7 +220,7 @@ pub static SHAPE_AdminGetRoamMsgResponse: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(299u32, 7);
+    .lenient(299, 7);
 impl tim_rest_runtime::drift::Schema for AdminGetRoamMsgResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AdminGetRoamMsgResponse
@@ -283,7 +283,7 @@ pub static SHAPE_GetC2cUnreadMsgNumResponse: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(305u32, 1);
+    .lenient(305, 1);
 impl tim_rest_runtime::drift::Schema for GetC2cUnreadMsgNumResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetC2cUnreadMsgNumResponse
@@ -422,7 +422,7 @@ pub static SHAPE_OnlineStatusError: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(625u32, 2);
+    .lenient(625, 2);
 impl tim_rest_runtime::drift::Schema for OnlineStatusError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OnlineStatusError
@@ -449,7 +449,7 @@ pub static SHAPE_BatchSendMsgError: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(626u32, 2);
+    .lenient(626, 2);
 impl tim_rest_runtime::drift::Schema for BatchSendMsgError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BatchSendMsgError
@@ -476,7 +476,7 @@ pub static SHAPE_C2CUnreadMsgNum: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(627u32, 2);
+    .lenient(627, 2);
 impl tim_rest_runtime::drift::Schema for C2CUnreadMsgNum {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CUnreadMsgNum
@@ -503,7 +503,7 @@ pub static SHAPE_C2CUnreadMsgNumError: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(628u32, 2);
+    .lenient(628, 2);
 impl tim_rest_runtime::drift::Schema for C2CUnreadMsgNumError {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2CUnreadMsgNumError

@@ -29,7 +29,7 @@ pub static SHAPE_MsgExtension: tim_rest_runtime::drift::ObjectShape = tim_rest_r
             ),
         ],
     )
-    .lenient(315u32, 4);
+    .lenient(315, 4);
 impl tim_rest_runtime::drift::Schema for MsgExtension {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtension
@@ -56,7 +56,7 @@ pub static SHAPE_MsgExtensionResult: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(317u32, 1);
+    .lenient(317, 1);
 impl tim_rest_runtime::drift::Schema for MsgExtensionResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtensionResult
@@ -97,7 +97,7 @@ pub static SHAPE_GetKeyValuesResponse: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(319u32, 14);
+    .lenient(319, 14);
 impl tim_rest_runtime::drift::Schema for GetKeyValuesResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetKeyValuesResponse
@@ -160,7 +160,7 @@ pub static SHAPE_GroupGetKeyValuesResponse: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(323u32, 14);
+    .lenient(323, 14);
 impl tim_rest_runtime::drift::Schema for GroupGetKeyValuesResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupGetKeyValuesResponse

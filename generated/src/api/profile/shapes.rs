@@ -104,7 +104,7 @@ pub static SHAPE_UserProfileItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(630u32, 4);
+    .lenient(630, 4);
 impl tim_rest_runtime::drift::Schema for UserProfileItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_UserProfileItem

@@ -55,7 +55,7 @@ pub static SHAPE_ContactGroupItem: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(342u32, 2);
+    .lenient(342, 2);
 impl tim_rest_runtime::drift::Schema for ContactGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactGroupItem
@@ -114,7 +114,7 @@ pub static SHAPE_ContactMarkItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(343u32, 8);
+    .lenient(343, 8);
 impl tim_rest_runtime::drift::Schema for ContactMarkItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactMarkItem
@@ -167,7 +167,7 @@ pub static SHAPE_GetListResponse: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(350u32, 62);
+    .lenient(350, 62);
 impl tim_rest_runtime::drift::Schema for GetListResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetListResponse
@@ -358,7 +358,7 @@ pub static SHAPE_GetContactGroupResponse: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(366u32, 12);
+    .lenient(366, 12);
 impl tim_rest_runtime::drift::Schema for GetContactGroupResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetContactGroupResponse
@@ -423,7 +423,7 @@ pub static SHAPE_SessionItem: tim_rest_runtime::drift::ObjectShape = tim_rest_ru
             ),
         ],
     )
-    .lenient(631u32, 8);
+    .lenient(631, 8);
 impl tim_rest_runtime::drift::Schema for SessionItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SessionItem
@@ -484,7 +484,7 @@ pub static SHAPE_ContactResultItem: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(635u32, 2);
+    .lenient(635, 2);
 impl tim_rest_runtime::drift::Schema for ContactResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactResultItem
@@ -533,7 +533,7 @@ pub static SHAPE_UpdateGroupResult: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(638u32, 4);
+    .lenient(638, 4);
 impl tim_rest_runtime::drift::Schema for UpdateGroupResult {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_UpdateGroupResult
@@ -572,7 +572,7 @@ pub static SHAPE_ContactUpdateResultItem: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(639u32, 4);
+    .lenient(639, 4);
 impl tim_rest_runtime::drift::Schema for ContactUpdateResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContactUpdateResultItem
@@ -611,7 +611,7 @@ pub static SHAPE_MarkResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest
             ),
         ],
     )
-    .lenient(641u32, 4);
+    .lenient(641, 4);
 impl tim_rest_runtime::drift::Schema for MarkResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MarkResultItem

@@ -29,7 +29,7 @@ pub static SHAPE_SnsResultItem: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(367u32, 2);
+    .lenient(367, 2);
 impl tim_rest_runtime::drift::Schema for SnsResultItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsResultItem
@@ -267,7 +267,7 @@ pub static SHAPE_FriendGetResponse: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(390u32, 62);
+    .lenient(390, 62);
 impl tim_rest_runtime::drift::Schema for FriendGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGetResponse
@@ -386,7 +386,7 @@ pub static SHAPE_BlackListGetResponse: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(398u32, 6);
+    .lenient(398, 6);
 impl tim_rest_runtime::drift::Schema for BlackListGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListGetResponse
@@ -459,7 +459,7 @@ pub static SHAPE_GroupAddResponse: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(402u32, 8);
+    .lenient(402, 8);
 impl tim_rest_runtime::drift::Schema for GroupAddResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAddResponse
@@ -480,7 +480,7 @@ pub static SHAPE_GroupDeleteResponse: tim_rest_runtime::drift::ObjectShape = tim
             ),
         ],
     )
-    .lenient(404u32, 1);
+    .lenient(404, 1);
 impl tim_rest_runtime::drift::Schema for GroupDeleteResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupDeleteResponse
@@ -509,7 +509,7 @@ pub static SHAPE_GroupGetResponse: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(406u32, 2);
+    .lenient(406, 2);
 impl tim_rest_runtime::drift::Schema for GroupGetResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupGetResponse
@@ -548,7 +548,7 @@ pub static SHAPE_FriendCheckItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(646u32, 4);
+    .lenient(646, 4);
 impl tim_rest_runtime::drift::Schema for FriendCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendCheckItem
@@ -617,7 +617,7 @@ pub static SHAPE_FriendGetListItem: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(648u32, 4);
+    .lenient(648, 4);
 impl tim_rest_runtime::drift::Schema for FriendGetListItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGetListItem
@@ -644,7 +644,7 @@ pub static SHAPE_BlackListEntry: tim_rest_runtime::drift::ObjectShape = tim_rest
             ),
         ],
     )
-    .lenient(649u32, 2);
+    .lenient(649, 2);
 impl tim_rest_runtime::drift::Schema for BlackListEntry {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListEntry
@@ -683,7 +683,7 @@ pub static SHAPE_BlackListCheckItem: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(650u32, 4);
+    .lenient(650, 4);
 impl tim_rest_runtime::drift::Schema for BlackListCheckItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BlackListCheckItem
@@ -718,7 +718,7 @@ pub static SHAPE_FriendGroupItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(651u32, 2);
+    .lenient(651, 2);
 impl tim_rest_runtime::drift::Schema for FriendGroupItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FriendGroupItem

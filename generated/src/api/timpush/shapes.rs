@@ -81,7 +81,7 @@ pub static SHAPE_PushErrorItem: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(415u32, 2);
+    .lenient(415, 2);
 impl tim_rest_runtime::drift::Schema for PushErrorItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_PushErrorItem
@@ -405,7 +405,7 @@ pub static SHAPE_DeleteSchedTaskResponse: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(445u32, 1);
+    .lenient(445, 1);
 impl tim_rest_runtime::drift::Schema for DeleteSchedTaskResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DeleteSchedTaskResponse
@@ -573,7 +573,7 @@ pub static SHAPE_SchedTaskInfo: tim_rest_runtime::drift::ObjectShape = tim_rest_
             ),
         ],
     )
-    .lenient(652u32, 515);
+    .lenient(652, 515);
 impl tim_rest_runtime::drift::Schema for SchedTaskInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SchedTaskInfo
@@ -600,7 +600,7 @@ pub static SHAPE_SchedTaskListItem: tim_rest_runtime::drift::ObjectShape = tim_r
             ),
         ],
     )
-    .lenient(653u32, 3);
+    .lenient(653, 3);
 impl tim_rest_runtime::drift::Schema for SchedTaskListItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SchedTaskListItem

@@ -81,7 +81,7 @@ pub static SHAPE_C2cBeforeSendMsgEvent: tim_rest_runtime::drift::ObjectShape = t
             ),
         ],
     )
-    .lenient(454u32, 56);
+    .lenient(454, 56);
 impl tim_rest_runtime::drift::Schema for C2cBeforeSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cBeforeSendMsgEvent
@@ -184,7 +184,7 @@ pub static SHAPE_C2cAfterSendMsgEvent: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(456u32, 2616);
+    .lenient(456, 2616);
 impl tim_rest_runtime::drift::Schema for C2cAfterSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterSendMsgEvent
@@ -235,7 +235,7 @@ pub static SHAPE_C2cAfterMsgReportEvent: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(457u32, 56);
+    .lenient(457, 56);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgReportEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgReportEvent
@@ -286,7 +286,7 @@ pub static SHAPE_C2cAfterMsgWithdrawEvent: tim_rest_runtime::drift::ObjectShape 
             ),
         ],
     )
-    .lenient(458u32, 48);
+    .lenient(458, 48);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgWithdrawEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgWithdrawEvent

@@ -29,7 +29,7 @@ pub static SHAPE_MsgExtensionItem: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(460u32, 4);
+    .lenient(460, 4);
 impl tim_rest_runtime::drift::Schema for MsgExtensionItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtensionItem
@@ -94,7 +94,7 @@ pub static SHAPE_C2cAfterC2cMsgExtensionEvent: tim_rest_runtime::drift::ObjectSh
             ),
         ],
     )
-    .lenient(461u32, 192);
+    .lenient(461, 192);
 impl tim_rest_runtime::drift::Schema for C2cAfterC2cMsgExtensionEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterC2cMsgExtensionEvent
@@ -141,7 +141,7 @@ pub static SHAPE_C2cAfterMsgReadReceiptEvent: tim_rest_runtime::drift::ObjectSha
             ),
         ],
     )
-    .lenient(462u32, 16);
+    .lenient(462, 16);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgReadReceiptEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgReadReceiptEvent
@@ -226,7 +226,7 @@ pub static SHAPE_C2cAfterModifyMsgEvent: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(463u32, 1472);
+    .lenient(463, 1472);
 impl tim_rest_runtime::drift::Schema for C2cAfterModifyMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterModifyMsgEvent
@@ -267,7 +267,7 @@ pub static SHAPE_C2cAfterMsgReadAllEvent: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(464u32, 4);
+    .lenient(464, 4);
 impl tim_rest_runtime::drift::Schema for C2cAfterMsgReadAllEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_C2cAfterMsgReadAllEvent
@@ -332,7 +332,7 @@ pub static SHAPE_ReadAllGroupInfo: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(655u32, 2);
+    .lenient(655, 2);
 impl tim_rest_runtime::drift::Schema for ReadAllGroupInfo {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ReadAllGroupInfo

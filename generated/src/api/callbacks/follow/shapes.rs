@@ -37,7 +37,7 @@ pub static SHAPE_FollowAfterFollowAddEvent: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(465u32, 8);
+    .lenient(465, 8);
 impl tim_rest_runtime::drift::Schema for FollowAfterFollowAddEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowAfterFollowAddEvent
@@ -78,7 +78,7 @@ pub static SHAPE_FollowAfterFollowDeleteEvent: tim_rest_runtime::drift::ObjectSh
             ),
         ],
     )
-    .lenient(466u32, 8);
+    .lenient(466, 8);
 impl tim_rest_runtime::drift::Schema for FollowAfterFollowDeleteEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_FollowAfterFollowDeleteEvent

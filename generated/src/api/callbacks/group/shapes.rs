@@ -81,7 +81,7 @@ pub static SHAPE_GroupBeforeCreateGroupEvent: tim_rest_runtime::drift::ObjectSha
             ),
         ],
     )
-    .lenient(472u32, 160);
+    .lenient(472, 160);
 impl tim_rest_runtime::drift::Schema for GroupBeforeCreateGroupEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupBeforeCreateGroupEvent
@@ -156,7 +156,7 @@ pub static SHAPE_GroupAfterCreateGroupEvent: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(474u32, 256);
+    .lenient(474, 256);
 impl tim_rest_runtime::drift::Schema for GroupAfterCreateGroupEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterCreateGroupEvent
@@ -201,7 +201,7 @@ pub static SHAPE_GroupBeforeApplyJoinGroupEvent: tim_rest_runtime::drift::Object
             ),
         ],
     )
-    .lenient(475u32, 16);
+    .lenient(475, 16);
 impl tim_rest_runtime::drift::Schema for GroupBeforeApplyJoinGroupEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupBeforeApplyJoinGroupEvent
@@ -260,7 +260,7 @@ pub static SHAPE_GroupBeforeInviteJoinGroupEvent: tim_rest_runtime::drift::Objec
             ),
         ],
     )
-    .lenient(477u32, 32);
+    .lenient(477, 32);
 impl tim_rest_runtime::drift::Schema for GroupBeforeInviteJoinGroupEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupBeforeInviteJoinGroupEvent
@@ -319,7 +319,7 @@ pub static SHAPE_GroupAfterNewMemberJoinEvent: tim_rest_runtime::drift::ObjectSh
             ),
         ],
     )
-    .lenient(479u32, 64);
+    .lenient(479, 64);
 impl tim_rest_runtime::drift::Schema for GroupAfterNewMemberJoinEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterNewMemberJoinEvent
@@ -378,7 +378,7 @@ pub static SHAPE_GroupAfterMemberExitEvent: tim_rest_runtime::drift::ObjectShape
             ),
         ],
     )
-    .lenient(480u32, 64);
+    .lenient(480, 64);
 impl tim_rest_runtime::drift::Schema for GroupAfterMemberExitEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterMemberExitEvent
@@ -469,7 +469,7 @@ pub static SHAPE_GroupBeforeSendMsgEvent: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(481u32, 2080);
+    .lenient(481, 2080);
 impl tim_rest_runtime::drift::Schema for GroupBeforeSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupBeforeSendMsgEvent
@@ -580,7 +580,7 @@ pub static SHAPE_GroupAfterSendMsgEvent: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(483u32, 8544);
+    .lenient(483, 8544);
 impl tim_rest_runtime::drift::Schema for GroupAfterSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterSendMsgEvent
@@ -619,7 +619,7 @@ pub static SHAPE_GroupAfterGroupFullEvent: tim_rest_runtime::drift::ObjectShape 
             ),
         ],
     )
-    .lenient(484u32, 4);
+    .lenient(484, 4);
 impl tim_rest_runtime::drift::Schema for GroupAfterGroupFullEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterGroupFullEvent
@@ -684,7 +684,7 @@ pub static SHAPE_GroupAfterGroupDestroyedEvent: tim_rest_runtime::drift::ObjectS
             ),
         ],
     )
-    .lenient(485u32, 128);
+    .lenient(485, 128);
 impl tim_rest_runtime::drift::Schema for GroupAfterGroupDestroyedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterGroupDestroyedEvent
@@ -753,7 +753,7 @@ pub static SHAPE_GroupAfterGroupInfoChangedEvent: tim_rest_runtime::drift::Objec
             ),
         ],
     )
-    .lenient(486u32, 256);
+    .lenient(486, 256);
 impl tim_rest_runtime::drift::Schema for GroupAfterGroupInfoChangedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterGroupInfoChangedEvent
@@ -890,7 +890,7 @@ pub static SHAPE_GroupSendMsgExceptionEvent: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(488u32, 2592);
+    .lenient(488, 2592);
 impl tim_rest_runtime::drift::Schema for GroupSendMsgExceptionEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupSendMsgExceptionEvent
@@ -1153,7 +1153,7 @@ pub static SHAPE_GroupAfterRecallMsgEvent: tim_rest_runtime::drift::ObjectShape 
             ),
         ],
     )
-    .lenient(494u32, 64);
+    .lenient(494, 64);
 impl tim_rest_runtime::drift::Schema for GroupAfterRecallMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterRecallMsgEvent
@@ -1180,7 +1180,7 @@ pub static SHAPE_GroupAtInfoItem: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(657u32, 1);
+    .lenient(657, 1);
 impl tim_rest_runtime::drift::Schema for GroupAtInfoItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAtInfoItem
@@ -1207,7 +1207,7 @@ pub static SHAPE_RecalledGroupMsg: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(658u32, 1);
+    .lenient(658, 1);
 impl tim_rest_runtime::drift::Schema for RecalledGroupMsg {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_RecalledGroupMsg

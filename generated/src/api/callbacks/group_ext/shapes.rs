@@ -29,7 +29,7 @@ pub static SHAPE_MsgExtensionItem: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(496u32, 4);
+    .lenient(496, 4);
 impl tim_rest_runtime::drift::Schema for MsgExtensionItem {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_MsgExtensionItem
@@ -114,7 +114,7 @@ pub static SHAPE_GroupOnDailyGroupQuotaAlarmEvent: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(500u32, 14);
+    .lenient(500, 14);
 impl tim_rest_runtime::drift::Schema for GroupOnDailyGroupQuotaAlarmEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupOnDailyGroupQuotaAlarmEvent
@@ -173,7 +173,7 @@ pub static SHAPE_GroupAfterGroupMsgExtensionEvent: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(501u32, 100);
+    .lenient(501, 100);
 impl tim_rest_runtime::drift::Schema for GroupAfterGroupMsgExtensionEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterGroupMsgExtensionEvent
@@ -236,7 +236,7 @@ pub static SHAPE_GroupAfterMemberFieldChangedEvent: tim_rest_runtime::drift::Obj
             ),
         ],
     )
-    .lenient(502u32, 128);
+    .lenient(502, 128);
 impl tim_rest_runtime::drift::Schema for GroupAfterMemberFieldChangedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterMemberFieldChangedEvent
@@ -295,7 +295,7 @@ pub static SHAPE_GroupAfterGroupAttrChangedEvent: tim_rest_runtime::drift::Objec
             ),
         ],
     )
-    .lenient(503u32, 64);
+    .lenient(503, 64);
 impl tim_rest_runtime::drift::Schema for GroupAfterGroupAttrChangedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterGroupAttrChangedEvent
@@ -342,7 +342,7 @@ pub static SHAPE_GroupAfterReadReceiptEvent: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(504u32, 16);
+    .lenient(504, 16);
 impl tim_rest_runtime::drift::Schema for GroupAfterReadReceiptEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterReadReceiptEvent
@@ -399,7 +399,7 @@ pub static SHAPE_GroupAfterChangeGroupOwnerEvent: tim_rest_runtime::drift::Objec
             ),
         ],
     )
-    .lenient(505u32, 64);
+    .lenient(505, 64);
 impl tim_rest_runtime::drift::Schema for GroupAfterChangeGroupOwnerEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterChangeGroupOwnerEvent
@@ -460,7 +460,7 @@ pub static SHAPE_GroupAfterModifyMsgEvent: tim_rest_runtime::drift::ObjectShape 
             ),
         ],
     )
-    .lenient(506u32, 96);
+    .lenient(506, 96);
 impl tim_rest_runtime::drift::Schema for GroupAfterModifyMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupAfterModifyMsgEvent
@@ -501,7 +501,7 @@ pub static SHAPE_GroupMsgReceipt: tim_rest_runtime::drift::ObjectShape = tim_res
             ),
         ],
     )
-    .lenient(659u32, 7);
+    .lenient(659, 7);
 impl tim_rest_runtime::drift::Schema for GroupMsgReceipt {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GroupMsgReceipt

@@ -111,7 +111,7 @@ pub static SHAPE_ContentCallbackResultNotifyEvent: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(509u32, 130);
+    .lenient(509, 130);
 impl tim_rest_runtime::drift::Schema for ContentCallbackResultNotifyEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ContentCallbackResultNotifyEvent

@@ -61,7 +61,7 @@ pub static SHAPE_OfficialAccountBeforeCreateEvent: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(511u32, 16);
+    .lenient(511, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeCreateEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeCreateEvent
@@ -112,7 +112,7 @@ pub static SHAPE_OfficialAccountAfterCreateEvent: tim_rest_runtime::drift::Objec
             ),
         ],
     )
-    .lenient(513u32, 32);
+    .lenient(513, 32);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterCreateEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterCreateEvent
@@ -175,7 +175,7 @@ pub static SHAPE_OfficialAccountAfterInfoChangedEvent: tim_rest_runtime::drift::
             ),
         ],
     )
-    .lenient(514u32, 128);
+    .lenient(514, 128);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterInfoChangedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterInfoChangedEvent
@@ -220,7 +220,7 @@ pub static SHAPE_OfficialAccountAfterDestroyedEvent: tim_rest_runtime::drift::Ob
             ),
         ],
     )
-    .lenient(515u32, 16);
+    .lenient(515, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDestroyedEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterDestroyedEvent
@@ -269,7 +269,7 @@ pub static SHAPE_OfficialAccountBeforeAddSubscriberEvent: tim_rest_runtime::drif
             ),
         ],
     )
-    .lenient(516u32, 16);
+    .lenient(516, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeAddSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeAddSubscriberEvent
@@ -318,7 +318,7 @@ pub static SHAPE_OfficialAccountAfterAddSubscriberEvent: tim_rest_runtime::drift
             ),
         ],
     )
-    .lenient(518u32, 16);
+    .lenient(518, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterAddSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterAddSubscriberEvent
@@ -351,7 +351,7 @@ pub static SHAPE_OfficialAccountAfterFullEvent: tim_rest_runtime::drift::ObjectS
             ),
         ],
     )
-    .lenient(519u32, 4);
+    .lenient(519, 4);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterFullEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterFullEvent
@@ -400,7 +400,7 @@ pub static SHAPE_OfficialAccountAfterDeleteSubscriberEvent: tim_rest_runtime::dr
             ),
         ],
     )
-    .lenient(520u32, 16);
+    .lenient(520, 16);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterDeleteSubscriberEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterDeleteSubscriberEvent
@@ -455,7 +455,7 @@ pub static SHAPE_OfficialAccountBeforeSendMsgEvent: tim_rest_runtime::drift::Obj
             ),
         ],
     )
-    .lenient(521u32, 32);
+    .lenient(521, 32);
 impl tim_rest_runtime::drift::Schema for OfficialAccountBeforeSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountBeforeSendMsgEvent
@@ -522,7 +522,7 @@ pub static SHAPE_OfficialAccountAfterSendMsgEvent: tim_rest_runtime::drift::Obje
             ),
         ],
     )
-    .lenient(523u32, 136);
+    .lenient(523, 136);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterSendMsgEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterSendMsgEvent
@@ -565,7 +565,7 @@ pub static SHAPE_OfficialAccountAfterMsgWithdrawEvent: tim_rest_runtime::drift::
             ),
         ],
     )
-    .lenient(524u32, 8);
+    .lenient(524, 8);
 impl tim_rest_runtime::drift::Schema for OfficialAccountAfterMsgWithdrawEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfficialAccountAfterMsgWithdrawEvent

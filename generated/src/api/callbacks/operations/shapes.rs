@@ -41,7 +41,7 @@ pub static SHAPE_AlertRequestOverLimitEvent: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(525u32, 24);
+    .lenient(525, 24);
 impl tim_rest_runtime::drift::Schema for AlertRequestOverLimitEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AlertRequestOverLimitEvent

@@ -69,7 +69,7 @@ pub static SHAPE_ProfilePortraitSetEvent: tim_rest_runtime::drift::ObjectShape =
             ),
         ],
     )
-    .lenient(528u32, 8);
+    .lenient(528, 8);
 impl tim_rest_runtime::drift::Schema for ProfilePortraitSetEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ProfilePortraitSetEvent

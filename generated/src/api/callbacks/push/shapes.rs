@@ -115,7 +115,7 @@ pub static SHAPE_AllMemberPushEvent: tim_rest_runtime::drift::ObjectShape = tim_
             ),
         ],
     )
-    .lenient(662u32, 472);
+    .lenient(662, 472);
 impl tim_rest_runtime::drift::Schema for AllMemberPushEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_AllMemberPushEvent
@@ -220,7 +220,7 @@ pub static SHAPE_OfflinePushEvent: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(663u32, 11876);
+    .lenient(663, 11876);
 impl tim_rest_runtime::drift::Schema for OfflinePushEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_OfflinePushEvent

@@ -99,7 +99,7 @@ pub static SHAPE_BotOnC2cMessageEvent: tim_rest_runtime::drift::ObjectShape = ti
             ),
         ],
     )
-    .lenient(533u32, 8760);
+    .lenient(533, 8760);
 impl tim_rest_runtime::drift::Schema for BotOnC2cMessageEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BotOnC2cMessageEvent
@@ -198,7 +198,7 @@ pub static SHAPE_BotOnGroupMessageEvent: tim_rest_runtime::drift::ObjectShape = 
             ),
         ],
     )
-    .lenient(534u32, 4320);
+    .lenient(534, 4320);
 impl tim_rest_runtime::drift::Schema for BotOnGroupMessageEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_BotOnGroupMessageEvent
@@ -261,7 +261,7 @@ pub static SHAPE_ChatbotOnC2cSignalMessageEvent: tim_rest_runtime::drift::Object
             ),
         ],
     )
-    .lenient(535u32, 88);
+    .lenient(535, 88);
 impl tim_rest_runtime::drift::Schema for ChatbotOnC2cSignalMessageEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_ChatbotOnC2cSignalMessageEvent

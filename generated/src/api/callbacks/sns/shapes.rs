@@ -81,7 +81,7 @@ pub static SHAPE_SnsPrevFriendAddEvent: tim_rest_runtime::drift::ObjectShape = t
             ),
         ],
     )
-    .lenient(541u32, 64);
+    .lenient(541, 64);
 impl tim_rest_runtime::drift::Schema for SnsPrevFriendAddEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsPrevFriendAddEvent
@@ -130,7 +130,7 @@ pub static SHAPE_SnsPrevFriendResponseEvent: tim_rest_runtime::drift::ObjectShap
             ),
         ],
     )
-    .lenient(543u32, 16);
+    .lenient(543, 16);
 impl tim_rest_runtime::drift::Schema for SnsPrevFriendResponseEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_SnsPrevFriendResponseEvent

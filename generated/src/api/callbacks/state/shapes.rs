@@ -37,7 +37,7 @@ pub static SHAPE_StateChangeEvent: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(552u32, 2);
+    .lenient(552, 2);
 impl tim_rest_runtime::drift::Schema for StateChangeEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_StateChangeEvent

@@ -53,7 +53,7 @@ pub static SHAPE_GetThingResponse: tim_rest_runtime::drift::ObjectShape = tim_re
             ),
         ],
     )
-    .lenient(7u32, 4);
+    .lenient(7, 4);
 impl tim_rest_runtime::drift::Schema for GetThingResponse {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_GetThingResponse

@@ -45,7 +45,7 @@ pub static SHAPE_DemoBeforeSendEvent: tim_rest_runtime::drift::ObjectShape = tim
             ),
         ],
     )
-    .lenient(12u32, 8);
+    .lenient(12, 8);
 impl tim_rest_runtime::drift::Schema for DemoBeforeSendEvent {
     fn shape() -> &'static tim_rest_runtime::drift::ObjectShape {
         &SHAPE_DemoBeforeSendEvent
