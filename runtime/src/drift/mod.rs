@@ -23,11 +23,12 @@
 //! by conversions (a number as its string, a boolean, an integral float), is handed whole to the
 //! generated code, whose integer fields are [`lenient`]: strict anywhere else, they convert such a value
 //! there and note the correction, which the tolerant pass reports with its path. A systematic drift of
-//! a time or a sequence number in every item of a list is thus read at nearly strict speed. If something drifts where it never did, the strict read of that part fails
-//! and the tolerant pass starts over with the adapter everywhere (once: the place is remembered). The
-//! rare corrections the tolerant pass cannot make as the tokens go by (an array item or map entry left
-//! out, a field sent under its key and under an alias, a union element whose content comes before its
-//! tag, objects nested deeper than 48 levels or with more than 256 fields) hand the reply to the
+//! a time or a sequence number in every item of a list is thus read at nearly strict speed. If
+//! something drifts where it never did, the strict read of that part fails and the tolerant pass starts
+//! over with the adapter everywhere (once: the place is remembered). The rare corrections the tolerant
+//! pass cannot make as the tokens go by (an array item or map entry left out, a field sent under its
+//! key and under an alias, a union element whose content comes before its tag, objects nested deeper
+//! than 48 levels or with more than 256 fields) hand the reply to the
 //! **correcting pass**: the body parsed into JSON, corrected in place ([`correct_payload`]), decoded by
 //! the strict code. Both give the same value and the same corrections (the drift suite checks it).
 //!
@@ -193,8 +194,8 @@ impl ObjectShape {
     }
 
     /// Names the type `id` and its fields whose generated deserializers are lenient (`fields`, as
-    /// bits): the generated code's `deserialize_with = "…::drift::lenient::req_u64::<ID, _>"` attributes
-    /// carry `id * 64 + field index` (used by the generated statics).
+    /// bits): the generated code's `deserialize_with = "…::drift::lenient::req::<ID, u64, _>"`
+    /// attributes carry `ID = id * 64 + field index` (used by the generated statics).
     #[must_use]
     pub const fn lenient(mut self, id: u32, fields: u64) -> Self {
         self.id = id;
