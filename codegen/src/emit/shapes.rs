@@ -74,14 +74,19 @@ impl Emitter<'_> {
         }
     }
 
+    /// Whether `id` is the reply of a partly documented command (it keeps the keys the catalogue does
+    /// not model).
+    pub(super) fn partly_documented(&self, id: TypeId) -> bool {
+        matches!(self.cat.types[id].role, Role::Response(c) if self.cat.command(c).partial)
+    }
+
     /// The integer type of field `index` of object type `id` if its generated deserializer is lenient
     /// (the runtime's `drift::lenient`): an integer field of a type that is read, among the first 64,
     /// of a type that is not partly documented.
     pub(super) fn lenient_int(&self, id: TypeId, index: usize) -> Option<&'static str> {
         let td = &self.cat.types[id];
         let TypeKind::Object(fields) = &td.kind else { return None };
-        let partial = matches!(td.role, Role::Response(c) if self.cat.command(c).partial);
-        if !td.in_response || partial || index >= 64 {
+        if !td.in_response || self.partly_documented(id) || index >= 64 {
             return None;
         }
         match fields.get(index)?.ty {
@@ -122,8 +127,7 @@ impl Emitter<'_> {
                     let required = !f.optional;
                     quote!(#rt::drift::FieldShape::new(#key, &[#(#aliases),*], #shape, #required))
                 });
-                let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
-                let ctor = if partial { quote!(open) } else { quote!(new) };
+                let ctor = if self.partly_documented(id) { quote!(open) } else { quote!(new) };
                 let mask = (0..fields.len()).filter(|i| self.lenient_int(id, *i).is_some()).fold(0u64, |m, i| m | 1 << i);
                 let lenient = if mask == 0 {
                     quote!()

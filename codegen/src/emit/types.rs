@@ -178,7 +178,7 @@ impl Emitter<'_> {
         let is_request_root = matches!(td.role, Role::Request(..));
         // A partly documented reply keeps the keys the catalogue does not model (flattened into
         // `other`), so it cannot deny unknown keys.
-        let partial = matches!(td.role, Role::Response(id) if self.cat.command(id).partial);
+        let partial = self.partly_documented(id);
         let deny = if partial { quote!() } else { quote!(#[serde(deny_unknown_fields)]) };
         // The serde helpers of the runtime's `codec` module, as serde attributes name them.
         let codec_fn = |name: &str| format!("{}::codec::{name}", self.runtime);

@@ -7,7 +7,7 @@ use super::PASSES;
 
 /// Decodes `body` as the client does and as the correcting pass alone does: both give the same value
 /// and the same corrections. Returns them with how many tolerant passes the client's decoding took.
-fn decode<T>(body: &str) -> (T, Vec<Correction>, u32)
+pub(super) fn decode<T>(body: &str) -> (T, Vec<Correction>, u32)
 where
     T: serde::de::DeserializeOwned + super::super::Schema + PartialEq + std::fmt::Debug,
 {
@@ -20,7 +20,7 @@ where
     (value, corrections, passes)
 }
 
-fn paths(c: &[Correction]) -> Vec<String> {
+pub(super) fn paths(c: &[Correction]) -> Vec<String> {
     c.iter().map(|c| format!("{} {}", c.path, c.kind)).collect()
 }
 

@@ -2,27 +2,7 @@
 //! fields (`drift::lenient`) convert what drifted, at strict speed; anything else they meet is read
 //! again with the adapter. Each test has its own types: what drifted is remembered per type.
 
-use super::super::{Correction, Document, decode_framed};
-use super::PASSES;
-
-/// Decodes `body` as the client does and as the correcting pass alone does: both give the same value
-/// and the same corrections. Returns them with how many tolerant passes the client's decoding took.
-fn decode<T>(body: &str) -> (T, Vec<Correction>, u32)
-where
-    T: serde::de::DeserializeOwned + super::super::Schema + PartialEq + std::fmt::Debug,
-{
-    let before = PASSES.with(std::cell::Cell::get);
-    let (value, (), corrections) = decode_framed::<T, Document>(body.as_bytes(), &Document, false, false).unwrap();
-    let passes = PASSES.with(std::cell::Cell::get) - before;
-    let (reference, (), expected) = decode_framed::<T, Document>(body.as_bytes(), &Document, false, true).unwrap();
-    assert_eq!(value, reference, "{body}");
-    assert_eq!(corrections, expected, "{body}");
-    (value, corrections, passes)
-}
-
-fn paths(c: &[Correction]) -> Vec<String> {
-    c.iter().map(|c| format!("{} {}", c.path, c.kind)).collect()
-}
+use super::direct_tests::{decode, paths};
 
 /// A list of members as the generator writes them: `Account` a required string, `Join` (type 1,
 /// field 1) an optional lenient integer, `Seq` (field 2) a required one, `Role` an object of type 2

@@ -136,6 +136,15 @@ impl Ctx<'_> {
         self.depth.set(d + 1);
         Some(d)
     }
+    /// Opens the frame of an object of shape `obj`; `None` past [`MAX_DEPTH`].
+    #[inline]
+    fn open_object(&self, obj: &'static ObjectShape) -> Option<usize> {
+        let frame = self.open()?;
+        if let Some(o) = self.objs.get(frame) {
+            o.set(Some(obj));
+        }
+        Some(frame)
+    }
     /// Closes the innermost frame.
     #[inline]
     fn close(&self) {
@@ -475,10 +484,7 @@ fn whole<'de, S: DeserializeSeed<'de>, D: Deserializer<'de>>(
     seed: S,
     d: D,
 ) -> Result<S::Value, D::Error> {
-    let Some(frame) = ctx.open() else { return Err(fallback()) };
-    if let Some(o) = ctx.objs.get(frame) {
-        o.set(Some(obj));
-    }
+    let Some(frame) = ctx.open_object(obj) else { return Err(fallback()) };
     let whole = Whole::enter(ctx.active, obj.id);
     let value = seed.deserialize(d);
     if value.is_ok() {
@@ -734,10 +740,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Req<'_, V> {
                     return Err(fallback());
                 }
                 {
-                    let Some(frame) = self.ctx.open() else { return Err(fallback()) };
-                    if let Some(o) = self.ctx.objs.get(frame) {
-                        o.set(Some(obj));
-                    }
+                    let Some(frame) = self.ctx.open_object(obj) else { return Err(fallback()) };
                     // Fields named by index (the derived code's own), at most 64 (the drift mask).
                     let direct =
                         (self.ctx.strict_clean && self.by_index && self.envelope.is_none() && obj.fields.len() <= 64 && obj.keys_clean())
